@@ -1,0 +1,45 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { CommonModule } from './common/common.module';
+import { loggerParams } from './common/http/logging';
+import { AppConfigShape } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { MessagingModule } from './messaging/messaging.module';
+import { SyncFailuresModule } from './ops/failures/sync-failures.module';
+import { HealthModule } from './ops/health/health.module';
+import { MetricsModule } from './ops/metrics/metrics.module';
+import { OpsModule } from './ops/ops.module';
+
+export interface AppModuleOptions {
+  /** Scheduled jobs (cron/intervals); tests that drive jobs by hand turn them off. */
+  schedule?: boolean;
+  /** Extra modules (tests). */
+  extraModules?: Type[];
+}
+
+/** Feature contexts, in dependency order. */
+const FEATURE_MODULES: Type[] = [OpsModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfigShape, options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        ...(options.schedule === false ? [] : [ScheduleModule.forRoot()]),
+        CommonModule,
+        DatabaseModule,
+        MetricsModule,
+        SyncFailuresModule,
+        MessagingModule,
+        HealthModule,
+        ...FEATURE_MODULES,
+        ...(options.extraModules ?? []),
+      ],
+    };
+  }
+}

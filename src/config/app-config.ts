@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { envSchema, ParsedEnv } from './config.schema';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface DatabaseConfig {
+  kind: 'mysql' | 'sqlite';
+  url?: string;
+  file: string;
+  poolSize: number;
+  runMigrations: boolean;
+}
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  groupPrefix: string;
+  ssl: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+export interface AppConfigShape {
+  env: ParsedEnv['NODE_ENV'];
+  http: { host: string; port: number; publicBaseUrl: string };
+  log: { level: ParsedEnv['LOG_LEVEL']; pretty: boolean };
+  dataDir: string;
+  database: DatabaseConfig;
+  kafka?: KafkaConfig;
+  messaging: { pollIntervalMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number };
+  encryption: { keys: { id: string; key: Buffer }[]; activeKeyId: string; generated: boolean };
+}
+
+/** Injection token and type of the one validated configuration object. */
+export abstract class AppConfig implements AppConfigShape {
+  abstract env: AppConfigShape['env'];
+  abstract http: AppConfigShape['http'];
+  abstract log: AppConfigShape['log'];
+  abstract dataDir: string;
+  abstract database: DatabaseConfig;
+  abstract kafka?: KafkaConfig;
+  abstract messaging: AppConfigShape['messaging'];
+  abstract encryption: AppConfigShape['encryption'];
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment once; throws one ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfigShape {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })));
+  }
+  const e = parsed.data;
+  const problems: { variable: string; message: string }[] = [];
+
+  let sasl: KafkaConfig['sasl'];
+  if (e.KAFKA_SASL_MECHANISM) {
+    if (!e.KAFKA_SASL_USERNAME) problems.push({ variable: 'KAFKA_SASL_USERNAME', message: 'is required with KAFKA_SASL_MECHANISM' });
+    if (!e.KAFKA_SASL_PASSWORD) problems.push({ variable: 'KAFKA_SASL_PASSWORD', message: 'is required with KAFKA_SASL_MECHANISM' });
+    sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME ?? '', password: e.KAFKA_SASL_PASSWORD ?? '' };
+  }
+
+  const dataDir = resolve(e.DATA_DIR);
+  const encryption = resolveEncryption(e, dataDir, problems);
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    dataDir,
+    database: {
+      kind: e.DATABASE_URL ? 'mysql' : 'sqlite',
+      url: e.DATABASE_URL?.replace(/^mariadb:/, 'mysql:'),
+      file: join(dataDir, 'kwaizan.sqlite'),
+      poolSize: e.DATABASE_POOL_SIZE,
+      runMigrations: !e.SKIP_MIGRATIONS,
+    },
+    kafka: e.KAFKA_BROKERS
+      ? { brokers: e.KAFKA_BROKERS.split(','), clientId: e.KAFKA_CLIENT_ID, groupPrefix: e.KAFKA_GROUP_PREFIX, ssl: e.KAFKA_SSL, sasl }
+      : undefined,
+    messaging: {
+      pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
+      batchSize: e.OUTBOX_BATCH_SIZE,
+      maxAttempts: e.CONSUMER_MAX_ATTEMPTS,
+      retryBaseMs: e.CONSUMER_RETRY_BASE_MS,
+    },
+    encryption,
+  };
+}
+
+function resolveEncryption(e: ParsedEnv, dataDir: string, problems: { variable: string; message: string }[]): AppConfigShape['encryption'] {
+  if (e.ENCRYPTION_KEYS) {
+    const keys = e.ENCRYPTION_KEYS.split(',').map((pair) => {
+      const [id, b64] = pair.split(':');
+      return { id, key: Buffer.from(b64, 'base64') };
+    });
+    for (const k of keys) {
+      if (k.key.length !== 32) problems.push({ variable: 'ENCRYPTION_KEYS', message: `key ${k.id} must decode to 32 bytes` });
+    }
+    const activeKeyId = e.ENCRYPTION_ACTIVE_KEY_ID ?? keys[0].id;
+    if (!keys.some((k) => k.id === activeKeyId)) problems.push({ variable: 'ENCRYPTION_ACTIVE_KEY_ID', message: `names no key in ENCRYPTION_KEYS` });
+    return { keys, activeKeyId, generated: false };
+  }
+  if (e.NODE_ENV === 'production') {
+    problems.push({ variable: 'ENCRYPTION_KEYS', message: 'is required in production' });
+    return { keys: [], activeKeyId: '', generated: false };
+  }
+  // Embedded default: one local key generated on first start and kept beside the embedded database.
+  const file = join(dataDir, 'encryption.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return { keys: [{ id: 'local', key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64') }], activeKeyId: 'local', generated: true };
+}

@@ -1,0 +1,163 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import { Correlation } from '../../common/context/correlation';
+import { backoffDelay, sleep } from '../../common/sleep';
+import { AppConfig } from '../../config/app-config';
+import { Db } from '../../database/db';
+import { MetricsService } from '../../ops/metrics/metrics.service';
+import { SyncFailureService } from '../../ops/failures/sync-failure.service';
+import { InvalidEventPayloadError, TopicContract, validatePayload } from '../contracts/topic-contract';
+import { EventEnvelope } from '../event-envelope';
+import { EVENT_BUS, EventBus } from '../event-bus.port';
+import { InboxRepository } from '../inbox/inbox.repository';
+
+export interface ConsumerOptions {
+  /**
+   * true (default): the handler's database work, and the inbox row, commit in one transaction,
+   * so a redelivered event has no second effect.
+   * false: the handler manages its own transactions (e.g. it calls a platform between them) and
+   * must be idempotent by itself; the inbox row is written after it returns.
+   */
+  transactional?: boolean;
+  /** Errors for which retrying cannot help go straight to the dead-letter path. */
+  isPermanent?: (error: unknown) => boolean;
+  /** Normalized failure code and platform details of an error, for the dead-letter record. */
+  describe?: (error: unknown) => { errorCode: string; platform?: string; platformCode?: string; platformMessage?: string; shopRef?: string } | undefined;
+}
+
+export type EventHandler<P> = (payload: P, event: EventEnvelope<P>) => Promise<void>;
+
+interface Registration {
+  consumer: string;
+  contract: TopicContract<object>;
+  handler: EventHandler<object>;
+  options: ConsumerOptions;
+}
+
+interface DeadLetterData {
+  consumer: string;
+  event: EventEnvelope;
+}
+
+export const DEAD_LETTER_REPLAY = 'consumer.dead-letter';
+
+/**
+ * Wraps every consumer: payload validation, inbox deduplication, retries with backoff, and
+ * after the last attempt a sync-failure record (dead letter) so the key moves on.
+ */
+@Injectable()
+export class ConsumerRegistry {
+  private readonly logger = new Logger(ConsumerRegistry.name);
+  private readonly registrations = new Map<string, Registration>();
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    private readonly db: Db,
+    private readonly inbox: InboxRepository,
+    private readonly failures: SyncFailureService,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.failures.registerReplayHandler(DEAD_LETTER_REPLAY, (data) => this.replay(data as DeadLetterData));
+  }
+
+  register<P extends object>(contract: TopicContract<P>, consumer: string, handler: EventHandler<P>, options: ConsumerOptions = {}): void {
+    if (this.registrations.has(consumer)) throw new Error(`consumer ${consumer} registered twice`);
+    const registration: Registration = {
+      consumer,
+      contract: contract as TopicContract<object>,
+      handler: handler as EventHandler<object>,
+      options: { transactional: true, ...options },
+    };
+    this.registrations.set(consumer, registration);
+    this.bus.subscribe({ topic: contract.name, consumer, deliver: (event) => this.deliver(registration, event) });
+  }
+
+  private async deliver(reg: Registration, event: EventEnvelope): Promise<void> {
+    await Correlation.run(event.correlationId ?? event.id, async () => {
+      const started = Date.now();
+      const maxAttempts = this.config.messaging.maxAttempts;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const outcome = await this.handleOnce(reg, event);
+          this.count(reg.consumer, outcome, started);
+          return;
+        } catch (error) {
+          const permanent = error instanceof InvalidEventPayloadError || reg.options.isPermanent?.(error) === true;
+          if (permanent || attempt >= maxAttempts) {
+            await this.deadLetter(reg, event, error, attempt, !permanent);
+            this.count(reg.consumer, 'dead_lettered', started);
+            return;
+          }
+          this.logger.warn(`${reg.consumer} failed on ${event.topic}/${event.key}#${event.seq} (attempt ${attempt}): ${(error as Error).message}`);
+          await sleep(backoffDelay(attempt, this.config.messaging.retryBaseMs, 5_000));
+        }
+      }
+    });
+  }
+
+  /** Returns 'duplicate' when the inbox shows the event was already handled. */
+  private async handleOnce(reg: Registration, event: EventEnvelope): Promise<'processed' | 'duplicate'> {
+    const payload = validatePayload(reg.contract, event.payload);
+    if (reg.options.transactional) {
+      return this.db.transaction(async () => {
+        if (!(await this.inbox.claim(reg.consumer, event.id, 'processed', this.clock.now()))) return 'duplicate';
+        await reg.handler(payload, { ...event, payload });
+        return 'processed';
+      });
+    }
+    if (await this.inbox.find(reg.consumer, event.id)) return 'duplicate';
+    await reg.handler(payload, { ...event, payload });
+    await this.db.transaction(() => this.inbox.claim(reg.consumer, event.id, 'processed', this.clock.now()));
+    return 'processed';
+  }
+
+  private async deadLetter(reg: Registration, event: EventEnvelope, error: unknown, attempts: number, retryable: boolean): Promise<void> {
+    const described = reg.options.describe?.(error);
+    await this.db.transaction(async () => {
+      await this.failures.record({
+        context: `consumer:${reg.consumer}`,
+        operation: event.topic,
+        errorCode: described?.errorCode ?? (error instanceof InvalidEventPayloadError ? 'INVALID_MESSAGE' : 'INTERNAL'),
+        reason: (error as Error).message ?? String(error),
+        platform: described?.platform,
+        shopRef: described?.shopRef,
+        platformCode: described?.platformCode,
+        platformMessage: described?.platformMessage,
+        entityType: 'event-key',
+        entityRef: event.key,
+        attempts,
+        retryable,
+        replay: { kind: DEAD_LETTER_REPLAY, data: { consumer: reg.consumer, event } satisfies DeadLetterData },
+        dedupeKey: `dead-letter:${reg.consumer}:${event.id}`,
+      });
+      await this.inbox.claim(reg.consumer, event.id, 'dead_lettered', this.clock.now());
+    });
+  }
+
+  /** Ops retry of a dead letter: run the handler once more; throws if it fails again. */
+  private async replay({ consumer, event }: DeadLetterData): Promise<void> {
+    const reg = this.registrations.get(consumer);
+    if (!reg) throw new Error(`consumer ${consumer} is not registered in this instance`);
+    await Correlation.run(event.correlationId ?? event.id, async () => {
+      const payload = validatePayload(reg.contract, event.payload);
+      const run = async () => {
+        const seen = await this.inbox.find(consumer, event.id);
+        if (seen?.outcome === 'processed') return;
+        await reg.handler(payload, { ...event, payload });
+        if (seen) await this.inbox.markProcessed(consumer, event.id, this.clock.now());
+        else await this.inbox.claim(consumer, event.id, 'processed', this.clock.now());
+      };
+      if (reg.options.transactional) await this.db.transaction(run);
+      else await run();
+    });
+  }
+
+  private count(consumer: string, outcome: string, started: number): void {
+    this.metrics.counter('kwaizan_events_consumed_total', 'Events handled by consumers', ['consumer', 'outcome']).inc({ consumer, outcome });
+    this.metrics
+      .histogram('kwaizan_event_handle_seconds', 'Time to handle one event, retries included', ['consumer'], [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
+      .observe({ consumer }, (Date.now() - started) / 1000);
+  }
+}

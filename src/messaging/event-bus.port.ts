@@ -1,0 +1,32 @@
+import { EventEnvelope } from './event-envelope';
+
+export const EVENT_BUS = Symbol('EVENT_BUS');
+
+export interface EventSubscription {
+  topic: string;
+  /** Consumer name; on Kafka it becomes the consumer group id. */
+  consumer: string;
+  /** Must not throw for a handled failure: the consumer runner turns exhausted retries into dead letters. */
+  deliver(event: EventEnvelope): Promise<void>;
+}
+
+export interface BusHealth {
+  up: boolean;
+  kind: 'kafka' | 'in-process';
+  detail?: string;
+}
+
+/**
+ * The port between the outbox relay and consumers. `publish` resolves only when the events are
+ * durably accepted: acknowledged by Kafka, or handled by every in-process consumer.
+ */
+export interface EventBus {
+  readonly kind: 'kafka' | 'in-process';
+  subscribe(subscription: EventSubscription): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  publish(events: EventEnvelope[]): Promise<void>;
+  health(): Promise<BusHealth>;
+  /** Whether the relay may deliver different keys concurrently (in-process) or must keep one stream (Kafka batches). */
+  readonly parallelKeys: boolean;
+}

@@ -1,0 +1,99 @@
+import { Logger } from '@nestjs/common';
+import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { KafkaConfig } from '../../config/app-config';
+import { EventEnvelope } from '../event-envelope';
+import { BusHealth, EventBus, EventSubscription } from '../event-bus.port';
+import { decode, encode } from './kafka-codec';
+
+/**
+ * Kafka through kafkajs. Kept thin on purpose: kafkajs is unmaintained, and swapping the client
+ * must stay a change of this folder only.
+ *
+ * - producer: idempotent, acks=all, one request in flight, so records of a key keep their order;
+ * - one consumer group per consumer, offsets committed after the handler returned
+ *   (at-least-once; the inbox absorbs redelivery);
+ * - a new group starts from the earliest offset, so nothing published before it existed is lost.
+ */
+export class KafkaEventBus implements EventBus {
+  readonly kind = 'kafka' as const;
+  readonly parallelKeys = false;
+  private readonly logger = new Logger(KafkaEventBus.name);
+  private readonly kafka: Kafka;
+  private producer?: Producer;
+  private readonly consumers: { consumer: Consumer; subscription: EventSubscription; crashed?: string }[] = [];
+  private readonly subscriptions: EventSubscription[] = [];
+  private producerConnected = false;
+
+  constructor(private readonly config: KafkaConfig, private readonly options: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number } = {}) {
+    this.kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: config.brokers,
+      ssl: config.ssl,
+      sasl: config.sasl as never,
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ namespace, log }) => this.logger.warn(`[kafkajs ${namespace}] ${log.message}`),
+      retry: { retries: 8, initialRetryTime: 200 },
+    });
+  }
+
+  subscribe(subscription: EventSubscription): void {
+    this.subscriptions.push(subscription);
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
+    await this.producer.connect();
+    this.producerConnected = true;
+    for (const subscription of this.subscriptions) await this.startConsumer(subscription);
+  }
+
+  private async startConsumer(subscription: EventSubscription): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: `${this.config.groupPrefix}.${subscription.consumer}`,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
+      allowAutoTopicCreation: true,
+    });
+    const entry: { consumer: Consumer; subscription: EventSubscription; crashed?: string } = { consumer, subscription };
+    consumer.on(consumer.events.CRASH, (e) => {
+      entry.crashed = e.payload.error.message;
+      this.logger.error(`consumer ${subscription.consumer} crashed: ${e.payload.error.message} (restart: ${e.payload.restart})`);
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => (entry.crashed = undefined));
+    await consumer.connect();
+    await consumer.subscribe({ topic: subscription.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1000,
+      partitionsConsumedConcurrently: 4,
+      eachMessage: async ({ topic, message }) => {
+        await subscription.deliver(decode(topic, message));
+      },
+    });
+    this.consumers.push(entry);
+  }
+
+  async stop(): Promise<void> {
+    for (const { consumer } of this.consumers.splice(0)) await consumer.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producerConnected = false;
+  }
+
+  async publish(events: EventEnvelope[]): Promise<void> {
+    if (!this.producer) throw new Error('Kafka producer is not started');
+    const byTopic = new Map<string, EventEnvelope[]>();
+    for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map(encode) })),
+    });
+  }
+
+  async health(): Promise<BusHealth> {
+    const crashed = this.consumers.filter((c) => c.crashed).map((c) => `${c.subscription.consumer}: ${c.crashed}`);
+    const up = this.producerConnected && crashed.length === 0;
+    return { up, kind: this.kind, detail: up ? undefined : [!this.producerConnected ? 'producer disconnected' : '', ...crashed].filter(Boolean).join('; ') };
+  }
+}

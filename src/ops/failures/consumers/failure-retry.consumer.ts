@@ -1,0 +1,25 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ConsumerRegistry } from '../../../messaging/consumer/consumer.registry';
+import { failureRetryRequestedTopic } from '../../../messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
+import { SyncFailureService } from '../sync-failure.service';
+
+@Injectable()
+export class FailureRetryConsumer implements OnModuleInit {
+  constructor(
+    private readonly consumers: ConsumerRegistry,
+    private readonly failures: SyncFailureService,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers.register(
+      failureRetryRequestedTopic,
+      'ops.failure-retry',
+      async ({ failureId }) => {
+        const failure = await this.failures.get(failureId);
+        if (failure.status !== 'retrying') return;
+        await this.failures.runReplay(failure);
+      },
+      { transactional: false },
+    );
+  }
+}

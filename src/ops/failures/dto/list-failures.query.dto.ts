@@ -1,0 +1,64 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { SyncFailureStatus } from '../sync-failure.entity';
+
+const STATUSES: SyncFailureStatus[] = ['open', 'retrying', 'resolved', 'dismissed'];
+
+export class ListFailuresQueryDto {
+  @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'open,retrying' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value))
+  @IsIn(STATUSES, { each: true })
+  status?: SyncFailureStatus[];
+
+  @ApiPropertyOptional({ example: 'inventory' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
+  context?: string;
+
+  @ApiPropertyOptional({ enum: ['kuaishou', 'youzan'] })
+  @IsOptional()
+  @IsIn(['kuaishou', 'youzan'])
+  platform?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  shopRef?: string;
+
+  @ApiPropertyOptional({ example: 'RATE_LIMITED' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  errorCode?: string;
+
+  @ApiPropertyOptional({ description: 'SKU, order id or other entity reference' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(191)
+  entityRef?: string;
+
+  @ApiPropertyOptional({ description: 'Free-text search in reason, entity and operation' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page = 1;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize = 50;
+}

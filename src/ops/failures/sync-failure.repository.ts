@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets } from 'typeorm';
+import { Db } from '../../database/db';
+import { SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
+
+export interface FailureFilter {
+  status?: SyncFailureStatus[];
+  context?: string;
+  platform?: string;
+  shopRef?: string;
+  errorCode?: string;
+  entityRef?: string;
+  search?: string;
+}
+
+@Injectable()
+export class SyncFailureRepository {
+  constructor(private readonly db: Db) {}
+
+  private get repo() {
+    return this.db.manager.getRepository(SyncFailureEntity);
+  }
+
+  findById(id: string): Promise<SyncFailureEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  async lockById(id: string): Promise<SyncFailureEntity | null> {
+    return this.db.forUpdate(this.repo.createQueryBuilder('f').where('f.id = :id', { id })).getOne();
+  }
+
+  async lockOpenByDedupeKey(dedupeKey: string): Promise<SyncFailureEntity | null> {
+    return this.db.forUpdate(this.repo.createQueryBuilder('f').where('f.dedupe_key = :dedupeKey', { dedupeKey })).getOne();
+  }
+
+  save(entity: SyncFailureEntity): Promise<SyncFailureEntity> {
+    return this.repo.save(entity);
+  }
+
+  async page(filter: FailureFilter, offset: number, limit: number): Promise<[SyncFailureEntity[], number]> {
+    const qb = this.repo.createQueryBuilder('f');
+    if (filter.status?.length) qb.andWhere('f.status IN (:...status)', { status: filter.status });
+    if (filter.context) qb.andWhere('f.context = :context', { context: filter.context });
+    if (filter.platform) qb.andWhere('f.platform = :platform', { platform: filter.platform });
+    if (filter.shopRef) qb.andWhere('f.shop_ref = :shopRef', { shopRef: filter.shopRef });
+    if (filter.errorCode) qb.andWhere('f.error_code = :errorCode', { errorCode: filter.errorCode });
+    if (filter.entityRef) qb.andWhere('f.entity_ref = :entityRef', { entityRef: filter.entityRef });
+    if (filter.search) {
+      const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(new Brackets((w) => w.where('f.reason LIKE :like', { like }).orWhere('f.entity_ref LIKE :like', { like }).orWhere('f.operation LIKE :like', { like })));
+    }
+    return qb.orderBy('f.created_at', 'DESC').addOrderBy('f.id', 'ASC').skip(offset).take(limit).getManyAndCount();
+  }
+
+  dueForRetry(now: number, limit: number): Promise<SyncFailureEntity[]> {
+    return this.repo
+      .createQueryBuilder('f')
+      .where('f.status = :status', { status: 'open' })
+      .andWhere('f.next_retry_at IS NOT NULL AND f.next_retry_at <= :now', { now })
+      .andWhere('f.replay IS NOT NULL')
+      .orderBy('f.next_retry_at', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows: { status: string; n: string | number }[] = await this.repo.createQueryBuilder('f').select('f.status', 'status').addSelect('COUNT(*)', 'n').groupBy('f.status').getRawMany();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}

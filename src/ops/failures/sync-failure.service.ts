@@ -1,0 +1,231 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, Clock } from '../../common/clock';
+import { ConflictDomainException, NotFoundDomainException } from '../../common/errors/domain.exception';
+import { ID_GENERATOR, IdGenerator } from '../../common/ids';
+import { Db } from '../../database/db';
+import { MetricsService } from '../metrics/metrics.service';
+import { ReplaySpec, SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
+import { FailureFilter, SyncFailureRepository } from './sync-failure.repository';
+
+export interface RecordFailureInput {
+  context: string;
+  operation: string;
+  errorCode: string;
+  reason: string;
+  platform?: string | null;
+  shopRef?: string | null;
+  entityType?: string | null;
+  entityRef?: string | null;
+  platformCode?: string | null;
+  platformMessage?: string | null;
+  replay?: ReplaySpec | null;
+  /** Failures sharing this key while open are one row with a growing attempt count. */
+  dedupeKey?: string;
+  /** Attempts already spent before the record was written (e.g. consumer retries). */
+  attempts?: number;
+  /** False when retrying cannot help (e.g. a malformed message): no automatic retry is scheduled. */
+  retryable?: boolean;
+}
+
+/** Outcome of one replay: throw to fail, return to succeed. */
+export type ReplayHandler = (data: unknown, failure: SyncFailureEntity) => Promise<void>;
+
+export interface RetryOutcomeError {
+  errorCode: string;
+  reason: string;
+  platformCode?: string | null;
+  platformMessage?: string | null;
+  retryable?: boolean;
+}
+
+/** Delays of automatic retries after each failed attempt; after the last, ops must act. */
+export const AUTO_RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000];
+
+/**
+ * Any context records a failed operation here instead of dropping it. A replay handler,
+ * registered by the context that owns the operation, is what "retry" runs.
+ */
+@Injectable()
+export class SyncFailureService {
+  private readonly logger = new Logger(SyncFailureService.name);
+  private readonly handlers = new Map<string, ReplayHandler>();
+  private readonly errorMappers: ((error: unknown) => RetryOutcomeError | undefined)[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly repo: SyncFailureRepository,
+    private readonly metrics: MetricsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  registerReplayHandler(kind: string, handler: ReplayHandler): void {
+    if (this.handlers.has(kind)) throw new Error(`replay handler ${kind} registered twice`);
+    this.handlers.set(kind, handler);
+  }
+
+  /** Lets a context turn its own errors into failure codes for retries it runs. */
+  registerErrorMapper(mapper: (error: unknown) => RetryOutcomeError | undefined): void {
+    this.errorMappers.push(mapper);
+  }
+
+  async record(input: RecordFailureInput): Promise<SyncFailureEntity> {
+    const saved = await this.db.transaction(async () => {
+      const now = this.clock.now();
+      const existing = input.dedupeKey ? await this.repo.lockOpenByDedupeKey(input.dedupeKey) : null;
+      const failure = existing ?? this.newFailure(input, now);
+      if (existing) {
+        failure.attempts += Math.max(1, input.attempts ?? 1);
+        failure.status = 'open';
+      }
+      failure.errorCode = input.errorCode;
+      failure.reason = truncate(input.reason, 4000);
+      failure.platformCode = input.platformCode ?? null;
+      failure.platformMessage = input.platformMessage ? truncate(input.platformMessage, 4000) : null;
+      failure.replay = input.replay ?? failure.replay ?? null;
+      failure.updatedAt = now;
+      failure.lastAttemptAt = now;
+      failure.nextRetryAt = input.retryable === false || !failure.replay ? null : this.nextRetryAt(failure.attempts, now);
+      return this.repo.save(failure);
+    });
+    this.metrics.counter('kwaizan_sync_failures_recorded_total', 'Sync failures recorded', ['context', 'code']).inc({ context: saved.context, code: saved.errorCode });
+    this.logger.warn({ failureId: saved.id, context: saved.context, operation: saved.operation, code: saved.errorCode, entityRef: saved.entityRef }, `sync failure: ${saved.reason}`);
+    return saved;
+  }
+
+  /** Closes the open failure of an operation that has since succeeded on its own. */
+  async resolveByDedupeKey(dedupeKey: string, note = 'succeeded later'): Promise<void> {
+    await this.db.transaction(async () => {
+      const failure = await this.repo.lockOpenByDedupeKey(dedupeKey);
+      if (failure) await this.close(failure, 'resolved', note);
+    });
+  }
+
+  async get(id: string): Promise<SyncFailureEntity> {
+    const failure = await this.repo.findById(id);
+    if (!failure) throw new NotFoundDomainException('FAILURE_NOT_FOUND', `no sync failure ${id}`);
+    return failure;
+  }
+
+  list(filter: FailureFilter, page: number, pageSize: number): Promise<[SyncFailureEntity[], number]> {
+    return this.repo.page(filter, (page - 1) * pageSize, pageSize);
+  }
+
+  countByStatus(): Promise<Record<string, number>> {
+    return this.repo.countByStatus();
+  }
+
+  dueForRetry(limit = 100): Promise<SyncFailureEntity[]> {
+    return this.repo.dueForRetry(this.clock.now(), limit);
+  }
+
+  /** Marks a due failure as being retried; false when someone else took it first. */
+  async claimForRetry(id: string, allowedFrom: SyncFailureStatus[] = ['open']): Promise<SyncFailureEntity | undefined> {
+    return this.db.transaction(async () => {
+      const failure = await this.repo.lockById(id);
+      if (!failure || !allowedFrom.includes(failure.status)) return undefined;
+      failure.status = 'retrying';
+      failure.updatedAt = this.clock.now();
+      return this.repo.save(failure);
+    });
+  }
+
+  /** Runs the failed operation again now; the record ends resolved, or open with the new error. */
+  async retry(id: string): Promise<SyncFailureEntity> {
+    const current = await this.get(id);
+    if (current.status === 'resolved' || current.status === 'dismissed') {
+      throw new ConflictDomainException('FAILURE_CLOSED', `sync failure ${id} is already ${current.status}`);
+    }
+    if (!current.replay) throw new ConflictDomainException('FAILURE_NOT_REPLAYABLE', `sync failure ${id} has nothing to replay; dismiss it once handled`);
+    const claimed = await this.claimForRetry(id, ['open', 'retrying']);
+    if (!claimed) throw new ConflictDomainException('FAILURE_BUSY', `sync failure ${id} changed while claiming it`);
+    return this.runReplay(claimed);
+  }
+
+  async runReplay(failure: SyncFailureEntity): Promise<SyncFailureEntity> {
+    const handler = this.handlers.get(failure.replay!.kind);
+    let outcome: RetryOutcomeError | undefined;
+    if (!handler) {
+      outcome = { errorCode: 'INTERNAL', reason: `no replay handler for ${failure.replay!.kind}`, retryable: false };
+    } else {
+      try {
+        await handler(failure.replay!.data, failure);
+      } catch (error) {
+        outcome = this.describe(error);
+      }
+    }
+    return this.db.transaction(async () => {
+      const locked = (await this.repo.lockById(failure.id))!;
+      const now = this.clock.now();
+      locked.attempts += 1;
+      locked.lastAttemptAt = now;
+      if (!outcome) return this.close(locked, 'resolved', 'retry succeeded');
+      locked.status = 'open';
+      locked.errorCode = outcome.errorCode;
+      locked.reason = truncate(outcome.reason, 4000);
+      locked.platformCode = outcome.platformCode ?? locked.platformCode;
+      locked.platformMessage = outcome.platformMessage ?? locked.platformMessage;
+      locked.nextRetryAt = outcome.retryable === false ? null : this.nextRetryAt(locked.attempts, now);
+      locked.updatedAt = now;
+      return this.repo.save(locked);
+    });
+  }
+
+  async dismiss(id: string, note?: string): Promise<SyncFailureEntity> {
+    return this.db.transaction(async () => {
+      const failure = await this.repo.lockById(id);
+      if (!failure) throw new NotFoundDomainException('FAILURE_NOT_FOUND', `no sync failure ${id}`);
+      if (failure.status === 'resolved' || failure.status === 'dismissed') {
+        throw new ConflictDomainException('FAILURE_CLOSED', `sync failure ${id} is already ${failure.status}`);
+      }
+      return this.close(failure, 'dismissed', note ?? 'dismissed by ops');
+    });
+  }
+
+  private async close(failure: SyncFailureEntity, status: 'resolved' | 'dismissed', note: string): Promise<SyncFailureEntity> {
+    const now = this.clock.now();
+    failure.status = status;
+    failure.closedAt = now;
+    failure.closedNote = note.slice(0, 500);
+    failure.updatedAt = now;
+    failure.nextRetryAt = null;
+    failure.dedupeKey = null;
+    this.metrics.counter('kwaizan_sync_failures_closed_total', 'Sync failures closed', ['status']).inc({ status });
+    return this.repo.save(failure);
+  }
+
+  private describe(error: unknown): RetryOutcomeError {
+    for (const mapper of this.errorMappers) {
+      const mapped = mapper(error);
+      if (mapped) return mapped;
+    }
+    return { errorCode: 'INTERNAL', reason: error instanceof Error ? error.message : String(error) };
+  }
+
+  private nextRetryAt(attempts: number, now: number): number | null {
+    const delay = AUTO_RETRY_DELAYS_MS[Math.min(attempts, AUTO_RETRY_DELAYS_MS.length + 1) - 1];
+    return delay === undefined ? null : now + delay;
+  }
+
+  private newFailure(input: RecordFailureInput, now: number): SyncFailureEntity {
+    const failure = new SyncFailureEntity();
+    failure.id = this.ids.uuid();
+    failure.context = input.context;
+    failure.operation = input.operation;
+    failure.platform = input.platform ?? null;
+    failure.shopRef = input.shopRef ?? null;
+    failure.entityType = input.entityType ?? null;
+    failure.entityRef = input.entityRef ?? null;
+    failure.attempts = Math.max(1, input.attempts ?? 1);
+    failure.status = 'open';
+    failure.dedupeKey = input.dedupeKey ?? null;
+    failure.createdAt = now;
+    failure.closedAt = null;
+    failure.closedNote = null;
+    return failure;
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,58 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { createApp } from '../../src/bootstrap';
+import { AppConfigShape } from '../../src/config/app-config';
+import { createTestDatabase, TestDatabase } from './test-database';
+import { testConfig } from './test-config';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfigShape;
+  database: TestDatabase;
+  /** Base URL when started with `listen: true`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh MariaDB database of its own; jobs off unless asked for. */
+export async function startTestApp(options: { label?: string; env?: Record<string, string | undefined>; extraModules?: Type[]; listen?: boolean; schedule?: boolean } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(options.label ?? 'app');
+  const config = testConfig({ DATABASE_URL: database.url, ...options.env });
+  let app: INestApplication | undefined;
+  try {
+    app = await createApp(config, { schedule: options.schedule ?? false, extraModules: options.extraModules });
+    if (options.listen) await app.listen(0, '127.0.0.1');
+    else await app.init();
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.drop();
+    throw error;
+  }
+  const address = options.listen ? (app.getHttpServer().address() as { port: number }) : undefined;
+  const started = app;
+  return {
+    app: started,
+    config,
+    database,
+    url: address ? `http://127.0.0.1:${address.port}` : '',
+    close: async () => {
+      await started.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, stepMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+}

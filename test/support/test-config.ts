@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfigShape, loadConfig } from '../../src/config/app-config';
+
+/** A validated config for tests: no .env, a private data dir, quiet logs, fast retries. */
+export function testConfig(env: Record<string, string | undefined> = {}): AppConfigShape {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-test-')),
+    PORT: '0',
+    OUTBOX_POLL_INTERVAL_MS: '50',
+    CONSUMER_RETRY_BASE_MS: '10',
+    CONSUMER_MAX_ATTEMPTS: '3',
+    ...env,
+  });
+}
