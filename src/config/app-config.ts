@@ -26,6 +26,47 @@ export interface KafkaConfig {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
 
+export interface KuaishouConfig {
+  appKey: string;
+  appSecret: string;
+  signSecret: string;
+  messageSecret: string;
+  signMethod: 'HMAC_SHA256' | 'MD5';
+  apiBaseUrl: string;
+  authorizeUrl: string;
+  scopes: string[];
+  rateLimits: Record<string, number>;
+  shopQps: number;
+}
+
+export interface YouzanConfig {
+  clientId: string;
+  clientSecret: string;
+  authorizeType: 'authorization_code' | 'silent';
+  apiBaseUrl: string;
+  authorizeUrl: string;
+  rateLimits: Record<string, number>;
+  shopQps: number;
+}
+
+export interface PlatformsConfig {
+  /** No platform credentials configured: both platforms are the bundled emulators. */
+  sandbox: boolean;
+  sandboxHost: string;
+  sandboxPorts: { kuaishou: number; youzan: number };
+  timeoutMs: number;
+  retryAttempts: number;
+  breaker: { errorThresholdPercent: number; volumeThreshold: number; resetTimeoutMs: number };
+  kuaishou: KuaishouConfig;
+  youzan: YouzanConfig;
+}
+
+/** Demo credentials of the bundled emulators (public on purpose: they only open the sandbox). */
+export const SANDBOX_CREDENTIALS = {
+  kuaishou: { appKey: 'ks_sandbox_app', appSecret: 'ks-sandbox-app-secret', signSecret: 'ks-sandbox-sign-secret', messageSecret: Buffer.from('sandbox-aes-key!').toString('base64') },
+  youzan: { clientId: 'yz_sandbox_client', clientSecret: 'yz-sandbox-client-secret-000001' },
+} as const;
+
 export interface AppConfigShape {
   env: ParsedEnv['NODE_ENV'];
   http: { host: string; port: number; publicBaseUrl: string };
@@ -35,6 +76,7 @@ export interface AppConfigShape {
   kafka?: KafkaConfig;
   messaging: { pollIntervalMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number };
   encryption: { keys: { id: string; key: Buffer }[]; activeKeyId: string; generated: boolean };
+  platforms: PlatformsConfig;
 }
 
 /** Injection token and type of the one validated configuration object. */
@@ -47,6 +89,7 @@ export abstract class AppConfig implements AppConfigShape {
   abstract kafka?: KafkaConfig;
   abstract messaging: AppConfigShape['messaging'];
   abstract encryption: AppConfigShape['encryption'];
+  abstract platforms: PlatformsConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -70,6 +113,7 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
 
   const dataDir = resolve(e.DATA_DIR);
   const encryption = resolveEncryption(e, dataDir, problems);
+  const platforms = resolvePlatforms(e, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -94,6 +138,62 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
       retryBaseMs: e.CONSUMER_RETRY_BASE_MS,
     },
     encryption,
+    platforms,
+  };
+}
+
+function parseRateLimits(text: string | undefined): Record<string, number> {
+  if (!text) return {};
+  return Object.fromEntries(text.split(',').map((pair) => {
+    const [api, qps] = pair.split('=');
+    return [api, Number(qps)];
+  }));
+}
+
+function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: string }[]): PlatformsConfig {
+  const sandbox = !e.KUAISHOU_APP_KEY && !e.YOUZAN_CLIENT_ID;
+  const require = (variable: keyof ParsedEnv, reason: string) => {
+    if (!e[variable]) problems.push({ variable, message: `is required ${reason}` });
+  };
+  if (!sandbox) {
+    const reason = 'when platform credentials are configured (leave all unset for sandbox mode)';
+    for (const v of ['KUAISHOU_APP_KEY', 'KUAISHOU_APP_SECRET', 'KUAISHOU_SIGN_SECRET', 'KUAISHOU_MESSAGE_SECRET', 'YOUZAN_CLIENT_ID', 'YOUZAN_CLIENT_SECRET'] as const) require(v, reason);
+  } else if (e.NODE_ENV === 'production') {
+    problems.push({ variable: 'KUAISHOU_APP_KEY', message: 'is required in production (sandbox mode is for trying the service)' });
+    problems.push({ variable: 'YOUZAN_CLIENT_ID', message: 'is required in production (sandbox mode is for trying the service)' });
+  }
+  const host = e.SANDBOX_HOST;
+  const sandboxUrl = (port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const ks = SANDBOX_CREDENTIALS.kuaishou;
+  const yz = SANDBOX_CREDENTIALS.youzan;
+  return {
+    sandbox,
+    sandboxHost: host,
+    sandboxPorts: { kuaishou: e.SANDBOX_KUAISHOU_PORT, youzan: e.SANDBOX_YOUZAN_PORT },
+    timeoutMs: e.PLATFORM_HTTP_TIMEOUT_MS,
+    retryAttempts: e.PLATFORM_RETRY_ATTEMPTS,
+    breaker: { errorThresholdPercent: e.PLATFORM_BREAKER_ERROR_PERCENT, volumeThreshold: e.PLATFORM_BREAKER_VOLUME, resetTimeoutMs: e.PLATFORM_BREAKER_RESET_MS },
+    kuaishou: {
+      appKey: sandbox ? ks.appKey : (e.KUAISHOU_APP_KEY ?? ''),
+      appSecret: sandbox ? ks.appSecret : (e.KUAISHOU_APP_SECRET ?? ''),
+      signSecret: sandbox ? ks.signSecret : (e.KUAISHOU_SIGN_SECRET ?? ''),
+      messageSecret: sandbox ? ks.messageSecret : (e.KUAISHOU_MESSAGE_SECRET ?? ''),
+      signMethod: e.KUAISHOU_SIGN_METHOD,
+      apiBaseUrl: (e.KUAISHOU_API_BASE_URL ?? (sandbox ? sandboxUrl(e.SANDBOX_KUAISHOU_PORT) : 'https://openapi.kwaixiaodian.com')).replace(/\/$/, ''),
+      authorizeUrl: e.KUAISHOU_AUTHORIZE_URL ?? (sandbox ? `${sandboxUrl(e.SANDBOX_KUAISHOU_PORT)}/oauth/authorize` : 'https://open.kwaixiaodian.com/oauth/authorize'),
+      scopes: (e.KUAISHOU_SCOPES ?? 'user_info,merchant_user,merchant_item,merchant_order,merchant_refund,merchant_logistics,merchant_promotion').split(','),
+      rateLimits: parseRateLimits(e.KUAISHOU_RATE_LIMITS),
+      shopQps: e.KUAISHOU_SHOP_QPS,
+    },
+    youzan: {
+      clientId: sandbox ? yz.clientId : (e.YOUZAN_CLIENT_ID ?? ''),
+      clientSecret: sandbox ? yz.clientSecret : (e.YOUZAN_CLIENT_SECRET ?? ''),
+      authorizeType: e.YOUZAN_AUTHORIZE_TYPE,
+      apiBaseUrl: (e.YOUZAN_API_BASE_URL ?? (sandbox ? sandboxUrl(e.SANDBOX_YOUZAN_PORT) : 'https://open.youzanyun.com')).replace(/\/$/, ''),
+      authorizeUrl: e.YOUZAN_AUTHORIZE_URL ?? (sandbox ? `${sandboxUrl(e.SANDBOX_YOUZAN_PORT)}/oauth/authorize` : 'https://diy.youzanyun.com/oauth/authorize'),
+      rateLimits: parseRateLimits(e.YOUZAN_RATE_LIMITS),
+      shopQps: e.YOUZAN_SHOP_QPS,
+    },
   };
 }
 

@@ -1,0 +1,47 @@
+/** What a test or benchmark can read back from an emulator. */
+export interface CountersSnapshot {
+  calls: Record<string, number>;
+  writesApplied: Record<string, number>;
+  rejected: Record<string, number>;
+  push: { sent: number; delivered: number; acknowledged: number; failedAttempts: number; lost: number; duplicated: number; pending: number };
+  /** Stock writes carrying an operation id already applied once (should stay 0). */
+  duplicateOperationIds: number;
+}
+
+export class Counters {
+  private calls = new Map<string, number>();
+  private applied = new Map<string, number>();
+  private rejections = new Map<string, number>();
+  push = { sent: 0, delivered: 0, acknowledged: 0, failedAttempts: 0, lost: 0, duplicated: 0, pending: 0 };
+  duplicateOperationIds = 0;
+
+  call(api: string): void {
+    this.calls.set(api, (this.calls.get(api) ?? 0) + 1);
+  }
+
+  writeApplied(api: string): void {
+    this.applied.set(api, (this.applied.get(api) ?? 0) + 1);
+  }
+
+  rejected(reason: string): void {
+    this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1);
+  }
+
+  reset(): void {
+    this.calls.clear();
+    this.applied.clear();
+    this.rejections.clear();
+    this.push = { sent: 0, delivered: 0, acknowledged: 0, failedAttempts: 0, lost: 0, duplicated: 0, pending: 0 };
+    this.duplicateOperationIds = 0;
+  }
+
+  snapshot(): CountersSnapshot {
+    return {
+      calls: Object.fromEntries(this.calls),
+      writesApplied: Object.fromEntries(this.applied),
+      rejected: Object.fromEntries(this.rejections),
+      push: { ...this.push },
+      duplicateOperationIds: this.duplicateOperationIds,
+    };
+  }
+}
