@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { KafkaConfig } from '../../config/app-config';
 import { EventEnvelope } from '../event-envelope';
 import { BusHealth, EventBus, EventSubscription } from '../event-bus.port';
@@ -41,7 +41,7 @@ export class KafkaEventBus implements EventBus {
   }
 
   async start(): Promise<void> {
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
     this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
     await this.producer.connect();
@@ -54,6 +54,8 @@ export class KafkaEventBus implements EventBus {
       groupId: `${this.config.groupPrefix}.${subscription.consumer}`,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
+      // Stock changes are latency-sensitive: do not let an idle fetch hold new records back.
+      maxWaitTimeInMs: 250,
       allowAutoTopicCreation: true,
     });
     const entry: { consumer: Consumer; subscription: EventSubscription; crashed?: string } = { consumer, subscription };

@@ -18,6 +18,11 @@ export interface GatewayOptions {
   breaker: { errorThresholdPercent: number; volumeThreshold: number; resetTimeoutMs: number };
   /** Longest a call waits for a rate-limit token before failing RATE_LIMITED locally. */
   maxQueueWaitMs?: number;
+  /**
+   * A retry that would have to wait longer than this (e.g. a daily quota's retry-after) is not
+   * waited for in-process: the error is thrown for the caller to schedule. Unset: always wait.
+   */
+  maxRetryDelayMs?: number;
 }
 
 export interface CallSpec {
@@ -64,6 +69,7 @@ export class PlatformGateway {
         const retryableAmbiguous = error instanceof PlatformError && error.ambiguous && spec.idempotent;
         if (attempt >= attempts || !(retryable || retryableAmbiguous) || this.breakerState(spec.group) === 'open') throw error;
         const delay = Math.max((error as PlatformError).retryAfterMs ?? 0, backoffDelay(attempt, this.options.retryBaseMs ?? 200, this.options.retryCapMs ?? 5_000));
+        if (this.options.maxRetryDelayMs !== undefined && delay > this.options.maxRetryDelayMs) throw error;
         this.logger.warn(`${spec.api} attempt ${attempt} failed (${(error as PlatformError).code}); retrying in ${delay} ms`);
         await sleep(delay);
       }

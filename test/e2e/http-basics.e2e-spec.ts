@@ -1,0 +1,74 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import request from 'supertest';
+import { startTestApp, TestApp } from '../support/test-app';
+
+@Controller('__test')
+class BoomController {
+  @Get('boom')
+  boom(): never {
+    throw new Error('database password is hunter2');
+  }
+}
+
+@Module({ controllers: [BoomController] })
+class BoomModule {}
+
+describe('HTTP basics', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ label: 'http', extraModules: [BoomModule] });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers a malformed request with 400 and a message per bad field', async () => {
+    const res = await request(t.app.getHttpServer()).get('/ops/failures?pageSize=5000&status=open,lost&page=zero');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'VALIDATION_FAILED' });
+    const fields = Object.fromEntries((res.body.fields as { field: string; messages: string[] }[]).map((f) => [f.field, f.messages.join(' ')]));
+    expect(Object.keys(fields).sort()).toEqual(['page', 'pageSize', 'status']);
+    expect(fields.pageSize).toMatch(/must not be greater than 200/);
+    expect(res.body.correlationId).toEqual(res.headers['x-correlation-id']);
+  });
+
+  it('rejects unknown body fields instead of ignoring them', async () => {
+    const res = await request(t.app.getHttpServer()).post('/ops/failures/0b6c3c2e-5d1f-4d55-9c1c-6f1f7d0e8a11/dismiss').send({ note: 'x', force: true });
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toEqual([{ field: 'force', messages: ['property force should not exist'] }]);
+  });
+
+  it('maps domain errors to their status', async () => {
+    const res = await request(t.app.getHttpServer()).post('/ops/failures/0b6c3c2e-5d1f-4d55-9c1c-6f1f7d0e8a11/retry');
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe('FAILURE_NOT_FOUND');
+  });
+
+  it('answers an unexpected error with 500 and a correlation id, without leaking its message', async () => {
+    const res = await request(t.app.getHttpServer()).get('/__test/boom').set('x-correlation-id', 'req-1234567890');
+    expect(res.status).toBe(500);
+    expect(res.body).toMatchObject({ statusCode: 500, error: 'INTERNAL', correlationId: 'req-1234567890' });
+    expect(JSON.stringify(res.body)).not.toContain('hunter2');
+  });
+
+  it('reports health of the database and the bus', async () => {
+    const res = await request(t.app.getHttpServer()).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.checks.database).toMatchObject({ up: true, kind: 'mysql' });
+    expect(res.body.checks.bus).toMatchObject({ up: true, kind: 'in-process', relay: 'running' });
+  });
+
+  it('exposes Prometheus metrics and the OpenAPI document', async () => {
+    const metrics = await request(t.app.getHttpServer()).get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers['content-type']).toMatch(/text\/plain/);
+    expect(metrics.text).toContain('kwaizan_process_');
+
+    const docs = await request(t.app.getHttpServer()).get('/docs-json');
+    expect(docs.status).toBe(200);
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/ops/failures', '/ops/failures/{id}/retry', '/ops/failures/{id}/dismiss', '/health']));
+  });
+});

@@ -1,0 +1,78 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Environment of a fresh machine: nothing of ours set. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' };
+  return { ...env, ...extra };
+}
+
+function output(child: ChildProcess): () => string {
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
+  return () => text;
+}
+
+describe('npm start (the real process)', () => {
+  beforeAll(() => {
+    execFileSync('npx', ['nest', 'build'], { cwd: root, stdio: 'pipe' });
+  });
+
+  it('boots on embedded defaults (no database server, no Kafka) and /health answers 200', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'kwaizan-start-'));
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: cleanEnv({ PORT: String(port), DATA_DIR: dataDir, SANDBOX_KUAISHOU_PORT: String(await freePort()), SANDBOX_YOUZAN_PORT: String(await freePort()) }),
+    });
+    const log = output(child);
+    try {
+      let health: { status: number; body: { status: string; checks: Record<string, { up: boolean; kind?: string }> } } | undefined;
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && child.exitCode === null) {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/health`);
+          health = { status: res.status, body: (await res.json()) as NonNullable<typeof health>["body"] };
+          if (res.status === 200) break;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect({ exit: child.exitCode, status: health?.status, log: health ? '' : log() }).toEqual({ exit: null, status: 200, log: '' });
+      expect(health!.body.checks.database).toMatchObject({ up: true, kind: 'sqlite' });
+      expect(health!.body.checks.bus).toMatchObject({ up: true, kind: 'in-process' });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    expect(child.exitCode === 0 || child.signalCode === 'SIGTERM').toBe(true);
+  });
+
+  it('refuses to start on a bad configuration and names every bad variable', async () => {
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: cleanEnv({ PORT: 'eighty', DATABASE_URL: 'postgres://nope', KAFKA_BROKERS: 'nohostport', DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-bad-')) }),
+    });
+    const log = output(child);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(78);
+    expect(log()).toMatch(/cannot start/);
+    for (const name of ['PORT', 'DATABASE_URL', 'KAFKA_BROKERS']) expect(log()).toContain(name);
+  });
+});
