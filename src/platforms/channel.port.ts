@@ -330,6 +330,8 @@ export interface PlatformOAuthClient {
   authorizeUrl(input: { state: string; redirectUri: string }): string;
   exchangeCode(input: { code: string; redirectUri: string }): Promise<TokenGrant>;
   refresh(refreshToken: string): Promise<TokenGrant>;
+  /** Self-built apps without a browser grant (Youzan `authorize_type=silent`, grant id = kdt_id). */
+  silentGrant?(shopId: string): Promise<TokenGrant>;
 }
 
 export const OAUTH_CLIENTS = Symbol('OAUTH_CLIENTS');

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Header, Param, ParseEnumPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiFoundResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AppConfig } from '../config/app-config';
+import type { Platform } from '../platforms/channel.port';
+import { ConnectFailedException } from './accounts.errors';
+import { CallbackQuery, ConnectService } from './connect.service';
+import { ConnectQueryDto } from './dto/connect-query.dto';
+import { SilentConnectDto } from './dto/silent-connect.dto';
+import { connectResultPage, silentConnectPage } from './pages/accounts.pages';
+import { ShopConnectionEntity } from './shop-connection.entity';
+
+const PLATFORM = { kuaishou: 'kuaishou', youzan: 'youzan' } as const;
+const NAMES: Record<Platform, string> = { kuaishou: 'Kuaishou', youzan: 'Youzan' };
+
+@ApiTags('accounts')
+@Controller('connect')
+export class ConnectController {
+  constructor(
+    private readonly connect: ConnectService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get(':platform')
+  @ApiFoundResponse({ description: "Redirect to the platform's authorization page (a one-time state is issued)" })
+  async start(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Query() query: ConnectQueryDto, @Res() res: Response): Promise<void> {
+    const start = await this.connect.start(query.merchantId, platform);
+    if (start.kind === 'redirect') return res.redirect(302, start.url);
+    res.type('html').send(silentConnectPage(start.merchantId, this.config.platforms.sandbox));
+  }
+
+  @Get(':platform/callback')
+  @Header('Cache-Control', 'no-store')
+  @ApiQuery({ name: 'code', required: false })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'error', required: false })
+  @ApiExcludeEndpoint()
+  async callback(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Query() query: Record<string, string>, @Res() res: Response): Promise<void> {
+    const answer: CallbackQuery = { code: query.code, state: query.state, error: query.error, error_description: query.error_description };
+    await this.render(res, platform, () => this.connect.complete(platform, answer));
+  }
+
+  @Post('youzan/silent')
+  @Header('Cache-Control', 'no-store')
+  async silent(@Body() body: SilentConnectDto, @Res() res: Response): Promise<void> {
+    await this.render(res, 'youzan', () => this.connect.connectSilently(body.merchantId, body.kdtId));
+  }
+
+  private async render(res: Response, platform: Platform, work: () => Promise<ShopConnectionEntity>): Promise<void> {
+    const sandbox = this.config.platforms.sandbox;
+    try {
+      const connection = await work();
+      res.status(200).type('html').send(
+        connectResultPage({ ok: true, title: `${NAMES[platform]} shop connected`, text: `${connection.shopName ?? connection.shopId} is connected and will be kept in sync.`, merchantId: connection.merchantId, sandbox }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConnectFailedException)) throw error;
+      res.status(error.kind === 'conflict' ? 409 : 400).type('html').send(
+        connectResultPage({ ok: false, title: `${NAMES[platform]} shop not connected`, text: error.message, merchantId: error.merchantId, sandbox }),
+      );
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db';
+import { MerchantEntity } from './merchant.entity';
+
+@Injectable()
+export class MerchantRepository {
+  constructor(private readonly db: Db) {}
+
+  private get repo() {
+    return this.db.manager.getRepository(MerchantEntity);
+  }
+
+  findById(id: string): Promise<MerchantEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  listAll(): Promise<MerchantEntity[]> {
+    return this.repo.find({ order: { createdAt: 'ASC' } });
+  }
+
+  save(merchant: MerchantEntity): Promise<MerchantEntity> {
+    return this.repo.save(merchant);
+  }
+}
