@@ -11,6 +11,8 @@ import { SyncFailuresModule } from './ops/failures/sync-failures.module';
 import { HealthModule } from './ops/health/health.module';
 import { MetricsModule } from './ops/metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
+import { AccountsModule } from './accounts/accounts.module';
+import { PlatformsModule } from './platforms/platforms.module';
 
 export interface AppModuleOptions {
   /** Scheduled jobs (cron/intervals); tests that drive jobs by hand turn them off. */
@@ -20,7 +22,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature contexts, in dependency order. */
-const FEATURE_MODULES: Type[] = [OpsModule];
+const FEATURE_MODULES: Type[] = [PlatformsModule, AccountsModule, OpsModule];
 
 @Module({})
 export class AppModule {
