@@ -20,9 +20,3 @@ export const int = (name: string, nullable = false, defaultValue?: number): Tabl
   isNullable: nullable,
   ...(defaultValue === undefined ? {} : { default: defaultValue }),
 });
-export const bool = (name: string, nullable = false, defaultValue?: boolean): TableColumnOptions => ({
-  name,
-  type: 'boolean',
-  isNullable: nullable,
-  ...(defaultValue === undefined ? {} : { default: defaultValue }),
-});

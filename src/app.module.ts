@@ -13,6 +13,10 @@ import { MetricsModule } from './ops/metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { PlatformsModule } from './platforms/platforms.module';
+import { CatalogModule } from './catalog/catalog.module';
+import { InventoryModule } from './inventory/inventory.module';
+import { OrdersModule } from './orders/orders.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   /** Scheduled jobs (cron/intervals); tests that drive jobs by hand turn them off. */
@@ -22,7 +26,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature contexts, in dependency order. */
-const FEATURE_MODULES: Type[] = [PlatformsModule, AccountsModule, OpsModule];
+const FEATURE_MODULES: Type[] = [PlatformsModule, AccountsModule, CatalogModule, InventoryModule, OrdersModule, WebhooksModule, OpsModule];
 
 @Module({})
 export class AppModule {

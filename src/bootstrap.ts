@@ -11,7 +11,9 @@ import { AppConfigShape } from './config/app-config';
 
 /** Builds the HTTP application exactly as `npm start` runs it; tests use it too. */
 export async function createApp(config: AppConfigShape, options: AppModuleOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, rawBody: true });
+  // Kuaishou pushes are text/plain (Base64 ciphertext); signatures need the exact bytes of every body.
+  app.useBodyParser('text', { type: 'text/*', limit: '1mb' });
   app.useLogger(app.get(Logger));
   app.use(correlationMiddleware);
   app.set('trust proxy', true);

@@ -61,6 +61,9 @@ export interface PlatformsConfig {
   youzan: YouzanConfig;
 }
 
+/** Public on purpose: only good for trying the service; production refuses to start without a real one. */
+export const SANDBOX_ERP_SECRET = 'kwaizan-sandbox-erp-secret';
+
 /** Demo credentials of the bundled emulators (public on purpose: they only open the sandbox). */
 export const SANDBOX_CREDENTIALS = {
   kuaishou: { appKey: 'ks_sandbox_app', appSecret: 'ks-sandbox-app-secret', signSecret: 'ks-sandbox-sign-secret', messageSecret: Buffer.from('sandbox-aes-key!').toString('base64') },
@@ -77,6 +80,7 @@ export interface AppConfigShape {
   messaging: { pollIntervalMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number };
   encryption: { keys: { id: string; key: Buffer }[]; activeKeyId: string; generated: boolean };
   platforms: PlatformsConfig;
+  erp: { webhookSecret: string; toleranceSeconds: number };
 }
 
 /** Injection token and type of the one validated configuration object. */
@@ -90,6 +94,7 @@ export abstract class AppConfig implements AppConfigShape {
   abstract messaging: AppConfigShape['messaging'];
   abstract encryption: AppConfigShape['encryption'];
   abstract platforms: PlatformsConfig;
+  abstract erp: AppConfigShape['erp'];
 }
 
 type Env = Record<string, string | undefined>;
@@ -114,6 +119,7 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
   const dataDir = resolve(e.DATA_DIR);
   const encryption = resolveEncryption(e, dataDir, problems);
   const platforms = resolvePlatforms(e, problems);
+  if (!e.ERP_WEBHOOK_SECRET && e.NODE_ENV === 'production') problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: 'is required in production' });
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -139,6 +145,7 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
     },
     encryption,
     platforms,
+    erp: { webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET, toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S },
   };
 }
 

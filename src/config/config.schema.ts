@@ -69,6 +69,8 @@ export const ENV_SCHEMA = {
   YOUZAN_AUTHORIZE_URL: url.optional().describe('Youzan authorize page for tool apps. Default https://diy.youzanyun.com/oauth/authorize.'),
   YOUZAN_RATE_LIMITS: z.string().regex(/^[a-z.]+=\d+(,[a-z.]+=\d+)*$/, 'must be api=qps[,api=qps…]').optional().describe('Per-API QPS overrides for Youzan, e.g. youzan.item.quantity.update=30.'),
   YOUZAN_SHOP_QPS: positiveInt.default(30).describe('Calls per second per Youzan shop.'),
+  ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Shared secret of signed ERP webhooks, both ways (secret). Unset outside production: a fixed sandbox secret.'),
+  ERP_WEBHOOK_TOLERANCE_S: positiveInt.default(300).describe('How far an ERP webhook timestamp may be from now, in seconds.'),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1').describe('Interface the bundled emulators bind to in sandbox mode.'),
   SANDBOX_KUAISHOU_PORT: port.default(3101).describe('Port of the Kuaishou emulator in sandbox mode (0 = any free port).'),
   SANDBOX_YOUZAN_PORT: port.default(3102).describe('Port of the Youzan emulator in sandbox mode (0 = any free port).'),

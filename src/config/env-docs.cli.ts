@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV_SCHEMA } from './config.schema';
 
@@ -28,5 +28,9 @@ const example = [
 ].join('\n');
 writeFileSync(join(__dirname, '..', '..', '..', '.env.example'), example);
 
-console.log('| Variable | Default | Meaning |\n|---|---|---|');
-for (const r of rows) console.log(`| \`${r.name}\` | ${r.def ? `\`${r.def}\`` : '—'} | ${r.description.replace(/\|/g, '\\|')} |`);
+const table = ['| Variable | Default | Meaning |', '|---|---|---|', ...rows.map((r) => `| \`${r.name}\` | ${r.def ? `\`${r.def}\`` : '—'} | ${r.description.replace(/\|/g, '\\|')} |`)].join('\n');
+const readmePath = join(__dirname, '..', '..', '..', 'README.md');
+const readme = readFileSync(readmePath, 'utf8');
+const updated = readme.replace(/<!-- env:start -->[\s\S]*<!-- env:end -->/, `<!-- env:start -->\n${table}\n<!-- env:end -->`);
+writeFileSync(readmePath, updated);
+console.log(updated === readme ? 'README configuration table unchanged' : 'README configuration table updated');

@@ -3,4 +3,9 @@ export enum Topic {
   FailureRetryRequested = 'kwaizan.ops.failure-retry-requested.v1',
   ConnectionStatusChanged = 'kwaizan.accounts.connection-status-changed.v1',
   TokenRefreshRequested = 'kwaizan.accounts.token-refresh-requested.v1',
+  SkuBound = 'kwaizan.catalog.sku-bound.v1',
+  StockChanged = 'kwaizan.inventory.stock-changed.v1',
+  PushReceived = 'kwaizan.orders.push-received.v1',
+  OrderPollRequested = 'kwaizan.orders.poll-requested.v1',
+  OrderChanged = 'kwaizan.orders.order-changed.v1',
 }

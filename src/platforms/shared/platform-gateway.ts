@@ -115,11 +115,13 @@ export class PlatformGateway {
     const wait = this.options.maxQueueWaitMs ?? 30_000;
     const take = async (queue: RateLimiterQueue, what: string) => {
       const deadline = Date.now() + wait;
+      let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
           queue.removeTokens(1),
-          sleep(wait).then(() => {
-            throw new Error('queue wait exceeded');
+          new Promise<never>((_, reject) => {
+            // Cleared below: a pending timer per call would keep the process alive for `wait` ms.
+            timer = setTimeout(() => reject(new Error('queue wait exceeded')), wait);
           }),
         ]);
       } catch {
@@ -130,6 +132,8 @@ export class PlatformGateway {
           message: `local ${what} rate limit: no call slot within ${wait} ms`,
           retryAfterMs: Math.max(1000, deadline - Date.now()),
         });
+      } finally {
+        clearTimeout(timer);
       }
     };
     await take(this.apiLimiter(spec.api), 'per-API');

@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ConnectionNotFoundException } from '../accounts/accounts.errors';
+import { ConnectionsService } from '../accounts/connections.service';
+import { MerchantsService } from '../accounts/merchants.service';
+import { BindSkuDto } from './dto/bind-sku.dto';
+import { DiscoverResultView, SkuBindingView } from './dto/sku-binding.view';
+import { ShopIdentity, SkuBindingService } from './sku-binding.service';
+import { SkuBindingRepository } from './sku-binding.repository';
+
+@ApiTags('catalog')
+@Controller('api/merchants/:merchantId')
+export class CatalogController {
+  constructor(
+    private readonly bindings: SkuBindingService,
+    private readonly bindingsRepo: SkuBindingRepository,
+    private readonly merchants: MerchantsService,
+    private readonly connections: ConnectionsService,
+  ) {}
+
+  @Get('sku-bindings')
+  @ApiOkResponse({ type: [SkuBindingView] })
+  async list(@Param('merchantId', new ParseUUIDPipe()) merchantId: string): Promise<SkuBindingView[]> {
+    await this.merchants.get(merchantId);
+    return (await this.bindingsRepo.listByMerchant(merchantId)).map(SkuBindingView.of);
+  }
+
+  @Post('sku-bindings')
+  @ApiCreatedResponse({ type: SkuBindingView, description: 'Binds a platform SKU to a merchant SKU by hand (for listings without the outer code).' })
+  async bind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: BindSkuDto): Promise<SkuBindingView> {
+    const shop = await this.shop(merchantId, body.connectionId);
+    return SkuBindingView.of(await this.bindings.bindManually(shop, body.skuCode, { platformItemId: body.platformItemId, platformSkuId: body.platformSkuId }));
+  }
+
+  @Delete('sku-bindings/:bindingId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async unbind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('bindingId', new ParseUUIDPipe()) bindingId: string): Promise<void> {
+    await this.bindings.unbind(merchantId, bindingId);
+  }
+
+  @Post('connections/:connectionId/discover-skus')
+  @HttpCode(200)
+  @ApiOkResponse({ type: DiscoverResultView, description: "Reads the shop's listings and binds every SKU whose outer code is a merchant SKU code." })
+  async discover(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('connectionId', new ParseUUIDPipe()) connectionId: string): Promise<DiscoverResultView> {
+    return this.bindings.discover(await this.shop(merchantId, connectionId));
+  }
+
+  private async shop(merchantId: string, connectionId: string): Promise<ShopIdentity> {
+    await this.merchants.get(merchantId);
+    const connection = await this.connections.get(connectionId);
+    if (connection.merchantId !== merchantId) throw new ConnectionNotFoundException(connectionId);
+    return { connectionId: connection.id, merchantId, platform: connection.platform, shopId: connection.shopId };
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db';
+import { SkuBindingEntity } from './sku-binding.entity';
+
+@Injectable()
+export class SkuBindingRepository {
+  constructor(private readonly db: Db) {}
+
+  private get repo() {
+    return this.db.manager.getRepository(SkuBindingEntity);
+  }
+
+  findById(id: string): Promise<SkuBindingEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  findByPlatformSku(connectionId: string, platformSkuId: string): Promise<SkuBindingEntity | null> {
+    return this.repo.findOneBy({ connectionId, platformSkuId });
+  }
+
+  findForShop(merchantSkuId: string, connectionId: string): Promise<SkuBindingEntity | null> {
+    return this.repo.findOneBy({ merchantSkuId, connectionId });
+  }
+
+  listByMerchantSku(merchantSkuId: string): Promise<SkuBindingEntity[]> {
+    return this.repo.find({ where: { merchantSkuId }, order: { platform: 'ASC' } });
+  }
+
+  listByMerchant(merchantId: string): Promise<SkuBindingEntity[]> {
+    return this.repo.find({ where: { merchantId } });
+  }
+
+  async insert(binding: SkuBindingEntity): Promise<void> {
+    await this.repo.insert(binding);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repo.delete({ id });
+  }
+}

@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, Clock } from '../common/clock';
+import { ConflictDomainException, NotFoundDomainException } from '../common/errors/domain.exception';
+import { ID_GENERATOR, IdGenerator } from '../common/ids';
+import { Db } from '../database/db';
+import { skuBoundTopic } from '../messaging/contracts/sku-bound/sku-bound.contract';
+import { OutboxService } from '../messaging/outbox/outbox.service';
+import { ChannelRegistry, CHANNELS, Platform, ShopRef } from '../platforms/channel.port';
+import { MerchantSkuEntity } from './merchant-sku.entity';
+import { MerchantSkuRepository } from './merchant-sku.repository';
+import { BindingSource, SkuBindingEntity } from './sku-binding.entity';
+import { SkuBindingRepository } from './sku-binding.repository';
+
+export interface ShopIdentity {
+  connectionId: string;
+  merchantId: string;
+  platform: Platform;
+  shopId: string;
+}
+
+export interface PlatformSku {
+  platformItemId: string;
+  platformSkuId: string;
+  outerSkuId?: string | null;
+}
+
+/**
+ * Which platform SKU is which merchant SKU. Bound automatically when a platform SKU carries a
+ * merchant SKU code as its outer code, or by hand for listings that do not.
+ */
+@Injectable()
+export class SkuBindingService {
+  private readonly logger = new Logger(SkuBindingService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly skus: MerchantSkuRepository,
+    private readonly bindings: SkuBindingRepository,
+    private readonly outbox: OutboxService,
+    @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  /** The merchant SKU of a platform SKU, binding it by outer code when possible; null when unknown. */
+  async resolve(shop: ShopIdentity, sku: PlatformSku): Promise<SkuBindingEntity | null> {
+    const bound = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformSkuId);
+    if (bound) return bound;
+    if (!sku.outerSkuId) return null;
+    const merchantSku = await this.skus.findByCode(shop.merchantId, sku.outerSkuId);
+    if (!merchantSku) return null;
+    return this.bind(shop, merchantSku, sku, 'auto');
+  }
+
+  async bindManually(shop: ShopIdentity, skuCode: string, sku: PlatformSku): Promise<SkuBindingEntity> {
+    return this.db.transaction(async () => {
+      const merchantSku = await this.ensureMerchantSku(shop.merchantId, skuCode);
+      const existing = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformSkuId);
+      if (existing && existing.merchantSkuId !== merchantSku.id) {
+        throw new ConflictDomainException('SKU_ALREADY_BOUND', `platform SKU ${sku.platformSkuId} is bound to another merchant SKU; unbind it first`);
+      }
+      return existing ?? this.bind(shop, merchantSku, sku, 'manual');
+    });
+  }
+
+  async unbind(merchantId: string, bindingId: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const binding = await this.bindings.findById(bindingId);
+      if (!binding || binding.merchantId !== merchantId) throw new NotFoundDomainException('BINDING_NOT_FOUND', `no SKU binding ${bindingId}`);
+      await this.bindings.delete(bindingId);
+    });
+  }
+
+  /** Lists the shop's items and binds every SKU whose outer code names a merchant SKU. */
+  async discover(shop: ShopIdentity): Promise<{ scanned: number; bound: number; unmatched: string[] }> {
+    const ref: ShopRef = { platform: shop.platform, connectionId: shop.connectionId, shopId: shop.shopId };
+    const channel = this.channels.get(shop.platform);
+    let page = 1;
+    let scanned = 0;
+    let bound = 0;
+    const unmatched: string[] = [];
+    for (;;) {
+      const { items, total } = await channel.listItems(ref, { page, pageSize: 50 });
+      for (const item of items) {
+        for (const sku of item.skus) {
+          scanned++;
+          const before = await this.bindings.findByPlatformSku(shop.connectionId, sku.skuId);
+          const binding = await this.resolve(shop, { platformItemId: item.itemId, platformSkuId: sku.skuId, outerSkuId: sku.outerSkuId });
+          if (binding && !before) bound++;
+          if (!binding) unmatched.push(sku.outerSkuId ?? `${item.itemId}/${sku.skuId}`);
+        }
+      }
+      if (!items.length || page * 50 >= total) break;
+      page++;
+    }
+    return { scanned, bound, unmatched };
+  }
+
+  async ensureMerchantSku(merchantId: string, skuCode: string, title?: string): Promise<MerchantSkuEntity> {
+    const now = this.clock.now();
+    return this.skus.findOrCreate(
+      Object.assign(new MerchantSkuEntity(), {
+        id: this.ids.uuid(),
+        merchantId,
+        skuCode,
+        title: title ?? null,
+        safetyStock: 0,
+        allocationMode: 'auto',
+        scarceBelow: 20,
+        tranche: 2,
+        platformLimits: null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+  }
+
+  private async bind(shop: ShopIdentity, merchantSku: MerchantSkuEntity, sku: PlatformSku, by: BindingSource): Promise<SkuBindingEntity> {
+    return this.db.transaction(async () => {
+      const taken = await this.bindings.findForShop(merchantSku.id, shop.connectionId);
+      if (taken && taken.platformSkuId !== sku.platformSkuId) {
+        throw new ConflictDomainException('MERCHANT_SKU_ALREADY_BOUND', `merchant SKU ${merchantSku.skuCode} is already bound to platform SKU ${taken.platformSkuId} in this shop`);
+      }
+      if (taken) return taken;
+      const binding = Object.assign(new SkuBindingEntity(), {
+        id: this.ids.uuid(),
+        merchantId: shop.merchantId,
+        merchantSkuId: merchantSku.id,
+        platform: shop.platform,
+        connectionId: shop.connectionId,
+        platformItemId: sku.platformItemId,
+        platformSkuId: sku.platformSkuId,
+        outerSkuId: sku.outerSkuId ?? null,
+        boundBy: by,
+        createdAt: this.clock.now(),
+      });
+      await this.bindings.insert(binding);
+      await this.outbox.enqueue(skuBoundTopic, { bindingId: binding.id, merchantSkuId: merchantSku.id, platform: shop.platform, platformSkuId: sku.platformSkuId, boundBy: by });
+      this.logger.log(`bound ${shop.platform} SKU ${sku.platformSkuId} to ${merchantSku.skuCode} (${by})`);
+      return binding;
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { bigintNumber } from '../database/columns';
+
+/**
+ * What one platform SKU may sell. `allotted` counts the units granted to the platform that no
+ * heard-of sale has consumed yet: the platform's visible stock plus its sales we have not heard
+ * of. Σ allotted ≤ sellable is the no-oversell invariant. Increases are counted before they are
+ * written, decreases only once confirmed, so an unknown outcome always errs on the safe side.
+ */
+@Entity('channel_allocation')
+@Index('idx_channel_allocation_sku', ['merchantSkuId'])
+export class ChannelAllocationEntity {
+  @PrimaryColumn({ name: 'binding_id', type: 'varchar', length: 36 })
+  bindingId: string;
+
+  @Column({ name: 'merchant_sku_id', type: 'varchar', length: 36 })
+  merchantSkuId: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  platform: string;
+
+  @Column({ type: 'int' })
+  allotted: number;
+
+  /** Last target the allocator computed (for display and reconciliation). */
+  @Column({ type: 'int' })
+  target: number;
+
+  /** False until the platform's stock was read once; until then nothing is written. */
+  @Column({ type: 'int', default: 0, transformer: { to: (v: boolean) => (v ? 1 : 0), from: (v: number | string) => Number(v) === 1 } })
+  established: boolean;
+
+  /** Units sold through this platform (heard), for the demand-weighted split. */
+  @Column({ name: 'sold_recent', type: 'int', default: 0 })
+  soldRecent: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintNumber })
+  updatedAt: number;
+}

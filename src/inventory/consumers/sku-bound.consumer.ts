@@ -1,0 +1,26 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { SkuBindingRepository } from '../../catalog/sku-binding.repository';
+import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
+import { skuBoundTopic } from '../../messaging/contracts/sku-bound/sku-bound.contract';
+import { ORDER_SYNC, OrderSyncPort } from '../order-sync.port';
+import { StockLedgerService } from '../stock-ledger.service';
+
+/** A new binding: earlier order lines of that platform SKU get their holds, then the platform is read. */
+@Injectable()
+export class SkuBoundConsumer implements OnModuleInit {
+  constructor(
+    private readonly consumers: ConsumerRegistry,
+    private readonly bindings: SkuBindingRepository,
+    private readonly ledger: StockLedgerService,
+    @Inject(ORDER_SYNC) private readonly orders: OrderSyncPort,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers.register(skuBoundTopic, 'inventory.sku-bound', async ({ bindingId }) => {
+      const binding = await this.bindings.findById(bindingId);
+      if (!binding) return;
+      await this.orders.attachUnboundLines(binding);
+      await this.ledger.bindingAdded(binding.id, binding.merchantSkuId, binding.platform);
+    });
+  }
+}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import { isUniqueViolation } from '../common/errors/db-errors';
+import { Db } from '../database/db';
+import { ChannelAllocationEntity } from './channel-allocation.entity';
+import { StockDriftEntity } from './stock-drift.entity';
+import { StockLedgerEntity } from './stock-ledger.entity';
+import { ReservationKind, StockReservationEntity } from './stock-reservation.entity';
+import { StockWriteOpEntity, StockWriteStatus } from './stock-write-op.entity';
+
+/** Every query of the stock ledger, reservations, allocations and the write journal. */
+@Injectable()
+export class InventoryRepository {
+  constructor(private readonly db: Db) {}
+
+  private get m() {
+    return this.db.manager;
+  }
+
+  /** Locks the SKU's ledger row, creating it (unreported, 0 on hand) when missing. Every stock decision starts here. */
+  async lockLedger(merchantSkuId: string, now: number): Promise<StockLedgerEntity> {
+    const repo = this.m.getRepository(StockLedgerEntity);
+    const lock = () => this.db.forUpdate(repo.createQueryBuilder('l').where('l.merchant_sku_id = :merchantSkuId', { merchantSkuId })).getOne();
+    const found = await lock();
+    if (found) return found;
+    try {
+      await repo.insert({ merchantSkuId, onHand: 0, onHandSeq: 0, updatedAt: now });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    return (await lock())!;
+  }
+
+  findLedger(merchantSkuId: string): Promise<StockLedgerEntity | null> {
+    return this.m.getRepository(StockLedgerEntity).findOneBy({ merchantSkuId });
+  }
+
+  async saveLedger(ledger: StockLedgerEntity): Promise<void> {
+    await this.m.getRepository(StockLedgerEntity).save(ledger);
+  }
+
+  /** Appends a reservation entry; false when the line already has one of this kind. */
+  async addReservation(entry: Omit<StockReservationEntity, 'id'>): Promise<boolean> {
+    try {
+      await this.m.getRepository(StockReservationEntity).insert(entry);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async reservationKinds(orderLineId: string): Promise<Map<ReservationKind, StockReservationEntity>> {
+    const rows = await this.m.getRepository(StockReservationEntity).findBy({ orderLineId });
+    return new Map(rows.map((r) => [r.kind, r]));
+  }
+
+  /** Units held by open order lines: placed − cancelled − refunded − shipped. */
+  async openReserved(merchantSkuId: string): Promise<number> {
+    const rows: { kind: ReservationKind; q: string | number | null }[] = await this.m
+      .getRepository(StockReservationEntity)
+      .createQueryBuilder('r')
+      .select('r.kind', 'kind')
+      .addSelect('SUM(r.quantity)', 'q')
+      .where('r.merchant_sku_id = :merchantSkuId', { merchantSkuId })
+      .groupBy('r.kind')
+      .getRawMany();
+    return rows.reduce((sum, r) => sum + (r.kind === 'placed' ? 1 : -1) * Number(r.q ?? 0), 0);
+  }
+
+  allocations(merchantSkuId: string): Promise<ChannelAllocationEntity[]> {
+    return this.m.getRepository(ChannelAllocationEntity).find({ where: { merchantSkuId }, order: { platform: 'ASC' } });
+  }
+
+  allocation(bindingId: string): Promise<ChannelAllocationEntity | null> {
+    return this.m.getRepository(ChannelAllocationEntity).findOneBy({ bindingId });
+  }
+
+  async ensureAllocation(bindingId: string, merchantSkuId: string, platform: string, now: number): Promise<ChannelAllocationEntity> {
+    const existing = await this.allocation(bindingId);
+    if (existing) return existing;
+    const created = Object.assign(new ChannelAllocationEntity(), { bindingId, merchantSkuId, platform, allotted: 0, target: 0, established: false, soldRecent: 0, updatedAt: now });
+    try {
+      await this.m.getRepository(ChannelAllocationEntity).insert(created);
+      return created;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return (await this.allocation(bindingId))!;
+    }
+  }
+
+  async saveAllocation(allocation: ChannelAllocationEntity): Promise<void> {
+    await this.m.getRepository(ChannelAllocationEntity).save(allocation);
+  }
+
+  async deleteAllocation(bindingId: string): Promise<void> {
+    await this.m.getRepository(ChannelAllocationEntity).delete({ bindingId });
+  }
+
+  async halveRecentSales(): Promise<void> {
+    await this.db.transaction((m) => m.query('UPDATE channel_allocation SET sold_recent = FLOOR(sold_recent / 2) WHERE sold_recent > 0'));
+  }
+
+  async insertOp(op: StockWriteOpEntity): Promise<void> {
+    await this.m.getRepository(StockWriteOpEntity).insert(op);
+  }
+
+  async saveOp(op: StockWriteOpEntity): Promise<void> {
+    await this.m.getRepository(StockWriteOpEntity).save(op);
+  }
+
+  /** Writes whose outcome is not settled yet (in flight, crashed mid-way, or unknown). */
+  unsettledOps(merchantSkuId: string): Promise<StockWriteOpEntity[]> {
+    return this.m.getRepository(StockWriteOpEntity).find({ where: { merchantSkuId, status: In<StockWriteStatus>(['pending', 'unknown']) }, order: { createdAt: 'ASC' } });
+  }
+
+  async skusWithUnsettledOps(olderThan: number, limit: number): Promise<string[]> {
+    const rows: { sku: string }[] = await this.m
+      .getRepository(StockWriteOpEntity)
+      .createQueryBuilder('o')
+      .select('DISTINCT o.merchant_sku_id', 'sku')
+      .where('o.status IN (:...statuses)', { statuses: ['pending', 'unknown'] })
+      .andWhere('o.created_at < :olderThan', { olderThan })
+      .limit(limit)
+      .getRawMany();
+    return rows.map((r) => r.sku);
+  }
+
+  recentOps(merchantSkuId: string, limit: number): Promise<StockWriteOpEntity[]> {
+    return this.m.getRepository(StockWriteOpEntity).find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  async insertDrift(drift: Omit<StockDriftEntity, 'id'>): Promise<void> {
+    await this.m.getRepository(StockDriftEntity).insert(drift);
+  }
+
+  recentDrifts(merchantSkuId: string, limit: number): Promise<StockDriftEntity[]> {
+    return this.m.getRepository(StockDriftEntity).find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  async managedSkuIds(limit: number, afterId = ''): Promise<string[]> {
+    const rows = await this.m
+      .getRepository(StockLedgerEntity)
+      .createQueryBuilder('l')
+      .select('l.merchant_sku_id', 'id')
+      .where('l.on_hand_seq > 0 AND l.merchant_sku_id > :afterId', { afterId })
+      .orderBy('l.merchant_sku_id', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+}

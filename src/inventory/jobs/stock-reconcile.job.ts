@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Cron, CronExpression, Interval } from '@nestjs/schedule';
+import { CLOCK, Clock } from '../../common/clock';
+import { Db } from '../../database/db';
+import { InventoryRepository } from '../inventory.repository';
+import { StockLedgerService } from '../stock-ledger.service';
+
+/**
+ * Drift reconciliation and write settlement are enqueued here (keyed by SKU, so they run in the
+ * SKU's one writer); the work happens in the stock-changed consumer.
+ */
+@Injectable()
+export class StockReconcileJob {
+  constructor(
+    private readonly repo: InventoryRepository,
+    private readonly ledger: StockLedgerService,
+    private readonly db: Db,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Cron(CronExpression.EVERY_30_MINUTES, { name: 'stock-reconcile' })
+  async enqueueReconciliation(): Promise<number> {
+    let count = 0;
+    let after = '';
+    for (;;) {
+      const ids = await this.repo.managedSkuIds(200, after);
+      if (!ids.length) return count;
+      const now = this.clock.now();
+      await this.db.transaction(async () => {
+        for (const id of ids) await this.ledger.announce(id, 'reconcile', now, true);
+      });
+      count += ids.length;
+      after = ids[ids.length - 1];
+    }
+  }
+
+  /** Writes still unsettled after a while (the writer crashed, or a read-back failed): settle them. */
+  @Interval('stock-settle', 60_000)
+  async enqueueSettlement(): Promise<number> {
+    const ids = await this.repo.skusWithUnsettledOps(this.clock.now() - 30_000, 200);
+    if (!ids.length) return 0;
+    const now = this.clock.now();
+    await this.db.transaction(async () => {
+      for (const id of ids) await this.ledger.announce(id, 'settle', now);
+    });
+    return ids.length;
+  }
+
+  /** Demand weights follow recent sales: halve them every hour. */
+  @Cron(CronExpression.EVERY_HOUR, { name: 'stock-demand-decay' })
+  async decayDemand(): Promise<void> {
+    await this.repo.halveRecentSales();
+  }
+}

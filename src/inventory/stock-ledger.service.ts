@@ -1,0 +1,130 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, Clock } from '../common/clock';
+import { Db } from '../database/db';
+import { StockChangeReason, stockChangedTopic } from '../messaging/contracts/stock-changed/stock-changed.contract';
+import { OutboxService } from '../messaging/outbox/outbox.service';
+import { InventoryRepository } from './inventory.repository';
+
+export interface LineStockRef {
+  orderLineId: string;
+  merchantSkuId: string;
+  /** Binding of the platform SKU the line was sold through. */
+  bindingId: string;
+  platform: string;
+  quantity: number;
+}
+
+export type ErpOutcome = 'applied' | 'stale';
+
+/**
+ * The stock ledger: on-hand from the ERP, holds per order line, and what each platform was
+ * granted. Every method runs inside the caller's transaction (so the order or webhook that
+ * caused it commits with it) and announces the change to the stock writer.
+ */
+@Injectable()
+export class StockLedgerService {
+  private readonly logger = new Logger(StockLedgerService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly repo: InventoryRepository,
+    private readonly outbox: OutboxService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Absolute on-hand from the ERP; an update with a sequence not above the last one is ignored. */
+  async applyErpOnHand(merchantSkuId: string, onHand: number, sequence: number): Promise<ErpOutcome> {
+    return this.db.transaction(async () => {
+      const now = this.clock.now();
+      const ledger = await this.repo.lockLedger(merchantSkuId, now);
+      if (sequence <= ledger.onHandSeq) {
+        this.logger.warn(`ignored stale ERP stock for ${merchantSkuId}: sequence ${sequence} ≤ ${ledger.onHandSeq}`);
+        return 'stale';
+      }
+      const firstReport = ledger.onHandSeq === 0;
+      ledger.onHand = onHand;
+      ledger.onHandSeq = sequence;
+      ledger.updatedAt = now;
+      await this.repo.saveLedger(ledger);
+      // The first report brings the SKU under management: read the platforms before writing them.
+      await this.announce(merchantSkuId, 'erp', now, firstReport);
+      return 'applied';
+    });
+  }
+
+  /** A platform sold units (it already took them from its own stock). */
+  async hold(line: LineStockRef): Promise<boolean> {
+    return this.db.transaction(async () => {
+      const now = this.clock.now();
+      await this.repo.lockLedger(line.merchantSkuId, now);
+      if (!(await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind: 'placed', quantity: line.quantity, platform: line.platform, createdAt: now }))) return false;
+      const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);
+      allocation.allotted -= line.quantity;
+      allocation.soldRecent += line.quantity;
+      allocation.updatedAt = now;
+      await this.repo.saveAllocation(allocation);
+      await this.announce(line.merchantSkuId, 'sale', now);
+      return true;
+    });
+  }
+
+  /**
+   * A held line was cancelled or refunded before shipping: the units are sellable again, and the
+   * platform put them back into its own stock (assumed: if it did not, we over-count what it can
+   * sell, which is the safe side; reconciliation finds it).
+   */
+  async release(line: LineStockRef, kind: 'cancelled' | 'refunded'): Promise<boolean> {
+    return this.db.transaction(async () => {
+      const now = this.clock.now();
+      await this.repo.lockLedger(line.merchantSkuId, now);
+      const kinds = await this.repo.reservationKinds(line.orderLineId);
+      if (!kinds.has('placed') || kinds.has('cancelled') || kinds.has('refunded') || kinds.has('shipped')) return false;
+      await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind, quantity: line.quantity, platform: line.platform, createdAt: now });
+      const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);
+      allocation.allotted += line.quantity;
+      allocation.updatedAt = now;
+      await this.repo.saveAllocation(allocation);
+      await this.announce(line.merchantSkuId, 'release', now);
+      return true;
+    });
+  }
+
+  /** Shipped: the hold becomes an on-hand decrement (the goods left the warehouse). */
+  async ship(line: LineStockRef): Promise<boolean> {
+    return this.db.transaction(async () => {
+      const now = this.clock.now();
+      const ledger = await this.repo.lockLedger(line.merchantSkuId, now);
+      await this.hold(line);
+      const kinds = await this.repo.reservationKinds(line.orderLineId);
+      if (kinds.has('shipped') || kinds.has('cancelled') || kinds.has('refunded')) return false;
+      await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind: 'shipped', quantity: line.quantity, platform: line.platform, createdAt: now });
+      ledger.onHand -= line.quantity;
+      ledger.updatedAt = now;
+      await this.repo.saveLedger(ledger);
+      await this.announce(line.merchantSkuId, 'shipment', now);
+      return true;
+    });
+  }
+
+  /** A new platform SKU binding: create its allocation and read the platform before writing. */
+  async bindingAdded(bindingId: string, merchantSkuId: string, platform: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const now = this.clock.now();
+      await this.repo.lockLedger(merchantSkuId, now);
+      await this.repo.ensureAllocation(bindingId, merchantSkuId, platform, now);
+      await this.announce(merchantSkuId, 'binding', now, true);
+    });
+  }
+
+  async announce(merchantSkuId: string, reason: StockChangeReason, triggerAt: number, reconcile = false): Promise<void> {
+    await this.outbox.enqueue(stockChangedTopic, { merchantSkuId, reason, triggerAt, ...(reconcile ? { reconcile } : {}) });
+  }
+
+  /** Sellable = on hand − open holds − safety stock (never stored). */
+  async sellable(merchantSkuId: string, safetyStock: number): Promise<{ onHand: number; reserved: number; sellable: number; reported: boolean }> {
+    const ledger = await this.repo.findLedger(merchantSkuId);
+    const reserved = await this.repo.openReserved(merchantSkuId);
+    const onHand = ledger?.onHand ?? 0;
+    return { onHand, reserved, sellable: onHand - reserved - safetyStock, reported: (ledger?.onHandSeq ?? 0) > 0 };
+  }
+}

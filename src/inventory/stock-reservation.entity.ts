@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintNumber } from '../database/columns';
+
+/**
+ * placed holds units for an order line; cancelled/refunded give them back; shipped turns the
+ * hold into an on-hand decrement. Append-only: the open hold is derived, never stored.
+ */
+export type ReservationKind = 'placed' | 'cancelled' | 'refunded' | 'shipped';
+
+@Entity('stock_reservation')
+@Index('uq_stock_reservation_line_kind', ['orderLineId', 'kind'], { unique: true })
+@Index('idx_stock_reservation_sku', ['merchantSkuId'])
+export class StockReservationEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'merchant_sku_id', type: 'varchar', length: 36 })
+  merchantSkuId: string;
+
+  @Column({ name: 'order_line_id', type: 'varchar', length: 36 })
+  orderLineId: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  kind: ReservationKind;
+
+  @Column({ type: 'int' })
+  quantity: number;
+
+  /** Platform the order came from; its own stock moved with it. */
+  @Column({ type: 'varchar', length: 20 })
+  platform: string;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
+  createdAt: number;
+}

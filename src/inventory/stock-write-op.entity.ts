@@ -1,0 +1,47 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { bigintNumber } from '../database/columns';
+
+/**
+ * Journal of platform stock writes. The row is committed before the call (its id is the
+ * operation id sent along), so a crash between the call and its bookkeeping leaves a `pending`
+ * op that is settled by reading the platform back — never by writing again.
+ */
+/** reconciled: the read-back matched neither outcome (e.g. a back-office edit); the platform's figure was taken. */
+export type StockWriteStatus = 'pending' | 'applied' | 'not_applied' | 'unknown' | 'reconciled';
+
+@Entity('stock_write_op')
+@Index('idx_stock_write_op_status', ['status', 'createdAt'])
+@Index('idx_stock_write_op_binding', ['bindingId', 'createdAt'])
+export class StockWriteOpEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'binding_id', type: 'varchar', length: 36 })
+  bindingId: string;
+
+  @Column({ name: 'merchant_sku_id', type: 'varchar', length: 36 })
+  merchantSkuId: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  platform: string;
+
+  /** Signed change of the platform's stock. */
+  @Column({ type: 'int' })
+  delta: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: StockWriteStatus;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  note: string | null;
+
+  /** When the change that caused this write was accepted (latency of propagation). */
+  @Column({ name: 'trigger_at', type: 'bigint', transformer: bigintNumber })
+  triggerAt: number;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
+  createdAt: number;
+
+  @Column({ name: 'settled_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  settledAt: number | null;
+}

@@ -1,0 +1,21 @@
+import { IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Topic } from '../../topics';
+import { defineTopic } from '../topic-contract';
+
+/** A verified platform push, stored before it was acknowledged. */
+export class PushReceived {
+  @IsIn(['kuaishou', 'youzan']) platform: 'kuaishou' | 'youzan';
+  @IsString() @MaxLength(100) eventId: string;
+  @IsIn(['order', 'refund', 'item', 'other']) kind: 'order' | 'refund' | 'item' | 'other';
+  @IsString() @MaxLength(80) rawType: string;
+  @IsOptional() @IsString() @MaxLength(100) shopId?: string;
+  @IsOptional() @IsString() @MaxLength(64) orderId?: string;
+  @IsOptional() @IsString() @MaxLength(64) refundId?: string;
+  @IsInt() receivedAt: number;
+}
+
+export const pushReceivedTopic = defineTopic({
+  name: Topic.PushReceived,
+  payload: PushReceived,
+  key: (p) => `${p.platform}:${p.orderId ?? p.refundId ?? p.eventId}`,
+});

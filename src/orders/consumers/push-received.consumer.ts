@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
+import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
+import { pushReceivedTopic } from '../../messaging/contracts/push-received/push-received.contract';
+import { ChannelRegistry, CHANNELS } from '../../platforms/channel.port';
+import { isPlatformError } from '../../platforms/platform-error';
+import { OrderIngestService } from '../order-ingest.service';
+
+/** Turns a stored push into the order's current state, read from the platform. */
+@Injectable()
+export class PushReceivedConsumer implements OnModuleInit {
+  private readonly logger = new Logger(PushReceivedConsumer.name);
+
+  constructor(
+    private readonly consumers: ConsumerRegistry,
+    private readonly connections: ShopConnectionRepository,
+    private readonly ingest: OrderIngestService,
+    @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers.register(
+      pushReceivedTopic,
+      'orders.push-received',
+      async (push) => {
+        if ((push.kind !== 'order' && push.kind !== 'refund') || !push.orderId) return;
+        if (!push.shopId) {
+          // Kuaishou sends pushes without openId during incidents and re-pushes later; the poll covers it.
+          this.logger.warn(`${push.platform} push ${push.eventId} names no shop; left to the polling backstop`);
+          return;
+        }
+        const connection = await this.connections.findByShop(push.platform, push.shopId);
+        if (!connection || connection.status !== 'active') return;
+        const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
+        const order = await this.channels.get(push.platform).getOrder(shop, push.orderId);
+        await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, order);
+      },
+      {
+        transactional: false,
+        isPermanent: (error) => isPlatformError(error) && ['AUTH_REVOKED', 'INSUFFICIENT_SCOPE', 'INVALID_REQUEST'].includes(error.code),
+        describe: (error) => (isPlatformError(error) ? { errorCode: error.code, platform: error.platform, platformCode: error.rawCode, platformMessage: error.rawMessage } : undefined),
+      },
+    );
+  }
+}

@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ShopIdentity, SkuBindingService } from '../catalog/sku-binding.service';
+import { SkuBindingEntity } from '../catalog/sku-binding.entity';
+import { CLOCK, Clock } from '../common/clock';
+import { ID_GENERATOR, IdGenerator } from '../common/ids';
+import { Db } from '../database/db';
+import { StockLedgerService } from '../inventory/stock-ledger.service';
+import { orderChangedTopic } from '../messaging/contracts/order-changed/order-changed.contract';
+import { OutboxService } from '../messaging/outbox/outbox.service';
+import { MetricsService } from '../ops/metrics/metrics.service';
+import { ChannelOrder, ChannelOrderLine, ChannelOrderStatus } from '../platforms/channel.port';
+import { ChannelOrderLineEntity, LineStockState } from './channel-order-line.entity';
+import { ChannelOrderEntity } from './channel-order.entity';
+import { OrderRepository } from './order.repository';
+
+export type IngestOutcome = 'created' | 'updated' | 'unchanged' | 'stale';
+
+const SHIPPED: ChannelOrderStatus[] = ['shipped', 'delivered', 'completed'];
+
+/** What a line should have done to stock, given what the platform says now. */
+function desiredState(status: ChannelOrderStatus, line: Pick<ChannelOrderLine, 'refundStatus'>): { state: Exclude<LineStockState, 'unbound'>; releaseKind?: 'cancelled' | 'refunded' } {
+  if (status === 'cancelled') return { state: 'released', releaseKind: 'cancelled' };
+  if (SHIPPED.includes(status)) return { state: 'shipped' };
+  if (line.refundStatus === 'refunded') return { state: 'released', releaseKind: 'refunded' };
+  return { state: 'held' };
+}
+
+/**
+ * The order registry: one row per (platform, platform order id), updated from the platform's
+ * current state (level-triggered), so duplicated, late or lost pushes all converge. Each line's
+ * stock effect (hold, release, ship) commits with the order.
+ */
+@Injectable()
+export class OrderIngestService {
+  constructor(
+    private readonly db: Db,
+    private readonly orders: OrderRepository,
+    private readonly bindings: SkuBindingService,
+    private readonly ledger: StockLedgerService,
+    private readonly outbox: OutboxService,
+    private readonly metrics: MetricsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async ingest(shop: ShopIdentity, order: ChannelOrder): Promise<IngestOutcome> {
+    const outcome = await this.db.transaction(async () => {
+      const now = this.clock.now();
+      let row = await this.orders.lockByPlatformId(order.platform, order.orderId);
+      let created = false;
+      if (!row) {
+        const fresh = this.newOrder(shop, order, now);
+        created = await this.orders.insertOrder(fresh);
+        row = created ? fresh : await this.orders.lockByPlatformId(order.platform, order.orderId);
+        if (!row) throw new Error(`order ${order.orderId} vanished while ingesting`);
+      }
+      if (!created && order.updatedAt < row.platformUpdatedAt) return 'stale' as const;
+      const previousStatus = created ? undefined : row.status;
+      const changed = created || row.status !== order.status || row.platformUpdatedAt !== order.updatedAt;
+      Object.assign(row, this.orderFields(order), { updatedAt: now });
+      await this.orders.saveOrder(row);
+      const existing = new Map((await this.orders.lines(row.id)).map((l) => [l.platformLineId, l]));
+      for (const line of order.lines) {
+        const binding = await this.bindings.resolve(shop, { platformItemId: line.itemId, platformSkuId: line.skuId, outerSkuId: line.outerSkuId });
+        const lineRow = existing.get(line.lineId) ?? Object.assign(new ChannelOrderLineEntity(), { id: this.ids.uuid(), orderId: row.id, platformLineId: line.lineId, stockState: 'unbound' as LineStockState });
+        Object.assign(lineRow, {
+          platformItemId: line.itemId,
+          platformSkuId: line.skuId,
+          outerSkuId: line.outerSkuId ?? null,
+          merchantSkuId: binding?.merchantSkuId ?? null,
+          title: line.title.slice(0, 200),
+          quantity: line.quantity,
+          unitPriceFen: line.unitPriceFen,
+          discountFen: line.discountFen,
+          paidFen: line.paidFen,
+          refundStatus: line.refundStatus ?? 'none',
+        });
+        if (binding) await this.applyStock(lineRow, binding, order.status, order.platform);
+        await this.orders.saveLine(lineRow);
+      }
+      if (changed) {
+        await this.outbox.enqueue(orderChangedTopic, {
+          orderId: row.id,
+          merchantId: row.merchantId,
+          platform: row.platform,
+          platformOrderId: row.platformOrderId,
+          status: row.status,
+          previousStatus,
+          platformUpdatedAt: row.platformUpdatedAt,
+        });
+      }
+      return created ? ('created' as const) : changed ? ('updated' as const) : ('unchanged' as const);
+    });
+    this.metrics.counter('kwaizan_orders_ingested_total', 'Orders read from the platforms', ['platform', 'outcome']).inc({ platform: order.platform, outcome });
+    return outcome;
+  }
+
+  /** Lines that arrived before their SKU was bound get their stock effect now. */
+  async attachUnboundLines(binding: SkuBindingEntity): Promise<number> {
+    return this.db.transaction(async () => {
+      const pending = await this.orders.unboundLines(binding.connectionId, binding.platformSkuId);
+      for (const { line, order } of pending) {
+        line.merchantSkuId = binding.merchantSkuId;
+        await this.applyStock(line, binding, order.status, order.platform);
+        await this.orders.saveLine(line);
+      }
+      return pending.length;
+    });
+  }
+
+  private async applyStock(line: ChannelOrderLineEntity, binding: SkuBindingEntity, status: ChannelOrderStatus, platform: string): Promise<void> {
+    const want = desiredState(status, line);
+    const ref = { orderLineId: line.id, merchantSkuId: binding.merchantSkuId, bindingId: binding.id, platform, quantity: line.quantity };
+    const from = line.stockState;
+    if (from === want.state || from === 'released') return;
+    if (want.state === 'held' && from === 'unbound') await this.ledger.hold(ref);
+    else if (want.state === 'shipped' && from !== 'shipped') await this.ledger.ship(ref);
+    else if (want.state === 'released' && from === 'held') await this.ledger.release(ref, want.releaseKind!);
+    else if (want.state === 'released' && from === 'shipped') return; // returns reach stock through the ERP
+    line.stockState = want.state;
+  }
+
+  private newOrder(shop: ShopIdentity, order: ChannelOrder, now: number): ChannelOrderEntity {
+    return Object.assign(new ChannelOrderEntity(), {
+      id: this.ids.uuid(),
+      platform: order.platform,
+      platformOrderId: order.orderId,
+      connectionId: shop.connectionId,
+      merchantId: shop.merchantId,
+      createdAt: now,
+      ...this.orderFields(order),
+      updatedAt: now,
+    });
+  }
+
+  private orderFields(order: ChannelOrder): Partial<ChannelOrderEntity> {
+    return {
+      status: order.status,
+      rawStatus: order.rawStatus.slice(0, 40),
+      platformCreatedAt: order.createdAt,
+      platformUpdatedAt: order.updatedAt,
+      paidAt: order.paidAt ?? null,
+      shipBy: order.shipBy ?? null,
+      goodsTotalFen: order.goodsTotalFen,
+      discountFen: order.discountFen,
+      shippingFeeFen: order.shippingFeeFen,
+      paidFen: order.paidFen,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
+import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
+import { SkuBindingEntity } from '../catalog/sku-binding.entity';
+import { CLOCK, Clock } from '../common/clock';
+import { Db } from '../database/db';
+import { OrderSyncPort } from '../inventory/order-sync.port';
+import { ChannelRegistry, CHANNELS } from '../platforms/channel.port';
+import { OrderSyncStateEntity } from './order-sync-state.entity';
+import { OrderIngestService } from './order-ingest.service';
+import { OrderRepository } from './order.repository';
+
+/** Overlap between polls: orders updated at the edge of a window are read twice, never missed. */
+const OVERLAP_MS = 2 * 60_000;
+/** First poll of a shop reaches back this far. */
+const FIRST_LOOKBACK_MS = 24 * 3_600_000;
+/** "Recent" for settling stock writes: long enough to cover any order placed since the write. */
+const RECENT_MS = 10 * 60_000;
+
+/** The polling backstop: pushes can be lost, so every shop's orders are also read on a schedule. */
+@Injectable()
+export class OrderPollService implements OrderSyncPort {
+  private readonly logger = new Logger(OrderPollService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly orders: OrderRepository,
+    private readonly ingest: OrderIngestService,
+    private readonly connections: ShopConnectionRepository,
+    @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Reads everything updated since the last poll (with overlap) and records how far it got. */
+  async poll(connectionId: string): Promise<number> {
+    const connection = await this.connections.findById(connectionId);
+    if (!connection || connection.status !== 'active') return 0;
+    const now = this.clock.now();
+    const state = await this.orders.syncState(connectionId);
+    const since = state ? state.polledUntil - OVERLAP_MS : now - FIRST_LOOKBACK_MS;
+    const seen = await this.readWindow(connection, since, now);
+    await this.db.transaction(() =>
+      this.orders.saveSyncState(Object.assign(new OrderSyncStateEntity(), { connectionId, polledUntil: now, lastPollAt: now, ordersSeen: (state?.ordersSeen ?? 0) + seen })),
+    );
+    return seen;
+  }
+
+  async pollRecent(connectionId: string): Promise<void> {
+    const connection = await this.connections.findById(connectionId);
+    if (!connection || connection.status !== 'active') return;
+    const now = this.clock.now();
+    await this.readWindow(connection, now - RECENT_MS, now + 60_000);
+  }
+
+  attachUnboundLines(binding: SkuBindingEntity): Promise<number> {
+    return this.ingest.attachUnboundLines(binding);
+  }
+
+  private async readWindow(connection: ShopConnectionEntity, since: number, until: number): Promise<number> {
+    const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
+    const identity = { ...shop, merchantId: connection.merchantId };
+    const channel = this.channels.get(connection.platform);
+    let cursor: string | undefined;
+    let seen = 0;
+    do {
+      const page = await channel.listOrders(shop, { since, until, by: 'updated', cursor });
+      for (const order of page.orders) {
+        await this.ingest.ingest(identity, order);
+        seen++;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    if (seen) this.logger.debug(`read ${seen} ${connection.platform} orders of shop ${connection.shopId}`);
+    return seen;
+  }
+}

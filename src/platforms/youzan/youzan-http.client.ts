@@ -1,0 +1,141 @@
+import axios from 'axios';
+import { stringify } from 'lossless-json';
+import { parseJsonSafe } from '../../common/json';
+import { YouzanConfig } from '../../config/app-config';
+import { ShopRef, TokenProvider } from '../channel.port';
+import { PlatformError } from '../platform-error';
+import { PlatformGateway } from '../shared/platform-gateway';
+import { toTransportError } from '../shared/transport-error';
+import { parseYouzanBody, YOUZAN_THROTTLE_BACKOFF_MS } from './youzan-error.parser';
+
+/** A request parameter; bigint is a Long id sent as an exact JSON number. */
+export type YouzanParam = string | number | boolean | bigint | null | YouzanParam[] | { [key: string]: YouzanParam };
+export type YouzanParams = Record<string, YouzanParam | undefined>;
+
+export interface YouzanHttpOptions {
+  timeoutMs?: number;
+  /** Delays after consecutive throttles of one API (doc: 3, 6, 12, 24, 48 s). */
+  throttleBackoffMs?: number[];
+  userAgent?: string;
+}
+
+export interface YouzanCallOptions {
+  /** Safe to repeat: the gateway may retry it after a transient or ambiguous failure. */
+  idempotent: boolean;
+  /** Sent as `x-kwaizan-operation-id` (the real gateway ignores it; the emulator counts double applies). */
+  operationId?: string;
+}
+
+export interface YouzanFile {
+  field: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+export const OPERATION_ID_HEADER = 'x-kwaizan-operation-id';
+
+/**
+ * Calls `POST {base}/api/{name}/{version}?access_token=…` with a JSON body through the
+ * platform gateway (rate limits, breaker, retries). An expired or unknown token (4201/4202/4203)
+ * is refreshed once through the TokenProvider and the call repeated once: the gateway rejected
+ * it before any business logic ran, so even a non-idempotent write is safe to repeat.
+ */
+export class YouzanHttpClient {
+  private readonly timeoutMs: number;
+  private readonly backoff: number[];
+  private readonly userAgent: string;
+  private readonly throttleStreak = new Map<string, number>();
+
+  constructor(
+    private readonly config: Pick<YouzanConfig, 'apiBaseUrl'>,
+    private readonly gateway: PlatformGateway,
+    private readonly tokens: TokenProvider,
+    options: YouzanHttpOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.backoff = options.throttleBackoffMs ?? YOUZAN_THROTTLE_BACKOFF_MS;
+    this.userAgent = options.userAgent ?? 'YZY-Open-Client 1.0.0 - Node (kwaizan-sync)';
+  }
+
+  async call(shop: ShopRef, api: string, version: string, params: YouzanParams, options: YouzanCallOptions): Promise<unknown> {
+    const body = stringify(dropUndefined(params)) ?? '{}';
+    const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
+    if (options.operationId) headers[OPERATION_ID_HEADER] = options.operationId;
+    return this.withToken(shop, api, options.idempotent, (token) => this.send(api, version, token, body, headers));
+  }
+
+  async upload(shop: ShopRef, api: string, version: string, file: YouzanFile): Promise<unknown> {
+    return this.withToken(shop, api, true, (token) => {
+      const form = new FormData();
+      form.append(file.field, new Blob([file.bytes], { type: file.contentType }), file.filename);
+      return this.send(api, version, token, form, {});
+    });
+  }
+
+  private async withToken(shop: ShopRef, api: string, idempotent: boolean, send: (token: string) => Promise<unknown>): Promise<unknown> {
+    const spec = { api, shopKey: `youzan:${shop.shopId}`, idempotent };
+    const token = await this.tokens.accessToken(shop);
+    try {
+      return await this.gateway.call(spec, () => send(token));
+    } catch (error) {
+      if (!(error instanceof PlatformError) || error.code !== 'AUTH_EXPIRED') throw error;
+      const fresh = await this.tokens.refreshAfterExpiry(shop, token);
+      return this.gateway.call(spec, () => send(fresh));
+    }
+  }
+
+  private async send(api: string, version: string, token: string, body: string | FormData, headers: Record<string, string>): Promise<unknown> {
+    const url = `${this.config.apiBaseUrl}/api/${api}/${version}?access_token=${encodeURIComponent(token)}`;
+    let text: string;
+    try {
+      const res = await axios.post<string>(url, body, {
+        headers: { ...headers, 'User-Agent': this.userAgent },
+        timeout: this.timeoutMs,
+        responseType: 'text',
+        transformResponse: (d: string) => d,
+        maxRedirects: 0,
+      });
+      text = res.data;
+    } catch (error) {
+      throw toTransportError('youzan', api, error);
+    }
+    let parsedJson: unknown;
+    try {
+      parsedJson = parseJsonSafe(text);
+    } catch {
+      throw new PlatformError({ platform: 'youzan', api, code: 'TEMPORARY', message: `${api}: answer is not JSON`, ambiguous: true });
+    }
+    const parsed = parseYouzanBody(api, parsedJson);
+    if (!parsed.ok) throw this.withThrottleBackoff(api, parsed.error);
+    this.throttleStreak.delete(api);
+    const data = parsed.data;
+    if (typeof data === 'object' && data !== null && (data as { is_success?: unknown }).is_success === false) {
+      throw new PlatformError({ platform: 'youzan', api, code: 'UNKNOWN', message: `${api}: Youzan answered is_success=false`, requestId: parsed.traceId });
+    }
+    return data;
+  }
+
+  /** Consecutive throttles of one API back off 3 s, 6 s, 12 s… as the doc recommends. */
+  private withThrottleBackoff(api: string, error: PlatformError): PlatformError {
+    if (error.code !== 'RATE_LIMITED') return error;
+    const streak = this.throttleStreak.get(api) ?? 0;
+    this.throttleStreak.set(api, streak + 1);
+    return new PlatformError({
+      platform: error.platform,
+      api: error.api,
+      code: error.code,
+      message: error.message,
+      rawCode: error.rawCode,
+      rawMessage: error.rawMessage,
+      requestId: error.requestId,
+      retryAfterMs: this.backoff[Math.min(streak, this.backoff.length - 1)],
+    });
+  }
+}
+
+function dropUndefined(params: YouzanParams): Record<string, YouzanParam> {
+  const out: Record<string, YouzanParam> = {};
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) out[key] = value;
+  return out;
+}

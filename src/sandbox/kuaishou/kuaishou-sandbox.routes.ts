@@ -1,0 +1,281 @@
+import express, { NextFunction, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { Counters } from '../shared/counters';
+import { EmulatorClock } from '../shared/emulator-clock';
+import { FaultInjector } from '../shared/fault-injector';
+import { PushDispatcher, PushDispatcherOptions } from '../shared/push-dispatcher';
+import { KsApiError } from './kuaishou-emulator.errors';
+import { KsItemRecord, KsOrderRecord, KsRefundRecord, KsShop, KuaishouEmulatorStore, SandboxError } from './kuaishou-emulator.store';
+import { KuaishouOAuthStore } from './kuaishou-oauth.store';
+import { KuaishouPushSender } from './kuaishou-push.sender';
+
+export interface SandboxRouteDeps {
+  store: KuaishouEmulatorStore;
+  oauth: KuaishouOAuthStore;
+  clock: EmulatorClock;
+  faults: FaultInjector;
+  counters: Counters;
+  dispatcher: PushDispatcher;
+  dispatcherOptions: PushDispatcherOptions;
+  push: KuaishouPushSender;
+  appScopes: string[];
+}
+
+const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
+const shopBody = z.object({ name: z.string().min(1).optional(), authorize: z.boolean().optional(), scopes: z.array(z.string()).optional() });
+const itemBody = z.object({
+  openId: z.string().min(1),
+  title: z.string().min(1).optional(),
+  categoryId: z.number().int().positive().optional(),
+  promiseSeconds: z.number().int().positive().optional(),
+  onShelf: z.boolean().optional(),
+  relItemId: id.optional(),
+  skus: z
+    .array(
+      z.object({
+        stock: z.number().int().min(0),
+        price: z.number().int().min(1),
+        reserveStock: z.number().int().min(0).optional(),
+        skuNick: z.string().max(30).optional(),
+        relSkuId: id.optional(),
+        specs: z.array(z.object({ name: z.string().min(1), value: z.string().min(1) })).optional(),
+      }),
+    )
+    .min(1),
+});
+const itemPatch = z.object({ onShelf: z.boolean().optional(), onlineEdited: z.boolean().optional() });
+const auditBody = z.object({ approve: z.boolean(), reason: z.string().optional() });
+const skuPatch = z.object({ stock: z.number().int().min(0).max(9_999_999).optional(), price: z.number().int().min(1).optional(), reserveStock: z.number().int().min(0).optional() });
+const orderBody = z.object({
+  itemId: id,
+  skuId: id,
+  quantity: z.number().int().min(1).default(1),
+  pay: z.boolean().optional(),
+  couponId: id.optional(),
+  openId: z.string().optional(),
+  buyerOpenId: z.string().optional(),
+  expressFee: z.number().int().min(0).optional(),
+  platformDiscountFen: z.number().int().min(0).optional(),
+  holds: z.array(z.number().int()).optional(),
+  riskCode: z.number().int().optional(),
+  noPromise: z.boolean().optional(),
+  buyerNote: z.string().optional(),
+});
+const flagsBody = z.object({ holds: z.array(z.number().int()).optional(), riskCode: z.number().int().optional(), noPromise: z.boolean().optional() });
+const shipBody = z.object({ expressCode: z.number().int().optional(), expressNo: z.string().optional() });
+const refundBody = z.object({
+  oid: id,
+  handlingWay: z.number().int().optional(),
+  amountFen: z.number().int().optional(),
+  reason: z.string().optional(),
+  reasonCode: z.number().int().optional(),
+  restock: z.boolean().optional(),
+});
+const faultRule = z.object({
+  api: z.string().min(1),
+  latencyMs: z.number().min(0).optional(),
+  errorRate: z.number().min(0).max(1).optional(),
+  error: z.string().optional(),
+  throttleRate: z.number().min(0).max(1).optional(),
+  maxQps: z.number().positive().optional(),
+  dropResponseRate: z.number().min(0).max(1).optional(),
+  httpErrorRate: z.number().min(0).max(1).optional(),
+});
+const faultsBody = z.object({
+  rules: z.array(faultRule).optional(),
+  push: z.object({ lossRate: z.number().min(0).max(1).optional(), duplicateRate: z.number().min(0).max(1).optional(), delayMs: z.number().min(0).optional() }).optional(),
+  seed: z.number().int().optional(),
+});
+const advanceBody = z.object({ ms: z.number().int().min(0) });
+const pushBody = z.object({ url: z.string().url().nullable(), retryDelaysMs: z.array(z.number().int().min(0)).optional(), timeoutMs: z.number().int().positive().optional() });
+const heartbeatBody = z.object({ encrypted: z.boolean().optional() });
+
+export function shopJson(shop: KsShop) {
+  return { openId: shop.openId, sellerId: shop.sellerId, name: shop.name, expressTemplateId: shop.expressTemplateId };
+}
+
+export function itemJson(item: KsItemRecord) {
+  return {
+    itemId: item.kwaiItemId,
+    openId: item.openId,
+    relItemId: item.relItemId,
+    title: item.title,
+    categoryId: item.categoryId,
+    onShelf: item.shelf === 1,
+    auditStatus: item.auditStatus,
+    duplicationStatus: item.duplicationStatus ?? null,
+    onlineEdited: item.onlineEdited,
+    updateTime: item.updateTime,
+    skus: item.skus.map((s) => ({ skuId: s.kwaiSkuId, relSkuId: s.relSkuId, skuNick: s.skuNick, stock: s.stock, price: s.price, reserveStock: s.reserveStock, marketPrice: s.marketPrice ?? null })),
+  };
+}
+
+export function orderJson(order: KsOrderRecord) {
+  return {
+    oid: order.oid,
+    openId: order.openId,
+    status: order.status,
+    itemId: order.kwaiItemId,
+    skuId: order.kwaiSkuId,
+    quantity: order.num,
+    priceFen: order.price,
+    merchantDiscountFen: order.merchantDiscount,
+    platformDiscountFen: order.platformDiscount,
+    couponId: order.couponId ?? null,
+    expressFee: order.expressFee,
+    createTime: order.createTime,
+    updateTime: order.updateTime,
+    payTime: order.payTime,
+    validPromiseShipmentTimeStamp: order.validPromise,
+    holds: order.holds,
+    logistics: order.logistics,
+    refundIds: order.refundIds,
+  };
+}
+
+export function refundJson(refund: KsRefundRecord) {
+  return { refundId: refund.refundId, oid: refund.oid, status: refund.status, handlingWay: refund.handlingWay, refundFee: refund.refundFee, createTime: refund.createTime, updateTime: refund.updateTime };
+}
+
+/** `/__sandbox/*`: the control API tests, the demo and benchmarks drive the emulator with. */
+export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
+  const router = express.Router();
+  const { store, oauth } = deps;
+  const itemOf = (itemId: string) => {
+    const item = store.items.get(itemId);
+    if (!item) throw new SandboxError(404, 'item_not_found', `no item ${itemId}`);
+    return item;
+  };
+  const skuOf = (req: Request) => {
+    const item = itemOf(String(req.params.itemId));
+    const sku = item.skus.find((s) => s.kwaiSkuId === String(req.params.skuId));
+    if (!sku) throw new SandboxError(404, 'sku_not_found', `no SKU ${String(req.params.skuId)}`);
+    return { item, sku };
+  };
+
+  router.get('/shops', (_req, res) => res.json([...store.shops.values()].map(shopJson)));
+  router.post('/shops', (req, res) => {
+    const body = shopBody.parse(req.body ?? {});
+    const shop = store.createShop(body.name);
+    const tokens = body.authorize ? oauth.grant(shop.openId, body.scopes ?? deps.appScopes) : undefined;
+    res.status(201).json({ ...shopJson(shop), tokens });
+  });
+  router.post('/shops/:openId/authorize', (req, res) => {
+    const shop = store.shop(String(req.params.openId));
+    const body = shopBody.parse(req.body ?? {});
+    res.json(oauth.grant(shop.openId, body.scopes ?? deps.appScopes));
+  });
+  router.post('/shops/:openId/revoke', (req, res) => {
+    const shop = store.shop(String(req.params.openId));
+    res.json({ revoked: oauth.revoke(shop.openId) });
+  });
+
+  router.post('/items', (req, res) => {
+    const body = itemBody.parse(req.body);
+    res.status(201).json(itemJson(store.seedItem(store.shop(body.openId), body)));
+  });
+  router.get('/items/:itemId', (req, res) => res.json(itemJson(itemOf(String(req.params.itemId)))));
+  router.put('/items/:itemId', (req, res) => {
+    const item = itemOf(String(req.params.itemId));
+    const body = itemPatch.parse(req.body ?? {});
+    if (body.onShelf !== undefined) item.shelf = body.onShelf ? 1 : 0;
+    if (body.onlineEdited !== undefined) item.onlineEdited = body.onlineEdited;
+    item.updateTime = deps.clock.now();
+    res.json(itemJson(item));
+  });
+  router.post('/items/:itemId/audit', (req, res) => {
+    const body = auditBody.parse(req.body ?? {});
+    res.json(itemJson(store.audit(String(req.params.itemId), body.approve, body.reason)));
+  });
+  router.get('/items/:itemId/skus/:skuId', (req, res) => {
+    const { sku } = skuOf(req);
+    res.json({ skuId: sku.kwaiSkuId, stock: sku.stock, price: sku.price, reserveStock: sku.reserveStock, marketPrice: sku.marketPrice ?? null, skuNick: sku.skuNick });
+  });
+  // A merchant editing in the Kuaishou back office: absolute values, no API rules.
+  router.put('/items/:itemId/skus/:skuId', (req, res) => {
+    const { item, sku } = skuOf(req);
+    const body = skuPatch.parse(req.body ?? {});
+    if (body.stock !== undefined) sku.stock = body.stock;
+    if (body.price !== undefined) sku.price = body.price;
+    if (body.reserveStock !== undefined) sku.reserveStock = body.reserveStock;
+    sku.updateTime = deps.clock.now();
+    item.updateTime = sku.updateTime;
+    res.json({ skuId: sku.kwaiSkuId, stock: sku.stock, price: sku.price, reserveStock: sku.reserveStock, marketPrice: sku.marketPrice ?? null, skuNick: sku.skuNick });
+  });
+
+  router.post('/orders', (req, res) => {
+    const order = store.placeOrder(orderBody.parse(req.body));
+    res.status(201).json(orderJson(order));
+  });
+  router.get('/orders/:oid', (req, res) => res.json(orderJson(store.order(String(req.params.oid)))));
+  router.put('/orders/:oid/flags', (req, res) => res.json(orderJson(store.setOrderFlags(String(req.params.oid), flagsBody.parse(req.body ?? {})))));
+  router.post('/orders/:oid/:action', (req, res) => {
+    const oid = String(req.params.oid);
+    const action = String(req.params.action);
+    let order: KsOrderRecord;
+    if (action === 'pay') order = store.pay(oid);
+    else if (action === 'cancel') order = store.cancel(oid);
+    else if (action === 'receive') order = store.receive(oid);
+    else if (action === 'complete') order = store.complete(oid);
+    else if (action === 'ship') {
+      const body = shipBody.parse(req.body ?? {});
+      const current = store.order(oid);
+      order = store.deliver(store.shop(current.openId), oid, body.expressNo ?? `SF${oid.slice(-10)}`, body.expressCode ?? 4);
+    } else throw new SandboxError(404, 'unknown_action', `unknown order action ${action}`);
+    res.json(orderJson(order));
+  });
+
+  router.post('/refunds', (req, res) => res.status(201).json(refundJson(store.createRefund(refundBody.parse(req.body)))));
+  router.get('/refunds/:refundId', (req, res) => res.json(refundJson(store.refund(String(req.params.refundId)))));
+  router.post('/refunds/:refundId/:outcome', (req, res) => {
+    const outcome = String(req.params.outcome);
+    if (outcome !== 'succeed' && outcome !== 'close' && outcome !== 'refuse') throw new SandboxError(404, 'unknown_action', `unknown refund action ${outcome}`);
+    res.json(refundJson(store.settleRefund(String(req.params.refundId), outcome)));
+  });
+
+  router.get('/faults', (_req, res) => res.json(deps.faults.describe()));
+  router.put('/faults', (req, res) => {
+    const body = faultsBody.parse(req.body ?? {});
+    if (body.seed !== undefined) deps.faults.random.reseed(body.seed);
+    if (body.rules) deps.faults.setRules(body.rules);
+    if (body.push) deps.faults.setPushFaults(body.push);
+    res.json(deps.faults.describe());
+  });
+  router.delete('/faults', (_req, res) => {
+    deps.faults.reset();
+    res.json(deps.faults.describe());
+  });
+
+  router.get('/clock', (_req, res) => res.json({ now: deps.clock.now(), offsetMs: deps.clock.offset }));
+  router.post('/clock/advance', (req, res) => {
+    deps.clock.advance(advanceBody.parse(req.body ?? {}).ms);
+    res.json({ now: deps.clock.now(), offsetMs: deps.clock.offset });
+  });
+
+  router.get('/counters', (_req, res) => res.json(deps.counters.snapshot()));
+  router.post('/counters/reset', (_req, res) => {
+    deps.counters.reset();
+    res.json(deps.counters.snapshot());
+  });
+
+  router.get('/push', (_req, res) => res.json({ url: deps.dispatcher.target ?? null, retryDelaysMs: deps.dispatcherOptions.retryDelaysMs, timeoutMs: deps.dispatcherOptions.timeoutMs }));
+  router.put('/push', (req, res) => {
+    const body = pushBody.parse(req.body ?? {});
+    deps.dispatcher.setTarget(body.url ?? undefined);
+    if (body.retryDelaysMs) deps.dispatcherOptions.retryDelaysMs = body.retryDelaysMs;
+    if (body.timeoutMs) deps.dispatcherOptions.timeoutMs = body.timeoutMs;
+    res.json({ url: deps.dispatcher.target ?? null, retryDelaysMs: deps.dispatcherOptions.retryDelaysMs, timeoutMs: deps.dispatcherOptions.timeoutMs });
+  });
+  router.post('/push/heartbeat', (req, res) => {
+    deps.push.heartbeat(heartbeatBody.parse(req.body ?? {}).encrypted ?? true);
+    res.status(202).json({ queued: true });
+  });
+
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof SandboxError) res.status(error.status).json({ error: error.code, message: error.message });
+    else if (error instanceof KsApiError) res.status(409).json({ error: 'rejected', result: error.result, message: error.message });
+    else if (error instanceof z.ZodError) res.status(400).json({ error: 'invalid', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    else res.status(500).json({ error: 'internal', message: (error as Error)?.message ?? String(error) });
+  });
+  return router;
+}

@@ -1,0 +1,205 @@
+import axios, { AxiosInstance } from 'axios';
+import type { CountersSnapshot } from '../shared/counters';
+import type { FaultRule, PushFaults } from '../shared/fault-injector';
+
+export interface SandboxShop {
+  kdtId: number;
+  name: string;
+  authorized: boolean;
+  /** Present when created with issueTokens: the /auth/token `data` of a fresh grant. */
+  tokens?: { access_token: string; expires: number; scope: string; authority_id: string; refresh_token?: string };
+}
+
+export interface SandboxSku {
+  itemId: string;
+  skuId: string;
+  itemNo: string;
+  stock: number;
+  priceFen: number;
+}
+
+export interface SandboxItem {
+  itemId: string;
+  kdtId: number;
+  title: string;
+  itemNo: string;
+  listed: boolean;
+  stock: number;
+  priceFen: number;
+  skus: SandboxSku[];
+}
+
+export interface SandboxItemInput {
+  kdtId: number;
+  title: string;
+  desc?: string;
+  cid?: number;
+  itemNo?: string;
+  listed?: boolean;
+  /** An item without specs: its price and stock. */
+  priceFen?: number;
+  stock?: number;
+  skus?: { itemNo: string; priceFen: number; stock: number; specs?: { k: string; v: string }[] }[];
+}
+
+export interface SandboxOrder {
+  tid: string;
+  kdtId: number;
+  status: string;
+  goodsFen: number;
+  discountFen: number;
+  postFeeFen: number;
+  paymentFen: number;
+  couponId?: string;
+  refundState: number;
+  lines: { oid: string; itemId: string; skuId: string; outerSkuId: string; quantity: number; priceFen: number; shipped: boolean }[];
+}
+
+export interface SandboxOrderInput {
+  kdtId: number;
+  lines: { skuId?: string; itemId?: string; quantity: number }[];
+  pay?: boolean;
+  couponId?: string;
+  postFeeFen?: number;
+  buyerMessage?: string;
+}
+
+export type SandboxRefundStatus = 'WAIT_SELLER_AGREE' | 'WAIT_BUYER_RETURN_GOODS' | 'WAIT_SELLER_CONFIRM_GOODS' | 'SELLER_REFUSE_BUYER' | 'SELLER_REFUSE_BUYER_RETURN_GOODS' | 'CLOSED' | 'SUCCESS';
+
+/** A fault rule; `times` retires it after that many faulted calls. */
+export type SandboxFaultRule = FaultRule & { times?: number };
+
+export class SandboxControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxControlError';
+  }
+}
+
+/** Typed client of the Youzan emulator's /__sandbox/ control API (tests, demo, benchmarks). */
+export class YouzanSandboxControl {
+  private readonly http: AxiosInstance;
+
+  constructor(readonly baseUrl: string) {
+    this.http = axios.create({ baseURL: `${baseUrl.replace(/\/$/, '')}/__sandbox`, timeout: 10_000, validateStatus: () => true });
+  }
+
+  private async request<T>(method: 'get' | 'post' | 'put' | 'delete', path: string, data?: unknown): Promise<T> {
+    const res = await this.http.request<T & { error?: string; message?: string }>({ method, url: path, data: data ?? {}, headers: { 'Content-Type': 'application/json' } });
+    if (res.status >= 400) {
+      const body = res.data as { error?: string; message?: string };
+      throw new SandboxControlError(res.status, body?.error ?? 'error', body?.message ?? `HTTP ${res.status}`);
+    }
+    return res.data;
+  }
+
+  createShop(input: { name?: string; authorize?: boolean; issueTokens?: boolean } = {}): Promise<SandboxShop> {
+    return this.request('post', '/shops', input);
+  }
+
+  revokeShop(kdtId: number): Promise<{ kdtId: number; revoked: boolean }> {
+    return this.request('post', `/shops/${kdtId}/revoke`);
+  }
+
+  authorizeShop(kdtId: number): Promise<{ kdtId: number; authorized: boolean }> {
+    return this.request('post', `/shops/${kdtId}/authorize`);
+  }
+
+  uploadImage(kdtId: number): Promise<{ imageId: string; url: string }> {
+    return this.request('post', '/images', { kdtId });
+  }
+
+  createItem(input: SandboxItemInput): Promise<SandboxItem> {
+    return this.request('post', '/items', input);
+  }
+
+  getItem(itemId: string): Promise<SandboxItem> {
+    return this.request('get', `/items/${itemId}`);
+  }
+
+  getSku(itemId: string, skuId: string): Promise<SandboxSku> {
+    return this.request('get', `/items/${itemId}/skus/${skuId}`);
+  }
+
+  /** A merchant editing stock or price in the back office. */
+  setSku(itemId: string, skuId: string, change: { stock?: number; priceFen?: number }): Promise<SandboxSku> {
+    return this.request('put', `/items/${itemId}/skus/${skuId}`, change);
+  }
+
+  /** A buyer's order; rejects with SandboxControlError 409 insufficient_stock when the platform's stock is short. */
+  placeOrder(input: SandboxOrderInput): Promise<SandboxOrder> {
+    return this.request('post', '/orders', input);
+  }
+
+  getOrder(tid: string): Promise<SandboxOrder> {
+    return this.request('get', `/orders/${tid}`);
+  }
+
+  payOrder(tid: string): Promise<SandboxOrder> {
+    return this.request('post', `/orders/${tid}/pay`);
+  }
+
+  closeOrder(tid: string, input: { closeType?: number; reason?: string } = {}): Promise<SandboxOrder> {
+    return this.request('post', `/orders/${tid}/close`, input);
+  }
+
+  shipOrder(tid: string, input: { expressId?: number; expressNo?: string; oids?: string[] } = {}): Promise<SandboxOrder> {
+    return this.request('post', `/orders/${tid}/ship`, input);
+  }
+
+  confirmOrder(tid: string): Promise<SandboxOrder> {
+    return this.request('post', `/orders/${tid}/confirm`);
+  }
+
+  createRefund(input: { tid: string; oids?: string[]; amountFen?: number; status?: SandboxRefundStatus; returnGoods?: boolean; restock?: boolean }): Promise<{ refundIds: string[]; order: SandboxOrder }> {
+    return this.request('post', '/refunds', input);
+  }
+
+  setRefundStatus(refundId: string, status: SandboxRefundStatus): Promise<{ refundId: string; status: string; order: SandboxOrder }> {
+    return this.request('post', `/refunds/${refundId}/status`, { status });
+  }
+
+  createCoupon(input: { kdtId: number; title?: string; valueFen: number; atLeastFen?: number; total?: number; quota?: number; startAt?: number; endAt?: number; description?: string }): Promise<{ couponId: string }> {
+    return this.request('post', '/coupons', input);
+  }
+
+  setFaults(input: { rules?: SandboxFaultRule[]; push?: Partial<PushFaults>; seed?: number }): Promise<{ rules: FaultRule[]; push: PushFaults }> {
+    return this.request('put', '/faults', input);
+  }
+
+  getFaults(): Promise<{ rules: FaultRule[]; push: PushFaults }> {
+    return this.request('get', '/faults');
+  }
+
+  clearFaults(): Promise<{ rules: FaultRule[]; push: PushFaults }> {
+    return this.request('delete', '/faults');
+  }
+
+  advanceClock(ms: number): Promise<{ now: number; offsetMs: number }> {
+    return this.request('post', '/clock/advance', { ms });
+  }
+
+  clock(): Promise<{ now: number; offsetMs: number }> {
+    return this.request('get', '/clock');
+  }
+
+  counters(): Promise<CountersSnapshot> {
+    return this.request('get', '/counters');
+  }
+
+  resetCounters(): Promise<CountersSnapshot> {
+    return this.request('post', '/counters/reset');
+  }
+
+  setPush(url: string | undefined, retryDelaysMs?: number[]): Promise<{ url: string | null }> {
+    return this.request('put', '/push', { url: url ?? null, retryDelaysMs });
+  }
+
+  sendTestPush(input: { kdtId?: number; type?: string } = {}): Promise<{ msgId: string }> {
+    return this.request('post', '/push/test', input);
+  }
+}

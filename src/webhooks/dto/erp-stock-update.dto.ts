@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+export class ErpStockItemDto {
+  @ApiProperty({ description: 'Merchant SKU code (the outer code on both platforms)', example: 'TSHIRT-RED-M' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._\-/]{1,64}$/, { message: 'skuCode must be 1–64 letters, digits or ._-/' })
+  skuCode: string;
+
+  @ApiProperty({ description: 'Physical units on hand (absolute)', minimum: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(9_999_999)
+  onHand: number;
+
+  @ApiProperty({ description: 'Monotonic sequence per SKU from the ERP, starting at 1; a stale one is ignored', minimum: 1 })
+  @IsInt()
+  @Min(1)
+  sequence: number;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  title?: string;
+}
+
+export class ErpStockUpdateDto {
+  @ApiProperty()
+  @IsUUID()
+  merchantId: string;
+
+  @ApiProperty({ type: [ErpStockItemDto] })
+  @ValidateNested({ each: true })
+  @Type(() => ErpStockItemDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  updates: ErpStockItemDto[];
+}

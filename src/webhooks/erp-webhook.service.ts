@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MerchantsService } from '../accounts/merchants.service';
+import { SkuBindingService } from '../catalog/sku-binding.service';
+import { CLOCK, Clock } from '../common/clock';
+import { isUniqueViolation } from '../common/errors/db-errors';
+import { Db } from '../database/db';
+import { ErpOutcome, StockLedgerService } from '../inventory/stock-ledger.service';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { ErpStockUpdateDto } from './dto/erp-stock-update.dto';
+
+export interface ErpStockResult {
+  deliveryId: string;
+  duplicate: boolean;
+  results: { skuCode: string; outcome: ErpOutcome }[];
+}
+
+/** Applies an ERP stock delivery exactly once: its delivery id commits with its effect. */
+@Injectable()
+export class ErpWebhookService {
+  private readonly logger = new Logger(ErpWebhookService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly merchants: MerchantsService,
+    private readonly bindings: SkuBindingService,
+    private readonly ledger: StockLedgerService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async applyStock(deliveryId: string, body: ErpStockUpdateDto): Promise<ErpStockResult> {
+    await this.merchants.get(body.merchantId);
+    try {
+      return await this.db.transaction(async (m) => {
+        await m.getRepository(WebhookDeliveryEntity).insert({ source: 'erp.stock', deliveryId, receivedAt: this.clock.now() });
+        const results: ErpStockResult['results'] = [];
+        for (const update of body.updates) {
+          const sku = await this.bindings.ensureMerchantSku(body.merchantId, update.skuCode, update.title);
+          const outcome = await this.ledger.applyErpOnHand(sku.id, update.onHand, update.sequence);
+          if (outcome === 'stale') this.logger.warn({ deliveryId, skuCode: update.skuCode, sequence: update.sequence }, 'stale ERP stock sequence ignored');
+          results.push({ skuCode: update.skuCode, outcome });
+        }
+        return { deliveryId, duplicate: false, results };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return { deliveryId, duplicate: true, results: [] };
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { Controller, HttpCode, Param, ParseEnumPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PushIntakeService } from '../orders/push-intake.service';
+import { Platform, PushRejectedError } from '../platforms/channel.port';
+
+const PLATFORM = { kuaishou: 'kuaishou', youzan: 'youzan' } as const;
+
+/** Push receivers: the body is verified and stored before the acknowledgement goes out. */
+@ApiExcludeController()
+@Controller('webhooks')
+export class PlatformWebhooksController {
+  constructor(private readonly intake: PushIntakeService) {}
+
+  @Post(':platform')
+  @HttpCode(200)
+  async receive(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Req() req: RawBodyRequest<Request>, @Res() res: Response): Promise<void> {
+    try {
+      const ack = await this.intake.receive(platform, { rawBody: req.rawBody ?? Buffer.alloc(0), headers: req.headers });
+      res.status(200).type('application/json').send(ack);
+    } catch (error) {
+      if (!(error instanceof PushRejectedError)) throw error;
+      res.status(400).json({ result: 0, error: 'PUSH_REJECTED', message: error.message });
+    }
+  }
+}

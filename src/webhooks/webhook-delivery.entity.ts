@@ -1,0 +1,15 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintNumber } from '../database/columns';
+
+/** An inbound webhook delivery id already handled (its effect committed with this row). */
+@Entity('webhook_delivery')
+export class WebhookDeliveryEntity {
+  @PrimaryColumn({ type: 'varchar', length: 40 })
+  source: string;
+
+  @PrimaryColumn({ name: 'delivery_id', type: 'varchar', length: 100 })
+  deliveryId: string;
+
+  @Column({ name: 'received_at', type: 'bigint', transformer: bigintNumber })
+  receivedAt: number;
+}

@@ -1,0 +1,133 @@
+import { ChannelItemDraft } from '../../../../src/platforms/channel.port';
+import { PlatformError } from '../../../../src/platforms/platform-error';
+import { SandboxControlError } from '../../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
+import { KuaishouHarness, startKuaishouHarness } from './kuaishou.harness';
+
+/** A valid 连衣裙 (1584) listing: the synthetic required properties filled, 2 colours × 2 sizes. */
+function dress(overrides: Partial<ChannelItemDraft> = {}): ChannelItemDraft {
+  const sku = (color: string, size: string, priceFen = 15_900) => ({ outerSkuId: `DRESS-${color}-${size}`, specs: [{ name: '颜色', value: color }, { name: '尺码', value: size }], priceFen, stock: 20 });
+  return {
+    outerItemId: `DRESS-${Math.random().toString(36).slice(2, 8)}`,
+    title: '法式碎花连衣裙',
+    categoryId: '1584',
+    description: '雪纺面料，夏季新款',
+    imageUrls: ['https://img.example.com/dress-1.jpg'],
+    properties: [
+      { propertyId: '102', valueIds: ['990000002'] },
+      { propertyId: '99000001', valueIds: ['990000004', '990000007'] },
+      { propertyId: '99000002', valueIds: ['990000012'] },
+    ],
+    skus: [sku('红', 'S'), sku('红', 'M'), sku('蓝', 'S'), sku('蓝', 'M', 16_900)],
+    shipWithinHours: 24,
+    ...overrides,
+  };
+}
+
+describe('Kuaishou catalog against the emulator', () => {
+  let h: KuaishouHarness;
+  beforeAll(async () => {
+    h = await startKuaishouHarness();
+  });
+  afterAll(() => h.stop());
+
+  it('reads the category tree and derives leaves from it', async () => {
+    const categories = await h.channel.getCategories(h.shop);
+    const byId = new Map(categories.map((c) => [c.id, c]));
+    expect(byId.get('1001')).toMatchObject({ name: '服饰/鞋靴/箱包', parentId: null, leaf: false });
+    expect(byId.get('1584')).toMatchObject({ name: '连衣裙', leaf: true });
+    expect(byId.get(byId.get('1584')?.parentId ?? '')?.name).toBe('女装');
+  });
+
+  it('reads category properties with their input types and values', async () => {
+    const properties = await h.channel.getCategoryProperties(h.shop, '1584');
+    expect(properties.find((p) => p.id === '102')).toMatchObject({ name: '品牌', required: true, inputType: 'single' });
+    expect(properties.find((p) => p.id === '99000001')).toMatchObject({ name: '面料材质', required: true, inputType: 'multi', maxValues: 3 });
+    expect(properties.find((p) => p.id === '99000001')?.values.map((v) => v.name)).toContain('雪纺');
+  });
+
+  it('lists an item and reads it back with its SKUs, codes and 24-hour promise', async () => {
+    const draft = dress();
+    const ref = await h.channel.createItem(h.shop, draft);
+    expect(ref.skus.map((s) => s.outerSkuId)).toEqual(draft.skus.map((s) => s.outerSkuId));
+    const item = await h.channel.getItem(h.shop, ref.itemId);
+    expect(item).toMatchObject({ itemId: ref.itemId, title: '法式碎花连衣裙', categoryId: '1584', onShelf: true, audit: 'approved' });
+    expect(item.skus.map((s) => [s.outerSkuId, s.priceFen, s.stock])).toEqual(draft.skus.map((s) => [s.outerSkuId, s.priceFen, s.stock]));
+    const { items, total } = await h.channel.listItems(h.shop, { page: 1, pageSize: 20 });
+    expect(total).toBeGreaterThanOrEqual(1);
+    expect(items.map((i) => i.itemId)).toContain(ref.itemId);
+  });
+
+  it('edits title and SKU price, takes the item off the shelf, after which buyers cannot order', async () => {
+    const ref = await h.channel.createItem(h.shop, dress());
+    await h.channel.editItem(h.shop, ref.itemId, { title: '法式碎花连衣裙 新款', skus: [{ skuId: ref.skus[0].skuId, priceFen: 14_900 }] });
+    await h.channel.setSkuPrice(h.shop, { itemId: ref.itemId, skuId: ref.skus[1].skuId }, 13_900);
+    const item = await h.channel.getItem(h.shop, ref.itemId);
+    expect(item.title).toBe('法式碎花连衣裙 新款');
+    expect(item.skus.map((s) => s.priceFen).slice(0, 2)).toEqual([14_900, 13_900]);
+    expect(item.skus[0].stock).toBe(20);
+
+    await h.channel.setShelfStatus(h.shop, ref.itemId, false);
+    expect((await h.channel.getItem(h.shop, ref.itemId)).onShelf).toBe(false);
+    await expect(h.control.placeOrder({ itemId: ref.itemId, skuId: ref.skus[0].skuId })).rejects.toMatchObject({ status: 409, code: 'not_on_sale' });
+  });
+
+  describe('listing validation', () => {
+    const rejection = async (draft: ChannelItemDraft) => (await h.channel.createItem(h.shop, draft).catch((e: unknown) => e)) as PlatformError;
+
+    it('refuses a category that is not a leaf', async () => {
+      const error = await rejection(dress({ categoryId: '1582', properties: [] }));
+      expect(error).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '21' });
+      expect(error.rawMessage).toContain('商品来源不可售卖');
+    });
+
+    it('refuses a listing without a required property', async () => {
+      const error = await rejection(dress({ properties: [{ propertyId: '102', valueIds: ['990000002'] }] }));
+      expect(error).toMatchObject({ code: 'INVALID_REQUEST' });
+      expect(error.rawMessage).toBe('必填属性未填写: 面料材质(99000001)、裙长(99000002)');
+    });
+
+    it('refuses SKUs that are not the full Cartesian product of the sale properties', async () => {
+      const draft = dress();
+      const error = await rejection({ ...draft, skus: draft.skus.slice(0, 3) });
+      expect(error.rawMessage).toBe('SKU必须为销售属性值的完整组合(笛卡尔积)');
+    });
+
+    it('refuses a description over 1000 characters and more than 9 main images', async () => {
+      expect((await rejection(dress({ description: 'x'.repeat(1001) }))).rawMessage).toBe('商品详情描述长度必须为1-1000个字符');
+      expect((await rejection(dress({ imageUrls: Array.from({ length: 10 }, (_, i) => `https://img.example.com/${i}.jpg`) }))).rawMessage).toBe('商品主图数量必须为1-9张');
+    });
+
+    it('refuses a reused relItemId and a refund rule the category does not offer', async () => {
+      const draft = dress({ outerItemId: '880001' });
+      await h.channel.createItem(h.shop, draft);
+      expect((await rejection({ ...draft })).rawMessage).toBe('relItemId 880001 已被使用，不能重复');
+      expect((await rejection(dress({ extras: { refundRule: '13' } }))).rawMessage).toBe('退货规则[13]不在类目允许范围内');
+    });
+  });
+
+  it('answers 3401 for an item once edited in Kuaishou’s own editor', async () => {
+    const ref = await h.channel.createItem(h.shop, dress());
+    await h.control.updateItem(ref.itemId, { onlineEdited: true });
+    await expect(h.channel.editItem(h.shop, ref.itemId, { title: 'x' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', rawCode: '3401' });
+  });
+
+  it('holds new listings and audited edits for review in manual audit mode', async () => {
+    const manual = await startKuaishouHarness({ emulator: { auditMode: 'manual' } });
+    try {
+      const ref = await manual.channel.createItem(manual.shop, dress());
+      expect(await manual.channel.getItem(manual.shop, ref.itemId)).toMatchObject({ audit: 'pending', onShelf: false });
+      await manual.control.auditItem(ref.itemId, true);
+      expect(await manual.channel.getItem(manual.shop, ref.itemId)).toMatchObject({ audit: 'approved', onShelf: true });
+      await manual.channel.editItem(manual.shop, ref.itemId, { title: '待审核的新标题' });
+      expect((await manual.channel.getItem(manual.shop, ref.itemId)).title).toBe('法式碎花连衣裙');
+      await manual.control.auditItem(ref.itemId, true);
+      expect((await manual.channel.getItem(manual.shop, ref.itemId)).title).toBe('待审核的新标题');
+    } finally {
+      await manual.stop();
+    }
+  });
+
+  it('rejects a control request for an unknown item with a typed error', async () => {
+    await expect(h.control.getItem('1')).rejects.toBeInstanceOf(SandboxControlError);
+  });
+});
