@@ -17,6 +17,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { OrdersModule } from './orders/orders.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { SandboxModule } from './sandbox/sandbox.module';
 
 export interface AppModuleOptions {
   /** Scheduled jobs (cron/intervals); tests that drive jobs by hand turn them off. */
@@ -26,7 +27,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature contexts, in dependency order. */
-const FEATURE_MODULES: Type[] = [PlatformsModule, AccountsModule, CatalogModule, InventoryModule, OrdersModule, WebhooksModule, OpsModule];
+const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, CatalogModule, InventoryModule, OrdersModule, WebhooksModule, OpsModule];
 
 @Module({})
 export class AppModule {

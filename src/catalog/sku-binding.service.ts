@@ -11,6 +11,9 @@ import { MerchantSkuRepository } from './merchant-sku.repository';
 import { BindingSource, SkuBindingEntity } from './sku-binding.entity';
 import { SkuBindingRepository } from './sku-binding.repository';
 
+/** What a merchant SKU code may look like (also checked on ERP webhooks and manual binding). */
+export const SKU_CODE = /^[A-Za-z0-9._\-/]{1,64}$/;
+
 export interface ShopIdentity {
   connectionId: string;
   merchantId: string;
@@ -71,7 +74,11 @@ export class SkuBindingService {
     });
   }
 
-  /** Lists the shop's items and binds every SKU whose outer code names a merchant SKU. */
+  /**
+   * Lists the shop's items and binds every SKU that carries a merchant SKU code as its outer code
+   * (creating the merchant SKU when new: it stays unmanaged, platforms untouched, until the ERP
+   * reports its stock).
+   */
   async discover(shop: ShopIdentity): Promise<{ scanned: number; bound: number; unmatched: string[] }> {
     const ref: ShopRef = { platform: shop.platform, connectionId: shop.connectionId, shopId: shop.shopId };
     const channel = this.channels.get(shop.platform);
@@ -85,6 +92,7 @@ export class SkuBindingService {
         for (const sku of item.skus) {
           scanned++;
           const before = await this.bindings.findByPlatformSku(shop.connectionId, sku.skuId);
+          if (!before && sku.outerSkuId && SKU_CODE.test(sku.outerSkuId)) await this.ensureMerchantSku(shop.merchantId, sku.outerSkuId, item.title);
           const binding = await this.resolve(shop, { platformItemId: item.itemId, platformSkuId: sku.skuId, outerSkuId: sku.outerSkuId });
           if (binding && !before) bound++;
           if (!binding) unmatched.push(sku.outerSkuId ?? `${item.itemId}/${sku.skuId}`);

@@ -52,6 +52,8 @@ export interface YouzanConfig {
 export interface PlatformsConfig {
   /** No platform credentials configured: both platforms are the bundled emulators. */
   sandbox: boolean;
+  /** Sandbox mode without explicit API URLs: the service starts the emulators itself. */
+  embeddedEmulators: boolean;
   sandboxHost: string;
   sandboxPorts: { kuaishou: number; youzan: number };
   timeoutMs: number;
@@ -175,6 +177,7 @@ function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: s
   const yz = SANDBOX_CREDENTIALS.youzan;
   return {
     sandbox,
+    embeddedEmulators: sandbox && !e.KUAISHOU_API_BASE_URL && !e.YOUZAN_API_BASE_URL,
     sandboxHost: host,
     sandboxPorts: { kuaishou: e.SANDBOX_KUAISHOU_PORT, youzan: e.SANDBOX_YOUZAN_PORT },
     timeoutMs: e.PLATFORM_HTTP_TIMEOUT_MS,

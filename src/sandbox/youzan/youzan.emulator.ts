@@ -81,6 +81,7 @@ export class YouzanEmulator {
       },
       this.clock,
       (event) => this.push(event),
+      (kdtId) => this.dispatcher.target !== undefined && this.store.shops.get(kdtId)?.authorized === true,
     );
     this.store.fullOrderInfoHook = (order) => fullOrderInfoView(this.store, order);
     this.store.orderPromotionHook = (order) => orderPromotionView(order);

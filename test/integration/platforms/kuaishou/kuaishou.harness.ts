@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import axios from 'axios';
 import { KuaishouConfig, PlatformsConfig, SANDBOX_CREDENTIALS } from '../../../../src/config/app-config';
 import { MetricsService } from '../../../../src/ops/metrics/metrics.service';
@@ -10,6 +11,9 @@ import { KuaishouSignedParams, signKuaishouRequest } from '../../../../src/platf
 import { GatewayOptions, PlatformGateway } from '../../../../src/platforms/shared/platform-gateway';
 import { KuaishouEmulator, KuaishouEmulatorOptions } from '../../../../src/sandbox/kuaishou/kuaishou.emulator';
 import { KuaishouSandboxControl } from '../../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
+
+// Retry warnings of the gateway are expected noise here.
+Logger.overrideLogger(['error']);
 
 export const KS_SCOPES = ['user_info', 'merchant_user', 'merchant_item', 'merchant_order', 'merchant_refund', 'merchant_logistics', 'merchant_promotion'];
 export const REDIRECT_URI = 'https://kwaizan.example.com/oauth/kuaishou/callback';
@@ -117,9 +121,10 @@ export async function startKuaishouHarness(options: HarnessOptions = {}): Promis
     kuaishou: config,
   } as PlatformsConfig;
   const gateway = new PlatformGateway({ ...kuaishouGatewayOptions(platforms), retryBaseMs: 5, retryCapMs: 20, maxQueueWaitMs: 10_000, ...options.gateway }, new MetricsService());
-  const oauth = new KuaishouOAuthClient(config, gateway, { timeoutMs: 2_000 });
+  // The service's clock and the platform's agree in real life; here the emulator's clock moves.
+  const oauth = new KuaishouOAuthClient(config, gateway, { timeoutMs: 2_000, clock: emulator.clock });
   const tokens = new InMemoryTokenProvider(oauth);
-  const channel = new KuaishouChannel(config, gateway, tokens, { timeoutMs: 2_000, ...options.channel });
+  const channel = new KuaishouChannel(config, gateway, tokens, { timeoutMs: 2_000, clock: emulator.clock, ...options.channel });
   const control = new KuaishouSandboxControl(emulator.url);
 
   const connectShop = async (openId?: string): Promise<ShopRef> => {

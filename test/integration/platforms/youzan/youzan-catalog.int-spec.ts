@@ -137,6 +137,20 @@ describe('YouzanChannel catalog, stock and price against the emulator', () => {
     });
   });
 
+  it('refuses negative increments when the emulator is configured like a platform that rejects them', async () => {
+    const strict = await startYouzanHarness({ emulator: { allowNegativeIncrement: false } });
+    try {
+      const strictShop = await strict.connectShop();
+      const item = await strict.control.createItem({ kdtId: Number(strictShop.shopId), title: '严格', skus: [{ itemNo: 'S', priceFen: 100, stock: 5 }] });
+      const sku = { itemId: item.itemId, skuId: item.skus[0].skuId };
+      expect(await failure(strict.channel.adjustSkuStock(strictShop, sku, -1, 'op-strict'))).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '123000106' });
+      expect(await strict.channel.adjustSkuStock(strictShop, sku, 2, 'op-strict-2')).toEqual({ outcome: 'applied' });
+      expect((await strict.control.getSku(sku.itemId, sku.skuId)).stock).toBe(7);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('writes a SKU price in yuan with two decimals and it lands as exact fen', async () => {
     const item = await h.control.createItem({ kdtId: Number(shop.shopId), title: '价格测试', skus: [{ itemNo: 'P-1', priceFen: 1000, stock: 1 }] });
     const sku = { itemId: item.itemId, skuId: item.skus[0].skuId };

@@ -82,7 +82,7 @@ describe('Youzan emulator gateway', () => {
     it('answers wrong parameter types with 5001: a date without time, a number where a String is required', async () => {
       const dateOnly = await rawPost(api('youzan.trades.sold.get/4.0.0', `?access_token=${token}`), JSON.stringify({ start_created: '2019-06-01', end_created: '2019-06-30 00:00:00' }));
       expect(gwError(dateOnly.json)).toMatchObject({ err_code: 5001, err_msg: '系统异常' });
-      const numericTid = await rawPost(api('youzan.trade.get/4.0.0', `?access_token=${token}`), JSON.stringify({ tid: 20190509110527067500013 }));
+      const numericTid = await rawPost(api('youzan.trade.get/4.0.0', `?access_token=${token}`), '{"tid":20190509110527067500013}');
       expect(gwError(numericTid.json).err_code).toBe(5001);
     });
 
@@ -125,6 +125,62 @@ describe('Youzan emulator gateway', () => {
       expect(big).toBeDefined();
       const res = await rawPost(api('youzan.item.get/3.0.0', `?access_token=${shop.tokens?.access_token}`), `{"item_id":${big?.itemId}}`);
       expect(res.text).toContain(`"item_id":${big?.itemId},`);
+    });
+  });
+
+  describe('trades.sold.get rules', () => {
+    let shopToken: string;
+    let tid: string;
+
+    beforeAll(async () => {
+      const shop = await h.control.createShop({ issueTokens: true });
+      shopToken = shop.tokens?.access_token ?? '';
+      const item = await h.control.createItem({ kdtId: shop.kdtId, title: '规则', priceFen: 100, stock: 5 });
+      const order = await h.control.placeOrder({ kdtId: shop.kdtId, lines: [{ itemId: item.itemId, quantity: 1 }] });
+      await h.control.closeOrder(order.tid);
+      tid = order.tid;
+    });
+
+    const call = (params: Record<string, unknown>) => rawPost(api('youzan.trades.sold.get/4.0.0', `?access_token=${shopToken}`), JSON.stringify(params));
+    const window = async () => {
+      const now = (await h.control.clock()).now;
+      const fmt = (ms: number) => new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
+      return { start: fmt(now - 3600 * 1000), end: fmt(now + 3600 * 1000), fmt, now };
+    };
+
+    it('refuses a span over three months and an end before the start', async () => {
+      const { fmt, now } = await window();
+      expect((await call({ start_created: fmt(now - 95 * 24 * 3600 * 1000), end_created: fmt(now) })).json).toMatchObject({ success: false, code: 106000002 });
+      expect((await call({ start_created: fmt(now), end_created: fmt(now - 1000) })).json).toMatchObject({ success: false, code: 106000002 });
+    });
+
+    it('caps page_no and page_size at 100', async () => {
+      const { start, end } = await window();
+      expect((await call({ start_created: start, end_created: end, page_size: 101 })).json).toMatchObject({ success: false, code: 106000002 });
+      expect((await call({ start_created: start, end_created: end, page_no: 101 })).json).toMatchObject({ success: false, code: 106000002 });
+    });
+
+    it('ignores an unpaired time parameter and accepts both closed spellings', async () => {
+      const { start, end } = await window();
+      const unpaired = await call({ end_created: '2000-01-01 00:00:00' });
+      expect((unpaired.json.data as { total_results: number }).total_results).toBe(1);
+      for (const status of ['TRADE_CLOSE', 'TRADE_CLOSED']) {
+        const res = await call({ start_created: start, end_created: end, status });
+        const data = res.json.data as { total_results: number; full_order_info_list: { full_order_info: { order_info: { tid: string; status: string } } }[] };
+        expect(data.total_results).toBe(1);
+        expect(data.full_order_info_list[0].full_order_info.order_info).toMatchObject({ tid, status: 'TRADE_CLOSED' });
+      }
+      expect((await call({ start_created: start, end_created: end, status: 'WAIT_BUYER_PAY' })).json.data).toMatchObject({ total_results: 0 });
+    });
+
+    it('sends amounts as yuan strings and unset times as "" or the 1970 sentinel', async () => {
+      const { start, end } = await window();
+      const data = (await call({ start_created: start, end_created: end })).json.data as { full_order_info_list: { full_order_info: { order_info: Record<string, string>; pay_info: Record<string, string> } }[] };
+      const info = data.full_order_info_list[0].full_order_info;
+      expect(info.pay_info).toMatchObject({ total_fee: '1.00', post_fee: '0.00', payment: '1.00' });
+      expect(info.order_info.pay_time).toBe('');
+      expect(info.order_info.confirm_time).toBe('1970-01-01 08:00:00');
+      expect(info.order_info.created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     });
   });
 
