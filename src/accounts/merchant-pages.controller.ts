@@ -28,6 +28,11 @@ export class MerchantPagesController {
     res.type('html').send(homePage(await this.merchants.list(), this.config.platforms.sandbox));
   }
 
+  @Get('favicon.ico')
+  favicon(@Res() res: Response): void {
+    res.status(204).end();
+  }
+
   @Post('merchants')
   async create(@Body() body: CreateMerchantDto, @Res() res: Response): Promise<void> {
     const merchant = await this.merchants.create(body.name);

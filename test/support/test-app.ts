@@ -14,17 +14,18 @@ export interface TestApp {
 }
 
 /** The real app on a fresh MariaDB database of its own; jobs off unless asked for. */
-export async function startTestApp(options: { label?: string; env?: Record<string, string | undefined>; extraModules?: Type[]; listen?: boolean; schedule?: boolean } = {}): Promise<TestApp> {
-  const database = await createTestDatabase(options.label ?? 'app');
+export async function startTestApp(options: { label?: string; env?: Record<string, string | undefined>; extraModules?: Type[]; listen?: boolean; schedule?: boolean; database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase(options.label ?? 'app'));
+  const ownsDatabase = !options.database;
   const config = testConfig({ DATABASE_URL: database.url, ...options.env });
   let app: INestApplication | undefined;
   try {
     app = await createApp(config, { schedule: options.schedule ?? false, extraModules: options.extraModules });
-    if (options.listen) await app.listen(0, '127.0.0.1');
+    if (options.listen) await app.listen(config.http.port, '127.0.0.1');
     else await app.init();
   } catch (error) {
     await app?.close().catch(() => undefined);
-    await database.drop();
+    if (ownsDatabase) await database.drop();
     throw error;
   }
   const address = options.listen ? (app.getHttpServer().address() as { port: number }) : undefined;
@@ -36,7 +37,7 @@ export async function startTestApp(options: { label?: string; env?: Record<strin
     url: address ? `http://127.0.0.1:${address.port}` : '',
     close: async () => {
       await started.close();
-      await database.drop();
+      if (ownsDatabase) await database.drop();
     },
   };
 }

@@ -47,7 +47,7 @@ export function page(title: string, body: SafeHtml, options: { sandbox?: boolean
   return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · kwaizan-sync</title><style>${new SafeHtml(STYLE)}</style></head>
-<body><header><a href="/">kwaizan-sync</a><a href="/ops">Ops</a><a href="/docs">API</a>${options.sandbox ? html`<span class="badge warn" data-testid="sandbox-badge">SANDBOX</span>` : ''}</header>
+<body><header><a href="/">kwaizan-sync</a><a href="/docs">API</a>${options.sandbox ? html`<span class="badge warn" data-testid="sandbox-badge">SANDBOX</span>` : ''}</header>
 <main>${body}</main></body></html>`.html;
 }
 

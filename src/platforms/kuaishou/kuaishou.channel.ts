@@ -41,7 +41,6 @@ import {
   KsItem,
   KsItemCreated,
   KsOrder,
-  KsPropConfig,
   KsPropValue,
   KsRefund,
   KsSkuInfo,

@@ -129,6 +129,9 @@ export class YouzanChannel implements ChannelPort {
       sku_stocks: JSON.stringify(skuStocks),
       is_display: draft.onShelf === false ? 0 : 1,
     };
+    const marketPrices = draft.skus.map((s) => s.marketPriceFen).filter((p): p is number => p !== undefined);
+    // origin_price is free strike-through text on Youzan; the highest market price is shown.
+    if (marketPrices.length) params.origin_price = fenToYuanString(Math.max(...marketPrices));
     if (/^\d+$/.test(draft.categoryId)) params.cid = longParam(draft.categoryId);
     // Not idempotent: a repeated create makes a second item; an ambiguous failure is reported, not retried.
     const data = (await this.http.call(shop, 'youzan.item.create', '3.0.1', params, WRITE_ONCE)) as { item?: RawItem };

@@ -4,7 +4,7 @@ import { KsCouponRecord, KsItemRecord, KsOrderRecord, KsRefundRecord, KsShop, Ks
 
 /** The platform's JSON shapes (sheet §3–§4). Long ids are bigint so they are written exactly. */
 
-function skuView(item: KsItemRecord, sku: KsSku): Record<string, unknown> {
+export function skuView(item: KsItemRecord, sku: KsSku): Record<string, unknown> {
   return {
     kwaiSkuId: long(sku.kwaiSkuId),
     relSkuId: long(sku.relSkuId),

@@ -6,7 +6,7 @@ import { FaultInjector } from '../shared/fault-injector';
 import { KS_FAULT_ERRORS, KS_RESULT, KsApiError, ksError } from './kuaishou-emulator.errors';
 import { long, ParamReader, parseParam, toJson } from './kuaishou-emulator.json';
 import { KsShop, KuaishouEmulatorStore } from './kuaishou-emulator.store';
-import { couponView, feeView, itemListView, itemView, orderView, refundView, shopInfoView } from './kuaishou-emulator.views';
+import { couponView, feeView, itemListView, itemView, orderView, refundView, shopInfoView, skuView } from './kuaishou-emulator.views';
 import { KuaishouOAuthStore } from './kuaishou-oauth.store';
 import { expectedKuaishouSign, kuaishouSignMatches } from './kuaishou-signature';
 
@@ -30,8 +30,8 @@ interface ApiContext {
   now: number;
 }
 
-/** What a handler answers: `data`, or fields the API puts at the top level. */
-type ApiAnswer = { data: unknown } | { top: Record<string, unknown> } | undefined;
+/** What a handler answers: `data`, or nothing for the writes that answer `result` only. */
+type ApiAnswer = { data: unknown } | undefined;
 
 interface ApiDef {
   scope: string;
@@ -83,7 +83,7 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
           appliedOperations.add(operationId);
         }
       }
-      const body = toJson({ result: KS_RESULT.SUCCESS, error_msg: '', ...(answer === undefined ? {} : 'top' in answer ? answer.top : { data: answer.data }), requestId });
+      const body = toJson({ result: KS_RESULT.SUCCESS, error_msg: '', ...(answer === undefined ? {} : { data: answer.data }), requestId });
       if (plan.dropResponse) {
         deps.counters.rejected('response_dropped_after_apply');
         req.socket.destroy();
@@ -249,8 +249,8 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
     'open.item.sku.list.get': read('merchant_item', ({ shop, p }) => {
       const item = store.item(shop, p.long('kwaiItemId'));
       const rel = p.long('relSkuId', true);
-      const skus = item.skus.filter((s) => !rel || s.relSkuId === rel);
-      return { data: { skuCount: skus.length, skuList: (itemView(item, catalog).skuInfos as Record<string, unknown>[]).filter((_, i) => skus.includes(item.skus[i])) } };
+      const skus = item.skus.filter((s) => !rel || s.relSkuId === rel).map((s) => skuView(item, s));
+      return { data: { skuCount: skus.length, skuList: skus } };
     }),
     'open.item.shelf.status.update': write('merchant_item', ({ shop, p }) => {
       store.setShelf(shop, p);

@@ -224,8 +224,9 @@ export class YouzanEmulator {
         this.reject(res, error, def.legacy);
         return;
       }
+      // An emulator bug, not platform behaviour: answer like the gateway but keep the cause visible.
       this.counters.rejected('internal');
-      this.send(res, gw.wrongType().body(this.clock.now()));
+      this.send(res, new GatewayError(5001, `系统异常(${(error as Error).message})`).body(this.clock.now()));
     }
   }
 

@@ -19,7 +19,8 @@ if (!available) console.log(`skipping the Youzan authorize-page browser test: no
     h = await startYouzanHarness();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     callback = createServer((req, res) => {
-      received.push(new URL(req.url ?? '/', 'http://localhost').searchParams);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/oauth/youzan/callback') received.push(url.searchParams);
       res.writeHead(200, { 'Content-Type': 'text/html' }).end('<p data-testid="done">connected</p>');
     });
     await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));

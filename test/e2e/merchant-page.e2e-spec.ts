@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { TokenRefreshService } from '../../src/accounts/token-refresh.service';
+import { ShopConnectionEntity } from '../../src/accounts/shop-connection.entity';
+import { Db } from '../../src/database/db';
+import { newShops, Stack, startStack } from '../support/sandbox-stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** The merchant page in Debian's Chromium: connect both shops by clicking, see status and expiry, see re-auth. */
+describe('merchant page in a browser', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    stack = await startStack({ label: 'browser' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('connects both shops by clicking through the platforms’ authorization pages', async () => {
+    const shops = await newShops(stack);
+    await page.goto(stack.url);
+    await page.getByTestId('merchant-name').fill('小王的店');
+    await page.getByTestId('create-merchant').click();
+    await page.waitForURL(/\/merchants\/[0-9a-f-]{36}$/);
+    expect(await page.getByTestId('status-kuaishou').textContent()).toBe('Not connected');
+
+    await page.getByTestId('connect-kuaishou').click();
+    await page.getByTestId(`ks-shop-${shops.kuaishou}`).check();
+    await page.getByTestId('ks-authorize-approve').click();
+    expect(await page.getByTestId('result-title').textContent()).toBe('Kuaishou shop connected');
+    await page.getByTestId('back-to-merchant').click();
+
+    await page.getByTestId('connect-youzan').click();
+    await page.getByTestId(`yz-authorize-shop-${shops.youzan}`).check();
+    await page.getByTestId('yz-authorize-approve').click();
+    expect(await page.getByTestId('result-title').textContent()).toBe('Youzan shop connected');
+    await page.getByTestId('back-to-merchant').click();
+
+    expect(await page.getByTestId('status-kuaishou').textContent()).toBe('Connected');
+    expect(await page.getByTestId('status-youzan').textContent()).toBe('Connected');
+    expect(await page.getByTestId('shop-kuaishou').textContent()).toContain(shops.kuaishou);
+    expect(await page.getByTestId('expiry-kuaishou').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(await page.getByTestId('store-pair').textContent()).toContain('Syncing');
+    expect(await page.getByTestId('sandbox-badge').isVisible()).toBe(true);
+    await page.screenshot({ path: join(tmpdir(), 'kwaizan-merchant-page.png'), fullPage: true });
+  });
+
+  it('shows a lost grant with a button to authorize again', async () => {
+    const merchantId = page.url().split('/').pop()!;
+    const connection = (await stack.t.app.get(Db).dataSource.manager.findOneBy(ShopConnectionEntity, { merchantId, platform: 'kuaishou' }))!;
+    await stack.ksControl.revokeShop(connection.shopId);
+    await stack.t.app.get(TokenRefreshService).refresh(connection.id, { force: true }).catch(() => undefined);
+    await page.reload();
+    expect(await page.getByTestId('status-kuaishou').textContent()).toBe('Authorize again');
+    expect(await page.getByTestId('reconnect-kuaishou').textContent()).toBe('Authorize again');
+    expect(await page.getByTestId('status-youzan').textContent()).toBe('Connected');
+  });
+
+  it('a denied authorization leaves the shop unconnected and says so', async () => {
+    await page.goto(stack.url);
+    await page.getByTestId('merchant-name').fill('拒绝的商家');
+    await page.getByTestId('create-merchant').click();
+    await page.getByTestId('connect-youzan').click();
+    await page.getByTestId('yz-authorize-deny').click();
+    expect(await page.getByTestId('result-title').textContent()).toBe('Youzan shop not connected');
+    await page.getByTestId('back-to-merchant').click();
+    expect(await page.getByTestId('status-youzan').textContent()).toBe('Not connected');
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { SecretCipher } from '../../src/common/crypto/secret-cipher';
+import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
+import { freePort } from '../support/free-port';
+import { connectInBrowser, createMerchant } from '../support/sandbox-stack';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const root = join(__dirname, '..', '..');
+
+/**
+ * The real process on sandbox defaults with the most verbose logs: after connecting both shops
+ * and refreshing, neither the stored rows, the API answers nor anything logged holds a token
+ * or an app secret in plain text.
+ */
+describe('secrets stay secret (the real process)', () => {
+  let child: ChildProcess;
+  let logs = '';
+  let database: TestDatabase;
+  let url: string;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    execFileSync('npx', ['nest', 'build'], { cwd: root, stdio: 'pipe' });
+    database = await createTestDatabase('secrets');
+    dataDir = mkdtempSync(join(tmpdir(), 'kwaizan-secrets-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        PUBLIC_BASE_URL: url,
+        DATA_DIR: dataDir,
+        DATABASE_URL: database.url,
+        LOG_LEVEL: 'trace',
+        SANDBOX_KUAISHOU_PORT: String(await freePort()),
+        SANDBOX_YOUZAN_PORT: String(await freePort()),
+      },
+    });
+    child.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      try {
+        if ((await fetch(`${url}/health`)).ok) return;
+      } catch {
+        // starting
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`service did not start:\n${logs}`);
+  });
+
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    if (child && child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    await database?.drop();
+  });
+
+  it('never stores, answers or logs a token or app secret in plain text', async () => {
+    const merchantId = await createMerchant(url);
+    expect((await connectInBrowser(url, merchantId, 'kuaishou')).status).toBe(200);
+    expect((await connectInBrowser(url, merchantId, 'youzan')).status).toBe(200);
+    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`)).json()) as { id: string }[];
+    const answers: string[] = [JSON.stringify(connections)];
+    for (const c of connections) {
+      const res = await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/refresh`, { method: 'POST' });
+      expect(res.status).toBe(200);
+      answers.push(await res.text());
+    }
+    answers.push(await (await fetch(`${url}/merchants/${merchantId}`)).text());
+
+    const connection = await mysql.createConnection(database.url);
+    const [rows] = await connection.query('SELECT * FROM shop_connection WHERE merchant_id = ?', [merchantId]);
+    await connection.end();
+    const stored = rows as { id: string; access_token_enc: string; refresh_token_enc: string | null; token_key_id: string }[];
+    expect(stored).toHaveLength(2);
+
+    const cipher = new SecretCipher([{ id: 'local', key: Buffer.from(readFileSync(join(dataDir, 'encryption.key'), 'utf8').trim(), 'base64') }], 'local');
+    const secrets = [SANDBOX_CREDENTIALS.kuaishou.appSecret, SANDBOX_CREDENTIALS.kuaishou.signSecret, SANDBOX_CREDENTIALS.youzan.clientSecret];
+    for (const row of stored) {
+      expect(row.token_key_id).toBe('local');
+      const access = cipher.decrypt(row.access_token_enc, `${row.id}:access`);
+      secrets.push(access);
+      if (row.refresh_token_enc) secrets.push(cipher.decrypt(row.refresh_token_enc, `${row.id}:refresh`));
+      expect(JSON.stringify(row)).not.toContain(access);
+    }
+    expect(secrets.length).toBeGreaterThanOrEqual(7);
+    expect(logs.length).toBeGreaterThan(1000);
+    for (const secret of secrets) {
+      expect(logs).not.toContain(secret);
+      for (const answer of answers) expect(answer).not.toContain(secret);
+    }
+  });
+});

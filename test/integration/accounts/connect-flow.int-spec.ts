@@ -1,0 +1,145 @@
+import { Db } from '../../../src/database/db';
+import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
+import { OAuthStateEntity } from '../../../src/accounts/oauth-state.entity';
+import { connectInBrowser, createMerchant, newShops, parseAuthorizeForm, Stack, startStack } from '../../support/sandbox-stack';
+
+describe('connecting shops in a browser', () => {
+  let stack: Stack;
+  let db: Db;
+
+  beforeAll(async () => {
+    stack = await startStack({ label: 'connect' });
+    db = stack.t.app.get(Db);
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const connections = (merchantId: string) => db.dataSource.manager.findBy(ShopConnectionEntity, { merchantId });
+
+  it.each(['kuaishou', 'youzan'] as const)('connects a %s shop: redirect, approve, callback, connected', async (platform) => {
+    const merchantId = await createMerchant(stack.url);
+    const shops = await newShops(stack);
+    const result = await connectInBrowser(stack.url, merchantId, platform, { shop: shops[platform] });
+    expect(result.status).toBe(200);
+    expect(result.html).toContain('shop connected');
+
+    const [connection] = await connections(merchantId);
+    expect(connection).toMatchObject({ platform, status: 'active', shopId: shops[platform] });
+    expect(connection.accessTokenExpiresAt).toBeGreaterThan(Date.now());
+
+    const api = (await (await fetch(`${stack.url}/api/merchants/${merchantId}/connections`)).json()) as Record<string, unknown>[];
+    expect(api).toEqual([expect.objectContaining({ platform, status: 'active', shopId: connection.shopId })]);
+    expect(Object.keys(api[0])).not.toEqual(expect.arrayContaining(['accessToken', 'refreshToken', 'accessTokenEnc', 'refreshTokenEnc']));
+  });
+
+  it('pairs the two shops of a merchant once both are connected', async () => {
+    const merchantId = await createMerchant(stack.url);
+    const shops = await newShops(stack);
+    await connectInBrowser(stack.url, merchantId, 'kuaishou', { shop: shops.kuaishou });
+    await connectInBrowser(stack.url, merchantId, 'youzan', { shop: shops.youzan });
+    const overview = (await (await fetch(`${stack.url}/api/merchants/${merchantId}`)).json()) as { pairs: { status: string }[]; connections: { id: string }[] };
+    expect(overview.pairs).toEqual([expect.objectContaining({ status: 'active' })]);
+  });
+
+  it('stores nothing when the merchant denies the grant', async () => {
+    const merchantId = await createMerchant(stack.url);
+    const result = await connectInBrowser(stack.url, merchantId, 'kuaishou', { decision: 'deny', shop: (await newShops(stack)).kuaishou });
+    expect(result.status).toBe(400);
+    expect(result.html).toContain('was not granted');
+    expect(await connections(merchantId)).toEqual([]);
+  });
+
+  it('refuses a callback whose state we never issued', async () => {
+    const res = await fetch(`${stack.url}/connect/kuaishou/callback?code=abc&state=forged-state-value`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('not one we asked for');
+  });
+
+  it('refuses a replayed callback (state already used) and keeps the first connection as is', async () => {
+    const merchantId = await createMerchant(stack.url);
+    const first = await connectInBrowser(stack.url, merchantId, 'youzan', { shop: (await newShops(stack)).youzan });
+    expect(first.status).toBe(200);
+    const before = await connections(merchantId);
+    const replay = await fetch(first.callbackUrl!);
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('already used');
+    expect(await connections(merchantId)).toEqual(before);
+  });
+
+  it('refuses an authorization code that was already exchanged, even with a fresh state', async () => {
+    const merchantId = await createMerchant(stack.url);
+    const first = await connectInBrowser(stack.url, merchantId, 'kuaishou', { shop: (await newShops(stack)).kuaishou });
+    const usedCode = new URL(first.callbackUrl!).searchParams.get('code')!;
+    const other = await createMerchant(stack.url);
+    const start = await fetch(`${stack.url}/connect/kuaishou?merchantId=${other}`, { redirect: 'manual' });
+    const freshState = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    const res = await fetch(`${stack.url}/connect/kuaishou/callback?code=${usedCode}&state=${freshState}`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('did not accept the authorization code');
+    expect(await connections(other)).toEqual([]);
+  });
+
+  it('binds each state to its platform and expires it', async () => {
+    const merchantId = await createMerchant(stack.url);
+    const start = await fetch(`${stack.url}/connect/kuaishou?merchantId=${merchantId}`, { redirect: 'manual' });
+    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    const wrongPlatform = await fetch(`${stack.url}/connect/youzan/callback?code=x&state=${state}`);
+    expect(wrongPlatform.status).toBe(400);
+
+    const again = await fetch(`${stack.url}/connect/kuaishou?merchantId=${merchantId}`, { redirect: 'manual' });
+    const stale = new URL(again.headers.get('location')!).searchParams.get('state')!;
+    await db.dataSource.manager.update(OAuthStateEntity, { state: stale }, { expiresAt: Date.now() - 1 });
+    const expired = await fetch(`${stack.url}/connect/kuaishou/callback?code=x&state=${stale}`);
+    expect(expired.status).toBe(400);
+    expect(await expired.text()).toContain('expired');
+  });
+
+  it('answers 404 for an unknown merchant and 400 for a malformed one', async () => {
+    expect((await fetch(`${stack.url}/connect/kuaishou?merchantId=2f1c1d6e-8a0b-4c4e-9d1f-3a5b6c7d8e9f`, { redirect: 'manual' })).status).toBe(404);
+    expect((await fetch(`${stack.url}/connect/kuaishou?merchantId=nope`, { redirect: 'manual' })).status).toBe(400);
+  });
+
+  it('parses both emulators’ authorize pages as a browser would', () => {
+    const form = parseAuthorizeForm('http://x/oauth/authorize', '<form method="post" action="/oauth/authorize"><input type="hidden" name="state" value="a&amp;b"><input type="radio" name="open_id" value="s1"></form>');
+    expect(form.action).toBe('http://x/oauth/authorize');
+    expect(Object.fromEntries(form.fields)).toEqual({ state: 'a&b', open_id: 's1' });
+  });
+});
+
+describe('connecting with missing permissions', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ label: 'scopes' });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('refuses a grant without a permission the service needs, names it, and stores nothing', async () => {
+    const merchantId = await createMerchant(stack.url);
+    const shops = await newShops(stack);
+    // The merchant unticked the promotion permission on the platform's page.
+    const result = await connectInBrowser(stack.url, merchantId, 'kuaishou', {
+      shop: shops.kuaishou,
+      tamper: (fields) => fields.set('scope', fields.get('scope')!.split(',').filter((s) => s !== 'merchant_promotion').join(',')),
+    });
+    expect(result.status).toBe(400);
+    expect(result.html).toContain('merchant_promotion');
+    const rows = await stack.t.app.get(Db).dataSource.manager.countBy(ShopConnectionEntity, { merchantId });
+    expect(rows).toBe(0);
+  });
+
+  it('refuses a shop that another merchant has connected', async () => {
+    const shops = await newShops(stack);
+    const first = await createMerchant(stack.url);
+    expect((await connectInBrowser(stack.url, first, 'youzan', { shop: shops.youzan })).status).toBe(200);
+    const second = await createMerchant(stack.url);
+    const result = await connectInBrowser(stack.url, second, 'youzan', { shop: shops.youzan });
+    expect(result.status).toBe(409);
+    expect(result.html).toContain('already connected to another merchant');
+  });
+});
