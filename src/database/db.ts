@@ -18,7 +18,8 @@ const MAX_TX_ATTEMPTS = 4;
  * open (so services compose), and repositories read `manager` to run inside it.
  *
  * The embedded SQLite driver (sql.js) has one connection, so transactions there are serialized
- * by a mutex; MySQL runs them concurrently and retries on deadlock.
+ * by a mutex; MySQL runs them concurrently (READ COMMITTED, row locks where it matters) and
+ * retries on deadlock.
  */
 @Injectable()
 export class Db {
@@ -74,7 +75,11 @@ export class Db {
 
   private async runOnce<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const afterCommit: (() => void)[] = [];
-    const result = await this.dataSource.transaction((manager) => this.storage.run({ manager, afterCommit }, () => work(manager)));
+    const run = (manager: EntityManager) => this.storage.run({ manager, afterCommit }, () => work(manager));
+    // READ COMMITTED: after taking a row lock, plain reads see everything the previous holder
+    // committed. Under REPEATABLE READ they could see a snapshot from before the lock was taken
+    // and write back a stale value (a lost update).
+    const result = this.isMysql ? await this.dataSource.transaction('READ COMMITTED', run) : await this.dataSource.transaction(run);
     for (const fn of afterCommit) {
       try {
         fn();

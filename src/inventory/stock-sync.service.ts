@@ -9,6 +9,8 @@ import { SkuBindingRepository } from '../catalog/sku-binding.repository';
 import { CLOCK, Clock } from '../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
+import { StockChangeReason, stockChangedTopic } from '../messaging/contracts/stock-changed/stock-changed.contract';
+import { OutboxRepository } from '../messaging/outbox/outbox.repository';
 import { MetricsService } from '../ops/metrics/metrics.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { ChannelRegistry, CHANNELS, ShopRef } from '../platforms/channel.port';
@@ -20,13 +22,16 @@ import { ORDER_SYNC, OrderSyncPort } from './order-sync.port';
 import { StockWriteOpEntity } from './stock-write-op.entity';
 
 interface Lane {
-  allocation: ChannelAllocationEntity;
+  /** Missing until the binding's first event is handled: the platform's stock is unknown. */
+  allocation?: ChannelAllocationEntity;
   binding: SkuBindingEntity;
   connection: ShopConnectionEntity;
   shop: ShopRef;
 }
 
 const STABLE_READ_ATTEMPTS = 3;
+/** Changes made under the ledger lock; a run that saw their sequence saw them. */
+const COALESCIBLE: StockChangeReason[] = ['sale', 'release', 'shipment', 'erp'];
 export const INVENTORY_SYNC_REPLAY = 'inventory.sync';
 
 /**
@@ -51,13 +56,26 @@ export class StockSyncService {
     private readonly connections: ConnectionsService,
     private readonly failures: SyncFailureService,
     private readonly metrics: MetricsService,
+    private readonly outboxRepo: OutboxRepository,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(ORDER_SYNC) private readonly orders: OrderSyncPort,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  async sync(merchantSkuId: string, options: { triggerAt: number; reconcile?: boolean }): Promise<void> {
+  /**
+   * Coalescing: per SKU, the highest stock-changed sequence whose change a completed run had
+   * already seen (read under the ledger lock, where those changes are made). A later event
+   * carrying a lower sequence has nothing new to say: a burst of sales costs one run, not many.
+   */
+  private readonly seenUpTo = new Map<string, number>();
+
+  async sync(merchantSkuId: string, options: { triggerAt: number; reconcile?: boolean; reason?: StockChangeReason; seq?: number }): Promise<void> {
+    const coalescible = !options.reconcile && options.reason !== undefined && COALESCIBLE.includes(options.reason);
+    if (coalescible && options.seq !== undefined && options.seq <= (this.seenUpTo.get(merchantSkuId) ?? 0)) {
+      this.metrics.counter('kwaizan_stock_events_coalesced_total', 'Stock-changed events already covered by an earlier run').inc();
+      return;
+    }
     const sku = await this.skus.findById(merchantSkuId);
     if (!sku) return;
     const lanes = await this.lanes(sku);
@@ -68,13 +86,19 @@ export class StockSyncService {
     if (options.reconcile) {
       for (const lane of lanes) await this.reconcile(lane);
     }
-    await this.converge(sku, lanes, options.triggerAt);
+    const seen = await this.converge(sku, lanes, options.triggerAt);
+    this.seenUpTo.set(merchantSkuId, Math.max(seen, this.seenUpTo.get(merchantSkuId) ?? 0));
   }
 
-  /** Plans targets under the ledger lock, then writes decreases (confirmed) before increases. */
-  private async converge(sku: MerchantSkuEntity, lanes: Lane[], triggerAt: number): Promise<void> {
+  /**
+   * Plans targets under the ledger lock, then writes decreases (confirmed) before increases.
+   * Returns the stock-changed sequence the plan had seen.
+   */
+  private async converge(sku: MerchantSkuEntity, lanes: Lane[], triggerAt: number): Promise<number> {
+    let seen = 0;
     const plan = await this.db.transaction(async () => {
       const ledger = await this.repo.lockLedger(sku.id, this.clock.now());
+      seen = await this.outboxRepo.currentSequence(stockChangedTopic.name, sku.id);
       if (ledger.onHandSeq === 0) return undefined;
       const sellable = ledger.onHand - (await this.repo.openReserved(sku.id)) - sku.safetyStock;
       const allocations = await this.repo.allocations(sku.id);
@@ -101,10 +125,10 @@ export class StockSyncService {
       );
       // A connected platform whose stock was never read could be showing anything: until it is,
       // only lower the others.
-      const unread = allocations.some((a) => !a.established && lanes.some((l) => l.binding.id === a.bindingId));
+      const unread = lanes.some((l) => !allocations.find((a) => a.bindingId === l.binding.id)?.established);
       return unread ? { decreases: plan.decreases, increases: [] } : plan;
     });
-    if (!plan) return;
+    if (!plan) return seen;
     for (const move of plan.decreases) {
       const lane = lanes.find((l) => l.binding.id === move.id)!;
       await this.decrease(lane, -move.delta, triggerAt);
@@ -113,6 +137,7 @@ export class StockSyncService {
       const lane = lanes.find((l) => l.binding.id === move.id)!;
       await this.increase(sku, lane, move.delta, triggerAt);
     }
+    return seen;
   }
 
   private async decrease(lane: Lane, units: number, triggerAt: number): Promise<void> {
@@ -311,8 +336,7 @@ export class StockSyncService {
     for (const binding of await this.bindings.listByMerchantSku(sku.id)) {
       const connection = await this.connectionsRepo.findById(binding.connectionId);
       if (!connection || connection.status !== 'active') continue;
-      const allocation = await this.repo.allocation(binding.id);
-      if (!allocation) continue;
+      const allocation = (await this.repo.allocation(binding.id)) ?? undefined;
       lanes.push({ allocation, binding, connection, shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId } });
     }
     return lanes;

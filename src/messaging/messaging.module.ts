@@ -27,6 +27,6 @@ function createBus(config: AppConfig): EventBus {
     MessagingLifecycle,
     MessagingCleanupJob,
   ],
-  exports: [EVENT_BUS, OutboxService, OutboxRelay, ConsumerRegistry],
+  exports: [EVENT_BUS, OutboxService, OutboxRelay, OutboxRepository, ConsumerRegistry],
 })
 export class MessagingModule {}

@@ -51,6 +51,7 @@ export class PushIntakeService {
           orderId: event.orderId,
           refundId: event.refundId,
           receivedAt: now,
+          occurredAt: Number.isSafeInteger(event.occurredAt) && event.occurredAt > 0 ? event.occurredAt : undefined,
         });
       }
     });

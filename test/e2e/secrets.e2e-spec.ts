@@ -82,7 +82,7 @@ describe('secrets stay secret (the real process)', () => {
     expect(stored).toHaveLength(2);
 
     const cipher = new SecretCipher([{ id: 'local', key: Buffer.from(readFileSync(join(dataDir, 'encryption.key'), 'utf8').trim(), 'base64') }], 'local');
-    const secrets = [SANDBOX_CREDENTIALS.kuaishou.appSecret, SANDBOX_CREDENTIALS.kuaishou.signSecret, SANDBOX_CREDENTIALS.youzan.clientSecret];
+    const secrets: string[] = [SANDBOX_CREDENTIALS.kuaishou.appSecret, SANDBOX_CREDENTIALS.kuaishou.signSecret, SANDBOX_CREDENTIALS.youzan.clientSecret];
     for (const row of stored) {
       expect(row.token_key_id).toBe('local');
       const access = cipher.decrypt(row.access_token_enc, `${row.id}:access`);

@@ -15,7 +15,7 @@ export class StockChangedConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumers.register(stockChangedTopic, 'inventory.stock-writer', (p) => this.sync.sync(p.merchantSkuId, { triggerAt: p.triggerAt, reconcile: p.reconcile }), {
+    this.consumers.register(stockChangedTopic, 'inventory.stock-writer', (p, event) => this.sync.sync(p.merchantSkuId, { triggerAt: p.triggerAt, reconcile: p.reconcile, reason: p.reason, seq: event.seq }), {
       transactional: false,
       describe: (error) => (isPlatformError(error) ? { errorCode: error.code, platform: error.platform, platformCode: error.rawCode, platformMessage: error.rawMessage } : undefined),
     });

@@ -29,6 +29,12 @@ export class OutboxRepository {
     throw new Error(`could not allocate a sequence for ${topic}/${eventKey}`);
   }
 
+  /** Last sequence given out for (topic, key): every event up to it has committed. */
+  async currentSequence(topic: string, eventKey: string): Promise<number> {
+    const row = await this.db.manager.getRepository(OutboxKeySequenceEntity).findOneBy({ topic, eventKey });
+    return row?.lastSeq ?? 0;
+  }
+
   async insert(event: Omit<OutboxEventEntity, 'id'>): Promise<void> {
     await this.db.manager.getRepository(OutboxEventEntity).insert(event);
   }

@@ -5,6 +5,7 @@ import { pushReceivedTopic } from '../../messaging/contracts/push-received/push-
 import { ChannelRegistry, CHANNELS } from '../../platforms/channel.port';
 import { isPlatformError } from '../../platforms/platform-error';
 import { OrderIngestService } from '../order-ingest.service';
+import { OrderRepository } from '../order.repository';
 
 /** Turns a stored push into the order's current state, read from the platform. */
 @Injectable()
@@ -15,6 +16,7 @@ export class PushReceivedConsumer implements OnModuleInit {
     private readonly consumers: ConsumerRegistry,
     private readonly connections: ShopConnectionRepository,
     private readonly ingest: OrderIngestService,
+    private readonly orders: OrderRepository,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
   ) {}
 
@@ -31,6 +33,9 @@ export class PushReceivedConsumer implements OnModuleInit {
         }
         const connection = await this.connections.findByShop(push.platform, push.shopId);
         if (!connection || connection.status !== 'active') return;
+        // Pushes come several per order (created, paid…): one read already newer than this push covers it.
+        const known = push.kind === 'order' && push.occurredAt ? await this.orders.findByPlatformId(push.platform, push.orderId) : null;
+        if (known && push.occurredAt! <= known.platformUpdatedAt) return;
         const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
         const order = await this.channels.get(push.platform).getOrder(shop, push.orderId);
         await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, order);

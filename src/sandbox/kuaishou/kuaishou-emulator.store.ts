@@ -2,7 +2,7 @@ import { SeededRandom } from '../shared/random';
 import { EmulatorClock } from '../shared/emulator-clock';
 import { KuaishouCatalog, KsCatalogProp } from './kuaishou-emulator.catalog';
 import { ksError } from './kuaishou-emulator.errors';
-import { ParamReader } from './kuaishou-emulator.json';
+import { long, ParamReader } from './kuaishou-emulator.json';
 
 export interface KsShop {
   openId: string;
@@ -943,10 +943,6 @@ export class KuaishouEmulatorStore {
   private nextRefundId(): string {
     return String(2_100_000_000_000_000 + ++this.seq * 19);
   }
-}
-
-function long(id: string): bigint {
-  return BigInt(id);
 }
 
 function applyEdit(item: KsItemRecord, edit: NonNullable<KsItemRecord['pendingEdit']>): void {

@@ -214,6 +214,7 @@ export class YouzanEmulator {
       }
       if (plan.dropResponse) {
         // The write happened; the caller never learns it.
+        this.counters.rejected('response_dropped_after_apply');
         req.socket.destroy();
         return;
       }

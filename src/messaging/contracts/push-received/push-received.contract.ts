@@ -12,6 +12,8 @@ export class PushReceived {
   @IsOptional() @IsString() @MaxLength(64) orderId?: string;
   @IsOptional() @IsString() @MaxLength(64) refundId?: string;
   @IsInt() receivedAt: number;
+  /** The platform's time of the event, when it says. */
+  @IsOptional() @IsInt() occurredAt?: number;
 }
 
 export const pushReceivedTopic = defineTopic({

@@ -1,0 +1,108 @@
+import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
+import { MerchantSkuRepository } from '../../../src/catalog/merchant-sku.repository';
+import { Db } from '../../../src/database/db';
+import { ChannelAllocationEntity } from '../../../src/inventory/channel-allocation.entity';
+import { InventoryRepository } from '../../../src/inventory/inventory.repository';
+import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity';
+import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
+import { sendErpStock } from '../../support/erp';
+import { connectInBrowser, createMerchant, newShops, Stack, startStack } from '../../support/sandbox-stack';
+import { eventually } from '../../support/test-app';
+
+export interface SkuFixture {
+  code: string;
+  merchantSkuId: string;
+  ks: { itemId: string; skuId: string };
+  yz: { itemId: string; skuId: string };
+}
+
+/** A merchant with both shops connected through the real flow, and helpers to drive stock. */
+export class InventoryHarness {
+  merchantId = '';
+  connections: { kuaishou: ShopConnectionEntity; youzan: ShopConnectionEntity } = {} as never;
+  shops = { kuaishou: '', youzan: '' };
+  private sequence = 0;
+
+  constructor(readonly stack: Stack) {}
+
+  static async start(label: string, options: Parameters<typeof startStack>[0] = { label }): Promise<InventoryHarness> {
+    const harness = new InventoryHarness(await startStack({ ...options, label }));
+    await harness.connect();
+    return harness;
+  }
+
+  get db(): Db {
+    return this.stack.t.app.get(Db);
+  }
+
+  private async connect(): Promise<void> {
+    this.merchantId = await createMerchant(this.stack.url, 'Stock merchant');
+    this.shops = await newShops(this.stack);
+    for (const platform of ['kuaishou', 'youzan'] as const) {
+      const result = await connectInBrowser(this.stack.url, this.merchantId, platform, { shop: this.shops[platform] });
+      if (result.status !== 200) throw new Error(`connecting ${platform} failed: ${result.html}`);
+    }
+    const rows = await this.db.dataSource.manager.findBy(ShopConnectionEntity, { merchantId: this.merchantId });
+    this.connections = { kuaishou: rows.find((r) => r.platform === 'kuaishou')!, youzan: rows.find((r) => r.platform === 'youzan')! };
+  }
+
+  /** The same SKU code listed on both platforms (with whatever stock the merchant typed there), bound, and reported by the ERP. */
+  async sku(code: string, options: { onHand: number; ksStock?: number; yzStock?: number; mode?: 'auto' | 'split' | 'pool' }): Promise<SkuFixture> {
+    const ksItem = await this.stack.ksControl.createItem({ openId: this.shops.kuaishou, title: `商品 ${code}`, skus: [{ stock: options.ksStock ?? 0, price: 9900, skuNick: code }] });
+    const yzItem = await this.stack.yzControl.createItem({ kdtId: Number(this.shops.youzan), title: `商品 ${code}`, skus: [{ itemNo: code, priceFen: 9900, stock: options.yzStock ?? 0 }] });
+    for (const c of Object.values(this.connections)) {
+      const res = await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/connections/${c.id}/discover-skus`, { method: 'POST' });
+      if (res.status !== 200) throw new Error(`discover failed: ${await res.text()}`);
+    }
+    const merchantSku = (await this.stack.t.app.get(MerchantSkuRepository).findByCode(this.merchantId, code))!;
+    if (options.mode) {
+      await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/skus/${code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ allocationMode: options.mode }) });
+    }
+    await this.erp(code, options.onHand);
+    const fixture = { code, merchantSkuId: merchantSku.id, ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId }, yz: { itemId: yzItem.itemId, skuId: yzItem.skus[0].skuId } };
+    await this.quiet();
+    return fixture;
+  }
+
+  async erp(code: string, onHand: number): Promise<void> {
+    const answer = await sendErpStock(this.stack.url, this.merchantId, [{ skuCode: code, onHand, sequence: ++this.sequence + 1000 }]);
+    if (answer.status !== 200) throw new Error(`ERP update failed: ${JSON.stringify(answer.body)}`);
+  }
+
+  async platformStock(sku: SkuFixture): Promise<{ kuaishou: number; youzan: number }> {
+    const [ks, yz] = await Promise.all([this.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId), this.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId)]);
+    return { kuaishou: ks.stock, youzan: yz.stock };
+  }
+
+  async allocations(sku: SkuFixture): Promise<Record<'kuaishou' | 'youzan', ChannelAllocationEntity>> {
+    const rows = await this.db.dataSource.manager.findBy(ChannelAllocationEntity, { merchantSkuId: sku.merchantSkuId });
+    return { kuaishou: rows.find((r) => r.platform === 'kuaishou')!, youzan: rows.find((r) => r.platform === 'youzan')! };
+  }
+
+  async ledger(sku: SkuFixture): Promise<{ onHand: number; reserved: number }> {
+    const repo = this.stack.t.app.get(InventoryRepository);
+    return { onHand: (await repo.findLedger(sku.merchantSkuId))!.onHand, reserved: await repo.openReserved(sku.merchantSkuId) };
+  }
+
+  ops(sku: SkuFixture): Promise<StockWriteOpEntity[]> {
+    return this.db.dataSource.manager.find(StockWriteOpEntity, { where: { merchantSkuId: sku.merchantSkuId }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Waits until every event is handled and no stock write is in flight. */
+  async quiet(timeoutMs = 30_000): Promise<void> {
+    const relay = this.stack.t.app.get(OutboxRelay);
+    await eventually(async () => {
+      await relay.drain(timeoutMs);
+      const unsettled = await this.db.dataSource.query("SELECT COUNT(*) AS n FROM stock_write_op WHERE status IN ('pending', 'unknown')");
+      const pending = await this.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
+      return Number(unsettled[0].n) === 0 && Number(pending[0].n) === 0;
+    }, timeoutMs, 50);
+    // Pushes still in flight from the emulators land within a moment; drain once more after them.
+    await new Promise((r) => setTimeout(r, 150));
+    await relay.drain(timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    await this.stack.close();
+  }
+}

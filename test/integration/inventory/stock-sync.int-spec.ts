@@ -1,0 +1,198 @@
+import { InventoryRepository } from '../../../src/inventory/inventory.repository';
+import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity';
+import { OrderPollService } from '../../../src/orders/order-poll.service';
+import { ChannelOrderEntity } from '../../../src/orders/channel-order.entity';
+import { StockReservationEntity } from '../../../src/inventory/stock-reservation.entity';
+import { SandboxControlError as KsControlError } from '../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
+import { SandboxControlError as YzControlError } from '../../../src/sandbox/youzan/youzan-sandbox.control';
+import { InventoryHarness, SkuFixture } from './inventory.harness';
+
+/**
+ * Stock over the real pipeline: emulators over HTTP, pushes, the outbox, the stock writer,
+ * MariaDB. "Sold" always means orders the platforms accepted.
+ */
+describe('stock sync between Kuaishou and Youzan', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('stock');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const insufficient = (error: unknown) => (error instanceof KsControlError || error instanceof YzControlError) && error.status === 409;
+
+  async function buy(sku: SkuFixture, platform: 'kuaishou' | 'youzan', quantity = 1): Promise<string | undefined> {
+    try {
+      if (platform === 'kuaishou') return (await h.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity, pay: true })).oid;
+      return (await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: sku.yz.skuId, quantity }], pay: true })).tid;
+    } catch (error) {
+      if (insufficient(error)) return undefined;
+      throw error;
+    }
+  }
+
+  it('takes the platforms’ current stock as the starting point and brings them within physical stock', async () => {
+    // The merchant had typed 30 into each back office; the warehouse holds 12.
+    const sku = await h.sku('START-1', { onHand: 12, ksStock: 30, yzStock: 30 });
+    const stock = await h.platformStock(sku);
+    expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(12);
+    const allocations = await h.allocations(sku);
+    expect([allocations.kuaishou.allotted, allocations.youzan.allotted]).toEqual([stock.kuaishou, stock.youzan]);
+  });
+
+  it('never oversells while buyers race on both platforms for scarce stock, and sells it all', async () => {
+    const sku = await h.sku('RACE-1', { onHand: 10 });
+    const sold: string[] = [];
+    const deadline = Date.now() + 8_000;
+    const buyer = async (platform: 'kuaishou' | 'youzan') => {
+      while (Date.now() < deadline && sold.length < 10) {
+        const order = await buy(sku, platform);
+        if (order) return sold.push(order);
+        await new Promise((r) => setTimeout(r, 15 + Math.random() * 30));
+      }
+      return 0;
+    };
+    await Promise.all([...Array(15)].flatMap(() => [buyer('kuaishou'), buyer('youzan')]));
+    await h.quiet();
+
+    expect(sold.length).toBeLessThanOrEqual(10);
+    expect(sold.length).toBe(10);
+    const stock = await h.platformStock(sku);
+    expect(stock).toEqual({ kuaishou: 0, youzan: 0 });
+    expect(await h.ledger(sku)).toEqual({ onHand: 10, reserved: 10 });
+    // One more buyer on each platform finds nothing to buy.
+    expect(await buy(sku, 'kuaishou')).toBeUndefined();
+    expect(await buy(sku, 'youzan')).toBeUndefined();
+  });
+
+  it('converges to the platforms’ orders when pushes are duplicated or lost', async () => {
+    const sku = await h.sku('PUSH-1', { onHand: 200, mode: 'split' });
+    await h.stack.ksControl.setFaults({ push: { lossRate: 0.4, duplicateRate: 0.4 } });
+    await h.stack.yzControl.setFaults({ push: { lossRate: 0.4, duplicateRate: 0.4 } });
+    try {
+      const orders: { platform: 'kuaishou' | 'youzan'; id: string }[] = [];
+      for (let i = 0; i < 8; i++) {
+        for (const platform of ['kuaishou', 'youzan'] as const) orders.push({ platform, id: (await buy(sku, platform, 1 + (i % 3)))! });
+      }
+      await h.stack.ksControl.cancelOrder(orders[0].id);
+      await h.stack.yzControl.closeOrder(orders[1].id);
+      await h.quiet();
+      // The polling backstop reads what the lost pushes did not bring.
+      const poller = h.stack.t.app.get(OrderPollService);
+      await poller.poll(h.connections.kuaishou.id);
+      await poller.poll(h.connections.youzan.id);
+      await h.quiet();
+
+      const registry = await h.db.dataSource.manager.findBy(ChannelOrderEntity, { merchantId: h.merchantId });
+      for (const o of orders) expect(registry.filter((r) => r.platformOrderId === o.id)).toHaveLength(1);
+      const byId = new Map(registry.map((r) => [r.platformOrderId, r.status]));
+      expect(byId.get(orders[0].id)).toBe('cancelled');
+      expect(byId.get(orders[1].id)).toBe('cancelled');
+      expect(orders.slice(2).every((o) => byId.get(o.id) === 'paid')).toBe(true);
+
+      const units = (i: number) => 1 + (Math.floor(i / 2) % 3);
+      const expectedHeld = orders.reduce((sum, _, i) => (i < 2 ? sum : sum + units(i)), 0);
+      expect((await h.ledger(sku)).reserved).toBe(expectedHeld);
+      const holds = await h.db.dataSource.manager.countBy(StockReservationEntity, { merchantSkuId: sku.merchantSkuId, kind: 'placed' });
+      expect(holds).toBe(16);
+      const stock = await h.platformStock(sku);
+      const allocations = await h.allocations(sku);
+      expect(stock).toEqual({ kuaishou: allocations.kuaishou.allotted, youzan: allocations.youzan.allotted });
+      expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(200 - expectedHeld);
+    } finally {
+      await h.stack.ksControl.resetFaults();
+      await h.stack.yzControl.clearFaults();
+    }
+  });
+
+  it.each([
+    ['kuaishou', 'open.item.sku.stock.update'],
+    ['youzan', 'youzan.item.quantity.update'],
+  ] as const)('%s: a write applied but whose answer was lost leaves the platform equal to the ledger, applied once', async (platform, api) => {
+    const sku = await h.sku(`DROP-${platform}`, { onHand: 40, mode: 'split' });
+    const control = platform === 'kuaishou' ? h.stack.ksControl : h.stack.yzControl;
+    await control.setFaults({ rules: [{ api, dropResponseRate: 1 }] });
+    const before = await control.counters();
+    try {
+      await h.erp(sku.code, 100);
+      await h.quiet();
+    } finally {
+      await (platform === 'kuaishou' ? h.stack.ksControl.resetFaults() : h.stack.yzControl.clearFaults());
+    }
+    const after = await control.counters();
+    expect(after.duplicateOperationIds).toBe(before.duplicateOperationIds);
+    const dropped = 'response_dropped_after_apply';
+    expect((after.rejected[dropped] ?? 0) - (before.rejected[dropped] ?? 0)).toBeGreaterThanOrEqual(1);
+
+    const allocation = (await h.allocations(sku))[platform];
+    expect((await h.platformStock(sku))[platform]).toBe(allocation.allotted);
+    expect(allocation.allotted).toBe(allocation.target);
+    const ops = (await h.ops(sku)).filter((o) => o.platform === platform && o.delta > 0);
+    expect(ops.at(-1)).toMatchObject({ status: 'applied', note: 'settled by read-back' });
+  });
+
+  it('a crash between the platform write and its bookkeeping does not apply the write twice', async () => {
+    const sku = await h.sku('CRASH-1', { onHand: 20, mode: 'split' });
+    const repo = h.stack.t.app.get(InventoryRepository);
+    const original = repo.saveOp.bind(repo);
+    let crashed = 0;
+    // The first bookkeeping after a successful write dies, as if the process was killed there.
+    const spy = jest.spyOn(repo, 'saveOp').mockImplementation(async (op: StockWriteOpEntity) => {
+      if (op.status === 'applied' && crashed === 0) {
+        crashed++;
+        throw new Error('process killed after the platform write');
+      }
+      return original(op);
+    });
+    const before = { ks: await h.stack.ksControl.counters(), yz: await h.stack.yzControl.counters() };
+    try {
+      await h.erp(sku.code, 60);
+      await h.quiet();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(crashed).toBe(1);
+    const after = { ks: await h.stack.ksControl.counters(), yz: await h.stack.yzControl.counters() };
+    expect(after.ks.duplicateOperationIds).toBe(before.ks.duplicateOperationIds);
+    expect(after.yz.duplicateOperationIds).toBe(before.yz.duplicateOperationIds);
+    const ops = await h.ops(sku);
+    expect(ops.filter((o) => o.note === 'settled by read-back' && o.status === 'applied')).toHaveLength(1);
+    const [stock, allocations] = [await h.platformStock(sku), await h.allocations(sku)];
+    expect(stock).toEqual({ kuaishou: allocations.kuaishou.allotted, youzan: allocations.youzan.allotted });
+    expect(stock.kuaishou + stock.youzan).toBe(60);
+  });
+
+  it('turns a burst of sales of one SKU into far fewer platform writes', async () => {
+    const sku = await h.sku('BURST-1', { onHand: 1000, mode: 'split' });
+    const writes = async () => {
+      const [ks, yz] = [await h.stack.ksControl.counters(), await h.stack.yzControl.counters()];
+      return (ks.writesApplied['open.item.sku.stock.update'] ?? 0) + (yz.writesApplied['youzan.item.quantity.update'] ?? 0);
+    };
+    const before = await writes();
+    const sales = await Promise.all([...Array(40)].map(() => buy(sku, 'kuaishou')));
+    expect(sales.every(Boolean)).toBe(true);
+    await h.quiet();
+    const made = (await writes()) - before;
+    expect(made).toBeGreaterThan(0);
+    expect(made).toBeLessThanOrEqual(8);
+    const stock = await h.platformStock(sku);
+    expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(1000 - 40);
+    expect(await h.ledger(sku)).toEqual({ onHand: 1000, reserved: 40 });
+  });
+
+  it('records drift a merchant caused in a back office and corrects it', async () => {
+    const sku = await h.sku('DRIFT-1', { onHand: 50, mode: 'split' });
+    // Someone typed 500 into the Youzan back office: more than exists.
+    await h.stack.yzControl.setSku(sku.yz.itemId, sku.yz.skuId, { stock: 500 });
+    const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    await h.quiet();
+    const stock = await h.platformStock(sku);
+    expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(50);
+    const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`)).json()) as { recentDrift: { platform: string; observed: number }[] };
+    expect(detail.recentDrift).toContainEqual(expect.objectContaining({ platform: 'youzan', observed: 500 }));
+  });
+});
