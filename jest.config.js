@@ -16,6 +16,7 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup-e2e.ts'],
     },
   ],

@@ -83,6 +83,7 @@ export interface AppConfigShape {
   encryption: { keys: { id: string; key: Buffer }[]; activeKeyId: string; generated: boolean };
   platforms: PlatformsConfig;
   erp: { webhookSecret: string; toleranceSeconds: number };
+  orders: { pollIntervalMs: number };
 }
 
 /** Injection token and type of the one validated configuration object. */
@@ -97,6 +98,7 @@ export abstract class AppConfig implements AppConfigShape {
   abstract encryption: AppConfigShape['encryption'];
   abstract platforms: PlatformsConfig;
   abstract erp: AppConfigShape['erp'];
+  abstract orders: AppConfigShape['orders'];
 }
 
 type Env = Record<string, string | undefined>;
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
     encryption,
     platforms,
     erp: { webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET, toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S },
+    orders: { pollIntervalMs: e.ORDER_POLL_INTERVAL_MS },
   };
 }
 

@@ -24,7 +24,7 @@ export const ENV_SCHEMA = {
     .regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// or mariadb:// URL')
     .optional()
     .describe('MySQL/MariaDB URL. Unset: embedded SQLite file under DATA_DIR (no server needed).'),
-  DATABASE_POOL_SIZE: positiveInt.default(10).describe('MySQL connection pool size.'),
+  DATABASE_POOL_SIZE: positiveInt.default(20).describe('MySQL connection pool size.'),
   SKIP_MIGRATIONS: bool.default(false).describe('Do not run migrations at boot (run `npm run migration:run` instead).'),
   KAFKA_BROKERS: z
     .string()
@@ -69,6 +69,7 @@ export const ENV_SCHEMA = {
   YOUZAN_AUTHORIZE_URL: url.optional().describe('Youzan authorize page for tool apps. Default https://diy.youzanyun.com/oauth/authorize.'),
   YOUZAN_RATE_LIMITS: z.string().regex(/^[a-z.]+=\d+(,[a-z.]+=\d+)*$/, 'must be api=qps[,api=qps…]').optional().describe('Per-API QPS overrides for Youzan, e.g. youzan.item.quantity.update=30.'),
   YOUZAN_SHOP_QPS: positiveInt.default(100).describe('Calls per second per Youzan shop.'),
+  ORDER_POLL_INTERVAL_MS: positiveInt.default(60_000).describe('How often every connected shop is polled for orders (the backstop for lost pushes).'),
   ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Shared secret of signed ERP webhooks, both ways (secret). Unset outside production: a fixed sandbox secret.'),
   ERP_WEBHOOK_TOLERANCE_S: positiveInt.default(300).describe('How far an ERP webhook timestamp may be from now, in seconds.'),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1').describe('Interface the bundled emulators bind to in sandbox mode.'),

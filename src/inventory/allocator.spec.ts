@@ -1,7 +1,8 @@
 import { computeTargets, planMoves } from './allocator';
 
-const ks = (over: Partial<{ allotted: number; soldRecent: number; limits: { min?: number; max?: number } }> = {}) => ({ id: 'ks', platform: 'kuaishou', allotted: 0, soldRecent: 0, ...over });
-const yz = (over: Partial<{ allotted: number; soldRecent: number; limits: { min?: number; max?: number } }> = {}) => ({ id: 'yz', platform: 'youzan', allotted: 0, soldRecent: 0, ...over });
+type Over = Partial<{ allotted: number; soldRecent: number; demandNow: number; idle: boolean; limits: { min?: number; max?: number } }>;
+const ks = (over: Over = {}) => ({ id: 'ks', platform: 'kuaishou', allotted: 0, soldRecent: 0, ...over });
+const yz = (over: Over = {}) => ({ id: 'yz', platform: 'youzan', allotted: 0, soldRecent: 0, ...over });
 const auto = { mode: 'auto' as const, scarceBelow: 20, tranche: 2 };
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
@@ -18,8 +19,13 @@ describe('computeTargets', () => {
     expect([targets.get('ks'), targets.get('yz')]).toEqual([2, 2]);
   });
 
-  it('gives the last unit to the platform that sells', () => {
-    const targets = computeTargets(1, [ks({ soldRecent: 0 }), yz({ soldRecent: 4 })], auto);
+  it('gives the last unit to the platform whose buyers are buying now', () => {
+    const targets = computeTargets(1, [ks({ soldRecent: 50, demandNow: 0 }), yz({ soldRecent: 0, demandNow: 4000 })], auto);
+    expect([targets.get('ks'), targets.get('yz')]).toEqual([0, 1]);
+  });
+
+  it('takes scarce units away from a platform that shows them but sells none', () => {
+    const targets = computeTargets(1, [ks({ allotted: 1, demandNow: 5000, idle: true }), yz({ demandNow: 0 })], auto);
     expect([targets.get('ks'), targets.get('yz')]).toEqual([0, 1]);
   });
 

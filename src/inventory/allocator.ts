@@ -4,8 +4,14 @@ export interface AllocationInput {
   id: string;
   platform: string;
   allotted: number;
-  /** Recent units sold through this platform: weights the split towards demand. */
+  /** Recent units sold through this platform: weights the split of plentiful stock towards demand. */
   soldRecent: number;
+  /** Demand of the last seconds (decayed milli-units): where scarce units go. */
+  demandNow?: number;
+  /** Last heard sale: breaks ties towards the platform that sold last. */
+  lastSaleAt?: number | null;
+  /** Shows units but sold none for a while: no buyers there now. */
+  idle?: boolean;
   limits?: PlatformLimits;
 }
 
@@ -30,9 +36,12 @@ export function computeTargets(sellable: number, inputs: AllocationInput[], sett
   const total = Math.max(0, Math.floor(sellable));
   if (!inputs.length || total === 0) return targets;
   const scarce = settings.mode === 'pool' || (settings.mode === 'auto' && total < settings.scarceBelow);
-  const weights = inputs.map((i) => i.soldRecent + 1);
+  // Plentiful stock follows the day's demand; scarce units follow the last seconds' buyers.
+  const weights = inputs.map((i) => (scarce ? (i.idle ? 0 : (i.demandNow ?? 0) + 1) : i.soldRecent + 1));
   const weightSum = weights.reduce((a, b) => a + b, 0);
-  const order = inputs.map((_, idx) => idx).sort((a, b) => weights[b] - weights[a] || inputs[a].id.localeCompare(inputs[b].id));
+  const order = inputs
+    .map((_, idx) => idx)
+    .sort((a, b) => weights[b] - weights[a] || (inputs[b].lastSaleAt ?? 0) - (inputs[a].lastSaleAt ?? 0) || inputs[a].id.localeCompare(inputs[b].id));
 
   if (scarce) {
     let left = total;

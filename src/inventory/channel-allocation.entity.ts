@@ -30,9 +30,20 @@ export class ChannelAllocationEntity {
   @Column({ type: 'int', default: 0, transformer: { to: (v: boolean) => (v ? 1 : 0), from: (v: number | string) => Number(v) === 1 } })
   established: boolean;
 
-  /** Units sold through this platform (heard), for the demand-weighted split. */
+  /** Units sold through this platform (heard), halved hourly: weights the split of plentiful stock. */
   @Column({ name: 'sold_recent', type: 'int', default: 0 })
   soldRecent: number;
+
+  /** Fast-decaying demand (milli-units, half-life of seconds): where scarce units should go now. */
+  @Column({ name: 'demand_milli', type: 'int', default: 0 })
+  demandMilli: number;
+
+  @Column({ name: 'last_sale_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  lastSaleAt: number | null;
+
+  /** Last time units were given to this platform (an idle platform is one that got units and sold none). */
+  @Column({ name: 'last_grant_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  lastGrantAt: number | null;
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: bigintNumber })
   updatedAt: number;

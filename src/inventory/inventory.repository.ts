@@ -79,7 +79,7 @@ export class InventoryRepository {
   async ensureAllocation(bindingId: string, merchantSkuId: string, platform: string, now: number): Promise<ChannelAllocationEntity> {
     const existing = await this.allocation(bindingId);
     if (existing) return existing;
-    const created = Object.assign(new ChannelAllocationEntity(), { bindingId, merchantSkuId, platform, allotted: 0, target: 0, established: false, soldRecent: 0, updatedAt: now });
+    const created = Object.assign(new ChannelAllocationEntity(), { bindingId, merchantSkuId, platform, allotted: 0, target: 0, established: false, soldRecent: 0, demandMilli: 0, lastSaleAt: null, lastGrantAt: null, updatedAt: now });
     try {
       await this.m.getRepository(ChannelAllocationEntity).insert(created);
       return created;
@@ -95,6 +95,20 @@ export class InventoryRepository {
 
   async deleteAllocation(bindingId: string): Promise<void> {
     await this.m.getRepository(ChannelAllocationEntity).delete({ bindingId });
+  }
+
+  /**
+   * SKUs where a platform that sold recently shows nothing while another still holds units:
+   * scarce stock sitting where nobody buys.
+   */
+  async stranded(soldSince: number, idleSince: number, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.m.query(
+      `SELECT DISTINCT empty.merchant_sku_id AS id FROM channel_allocation empty
+       JOIN channel_allocation held ON held.merchant_sku_id = empty.merchant_sku_id AND held.binding_id <> empty.binding_id
+       WHERE empty.allotted <= 0 AND empty.last_sale_at >= ? AND held.allotted > 0 AND COALESCE(GREATEST(COALESCE(held.last_sale_at, 0), COALESCE(held.last_grant_at, 0)), 0) < ? LIMIT ?`,
+      [soldSince, idleSince, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   async halveRecentSales(): Promise<void> {

@@ -3,6 +3,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { Db } from '../database/db';
 import { StockChangeReason, stockChangedTopic } from '../messaging/contracts/stock-changed/stock-changed.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
+import { decayedDemand } from './demand';
 import { InventoryRepository } from './inventory.repository';
 
 export interface LineStockRef {
@@ -61,6 +62,8 @@ export class StockLedgerService {
       const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);
       allocation.allotted -= line.quantity;
       allocation.soldRecent += line.quantity;
+      allocation.demandMilli = decayedDemand(allocation.demandMilli, allocation.lastSaleAt, now) + line.quantity * 1000;
+      allocation.lastSaleAt = now;
       allocation.updatedAt = now;
       await this.repo.saveAllocation(allocation);
       await this.announce(line.merchantSkuId, 'sale', now);

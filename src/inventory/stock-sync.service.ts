@@ -16,6 +16,7 @@ import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { ChannelRegistry, CHANNELS, ShopRef } from '../platforms/channel.port';
 import { isPlatformError, PlatformError } from '../platforms/platform-error';
 import { computeTargets, planMoves } from './allocator';
+import { decayedDemand, isIdle } from './demand';
 import { ChannelAllocationEntity } from './channel-allocation.entity';
 import { InventoryRepository } from './inventory.repository';
 import { ORDER_SYNC, OrderSyncPort } from './order-sync.port';
@@ -106,7 +107,16 @@ export class StockSyncService {
       const scarce = sku.allocationMode === 'pool' || (sku.allocationMode === 'auto' && sellable < sku.scarceBelow);
       const targets = computeTargets(
         sellable - allocations.filter((a) => !usable.includes(a)).reduce((sum, a) => sum + Math.max(0, a.allotted), 0),
-        usable.map((a) => ({ id: a.bindingId, platform: a.platform, allotted: a.allotted, soldRecent: a.soldRecent, limits: sku.platformLimits?.[a.platform as 'kuaishou' | 'youzan'] })),
+        usable.map((a) => ({
+          id: a.bindingId,
+          platform: a.platform,
+          allotted: a.allotted,
+          soldRecent: a.soldRecent,
+          demandNow: decayedDemand(a.demandMilli, a.lastSaleAt, this.clock.now()),
+          lastSaleAt: a.lastSaleAt,
+          idle: isIdle(a.allotted, a.lastSaleAt, a.lastGrantAt, this.clock.now()),
+          limits: sku.platformLimits?.[a.platform as 'kuaishou' | 'youzan'],
+        })),
         { mode: sku.allocationMode, scarceBelow: sku.scarceBelow, tranche: sku.tranche },
       );
       for (const a of usable) {
@@ -173,6 +183,7 @@ export class StockSyncService {
       if (units <= 0) return undefined;
       const a = allocations.find((x) => x.bindingId === lane.binding.id)!;
       a.allotted += units;
+      a.lastGrantAt = this.clock.now();
       a.updatedAt = this.clock.now();
       await this.repo.saveAllocation(a);
       return this.journal(lane, units, triggerAt);

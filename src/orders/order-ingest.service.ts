@@ -44,6 +44,13 @@ export class OrderIngestService {
   ) {}
 
   async ingest(shop: ShopIdentity, order: ChannelOrder): Promise<IngestOutcome> {
+    // Polls and settlement re-read many orders that did not change: answer those without locking.
+    const known = await this.orders.findByPlatformId(order.platform, order.orderId);
+    if (known && known.platformUpdatedAt >= order.updatedAt && (known.platformUpdatedAt > order.updatedAt || known.status === order.status)) {
+      const outcome = known.platformUpdatedAt > order.updatedAt ? 'stale' : 'unchanged';
+      this.metrics.counter('kwaizan_orders_ingested_total', 'Orders read from the platforms', ['platform', 'outcome']).inc({ platform: order.platform, outcome });
+      return outcome;
+    }
     const outcome = await this.db.transaction(async () => {
       const now = this.clock.now();
       let row = await this.orders.lockByPlatformId(order.platform, order.orderId);

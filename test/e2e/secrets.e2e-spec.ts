@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,6 @@ describe('secrets stay secret (the real process)', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    execFileSync('npx', ['nest', 'build'], { cwd: root, stdio: 'pipe' });
     database = await createTestDatabase('secrets');
     dataDir = mkdtempSync(join(tmpdir(), 'kwaizan-secrets-'));
     const port = await freePort();
@@ -57,8 +56,10 @@ describe('secrets stay secret (the real process)', () => {
   });
 
   afterAll(async () => {
-    child?.kill('SIGTERM');
-    if (child && child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
     await database?.drop();
   });
 

@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,10 +29,6 @@ function output(child: ChildProcess): () => string {
 }
 
 describe('npm start (the real process)', () => {
-  beforeAll(() => {
-    execFileSync('npx', ['nest', 'build'], { cwd: root, stdio: 'pipe' });
-  });
-
   it('boots on embedded defaults (no database server, no Kafka) and /health answers 200', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'kwaizan-start-'));
@@ -58,8 +54,10 @@ describe('npm start (the real process)', () => {
       expect(health!.body.checks.database).toMatchObject({ up: true, kind: 'sqlite' });
       expect(health!.body.checks.bus).toMatchObject({ up: true, kind: 'in-process' });
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
     }
     expect(child.exitCode === 0 || child.signalCode === 'SIGTERM').toBe(true);
   });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression, Interval } from '@nestjs/schedule';
 import { CLOCK, Clock } from '../../common/clock';
 import { Db } from '../../database/db';
+import { IDLE_MS } from '../demand';
 import { InventoryRepository } from '../inventory.repository';
 import { StockLedgerService } from '../stock-ledger.service';
 
@@ -42,6 +43,22 @@ export class StockReconcileJob {
     const now = this.clock.now();
     await this.db.transaction(async () => {
       for (const id of ids) await this.ledger.announce(id, 'settle', now);
+    });
+    return ids.length;
+  }
+
+  /**
+   * Scarce units left on a platform whose buyers are gone while the other platform sells out:
+   * re-plan those SKUs (moving units is decrease-first, so this can only cost a sale, never oversell).
+   */
+  @Interval('stock-rebalance', 5_000)
+  async enqueueRebalance(): Promise<number> {
+    const now0 = this.clock.now();
+    const ids = await this.repo.stranded(now0 - 60_000, now0 - IDLE_MS, 200);
+    if (!ids.length) return 0;
+    const now = this.clock.now();
+    await this.db.transaction(async () => {
+      for (const id of ids) await this.ledger.announce(id, 'rebalance', now);
     });
     return ids.length;
   }

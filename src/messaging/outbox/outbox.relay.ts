@@ -11,7 +11,11 @@ import { OutboxEventEntity } from './outbox-event.entity';
 import { OutboxRepository } from './outbox.repository';
 
 const LEADER_LOCK = 'kwaizan:outbox-relay';
-const MAX_PARALLEL_LANES = 32;
+/**
+ * Concurrency of in-process delivery, per topic, so a flood on one topic (pushes during a flash
+ * sale) cannot starve another (stock writes) — as separate Kafka consumer groups would not.
+ */
+const MAX_LANES_PER_TOPIC = 16;
 
 export function toEnvelope(row: OutboxEventEntity): EventEnvelope {
   return {
@@ -42,6 +46,7 @@ export class OutboxRelay {
   private readonly inFlight = new Set<string>();
   private readonly lanes = new Map<string, { queue: OutboxEventEntity[]; busy: boolean }>();
   private activeLanes = 0;
+  private readonly activeByTopic = new Map<string, number>();
   private failureBackoffUntil = 0;
 
   constructor(
@@ -143,12 +148,16 @@ export class OutboxRelay {
 
   private startLanes(): void {
     for (const [laneKey, lane] of this.lanes) {
-      if (this.activeLanes >= MAX_PARALLEL_LANES) return;
       if (lane.busy) continue;
+      const topic = lane.queue[0].topic;
+      const active = this.activeByTopic.get(topic) ?? 0;
+      if (active >= MAX_LANES_PER_TOPIC) continue;
       lane.busy = true;
       this.activeLanes++;
+      this.activeByTopic.set(topic, active + 1);
       void this.drainLane(laneKey, lane.queue).finally(() => {
         this.activeLanes--;
+        this.activeByTopic.set(topic, (this.activeByTopic.get(topic) ?? 1) - 1);
         this.startLanes();
       });
     }

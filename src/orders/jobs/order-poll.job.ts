@@ -1,22 +1,30 @@
-import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AppConfig } from '../../config/app-config';
 import { StorePairRepository } from '../../accounts/store-pair.repository';
 import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
 import { Db } from '../../database/db';
 import { orderPollRequestedTopic } from '../../messaging/contracts/order-poll-requested/order-poll-requested.contract';
 import { OutboxService } from '../../messaging/outbox/outbox.service';
 
-/** Every minute, one poll per connected shop of an active store pair (keyed by shop: repeats collapse). */
+/** Every ORDER_POLL_INTERVAL_MS, one poll per connected shop of an active store pair. */
 @Injectable()
-export class OrderPollJob {
+export class OrderPollJob implements OnModuleInit {
   constructor(
     private readonly pairs: StorePairRepository,
     private readonly connections: ShopConnectionRepository,
     private readonly outbox: OutboxService,
     private readonly db: Db,
+    private readonly config: AppConfig,
+    @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
 
-  @Interval('order-poll', 60_000)
+  onModuleInit(): void {
+    // Absent when jobs are off (tests drive them by hand).
+    const logger = new Logger(OrderPollJob.name);
+    this.scheduler?.addInterval('order-poll', setInterval(() => void this.enqueue().catch((e: Error) => logger.error(`enqueueing order polls failed: ${e.message}`)), this.config.orders.pollIntervalMs));
+  }
+
   async enqueue(): Promise<number> {
     const ids = new Set<string>();
     for (const pair of await this.pairs.listActive()) {

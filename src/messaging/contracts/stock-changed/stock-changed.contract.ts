@@ -2,7 +2,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID } from 'class-validator';
 import { Topic } from '../../topics';
 import { defineTopic } from '../topic-contract';
 
-export const STOCK_CHANGE_REASONS = ['sale', 'release', 'shipment', 'erp', 'binding', 'settings', 'reconcile', 'settle', 'retry'] as const;
+export const STOCK_CHANGE_REASONS = ['sale', 'release', 'shipment', 'erp', 'binding', 'settings', 'reconcile', 'settle', 'retry', 'rebalance'] as const;
 export type StockChangeReason = (typeof STOCK_CHANGE_REASONS)[number];
 
 /**
