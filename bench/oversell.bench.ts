@@ -7,6 +7,7 @@ import mysql from 'mysql2/promise';
 import { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/bootstrap';
 import { loadConfig, SANDBOX_ERP_SECRET } from '../src/config/app-config';
+import { SeededRandom } from '../src/sandbox/shared/random';
 import { Db } from '../src/database/db';
 import { OutboxRelay } from '../src/messaging/outbox/outbox.relay';
 import { Topic } from '../src/messaging/topics';
@@ -76,22 +77,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 
 async function main(): Promise<void> {
   const p = flags();
-  const random = rng(p.seed);
+  const dice = new SeededRandom(p.seed);
+  const random = () => dice.next();
   const started = Date.now();
   let databaseName: string | undefined;
   let databaseUrl: string | undefined;

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { SANDBOX_CREDENTIALS } from '../src/config/app-config';
+import { SeededRandom } from '../src/sandbox/shared/random';
 import { SandboxControlError as KsControlError, KuaishouSandboxControl } from '../src/sandbox/kuaishou/kuaishou-sandbox.control';
 import { KuaishouEmulator } from '../src/sandbox/kuaishou/kuaishou.emulator';
 import { SandboxControlError as YzControlError, YouzanSandboxControl } from '../src/sandbox/youzan/youzan-sandbox.control';
@@ -25,21 +26,12 @@ export type WorkerAnswer =
   | { kind: 'storm-done'; sold: Record<string, number>; demand: Record<string, number>; demandBy: Record<string, number>; attempts: number; stormMs: number }
   | { kind: 'error'; message: string };
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let emulators: { ks: KuaishouEmulator; yz: YouzanEmulator } | undefined;
 
 async function storm(request: Extract<WorkerRequest, { kind: 'storm' }>): Promise<WorkerAnswer> {
-  const random = rng(request.seed);
+  const dice = new SeededRandom(request.seed);
+  const random = () => dice.next();
   const ks = new KuaishouSandboxControl(emulators!.ks.url);
   const yz = new YouzanSandboxControl(emulators!.yz.url);
   const sold: Record<string, number> = Object.fromEntries(request.skus.map((s) => [s.code, 0]));
