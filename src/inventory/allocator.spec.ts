@@ -19,6 +19,10 @@ describe('computeTargets', () => {
     expect([targets.get('ks'), targets.get('yz')]).toEqual([2, 2]);
   });
 
+  it('shows all scarce units when only one platform sells the SKU', () => {
+    expect(computeTargets(7, [ks()], auto).get('ks')).toBe(7);
+  });
+
   it('gives the last unit to the platform whose buyers are buying now', () => {
     const targets = computeTargets(1, [ks({ soldRecent: 50, demandNow: 0 }), yz({ soldRecent: 0, demandNow: 4000 })], auto);
     expect([targets.get('ks'), targets.get('yz')]).toEqual([0, 1]);

@@ -35,7 +35,8 @@ export function computeTargets(sellable: number, inputs: AllocationInput[], sett
   const targets = new Map(inputs.map((i) => [i.id, 0]));
   const total = Math.max(0, Math.floor(sellable));
   if (!inputs.length || total === 0) return targets;
-  const scarce = settings.mode === 'pool' || (settings.mode === 'auto' && total < settings.scarceBelow);
+  // Pooling only helps to move scarce units between platforms: with one platform, show them all.
+  const scarce = inputs.length > 1 && (settings.mode === 'pool' || (settings.mode === 'auto' && total < settings.scarceBelow));
   // Plentiful stock follows the day's demand; scarce units follow the last seconds' buyers.
   const weights = inputs.map((i) => (scarce ? (i.idle ? 0 : (i.demandNow ?? 0) + 1) : i.soldRecent + 1));
   const weightSum = weights.reduce((a, b) => a + b, 0);

@@ -104,7 +104,7 @@ export class StockSyncService {
       const sellable = ledger.onHand - (await this.repo.openReserved(sku.id)) - sku.safetyStock;
       const allocations = await this.repo.allocations(sku.id);
       const usable = allocations.filter((a) => a.established && lanes.some((l) => l.binding.id === a.bindingId));
-      const scarce = sku.allocationMode === 'pool' || (sku.allocationMode === 'auto' && sellable < sku.scarceBelow);
+      const scarce = usable.length > 1 && (sku.allocationMode === 'pool' || (sku.allocationMode === 'auto' && sellable < sku.scarceBelow));
       const targets = computeTargets(
         sellable - allocations.filter((a) => !usable.includes(a)).reduce((sum, a) => sum + Math.max(0, a.allotted), 0),
         usable.map((a) => ({

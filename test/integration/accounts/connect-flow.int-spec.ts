@@ -143,3 +143,45 @@ describe('connecting with missing permissions', () => {
     expect(result.html).toContain('already connected to another merchant');
   });
 });
+
+describe('unbinding and self-built Youzan apps', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ label: 'silent', env: { YOUZAN_AUTHORIZE_TYPE: 'silent' } });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('connects a self-built Youzan app by shop id (authorize_type=silent)', async () => {
+    const merchantId = await createMerchant(stack.url);
+    const shops = await newShops(stack);
+    const form = await fetch(`${stack.url}/connect/youzan?merchantId=${merchantId}`, { redirect: 'manual' });
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('data-testid="kdt-id"');
+    const res = await fetch(`${stack.url}/connect/youzan/silent`, { method: 'POST', body: new URLSearchParams({ merchantId, kdtId: shops.youzan }) });
+    expect(res.status).toBe(200);
+    const [connection] = (await (await fetch(`${stack.url}/api/merchants/${merchantId}/connections`)).json()) as { shopId: string; status: string }[];
+    expect(connection).toMatchObject({ shopId: shops.youzan, status: 'active' });
+  });
+
+  it('unbinding stops syncing the shop, keeps its history and wipes the tokens', async () => {
+    const merchantId = await createMerchant(stack.url);
+    const shops = await newShops(stack);
+    await connectInBrowser(stack.url, merchantId, 'kuaishou', { shop: shops.kuaishou });
+    await fetch(`${stack.url}/connect/youzan/silent`, { method: 'POST', body: new URLSearchParams({ merchantId, kdtId: shops.youzan }) });
+    const overview = (await (await fetch(`${stack.url}/api/merchants/${merchantId}`)).json()) as { connections: { id: string; platform: string }[]; pairs: { status: string }[] };
+    expect(overview.pairs).toEqual([expect.objectContaining({ status: 'active' })]);
+    const ks = overview.connections.find((c) => c.platform === 'kuaishou')!;
+
+    const res = await fetch(`${stack.url}/api/merchants/${merchantId}/connections/${ks.id}`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'unbound' });
+    const row = (await stack.t.app.get(Db).dataSource.manager.findOneBy(ShopConnectionEntity, { id: ks.id }))!;
+    expect(row).toMatchObject({ status: 'unbound', accessTokenEnc: null, refreshTokenEnc: null });
+    const after = (await (await fetch(`${stack.url}/api/merchants/${merchantId}`)).json()) as { pairs: { status: string }[] };
+    expect(after.pairs).toEqual([expect.objectContaining({ status: 'unbound' })]);
+  });
+});

@@ -1,0 +1,56 @@
+import { InventoryHarness } from '../inventory/inventory.harness';
+
+describe('SKU bindings', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('bindings');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const api = (path: string, init?: RequestInit) => fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, { headers: { 'content-type': 'application/json' }, ...init });
+
+  it('binds a listing without an outer code by hand, and its stock then follows the ledger', async () => {
+    // A listing the merchant made without filling in the SKU code.
+    const item = await h.stack.yzControl.createItem({ kdtId: Number(h.shops.youzan), title: '无编码商品', skus: [{ itemNo: '', priceFen: 1000, stock: 3 }] });
+    const discovered = (await (await api(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' })).json()) as { unmatched: string[] };
+    expect(discovered.unmatched).toContain(`${item.itemId}/${item.skus[0].skuId}`);
+
+    const bound = await api('/sku-bindings', { method: 'POST', body: JSON.stringify({ skuCode: 'HAND-1', connectionId: h.connections.youzan.id, platformItemId: item.itemId, platformSkuId: item.skus[0].skuId }) });
+    expect(bound.status).toBe(201);
+    expect(await bound.json()).toMatchObject({ platform: 'youzan', boundBy: 'manual', platformSkuId: item.skus[0].skuId });
+
+    await h.erp('HAND-1', 9);
+    await h.quiet();
+    expect((await h.stack.yzControl.getSku(item.itemId, item.skus[0].skuId)).stock).toBe(9);
+  });
+
+  it('refuses to bind a platform SKU that is already bound to another merchant SKU', async () => {
+    const item = await h.stack.ksControl.createItem({ openId: h.shops.kuaishou, title: '已绑定', skus: [{ stock: 0, price: 1000, skuNick: 'AUTO-1' }] });
+    await api(`/connections/${h.connections.kuaishou.id}/discover-skus`, { method: 'POST' });
+    const res = await api('/sku-bindings', { method: 'POST', body: JSON.stringify({ skuCode: 'OTHER-1', connectionId: h.connections.kuaishou.id, platformItemId: item.itemId, platformSkuId: item.skus[0].skuId }) });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toBe('SKU_ALREADY_BOUND');
+  });
+
+  it('validates a manual binding field by field', async () => {
+    const res = await api('/sku-bindings', { method: 'POST', body: JSON.stringify({ skuCode: 'bad code', connectionId: 'x', platformItemId: 'abc' }) });
+    expect(res.status).toBe(400);
+    const fields = ((await res.json()) as { fields: { field: string }[] }).fields.map((f) => f.field).sort();
+    expect(fields).toEqual(['connectionId', 'platformItemId', 'platformSkuId', 'skuCode']);
+  });
+
+  it('binds order lines that arrived before their SKU was bound, holding their units', async () => {
+    const item = await h.stack.yzControl.createItem({ kdtId: Number(h.shops.youzan), title: '先卖后绑', skus: [{ itemNo: 'LATE-1', priceFen: 1000, stock: 5 }] });
+    await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: item.skus[0].skuId, quantity: 2 }], pay: true });
+    await h.quiet();
+    await api(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' });
+    await h.erp('LATE-1', 10);
+    await h.quiet();
+    const sku = (await (await api('/skus/LATE-1')).json()) as { reserved: number; sellable: number };
+    expect(sku).toMatchObject({ reserved: 2, sellable: 8 });
+  });
+});
