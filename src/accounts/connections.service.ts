@@ -131,6 +131,19 @@ export class ConnectionsService {
     if (connection) this.logger.warn(`${connection.platform} connection ${connection.id} is now ${status}: ${reason}`);
   }
 
+  /**
+   * What a failed platform call means for the connection: a withdrawn grant or a missing
+   * permission stops the shop until the merchant authorizes again. Other failures say nothing
+   * about the grant. Returns whether the connection was taken out of service.
+   */
+  async reportCallFailure(connectionId: string, error: unknown): Promise<boolean> {
+    if (!(error instanceof PlatformError)) return false;
+    if (error.code === 'AUTH_REVOKED') await this.markNeedsReauth(connectionId, error.rawMessage ?? error.message, error, 'revoked');
+    else if (error.code === 'INSUFFICIENT_SCOPE') await this.markNeedsReauth(connectionId, `a permission is missing: ${error.rawMessage ?? error.message}`, error);
+    else return false;
+    return true;
+  }
+
   /** A refresh failed for a reason that may pass; the next scheduled refresh tries again. */
   async recordRefreshFailure(connectionId: string, error: PlatformError): Promise<void> {
     await this.db.transaction(async () => {

@@ -222,7 +222,7 @@ export class StockSyncService {
       this.metrics.counter('kwaizan_stock_writes_total', 'Platform stock writes', ['platform', 'outcome']).inc({ platform: lane.shop.platform, outcome: 'failed' });
       const e = isPlatformError(error) ? error : new PlatformError({ platform: lane.shop.platform, api: 'stock.adjust', code: 'UNKNOWN', message: (error as Error).message, ambiguous: true });
       if (e.ambiguous) return 'unknown';
-      if (e.code === 'AUTH_REVOKED') await this.connections.markNeedsReauth(lane.connection.id, e.rawMessage ?? e.message, e, 'revoked');
+      await this.connections.reportCallFailure(lane.connection.id, e);
       await this.failures.record({
         context: 'inventory',
         operation: 'stock.write',
@@ -236,7 +236,7 @@ export class StockSyncService {
         platformMessage: e.rawMessage,
         replay: { kind: INVENTORY_SYNC_REPLAY, data: { merchantSkuId: lane.binding.merchantSkuId } },
         dedupeKey: failureKey(lane.binding.id),
-        retryable: e.code !== 'AUTH_REVOKED',
+        retryable: e.code !== 'AUTH_REVOKED' && e.code !== 'INSUFFICIENT_SCOPE',
       });
       return 'not_applied';
     }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
@@ -27,6 +28,7 @@ export class OrderPollService implements OrderSyncPort {
     private readonly orders: OrderRepository,
     private readonly ingest: OrderIngestService,
     private readonly connections: ShopConnectionRepository,
+    private readonly connectionsService: ConnectionsService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -63,7 +65,10 @@ export class OrderPollService implements OrderSyncPort {
     let cursor: string | undefined;
     let seen = 0;
     do {
-      const page = await channel.listOrders(shop, { since, until, by: 'updated', cursor });
+      const page = await channel.listOrders(shop, { since, until, by: 'updated', cursor }).catch(async (error: unknown) => {
+        await this.connectionsService.reportCallFailure(connection.id, error);
+        throw error;
+      });
       for (const order of page.orders) {
         await this.ingest.ingest(identity, order);
         seen++;

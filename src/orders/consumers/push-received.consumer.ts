@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ConnectionsService } from '../../accounts/connections.service';
 import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { pushReceivedTopic } from '../../messaging/contracts/push-received/push-received.contract';
@@ -17,6 +18,7 @@ export class PushReceivedConsumer implements OnModuleInit {
     private readonly connections: ShopConnectionRepository,
     private readonly ingest: OrderIngestService,
     private readonly orders: OrderRepository,
+    private readonly connectionsService: ConnectionsService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
   ) {}
 
@@ -37,7 +39,10 @@ export class PushReceivedConsumer implements OnModuleInit {
         const known = push.kind === 'order' && push.occurredAt ? await this.orders.findByPlatformId(push.platform, push.orderId) : null;
         if (known && push.occurredAt! <= known.platformUpdatedAt) return;
         const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
-        const order = await this.channels.get(push.platform).getOrder(shop, push.orderId);
+        const order = await this.channels.get(push.platform).getOrder(shop, push.orderId).catch(async (error: unknown) => {
+          await this.connectionsService.reportCallFailure(connection.id, error);
+          throw error;
+        });
         await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, order);
       },
       {

@@ -195,4 +195,21 @@ describe('stock sync between Kuaishou and Youzan', () => {
     const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`)).json()) as { recentDrift: { platform: string; observed: number }[] };
     expect(detail.recentDrift).toContainEqual(expect.objectContaining({ platform: 'youzan', observed: 500 }));
   });
+
+  // Last: it takes the Kuaishou shop out of service.
+  it('stops writing a shop that withdrew the app, marks it for re-authorization and records why', async () => {
+    const sku = await h.sku('REVOKE-1', { onHand: 30, mode: 'split' });
+    await h.stack.ksControl.revokeShop(h.shops.kuaishou);
+    await h.erp(sku.code, 50);
+    await h.quiet();
+    const connection = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/connections`)).json()) as { platform: string; status: string }[];
+    expect(connection.find((c) => c.platform === 'kuaishou')).toMatchObject({ status: 'revoked' });
+    const failures = (await (await fetch(`${h.stack.url}/ops/failures?context=accounts&platform=kuaishou`)).json()) as { items: { errorCode: string }[] };
+    expect(failures.items).toContainEqual(expect.objectContaining({ errorCode: 'AUTH_REVOKED' }));
+    // Youzan still follows the ledger; the revoked shop's last known stock stays counted.
+    const stock = await h.platformStock(sku);
+    const allocations = await h.allocations(sku);
+    expect(stock.youzan).toBe(allocations.youzan.allotted);
+    expect(allocations.kuaishou.allotted + allocations.youzan.allotted).toBeLessThanOrEqual(50);
+  });
 });
