@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
 import { isMysqlFamily } from './data-source-options';
 
 /**
- * A MySQL named lock (GET_LOCK) held on its own connection. On SQLite there is one process,
- * so the lock is always granted.
+ * A MySQL named lock (GET_LOCK) held on its own connection. Lock names are server-wide, so the
+ * name is scoped to the database: two deployments (or test runs) on one server do not block
+ * each other. On SQLite there is one process, so the lock is always granted.
  */
 export class NamedLock {
   private runner?: QueryRunner;
+  private serverName = '';
 
   private constructor(private readonly dataSource: DataSource, readonly name: string) {}
 
@@ -16,7 +19,10 @@ export class NamedLock {
     const runner = dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const rows: { acquired: number | string | null }[] = await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [name, timeoutSeconds]);
+      const [{ db }]: { db: string | null }[] = await runner.query('SELECT DATABASE() AS db');
+      // GET_LOCK names are at most 64 characters.
+      lock.serverName = `kz:${createHash('sha1').update(`${db ?? ''}\u0000${name}`).digest('hex')}`;
+      const rows: { acquired: number | string | null }[] = await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [lock.serverName, timeoutSeconds]);
       if (Number(rows[0]?.acquired) !== 1) {
         await runner.release();
         return undefined;
@@ -33,7 +39,7 @@ export class NamedLock {
   async stillHeld(): Promise<boolean> {
     if (!this.runner) return true;
     try {
-      const rows: { mine: number | string | null }[] = await this.runner.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.name]);
+      const rows: { mine: number | string | null }[] = await this.runner.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.serverName]);
       return Number(rows[0]?.mine) === 1;
     } catch {
       return false;
@@ -45,7 +51,7 @@ export class NamedLock {
     const runner = this.runner;
     this.runner = undefined;
     try {
-      await runner.query('SELECT RELEASE_LOCK(?)', [this.name]);
+      await runner.query('SELECT RELEASE_LOCK(?)', [this.serverName]);
     } finally {
       await runner.release();
     }
