@@ -87,25 +87,7 @@ export class YouzanHttpClient {
 
   private async send(api: string, version: string, token: string, body: string | FormData, headers: Record<string, string>): Promise<unknown> {
     const url = `${this.config.apiBaseUrl}/api/${api}/${version}?access_token=${encodeURIComponent(token)}`;
-    let text: string;
-    try {
-      const res = await axios.post<string>(url, body, {
-        headers: { ...headers, 'User-Agent': this.userAgent },
-        timeout: this.timeoutMs,
-        responseType: 'text',
-        transformResponse: (d: string) => d,
-        maxRedirects: 0,
-      });
-      text = res.data;
-    } catch (error) {
-      throw toTransportError('youzan', api, error);
-    }
-    let parsedJson: unknown;
-    try {
-      parsedJson = parseJsonSafe(text);
-    } catch {
-      throw new PlatformError({ platform: 'youzan', api, code: 'TEMPORARY', message: `${api}: answer is not JSON`, ambiguous: true });
-    }
+    const parsedJson = await postForJson(url, body, { ...headers, 'User-Agent': this.userAgent }, api, this.timeoutMs);
     const parsed = parseYouzanBody(api, parsedJson);
     if (!parsed.ok) throw this.withThrottleBackoff(api, parsed.error);
     this.throttleStreak.delete(api);
@@ -138,4 +120,23 @@ function dropUndefined(params: YouzanParams): Record<string, YouzanParam> {
   const out: Record<string, YouzanParam> = {};
   for (const [key, value] of Object.entries(params)) if (value !== undefined) out[key] = value;
   return out;
+}
+
+/**
+ * One POST to Youzan Cloud, answered as bigint-safe JSON. Transport failures and non-JSON answers
+ * become TEMPORARY (ambiguous: the request may have been handled).
+ */
+export async function postForJson(url: string, body: string | FormData, headers: Record<string, string>, api: string, timeoutMs: number): Promise<unknown> {
+  let text: string;
+  try {
+    const res = await axios.post<string>(url, body, { headers, timeout: timeoutMs, responseType: 'text', transformResponse: (d: string) => d, maxRedirects: 0 });
+    text = res.data;
+  } catch (error) {
+    throw toTransportError('youzan', api, error);
+  }
+  try {
+    return parseJsonSafe(text);
+  } catch {
+    throw new PlatformError({ platform: 'youzan', api, code: 'TEMPORARY', message: `${api}: answer is not JSON`, ambiguous: true });
+  }
 }

@@ -1,12 +1,10 @@
-import axios from 'axios';
-import { parseJsonSafe } from '../../common/json';
 import { Clock, SystemClock } from '../../common/clock';
 import { YouzanConfig } from '../../config/app-config';
 import { PlatformOAuthClient, TokenGrant } from '../channel.port';
 import { PlatformError } from '../platform-error';
 import { PlatformGateway } from '../shared/platform-gateway';
-import { toTransportError } from '../shared/transport-error';
 import { parseYouzanBody } from './youzan-error.parser';
+import { postForJson } from './youzan-http.client';
 import { idString } from './youzan-values';
 
 export interface YouzanOAuthOptions {
@@ -92,25 +90,7 @@ export class YouzanOAuthClient implements PlatformOAuthClient {
   }
 
   private async post(body: string): Promise<unknown> {
-    let text: string;
-    try {
-      const res = await axios.post<string>(`${this.config.apiBaseUrl}/auth/token`, body, {
-        headers: { 'Content-Type': 'application/json;charset=UTF-8', 'User-Agent': 'YZY-Open-Client 1.0.0 - Node (kwaizan-sync)' },
-        timeout: this.timeoutMs,
-        responseType: 'text',
-        transformResponse: (d: string) => d,
-        maxRedirects: 0,
-      });
-      text = res.data;
-    } catch (error) {
-      throw toTransportError('youzan', TOKEN_API, error);
-    }
-    let json: unknown;
-    try {
-      json = parseJsonSafe(text);
-    } catch {
-      throw new PlatformError({ platform: 'youzan', api: TOKEN_API, code: 'TEMPORARY', message: 'token answer is not JSON', ambiguous: true });
-    }
+    const json = await postForJson(`${this.config.apiBaseUrl}/auth/token`, body, { 'Content-Type': 'application/json;charset=UTF-8', 'User-Agent': 'YZY-Open-Client 1.0.0 - Node (kwaizan-sync)' }, TOKEN_API, this.timeoutMs);
     const parsed = parseYouzanBody(TOKEN_API, json);
     if (!parsed.ok) throw parsed.error;
     return parsed.data;
