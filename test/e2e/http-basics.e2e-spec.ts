@@ -59,6 +59,9 @@ describe('HTTP basics', () => {
     expect(res.body.status).toBe('ok');
     expect(res.body.checks.database).toMatchObject({ up: true, kind: 'mysql' });
     expect(res.body.checks.bus).toMatchObject({ up: true, kind: 'in-process', relay: 'running' });
+    // Platform circuit breakers show up too (an open one degrades, never fails, /health).
+    expect(res.body.checks['platform:kuaishou']).toMatchObject({ up: true, critical: false, breakers: { kuaishou: 'closed' } });
+    expect(res.body.checks['platform:youzan']).toMatchObject({ up: true, critical: false, breakers: { youzan: 'closed' } });
   });
 
   it('exposes Prometheus metrics and the OpenAPI document', async () => {
