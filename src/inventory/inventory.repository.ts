@@ -105,14 +105,15 @@ export class InventoryRepository {
     const rows: { id: string }[] = await this.m.query(
       `SELECT DISTINCT empty.merchant_sku_id AS id FROM channel_allocation empty
        JOIN channel_allocation held ON held.merchant_sku_id = empty.merchant_sku_id AND held.binding_id <> empty.binding_id
-       WHERE empty.allotted <= 0 AND empty.last_sale_at >= ? AND held.allotted > 0 AND COALESCE(GREATEST(COALESCE(held.last_sale_at, 0), COALESCE(held.last_grant_at, 0)), 0) < ? LIMIT ?`,
-      [soldSince, idleSince, limit],
+       WHERE empty.allotted <= 0 AND empty.last_sale_at >= ? AND held.allotted > 0
+         AND COALESCE(held.last_sale_at, 0) < ? AND COALESCE(held.last_grant_at, 0) < ? LIMIT ?`,
+      [soldSince, idleSince, idleSince, limit],
     );
     return rows.map((r) => r.id);
   }
 
   async halveRecentSales(): Promise<void> {
-    await this.db.transaction((m) => m.query('UPDATE channel_allocation SET sold_recent = FLOOR(sold_recent / 2) WHERE sold_recent > 0'));
+    await this.db.transaction((m) => m.query('UPDATE channel_allocation SET sold_recent = (sold_recent - (sold_recent % 2)) / 2 WHERE sold_recent > 0'));
   }
 
   async insertOp(op: StockWriteOpEntity): Promise<void> {
