@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     YOUZAN_AUTHORIZE_URL: `${yz.url}/oauth/authorize`,
     OUTBOX_POLL_INTERVAL_MS: '100',
     ORDER_POLL_INTERVAL_MS: String(p.pollMs),
+    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '40',
   });
   let app: INestApplication | undefined;
   try {
@@ -218,6 +219,8 @@ async function main(): Promise<void> {
       publish_lag_by_topic: await stage('kwaizan_outbox_publish_lag_seconds', 'topic'),
       handle_time_by_consumer: await stage('kwaizan_event_handle_seconds', 'consumer'),
       platform_call_by_api: await stage('kwaizan_platform_call_seconds', 'api'),
+      stock_sync_phase: await stage('kwaizan_stock_sync_phase_seconds', 'phase'),
+      ledger_lock_wait: await stage('kwaizan_ledger_lock_wait_seconds', 'none'),
     };
     const result = {
       oversold_units: oversold,

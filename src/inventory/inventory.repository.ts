@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
+import { MetricsService } from '../ops/metrics/metrics.service';
 import { ChannelAllocationEntity } from './channel-allocation.entity';
 import { StockDriftEntity } from './stock-drift.entity';
 import { StockLedgerEntity } from './stock-ledger.entity';
@@ -11,7 +12,10 @@ import { StockWriteOpEntity, StockWriteStatus } from './stock-write-op.entity';
 /** Every query of the stock ledger, reservations, allocations and the write journal. */
 @Injectable()
 export class InventoryRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly metrics: MetricsService,
+  ) {}
 
   private get m() {
     return this.db.manager;
@@ -21,7 +25,9 @@ export class InventoryRepository {
   async lockLedger(merchantSkuId: string, now: number): Promise<StockLedgerEntity> {
     const repo = this.m.getRepository(StockLedgerEntity);
     const lock = () => this.db.forUpdate(repo.createQueryBuilder('l').where('l.merchant_sku_id = :merchantSkuId', { merchantSkuId })).getOne();
+    const started = Date.now();
     const found = await lock();
+    this.metrics.histogram('kwaizan_ledger_lock_wait_seconds', 'Time to take a SKU ledger lock', [], [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5]).observe((Date.now() - started) / 1000);
     if (found) return found;
     try {
       await repo.insert({ merchantSkuId, onHand: 0, onHandSeq: 0, updatedAt: now });

@@ -79,13 +79,17 @@ export class StockSyncService {
     }
     const sku = await this.skus.findById(merchantSkuId);
     if (!sku) return;
-    const lanes = await this.lanes(sku);
-    for (const op of await this.repo.unsettledOps(merchantSkuId)) {
-      const lane = lanes.find((l) => l.binding.id === op.bindingId);
-      if (lane) await this.settle(lane, op);
-    }
+    const lanes = await this.phase('load', () => this.lanes(sku));
+    await this.phase('settle', async () => {
+      for (const op of await this.repo.unsettledOps(merchantSkuId)) {
+        const lane = lanes.find((l) => l.binding.id === op.bindingId);
+        if (lane) await this.settle(lane, op);
+      }
+    });
     if (options.reconcile) {
-      for (const lane of lanes) await this.reconcile(lane);
+      await this.phase('reconcile', async () => {
+        for (const lane of lanes) await this.reconcile(lane);
+      });
     }
     const seen = await this.converge(sku, lanes, options.triggerAt);
     this.seenUpTo.set(merchantSkuId, Math.max(seen, this.seenUpTo.get(merchantSkuId) ?? 0));
@@ -97,7 +101,7 @@ export class StockSyncService {
    */
   private async converge(sku: MerchantSkuEntity, lanes: Lane[], triggerAt: number): Promise<number> {
     let seen = 0;
-    const plan = await this.db.transaction(async () => {
+    const plan = await this.phase('plan', () => this.db.transaction(async () => {
       const ledger = await this.repo.lockLedger(sku.id, this.clock.now());
       seen = await this.outboxRepo.currentSequence(stockChangedTopic.name, sku.id);
       if (ledger.onHandSeq === 0) return undefined;
@@ -137,16 +141,18 @@ export class StockSyncService {
       // only lower the others.
       const unread = lanes.some((l) => !allocations.find((a) => a.bindingId === l.binding.id)?.established);
       return unread ? { decreases: plan.decreases, increases: [] } : plan;
-    });
+    }));
     if (!plan) return seen;
-    for (const move of plan.decreases) {
-      const lane = lanes.find((l) => l.binding.id === move.id)!;
-      await this.decrease(lane, -move.delta, triggerAt);
-    }
-    for (const move of plan.increases) {
-      const lane = lanes.find((l) => l.binding.id === move.id)!;
-      await this.increase(sku, lane, move.delta, triggerAt);
-    }
+    await this.phase('write', async () => {
+      for (const move of plan.decreases) {
+        const lane = lanes.find((l) => l.binding.id === move.id)!;
+        await this.decrease(lane, -move.delta, triggerAt);
+      }
+      for (const move of plan.increases) {
+        const lane = lanes.find((l) => l.binding.id === move.id)!;
+        await this.increase(sku, lane, move.delta, triggerAt);
+      }
+    });
     return seen;
   }
 
@@ -338,6 +344,15 @@ export class StockSyncService {
     await this.repo.saveOp(op);
     if (status === 'applied') {
       this.metrics.histogram('kwaizan_stock_propagation_seconds', 'From a stock change being accepted to the platform write acknowledged', ['platform'], [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30]).observe({ platform: op.platform }, Math.max(0, op.settledAt - op.triggerAt) / 1000);
+    }
+  }
+
+  private async phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.metrics.histogram('kwaizan_stock_sync_phase_seconds', 'Time spent per phase of a stock-writer run', ['phase'], [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]).observe({ phase: name }, (Date.now() - started) / 1000);
     }
   }
 

@@ -48,6 +48,9 @@ export class OutboxRelay {
   private activeLanes = 0;
   private readonly activeByTopic = new Map<string, number>();
   private failureBackoffUntil = 0;
+  /** Delivered rows not yet marked sent: marked in batches (a crash before that only redelivers). */
+  private unmarked: OutboxEventEntity[] = [];
+  private markTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly repo: OutboxRepository,
@@ -75,6 +78,7 @@ export class OutboxRelay {
     await this.loop;
     const deadline = Date.now() + 10_000;
     while (this.activeLanes > 0 && Date.now() < deadline) await sleep(20);
+    await this.flushMarks();
     await this.leader?.release().catch(() => undefined);
     this.leader = undefined;
   }
@@ -89,7 +93,7 @@ export class OutboxRelay {
   async drain(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if ((await this.repo.countPending()) === 0 && this.activeLanes === 0) return;
+      if ((await this.repo.countPending()) === 0 && this.activeLanes === 0 && this.unmarked.length === 0) return;
       this.wake();
       await sleep(20);
     }
@@ -168,8 +172,7 @@ export class OutboxRelay {
       const row = queue[0];
       try {
         await this.bus.publish([toEnvelope(row)]);
-        await this.repo.markPublished([row.id], this.clock.now());
-        this.countPublished([row]);
+        this.markLater(row);
       } catch (error) {
         // Keep order: give the rest of the lane back, it is read again in id order later.
         await this.repo.markFailedAttempt([row.id], (error as Error).message).catch(() => undefined);
@@ -180,10 +183,36 @@ export class OutboxRelay {
         return;
       }
       queue.shift();
-      this.inFlight.delete(row.id);
     }
     this.lanes.delete(laneKey);
     if (this.running) this.wake();
+  }
+
+  private markLater(row: OutboxEventEntity): void {
+    this.unmarked.push(row);
+    if (this.unmarked.length >= 200) void this.flushMarks();
+    else this.markTimer ??= setTimeout(() => void this.flushMarks(), 20);
+  }
+
+  /** Marks delivered rows as sent in one statement; until then they stay in flight (not read again). */
+  private async flushMarks(): Promise<void> {
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    const rows = this.unmarked;
+    if (!rows.length) return;
+    this.unmarked = [];
+    try {
+      await this.repo.markPublished(
+        rows.map((r) => r.id),
+        this.clock.now(),
+      );
+      this.countPublished(rows);
+    } catch (error) {
+      // Left pending: they are delivered again (consumers' inboxes absorb it).
+      this.logger.error(`marking ${rows.length} outbox events as sent failed: ${(error as Error).message}`);
+    } finally {
+      for (const r of rows) this.inFlight.delete(r.id);
+    }
   }
 
   private async publishBatch(rows: OutboxEventEntity[]): Promise<void> {
@@ -208,10 +237,12 @@ export class OutboxRelay {
 
   private countPublished(rows: OutboxEventEntity[]): void {
     const counter = this.metrics.counter('kwaizan_outbox_published_total', 'Outbox events published to the bus', ['topic']);
-    for (const r of rows) counter.inc({ topic: r.topic });
-    this.metrics
-      .histogram('kwaizan_outbox_publish_lag_seconds', 'Time from commit to publish', ['topic'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60])
-      .observe({ topic: rows[0].topic }, Math.max(0, this.clock.now() - rows[0].createdAt) / 1000);
+    const lag = this.metrics.histogram('kwaizan_outbox_publish_lag_seconds', 'Time from commit to publish', ['topic'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60]);
+    const now = this.clock.now();
+    for (const r of rows) {
+      counter.inc({ topic: r.topic });
+      lag.observe({ topic: r.topic }, Math.max(0, now - r.createdAt) / 1000);
+    }
   }
 
   private idle(ms: number): Promise<void> {
