@@ -1,3 +1,4 @@
+import type { PlaceOrderInput } from './kuaishou-emulator.store';
 import axios, { AxiosInstance } from 'axios';
 import type { CountersSnapshot } from '../shared/counters';
 import type { FaultRule, PushFaults } from '../shared/fault-injector';
@@ -53,23 +54,8 @@ export interface SandboxItemInput {
   skus: { stock: number; price: number; reserveStock?: number; skuNick?: string; relSkuId?: string; specs?: { name: string; value: string }[] }[];
 }
 
-export interface SandboxOrderInput {
-  itemId: string;
-  skuId: string;
-  quantity?: number;
-  pay?: boolean;
-  couponId?: string;
-  openId?: string;
-  buyerOpenId?: string;
-  expressFee?: number;
-  platformDiscountFen?: number;
-  /** disableDeliveryReasonCode values (1 group buy, 2 risk review). */
-  holds?: number[];
-  riskCode?: number;
-  /** validPromiseShipmentTimeStamp stays 0 (must not ship). */
-  noPromise?: boolean;
-  buyerNote?: string;
-}
+/** A buyer's order (quantity defaults to 1). */
+export type SandboxOrderInput = Omit<PlaceOrderInput, 'quantity'> & { quantity?: number };
 
 export interface SandboxOrder {
   oid: string;

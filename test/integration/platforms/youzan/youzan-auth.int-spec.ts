@@ -1,21 +1,11 @@
 import { ShopRef } from '../../../../src/platforms/channel.port';
-import { PlatformError } from '../../../../src/platforms/platform-error';
 import { YouzanOAuthClient } from '../../../../src/platforms/youzan/youzan-oauth.client';
 import { YouzanChannel } from '../../../../src/platforms/youzan/youzan.channel';
-import { CLIENT_SECRET, startYouzanHarness, YouzanHarness } from './youzan-harness';
+import { CLIENT_SECRET, startYouzanHarness, YouzanHarness, failure } from './youzan-harness';
 
 const DAY = 24 * 3600 * 1000;
 const REDIRECT = 'https://kwaizan.example/oauth/youzan/callback';
 
-async function failure(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformError) return error;
-    throw error;
-  }
-  throw new Error('expected a PlatformError');
-}
 
 describe('Youzan OAuth against the emulator', () => {
   let h: YouzanHarness;

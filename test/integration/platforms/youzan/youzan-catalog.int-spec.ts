@@ -1,6 +1,5 @@
 import { ChannelItemDraft, ShopRef } from '../../../../src/platforms/channel.port';
-import { PlatformError } from '../../../../src/platforms/platform-error';
-import { rawPost, SAMPLE_IMAGE, startYouzanHarness, YouzanHarness } from './youzan-harness';
+import { rawPost, SAMPLE_IMAGE, startYouzanHarness, YouzanHarness, failure } from './youzan-harness';
 
 function draft(overrides: Partial<ChannelItemDraft> = {}): ChannelItemDraft {
   return {
@@ -18,15 +17,6 @@ function draft(overrides: Partial<ChannelItemDraft> = {}): ChannelItemDraft {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformError) return error;
-    throw error;
-  }
-  throw new Error('expected a PlatformError');
-}
 
 describe('YouzanChannel catalog, stock and price against the emulator', () => {
   let h: YouzanHarness;

@@ -142,3 +142,14 @@ export async function rawPost(url: string, body: string, contentType = 'applicat
   }
   return { status: res.status, text, json };
 }
+
+/** The error a call fails with (PlatformError unless told); fails the test when the call succeeds. */
+export async function failure<T extends Error = PlatformError>(promise: Promise<unknown>, type: new (...args: never[]) => T = PlatformError as unknown as new (...args: never[]) => T): Promise<T> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof type) return error;
+    throw error;
+  }
+  throw new Error(`expected ${type.name}`);
+}

@@ -2,20 +2,11 @@ import { Carrier } from '../../../../src/platforms/carriers';
 import { ChannelOrder, OrderQuery, ShopRef } from '../../../../src/platforms/channel.port';
 import { PlatformError } from '../../../../src/platforms/platform-error';
 import { SandboxControlError } from '../../../../src/sandbox/youzan/youzan-sandbox.control';
-import { startYouzanHarness, YouzanHarness } from './youzan-harness';
+import { startYouzanHarness, YouzanHarness, failure } from './youzan-harness';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 
-async function failure<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof type) return error;
-    throw error;
-  }
-  throw new Error(`expected ${type.name}`);
-}
 
 describe('YouzanChannel orders, shipping, refunds and coupons against the emulator', () => {
   let h: YouzanHarness;

@@ -2,17 +2,8 @@ import { SkuRef, ShopRef } from '../../../../src/platforms/channel.port';
 import { PlatformError } from '../../../../src/platforms/platform-error';
 import { YouzanChannel } from '../../../../src/platforms/youzan/youzan.channel';
 import { PlatformGateway } from '../../../../src/platforms/shared/platform-gateway';
-import { startYouzanHarness, testGatewayOptions, YouzanHarness } from './youzan-harness';
+import { startYouzanHarness, testGatewayOptions, YouzanHarness, failure } from './youzan-harness';
 
-async function failure(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformError) return error;
-    throw error;
-  }
-  throw new Error('expected a PlatformError');
-}
 
 async function setup(h: YouzanHarness, stock = 10): Promise<{ shop: ShopRef; sku: SkuRef }> {
   const shop = await h.connectShop();
