@@ -9,6 +9,9 @@ const root = join(__dirname, '..', '..');
 export const ENTITY_GLOBS = [join(root, 'src', '**', '*.entity.{ts,js}')];
 export const MIGRATION_GLOBS = [join(root, 'migrations', '[0-9]*-*.{ts,js}')];
 
+/** How long a statement waits for another process (e.g. `npm run migration:run`) to release the file. */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
 export type MysqlFlavor = 'mysql' | 'mariadb';
 
 /** `flavor` matters: TypeORM reads column defaults differently on MariaDB. */
@@ -34,7 +37,18 @@ export function dataSourceOptions(db: DatabaseConfig, flavor: MysqlFlavor = 'mys
     };
   }
   mkdirSync(dirname(db.file), { recursive: true });
-  return { ...common, type: 'sqljs', location: db.file, autoSave: true };
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: db.file,
+    // WAL: a commit appends to the log and a crash at any point leaves the last committed state;
+    // FULL: the log is fsynced at every commit, so an acknowledged commit survives power loss too.
+    enableWAL: true,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+    prepareDatabase: (sqlite: { pragma(source: string): unknown }) => {
+      sqlite.pragma('synchronous = FULL');
+    },
+  };
 }
 
 /** Creates the MySQL database named in the URL when it does not exist yet; tells MySQL from MariaDB. */

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
-import { Mutex } from 'async-mutex';
 import { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { isTransientLockError } from '../common/errors/db-errors';
 import { sleep } from '../common/sleep';
 import { isMysqlFamily } from './data-source-options';
+import { runAsTransactionFlow, serializeSqliteAccess } from './sqlite-gate';
 
 interface TxStore {
   manager: EntityManager;
@@ -17,17 +17,18 @@ const MAX_TX_ATTEMPTS = 4;
  * The one way to touch the database. `transaction()` joins an ambient transaction when one is
  * open (so services compose), and repositories read `manager` to run inside it.
  *
- * The embedded SQLite driver (sql.js) has one connection, so transactions there are serialized
- * by a mutex; MySQL runs them concurrently (READ COMMITTED, row locks where it matters) and
- * retries on deadlock.
+ * The embedded SQLite driver (better-sqlite3) has one connection, so transactions and standalone
+ * statements there take turns on it (see sqlite-gate.ts); MySQL runs them concurrently
+ * (READ COMMITTED, row locks where it matters) and retries on deadlock.
  */
 @Injectable()
 export class Db {
   private readonly logger = new Logger(Db.name);
   private readonly storage = new AsyncLocalStorage<TxStore>();
-  private readonly mutex = new Mutex();
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {
+    if (!this.isMysql) serializeSqliteAccess(dataSource);
+  }
 
   get isMysql(): boolean {
     return isMysqlFamily(this.dataSource.options);
@@ -49,7 +50,7 @@ export class Db {
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const ambient = this.storage.getStore();
     if (ambient) return work(ambient.manager);
-    if (!this.isMysql) return this.mutex.runExclusive(() => this.runOnce(work));
+    if (!this.isMysql) return runAsTransactionFlow(() => this.runOnce(work));
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.runOnce(work);

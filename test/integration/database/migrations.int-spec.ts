@@ -1,5 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureMysqlDatabase } from '../../../src/database/data-source-options';
+import { Db } from '../../../src/database/db';
 import { runMigrationsUnderLock } from '../../../src/database/migration-runner';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
 
@@ -42,13 +46,17 @@ describe('migrations', () => {
 });
 
 describe('migrations on the embedded database', () => {
-  it('run on SQLite too and produce the same tables', async () => {
-    const dataSource = await new DataSource({ ...dataSourceOptions({ kind: 'sqlite', file: '/tmp/unused.sqlite', poolSize: 1, runMigrations: false }), location: undefined, autoSave: false } as never).initialize();
+  it('run on SQLite too, produce the same tables and revert to an empty schema', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kwaizan-migrations-')), 'kwaizan.sqlite');
+    const dataSource = await new DataSource(dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false })).initialize();
+    new Db(dataSource);
     try {
       await runMigrationsUnderLock(dataSource);
       const tables: { name: string }[] = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'");
       const entityTables = dataSource.entityMetadatas.map((m) => m.tableName).sort();
       expect(tables.map((t) => t.name).sort()).toEqual(entityTables);
+      for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'")).toEqual([]);
     } finally {
       await dataSource.destroy();
     }
