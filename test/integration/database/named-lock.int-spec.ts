@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureMysqlDatabase } from '../../../src/database/data-source-options';
 import { NamedLock } from '../../../src/database/named-lock';
@@ -40,5 +43,45 @@ describe(NamedLock.name, () => {
     expect(onB).toBeDefined();
     await onA!.release();
     await onB!.release();
+  });
+});
+
+describe(`${NamedLock.name} on the embedded database`, () => {
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kwaizan-lock-')), 'kwaizan.sqlite');
+    ds = await new DataSource(dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false })).initialize();
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+  });
+
+  it('lets one holder at a time have a name, and frees it on release', async () => {
+    const first = await NamedLock.tryAcquire(ds, 'outbox-relay');
+    expect(first).toBeDefined();
+    expect(await first!.stillHeld()).toBe(true);
+    expect(await NamedLock.tryAcquire(ds, 'outbox-relay')).toBeUndefined();
+    const other = await NamedLock.tryAcquire(ds, 'token-refresh');
+    expect(other).toBeDefined();
+    await other!.release();
+    await first!.release();
+    const again = await NamedLock.tryAcquire(ds, 'outbox-relay');
+    expect(again).toBeDefined();
+    await again!.release();
+  });
+
+  it('waits up to its timeout for the holder to let go', async () => {
+    const first = (await NamedLock.tryAcquire(ds, 'kwaizan:migrations'))!;
+    const waiting = NamedLock.tryAcquire(ds, 'kwaizan:migrations', 120);
+    let settled = false;
+    void waiting.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(settled).toBe(false);
+    await first.release();
+    const second = await waiting;
+    expect(second).toBeDefined();
+    await second!.release();
   });
 });
