@@ -91,11 +91,6 @@ class GatedQueryRunner extends BetterSqlite3QueryRunner {
     }
   }
 
-  override async release(): Promise<void> {
-    if (this.ownsGate && this.isTransactionActive) await this.rollbackTransaction().catch(() => undefined);
-    return super.release();
-  }
-
   /** Hands the connection on once it is out of a transaction, whatever TypeORM's counters say. */
   private letGoWhenIdle(): void {
     if (!this.ownsGate || this.driver.databaseConnection.inTransaction) return;

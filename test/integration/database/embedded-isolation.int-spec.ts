@@ -80,4 +80,21 @@ describe('embedded database transactions', () => {
     await first.finish('rollback');
     expect(await second).toEqual([]);
   });
+
+  it("TypeORM's own transaction for a save outside any transaction does not join an open one", async () => {
+    const writer = await openWriter(6);
+    const saved = dataSource.manager.transaction((m) => m.query('INSERT INTO probe (id, note) VALUES (?, ?)', [7, 'own transaction']));
+    await raceWith(saved, 300);
+    await writer.finish('rollback');
+    await saved;
+    expect(await db.manager.query('SELECT id FROM probe')).toEqual([{ id: 7 }]);
+  });
+
+  it('a query inside a transaction that reaches past Db.manager joins that transaction instead of waiting for it', async () => {
+    const seen = await db.transaction(async (m) => {
+      await m.query('INSERT INTO probe (id, note) VALUES (?, ?)', [8, 'inside']);
+      return dataSource.query('SELECT id FROM probe');
+    });
+    expect(seen).toEqual([{ id: 8 }]);
+  });
 });
