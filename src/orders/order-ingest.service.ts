@@ -43,10 +43,11 @@ export class OrderIngestService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  async ingest(shop: ShopIdentity, order: ChannelOrder): Promise<IngestOutcome> {
+  /** `recheckLines`: the order's lines may have changed without its update time (a refund), so compare them too. */
+  async ingest(shop: ShopIdentity, order: ChannelOrder, options: { recheckLines?: boolean } = {}): Promise<IngestOutcome> {
     // Polls and settlement re-read many orders that did not change: answer those without locking.
     const known = await this.orders.findByPlatformId(order.platform, order.orderId);
-    if (known && known.platformUpdatedAt >= order.updatedAt && (known.platformUpdatedAt > order.updatedAt || known.status === order.status)) {
+    if (known && !options.recheckLines && known.platformUpdatedAt >= order.updatedAt && (known.platformUpdatedAt > order.updatedAt || known.status === order.status)) {
       const outcome = known.platformUpdatedAt > order.updatedAt ? 'stale' : 'unchanged';
       this.metrics.counter('kwaizan_orders_ingested_total', 'Orders read from the platforms', ['platform', 'outcome']).inc({ platform: order.platform, outcome });
       return outcome;
@@ -80,7 +81,8 @@ export class OrderIngestService {
           unitPriceFen: line.unitPriceFen,
           discountFen: line.discountFen,
           paidFen: line.paidFen,
-          refundStatus: line.refundStatus ?? 'none',
+          // Youzan's order list carries no refund state: keep what a detailed read said.
+          refundStatus: line.refundStatus ?? lineRow.refundStatus ?? 'none',
         });
         if (binding) await this.applyStock(lineRow, binding, order.status, order.platform);
         await this.orders.saveLine(lineRow);

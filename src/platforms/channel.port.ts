@@ -299,6 +299,9 @@ export interface ChannelPort {
   getOrder(shop: ShopRef, orderId: string): Promise<ChannelOrder>;
   shipOrder(shop: ShopRef, shipment: ShipmentInput): Promise<void>;
 
+  /** Platform clock minus ours, from the `Date` header of its latest answer (second resolution); undefined before any. */
+  clockOffsetMs?(): number | undefined;
+
   listRefunds(shop: ShopRef, query: RefundQuery): Promise<RefundPage>;
   getRefund(shop: ShopRef, refundId: string): Promise<ChannelRefund>;
 
