@@ -92,8 +92,8 @@ export class StockLedgerService {
       const now = this.clock.now();
       await this.repo.lockLedger(line.merchantSkuId, now);
       const kinds = await this.repo.reservationKinds(line.orderLineId);
-      if (!kinds.has('placed') || kinds.has('cancelled') || kinds.has('refunded') || kinds.has('shipped')) return false;
-      const units = Math.min(quantity, kinds.get('placed')!.quantity);
+      if (!kinds.has('placed') || kinds.has('cancelled') || kinds.has('shipped') || (kind === 'refunded' && kinds.has('refunded'))) return false;
+      const units = Math.min(quantity, kinds.get('placed')!.quantity - (kinds.get('refunded')?.quantity ?? 0));
       if (units <= 0) return false;
       await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind, quantity: units, platform: line.platform, createdAt: now });
       const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);

@@ -62,4 +62,51 @@ describe('order lines and stock', () => {
       expect(await shown(sku)).toBe(8);
     });
   });
+
+  describe('refunds', () => {
+    afterEach(async () => {
+      await h.stack.yzControl.clearFaults();
+    });
+
+    async function youzanOrder(a: SkuFixture, b: SkuFixture): Promise<{ tid: string; oidA: string }> {
+      const order = await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: a.yz.skuId, quantity: 2 }, { skuId: b.yz.skuId, quantity: 1 }], pay: true });
+      return { tid: order.tid, oidA: order.lines.find((l) => l.skuId === a.yz.skuId)!.oid };
+    }
+
+    it('keeps units held when a money-only refund leaves the goods to ship, and ships them', async () => {
+      const a = await h.sku('RFD-A', { onHand: 10, mode: 'split' });
+      const b = await h.sku('RFD-B', { onHand: 10, mode: 'split' });
+      const { tid, oidA } = await youzanOrder(a, b);
+      await settle();
+      // Part of the price comes back to the buyer; the two units still leave the warehouse.
+      await h.stack.yzControl.createRefund({ tid, oids: [oidA], amountFen: 500, restock: false, returnGoods: false, status: 'SUCCESS' });
+      await settle();
+      expect(await shown(a)).toBeLessThanOrEqual(8);
+
+      await h.stack.yzControl.shipOrder(tid);
+      await settle();
+      const line = (await lines(tid)).find((l) => l.platformSkuId === a.yz.skuId)!;
+      expect(line.stockState).toBe('shipped');
+      await h.erp(a.code, 8, { shippedThrough: Date.now() });
+      await settle();
+      expect(await h.ledger(a)).toEqual({ onHand: 8, reserved: 0 });
+      expect(await shown(a)).toBe(8);
+    });
+
+    it('puts units back on sale when a refund before shipment takes them back, heard only through polling', async () => {
+      const c = await h.sku('RFD-C', { onHand: 10, mode: 'split' });
+      const d = await h.sku('RFD-D', { onHand: 10, mode: 'split' });
+      const { tid, oidA } = await youzanOrder(c, d);
+      await settle();
+      expect(await shown(c)).toBe(8);
+      await h.stack.yzControl.setFaults({ push: { lossRate: 1 } });
+      await h.stack.yzControl.createRefund({ tid, oids: [oidA], restock: true, status: 'SUCCESS' });
+      await settle();
+
+      const line = (await lines(tid)).find((l) => l.platformSkuId === c.yz.skuId)!;
+      expect(line.stockState).toBe('released');
+      expect(await h.ledger(c)).toEqual({ onHand: 10, reserved: 0 });
+      expect(await shown(c)).toBe(10);
+    });
+  });
 });
