@@ -27,6 +27,11 @@ export class ShopConnectionRepository {
     return this.repo.findOneBy({ platform, shopId });
   }
 
+  /** Every shop the service may read and write now. */
+  listActive(): Promise<ShopConnectionEntity[]> {
+    return this.repo.find({ where: { status: 'active' }, order: { createdAt: 'ASC' } });
+  }
+
   listByMerchant(merchantId: string): Promise<ShopConnectionEntity[]> {
     return this.repo.find({ where: { merchantId }, order: { platform: 'ASC', createdAt: 'ASC' } });
   }

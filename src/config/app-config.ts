@@ -82,8 +82,8 @@ export interface AppConfigShape {
   messaging: { pollIntervalMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number };
   encryption: { keys: { id: string; key: Buffer }[]; activeKeyId: string; generated: boolean };
   platforms: PlatformsConfig;
-  erp: { webhookSecret: string; toleranceSeconds: number };
-  orders: { pollIntervalMs: number };
+  erp: { webhookSecret: string; toleranceSeconds: number; shipmentCountLagMs: number };
+  orders: { pollIntervalMs: number; readLagMs: Record<'kuaishou' | 'youzan', number> };
 }
 
 /** Injection token and type of the one validated configuration object. */
@@ -149,8 +149,8 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
     },
     encryption,
     platforms,
-    erp: { webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET, toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S },
-    orders: { pollIntervalMs: e.ORDER_POLL_INTERVAL_MS },
+    erp: { webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET, toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S, shipmentCountLagMs: e.ERP_SHIPMENT_COUNT_LAG_MS },
+    orders: { pollIntervalMs: e.ORDER_POLL_INTERVAL_MS, readLagMs: { kuaishou: e.ORDER_READ_LAG_KUAISHOU_MS, youzan: e.ORDER_READ_LAG_YOUZAN_MS } },
   };
 }
 

@@ -61,7 +61,17 @@ export class InventoryRepository {
     return new Map(rows.map((r) => [r.kind, r]));
   }
 
-  /** Units held by open order lines: placed − cancelled − refunded − shipped. */
+  /** Shipments of the SKU recorded at or before `recordedBy` that no ERP report has counted yet. */
+  uncountedShipments(merchantSkuId: string, recordedBy: number): Promise<StockReservationEntity[]> {
+    return this.m
+      .getRepository(StockReservationEntity)
+      .createQueryBuilder('r')
+      .where("r.merchant_sku_id = :merchantSkuId AND r.kind = 'shipped' AND r.created_at <= :recordedBy", { merchantSkuId, recordedBy })
+      .andWhere("NOT EXISTS (SELECT 1 FROM stock_reservation c WHERE c.order_line_id = r.order_line_id AND c.kind = 'counted')")
+      .getMany();
+  }
+
+  /** Units held by open order lines and uncounted shipments: placed − cancelled − refunded − counted. */
   async openReserved(merchantSkuId: string): Promise<number> {
     const rows: { kind: ReservationKind; q: string | number | null }[] = await this.m
       .getRepository(StockReservationEntity)
@@ -71,7 +81,8 @@ export class InventoryRepository {
       .where('r.merchant_sku_id = :merchantSkuId', { merchantSkuId })
       .groupBy('r.kind')
       .getRawMany();
-    return rows.reduce((sum, r) => sum + (r.kind === 'placed' ? 1 : -1) * Number(r.q ?? 0), 0);
+    const sign: Record<ReservationKind, number> = { placed: 1, cancelled: -1, refunded: -1, shipped: 0, counted: -1 };
+    return rows.reduce((sum, r) => sum + (sign[r.kind] ?? 0) * Number(r.q ?? 0), 0);
   }
 
   allocations(merchantSkuId: string): Promise<ChannelAllocationEntity[]> {

@@ -6,6 +6,8 @@ export const ORDER_SYNC = Symbol('ORDER_SYNC');
 export interface OrderSyncPort {
   /** Reads the shop's recently updated orders now, so every sale up to this moment is heard. */
   pollRecent(connectionId: string): Promise<void>;
+  /** Service-clock ms T such that every sale that took stock in this shop before T has been heard (ingested); undefined if unknown. */
+  feedCompleteUpTo(connectionId: string): Promise<number | undefined>;
   /** Applies the stock effect of order lines that arrived before their SKU was bound. */
   attachUnboundLines(binding: SkuBindingEntity): Promise<number>;
 }

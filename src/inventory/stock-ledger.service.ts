@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { StockChangeReason, stockChangedTopic } from '../messaging/contracts/stock-changed/stock-changed.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
@@ -30,11 +31,17 @@ export class StockLedgerService {
     private readonly db: Db,
     private readonly repo: InventoryRepository,
     private readonly outbox: OutboxService,
+    private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Absolute on-hand from the ERP; an update with a sequence not above the last one is ignored. */
-  async applyErpOnHand(merchantSkuId: string, onHand: number, sequence: number): Promise<ErpOutcome> {
+  /**
+   * Absolute on-hand from the ERP; an update with a sequence not above the last one is ignored.
+   * The report counts the shipments recorded up to `shippedThrough` (ms, capped at now), or
+   * without one, those recorded ERP_SHIPMENT_COUNT_LAG_MS before it arrived: their holds close.
+   * Any later shipment stays held, so a report taken before it cannot put its units back on sale.
+   */
+  async applyErpOnHand(merchantSkuId: string, onHand: number, sequence: number, report: { shippedThrough?: number } = {}): Promise<ErpOutcome> {
     return this.db.transaction(async () => {
       const now = this.clock.now();
       const ledger = await this.repo.lockLedger(merchantSkuId, now);
@@ -47,6 +54,10 @@ export class StockLedgerService {
       ledger.onHandSeq = sequence;
       ledger.updatedAt = now;
       await this.repo.saveLedger(ledger);
+      const countedThrough = Math.min(now, report.shippedThrough ?? now - this.config.erp.shipmentCountLagMs);
+      for (const shipment of await this.repo.uncountedShipments(merchantSkuId, countedThrough)) {
+        await this.repo.addReservation({ merchantSkuId, orderLineId: shipment.orderLineId, kind: 'counted', quantity: shipment.quantity, platform: shipment.platform, createdAt: now });
+      }
       // The first report brings the SKU under management: read the platforms before writing them.
       await this.announce(merchantSkuId, 'erp', now, firstReport);
       return 'applied';
@@ -72,19 +83,21 @@ export class StockLedgerService {
   }
 
   /**
-   * A held line was cancelled or refunded before shipping: the units are sellable again, and the
-   * platform put them back into its own stock (assumed: if it did not, we over-count what it can
-   * sell, which is the safe side; reconciliation finds it).
+   * A held line was cancelled, or a refund put `quantity` of its units back on sale before it
+   * shipped: the platform put them back into its own stock (assumed: if it did not, we over-count
+   * what it can sell, which is the safe side; reconciliation finds it).
    */
-  async release(line: LineStockRef, kind: 'cancelled' | 'refunded'): Promise<boolean> {
+  async release(line: LineStockRef, kind: 'cancelled' | 'refunded', quantity = line.quantity): Promise<boolean> {
     return this.db.transaction(async () => {
       const now = this.clock.now();
       await this.repo.lockLedger(line.merchantSkuId, now);
       const kinds = await this.repo.reservationKinds(line.orderLineId);
-      if (!kinds.has('placed') || kinds.has('cancelled') || kinds.has('refunded') || kinds.has('shipped')) return false;
-      await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind, quantity: line.quantity, platform: line.platform, createdAt: now });
+      if (!kinds.has('placed') || kinds.has('cancelled') || kinds.has('shipped') || (kind === 'refunded' && kinds.has('refunded'))) return false;
+      const units = Math.min(quantity, kinds.get('placed')!.quantity - (kinds.get('refunded')?.quantity ?? 0));
+      if (units <= 0) return false;
+      await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind, quantity: units, platform: line.platform, createdAt: now });
       const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);
-      allocation.allotted += line.quantity;
+      allocation.allotted += units;
       allocation.updatedAt = now;
       await this.repo.saveAllocation(allocation);
       await this.announce(line.merchantSkuId, 'release', now);
@@ -92,18 +105,20 @@ export class StockLedgerService {
     });
   }
 
-  /** Shipped: the hold becomes an on-hand decrement (the goods left the warehouse). */
+  /**
+   * Shipped: the goods (less any units a refund released) left the warehouse. On-hand is the
+   * ERP's to lower; the hold stays open until an ERP report counts the shipment.
+   */
   async ship(line: LineStockRef): Promise<boolean> {
     return this.db.transaction(async () => {
       const now = this.clock.now();
-      const ledger = await this.repo.lockLedger(line.merchantSkuId, now);
+      await this.repo.lockLedger(line.merchantSkuId, now);
       await this.hold(line);
       const kinds = await this.repo.reservationKinds(line.orderLineId);
-      if (kinds.has('shipped') || kinds.has('cancelled') || kinds.has('refunded')) return false;
-      await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind: 'shipped', quantity: line.quantity, platform: line.platform, createdAt: now });
-      ledger.onHand -= line.quantity;
-      ledger.updatedAt = now;
-      await this.repo.saveLedger(ledger);
+      if (kinds.has('shipped') || kinds.has('cancelled')) return false;
+      const units = kinds.get('placed')!.quantity - (kinds.get('refunded')?.quantity ?? 0);
+      if (units <= 0) return false;
+      await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind: 'shipped', quantity: units, platform: line.platform, createdAt: now });
       await this.announce(line.merchantSkuId, 'shipment', now);
       return true;
     });

@@ -2,10 +2,12 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber } from '../database/columns';
 
 /**
- * placed holds units for an order line; cancelled/refunded give them back; shipped turns the
- * hold into an on-hand decrement. Append-only: the open hold is derived, never stored.
+ * placed holds units for an order line; cancelled/refunded give them back (refunded: the units
+ * a refund put back on sale). shipped records that the goods left, but the hold stays open until
+ * an ERP report counts the shipment (counted): until then the ERP's absolute on-hand may still
+ * include those units. Append-only: the open hold is derived, never stored.
  */
-export type ReservationKind = 'placed' | 'cancelled' | 'refunded' | 'shipped';
+export type ReservationKind = 'placed' | 'cancelled' | 'refunded' | 'shipped' | 'counted';
 
 @Entity('stock_reservation')
 @Index('uq_stock_reservation_line_kind', ['orderLineId', 'kind'], { unique: true })

@@ -46,6 +46,10 @@ export class ChannelOrderLineEntity {
   @Column({ name: 'refund_status', type: 'varchar', length: 16 })
   refundStatus: 'none' | 'in_progress' | 'refunded';
 
+  /** Units a completed refund took off the line before shipment (back on sale). */
+  @Column({ name: 'refunded_quantity', type: 'int', default: 0 })
+  refundedQuantity: number;
+
   @Column({ name: 'stock_state', type: 'varchar', length: 10 })
   stockState: LineStockState;
 }

@@ -8,7 +8,7 @@ import { StockLedgerService } from '../inventory/stock-ledger.service';
 import { orderChangedTopic } from '../messaging/contracts/order-changed/order-changed.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
 import { MetricsService } from '../ops/metrics/metrics.service';
-import { ChannelOrder, ChannelOrderLine, ChannelOrderStatus } from '../platforms/channel.port';
+import { ChannelOrder, ChannelOrderStatus } from '../platforms/channel.port';
 import { ChannelOrderLineEntity, LineStockState } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
 import { OrderRepository } from './order.repository';
@@ -18,10 +18,10 @@ export type IngestOutcome = 'created' | 'updated' | 'unchanged' | 'stale';
 const SHIPPED: ChannelOrderStatus[] = ['shipped', 'delivered', 'completed'];
 
 /** What a line should have done to stock, given what the platform says now. */
-function desiredState(status: ChannelOrderStatus, line: Pick<ChannelOrderLine, 'refundStatus'>): { state: Exclude<LineStockState, 'unbound'>; releaseKind?: 'cancelled' | 'refunded' } {
+function desiredState(status: ChannelOrderStatus, refundedQuantity: number): { state: Exclude<LineStockState, 'unbound'>; releaseKind?: 'cancelled' | 'refunded' } {
   if (status === 'cancelled') return { state: 'released', releaseKind: 'cancelled' };
   if (SHIPPED.includes(status)) return { state: 'shipped' };
-  if (line.refundStatus === 'refunded') return { state: 'released', releaseKind: 'refunded' };
+  if (refundedQuantity > 0) return { state: 'released', releaseKind: 'refunded' };
   return { state: 'held' };
 }
 
@@ -43,10 +43,11 @@ export class OrderIngestService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  async ingest(shop: ShopIdentity, order: ChannelOrder): Promise<IngestOutcome> {
+  /** `recheckLines`: the order's lines may have changed without its update time (a refund), so compare them too. */
+  async ingest(shop: ShopIdentity, order: ChannelOrder, options: { recheckLines?: boolean } = {}): Promise<IngestOutcome> {
     // Polls and settlement re-read many orders that did not change: answer those without locking.
     const known = await this.orders.findByPlatformId(order.platform, order.orderId);
-    if (known && known.platformUpdatedAt >= order.updatedAt && (known.platformUpdatedAt > order.updatedAt || known.status === order.status)) {
+    if (known && !options.recheckLines && known.platformUpdatedAt >= order.updatedAt && (known.platformUpdatedAt > order.updatedAt || known.status === order.status)) {
       const outcome = known.platformUpdatedAt > order.updatedAt ? 'stale' : 'unchanged';
       this.metrics.counter('kwaizan_orders_ingested_total', 'Orders read from the platforms', ['platform', 'outcome']).inc({ platform: order.platform, outcome });
       return outcome;
@@ -80,9 +81,11 @@ export class OrderIngestService {
           unitPriceFen: line.unitPriceFen,
           discountFen: line.discountFen,
           paidFen: line.paidFen,
-          refundStatus: line.refundStatus ?? 'none',
+          // Youzan's order list carries no refund state: keep what a detailed read said.
+          refundStatus: line.refundStatus ?? lineRow.refundStatus ?? 'none',
+          refundedQuantity: line.refundedQuantity ?? lineRow.refundedQuantity ?? 0,
         });
-        if (binding) await this.applyStock(lineRow, binding, order.status, order.platform);
+        if (binding) await this.applyStock(lineRow, binding, order.status, order.platform, lineRow.refundedQuantity);
         await this.orders.saveLine(lineRow);
       }
       if (changed) {
@@ -108,22 +111,32 @@ export class OrderIngestService {
       const pending = await this.orders.unboundLines(binding.connectionId, binding.platformSkuId);
       for (const { line, order } of pending) {
         line.merchantSkuId = binding.merchantSkuId;
-        await this.applyStock(line, binding, order.status, order.platform);
+        await this.applyStock(line, binding, order.status, order.platform, line.refundedQuantity);
         await this.orders.saveLine(line);
       }
       return pending.length;
     });
   }
 
-  private async applyStock(line: ChannelOrderLineEntity, binding: SkuBindingEntity, status: ChannelOrderStatus, platform: string): Promise<void> {
-    const want = desiredState(status, line);
+  private async applyStock(line: ChannelOrderLineEntity, binding: SkuBindingEntity, status: ChannelOrderStatus, platform: string, refundedQuantity = 0): Promise<void> {
+    const want = desiredState(status, refundedQuantity);
     const ref = { orderLineId: line.id, merchantSkuId: binding.merchantSkuId, bindingId: binding.id, platform, quantity: line.quantity };
     const from = line.stockState;
-    if (from === want.state || from === 'released') return;
-    if (want.state === 'held' && from === 'unbound') await this.ledger.hold(ref);
-    else if (want.state === 'shipped' && from !== 'shipped') await this.ledger.ship(ref);
-    else if (want.state === 'released' && from === 'held') await this.ledger.release(ref, want.releaseKind!);
-    else if (want.state === 'released' && from === 'shipped') return; // returns reach stock through the ERP
+    // Returns after shipment reach stock through the ERP's count.
+    if (from === 'shipped' || (from === want.state && want.releaseKind !== 'cancelled')) return;
+    if (want.state === 'held') {
+      if (from !== 'unbound') return;
+      await this.ledger.hold(ref);
+    } else if (want.state === 'shipped') {
+      // A line a refund partly released still ships its other units; one released in full ships none.
+      if (!(await this.ledger.ship(ref)) && from === 'released') return;
+    } else if (want.releaseKind === 'cancelled') {
+      // Cancelling also frees what a partial refund left held; a line never held has nothing to free.
+      if (from !== 'unbound') await this.ledger.release(ref, 'cancelled');
+    } else {
+      if (from === 'unbound') await this.ledger.hold(ref);
+      await this.ledger.release(ref, 'refunded', refundedQuantity);
+    }
     line.stockState = want.state;
   }
 

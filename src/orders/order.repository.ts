@@ -87,7 +87,38 @@ export class OrderRepository {
     return this.m.getRepository(OrderSyncStateEntity).findOneBy({ connectionId });
   }
 
-  async saveSyncState(state: OrderSyncStateEntity): Promise<void> {
-    await this.m.getRepository(OrderSyncStateEntity).save(state);
+  /**
+   * Moves a shop's poll watermarks forward, never back: polls of one shop may overlap (the
+   * schedule, settlement, another instance), and the one that finishes last may have read less.
+   */
+  async advanceSyncState(connectionId: string, progress: { polledUntil?: number; feedCompleteUntil?: number; refundsPolledUntil?: number; at: number; seen: number }): Promise<void> {
+    const repo = this.m.getRepository(OrderSyncStateEntity);
+    const max = (a: number | null | undefined, b: number | undefined) => (b === undefined ? (a ?? null) : a === null || a === undefined ? b : Math.max(a, b));
+    for (let attempt = 0; ; attempt++) {
+      const row = await this.db.forUpdate(repo.createQueryBuilder('s').where('s.connection_id = :connectionId', { connectionId })).getOne();
+      if (row) {
+        row.polledUntil = max(row.polledUntil, progress.polledUntil) ?? 0;
+        row.feedCompleteUntil = max(row.feedCompleteUntil, progress.feedCompleteUntil);
+        row.refundsPolledUntil = max(row.refundsPolledUntil, progress.refundsPolledUntil);
+        row.lastPollAt = progress.at;
+        row.ordersSeen += progress.seen;
+        await repo.save(row);
+        return;
+      }
+      const fresh = Object.assign(new OrderSyncStateEntity(), {
+        connectionId,
+        polledUntil: progress.polledUntil ?? 0,
+        feedCompleteUntil: progress.feedCompleteUntil ?? null,
+        refundsPolledUntil: progress.refundsPolledUntil ?? null,
+        lastPollAt: progress.at,
+        ordersSeen: progress.seen,
+      });
+      try {
+        await repo.insert(fresh);
+        return;
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt > 0) throw error;
+      }
+    }
   }
 }

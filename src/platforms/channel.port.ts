@@ -161,6 +161,12 @@ export interface ChannelOrderLine {
   /** Units shipped so far. */
   shippedQuantity?: number;
   refundStatus?: 'none' | 'in_progress' | 'refunded';
+  /**
+   * Units a completed refund took off the line before they shipped: they will not ship and are
+   * back on sale. Money-only, partial and price-protection refunds take none; returns after
+   * shipment come back through the ERP's count. Absent when the read carries no refund detail.
+   */
+  refundedQuantity?: number;
 }
 
 export interface ChannelOrder {
@@ -298,6 +304,9 @@ export interface ChannelPort {
   listOrders(shop: ShopRef, query: OrderQuery): Promise<OrderPage>;
   getOrder(shop: ShopRef, orderId: string): Promise<ChannelOrder>;
   shipOrder(shop: ShopRef, shipment: ShipmentInput): Promise<void>;
+
+  /** Platform clock minus ours, from the `Date` header of its latest answer (second resolution); undefined before any. */
+  clockOffsetMs?(): number | undefined;
 
   listRefunds(shop: ShopRef, query: RefundQuery): Promise<RefundPage>;
   getRefund(shop: ShopRef, refundId: string): Promise<ChannelRefund>;

@@ -35,7 +35,7 @@ export class ErpWebhookService {
         const results: ErpStockResult['results'] = [];
         for (const update of body.updates) {
           const sku = await this.bindings.ensureMerchantSku(body.merchantId, update.skuCode, update.title);
-          const outcome = await this.ledger.applyErpOnHand(sku.id, update.onHand, update.sequence);
+          const outcome = await this.ledger.applyErpOnHand(sku.id, update.onHand, update.sequence, { shippedThrough: update.shippedThrough });
           if (outcome === 'stale') this.logger.warn({ deliveryId, skuCode: update.skuCode, sequence: update.sequence }, 'stale ERP stock sequence ignored');
           results.push({ skuCode: update.skuCode, outcome });
         }

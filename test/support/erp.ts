@@ -11,7 +11,7 @@ export interface ErpAnswer {
 export async function sendErpStock(
   appUrl: string,
   merchantId: string,
-  updates: { skuCode: string; onHand: number; sequence: number }[],
+  updates: { skuCode: string; onHand: number; sequence: number; shippedThrough?: number }[],
   options: { deliveryId?: string; secret?: string; timestamp?: number; rawBody?: string } = {},
 ): Promise<ErpAnswer> {
   const body = options.rawBody ?? JSON.stringify({ merchantId, updates });

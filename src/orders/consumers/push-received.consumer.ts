@@ -43,7 +43,7 @@ export class PushReceivedConsumer implements OnModuleInit {
           await this.connectionsService.reportCallFailure(connection.id, error);
           throw error;
         });
-        await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, order);
+        await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, order, { recheckLines: push.kind === 'refund' });
       },
       {
         transactional: false,

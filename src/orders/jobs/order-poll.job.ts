@@ -1,17 +1,15 @@
 import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../../config/app-config';
-import { StorePairRepository } from '../../accounts/store-pair.repository';
 import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
 import { Db } from '../../database/db';
 import { orderPollRequestedTopic } from '../../messaging/contracts/order-poll-requested/order-poll-requested.contract';
 import { OutboxService } from '../../messaging/outbox/outbox.service';
 
-/** Every ORDER_POLL_INTERVAL_MS, one poll per connected shop of an active store pair. */
+/** Every ORDER_POLL_INTERVAL_MS, one poll per active shop connection. */
 @Injectable()
 export class OrderPollJob implements OnModuleInit {
   constructor(
-    private readonly pairs: StorePairRepository,
     private readonly connections: ShopConnectionRepository,
     private readonly outbox: OutboxService,
     private readonly db: Db,
@@ -26,13 +24,8 @@ export class OrderPollJob implements OnModuleInit {
   }
 
   async enqueue(): Promise<number> {
-    const ids = new Set<string>();
-    for (const pair of await this.pairs.listActive()) {
-      for (const id of [pair.kuaishouConnectionId, pair.youzanConnectionId]) {
-        const c = await this.connections.findById(id);
-        if (c?.status === 'active') ids.add(id);
-      }
-    }
+    // Stock is written to every active shop, paired or not, so every one of them has its sales read.
+    const ids = new Set((await this.connections.listActive()).map((c) => c.id));
     if (!ids.size) return 0;
     await this.db.transaction(async () => {
       for (const connectionId of ids) await this.outbox.enqueue(orderPollRequestedTopic, { connectionId, reason: 'schedule' });

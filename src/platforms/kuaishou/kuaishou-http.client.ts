@@ -3,6 +3,7 @@ import { Clock, SystemClock } from '../../common/clock';
 import { parseJsonSafe, stringifyJson } from '../../common/json';
 import { KuaishouConfig } from '../../config/app-config';
 import { PlatformError } from '../platform-error';
+import { PlatformClockObserver } from '../shared/platform-clock';
 import { toTransportError } from '../shared/transport-error';
 import { isKuaishouSuccess, KuaishouErrorBody, parseKuaishouError } from './kuaishou-error.parser';
 import { KuaishouSignMethod, signKuaishouRequest } from './kuaishou-signer';
@@ -61,12 +62,14 @@ export interface KuaishouHttpOptions {
 export class KuaishouHttpClient {
   private readonly http: AxiosInstance;
   private readonly clock: Clock;
+  readonly platformClock: PlatformClockObserver;
 
   constructor(
     private readonly config: Pick<KuaishouConfig, 'appKey' | 'appSecret' | 'signSecret' | 'signMethod' | 'apiBaseUrl'>,
     options: KuaishouHttpOptions,
   ) {
     this.clock = options.clock ?? new SystemClock();
+    this.platformClock = new PlatformClockObserver(() => this.clock.now());
     this.http = axios.create({
       baseURL: config.apiBaseUrl,
       timeout: options.timeoutMs,
@@ -110,9 +113,11 @@ export class KuaishouHttpClient {
     return this.envelope(api, text);
   }
 
-  private async send(api: string, request: () => Promise<{ data: string }>): Promise<string> {
+  private async send(api: string, request: () => Promise<{ data: string; headers: Record<string, unknown> }>): Promise<string> {
     try {
-      return (await request()).data;
+      const answer = await request();
+      this.platformClock.observe(answer.headers?.date);
+      return answer.data;
     } catch (error) {
       throw toTransportError('kuaishou', api, error);
     }

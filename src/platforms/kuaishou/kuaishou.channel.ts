@@ -261,6 +261,10 @@ export class KuaishouChannel implements ChannelPort {
     await this.call(shop, 'open.item.sku.price.update', { itemId: toKuaishouLong(sku.itemId), skuId: toKuaishouLong(sku.skuId), price: priceFen }, true);
   }
 
+  clockOffsetMs(): number | undefined {
+    return this.http.platformClock.offsetMs();
+  }
+
   async listOrders(shop: ShopRef, query: OrderQuery): Promise<OrderPage> {
     const api = 'open.order.cursor.list';
     const pageSize = Math.min(query.pageSize ?? this.maxOrderPageSize, this.maxOrderPageSize);

@@ -173,6 +173,9 @@ export function toChannelOrder(order: KsOrder): ChannelOrder {
         paidFen: goods - discount,
         shippedQuantity: order.orderDeliveryInfo?.deliveryNum ?? (base.status >= 40 && base.status !== 80 ? item.num : 0),
         refundStatus,
+        // A refund that takes the goods back before shipment closes the order (status 80, read as
+        // cancelled); one that leaves it open (money only, partial, price protection) ships the goods.
+        refundedQuantity: 0,
       },
     ],
     goodsTotalFen: goods,

@@ -1,9 +1,11 @@
 import axios from 'axios';
 import { stringify } from 'lossless-json';
+import { Clock } from '../../common/clock';
 import { parseJsonSafe } from '../../common/json';
 import { YouzanConfig } from '../../config/app-config';
 import { ShopRef, TokenProvider } from '../channel.port';
 import { PlatformError } from '../platform-error';
+import { PlatformClockObserver } from '../shared/platform-clock';
 import { PlatformGateway } from '../shared/platform-gateway';
 import { toTransportError } from '../shared/transport-error';
 import { parseYouzanBody, YOUZAN_THROTTLE_BACKOFF_MS } from './youzan-error.parser';
@@ -17,6 +19,7 @@ export interface YouzanHttpOptions {
   /** Delays after consecutive throttles of one API (doc: 3, 6, 12, 24, 48 s). */
   throttleBackoffMs?: number[];
   userAgent?: string;
+  clock?: Clock;
 }
 
 export interface YouzanCallOptions {
@@ -46,6 +49,7 @@ export class YouzanHttpClient {
   private readonly backoff: number[];
   private readonly userAgent: string;
   private readonly throttleStreak = new Map<string, number>();
+  readonly platformClock: PlatformClockObserver;
 
   constructor(
     private readonly config: Pick<YouzanConfig, 'apiBaseUrl'>,
@@ -56,6 +60,8 @@ export class YouzanHttpClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.backoff = options.throttleBackoffMs ?? YOUZAN_THROTTLE_BACKOFF_MS;
     this.userAgent = options.userAgent ?? 'YZY-Open-Client 1.0.0 - Node (kwaizan-sync)';
+    const clock = options.clock;
+    this.platformClock = new PlatformClockObserver(clock ? () => clock.now() : Date.now);
   }
 
   async call(shop: ShopRef, api: string, version: string, params: YouzanParams, options: YouzanCallOptions): Promise<unknown> {
@@ -87,7 +93,7 @@ export class YouzanHttpClient {
 
   private async send(api: string, version: string, token: string, body: string | FormData, headers: Record<string, string>): Promise<unknown> {
     const url = `${this.config.apiBaseUrl}/api/${api}/${version}?access_token=${encodeURIComponent(token)}`;
-    const parsedJson = await postForJson(url, body, { ...headers, 'User-Agent': this.userAgent }, api, this.timeoutMs);
+    const parsedJson = await postForJson(url, body, { ...headers, 'User-Agent': this.userAgent }, api, this.timeoutMs, this.platformClock);
     const parsed = parseYouzanBody(api, parsedJson);
     if (!parsed.ok) throw this.withThrottleBackoff(api, parsed.error);
     this.throttleStreak.delete(api);
@@ -126,11 +132,12 @@ function dropUndefined(params: YouzanParams): Record<string, YouzanParam> {
  * One POST to Youzan Cloud, answered as bigint-safe JSON. Transport failures and non-JSON answers
  * become TEMPORARY (ambiguous: the request may have been handled).
  */
-export async function postForJson(url: string, body: string | FormData, headers: Record<string, string>, api: string, timeoutMs: number): Promise<unknown> {
+export async function postForJson(url: string, body: string | FormData, headers: Record<string, string>, api: string, timeoutMs: number, platformClock?: PlatformClockObserver): Promise<unknown> {
   let text: string;
   try {
     const res = await axios.post<string>(url, body, { headers, timeout: timeoutMs, responseType: 'text', transformResponse: (d: string) => d, maxRedirects: 0 });
     text = res.data;
+    platformClock?.observe(res.headers?.date);
   } catch (error) {
     throw toTransportError('youzan', api, error);
   }

@@ -87,7 +87,7 @@ export class YouzanChannel implements ChannelPort {
   private expressByName?: Promise<Map<Carrier, string>>;
 
   constructor(config: YouzanConfig, gateway: PlatformGateway, tokens: TokenProvider, options: YouzanChannelOptions = {}) {
-    this.http = new YouzanHttpClient(config, gateway, tokens, options.http);
+    this.http = new YouzanHttpClient(config, gateway, tokens, { clock: options.clock, ...options.http });
     this.clock = options.clock ?? new SystemClock();
     this.imageFetchTimeoutMs = options.imageFetchTimeoutMs ?? 10_000;
   }
@@ -230,6 +230,10 @@ export class YouzanChannel implements ChannelPort {
   }
 
   // ---- orders -----------------------------------------------------------------------------
+
+  clockOffsetMs(): number | undefined {
+    return this.http.platformClock.offsetMs();
+  }
 
   /**
    * `trades.sold.get` 4.0.0 over windows of ≤ 3 months (paired start/end), pages of ≤ 100 up to

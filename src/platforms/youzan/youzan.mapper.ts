@@ -119,13 +119,21 @@ export function mapTrade(trade: RawTrade): ChannelOrder {
   const pay = full.pay_info ?? {};
   const rawStatus = info.status ?? '';
   const refundByLine = new Map<string, ChannelOrderLine['refundStatus']>();
-  for (const refund of trade.refund_order ?? []) {
-    const state: ChannelOrderLine['refundStatus'] = refund.refund_state === 60 ? 'refunded' : LINE_REFUND_IN_PROGRESS.has(refund.refund_state ?? 0) ? 'in_progress' : 'none';
-    for (const o of refund.oids ?? []) refundByLine.set(idString(o.oid), state);
-  }
   const shipped = new Set<string>();
   for (const d of trade.delivery_order ?? []) if (d.express_state === 1) for (const o of d.oids ?? []) shipped.add(idString(o.oid));
   const detailed = trade.delivery_order !== undefined;
+  const allShipped = rawStatus === 'WAIT_BUYER_CONFIRM_GOODS' || rawStatus === 'TRADE_SUCCESS';
+  const paymentOf = new Map((full.orders ?? []).map((l) => [idString(l.oid), yuanStringToFen(l.payment)]));
+  // A refund gives the goods back only when it repaid its lines in full before they shipped;
+  // one for less (money only, partial, price protection) leaves the goods to ship.
+  const goodsRefunded = new Set<string>();
+  for (const refund of trade.refund_order ?? []) {
+    const state: ChannelOrderLine['refundStatus'] = refund.refund_state === 60 ? 'refunded' : LINE_REFUND_IN_PROGRESS.has(refund.refund_state ?? 0) ? 'in_progress' : 'none';
+    const oids = (refund.oids ?? []).map((o) => idString(o.oid));
+    for (const oid of oids) refundByLine.set(oid, state);
+    const owed = oids.reduce((sum, oid) => sum + (paymentOf.get(oid) ?? 0), 0);
+    if (refund.refund_state === 60 && owed > 0 && yuanStringToFen(refund.refund_fee) >= owed) for (const oid of oids) goodsRefunded.add(oid);
+  }
 
   const lines = (full.orders ?? []).map((l: RawOrderLine): ChannelOrderLine => {
     const lineId = idString(l.oid);
@@ -143,8 +151,9 @@ export function mapTrade(trade: RawTrade): ChannelOrder {
       unitPriceFen,
       discountFen: Math.max(0, unitPriceFen * quantity - paidFen),
       paidFen,
-      shippedQuantity: detailed ? (shipped.has(lineId) || rawStatus === 'WAIT_BUYER_CONFIRM_GOODS' || rawStatus === 'TRADE_SUCCESS' ? quantity : 0) : undefined,
+      shippedQuantity: detailed ? (shipped.has(lineId) || allShipped ? quantity : 0) : undefined,
       refundStatus: detailed ? (refundByLine.get(lineId) ?? 'none') : undefined,
+      refundedQuantity: detailed ? (goodsRefunded.has(lineId) && !shipped.has(lineId) && !allShipped ? quantity : 0) : undefined,
     };
   });
 

@@ -1,6 +1,6 @@
 import express from 'express';
 import { Counters } from '../shared/counters';
-import { EmulatorClock } from '../shared/emulator-clock';
+import { dateHeader, EmulatorClock } from '../shared/emulator-clock';
 import { FaultInjector } from '../shared/fault-injector';
 import { listen, RunningServer } from '../shared/http-server';
 import { PushDispatcher, PushDispatcherOptions } from '../shared/push-dispatcher';
@@ -111,6 +111,7 @@ export class KuaishouEmulator {
     for (let i = 0; i < (options.seedShops ?? 1); i++) store.createShop();
 
     const app = express();
+    app.use(dateHeader(clock));
     app.disable('x-powered-by');
     app.use(express.urlencoded({ extended: false, limit: '5mb' }));
     app.use(express.json({ limit: '5mb' }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { Express, Request, Response } from 'express';
 import { Counters } from '../shared/counters';
-import { EmulatorClock } from '../shared/emulator-clock';
+import { dateHeader, EmulatorClock } from '../shared/emulator-clock';
 import { FaultInjector } from '../shared/fault-injector';
 import { listen, RunningServer } from '../shared/http-server';
 import { PushDispatcher, PushDispatcherOptions } from '../shared/push-dispatcher';
@@ -111,6 +111,7 @@ export class YouzanEmulator {
 
   private app(): Express {
     const app = express();
+    app.use(dateHeader(this.clock));
     app.disable('x-powered-by');
     app.use(express.raw({ type: () => true, limit: '10mb' }));
     app.post('/auth/token', (req, res) => handleToken(this.store, this.counters, req, res));

@@ -19,6 +19,15 @@ export class ErpStockItemDto {
   @Min(1)
   sequence: number;
 
+  @ApiPropertyOptional({
+    description: 'Epoch ms: this count already deducts every shipment recorded up to then (on the clock the webhook timestamp uses). Absent: shipments recorded ERP_SHIPMENT_COUNT_LAG_MS before the report arrived.',
+    minimum: 0,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  shippedThrough?: number;
+
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()

@@ -64,8 +64,8 @@ export class InventoryHarness {
     return fixture;
   }
 
-  async erp(code: string, onHand: number): Promise<void> {
-    const answer = await sendErpStock(this.stack.url, this.merchantId, [{ skuCode: code, onHand, sequence: ++this.sequence + 1000 }]);
+  async erp(code: string, onHand: number, report: { shippedThrough?: number } = {}): Promise<void> {
+    const answer = await sendErpStock(this.stack.url, this.merchantId, [{ skuCode: code, onHand, sequence: ++this.sequence + 1000, ...report }]);
     if (answer.status !== 200) throw new Error(`ERP update failed: ${JSON.stringify(answer.body)}`);
   }
 
