@@ -82,6 +82,7 @@ describe('order lines and stock', () => {
       await h.stack.yzControl.createRefund({ tid, oids: [oidA], amountFen: 500, restock: false, returnGoods: false, status: 'SUCCESS' });
       await settle();
       expect(await shown(a)).toBeLessThanOrEqual(8);
+      expect((await h.ledger(a)).reserved).toBe(2);
 
       await h.stack.yzControl.shipOrder(tid);
       await settle();
