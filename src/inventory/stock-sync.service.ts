@@ -106,11 +106,14 @@ export class StockSyncService {
       return;
     }
     let reconcile = options.reconcile === true;
+    // Platform SKUs whose decrease failed in this call: planned around, as if they could not be written.
+    const stuck = new Set<string>();
     try {
       for (let round = 1; ; round++) {
-        const seen = await this.run(lease, reconcile, options.triggerAt);
+        const failedBefore = stuck.size;
+        const seen = await this.run(lease, reconcile, options.triggerAt, stuck);
         this.seenUpTo.set(merchantSkuId, Math.max(seen, this.seenUpTo.get(merchantSkuId) ?? 0));
-        const again = await this.releaseOrContinue(lease, seen, round < MAX_ROUNDS);
+        const again = await this.releaseOrContinue(lease, seen, round < MAX_ROUNDS, stuck.size > failedBefore);
         if (again === undefined) return;
         reconcile = again.reconcile;
       }
@@ -125,7 +128,7 @@ export class StockSyncService {
     }
   }
 
-  private async run(lease: Lease, reconcile: boolean, triggerAt: number): Promise<number> {
+  private async run(lease: Lease, reconcile: boolean, triggerAt: number, stuck: Set<string>): Promise<number> {
     const lanes = await this.phase('load', () => this.lanes(lease.merchantSkuId));
     await this.phase('settle', () => this.takeOver(lease));
     await this.phase('reconcile', async () => {
@@ -136,7 +139,7 @@ export class StockSyncService {
         await this.matureObservation(lease, lane);
       }
     });
-    return this.converge(lease, lanes, triggerAt);
+    return this.converge(lease, lanes, triggerAt, stuck);
   }
 
   // ---- lease ------------------------------------------------------------------------------
@@ -171,11 +174,11 @@ export class StockSyncService {
     return ledger;
   }
 
-  /** Before letting go: a trigger deferred to us, or a change newer than the plan, means one more run. */
-  private async releaseOrContinue(lease: Lease, seen: number, mayContinue: boolean): Promise<{ reconcile: boolean } | undefined> {
+  /** Before letting go: a trigger deferred to us, a change newer than the plan, or a failed decrease to plan around, means one more run. */
+  private async releaseOrContinue(lease: Lease, seen: number, mayContinue: boolean, replan: boolean): Promise<{ reconcile: boolean } | undefined> {
     return this.db.transaction(async () => {
       const ledger = await this.lockAsWriter(lease);
-      const newer = (await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId)) > seen;
+      const newer = replan || (await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId)) > seen;
       if (mayContinue && (ledger.rerun > 0 || newer)) {
         const reconcile = ledger.rerun === 2;
         ledger.rerun = 0;
@@ -207,7 +210,7 @@ export class StockSyncService {
    * Plans targets under the ledger lock (settings read there too), then writes decreases
    * (confirmed) before increases. Returns the stock-changed sequence the plan had seen.
    */
-  private async converge(lease: Lease, lanes: Lane[], triggerAt: number): Promise<number> {
+  private async converge(lease: Lease, lanes: Lane[], triggerAt: number, stuck: Set<string>): Promise<number> {
     let seen = 0;
     const plan = await this.phase('plan', () => this.db.transaction(async () => {
       const ledger = await this.lockAsWriter(lease);
@@ -217,7 +220,7 @@ export class StockSyncService {
       const sellable = ledger.onHand - (await this.repo.openReserved(sku.id)) - sku.safetyStock;
       const allocations = await this.repo.allocations(sku.id);
       // Platforms we cannot write (revoked, re-auth, refused decreases, unbound) keep what they may sell counted.
-      const usable = allocations.filter((a) => a.established && !a.unwritable && lanes.some((l) => l.binding.id === a.bindingId));
+      const usable = allocations.filter((a) => a.established && !a.unwritable && !stuck.has(a.bindingId) && lanes.some((l) => l.binding.id === a.bindingId));
       const others = allocations.filter((a) => !usable.includes(a)).reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
       const scarce = usable.length > 1 && (sku.allocationMode === 'pool' || (sku.allocationMode === 'auto' && sellable < sku.scarceBelow));
       const now = this.clock.now();
@@ -255,13 +258,16 @@ export class StockSyncService {
     }));
     if (!plan) return seen;
     await this.phase('write', async () => {
-      for (const move of plan.decreases) await this.decrease(lease, lanes.find((l) => l.binding.id === move.id)!, -move.delta, triggerAt);
+      for (const move of plan.decreases) {
+        if (!(await this.decrease(lease, lanes.find((l) => l.binding.id === move.id)!, -move.delta, triggerAt))) stuck.add(move.id);
+      }
       for (const move of plan.increases) await this.increase(lease, lanes.find((l) => l.binding.id === move.id)!, move.delta, triggerAt);
     });
     return seen;
   }
 
-  private async decrease(lease: Lease, lane: Lane, units: number, triggerAt: number): Promise<void> {
+  /** False when the platform could not be lowered (its units stay counted). */
+  private async decrease(lease: Lease, lane: Lane, units: number, triggerAt: number): Promise<boolean> {
     // Counted only once confirmed: until then the platform may still sell them.
     const op = await this.db.transaction(async () => {
       await this.lockAsWriter(lease);
@@ -277,20 +283,23 @@ export class StockSyncService {
         await this.repo.saveAllocation(a);
         await this.finish(op, 'applied');
       });
-    } else if (outcome === 'unknown') {
+      return true;
+    }
+    if (outcome === 'unknown') {
       await this.db.transaction(async () => {
         await this.lockAsWriter(lease);
         await this.finish(op, 'not_applied', 'outcome unknown: counted as not applied (it may still land)', this.clock.now() + LATE_APPLY_MS);
       });
-    } else {
-      await this.db.transaction(async () => {
-        await this.lockAsWriter(lease);
-        await this.finish(op, 'not_applied', outcome.reason);
-      });
-      if (outcome.refused) await this.refusedDecrease(lease, lane, units, outcome.reason, triggerAt);
-      // Refused or failed: the platform may have fewer units than counted (unheard sales, a reserve): look.
-      else await this.observe(lease, lane).catch((e: Error) => this.logger.warn(`read-back after a failed decrease: ${e.message}`));
+      return false;
     }
+    await this.db.transaction(async () => {
+      await this.lockAsWriter(lease);
+      await this.finish(op, 'not_applied', outcome.reason);
+    });
+    if (outcome.refused) return this.refusedDecrease(lease, lane, units, outcome.reason, triggerAt);
+    // Failed: the platform may have fewer units than counted (unheard sales, a reserve): look.
+    await this.observe(lease, lane).catch((e: Error) => this.logger.warn(`read-back after a failed decrease: ${e.message}`));
+    return false;
   }
 
   /**
@@ -298,7 +307,7 @@ export class StockSyncService {
    * reserve): set the stock absolutely where the platform offers that, else take the listing off
    * the shelf, and tell ops and the merchant. Until one of them works the platform's units stay counted.
    */
-  private async refusedDecrease(lease: Lease, lane: Lane, units: number, reason: string, triggerAt: number): Promise<void> {
+  private async refusedDecrease(lease: Lease, lane: Lane, units: number, reason: string, triggerAt: number): Promise<boolean> {
     const channel = this.channels.get(lane.shop.platform);
     const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
     let fallback = 'none';
@@ -331,7 +340,7 @@ export class StockSyncService {
         });
         if (result.outcome === 'applied') {
           await this.failures.resolveByDedupeKey(refusedKey(lane.binding.id), 'lowered with an absolute stock set');
-          return;
+          return true;
         }
         fallback = 'absolute set outcome unknown';
       } catch (error) {
@@ -366,6 +375,7 @@ export class StockSyncService {
       dedupeKey: refusedKey(lane.binding.id),
       retryable: true,
     });
+    return false;
   }
 
   private async clearUnwritable(lease: Lease, lane: Lane): Promise<void> {
