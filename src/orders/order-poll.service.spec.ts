@@ -11,7 +11,7 @@ import { OrderSyncStateEntity } from './order-sync-state.entity';
 import { OrderRepository } from './order.repository';
 
 const DAY_MS = 24 * 3_600_000;
-const LAG = { kuaishou: 5_000, youzan: 30_000 };
+const LAG = { kuaishou: 10_000, youzan: 30_000 };
 
 /** A platform whose clock is `offset` ms from ours; it states it (rounded down to the second) in every answer. */
 class FakeChannel {

@@ -44,7 +44,7 @@ export class OrderPollService implements OrderSyncPort {
    * Reads everything updated since the last poll (overlapping by the read lag) up to the
    * platform's now, and records how far the shop's sales are known to have been heard.
    */
-  async poll(connectionId: string): Promise<number> {
+  async poll(connectionId: string, options: { refunds?: boolean } = {}): Promise<number> {
     const connection = await this.connections.findById(connectionId);
     if (!connection || connection.status !== 'active') return 0;
     const channel = this.channels.get(connection.platform);
@@ -72,15 +72,15 @@ export class OrderPollService implements OrderSyncPort {
       if (until >= reached || round >= MAX_ROUNDS) break;
       since = until - overlap;
     }
-    const refundsUntil = (await this.readRefunds(connection, refundsSince, until)) ? polledUntil : undefined;
+    const refundsUntil = options.refunds !== false && (await this.readRefunds(connection, refundsSince, until)) ? polledUntil : undefined;
     const at = this.clock.now();
     await this.db.transaction(() => this.orders.advanceSyncState(connectionId, { polledUntil, feedCompleteUntil: complete, refundsPolledUntil: refundsUntil, at, seen }));
     return seen;
   }
 
-  /** Settlement asks before trusting a read-back: a poll brings the feed up to now. */
+  /** Settlement asks before trusting a read-back: a poll brings the feed of sales up to now (refunds wait for the schedule). */
   async pollRecent(connectionId: string): Promise<void> {
-    await this.poll(connectionId);
+    await this.poll(connectionId, { refunds: false });
   }
 
   async feedCompleteUpTo(connectionId: string): Promise<number | undefined> {

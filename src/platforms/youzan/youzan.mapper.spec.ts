@@ -35,6 +35,31 @@ describe('youzan mapper', () => {
     ]);
   });
 
+  it('counts a line’s units as refunded only when a completed refund repaid it in full before it shipped', () => {
+    const trade = (refund: { fee: string; state: number }, delivered: string[] = [], status = 'WAIT_SELLER_SEND_GOODS') =>
+      mapTrade({
+        full_order_info: {
+          order_info: { tid: 'E1', status, created: '2026-12-01 10:00:00', update_time: '2026-12-01 10:05:00' },
+          pay_info: { total_fee: '30.00', payment: '30.00', post_fee: '0.00' },
+          orders: [
+            { oid: '11', item_id: '1', sku_id: 1, num: 2, price: '10.00', total_fee: '20.00', payment: '20.00', title: 'a' },
+            { oid: '12', item_id: '2', sku_id: 2, num: 1, price: '10.00', total_fee: '10.00', payment: '10.00', title: 'b' },
+          ],
+        },
+        refund_order: [{ refund_id: 'r1', refund_fee: refund.fee, refund_state: refund.state, oids: [{ oid: '11' }] }],
+        delivery_order: delivered.length ? [{ express_state: 1, oids: delivered.map((oid) => ({ oid })) }] : [],
+      }).lines.map((l) => l.refundedQuantity);
+    expect(trade({ fee: '20.00', state: 60 })).toEqual([2, 0]);
+    // Money only (part of the price): the goods still ship.
+    expect(trade({ fee: '5.00', state: 60 })).toEqual([0, 0]);
+    // Not completed yet.
+    expect(trade({ fee: '20.00', state: 20 })).toEqual([0, 0]);
+    // After shipment: a return comes back through the ERP's count.
+    expect(trade({ fee: '20.00', state: 60 }, ['11'], 'WAIT_BUYER_CONFIRM_GOODS')).toEqual([0, 0]);
+    // The list API carries no refund detail.
+    expect(mapTrade({ full_order_info: { order_info: { tid: 'E1', status: 'WAIT_SELLER_SEND_GOODS' }, orders: [{ oid: '11', num: 2, payment: '20.00' }] } }).lines[0].refundedQuantity).toBeUndefined();
+  });
+
   it('maps refund statuses and kinds', () => {
     const base = { refund_id: '202401011230001234567890', tid: 'E1', refund_fee: '12.30', created: '2024-01-01 12:30:00', modified: '2024-01-01 13:00:00' };
     expect(mapRefund({ ...base, status: 'WAIT_BUYER_RETURN_GOODS', return_goods: true })).toMatchObject({ status: 'in_progress', kind: 'return_and_refund', amountFen: 1230 });

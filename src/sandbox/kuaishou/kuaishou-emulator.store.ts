@@ -70,6 +70,8 @@ export interface KsItemRecord {
 
 export interface KsOrderRecord {
   oid: string;
+  /** Emulator-clock ms from which the order APIs and pushes show the order (order read lag). */
+  visibleAt: number;
   openId: string;
   buyerOpenId: string;
   status: number;
@@ -177,6 +179,8 @@ export interface KsStoreOptions {
   auditMode: 'auto' | 'manual';
   refundRestock: 'unshipped' | 'always' | 'never';
   dailyItemCreateLimit: number;
+  /** An order is readable (order APIs, pushes) only this many ms after it took stock. */
+  orderReadLagMs: number;
 }
 
 export interface PlaceOrderInput {
@@ -534,6 +538,7 @@ export class KuaishouEmulatorStore {
     }
     const order: KsOrderRecord = {
       oid: this.nextOrderId(),
+      visibleAt: now + this.options.orderReadLagMs,
       openId: item.openId,
       buyerOpenId: input.buyerOpenId ?? `buyer${this.random.int(100000, 999999)}`,
       status: 10,
@@ -578,6 +583,20 @@ export class KuaishouEmulatorStore {
     return this.ordersByShop.get(openId) ?? [];
   }
 
+  /** What the order APIs see: orders past their read lag. */
+  readableOrdersOf(openId: string): KsOrderRecord[] {
+    const now = this.clock.now();
+    return this.ordersOf(openId).filter((o) => o.visibleAt <= now);
+  }
+
+  setOrderReadLag(ms: number): void {
+    this.options.orderReadLagMs = ms;
+  }
+
+  get orderReadLagMs(): number {
+    return this.options.orderReadLagMs;
+  }
+
   pay(oid: string): KsOrderRecord {
     const order = this.transition(oid, [10], 30);
     order.payTime = order.updateTime;
@@ -620,9 +639,9 @@ export class KuaishouEmulatorStore {
   }
 
   /** An order of this shop; another merchant's oid is the documented "order operation reject". */
-  shopOrder(shop: KsShop, oid: string): KsOrderRecord {
+  shopOrder(shop: KsShop, oid: string, readable = false): KsOrderRecord {
     const order = this.orders.get(oid);
-    if (!order) throw ksError.business('订单不存在');
+    if (!order || (readable && order.visibleAt > this.clock.now())) throw ksError.business('订单不存在');
     if (order.openId !== shop.openId) throw ksError.business('order operation reject');
     return order;
   }
@@ -859,7 +878,13 @@ export class KuaishouEmulatorStore {
 
   private emit(event: KsEventName, order: KsOrderRecord, info: Record<string, unknown>, bizId = order.oid): void {
     const shop = this.shop(order.openId);
-    for (const listener of this.listeners) listener({ event, openId: shop.openId, sellerId: shop.sellerId, bizId, info });
+    const deliver = () => {
+      for (const listener of this.listeners) listener({ event, openId: shop.openId, sellerId: shop.sellerId, bizId, info });
+    };
+    // Pushes about an order are sent no earlier than the order is readable.
+    const wait = order.visibleAt - this.clock.now();
+    if (wait > 0) setTimeout(deliver, wait).unref();
+    else deliver();
   }
 
   private serviceRule(categoryId: number, rule: ParamReader | undefined): { refundRule: string; promiseSeconds: number; onShelf: boolean } {

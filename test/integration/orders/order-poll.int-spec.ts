@@ -6,6 +6,7 @@ import { OrderPollJob } from '../../../src/orders/jobs/order-poll.job';
 import { OrderPollService } from '../../../src/orders/order-poll.service';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 import { connectInBrowser, createMerchant } from '../../support/sandbox-stack';
+import { eventually } from '../../support/test-app';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -97,5 +98,37 @@ describe('order polling backstop', () => {
     await pollBoth();
 
     expect(await known(ids)).toBe(6);
+  });
+});
+
+describe('order feed completeness', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    // Youzan shows an order 3 s after it took stock; the service is told so (ORDER_READ_LAG_YOUZAN_MS).
+    h = await InventoryHarness.start('orderfeed', { label: 'orderfeed', youzan: { orderReadLagMs: 3_000 } });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('never says a Youzan sale was heard before a poll could read it', async () => {
+    const poller = h.stack.t.app.get(OrderPollService);
+    const sku = await h.sku('FEED-1', { onHand: 20, mode: 'split' });
+    await h.stack.yzControl.setFaults({ push: { lossRate: 1 } });
+    const soldAt = Date.now();
+    const { tid } = await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: sku.yz.skuId, quantity: 1 }], pay: true });
+    const heard = async () => (await h.db.dataSource.manager.countBy(ChannelOrderEntity, { platformOrderId: tid })) === 1;
+
+    const claimedUnheard: number[] = [];
+    await eventually(async () => {
+      await poller.poll(h.connections.youzan.id);
+      const complete = (await poller.feedCompleteUpTo(h.connections.youzan.id))!;
+      if (complete >= soldAt && !(await heard())) claimedUnheard.push(complete);
+      return complete >= soldAt;
+    }, 60_000, 500);
+    expect(claimedUnheard).toEqual([]);
+    expect(await heard()).toBe(true);
   });
 });

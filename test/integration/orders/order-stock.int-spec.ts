@@ -1,6 +1,8 @@
+import { Clock, CLOCK } from '../../../src/common/clock';
 import { ChannelOrderLineEntity } from '../../../src/orders/channel-order-line.entity';
 import { ChannelOrderEntity } from '../../../src/orders/channel-order.entity';
 import { OrderPollService } from '../../../src/orders/order-poll.service';
+import { sendErpStock } from '../../support/erp';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
 /**
@@ -63,6 +65,30 @@ describe('order lines and stock', () => {
     });
   });
 
+  describe('shipments, without shippedThrough', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('counts a shipment once it is ERP_SHIPMENT_COUNT_LAG_MS older than the report', async () => {
+      const sku = await h.sku('SHIP-2', { onHand: 10, mode: 'split' });
+      const { oid } = await h.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 3, pay: true });
+      await settle();
+      await h.stack.ksControl.shipOrder(oid);
+      await settle();
+      expect((await lines(oid))[0].stockState).toBe('shipped');
+
+      // Eleven minutes later (the default lag is ten) the ERP reports 7 and says nothing about shipments.
+      const later = 11 * 60_000;
+      const clock = h.stack.t.app.get<Clock>(CLOCK);
+      const real = clock.now.bind(clock);
+      jest.spyOn(clock, 'now').mockImplementation(() => real() + later);
+      const answer = await sendErpStock(h.stack.url, h.merchantId, [{ skuCode: sku.code, onHand: 7, sequence: 900_000 }], { timestamp: Math.floor((Date.now() + later) / 1000) });
+      expect(answer.status).toBe(200);
+      await settle();
+      expect(await h.ledger(sku)).toEqual({ onHand: 7, reserved: 0 });
+      expect(await shown(sku)).toBe(7);
+    });
+  });
+
   describe('refunds', () => {
     afterEach(async () => {
       await h.stack.yzControl.clearFaults();
@@ -82,6 +108,7 @@ describe('order lines and stock', () => {
       await h.stack.yzControl.createRefund({ tid, oids: [oidA], amountFen: 500, restock: false, returnGoods: false, status: 'SUCCESS' });
       await settle();
       expect(await shown(a)).toBeLessThanOrEqual(8);
+      expect((await h.ledger(a)).reserved).toBe(2);
 
       await h.stack.yzControl.shipOrder(tid);
       await settle();
