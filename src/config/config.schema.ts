@@ -41,6 +41,18 @@ export const ENV_SCHEMA = {
   OUTBOX_BATCH_SIZE: positiveInt.default(500).describe('Events the relay reads per round.'),
   CONSUMER_MAX_ATTEMPTS: positiveInt.default(5).describe('Attempts per event before it becomes a sync-failure record (dead letter).'),
   CONSUMER_RETRY_BASE_MS: positiveInt.default(200).describe('Base delay of the consumer retry backoff.'),
+  CONSUMER_RETRY_MAX_DELAY_MS: positiveInt.default(30_000).describe('Longest pause between two in-lane retries of one event.'),
+  CONSUMER_RETRY_WINDOW_MS: positiveInt
+    .default(600_000)
+    .describe('How long a failing event is retried in its key’s lane (later events of that key wait) before it becomes a dead letter; outlasts brief platform outages.'),
+  FAILURE_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be ms[,ms…]')
+    .default('15000,30000,60000,120000,300000,900000,1800000')
+    .describe('Delays of the automatic retries of an open sync failure, one per retry; the last repeats until it is resolved.'),
+  KAFKA_NEW_GROUP_LOOKBACK_MS: positiveInt
+    .default(3_600_000)
+    .describe('A consumer group with no committed offset handles only records produced at most this long before it started; older ones are skipped.'),
   ENCRYPTION_KEYS: z
     .string()
     .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/, 'must be keyId:base64key[,keyId:base64key…]')

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
 import { Correlation } from '../../common/context/correlation';
-import { backoffDelay, sleep } from '../../common/sleep';
+import { backoffDelay } from '../../common/sleep';
 import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
 import { MetricsService } from '../../ops/metrics/metrics.service';
@@ -49,6 +49,8 @@ export const DEAD_LETTER_REPLAY = 'consumer.dead-letter';
 export class ConsumerRegistry {
   private readonly logger = new Logger(ConsumerRegistry.name);
   private readonly registrations = new Map<string, Registration>();
+  private stopping = false;
+  private readonly pauses = new Set<() => void>();
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
@@ -77,7 +79,7 @@ export class ConsumerRegistry {
   private async deliver(reg: Registration, event: EventEnvelope): Promise<void> {
     await Correlation.run(event.correlationId ?? event.id, async () => {
       const started = Date.now();
-      const maxAttempts = this.config.messaging.maxAttempts;
+      const { maxAttempts, retryWindowMs, retryBaseMs, retryMaxDelayMs } = this.config.messaging;
       for (let attempt = 1; ; attempt++) {
         try {
           const outcome = await this.handleOnce(reg, event);
@@ -85,15 +87,40 @@ export class ConsumerRegistry {
           return;
         } catch (error) {
           const permanent = error instanceof InvalidEventPayloadError || reg.options.isPermanent?.(error) === true;
-          if (permanent || attempt >= maxAttempts) {
+          // Retried here, in the key's lane, so the key's later events wait behind it and order holds;
+          // the window is long enough to ride out a brief platform outage.
+          const exhausted = attempt >= maxAttempts && Date.now() - started >= retryWindowMs;
+          if (this.stopping) throw new Error(`${reg.consumer} stopped while retrying ${event.topic}/${event.key}#${event.seq}; it is delivered again`);
+          if (permanent || exhausted) {
             await this.deadLetter(reg, event, error, attempt, !permanent);
             this.count(reg.consumer, 'dead_lettered', started);
             return;
           }
           this.logger.warn(`${reg.consumer} failed on ${event.topic}/${event.key}#${event.seq} (attempt ${attempt}): ${(error as Error).message}`);
-          await sleep(backoffDelay(attempt, this.config.messaging.retryBaseMs, 5_000));
+          await this.pause(backoffDelay(attempt, retryBaseMs, retryMaxDelayMs));
         }
       }
+    });
+  }
+
+  /**
+   * Ends in-lane retries at shutdown without dead-lettering: the event stays undelivered (outbox
+   * row pending, Kafka offset uncommitted) and is delivered again after the restart.
+   */
+  stop(): void {
+    this.stopping = true;
+    for (const wake of this.pauses) wake();
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pauses.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.pauses.add(wake);
     });
   }
 

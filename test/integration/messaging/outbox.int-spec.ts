@@ -172,3 +172,47 @@ describe.each(buses)('transactional outbox over the $name bus', ({ env }) => {
     await expect(failures.retry(record.id)).rejects.toThrow('already resolved');
   });
 });
+
+describe('in-lane retries over the in-process bus', () => {
+  let t: TestApp;
+  let db: Db;
+  let outbox: OutboxService;
+
+  beforeAll(async () => {
+    ProbeConsumer.runId = randomUUID();
+    t = await startTestApp({ label: 'outbox-lanes', env: { CONSUMER_RETRY_WINDOW_MS: '120000', CONSUMER_RETRY_MAX_DELAY_MS: '200' }, extraModules: [ProbeModule] });
+    db = t.app.get(Db);
+    outbox = t.app.get(OutboxService);
+    await db.dataSource.query('CREATE TABLE probe_effect (id INT AUTO_INCREMENT PRIMARY KEY, event_id VARCHAR(36), event_key VARCHAR(100), seq INT, n INT)');
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const effects = (key: string): Promise<{ n: number }[]> => db.dataSource.query('SELECT n FROM probe_effect WHERE event_key = ? ORDER BY id', [key]);
+
+  it('retries a failing event in its key’s lane: the key’s later events wait behind it, other keys flow, and order holds once it succeeds', async () => {
+    const key = `k-${randomUUID()}`;
+    const other = `o-${randomUUID()}`;
+    const failing = await db.transaction(async () => {
+      const id = await outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key, n: 1, fail: true });
+      ProbeConsumer.failing.add(id);
+      return id;
+    });
+    await db.transaction(() => outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key, n: 2, fail: false }));
+    await db.transaction(() => outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key: other, n: 1, fail: false }));
+
+    await eventually(async () => (await effects(other)).length === 1);
+    // Well past the attempts that used to dead-letter it: still retrying, and the key's next event waits.
+    await eventually(() => (ProbeConsumer.attempts.get(failing) ?? 0) > t.config.messaging.maxAttempts + 2, 30_000);
+    expect(await effects(key)).toEqual([]);
+
+    ProbeConsumer.failing.delete(failing);
+    await eventually(async () => (await effects(key)).length === 2, 30_000);
+    expect((await effects(key)).map((r) => r.n)).toEqual([1, 2]);
+    const [[record]] = await t.app.get(SyncFailureService).list({ context: 'consumer:test.probe', entityRef: key }, 1, 10);
+    expect(record).toBeUndefined();
+  }, 90_000);
+});
+
