@@ -8,6 +8,18 @@ export interface EventSubscription {
   consumer: string;
   /** Must not throw for a handled failure: the consumer runner turns exhausted retries into dead letters. */
   deliver(event: EventEnvelope): Promise<void>;
+  /** A record that cannot be decoded into an event: parked for ops so its partition moves on. */
+  undecodable?(record: UndecodableRecord): Promise<void>;
+}
+
+export interface UndecodableRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  reason: string;
+  /** The start of the raw value, for the record a person reads. */
+  preview: string;
 }
 
 export interface BusHealth {

@@ -8,7 +8,7 @@ import { MetricsService } from '../../ops/metrics/metrics.service';
 import { SyncFailureService } from '../../ops/failures/sync-failure.service';
 import { InvalidEventPayloadError, TopicContract, validatePayload } from '../contracts/topic-contract';
 import { EventEnvelope } from '../event-envelope';
-import { EVENT_BUS, EventBus } from '../event-bus.port';
+import { EVENT_BUS, EventBus, UndecodableRecord } from '../event-bus.port';
 import { InboxRepository } from '../inbox/inbox.repository';
 
 export interface ConsumerOptions {
@@ -73,7 +73,7 @@ export class ConsumerRegistry {
       options: { transactional: true, ...options },
     };
     this.registrations.set(consumer, registration);
-    this.bus.subscribe({ topic: contract.name, consumer, deliver: (event) => this.deliver(registration, event) });
+    this.bus.subscribe({ topic: contract.name, consumer, deliver: (event) => this.deliver(registration, event), undecodable: (record) => this.parkUndecodable(consumer, record) });
   }
 
   private async deliver(reg: Registration, event: EventEnvelope): Promise<void> {
@@ -160,6 +160,20 @@ export class ConsumerRegistry {
         dedupeKey: `dead-letter:${reg.consumer}:${event.id}`,
       });
       await this.inbox.claim(reg.consumer, event.id, 'dead_lettered', this.clock.now());
+    });
+  }
+
+  /** Nothing can be replayed from a record that is not an event: ops see it and dismiss it. */
+  private async parkUndecodable(consumer: string, record: UndecodableRecord): Promise<void> {
+    await this.failures.record({
+      context: `consumer:${consumer}`,
+      operation: record.topic,
+      errorCode: 'INVALID_MESSAGE',
+      reason: `undecodable record at partition ${record.partition} offset ${record.offset}: ${record.reason}; value starts: ${record.preview}`,
+      entityType: 'event-key',
+      entityRef: record.key || null,
+      retryable: false,
+      dedupeKey: `undecodable:${consumer}:${record.topic}:${record.partition}:${record.offset}`,
     });
   }
 
