@@ -73,10 +73,10 @@ export class ConsumerRegistry {
       options: { transactional: true, ...options },
     };
     this.registrations.set(consumer, registration);
-    this.bus.subscribe({ topic: contract.name, consumer, deliver: (event) => this.deliver(registration, event), undecodable: (record) => this.parkUndecodable(consumer, record) });
+    this.bus.subscribe({ topic: contract.name, consumer, deliver: (event, context) => this.deliver(registration, event, context?.signal), undecodable: (record) => this.parkUndecodable(consumer, record) });
   }
 
-  private async deliver(reg: Registration, event: EventEnvelope): Promise<void> {
+  private async deliver(reg: Registration, event: EventEnvelope, signal?: AbortSignal): Promise<void> {
     await Correlation.run(event.correlationId ?? event.id, async () => {
       const started = Date.now();
       const { maxAttempts, retryWindowMs, retryBaseMs, retryMaxDelayMs } = this.config.messaging;
@@ -90,14 +90,14 @@ export class ConsumerRegistry {
           // Retried here, in the key's lane, so the key's later events wait behind it and order holds;
           // the window is long enough to ride out a brief platform outage.
           const exhausted = attempt >= maxAttempts && Date.now() - started >= retryWindowMs;
-          if (this.stopping) throw new Error(`${reg.consumer} stopped while retrying ${event.topic}/${event.key}#${event.seq}; it is delivered again`);
+          if (this.stopping || signal?.aborted) throw new Error(`${reg.consumer} gave up retrying ${event.topic}/${event.key}#${event.seq} (${this.stopping ? 'stopping' : 'partition moved'}); it is delivered again`);
           if (permanent || exhausted) {
             await this.deadLetter(reg, event, error, attempt, !permanent);
             this.count(reg.consumer, 'dead_lettered', started);
             return;
           }
           this.logger.warn(`${reg.consumer} failed on ${event.topic}/${event.key}#${event.seq} (attempt ${attempt}): ${(error as Error).message}`);
-          await this.pause(backoffDelay(attempt, retryBaseMs, retryMaxDelayMs));
+          await this.pause(backoffDelay(attempt, retryBaseMs, retryMaxDelayMs), signal);
         }
       }
     });
@@ -112,15 +112,17 @@ export class ConsumerRegistry {
     for (const wake of this.pauses) wake();
   }
 
-  private pause(ms: number): Promise<void> {
+  private pause(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
         this.pauses.delete(wake);
+        signal?.removeEventListener('abort', wake);
         resolve();
       };
       const timer = setTimeout(wake, ms);
       this.pauses.add(wake);
+      signal?.addEventListener('abort', wake);
     });
   }
 

@@ -5,6 +5,9 @@ import { EventEnvelope } from '../event-envelope';
 import { BusHealth, EventBus, EventSubscription, UndecodableRecord } from '../event-bus.port';
 import { decode, encode } from './kafka-codec';
 
+/** Heartbeat answers meaning the group is rebalancing or has dropped this member: its partitions may move. */
+const LOST_MEMBERSHIP = ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP'];
+
 /**
  * Kafka through kafkajs. Kept thin on purpose: kafkajs is unmaintained, and swapping the client
  * must stay a change of this folder only.
@@ -13,7 +16,8 @@ import { decode, encode } from './kafka-codec';
  * - one consumer group per consumer, offsets committed after the handler returned
  *   (at-least-once; the inbox absorbs redelivery);
  * - kafkajs heartbeats only between messages, so a handler that runs long (a slow platform write,
- *   in-lane retries) heartbeats while it runs: the member is not evicted mid-handler;
+ *   in-lane retries) heartbeats while it runs: the member is not evicted mid-handler; when a
+ *   heartbeat says the group rebalances, in-lane retries stop so the partition can move;
  * - a record that cannot be decoded is handed to `undecodable` (a sync failure) and committed past;
  * - a group with no committed offset reads from the earliest retained record but handles only
  *   those produced within `newGroupLookbackMs` before it started: events relayed just before the
@@ -92,9 +96,17 @@ export class KafkaEventBus implements EventBus {
           await this.park(subscription, { topic, partition, offset: message.offset, key: message.key?.toString() ?? '', reason: (error as Error).message, preview: message.value?.toString().slice(0, 500) ?? '' });
           return;
         }
-        const beat = setInterval(() => void heartbeat().catch((e: Error) => this.logger.warn(`heartbeat of ${subscription.consumer} failed: ${e.message}`)), heartbeatIntervalMs);
+        const lost = new AbortController();
+        const beat = setInterval(
+          () =>
+            void heartbeat().catch((e: Error & { type?: string }) => {
+              this.logger.warn(`heartbeat of ${subscription.consumer} failed: ${e.message}`);
+              if (e.type && LOST_MEMBERSHIP.includes(e.type)) lost.abort();
+            }),
+          heartbeatIntervalMs,
+        );
         try {
-          await subscription.deliver(event);
+          await subscription.deliver(event, { signal: lost.signal });
         } finally {
           clearInterval(beat);
         }

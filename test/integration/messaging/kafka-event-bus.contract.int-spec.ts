@@ -229,4 +229,44 @@ describeKafka('KafkaEventBus contract (real broker)', () => {
     await eventually(() => early.length === 2, 30_000);
     expect(early).toEqual([1, 2]);
   }, 60_000);
+
+  it('stops a long-running delivery when a rebalance may move its partition, and the record is handled after it', async () => {
+    const run = randomUUID();
+    const cfg = config();
+    const producer = newBus(cfg);
+    await producer.start();
+    let aborted = 0;
+    const handled: string[] = [];
+    const subscribe = (bus: KafkaEventBus, name: string) =>
+      bus.subscribe({
+        topic: TOPIC,
+        consumer: 'contract.rebalance',
+        deliver: async (e, context) => {
+          if ((e.payload as { run: string }).run !== run) return;
+          if (aborted === 0) {
+            // An event retrying in its lane: it waits for the platform, or for losing the partition.
+            await new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(resolve, 45_000);
+              context?.signal?.addEventListener('abort', () => {
+                clearTimeout(timer);
+                aborted++;
+                reject(new Error('partition moved'));
+              });
+            });
+          }
+          handled.push(name);
+        },
+      });
+    const first = newBus(cfg);
+    subscribe(first, 'first');
+    await first.start();
+    await producer.publish([envelope(run, 'k', 1)]);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const second = newBus(cfg);
+    subscribe(second, 'second');
+    await second.start();
+    await eventually(() => aborted === 1, 30_000);
+    await eventually(() => handled.length === 1, 30_000);
+  }, 90_000);
 });
+
