@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { IsBoolean, IsInt, IsString } from 'class-validator';
@@ -46,7 +47,7 @@ class ProbeModule {}
 const buses = [{ name: 'in-process', env: {} as Record<string, string> }];
 if (process.env.KAFKA_BROKERS) buses.push({ name: 'kafka', env: { KAFKA_BROKERS: process.env.KAFKA_BROKERS, KAFKA_GROUP_PREFIX: `t${randomUUID().slice(0, 8)}` } });
 
-describe.each(buses)('transactional outbox over the $name bus', ({ env }) => {
+describe.each(buses)('transactional outbox over the $name bus', ({ name, env }) => {
   let t: TestApp;
   let db: Db;
   let outbox: OutboxService;
@@ -142,6 +143,25 @@ describe.each(buses)('transactional outbox over the $name bus', ({ env }) => {
       expect(seen.map((r) => r.n)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
       expect(seen.map((r) => r.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     }
+  });
+
+  (name === 'kafka' ? it : it.skip)('parks a record that is not an event as an INVALID_MESSAGE failure and delivers its key’s next event', async () => {
+    const key = `k-${randomUUID()}`;
+    const raw = new Kafka({ clientId: 'outbox-raw', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).producer();
+    await raw.connect();
+    try {
+      await raw.send({ topic: probeTopic.name, messages: [{ key, value: '{"runId": oops', headers: { 'kwaizan-event-id': randomUUID() } }] });
+    } finally {
+      await raw.disconnect();
+    }
+    await publish(key, 4);
+    await eventually(async () => (await effects(key)).length === 1, 30_000);
+    const [[record]] = await eventually(async () => {
+      const page = await t.app.get(SyncFailureService).list({ context: 'consumer:test.probe', errorCode: 'INVALID_MESSAGE', entityRef: key }, 1, 10);
+      return page[0].length ? page : undefined;
+    });
+    expect(record).toMatchObject({ status: 'open', operation: probeTopic.name, nextRetryAt: null });
+    expect(record.reason).toContain('not JSON');
   });
 
   it('turns an event that keeps failing into a sync failure without blocking its key, and replays it on retry', async () => {
