@@ -39,7 +39,7 @@ export const ENV_SCHEMA = {
   KAFKA_SASL_PASSWORD: z.string().optional().describe('SASL password for Kafka (secret).'),
   OUTBOX_POLL_INTERVAL_MS: positiveInt.default(250).describe('How often the outbox relay looks for unpublished events when not woken by a commit.'),
   OUTBOX_BATCH_SIZE: positiveInt.default(500).describe('Events the relay reads per round.'),
-  CONSUMER_MAX_ATTEMPTS: positiveInt.default(5).describe('Attempts per event before it becomes a sync-failure record (dead letter).'),
+  CONSUMER_MAX_ATTEMPTS: positiveInt.default(5).describe('Fewest attempts per event before it becomes a sync-failure record (dead letter); see also CONSUMER_RETRY_WINDOW_MS.'),
   CONSUMER_RETRY_BASE_MS: positiveInt.default(200).describe('Base delay of the consumer retry backoff.'),
   CONSUMER_RETRY_MAX_DELAY_MS: positiveInt.default(30_000).describe('Longest pause between two in-lane retries of one event.'),
   CONSUMER_RETRY_WINDOW_MS: positiveInt
