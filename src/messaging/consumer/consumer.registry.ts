@@ -51,6 +51,7 @@ export class ConsumerRegistry {
   private readonly registrations = new Map<string, Registration>();
   private stopping = false;
   private readonly pauses = new Set<() => void>();
+  private readonly retryingByTopic = new Map<string, number>();
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
@@ -97,10 +98,20 @@ export class ConsumerRegistry {
             return;
           }
           this.logger.warn(`${reg.consumer} failed on ${event.topic}/${event.key}#${event.seq} (attempt ${attempt}): ${(error as Error).message}`);
-          await this.pause(backoffDelay(attempt, retryBaseMs, retryMaxDelayMs), signal);
+          this.retryingByTopic.set(event.topic, (this.retryingByTopic.get(event.topic) ?? 0) + 1);
+          try {
+            await this.pause(backoffDelay(attempt, retryBaseMs, retryMaxDelayMs), signal);
+          } finally {
+            this.retryingByTopic.set(event.topic, (this.retryingByTopic.get(event.topic) ?? 1) - 1);
+          }
         }
       }
     });
+  }
+
+  /** Deliveries of this topic waiting for their next retry: they hold a lane but do no work. */
+  retrying(topic: string): number {
+    return this.retryingByTopic.get(topic) ?? 0;
   }
 
   /**

@@ -234,5 +234,25 @@ describe('in-lane retries over the in-process bus', () => {
     const [[record]] = await t.app.get(SyncFailureService).list({ context: 'consumer:test.probe', entityRef: key }, 1, 10);
     expect(record).toBeUndefined();
   }, 90_000);
+
+  it('lets other keys flow while more keys than the relay has lanes are retrying', async () => {
+    const stuck = Array.from({ length: 20 }, () => `s-${randomUUID()}`);
+    const failing: string[] = [];
+    for (const key of stuck) {
+      failing.push(
+        await db.transaction(async () => {
+          const id = await outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key, n: 1, fail: true });
+          ProbeConsumer.failing.add(id);
+          return id;
+        }),
+      );
+    }
+    await eventually(() => failing.every((id) => (ProbeConsumer.attempts.get(id) ?? 0) >= 2), 30_000);
+    const free = `f-${randomUUID()}`;
+    await db.transaction(() => outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key: free, n: 1, fail: false }));
+    await eventually(async () => (await effects(free)).length === 1, 30_000);
+    for (const id of failing) ProbeConsumer.failing.delete(id);
+    for (const key of stuck) await eventually(async () => (await effects(key)).length === 1, 30_000);
+  }, 120_000);
 });
 
