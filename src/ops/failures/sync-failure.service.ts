@@ -105,10 +105,11 @@ export class SyncFailureService {
 
   /** Closes the open failure of an operation that has since succeeded on its own. */
   async resolveByDedupeKey(dedupeKey: string, note = 'succeeded later'): Promise<void> {
-    await this.db.transaction(async () => {
+    const closed = await this.db.transaction(async () => {
       const failure = await this.repo.lockOpenByDedupeKey(dedupeKey);
-      if (failure) await this.close(failure, 'resolved', note);
+      return failure ? this.close(failure, 'resolved', note) : undefined;
     });
+    if (closed?.platform) await this.platformRecovered(closed.platform, closed.id);
   }
 
   async get(id: string): Promise<SyncFailureEntity> {

@@ -72,5 +72,13 @@ describe(SyncFailureService.name, () => {
       expect((await failures.get(fo.id)).nextRetryAt).toBe(fo.nextRetryAt);
       expect((await failures.dueForRetry(1000)).map((f) => f.id)).toContain(fb.id);
     });
+
+    it('does the same when the live flow succeeds on that platform and resolves its own failure', async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      await record(a);
+      const fb = await record(b);
+      await failures.resolveByDedupeKey(`test:${a}`);
+      expect((await failures.get(fb.id)).nextRetryAt).toBeLessThanOrEqual(Date.now());
+    });
   });
 });
