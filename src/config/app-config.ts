@@ -24,6 +24,8 @@ export interface KafkaConfig {
   groupPrefix: string;
   ssl: boolean;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** Default 1 h. */
+  newGroupLookbackMs?: number;
 }
 
 export interface KuaishouConfig {
@@ -79,7 +81,7 @@ export interface AppConfigShape {
   dataDir: string;
   database: DatabaseConfig;
   kafka?: KafkaConfig;
-  messaging: { pollIntervalMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number };
+  messaging: { pollIntervalMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number; retryMaxDelayMs: number; retryWindowMs: number; failureRetryDelaysMs: number[] };
   encryption: { keys: { id: string; key: Buffer }[]; activeKeyId: string; generated: boolean };
   platforms: PlatformsConfig;
   erp: { webhookSecret: string; toleranceSeconds: number; shipmentCountLagMs: number };
@@ -139,13 +141,16 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
       runMigrations: !e.SKIP_MIGRATIONS,
     },
     kafka: e.KAFKA_BROKERS
-      ? { brokers: e.KAFKA_BROKERS.split(','), clientId: e.KAFKA_CLIENT_ID, groupPrefix: e.KAFKA_GROUP_PREFIX, ssl: e.KAFKA_SSL, sasl }
+      ? { brokers: e.KAFKA_BROKERS.split(','), clientId: e.KAFKA_CLIENT_ID, groupPrefix: e.KAFKA_GROUP_PREFIX, ssl: e.KAFKA_SSL, sasl, newGroupLookbackMs: e.KAFKA_NEW_GROUP_LOOKBACK_MS }
       : undefined,
     messaging: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
       batchSize: e.OUTBOX_BATCH_SIZE,
       maxAttempts: e.CONSUMER_MAX_ATTEMPTS,
       retryBaseMs: e.CONSUMER_RETRY_BASE_MS,
+      retryMaxDelayMs: e.CONSUMER_RETRY_MAX_DELAY_MS,
+      retryWindowMs: e.CONSUMER_RETRY_WINDOW_MS,
+      failureRetryDelaysMs: e.FAILURE_RETRY_DELAYS_MS.split(',').map(Number),
     },
     encryption,
     platforms,

@@ -39,8 +39,20 @@ export const ENV_SCHEMA = {
   KAFKA_SASL_PASSWORD: z.string().optional().describe('SASL password for Kafka (secret).'),
   OUTBOX_POLL_INTERVAL_MS: positiveInt.default(250).describe('How often the outbox relay looks for unpublished events when not woken by a commit.'),
   OUTBOX_BATCH_SIZE: positiveInt.default(500).describe('Events the relay reads per round.'),
-  CONSUMER_MAX_ATTEMPTS: positiveInt.default(5).describe('Attempts per event before it becomes a sync-failure record (dead letter).'),
+  CONSUMER_MAX_ATTEMPTS: positiveInt.default(5).describe('Fewest attempts per event before it becomes a sync-failure record (dead letter); see also CONSUMER_RETRY_WINDOW_MS.'),
   CONSUMER_RETRY_BASE_MS: positiveInt.default(200).describe('Base delay of the consumer retry backoff.'),
+  CONSUMER_RETRY_MAX_DELAY_MS: positiveInt.default(30_000).describe('Longest pause between two in-lane retries of one event.'),
+  CONSUMER_RETRY_WINDOW_MS: positiveInt
+    .default(600_000)
+    .describe('How long a failing event is retried in its key’s lane (later events of that key wait) before it becomes a dead letter; outlasts brief platform outages.'),
+  FAILURE_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be ms[,ms…]')
+    .default('15000,30000,60000,120000,300000,900000,1800000')
+    .describe('Delays of the automatic retries of an open sync failure, one per retry; the last repeats until it is resolved.'),
+  KAFKA_NEW_GROUP_LOOKBACK_MS: positiveInt
+    .default(3_600_000)
+    .describe('A consumer group with no committed offset handles only records produced at most this long before it started; older ones are skipped.'),
   ENCRYPTION_KEYS: z
     .string()
     .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/, 'must be keyId:base64key[,keyId:base64key…]')

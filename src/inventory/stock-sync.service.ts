@@ -448,7 +448,7 @@ export class StockSyncService {
           entityRef: lane.binding.merchantSkuId,
           platformCode: e.rawCode,
           platformMessage: e.rawMessage,
-          replay: { kind: INVENTORY_SYNC_REPLAY, data: { merchantSkuId: lane.binding.merchantSkuId } },
+          replay: { kind: INVENTORY_SYNC_REPLAY, data: { merchantSkuId: lane.binding.merchantSkuId, bindingId: lane.binding.id } },
           dedupeKey: failureKey(lane.binding.id),
           retryable: e.code !== 'AUTH_REVOKED' && e.code !== 'INSUFFICIENT_SCOPE',
         });

@@ -6,8 +6,24 @@ export interface EventSubscription {
   topic: string;
   /** Consumer name; on Kafka it becomes the consumer group id. */
   consumer: string;
-  /** Must not throw for a handled failure: the consumer runner turns exhausted retries into dead letters. */
-  deliver(event: EventEnvelope): Promise<void>;
+  /**
+   * Must not throw for a handled failure: the consumer runner turns exhausted retries into dead letters.
+   * `signal` aborts when this instance lost the event's partition (Kafka rebalance): stop retrying
+   * and throw, the new owner gets it.
+   */
+  deliver(event: EventEnvelope, context?: { signal?: AbortSignal }): Promise<void>;
+  /** A record that cannot be decoded into an event: parked for ops so its partition moves on. */
+  undecodable?(record: UndecodableRecord): Promise<void>;
+}
+
+export interface UndecodableRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  reason: string;
+  /** The start of the raw value, for the record a person reads. */
+  preview: string;
 }
 
 export interface BusHealth {

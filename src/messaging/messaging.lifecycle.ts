@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { ConsumerRegistry } from './consumer/consumer.registry';
 import { EVENT_BUS, EventBus } from './event-bus.port';
 import { OutboxRelay } from './outbox/outbox.relay';
 
@@ -10,6 +11,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     private readonly relay: OutboxRelay,
+    private readonly consumers: ConsumerRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -19,6 +21,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.consumers.stop();
     await this.relay.stop();
     await this.bus.stop();
   }

@@ -1,8 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
+import { SkuBindingRepository } from '../../catalog/sku-binding.repository';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { stockChangedTopic } from '../../messaging/contracts/stock-changed/stock-changed.contract';
-import { SyncFailureService } from '../../ops/failures/sync-failure.service';
+import { ReplayOutcome, SyncFailureService } from '../../ops/failures/sync-failure.service';
 import { isPlatformError } from '../../platforms/platform-error';
+import { InventoryRepository } from '../inventory.repository';
 import { INVENTORY_SYNC_REPLAY, StockSyncService } from '../stock-sync.service';
 
 /** The stock writer: one per SKU (the topic is keyed by merchant SKU). */
@@ -12,6 +15,9 @@ export class StockChangedConsumer implements OnModuleInit {
     private readonly consumers: ConsumerRegistry,
     private readonly sync: StockSyncService,
     private readonly failures: SyncFailureService,
+    private readonly bindings: SkuBindingRepository,
+    private readonly connections: ShopConnectionRepository,
+    private readonly inventory: InventoryRepository,
   ) {}
 
   onModuleInit(): void {
@@ -20,7 +26,26 @@ export class StockChangedConsumer implements OnModuleInit {
       describe: (error) => (isPlatformError(error) ? { errorCode: error.code, platform: error.platform, platformCode: error.rawCode, platformMessage: error.rawMessage } : undefined),
     });
     this.failures.registerReplayHandler(INVENTORY_SYNC_REPLAY, async (data) => {
-      await this.sync.sync((data as { merchantSkuId: string }).merchantSkuId, { triggerAt: Date.now(), reconcile: true });
+      const { merchantSkuId, bindingId } = data as { merchantSkuId: string; bindingId?: string };
+      await this.sync.sync(merchantSkuId, { triggerAt: Date.now(), reconcile: true });
+      return bindingId ? this.confirmBinding(bindingId) : undefined;
     });
+  }
+
+  /**
+   * A failed write is not the writer's to resolve when the run never wrote that binding (its shop
+   * is out of service) or left its write unsettled; a failed write re-records itself.
+   */
+  private async confirmBinding(bindingId: string): Promise<ReplayOutcome> {
+    const binding = await this.bindings.findById(bindingId);
+    if (!binding) return { confirmed: true };
+    const connection = await this.connections.findById(binding.connectionId);
+    if (!connection || connection.status !== 'active') {
+      return { confirmed: false, errorCode: 'SHOP_NOT_WRITABLE', reason: `the shop of binding ${bindingId} is ${connection?.status ?? 'gone'}: its stock was not written`, retryable: true };
+    }
+    if ((await this.inventory.unsettledOps(binding.merchantSkuId)).some((op) => op.bindingId === bindingId)) {
+      return { confirmed: false, errorCode: 'OUTCOME_UNKNOWN', reason: `the write to binding ${bindingId} is not settled yet`, retryable: true };
+    }
+    return { confirmed: true };
   }
 }

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
 import { Correlation } from '../../common/context/correlation';
-import { backoffDelay, sleep } from '../../common/sleep';
+import { backoffDelay } from '../../common/sleep';
 import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
 import { MetricsService } from '../../ops/metrics/metrics.service';
 import { SyncFailureService } from '../../ops/failures/sync-failure.service';
 import { InvalidEventPayloadError, TopicContract, validatePayload } from '../contracts/topic-contract';
 import { EventEnvelope } from '../event-envelope';
-import { EVENT_BUS, EventBus } from '../event-bus.port';
+import { EVENT_BUS, EventBus, UndecodableRecord } from '../event-bus.port';
 import { InboxRepository } from '../inbox/inbox.repository';
 
 export interface ConsumerOptions {
@@ -49,6 +49,9 @@ export const DEAD_LETTER_REPLAY = 'consumer.dead-letter';
 export class ConsumerRegistry {
   private readonly logger = new Logger(ConsumerRegistry.name);
   private readonly registrations = new Map<string, Registration>();
+  private stopping = false;
+  private readonly pauses = new Set<() => void>();
+  private readonly retryingByTopic = new Map<string, number>();
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
@@ -71,13 +74,13 @@ export class ConsumerRegistry {
       options: { transactional: true, ...options },
     };
     this.registrations.set(consumer, registration);
-    this.bus.subscribe({ topic: contract.name, consumer, deliver: (event) => this.deliver(registration, event) });
+    this.bus.subscribe({ topic: contract.name, consumer, deliver: (event, context) => this.deliver(registration, event, context?.signal), undecodable: (record) => this.parkUndecodable(consumer, record) });
   }
 
-  private async deliver(reg: Registration, event: EventEnvelope): Promise<void> {
+  private async deliver(reg: Registration, event: EventEnvelope, signal?: AbortSignal): Promise<void> {
     await Correlation.run(event.correlationId ?? event.id, async () => {
       const started = Date.now();
-      const maxAttempts = this.config.messaging.maxAttempts;
+      const { maxAttempts, retryWindowMs, retryBaseMs, retryMaxDelayMs } = this.config.messaging;
       for (let attempt = 1; ; attempt++) {
         try {
           const outcome = await this.handleOnce(reg, event);
@@ -85,15 +88,52 @@ export class ConsumerRegistry {
           return;
         } catch (error) {
           const permanent = error instanceof InvalidEventPayloadError || reg.options.isPermanent?.(error) === true;
-          if (permanent || attempt >= maxAttempts) {
+          // Retried here, in the key's lane, so the key's later events wait behind it and order holds;
+          // the window is long enough to ride out a brief platform outage.
+          const exhausted = attempt >= maxAttempts && Date.now() - started >= retryWindowMs;
+          if (this.stopping || signal?.aborted) throw new Error(`${reg.consumer} gave up retrying ${event.topic}/${event.key}#${event.seq} (${this.stopping ? 'stopping' : 'partition moved'}); it is delivered again`);
+          if (permanent || exhausted) {
             await this.deadLetter(reg, event, error, attempt, !permanent);
             this.count(reg.consumer, 'dead_lettered', started);
             return;
           }
           this.logger.warn(`${reg.consumer} failed on ${event.topic}/${event.key}#${event.seq} (attempt ${attempt}): ${(error as Error).message}`);
-          await sleep(backoffDelay(attempt, this.config.messaging.retryBaseMs, 5_000));
+          this.retryingByTopic.set(event.topic, (this.retryingByTopic.get(event.topic) ?? 0) + 1);
+          try {
+            await this.pause(backoffDelay(attempt, retryBaseMs, retryMaxDelayMs), signal);
+          } finally {
+            this.retryingByTopic.set(event.topic, (this.retryingByTopic.get(event.topic) ?? 1) - 1);
+          }
         }
       }
+    });
+  }
+
+  /** Deliveries of this topic waiting for their next retry: they hold a lane but do no work. */
+  retrying(topic: string): number {
+    return this.retryingByTopic.get(topic) ?? 0;
+  }
+
+  /**
+   * Ends in-lane retries at shutdown without dead-lettering: the event stays undelivered (outbox
+   * row pending, Kafka offset uncommitted) and is delivered again after the restart.
+   */
+  stop(): void {
+    this.stopping = true;
+    for (const wake of this.pauses) wake();
+  }
+
+  private pause(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pauses.delete(wake);
+        signal?.removeEventListener('abort', wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.pauses.add(wake);
+      signal?.addEventListener('abort', wake);
     });
   }
 
@@ -133,6 +173,20 @@ export class ConsumerRegistry {
         dedupeKey: `dead-letter:${reg.consumer}:${event.id}`,
       });
       await this.inbox.claim(reg.consumer, event.id, 'dead_lettered', this.clock.now());
+    });
+  }
+
+  /** Nothing can be replayed from a record that is not an event: ops see it and dismiss it. */
+  private async parkUndecodable(consumer: string, record: UndecodableRecord): Promise<void> {
+    await this.failures.record({
+      context: `consumer:${consumer}`,
+      operation: record.topic,
+      errorCode: 'INVALID_MESSAGE',
+      reason: `undecodable record at partition ${record.partition} offset ${record.offset}: ${record.reason}; value starts: ${record.preview}`,
+      entityType: 'event-key',
+      entityRef: record.key || null,
+      retryable: false,
+      dedupeKey: `undecodable:${consumer}:${record.topic}:${record.partition}:${record.offset}`,
     });
   }
 

@@ -18,7 +18,8 @@ export function encode(event: EventEnvelope): Message {
     [HEADER.occurredAt]: String(event.occurredAt),
   };
   if (event.correlationId) headers[HEADER.correlationId] = event.correlationId;
-  return { key: event.key, value: JSON.stringify(event.payload), headers, timestamp: String(event.occurredAt) };
+  // The record's timestamp is when it was published (occurredAt travels in a header): a new group's lookback counts from there.
+  return { key: event.key, value: JSON.stringify(event.payload), headers, timestamp: String(Date.now()) };
 }
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {
@@ -37,8 +38,16 @@ export function decode(topic: string, message: KafkaMessage): EventEnvelope {
     key: message.key?.toString() ?? '',
     seq: Number(header(message.headers, HEADER.seq) ?? 0),
     type: header(message.headers, HEADER.type) ?? '',
-    payload: JSON.parse(message.value?.toString() ?? 'null') as unknown,
+    payload: parseValue(topic, message),
     occurredAt: Number(header(message.headers, HEADER.occurredAt) ?? message.timestamp),
     correlationId: header(message.headers, HEADER.correlationId),
   };
+}
+
+function parseValue(topic: string, message: KafkaMessage): unknown {
+  try {
+    return JSON.parse(message.value?.toString() ?? 'null') as unknown;
+  } catch (error) {
+    throw new Error(`record at ${topic}@${message.offset} is not JSON: ${(error as Error).message}`);
+  }
 }

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
 import { NamedLock } from '../../database/named-lock';
 import { MetricsService } from '../../ops/metrics/metrics.service';
+import { ConsumerRegistry } from '../consumer/consumer.registry';
 import { EventEnvelope } from '../event-envelope';
 import { EVENT_BUS, EventBus } from '../event-bus.port';
 import { OutboxEventEntity } from './outbox-event.entity';
@@ -58,6 +59,7 @@ export class OutboxRelay {
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
+    private readonly consumers: ConsumerRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -130,6 +132,8 @@ export class OutboxRelay {
   /** One read of pending rows; returns whether it found work. */
   private async round(): Promise<boolean> {
     if (Date.now() < this.failureBackoffUntil) return false;
+    // Lanes that began a retry since the last round leave room for waiting ones.
+    if (this.bus.parallelKeys) this.startLanes();
     const room = this.config.messaging.batchSize - this.inFlight.size;
     if (room <= 0) return false;
     const rows = await this.repo.pending(room, [...this.inFlight]);
@@ -155,7 +159,8 @@ export class OutboxRelay {
       if (lane.busy) continue;
       const topic = lane.queue[0].topic;
       const active = this.activeByTopic.get(topic) ?? 0;
-      if (active >= MAX_LANES_PER_TOPIC) continue;
+      // Lanes waiting out a retry do not count: other keys keep flowing while some retry.
+      if (active - this.consumers.retrying(topic) >= MAX_LANES_PER_TOPIC) continue;
       lane.busy = true;
       this.activeLanes++;
       this.activeByTopic.set(topic, active + 1);

@@ -52,6 +52,10 @@ export class SyncFailureEntity {
   @Column({ type: 'int' })
   attempts: number;
 
+  /** Retries run by the failure service (automatic or manual); the backoff schedule follows this count. */
+  @Column({ name: 'auto_retries', type: 'int', default: 0 })
+  autoRetries: number;
+
   @Column({ name: 'next_retry_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   nextRetryAt: number | null;
 

@@ -63,6 +63,21 @@ export class SyncFailureRepository {
       .getMany();
   }
 
+  /** Makes the open, retryable failures of a platform with one of these codes due now. */
+  async pullForwardTransient(platform: string, codes: string[], now: number, exceptId?: string): Promise<number> {
+    const qb = this.repo
+      .createQueryBuilder()
+      .update(SyncFailureEntity)
+      .set({ nextRetryAt: now })
+      .where('status = :status', { status: 'open' })
+      .andWhere('platform = :platform', { platform })
+      .andWhere('error_code IN (:...codes)', { codes })
+      .andWhere('replay IS NOT NULL')
+      .andWhere('next_retry_at IS NOT NULL AND next_retry_at > :now', { now });
+    if (exceptId) qb.andWhere('id <> :exceptId', { exceptId });
+    return (await qb.execute()).affected ?? 0;
+  }
+
   async countByStatus(): Promise<Record<string, number>> {
     const rows: { status: string; n: string | number }[] = await this.repo.createQueryBuilder('f').select('f.status', 'status').addSelect('COUNT(*)', 'n').groupBy('f.status').getRawMany();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));

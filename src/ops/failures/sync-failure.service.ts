@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
 import { ConflictDomainException, NotFoundDomainException } from '../../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../../common/ids';
+import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
 import { MetricsService } from '../metrics/metrics.service';
 import { ReplaySpec, SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
@@ -27,8 +28,14 @@ export interface RecordFailureInput {
   retryable?: boolean;
 }
 
-/** Outcome of one replay: throw to fail, return to succeed. */
-export type ReplayHandler = (data: unknown, failure: SyncFailureEntity) => Promise<void>;
+/**
+ * Runs a failed operation again. Throw, or return `{ confirmed: false }`, when it did not succeed.
+ * An owner that records its own failures (same dedupe key) and resolves them on success is
+ * believed over the return value: a re-recorded failure stays open, a resolved one is closed.
+ */
+export type ReplayHandler = (data: unknown, failure: SyncFailureEntity) => Promise<void | ReplayOutcome>;
+
+export type ReplayOutcome = { confirmed: true } | { confirmed: false; errorCode: string; reason: string; retryable?: boolean };
 
 export interface RetryOutcomeError {
   errorCode: string;
@@ -38,8 +45,8 @@ export interface RetryOutcomeError {
   retryable?: boolean;
 }
 
-/** Delays of automatic retries after each failed attempt; after the last, ops must act. */
-export const AUTO_RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000];
+/** Error codes of failures that an outage explains: when the platform answers again, they are retried at once. */
+const TRANSIENT_CODES = ['TEMPORARY', 'RATE_LIMITED', 'UNKNOWN', 'OUTCOME_UNKNOWN', 'INTERNAL'];
 
 /**
  * Any context records a failed operation here instead of dropping it. A replay handler,
@@ -55,6 +62,7 @@ export class SyncFailureService {
     private readonly db: Db,
     private readonly repo: SyncFailureRepository,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -85,7 +93,9 @@ export class SyncFailureService {
       failure.replay = input.replay ?? failure.replay ?? null;
       failure.updatedAt = now;
       failure.lastAttemptAt = now;
-      failure.nextRetryAt = input.retryable === false || !failure.replay ? null : this.nextRetryAt(failure.attempts, now);
+      // The live flow failing again must not push the automatic retry further out.
+      const scheduled = existing?.status === 'open' ? existing.nextRetryAt : null;
+      failure.nextRetryAt = input.retryable === false || !failure.replay ? null : (scheduled ?? this.nextRetryAt(failure.autoRetries, now));
       return this.repo.save(failure);
     });
     this.metrics.counter('kwaizan_sync_failures_recorded_total', 'Sync failures recorded', ['context', 'code']).inc({ context: saved.context, code: saved.errorCode });
@@ -95,10 +105,11 @@ export class SyncFailureService {
 
   /** Closes the open failure of an operation that has since succeeded on its own. */
   async resolveByDedupeKey(dedupeKey: string, note = 'succeeded later'): Promise<void> {
-    await this.db.transaction(async () => {
+    const closed = await this.db.transaction(async () => {
       const failure = await this.repo.lockOpenByDedupeKey(dedupeKey);
-      if (failure) await this.close(failure, 'resolved', note);
+      return failure ? this.close(failure, 'resolved', note) : undefined;
     });
+    if (closed?.platform) await this.platformRecovered(closed.platform, closed.id);
   }
 
   async get(id: string): Promise<SyncFailureEntity> {
@@ -149,14 +160,23 @@ export class SyncFailureService {
       outcome = { errorCode: 'INTERNAL', reason: `no replay handler for ${failure.replay!.kind}`, retryable: false };
     } else {
       try {
-        await handler(failure.replay!.data, failure);
+        const result = await handler(failure.replay!.data, failure);
+        if (result && !result.confirmed) outcome = { errorCode: result.errorCode, reason: result.reason, retryable: result.retryable };
       } catch (error) {
         outcome = this.describe(error);
       }
     }
-    return this.db.transaction(async () => {
+    const settled = await this.db.transaction(async () => {
       const locked = (await this.repo.lockById(failure.id))!;
       const now = this.clock.now();
+      locked.autoRetries += 1;
+      // The owner closed it (the operation succeeded during the replay): nothing to add.
+      if (locked.status === 'resolved' || locked.status === 'dismissed') return this.repo.save(locked);
+      // The owner recorded the same failure again during the replay: it failed, whatever the handler returned.
+      if (locked.status === 'open') {
+        locked.nextRetryAt = locked.nextRetryAt === null ? null : this.nextRetryAt(locked.autoRetries, now);
+        return this.repo.save(locked);
+      }
       locked.attempts += 1;
       locked.lastAttemptAt = now;
       if (!outcome) return this.close(locked, 'resolved', 'retry succeeded');
@@ -165,10 +185,22 @@ export class SyncFailureService {
       locked.reason = truncate(outcome.reason, 4000);
       locked.platformCode = outcome.platformCode ?? locked.platformCode;
       locked.platformMessage = outcome.platformMessage ?? locked.platformMessage;
-      locked.nextRetryAt = outcome.retryable === false ? null : this.nextRetryAt(locked.attempts, now);
+      locked.nextRetryAt = outcome.retryable === false ? null : this.nextRetryAt(locked.autoRetries, now);
       locked.updatedAt = now;
       return this.repo.save(locked);
     });
+    if (settled.status === 'resolved' && settled.platform) await this.platformRecovered(settled.platform, settled.id);
+    return settled;
+  }
+
+  /**
+   * A retried operation on this platform succeeded, so an outage is over: the open failures that
+   * it explains are due now instead of at their backed-off time.
+   */
+  async platformRecovered(platform: string, exceptId?: string): Promise<number> {
+    const pulled = await this.repo.pullForwardTransient(platform, TRANSIENT_CODES, this.clock.now(), exceptId);
+    if (pulled > 0) this.logger.log(`${platform} answers again: ${pulled} open failures retried now`);
+    return pulled;
   }
 
   async dismiss(id: string, note?: string): Promise<SyncFailureEntity> {
@@ -202,9 +234,10 @@ export class SyncFailureService {
     return { errorCode: 'INTERNAL', reason: error instanceof Error ? error.message : String(error) };
   }
 
-  private nextRetryAt(attempts: number, now: number): number | null {
-    const delay = AUTO_RETRY_DELAYS_MS[Math.min(attempts, AUTO_RETRY_DELAYS_MS.length + 1) - 1];
-    return delay === undefined ? null : now + delay;
+  /** The schedule follows the retries already run; its last delay repeats, so a retryable failure is never abandoned. */
+  private nextRetryAt(retries: number, now: number): number {
+    const delays = this.config.messaging.failureRetryDelaysMs;
+    return now + delays[Math.min(retries, delays.length - 1)];
   }
 
   private newFailure(input: RecordFailureInput, now: number): SyncFailureEntity {
@@ -217,6 +250,7 @@ export class SyncFailureService {
     failure.entityType = input.entityType ?? null;
     failure.entityRef = input.entityRef ?? null;
     failure.attempts = Math.max(1, input.attempts ?? 1);
+    failure.autoRetries = 0;
     failure.status = 'open';
     failure.dedupeKey = input.dedupeKey ?? null;
     failure.createdAt = now;

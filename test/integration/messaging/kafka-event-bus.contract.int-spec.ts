@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { KafkaConfig } from '../../../src/config/app-config';
 import { EventEnvelope } from '../../../src/messaging/event-envelope';
 import { HEADER } from '../../../src/messaging/kafka/kafka-codec';
 import { KafkaEventBus } from '../../../src/messaging/kafka/kafka.event-bus';
@@ -23,7 +24,7 @@ function envelope(run: string, key: string, seq: number): EventEnvelope {
 
 describeKafka('KafkaEventBus contract (real broker)', () => {
   const buses: KafkaEventBus[] = [];
-  const config = () => ({ brokers: brokers!.split(','), clientId: 'kwaizan-contract', groupPrefix: `contract-${randomUUID().slice(0, 8)}`, ssl: false });
+  const config = (): KafkaConfig => ({ brokers: brokers!.split(','), clientId: 'kwaizan-contract', groupPrefix: `contract-${randomUUID().slice(0, 8)}`, ssl: false });
   const newBus = (c = config()) => {
     const bus = new KafkaEventBus(c, { sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 });
     buses.push(bus);
@@ -130,4 +131,142 @@ describeKafka('KafkaEventBus contract (real broker)', () => {
     expect(deliveries.indexOf(3)).toBeGreaterThan(deliveries.lastIndexOf(2));
     expect((await bus.health()).up).toBe(true);
   });
+
+  it('keeps its group membership while a handler runs past the session timeout, so the record is handled once', async () => {
+    const run = randomUUID();
+    const cfg = config();
+    const producer = newBus(cfg);
+    await producer.start();
+    const deliveries: number[] = [];
+    const bus = newBus(cfg);
+    bus.subscribe({
+      topic: TOPIC,
+      consumer: 'contract.slow',
+      deliver: async (e) => {
+        if ((e.payload as { run: string }).run !== run) return;
+        deliveries.push(e.seq);
+        // A slow platform write: longer than the 6 s session timeout.
+        if (e.seq === 1) await new Promise((r) => setTimeout(r, 9_000));
+      },
+    });
+    await bus.start();
+    await producer.publish([envelope(run, 'k', 1), envelope(run, 'k', 2)]);
+    await eventually(() => deliveries.includes(2), 40_000);
+    // Long enough for a rebalance of an evicted member to redeliver the uncommitted record.
+    await new Promise((r) => setTimeout(r, 8_000));
+    expect(deliveries).toEqual([1, 2]);
+  }, 80_000);
+
+  it('hands an undecodable record to the dead-letter path and goes on with its partition', async () => {
+    const run = randomUUID();
+    const cfg = config();
+    const producer = newBus(cfg);
+    await producer.start();
+    const delivered: number[] = [];
+    const parked: { offset: string; reason: string; key: string }[] = [];
+    const bus = newBus(cfg);
+    bus.subscribe({
+      topic: TOPIC,
+      consumer: 'contract.poison',
+      deliver: async (e) => {
+        if ((e.payload as { run: string }).run === run) delivered.push(e.seq);
+      },
+      undecodable: async (record) => {
+        if (record.key.startsWith(run)) parked.push(record);
+      },
+    });
+    await bus.start();
+    const raw = new Kafka({ clientId: 'contract-raw', brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).producer();
+    await raw.connect();
+    try {
+      // Same key as the next event, so the same partition: it must not hold that event back.
+      await raw.send({ topic: TOPIC, messages: [{ key: `${run}:k`, value: '{not json', headers: { [HEADER.eventId]: randomUUID() } }] });
+    } finally {
+      await raw.disconnect();
+    }
+    await producer.publish([envelope(run, 'k', 1)]);
+    await eventually(() => delivered.includes(1), 30_000);
+    expect(parked).toHaveLength(1);
+    expect(parked[0].reason).toContain('not JSON');
+  }, 60_000);
+
+  it('starts a new consumer group at a bounded point: records published long before it are not replayed', async () => {
+    const run = randomUUID();
+    const cfg = config();
+    const producer = newBus(cfg);
+    await producer.start();
+    await producer.publish([envelope(run, 'k', 1)]);
+    // The group is created after the record: with a lookback shorter than the record's age it is skipped.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const before = await (async () => {
+      const received: number[] = [];
+      const bus = newBus({ ...cfg, newGroupLookbackMs: 500 });
+      bus.subscribe({
+        topic: TOPIC,
+        consumer: 'contract.fresh',
+        deliver: async (e) => {
+          if ((e.payload as { run: string }).run === run) received.push(e.seq);
+        },
+      });
+      await bus.start();
+      return { bus, received };
+    })();
+    await producer.publish([envelope(run, 'k', 2)]);
+    await eventually(() => before.received.includes(2), 30_000);
+    expect(before.received).toEqual([2]);
+
+    // Within the lookback (default 1 h), what was published just before the group's first start is handled.
+    const early: number[] = [];
+    const second = newBus(cfg);
+    second.subscribe({
+      topic: TOPIC,
+      consumer: 'contract.fresh-default',
+      deliver: async (e) => {
+        if ((e.payload as { run: string }).run === run) early.push(e.seq);
+      },
+    });
+    await second.start();
+    await eventually(() => early.length === 2, 30_000);
+    expect(early).toEqual([1, 2]);
+  }, 60_000);
+
+  it('stops a long-running delivery when a rebalance may move its partition, and the record is handled after it', async () => {
+    const run = randomUUID();
+    const cfg = config();
+    const producer = newBus(cfg);
+    await producer.start();
+    let aborted = 0;
+    const handled: string[] = [];
+    const subscribe = (bus: KafkaEventBus, name: string) =>
+      bus.subscribe({
+        topic: TOPIC,
+        consumer: 'contract.rebalance',
+        deliver: async (e, context) => {
+          if ((e.payload as { run: string }).run !== run) return;
+          if (aborted === 0) {
+            // An event retrying in its lane: it waits for the platform, or for losing the partition.
+            await new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(resolve, 45_000);
+              context?.signal?.addEventListener('abort', () => {
+                clearTimeout(timer);
+                aborted++;
+                reject(new Error('partition moved'));
+              });
+            });
+          }
+          handled.push(name);
+        },
+      });
+    const first = newBus(cfg);
+    subscribe(first, 'first');
+    await first.start();
+    await producer.publish([envelope(run, 'k', 1)]);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const second = newBus(cfg);
+    subscribe(second, 'second');
+    await second.start();
+    await eventually(() => aborted === 1, 30_000);
+    await eventually(() => handled.length === 1, 30_000);
+  }, 90_000);
 });
+

@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { IsBoolean, IsInt, IsString } from 'class-validator';
@@ -46,7 +47,7 @@ class ProbeModule {}
 const buses = [{ name: 'in-process', env: {} as Record<string, string> }];
 if (process.env.KAFKA_BROKERS) buses.push({ name: 'kafka', env: { KAFKA_BROKERS: process.env.KAFKA_BROKERS, KAFKA_GROUP_PREFIX: `t${randomUUID().slice(0, 8)}` } });
 
-describe.each(buses)('transactional outbox over the $name bus', ({ env }) => {
+describe.each(buses)('transactional outbox over the $name bus', ({ name, env }) => {
   let t: TestApp;
   let db: Db;
   let outbox: OutboxService;
@@ -144,6 +145,25 @@ describe.each(buses)('transactional outbox over the $name bus', ({ env }) => {
     }
   });
 
+  (name === 'kafka' ? it : it.skip)('parks a record that is not an event as an INVALID_MESSAGE failure and delivers its key’s next event', async () => {
+    const key = `k-${randomUUID()}`;
+    const raw = new Kafka({ clientId: 'outbox-raw', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).producer();
+    await raw.connect();
+    try {
+      await raw.send({ topic: probeTopic.name, messages: [{ key, value: '{"runId": oops', headers: { 'kwaizan-event-id': randomUUID() } }] });
+    } finally {
+      await raw.disconnect();
+    }
+    await publish(key, 4);
+    await eventually(async () => (await effects(key)).length === 1, 30_000);
+    const [[record]] = await eventually(async () => {
+      const page = await t.app.get(SyncFailureService).list({ context: 'consumer:test.probe', errorCode: 'INVALID_MESSAGE', entityRef: key }, 1, 10);
+      return page[0].length ? page : undefined;
+    });
+    expect(record).toMatchObject({ status: 'open', operation: probeTopic.name, nextRetryAt: null });
+    expect(record.reason).toContain('not JSON');
+  });
+
   it('turns an event that keeps failing into a sync failure without blocking its key, and replays it on retry', async () => {
     const key = `k-${randomUUID()}`;
     const failing = await db.transaction(async () => {
@@ -172,3 +192,67 @@ describe.each(buses)('transactional outbox over the $name bus', ({ env }) => {
     await expect(failures.retry(record.id)).rejects.toThrow('already resolved');
   });
 });
+
+describe('in-lane retries over the in-process bus', () => {
+  let t: TestApp;
+  let db: Db;
+  let outbox: OutboxService;
+
+  beforeAll(async () => {
+    ProbeConsumer.runId = randomUUID();
+    t = await startTestApp({ label: 'outbox-lanes', env: { CONSUMER_RETRY_WINDOW_MS: '120000', CONSUMER_RETRY_MAX_DELAY_MS: '200' }, extraModules: [ProbeModule] });
+    db = t.app.get(Db);
+    outbox = t.app.get(OutboxService);
+    await db.dataSource.query('CREATE TABLE probe_effect (id INT AUTO_INCREMENT PRIMARY KEY, event_id VARCHAR(36), event_key VARCHAR(100), seq INT, n INT)');
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const effects = (key: string): Promise<{ n: number }[]> => db.dataSource.query('SELECT n FROM probe_effect WHERE event_key = ? ORDER BY id', [key]);
+
+  it('retries a failing event in its key’s lane: the key’s later events wait behind it, other keys flow, and order holds once it succeeds', async () => {
+    const key = `k-${randomUUID()}`;
+    const other = `o-${randomUUID()}`;
+    const failing = await db.transaction(async () => {
+      const id = await outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key, n: 1, fail: true });
+      ProbeConsumer.failing.add(id);
+      return id;
+    });
+    await db.transaction(() => outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key, n: 2, fail: false }));
+    await db.transaction(() => outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key: other, n: 1, fail: false }));
+
+    await eventually(async () => (await effects(other)).length === 1);
+    // Well past the attempts that used to dead-letter it: still retrying, and the key's next event waits.
+    await eventually(() => (ProbeConsumer.attempts.get(failing) ?? 0) > t.config.messaging.maxAttempts + 2, 30_000);
+    expect(await effects(key)).toEqual([]);
+
+    ProbeConsumer.failing.delete(failing);
+    await eventually(async () => (await effects(key)).length === 2, 30_000);
+    expect((await effects(key)).map((r) => r.n)).toEqual([1, 2]);
+    const [[record]] = await t.app.get(SyncFailureService).list({ context: 'consumer:test.probe', entityRef: key }, 1, 10);
+    expect(record).toBeUndefined();
+  }, 90_000);
+
+  it('lets other keys flow while more keys than the relay has lanes are retrying', async () => {
+    const stuck = Array.from({ length: 20 }, () => `s-${randomUUID()}`);
+    const failing: string[] = [];
+    for (const key of stuck) {
+      failing.push(
+        await db.transaction(async () => {
+          const id = await outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key, n: 1, fail: true });
+          ProbeConsumer.failing.add(id);
+          return id;
+        }),
+      );
+    }
+    await eventually(() => failing.every((id) => (ProbeConsumer.attempts.get(id) ?? 0) >= 2), 30_000);
+    const free = `f-${randomUUID()}`;
+    await db.transaction(() => outbox.enqueue(probeTopic, { runId: ProbeConsumer.runId, key: free, n: 1, fail: false }));
+    await eventually(async () => (await effects(free)).length === 1, 30_000);
+    for (const id of failing) ProbeConsumer.failing.delete(id);
+    for (const key of stuck) await eventually(async () => (await effects(key)).length === 1, 30_000);
+  }, 120_000);
+});
+

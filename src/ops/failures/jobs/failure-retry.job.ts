@@ -5,6 +5,9 @@ import { failureRetryRequestedTopic } from '../../../messaging/contracts/failure
 import { OutboxService } from '../../../messaging/outbox/outbox.service';
 import { SyncFailureService } from '../sync-failure.service';
 
+const PAGE = 100;
+const MAX_PAGES = 20;
+
 /** Enqueues due automatic retries; the retry itself runs in FailureRetryConsumer. */
 @Injectable()
 export class FailureRetryJob {
@@ -16,14 +19,18 @@ export class FailureRetryJob {
 
   @Interval('failure-retry', 30_000)
   async enqueueDue(): Promise<number> {
-    const due = await this.failures.dueForRetry(100);
     let enqueued = 0;
-    for (const failure of due) {
-      await this.db.transaction(async () => {
-        if (!(await this.failures.claimForRetry(failure.id))) return;
-        await this.outbox.enqueue(failureRetryRequestedTopic, { failureId: failure.id, requestedBy: 'schedule' });
-        enqueued++;
-      });
+    // After an outage hundreds are due at once: take them all, a page at a time (claimed rows leave the page).
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const due = await this.failures.dueForRetry(PAGE);
+      for (const failure of due) {
+        await this.db.transaction(async () => {
+          if (!(await this.failures.claimForRetry(failure.id))) return;
+          await this.outbox.enqueue(failureRetryRequestedTopic, { failureId: failure.id, requestedBy: 'schedule' });
+          enqueued++;
+        });
+      }
+      if (due.length < PAGE) break;
     }
     return enqueued;
   }

@@ -1,0 +1,121 @@
+import { FailureRetryJob } from '../../../src/ops/failures/jobs/failure-retry.job';
+import { SyncFailureView } from '../../../src/ops/failures/dto/sync-failure.view';
+import { eventually } from '../../support/test-app';
+import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
+
+const KS_STOCK = 'open.item.sku.stock.update';
+const YZ_STOCK = 'youzan.item.quantity.update';
+
+/**
+ * Automatic and manual retries of sync failures against the emulators' fault API: a record is
+ * resolved only when the retried write landed (checked on the emulator), and an outage's failures
+ * resolve by themselves once the platform answers again.
+ */
+describe('sync failure retries', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('failure-retry');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  afterEach(async () => {
+    await h.stack.ksControl.resetFaults();
+    await h.stack.yzControl.clearFaults();
+  });
+
+  async function failuresOf(sku: SkuFixture, query = ''): Promise<SyncFailureView[]> {
+    const res = await fetch(`${h.stack.url}/ops/failures?entityRef=${sku.merchantSkuId}&pageSize=100${query}`);
+    return ((await res.json()) as { items: SyncFailureView[] }).items;
+  }
+
+  async function failure(id: string): Promise<SyncFailureView> {
+    return (await (await fetch(`${h.stack.url}/ops/failures/${id}`)).json()) as SyncFailureView;
+  }
+
+  const retry = (id: string) => fetch(`${h.stack.url}/ops/failures/${id}/retry`, { method: 'POST' });
+
+  /** What the scheduler does every 30 s, run until a retry was enqueued and handled. */
+  async function automaticRetry(timeoutMs: number): Promise<void> {
+    const job = h.stack.t.app.get(FailureRetryJob);
+    await eventually(async () => (await job.enqueueDue()) > 0, timeoutMs, 250);
+    await h.quiet();
+  }
+
+  it('keeps a failure open with the new error and a next retry while the retried write still fails, and accepts manual retries until it lands', async () => {
+    const sku = await h.sku('RETRY-LIE-1', { onHand: 10, mode: 'split' });
+    await h.stack.yzControl.setFaults({ rules: [{ api: YZ_STOCK, errorRate: 1, error: 'throttle' }] });
+    await h.erp(sku.code, 30);
+    await h.quiet();
+    const [open] = await failuresOf(sku, '&context=inventory&platform=youzan&status=open');
+    expect(open).toMatchObject({ status: 'open', errorCode: 'RATE_LIMITED', replayable: true });
+
+    // The fault is still active when the automatic retry runs.
+    await automaticRetry(60_000);
+    const afterAuto = await failure(open.id);
+    expect(afterAuto).toMatchObject({ status: 'open', errorCode: 'RATE_LIMITED', closedAt: null });
+    expect(afterAuto.attempts).toBeGreaterThan(open.attempts);
+    expect(afterAuto.nextRetryAt).toBeGreaterThan(Date.now());
+
+    const manual = await retry(open.id);
+    expect(manual.status).toBe(200);
+    const afterManual = (await manual.json()) as SyncFailureView;
+    expect(afterManual).toMatchObject({ status: 'open', errorCode: 'RATE_LIMITED' });
+    expect(afterManual.attempts).toBeGreaterThan(afterAuto.attempts);
+    expect(afterManual.nextRetryAt).not.toBeNull();
+
+    await h.stack.yzControl.clearFaults();
+    const landed = await retry(open.id);
+    expect(landed.status).toBe(200);
+    expect(((await landed.json()) as SyncFailureView).status).toBe('resolved');
+    await h.quiet();
+    const stock = await h.platformStock(sku);
+    const allocations = await h.allocations(sku);
+    expect(stock.youzan).toBe(allocations.youzan.allotted);
+    expect(stock.youzan).toBeGreaterThan(0);
+    expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(30);
+  }, 120_000);
+
+  it('after an outage of both stock APIs, retries and resolves every failure it caused without a person, and stock converges', async () => {
+    const skus = [await h.sku('OUTAGE-1', { onHand: 10, mode: 'split' }), await h.sku('OUTAGE-2', { onHand: 10, mode: 'split' })];
+    await h.stack.ksControl.setFaults({ rules: [{ api: KS_STOCK, errorRate: 1, error: 'qps' }] });
+    await h.stack.yzControl.setFaults({ rules: [{ api: YZ_STOCK, errorRate: 1, error: 'throttle' }] });
+    // The ERP keeps reporting during the outage: each report fails again and collapses into the open record.
+    for (let i = 1; i <= 8; i++) {
+      for (const sku of skus) await h.erp(sku.code, 10 + i * 5);
+      await h.quiet();
+    }
+    for (const sku of skus) {
+      const open = await failuresOf(sku, '&status=open');
+      expect(open.length).toBeGreaterThanOrEqual(1);
+    }
+    await h.stack.ksControl.resetFaults();
+    await h.stack.yzControl.clearFaults();
+
+    // Nobody touches the records: only the scheduler's runs (what @Interval does every 30 s).
+    const job = h.stack.t.app.get(FailureRetryJob);
+    await eventually(
+      async () => {
+        await job.enqueueDue();
+        await h.quiet();
+        for (const sku of skus) if ((await failuresOf(sku, '&status=open,retrying')).length > 0) return false;
+        return true;
+      },
+      150_000,
+      1000,
+    );
+    for (const sku of skus) {
+      const stock = await h.platformStock(sku);
+      const allocations = await h.allocations(sku);
+      expect(stock).toEqual({ kuaishou: allocations.kuaishou.allotted, youzan: allocations.youzan.allotted });
+      expect(stock.kuaishou).toBeGreaterThan(0);
+      expect(stock.youzan).toBeGreaterThan(0);
+      expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(50);
+      const all = await failuresOf(sku);
+      expect(all.every((f) => f.status === 'resolved')).toBe(true);
+    }
+  }, 240_000);
+});
