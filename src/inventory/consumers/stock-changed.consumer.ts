@@ -43,7 +43,7 @@ export class StockChangedConsumer implements OnModuleInit {
     if (!connection || connection.status !== 'active') {
       return { confirmed: false, errorCode: 'SHOP_NOT_WRITABLE', reason: `the shop of binding ${bindingId} is ${connection?.status ?? 'gone'}: its stock was not written`, retryable: true };
     }
-    if ((await this.inventory.unsettledOps(binding.merchantSkuId)).some((op) => op.bindingId === bindingId)) {
+    if ((await this.inventory.unsettledOps(binding.merchantSkuId, Number.MAX_SAFE_INTEGER)).some((op) => op.bindingId === bindingId)) {
       return { confirmed: false, errorCode: 'OUTCOME_UNKNOWN', reason: `the write to binding ${bindingId} is not settled yet`, retryable: true };
     }
     return { confirmed: true };
