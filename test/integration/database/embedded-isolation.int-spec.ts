@@ -25,6 +25,12 @@ describe('embedded database transactions', () => {
     await dataSource?.destroy();
   });
 
+  it('runs in WAL mode, fsyncs every commit and waits for a busy file', async () => {
+    expect(await db.manager.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(await db.manager.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+    expect(await db.manager.query('PRAGMA busy_timeout')).toEqual([{ timeout: 10_000 }]);
+  });
+
   /** Opens a transaction that inserts `id` and stays open until the returned `finish` is called. */
   async function openWriter(id: number): Promise<{ finish: (outcome: 'commit' | 'rollback') => Promise<void> }> {
     let written!: () => void;
