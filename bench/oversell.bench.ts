@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -107,12 +107,15 @@ async function main(): Promise<void> {
   const platforms = await ask({ kind: 'start', pushBaseUrl: url, seed: p.seed }, 'ready');
   const ks = { url: platforms.kuaishouUrl };
   const yz = { url: platforms.youzanUrl };
+  // Each run starts on an empty embedded database: the last run's shops do not exist in these emulators.
+  const dataDir = join(__dirname, '..', '..', 'data', 'bench');
+  if (p.db === 'sqlite') rmSync(dataDir, { recursive: true, force: true });
   const ksControl = new KuaishouSandboxControl(ks.url);
   const yzControl = new YouzanSandboxControl(yz.url);
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-    DATA_DIR: join(__dirname, '..', '..', 'data', 'bench'),
+    DATA_DIR: dataDir,
     PORT: String(port),
     PUBLIC_BASE_URL: url,
     DATABASE_URL: databaseUrl,

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createMerchant } from '../../src/sandbox/sandbox-connect';
 
 const root = join(__dirname, '..', '..');
 
@@ -60,6 +61,44 @@ describe('npm start (the real process)', () => {
       }
     }
     expect(child.exitCode === 0 || child.signalCode === 'SIGTERM').toBe(true);
+  });
+
+  it('keeps every acknowledged write when killed with SIGKILL, and starts again on the same data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kwaizan-kill-'));
+    const boot = async () => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['dist/src/main.js'], {
+        cwd: root,
+        env: cleanEnv({ PORT: String(port), DATA_DIR: dataDir, SANDBOX_KUAISHOU_PORT: String(await freePort()), SANDBOX_YOUZAN_PORT: String(await freePort()) }),
+      });
+      const log = output(child);
+      const url = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 60_000;
+      let status: number | undefined;
+      while (Date.now() < deadline && child.exitCode === null && status !== 200) {
+        status = await fetch(`${url}/health`).then((r) => r.status, () => undefined);
+        if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect({ exit: child.exitCode, status, log: status === 200 ? '' : log() }).toEqual({ exit: null, status: 200, log: '' });
+      return { child, url };
+    };
+    const first = await boot();
+    const ids: string[] = [];
+    try {
+      for (let i = 0; i < 20; i++) ids.push(await createMerchant(first.url, `Survivor ${i}`));
+    } finally {
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+    }
+    const second = await boot();
+    try {
+      const merchants = (await (await fetch(`${second.url}/api/merchants`)).json()) as { id: string; name: string }[];
+      const byId = new Map(merchants.map((m) => [m.id, m.name]));
+      expect(ids.map((id) => byId.get(id))).toEqual(ids.map((_, i) => `Survivor ${i}`));
+    } finally {
+      second.child.kill('SIGTERM');
+      await new Promise((r) => second.child.once('exit', r));
+    }
   });
 
   it('refuses to start on a bad configuration and names every bad variable', async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureMysqlDatabase } from '../../../src/database/data-source-options';
-import { Db } from '../../../src/database/db';
 import { runMigrationsUnderLock } from '../../../src/database/migration-runner';
+import { serializeSqliteAccess } from '../../../src/database/sqlite-gate';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
 
 describe('migrations', () => {
@@ -49,7 +49,7 @@ describe('migrations on the embedded database', () => {
   it('run on SQLite too, produce the same tables and revert to an empty schema', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kwaizan-migrations-')), 'kwaizan.sqlite');
     const dataSource = await new DataSource(dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false })).initialize();
-    new Db(dataSource);
+    serializeSqliteAccess(dataSource);
     try {
       await runMigrationsUnderLock(dataSource);
       const tables: { name: string }[] = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'");
