@@ -84,6 +84,7 @@ export interface AppConfigShape {
   platforms: PlatformsConfig;
   erp: { webhookSecret: string; toleranceSeconds: number };
   orders: { pollIntervalMs: number };
+  auth: { sessionIdleMs: number; sessionMaxAgeMs: number; secureCookies: boolean; signInMaxAttempts: number };
 }
 
 /** Injection token and type of the one validated configuration object. */
@@ -99,6 +100,7 @@ export abstract class AppConfig implements AppConfigShape {
   abstract platforms: PlatformsConfig;
   abstract erp: AppConfigShape['erp'];
   abstract orders: AppConfigShape['orders'];
+  abstract auth: AppConfigShape['auth'];
 }
 
 type Env = Record<string, string | undefined>;
@@ -151,6 +153,12 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
     platforms,
     erp: { webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET, toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S },
     orders: { pollIntervalMs: e.ORDER_POLL_INTERVAL_MS },
+    auth: {
+      sessionIdleMs: e.SESSION_IDLE_TIMEOUT_S * 1000,
+      sessionMaxAgeMs: e.SESSION_MAX_AGE_S * 1000,
+      secureCookies: (e.PUBLIC_BASE_URL ?? '').startsWith('https:'),
+      signInMaxAttempts: e.SIGN_IN_MAX_ATTEMPTS,
+    },
   };
 }
 
