@@ -20,7 +20,7 @@ export class AccessPagesController {
   ) {}
 
   @Get()
-  @MerchantAccess('owner', { sessionOnly: true })
+  @MerchantAccess('owner', { sessionOnly: true, operators: 'none' })
   @Page()
   async list(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     await this.render(res, principal, merchantId);
