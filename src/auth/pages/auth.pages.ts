@@ -69,7 +69,9 @@ export function erpCredentialsPage(input: {
   principal: UserPrincipal;
   merchantId: string;
   credentials: { keyId: string; name: string; createdAt: number; expiresAt: number | null; revokedAt: number | null }[];
+  tokens: { id: string; name: string; createdAt: number; revokedAt: number | null }[];
   issued?: { keyId: string; secret: string };
+  issuedToken?: string;
   now: number;
   sandbox: boolean;
 }): string {
@@ -77,7 +79,7 @@ export function erpCredentialsPage(input: {
   const state = (c: (typeof input.credentials)[number]) =>
     c.revokedAt ? html`<span class="badge muted">已撤销 Revoked</span>` : c.expiresAt !== null && c.expiresAt <= input.now ? html`<span class="badge muted">已过期 Expired</span>` : c.expiresAt !== null ? html`<span class="badge warn">轮换中 Rotating, ends ${formatTime(c.expiresAt)}</span>` : html`<span class="badge ok">有效 Active</span>`;
   return page(
-    'ERP 凭证 ERP credentials',
+    '凭证 Credentials',
     html`${accountBar(input.principal)}
     <div class="card"><h1>ERP 凭证 ERP credentials</h1>
     <p>Your ERP signs each stock delivery with a key id and secret (see the README, “ERP stock webhook”). Keep several active while you switch an ERP to a new one, then revoke the old one.</p>
@@ -95,6 +97,18 @@ export function erpCredentialsPage(input: {
     <div class="card"><h2>新建 New credential</h2>
     <form method="post" action="/merchants/${input.merchantId}/erp-credentials"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}">
     <input name="name" placeholder="名称 Name, e.g. warehouse ERP" required maxlength="100" data-testid="credential-name"> <button class="button" type="submit" data-testid="create-credential">创建 Create</button></form></div>
+    <div class="card"><h2>API 令牌 API tokens</h2>
+    <p>For scripts: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you for this merchant, but cannot manage credentials or tokens.</p>
+    ${input.issuedToken ? html`<div class="notice ok" data-testid="issued-token"><p>新令牌 New token — shown only now:</p><code data-testid="issued-token-value">${input.issuedToken}</code></div>` : ''}
+    <table data-testid="token-list"><tr><th>名称 Name</th><th>创建 Created</th><th>状态 State</th><th></th></tr>
+    ${input.tokens.map(
+      (tk) => html`<tr><td>${tk.name}</td><td>${formatTime(tk.createdAt)}</td><td>${tk.revokedAt ? html`<span class="badge muted">已撤销 Revoked</span>` : html`<span class="badge ok">有效 Active</span>`}</td><td>${tk.revokedAt
+        ? ''
+        : html`<form method="post" action="/merchants/${input.merchantId}/api-tokens/${tk.id}/revoke"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><button class="button danger" type="submit">撤销 Revoke</button></form>`}</td></tr>`,
+    )}
+    </table>
+    <form method="post" action="/merchants/${input.merchantId}/api-tokens"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}">
+    <input name="name" placeholder="名称 Name, e.g. my script" required maxlength="100" data-testid="token-name"> <button class="button" type="submit" data-testid="create-token">创建 Create</button></form></div>
     <p><a href="/merchants/${input.merchantId}">返回 Back to your shops</a></p>`,
     { sandbox: input.sandbox },
   );

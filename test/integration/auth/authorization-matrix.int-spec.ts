@@ -61,6 +61,8 @@ const MATRIX: Record<string, Row> = {
   'GET /merchants/:merchantId/erp-credentials': ownerReadAPage,
   'POST /merchants/:merchantId/erp-credentials': ownerWriteA,
   'POST /merchants/:merchantId/erp-credentials/:keyId/revoke': ownerWriteA,
+  'POST /merchants/:merchantId/api-tokens': ownerWriteA,
+  'POST /merchants/:merchantId/api-tokens/:tokenId/revoke': ownerWriteA,
   'GET /connect/:platform': connectStart,
   'GET /connect/:platform/callback': pub,
   'POST /connect/youzan/silent': adminOnly,
