@@ -70,7 +70,7 @@ export const ENV_SCHEMA = {
   YOUZAN_RATE_LIMITS: z.string().regex(/^[a-z.]+=\d+(,[a-z.]+=\d+)*$/, 'must be api=qps[,api=qps…]').optional().describe('Per-API QPS overrides for Youzan, e.g. youzan.item.quantity.update=30.'),
   YOUZAN_SHOP_QPS: positiveInt.default(100).describe('Calls per second per Youzan shop.'),
   ORDER_POLL_INTERVAL_MS: positiveInt.default(60_000).describe('How often every connected shop is polled for orders (the backstop for lost pushes).'),
-  ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Shared secret of signed ERP webhooks, both ways (secret). Unset outside production: a fixed sandbox secret.'),
+  ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Reserved for signing outbound ERP webhooks (secret). Inbound ERP deliveries are signed with per-merchant ERP credentials instead.'),
   ERP_WEBHOOK_TOLERANCE_S: positiveInt.default(300).describe('How far an ERP webhook timestamp may be from now, in seconds.'),
   SESSION_IDLE_TIMEOUT_S: positiveInt.default(7200).describe('A signed-in session ends after this many seconds without a request.'),
   SESSION_MAX_AGE_S: positiveInt.default(43_200).describe('A signed-in session ends this many seconds after sign-in, whatever the activity.'),
