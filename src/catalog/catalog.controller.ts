@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ConnectionNotFoundException } from '../accounts/accounts.errors';
 import { ConnectionsService } from '../accounts/connections.service';
 import { MerchantsService } from '../accounts/merchants.service';
 import { BindSkuDto } from './dto/bind-sku.dto';
@@ -53,8 +52,7 @@ export class CatalogController {
 
   private async shop(merchantId: string, connectionId: string): Promise<ShopIdentity> {
     await this.merchants.get(merchantId);
-    const connection = await this.connections.get(connectionId);
-    if (connection.merchantId !== merchantId) throw new ConnectionNotFoundException(connectionId);
+    const connection = await this.connections.getOwned(merchantId, connectionId);
     return { connectionId: connection.id, merchantId, platform: connection.platform, shopId: connection.shopId };
   }
 }
