@@ -6,16 +6,21 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/bootstrap';
-import { loadConfig, SANDBOX_ERP_SECRET } from '../src/config/app-config';
+import { MerchantsService } from '../src/accounts/merchants.service';
+import { ApiTokensService } from '../src/auth/api-tokens.service';
+import { ErpCredentialsService } from '../src/auth/erp-credentials.service';
+import { SESSION_COOKIE, SessionsService } from '../src/auth/sessions.service';
+import { UsersService } from '../src/auth/users.service';
+import { loadConfig } from '../src/config/app-config';
 import { SeededRandom } from '../src/sandbox/shared/random';
 import { Db } from '../src/database/db';
 import { OutboxRelay } from '../src/messaging/outbox/outbox.relay';
 import { Topic } from '../src/messaging/topics';
 import { MetricsService } from '../src/ops/metrics/metrics.service';
 import { KuaishouSandboxControl } from '../src/sandbox/kuaishou/kuaishou-sandbox.control';
-import { connectInBrowser, createMerchant } from '../src/sandbox/sandbox-connect';
+import { connectInBrowser } from '../src/sandbox/sandbox-connect';
 import { YouzanSandboxControl } from '../src/sandbox/youzan/youzan-sandbox.control';
-import { signErpPayload } from '../src/webhooks/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '../src/webhooks/erp-signature';
 import type { WorkerAnswer, WorkerRequest } from './platforms.worker';
 
 /**
@@ -134,12 +139,18 @@ async function main(): Promise<void> {
     const setupStarted = Date.now();
 
     // A merchant connects both shops through the real OAuth flow.
-    const merchantId = await createMerchant(url, 'Bench merchant');
+    const merchantId = (await app.get(MerchantsService).create('Bench merchant')).id;
+    await app.get(UsersService).create({ email: 'bench-owner@bench.local', password: 'bench-owner-password', role: 'owner', merchantId });
+    const owner = await app.get(SessionsService).signIn('bench-owner@bench.local', 'bench-owner-password', 'bench');
+    const ownerToken = (await app.get(ApiTokensService).create(owner.user.id, merchantId, 'bench')).token;
+    const erpKey = await app.get(ErpCredentialsService).create(merchantId, 'bench ERP');
+    const cookie = `${SESSION_COOKIE}=${owner.cookieValue}`;
+    const authorization = `Bearer ${ownerToken}`;
     const ksShop = await ksControl.createShop({ name: '快手直播间' });
     const yzShop = await yzControl.createShop({ name: '有赞商城', authorize: true });
-    await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId });
-    await connectInBrowser(url, merchantId, 'youzan', { shop: String(yzShop.kdtId) });
-    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`)).json()) as { id: string; platform: string }[];
+    await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie });
+    await connectInBrowser(url, merchantId, 'youzan', { shop: String(yzShop.kdtId), cookie });
+    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: { authorization } })).json()) as { id: string; platform: string }[];
 
     // S SKUs listed on both platforms with the merchant SKU code; the ERP reports small stock.
     const skus: { code: string; stock: number; ks: { itemId: string; skuId: string }; yz: { itemId: string; skuId: string } }[] = [];
@@ -150,12 +161,19 @@ async function main(): Promise<void> {
       const yzItem = await yzControl.createItem({ kdtId: yzShop.kdtId, title: `直播爆款 ${code}`, skus: [{ itemNo: code, priceFen: 9900, stock: 0 }] });
       skus.push({ code, stock, ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId }, yz: { itemId: yzItem.itemId, skuId: yzItem.skus[0].skuId } });
     }
-    for (const c of connections) await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, { method: 'POST' });
-    const body = JSON.stringify({ merchantId, updates: skus.map((s) => ({ skuCode: s.code, onHand: s.stock, sequence: 1 })) });
+    for (const c of connections) await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, { method: 'POST', headers: { authorization } });
+    const body = JSON.stringify({ updates: skus.map((s) => ({ skuCode: s.code, onHand: s.stock, sequence: 1 })) });
     const ts = Math.floor(Date.now() / 1000);
+    const delivery = `bench-${Date.now()}`;
     const erp = await fetch(`${url}/webhooks/erp/stock`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-kwaizan-timestamp': String(ts), 'x-kwaizan-signature': signErpPayload(SANDBOX_ERP_SECRET, ts, body), 'x-kwaizan-delivery': `bench-${Date.now()}` },
+      headers: {
+        'content-type': 'application/json',
+        [ERP_HEADERS.keyId]: erpKey.credential.keyId,
+        [ERP_HEADERS.timestamp]: String(ts),
+        [ERP_HEADERS.delivery]: delivery,
+        [ERP_HEADERS.signature]: signErpPayload(erpKey.secret, ts, delivery, body),
+      },
       body,
     });
     if (erp.status !== 200) throw new Error(`ERP stock failed: ${await erp.text()}`);

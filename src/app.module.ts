@@ -18,6 +18,7 @@ import { InventoryModule } from './inventory/inventory.module';
 import { OrdersModule } from './orders/orders.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { SandboxModule } from './sandbox/sandbox.module';
+import { AuthModule } from './auth/auth.module';
 
 export interface AppModuleOptions {
   /** Scheduled jobs (cron/intervals); tests that drive jobs by hand turn them off. */
@@ -27,7 +28,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature contexts, in dependency order. */
-const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, CatalogModule, InventoryModule, OrdersModule, WebhooksModule, OpsModule];
+const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, AuthModule, CatalogModule, InventoryModule, OrdersModule, WebhooksModule, OpsModule];
 
 @Module({})
 export class AppModule {

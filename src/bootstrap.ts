@@ -3,6 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { ApiTokensService } from './auth/api-tokens.service';
+import { docsAccessMiddleware } from './auth/docs-access.middleware';
+import { SessionsService } from './auth/sessions.service';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { correlationMiddleware } from './common/http/logging';
 import { createValidationPipe } from './common/http/validation';
@@ -26,6 +29,7 @@ export async function createApp(config: AppConfigShape, options: AppModuleOption
     .setDescription('Keeps a merchant’s Kuaishou and Youzan shops in sync: accounts, catalog, prices, stock, orders, ops.')
     .setVersion('1')
     .build();
+  app.use(['/docs', '/docs-json'], docsAccessMiddleware(app.get(SessionsService), app.get(ApiTokensService)));
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -9,6 +9,10 @@ import { ConnectQueryDto } from './dto/connect-query.dto';
 import { SilentConnectDto } from './dto/silent-connect.dto';
 import { connectResultPage, silentConnectPage } from './pages/accounts.pages';
 import { ShopConnectionEntity } from './shop-connection.entity';
+import { Admin, CurrentPrincipal, MerchantAccess, Page, Public } from '../auth/policy.decorator';
+import type { Principal } from '../auth/principal';
+
+type SessionPrincipal = Extract<Principal, { kind: 'session' }>;
 
 const PLATFORM = { kuaishou: 'kuaishou', youzan: 'youzan' } as const;
 const NAMES: Record<Platform, string> = { kuaishou: 'Kuaishou', youzan: 'Youzan' };
@@ -22,25 +26,31 @@ export class ConnectController {
   ) {}
 
   @Get(':platform')
-  @ApiFoundResponse({ description: "Redirect to the platform's authorization page (a one-time state is issued)" })
-  async start(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Query() query: ConnectQueryDto, @Res() res: Response): Promise<void> {
-    const start = await this.connect.start(query.merchantId, platform);
+  // Operators may open it (an admin connects self-built Youzan apps); an OAuth callback only stores for the merchant's own users.
+  @MerchantAccess('owner', { sessionOnly: true })
+  @Page()
+  @ApiFoundResponse({ description: "Redirect to the platform's authorization page (a one-time state bound to this browser's session is issued)" })
+  async start(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Query() query: ConnectQueryDto, @CurrentPrincipal() principal: SessionPrincipal, @Res() res: Response): Promise<void> {
+    const start = await this.connect.start(query.merchantId, platform, principal.sessionHash);
     if (start.kind === 'redirect') return res.redirect(302, start.url);
-    res.type('html').send(silentConnectPage(start.merchantId, this.config.platforms.sandbox));
+    res.type('html').send(silentConnectPage(start.merchantId, this.config.platforms.sandbox, principal.csrfToken));
   }
 
   @Get(':platform/callback')
+  @Public()
   @Header('Cache-Control', 'no-store')
   @ApiQuery({ name: 'code', required: false })
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'error', required: false })
   @ApiExcludeEndpoint()
-  async callback(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Query() query: Record<string, string>, @Res() res: Response): Promise<void> {
+  async callback(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Query() query: Record<string, string>, @CurrentPrincipal() principal: Principal | undefined, @Res() res: Response): Promise<void> {
     const answer: CallbackQuery = { code: query.code, state: query.state, error: query.error, error_description: query.error_description };
-    await this.render(res, platform, () => this.connect.complete(platform, answer));
+    const session = principal?.kind === 'session' ? { sessionHash: principal.sessionHash, merchantId: principal.merchantId } : undefined;
+    await this.render(res, platform, () => this.connect.complete(platform, answer, session));
   }
 
   @Post('youzan/silent')
+  @Admin()
   @Header('Cache-Control', 'no-store')
   async silent(@Body() body: SilentConnectDto, @Res() res: Response): Promise<void> {
     await this.render(res, 'youzan', () => this.connect.connectSilently(body.merchantId, body.kdtId));

@@ -42,7 +42,8 @@ export class ConnectService {
     return `${this.config.http.publicBaseUrl}/connect/${platform}/callback`;
   }
 
-  async start(merchantId: string, platform: Platform): Promise<ConnectStart> {
+  /** `sessionHash`: the signed-in browser that starts the flow; only it may finish it. */
+  async start(merchantId: string, platform: Platform, sessionHash: string): Promise<ConnectStart> {
     await this.merchants.get(merchantId);
     if (platform === 'youzan' && this.config.platforms.youzan.authorizeType === 'silent') return { kind: 'silent-form', merchantId };
     const now = this.clock.now();
@@ -50,6 +51,7 @@ export class ConnectService {
       state: randomBytes(24).toString('base64url'),
       merchantId,
       platform,
+      sessionHash,
       createdAt: now,
       expiresAt: now + STATE_TTL_MS,
       usedAt: null,
@@ -58,8 +60,17 @@ export class ConnectService {
     return { kind: 'redirect', url: this.oauth[platform].authorizeUrl({ state: state.state, redirectUri: this.callbackUrl(platform) }) };
   }
 
-  async complete(platform: Platform, query: CallbackQuery): Promise<ShopConnectionEntity> {
+  async complete(platform: Platform, query: CallbackQuery, session: { sessionHash: string; merchantId: string | null } | undefined): Promise<ShopConnectionEntity> {
     if (!query.state) throw new ConnectFailedException('STATE_MISSING', 'The authorization answer carried no state. Start connecting again from your shops page.');
+    // Checked before the state is used up: a link approved in someone else's browser must neither connect a shop nor spoil the real flow.
+    const pending = await this.states.findByState(query.state);
+    if (pending && (!session || pending.sessionHash !== session.sessionHash || pending.merchantId !== session.merchantId)) {
+      this.logger.warn(`${platform} callback for merchant ${pending.merchantId} arrived from another browser or account: nothing stored`);
+      throw new ConnectFailedException(
+        'STATE_OTHER_SESSION',
+        'This authorization was started in another browser or by another account, so nothing was connected. If this is your shop, sign in to kwaizan-sync yourself and press Connect on your shops page.',
+      );
+    }
     const state = await this.db.transaction(() => this.states.consume(query.state!, this.clock.now()));
     if (!state) throw await this.explainBadState(query.state);
     if (state.platform !== platform) throw new ConnectFailedException('STATE_WRONG_PLATFORM', 'This authorization answer belongs to another platform. Start connecting again.', state.merchantId);
@@ -79,6 +90,7 @@ export class ConnectService {
   }
 
   /** Youzan self-built apps: the token comes from the shop id alone (authorize_type=silent). */
+  /** Admin-only (the route's policy): a shop id alone yields a token, so no merchant may claim shops this way. */
   async connectSilently(merchantId: string, shopId: string): Promise<ShopConnectionEntity> {
     await this.merchants.get(merchantId);
     const client = this.oauth.youzan;

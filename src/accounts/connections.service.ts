@@ -37,6 +37,13 @@ export class ConnectionsService {
     return connection;
   }
 
+  /** 404 for another merchant's connection, so its existence is not confirmed. */
+  async getOwned(merchantId: string, id: string): Promise<ShopConnectionEntity> {
+    const connection = await this.connections.findById(id);
+    if (!connection || connection.merchantId !== merchantId) throw new ConnectionNotFoundException(id);
+    return connection;
+  }
+
   listByMerchant(merchantId: string): Promise<ShopConnectionEntity[]> {
     return this.connections.listByMerchant(merchantId);
   }

@@ -6,7 +6,10 @@ import { AppConfig } from '../config/app-config';
 import { ConnectionsService } from './connections.service';
 import { CreateMerchantDto } from './dto/create-merchant.dto';
 import { MerchantsService } from './merchants.service';
-import { homePage, merchantPage } from './pages/accounts.pages';
+import { merchantPage } from './pages/accounts.pages';
+import { opsLandingPage } from '../auth/pages/auth.pages';
+import type { UserPrincipal } from '../auth/principal';
+import { Admin, CurrentPrincipal, MerchantAccess, Page, Public, SignedIn } from '../auth/policy.decorator';
 
 const NOTICES: Record<string, { ok: boolean; text: string }> = {
   unbound: { ok: true, text: 'The shop is unbound: syncing stopped, its history is kept.' },
@@ -23,29 +26,39 @@ export class MerchantPagesController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** A merchant user lands on their own merchant; operators on the ops page. */
   @Get()
-  async home(@Res() res: Response): Promise<void> {
-    res.type('html').send(homePage(await this.merchants.list(), this.config.platforms.sandbox));
+  @SignedIn()
+  @Page()
+  async home(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+    if (principal.merchantId) return res.redirect(303, `/merchants/${principal.merchantId}`);
+    res.type('html').send(opsLandingPage(principal, await this.merchants.list(), this.config.platforms.sandbox));
   }
 
   @Get('favicon.ico')
+  @Public()
   favicon(@Res() res: Response): void {
     res.status(204).end();
   }
 
   @Post('merchants')
+  @Admin()
   async create(@Body() body: CreateMerchantDto, @Res() res: Response): Promise<void> {
     const merchant = await this.merchants.create(body.name);
     res.redirect(303, `/merchants/${merchant.id}`);
   }
 
   @Get('merchants/:merchantId')
-  async show(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Query('notice') notice: string | undefined, @Res() res: Response): Promise<void> {
+  @MerchantAccess('staff')
+  @Page()
+  async show(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Query('notice') notice: string | undefined, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     const overview = await this.merchants.overview(merchantId);
-    res.type('html').send(merchantPage(overview, this.config.platforms.sandbox, this.clock.now(), notice ? NOTICES[notice] : undefined));
+    const viewer = { principal, csrfToken: principal.kind === 'session' ? principal.csrfToken : '', mayManage: principal.role === 'owner' };
+    res.type('html').send(merchantPage(overview, this.config.platforms.sandbox, this.clock.now(), viewer, notice ? NOTICES[notice] : undefined));
   }
 
   @Post('merchants/:merchantId/connections/:connectionId/unbind')
+  @MerchantAccess('owner')
   async unbind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('connectionId', new ParseUUIDPipe()) connectionId: string, @Res() res: Response): Promise<void> {
     await this.connections.unbind(merchantId, connectionId);
     res.redirect(303, `/merchants/${merchantId}?notice=unbound`);

@@ -37,6 +37,11 @@ export class MerchantsService {
     return this.merchants.listAll();
   }
 
+  /** Operators (no merchant) see every merchant; a merchant user only their own. */
+  async listVisibleTo(merchantId: string | null): Promise<MerchantEntity[]> {
+    return merchantId ? [await this.get(merchantId)] : this.list();
+  }
+
   async get(id: string): Promise<MerchantEntity> {
     const merchant = await this.merchants.findById(id);
     if (!merchant) throw new MerchantNotFoundException(id);

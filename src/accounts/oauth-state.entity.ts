@@ -21,6 +21,10 @@ export class OAuthStateEntity {
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintNumber })
   expiresAt: number;
 
+  /** SHA-256 of the session cookie that started the flow. */
+  @Column({ name: 'session_hash', type: 'varchar', length: 64, nullable: true })
+  sessionHash: string | null;
+
   @Column({ name: 'used_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   usedAt: number | null;
 }

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ConnectionNotFoundException } from '../accounts/accounts.errors';
 import { ConnectionsService } from '../accounts/connections.service';
 import { MerchantsService } from '../accounts/merchants.service';
 import { BindSkuDto } from './dto/bind-sku.dto';
 import { DiscoverResultView, SkuBindingView } from './dto/sku-binding.view';
 import { ShopIdentity, SkuBindingService } from './sku-binding.service';
 import { SkuBindingRepository } from './sku-binding.repository';
+import { MerchantAccess } from '../auth/policy.decorator';
 
 @ApiTags('catalog')
 @Controller('api/merchants/:merchantId')
@@ -19,6 +19,7 @@ export class CatalogController {
   ) {}
 
   @Get('sku-bindings')
+  @MerchantAccess('staff')
   @ApiOkResponse({ type: [SkuBindingView] })
   async list(@Param('merchantId', new ParseUUIDPipe()) merchantId: string): Promise<SkuBindingView[]> {
     await this.merchants.get(merchantId);
@@ -26,6 +27,7 @@ export class CatalogController {
   }
 
   @Post('sku-bindings')
+  @MerchantAccess('owner')
   @ApiCreatedResponse({ type: SkuBindingView, description: 'Binds a platform SKU to a merchant SKU by hand (for listings without the outer code).' })
   async bind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: BindSkuDto): Promise<SkuBindingView> {
     const shop = await this.shop(merchantId, body.connectionId);
@@ -33,6 +35,7 @@ export class CatalogController {
   }
 
   @Delete('sku-bindings/:bindingId')
+  @MerchantAccess('owner')
   @HttpCode(204)
   @ApiNoContentResponse()
   async unbind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('bindingId', new ParseUUIDPipe()) bindingId: string): Promise<void> {
@@ -40,6 +43,7 @@ export class CatalogController {
   }
 
   @Post('connections/:connectionId/discover-skus')
+  @MerchantAccess('staff')
   @HttpCode(200)
   @ApiOkResponse({ type: DiscoverResultView, description: "Reads the shop's listings and binds every SKU whose outer code is a merchant SKU code." })
   async discover(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('connectionId', new ParseUUIDPipe()) connectionId: string): Promise<DiscoverResultView> {
@@ -48,8 +52,7 @@ export class CatalogController {
 
   private async shop(merchantId: string, connectionId: string): Promise<ShopIdentity> {
     await this.merchants.get(merchantId);
-    const connection = await this.connections.get(connectionId);
-    if (connection.merchantId !== merchantId) throw new ConnectionNotFoundException(connectionId);
+    const connection = await this.connections.getOwned(merchantId, connectionId);
     return { connectionId: connection.id, merchantId, platform: connection.platform, shopId: connection.shopId };
   }
 }

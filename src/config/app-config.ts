@@ -86,6 +86,7 @@ export interface AppConfigShape {
   platforms: PlatformsConfig;
   erp: { webhookSecret: string; toleranceSeconds: number; shipmentCountLagMs: number };
   orders: { pollIntervalMs: number; readLagMs: Record<'kuaishou' | 'youzan', number> };
+  auth: { sessionIdleMs: number; sessionMaxAgeMs: number; secureCookies: boolean; signInMaxAttempts: number };
 }
 
 /** Injection token and type of the one validated configuration object. */
@@ -101,6 +102,7 @@ export abstract class AppConfig implements AppConfigShape {
   abstract platforms: PlatformsConfig;
   abstract erp: AppConfigShape['erp'];
   abstract orders: AppConfigShape['orders'];
+  abstract auth: AppConfigShape['auth'];
 }
 
 type Env = Record<string, string | undefined>;
@@ -156,6 +158,12 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
     platforms,
     erp: { webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET, toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S, shipmentCountLagMs: e.ERP_SHIPMENT_COUNT_LAG_MS },
     orders: { pollIntervalMs: e.ORDER_POLL_INTERVAL_MS, readLagMs: { kuaishou: e.ORDER_READ_LAG_KUAISHOU_MS, youzan: e.ORDER_READ_LAG_YOUZAN_MS } },
+    auth: {
+      sessionIdleMs: e.SESSION_IDLE_TIMEOUT_S * 1000,
+      sessionMaxAgeMs: e.SESSION_MAX_AGE_S * 1000,
+      secureCookies: (e.PUBLIC_BASE_URL ?? '').startsWith('https:'),
+      signInMaxAttempts: e.SIGN_IN_MAX_ATTEMPTS,
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { MerchantsService } from '../accounts/merchants.service';
 import { SkuStockDetailView, SkuStockView } from './dto/stock.views';
 import { StockSettingsDto } from './dto/stock-settings.dto';
 import { StockQueryService } from './stock-query.service';
+import { MerchantAccess } from '../auth/policy.decorator';
 
 @ApiTags('inventory')
 @Controller('api/merchants/:merchantId/skus')
@@ -14,6 +15,7 @@ export class InventoryController {
   ) {}
 
   @Get()
+  @MerchantAccess('staff')
   @ApiOkResponse({ type: [SkuStockView] })
   async list(@Param('merchantId', new ParseUUIDPipe()) merchantId: string): Promise<SkuStockView[]> {
     await this.merchants.get(merchantId);
@@ -21,18 +23,21 @@ export class InventoryController {
   }
 
   @Get(':skuCode')
+  @MerchantAccess('staff')
   @ApiOkResponse({ type: SkuStockDetailView })
   async detail(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string): Promise<SkuStockDetailView> {
     return this.stock.detail(merchantId, skuCode);
   }
 
   @Put(':skuCode/settings')
+  @MerchantAccess('owner')
   @ApiOkResponse({ type: SkuStockView })
   async settings(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string, @Body() body: StockSettingsDto): Promise<SkuStockView> {
     return this.stock.updateSettings(merchantId, skuCode, body);
   }
 
   @Post(':skuCode/reconcile')
+  @MerchantAccess('staff', { operators: 'write' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'The platforms are read back and corrected shortly.' })
   async reconcile(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string): Promise<void> {

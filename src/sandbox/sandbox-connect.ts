@@ -37,10 +37,12 @@ export async function connectInBrowser(
   appUrl: string,
   merchantId: string,
   platform: 'kuaishou' | 'youzan',
-  options: { decision?: 'approve' | 'deny'; shop?: string; tamper?: (fields: URLSearchParams) => void } = {},
+  options: { decision?: 'approve' | 'deny'; shop?: string; tamper?: (fields: URLSearchParams) => void; cookie?: string; callbackCookie?: string } = {},
 ): Promise<ConnectResult> {
   const decision = options.decision ?? 'approve';
-  const start = await fetch(`${appUrl}/connect/${platform}?merchantId=${merchantId}`, { redirect: 'manual' });
+  // The connect is bound to the signed-in session that starts it; `callbackCookie` lets a test return in another browser.
+  const cookieHeader = (cookie: string | undefined): Record<string, string> => (cookie ? { cookie } : {});
+  const start = await fetch(`${appUrl}/connect/${platform}?merchantId=${merchantId}`, { redirect: 'manual', headers: cookieHeader(options.cookie) });
   const authorizeUrl = start.headers.get('location');
   if (start.status !== 302 || !authorizeUrl) throw new Error(`connect did not redirect: ${start.status}`);
   const page = await fetch(authorizeUrl);
@@ -52,12 +54,13 @@ export async function connectInBrowser(
   const answer = await fetch(form.action, { method: 'POST', body: form.fields, redirect: 'manual' });
   const callbackUrl = answer.headers.get('location') ?? undefined;
   if (!callbackUrl) throw new Error(`authorize page answered ${answer.status} without a redirect: ${await answer.text()}`);
-  const result = await fetch(callbackUrl);
+  const result = await fetch(callbackUrl, { headers: cookieHeader('callbackCookie' in options ? options.callbackCookie : options.cookie) });
   return { status: result.status, html: await result.text(), callbackUrl };
 }
 
-export async function createMerchant(appUrl: string, name = 'Test merchant'): Promise<string> {
-  const res = await fetch(`${appUrl}/api/merchants`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+/** Creating merchants is for admins: `authorization` is `Bearer <an admin's API token>`. */
+export async function createMerchant(appUrl: string, name: string, authorization: string): Promise<string> {
+  const res = await fetch(`${appUrl}/api/merchants`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ name }) });
   if (res.status !== 201) throw new Error(`creating a merchant failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }

@@ -27,14 +27,14 @@ export class ErpWebhookService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async applyStock(deliveryId: string, body: ErpStockUpdateDto): Promise<ErpStockResult> {
-    await this.merchants.get(body.merchantId);
+  async applyStock(merchantId: string, deliveryId: string, body: ErpStockUpdateDto): Promise<ErpStockResult> {
+    await this.merchants.get(merchantId);
     try {
       return await this.db.transaction(async (m) => {
-        await m.getRepository(WebhookDeliveryEntity).insert({ source: 'erp.stock', deliveryId, receivedAt: this.clock.now() });
+        await m.getRepository(WebhookDeliveryEntity).insert({ source: `erp:${merchantId}`, deliveryId, receivedAt: this.clock.now() });
         const results: ErpStockResult['results'] = [];
         for (const update of body.updates) {
-          const sku = await this.bindings.ensureMerchantSku(body.merchantId, update.skuCode, update.title);
+          const sku = await this.bindings.ensureMerchantSku(merchantId, update.skuCode, update.title);
           const outcome = await this.ledger.applyErpOnHand(sku.id, update.onHand, update.sequence, { shippedThrough: update.shippedThrough });
           if (outcome === 'stale') this.logger.warn({ deliveryId, skuCode: update.skuCode, sequence: update.sequence }, 'stale ERP stock sequence ignored');
           results.push({ skuCode: update.skuCode, outcome });

@@ -4,11 +4,13 @@ import type { RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PushIntakeService } from '../orders/push-intake.service';
 import { Platform, PushRejectedError } from '../platforms/channel.port';
+import { Public } from '../auth/policy.decorator';
 
 const PLATFORM = { kuaishou: 'kuaishou', youzan: 'youzan' } as const;
 
 /** Push receivers: the body is verified and stored before the acknowledgement goes out. */
 @ApiExcludeController()
+@Public()
 @Controller('webhooks')
 export class PlatformWebhooksController {
   constructor(private readonly intake: PushIntakeService) {}

@@ -5,7 +5,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { TokenRefreshService } from '../../src/accounts/token-refresh.service';
 import { ShopConnectionEntity } from '../../src/accounts/shop-connection.entity';
 import { Db } from '../../src/database/db';
-import { newShops, Stack, startStack } from '../support/sandbox-stack';
+import { createMerchant, newShops, ownerOf, Stack, startStack } from '../support/sandbox-stack';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -32,12 +32,19 @@ describe('merchant page in a browser', () => {
     await stack?.close();
   });
 
+  async function signIn(merchantId: string): Promise<void> {
+    const owner = ownerOf(merchantId);
+    await page.goto(stack.url);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByTestId('sign-in-email').fill(owner.email);
+    await page.getByTestId('sign-in-password').fill(owner.password);
+    await page.getByTestId('sign-in-submit').click();
+    await page.waitForURL(new RegExp(`/merchants/${merchantId}$`));
+  }
+
   it('connects both shops by clicking through the platforms’ authorization pages', async () => {
     const shops = await newShops(stack);
-    await page.goto(stack.url);
-    await page.getByTestId('merchant-name').fill('小王的店');
-    await page.getByTestId('create-merchant').click();
-    await page.waitForURL(/\/merchants\/[0-9a-f-]{36}$/);
+    await signIn(await createMerchant(stack.url, '小王的店'));
     expect(await page.getByTestId('status-kuaishou').textContent()).toBe('Not connected');
 
     await page.getByTestId('connect-kuaishou').click();
@@ -73,9 +80,9 @@ describe('merchant page in a browser', () => {
   });
 
   it('a denied authorization leaves the shop unconnected and says so', async () => {
-    await page.goto(stack.url);
-    await page.getByTestId('merchant-name').fill('拒绝的商家');
-    await page.getByTestId('create-merchant').click();
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(/\/sign-in/);
+    await signIn(await createMerchant(stack.url, '拒绝的商家'));
     await page.getByTestId('connect-youzan').click();
     await page.getByTestId('yz-authorize-deny').click();
     expect(await page.getByTestId('result-title').textContent()).toBe('Youzan shop not connected');

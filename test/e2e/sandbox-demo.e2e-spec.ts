@@ -5,17 +5,19 @@ import { join } from 'node:path';
 import { KuaishouSandboxControl } from '../../src/sandbox/kuaishou/kuaishou-sandbox.control';
 import { DEMO_SKUS } from '../../src/sandbox/sandbox-runner';
 import { YouzanSandboxControl } from '../../src/sandbox/youzan/youzan-sandbox.control';
-import { sendErpStock } from '../support/erp';
+import { connectInBrowser } from '../../src/sandbox/sandbox-connect';
+import { ErpKey, sendErpStock } from '../support/erp';
 import { freePort } from '../support/free-port';
-import { connectInBrowser, createMerchant } from '../support/sandbox-stack';
+import { sandboxSignIns, signInOverHttp } from '../support/sandbox-sign-in';
 import { eventually } from '../support/test-app';
 
 const root = join(__dirname, '..', '..');
 
 /**
  * The README's walkthrough on `npm start` defaults — embedded SQLite, in-process events, the
- * bundled emulators — run by the real process: connect, bind, ERP stock, a sale, and the other
- * platform follows. Nothing may be logged at error level along the way.
+ * bundled emulators — run by the real process: sign in with the printed demo sign-in, connect,
+ * make an API token and an ERP credential, bind, ERP stock, a sale, and the other platform
+ * follows. Nothing may be logged at error level along the way.
  */
 describe('sandbox walkthrough on embedded defaults (the real process)', () => {
   let child: ChildProcess;
@@ -47,15 +49,22 @@ describe('sandbox walkthrough on embedded defaults (the real process)', () => {
 
   it('keeps both demo shops in sync after connecting, binding and an ERP report, and follows a sale', async () => {
     expect(logs).toContain('SANDBOX MODE');
-    const merchantId = await createMerchant(url, 'Demo merchant');
-    expect((await connectInBrowser(url, merchantId, 'kuaishou')).status).toBe(200);
-    expect((await connectInBrowser(url, merchantId, 'youzan')).status).toBe(200);
-    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`)).json()) as { id: string; platform: string }[];
-    for (const c of connections) expect((await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, { method: 'POST' })).status).toBe(200);
+    const demo = sandboxSignIns(logs);
+    expect(demo).toBeDefined();
+    const merchantId = demo!.owner.merchantId;
+    expect((await fetch(`${url}/api/merchants/${merchantId}`)).status).toBe(401);
+    const session = await signInOverHttp(url, demo!.owner.email, demo!.owner.password);
+    expect((await connectInBrowser(url, merchantId, 'kuaishou', { cookie: session.cookie })).status).toBe(200);
+    expect((await connectInBrowser(url, merchantId, 'youzan', { cookie: session.cookie })).status).toBe(200);
+    const post = (path: string, body: unknown) => fetch(`${url}/api/merchants/${merchantId}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf }, body: JSON.stringify(body) });
+    const auth = { authorization: `Bearer ${((await (await post('/api-tokens', { name: 'walkthrough' })).json()) as { token: string }).token}` };
+    const erpKey = (await (await post('/erp-credentials', { name: 'demo ERP' })).json()) as ErpKey;
+    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: auth })).json()) as { id: string; platform: string }[];
+    for (const c of connections) expect((await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, { method: 'POST', headers: auth })).status).toBe(200);
     const [red] = DEMO_SKUS;
-    expect((await sendErpStock(url, merchantId, [{ skuCode: red.code, onHand: 10, sequence: 1 }])).status).toBe(200);
+    expect((await sendErpStock(url, erpKey, [{ skuCode: red.code, onHand: 10, sequence: 1 }])).status).toBe(200);
 
-    const bindings = (await (await fetch(`${url}/api/merchants/${merchantId}/sku-bindings`)).json()) as { platform: string; outerSkuId: string; platformItemId: string; platformSkuId: string }[];
+    const bindings = (await (await fetch(`${url}/api/merchants/${merchantId}/sku-bindings`, { headers: auth })).json()) as { platform: string; outerSkuId: string; platformItemId: string; platformSkuId: string }[];
     const ksRed = bindings.find((b) => b.platform === 'kuaishou' && b.outerSkuId === red.code)!;
     const yzRed = bindings.find((b) => b.platform === 'youzan' && b.outerSkuId === red.code)!;
     const shown = async () => (await ks.getSku(ksRed.platformItemId, ksRed.platformSkuId)).stock + (await yz.getSku(yzRed.platformItemId, yzRed.platformSkuId)).stock;
@@ -64,7 +73,7 @@ describe('sandbox walkthrough on embedded defaults (the real process)', () => {
 
     await ks.placeOrder({ itemId: ksRed.platformItemId, skuId: ksRed.platformSkuId, quantity: 1, pay: true });
     const stock = await eventually(async () => {
-      const sku = (await (await fetch(`${url}/api/merchants/${merchantId}/skus/${red.code}`)).json()) as { reserved: number; sellable: number };
+      const sku = (await (await fetch(`${url}/api/merchants/${merchantId}/skus/${red.code}`, { headers: auth })).json()) as { reserved: number; sellable: number };
       return sku.reserved === 1 ? sku : undefined;
     }, 20_000, 200);
     expect(stock.sellable).toBe(9);

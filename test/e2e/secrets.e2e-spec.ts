@@ -6,7 +6,8 @@ import mysql from 'mysql2/promise';
 import { SecretCipher } from '../../src/common/crypto/secret-cipher';
 import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
 import { freePort } from '../support/free-port';
-import { connectInBrowser, createMerchant } from '../support/sandbox-stack';
+import { connectInBrowser } from '../../src/sandbox/sandbox-connect';
+import { sandboxSignIns, signInOverHttp } from '../support/sandbox-sign-in';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const root = join(__dirname, '..', '..');
@@ -64,17 +65,19 @@ describe('secrets stay secret (the real process)', () => {
   });
 
   it('never stores, answers or logs a token or app secret in plain text', async () => {
-    const merchantId = await createMerchant(url);
-    expect((await connectInBrowser(url, merchantId, 'kuaishou')).status).toBe(200);
-    expect((await connectInBrowser(url, merchantId, 'youzan')).status).toBe(200);
-    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`)).json()) as { id: string }[];
+    const demo = sandboxSignIns(logs)!;
+    const merchantId = demo.owner.merchantId;
+    const session = await signInOverHttp(url, demo.owner.email, demo.owner.password);
+    expect((await connectInBrowser(url, merchantId, 'kuaishou', { cookie: session.cookie })).status).toBe(200);
+    expect((await connectInBrowser(url, merchantId, 'youzan', { cookie: session.cookie })).status).toBe(200);
+    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: { cookie: session.cookie } })).json()) as { id: string }[];
     const answers: string[] = [JSON.stringify(connections)];
     for (const c of connections) {
-      const res = await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/refresh`, { method: 'POST' });
+      const res = await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/refresh`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
       expect(res.status).toBe(200);
       answers.push(await res.text());
     }
-    answers.push(await (await fetch(`${url}/merchants/${merchantId}`)).text());
+    answers.push(await (await fetch(`${url}/merchants/${merchantId}`, { headers: { cookie: session.cookie } })).text());
 
     const connection = await mysql.createConnection(database.url);
     const [rows] = await connection.query('SELECT * FROM shop_connection WHERE merchant_id = ?', [merchantId]);
@@ -83,7 +86,8 @@ describe('secrets stay secret (the real process)', () => {
     expect(stored).toHaveLength(2);
 
     const cipher = new SecretCipher([{ id: 'local', key: Buffer.from(readFileSync(join(dataDir, 'encryption.key'), 'utf8').trim(), 'base64') }], 'local');
-    const secrets: string[] = [SANDBOX_CREDENTIALS.kuaishou.appSecret, SANDBOX_CREDENTIALS.kuaishou.signSecret, SANDBOX_CREDENTIALS.youzan.clientSecret];
+    // The session cookie's value is a credential too.
+    const secrets: string[] = [SANDBOX_CREDENTIALS.kuaishou.appSecret, SANDBOX_CREDENTIALS.kuaishou.signSecret, SANDBOX_CREDENTIALS.youzan.clientSecret, session.cookie.split('=')[1]];
     for (const row of stored) {
       expect(row.token_key_id).toBe('local');
       const access = cipher.decrypt(row.access_token_enc, `${row.id}:access`);
@@ -91,7 +95,7 @@ describe('secrets stay secret (the real process)', () => {
       if (row.refresh_token_enc) secrets.push(cipher.decrypt(row.refresh_token_enc, `${row.id}:refresh`));
       expect(JSON.stringify(row)).not.toContain(access);
     }
-    expect(secrets.length).toBeGreaterThanOrEqual(7);
+    expect(secrets.length).toBeGreaterThanOrEqual(8);
     expect(logs.length).toBeGreaterThan(1000);
     for (const secret of secrets) {
       expect(logs).not.toContain(secret);

@@ -1,28 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import { SANDBOX_ERP_SECRET } from '../../src/config/app-config';
-import { signErpPayload } from '../../src/webhooks/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '../../src/webhooks/erp-signature';
 
 export interface ErpAnswer {
   status: number;
   body: { duplicate?: boolean; results?: { skuCode: string; outcome: string }[]; error?: string; message?: string; fields?: unknown };
 }
 
-/** An ERP's signed stock delivery, as an ERP system would send it. */
+export interface ErpKey {
+  keyId: string;
+  secret: string;
+}
+
+/** An ERP's signed stock delivery with one of the merchant's credentials, as an ERP system would send it. */
 export async function sendErpStock(
   appUrl: string,
-  merchantId: string,
+  credential: ErpKey,
   updates: { skuCode: string; onHand: number; sequence: number; shippedThrough?: number }[],
-  options: { deliveryId?: string; secret?: string; timestamp?: number; rawBody?: string } = {},
+  options: { deliveryId?: string; secret?: string; timestamp?: number; rawBody?: string; signedDeliveryId?: string } = {},
 ): Promise<ErpAnswer> {
-  const body = options.rawBody ?? JSON.stringify({ merchantId, updates });
+  const body = options.rawBody ?? JSON.stringify({ updates });
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const deliveryId = options.deliveryId ?? randomUUID();
   const res = await fetch(`${appUrl}/webhooks/erp/stock`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-kwaizan-timestamp': String(timestamp),
-      'x-kwaizan-signature': signErpPayload(options.secret ?? SANDBOX_ERP_SECRET, timestamp, body),
-      'x-kwaizan-delivery': options.deliveryId ?? randomUUID(),
+      [ERP_HEADERS.keyId]: credential.keyId,
+      [ERP_HEADERS.timestamp]: String(timestamp),
+      [ERP_HEADERS.delivery]: deliveryId,
+      [ERP_HEADERS.signature]: signErpPayload(options.secret ?? credential.secret, timestamp, options.signedDeliveryId ?? deliveryId, body),
     },
     body,
   });

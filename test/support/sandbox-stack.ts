@@ -4,11 +4,34 @@ import { KuaishouSandboxControl } from '../../src/sandbox/kuaishou/kuaishou-sand
 import { KuaishouEmulator, KuaishouEmulatorOptions } from '../../src/sandbox/kuaishou/kuaishou.emulator';
 import { YouzanSandboxControl } from '../../src/sandbox/youzan/youzan-sandbox.control';
 import { YouzanEmulator, YouzanEmulatorOptions } from '../../src/sandbox/youzan/youzan.emulator';
+import { connectInBrowser as connectAsBrowser, ConnectResult } from '../../src/sandbox/sandbox-connect';
+import { createTestMerchant, TestUser } from './access';
 import { freePort } from './free-port';
-import { startTestApp, TestApp } from './test-app';
+import { appAt, startTestApp, TestApp } from './test-app';
 import { TestDatabase } from './test-database';
 
-export { connectInBrowser, createMerchant, parseAuthorizeForm } from '../../src/sandbox/sandbox-connect';
+export { parseAuthorizeForm } from '../../src/sandbox/sandbox-connect';
+
+const owners = new Map<string, TestUser>();
+
+/** A merchant and its signed-in owner, created in the app listening at `appUrl`. */
+export async function createMerchant(appUrl: string, name = 'Test merchant'): Promise<string> {
+  const { merchantId, owner } = await createTestMerchant(appAt(appUrl), name);
+  owners.set(merchantId, owner);
+  return merchantId;
+}
+
+/** The owner made by `createMerchant`. */
+export function ownerOf(merchantId: string): TestUser {
+  const owner = owners.get(merchantId);
+  if (!owner) throw new Error(`merchant ${merchantId} was not made by createMerchant`);
+  return owner;
+}
+
+/** The browser flow as the merchant's signed-in owner (unless `cookie` says otherwise). */
+export function connectInBrowser(appUrl: string, merchantId: string, platform: 'kuaishou' | 'youzan', options: Parameters<typeof connectAsBrowser>[3] = {}): Promise<ConnectResult> {
+  return connectAsBrowser(appUrl, merchantId, platform, { cookie: owners.get(merchantId)?.cookie, ...options });
+}
 
 /** Both emulators on free ports and the real app listening, with pushes wired to it. */
 export interface Stack {

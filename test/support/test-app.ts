@@ -13,6 +13,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+const listening = new Map<string, INestApplication>();
+
+/** The app listening at `url` (helpers that only get a URL create users through it). */
+export function appAt(url: string): INestApplication {
+  const app = listening.get(url);
+  if (!app) throw new Error(`no test app listens at ${url}`);
+  return app;
+}
+
 /** The real app on a fresh MariaDB database of its own; jobs off unless asked for. */
 export async function startTestApp(options: { label?: string; env?: Record<string, string | undefined>; extraModules?: Type[]; listen?: boolean; schedule?: boolean; database?: TestDatabase } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(options.label ?? 'app'));
@@ -30,12 +39,15 @@ export async function startTestApp(options: { label?: string; env?: Record<strin
   }
   const address = options.listen ? (app.getHttpServer().address() as { port: number }) : undefined;
   const started = app;
+  const url = address ? `http://127.0.0.1:${address.port}` : '';
+  if (url) listening.set(url, started);
   return {
     app: started,
     config,
     database,
-    url: address ? `http://127.0.0.1:${address.port}` : '',
+    url,
     close: async () => {
+      listening.delete(url);
       await started.close();
       if (ownsDatabase) await database.drop();
     },

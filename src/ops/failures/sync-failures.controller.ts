@@ -4,8 +4,10 @@ import { DismissFailureDto } from './dto/dismiss-failure.dto';
 import { ListFailuresQueryDto } from './dto/list-failures.query.dto';
 import { SyncFailurePage, SyncFailureView } from './dto/sync-failure.view';
 import { SyncFailureService } from './sync-failure.service';
+import { Ops } from '../../auth/policy.decorator';
 
 @ApiTags('ops')
+@Ops()
 @Controller('ops/failures')
 export class SyncFailuresController {
   constructor(private readonly failures: SyncFailureService) {}

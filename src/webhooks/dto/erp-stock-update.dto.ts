@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class ErpStockItemDto {
   @ApiProperty({ description: 'Merchant SKU code (the outer code on both platforms)', example: 'TSHIRT-RED-M' })
@@ -35,11 +35,8 @@ export class ErpStockItemDto {
   title?: string;
 }
 
+/** The merchant is the one the signing credential belongs to, never a body field. */
 export class ErpStockUpdateDto {
-  @ApiProperty()
-  @IsUUID()
-  merchantId: string;
-
   @ApiProperty({ type: [ErpStockItemDto] })
   @ValidateNested({ each: true })
   @Type(() => ErpStockItemDto)

@@ -1,7 +1,11 @@
 import { Db } from '../../../src/database/db';
 import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
 import { OAuthStateEntity } from '../../../src/accounts/oauth-state.entity';
-import { connectInBrowser, createMerchant, newShops, parseAuthorizeForm, Stack, startStack } from '../../support/sandbox-stack';
+import { asSession, createTestUser } from '../../support/access';
+import { connectInBrowser, createMerchant, newShops, ownerOf, parseAuthorizeForm, Stack, startStack } from '../../support/sandbox-stack';
+
+const api = (merchantId: string) => ({ headers: { authorization: ownerOf(merchantId).bearer } });
+const browser = (merchantId: string) => ({ headers: { cookie: ownerOf(merchantId).cookie } });
 
 describe('connecting shops in a browser', () => {
   let stack: Stack;
@@ -29,9 +33,9 @@ describe('connecting shops in a browser', () => {
     expect(connection).toMatchObject({ platform, status: 'active', shopId: shops[platform] });
     expect(connection.accessTokenExpiresAt).toBeGreaterThan(Date.now());
 
-    const api = (await (await fetch(`${stack.url}/api/merchants/${merchantId}/connections`)).json()) as Record<string, unknown>[];
-    expect(api).toEqual([expect.objectContaining({ platform, status: 'active', shopId: connection.shopId })]);
-    expect(Object.keys(api[0])).not.toEqual(expect.arrayContaining(['accessToken', 'refreshToken', 'accessTokenEnc', 'refreshTokenEnc']));
+    const listed = (await (await fetch(`${stack.url}/api/merchants/${merchantId}/connections`, api(merchantId))).json()) as Record<string, unknown>[];
+    expect(listed).toEqual([expect.objectContaining({ platform, status: 'active', shopId: connection.shopId })]);
+    expect(Object.keys(listed[0])).not.toEqual(expect.arrayContaining(['accessToken', 'refreshToken', 'accessTokenEnc', 'refreshTokenEnc']));
   });
 
   it('pairs the two shops of a merchant once both are connected', async () => {
@@ -39,7 +43,7 @@ describe('connecting shops in a browser', () => {
     const shops = await newShops(stack);
     await connectInBrowser(stack.url, merchantId, 'kuaishou', { shop: shops.kuaishou });
     await connectInBrowser(stack.url, merchantId, 'youzan', { shop: shops.youzan });
-    const overview = (await (await fetch(`${stack.url}/api/merchants/${merchantId}`)).json()) as { pairs: { status: string }[]; connections: { id: string }[] };
+    const overview = (await (await fetch(`${stack.url}/api/merchants/${merchantId}`, api(merchantId))).json()) as { pairs: { status: string }[]; connections: { id: string }[] };
     expect(overview.pairs).toEqual([expect.objectContaining({ status: 'active' })]);
   });
 
@@ -62,7 +66,7 @@ describe('connecting shops in a browser', () => {
     const first = await connectInBrowser(stack.url, merchantId, 'youzan', { shop: (await newShops(stack)).youzan });
     expect(first.status).toBe(200);
     const before = await connections(merchantId);
-    const replay = await fetch(first.callbackUrl!);
+    const replay = await fetch(first.callbackUrl!, browser(merchantId));
     expect(replay.status).toBe(400);
     expect(await replay.text()).toContain('already used');
     expect(await connections(merchantId)).toEqual(before);
@@ -73,9 +77,9 @@ describe('connecting shops in a browser', () => {
     const first = await connectInBrowser(stack.url, merchantId, 'kuaishou', { shop: (await newShops(stack)).kuaishou });
     const usedCode = new URL(first.callbackUrl!).searchParams.get('code')!;
     const other = await createMerchant(stack.url);
-    const start = await fetch(`${stack.url}/connect/kuaishou?merchantId=${other}`, { redirect: 'manual' });
+    const start = await fetch(`${stack.url}/connect/kuaishou?merchantId=${other}`, { redirect: 'manual', ...browser(other) });
     const freshState = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const res = await fetch(`${stack.url}/connect/kuaishou/callback?code=${usedCode}&state=${freshState}`);
+    const res = await fetch(`${stack.url}/connect/kuaishou/callback?code=${usedCode}&state=${freshState}`, browser(other));
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('did not accept the authorization code');
     expect(await connections(other)).toEqual([]);
@@ -83,22 +87,67 @@ describe('connecting shops in a browser', () => {
 
   it('binds each state to its platform and expires it', async () => {
     const merchantId = await createMerchant(stack.url);
-    const start = await fetch(`${stack.url}/connect/kuaishou?merchantId=${merchantId}`, { redirect: 'manual' });
+    const start = await fetch(`${stack.url}/connect/kuaishou?merchantId=${merchantId}`, { redirect: 'manual', ...browser(merchantId) });
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const wrongPlatform = await fetch(`${stack.url}/connect/youzan/callback?code=x&state=${state}`);
+    const wrongPlatform = await fetch(`${stack.url}/connect/youzan/callback?code=x&state=${state}`, browser(merchantId));
     expect(wrongPlatform.status).toBe(400);
 
-    const again = await fetch(`${stack.url}/connect/kuaishou?merchantId=${merchantId}`, { redirect: 'manual' });
+    const again = await fetch(`${stack.url}/connect/kuaishou?merchantId=${merchantId}`, { redirect: 'manual', ...browser(merchantId) });
     const stale = new URL(again.headers.get('location')!).searchParams.get('state')!;
     await db.dataSource.manager.update(OAuthStateEntity, { state: stale }, { expiresAt: Date.now() - 1 });
-    const expired = await fetch(`${stack.url}/connect/kuaishou/callback?code=x&state=${stale}`);
+    const expired = await fetch(`${stack.url}/connect/kuaishou/callback?code=x&state=${stale}`, browser(merchantId));
     expect(expired.status).toBe(400);
     expect(await expired.text()).toContain('expired');
   });
 
-  it('answers 404 for an unknown merchant and 400 for a malformed one', async () => {
-    expect((await fetch(`${stack.url}/connect/kuaishou?merchantId=2f1c1d6e-8a0b-4c4e-9d1f-3a5b6c7d8e9f`, { redirect: 'manual' })).status).toBe(404);
-    expect((await fetch(`${stack.url}/connect/kuaishou?merchantId=nope`, { redirect: 'manual' })).status).toBe(400);
+  it("refuses to start a connect for another merchant, and sends an anonymous visitor to sign in", async () => {
+    const merchantId = await createMerchant(stack.url);
+    const other = await createMerchant(stack.url);
+    expect((await fetch(`${stack.url}/connect/kuaishou?merchantId=${other}`, { redirect: 'manual', ...browser(merchantId) })).status).toBe(403);
+    const anonymous = await fetch(`${stack.url}/connect/kuaishou?merchantId=${merchantId}`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toMatch(/^\/sign-in\?next=/);
+  });
+
+  describe('a connect link approved somewhere else stores nothing', () => {
+    it.each(['kuaishou', 'youzan'] as const)('%s: started by merchant A, approved in another browser (not signed in)', async (platform) => {
+      const merchantA = await createMerchant(stack.url, 'Sender');
+      const shops = await newShops(stack);
+      const result = await connectInBrowser(stack.url, merchantA, platform, { shop: shops[platform], callbackCookie: undefined });
+      expect(result.status).toBe(400);
+      expect(result.html).toContain('started in another browser or by another account');
+      expect(await connections(merchantA)).toEqual([]);
+      expect(await db.dataSource.manager.countBy(ShopConnectionEntity, { shopId: shops[platform] })).toBe(0);
+      // The state is not spent: the sender's own flow is not spoiled by the stray answer.
+      const state = new URL(result.callbackUrl!).searchParams.get('state')!;
+      expect((await db.dataSource.manager.findOneByOrFail(OAuthStateEntity, { state })).usedAt).toBeNull();
+    });
+
+    it('started by merchant A, approved in the signed-in browser of merchant B', async () => {
+      const merchantA = await createMerchant(stack.url, 'Sender');
+      const merchantB = await createMerchant(stack.url, 'Victim');
+      const shops = await newShops(stack);
+      const result = await connectInBrowser(stack.url, merchantA, 'kuaishou', { shop: shops.kuaishou, callbackCookie: ownerOf(merchantB).cookie });
+      expect(result.status).toBe(400);
+      expect(result.html).toContain('started in another browser or by another account');
+      expect(await connections(merchantA)).toEqual([]);
+      expect(await connections(merchantB)).toEqual([]);
+    });
+  });
+
+  it("refreshes only the merchant's own connection: another merchant's answers 404 and is not touched", async () => {
+    const merchantA = await createMerchant(stack.url);
+    const merchantB = await createMerchant(stack.url);
+    await connectInBrowser(stack.url, merchantB, 'kuaishou', { shop: (await newShops(stack)).kuaishou });
+    const [bConnection] = await connections(merchantB);
+    const res = await fetch(`${stack.url}/api/merchants/${merchantA}/connections/${bConnection.id}/refresh`, { method: 'POST', ...api(merchantA) });
+    expect(res.status).toBe(404);
+    const after = (await db.dataSource.manager.findOneByOrFail(ShopConnectionEntity, { id: bConnection.id }));
+    expect(after.lastRefreshedAt).toBeNull();
+    expect(after.accessTokenEnc).toBe(bConnection.accessTokenEnc);
+    const unbind = await fetch(`${stack.url}/api/merchants/${merchantA}/connections/${bConnection.id}`, { method: 'DELETE', ...api(merchantA) });
+    expect(unbind.status).toBe(404);
+    expect((await db.dataSource.manager.findOneByOrFail(ShopConnectionEntity, { id: bConnection.id })).status).toBe('active');
   });
 
   it('parses both emulators’ authorize pages as a browser would', () => {
@@ -158,12 +207,16 @@ describe('unbinding and self-built Youzan apps', () => {
   it('connects a self-built Youzan app by shop id (authorize_type=silent)', async () => {
     const merchantId = await createMerchant(stack.url);
     const shops = await newShops(stack);
-    const form = await fetch(`${stack.url}/connect/youzan?merchantId=${merchantId}`, { redirect: 'manual' });
+    const form = await fetch(`${stack.url}/connect/youzan?merchantId=${merchantId}`, { redirect: 'manual', ...browser(merchantId) });
     expect(form.status).toBe(200);
     expect(await form.text()).toContain('data-testid="kdt-id"');
-    const res = await fetch(`${stack.url}/connect/youzan/silent`, { method: 'POST', body: new URLSearchParams({ merchantId, kdtId: shops.youzan }) });
+    // A shop id alone yields a token, so only an admin may connect this way.
+    const byOwner = await fetch(`${stack.url}/connect/youzan/silent`, { method: 'POST', headers: asSession(ownerOf(merchantId)), body: new URLSearchParams({ merchantId, kdtId: shops.youzan }) });
+    expect(byOwner.status).toBe(403);
+    const admin = await createTestUser(stack.t.app, 'admin');
+    const res = await fetch(`${stack.url}/connect/youzan/silent`, { method: 'POST', headers: asSession(admin), body: new URLSearchParams({ merchantId, kdtId: shops.youzan }) });
     expect(res.status).toBe(200);
-    const [connection] = (await (await fetch(`${stack.url}/api/merchants/${merchantId}/connections`)).json()) as { shopId: string; status: string }[];
+    const [connection] = (await (await fetch(`${stack.url}/api/merchants/${merchantId}/connections`, api(merchantId))).json()) as { shopId: string; status: string }[];
     expect(connection).toMatchObject({ shopId: shops.youzan, status: 'active' });
   });
 
@@ -171,17 +224,17 @@ describe('unbinding and self-built Youzan apps', () => {
     const merchantId = await createMerchant(stack.url);
     const shops = await newShops(stack);
     await connectInBrowser(stack.url, merchantId, 'kuaishou', { shop: shops.kuaishou });
-    await fetch(`${stack.url}/connect/youzan/silent`, { method: 'POST', body: new URLSearchParams({ merchantId, kdtId: shops.youzan }) });
-    const overview = (await (await fetch(`${stack.url}/api/merchants/${merchantId}`)).json()) as { connections: { id: string; platform: string }[]; pairs: { status: string }[] };
+    await fetch(`${stack.url}/connect/youzan/silent`, { method: 'POST', headers: asSession(await createTestUser(stack.t.app, 'admin')), body: new URLSearchParams({ merchantId, kdtId: shops.youzan }) });
+    const overview = (await (await fetch(`${stack.url}/api/merchants/${merchantId}`, api(merchantId))).json()) as { connections: { id: string; platform: string }[]; pairs: { status: string }[] };
     expect(overview.pairs).toEqual([expect.objectContaining({ status: 'active' })]);
     const ks = overview.connections.find((c) => c.platform === 'kuaishou')!;
 
-    const res = await fetch(`${stack.url}/api/merchants/${merchantId}/connections/${ks.id}`, { method: 'DELETE' });
+    const res = await fetch(`${stack.url}/api/merchants/${merchantId}/connections/${ks.id}`, { method: 'DELETE', ...api(merchantId) });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'unbound' });
     const row = (await stack.t.app.get(Db).dataSource.manager.findOneBy(ShopConnectionEntity, { id: ks.id }))!;
     expect(row).toMatchObject({ status: 'unbound', accessTokenEnc: null, refreshTokenEnc: null });
-    const after = (await (await fetch(`${stack.url}/api/merchants/${merchantId}`)).json()) as { pairs: { status: string }[] };
+    const after = (await (await fetch(`${stack.url}/api/merchants/${merchantId}`, api(merchantId))).json()) as { pairs: { status: string }[] };
     expect(after.pairs).toEqual([expect.objectContaining({ status: 'unbound' })]);
   });
 });

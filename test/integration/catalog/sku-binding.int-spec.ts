@@ -11,7 +11,7 @@ describe('SKU bindings', () => {
     await h?.close();
   });
 
-  const api = (path: string, init?: RequestInit) => fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, { headers: { 'content-type': 'application/json' }, ...init });
+  const api = (path: string, init?: RequestInit) => fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, { ...init, headers: { 'content-type': 'application/json', ...h.auth } });
 
   it('binds a listing without an outer code by hand, and its stock then follows the ledger', async () => {
     // A listing the merchant made without filling in the SKU code.

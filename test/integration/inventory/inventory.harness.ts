@@ -6,8 +6,9 @@ import { InventoryRepository } from '../../../src/inventory/inventory.repository
 import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
 import { OrderPollService } from '../../../src/orders/order-poll.service';
-import { sendErpStock } from '../../support/erp';
-import { connectInBrowser, createMerchant, newShops, Stack, startStack } from '../../support/sandbox-stack';
+import { createTestErpCredential, createTestUser, TestUser } from '../../support/access';
+import { ErpKey, sendErpStock } from '../../support/erp';
+import { connectInBrowser, createMerchant, newShops, ownerOf, Stack, startStack } from '../../support/sandbox-stack';
 import { eventually } from '../../support/test-app';
 
 export interface SkuFixture {
@@ -22,6 +23,7 @@ export class InventoryHarness {
   merchantId = '';
   connections: { kuaishou: ShopConnectionEntity; youzan: ShopConnectionEntity } = {} as never;
   shops = { kuaishou: '', youzan: '' };
+  erpKey: ErpKey = { keyId: '', secret: '' };
   private sequence = 0;
 
   constructor(readonly stack: Stack) {}
@@ -34,12 +36,26 @@ export class InventoryHarness {
     return harness;
   }
 
+  /** The merchant owner's API token (JSON calls need no CSRF token with it). */
+  get auth(): Record<string, string> {
+    return { authorization: ownerOf(this.merchantId).bearer };
+  }
+
+  private opsUser?: TestUser;
+
+  /** An operator's API token (ops routes: failures, metrics, detailed health). */
+  async opsAuth(): Promise<Record<string, string>> {
+    this.opsUser ??= await createTestUser(this.stack.t.app, 'ops');
+    return { authorization: this.opsUser.bearer };
+  }
+
   get db(): Db {
     return this.stack.t.app.get(Db);
   }
 
   private async connect(): Promise<void> {
     this.merchantId = await createMerchant(this.stack.url, 'Stock merchant');
+    this.erpKey = await createTestErpCredential(this.stack.t.app, this.merchantId);
     this.shops = await newShops(this.stack);
     for (const platform of ['kuaishou', 'youzan'] as const) {
       const result = await connectInBrowser(this.stack.url, this.merchantId, platform, { shop: this.shops[platform] });
@@ -61,12 +77,12 @@ export class InventoryHarness {
     const ksItem = await this.stack.ksControl.createItem({ openId: this.shops.kuaishou, title: `商品 ${code}`, skus: [{ stock: options.ksStock ?? 0, price: 9900, skuNick: code }] });
     const yzItem = await this.stack.yzControl.createItem({ kdtId: Number(this.shops.youzan), title: `商品 ${code}`, skus: [{ itemNo: code, priceFen: 9900, stock: options.yzStock ?? 0 }] });
     for (const c of Object.values(this.connections)) {
-      const res = await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/connections/${c.id}/discover-skus`, { method: 'POST' });
+      const res = await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/connections/${c.id}/discover-skus`, { method: 'POST', headers: this.auth });
       if (res.status !== 200) throw new Error(`discover failed: ${await res.text()}`);
     }
     const merchantSku = (await this.stack.t.app.get(MerchantSkuRepository).findByCode(this.merchantId, code))!;
     if (options.mode) {
-      await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/skus/${code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ allocationMode: options.mode }) });
+      await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/skus/${code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...this.auth }, body: JSON.stringify({ allocationMode: options.mode }) });
     }
     await this.erp(code, options.onHand);
     const fixture = { code, merchantSkuId: merchantSku.id, ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId }, yz: { itemId: yzItem.itemId, skuId: yzItem.skus[0].skuId } };
@@ -75,7 +91,7 @@ export class InventoryHarness {
   }
 
   async erp(code: string, onHand: number, report: { shippedThrough?: number } = {}): Promise<void> {
-    const answer = await sendErpStock(this.stack.url, this.merchantId, [{ skuCode: code, onHand, sequence: ++this.sequence + 1000, ...report }]);
+    const answer = await sendErpStock(this.stack.url, this.erpKey, [{ skuCode: code, onHand, sequence: ++this.sequence + 1000, ...report }]);
     if (answer.status !== 200) throw new Error(`ERP update failed: ${JSON.stringify(answer.body)}`);
   }
 

@@ -1,3 +1,4 @@
+import { asUser, createTestUser } from '../../support/access';
 import { InventoryRepository } from '../../../src/inventory/inventory.repository';
 import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity';
 import { OrderPollService } from '../../../src/orders/order-poll.service';
@@ -194,12 +195,12 @@ describe('stock sync between Kuaishou and Youzan', () => {
     const sku = await h.sku('DRIFT-1', { onHand: 50, mode: 'split' });
     // Someone typed 500 into the Youzan back office: more than exists.
     await h.stack.yzControl.setSku(sku.yz.itemId, sku.yz.skuId, { stock: 500 });
-    const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST' });
+    const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth });
     expect(res.status).toBe(202);
     await h.quiet();
     const stock = await h.platformStock(sku);
     expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(50);
-    const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`)).json()) as { recentDrift: { platform: string; observed: number }[] };
+    const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })).json()) as { recentDrift: { platform: string; observed: number }[] };
     expect(detail.recentDrift).toContainEqual(expect.objectContaining({ platform: 'youzan', observed: 500 }));
   });
 
@@ -209,9 +210,9 @@ describe('stock sync between Kuaishou and Youzan', () => {
     await h.stack.ksControl.revokeShop(h.shops.kuaishou);
     await h.erp(sku.code, 50);
     await h.quiet();
-    const connection = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/connections`)).json()) as { platform: string; status: string }[];
+    const connection = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/connections`, { headers: h.auth })).json()) as { platform: string; status: string }[];
     expect(connection.find((c) => c.platform === 'kuaishou')).toMatchObject({ status: 'revoked' });
-    const failures = (await (await fetch(`${h.stack.url}/ops/failures?context=accounts&platform=kuaishou`)).json()) as { items: { errorCode: string }[] };
+    const failures = (await (await fetch(`${h.stack.url}/ops/failures?context=accounts&platform=kuaishou`, { headers: asUser(await createTestUser(h.stack.t.app, 'ops')) })).json()) as { items: { errorCode: string }[] };
     expect(failures.items).toContainEqual(expect.objectContaining({ errorCode: 'AUTH_REVOKED' }));
     // Youzan still follows the ledger; the revoked shop's last known stock stays counted.
     const stock = await h.platformStock(sku);

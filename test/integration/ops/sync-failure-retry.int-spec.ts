@@ -28,15 +28,15 @@ describe('sync failure retries', () => {
   });
 
   async function failuresOf(sku: SkuFixture, query = ''): Promise<SyncFailureView[]> {
-    const res = await fetch(`${h.stack.url}/ops/failures?entityRef=${sku.merchantSkuId}&pageSize=100${query}`);
+    const res = await fetch(`${h.stack.url}/ops/failures?entityRef=${sku.merchantSkuId}&pageSize=100${query}`, { headers: await h.opsAuth() });
     return ((await res.json()) as { items: SyncFailureView[] }).items;
   }
 
   async function failure(id: string): Promise<SyncFailureView> {
-    return (await (await fetch(`${h.stack.url}/ops/failures/${id}`)).json()) as SyncFailureView;
+    return (await (await fetch(`${h.stack.url}/ops/failures/${id}`, { headers: await h.opsAuth() })).json()) as SyncFailureView;
   }
 
-  const retry = (id: string) => fetch(`${h.stack.url}/ops/failures/${id}/retry`, { method: 'POST' });
+  const retry = async (id: string) => fetch(`${h.stack.url}/ops/failures/${id}/retry`, { method: 'POST', headers: await h.opsAuth() });
 
   /** What the scheduler does every 30 s, run until a retry was enqueued and handled. */
   async function automaticRetry(timeoutMs: number): Promise<void> {

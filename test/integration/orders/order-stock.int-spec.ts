@@ -81,7 +81,7 @@ describe('order lines and stock', () => {
       const clock = h.stack.t.app.get<Clock>(CLOCK);
       const real = clock.now.bind(clock);
       jest.spyOn(clock, 'now').mockImplementation(() => real() + later);
-      const answer = await sendErpStock(h.stack.url, h.merchantId, [{ skuCode: sku.code, onHand: 7, sequence: 900_000 }], { timestamp: Math.floor((Date.now() + later) / 1000) });
+      const answer = await sendErpStock(h.stack.url, h.erpKey, [{ skuCode: sku.code, onHand: 7, sequence: 900_000 }], { timestamp: Math.floor((Date.now() + later) / 1000) });
       expect(answer.status).toBe(200);
       await settle();
       expect(await h.ledger(sku)).toEqual({ onHand: 7, reserved: 0 });

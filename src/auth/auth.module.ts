@@ -1,0 +1,36 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessController } from './access.controller';
+import { AccessPagesController } from './access-pages.controller';
+import { AccessGuard } from './access.guard';
+import { ApiTokensRepository } from './api-tokens.repository';
+import { ApiTokensService } from './api-tokens.service';
+import { ErpCredentialsRepository } from './erp-credentials.repository';
+import { ErpCredentialsService } from './erp-credentials.service';
+import { SessionCleanupJob } from './jobs/session-cleanup.job';
+import { SandboxAccessSeeder } from './sandbox-access.seeder';
+import { SessionController } from './session.controller';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+@Global()
+@Module({
+  controllers: [SessionController, AccessController, AccessPagesController],
+  providers: [
+    UsersRepository,
+    SessionsRepository,
+    ApiTokensRepository,
+    ErpCredentialsRepository,
+    UsersService,
+    SessionsService,
+    ApiTokensService,
+    ErpCredentialsService,
+    SandboxAccessSeeder,
+    SessionCleanupJob,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [UsersService, SessionsService, ApiTokensService, ErpCredentialsService],
+})
+export class AuthModule {}

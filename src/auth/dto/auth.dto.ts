@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { USER_ROLES, UserRole } from '../user.entity';
+
+export class SignInDto {
+  @ApiProperty({ example: 'owner@example.com' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  password: string;
+
+  @ApiPropertyOptional({ description: 'Where the sign-in page goes next (a path on this site)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  next?: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 10 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  newPassword: string;
+}
+
+export class CreateUserDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 10 })
+  @IsString()
+  @MaxLength(200)
+  password: string;
+
+  @ApiProperty({ enum: USER_ROLES })
+  @IsIn(USER_ROLES)
+  role: UserRole;
+
+  @ApiPropertyOptional({ description: 'Required for owner and staff' })
+  @IsOptional()
+  @IsUUID()
+  merchantId?: string;
+}
+
+export class CreateMerchantUserDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 10 })
+  @IsString()
+  @MaxLength(200)
+  password: string;
+
+  @ApiProperty({ enum: ['owner', 'staff'] })
+  @IsIn(['owner', 'staff'])
+  role: 'owner' | 'staff';
+}
+
+export class CreateCredentialDto {
+  @ApiProperty({ example: 'warehouse ERP', maxLength: 100 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+}
+
+export class RotateCredentialDto {
+  @ApiPropertyOptional({ description: 'How long the old key keeps working, in hours (default 24)', minimum: 0, maximum: 720 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(720)
+  overlapHours?: number;
+}

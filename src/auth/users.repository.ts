@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db';
+import { UserEntity } from './user.entity';
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly db: Db) {}
+
+  private get repo() {
+    return this.db.manager.getRepository(UserEntity);
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ email });
+  }
+
+  listAll(): Promise<UserEntity[]> {
+    return this.repo.find({ order: { createdAt: 'ASC' } });
+  }
+
+  listByMerchant(merchantId: string): Promise<UserEntity[]> {
+    return this.repo.find({ where: { merchantId }, order: { createdAt: 'ASC' } });
+  }
+
+  async countOperators(): Promise<number> {
+    return this.repo.createQueryBuilder('u').where("u.role IN ('ops', 'admin')").getCount();
+  }
+
+  async insert(user: UserEntity): Promise<void> {
+    await this.repo.insert(user);
+  }
+
+  async updatePassword(id: string, passwordHash: string, now: number): Promise<void> {
+    await this.repo.update({ id }, { passwordHash, updatedAt: now });
+  }
+}

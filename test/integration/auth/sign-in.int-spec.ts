@@ -1,0 +1,77 @@
+import request from 'supertest';
+import { asSession, asUser, createTestMerchant, createTestUser, TestUser } from '../../support/access';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+describe('signing in, sessions and API tokens', () => {
+  let t: TestApp;
+  let merchantId: string;
+  let owner: TestUser;
+  const http = () => request(t.app.getHttpServer());
+
+  beforeAll(async () => {
+    t = await startTestApp({ label: 'signin', env: { SIGN_IN_MAX_ATTEMPTS: '3' } });
+    ({ merchantId, owner } = await createTestMerchant(t.app, 'Sign-in merchant'));
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('signs in with the right password only, and sets an httpOnly SameSite=Lax cookie', async () => {
+    expect((await http().post('/api/session').send({ email: owner.email, password: 'wrong-password' })).status).toBe(401);
+    const ok = await http().post('/api/session').send({ email: owner.email.toUpperCase(), password: owner.password });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ user: { email: owner.email, role: 'owner', merchantId }, csrfToken: expect.any(String) });
+    const cookie = String(ok.headers['set-cookie']?.[0]);
+    expect(cookie).toMatch(/^kwaizan_session=/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+  });
+
+  it('refuses sign-in for a while after too many failures, even with the right password', async () => {
+    const user = await createTestUser(t.app, 'staff', merchantId);
+    for (let i = 0; i < 3; i++) expect((await http().post('/api/session').send({ email: user.email, password: `wrong-${i}` })).status).toBe(401);
+    expect((await http().post('/api/session').send({ email: user.email, password: user.password })).status).toBe(429);
+  });
+
+  it('a password change signs out the other sessions and keeps this one', async () => {
+    const user = await createTestUser(t.app, 'staff', merchantId);
+    const other = await http().post('/api/session').send({ email: user.email, password: user.password });
+    const otherCookie = String(other.headers['set-cookie']?.[0]).split(';')[0];
+    const changed = await http().put('/api/session/password').set(asSession(user)).send({ currentPassword: user.password, newPassword: 'a-brand-new-password' });
+    expect(changed.status).toBe(204);
+    expect((await http().get('/api/session').set('cookie', user.cookie)).status).toBe(200);
+    expect((await http().get('/api/session').set('cookie', otherCookie)).status).toBe(401);
+    expect((await http().post('/api/session').send({ email: user.email, password: user.password })).status).toBe(401);
+  });
+
+  it("scopes an API token to its merchant, keeps it away from credentials, and refuses it once revoked", async () => {
+    const other = await createTestMerchant(t.app, 'Other merchant');
+    expect((await http().get(`/api/merchants/${merchantId}/skus`).set(asUser(owner))).status).toBe(200);
+    expect((await http().get(`/api/merchants/${other.merchantId}/skus`).set(asUser(owner))).status).toBe(403);
+    expect((await http().get('/api/merchants').set(asUser(owner))).body).toEqual([expect.objectContaining({ id: merchantId })]);
+    // Managing credentials needs a signed-in person.
+    expect((await http().post(`/api/merchants/${merchantId}/api-tokens`).set(asUser(owner)).send({ name: 'x' })).status).toBe(403);
+
+    const issued = await http().post(`/api/merchants/${merchantId}/api-tokens`).set(asSession(owner)).send({ name: 'script' });
+    expect(issued.status).toBe(201);
+    const token = (issued.body as { token: string; id: string }).token;
+    expect((await http().get(`/api/merchants/${merchantId}`).set('authorization', `Bearer ${token}`)).status).toBe(200);
+    const listed = await http().get(`/api/merchants/${merchantId}/api-tokens`).set(asUser(owner));
+    expect(JSON.stringify(listed.body)).not.toContain(token);
+    expect((await http().delete(`/api/merchants/${merchantId}/api-tokens/${(issued.body as { id: string }).id}`).set(asSession(owner))).status).toBe(204);
+    expect((await http().get(`/api/merchants/${merchantId}`).set('authorization', `Bearer ${token}`)).status).toBe(401);
+  });
+
+  it('lets an admin create users, and checks what it is given', async () => {
+    const admin = await createTestUser(t.app, 'admin');
+    const made = await http().post('/api/users').set(asUser(admin)).send({ email: 'New.Staff@Example.com', password: 'long-enough-pw', role: 'staff', merchantId });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ email: 'new.staff@example.com', role: 'staff', merchantId });
+    expect((await http().post('/api/users').set(asUser(admin)).send({ email: 'new.staff@example.com', password: 'long-enough-pw', role: 'staff', merchantId })).status).toBe(409);
+    const bad = await http().post('/api/users').set(asUser(admin)).send({ email: 'x@example.com', password: 'short', role: 'owner' });
+    expect(bad.status).toBe(400);
+    expect((await http().post('/api/users').set(asUser(admin)).send({ email: 'o@example.com', password: 'long-enough-pw', role: 'ops', merchantId })).status).toBe(400);
+  });
+});
