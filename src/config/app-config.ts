@@ -63,7 +63,7 @@ export interface PlatformsConfig {
   youzan: YouzanConfig;
 }
 
-/** Public on purpose: only good for trying the service; production refuses to start without a real one. */
+/** Public on purpose: only good for trying the service; outside sandbox mode start-up refuses it. */
 export const SANDBOX_ERP_SECRET = 'kwaizan-sandbox-erp-secret';
 
 /** Demo credentials of the bundled emulators (public on purpose: they only open the sandbox). */
@@ -121,9 +121,9 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
   }
 
   const dataDir = resolve(e.DATA_DIR);
-  const encryption = resolveEncryption(e, dataDir, problems);
   const platforms = resolvePlatforms(e, problems);
-  if (!e.ERP_WEBHOOK_SECRET && e.NODE_ENV === 'production') problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: 'is required in production' });
+  const encryption = resolveEncryption(e, dataDir, platforms.sandbox, problems);
+  if (!platforms.sandbox) refusePublicSecrets(e, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -210,7 +210,26 @@ function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: s
   };
 }
 
-function resolveEncryption(e: ParsedEnv, dataDir: string, problems: { variable: string; message: string }[]): AppConfigShape['encryption'] {
+const REAL_SHOPS = 'outside sandbox mode (platform credentials are configured), whatever NODE_ENV says';
+
+/** Real shops never run on a secret that is printed in this repository. */
+function refusePublicSecrets(e: ParsedEnv, problems: { variable: string; message: string }[]): void {
+  if (!e.ERP_WEBHOOK_SECRET) problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: `is required ${REAL_SHOPS}` });
+  else if (e.ERP_WEBHOOK_SECRET === SANDBOX_ERP_SECRET) problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: 'is the public sandbox secret; set one of your own' });
+  const ks = SANDBOX_CREDENTIALS.kuaishou;
+  const yz = SANDBOX_CREDENTIALS.youzan;
+  const publicValues: [keyof ParsedEnv, string][] = [
+    ['KUAISHOU_APP_SECRET', ks.appSecret],
+    ['KUAISHOU_SIGN_SECRET', ks.signSecret],
+    ['KUAISHOU_MESSAGE_SECRET', ks.messageSecret],
+    ['YOUZAN_CLIENT_SECRET', yz.clientSecret],
+  ];
+  for (const [variable, value] of publicValues) {
+    if (e[variable] === value) problems.push({ variable, message: 'is the public sandbox credential of the bundled emulator; set the one from the platform console' });
+  }
+}
+
+function resolveEncryption(e: ParsedEnv, dataDir: string, sandbox: boolean, problems: { variable: string; message: string }[]): AppConfigShape['encryption'] {
   if (e.ENCRYPTION_KEYS) {
     const keys = e.ENCRYPTION_KEYS.split(',').map((pair) => {
       const [id, b64] = pair.split(':');
@@ -223,11 +242,11 @@ function resolveEncryption(e: ParsedEnv, dataDir: string, problems: { variable: 
     if (!keys.some((k) => k.id === activeKeyId)) problems.push({ variable: 'ENCRYPTION_ACTIVE_KEY_ID', message: `names no key in ENCRYPTION_KEYS` });
     return { keys, activeKeyId, generated: false };
   }
-  if (e.NODE_ENV === 'production') {
-    problems.push({ variable: 'ENCRYPTION_KEYS', message: 'is required in production' });
+  if (!sandbox || e.NODE_ENV === 'production') {
+    problems.push({ variable: 'ENCRYPTION_KEYS', message: sandbox ? 'is required in production' : `is required ${REAL_SHOPS}` });
     return { keys: [], activeKeyId: '', generated: false };
   }
-  // Embedded default: one local key generated on first start and kept beside the embedded database.
+  // Sandbox only: one local key generated on first start and kept beside the embedded database.
   const file = join(dataDir, 'encryption.key');
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });

@@ -12,7 +12,7 @@ const url = z.url({ message: 'must be a URL' });
  * `.env.example` and the README table are checked against this list by a test.
  */
 export const ENV_SCHEMA = {
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode; production refuses embedded secrets.'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode; production refuses sandbox mode. Secrets are required outside sandbox mode whatever this says.'),
   HOST: z.string().min(1).default('0.0.0.0').describe('Interface the HTTP server binds to.'),
   PORT: port.default(3000).describe('HTTP port of the service.'),
   PUBLIC_BASE_URL: url.optional().describe('Externally visible base URL (OAuth callbacks, links). Default http://localhost:$PORT.'),
@@ -45,7 +45,7 @@ export const ENV_SCHEMA = {
     .string()
     .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/, 'must be keyId:base64key[,keyId:base64key…]')
     .optional()
-    .describe('AES-256-GCM keys for tokens at rest (secret). Unset outside production: a key generated once under DATA_DIR.'),
+    .describe('AES-256-GCM keys for tokens at rest (secret). Required outside sandbox mode; in sandbox mode, unset: a key generated once under DATA_DIR.'),
   ENCRYPTION_ACTIVE_KEY_ID: z.string().optional().describe('Key id used for new encryptions. Default: the first key of ENCRYPTION_KEYS.'),
   PLATFORM_HTTP_TIMEOUT_MS: positiveInt.default(10_000).describe('Timeout of one platform API call.'),
   PLATFORM_RETRY_ATTEMPTS: positiveInt.default(3).describe('Attempts for platform calls that are safe to repeat (reads, absolute writes).'),
@@ -70,7 +70,7 @@ export const ENV_SCHEMA = {
   YOUZAN_RATE_LIMITS: z.string().regex(/^[a-z.]+=\d+(,[a-z.]+=\d+)*$/, 'must be api=qps[,api=qps…]').optional().describe('Per-API QPS overrides for Youzan, e.g. youzan.item.quantity.update=30.'),
   YOUZAN_SHOP_QPS: positiveInt.default(100).describe('Calls per second per Youzan shop.'),
   ORDER_POLL_INTERVAL_MS: positiveInt.default(60_000).describe('How often every connected shop is polled for orders (the backstop for lost pushes).'),
-  ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Shared secret of signed ERP webhooks, both ways (secret). Unset outside production: a fixed sandbox secret.'),
+  ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Shared secret of signed ERP webhooks, both ways (secret). Required outside sandbox mode (the public sandbox secret is refused); in sandbox mode, unset: that public sandbox secret.'),
   ERP_WEBHOOK_TOLERANCE_S: positiveInt.default(300).describe('How far an ERP webhook timestamp may be from now, in seconds.'),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1').describe('Interface the bundled emulators bind to in sandbox mode.'),
   SANDBOX_KUAISHOU_PORT: port.default(3101).describe('Port of the Kuaishou emulator in sandbox mode (0 = any free port).'),
