@@ -56,6 +56,8 @@ export interface PlatformsConfig {
   embeddedEmulators: boolean;
   sandboxHost: string;
   sandboxPorts: { kuaishou: number; youzan: number };
+  /** Send the emulator-only operation-id header on stock writes (the real gateways never see it). */
+  sendOperationId: boolean;
   timeoutMs: number;
   retryAttempts: number;
   breaker: { errorThresholdPercent: number; volumeThreshold: number; resetTimeoutMs: number };
@@ -74,7 +76,7 @@ export const SANDBOX_CREDENTIALS = {
 
 export interface AppConfigShape {
   env: ParsedEnv['NODE_ENV'];
-  http: { host: string; port: number; publicBaseUrl: string };
+  http: { host: string; port: number; publicBaseUrl: string; bodyLimitBytes: number; maxBodyDepth: number; trustProxy: boolean | number | string };
   log: { level: ParsedEnv['LOG_LEVEL']; pretty: boolean };
   dataDir: string;
   database: DatabaseConfig;
@@ -128,7 +130,14 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
 
   return {
     env: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      bodyLimitBytes: e.HTTP_BODY_LIMIT_KB * 1024,
+      maxBodyDepth: e.HTTP_BODY_MAX_DEPTH,
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     dataDir,
     database: {
@@ -152,6 +161,13 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
     erp: { webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET, toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S },
     orders: { pollIntervalMs: e.ORDER_POLL_INTERVAL_MS },
   };
+}
+
+function parseTrustProxy(text: string): boolean | number | string {
+  if (text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text.split(',').map((part) => part.trim()).filter(Boolean).join(',');
 }
 
 function parseRateLimits(text: string | undefined): Record<string, number> {
@@ -183,6 +199,7 @@ function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: s
     embeddedEmulators: sandbox && !e.KUAISHOU_API_BASE_URL && !e.YOUZAN_API_BASE_URL,
     sandboxHost: host,
     sandboxPorts: { kuaishou: e.SANDBOX_KUAISHOU_PORT, youzan: e.SANDBOX_YOUZAN_PORT },
+    sendOperationId: e.PLATFORM_OPERATION_ID_HEADER ?? sandbox,
     timeoutMs: e.PLATFORM_HTTP_TIMEOUT_MS,
     retryAttempts: e.PLATFORM_RETRY_ATTEMPTS,
     breaker: { errorThresholdPercent: e.PLATFORM_BREAKER_ERROR_PERCENT, volumeThreshold: e.PLATFORM_BREAKER_VOLUME, resetTimeoutMs: e.PLATFORM_BREAKER_RESET_MS },

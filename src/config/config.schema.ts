@@ -16,6 +16,13 @@ export const ENV_SCHEMA = {
   HOST: z.string().min(1).default('0.0.0.0').describe('Interface the HTTP server binds to.'),
   PORT: port.default(3000).describe('HTTP port of the service.'),
   PUBLIC_BASE_URL: url.optional().describe('Externally visible base URL (OAuth callbacks, links). Default http://localhost:$PORT.'),
+  HTTP_BODY_LIMIT_KB: positiveInt.default(1024).describe('Largest request body in KiB (JSON, forms, pushes); larger ones get 413. Fits the largest documented ERP delivery (500 updates with 200-character titles, about 400 KiB).'),
+  HTTP_BODY_MAX_DEPTH: positiveInt.max(64).default(16).describe('Deepest nesting of arrays/objects in a JSON API body; deeper ones get 400.'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, 'must be false, true, a hop count or proxy addresses')
+    .default('false')
+    .describe('Express `trust proxy`: false (default: the client address is the socket peer), a hop count, or the proxies\' addresses/subnets (comma-separated). Set it only behind a proxy you run.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the JSON logs.'),
   LOG_PRETTY: bool.default(false).describe('Human-readable logs instead of JSON (development only).'),
   DATA_DIR: z.string().min(1).default('data').describe('Folder for the embedded database file and generated local secrets.'),
@@ -47,6 +54,9 @@ export const ENV_SCHEMA = {
     .optional()
     .describe('AES-256-GCM keys for tokens at rest (secret). Required outside sandbox mode; in sandbox mode, unset: a key generated once under DATA_DIR.'),
   ENCRYPTION_ACTIVE_KEY_ID: z.string().optional().describe('Key id used for new encryptions. Default: the first key of ENCRYPTION_KEYS.'),
+  PLATFORM_OPERATION_ID_HEADER: bool
+    .optional()
+    .describe('Send the emulator-only x-kwaizan-operation-id header on stock writes (the emulators count double applies with it). Default: on in sandbox mode only; never needed with the real platforms.'),
   PLATFORM_HTTP_TIMEOUT_MS: positiveInt.default(10_000).describe('Timeout of one platform API call.'),
   PLATFORM_RETRY_ATTEMPTS: positiveInt.default(3).describe('Attempts for platform calls that are safe to repeat (reads, absolute writes).'),
   PLATFORM_BREAKER_ERROR_PERCENT: positiveInt.max(100).default(50).describe('Failure percentage that opens a platform circuit breaker.'),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MerchantSkuEntity } from '../catalog/merchant-sku.entity';
 import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
 import { SkuBindingRepository } from '../catalog/sku-binding.repository';
-import { NotFoundDomainException } from '../common/errors/domain.exception';
+import { InvalidInputException, NotFoundDomainException } from '../common/errors/domain.exception';
 import { Db } from '../database/db';
 import { SkuStockDetailView, SkuStockView } from './dto/stock.views';
 import { StockSettingsDto } from './dto/stock-settings.dto';
@@ -35,6 +35,9 @@ export class StockQueryService {
   }
 
   async updateSettings(merchantId: string, skuCode: string, settings: StockSettingsDto): Promise<SkuStockView> {
+    if (!Object.values(settings).some((value) => value !== undefined)) {
+      throw new InvalidInputException('NO_SETTINGS', 'Name at least one setting to change.', [{ field: 'body', messages: ['must set at least one of safetyStock, allocationMode, scarceBelow, tranche, platformLimits'] }]);
+    }
     const sku = await this.sku(merchantId, skuCode);
     await this.db.transaction(async () => {
       if (settings.safetyStock !== undefined) sku.safetyStock = settings.safetyStock;

@@ -47,11 +47,13 @@ export class ListFailuresQueryDto {
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10_000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  // Beyond any real page (200 × 10,000 rows); keeps the SQL offset a sane integer.
+  @Max(10_000)
   page = 1;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
