@@ -87,6 +87,12 @@ describe('loadConfig', () => {
       ).toEqual(['KUAISHOU_APP_SECRET', 'KUAISHOU_MESSAGE_SECRET', 'KUAISHOU_SIGN_SECRET', 'YOUZAN_CLIENT_SECRET']);
     });
 
+    it('never sends the emulator-only operation id header to the real platforms unless told to', () => {
+      expect(loadConfig({ DATA_DIR: dataDir(), ...realShops, ...realKeys }).platforms.sendOperationId).toBe(false);
+      expect(loadConfig({ DATA_DIR: dataDir(), ...realShops, ...realKeys, PLATFORM_OPERATION_ID_HEADER: 'true' }).platforms.sendOperationId).toBe(true);
+      expect(loadConfig({ DATA_DIR: dataDir() }).platforms.sendOperationId).toBe(true);
+    });
+
     it('generates no local key and uses no sandbox secret', () => {
       const config = loadConfig({ DATA_DIR: dataDir(), ...realShops, ...realKeys });
       expect(config.encryption.generated).toBe(false);

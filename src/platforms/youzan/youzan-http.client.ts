@@ -17,12 +17,14 @@ export interface YouzanHttpOptions {
   /** Delays after consecutive throttles of one API (doc: 3, 6, 12, 24, 48 s). */
   throttleBackoffMs?: number[];
   userAgent?: string;
+  /** Send `operationId` as a header: the emulator counts double applies with it; the real gateway must never see it. */
+  sendOperationId?: boolean;
 }
 
 export interface YouzanCallOptions {
   /** Safe to repeat: the gateway may retry it after a transient or ambiguous failure. */
   idempotent: boolean;
-  /** Sent as `x-kwaizan-operation-id` (the real gateway ignores it; the emulator counts double applies). */
+  /** Sent as `x-kwaizan-operation-id` when the client is configured to (emulators only). */
   operationId?: string;
 }
 
@@ -45,6 +47,7 @@ export class YouzanHttpClient {
   private readonly timeoutMs: number;
   private readonly backoff: number[];
   private readonly userAgent: string;
+  private readonly sendOperationId: boolean;
   private readonly throttleStreak = new Map<string, number>();
 
   constructor(
@@ -56,12 +59,13 @@ export class YouzanHttpClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.backoff = options.throttleBackoffMs ?? YOUZAN_THROTTLE_BACKOFF_MS;
     this.userAgent = options.userAgent ?? 'YZY-Open-Client 1.0.0 - Node (kwaizan-sync)';
+    this.sendOperationId = options.sendOperationId ?? false;
   }
 
   async call(shop: ShopRef, api: string, version: string, params: YouzanParams, options: YouzanCallOptions): Promise<unknown> {
     const body = stringify(dropUndefined(params)) ?? '{}';
     const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
-    if (options.operationId) headers[OPERATION_ID_HEADER] = options.operationId;
+    if (options.operationId && this.sendOperationId) headers[OPERATION_ID_HEADER] = options.operationId;
     return this.withToken(shop, api, options.idempotent, (token) => this.send(api, version, token, body, headers));
   }
 
