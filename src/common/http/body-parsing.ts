@@ -54,25 +54,26 @@ export function useBodyParsing(app: INestApplication, limits: BodyLimits): void 
   app.use(express.text({ ...common, type: 'text/*' }));
 }
 
-/** Depth of arrays and objects, without recursion (a hostile body must not exhaust the stack). */
-export function nestingDepth(value: unknown, stopAt: number): number {
-  let deepest = 0;
+/** Keys that class-transformer skips, so the whitelist would never see them. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Walks arrays and objects without recursion (a hostile body must not exhaust the stack). */
+export function assertPlainInput(value: unknown, maxDepth: number, what: 'body' | 'query'): void {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length) {
     const [current, depth] = stack.pop()!;
     if (current === null || typeof current !== 'object') continue;
-    deepest = Math.max(deepest, depth);
-    if (deepest > stopAt) return deepest;
-    for (const child of Object.values(current as object)) stack.push([child, depth + 1]);
+    if (depth > maxDepth) throw new InvalidInputException('BODY_TOO_DEEP', `The request ${what} is nested deeper than ${maxDepth} levels.`);
+    for (const key of Object.keys(current)) {
+      if (FORBIDDEN_KEYS.has(key)) throw new InvalidInputException('VALIDATION_FAILED', 'The request has invalid fields.', [{ field: key, messages: [`property ${key} should not exist`] }]);
+      stack.push([(current as Record<string, unknown>)[key], depth + 1]);
+    }
   }
-  return deepest;
 }
 
 export function assertBodyShape(value: unknown, maxDepth: number): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidInputException('BODY_NOT_AN_OBJECT', 'The request body must be a JSON object.');
   }
-  if (nestingDepth(value, maxDepth) > maxDepth) {
-    throw new InvalidInputException('BODY_TOO_DEEP', `The request body is nested deeper than ${maxDepth} levels.`);
-  }
+  assertPlainInput(value, maxDepth, 'body');
 }

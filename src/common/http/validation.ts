@@ -1,7 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidateIf, ValidationOptions } from 'class-validator';
 import { FieldError, InvalidInputException } from '../errors/domain.exception';
-import { assertBodyShape } from './body-parsing';
+import { assertBodyShape, assertPlainInput } from './body-parsing';
 
 /** Like `@IsOptional()` but only for an absent field: `null` is validated (and refused) like any other value. */
 export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
@@ -34,6 +34,7 @@ class BodyValidationPipe extends ValidationPipe {
       assertBodyShape(body, this.maxDepth);
       return super.transform(body, metadata);
     }
+    if (metadata.type === 'query' && metadata.metatype && !PRIMITIVES.includes(metadata.metatype)) assertPlainInput(value, 2, 'query');
     return super.transform(value, metadata);
   }
 }

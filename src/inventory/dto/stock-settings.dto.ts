@@ -4,8 +4,8 @@ import { IsIn, IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator
 import { IsOmittable } from '../../common/http/validation';
 
 export class PlatformLimitsDto {
-  @ApiPropertyOptional({ minimum: 0 }) @IsOmittable() @IsInt() @Min(0) min?: number;
-  @ApiPropertyOptional({ minimum: 0 }) @IsOmittable() @IsInt() @Min(0) max?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 9_999_999 }) @IsOmittable() @IsInt() @Min(0) @Max(9_999_999) min?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 9_999_999 }) @IsOmittable() @IsInt() @Min(0) @Max(9_999_999) max?: number;
 }
 
 export class PlatformLimitsByPlatformDto {
@@ -26,16 +26,18 @@ export class StockSettingsDto {
   @IsIn(['auto', 'split', 'pool'])
   allocationMode?: 'auto' | 'split' | 'pool';
 
-  @ApiPropertyOptional({ description: 'Below this many sellable units, auto mode pools the stock', minimum: 0 })
+  @ApiPropertyOptional({ description: 'Below this many sellable units, auto mode pools the stock', minimum: 0, maximum: 9_999_999 })
   @IsOmittable()
   @IsInt()
   @Min(0)
+  @Max(9_999_999)
   scarceBelow?: number;
 
-  @ApiPropertyOptional({ description: 'Units shown per platform at a time while pooling', minimum: 1 })
+  @ApiPropertyOptional({ description: 'Units shown per platform at a time while pooling', minimum: 1, maximum: 9_999_999 })
   @IsOmittable()
   @IsInt()
   @Min(1)
+  @Max(9_999_999)
   tranche?: number;
 
   @ApiPropertyOptional({ type: PlatformLimitsByPlatformDto })

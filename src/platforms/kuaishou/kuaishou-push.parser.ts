@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { createDecipheriv } from 'node:crypto';
 import { parseJsonSafe } from '../../common/json';
 import { KuaishouConfig } from '../../config/app-config';
 import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../channel.port';
-import { assertPushEvent, pushScalar } from '../shared/push-fields';
+import { assertPushEvent, pushId, pushScalar } from '../shared/push-fields';
 
 interface KsPushEnvelope {
   eventId?: unknown;
@@ -44,6 +45,7 @@ export class KuaishouPushParser implements PushParser {
     const plain = text.startsWith('{') || text.startsWith('[');
     const decoded = this.decode(plain ? text : this.decrypt(text));
     const envelopes = Array.isArray(decoded) ? decoded : [decoded];
+    if (!envelopes.length) throw new PushRejectedError('a Kuaishou push without events');
     return envelopes.map((envelope) => {
       if (!envelope || typeof envelope !== 'object') throw new PushRejectedError('a Kuaishou push event is not an object');
       const event = envelope as KsPushEnvelope;
@@ -56,7 +58,9 @@ export class KuaishouPushParser implements PushParser {
   private decrypt(body: string): string {
     try {
       const decipher = createDecipheriv(this.algorithm, this.key, Buffer.alloc(16, 0));
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]);
+      if (!isUtf8(plain)) throw new Error('not UTF-8');
+      return plain.toString('utf8');
     } catch {
       throw new PushRejectedError('a Kuaishou push could not be decrypted with the message secret');
     }
@@ -80,7 +84,7 @@ export class KuaishouPushParser implements PushParser {
     if (event.appKey !== this.config.appKey) throw new PushRejectedError(`a Kuaishou push for another app (${String(event.appKey).slice(0, 80)}) was refused`);
     const name = pushScalar(event.event, 'event') ?? '';
     const info = this.info(event.info);
-    const bizId = pushScalar(event.bizId, 'bizId');
+    const bizId = pushId(event.bizId, 'bizId');
     const kind: PushKind = name.startsWith('kwaishop_order_') ? 'order' : name.startsWith('kwaishop_aftersales_') ? 'refund' : /^kwaishop_(item|product)_/.test(name) ? 'item' : 'other';
     const infoId = (key: string): string | undefined => pushScalar(info[key], `info.${key}`);
     const msgId = pushScalar(event.msgId, 'msgId');

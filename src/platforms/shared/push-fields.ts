@@ -24,6 +24,15 @@ export function pushScalar(value: unknown, field: string): string | undefined {
   throw new PushRejectedError(`push field ${field} is a ${Array.isArray(value) ? 'list' : typeof value}, not an id`);
 }
 
+/** A platform business id (order, refund, item, biz id): checked even where it is not used, so nothing odd is acknowledged. */
+export function pushId(value: unknown, field: string): string | undefined {
+  const id = pushScalar(value, field);
+  if (id !== undefined && (id.length > RULES.orderId.max || !RULES.orderId.pattern.test(id))) {
+    throw new PushRejectedError(`push field ${field} is not an id of at most ${RULES.orderId.max} letters, digits, - or _`);
+  }
+  return id;
+}
+
 export function assertPushEvent(event: ChannelPushEvent): ChannelPushEvent {
   for (const [field, rule] of Object.entries(RULES) as [keyof typeof RULES, (typeof RULES)[keyof typeof RULES]][]) {
     const value: unknown = event[field];

@@ -3,7 +3,7 @@ import { Clock, SystemClock } from '../../common/clock';
 import { parseJsonSafe } from '../../common/json';
 import { YouzanConfig } from '../../config/app-config';
 import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../channel.port';
-import { assertPushEvent, pushScalar } from '../shared/push-fields';
+import { assertPushEvent, pushId, pushScalar } from '../shared/push-fields';
 import { beijingToEpochMs, formDecode } from './youzan-values';
 
 interface PushBody {
@@ -49,6 +49,7 @@ export class YouzanPushParser implements PushParser {
       throw new PushRejectedError('Youzan push body is not JSON');
     }
     const bodies = Array.isArray(parsed) ? parsed : [parsed];
+    if (!bodies.length) throw new PushRejectedError('Youzan push without events');
     return bodies.map((body) => this.event(body as PushBody));
   }
 
@@ -57,7 +58,7 @@ export class YouzanPushParser implements PushParser {
     if (body.client_id !== undefined && body.client_id !== this.config.clientId) throw new PushRejectedError(`Youzan push for another app (client_id ${String(body.client_id).slice(0, 80)})`);
     const rawType = body.type;
     const shopId = pushScalar(body.kdt_id, 'kdt_id');
-    const id = pushScalar(body.id, 'id') ?? '';
+    const id = pushId(body.id, 'id') ?? '';
     const versionText = pushScalar(body.version, 'version');
     const version = Number(versionText);
     const eventId = pushScalar(body.msg_id, 'msg_id') ?? `${rawType}:${shopId ?? ''}:${id}:${versionText ?? ''}`;
