@@ -30,10 +30,10 @@ export async function sendRaw(baseUrl: string, request: RawRequest): Promise<Raw
 }
 
 /** A Kuaishou push as the platform sends it: AES-CBC with the message key, zero IV, Base64, text/plain. */
-export function kuaishouPush(plaintext: string, messageSecret: string = SANDBOX_CREDENTIALS.kuaishou.messageSecret): RawRequest {
+export function kuaishouPush(plaintext: string | Buffer, messageSecret: string = SANDBOX_CREDENTIALS.kuaishou.messageSecret): RawRequest {
   const key = Buffer.from(messageSecret, 'base64');
   const cipher = createCipheriv(`aes-${key.length * 8}-cbc`, key, Buffer.alloc(16, 0));
-  const body = Buffer.concat([cipher.update(Buffer.from(plaintext, 'utf8')), cipher.final()]).toString('base64');
+  const body = Buffer.concat([cipher.update(Buffer.isBuffer(plaintext) ? plaintext : Buffer.from(plaintext, 'utf8')), cipher.final()]).toString('base64');
   return { method: 'POST', path: '/webhooks/kuaishou', headers: { 'content-type': 'text/plain;charset=utf-8' }, body };
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsOmittable } from '../../common/http/validation';
 
 export class ErpStockItemDto {
   @ApiProperty({ description: 'Merchant SKU code (the outer code on both platforms)', example: 'TSHIRT-RED-M' })
@@ -17,10 +18,12 @@ export class ErpStockItemDto {
   @ApiProperty({ description: 'Monotonic sequence per SKU from the ERP, starting at 1; a stale one is ignored', minimum: 1 })
   @IsInt()
   @Min(1)
+  // Beyond 2^53 a JSON number is no longer exact, so "newer" could not be told.
+  @Max(Number.MAX_SAFE_INTEGER)
   sequence: number;
 
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(200)
   title?: string;
@@ -32,6 +35,7 @@ export class ErpStockUpdateDto {
   merchantId: string;
 
   @ApiProperty({ type: [ErpStockItemDto] })
+  @IsArray()
   @ValidateNested({ each: true })
   @Type(() => ErpStockItemDto)
   @ArrayMinSize(1)
