@@ -7,6 +7,7 @@ import { ApiTokensService } from './auth/api-tokens.service';
 import { docsAccessMiddleware } from './auth/docs-access.middleware';
 import { SessionsService } from './auth/sessions.service';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { useBodyParsing } from './common/http/body-parsing';
 import { correlationMiddleware } from './common/http/logging';
 import { createValidationPipe } from './common/http/validation';
 import { AppModule, AppModuleOptions } from './app.module';
@@ -14,14 +15,14 @@ import { AppConfigShape } from './config/app-config';
 
 /** Builds the HTTP application exactly as `npm start` runs it; tests use it too. */
 export async function createApp(config: AppConfigShape, options: AppModuleOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, rawBody: true });
-  // Kuaishou pushes are text/plain (Base64 ciphertext); signatures need the exact bytes of every body.
-  app.useBodyParser('text', { type: 'text/*', limit: '1mb' });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.use(correlationMiddleware);
-  app.set('trust proxy', true);
+  useBodyParsing(app, { maxBytes: config.http.bodyLimitBytes, maxDepth: config.http.maxBodyDepth });
+  // Off by default: with it on, any client could choose its own address with X-Forwarded-For.
+  app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(createValidationPipe(config.http.maxBodyDepth));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV_SCHEMA } from './config.schema';
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, SANDBOX_CREDENTIALS, SANDBOX_ERP_SECRET } from './app-config';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'kwaizan-config-'));
 
@@ -53,6 +53,57 @@ describe('loadConfig', () => {
 
   it('refuses embedded secrets and sandbox platforms in production', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEYS is required in production/);
+  });
+
+  describe('outside sandbox mode', () => {
+    const realShops = {
+      KUAISHOU_APP_KEY: 'ks-real',
+      KUAISHOU_APP_SECRET: 'ks-real-app-secret',
+      KUAISHOU_SIGN_SECRET: 'ks-real-sign-secret',
+      KUAISHOU_MESSAGE_SECRET: Buffer.alloc(32, 7).toString('base64'),
+      YOUZAN_CLIENT_ID: 'yz-real',
+      YOUZAN_CLIENT_SECRET: 'yz-real-client-secret',
+    };
+    const realKeys = { ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, ERP_WEBHOOK_SECRET: 'a-real-erp-secret-of-our-own' };
+    const problemsOf = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig({ DATA_DIR: dataDir(), ...env });
+      } catch (e) {
+        return (e as ConfigError).problems.map((p) => p.variable).sort();
+      }
+      return [];
+    };
+
+    it.each(['development', 'test', 'production'])('requires real ERP and encryption secrets with NODE_ENV=%s', (nodeEnv) => {
+      expect(problemsOf({ NODE_ENV: nodeEnv, ...realShops })).toEqual(['ENCRYPTION_KEYS', 'ERP_WEBHOOK_SECRET']);
+      expect(problemsOf({ NODE_ENV: nodeEnv, ...realShops, ...realKeys })).toEqual([]);
+    });
+
+    it('refuses the public sandbox secrets and credentials', () => {
+      expect(problemsOf({ ...realShops, ...realKeys, ERP_WEBHOOK_SECRET: SANDBOX_ERP_SECRET })).toEqual(['ERP_WEBHOOK_SECRET']);
+      const ks = SANDBOX_CREDENTIALS.kuaishou;
+      expect(
+        problemsOf({ ...realShops, ...realKeys, KUAISHOU_APP_SECRET: ks.appSecret, KUAISHOU_SIGN_SECRET: ks.signSecret, KUAISHOU_MESSAGE_SECRET: ks.messageSecret, YOUZAN_CLIENT_SECRET: SANDBOX_CREDENTIALS.youzan.clientSecret }),
+      ).toEqual(['KUAISHOU_APP_SECRET', 'KUAISHOU_MESSAGE_SECRET', 'KUAISHOU_SIGN_SECRET', 'YOUZAN_CLIENT_SECRET']);
+    });
+
+    it('never sends the emulator-only operation id header to the real platforms unless told to', () => {
+      expect(loadConfig({ DATA_DIR: dataDir(), ...realShops, ...realKeys }).platforms.sendOperationId).toBe(false);
+      expect(loadConfig({ DATA_DIR: dataDir(), ...realShops, ...realKeys, PLATFORM_OPERATION_ID_HEADER: 'true' }).platforms.sendOperationId).toBe(true);
+      expect(loadConfig({ DATA_DIR: dataDir() }).platforms.sendOperationId).toBe(true);
+    });
+
+    it('generates no local key and uses no sandbox secret', () => {
+      const config = loadConfig({ DATA_DIR: dataDir(), ...realShops, ...realKeys });
+      expect(config.encryption.generated).toBe(false);
+      expect(config.erp.webhookSecret).toBe(realKeys.ERP_WEBHOOK_SECRET);
+    });
+  });
+
+  it('keeps the sandbox secrets to sandbox mode', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'development' });
+    expect(config.erp.webhookSecret).toBe(SANDBOX_ERP_SECRET);
+    expect(config.encryption.generated).toBe(true);
   });
 
   it('documents every variable in .env.example and the README', () => {

@@ -58,6 +58,8 @@ export interface PlatformsConfig {
   embeddedEmulators: boolean;
   sandboxHost: string;
   sandboxPorts: { kuaishou: number; youzan: number };
+  /** Send the emulator-only operation-id header on stock writes (the real gateways never see it). */
+  sendOperationId: boolean;
   timeoutMs: number;
   retryAttempts: number;
   breaker: { errorThresholdPercent: number; volumeThreshold: number; resetTimeoutMs: number };
@@ -65,7 +67,7 @@ export interface PlatformsConfig {
   youzan: YouzanConfig;
 }
 
-/** Public on purpose: only good for trying the service; production refuses to start without a real one. */
+/** Public on purpose: only good for trying the service; outside sandbox mode start-up refuses it. */
 export const SANDBOX_ERP_SECRET = 'kwaizan-sandbox-erp-secret';
 
 /** Demo credentials of the bundled emulators (public on purpose: they only open the sandbox). */
@@ -76,7 +78,7 @@ export const SANDBOX_CREDENTIALS = {
 
 export interface AppConfigShape {
   env: ParsedEnv['NODE_ENV'];
-  http: { host: string; port: number; publicBaseUrl: string };
+  http: { host: string; port: number; publicBaseUrl: string; bodyLimitBytes: number; maxBodyDepth: number; trustProxy: boolean | number | string };
   log: { level: ParsedEnv['LOG_LEVEL']; pretty: boolean };
   dataDir: string;
   database: DatabaseConfig;
@@ -125,14 +127,21 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
   }
 
   const dataDir = resolve(e.DATA_DIR);
-  const encryption = resolveEncryption(e, dataDir, problems);
   const platforms = resolvePlatforms(e, problems);
-  if (!e.ERP_WEBHOOK_SECRET && e.NODE_ENV === 'production') problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: 'is required in production' });
+  const encryption = resolveEncryption(e, dataDir, platforms.sandbox, problems);
+  if (!platforms.sandbox) refusePublicSecrets(e, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
     env: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      bodyLimitBytes: e.HTTP_BODY_LIMIT_KB * 1024,
+      maxBodyDepth: e.HTTP_BODY_MAX_DEPTH,
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     dataDir,
     database: {
@@ -167,6 +176,13 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
   };
 }
 
+function parseTrustProxy(text: string): boolean | number | string {
+  if (text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text.split(',').map((part) => part.trim()).filter(Boolean).join(',');
+}
+
 function parseRateLimits(text: string | undefined): Record<string, number> {
   if (!text) return {};
   return Object.fromEntries(text.split(',').map((pair) => {
@@ -196,6 +212,7 @@ function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: s
     embeddedEmulators: sandbox && !e.KUAISHOU_API_BASE_URL && !e.YOUZAN_API_BASE_URL,
     sandboxHost: host,
     sandboxPorts: { kuaishou: e.SANDBOX_KUAISHOU_PORT, youzan: e.SANDBOX_YOUZAN_PORT },
+    sendOperationId: e.PLATFORM_OPERATION_ID_HEADER ?? sandbox,
     timeoutMs: e.PLATFORM_HTTP_TIMEOUT_MS,
     retryAttempts: e.PLATFORM_RETRY_ATTEMPTS,
     breaker: { errorThresholdPercent: e.PLATFORM_BREAKER_ERROR_PERCENT, volumeThreshold: e.PLATFORM_BREAKER_VOLUME, resetTimeoutMs: e.PLATFORM_BREAKER_RESET_MS },
@@ -223,7 +240,26 @@ function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: s
   };
 }
 
-function resolveEncryption(e: ParsedEnv, dataDir: string, problems: { variable: string; message: string }[]): AppConfigShape['encryption'] {
+const REAL_SHOPS = 'outside sandbox mode (platform credentials are configured), whatever NODE_ENV says';
+
+/** Real shops never run on a secret that is printed in this repository. */
+function refusePublicSecrets(e: ParsedEnv, problems: { variable: string; message: string }[]): void {
+  if (!e.ERP_WEBHOOK_SECRET) problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: `is required ${REAL_SHOPS}` });
+  else if (e.ERP_WEBHOOK_SECRET === SANDBOX_ERP_SECRET) problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: 'is the public sandbox secret; set one of your own' });
+  const ks = SANDBOX_CREDENTIALS.kuaishou;
+  const yz = SANDBOX_CREDENTIALS.youzan;
+  const publicValues: [keyof ParsedEnv, string][] = [
+    ['KUAISHOU_APP_SECRET', ks.appSecret],
+    ['KUAISHOU_SIGN_SECRET', ks.signSecret],
+    ['KUAISHOU_MESSAGE_SECRET', ks.messageSecret],
+    ['YOUZAN_CLIENT_SECRET', yz.clientSecret],
+  ];
+  for (const [variable, value] of publicValues) {
+    if (e[variable] === value) problems.push({ variable, message: 'is the public sandbox credential of the bundled emulator; set the one from the platform console' });
+  }
+}
+
+function resolveEncryption(e: ParsedEnv, dataDir: string, sandbox: boolean, problems: { variable: string; message: string }[]): AppConfigShape['encryption'] {
   if (e.ENCRYPTION_KEYS) {
     const keys = e.ENCRYPTION_KEYS.split(',').map((pair) => {
       const [id, b64] = pair.split(':');
@@ -236,11 +272,11 @@ function resolveEncryption(e: ParsedEnv, dataDir: string, problems: { variable: 
     if (!keys.some((k) => k.id === activeKeyId)) problems.push({ variable: 'ENCRYPTION_ACTIVE_KEY_ID', message: `names no key in ENCRYPTION_KEYS` });
     return { keys, activeKeyId, generated: false };
   }
-  if (e.NODE_ENV === 'production') {
-    problems.push({ variable: 'ENCRYPTION_KEYS', message: 'is required in production' });
+  if (!sandbox || e.NODE_ENV === 'production') {
+    problems.push({ variable: 'ENCRYPTION_KEYS', message: sandbox ? 'is required in production' : `is required ${REAL_SHOPS}` });
     return { keys: [], activeKeyId: '', generated: false };
   }
-  // Embedded default: one local key generated on first start and kept beside the embedded database.
+  // Sandbox only: one local key generated on first start and kept beside the embedded database.
   const file = join(dataDir, 'encryption.key');
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });

@@ -12,10 +12,17 @@ const url = z.url({ message: 'must be a URL' });
  * `.env.example` and the README table are checked against this list by a test.
  */
 export const ENV_SCHEMA = {
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode; production refuses embedded secrets.'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode; production refuses sandbox mode. Secrets are required outside sandbox mode whatever this says.'),
   HOST: z.string().min(1).default('0.0.0.0').describe('Interface the HTTP server binds to.'),
   PORT: port.default(3000).describe('HTTP port of the service.'),
   PUBLIC_BASE_URL: url.optional().describe('Externally visible base URL (OAuth callbacks, links). Default http://localhost:$PORT.'),
+  HTTP_BODY_LIMIT_KB: positiveInt.default(1024).describe('Largest request body in KiB (JSON, forms, pushes); larger ones get 413. Fits the largest documented ERP delivery (500 updates with 200-character titles, about 400 KiB).'),
+  HTTP_BODY_MAX_DEPTH: positiveInt.max(64).default(16).describe('Deepest nesting of arrays/objects in a JSON API body; deeper ones get 400.'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, 'must be false, true, a hop count or proxy addresses')
+    .default('false')
+    .describe('Express `trust proxy`: false (default: the client address is the socket peer), a hop count, or the proxies\' addresses/subnets (comma-separated). Set it only behind a proxy you run.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the JSON logs.'),
   LOG_PRETTY: bool.default(false).describe('Human-readable logs instead of JSON (development only).'),
   DATA_DIR: z.string().min(1).default('data').describe('Folder for the embedded database file and generated local secrets.'),
@@ -57,8 +64,11 @@ export const ENV_SCHEMA = {
     .string()
     .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/, 'must be keyId:base64key[,keyId:base64key…]')
     .optional()
-    .describe('AES-256-GCM keys for tokens at rest (secret). Unset outside production: a key generated once under DATA_DIR.'),
+    .describe('AES-256-GCM keys for tokens at rest (secret). Required outside sandbox mode; in sandbox mode, unset: a key generated once under DATA_DIR.'),
   ENCRYPTION_ACTIVE_KEY_ID: z.string().optional().describe('Key id used for new encryptions. Default: the first key of ENCRYPTION_KEYS.'),
+  PLATFORM_OPERATION_ID_HEADER: bool
+    .optional()
+    .describe('Send the emulator-only x-kwaizan-operation-id header on stock writes (the emulators count double applies with it). Default: on in sandbox mode only; never needed with the real platforms.'),
   PLATFORM_HTTP_TIMEOUT_MS: positiveInt.default(10_000).describe('Timeout of one platform API call.'),
   PLATFORM_RETRY_ATTEMPTS: positiveInt.default(3).describe('Attempts for platform calls that are safe to repeat (reads, absolute writes).'),
   PLATFORM_BREAKER_ERROR_PERCENT: positiveInt.max(100).default(50).describe('Failure percentage that opens a platform circuit breaker.'),
@@ -85,7 +95,7 @@ export const ENV_SCHEMA = {
   ORDER_READ_LAG_YOUZAN_MS: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(30_000).describe('How long after a Youzan sale took stock its order may still be missing from trades.sold.get / trade.get (documented: at least 30 s).'),
   ORDER_POLL_INTERVAL_MS: positiveInt.default(60_000).describe('How often every connected shop is polled for orders (the backstop for lost pushes).'),
   ERP_SHIPMENT_COUNT_LAG_MS: z.coerce.number().int().min(0).default(600_000).describe('An ERP stock report without shippedThrough is taken to include shipments recorded at least this long before it arrived.'),
-  ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Reserved for signing outbound ERP webhooks (secret). Inbound ERP deliveries are signed with per-merchant ERP credentials instead.'),
+  ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Reserved for signing outbound ERP webhooks (secret). Inbound ERP deliveries are signed with per-merchant ERP credentials instead. Required outside sandbox mode (the public sandbox secret is refused).'),
   ERP_WEBHOOK_TOLERANCE_S: positiveInt.default(300).describe('How far an ERP webhook timestamp may be from now, in seconds.'),
   SESSION_IDLE_TIMEOUT_S: positiveInt.default(7200).describe('A signed-in session ends after this many seconds without a request.'),
   SESSION_MAX_AGE_S: positiveInt.default(43_200).describe('A signed-in session ends this many seconds after sign-in, whatever the activity.'),

@@ -35,6 +35,9 @@ export class StockQueryService {
   }
 
   async updateSettings(merchantId: string, skuCode: string, settings: StockSettingsDto): Promise<SkuStockView> {
+    if (!Object.values(settings).some((value) => value !== undefined)) {
+      throw new InvalidInputException('NO_SETTINGS', 'Name at least one setting to change.', [{ field: 'body', messages: ['must set at least one of safetyStock, allocationMode, scarceBelow, tranche, platformLimits'] }]);
+    }
     const crossed: FieldError[] = (['kuaishou', 'youzan'] as const)
       .filter((p) => {
         const limits = settings.platformLimits?.[p];

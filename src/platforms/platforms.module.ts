@@ -49,8 +49,8 @@ class MapChannelRegistry implements ChannelRegistry {
       inject: [AppConfig, GATEWAYS, TOKEN_PROVIDER, CLOCK],
       useFactory: (config: AppConfig, gateways: Gateways, tokens: TokenProvider, clock: Clock): ChannelRegistry =>
         new MapChannelRegistry({
-          kuaishou: new KuaishouChannel(config.platforms.kuaishou, gateways.kuaishou, tokens, { timeoutMs: config.platforms.timeoutMs, clock }),
-          youzan: new YouzanChannel(config.platforms.youzan, gateways.youzan, tokens, { clock, http: { timeoutMs: config.platforms.timeoutMs } }),
+          kuaishou: new KuaishouChannel(config.platforms.kuaishou, gateways.kuaishou, tokens, { timeoutMs: config.platforms.timeoutMs, clock, sendOperationId: config.platforms.sendOperationId }),
+          youzan: new YouzanChannel(config.platforms.youzan, gateways.youzan, tokens, { clock, http: { timeoutMs: config.platforms.timeoutMs, sendOperationId: config.platforms.sendOperationId } }),
         }),
     },
     {

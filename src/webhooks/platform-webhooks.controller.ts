@@ -1,7 +1,8 @@
-import { Controller, HttpCode, Param, ParseEnumPipe, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Logger, Param, ParseEnumPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { InvalidInputException } from '../common/errors/domain.exception';
 import { PushIntakeService } from '../orders/push-intake.service';
 import { Platform, PushRejectedError } from '../platforms/channel.port';
 import { Public } from '../auth/policy.decorator';
@@ -13,6 +14,8 @@ const PLATFORM = { kuaishou: 'kuaishou', youzan: 'youzan' } as const;
 @Public()
 @Controller('webhooks')
 export class PlatformWebhooksController {
+  private readonly logger = new Logger(PlatformWebhooksController.name);
+
   constructor(private readonly intake: PushIntakeService) {}
 
   @Post(':platform')
@@ -23,7 +26,9 @@ export class PlatformWebhooksController {
       res.status(200).type('application/json').send(ack);
     } catch (error) {
       if (!(error instanceof PushRejectedError)) throw error;
-      res.status(400).json({ result: 0, error: 'PUSH_REJECTED', message: error.message });
+      // One answer whatever the reason: distinct ones (padding, JSON, app) would make a decryption oracle.
+      this.logger.warn({ platform, reason: error.message }, 'push rejected');
+      throw new InvalidInputException('PUSH_REJECTED', 'The push was rejected.');
     }
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { SecretCipher } from '../../src/common/crypto/secret-cipher';
-import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
+import { SANDBOX_CREDENTIALS, SANDBOX_ERP_SECRET } from '../../src/config/app-config';
 import { freePort } from '../support/free-port';
 import { connectInBrowser } from '../../src/sandbox/sandbox-connect';
 import { sandboxSignIns, signInOverHttp } from '../support/sandbox-sign-in';
@@ -101,5 +101,53 @@ describe('secrets stay secret (the real process)', () => {
       expect(logs).not.toContain(secret);
       for (const answer of answers) expect(answer).not.toContain(secret);
     }
+  });
+});
+
+/** Real platform credentials switch sandbox mode off: the process must not start on public or generated secrets. */
+describe('start-up outside sandbox mode (the real process)', () => {
+  const realShops = {
+    KUAISHOU_APP_KEY: 'ks-real',
+    KUAISHOU_APP_SECRET: 'ks-real-app-secret',
+    KUAISHOU_SIGN_SECRET: 'ks-real-sign-secret',
+    KUAISHOU_MESSAGE_SECRET: Buffer.alloc(32, 7).toString('base64'),
+    YOUZAN_CLIENT_ID: 'yz-real',
+    YOUZAN_CLIENT_SECRET: 'yz-real-client-secret',
+  };
+
+  async function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-secrets-')), ...env },
+    });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    return { code, output };
+  }
+
+  it.each(['development', 'test'])('refuses to start without real ERP and encryption secrets (NODE_ENV=%s)', async (nodeEnv) => {
+    const { code, output } = await start({ NODE_ENV: nodeEnv, ...realShops });
+    expect(code).toBe(78);
+    expect(output).toContain('ENCRYPTION_KEYS is required outside sandbox mode');
+    expect(output).toContain('ERP_WEBHOOK_SECRET is required outside sandbox mode');
+  });
+
+  it('refuses the public sandbox ERP secret', async () => {
+    const { code, output } = await start({
+      NODE_ENV: 'development',
+      ...realShops,
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      ERP_WEBHOOK_SECRET: SANDBOX_ERP_SECRET,
+    });
+    expect(code).toBe(78);
+    expect(output).toContain('ERP_WEBHOOK_SECRET is the public sandbox secret');
   });
 });

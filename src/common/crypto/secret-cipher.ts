@@ -7,6 +7,8 @@ export interface CipherKey {
 }
 
 const VERSION = 'v1';
+/** Pinned: GCM accepts shorter tags unless told otherwise, and a 4-byte tag is forgeable. */
+const AUTH_TAG_BYTES = 16;
 
 /**
  * AES-256-GCM for secrets at rest. The stored form names the key id, so keys can be rotated:
@@ -30,7 +32,7 @@ export class SecretCipher {
 
   encrypt(plaintext: string, associatedData = ''): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.activeKeyId)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.activeKeyId)!, iv, { authTagLength: AUTH_TAG_BYTES });
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [VERSION, this.activeKeyId, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
@@ -41,9 +43,11 @@ export class SecretCipher {
     if (version !== VERSION || !keyId || !iv || !tag || body === undefined) throw new Error('not a sealed secret');
     const key = this.keys.get(keyId);
     if (!key) throw new Error(`encryption key ${keyId} is not configured`);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    const authTag = Buffer.from(tag, 'base64');
+    if (authTag.length !== AUTH_TAG_BYTES) throw new Error('not a sealed secret');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'), { authTagLength: AUTH_TAG_BYTES });
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    decipher.setAuthTag(authTag);
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
   }
 

@@ -13,6 +13,26 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
+/** Codes of the body parsers' refusals (http-errors `type`), so clients can tell them apart. */
+const CODE_BY_BODY_ERROR: Record<string, string> = {
+  'entity.too.large': 'BODY_TOO_LARGE',
+  'entity.parse.failed': 'MALFORMED_BODY',
+  'entity.encoding.invalid': 'BODY_NOT_UTF8',
+  'charset.unsupported': 'UNSUPPORTED_CHARSET',
+  'encoding.unsupported': 'UNSUPPORTED_ENCODING',
+  'content-type.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'parameters.too.many': 'TOO_MANY_PARAMETERS',
+};
+
+/** An error raised by Express or a body parser that is safe to show: a 4xx with `expose`. */
+function exposedClientError(error: unknown): { status: number; type?: string; message: string } | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown; message?: unknown };
+  const status = typeof e.status === 'number' ? e.status : e.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499 || e.expose !== true) return undefined;
+  return { status, type: typeof e.type === 'string' ? e.type : undefined, message: typeof e.message === 'string' ? e.message : 'the request was refused' };
+}
+
 export interface ErrorBody {
   statusCode: number;
   error: string;
@@ -38,6 +58,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
       body = { statusCode: status, error: HttpStatus[status] ?? 'ERROR', message, correlationId };
+    } else if (exposedClientError(exception)) {
+      const { status, type, message } = exposedClientError(exception)!;
+      body = { statusCode: status, error: (type && CODE_BY_BODY_ERROR[type]) ?? HttpStatus[status] ?? 'ERROR', message, correlationId };
     } else {
       this.logger.error({ err: exception, correlationId }, 'unhandled error');
       body = { statusCode: 500, error: 'INTERNAL', message: 'Something went wrong on our side. Quote the correlation id when reporting it.', correlationId };

@@ -1,19 +1,20 @@
+import { isUtf8 } from 'node:buffer';
 import { createDecipheriv } from 'node:crypto';
 import { parseJsonSafe } from '../../common/json';
 import { KuaishouConfig } from '../../config/app-config';
 import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../channel.port';
-import { idFrom } from './kuaishou-ids';
+import { assertPushEvent, pushId, pushScalar } from '../shared/push-fields';
 
 interface KsPushEnvelope {
-  eventId?: string;
+  eventId?: unknown;
   msgId?: unknown;
   bizId?: unknown;
-  openId?: string | null;
-  appKey?: string;
-  event?: string;
+  openId?: unknown;
+  appKey?: unknown;
+  event?: unknown;
   info?: unknown;
-  createTime?: number;
-  updateTime?: number;
+  createTime?: unknown;
+  updateTime?: unknown;
   test?: boolean;
 }
 
@@ -44,6 +45,7 @@ export class KuaishouPushParser implements PushParser {
     const plain = text.startsWith('{') || text.startsWith('[');
     const decoded = this.decode(plain ? text : this.decrypt(text));
     const envelopes = Array.isArray(decoded) ? decoded : [decoded];
+    if (!envelopes.length) throw new PushRejectedError('a Kuaishou push without events');
     return envelopes.map((envelope) => {
       if (!envelope || typeof envelope !== 'object') throw new PushRejectedError('a Kuaishou push event is not an object');
       const event = envelope as KsPushEnvelope;
@@ -56,7 +58,9 @@ export class KuaishouPushParser implements PushParser {
   private decrypt(body: string): string {
     try {
       const decipher = createDecipheriv(this.algorithm, this.key, Buffer.alloc(16, 0));
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]);
+      if (!isUtf8(plain)) throw new Error('not UTF-8');
+      return plain.toString('utf8');
     } catch {
       throw new PushRejectedError('a Kuaishou push could not be decrypted with the message secret');
     }
@@ -72,39 +76,44 @@ export class KuaishouPushParser implements PushParser {
 
   private heartbeat(event: KsPushEnvelope): ChannelPushEvent {
     const occurredAt = Number(event.createTime ?? Date.now());
-    return { platform: 'kuaishou', eventId: event.eventId ?? `heartbeat:${occurredAt}`, kind: 'heartbeat', rawType: event.event ?? 'test', occurredAt };
+    const eventId = pushScalar(event.eventId, 'eventId') ?? `heartbeat:${occurredAt}`;
+    return assertPushEvent({ platform: 'kuaishou', eventId, kind: 'heartbeat', rawType: pushScalar(event.event, 'event') ?? 'test', occurredAt });
   }
 
   private toEvent(event: KsPushEnvelope): ChannelPushEvent {
-    if (event.appKey !== this.config.appKey) throw new PushRejectedError(`a Kuaishou push for another app (${String(event.appKey)}) was refused`);
-    const name = event.event ?? '';
+    if (event.appKey !== this.config.appKey) throw new PushRejectedError(`a Kuaishou push for another app (${String(event.appKey).slice(0, 80)}) was refused`);
+    const name = pushScalar(event.event, 'event') ?? '';
     const info = this.info(event.info);
-    const bizId = idFrom(event.bizId);
+    const bizId = pushId(event.bizId, 'bizId');
     const kind: PushKind = name.startsWith('kwaishop_order_') ? 'order' : name.startsWith('kwaishop_aftersales_') ? 'refund' : /^kwaishop_(item|product)_/.test(name) ? 'item' : 'other';
-    const infoId = (key: string): string | undefined => (info[key] !== undefined && info[key] !== null ? idFrom(info[key]) : undefined);
-    const msgId = event.msgId !== undefined ? idFrom(event.msgId) : undefined;
-    return {
+    const infoId = (key: string): string | undefined => pushScalar(info[key], `info.${key}`);
+    const msgId = pushScalar(event.msgId, 'msgId');
+    const createTime = pushScalar(event.createTime, 'createTime');
+    return assertPushEvent({
       platform: 'kuaishou',
-      eventId: event.eventId ?? msgId ?? `${name}:${bizId}:${event.createTime ?? ''}`,
+      eventId: pushScalar(event.eventId, 'eventId') ?? msgId ?? `${name}:${bizId ?? ''}:${createTime ?? ''}`,
       kind,
       rawType: name,
       // openId may be empty during platform incidents (the platform re-pushes later).
-      shopId: event.openId || (typeof info.openId === 'string' && info.openId) || undefined,
-      orderId: kind === 'order' ? (infoId('oid') ?? (bizId || undefined)) : kind === 'refund' ? infoId('orderId') : undefined,
-      refundId: kind === 'refund' ? (infoId('refundId') ?? (bizId || undefined)) : undefined,
-      itemId: kind === 'item' ? (infoId('itemId') ?? (bizId || undefined)) : undefined,
-      status: info.status !== undefined ? String(info.status) : undefined,
-      occurredAt: Number(event.createTime ?? info.updateTime ?? info.createTime ?? Date.now()),
-    };
+      shopId: pushScalar(event.openId, 'openId') ?? pushScalar(info.openId, 'info.openId'),
+      orderId: kind === 'order' ? (infoId('oid') ?? bizId) : kind === 'refund' ? infoId('orderId') : undefined,
+      refundId: kind === 'refund' ? (infoId('refundId') ?? bizId) : undefined,
+      itemId: kind === 'item' ? (infoId('itemId') ?? bizId) : undefined,
+      status: pushScalar(info.status, 'info.status'),
+      occurredAt: Number(createTime ?? pushScalar(info.updateTime, 'info.updateTime') ?? pushScalar(info.createTime, 'info.createTime') ?? Date.now()),
+    });
   }
 
   /** `info` is a JSON string inside the JSON event: parse it a second time. */
   private info(value: unknown): Record<string, unknown> {
     if (value === undefined || value === null || value === '') return {};
-    if (typeof value === 'object') return value as Record<string, unknown>;
+    if (typeof value === 'object') {
+      if (Array.isArray(value)) throw new PushRejectedError('a Kuaishou push carries an info field that is a list');
+      return value as Record<string, unknown>;
+    }
     try {
       const parsed = parseJsonSafe(String(value));
-      return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
     } catch {
       throw new PushRejectedError('a Kuaishou push carries an info field that is not JSON');
     }

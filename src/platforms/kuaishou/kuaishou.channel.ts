@@ -67,6 +67,8 @@ export interface KuaishouChannelOptions {
   lookBackMs?: number;
   /** How long a category's config is reused for listing and edits. */
   categoryConfigTtlMs?: number;
+  /** Send the operation id header on stock writes: the emulator counts double applies with it; the real gateway must never see it. */
+  sendOperationId?: boolean;
 }
 
 type Param = Record<string, unknown>;
@@ -86,6 +88,7 @@ export class KuaishouChannel implements ChannelPort {
   private readonly maxOrderPageSize: number;
   private readonly lookBackMs: number;
   private readonly configTtlMs: number;
+  private readonly sendOperationId: boolean;
   private readonly categoryConfigs = new Map<string, { at: number; config: KsCategoryConfig }>();
   private readonly expressTemplates = new Map<string, string>();
 
@@ -102,6 +105,7 @@ export class KuaishouChannel implements ChannelPort {
     this.maxOrderPageSize = options.maxOrderPageSize ?? 50;
     this.lookBackMs = options.lookBackMs ?? 90 * DAY_MS;
     this.configTtlMs = options.categoryConfigTtlMs ?? 10 * 60_000;
+    this.sendOperationId = options.sendOperationId ?? false;
   }
 
   async getCategories(shop: ShopRef): Promise<ChannelCategory[]> {
@@ -229,7 +233,7 @@ export class KuaishouChannel implements ChannelPort {
     }
     const param = { kwaiItemId: toKuaishouLong(sku.itemId), skuId: toKuaishouLong(sku.skuId), skuChangeStock: Math.abs(delta), changeType: delta > 0 ? 1 : 2 };
     try {
-      await this.call(shop, api, param, false, { [KUAISHOU_OPERATION_HEADER]: operationId });
+      await this.call(shop, api, param, false, this.operationHeader(operationId));
       return { outcome: 'applied' };
     } catch (error) {
       if (error instanceof PlatformError && error.ambiguous) return { outcome: 'unknown', reason: error.message };
@@ -249,7 +253,7 @@ export class KuaishouChannel implements ChannelPort {
       skuList: [{ skuId: toKuaishouLong(sku.skuId), skuSalePrice: current.skuSalePrice, skuStockChangeType: 3, skuChangeStock: quantity }],
     };
     try {
-      await this.call(shop, api, param, true, { [KUAISHOU_OPERATION_HEADER]: operationId });
+      await this.call(shop, api, param, true, this.operationHeader(operationId));
       return { outcome: 'applied' };
     } catch (error) {
       if (error instanceof PlatformError && error.ambiguous) return { outcome: 'unknown', reason: error.message };
@@ -363,6 +367,10 @@ export class KuaishouChannel implements ChannelPort {
    * One API call for a shop. AUTH_EXPIRED is answered before anything is applied, so one refresh
    * and one repeat are safe even for the incremental stock write.
    */
+  private operationHeader(operationId: string): Record<string, string> | undefined {
+    return this.sendOperationId ? { [KUAISHOU_OPERATION_HEADER]: operationId } : undefined;
+  }
+
   private async call(shop: ShopRef, api: string, param: Param, idempotent: boolean, headers?: Record<string, string>): Promise<KuaishouEnvelope> {
     const attempt = (accessToken: string) => this.gateway.call({ api, shopKey: `kuaishou:${shop.shopId}`, idempotent }, () => this.http.call({ api, accessToken, param, headers }));
     const token = await this.tokens.accessToken(shop);

@@ -20,12 +20,14 @@ export interface YouzanHttpOptions {
   throttleBackoffMs?: number[];
   userAgent?: string;
   clock?: Clock;
+  /** Send `operationId` as a header: the emulator counts double applies with it; the real gateway must never see it. */
+  sendOperationId?: boolean;
 }
 
 export interface YouzanCallOptions {
   /** Safe to repeat: the gateway may retry it after a transient or ambiguous failure. */
   idempotent: boolean;
-  /** Sent as `x-kwaizan-operation-id` (the real gateway ignores it; the emulator counts double applies). */
+  /** Sent as `x-kwaizan-operation-id` when the client is configured to (emulators only). */
   operationId?: string;
 }
 
@@ -48,6 +50,7 @@ export class YouzanHttpClient {
   private readonly timeoutMs: number;
   private readonly backoff: number[];
   private readonly userAgent: string;
+  private readonly sendOperationId: boolean;
   private readonly throttleStreak = new Map<string, number>();
   readonly platformClock: PlatformClockObserver;
 
@@ -62,12 +65,13 @@ export class YouzanHttpClient {
     this.userAgent = options.userAgent ?? 'YZY-Open-Client 1.0.0 - Node (kwaizan-sync)';
     const clock = options.clock;
     this.platformClock = new PlatformClockObserver(clock ? () => clock.now() : Date.now);
+    this.sendOperationId = options.sendOperationId ?? false;
   }
 
   async call(shop: ShopRef, api: string, version: string, params: YouzanParams, options: YouzanCallOptions): Promise<unknown> {
     const body = stringify(dropUndefined(params)) ?? '{}';
     const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
-    if (options.operationId) headers[OPERATION_ID_HEADER] = options.operationId;
+    if (options.operationId && this.sendOperationId) headers[OPERATION_ID_HEADER] = options.operationId;
     return this.withToken(shop, api, options.idempotent, (token) => this.send(api, version, token, body, headers));
   }
 

@@ -3,18 +3,19 @@ import { Clock, SystemClock } from '../../common/clock';
 import { parseJsonSafe } from '../../common/json';
 import { YouzanConfig } from '../../config/app-config';
 import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../channel.port';
-import { beijingToEpochMs, formDecode, idString } from './youzan-values';
+import { assertPushEvent, pushId, pushScalar } from '../shared/push-fields';
+import { beijingToEpochMs, formDecode } from './youzan-values';
 
 interface PushBody {
-  client_id?: string;
-  id?: string | number;
-  kdt_id?: string | number;
-  type?: string;
-  status?: string | null;
+  client_id?: unknown;
+  id?: unknown;
+  kdt_id?: unknown;
+  type?: unknown;
+  status?: unknown;
   msg?: unknown;
-  msg_id?: string;
-  version?: number | string;
-  test?: boolean;
+  msg_id?: unknown;
+  version?: unknown;
+  test?: unknown;
 }
 
 type Msg = Record<string, unknown>;
@@ -48,30 +49,33 @@ export class YouzanPushParser implements PushParser {
       throw new PushRejectedError('Youzan push body is not JSON');
     }
     const bodies = Array.isArray(parsed) ? parsed : [parsed];
+    if (!bodies.length) throw new PushRejectedError('Youzan push without events');
     return bodies.map((body) => this.event(body as PushBody));
   }
 
   private event(body: PushBody): ChannelPushEvent {
-    if (typeof body !== 'object' || body === null || typeof body.type !== 'string') throw new PushRejectedError('Youzan push without a type');
-    if (body.client_id !== undefined && body.client_id !== this.config.clientId) throw new PushRejectedError(`Youzan push for another app (client_id ${body.client_id})`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body.type !== 'string') throw new PushRejectedError('Youzan push without a type');
+    if (body.client_id !== undefined && body.client_id !== this.config.clientId) throw new PushRejectedError(`Youzan push for another app (client_id ${String(body.client_id).slice(0, 80)})`);
     const rawType = body.type;
-    const shopId = body.kdt_id !== undefined ? idString(body.kdt_id) : undefined;
-    const version = Number(body.version);
-    const eventId = body.msg_id || `${rawType}:${shopId ?? ''}:${idString(body.id)}:${body.version ?? ''}`;
-    if (body.test === true) return { platform: 'youzan', eventId, kind: 'heartbeat', rawType, shopId, occurredAt: this.clock.now() };
+    const shopId = pushScalar(body.kdt_id, 'kdt_id');
+    const id = pushId(body.id, 'id') ?? '';
+    const versionText = pushScalar(body.version, 'version');
+    const version = Number(versionText);
+    const eventId = pushScalar(body.msg_id, 'msg_id') ?? `${rawType}:${shopId ?? ''}:${id}:${versionText ?? ''}`;
+    const status = pushScalar(body.status, 'status');
+    if (body.test === true) return assertPushEvent({ platform: 'youzan', eventId, kind: 'heartbeat', rawType, shopId, occurredAt: this.clock.now() });
 
     const msg = decodeMsg(body.msg);
     const kind = kindOf(rawType);
     const occurredAt = beijingToEpochMs(msg.update_time) ?? (Number.isFinite(version) && version > 1e9 ? (version < 1e11 ? version * 1000 : version) : this.clock.now());
-    const id = idString(body.id);
-    const event: ChannelPushEvent = { platform: 'youzan', eventId, kind, rawType, shopId, status: body.status ?? undefined, occurredAt };
-    if (kind === 'order') event.orderId = idString(msg.tid) || id || undefined;
+    const event: ChannelPushEvent = { platform: 'youzan', eventId, kind, rawType, shopId, status, occurredAt };
+    if (kind === 'order') event.orderId = pushScalar(msg.tid, 'msg.tid') ?? (id || undefined);
     if (kind === 'refund') {
-      event.orderId = idString(msg.tid) || id || undefined;
-      event.refundId = idString(msg.refund_id) || undefined;
+      event.orderId = pushScalar(msg.tid, 'msg.tid') ?? (id || undefined);
+      event.refundId = pushScalar(msg.refund_id, 'msg.refund_id');
     }
     if (kind === 'item') event.itemId = id || itemIdOf(msg);
-    return event;
+    return assertPushEvent(event);
   }
 }
 
@@ -95,9 +99,8 @@ function decodeMsg(msg: unknown): Msg {
 }
 
 function itemIdOf(msg: Msg): string | undefined {
-  const data = msg.data as Record<string, unknown> | undefined;
-  const id = idString(msg.item_id ?? data?.item_id ?? data?.id);
-  return id || undefined;
+  const data = msg.data && typeof msg.data === 'object' && !Array.isArray(msg.data) ? (msg.data as Record<string, unknown>) : undefined;
+  return pushScalar(msg.item_id ?? data?.item_id ?? data?.id, 'msg.item_id');
 }
 
 function header(headers: PushRequest['headers'], name: string): string | undefined {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsOmittable } from '../../common/http/validation';
 
 export class ErpStockItemDto {
   @ApiProperty({ description: 'Merchant SKU code (the outer code on both platforms)', example: 'TSHIRT-RED-M' })
@@ -17,6 +18,8 @@ export class ErpStockItemDto {
   @ApiProperty({ description: 'Monotonic sequence per SKU from the ERP, starting at 1; a stale one is ignored', minimum: 1 })
   @IsInt()
   @Min(1)
+  // Beyond 2^53 a JSON number is no longer exact, so "newer" could not be told.
+  @Max(Number.MAX_SAFE_INTEGER)
   sequence: number;
 
   @ApiPropertyOptional({
@@ -26,10 +29,11 @@ export class ErpStockItemDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   shippedThrough?: number;
 
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(200)
   title?: string;
@@ -38,6 +42,7 @@ export class ErpStockItemDto {
 /** The merchant is the one the signing credential belongs to, never a body field. */
 export class ErpStockUpdateDto {
   @ApiProperty({ type: [ErpStockItemDto] })
+  @IsArray()
   @ValidateNested({ each: true })
   @Type(() => ErpStockItemDto)
   @ArrayMinSize(1)

@@ -1,7 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { SyncFailureStatus } from '../sync-failure.entity';
+
+/** Plain decimal digits only: Number() would also take 0x10, 1e3 and '' (as 0). */
+const decimal = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value);
 
 const STATUSES: SyncFailureStatus[] = ['open', 'retrying', 'resolved', 'dismissed'];
 
@@ -47,16 +50,18 @@ export class ListFailuresQueryDto {
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10_000 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(decimal)
   @IsInt()
   @Min(1)
+  // Beyond any real page (200 × 10,000 rows); keeps the SQL offset a sane integer.
+  @Max(10_000)
   page = 1;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(decimal)
   @IsInt()
   @Min(1)
   @Max(200)

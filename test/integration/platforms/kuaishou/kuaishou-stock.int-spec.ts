@@ -24,6 +24,22 @@ describe('Kuaishou stock against the emulator', () => {
     expect(await h.channel.getSkuStock(h.shop, sku)).toBe(12);
   });
 
+  it('sends the emulator-only operation id header only when configured to (the real gateway never sees it)', async () => {
+    const real = await startKuaishouHarness({ channel: { sendOperationId: false } });
+    try {
+      const { itemId, skuIds } = await seedItem(real, [{ stock: 10 }]);
+      const sku = { itemId, skuId: skuIds[0] };
+      await real.control.resetCounters();
+      expect(await real.channel.adjustSkuStock(real.shop, sku, 4, 'op-same')).toEqual({ outcome: 'applied' });
+      expect(await real.channel.adjustSkuStock(real.shop, sku, 4, 'op-same')).toEqual({ outcome: 'applied' });
+      // The emulator counts repeats of the header; without it there is nothing to count.
+      expect((await real.control.counters()).duplicateOperationIds).toBe(0);
+      expect(await real.channel.getSkuStock(real.shop, sku)).toBe(18);
+    } finally {
+      await real.stop();
+    }
+  });
+
   it('refuses to go below the activity reserve with result 21, leaving the stock alone', async () => {
     const { itemId, skuIds } = await seedItem(h, [{ stock: 10, reserveStock: 8 }]);
     const error = (await h.channel.adjustSkuStock(h.shop, { itemId, skuId: skuIds[0] }, -3, 'op-r1').catch((e: unknown) => e)) as PlatformError;

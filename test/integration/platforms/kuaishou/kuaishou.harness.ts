@@ -124,7 +124,7 @@ export async function startKuaishouHarness(options: HarnessOptions = {}): Promis
   // The service's clock and the platform's agree in real life; here the emulator's clock moves.
   const oauth = new KuaishouOAuthClient(config, gateway, { timeoutMs: 2_000, clock: emulator.clock });
   const tokens = new InMemoryTokenProvider(oauth);
-  const channel = new KuaishouChannel(config, gateway, tokens, { timeoutMs: 2_000, clock: emulator.clock, ...options.channel });
+  const channel = new KuaishouChannel(config, gateway, tokens, { timeoutMs: 2_000, clock: emulator.clock, sendOperationId: true, ...options.channel });
   const control = new KuaishouSandboxControl(emulator.url);
 
   const connectShop = async (openId?: string): Promise<ShopRef> => {

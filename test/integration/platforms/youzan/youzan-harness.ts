@@ -101,7 +101,7 @@ export async function startYouzanHarness(options: HarnessOptions = {}): Promise<
   const clock = { now: () => emulator.clock.now() };
   const oauth = new YouzanOAuthClient(config, gateway, { timeoutMs: 5_000, clock });
   const tokens = new TestTokenProvider(oauth);
-  const channel = new YouzanChannel(config, gateway, tokens, { http: { timeoutMs: 5_000, throttleBackoffMs: [20, 40, 80] }, clock, ...options.channel });
+  const channel = new YouzanChannel(config, gateway, tokens, { http: { timeoutMs: 5_000, throttleBackoffMs: [20, 40, 80], sendOperationId: true }, clock, ...options.channel });
   const control = new YouzanSandboxControl(emulator.url);
   let connections = 0;
   return {

@@ -51,6 +51,21 @@ describe('YouzanChannel resilience against injected faults', () => {
       expect(await h.channel.getSkuStock(shop, sku)).toBe(14);
     });
 
+    it('sends the emulator-only operation id header only when configured to (the real gateway never sees it)', async () => {
+      const real = await startYouzanHarness({ channel: { http: { timeoutMs: 5_000, sendOperationId: false } } });
+      try {
+        const target = await setup(real);
+        await real.control.resetCounters();
+        expect(await real.channel.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({ outcome: 'applied' });
+        expect(await real.channel.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({ outcome: 'applied' });
+        // The emulator counts repeats of the header; without it there is nothing to count.
+        expect((await real.control.counters()).duplicateOperationIds).toBe(0);
+        expect(await real.channel.getSkuStock(target.shop, target.sku)).toBe(14);
+      } finally {
+        await real.close();
+      }
+    });
+
     it('retries an absolute write after a dropped answer and lands on the target', async () => {
       await h.control.setFaults({ rules: [{ api: 'youzan.item.quantity.update', dropResponseRate: 1, times: 1 }] });
       expect(await h.channel.setSkuStock(shop, sku, 42, 'op-abs-1')).toEqual({ outcome: 'applied' });

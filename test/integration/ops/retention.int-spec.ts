@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { RETENTION_MS, RetentionJob } from '../../../src/ops/retention/retention.job';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+const DAY = 86_400_000;
+
+/** Inserts a row with every required column filled, foreign keys unchecked: only the ages matter here. */
+async function insertRow(connection: mysql.Connection, table: string, values: Record<string, unknown>): Promise<void> {
+  const [columns] = await connection.query<mysql.RowDataPacket[]>(
+    'SELECT COLUMN_NAME AS name, DATA_TYPE AS type, CHARACTER_MAXIMUM_LENGTH AS length FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND IS_NULLABLE = ? AND COLUMN_DEFAULT IS NULL AND EXTRA NOT LIKE ?',
+    [table, 'NO', '%auto_increment%'],
+  );
+  const row: Record<string, unknown> = {};
+  for (const c of columns) {
+    row[c.name as string] = /int|decimal/.test(c.type as string) ? 1 : /text/.test(c.type as string) ? '{}' : randomUUID().slice(0, Math.min(36, Number(c.length ?? 36)));
+  }
+  Object.assign(row, values);
+  await connection.query(`INSERT INTO \`${table}\` SET ?`, [row]);
+}
+
+async function count(connection: mysql.Connection, table: string, where = '1=1'): Promise<number> {
+  const [rows] = await connection.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${table}\` WHERE ${where}`);
+  return Number(rows[0].n);
+}
+
+describe(RetentionJob.name, () => {
+  let t: TestApp;
+  let connection: mysql.Connection;
+
+  beforeAll(async () => {
+    t = await startTestApp({ label: 'retention' });
+    connection = await mysql.createConnection(t.database.url);
+    await connection.query('SET FOREIGN_KEY_CHECKS = 0');
+  });
+  afterAll(async () => {
+    await connection?.end();
+    await t?.close();
+  });
+
+  it('purges rows past their retention and keeps everything younger or still needed', async () => {
+    const now = Date.now();
+    const old = (keepMs: number) => now - keepMs - DAY;
+    const young = (keepMs: number) => now - keepMs + DAY;
+
+    await insertRow(connection, 'oauth_state', { state: 'old-state', expires_at: old(RETENTION_MS.oauthStateAfterExpiry), used_at: null });
+    await insertRow(connection, 'oauth_state', { state: 'old-used-state', expires_at: old(RETENTION_MS.oauthStateAfterExpiry), used_at: now - 3 * DAY });
+    await insertRow(connection, 'oauth_state', { state: 'live-state', expires_at: now + 600_000 });
+    await insertRow(connection, 'platform_push', { platform: 'kuaishou', event_id: 'old-push', received_at: old(RETENTION_MS.pushes) });
+    await insertRow(connection, 'platform_push', { platform: 'kuaishou', event_id: 'young-push', received_at: young(RETENTION_MS.pushes) });
+    await insertRow(connection, 'webhook_delivery', { source: 'erp.stock', delivery_id: 'old-delivery', received_at: old(RETENTION_MS.webhookDeliveries) });
+    await insertRow(connection, 'webhook_delivery', { source: 'erp.stock', delivery_id: 'young-delivery', received_at: young(RETENTION_MS.webhookDeliveries) });
+    await insertRow(connection, 'stock_drift', { created_at: old(RETENTION_MS.drift) });
+    await insertRow(connection, 'stock_drift', { created_at: young(RETENTION_MS.drift) });
+    for (const status of ['applied', 'not_applied', 'reconciled']) {
+      await insertRow(connection, 'stock_write_op', { id: randomUUID(), status, created_at: old(RETENTION_MS.settledWriteOps), settled_at: old(RETENTION_MS.settledWriteOps) });
+    }
+    await insertRow(connection, 'stock_write_op', { id: randomUUID(), status: 'applied', created_at: old(RETENTION_MS.settledWriteOps), settled_at: young(RETENTION_MS.settledWriteOps) });
+    await insertRow(connection, 'stock_write_op', { id: randomUUID(), status: 'unknown', created_at: old(RETENTION_MS.settledWriteOps), settled_at: null });
+    await insertRow(connection, 'stock_write_op', { id: randomUUID(), status: 'pending', created_at: old(RETENTION_MS.settledWriteOps), settled_at: null });
+    for (const status of ['resolved', 'dismissed']) {
+      await insertRow(connection, 'sync_failure', { id: randomUUID(), status, created_at: old(RETENTION_MS.closedFailures), closed_at: old(RETENTION_MS.closedFailures), dedupe_key: randomUUID() });
+    }
+    await insertRow(connection, 'sync_failure', { id: randomUUID(), status: 'open', created_at: old(RETENTION_MS.closedFailures), closed_at: null, dedupe_key: randomUUID() });
+    await insertRow(connection, 'sync_failure', { id: randomUUID(), status: 'resolved', created_at: old(RETENTION_MS.closedFailures), closed_at: young(RETENTION_MS.closedFailures), dedupe_key: randomUUID() });
+
+    const purged = await t.app.get(RetentionJob).purge();
+
+    expect(purged).toEqual({ oauthStates: 2, pushes: 1, webhookDeliveries: 1, drift: 1, settledWriteOps: 3, closedFailures: 2 });
+    expect(await count(connection, 'oauth_state')).toBe(1);
+    expect(await count(connection, 'platform_push', "event_id = 'young-push'")).toBe(1);
+    expect(await count(connection, 'webhook_delivery', "delivery_id = 'young-delivery'")).toBe(1);
+    expect(await count(connection, 'stock_drift')).toBe(1);
+    expect(await count(connection, 'stock_write_op')).toBe(3);
+    expect(await count(connection, 'sync_failure', "status = 'open'")).toBe(1);
+    expect(await count(connection, 'sync_failure')).toBe(2);
+  });
+
+  it('keeps push and delivery ids at least as long as a duplicate can arrive', () => {
+    // Youzan keeps its message log (manual re-push) 7 days; Kuaishou retries for about 2 hours.
+    expect(RETENTION_MS.pushes).toBeGreaterThanOrEqual(7 * DAY);
+    expect(RETENTION_MS.webhookDeliveries).toBeGreaterThanOrEqual(7 * DAY);
+  });
+});
