@@ -42,7 +42,7 @@ export function dataSourceOptions(db: DatabaseConfig, flavor: MysqlFlavor = 'mys
     type: 'better-sqlite3',
     database: db.file,
     // WAL: a commit appends to the log and a crash at any point leaves the last committed state;
-    // FULL: the log is fsynced at every commit, so an acknowledged commit survives power loss too.
+    // FULL: the log is fsynced at every commit, so an acknowledged commit is on disk, not only in the page cache.
     enableWAL: true,
     timeout: SQLITE_BUSY_TIMEOUT_MS,
     prepareDatabase: (sqlite: { pragma(source: string): unknown }) => {
