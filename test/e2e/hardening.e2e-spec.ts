@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Controller, Get, Module, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { Public } from '../../src/auth/policy.decorator';
 import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
 import { kuaishouPush, sendRaw } from '../support/hostile';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -8,6 +9,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 @Controller('__test')
 class WhoAmIController {
   @Get('ip')
+  @Public()
   ip(@Req() req: Request): { ip: string | undefined } {
     return { ip: req.ip };
   }
