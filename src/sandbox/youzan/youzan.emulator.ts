@@ -190,18 +190,33 @@ export class YouzanEmulator {
       const shop = this.store.shopForToken(token);
 
       const plan = this.faults.plan(name);
-      const faulted = plan.latencyMs > 0 || plan.httpError || plan.throttle || plan.error !== undefined || plan.dropResponse;
+      const faulted = plan.latencyMs > 0 || plan.httpError || plan.throttle || plan.error !== undefined || plan.dropResponse || plan.lateApplyMs !== undefined;
       if (faulted) this.spendFaultBudget(name);
-      if (plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
+      if (plan.latencyMs > 0) {
+        this.counters.fault('latency');
+        await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
+      }
       if (plan.httpError) {
         this.counters.rejected('http:502');
+        this.counters.fault('http_error');
         res.status(502).type('html').send('<html><body><h1>502 Bad Gateway</h1></body></html>');
         return;
       }
-      if (plan.throttle) throw gw.throttled();
-      if (plan.error !== undefined) throw (FAULT_ERRORS[plan.error] ?? FAULT_ERRORS.system)();
+      if (plan.throttle) {
+        this.counters.fault('throttle');
+        throw gw.throttled();
+      }
+      if (plan.error !== undefined) {
+        this.counters.fault('error');
+        throw (FAULT_ERRORS[plan.error] ?? FAULT_ERRORS.system)();
+      }
 
       checkParams(def, parsed.params);
+      if (plan.lateApplyMs !== undefined) {
+        // Accepted by the gateway, applied after the caller gave up: a revocation in between does not stop it.
+        this.counters.fault('late_apply');
+        await new Promise((resolve) => setTimeout(resolve, plan.lateApplyMs));
+      }
       let answer: unknown;
       let failure: EmulatorError | undefined;
       try {
@@ -215,7 +230,12 @@ export class YouzanEmulator {
       if (plan.dropResponse) {
         // The write happened; the caller never learns it.
         this.counters.rejected('response_dropped_after_apply');
+        this.counters.fault('response_dropped_after_apply');
         req.socket.destroy();
+        return;
+      }
+      if (res.writableEnded || req.socket.destroyed) {
+        if (failure) this.counters.rejected(rejectionReason(failure));
         return;
       }
       if (failure) this.reject(res, failure, def.legacy);
