@@ -45,6 +45,8 @@ const ORDER_WINDOW_MS = 7 * DAY_MS;
 const SYSTEM_PARAMS = ['appkey', 'method', 'version', 'access_token', 'timestamp', 'signMethod', 'sign'] as const;
 const STOCK_WRITE = 'open.item.sku.stock.update';
 const OPERATION_HEADER = 'x-kwaizan-operation-id';
+/** The answer to a decrease below the stock reserved for an activity (result 21). */
+const RESERVE_REFUSED = '当前库存不足，请减少预留数量';
 const ORDER_VIEW_STATUS: Record<number, number | undefined> = { 1: undefined, 2: 10, 3: 30, 4: 40, 5: 50, 6: 70, 7: 80 };
 
 /** `/open/**`: the gateway. Validation order follows sheet §7; injected faults wrap it. */
@@ -109,6 +111,7 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
     } catch (error) {
       const failure = error instanceof KsApiError ? error : ksError.system();
       deps.counters.rejected(failure.reason);
+      if (failure.result === KS_RESULT.BUSINESS_REJECTED && failure.message === RESERVE_REFUSED) deps.counters.fault('activity_reserve_refused');
       if (res.writableEnded || req.socket.destroyed) return;
       res.status(200).type('application/json;charset=UTF-8').send(toJson({ result: failure.result, error_msg: failure.message, requestId }));
     }

@@ -13,7 +13,9 @@ export interface CountersSnapshot {
 /**
  * Fault kinds counted in `faultsFired`: injected latency, platform error bodies, throttling,
  * HTTP 502s, answers dropped after the write was applied, calls applied after the caller's
- * timeout, lost / duplicated / delayed pushes, and shops whose merchant withdrew the app.
+ * timeout, lost / duplicated / delayed pushes, shops whose merchant withdrew the app, and the
+ * platforms' own refusals a client must survive (Youzan refusing a negative increment, Kuaishou
+ * refusing a decrease below the activity reserve).
  */
 export type FaultKind =
   | 'latency'
@@ -26,6 +28,8 @@ export type FaultKind =
   | 'push_duplicated'
   | 'push_delayed'
   | 'shop_revoked'
+  | 'refused_negative_increment'
+  | 'activity_reserve_refused'
   | (string & {});
 
 export class Counters {

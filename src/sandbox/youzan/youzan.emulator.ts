@@ -44,6 +44,9 @@ interface ParsedRequest {
   files: UploadedFile[];
 }
 
+
+/** item.quantity.update refusing a negative type-1 delta (when the emulator is started without negative increments). */
+const NEGATIVE_INCREMENT_REFUSED = 123000106;
 /**
  * A local Youzan Cloud: `/auth/token`, `/api/{name}/{version}` with the gateway's checks and
  * real error bodies, push delivery with Youzan's signature, an authorize page, injected faults,
@@ -161,6 +164,7 @@ export class YouzanEmulator {
 
   private reject(res: Response, error: EmulatorError, legacy = false): void {
     this.counters.rejected(rejectionReason(error));
+    if (error instanceof BusinessError && error.code === NEGATIVE_INCREMENT_REFUSED) this.counters.fault('refused_negative_increment');
     const now = this.clock.now();
     if (legacy && error instanceof BusinessError) {
       this.send(res, { error_response: { code: error.code, msg: error.message } });
