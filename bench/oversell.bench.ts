@@ -72,8 +72,8 @@ function flags(): Params {
     latencyMs: num('latency-ms', 25),
     pushLoss: num('push-loss', 0.05),
     pushDuplicate: num('push-duplicate', 0.1),
-    dropResponse: num('drop-response', 0.05),
-    lateApply: num('late-apply', 0.03),
+    dropResponse: num('drop-response', 0.08),
+    lateApply: num('late-apply', 0.06),
     lateApplyMs: num('late-apply-ms', 3000),
     clientTimeoutMs: num('client-timeout-ms', 2000),
     refuseNegativeIncrement: num('refuse-negative-increment', 1) === 1,
@@ -229,47 +229,63 @@ async function main(): Promise<void> {
 
     /** Replays every open stock-sync failure while writers of the same SKUs are running. */
     const replayOpenFailures = async () => {
-      const page = (await (await fetch(`${url}/ops/failures?status=open,retrying&context=inventory&pageSize=100`)).json()) as { items?: { id: string; entityRef: string | null; replayable: boolean }[] };
+      const listed = await fetch(`${url}/ops/failures?status=open,retrying&context=inventory&pageSize=100`).catch(() => undefined);
+      if (!listed || listed.status !== 200) return note('could not list failures to replay (service restarting)');
+      const page = (await listed.json()) as { items?: { id: string; entityRef: string | null; replayable: boolean }[] };
       const replayable = (page.items ?? []).filter((f) => f.replayable && f.entityRef);
       await Promise.all(
         replayable.map(async (f) => {
-          const res = await fetch(`${url}/ops/failures/${f.id}/retry`, { method: 'POST' });
-          if (res.status === 200) replays++;
+          const res = await fetch(`${url}/ops/failures/${f.id}/retry`, { method: 'POST' }).catch(() => undefined);
+          if (res?.status === 200) replays++;
         }),
       );
       note(`replayed ${replayable.length} open stock-sync failures`);
     };
 
-    const schedule = (async () => {
-      await at(p.revokeAt);
-      await ksControl.revokeShop(ksShop.openId);
-      unwritable.add('kuaishou');
-      note('Kuaishou merchant withdrew the app');
-
-      await at(p.restockAt);
-      const restocked = skus.filter((_, i) => i % 3 === 0);
-      for (const s of restocked) physical.set(s.code, physical.get(s.code)! + p.restockUnits);
-      await erp.send(restocked.map((s) => ({ skuCode: s.code, onHand: physical.get(s.code)! })));
-      note(`ERP restocked ${restocked.length} SKUs by ${p.restockUnits}`);
-
-      await at(p.reauthAt);
-      await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId });
-      unwritable.delete('kuaishou');
-      note('Kuaishou merchant authorized again');
-      // Writers start for the restocked SKUs (one more unit each) while their failures are replayed.
-      for (const s of restocked) physical.set(s.code, physical.get(s.code)! + 1);
-      await Promise.all([erp.send(restocked.map((s) => ({ skuCode: s.code, onHand: physical.get(s.code)! }))), replayOpenFailures()]);
-
-      await at(p.killAt);
-      const down = Date.now();
-      await service.kill();
-      note('service killed with SIGKILL');
-      await service.start();
-      serviceDownMs = Date.now() - down;
-      note(`service restarted after ${serviceDownMs} ms`);
-      await replayOpenFailures();
-    })();
-    const [storm] = await Promise.all([stormDone, schedule]);
+    // Each step runs at its own time, so a slow step never pushes the kill out of the burst.
+    const restocked = skus.filter((_, i) => i % 3 === 0);
+    const steps = [
+      (async () => {
+        await at(p.revokeAt);
+        await ksControl.revokeShop(ksShop.openId);
+        unwritable.add('kuaishou');
+        note('Kuaishou merchant withdrew the app');
+      })(),
+      (async () => {
+        await at(p.restockAt);
+        for (const s of restocked) physical.set(s.code, physical.get(s.code)! + p.restockUnits);
+        await erp.send(restocked.map((s) => ({ skuCode: s.code, onHand: physical.get(s.code)! })));
+        note(`ERP restocked ${restocked.length} SKUs by ${p.restockUnits}`);
+      })(),
+      (async () => {
+        await at(Math.max(p.reauthAt, p.revokeAt));
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId });
+            break;
+          } catch (error) {
+            if (attempt >= 5) throw error;
+            await sleep(2000);
+          }
+        }
+        unwritable.delete('kuaishou');
+        note('Kuaishou merchant authorized again');
+        // Writers start for the restocked SKUs (one more unit each) while failures are replayed.
+        for (const s of restocked) physical.set(s.code, physical.get(s.code)! + 1);
+        await Promise.all([erp.send(restocked.map((s) => ({ skuCode: s.code, onHand: physical.get(s.code)! }))), replayOpenFailures()]);
+      })(),
+      (async () => {
+        await at(p.killAt);
+        const down = Date.now();
+        await service.kill();
+        note('service killed with SIGKILL');
+        await service.start();
+        serviceDownMs = Date.now() - down;
+        note(`service restarted after ${serviceDownMs} ms`);
+        await replayOpenFailures();
+      })(),
+    ];
+    const [storm] = await Promise.all([stormDone, ...steps]);
     const stormMs = Date.now() - stormStarted;
 
     // Let everything settle (lost pushes are found by the polling backstop), faults off.
