@@ -36,6 +36,8 @@ interface Params {
   clientTimeoutMs: number;
   refuseNegativeIncrement: boolean;
   ksReservedEvery: number;
+  ksReadLagMs: number;
+  yzReadLagMs: number;
   durationS: number;
   pollMs: number;
   retryMinMs: number;
@@ -78,6 +80,8 @@ function flags(): Params {
     clientTimeoutMs: num('client-timeout-ms', 2000),
     refuseNegativeIncrement: num('refuse-negative-increment', 1) === 1,
     ksReservedEvery: num('ks-reserved-every', 6),
+    ksReadLagMs: num('ks-read-lag-ms', 3000),
+    yzReadLagMs: num('yz-read-lag-ms', 30_000),
     durationS: num('duration-s', 60),
     pollMs: num('poll-ms', 2000),
     retryMinMs: num('retry-min-ms', 150),
@@ -207,15 +211,15 @@ async function main(): Promise<void> {
     await erp.send(skus.map((s) => ({ skuCode: s.code, onHand: s.stock })));
     await ask({ kind: 'quiet', quietMs: 3000, maxMs: 60_000 }, 'quiet-done');
     if (p.ksReservedEvery > 0) {
-      for (let i = 0; i < skus.length; i += p.ksReservedEvery) await ksControl.setSku(skus[i].ks.itemId, skus[i].ks.skuId, { reserveStock: 1 });
+      for (let i = 0; i < skus.length; i += p.ksReservedEvery) await ksControl.setSku(skus[i].ks.itemId, skus[i].ks.skuId, { reservedForActivity: 1 });
     }
 
     // The storm: faults on, then buyers race while the chaos schedule runs.
     const stockApis = { ks: 'open.item.sku.stock.update', yz: 'youzan.item.quantity.update' };
     const writeFaults = { latencyMs: p.latencyMs, dropResponseRate: p.dropResponse, lateApplyRate: p.lateApply, lateApplyDelayMs: p.lateApplyMs };
     const pushFaults = { lossRate: p.pushLoss, duplicateRate: p.pushDuplicate, delayMs: p.latencyMs };
-    await ksControl.setFaults({ rules: [{ api: stockApis.ks, ...writeFaults }, { api: 'open.order.detail', latencyMs: p.latencyMs }], push: pushFaults });
-    await yzControl.setFaults({ rules: [{ api: stockApis.yz, ...writeFaults }, { api: 'youzan.trade.get', latencyMs: p.latencyMs }], push: pushFaults });
+    await ksControl.setFaults({ rules: [{ api: stockApis.ks, ...writeFaults }, { api: 'open.order.detail', latencyMs: p.latencyMs }], push: pushFaults, orderReadLagMs: p.ksReadLagMs });
+    await yzControl.setFaults({ rules: [{ api: stockApis.yz, ...writeFaults }, { api: 'youzan.trade.get', latencyMs: p.latencyMs }], push: pushFaults, orderReadLagMs: p.yzReadLagMs });
     await ksControl.resetCounters();
     await yzControl.resetCounters();
     const stormStarted = Date.now();
@@ -288,9 +292,11 @@ async function main(): Promise<void> {
     const [storm] = await Promise.all([stormDone, ...steps]);
     const stormMs = Date.now() - stormStarted;
 
-    // Let everything settle (lost pushes are found by the polling backstop), faults off.
+    // Let everything settle (lost pushes are found by the polling backstop): injected faults off,
+    // the platforms' read lag stays; the last orders become readable after it.
     await ksControl.resetFaults();
     await yzControl.clearFaults();
+    await sleep(Math.max(p.ksReadLagMs, p.yzReadLagMs));
     const settled = await ask({ kind: 'quiet', quietMs: Math.max(p.settleQuietMs, 2 * p.pollMs + 1000), maxMs: p.settleMaxS * 1000 }, 'quiet-done');
     const report = await ask({ kind: 'report', unwritable: [...unwritable] }, 'report');
     const f = report.figures;

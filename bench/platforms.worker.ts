@@ -49,7 +49,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function start(options: PlatformOptions): Promise<WorkerAnswer> {
   const retry = [500, 1500, 4000, 8000];
   const ks = await KuaishouEmulator.start({ ...SANDBOX_CREDENTIALS.kuaishou, seedShops: 0, seed: options.seed, pushUrl: `${options.pushBaseUrl}/webhooks/kuaishou`, pushRetryDelaysMs: retry });
-  const yz = await YouzanEmulator.start({ ...SANDBOX_CREDENTIALS.youzan, seed: options.seed + 1, pushUrl: `${options.pushBaseUrl}/webhooks/youzan`, pushRetryDelaysMs: retry, allowNegativeIncrement: !options.refuseNegativeIncrement });
+  const yz = await YouzanEmulator.start({ ...SANDBOX_CREDENTIALS.youzan, seed: options.seed + 1, pushUrl: `${options.pushBaseUrl}/webhooks/youzan`, pushRetryDelaysMs: retry, refuseNegativeIncrement: options.refuseNegativeIncrement });
   ks.store.stockListener = (change) => observer.change('kuaishou', change);
   yz.store.stockListener = (change) => observer.change('youzan', change);
   emulators = { ks, yz };

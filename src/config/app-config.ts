@@ -83,7 +83,7 @@ export interface AppConfigShape {
   encryption: { keys: { id: string; key: Buffer }[]; activeKeyId: string; generated: boolean };
   platforms: PlatformsConfig;
   erp: { webhookSecret: string; toleranceSeconds: number };
-  orders: { pollIntervalMs: number };
+  orders: { pollIntervalMs: number; readLagMs: { kuaishou: number; youzan: number } };
 }
 
 /** Injection token and type of the one validated configuration object. */
@@ -150,7 +150,7 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
     encryption,
     platforms,
     erp: { webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET, toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S },
-    orders: { pollIntervalMs: e.ORDER_POLL_INTERVAL_MS },
+    orders: { pollIntervalMs: e.ORDER_POLL_INTERVAL_MS, readLagMs: { kuaishou: e.ORDER_READ_LAG_KUAISHOU_MS, youzan: e.ORDER_READ_LAG_YOUZAN_MS } },
   };
 }
 

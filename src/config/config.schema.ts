@@ -69,6 +69,8 @@ export const ENV_SCHEMA = {
   YOUZAN_AUTHORIZE_URL: url.optional().describe('Youzan authorize page for tool apps. Default https://diy.youzanyun.com/oauth/authorize.'),
   YOUZAN_RATE_LIMITS: z.string().regex(/^[a-z.]+=\d+(,[a-z.]+=\d+)*$/, 'must be api=qps[,api=qps…]').optional().describe('Per-API QPS overrides for Youzan, e.g. youzan.item.quantity.update=30.'),
   YOUZAN_SHOP_QPS: positiveInt.default(100).describe('Calls per second per Youzan shop.'),
+  ORDER_READ_LAG_KUAISHOU_MS: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(10_000).describe('How long after a Kuaishou sale took stock its order may still be missing from the order APIs (undocumented; a margin).'),
+  ORDER_READ_LAG_YOUZAN_MS: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(30_000).describe('How long after a Youzan sale took stock its order may still be missing from trades.sold.get / trade.get (documented: at least 30 s).'),
   ORDER_POLL_INTERVAL_MS: positiveInt.default(60_000).describe('How often every connected shop is polled for orders (the backstop for lost pushes).'),
   ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Shared secret of signed ERP webhooks, both ways (secret). Unset outside production: a fixed sandbox secret.'),
   ERP_WEBHOOK_TOLERANCE_S: positiveInt.default(300).describe('How far an ERP webhook timestamp may be from now, in seconds.'),

@@ -47,4 +47,32 @@ export class ChannelAllocationEntity {
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: bigintNumber })
   updatedAt: number;
+
+  /** Units of this platform SKU's sales heard so far (never decreases): H of a read-back is its growth since the read. */
+  @Column({ name: 'heard_sold', type: 'int', default: 0 })
+  heardSold: number;
+
+  /**
+   * A read-back raised `allotted` to what the platform showed: sales heard before the shop's order
+   * feed is complete up to that read may be ones the read already excluded, so they do not lower it.
+   */
+  @Column({ type: 'int', default: 0, transformer: { to: (v: boolean) => (v ? 1 : 0), from: (v: number | string) => Number(v) === 1 } })
+  pinned: boolean;
+
+  /** Pending read-back: `allotted` and heard sales when it started, the visible stock, and when it ended. */
+  @Column({ name: 'obs_allotted', type: 'int', nullable: true })
+  obsAllotted: number | null;
+
+  @Column({ name: 'obs_visible', type: 'int', nullable: true })
+  obsVisible: number | null;
+
+  @Column({ name: 'obs_heard', type: 'int', nullable: true })
+  obsHeard: number | null;
+
+  @Column({ name: 'obs_read_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  obsReadAt: number | null;
+
+  /** Why the platform cannot be lowered right now (its visible units stay counted); null when writable. */
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  unwritable: string | null;
 }

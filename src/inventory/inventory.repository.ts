@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, LessThan, MoreThan } from 'typeorm';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
 import { MetricsService } from '../ops/metrics/metrics.service';
@@ -85,7 +85,26 @@ export class InventoryRepository {
   async ensureAllocation(bindingId: string, merchantSkuId: string, platform: string, now: number): Promise<ChannelAllocationEntity> {
     const existing = await this.allocation(bindingId);
     if (existing) return existing;
-    const created = Object.assign(new ChannelAllocationEntity(), { bindingId, merchantSkuId, platform, allotted: 0, target: 0, established: false, soldRecent: 0, demandMilli: 0, lastSaleAt: null, lastGrantAt: null, updatedAt: now });
+    const created = Object.assign(new ChannelAllocationEntity(), {
+      bindingId,
+      merchantSkuId,
+      platform,
+      allotted: 0,
+      target: 0,
+      established: false,
+      soldRecent: 0,
+      demandMilli: 0,
+      lastSaleAt: null,
+      lastGrantAt: null,
+      updatedAt: now,
+      heardSold: 0,
+      pinned: false,
+      obsAllotted: null,
+      obsVisible: null,
+      obsHeard: null,
+      obsReadAt: null,
+      unwritable: null,
+    });
     try {
       await this.m.getRepository(ChannelAllocationEntity).insert(created);
       return created;
@@ -130,9 +149,36 @@ export class InventoryRepository {
     await this.m.getRepository(StockWriteOpEntity).save(op);
   }
 
-  /** Writes whose outcome is not settled yet (in flight, crashed mid-way, or unknown). */
-  unsettledOps(merchantSkuId: string): Promise<StockWriteOpEntity[]> {
-    return this.m.getRepository(StockWriteOpEntity).find({ where: { merchantSkuId, status: In<StockWriteStatus>(['pending', 'unknown']) }, order: { createdAt: 'ASC' } });
+  /** Writes whose outcome is not settled yet, journaled by writers older than `belowToken` (gone, or fenced off). */
+  unsettledOps(merchantSkuId: string, belowToken: number): Promise<StockWriteOpEntity[]> {
+    return this.m
+      .getRepository(StockWriteOpEntity)
+      .find({ where: { merchantSkuId, status: In<StockWriteStatus>(['pending', 'unknown']), writerToken: LessThan(belowToken) }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Whether a write to this platform SKU may still be applied by the platform (in flight, or its answer was lost recently). */
+  async mayStillLand(bindingId: string, now: number): Promise<boolean> {
+    const repo = this.m.getRepository(StockWriteOpEntity);
+    const inFlight = await repo.countBy({ bindingId, status: In<StockWriteStatus>(['pending', 'unknown']) });
+    return inFlight > 0 || (await repo.countBy({ bindingId, uncertainUntil: MoreThan(now) })) > 0;
+  }
+
+  /**
+   * SKUs whose writer has work left without a trigger of its own: a lease holder that died with
+   * triggers deferred to it, or read-backs waiting for the order feed.
+   */
+  async skusAwaitingWriter(now: number, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.m.query(
+      `SELECT merchant_sku_id AS id FROM stock_ledger WHERE rerun > 0 AND writer_until < ?
+       UNION SELECT merchant_sku_id AS id FROM channel_allocation WHERE obs_read_at IS NOT NULL AND obs_read_at < ? LIMIT ?`,
+      [now, now, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Allocations the stock writer cannot lower right now (their units stay counted). */
+  unwritableAllocations(limit: number): Promise<ChannelAllocationEntity[]> {
+    return this.m.getRepository(ChannelAllocationEntity).createQueryBuilder('a').where('a.unwritable IS NOT NULL').orderBy('a.updated_at', 'DESC').limit(limit).getMany();
   }
 
   async skusWithUnsettledOps(olderThan: number, limit: number): Promise<string[]> {

@@ -8,4 +8,6 @@ export interface OrderSyncPort {
   pollRecent(connectionId: string): Promise<void>;
   /** Applies the stock effect of order lines that arrived before their SKU was bound. */
   attachUnboundLines(binding: SkuBindingEntity): Promise<number>;
+  /** Service-clock ms T such that every sale that took stock in this shop before T has been heard (ingested); undefined if unknown. */
+  feedCompleteUpTo(connectionId: string): Promise<number | undefined>;
 }

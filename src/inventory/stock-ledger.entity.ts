@@ -19,4 +19,20 @@ export class StockLedgerEntity {
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: bigintNumber })
   updatedAt: number;
+
+  /** Fencing token of the current (or last) stock-writer lease: every writer commit checks it. */
+  @Column({ name: 'writer_token', type: 'bigint', default: 0, transformer: bigintNumber })
+  writerToken: number;
+
+  /** The run holding the lease; null when released. */
+  @Column({ name: 'writer_holder', type: 'varchar', length: 36, nullable: true })
+  writerHolder: string | null;
+
+  /** The lease lapses at this time unless the holder renews it (a holder that died frees it). */
+  @Column({ name: 'writer_until', type: 'bigint', default: 0, transformer: bigintNumber })
+  writerUntil: number;
+
+  /** A run found the lease held: 1 = run again, 2 = run again with a read-back of the platforms. */
+  @Column({ type: 'int', default: 0 })
+  rerun: number;
 }

@@ -60,7 +60,9 @@ export class StockLedgerService {
       await this.repo.lockLedger(line.merchantSkuId, now);
       if (!(await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind: 'placed', quantity: line.quantity, platform: line.platform, createdAt: now }))) return false;
       const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);
-      allocation.allotted -= line.quantity;
+      // A pinned count came from a read that may already exclude this sale (see ChannelAllocationEntity.pinned).
+      if (!allocation.pinned) allocation.allotted -= line.quantity;
+      allocation.heardSold += line.quantity;
       allocation.soldRecent += line.quantity;
       allocation.demandMilli = decayedDemand(allocation.demandMilli, allocation.lastSaleAt, now) + line.quantity * 1000;
       allocation.lastSaleAt = now;

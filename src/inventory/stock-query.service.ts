@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MerchantSkuEntity } from '../catalog/merchant-sku.entity';
 import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
 import { SkuBindingRepository } from '../catalog/sku-binding.repository';
-import { NotFoundDomainException } from '../common/errors/domain.exception';
+import { FieldError, InvalidInputException, NotFoundDomainException } from '../common/errors/domain.exception';
 import { Db } from '../database/db';
 import { SkuStockDetailView, SkuStockView } from './dto/stock.views';
 import { StockSettingsDto } from './dto/stock-settings.dto';
@@ -35,8 +35,17 @@ export class StockQueryService {
   }
 
   async updateSettings(merchantId: string, skuCode: string, settings: StockSettingsDto): Promise<SkuStockView> {
+    const crossed: FieldError[] = (['kuaishou', 'youzan'] as const)
+      .filter((p) => {
+        const limits = settings.platformLimits?.[p];
+        return limits?.min !== undefined && limits.max !== undefined && limits.min > limits.max;
+      })
+      .map((p) => ({ field: `platformLimits.${p}.min`, messages: ['min must not be greater than max'] }));
+    if (crossed.length) throw new InvalidInputException('VALIDATION_FAILED', 'The request has invalid fields.', crossed);
     const sku = await this.sku(merchantId, skuCode);
     await this.db.transaction(async () => {
+      // Under the ledger lock: a writer's plan sees the old settings or the new ones, never half.
+      await this.repo.lockLedger(sku.id, Date.now());
       if (settings.safetyStock !== undefined) sku.safetyStock = settings.safetyStock;
       if (settings.allocationMode !== undefined) sku.allocationMode = settings.allocationMode;
       if (settings.scarceBelow !== undefined) sku.scarceBelow = settings.scarceBelow;
@@ -74,6 +83,7 @@ export class StockQueryService {
       allocationMode: sku.allocationMode,
       scarceBelow: sku.scarceBelow,
       tranche: sku.tranche,
+      platformLimits: sku.platformLimits ?? {},
       allocations: allocations.map((a) => ({
         bindingId: a.bindingId,
         platform: a.platform,
@@ -81,6 +91,7 @@ export class StockQueryService {
         allotted: a.allotted,
         target: a.target,
         established: a.established,
+        unwritable: a.unwritable,
       })),
     };
   }

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
-import { MerchantSkuEntity } from '../catalog/merchant-sku.entity';
 import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
 import { SkuBindingRepository } from '../catalog/sku-binding.repository';
@@ -20,29 +19,51 @@ import { decayedDemand, isIdle } from './demand';
 import { ChannelAllocationEntity } from './channel-allocation.entity';
 import { InventoryRepository } from './inventory.repository';
 import { ORDER_SYNC, OrderSyncPort } from './order-sync.port';
+import { StockLedgerEntity } from './stock-ledger.entity';
 import { StockWriteOpEntity } from './stock-write-op.entity';
 
 interface Lane {
-  /** Missing until the binding's first event is handled: the platform's stock is unknown. */
-  allocation?: ChannelAllocationEntity;
   binding: SkuBindingEntity;
   connection: ShopConnectionEntity;
   shop: ShopRef;
 }
 
-const STABLE_READ_ATTEMPTS = 3;
+/** The stock-writer lease of one run: every bookkeeping commit checks the token under the ledger lock. */
+interface Lease {
+  merchantSkuId: string;
+  holder: string;
+  token: number;
+}
+
+/** A newer writer took the SKU over: this run's bookkeeping must not commit. */
+export class WriterLeaseLostError extends Error {
+  constructor(merchantSkuId: string) {
+    super(`the stock-writer lease of SKU ${merchantSkuId} was taken over`);
+    this.name = 'WriterLeaseLostError';
+  }
+}
+
+/** Renewed at every commit; longer than any platform call, so only a dead or stuck holder loses it. */
+export const WRITER_LEASE_MS = 60_000;
+/** How long after an unknown answer a platform may still apply the write (timeouts applied late). */
+export const LATE_APPLY_MS = 120_000;
+/** Runs one lease holder makes for triggers that arrived while it ran, before leaving them to the settle job. */
+const MAX_ROUNDS = 5;
 /** Changes made under the ledger lock; a run that saw their sequence saw them. */
 const COALESCIBLE: StockChangeReason[] = ['sale', 'release', 'shipment', 'erp'];
 export const INVENTORY_SYNC_REPLAY = 'inventory.sync';
 
 /**
- * The one writer of a SKU's platform stock (the stock-changed consumer is keyed by SKU).
+ * The one writer of a SKU's platform stock. At most one run per SKU holds the writer lease
+ * (a fencing token on the ledger row, checked by every bookkeeping commit), whatever started it:
+ * the consumer, a replay, an ops retry, another instance.
  *
- * Each run: settle writes whose outcome is unknown, optionally reconcile the platforms with what
- * the ledger expects, then plan targets and write — decreases first and confirmed, increases
- * only into room that the ledger (Σ allotted ≤ sellable) guarantees. Writes are incremental and
- * journaled before they are sent; an unknown outcome is settled by reading back, never by
- * writing again.
+ * `allotted` = the platform's visible stock + its sales not heard yet, never under-counted:
+ * increases are counted before they are written, decreases once confirmed, and an unknown
+ * outcome counts in the safe direction (an increase as applied, a decrease as not). A read-back
+ * raises `allotted` at once but lowers it only once the shop's order feed is complete up to the
+ * read, by max(0, a_r − V − H) (allotted and heard sales when the read started, visible stock,
+ * units heard since).
  */
 @Injectable()
 export class StockSyncService {
@@ -77,48 +98,139 @@ export class StockSyncService {
       this.metrics.counter('kwaizan_stock_events_coalesced_total', 'Stock-changed events already covered by an earlier run').inc();
       return;
     }
-    const sku = await this.skus.findById(merchantSkuId);
-    if (!sku) return;
-    const lanes = await this.phase('load', () => this.lanes(sku));
-    await this.phase('settle', async () => {
-      for (const op of await this.repo.unsettledOps(merchantSkuId)) {
-        const lane = lanes.find((l) => l.binding.id === op.bindingId);
-        if (lane) await this.settle(lane, op);
-      }
-    });
-    if (options.reconcile) {
-      await this.phase('reconcile', async () => {
-        for (const lane of lanes) await this.reconcile(lane);
-      });
+    if (!(await this.skus.findById(merchantSkuId))) return;
+    const lease = await this.acquire(merchantSkuId, options.reconcile === true);
+    if (!lease) {
+      // The live holder runs again for this trigger before it lets go (or the settle job does).
+      this.metrics.counter('kwaizan_stock_writer_lease_busy_total', 'Stock-writer runs deferred to the run holding the SKU lease').inc();
+      return;
     }
-    const seen = await this.converge(sku, lanes, options.triggerAt);
-    this.seenUpTo.set(merchantSkuId, Math.max(seen, this.seenUpTo.get(merchantSkuId) ?? 0));
+    let reconcile = options.reconcile === true;
+    try {
+      for (let round = 1; ; round++) {
+        const seen = await this.run(lease, reconcile, options.triggerAt);
+        this.seenUpTo.set(merchantSkuId, Math.max(seen, this.seenUpTo.get(merchantSkuId) ?? 0));
+        const again = await this.releaseOrContinue(lease, seen, round < MAX_ROUNDS);
+        if (again === undefined) return;
+        reconcile = again.reconcile;
+      }
+    } catch (error) {
+      if (error instanceof WriterLeaseLostError) {
+        this.metrics.counter('kwaizan_stock_writer_fenced_total', 'Stock-writer commits rejected because a newer writer holds the lease').inc();
+        this.logger.warn(error.message);
+        return;
+      }
+      await this.release(lease).catch(() => undefined);
+      throw error;
+    }
   }
 
+  private async run(lease: Lease, reconcile: boolean, triggerAt: number): Promise<number> {
+    const lanes = await this.phase('load', () => this.lanes(lease.merchantSkuId));
+    await this.phase('settle', () => this.takeOver(lease));
+    await this.phase('reconcile', async () => {
+      for (const lane of lanes) {
+        const allocation = await this.repo.allocation(lane.binding.id);
+        if (reconcile && allocation?.unwritable) await this.clearUnwritable(lease, lane);
+        if (reconcile || !allocation?.established) await this.observe(lease, lane);
+        await this.matureObservation(lease, lane);
+      }
+    });
+    return this.converge(lease, lanes, triggerAt);
+  }
+
+  // ---- lease ------------------------------------------------------------------------------
+
+  private async acquire(merchantSkuId: string, reconcile: boolean): Promise<Lease | undefined> {
+    const holder = this.ids.uuid();
+    return this.db.transaction(async () => {
+      const now = this.clock.now();
+      const ledger = await this.repo.lockLedger(merchantSkuId, now);
+      if (ledger.writerHolder && ledger.writerUntil > now) {
+        ledger.rerun = Math.max(ledger.rerun, reconcile ? 2 : 1);
+        await this.repo.saveLedger(ledger);
+        return undefined;
+      }
+      ledger.writerToken += 1;
+      ledger.writerHolder = holder;
+      ledger.writerUntil = now + WRITER_LEASE_MS;
+      // Triggers deferred to a holder that died are done by this run (a read-back as a round of its own).
+      ledger.rerun = ledger.rerun === 2 && !reconcile ? 2 : 0;
+      await this.repo.saveLedger(ledger);
+      return { merchantSkuId, holder, token: ledger.writerToken };
+    });
+  }
+
+  /** Takes the ledger lock as the lease holder (renewing the lease), or throws when fenced off. */
+  private async lockAsWriter(lease: Lease): Promise<StockLedgerEntity> {
+    const now = this.clock.now();
+    const ledger = await this.repo.lockLedger(lease.merchantSkuId, now);
+    if (ledger.writerToken !== lease.token || ledger.writerHolder !== lease.holder) throw new WriterLeaseLostError(lease.merchantSkuId);
+    ledger.writerUntil = now + WRITER_LEASE_MS;
+    await this.repo.saveLedger(ledger);
+    return ledger;
+  }
+
+  /** Before letting go: a trigger deferred to us, or a change newer than the plan, means one more run. */
+  private async releaseOrContinue(lease: Lease, seen: number, mayContinue: boolean): Promise<{ reconcile: boolean } | undefined> {
+    return this.db.transaction(async () => {
+      const ledger = await this.lockAsWriter(lease);
+      const newer = (await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId)) > seen;
+      if (mayContinue && (ledger.rerun > 0 || newer)) {
+        const reconcile = ledger.rerun === 2;
+        ledger.rerun = 0;
+        await this.repo.saveLedger(ledger);
+        return { reconcile };
+      }
+      if (newer) ledger.rerun = Math.max(ledger.rerun, 1);
+      ledger.writerHolder = null;
+      ledger.writerUntil = 0;
+      await this.repo.saveLedger(ledger);
+      return undefined;
+    });
+  }
+
+  private async release(lease: Lease): Promise<void> {
+    await this.db.transaction(async () => {
+      const ledger = await this.repo.lockLedger(lease.merchantSkuId, this.clock.now());
+      if (ledger.writerToken !== lease.token) return;
+      ledger.writerHolder = null;
+      ledger.writerUntil = 0;
+      ledger.rerun = Math.max(ledger.rerun, 1);
+      await this.repo.saveLedger(ledger);
+    });
+  }
+
+  // ---- planning and writing -----------------------------------------------------------------
+
   /**
-   * Plans targets under the ledger lock, then writes decreases (confirmed) before increases.
-   * Returns the stock-changed sequence the plan had seen.
+   * Plans targets under the ledger lock (settings read there too), then writes decreases
+   * (confirmed) before increases. Returns the stock-changed sequence the plan had seen.
    */
-  private async converge(sku: MerchantSkuEntity, lanes: Lane[], triggerAt: number): Promise<number> {
+  private async converge(lease: Lease, lanes: Lane[], triggerAt: number): Promise<number> {
     let seen = 0;
     const plan = await this.phase('plan', () => this.db.transaction(async () => {
-      const ledger = await this.repo.lockLedger(sku.id, this.clock.now());
-      seen = await this.outboxRepo.currentSequence(stockChangedTopic.name, sku.id);
-      if (ledger.onHandSeq === 0) return undefined;
+      const ledger = await this.lockAsWriter(lease);
+      seen = await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId);
+      const sku = await this.skus.findById(lease.merchantSkuId);
+      if (!sku || ledger.onHandSeq === 0) return undefined;
       const sellable = ledger.onHand - (await this.repo.openReserved(sku.id)) - sku.safetyStock;
       const allocations = await this.repo.allocations(sku.id);
-      const usable = allocations.filter((a) => a.established && lanes.some((l) => l.binding.id === a.bindingId));
+      // Platforms we cannot write (revoked, re-auth, refused decreases, unbound) keep what they may sell counted.
+      const usable = allocations.filter((a) => a.established && !a.unwritable && lanes.some((l) => l.binding.id === a.bindingId));
+      const others = allocations.filter((a) => !usable.includes(a)).reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
       const scarce = usable.length > 1 && (sku.allocationMode === 'pool' || (sku.allocationMode === 'auto' && sellable < sku.scarceBelow));
+      const now = this.clock.now();
       const targets = computeTargets(
-        sellable - allocations.filter((a) => !usable.includes(a)).reduce((sum, a) => sum + Math.max(0, a.allotted), 0),
+        sellable - others,
         usable.map((a) => ({
           id: a.bindingId,
           platform: a.platform,
           allotted: a.allotted,
           soldRecent: a.soldRecent,
-          demandNow: decayedDemand(a.demandMilli, a.lastSaleAt, this.clock.now()),
+          demandNow: decayedDemand(a.demandMilli, a.lastSaleAt, now),
           lastSaleAt: a.lastSaleAt,
-          idle: isIdle(a.allotted, a.lastSaleAt, a.lastGrantAt, this.clock.now()),
+          idle: isIdle(a.allotted, a.lastSaleAt, a.lastGrantAt, now),
           limits: sku.platformLimits?.[a.platform as 'kuaishou' | 'youzan'],
         })),
         { mode: sku.allocationMode, scarceBelow: sku.scarceBelow, tranche: sku.tranche },
@@ -127,11 +239,10 @@ export class StockSyncService {
         const target = targets.get(a.bindingId) ?? 0;
         if (a.target !== target) {
           a.target = target;
-          a.updatedAt = this.clock.now();
+          a.updatedAt = now;
           await this.repo.saveAllocation(a);
         }
       }
-      const others = allocations.filter((a) => !usable.includes(a)).reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
       const plan = planMoves(
         sellable - others,
         usable.map((a) => ({ id: a.bindingId, allotted: a.allotted, target: a.target })),
@@ -144,44 +255,133 @@ export class StockSyncService {
     }));
     if (!plan) return seen;
     await this.phase('write', async () => {
-      for (const move of plan.decreases) {
-        const lane = lanes.find((l) => l.binding.id === move.id)!;
-        await this.decrease(lane, -move.delta, triggerAt);
-      }
-      for (const move of plan.increases) {
-        const lane = lanes.find((l) => l.binding.id === move.id)!;
-        await this.increase(sku, lane, move.delta, triggerAt);
-      }
+      for (const move of plan.decreases) await this.decrease(lease, lanes.find((l) => l.binding.id === move.id)!, -move.delta, triggerAt);
+      for (const move of plan.increases) await this.increase(lease, lanes.find((l) => l.binding.id === move.id)!, move.delta, triggerAt);
     });
     return seen;
   }
 
-  private async decrease(lane: Lane, units: number, triggerAt: number): Promise<void> {
+  private async decrease(lease: Lease, lane: Lane, units: number, triggerAt: number): Promise<void> {
     // Counted only once confirmed: until then the platform may still sell them.
-    const op = await this.journal(lane, -units, triggerAt);
+    const op = await this.db.transaction(async () => {
+      await this.lockAsWriter(lease);
+      return this.journal(lease, lane, -units, triggerAt);
+    });
     const outcome = await this.write(lane, op);
     if (outcome === 'applied') {
       await this.db.transaction(async () => {
-        await this.repo.lockLedger(lane.binding.merchantSkuId, this.clock.now());
+        await this.lockAsWriter(lease);
         const a = (await this.repo.allocation(lane.binding.id))!;
         a.allotted -= units;
         a.updatedAt = this.clock.now();
         await this.repo.saveAllocation(a);
         await this.finish(op, 'applied');
       });
-    } else if (outcome === 'not_applied') {
-      await this.db.transaction(() => this.finish(op, 'not_applied'));
-      // The platform has fewer units than we counted (unheard sales, an activity reserve): look.
-      await this.reconcile(lane);
+    } else if (outcome === 'unknown') {
+      await this.db.transaction(async () => {
+        await this.lockAsWriter(lease);
+        await this.finish(op, 'not_applied', 'outcome unknown: counted as not applied (it may still land)', this.clock.now() + LATE_APPLY_MS);
+      });
     } else {
-      await this.settle(lane, op);
+      await this.db.transaction(async () => {
+        await this.lockAsWriter(lease);
+        await this.finish(op, 'not_applied', outcome.reason);
+      });
+      if (outcome.refused) await this.refusedDecrease(lease, lane, units, outcome.reason, triggerAt);
+      // Refused or failed: the platform may have fewer units than counted (unheard sales, a reserve): look.
+      else await this.observe(lease, lane).catch((e: Error) => this.logger.warn(`read-back after a failed decrease: ${e.message}`));
     }
   }
 
-  private async increase(sku: MerchantSkuEntity, lane: Lane, wanted: number, triggerAt: number): Promise<void> {
+  /**
+   * The platform refused to go lower (Youzan refusing negative increments, Kuaishou's activity
+   * reserve): set the stock absolutely where the platform offers that, else take the listing off
+   * the shelf, and tell ops and the merchant. Until one of them works the platform's units stay counted.
+   */
+  private async refusedDecrease(lease: Lease, lane: Lane, units: number, reason: string, triggerAt: number): Promise<void> {
+    const channel = this.channels.get(lane.shop.platform);
+    const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
+    let fallback = 'none';
+    if (channel.capabilities.absoluteStockWrite) {
+      try {
+        const visible = await channel.getSkuStock(lane.shop, sku);
+        const quantity = Math.max(0, visible - units);
+        const op = await this.db.transaction(async () => {
+          await this.lockAsWriter(lease);
+          return this.journal(lease, lane, quantity - visible, triggerAt);
+        });
+        const result = await channel.setSkuStock(lane.shop, sku, quantity, op.id);
+        await this.db.transaction(async () => {
+          await this.lockAsWriter(lease);
+          const a = (await this.repo.allocation(lane.binding.id))!;
+          if (result.outcome === 'applied') {
+            // Visible is now `quantity`; sales heard until the feed passes this moment may predate it.
+            a.allotted = Math.min(a.allotted, quantity);
+            a.pinned = true;
+            a.obsAllotted = null;
+            a.obsVisible = null;
+            a.obsHeard = null;
+            a.obsReadAt = this.clock.now();
+            a.updatedAt = this.clock.now();
+            await this.repo.saveAllocation(a);
+            await this.finish(op, 'applied', `absolute set to ${quantity} after the platform refused a decrease`);
+          } else {
+            await this.finish(op, 'not_applied', 'absolute set: outcome unknown, counted as not applied', this.clock.now() + LATE_APPLY_MS);
+          }
+        });
+        if (result.outcome === 'applied') {
+          await this.failures.resolveByDedupeKey(refusedKey(lane.binding.id), 'lowered with an absolute stock set');
+          return;
+        }
+        fallback = 'absolute set outcome unknown';
+      } catch (error) {
+        fallback = `absolute set failed: ${(error as Error).message}`;
+      }
+    }
+    let delisted = false;
+    try {
+      await channel.setShelfStatus(lane.shop, lane.binding.platformItemId, false);
+      delisted = true;
+    } catch (error) {
+      fallback += `; taking the listing off the shelf failed: ${(error as Error).message}`;
+    }
+    const why = `${lane.shop.platform} refused to lower SKU ${lane.binding.outerSkuId ?? lane.binding.platformSkuId} by ${units} (${reason}); ${fallback}${delisted ? '; listing taken off the shelf' : ''}. Its units stay counted until it is lowered.`;
+    await this.db.transaction(async () => {
+      await this.lockAsWriter(lease);
+      const a = (await this.repo.allocation(lane.binding.id))!;
+      a.unwritable = why.slice(0, 300);
+      a.updatedAt = this.clock.now();
+      await this.repo.saveAllocation(a);
+    });
+    await this.failures.record({
+      context: 'inventory',
+      operation: 'stock.lower',
+      errorCode: 'INVALID_REQUEST',
+      reason: why,
+      platform: lane.shop.platform,
+      shopRef: lane.shop.shopId,
+      entityType: 'merchant-sku',
+      entityRef: lane.binding.merchantSkuId,
+      replay: { kind: INVENTORY_SYNC_REPLAY, data: { merchantSkuId: lane.binding.merchantSkuId } },
+      dedupeKey: refusedKey(lane.binding.id),
+      retryable: true,
+    });
+  }
+
+  private async clearUnwritable(lease: Lease, lane: Lane): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.lockAsWriter(lease);
+      const a = (await this.repo.allocation(lane.binding.id))!;
+      a.unwritable = null;
+      await this.repo.saveAllocation(a);
+    });
+  }
+
+  private async increase(lease: Lease, lane: Lane, wanted: number, triggerAt: number): Promise<void> {
     // Counted before the write, inside the ledger lock, so Σ allotted ≤ sellable holds at every instant.
     const op = await this.db.transaction(async () => {
-      const ledger = await this.repo.lockLedger(sku.id, this.clock.now());
+      const ledger = await this.lockAsWriter(lease);
+      const sku = (await this.skus.findById(lease.merchantSkuId))!;
       const sellable = ledger.onHand - (await this.repo.openReserved(sku.id)) - sku.safetyStock;
       const allocations = await this.repo.allocations(sku.id);
       const room = sellable - allocations.reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
@@ -192,28 +392,24 @@ export class StockSyncService {
       a.lastGrantAt = this.clock.now();
       a.updatedAt = this.clock.now();
       await this.repo.saveAllocation(a);
-      return this.journal(lane, units, triggerAt);
+      return this.journal(lease, lane, units, triggerAt);
     });
     if (!op) return;
     const outcome = await this.write(lane, op);
-    if (outcome === 'applied') {
-      await this.db.transaction(() => this.finish(op, 'applied'));
-    } else if (outcome === 'not_applied') {
-      await this.db.transaction(async () => {
-        await this.repo.lockLedger(sku.id, this.clock.now());
-        const a = (await this.repo.allocation(lane.binding.id))!;
-        a.allotted -= op.delta;
-        a.updatedAt = this.clock.now();
-        await this.repo.saveAllocation(a);
-        await this.finish(op, 'not_applied');
-      });
-    } else {
-      await this.settle(lane, op);
-    }
+    await this.db.transaction(async () => {
+      await this.lockAsWriter(lease);
+      if (outcome === 'applied') return this.finish(op, 'applied');
+      if (outcome === 'unknown') return this.finish(op, 'applied', 'outcome unknown: counted as applied (it may still land)', this.clock.now() + LATE_APPLY_MS);
+      const a = (await this.repo.allocation(lane.binding.id))!;
+      a.allotted -= op.delta;
+      a.updatedAt = this.clock.now();
+      await this.repo.saveAllocation(a);
+      await this.finish(op, 'not_applied', outcome.reason);
+    });
   }
 
   /** Sends one journaled write. Definite failures are recorded; AUTH problems stop the shop. */
-  private async write(lane: Lane, op: StockWriteOpEntity): Promise<'applied' | 'not_applied' | 'unknown'> {
+  private async write(lane: Lane, op: StockWriteOpEntity): Promise<'applied' | 'unknown' | { refused: boolean; reason: string }> {
     const started = this.clock.now();
     try {
       const result = await this.channels.get(lane.shop.platform).adjustSkuStock(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId }, op.delta, op.id);
@@ -229,98 +425,150 @@ export class StockSyncService {
       const e = isPlatformError(error) ? error : new PlatformError({ platform: lane.shop.platform, api: 'stock.adjust', code: 'UNKNOWN', message: (error as Error).message, ambiguous: true });
       if (e.ambiguous) return 'unknown';
       await this.connections.reportCallFailure(lane.connection.id, e);
-      await this.failures.record({
-        context: 'inventory',
-        operation: 'stock.write',
-        errorCode: e.code,
-        reason: `${op.delta > 0 ? 'raising' : 'lowering'} ${lane.shop.platform} stock of SKU ${lane.binding.outerSkuId ?? lane.binding.platformSkuId} by ${Math.abs(op.delta)} failed: ${e.message}`,
-        platform: lane.shop.platform,
-        shopRef: lane.shop.shopId,
-        entityType: 'merchant-sku',
-        entityRef: lane.binding.merchantSkuId,
-        platformCode: e.rawCode,
-        platformMessage: e.rawMessage,
-        replay: { kind: INVENTORY_SYNC_REPLAY, data: { merchantSkuId: lane.binding.merchantSkuId } },
-        dedupeKey: failureKey(lane.binding.id),
-        retryable: e.code !== 'AUTH_REVOKED' && e.code !== 'INSUFFICIENT_SCOPE',
-      });
-      return 'not_applied';
+      const refused = op.delta < 0 && e.code === 'INVALID_REQUEST';
+      if (!refused) {
+        await this.failures.record({
+          context: 'inventory',
+          operation: 'stock.write',
+          errorCode: e.code,
+          reason: `${op.delta > 0 ? 'raising' : 'lowering'} ${lane.shop.platform} stock of SKU ${lane.binding.outerSkuId ?? lane.binding.platformSkuId} by ${Math.abs(op.delta)} failed: ${e.message}`,
+          platform: lane.shop.platform,
+          shopRef: lane.shop.shopId,
+          entityType: 'merchant-sku',
+          entityRef: lane.binding.merchantSkuId,
+          platformCode: e.rawCode,
+          platformMessage: e.rawMessage,
+          replay: { kind: INVENTORY_SYNC_REPLAY, data: { merchantSkuId: lane.binding.merchantSkuId } },
+          dedupeKey: failureKey(lane.binding.id),
+          retryable: e.code !== 'AUTH_REVOKED' && e.code !== 'INSUFFICIENT_SCOPE',
+        });
+      }
+      return { refused, reason: `${e.code}: ${e.rawMessage ?? e.message}`.slice(0, 400) };
     }
   }
 
   /**
-   * Settles a write whose outcome is unknown (or that was in flight when the process died) by
-   * reading the platform back after hearing every recent sale. Never writes.
+   * Ops journaled by a writer that is gone (crashed, or fenced off with a write in flight) are
+   * resolved in the safe direction, never by writing again: an increase stays counted, a
+   * decrease stays uncounted, and both may still land for a while.
    */
-  private async settle(lane: Lane, op: StockWriteOpEntity): Promise<void> {
-    const observed = await this.stableRead(lane);
-    if (observed === undefined) {
-      await this.db.transaction(async () => {
-        op.status = 'unknown';
-        op.note = 'could not read the platform back yet';
-        await this.repo.saveOp(op);
-      });
-      return;
-    }
+  private async takeOver(lease: Lease): Promise<void> {
+    const orphans = await this.repo.unsettledOps(lease.merchantSkuId, lease.token);
+    if (!orphans.length) return;
     await this.db.transaction(async () => {
-      await this.repo.lockLedger(lane.binding.merchantSkuId, this.clock.now());
-      const a = (await this.repo.allocation(lane.binding.id))!;
-      // Increases are already counted in `allotted`, decreases not yet.
-      const ifApplied = op.delta > 0 ? a.allotted : a.allotted + op.delta;
-      const ifNot = op.delta > 0 ? a.allotted - op.delta : a.allotted;
-      if (observed === ifApplied) {
-        if (op.delta < 0) a.allotted += op.delta;
-        await this.finish(op, 'applied', 'settled by read-back');
-      } else if (observed === ifNot) {
-        if (op.delta > 0) a.allotted -= op.delta;
-        await this.finish(op, 'not_applied', 'settled by read-back');
-      } else {
-        await this.repo.insertDrift({ bindingId: a.bindingId, merchantSkuId: a.merchantSkuId, platform: a.platform, expected: ifApplied, observed, action: `settling write ${op.id} (${op.delta > 0 ? '+' : ''}${op.delta}): platform shows neither outcome; took the platform's figure`, createdAt: this.clock.now() });
-        a.allotted = observed;
-        await this.finish(op, 'reconciled', `expected ${ifApplied} (applied) or ${ifNot} (not applied), platform showed ${observed}`);
+      await this.lockAsWriter(lease);
+      const until = this.clock.now() + LATE_APPLY_MS;
+      for (const op of orphans) {
+        if (op.delta > 0) await this.finish(op, 'applied', 'writer gone before the answer: counted as applied (it may still land)', until);
+        else await this.finish(op, 'not_applied', 'writer gone before the answer: counted as not applied (it may still land)', until);
       }
-      a.updatedAt = this.clock.now();
-      await this.repo.saveAllocation(a);
     });
   }
 
-  /** Compares the platform with the ledger's expectation and takes the platform's figure when they differ. */
-  private async reconcile(lane: Lane): Promise<void> {
-    const observed = await this.stableRead(lane);
-    if (observed === undefined) return;
-    await this.db.transaction(async () => {
-      await this.repo.lockLedger(lane.binding.merchantSkuId, this.clock.now());
-      const a = (await this.repo.allocation(lane.binding.id)) ?? (await this.repo.ensureAllocation(lane.binding.id, lane.binding.merchantSkuId, lane.binding.platform, this.clock.now()));
-      if (a.established && a.allotted === observed) return;
-      const action = !a.established ? 'first reading of the platform: taken as the starting point' : observed > a.allotted ? 'platform shows more than granted: will be lowered' : 'platform shows less than granted: counted as is';
-      await this.repo.insertDrift({ bindingId: a.bindingId, merchantSkuId: a.merchantSkuId, platform: a.platform, expected: a.established ? a.allotted : 0, observed, action, createdAt: this.clock.now() });
-      if (a.established) this.metrics.counter('kwaizan_stock_drift_total', 'Stock drift found by reconciliation', ['platform']).inc({ platform: a.platform });
-      a.allotted = observed;
-      a.established = true;
-      a.updatedAt = this.clock.now();
-      await this.repo.saveAllocation(a);
-    });
-  }
+  // ---- reading the platforms ----------------------------------------------------------------
 
-  /** The platform's stock once every recent sale is heard and two reads agree; undefined if it will not settle. */
-  private async stableRead(lane: Lane): Promise<number | undefined> {
-    const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
+  /**
+   * Reads the platform's stock under the lease. More than counted raises `allotted` at once
+   * (and pins it: sales heard before the feed passes this read may be ones the read excluded);
+   * less is remembered and lowers it only once the shop's order feed is complete up to the read.
+   */
+  private async observe(lease: Lease, lane: Lane): Promise<void> {
+    // A write that may still land would make any read misleading.
+    if (await this.repo.mayStillLand(lane.binding.id, this.clock.now())) return;
     const channel = this.channels.get(lane.shop.platform);
+    const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
+    let visible: number;
+    let before: ChannelAllocationEntity;
     try {
-      let before = await channel.getSkuStock(lane.shop, sku);
-      for (let attempt = 0; attempt < STABLE_READ_ATTEMPTS; attempt++) {
-        await this.orders.pollRecent(lane.connection.id);
-        const after = await channel.getSkuStock(lane.shop, sku);
-        if (after === before) return after;
-        before = after;
-      }
+      await this.orders.pollRecent(lane.connection.id);
+      before = await this.repo.ensureAllocation(lane.binding.id, lane.binding.merchantSkuId, lane.binding.platform, this.clock.now());
+      visible = await channel.getSkuStock(lane.shop, sku);
     } catch (error) {
       this.logger.warn(`reading ${lane.shop.platform} stock of ${sku.skuId} failed: ${(error as Error).message}`);
+      return;
     }
-    return undefined;
+    const readAt = this.clock.now();
+    await this.db.transaction(async () => {
+      await this.lockAsWriter(lease);
+      const a = (await this.repo.allocation(lane.binding.id))!;
+      const first = !a.established;
+      if (first || visible > a.allotted) {
+        await this.repo.insertDrift({
+          bindingId: a.bindingId,
+          merchantSkuId: a.merchantSkuId,
+          platform: a.platform,
+          expected: first ? 0 : a.allotted,
+          observed: visible,
+          action: first ? 'first reading of the platform: counted as is until its orders up to the read are heard' : 'platform shows more than counted: counted as is (will be lowered)',
+          createdAt: readAt,
+        });
+        if (!first) this.metrics.counter('kwaizan_stock_drift_total', 'Stock drift found by reconciliation', ['platform']).inc({ platform: a.platform });
+        a.allotted = first ? visible : Math.max(a.allotted, visible);
+        a.established = true;
+        a.pinned = true;
+        a.obsAllotted = null;
+        a.obsVisible = null;
+        a.obsHeard = null;
+        a.obsReadAt = readAt;
+      } else if (a.obsReadAt === null && visible < before.allotted) {
+        a.obsAllotted = before.allotted;
+        a.obsVisible = visible;
+        a.obsHeard = before.heardSold;
+        a.obsReadAt = readAt;
+      } else {
+        return;
+      }
+      a.updatedAt = readAt;
+      await this.repo.saveAllocation(a);
+    });
+    await this.orders.pollRecent(lane.connection.id).catch(() => undefined);
   }
 
-  private async journal(lane: Lane, delta: number, triggerAt: number): Promise<StockWriteOpEntity> {
+  /** Applies a remembered read-back once every sale up to it has been heard. */
+  private async matureObservation(lease: Lease, lane: Lane, reread = true): Promise<void> {
+    const pending = await this.repo.allocation(lane.binding.id);
+    if (!pending || pending.obsReadAt === null) return;
+    const complete = await this.orders.feedCompleteUpTo(lane.connection.id);
+    if (complete === undefined || complete < pending.obsReadAt) return;
+    const wasPinned = await this.db.transaction(async () => {
+      await this.lockAsWriter(lease);
+      const a = (await this.repo.allocation(lane.binding.id))!;
+      if (a.obsReadAt === null) return false;
+      const wasPinned = a.pinned;
+      if (!wasPinned && a.obsAllotted !== null && a.obsVisible !== null && a.obsHeard !== null) {
+        const heardSince = a.heardSold - a.obsHeard;
+        const lower = Math.max(0, a.obsAllotted - a.obsVisible - heardSince);
+        if (lower > 0) {
+          await this.repo.insertDrift({
+            bindingId: a.bindingId,
+            merchantSkuId: a.merchantSkuId,
+            platform: a.platform,
+            expected: a.obsAllotted,
+            observed: a.obsVisible,
+            action: `platform showed less than counted; ${heardSince} units heard since the read: lowered by ${lower}`,
+            createdAt: this.clock.now(),
+          });
+          this.metrics.counter('kwaizan_stock_drift_total', 'Stock drift found by reconciliation', ['platform']).inc({ platform: a.platform });
+          a.allotted -= lower;
+        }
+      }
+      a.pinned = false;
+      a.obsAllotted = null;
+      a.obsVisible = null;
+      a.obsHeard = null;
+      a.obsReadAt = null;
+      a.updatedAt = this.clock.now();
+      await this.repo.saveAllocation(a);
+      return wasPinned;
+    });
+    // A pinned count may hold sales that came after its read: a fresh read can lower it.
+    if (wasPinned && reread) {
+      await this.observe(lease, lane);
+      await this.matureObservation(lease, lane, false);
+    }
+  }
+
+  private async journal(lease: Lease, lane: Lane, delta: number, triggerAt: number): Promise<StockWriteOpEntity> {
     const op = Object.assign(new StockWriteOpEntity(), {
       id: this.ids.uuid(),
       bindingId: lane.binding.id,
@@ -332,15 +580,18 @@ export class StockSyncService {
       triggerAt,
       createdAt: this.clock.now(),
       settledAt: null,
+      writerToken: lease.token,
+      uncertainUntil: null,
     });
-    await this.db.transaction(() => this.repo.insertOp(op));
+    await this.repo.insertOp(op);
     return op;
   }
 
-  private async finish(op: StockWriteOpEntity, status: StockWriteOpEntity['status'], note?: string): Promise<void> {
+  private async finish(op: StockWriteOpEntity, status: StockWriteOpEntity['status'], note?: string, uncertainUntil?: number): Promise<void> {
     op.status = status;
     op.settledAt = this.clock.now();
-    if (note) op.note = note;
+    if (note) op.note = note.slice(0, 500);
+    if (uncertainUntil !== undefined) op.uncertainUntil = uncertainUntil;
     await this.repo.saveOp(op);
     if (status === 'applied') {
       this.metrics.histogram('kwaizan_stock_propagation_seconds', 'From a stock change being accepted to the platform write acknowledged', ['platform'], [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30]).observe({ platform: op.platform }, Math.max(0, op.settledAt - op.triggerAt) / 1000);
@@ -357,16 +608,17 @@ export class StockSyncService {
   }
 
   /** Platform SKUs of this merchant SKU whose shop is connected and usable. */
-  private async lanes(sku: MerchantSkuEntity): Promise<Lane[]> {
+  private async lanes(merchantSkuId: string): Promise<Lane[]> {
     const lanes: Lane[] = [];
-    for (const binding of await this.bindings.listByMerchantSku(sku.id)) {
+    for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
       const connection = await this.connectionsRepo.findById(binding.connectionId);
       if (!connection || connection.status !== 'active') continue;
-      const allocation = (await this.repo.allocation(binding.id)) ?? undefined;
-      lanes.push({ allocation, binding, connection, shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId } });
+      lanes.push({ binding, connection, shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId } });
     }
     return lanes;
   }
 }
 
 const failureKey = (bindingId: string) => `inventory:stock-write:${bindingId}`;
+const refusedKey = (bindingId: string) => `inventory:stock-lower-refused:${bindingId}`;
+

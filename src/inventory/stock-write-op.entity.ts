@@ -44,4 +44,12 @@ export class StockWriteOpEntity {
 
   @Column({ name: 'settled_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   settledAt: number | null;
+
+  /** Lease token of the run that journaled the write: a newer writer takes over only older ops. */
+  @Column({ name: 'writer_token', type: 'bigint', default: 0, transformer: bigintNumber })
+  writerToken: number;
+
+  /** The outcome was unknown: until then the platform may still apply it, so no read-back may lower `allotted`. */
+  @Column({ name: 'uncertain_until', type: 'bigint', nullable: true, transformer: bigintNumber })
+  uncertainUntil: number | null;
 }

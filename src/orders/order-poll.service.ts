@@ -4,6 +4,7 @@ import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
 import { CLOCK, Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { OrderSyncPort } from '../inventory/order-sync.port';
 import { ChannelRegistry, CHANNELS } from '../platforms/channel.port';
@@ -31,7 +32,11 @@ export class OrderPollService implements OrderSyncPort {
     private readonly connectionsService: ConnectionsService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
+
+  /** Per shop: start of the last pollRecent whose window reached back to an earlier complete point (this instance only). */
+  private readonly recentComplete = new Map<string, number>();
 
   /** Reads everything updated since the last poll (with overlap) and records how far it got. */
   async poll(connectionId: string): Promise<number> {
@@ -51,7 +56,23 @@ export class OrderPollService implements OrderSyncPort {
     const connection = await this.connections.findById(connectionId);
     if (!connection || connection.status !== 'active') return;
     const now = this.clock.now();
+    const covered = await this.feedCompleteUpTo(connectionId);
     await this.readWindow(connection, now - RECENT_MS, now + 60_000);
+    if (covered !== undefined && now - RECENT_MS <= covered) this.recentComplete.set(connectionId, now);
+  }
+
+  /**
+   * Minimal: every poll reads from the previous poll's start (minus an overlap longer than the
+   * read lag), so everything that took stock up to the last poll's start minus the platform's
+   * documented order read lag has been heard. Unknown before the first successful poll.
+   */
+  async feedCompleteUpTo(connectionId: string): Promise<number | undefined> {
+    const connection = await this.connections.findById(connectionId);
+    if (!connection) return undefined;
+    const state = await this.orders.syncState(connectionId);
+    const polled = Math.max(state?.polledUntil ?? -Infinity, this.recentComplete.get(connectionId) ?? -Infinity);
+    if (!Number.isFinite(polled)) return undefined;
+    return polled - this.config.orders.readLagMs[connection.platform];
   }
 
   attachUnboundLines(binding: SkuBindingEntity): Promise<number> {

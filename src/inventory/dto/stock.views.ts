@@ -7,6 +7,7 @@ export class AllocationView {
   @ApiProperty({ description: 'Units the platform may still sell (its stock plus sales not yet heard of)' }) allotted: number;
   @ApiProperty({ description: 'What the allocator wants it to show' }) target: number;
   @ApiProperty({ description: "Whether the platform's stock has been read" }) established: boolean;
+  @ApiPropertyOptional({ nullable: true, description: 'Why the platform cannot be lowered now (its units stay counted); null when it can' }) unwritable: string | null;
 }
 
 export class SkuStockView {
@@ -21,6 +22,7 @@ export class SkuStockView {
   @ApiProperty({ enum: ['auto', 'split', 'pool'] }) allocationMode: string;
   @ApiProperty() scarceBelow: number;
   @ApiProperty() tranche: number;
+  @ApiProperty({ description: 'Per-platform min/max shown units, as set', type: 'object', additionalProperties: true }) platformLimits: Record<string, { min?: number; max?: number }>;
   @ApiProperty({ type: [AllocationView] }) allocations: AllocationView[];
 }
 

@@ -35,10 +35,14 @@ export class StockReconcileJob {
     }
   }
 
-  /** Writes still unsettled after a while (the writer crashed, or a read-back failed): settle them. */
+  /**
+   * Writes still unsettled after a while (the writer crashed), triggers deferred to a writer that
+   * died, read-backs waiting for the order feed: run those SKUs' writer.
+   */
   @Interval('stock-settle', 60_000)
   async enqueueSettlement(): Promise<number> {
-    const ids = await this.repo.skusWithUnsettledOps(this.clock.now() - 30_000, 200);
+    const now0 = this.clock.now();
+    const ids = [...new Set([...(await this.repo.skusWithUnsettledOps(now0 - 30_000, 200)), ...(await this.repo.skusAwaitingWriter(now0, 200))])];
     if (!ids.length) return 0;
     const now = this.clock.now();
     await this.db.transaction(async () => {

@@ -60,6 +60,18 @@ describe('parseKuaishouError', () => {
   it('falls back to UNKNOWN for an unrecognised failure', () => {
     expect(parseKuaishouError('x', { result: 987654, error_msg: '' }).code).toBe('UNKNOWN');
   });
+
+  it('treats timeout, system-busy and unclassified answers as an unknown outcome (the call may have been applied)', () => {
+    expect(parseKuaishouError('open.item.sku.stock.update', fixture('system-busy')).ambiguous).toBe(true);
+    expect(parseKuaishouError('open.item.sku.stock.update', { result: 2, error_msg: '请求超时' }).ambiguous).toBe(true);
+    expect(parseKuaishouError('open.item.sku.stock.update', { result: 987654, error_msg: '' }).ambiguous).toBe(true);
+  });
+
+  it('treats a definite rejection as not applied', () => {
+    expect(parseKuaishouError('open.item.sku.stock.update', fixture('reserve-stock-insufficient')).ambiguous).toBe(false);
+    expect(parseKuaishouError('open.item.sku.stock.update', fixture('authorization-revoked')).ambiguous).toBe(false);
+    expect(parseKuaishouError('open.item.sku.stock.update', fixture('qps-limit')).ambiguous).toBe(false);
+  });
 });
 
 describe('isKuaishouSuccess', () => {

@@ -30,6 +30,7 @@ export function parseKuaishouError(api: string, body: KuaishouErrorBody, now: nu
   const result = body.result === undefined ? undefined : Number(body.result);
   const rawMessage = [body.error, body.error_msg, body.msg, body.sub_msg].filter((part) => part !== undefined && part !== '').join(': ');
   const { code, retryAfterMs } = classify(result, body.error, rawMessage, now);
+  const oauth = body.error !== undefined || (result !== undefined && result >= 100200100 && result <= 100200599);
   return new PlatformError({
     platform: 'kuaishou',
     api,
@@ -39,6 +40,9 @@ export function parseKuaishouError(api: string, body: KuaishouErrorBody, now: nu
     rawMessage,
     retryAfterMs,
     requestId: body.requestId ?? body.request_id,
+    // A timeout, "system busy" or an answer we cannot classify does not say the call was refused:
+    // a write may have landed, so its outcome is unknown (as Youzan's timeout codes).
+    ambiguous: !oauth && (code === 'TEMPORARY' || code === 'UNKNOWN'),
   });
 }
 

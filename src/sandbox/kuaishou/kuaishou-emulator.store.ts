@@ -71,6 +71,8 @@ export interface KsItemRecord {
 
 export interface KsOrderRecord {
   oid: string;
+  /** Emulator-clock ms from which the order APIs and pushes show the order (order read lag). */
+  visibleAt: number;
   openId: string;
   buyerOpenId: string;
   status: number;
@@ -178,6 +180,8 @@ export interface KsStoreOptions {
   auditMode: 'auto' | 'manual';
   refundRestock: 'unshipped' | 'always' | 'never';
   dailyItemCreateLimit: number;
+  /** An order is readable (order APIs, pushes) only this many ms after it took stock. */
+  orderReadLagMs: number;
 }
 
 export interface PlaceOrderInput {
@@ -216,6 +220,8 @@ const EXPRESS_CODES = new Set([
 export class KuaishouEmulatorStore {
   /** Told of every visible-stock change (benchmarks observe exposure from it). */
   stockListener?: StockListener;
+  /** Told each time an order API misses an order that took stock but is not readable yet. */
+  readLagListener?: () => void;
   readonly shops = new Map<string, KsShop>();
   readonly items = new Map<string, KsItemRecord>();
   readonly orders = new Map<string, KsOrderRecord>();
@@ -541,6 +547,7 @@ export class KuaishouEmulatorStore {
     }
     const order: KsOrderRecord = {
       oid: this.nextOrderId(),
+      visibleAt: now + this.options.orderReadLagMs,
       openId: item.openId,
       buyerOpenId: input.buyerOpenId ?? `buyer${this.random.int(100000, 999999)}`,
       status: 10,
@@ -585,6 +592,23 @@ export class KuaishouEmulatorStore {
     return this.ordersByShop.get(openId) ?? [];
   }
 
+  /** What the order APIs see: orders past their read lag. */
+  readableOrdersOf(openId: string): KsOrderRecord[] {
+    const now = this.clock.now();
+    const all = this.ordersOf(openId);
+    const readable = all.filter((o) => o.visibleAt <= now);
+    for (let i = readable.length; i < all.length; i++) this.readLagListener?.();
+    return readable;
+  }
+
+  setOrderReadLag(ms: number): void {
+    this.options.orderReadLagMs = ms;
+  }
+
+  get orderReadLagMs(): number {
+    return this.options.orderReadLagMs;
+  }
+
   pay(oid: string): KsOrderRecord {
     const order = this.transition(oid, [10], 30);
     order.payTime = order.updateTime;
@@ -627,9 +651,10 @@ export class KuaishouEmulatorStore {
   }
 
   /** An order of this shop; another merchant's oid is the documented "order operation reject". */
-  shopOrder(shop: KsShop, oid: string): KsOrderRecord {
+  shopOrder(shop: KsShop, oid: string, readable = false): KsOrderRecord {
     const order = this.orders.get(oid);
-    if (!order) throw ksError.business('订单不存在');
+    if (order && readable && order.visibleAt > this.clock.now()) this.readLagListener?.();
+    if (!order || (readable && order.visibleAt > this.clock.now())) throw ksError.business('订单不存在');
     if (order.openId !== shop.openId) throw ksError.business('order operation reject');
     return order;
   }
@@ -873,7 +898,13 @@ export class KuaishouEmulatorStore {
 
   private emit(event: KsEventName, order: KsOrderRecord, info: Record<string, unknown>, bizId = order.oid): void {
     const shop = this.shop(order.openId);
-    for (const listener of this.listeners) listener({ event, openId: shop.openId, sellerId: shop.sellerId, bizId, info });
+    const deliver = () => {
+      for (const listener of this.listeners) listener({ event, openId: shop.openId, sellerId: shop.sellerId, bizId, info });
+    };
+    // Pushes about an order are sent no earlier than the order is readable.
+    const wait = order.visibleAt - this.clock.now();
+    if (wait > 0) setTimeout(deliver, wait).unref();
+    else deliver();
   }
 
   private serviceRule(categoryId: number, rule: ParamReader | undefined): { refundRule: string; promiseSeconds: number; onShelf: boolean } {

@@ -313,11 +313,11 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       const byUpdate = (p.int('queryType', true) ?? 1) === 2;
       const status = ORDER_VIEW_STATUS[view];
       const time = (o: { createTime: number; updateTime: number }) => (byUpdate ? o.updateTime : o.createTime);
-      const rows = store.ordersOf(shop.openId).filter((o) => time(o) >= begin && time(o) <= end && (status === undefined || o.status === status));
+      const rows = store.readableOrdersOf(shop.openId).filter((o) => time(o) >= begin && time(o) <= end && (status === undefined || o.status === status));
       const { page, next } = cursorPage(rows, time, (o) => o.oid, (p.int('sort', true) ?? 1) === 2, p.string('cursor', true) ?? '', pageSize);
       return { data: { pageSize, beginTime: begin, endTime: end, cursor: next, orderList: page.map((o) => orderView(o, store)) } };
     }),
-    'open.order.detail': read('merchant_order', ({ shop, p }) => ({ data: orderView(store.shopOrder(shop, p.long('oid')), store) })),
+    'open.order.detail': read('merchant_order', ({ shop, p }) => ({ data: orderView(store.shopOrder(shop, p.long('oid'), true), store) })),
     'open.seller.order.fee.detail': read('merchant_order', ({ shop, p }) => ({ data: feeView(store.shopOrder(shop, p.long('orderId'))) })),
     'open.seller.order.goods.deliver': write('merchant_order', ({ shop, p }) => {
       store.deliver(shop, p.long('orderId'), p.string('expressNo'), p.int('expressCode'));

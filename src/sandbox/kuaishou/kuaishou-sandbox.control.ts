@@ -157,7 +157,8 @@ export class KuaishouSandboxControl {
   }
 
   /** The merchant edits the SKU in the Kuaishou back office (absolute values). */
-  setSku(itemId: string, skuId: string, patch: { stock?: number; price?: number; reserveStock?: number }): Promise<SandboxSku> {
+  /** `reservedForActivity` (alias of `reserveStock`): units held for a platform activity; API decreases below it are refused with result 21. */
+  setSku(itemId: string, skuId: string, patch: { stock?: number; price?: number; reserveStock?: number; reservedForActivity?: number }): Promise<SandboxSku> {
     return this.request('put', `/items/${itemId}/skus/${skuId}`, patch);
   }
 
@@ -203,7 +204,8 @@ export class KuaishouSandboxControl {
   }
 
   /** Replaces the fault rules (and merges push faults); `seed` makes a run repeatable. */
-  setFaults(input: { rules?: FaultRule[]; push?: Partial<PushFaults>; seed?: number }): Promise<{ rules: FaultRule[]; push: PushFaults }> {
+  /** `orderReadLagMs`: orders become readable (order APIs, pushes) that long after they took stock (kept by resetFaults). */
+  setFaults(input: { rules?: FaultRule[]; push?: Partial<PushFaults>; seed?: number; orderReadLagMs?: number }): Promise<{ rules: FaultRule[]; push: PushFaults }> {
     return this.request('put', '/faults', input);
   }
 

@@ -45,7 +45,13 @@ const itemBody = z.object({
 });
 const itemPatch = z.object({ onShelf: z.boolean().optional(), onlineEdited: z.boolean().optional() });
 const auditBody = z.object({ approve: z.boolean(), reason: z.string().optional() });
-const skuPatch = z.object({ stock: z.number().int().min(0).max(9_999_999).optional(), price: z.number().int().min(1).optional(), reserveStock: z.number().int().min(0).optional() });
+const skuPatch = z.object({
+  stock: z.number().int().min(0).max(9_999_999).optional(),
+  price: z.number().int().min(1).optional(),
+  reserveStock: z.number().int().min(0).optional(),
+  /** Same as reserveStock: units held for a platform activity; decreases below it are refused (result 21). */
+  reservedForActivity: z.number().int().min(0).optional(),
+});
 const orderBody = z.object({
   itemId: id,
   skuId: id,
@@ -87,6 +93,7 @@ const faultsBody = z.object({
   rules: z.array(faultRule).optional(),
   push: z.object({ lossRate: z.number().min(0).max(1).optional(), duplicateRate: z.number().min(0).max(1).optional(), delayMs: z.number().min(0).optional() }).optional(),
   seed: z.number().int().optional(),
+  orderReadLagMs: z.number().int().min(0).optional(),
 });
 const advanceBody = z.object({ ms: z.number().int().min(0) });
 const pushBody = z.object({ url: z.string().url().nullable(), retryDelaysMs: z.array(z.number().int().min(0)).optional(), timeoutMs: z.number().int().positive().optional() });
@@ -206,6 +213,7 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     }
     if (body.price !== undefined) sku.price = body.price;
     if (body.reserveStock !== undefined) sku.reserveStock = body.reserveStock;
+    if (body.reservedForActivity !== undefined) sku.reserveStock = body.reservedForActivity;
     sku.updateTime = deps.clock.now();
     item.updateTime = sku.updateTime;
     res.json({ skuId: sku.kwaiSkuId, stock: sku.stock, price: sku.price, reserveStock: sku.reserveStock, marketPrice: sku.marketPrice ?? null, skuNick: sku.skuNick });
@@ -247,7 +255,8 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     if (body.seed !== undefined) deps.faults.random.reseed(body.seed);
     if (body.rules) deps.faults.setRules(body.rules);
     if (body.push) deps.faults.setPushFaults(body.push);
-    res.json(deps.faults.describe());
+    if (body.orderReadLagMs !== undefined) store.setOrderReadLag(body.orderReadLagMs);
+    res.json({ ...deps.faults.describe(), orderReadLagMs: store.orderReadLagMs });
   });
   router.delete('/faults', (_req, res) => {
     deps.faults.reset();

@@ -52,6 +52,8 @@ export interface KuaishouEmulatorOptions {
   auditMode?: KsStoreOptions['auditMode'];
   /** Whether a successful refund returns stock: default only when the order had not shipped. */
   refundRestock?: KsStoreOptions['refundRestock'];
+  /** Orders become readable (order APIs, pushes) this many ms after they took stock; default 0. */
+  orderReadLagMs?: number;
   dailyItemCreateLimit?: number;
   /** 50 per the 2022 doc; a 2026 third-party comment says 100 (unconfirmed). */
   maxOrderPageSize?: number;
@@ -91,6 +93,7 @@ export class KuaishouEmulator {
     const store = new KuaishouEmulatorStore(new KuaishouCatalog(), clock, random, {
       auditMode: options.auditMode ?? 'auto',
       refundRestock: options.refundRestock ?? 'unshipped',
+      orderReadLagMs: options.orderReadLagMs ?? 0,
       dailyItemCreateLimit: options.dailyItemCreateLimit ?? 500,
     });
     const oauth = new KuaishouOAuthStore(clock, {
@@ -108,6 +111,7 @@ export class KuaishouEmulator {
     dispatcher.setTarget(options.pushUrl);
     const push = new KuaishouPushSender(dispatcher, options.appKey, options.messageSecret, clock, oauth);
     store.onEvent((event) => push.publish(event));
+    store.readLagListener = () => counters.fault('read_lag');
     for (let i = 0; i < (options.seedShops ?? 1); i++) store.createShop();
 
     const app = express();

@@ -13,7 +13,8 @@ export interface CountersSnapshot {
 /**
  * Fault kinds counted in `faultsFired`: injected latency, platform error bodies, throttling,
  * HTTP 502s, answers dropped after the write was applied, calls applied after the caller's
- * timeout, lost / duplicated / delayed pushes, shops whose merchant withdrew the app, and the
+ * timeout, lost / duplicated / delayed pushes, shops whose merchant withdrew the app, order reads
+ * that missed an order not readable yet (read lag), and the
  * platforms' own refusals a client must survive (Youzan refusing a negative increment, Kuaishou
  * refusing a decrease below the activity reserve).
  */
@@ -28,6 +29,7 @@ export type FaultKind =
   | 'push_duplicated'
   | 'push_delayed'
   | 'shop_revoked'
+  | 'read_lag'
   | 'refused_negative_increment'
   | 'activity_reserve_refused'
   | (string & {});

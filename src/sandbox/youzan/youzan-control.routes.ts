@@ -265,10 +265,12 @@ export function youzanControlRouter(deps: ControlDeps): Router {
       if (typeof rule.api !== 'string') throw new ControlError(400, 'bad_rule', 'each rule needs an api (or "*")');
       if (rule.error !== undefined && !FAULT_ERRORS[rule.error]) throw new ControlError(400, 'bad_rule', `unknown error kind ${rule.error}; known: ${Object.keys(FAULT_ERRORS).join(', ')}`);
     }
-    deps.setFaultRules(rules);
+    if (Array.isArray(b.rules) || b.orderReadLagMs === undefined && b.refuseNegativeIncrement === undefined) deps.setFaultRules(rules);
     if (b.push && typeof b.push === 'object') deps.faults.setPushFaults(b.push as Partial<PushFaults>);
     if (b.seed !== undefined) deps.faults.random.reseed(int(b.seed, 'seed'));
-    res.json(deps.faults.describe());
+    if (b.orderReadLagMs !== undefined) deps.store.options.orderReadLagMs = int(b.orderReadLagMs, 'orderReadLagMs');
+    if (b.refuseNegativeIncrement !== undefined) deps.store.options.refuseNegativeIncrement = b.refuseNegativeIncrement === true;
+    res.json({ ...deps.faults.describe(), orderReadLagMs: deps.store.options.orderReadLagMs, refuseNegativeIncrement: deps.store.options.refuseNegativeIncrement });
   }));
   router.delete('/faults', route((_req, res) => {
     deps.faults.reset();

@@ -451,7 +451,7 @@ function tradesSoldGet(ctx: ApiContext) {
   const pageSize = num(ctx.params, 'page_size') ?? 20;
   if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > 100) throw new BusinessError(TRADE_PARAM, 'page_no 最大为100');
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw new BusinessError(TRADE_PARAM, 'page_size 最大为100');
-  let orders = ctx.store.ordersOf(ctx.shop.kdtId);
+  let orders = ctx.store.ordersOf(ctx.shop.kdtId).filter((o) => ctx.store.readable(o));
   let sortKey: (o: Order) => number = (o) => o.created;
   for (const [startKey, endKey, field] of TIME_PAIRS) {
     const start = date(ctx.params, startKey);
@@ -697,7 +697,7 @@ export const APIS: Record<string, ApiDef> = {
       if (!/^[EC]\d{23}$/.test(tid)) throw new BusinessError(106000004, '订单号不合法');
       const order = ctx.store.orders.get(tid);
       // The real API answers an unknown (or another shop's) tid with 5000 and an empty skeleton.
-      if (!order || order.kdtId !== ctx.shop.kdtId) throw new BusinessError(5000, 'trade not found', { full_order_info: null, refund_order: [], delivery_order: [], order_promotion: null });
+      if (!order || order.kdtId !== ctx.shop.kdtId || !ctx.store.readable(order)) throw new BusinessError(5000, 'trade not found', { full_order_info: null, refund_order: [], delivery_order: [], order_promotion: null });
       return tradeView(ctx.store, order);
     },
   },

@@ -10,8 +10,10 @@ export interface StoreOptions {
   clientId: string;
   clientSecret: string;
   appType: AppType;
-  /** Whether type=1 stock updates accept negative deltas (unconfirmed on the real platform). */
-  allowNegativeIncrement: boolean;
+  /** Whether type=1 stock updates refuse negative deltas (unconfirmed on the real platform). */
+  refuseNegativeIncrement: boolean;
+  /** An order is readable (trades.sold.get, trade.get, pushes) only this many ms after it took stock (documented ≥ 30 s). */
+  orderReadLagMs: number;
   /** Whether a successful refund returns the refunded units to stock. */
   restockOnRefund: boolean;
   /** How long a rotated-out access token keeps working (docs contradict: 0 or 1 h). */
@@ -135,6 +137,8 @@ export interface Delivery {
 
 export interface Order {
   tid: string;
+  /** Emulator-clock ms from which the order APIs and pushes show the order (order read lag). */
+  visibleAt: number;
   kdtId: number;
   status: 'WAIT_BUYER_PAY' | 'WAIT_SELLER_SEND_GOODS' | 'WAIT_BUYER_CONFIRM_GOODS' | 'TRADE_SUCCESS' | 'TRADE_CLOSED';
   created: number;
@@ -250,6 +254,8 @@ const TERMINAL_REFUND: RefundStatus[] = ['CLOSED', 'SUCCESS', 'SELLER_REFUSE_BUY
 export class YouzanEmulatorStore {
   /** Told of every visible-stock change (benchmarks observe exposure from it). */
   stockListener?: StockListener;
+  /** Told each time an order API misses an order that took stock but is not readable yet. */
+  readLagListener?: () => void;
   readonly shops = new Map<number, Shop>();
   readonly items = new Map<string, Item>();
   readonly orders = new Map<string, Order>();
@@ -473,7 +479,7 @@ export class YouzanEmulatorStore {
   updateQuantity(item: Item, sku: Sku | undefined, quantity: number, type: number): void {
     if (type !== 0 && type !== 1) throw new BusinessError(123000104, `不支持的库存更新类型:${type}`);
     if (!Number.isInteger(quantity)) throw new BusinessError(123000101, '库存必须是整数');
-    if (type === 1 && quantity < 0 && !this.options.allowNegativeIncrement) throw new BusinessError(123000106, '增量库存不能为负数');
+    if (type === 1 && quantity < 0 && this.options.refuseNegativeIncrement) throw new BusinessError(123000106, '增量库存不能为负数');
     const current = sku ? sku.stock : item.stock;
     const target = type === 0 ? quantity : current + quantity;
     if (target < 0) throw new BusinessError(123000103, `库存不能小于0(当前库存${current})`);
@@ -588,6 +594,7 @@ export class YouzanEmulatorStore {
     }
     const order: Order = {
       tid: `E${compactCst(now)}${String(this.next()).padStart(9, '0')}`,
+      visibleAt: now + this.options.orderReadLagMs,
       kdtId: shop.kdtId,
       status: 'WAIT_BUYER_PAY',
       created: now,
@@ -619,6 +626,13 @@ export class YouzanEmulatorStore {
 
   ordersOf(kdtId: number): Order[] {
     return this.ordersByShop.get(kdtId) ?? [];
+  }
+
+  /** Whether the order APIs can see the order yet (read lag). */
+  readable(order: Order): boolean {
+    const readable = order.visibleAt <= this.clock.now();
+    if (!readable) this.readLagListener?.();
+    return readable;
   }
 
   controlOrder(tid: string): Order {
@@ -809,7 +823,14 @@ export class YouzanEmulatorStore {
       msg.order_promotion = this.orderPromotionHook?.(order);
       if (opts.delivery) msg.delivery_order = [];
     }
-    this.push({ type, kdtId: order.kdtId, id: order.tid, status, msg });
+    this.pushAfterReadLag(order, { type, kdtId: order.kdtId, id: order.tid, status, msg });
+  }
+
+  /** Pushes about an order are sent no earlier than the order is readable. */
+  private pushAfterReadLag(order: Order, event: PushEvent): void {
+    const wait = order.visibleAt - this.clock.now();
+    if (wait > 0) setTimeout(() => this.push(event), wait).unref();
+    else this.push(event);
   }
 
   private emitRefund(refund: Refund, type: string): void {
@@ -828,7 +849,7 @@ export class YouzanEmulatorStore {
           refund_type: refund.returnGoods ? 2 : 1,
           update_time: cstString(refund.modified),
         };
-    this.push({ type, kdtId: refund.kdtId, id: refund.tid, status: order.status, msg, msgAsObject: asObject });
+    this.pushAfterReadLag(order, { type, kdtId: refund.kdtId, id: refund.tid, status: order.status, msg, msgAsObject: asObject });
   }
 
   /** Set by the API layer so push messages carry the same order structure as trade.get. */

@@ -167,7 +167,11 @@ export class YouzanSandboxControl {
     return this.request('post', '/coupons', input);
   }
 
-  setFaults(input: { rules?: SandboxFaultRule[]; push?: Partial<PushFaults>; seed?: number }): Promise<{ rules: FaultRule[]; push: PushFaults }> {
+  /**
+   * `orderReadLagMs`: orders become readable (trades.sold.get, trade.get, pushes) that long after they took stock;
+   * `refuseNegativeIncrement`: item.quantity.update type=1 refuses negative deltas. Both are kept by clearFaults.
+   */
+  setFaults(input: { rules?: SandboxFaultRule[]; push?: Partial<PushFaults>; seed?: number; orderReadLagMs?: number; refuseNegativeIncrement?: boolean }): Promise<{ rules: FaultRule[]; push: PushFaults }> {
     return this.request('put', '/faults', input);
   }
 

@@ -27,8 +27,10 @@ export interface YouzanEmulatorOptions {
   /** Youzan waits 5 s for the acknowledgement. */
   pushTimeoutMs?: number;
   seed?: number;
-  /** Accept negative deltas on item.quantity.update type=1 (unconfirmed on the real platform). Default true. */
-  allowNegativeIncrement?: boolean;
+  /** Refuse negative deltas on item.quantity.update type=1 (unconfirmed on the real platform). Default false. */
+  refuseNegativeIncrement?: boolean;
+  /** Orders become readable (trades.sold.get, trade.get, pushes) this many ms after they took stock; default 0 (documented ≥ 30 s). */
+  orderReadLagMs?: number;
   /** Give refunded units back to stock when a refund succeeds. Default true. */
   restockOnRefund?: boolean;
   /** How long the previous access token still works after a refresh (docs contradict). Default 0. */
@@ -45,7 +47,7 @@ interface ParsedRequest {
 }
 
 
-/** item.quantity.update refusing a negative type-1 delta (when the emulator is started without negative increments). */
+/** item.quantity.update refusing a negative type-1 delta (refuseNegativeIncrement). */
 const NEGATIVE_INCREMENT_REFUSED = 123000106;
 /**
  * A local Youzan Cloud: `/auth/token`, `/api/{name}/{version}` with the gateway's checks and
@@ -77,7 +79,8 @@ export class YouzanEmulator {
         clientId: options.clientId,
         clientSecret: options.clientSecret,
         appType: options.appType ?? 'any',
-        allowNegativeIncrement: options.allowNegativeIncrement ?? true,
+        refuseNegativeIncrement: options.refuseNegativeIncrement ?? false,
+        orderReadLagMs: options.orderReadLagMs ?? 0,
         restockOnRefund: options.restockOnRefund ?? true,
         oldAccessTokenGraceMs: options.oldAccessTokenGraceMs ?? 0,
         refundPushStyle: options.refundPushStyle ?? 'legacy',
@@ -87,6 +90,7 @@ export class YouzanEmulator {
       (kdtId) => this.dispatcher.target !== undefined && this.store.shops.get(kdtId)?.authorized === true,
     );
     this.store.fullOrderInfoHook = (order) => fullOrderInfoView(this.store, order);
+    this.store.readLagListener = () => this.counters.fault('read_lag');
     this.store.orderPromotionHook = (order) => orderPromotionView(order);
   }
 

@@ -5,6 +5,7 @@ import { ChannelAllocationEntity } from '../../../src/inventory/channel-allocati
 import { InventoryRepository } from '../../../src/inventory/inventory.repository';
 import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
+import { OrderPollService } from '../../../src/orders/order-poll.service';
 import { sendErpStock } from '../../support/erp';
 import { connectInBrowser, createMerchant, newShops, Stack, startStack } from '../../support/sandbox-stack';
 import { eventually } from '../../support/test-app';
@@ -25,8 +26,10 @@ export class InventoryHarness {
 
   constructor(readonly stack: Stack) {}
 
+  /** The service's order read lags match the emulators' (0 unless a test sets them). */
   static async start(label: string, options: Parameters<typeof startStack>[0] = { label }): Promise<InventoryHarness> {
-    const harness = new InventoryHarness(await startStack({ ...options, label }));
+    const env = { ORDER_READ_LAG_KUAISHOU_MS: String(options.kuaishou?.orderReadLagMs ?? 0), ORDER_READ_LAG_YOUZAN_MS: String(options.youzan?.orderReadLagMs ?? 0), ...options.env };
+    const harness = new InventoryHarness(await startStack({ ...options, env, label }));
     await harness.connect();
     return harness;
   }
@@ -44,6 +47,13 @@ export class InventoryHarness {
     }
     const rows = await this.db.dataSource.manager.findBy(ShopConnectionEntity, { merchantId: this.merchantId });
     this.connections = { kuaishou: rows.find((r) => r.platform === 'kuaishou')!, youzan: rows.find((r) => r.platform === 'youzan')! };
+    // The poll backstop's first run (jobs are off in tests): from then on each shop's order feed is known complete.
+    await this.poll();
+  }
+
+  async poll(): Promise<void> {
+    const poller = this.stack.t.app.get(OrderPollService);
+    for (const c of Object.values(this.connections)) await poller.poll(c.id);
   }
 
   /** The same SKU code listed on both platforms (with whatever stock the merchant typed there), bound, and reported by the ERP. */

@@ -139,7 +139,8 @@ describe('stock sync between Kuaishou and Youzan', () => {
     expect((await h.platformStock(sku))[platform]).toBe(allocation.allotted);
     expect(allocation.allotted).toBe(allocation.target);
     const ops = (await h.ops(sku)).filter((o) => o.platform === platform && o.delta > 0);
-    expect(ops.at(-1)).toMatchObject({ status: 'applied', note: 'settled by read-back' });
+    // The answer was lost: counted as applied at once (a read-back could not tell, and it may still land).
+    expect(ops.at(-1)).toMatchObject({ status: 'applied', note: expect.stringContaining('outcome unknown: counted as applied') });
   });
 
   it('a crash between the platform write and its bookkeeping does not apply the write twice', async () => {
@@ -167,7 +168,7 @@ describe('stock sync between Kuaishou and Youzan', () => {
     expect(after.ks.duplicateOperationIds).toBe(before.ks.duplicateOperationIds);
     expect(after.yz.duplicateOperationIds).toBe(before.yz.duplicateOperationIds);
     const ops = await h.ops(sku);
-    expect(ops.filter((o) => o.note === 'settled by read-back' && o.status === 'applied')).toHaveLength(1);
+    expect(ops.filter((o) => o.status === 'applied' && o.note?.startsWith('writer gone before the answer: counted as applied'))).toHaveLength(1);
     const [stock, allocations] = [await h.platformStock(sku), await h.allocations(sku)];
     expect(stock).toEqual({ kuaishou: allocations.kuaishou.allotted, youzan: allocations.youzan.allotted });
     expect(stock.kuaishou + stock.youzan).toBe(60);

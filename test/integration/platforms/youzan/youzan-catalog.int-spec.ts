@@ -128,7 +128,7 @@ describe('YouzanChannel catalog, stock and price against the emulator', () => {
   });
 
   it('refuses negative increments when the emulator is configured like a platform that rejects them', async () => {
-    const strict = await startYouzanHarness({ emulator: { allowNegativeIncrement: false } });
+    const strict = await startYouzanHarness({ emulator: { refuseNegativeIncrement: true } });
     try {
       const strictShop = await strict.connectShop();
       const item = await strict.control.createItem({ kdtId: Number(strictShop.shopId), title: '严格', skus: [{ itemNo: 'S', priceFen: 100, stock: 5 }] });
