@@ -46,6 +46,7 @@ interface Params {
   restockAt: number;
   restockUnits: number;
   reauthAt: number;
+  replayAt: number;
   killAt: number;
   settleQuietMs: number;
   settleMaxS: number;
@@ -90,6 +91,7 @@ function flags(): Params {
     restockAt: fraction('restock-at', 0.25),
     restockUnits: num('restock-units', 4),
     reauthAt: fraction('reauth-at', 0.35),
+    replayAt: fraction('replay-at', 0.45),
     killAt: fraction('kill-at', 0.55),
     settleQuietMs: num('settle-quiet-ms', 6000),
     settleMaxS: num('settle-max-s', 60),
@@ -218,8 +220,9 @@ async function main(): Promise<void> {
     const stockApis = { ks: 'open.item.sku.stock.update', yz: 'youzan.item.quantity.update' };
     const writeFaults = { latencyMs: p.latencyMs, dropResponseRate: p.dropResponse, lateApplyRate: p.lateApply, lateApplyDelayMs: p.lateApplyMs };
     const pushFaults = { lossRate: p.pushLoss, duplicateRate: p.pushDuplicate, delayMs: p.latencyMs };
+    const yzRules = (extra: object = {}) => [{ api: stockApis.yz, ...writeFaults, ...extra }, { api: 'youzan.trade.get', latencyMs: p.latencyMs }];
     await ksControl.setFaults({ rules: [{ api: stockApis.ks, ...writeFaults }, { api: 'open.order.detail', latencyMs: p.latencyMs }], push: pushFaults, orderReadLagMs: p.ksReadLagMs });
-    await yzControl.setFaults({ rules: [{ api: stockApis.yz, ...writeFaults }, { api: 'youzan.trade.get', latencyMs: p.latencyMs }], push: pushFaults, orderReadLagMs: p.yzReadLagMs });
+    await yzControl.setFaults({ rules: yzRules(), push: pushFaults, orderReadLagMs: p.yzReadLagMs });
     await ksControl.resetCounters();
     await yzControl.resetCounters();
     const stormStarted = Date.now();
@@ -232,11 +235,14 @@ async function main(): Promise<void> {
     const unwritable = new Set<StormPlatform>();
 
     /** Replays every open stock-sync failure while writers of the same SKUs are running. */
-    const replayOpenFailures = async () => {
+    const openFailures = async () => {
       const listed = await fetch(`${url}/ops/failures?status=open,retrying&context=inventory&pageSize=100`).catch(() => undefined);
-      if (!listed || listed.status !== 200) return note('could not list failures to replay (service restarting)');
+      if (!listed || listed.status !== 200) return [];
       const page = (await listed.json()) as { items?: { id: string; entityRef: string | null; replayable: boolean }[] };
-      const replayable = (page.items ?? []).filter((f) => f.replayable && f.entityRef);
+      return (page.items ?? []).filter((f) => f.replayable && f.entityRef);
+    };
+    const replayOpenFailures = async () => {
+      const replayable = await openFailures();
       await Promise.all(
         replayable.map(async (f) => {
           const res = await fetch(`${url}/ops/failures/${f.id}/retry`, { method: 'POST' }).catch(() => undefined);
@@ -246,12 +252,22 @@ async function main(): Promise<void> {
       note(`replayed ${replayable.length} open stock-sync failures`);
     };
 
+    const retrying = async <T>(call: () => Promise<T>): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await call();
+        } catch (error) {
+          if (attempt >= 5) throw error;
+          await sleep(2000);
+        }
+      }
+    };
     // Each step runs at its own time, so a slow step never pushes the kill out of the burst.
     const restocked = skus.filter((_, i) => i % 3 === 0);
     const steps = [
       (async () => {
         await at(p.revokeAt);
-        await ksControl.revokeShop(ksShop.openId);
+        await retrying(() => ksControl.revokeShop(ksShop.openId));
         unwritable.add('kuaishou');
         note('Kuaishou merchant withdrew the app');
       })(),
@@ -263,20 +279,24 @@ async function main(): Promise<void> {
       })(),
       (async () => {
         await at(Math.max(p.reauthAt, p.revokeAt));
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId });
-            break;
-          } catch (error) {
-            if (attempt >= 5) throw error;
-            await sleep(2000);
-          }
-        }
+        await retrying(() => connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId }));
         unwritable.delete('kuaishou');
         note('Kuaishou merchant authorized again');
         // Writers start for the restocked SKUs (one more unit each) while failures are replayed.
         for (const s of restocked) physical.set(s.code, physical.get(s.code)! + 1);
         await Promise.all([erp.send(restocked.map((s) => ({ skuCode: s.code, onHand: physical.get(s.code)! }))), replayOpenFailures()]);
+      })(),
+      (async () => {
+        // Youzan refuses stock writes for a moment: the failures recorded are then replayed
+        // (ops retry → a second writer run for the SKU) while buyers keep its writer busy.
+        await at(p.replayAt);
+        await yzControl.setFaults({ rules: yzRules({ errorRate: 1, error: 'business' }) });
+        note('Youzan refuses stock writes');
+        const until = Date.now() + 15_000;
+        while (Date.now() < until && (await openFailures()).length === 0) await sleep(300);
+        await yzControl.setFaults({ rules: yzRules() });
+        note('Youzan takes stock writes again');
+        await replayOpenFailures();
       })(),
       (async () => {
         await at(p.killAt);
@@ -331,6 +351,7 @@ async function main(): Promise<void> {
       platform_writes: f.apiWrites,
       double_applies: report.counters.kuaishou.duplicateOperationIds + report.counters.youzan.duplicateOperationIds,
       observer_mismatches: report.mismatches,
+      platforms_event_loop_delay_ms: report.eventLoopDelayMs,
       buy_attempts: storm.attempts,
       orders: storm.orders,
       buyer_errors: storm.buyerErrors,

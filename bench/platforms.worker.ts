@@ -1,10 +1,11 @@
 import 'reflect-metadata';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SANDBOX_CREDENTIALS } from '../src/config/app-config';
 import type { CountersSnapshot } from '../src/sandbox/shared/counters';
 import { SeededRandom } from '../src/sandbox/shared/random';
-import { SandboxControlError as KsControlError, KuaishouSandboxControl } from '../src/sandbox/kuaishou/kuaishou-sandbox.control';
+import { SandboxError } from '../src/sandbox/kuaishou/kuaishou-emulator.store';
 import { KuaishouEmulator } from '../src/sandbox/kuaishou/kuaishou.emulator';
-import { SandboxControlError as YzControlError, YouzanSandboxControl } from '../src/sandbox/youzan/youzan-sandbox.control';
+import { ControlError } from '../src/sandbox/youzan/youzan-emulator.store';
 import { YouzanEmulator } from '../src/sandbox/youzan/youzan.emulator';
 import { ObservedSku, ObserverFigures, StormObserver, StormPlatform } from './storm-observer';
 
@@ -33,7 +34,7 @@ export type WorkerAnswer =
   | { kind: 'ok' }
   | { kind: 'storm-done'; attempts: number; orders: number; buyerErrors: number; stormMs: number }
   | { kind: 'quiet-done'; quiet: boolean; waitedMs: number }
-  | { kind: 'report'; figures: ObserverFigures; strandedUnits: number; mismatches: string[]; counters: { kuaishou: CountersSnapshot; youzan: CountersSnapshot } }
+  | { kind: 'report'; figures: ObserverFigures; strandedUnits: number; mismatches: string[]; counters: { kuaishou: CountersSnapshot; youzan: CountersSnapshot }; eventLoopDelayMs: { p50: number; p99: number; max: number } }
   | { kind: 'error'; message: string };
 
 export interface WorkerEnvelope<T> {
@@ -43,6 +44,9 @@ export interface WorkerEnvelope<T> {
 
 let emulators: { ks: KuaishouEmulator; yz: YouzanEmulator } | undefined;
 const observer = new StormObserver();
+// How late this process ran its callbacks: a saturated platforms process would distort every figure.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 let tracked: ObservedSku[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -78,8 +82,7 @@ function platformStock(platform: StormPlatform, sku: ObservedSku): number {
 async function storm(request: Extract<WorkerRequest, { kind: 'storm' }>): Promise<WorkerAnswer> {
   const dice = new SeededRandom(request.seed);
   const random = () => dice.next();
-  const ks = new KuaishouSandboxControl(emulators!.ks.url);
-  const yz = new YouzanSandboxControl(emulators!.yz.url);
+  const { ks, yz } = emulators!;
   const started = Date.now();
   const deadline = started + request.durationS * 1000;
   let attempts = 0;
@@ -92,12 +95,14 @@ async function storm(request: Extract<WorkerRequest, { kind: 'storm' }>): Promis
     await sleep(random() * 1500);
     while (Date.now() < deadline) {
       attempts++;
+      // Straight into the platform's order book (what its checkout does): buyers over HTTP would
+      // queue the control API and the service's calls behind thousands of checkouts.
       try {
-        if (platform === 'kuaishou') await ks.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1, pay: true });
-        else await yz.placeOrder({ kdtId: request.youzanShop, lines: [{ skuId: sku.yz.skuId, quantity: 1 }], pay: true });
+        if (platform === 'kuaishou') ks.store.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1, pay: true });
+        else yz.store.placeOrder({ kdtId: request.youzanShop, lines: [{ skuId: Number(sku.yz.skuId), quantity: 1 }], pay: true });
         orders++;
       } catch (error) {
-        if (!((error instanceof KsControlError || error instanceof YzControlError) && error.status === 409)) buyerErrors++;
+        if (!((error instanceof SandboxError || error instanceof ControlError) && error.status === 409)) buyerErrors++;
       }
       await pause();
     }
@@ -122,7 +127,9 @@ function report(unwritable: StormPlatform[]): WorkerAnswer {
   const mismatches = observer.verify((platform, code) => platformStock(platform, byCode.get(code)!));
   let strandedUnits = 0;
   for (const s of tracked) for (const p of unwritable) strandedUnits += observer.visible(s.code)[p];
-  return { kind: 'report', figures: observer.figures(), strandedUnits, mismatches, counters: { kuaishou: emulators!.ks.counters.snapshot(), youzan: emulators!.yz.counters.snapshot() } };
+  return { kind: 'report', figures: observer.figures(), strandedUnits, mismatches, counters: { kuaishou: emulators!.ks.counters.snapshot(), youzan: emulators!.yz.counters.snapshot() },
+    eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
+  };
 }
 
 async function handle(message: WorkerRequest): Promise<WorkerAnswer> {
