@@ -332,6 +332,7 @@ async function main(): Promise<void> {
 
     const unsold = f.skus.filter((s) => s.sold.kuaishou + s.sold.youzan < s.physical);
     const sellable = f.physicalUnits - report.strandedUnits;
+    const realSold = f.skus.reduce((a, s) => a + Math.min(s.physical, s.sold.kuaishou + s.sold.youzan), 0);
     const result = {
       oversold_units: f.oversoldUnits,
       oversold_by_sku: f.oversoldBySku,
@@ -339,7 +340,8 @@ async function main(): Promise<void> {
       exposure_by_sku: f.exposureBySku.slice(0, 10),
       skus_exposed: f.exposureBySku.length,
       shown_beyond_stock_at_rest: f.skus.reduce((a, s) => a + Math.max(0, s.visible.kuaishou + s.visible.youzan + s.sold.kuaishou + s.sold.youzan - s.physical), 0),
-      sellthrough: sellable > 0 ? Math.round((f.unitsSold / sellable) * 10_000) / 10_000 : 1,
+      // Units sold beyond physical are oversold, not sell-through.
+      sellthrough: sellable > 0 ? Math.round((realSold / sellable) * 10_000) / 10_000 : 1,
       units_sold: f.unitsSold,
       sold_by_platform: f.soldBy,
       physical_units: f.physicalUnits,
@@ -380,7 +382,7 @@ async function main(): Promise<void> {
         `oversell storm: ${p.buyers} buyers, ${p.skus} SKUs, ${f.physicalUnits} units, ${p.durationS}s`,
         `  oversold units           ${result.oversold_units}`,
         `  max exposure over stock  ${result.max_exposure_over_stock} (${result.skus_exposed} SKUs ever above 0)`,
-        `  sell-through             ${(result.sellthrough * 100).toFixed(2)}% (${f.unitsSold} of ${sellable} sellable units; ${report.strandedUnits} stranded)`,
+        `  sell-through             ${(result.sellthrough * 100).toFixed(2)}% (${realSold} of ${sellable} sellable units; ${report.strandedUnits} stranded; ${f.unitsSold} sold in all)`,
         `  double applies           ${result.double_applies}`,
         `  latency                  p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms (sale on one platform → stock write applied on the other)`,
         `  faults fired             ${Object.entries(faultsFired).map(([k, n]) => `${k}=${n}`).join(' ')}`,
