@@ -6,8 +6,8 @@ import { eventually } from '../../support/test-app';
 
 /**
  * Faults the storm benchmark relies on, seen from the platform clients: a write that times out on
- * the client and lands afterwards, and a merchant withdrawing the app while writes are in flight.
- * The emulators count every fault that fired.
+ * the client and lands afterwards, a merchant withdrawing the app while writes are in flight, and
+ * order reads that miss an order still in its read lag. The emulators count every fault that fired.
  */
 describe('emulator faults: late applies and revocation mid-flight', () => {
   describe('Kuaishou', () => {
@@ -47,6 +47,18 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
       await expect(h.channel.adjustSkuStock(shop, sku, -1, 'op-rev-2')).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
       expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(7);
       expect((await h.control.counters()).faultsFired.shop_revoked).toBe(1);
+    });
+
+    it('counts an order read that missed an order not readable yet as read lag', async () => {
+      const { itemId, skuIds } = await seedItem(h, [{ stock: 5 }]);
+      await h.control.setFaults({ orderReadLagMs: 60_000 });
+      const order = await h.control.placeOrder({ itemId, skuId: skuIds[0], quantity: 1, pay: true });
+      const before = (await h.control.counters()).faultsFired.read_lag ?? 0;
+      await expect(h.channel.getOrder(h.shop, order.oid)).rejects.toBeDefined();
+      expect((await h.control.counters()).faultsFired.read_lag).toBe(before + 1);
+      await h.control.advanceClock(61_000);
+      expect((await h.channel.getOrder(h.shop, order.oid)).orderId).toBe(order.oid);
+      await h.control.setFaults({ orderReadLagMs: 0 });
     });
   });
 
@@ -89,6 +101,19 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
       await expect(impatient.adjustSkuStock(shop, sku, -1, 'op-rev-yz-2')).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
       expect((await h.control.getSku(sku.itemId, sku.skuId)).stock).toBe(15);
       expect((await h.control.counters()).faultsFired.shop_revoked).toBe(1);
+    });
+
+    it('counts an order read that missed an order not readable yet as read lag', async () => {
+      const shop = await h.connectShop();
+      const item = await h.control.createItem({ kdtId: Number(shop.shopId), title: '读延迟', skus: [{ itemNo: 'LAG-1', priceFen: 500, stock: 5 }] });
+      await h.control.setFaults({ orderReadLagMs: 60_000 });
+      const order = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: item.skus[0].skuId, quantity: 1 }], pay: true });
+      const before = (await h.control.counters()).faultsFired.read_lag ?? 0;
+      await expect(h.channel.getOrder(shop, order.tid)).rejects.toBeDefined();
+      expect((await h.control.counters()).faultsFired.read_lag).toBe(before + 1);
+      await h.control.advanceClock(61_000);
+      expect((await h.channel.getOrder(shop, order.tid)).orderId).toBe(order.tid);
+      await h.control.setFaults({ orderReadLagMs: 0 });
     });
   });
 });
