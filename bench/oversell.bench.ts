@@ -257,6 +257,7 @@ async function main(): Promise<void> {
         try {
           return await call();
         } catch (error) {
+          note(`attempt ${attempt} failed: ${(error as Error).message}`);
           if (attempt >= 5) throw error;
           await sleep(2000);
         }
@@ -309,7 +310,8 @@ async function main(): Promise<void> {
         await replayOpenFailures();
       })(),
     ];
-    const [storm] = await Promise.all([stormDone, ...steps]);
+    // A step that fails is part of the result, not the end of the run.
+    const [storm] = await Promise.all([stormDone, ...steps.map((step) => step.catch((error: Error) => note(`step failed: ${error.message}`)))]);
     const stormMs = Date.now() - stormStarted;
 
     // Let everything settle (lost pushes are found by the polling backstop): injected faults off,
