@@ -312,7 +312,8 @@ async function main(): Promise<void> {
     ];
     // A step that fails is part of the result, not the end of the run.
     const [storm] = await Promise.all([stormDone, ...steps.map((step) => step.catch((error: Error) => note(`step failed: ${error.message}`)))]);
-    const stormMs = Date.now() - stormStarted;
+    const stormMs = storm.stormMs;
+    const chaosMs = Date.now() - stormStarted;
 
     // Let everything settle (lost pushes are found by the polling backstop): injected faults off,
     // the platforms' read lag stays; the last orders become readable after it.
@@ -365,6 +366,7 @@ async function main(): Promise<void> {
       settled: settled.quiet,
       settle_ms: settled.waitedMs,
       storm_ms: stormMs,
+      storm_and_chaos_ms: chaosMs,
       setup_ms: stormStarted - setupStarted,
       total_ms: Date.now() - started,
       stages_since_restart: {
