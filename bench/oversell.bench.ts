@@ -1,33 +1,27 @@
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { INestApplication } from '@nestjs/common';
-import { createApp } from '../src/bootstrap';
-import { MerchantsService } from '../src/accounts/merchants.service';
-import { ApiTokensService } from '../src/auth/api-tokens.service';
-import { ErpCredentialsService } from '../src/auth/erp-credentials.service';
-import { SESSION_COOKIE, SessionsService } from '../src/auth/sessions.service';
-import { UsersService } from '../src/auth/users.service';
-import { loadConfig } from '../src/config/app-config';
 import { SeededRandom } from '../src/sandbox/shared/random';
-import { Db } from '../src/database/db';
-import { OutboxRelay } from '../src/messaging/outbox/outbox.relay';
-import { Topic } from '../src/messaging/topics';
-import { MetricsService } from '../src/ops/metrics/metrics.service';
 import { KuaishouSandboxControl } from '../src/sandbox/kuaishou/kuaishou-sandbox.control';
 import { connectInBrowser } from '../src/sandbox/sandbox-connect';
+import { benchAccess } from './bench-access';
 import { YouzanSandboxControl } from '../src/sandbox/youzan/youzan-sandbox.control';
-import { ERP_HEADERS, signErpPayload } from '../src/webhooks/erp-signature';
-import type { WorkerAnswer, WorkerRequest } from './platforms.worker';
+import { ErpDriver } from './erp-driver';
+import type { WorkerAnswer, WorkerEnvelope, WorkerRequest } from './platforms.worker';
+import { ServiceProcess } from './service.process';
+import type { ObservedSku, StormPlatform } from './storm-observer';
 
 /**
- * Oversell storm: B buyers race on both platforms for S SKUs with small stock, through the
- * service's real pipeline (pushes, outbox, stock writer, platform writes over HTTP) with injected
- * propagation latency, push loss and duplication, and "applied but response lost" on stock
- * writes. `npm run bench:oversell -- --buyers=300 --skus=30 …`
+ * Oversell storm: buyers race on both platforms for S SKUs with small stock, through the real
+ * service in its own process (pushes, outbox, stock writer, platform writes over HTTP), while
+ * every fault kind fires: latency, lost and duplicated pushes, answers dropped after apply,
+ * writes applied after the client's timeout, refused negative increments, activity reserves, a
+ * revoked shop, replayed writer runs, and the service killed with SIGKILL mid-burst. Every figure
+ * is measured in the emulators' process from their own state.
+ * `npm run bench:oversell -- --buyers=96 --skus=24 …`
  */
 interface Params {
   buyers: number;
@@ -38,10 +32,25 @@ interface Params {
   pushLoss: number;
   pushDuplicate: number;
   dropResponse: number;
+  lateApply: number;
+  lateApplyMs: number;
+  clientTimeoutMs: number;
+  refuseNegativeIncrement: boolean;
+  ksReservedEvery: number;
+  ksReadLagMs: number;
+  yzReadLagMs: number;
   durationS: number;
   pollMs: number;
   retryMinMs: number;
   retryMaxMs: number;
+  revokeAt: number;
+  restockAt: number;
+  restockUnits: number;
+  reauthAt: number;
+  replayAt: number;
+  killAt: number;
+  settleQuietMs: number;
+  settleMaxS: number;
   seed: number;
   db: string;
   out: string;
@@ -54,19 +63,39 @@ function flags(): Params {
     if (!Number.isFinite(value)) throw new Error(`--${name} must be a number`);
     return value;
   };
+  const fraction = (name: string, fallback: number) => {
+    const value = num(name, fallback);
+    if (value < 0 || value > 1) throw new Error(`--${name} is a fraction of the storm (0..1)`);
+    return value;
+  };
   return {
-    buyers: num('buyers', 240),
+    buyers: num('buyers', 96),
     skus: num('skus', 24),
     stockMin: num('stock-min', 3),
     stockMax: num('stock-max', 8),
     latencyMs: num('latency-ms', 25),
     pushLoss: num('push-loss', 0.05),
     pushDuplicate: num('push-duplicate', 0.1),
-    dropResponse: num('drop-response', 0.05),
-    durationS: num('duration-s', 45),
+    dropResponse: num('drop-response', 0.08),
+    lateApply: num('late-apply', 0.06),
+    lateApplyMs: num('late-apply-ms', 3000),
+    clientTimeoutMs: num('client-timeout-ms', 2000),
+    refuseNegativeIncrement: num('refuse-negative-increment', 1) === 1,
+    ksReservedEvery: num('ks-reserved-every', 6),
+    ksReadLagMs: num('ks-read-lag-ms', 3000),
+    yzReadLagMs: num('yz-read-lag-ms', 30_000),
+    durationS: num('duration-s', 60),
     pollMs: num('poll-ms', 2000),
-    retryMinMs: num('retry-min-ms', 100),
-    retryMaxMs: num('retry-max-ms', 300),
+    retryMinMs: num('retry-min-ms', 150),
+    retryMaxMs: num('retry-max-ms', 450),
+    revokeAt: fraction('revoke-at', 0.15),
+    restockAt: fraction('restock-at', 0.25),
+    restockUnits: num('restock-units', 4),
+    reauthAt: fraction('reauth-at', 0.35),
+    replayAt: fraction('replay-at', 0.45),
+    killAt: fraction('kill-at', 0.55),
+    settleQuietMs: num('settle-quiet-ms', 6000),
+    settleMaxS: num('settle-max-s', 60),
     seed: num('seed', 7),
     db: get('db', process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/'),
     out: get('out', join(__dirname, '..', '..', 'bench', 'results', 'oversell.json')),
@@ -82,16 +111,30 @@ async function freePort(): Promise<number> {
   });
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
+/** Mean time and count per label of a Prometheus histogram, read from the service's /metrics. */
+function histogramStages(text: string, metric: string, label: string): Record<string, { count: number; avg_ms: number }> {
+  const sums = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = new RegExp(`^${metric}_(sum|count)(?:\\{([^}]*)\\})? ([0-9.eE+-]+)$`).exec(line);
+    if (!m) continue;
+    const key = new RegExp(`${label}="([^"]*)"`).exec(m[2] ?? '')?.[1] ?? 'all';
+    (m[1] === 'sum' ? sums : counts).set(key, (m[1] === 'sum' ? (sums.get(key) ?? 0) : (counts.get(key) ?? 0)) + Number(m[3]));
+  }
+  const out: Record<string, { count: number; avg_ms: number }> = {};
+  for (const [key, count] of counts) out[key] = { count, avg_ms: count ? Math.round(((sums.get(key) ?? 0) * 1000) / count) : 0 };
+  return out;
+}
 
 async function main(): Promise<void> {
   const p = flags();
   const dice = new SeededRandom(p.seed);
-  const random = () => dice.next();
   const started = Date.now();
   let databaseName: string | undefined;
-  let databaseUrl: string | undefined;
+  const env: Record<string, string> = {};
+  const dataDir = join(__dirname, '..', '..', 'data', `bench-${Date.now()}`);
   if (p.db !== 'sqlite') {
     const server = new URL(p.db);
     databaseName = `kz_bench_${Date.now()}`;
@@ -99,168 +142,245 @@ async function main(): Promise<void> {
     await c.query(`CREATE DATABASE \`${databaseName}\``);
     await c.end();
     server.pathname = `/${databaseName}`;
-    databaseUrl = server.toString();
+    env.DATABASE_URL = server.toString();
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+
   const worker = fork(join(__dirname, 'platforms.worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let nextId = 0;
+  const waiting = new Map<number, (answer: WorkerAnswer) => void>();
+  worker.on('message', (m: WorkerEnvelope<WorkerAnswer>) => {
+    waiting.get(m.id)?.(m.body);
+    waiting.delete(m.id);
+  });
   const ask = <K extends WorkerAnswer['kind']>(request: WorkerRequest, expect: K) =>
     new Promise<Extract<WorkerAnswer, { kind: K }>>((resolve, reject) => {
-      worker.once('message', (answer: WorkerAnswer) => (answer.kind === expect ? resolve(answer as Extract<WorkerAnswer, { kind: K }>) : reject(new Error(answer.kind === 'error' ? answer.message : `unexpected ${answer.kind}`))));
-      worker.send(request);
+      const id = ++nextId;
+      waiting.set(id, (answer) => (answer.kind === expect ? resolve(answer as Extract<WorkerAnswer, { kind: K }>) : reject(new Error(answer.kind === 'error' ? answer.message : `unexpected ${answer.kind}`))));
+      worker.send({ id, body: request });
     });
-  const platforms = await ask({ kind: 'start', pushBaseUrl: url, seed: p.seed }, 'ready');
-  const ks = { url: platforms.kuaishouUrl };
-  const yz = { url: platforms.youzanUrl };
-  // Each run starts on an empty embedded database: the last run's shops do not exist in these emulators.
-  const dataDir = join(__dirname, '..', '..', 'data', 'bench');
-  if (p.db === 'sqlite') rmSync(dataDir, { recursive: true, force: true });
-  const ksControl = new KuaishouSandboxControl(ks.url);
-  const yzControl = new YouzanSandboxControl(yz.url);
-  const config = loadConfig({
+
+  const platforms = await ask({ kind: 'start', options: { pushBaseUrl: url, seed: p.seed, refuseNegativeIncrement: p.refuseNegativeIncrement } }, 'ready');
+  const ks = platforms.kuaishouUrl;
+  const yz = platforms.youzanUrl;
+  const ksControl = new KuaishouSandboxControl(ks);
+  const yzControl = new YouzanSandboxControl(yz);
+  const serviceEnv: Record<string, string> = {
+    ...env,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     DATA_DIR: dataDir,
     PORT: String(port),
+    HOST: '127.0.0.1',
     PUBLIC_BASE_URL: url,
-    DATABASE_URL: databaseUrl,
-    KUAISHOU_API_BASE_URL: ks.url,
-    KUAISHOU_AUTHORIZE_URL: `${ks.url}/oauth/authorize`,
-    YOUZAN_API_BASE_URL: yz.url,
-    YOUZAN_AUTHORIZE_URL: `${yz.url}/oauth/authorize`,
+    KUAISHOU_API_BASE_URL: ks,
+    KUAISHOU_AUTHORIZE_URL: `${ks}/oauth/authorize`,
+    YOUZAN_API_BASE_URL: yz,
+    YOUZAN_AUTHORIZE_URL: `${yz}/oauth/authorize`,
     OUTBOX_POLL_INTERVAL_MS: '100',
     ORDER_POLL_INTERVAL_MS: String(p.pollMs),
+    PLATFORM_HTTP_TIMEOUT_MS: String(p.clientTimeoutMs),
     DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '40',
-  });
-  let app: INestApplication | undefined;
+  };
+  const service = new ServiceProcess(url, serviceEnv);
   try {
-    app = await createApp(config);
-    await app.listen(port, '127.0.0.1');
+    await service.start();
     const setupStarted = Date.now();
 
     // A merchant connects both shops through the real OAuth flow.
-    const merchantId = (await app.get(MerchantsService).create('Bench merchant')).id;
-    await app.get(UsersService).create({ email: 'bench-owner@bench.local', password: 'bench-owner-password', role: 'owner', merchantId });
-    const owner = await app.get(SessionsService).signIn('bench-owner@bench.local', 'bench-owner-password', 'bench');
-    const ownerToken = (await app.get(ApiTokensService).create(owner.user.id, merchantId, 'bench')).token;
-    const erpKey = await app.get(ErpCredentialsService).create(merchantId, 'bench ERP');
-    const cookie = `${SESSION_COOKIE}=${owner.cookieValue}`;
-    const authorization = `Bearer ${ownerToken}`;
+    const access = await benchAccess(serviceEnv, url);
+    const merchantId = access.merchantId;
+    const asOwner = { cookie: access.owner.cookie, 'x-csrf-token': access.owner.csrf };
+    const asOps = { authorization: access.ops };
     const ksShop = await ksControl.createShop({ name: '快手直播间' });
     const yzShop = await yzControl.createShop({ name: '有赞商城', authorize: true });
-    await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie });
-    await connectInBrowser(url, merchantId, 'youzan', { shop: String(yzShop.kdtId), cookie });
-    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: { authorization } })).json()) as { id: string; platform: string }[];
+    await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie: access.owner.cookie });
+    await connectInBrowser(url, merchantId, 'youzan', { shop: String(yzShop.kdtId), cookie: access.owner.cookie });
+    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: asOwner })).json()) as { id: string; platform: string }[];
 
-    // S SKUs listed on both platforms with the merchant SKU code; the ERP reports small stock.
-    const skus: { code: string; stock: number; ks: { itemId: string; skuId: string }; yz: { itemId: string; skuId: string } }[] = [];
+    // S SKUs listed on both platforms with the merchant SKU code; some Kuaishou listings keep a
+    // unit reserved for a live-room activity (decreases below it are refused).
+    const skus: (ObservedSku & { stock: number })[] = [];
     for (let i = 0; i < p.skus; i++) {
       const code = `FLASH-${String(i + 1).padStart(3, '0')}`;
-      const stock = p.stockMin + Math.floor(random() * (p.stockMax - p.stockMin + 1));
+      const stock = p.stockMin + Math.floor(dice.next() * (p.stockMax - p.stockMin + 1));
       const ksItem = await ksControl.createItem({ openId: ksShop.openId, title: `直播爆款 ${code}`, skus: [{ stock: 0, price: 9900, skuNick: code }] });
       const yzItem = await yzControl.createItem({ kdtId: yzShop.kdtId, title: `直播爆款 ${code}`, skus: [{ itemNo: code, priceFen: 9900, stock: 0 }] });
       skus.push({ code, stock, ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId }, yz: { itemId: yzItem.itemId, skuId: yzItem.skus[0].skuId } });
     }
-    for (const c of connections) await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, { method: 'POST', headers: { authorization } });
-    const body = JSON.stringify({ updates: skus.map((s) => ({ skuCode: s.code, onHand: s.stock, sequence: 1 })) });
-    const ts = Math.floor(Date.now() / 1000);
-    const delivery = `bench-${Date.now()}`;
-    const erp = await fetch(`${url}/webhooks/erp/stock`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [ERP_HEADERS.keyId]: erpKey.credential.keyId,
-        [ERP_HEADERS.timestamp]: String(ts),
-        [ERP_HEADERS.delivery]: delivery,
-        [ERP_HEADERS.signature]: signErpPayload(erpKey.secret, ts, delivery, body),
-      },
-      body,
+    await ask({ kind: 'track', skus }, 'ok');
+    for (const c of connections) await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, { method: 'POST', headers: asOwner });
+    const erp = new ErpDriver(url, access.erpKey, async (updates) => {
+      await ask({ kind: 'physical', updates }, 'ok');
     });
-    if (erp.status !== 200) throw new Error(`ERP stock failed: ${await erp.text()}`);
-    const relay = app.get(OutboxRelay);
-    await relay.drain(60_000);
+    const physical = new Map(skus.map((s) => [s.code, s.stock]));
+    await erp.send(skus.map((s) => ({ skuCode: s.code, onHand: s.stock })));
+    await ask({ kind: 'quiet', quietMs: 3000, maxMs: 60_000 }, 'quiet-done');
+    if (p.ksReservedEvery > 0) {
+      for (let i = 0; i < skus.length; i += p.ksReservedEvery) await ksControl.setSku(skus[i].ks.itemId, skus[i].ks.skuId, { reservedForActivity: 1 });
+    }
 
-    // The storm: faults on, then buyers race.
+    // The storm: faults on, then buyers race while the chaos schedule runs.
     const stockApis = { ks: 'open.item.sku.stock.update', yz: 'youzan.item.quantity.update' };
-    await ksControl.setFaults({ rules: [{ api: stockApis.ks, latencyMs: p.latencyMs, dropResponseRate: p.dropResponse }, { api: 'open.order.detail', latencyMs: p.latencyMs }], push: { lossRate: p.pushLoss, duplicateRate: p.pushDuplicate, delayMs: p.latencyMs } });
-    await yzControl.setFaults({ rules: [{ api: stockApis.yz, latencyMs: p.latencyMs, dropResponseRate: p.dropResponse }, { api: 'youzan.trade.get', latencyMs: p.latencyMs }], push: { lossRate: p.pushLoss, duplicateRate: p.pushDuplicate, delayMs: p.latencyMs } });
-    const before = { ks: await ksControl.counters(), yz: await yzControl.counters() };
+    const writeFaults = { latencyMs: p.latencyMs, dropResponseRate: p.dropResponse, lateApplyRate: p.lateApply, lateApplyDelayMs: p.lateApplyMs };
+    const pushFaults = { lossRate: p.pushLoss, duplicateRate: p.pushDuplicate, delayMs: p.latencyMs };
+    const yzRules = (extra: object = {}) => [{ api: stockApis.yz, ...writeFaults, ...extra }, { api: 'youzan.trade.get', latencyMs: p.latencyMs }];
+    await ksControl.setFaults({ rules: [{ api: stockApis.ks, ...writeFaults }, { api: 'open.order.detail', latencyMs: p.latencyMs }], push: pushFaults, orderReadLagMs: p.ksReadLagMs });
+    await yzControl.setFaults({ rules: yzRules(), push: pushFaults, orderReadLagMs: p.yzReadLagMs });
+    await ksControl.resetCounters();
+    await yzControl.resetCounters();
     const stormStarted = Date.now();
-    const storm = await ask({ kind: 'storm', skus, youzanShop: yzShop.kdtId, buyers: p.buyers, durationS: p.durationS, retryMinMs: p.retryMinMs, retryMaxMs: p.retryMaxMs, seed: p.seed }, 'storm-done');
-    const sold = new Map(Object.entries(storm.sold));
-    const demand = new Map(Object.entries(storm.demand));
-    const attempts = storm.attempts;
-    const stormMs = Date.now() - stormStarted;
+    const stormDone = ask({ kind: 'storm', skus, youzanShop: yzShop.kdtId, buyers: p.buyers, durationS: p.durationS, retryMinMs: p.retryMinMs, retryMaxMs: p.retryMaxMs, seed: p.seed }, 'storm-done');
+    const at = (fraction: number) => sleep(Math.max(0, stormStarted + fraction * p.durationS * 1000 - Date.now()));
+    const chaos: { at_s: number; what: string }[] = [];
+    const note = (what: string) => chaos.push({ at_s: Math.round((Date.now() - stormStarted) / 100) / 10, what });
+    let replays = 0;
+    let serviceDownMs = 0;
+    const unwritable = new Set<StormPlatform>();
 
-    // Let everything settle (lost pushes are found by the polling backstop).
+    /** Replays every open stock-sync failure while writers of the same SKUs are running. */
+    const openFailures = async () => {
+      const listed = await fetch(`${url}/ops/failures?status=open,retrying&context=inventory&pageSize=100`, { headers: asOps }).catch(() => undefined);
+      if (!listed || listed.status !== 200) return [];
+      const page = (await listed.json()) as { items?: { id: string; entityRef: string | null; replayable: boolean }[] };
+      return (page.items ?? []).filter((f) => f.replayable && f.entityRef);
+    };
+    const replayOpenFailures = async () => {
+      const replayable = await openFailures();
+      await Promise.all(
+        replayable.map(async (f) => {
+          const res = await fetch(`${url}/ops/failures/${f.id}/retry`, { method: 'POST', headers: asOps }).catch(() => undefined);
+          if (res?.status === 200) replays++;
+        }),
+      );
+      note(`replayed ${replayable.length} open stock-sync failures`);
+    };
+
+    const retrying = async <T>(call: () => Promise<T>): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await call();
+        } catch (error) {
+          note(`attempt ${attempt} failed: ${(error as Error).message}`);
+          if (attempt >= 5) throw error;
+          await sleep(2000);
+        }
+      }
+    };
+    // Each step runs at its own time, so a slow step never pushes the kill out of the burst.
+    const restocked = skus.filter((_, i) => i % 3 === 0);
+    const steps = [
+      (async () => {
+        await at(p.revokeAt);
+        await retrying(() => ksControl.revokeShop(ksShop.openId));
+        unwritable.add('kuaishou');
+        note('Kuaishou merchant withdrew the app');
+      })(),
+      (async () => {
+        await at(p.restockAt);
+        for (const s of restocked) physical.set(s.code, physical.get(s.code)! + p.restockUnits);
+        await erp.send(restocked.map((s) => ({ skuCode: s.code, onHand: physical.get(s.code)! })));
+        note(`ERP restocked ${restocked.length} SKUs by ${p.restockUnits}`);
+      })(),
+      (async () => {
+        await at(Math.max(p.reauthAt, p.revokeAt));
+        await retrying(() => connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie: access.owner.cookie }));
+        unwritable.delete('kuaishou');
+        note('Kuaishou merchant authorized again');
+        // Writers start for the restocked SKUs (one more unit each) while failures are replayed.
+        for (const s of restocked) physical.set(s.code, physical.get(s.code)! + 1);
+        await Promise.all([erp.send(restocked.map((s) => ({ skuCode: s.code, onHand: physical.get(s.code)! }))), replayOpenFailures()]);
+      })(),
+      (async () => {
+        // Youzan refuses stock writes for a moment: the failures recorded are then replayed
+        // (ops retry → a second writer run for the SKU) while buyers keep its writer busy.
+        await at(p.replayAt);
+        await yzControl.setFaults({ rules: yzRules({ errorRate: 1, error: 'business' }) });
+        note('Youzan refuses stock writes');
+        const until = Date.now() + 15_000;
+        while (Date.now() < until && (await openFailures()).length === 0) await sleep(300);
+        await yzControl.setFaults({ rules: yzRules() });
+        note('Youzan takes stock writes again');
+        await replayOpenFailures();
+      })(),
+      (async () => {
+        await at(p.killAt);
+        const down = Date.now();
+        await service.kill();
+        note('service killed with SIGKILL');
+        await service.start();
+        serviceDownMs = Date.now() - down;
+        note(`service restarted after ${serviceDownMs} ms`);
+        await replayOpenFailures();
+      })(),
+    ];
+    // A step that fails is part of the result, not the end of the run.
+    const [storm] = await Promise.all([stormDone, ...steps.map((step) => step.catch((error: Error) => note(`step failed: ${error.message}`)))]);
+    const stormMs = storm.stormMs;
+    const chaosMs = Date.now() - stormStarted;
+
+    // Let everything settle (lost pushes are found by the polling backstop): injected faults off,
+    // the platforms' read lag stays; the last orders become readable after it.
     await ksControl.resetFaults();
     await yzControl.clearFaults();
-    await new Promise((r) => setTimeout(r, p.pollMs + 500));
-    await relay.drain(60_000);
-    const db = app.get(Db);
-    const after = { ks: await ksControl.counters(), yz: await yzControl.counters() };
+    await sleep(Math.max(p.ksReadLagMs, p.yzReadLagMs));
+    const settled = await ask({ kind: 'quiet', quietMs: Math.max(p.settleQuietMs, 2 * p.pollMs + 1000), maxMs: p.settleMaxS * 1000 }, 'quiet-done');
+    const report = await ask({ kind: 'report', unwritable: [...unwritable] }, 'report');
+    const f = report.figures;
+    const metricsText = await (await fetch(`${url}/metrics`, { headers: asOps })).text();
 
-    let oversold = 0;
-    let soldTotal = 0;
-    let reachable = 0;
-    let overShown = 0;
-    const leftovers: unknown[] = [];
-    for (const s of skus) {
-      const [ksSku, yzSku] = [await ksControl.getSku(s.ks.itemId, s.ks.skuId), await yzControl.getSku(s.yz.itemId, s.yz.skuId)];
-      const unitsSold = sold.get(s.code)!;
-      oversold += Math.max(0, unitsSold - s.stock);
-      soldTotal += unitsSold;
-      reachable += Math.min(s.stock, demand.get(s.code)!);
-      if (unitsSold < Math.min(s.stock, demand.get(s.code)!)) {
-        leftovers.push({ sku: s.code, stock: s.stock, sold: unitsSold, buyers: { kuaishou: storm.demandBy[`${s.code}:kuaishou`] ?? 0, youzan: storm.demandBy[`${s.code}:youzan`] ?? 0 }, shown: { kuaishou: ksSku.stock, youzan: yzSku.stock } });
-      }
-      // At rest, what was sold plus what the platforms still show must fit in the warehouse.
-      overShown += Math.max(0, unitsSold + ksSku.stock + yzSku.stock - s.stock);
-    }
-    const writes = (c: typeof after.ks, api: string) => c.writesApplied[api] ?? 0;
-    const platformWrites = writes(after.ks, stockApis.ks) - writes(before.ks, stockApis.ks) + writes(after.yz, stockApis.yz) - writes(before.yz, stockApis.yz);
-    const latencies = ((await db.dataSource.query("SELECT settled_at - trigger_at AS ms FROM stock_write_op WHERE status = 'applied' AND created_at >= ?", [stormStarted])) as { ms: string | number }[])
-      .map((r) => Number(r.ms))
-      .sort((a, b) => a - b);
-    const events = (await db.dataSource.query('SELECT COUNT(*) AS n FROM outbox_event WHERE topic = ? AND created_at >= ?', [Topic.StockChanged, stormStarted])) as { n: string | number }[];
-    const metrics = app.get(MetricsService).registry;
-    const stage = async (name: string, label: string) => {
-      const json = (await metrics.getSingleMetric(name)?.get())?.values ?? [];
-      const out: Record<string, { count: number; avg_ms: number }> = {};
-      for (const v of json as { value: number; labels: Record<string, string | number>; metricName?: string }[]) {
-        const key = String(v.labels[label]);
-        out[key] ??= { count: 0, avg_ms: 0 };
-        if (v.metricName?.endsWith('_sum')) out[key].avg_ms = v.value * 1000;
-        if (v.metricName?.endsWith('_count')) out[key].count = v.value;
-      }
-      for (const k of Object.keys(out)) out[k].avg_ms = out[k].count ? Math.round(out[k].avg_ms / out[k].count) : 0;
-      return out;
+    const faultsFired: Record<string, number> = {};
+    const add = (counts: Record<string, number>) => {
+      for (const [kind, n] of Object.entries(counts)) faultsFired[kind] = (faultsFired[kind] ?? 0) + n;
     };
-    const stages = {
-      publish_lag_by_topic: await stage('kwaizan_outbox_publish_lag_seconds', 'topic'),
-      handle_time_by_consumer: await stage('kwaizan_event_handle_seconds', 'consumer'),
-      platform_call_by_api: await stage('kwaizan_platform_call_seconds', 'api'),
-      stock_sync_phase: await stage('kwaizan_stock_sync_phase_seconds', 'phase'),
-      ledger_lock_wait: await stage('kwaizan_ledger_lock_wait_seconds', 'none'),
-    };
+    add(report.counters.kuaishou.faultsFired);
+    add(report.counters.youzan.faultsFired);
+    add({ writer_replay: replays, service_sigkill: service.kills });
+
+    const unsold = f.skus.filter((s) => s.sold.kuaishou + s.sold.youzan < s.physical);
+    const sellable = f.physicalUnits - report.strandedUnits;
+    const realSold = f.skus.reduce((a, s) => a + Math.min(s.physical, s.sold.kuaishou + s.sold.youzan), 0);
     const result = {
-      oversold_units: oversold,
-      shown_beyond_stock_at_rest: overShown,
-      unsold_reachable: leftovers,
-      sellthrough: reachable ? Math.round((soldTotal / reachable) * 10_000) / 10_000 : 1,
-      units_sold: soldTotal,
-      physical_units: skus.reduce((a, s) => a + s.stock, 0),
-      platform_writes: platformWrites,
-      stock_events: Number(events[0].n),
-      latency_ms: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0, samples: latencies.length },
-      double_applies: after.ks.duplicateOperationIds + after.yz.duplicateOperationIds,
-      buy_attempts: attempts,
+      oversold_units: f.oversoldUnits,
+      oversold_by_sku: f.oversoldBySku,
+      max_exposure_over_stock: f.maxExposureOverStock,
+      exposure_by_sku: f.exposureBySku.slice(0, 10),
+      skus_exposed: f.exposureBySku.length,
+      shown_beyond_stock_at_rest: f.skus.reduce((a, s) => a + Math.max(0, s.visible.kuaishou + s.visible.youzan + s.sold.kuaishou + s.sold.youzan - s.physical), 0),
+      // Units sold beyond physical are oversold, not sell-through.
+      sellthrough: sellable > 0 ? Math.round((realSold / sellable) * 10_000) / 10_000 : 1,
+      units_sold: f.unitsSold,
+      sold_by_platform: f.soldBy,
+      physical_units: f.physicalUnits,
+      stranded_units: report.strandedUnits,
+      unsold: unsold.map((s) => ({ sku: s.code, physical: s.physical, sold: s.sold, shown: s.visible })),
+      faults_fired: faultsFired,
+      faults_fired_by_platform: { kuaishou: report.counters.kuaishou.faultsFired, youzan: report.counters.youzan.faultsFired },
+      latency_ms: f.latencyMs,
+      platform_writes: f.apiWrites,
+      double_applies: report.counters.kuaishou.duplicateOperationIds + report.counters.youzan.duplicateOperationIds,
+      observer_mismatches: report.mismatches,
+      platforms_event_loop_delay_ms: report.eventLoopDelayMs,
+      buy_attempts: storm.attempts,
+      orders: storm.orders,
+      buyer_errors: storm.buyerErrors,
+      pushes: { kuaishou: report.counters.kuaishou.push, youzan: report.counters.youzan.push },
+      chaos,
+      service_down_ms: serviceDownMs,
+      settled: settled.quiet,
+      settle_ms: settled.waitedMs,
       storm_ms: stormMs,
-      pushes: { kuaishou: after.ks.push, youzan: after.yz.push },
-      responses_dropped_after_apply: (after.ks.rejected.response_dropped_after_apply ?? 0) + (after.yz.rejected.response_dropped_after_apply ?? 0),
-      total_ms: Date.now() - started,
+      storm_and_chaos_ms: chaosMs,
       setup_ms: stormStarted - setupStarted,
-      stages,
+      total_ms: Date.now() - started,
+      stages_since_restart: {
+        publish_lag_by_topic: histogramStages(metricsText, 'kwaizan_outbox_publish_lag_seconds', 'topic'),
+        handle_time_by_consumer: histogramStages(metricsText, 'kwaizan_event_handle_seconds', 'consumer'),
+        platform_call_by_api: histogramStages(metricsText, 'kwaizan_platform_call_seconds', 'api'),
+        stock_sync_phase: histogramStages(metricsText, 'kwaizan_stock_sync_phase_seconds', 'phase'),
+        ledger_lock_wait: histogramStages(metricsText, 'kwaizan_ledger_lock_wait_seconds', 'none'),
+      },
       params: { ...p, out: undefined, db: p.db === 'sqlite' ? 'embedded sqlite' : 'mysql' },
       at: new Date().toISOString(),
     };
@@ -268,18 +388,19 @@ async function main(): Promise<void> {
     writeFileSync(p.out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(
       [
-        `oversell storm: ${p.buyers} buyers, ${p.skus} SKUs, ${result.physical_units} units, ${p.durationS}s max`,
-        `  oversold units   ${result.oversold_units}`,
-        `  sell-through     ${(result.sellthrough * 100).toFixed(2)}% (${soldTotal} of ${reachable} reachable units)`,
-        `  platform writes  ${platformWrites} for ${result.stock_events} stock events (${result.responses_dropped_after_apply} answers dropped after apply)`,
-        `  double applies   ${result.double_applies}`,
-        `  latency          p50 ${result.latency_ms.p50} ms, p99 ${result.latency_ms.p99} ms (event accepted → platform write acknowledged)`,
-        `  storm ${stormMs} ms, total ${result.total_ms} ms → ${p.out}`,
+        `oversell storm: ${p.buyers} buyers, ${p.skus} SKUs, ${f.physicalUnits} units, ${p.durationS}s`,
+        `  oversold units           ${result.oversold_units}`,
+        `  max exposure over stock  ${result.max_exposure_over_stock} (${result.skus_exposed} SKUs ever above 0)`,
+        `  sell-through             ${(result.sellthrough * 100).toFixed(2)}% (${realSold} of ${sellable} sellable units; ${report.strandedUnits} stranded; ${f.unitsSold} sold in all)`,
+        `  double applies           ${result.double_applies}`,
+        `  latency                  p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms (sale on one platform → stock write applied on the other)`,
+        `  faults fired             ${Object.entries(faultsFired).map(([k, n]) => `${k}=${n}`).join(' ')}`,
+        `  storm ${stormMs} ms, settled ${settled.quiet ? 'yes' : 'NO'}, total ${result.total_ms} ms → ${p.out}`,
       ].join('\n'),
     );
-    if (result.oversold_units > 0 || result.double_applies > 0 || overShown > 0) process.exitCode = 1;
+    if (result.oversold_units > 0 || result.max_exposure_over_stock > 0 || result.double_applies > 0) process.exitCode = 1;
   } finally {
-    await app?.close();
+    await service.stop();
     worker.disconnect();
     if (databaseName) {
       const server = new URL(p.db);

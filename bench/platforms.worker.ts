@@ -1,82 +1,158 @@
 import 'reflect-metadata';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SANDBOX_CREDENTIALS } from '../src/config/app-config';
+import type { CountersSnapshot } from '../src/sandbox/shared/counters';
 import { SeededRandom } from '../src/sandbox/shared/random';
-import { SandboxControlError as KsControlError, KuaishouSandboxControl } from '../src/sandbox/kuaishou/kuaishou-sandbox.control';
+import { SandboxError } from '../src/sandbox/kuaishou/kuaishou-emulator.store';
 import { KuaishouEmulator } from '../src/sandbox/kuaishou/kuaishou.emulator';
-import { SandboxControlError as YzControlError, YouzanSandboxControl } from '../src/sandbox/youzan/youzan-sandbox.control';
+import { ControlError } from '../src/sandbox/youzan/youzan-emulator.store';
 import { YouzanEmulator } from '../src/sandbox/youzan/youzan.emulator';
+import { ObservedSku, ObserverFigures, StormObserver, StormPlatform } from './storm-observer';
 
 /**
- * "The platforms" of a benchmark, in a process of their own (their own core), as in production:
- * both emulators and the buyers that hammer them. Driven over IPC by the benchmark process.
+ * "The platforms" of a benchmark, in a process of their own: both emulators, the buyers that
+ * hammer them, and the observer that measures exposure and latency from the emulators' own state
+ * and timestamps. Driven over IPC by the benchmark process.
  */
-export interface StormSku {
-  code: string;
-  stock: number;
-  ks: { itemId: string; skuId: string };
-  yz: { itemId: string; skuId: string };
+export interface PlatformOptions {
+  pushBaseUrl: string;
+  seed: number;
+  /** Youzan refuses type-1 stock updates with a negative quantity. */
+  refuseNegativeIncrement: boolean;
 }
 
 export type WorkerRequest =
-  | { kind: 'start'; pushBaseUrl: string; seed: number }
-  | { kind: 'storm'; skus: StormSku[]; youzanShop: number; buyers: number; durationS: number; retryMinMs: number; retryMaxMs: number; seed: number };
+  | { kind: 'start'; options: PlatformOptions }
+  | { kind: 'track'; skus: ObservedSku[] }
+  | { kind: 'physical'; updates: { code: string; onHand: number }[] }
+  | { kind: 'storm'; skus: ObservedSku[]; youzanShop: number; buyers: number; durationS: number; retryMinMs: number; retryMaxMs: number; seed: number }
+  | { kind: 'quiet'; quietMs: number; maxMs: number }
+  | { kind: 'report'; unwritable: StormPlatform[] };
 
 export type WorkerAnswer =
   | { kind: 'ready'; kuaishouUrl: string; youzanUrl: string }
-  | { kind: 'storm-done'; sold: Record<string, number>; demand: Record<string, number>; demandBy: Record<string, number>; attempts: number; stormMs: number }
+  | { kind: 'ok' }
+  | { kind: 'storm-done'; attempts: number; orders: number; buyerErrors: number; stormMs: number }
+  | { kind: 'quiet-done'; quiet: boolean; waitedMs: number }
+  | { kind: 'report'; figures: ObserverFigures; strandedUnits: number; mismatches: string[]; counters: { kuaishou: CountersSnapshot; youzan: CountersSnapshot }; eventLoopDelayMs: { p50: number; p99: number; max: number } }
   | { kind: 'error'; message: string };
 
+export interface WorkerEnvelope<T> {
+  id: number;
+  body: T;
+}
 
 let emulators: { ks: KuaishouEmulator; yz: YouzanEmulator } | undefined;
+const observer = new StormObserver();
+// How late this process ran its callbacks: a saturated platforms process would distort every figure.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let tracked: ObservedSku[] = [];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function start(options: PlatformOptions): Promise<WorkerAnswer> {
+  const retry = [500, 1500, 4000, 8000];
+  const ks = await KuaishouEmulator.start({ ...SANDBOX_CREDENTIALS.kuaishou, seedShops: 0, seed: options.seed, pushUrl: `${options.pushBaseUrl}/webhooks/kuaishou`, pushRetryDelaysMs: retry });
+  const yz = await YouzanEmulator.start({ ...SANDBOX_CREDENTIALS.youzan, seed: options.seed + 1, pushUrl: `${options.pushBaseUrl}/webhooks/youzan`, pushRetryDelaysMs: retry, refuseNegativeIncrement: options.refuseNegativeIncrement });
+  ks.store.stockListener = (change) => observer.change('kuaishou', change);
+  yz.store.stockListener = (change) => observer.change('youzan', change);
+  emulators = { ks, yz };
+  return { kind: 'ready', kuaishouUrl: ks.url, youzanUrl: yz.url };
+}
+
+function track(skus: ObservedSku[]): WorkerAnswer {
+  tracked = skus;
+  observer.track(skus);
+  for (const s of skus) {
+    observer.seed('kuaishou', s.ks.itemId, s.ks.skuId, platformStock('kuaishou', s));
+    observer.seed('youzan', s.yz.itemId, s.yz.skuId, platformStock('youzan', s));
+  }
+  return { kind: 'ok' };
+}
+
+function platformStock(platform: StormPlatform, sku: ObservedSku): number {
+  if (platform === 'kuaishou') return emulators!.ks.store.items.get(sku.ks.itemId)!.skus.find((s) => s.kwaiSkuId === sku.ks.skuId)!.stock;
+  return emulators!.yz.store.items.get(sku.yz.itemId)!.skus.find((s) => String(s.skuId) === sku.yz.skuId)!.stock;
+}
+
+/**
+ * Every buyer keeps trying until the storm ends, whatever it or anyone else bought: nobody knows
+ * the true stock. Buyer i wants SKU i mod S on one platform, so every SKU has buyers on both.
+ */
 async function storm(request: Extract<WorkerRequest, { kind: 'storm' }>): Promise<WorkerAnswer> {
   const dice = new SeededRandom(request.seed);
   const random = () => dice.next();
-  const ks = new KuaishouSandboxControl(emulators!.ks.url);
-  const yz = new YouzanSandboxControl(emulators!.yz.url);
-  const sold: Record<string, number> = Object.fromEntries(request.skus.map((s) => [s.code, 0]));
-  const demand: Record<string, number> = Object.fromEntries(request.skus.map((s) => [s.code, 0]));
+  const { ks, yz } = emulators!;
   const started = Date.now();
   const deadline = started + request.durationS * 1000;
   let attempts = 0;
-  const demandBy: Record<string, number> = {};
+  let orders = 0;
+  let buyerErrors = 0;
+  const pause = () => sleep(request.retryMinMs + random() * (request.retryMaxMs - request.retryMinMs));
   const buyer = async (index: number) => {
-    const sku = request.skus[Math.floor(random() * request.skus.length)];
-    // A live-stream viewer buys where they watch.
-    const platform = index % 2 === 0 ? 'kuaishou' : 'youzan';
-    demand[sku.code]++;
-    demandBy[`${sku.code}:${platform}`] = (demandBy[`${sku.code}:${platform}`] ?? 0) + 1;
-    await new Promise((r) => setTimeout(r, random() * 1500));
-    // Keeps trying (refreshing the item page) until it buys or the SKU is gone everywhere.
-    while (Date.now() < deadline && sold[sku.code] < sku.stock) {
+    const sku = request.skus[index % request.skus.length];
+    const platform: StormPlatform = Math.floor(index / request.skus.length) % 2 === 0 ? 'kuaishou' : 'youzan';
+    await sleep(random() * 1500);
+    while (Date.now() < deadline) {
       attempts++;
+      // Straight into the platform's order book (what its checkout does): buyers over HTTP would
+      // queue the control API and the service's calls behind thousands of checkouts.
       try {
-        if (platform === 'kuaishou') await ks.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1, pay: true });
-        else await yz.placeOrder({ kdtId: request.youzanShop, lines: [{ skuId: sku.yz.skuId, quantity: 1 }], pay: true });
-        sold[sku.code]++;
-        return;
+        if (platform === 'kuaishou') ks.store.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1, pay: true });
+        else yz.store.placeOrder({ kdtId: request.youzanShop, lines: [{ skuId: Number(sku.yz.skuId), quantity: 1 }], pay: true });
+        orders++;
       } catch (error) {
-        if (!((error instanceof KsControlError || error instanceof YzControlError) && error.status === 409)) throw error;
-        await new Promise((r) => setTimeout(r, request.retryMinMs + random() * (request.retryMaxMs - request.retryMinMs)));
+        if (!((error instanceof SandboxError || error instanceof ControlError) && error.status === 409)) buyerErrors++;
       }
+      await pause();
     }
   };
   await Promise.all(Array.from({ length: request.buyers }, (_, i) => buyer(i)));
-  return { kind: 'storm-done', sold, demand, demandBy, attempts, stormMs: Date.now() - started };
+  return { kind: 'storm-done', attempts, orders, buyerErrors, stormMs: Date.now() - started };
 }
 
-process.on('message', (message: WorkerRequest) => {
-  const reply = (answer: WorkerAnswer) => process.send!(answer);
-  const handle = async (): Promise<WorkerAnswer> => {
-    if (message.kind === 'start') {
-      const ks = await KuaishouEmulator.start({ ...SANDBOX_CREDENTIALS.kuaishou, seedShops: 0, seed: message.seed, pushUrl: `${message.pushBaseUrl}/webhooks/kuaishou`, pushRetryDelaysMs: [500, 1500, 4000] });
-      const yz = await YouzanEmulator.start({ ...SANDBOX_CREDENTIALS.youzan, seed: message.seed + 1, pushUrl: `${message.pushBaseUrl}/webhooks/youzan`, pushRetryDelaysMs: [500, 1500, 4000] });
-      emulators = { ks, yz };
-      return { kind: 'ready', kuaishouUrl: ks.url, youzanUrl: yz.url };
-    }
-    return storm(message);
+/** Waits until neither emulator's stock moved for quietMs and no push is waiting for delivery. */
+async function quiet(quietMs: number, maxMs: number): Promise<WorkerAnswer> {
+  const started = Date.now();
+  while (Date.now() - started < maxMs) {
+    const pending = emulators!.ks.counters.snapshot().push.pending + emulators!.yz.counters.snapshot().push.pending;
+    if (pending === 0 && Date.now() - observer.lastChangeAt >= quietMs) return { kind: 'quiet-done', quiet: true, waitedMs: Date.now() - started };
+    await sleep(200);
+  }
+  return { kind: 'quiet-done', quiet: false, waitedMs: Date.now() - started };
+}
+
+function report(unwritable: StormPlatform[]): WorkerAnswer {
+  const byCode = new Map(tracked.map((s) => [s.code, s]));
+  const mismatches = observer.verify((platform, code) => platformStock(platform, byCode.get(code)!));
+  let strandedUnits = 0;
+  for (const s of tracked) for (const p of unwritable) strandedUnits += observer.visible(s.code)[p];
+  return { kind: 'report', figures: observer.figures(), strandedUnits, mismatches, counters: { kuaishou: emulators!.ks.counters.snapshot(), youzan: emulators!.yz.counters.snapshot() },
+    eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
   };
-  handle().then(reply, (error: Error) => reply({ kind: 'error', message: error.stack ?? error.message }));
+}
+
+async function handle(message: WorkerRequest): Promise<WorkerAnswer> {
+  switch (message.kind) {
+    case 'start':
+      return start(message.options);
+    case 'track':
+      return track(message.skus);
+    case 'physical':
+      for (const u of message.updates) observer.physical(u.code, u.onHand, Date.now());
+      return { kind: 'ok' };
+    case 'storm':
+      return storm(message);
+    case 'quiet':
+      return quiet(message.quietMs, message.maxMs);
+    case 'report':
+      return report(message.unwritable);
+  }
+}
+
+process.on('message', (message: WorkerEnvelope<WorkerRequest>) => {
+  const reply = (body: WorkerAnswer) => process.send!({ id: message.id, body });
+  handle(message.body).then(reply, (error: Error) => reply({ kind: 'error', message: error.stack ?? error.message }));
 });
 
 process.on('disconnect', () => {

@@ -1,3 +1,4 @@
+import type { StockChangeCause, StockListener } from '../shared/stock-listener';
 import { SeededRandom } from '../shared/random';
 import { EmulatorClock } from '../shared/emulator-clock';
 import { KuaishouCatalog, KsCatalogProp } from './kuaishou-emulator.catalog';
@@ -217,6 +218,10 @@ const EXPRESS_CODES = new Set([
  * reserve floor, listing validation, the order state machine, refunds and coupons.
  */
 export class KuaishouEmulatorStore {
+  /** Told of every visible-stock change (benchmarks observe exposure from it). */
+  stockListener?: StockListener;
+  /** Told each time an order API misses an order that took stock but is not readable yet. */
+  readLagListener?: () => void;
   readonly shops = new Map<string, KsShop>();
   readonly items = new Map<string, KsItemRecord>();
   readonly orders = new Map<string, KsOrderRecord>();
@@ -432,7 +437,9 @@ export class KuaishouEmulatorStore {
     });
     for (const { sku, price, stock, market, nick } of changes) {
       sku.price = price;
+      const before = sku.stock;
       sku.stock = stock;
+      this.stockChanged(item.kwaiItemId, sku, stock - before, 'api');
       if (market !== undefined) sku.marketPrice = market;
       if (nick !== undefined) sku.skuNick = nick;
       sku.updateTime = now;
@@ -465,6 +472,7 @@ export class KuaishouEmulatorStore {
     sku.stock = next;
     sku.updateTime = this.clock.now();
     item.updateTime = sku.updateTime;
+    this.stockChanged(item.kwaiItemId, sku, type === 1 ? change : -change, 'api');
     return sku;
   }
 
@@ -531,6 +539,7 @@ export class KuaishouEmulatorStore {
     const now = this.clock.now();
     sku.stock -= input.quantity;
     sku.updateTime = now;
+    this.stockChanged(item.kwaiItemId, sku, -input.quantity, 'sale');
     if (coupon) {
       coupon.received++;
       coupon.used++;
@@ -586,7 +595,10 @@ export class KuaishouEmulatorStore {
   /** What the order APIs see: orders past their read lag. */
   readableOrdersOf(openId: string): KsOrderRecord[] {
     const now = this.clock.now();
-    return this.ordersOf(openId).filter((o) => o.visibleAt <= now);
+    const all = this.ordersOf(openId);
+    const readable = all.filter((o) => o.visibleAt <= now);
+    for (let i = readable.length; i < all.length; i++) this.readLagListener?.();
+    return readable;
   }
 
   setOrderReadLag(ms: number): void {
@@ -641,6 +653,7 @@ export class KuaishouEmulatorStore {
   /** An order of this shop; another merchant's oid is the documented "order operation reject". */
   shopOrder(shop: KsShop, oid: string, readable = false): KsOrderRecord {
     const order = this.orders.get(oid);
+    if (order && readable && order.visibleAt > this.clock.now()) this.readLagListener?.();
     if (!order || (readable && order.visibleAt > this.clock.now())) throw ksError.business('订单不存在');
     if (order.openId !== shop.openId) throw ksError.business('order operation reject');
     return order;
@@ -868,8 +881,15 @@ export class KuaishouEmulatorStore {
     const item = this.items.get(order.kwaiItemId);
     const sku = item?.skus.find((s) => s.kwaiSkuId === order.kwaiSkuId);
     if (!sku) return;
+    const before = sku.stock;
     sku.stock = Math.min(KS_MAX_STOCK, sku.stock + order.num);
     sku.updateTime = this.clock.now();
+    this.stockChanged(order.kwaiItemId, sku, sku.stock - before, 'restock');
+  }
+
+  /** Tells the stock listener (benchmarks measure exposure from it) about a change already made. */
+  stockChanged(itemId: string, sku: KsSku, delta: number, cause: StockChangeCause): void {
+    if (delta !== 0) this.stockListener?.({ at: this.clock.now(), itemId, skuId: sku.kwaiSkuId, stock: sku.stock, delta, cause });
   }
 
   private statusEvent(event: KsEventName, order: KsOrderRecord): void {

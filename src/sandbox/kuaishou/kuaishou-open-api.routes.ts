@@ -45,6 +45,8 @@ const ORDER_WINDOW_MS = 7 * DAY_MS;
 const SYSTEM_PARAMS = ['appkey', 'method', 'version', 'access_token', 'timestamp', 'signMethod', 'sign'] as const;
 const STOCK_WRITE = 'open.item.sku.stock.update';
 const OPERATION_HEADER = 'x-kwaizan-operation-id';
+/** The answer to a decrease below the stock reserved for an activity (result 21). */
+const RESERVE_REFUSED = '当前库存不足，请减少预留数量';
 const ORDER_VIEW_STATUS: Record<number, number | undefined> = { 1: undefined, 2: 10, 3: 30, 4: 40, 5: 50, 6: 70, 7: 80 };
 
 /** `/open/**`: the gateway. Validation order follows sheet §7; injected faults wrap it. */
@@ -59,9 +61,13 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
     const requestId = `ksemu-${Date.now().toString(36)}-${++requestSeq}`;
     deps.counters.call(method);
     const plan = deps.faults.plan(method);
-    if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+    if (plan.latencyMs > 0) {
+      deps.counters.fault('latency');
+      await sleep(plan.latencyMs);
+    }
     if (plan.httpError) {
       deps.counters.rejected('http_502');
+      deps.counters.fault('http_error');
       res.status(502).end();
       return;
     }
@@ -69,10 +75,20 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
       const params = collectParams(req);
       const { api, shop } = authenticate(deps, apis, method, params);
       if (plan.throttle) {
+        deps.counters.fault('throttle');
         const rule = deps.faults.describe().rules.find((r) => (r.api === method || r.api === '*') && r.maxQps !== undefined);
         throw ksError.qps(apiNumber(method), deps.appKey, rule?.maxQps ?? 300);
       }
-      if (plan.error) throw (KS_FAULT_ERRORS[plan.error] ?? KS_FAULT_ERRORS.system)(deps.appKey);
+      if (plan.error) {
+        deps.counters.fault('error');
+        throw (KS_FAULT_ERRORS[plan.error] ?? KS_FAULT_ERRORS.system)(deps.appKey);
+      }
+      if (plan.lateApplyMs !== undefined) {
+        // Accepted by the gateway, applied by the backend after the caller gave up: a revocation
+        // in between does not stop it.
+        deps.counters.fault('late_apply');
+        await sleep(plan.lateApplyMs);
+      }
       const answer = api.handle({ shop, p: parseParam(params.param), now: deps.clock.now() });
       if (api.write) deps.counters.writeApplied(method);
       if (method === STOCK_WRITE) {
@@ -86,13 +102,17 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
       const body = toJson({ result: KS_RESULT.SUCCESS, error_msg: '', ...(answer === undefined ? {} : { data: answer.data }), requestId });
       if (plan.dropResponse) {
         deps.counters.rejected('response_dropped_after_apply');
+        deps.counters.fault('response_dropped_after_apply');
         req.socket.destroy();
         return;
       }
+      if (res.writableEnded || req.socket.destroyed) return;
       res.status(200).type('application/json;charset=UTF-8').send(body);
     } catch (error) {
       const failure = error instanceof KsApiError ? error : ksError.system();
       deps.counters.rejected(failure.reason);
+      if (failure.result === KS_RESULT.BUSINESS_REJECTED && failure.message === RESERVE_REFUSED) deps.counters.fault('activity_reserve_refused');
+      if (res.writableEnded || req.socket.destroyed) return;
       res.status(200).type('application/json;charset=UTF-8').send(toJson({ result: failure.result, error_msg: failure.message, requestId }));
     }
   });

@@ -86,6 +86,8 @@ const faultRule = z.object({
   maxQps: z.number().positive().optional(),
   dropResponseRate: z.number().min(0).max(1).optional(),
   httpErrorRate: z.number().min(0).max(1).optional(),
+  lateApplyRate: z.number().min(0).max(1).optional(),
+  lateApplyDelayMs: z.number().int().min(0).optional(),
 });
 const faultsBody = z.object({
   rules: z.array(faultRule).optional(),
@@ -174,7 +176,9 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
   });
   router.post('/shops/:openId/revoke', (req, res) => {
     const shop = store.shop(String(req.params.openId));
-    res.json({ revoked: oauth.revoke(shop.openId) });
+    const revoked = oauth.revoke(shop.openId);
+    if (revoked > 0) deps.counters.fault('shop_revoked');
+    res.json({ revoked });
   });
 
   router.post('/items', (req, res) => {
@@ -202,7 +206,11 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
   router.put('/items/:itemId/skus/:skuId', (req, res) => {
     const { item, sku } = skuOf(req);
     const body = skuPatch.parse(req.body ?? {});
-    if (body.stock !== undefined) sku.stock = body.stock;
+    if (body.stock !== undefined) {
+      const before = sku.stock;
+      sku.stock = body.stock;
+      store.stockChanged(item.kwaiItemId, sku, body.stock - before, 'control');
+    }
     if (body.price !== undefined) sku.price = body.price;
     if (body.reserveStock !== undefined) sku.reserveStock = body.reserveStock;
     if (body.reservedForActivity !== undefined) sku.reserveStock = body.reservedForActivity;

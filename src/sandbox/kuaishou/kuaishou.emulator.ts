@@ -111,6 +111,7 @@ export class KuaishouEmulator {
     dispatcher.setTarget(options.pushUrl);
     const push = new KuaishouPushSender(dispatcher, options.appKey, options.messageSecret, clock, oauth);
     store.onEvent((event) => push.publish(event));
+    store.readLagListener = () => counters.fault('read_lag');
     for (let i = 0; i < (options.seedShops ?? 1); i++) store.createShop();
 
     const app = express();

@@ -6,12 +6,39 @@ export interface CountersSnapshot {
   push: { sent: number; delivered: number; acknowledged: number; failedAttempts: number; lost: number; duplicated: number; pending: number };
   /** Stock writes carrying an operation id already applied once (should stay 0). */
   duplicateOperationIds: number;
+  /** Injected or modelled faults that actually happened, by kind (see {@link FaultKind}). */
+  faultsFired: Record<string, number>;
 }
+
+/**
+ * Fault kinds counted in `faultsFired`: injected latency, platform error bodies, throttling,
+ * HTTP 502s, answers dropped after the write was applied, calls applied after the caller's
+ * timeout, lost / duplicated / delayed pushes, shops whose merchant withdrew the app, order reads
+ * that missed an order not readable yet (read lag), and the
+ * platforms' own refusals a client must survive (Youzan refusing a negative increment, Kuaishou
+ * refusing a decrease below the activity reserve).
+ */
+export type FaultKind =
+  | 'latency'
+  | 'error'
+  | 'throttle'
+  | 'http_error'
+  | 'response_dropped_after_apply'
+  | 'late_apply'
+  | 'push_lost'
+  | 'push_duplicated'
+  | 'push_delayed'
+  | 'shop_revoked'
+  | 'read_lag'
+  | 'refused_negative_increment'
+  | 'activity_reserve_refused'
+  | (string & {});
 
 export class Counters {
   private calls = new Map<string, number>();
   private applied = new Map<string, number>();
   private rejections = new Map<string, number>();
+  private faults = new Map<string, number>();
   push = { sent: 0, delivered: 0, acknowledged: 0, failedAttempts: 0, lost: 0, duplicated: 0, pending: 0 };
   duplicateOperationIds = 0;
 
@@ -23,6 +50,10 @@ export class Counters {
     this.applied.set(api, (this.applied.get(api) ?? 0) + 1);
   }
 
+  fault(kind: FaultKind, times = 1): void {
+    this.faults.set(kind, (this.faults.get(kind) ?? 0) + times);
+  }
+
   rejected(reason: string): void {
     this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1);
   }
@@ -31,6 +62,7 @@ export class Counters {
     this.calls.clear();
     this.applied.clear();
     this.rejections.clear();
+    this.faults.clear();
     this.push = { sent: 0, delivered: 0, acknowledged: 0, failedAttempts: 0, lost: 0, duplicated: 0, pending: 0 };
     this.duplicateOperationIds = 0;
   }
@@ -42,6 +74,7 @@ export class Counters {
       rejected: Object.fromEntries(this.rejections),
       push: { ...this.push },
       duplicateOperationIds: this.duplicateOperationIds,
+      faultsFired: Object.fromEntries(this.faults),
     };
   }
 }

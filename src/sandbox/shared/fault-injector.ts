@@ -20,6 +20,13 @@ export interface FaultRule {
   dropResponseRate?: number;
   /** Answer with HTTP 502 and no body (gateway trouble), without applying. */
   httpErrorRate?: number;
+  /**
+   * Share of calls accepted, then held `lateApplyDelayMs` (past the client's timeout) before
+   * they are applied: the caller sees a timeout for a write that lands afterwards.
+   */
+  lateApplyRate?: number;
+  /** How long a late-applied call is held before it is applied (default 15 s). */
+  lateApplyDelayMs?: number;
 }
 
 export interface PushFaults {
@@ -37,7 +44,11 @@ export interface CallPlan {
   throttle: boolean;
   dropResponse: boolean;
   httpError: boolean;
+  /** Set when the call is held this long, then applied. */
+  lateApplyMs?: number;
 }
+
+export const DEFAULT_LATE_APPLY_DELAY_MS = 15_000;
 
 const NO_PUSH_FAULTS: PushFaults = { lossRate: 0, duplicateRate: 0, delayMs: 0 };
 
@@ -85,6 +96,7 @@ export class FaultInjector {
       if (rule.maxQps !== undefined && this.overQps(`${rule.api}|${api}`, rule.maxQps)) plan.throttle = true;
       if (this.random.chance(rule.dropResponseRate)) plan.dropResponse = true;
       if (this.random.chance(rule.httpErrorRate)) plan.httpError = true;
+      if (plan.lateApplyMs === undefined && this.random.chance(rule.lateApplyRate)) plan.lateApplyMs = rule.lateApplyDelayMs ?? DEFAULT_LATE_APPLY_DELAY_MS;
     }
     return plan;
   }

@@ -46,10 +46,15 @@ export class PushDispatcher {
     const { lossRate, duplicateRate, delayMs } = this.faults.push;
     if (this.faults.random.chance(lossRate)) {
       this.counters.push.lost++;
+      this.counters.fault('push_lost');
       return;
     }
     const copies = this.faults.random.chance(duplicateRate) ? 2 : 1;
-    if (copies === 2) this.counters.push.duplicated++;
+    if (copies === 2) {
+      this.counters.push.duplicated++;
+      this.counters.fault('push_duplicated');
+    }
+    if (delayMs > 0) this.counters.fault('push_delayed');
     for (let i = 0; i < copies; i++) this.schedule(message, 1, delayMs + i * 5);
   }
 

@@ -110,6 +110,7 @@ export function youzanControlRouter(deps: ControlDeps): Router {
   router.get('/shops', route((_req, res) => res.json([...store.shops.values()])));
   router.post('/shops/:kdtId/revoke', route((req, res) => {
     store.revokeShop(Number(req.params.kdtId));
+    deps.counters.fault('shop_revoked');
     res.json({ kdtId: Number(req.params.kdtId), revoked: true });
   }));
   router.post('/shops/:kdtId/authorize', route((req, res) => {

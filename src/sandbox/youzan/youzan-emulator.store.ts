@@ -1,3 +1,4 @@
+import type { StockChangeCause, StockListener } from '../shared/stock-listener';
 import { randomBytes } from 'node:crypto';
 import { EmulatorClock } from '../shared/emulator-clock';
 import { compactCst, cstString, yuan } from './youzan-emulator.codec';
@@ -251,6 +252,10 @@ const TERMINAL_REFUND: RefundStatus[] = ['CLOSED', 'SUCCESS', 'SELLER_REFUSE_BUY
 
 /** In-memory state of one emulated Youzan Cloud with its business rules. */
 export class YouzanEmulatorStore {
+  /** Told of every visible-stock change (benchmarks observe exposure from it). */
+  stockListener?: StockListener;
+  /** Told each time an order API misses an order that took stock but is not readable yet. */
+  readLagListener?: () => void;
   readonly shops = new Map<number, Shop>();
   readonly items = new Map<string, Item>();
   readonly orders = new Map<string, Order>();
@@ -478,16 +483,18 @@ export class YouzanEmulatorStore {
     const current = sku ? sku.stock : item.stock;
     const target = type === 0 ? quantity : current + quantity;
     if (target < 0) throw new BusinessError(123000103, `库存不能小于0(当前库存${current})`);
-    this.setStock(item, sku, target);
+    this.setStock(item, sku, target, 'api');
   }
 
-  setStock(item: Item, sku: Sku | undefined, stock: number): void {
+  setStock(item: Item, sku: Sku | undefined, stock: number, cause: StockChangeCause = 'control'): void {
     const now = this.clock.now();
+    const before = sku ? sku.stock : item.stock;
     if (sku) {
       sku.stock = stock;
       sku.modified = now;
     } else item.stock = stock;
     item.updated = now;
+    if (stock !== before) this.stockListener?.({ at: now, itemId: item.itemId, skuId: sku ? String(sku.skuId) : '0', stock, delta: stock - before, cause });
   }
 
   setPrice(item: Item, sku: Sku | undefined, priceFen: number): void {
@@ -552,7 +559,7 @@ export class YouzanEmulatorStore {
     const lines: OrderLine[] = resolved.map((r) => {
       const sku = r.sku;
       const price = sku ? sku.priceFen : r.item.priceFen;
-      this.setStock(r.item, sku, (sku ? sku.stock : r.item.stock) - r.quantity);
+      this.setStock(r.item, sku, (sku ? sku.stock : r.item.stock) - r.quantity, 'sale');
       if (sku) sku.soldNum += r.quantity;
       r.item.soldNum += r.quantity;
       return {
@@ -623,7 +630,9 @@ export class YouzanEmulatorStore {
 
   /** Whether the order APIs can see the order yet (read lag). */
   readable(order: Order): boolean {
-    return order.visibleAt <= this.clock.now();
+    const readable = order.visibleAt <= this.clock.now();
+    if (!readable) this.readLagListener?.();
+    return readable;
   }
 
   controlOrder(tid: string): Order {
@@ -669,7 +678,7 @@ export class YouzanEmulatorStore {
     const item = this.items.get(line.itemId);
     if (!item) return;
     const sku = line.skuId ? item.skus.find((s) => s.skuId === line.skuId) : undefined;
-    this.setStock(item, sku, (sku ? sku.stock : item.stock) + give);
+    this.setStock(item, sku, (sku ? sku.stock : item.stock) + give, 'restock');
   }
 
   /** logistics.online.confirm and the back-office ship button. */

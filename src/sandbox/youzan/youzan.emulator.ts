@@ -46,6 +46,9 @@ interface ParsedRequest {
   files: UploadedFile[];
 }
 
+
+/** item.quantity.update refusing a negative type-1 delta (refuseNegativeIncrement). */
+const NEGATIVE_INCREMENT_REFUSED = 123000106;
 /**
  * A local Youzan Cloud: `/auth/token`, `/api/{name}/{version}` with the gateway's checks and
  * real error bodies, push delivery with Youzan's signature, an authorize page, injected faults,
@@ -87,6 +90,7 @@ export class YouzanEmulator {
       (kdtId) => this.dispatcher.target !== undefined && this.store.shops.get(kdtId)?.authorized === true,
     );
     this.store.fullOrderInfoHook = (order) => fullOrderInfoView(this.store, order);
+    this.store.readLagListener = () => this.counters.fault('read_lag');
     this.store.orderPromotionHook = (order) => orderPromotionView(order);
   }
 
@@ -165,6 +169,7 @@ export class YouzanEmulator {
 
   private reject(res: Response, error: EmulatorError, legacy = false): void {
     this.counters.rejected(rejectionReason(error));
+    if (error instanceof BusinessError && error.code === NEGATIVE_INCREMENT_REFUSED) this.counters.fault('refused_negative_increment');
     const now = this.clock.now();
     if (legacy && error instanceof BusinessError) {
       this.send(res, { error_response: { code: error.code, msg: error.message } });
@@ -194,18 +199,33 @@ export class YouzanEmulator {
       const shop = this.store.shopForToken(token);
 
       const plan = this.faults.plan(name);
-      const faulted = plan.latencyMs > 0 || plan.httpError || plan.throttle || plan.error !== undefined || plan.dropResponse;
+      const faulted = plan.latencyMs > 0 || plan.httpError || plan.throttle || plan.error !== undefined || plan.dropResponse || plan.lateApplyMs !== undefined;
       if (faulted) this.spendFaultBudget(name);
-      if (plan.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
+      if (plan.latencyMs > 0) {
+        this.counters.fault('latency');
+        await new Promise((resolve) => setTimeout(resolve, plan.latencyMs));
+      }
       if (plan.httpError) {
         this.counters.rejected('http:502');
+        this.counters.fault('http_error');
         res.status(502).type('html').send('<html><body><h1>502 Bad Gateway</h1></body></html>');
         return;
       }
-      if (plan.throttle) throw gw.throttled();
-      if (plan.error !== undefined) throw (FAULT_ERRORS[plan.error] ?? FAULT_ERRORS.system)();
+      if (plan.throttle) {
+        this.counters.fault('throttle');
+        throw gw.throttled();
+      }
+      if (plan.error !== undefined) {
+        this.counters.fault('error');
+        throw (FAULT_ERRORS[plan.error] ?? FAULT_ERRORS.system)();
+      }
 
       checkParams(def, parsed.params);
+      if (plan.lateApplyMs !== undefined) {
+        // Accepted by the gateway, applied after the caller gave up: a revocation in between does not stop it.
+        this.counters.fault('late_apply');
+        await new Promise((resolve) => setTimeout(resolve, plan.lateApplyMs));
+      }
       let answer: unknown;
       let failure: EmulatorError | undefined;
       try {
@@ -219,7 +239,12 @@ export class YouzanEmulator {
       if (plan.dropResponse) {
         // The write happened; the caller never learns it.
         this.counters.rejected('response_dropped_after_apply');
+        this.counters.fault('response_dropped_after_apply');
         req.socket.destroy();
+        return;
+      }
+      if (res.writableEnded || req.socket.destroyed) {
+        if (failure) this.counters.rejected(rejectionReason(failure));
         return;
       }
       if (failure) this.reject(res, failure, def.legacy);

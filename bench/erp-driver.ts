@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { ERP_HEADERS, signErpPayload } from '../src/webhooks/erp-signature';
+
+export interface ErpUpdate {
+  skuCode: string;
+  onHand: number;
+}
+
+/**
+ * The benchmark's ERP: the one place that sends stock reports to the service (signed webhook).
+ * Before each send it tells the observer what it is about to report, so "physical" on the
+ * platforms' side is exactly what the ERP gave.
+ */
+export class ErpDriver {
+  private sequence = 0;
+  readonly sent: { at: number; updates: ErpUpdate[] }[] = [];
+
+  constructor(
+    private readonly serviceUrl: string,
+    /** One of the merchant's ERP credentials: its key id names the merchant. */
+    private readonly credential: { keyId: string; secret: string },
+    private readonly tellPhysical: (updates: { code: string; onHand: number }[]) => Promise<void>,
+  ) {}
+
+  async send(updates: ErpUpdate[]): Promise<void> {
+    await this.tellPhysical(updates.map((u) => ({ code: u.skuCode, onHand: u.onHand })));
+    const sequence = ++this.sequence;
+    const body = JSON.stringify({ updates: updates.map((u) => ({ ...u, sequence })) });
+    const delivery = randomUUID();
+    // A delivery the service did not answer (it may be restarting) is sent again with the same id.
+    for (let attempt = 1; ; attempt++) {
+      const ts = Math.floor(Date.now() / 1000);
+      try {
+        const res = await fetch(`${this.serviceUrl}/webhooks/erp/stock`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [ERP_HEADERS.keyId]: this.credential.keyId,
+            [ERP_HEADERS.timestamp]: String(ts),
+            [ERP_HEADERS.delivery]: delivery,
+            [ERP_HEADERS.signature]: signErpPayload(this.credential.secret, ts, delivery, body),
+          },
+          body,
+          signal: AbortSignal.timeout(30_000),
+        });
+        if (res.status === 200) break;
+        if (res.status < 500 || attempt >= 10) throw new Error(`ERP stock report refused: ${res.status} ${await res.text()}`);
+      } catch (error) {
+        if (attempt >= 10 || (error instanceof Error && error.message.startsWith('ERP stock report refused'))) throw error;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    this.sent.push({ at: Date.now(), updates });
+  }
+}
