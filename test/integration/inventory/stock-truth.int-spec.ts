@@ -151,6 +151,26 @@ describe('stock truth, measured from the platforms', () => {
     });
   });
 
+  describe('§1.12 deleting a binding', () => {
+    it('keeps the unbound listing’s units counted, settles its in-flight write and stops planning for it', async () => {
+      const sku = await h.sku('UNBIND-1', { onHand: 20, mode: 'split' });
+      const yzBinding = (await h.allocations(sku)).youzan.bindingId;
+      await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.item.quantity.update', latencyMs: 1_000 }] });
+      await h.erp(sku.code, 30);
+      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'youzan' && o.status === 'pending'), 30_000, 10);
+      const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/sku-bindings/${yzBinding}`, { method: 'DELETE' });
+      expect(res.status).toBe(204);
+      await h.quiet();
+      await h.erp(sku.code, 16);
+      await h.quiet();
+
+      expect(await exposure(sku, 0)).toBeLessThanOrEqual(16);
+      expect((await h.ops(sku)).filter((o) => o.status === 'pending' || o.status === 'unknown')).toEqual([]);
+      const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`)).json()) as { allocations: { platform: string; unwritable: string | null }[] };
+      expect(detail.allocations.find((a) => a.platform === 'youzan')?.unwritable).toContain('binding removed');
+    });
+  });
+
   // Last: it takes the Kuaishou shop out of service.
   describe('§1.3 revoked shop', () => {
     it('keeps a revoked shop’s units counted and lowers the other platform to fit', async () => {
