@@ -398,7 +398,8 @@ export class StockSyncService {
       const units = Math.min(wanted, room);
       if (units <= 0) return undefined;
       const a = allocations.find((x) => x.bindingId === lane.binding.id)!;
-      a.allotted += units;
+      // Below zero is an under-count (a platform never shows less than nothing): the room above was computed from 0.
+      a.allotted = Math.max(0, a.allotted) + units;
       a.lastGrantAt = this.clock.now();
       a.updatedAt = this.clock.now();
       await this.repo.saveAllocation(a);
