@@ -185,3 +185,30 @@ describe('stock truth, measured from the platforms', () => {
     });
   });
 });
+
+describe('one writer per SKU on the embedded SQLite database (one process)', () => {
+  let h: InventoryHarness;
+  beforeAll(async () => {
+    h = await InventoryHarness.start('stock-truth-sqlite', { label: 'stock-truth-sqlite', env: { DATABASE_URL: undefined } });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('a replayed writer run while a slow Kuaishou write is in flight does not write beside it', async () => {
+    expect(h.db.isMysql).toBe(false);
+    const sku = await h.sku('TWO-SQLITE', { onHand: 10, mode: 'split' });
+    await h.stack.ksControl.setFaults({ rules: [{ api: 'open.item.sku.stock.update', latencyMs: 1_500 }] });
+    try {
+      await h.erp(sku.code, 20);
+      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'), 30_000, 10);
+      await h.stack.t.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
+      await h.quiet();
+    } finally {
+      await h.stack.ksControl.resetFaults();
+    }
+    const stock = await h.platformStock(sku);
+    expect(stock.kuaishou + stock.youzan).toBe(20);
+  });
+});
