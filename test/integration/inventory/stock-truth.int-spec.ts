@@ -1,3 +1,4 @@
+import { StockReconcileJob } from '../../../src/inventory/jobs/stock-reconcile.job';
 import { StockSyncService } from '../../../src/inventory/stock-sync.service';
 import { SandboxControlError as KsControlError } from '../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
 import { SandboxControlError as YzControlError } from '../../../src/sandbox/youzan/youzan-sandbox.control';
@@ -77,6 +78,24 @@ describe('stock truth, measured from the platforms', () => {
       expect(stock.kuaishou + stock.youzan).toBe(30);
       const metrics = await (await fetch(`${h.stack.url}/metrics`)).text();
       expect(metrics).toMatch(/kwaizan_stock_writer_fenced_total [1-9]/);
+    });
+  });
+
+  describe('§1.1 nothing is lost when the lease is held', () => {
+    it('a trigger deferred to a writer that then died is run by the settle job', async () => {
+      const sku = await h.sku('DEFER-1', { onHand: 10, mode: 'split' });
+      // Another run (another instance) holds the lease…
+      await h.db.dataSource.query("UPDATE stock_ledger SET writer_holder = 'ghost', writer_until = ? WHERE merchant_sku_id = ?", [Date.now() + 60_000, sku.merchantSkuId]);
+      await h.erp(sku.code, 20);
+      await h.quiet();
+      const held = await h.platformStock(sku);
+      expect(held.kuaishou + held.youzan).toBe(10);
+      // …and dies without running again: its lease lapses, and the settle job hands the trigger to a new writer.
+      await h.db.dataSource.query('UPDATE stock_ledger SET writer_until = 0 WHERE merchant_sku_id = ?', [sku.merchantSkuId]);
+      expect(await h.stack.t.app.get(StockReconcileJob).enqueueSettlement()).toBeGreaterThanOrEqual(1);
+      await h.quiet();
+      const stock = await h.platformStock(sku);
+      expect(stock.kuaishou + stock.youzan).toBe(20);
     });
   });
 
