@@ -126,6 +126,38 @@ describe('stock truth, measured from the platforms', () => {
     });
   });
 
+  describe('§1.2 a read-back lowers a count only once the order feed is complete up to it', () => {
+    it('a reconcile that reads the platform before its sales are readable does not count them twice', async () => {
+      const sku = await h.sku('READ-1', { onHand: 10, mode: 'split' });
+      // The first reads are counted as is until a poll covers them (a sale heard before that may predate them).
+      await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
+      await h.poll();
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }) });
+      await h.quiet();
+      expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 10 });
+      expect((await h.allocations(sku)).youzan).toMatchObject({ allotted: 10, pinned: false });
+      // Three Youzan sales whose pushes are lost and whose orders are not readable yet.
+      await h.stack.yzControl.setFaults({ orderReadLagMs: YOUZAN_READ_LAG_MS, push: { lossRate: 1 } });
+      let sold = 0;
+      for (let i = 0; i < 3; i++) if (await buy(sku, 'youzan')) sold++;
+      expect(sold).toBe(3);
+      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST' })).status).toBe(202);
+      await h.quiet();
+      // Later the poll backstop hears them, and the writer runs again.
+      await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
+      await h.poll();
+      await eventually(async () => (await h.ledger(sku)).reserved === 3, 30_000, 100);
+      await h.quiet();
+      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST' })).status).toBe(202);
+      await h.quiet();
+
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(10);
+      const [stock, allocations] = [await h.platformStock(sku), await h.allocations(sku)];
+      expect(stock.youzan).toBe(7);
+      expect(allocations.youzan.allotted).toBe(7);
+    });
+  });
+
   describe('§1.3 a platform that cannot be lowered still shows its units', () => {
     it('Youzan refusing negative increments: the decrease falls back to an absolute set', async () => {
       const sku = await h.sku('REFUSE-1', { onHand: 10, mode: 'split' });
