@@ -148,6 +148,7 @@ describe('stock truth, measured from the platforms', () => {
       await h.poll();
       await eventually(async () => (await h.ledger(sku)).reserved === 3, 30_000, 100);
       await h.quiet();
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(10);
       expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST' })).status).toBe(202);
       await h.quiet();
 
