@@ -325,7 +325,7 @@ export class StockSyncService {
           const a = (await this.repo.allocation(lane.binding.id))!;
           if (result.outcome === 'applied') {
             // Visible is now `quantity`; sales heard until the feed passes this moment may predate it.
-            a.allotted = Math.min(a.allotted, quantity);
+            a.allotted = quantity;
             a.pinned = true;
             a.obsAllotted = null;
             a.obsVisible = null;
