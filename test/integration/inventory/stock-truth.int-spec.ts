@@ -2,7 +2,8 @@ import { StockReconcileJob } from '../../../src/inventory/jobs/stock-reconcile.j
 import { StockSyncService } from '../../../src/inventory/stock-sync.service';
 import { SandboxControlError as KsControlError } from '../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
 import { SandboxControlError as YzControlError } from '../../../src/sandbox/youzan/youzan-sandbox.control';
-import { eventually } from '../../support/test-app';
+import { randomBytes } from 'node:crypto';
+import { eventually, startTestApp, TestApp } from '../../support/test-app';
 import { InventoryHarness, SkuFixture } from './inventory.harness';
 
 const YOUZAN_READ_LAG_MS = 2_500;
@@ -260,6 +261,41 @@ describe('one writer per SKU on the embedded SQLite database (one process)', () 
     } finally {
       await h.stack.ksControl.resetFaults();
     }
+    const stock = await h.platformStock(sku);
+    expect(stock.kuaishou + stock.youzan).toBe(20);
+  });
+});
+
+describe('one writer per SKU across two service instances on one MariaDB database', () => {
+  const keys = `k1:${randomBytes(32).toString('base64')}`;
+  let h: InventoryHarness;
+  let other: TestApp;
+  beforeAll(async () => {
+    h = await InventoryHarness.start('stock-truth-two', { label: 'stock-truth-two', env: { ENCRYPTION_KEYS: keys } });
+    other = await startTestApp({
+      label: 'stock-truth-two-b',
+      database: h.stack.t.database,
+      env: { ENCRYPTION_KEYS: keys, KUAISHOU_API_BASE_URL: h.stack.ks.url, YOUZAN_API_BASE_URL: h.stack.yz.url, ORDER_READ_LAG_KUAISHOU_MS: '0', ORDER_READ_LAG_YOUZAN_MS: '0' },
+    });
+  });
+
+  afterAll(async () => {
+    await other?.close();
+    await h?.close();
+  });
+
+  it('a run on the second instance while the first has a slow write in flight does not write beside it', async () => {
+    const sku = await h.sku('TWO-INSTANCES', { onHand: 10, mode: 'split' });
+    await h.stack.ksControl.setFaults({ rules: [{ api: 'open.item.sku.stock.update', latencyMs: 1_500 }] });
+    try {
+      await h.erp(sku.code, 20);
+      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'), 30_000, 10);
+      await other.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
+      await h.quiet();
+    } finally {
+      await h.stack.ksControl.resetFaults();
+    }
+    await h.quiet();
     const stock = await h.platformStock(sku);
     expect(stock.kuaishou + stock.youzan).toBe(20);
   });
