@@ -3,6 +3,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { ConflictDomainException, NotFoundDomainException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
+import { StockLedgerService } from '../inventory/stock-ledger.service';
 import { skuBoundTopic } from '../messaging/contracts/sku-bound/sku-bound.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
 import { ChannelRegistry, CHANNELS, Platform, ShopRef } from '../platforms/channel.port';
@@ -37,6 +38,7 @@ export class SkuBindingService {
 
   constructor(
     private readonly db: Db,
+    private readonly ledger: StockLedgerService,
     private readonly skus: MerchantSkuRepository,
     private readonly bindings: SkuBindingRepository,
     private readonly outbox: OutboxService,
@@ -70,6 +72,7 @@ export class SkuBindingService {
     await this.db.transaction(async () => {
       const binding = await this.bindings.findById(bindingId);
       if (!binding || binding.merchantId !== merchantId) throw new NotFoundDomainException('BINDING_NOT_FOUND', `no SKU binding ${bindingId}`);
+      await this.ledger.bindingRemoved(binding);
       await this.bindings.delete(bindingId);
     });
   }

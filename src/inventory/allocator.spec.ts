@@ -73,6 +73,15 @@ describe('planMoves', () => {
     expect(planMoves(100, [{ id: 'ks', allotted: 48, target: 50 }, { id: 'yz', allotted: 50, target: 50 }], (t) => Math.floor(t * 0.1))).toEqual({ decreases: [], increases: [] });
   });
 
+  it('counts a platform whose heard sales exceed its count as showing nothing, not as room', () => {
+    // Kuaishou sold 2 more than it was counted for: that frees nothing on Youzan, which must come down to 3.
+    const plan = planMoves(3, [
+      { id: 'ks', allotted: -2, target: 0 },
+      { id: 'yz', allotted: 5, target: 3 },
+    ]);
+    expect(plan).toEqual({ decreases: [{ id: 'yz', delta: -2 }], increases: [] });
+  });
+
   it('never plans increases beyond sellable', () => {
     const plan = planMoves(5, [{ id: 'ks', allotted: 0, target: 9 }, { id: 'yz', allotted: 0, target: 9 }]);
     expect(plan.increases.reduce((a, i) => a + i.delta, 0)).toBe(5);

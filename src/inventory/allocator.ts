@@ -112,7 +112,9 @@ export interface MovePlan {
  * Increases: platforms below target by more than `hysteresis(target)` units (small top-ups are
  * coalesced), limited by the room the decreases will leave.
  */
-export function planMoves(sellable: number, rows: { id: string; allotted: number; target: number }[], hysteresis: (target: number) => number = () => 0): MovePlan {
+export function planMoves(sellable: number, input: { id: string; allotted: number; target: number }[], hysteresis: (target: number) => number = () => 0): MovePlan {
+  // A platform cannot show less than nothing: a negative count (more sales heard than counted) frees no room.
+  const rows = input.map((r) => ({ ...r, allotted: Math.max(0, r.allotted) }));
   const total = rows.reduce((a, r) => a + r.allotted, 0);
   const room = sellable - total;
   const wants = rows

@@ -5,7 +5,7 @@ import { StockChangedConsumer } from './consumers/stock-changed.consumer';
 import { InventoryController } from './inventory.controller';
 import { InventoryRepository } from './inventory.repository';
 import { StockReconcileJob } from './jobs/stock-reconcile.job';
-import { StockLedgerService } from './stock-ledger.service';
+import { StockLedgerService, UNBOUND_PREFIX } from './stock-ledger.service';
 import { StockQueryService } from './stock-query.service';
 import { StockSyncService } from './stock-sync.service';
 
@@ -27,7 +27,7 @@ export class InventoryModule implements OnModuleInit {
       name: 'stock',
       critical: false,
       run: async () => {
-        const stuck = await this.repo.unwritableAllocations(20);
+        const stuck = await this.repo.unwritableAllocations(20, UNBOUND_PREFIX);
         return { up: stuck.length === 0, cannotLower: stuck.map((a) => ({ merchantSkuId: a.merchantSkuId, platform: a.platform, reason: a.unwritable })) };
       },
     });

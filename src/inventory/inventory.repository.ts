@@ -188,8 +188,14 @@ export class InventoryRepository {
   }
 
   /** Allocations the stock writer cannot lower right now (their units stay counted). */
-  unwritableAllocations(limit: number): Promise<ChannelAllocationEntity[]> {
-    return this.m.getRepository(ChannelAllocationEntity).createQueryBuilder('a').where('a.unwritable IS NOT NULL').orderBy('a.updated_at', 'DESC').limit(limit).getMany();
+  unwritableAllocations(limit: number, exceptPrefix: string): Promise<ChannelAllocationEntity[]> {
+    return this.m
+      .getRepository(ChannelAllocationEntity)
+      .createQueryBuilder('a')
+      .where('a.unwritable IS NOT NULL AND a.unwritable NOT LIKE :prefix', { prefix: `${exceptPrefix}%` })
+      .orderBy('a.updated_at', 'DESC')
+      .limit(limit)
+      .getMany();
   }
 
   async skusWithUnsettledOps(olderThan: number, limit: number): Promise<string[]> {

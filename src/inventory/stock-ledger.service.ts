@@ -18,6 +18,8 @@ export interface LineStockRef {
 
 export type ErpOutcome = 'applied' | 'stale';
 
+export const UNBOUND_PREFIX = 'binding removed';
+
 /**
  * The stock ledger: on-hand from the ERP, holds per order line, and what each platform was
  * granted. Every method runs inside the caller's transaction (so the order or webhook that
@@ -134,6 +136,23 @@ export class StockLedgerService {
       await this.repo.ensureAllocation(bindingId, merchantSkuId, platform, now);
       await this.announce(merchantSkuId, 'binding', now, true);
     });
+  }
+
+  /**
+   * A binding is being deleted (in the caller's transaction). The listing is not lowered here, so
+   * what it may still sell stays counted and is planned around; its journaled writes are resolved
+   * by the next writer run (which this announces), so nothing stays unsettled.
+   */
+  async bindingRemoved(binding: { id: string; merchantSkuId: string; platform: string; platformItemId: string; platformSkuId: string }): Promise<void> {
+    const now = this.clock.now();
+    await this.repo.lockLedger(binding.merchantSkuId, now);
+    const allocation = await this.repo.allocation(binding.id);
+    if (allocation) {
+      allocation.unwritable = `${UNBOUND_PREFIX} (${binding.platform} item ${binding.platformItemId} SKU ${binding.platformSkuId}): the listing is not lowered automatically; its ${Math.max(0, allocation.allotted)} units stay counted`.slice(0, 300);
+      allocation.updatedAt = now;
+      await this.repo.saveAllocation(allocation);
+    }
+    await this.announce(binding.merchantSkuId, 'binding', now);
   }
 
   async announce(merchantSkuId: string, reason: StockChangeReason, triggerAt: number, reconcile = false): Promise<void> {

@@ -325,7 +325,7 @@ export class StockSyncService {
           const a = (await this.repo.allocation(lane.binding.id))!;
           if (result.outcome === 'applied') {
             // Visible is now `quantity`; sales heard until the feed passes this moment may predate it.
-            a.allotted = Math.min(a.allotted, quantity);
+            a.allotted = quantity;
             a.pinned = true;
             a.obsAllotted = null;
             a.obsVisible = null;
@@ -398,7 +398,8 @@ export class StockSyncService {
       const units = Math.min(wanted, room);
       if (units <= 0) return undefined;
       const a = allocations.find((x) => x.bindingId === lane.binding.id)!;
-      a.allotted += units;
+      // Below zero is an under-count (a platform never shows less than nothing): the room above was computed from 0.
+      a.allotted = Math.max(0, a.allotted) + units;
       a.lastGrantAt = this.clock.now();
       a.updatedAt = this.clock.now();
       await this.repo.saveAllocation(a);

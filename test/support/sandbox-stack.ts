@@ -46,7 +46,7 @@ export interface Stack {
 
 export async function startStack(options: {
   label: string;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
   kuaishou?: Partial<KuaishouEmulatorOptions>;
   youzan?: Partial<YouzanEmulatorOptions>;
   extraModules?: Type[];

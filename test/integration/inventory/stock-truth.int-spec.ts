@@ -1,7 +1,9 @@
+import { StockReconcileJob } from '../../../src/inventory/jobs/stock-reconcile.job';
 import { StockSyncService } from '../../../src/inventory/stock-sync.service';
 import { SandboxControlError as KsControlError } from '../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
 import { SandboxControlError as YzControlError } from '../../../src/sandbox/youzan/youzan-sandbox.control';
-import { eventually } from '../../support/test-app';
+import { randomBytes } from 'node:crypto';
+import { eventually, startTestApp, TestApp } from '../../support/test-app';
 import { InventoryHarness, SkuFixture } from './inventory.harness';
 
 const YOUZAN_READ_LAG_MS = 2_500;
@@ -80,6 +82,24 @@ describe('stock truth, measured from the platforms', () => {
     });
   });
 
+  describe('§1.1 nothing is lost when the lease is held', () => {
+    it('a trigger deferred to a writer that then died is run by the settle job', async () => {
+      const sku = await h.sku('DEFER-1', { onHand: 10, mode: 'split' });
+      // Another run (another instance) holds the lease…
+      await h.db.dataSource.query("UPDATE stock_ledger SET writer_holder = 'ghost', writer_until = ? WHERE merchant_sku_id = ?", [Date.now() + 60_000, sku.merchantSkuId]);
+      await h.erp(sku.code, 20);
+      await h.quiet();
+      const held = await h.platformStock(sku);
+      expect(held.kuaishou + held.youzan).toBe(10);
+      // …and dies without running again: its lease lapses, and the settle job hands the trigger to a new writer.
+      await h.db.dataSource.query('UPDATE stock_ledger SET writer_until = 0 WHERE merchant_sku_id = ?', [sku.merchantSkuId]);
+      expect(await h.stack.t.app.get(StockReconcileJob).enqueueSettlement()).toBeGreaterThanOrEqual(1);
+      await h.quiet();
+      const stock = await h.platformStock(sku);
+      expect(stock.kuaishou + stock.youzan).toBe(20);
+    });
+  });
+
   describe('§1.2 unknown outcomes resolve in the safe direction', () => {
     it('an increase whose answer was lost is not written again when sales the platform cannot show yet follow it', async () => {
       // Only Youzan sells this SKU.
@@ -104,6 +124,39 @@ describe('stock truth, measured from the platforms', () => {
       expect(await exposure(sku, sold)).toBeLessThanOrEqual(13);
       const [stock, allocations] = [await h.platformStock(sku), await h.allocations(sku)];
       expect(stock.youzan).toBeLessThanOrEqual(allocations.youzan.allotted);
+    });
+  });
+
+  describe('§1.2 a read-back lowers a count only once the order feed is complete up to it', () => {
+    it('a reconcile that reads the platform before its sales are readable does not count them twice', async () => {
+      const sku = await h.sku('READ-1', { onHand: 10, mode: 'split' });
+      // The first reads are counted as is until a poll covers them (a sale heard before that may predate them).
+      await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
+      await h.poll();
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }) });
+      await h.quiet();
+      expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 10 });
+      expect((await h.allocations(sku)).youzan).toMatchObject({ allotted: 10, pinned: false });
+      // Three Youzan sales whose pushes are lost and whose orders are not readable yet.
+      await h.stack.yzControl.setFaults({ orderReadLagMs: YOUZAN_READ_LAG_MS, push: { lossRate: 1 } });
+      let sold = 0;
+      for (let i = 0; i < 3; i++) if (await buy(sku, 'youzan')) sold++;
+      expect(sold).toBe(3);
+      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST' })).status).toBe(202);
+      await h.quiet();
+      // Later the poll backstop hears them, and the writer runs again.
+      await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
+      await h.poll();
+      await eventually(async () => (await h.ledger(sku)).reserved === 3, 30_000, 100);
+      await h.quiet();
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(10);
+      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST' })).status).toBe(202);
+      await h.quiet();
+
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(10);
+      const [stock, allocations] = [await h.platformStock(sku), await h.allocations(sku)];
+      expect(stock.youzan).toBe(7);
+      expect(allocations.youzan.allotted).toBe(7);
     });
   });
 
@@ -151,6 +204,26 @@ describe('stock truth, measured from the platforms', () => {
     });
   });
 
+  describe('§1.12 deleting a binding', () => {
+    it('keeps the unbound listing’s units counted, settles its in-flight write and stops planning for it', async () => {
+      const sku = await h.sku('UNBIND-1', { onHand: 20, mode: 'split' });
+      const yzBinding = (await h.allocations(sku)).youzan.bindingId;
+      await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.item.quantity.update', latencyMs: 1_000 }] });
+      await h.erp(sku.code, 30);
+      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'youzan' && o.status === 'pending'), 30_000, 10);
+      const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/sku-bindings/${yzBinding}`, { method: 'DELETE' });
+      expect(res.status).toBe(204);
+      await h.quiet();
+      await h.erp(sku.code, 16);
+      await h.quiet();
+
+      expect(await exposure(sku, 0)).toBeLessThanOrEqual(16);
+      expect((await h.ops(sku)).filter((o) => o.status === 'pending' || o.status === 'unknown')).toEqual([]);
+      const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`)).json()) as { allocations: { platform: string; unwritable: string | null }[] };
+      expect(detail.allocations.find((a) => a.platform === 'youzan')?.unwritable).toContain('binding removed');
+    });
+  });
+
   // Last: it takes the Kuaishou shop out of service.
   describe('§1.3 revoked shop', () => {
     it('keeps a revoked shop’s units counted and lowers the other platform to fit', async () => {
@@ -163,5 +236,67 @@ describe('stock truth, measured from the platforms', () => {
       expect((await h.platformStock(sku)).kuaishou).toBe(before.kuaishou);
       expect(await exposure(sku, 0)).toBeLessThanOrEqual(200);
     });
+  });
+});
+
+describe('one writer per SKU on the embedded SQLite database (one process)', () => {
+  let h: InventoryHarness;
+  beforeAll(async () => {
+    h = await InventoryHarness.start('stock-truth-sqlite', { label: 'stock-truth-sqlite', env: { DATABASE_URL: undefined } });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('a replayed writer run while a slow Kuaishou write is in flight does not write beside it', async () => {
+    expect(h.db.isMysql).toBe(false);
+    const sku = await h.sku('TWO-SQLITE', { onHand: 10, mode: 'split' });
+    await h.stack.ksControl.setFaults({ rules: [{ api: 'open.item.sku.stock.update', latencyMs: 1_500 }] });
+    try {
+      await h.erp(sku.code, 20);
+      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'), 30_000, 10);
+      await h.stack.t.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
+      await h.quiet();
+    } finally {
+      await h.stack.ksControl.resetFaults();
+    }
+    const stock = await h.platformStock(sku);
+    expect(stock.kuaishou + stock.youzan).toBe(20);
+  });
+});
+
+describe('one writer per SKU across two service instances on one MariaDB database', () => {
+  const keys = `k1:${randomBytes(32).toString('base64')}`;
+  let h: InventoryHarness;
+  let other: TestApp;
+  beforeAll(async () => {
+    h = await InventoryHarness.start('stock-truth-two', { label: 'stock-truth-two', env: { ENCRYPTION_KEYS: keys } });
+    other = await startTestApp({
+      label: 'stock-truth-two-b',
+      database: h.stack.t.database,
+      env: { ENCRYPTION_KEYS: keys, KUAISHOU_API_BASE_URL: h.stack.ks.url, YOUZAN_API_BASE_URL: h.stack.yz.url, ORDER_READ_LAG_KUAISHOU_MS: '0', ORDER_READ_LAG_YOUZAN_MS: '0' },
+    });
+  });
+
+  afterAll(async () => {
+    await other?.close();
+    await h?.close();
+  });
+
+  it('a run on the second instance while the first has a slow write in flight does not write beside it', async () => {
+    const sku = await h.sku('TWO-INSTANCES', { onHand: 10, mode: 'split' });
+    await h.stack.ksControl.setFaults({ rules: [{ api: 'open.item.sku.stock.update', latencyMs: 1_500 }] });
+    try {
+      await h.erp(sku.code, 20);
+      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'), 30_000, 10);
+      await other.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
+      await h.quiet();
+    } finally {
+      await h.stack.ksControl.resetFaults();
+    }
+    await h.quiet();
+    const stock = await h.platformStock(sku);
+    expect(stock.kuaishou + stock.youzan).toBe(20);
   });
 });
