@@ -77,7 +77,7 @@ describe('stock truth, measured from the platforms', () => {
       expect(await exposure(sku, 0)).toBeLessThanOrEqual(30);
       const stock = await h.platformStock(sku);
       expect(stock.kuaishou + stock.youzan).toBe(30);
-      const metrics = await (await fetch(`${h.stack.url}/metrics`)).text();
+      const metrics = await (await fetch(`${h.stack.url}/metrics`, { headers: await h.opsAuth() })).text();
       expect(metrics).toMatch(/kwaizan_stock_writer_fenced_total [1-9]/);
     });
   });
@@ -104,7 +104,7 @@ describe('stock truth, measured from the platforms', () => {
     it('an increase whose answer was lost is not written again when sales the platform cannot show yet follow it', async () => {
       // Only Youzan sells this SKU.
       const sku = await h.sku('SAFE-1', { onHand: 10, mode: 'split' });
-      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }) });
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }) });
       await h.quiet();
       expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 10 });
 
@@ -133,7 +133,7 @@ describe('stock truth, measured from the platforms', () => {
       // The first reads are counted as is until a poll covers them (a sale heard before that may predate them).
       await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
       await h.poll();
-      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }) });
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }) });
       await h.quiet();
       expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 10 });
       expect((await h.allocations(sku)).youzan).toMatchObject({ allotted: 10, pinned: false });
@@ -142,7 +142,7 @@ describe('stock truth, measured from the platforms', () => {
       let sold = 0;
       for (let i = 0; i < 3; i++) if (await buy(sku, 'youzan')) sold++;
       expect(sold).toBe(3);
-      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST' })).status).toBe(202);
+      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth })).status).toBe(202);
       await h.quiet();
       // Later the poll backstop hears them, and the writer runs again.
       await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
@@ -150,7 +150,7 @@ describe('stock truth, measured from the platforms', () => {
       await eventually(async () => (await h.ledger(sku)).reserved === 3, 30_000, 100);
       await h.quiet();
       expect(await exposure(sku, sold)).toBeLessThanOrEqual(10);
-      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST' })).status).toBe(202);
+      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth })).status).toBe(202);
       await h.quiet();
 
       expect(await exposure(sku, sold)).toBeLessThanOrEqual(10);
@@ -180,11 +180,11 @@ describe('stock truth, measured from the platforms', () => {
 
       expect(await exposure(sku, 0)).toBeLessThanOrEqual(4);
       expect((await h.stack.ksControl.getItem(sku.ks.itemId)).onShelf).toBe(false);
-      const failures = (await (await fetch(`${h.stack.url}/ops/failures?context=inventory&platform=kuaishou`)).json()) as { items: { reason: string; entityRef: string }[] };
+      const failures = (await (await fetch(`${h.stack.url}/ops/failures?context=inventory&platform=kuaishou`, { headers: await h.opsAuth() })).json()) as { items: { reason: string; entityRef: string }[] };
       expect(failures.items).toContainEqual(expect.objectContaining({ entityRef: sku.merchantSkuId, reason: expect.stringContaining('refused to lower') }));
-      const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`)).json()) as { allocations: { platform: string; unwritable: string | null }[] };
+      const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })).json()) as { allocations: { platform: string; unwritable: string | null }[] };
       expect(detail.allocations.find((a) => a.platform === 'kuaishou')?.unwritable).toContain('refused to lower');
-      const health = (await (await fetch(`${h.stack.url}/health`)).json()) as { status: string; checks: Record<string, { up: boolean }> };
+      const health = (await (await fetch(`${h.stack.url}/health`, { headers: await h.opsAuth() })).json()) as { status: string; checks: Record<string, { up: boolean }> };
       expect(health.status).toBe('degraded');
       expect(health.checks.stock?.up).toBe(false);
     });
@@ -194,12 +194,12 @@ describe('stock truth, measured from the platforms', () => {
     it('rejects a minimum above the maximum with a field error and shows the limits when the SKU is read back', async () => {
       const sku = await h.sku('LIMITS-1', { onHand: 10, mode: 'split' });
       const url = `${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`;
-      const bad = await fetch(`${url}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platformLimits: { youzan: { min: 5, max: 2 } } }) });
+      const bad = await fetch(`${url}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify({ platformLimits: { youzan: { min: 5, max: 2 } } }) });
       expect(bad.status).toBe(400);
       expect(JSON.stringify(await bad.json())).toContain('platformLimits.youzan.min');
-      const good = await fetch(`${url}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platformLimits: { youzan: { min: 1, max: 6 } } }) });
+      const good = await fetch(`${url}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify({ platformLimits: { youzan: { min: 1, max: 6 } } }) });
       expect(good.status).toBe(200);
-      const detail = (await (await fetch(url)).json()) as { platformLimits: unknown };
+      const detail = (await (await fetch(url, { headers: h.auth })).json()) as { platformLimits: unknown };
       expect(detail.platformLimits).toEqual({ youzan: { min: 1, max: 6 } });
     });
   });
@@ -211,7 +211,7 @@ describe('stock truth, measured from the platforms', () => {
       await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.item.quantity.update', latencyMs: 1_000 }] });
       await h.erp(sku.code, 30);
       await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'youzan' && o.status === 'pending'), 30_000, 10);
-      const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/sku-bindings/${yzBinding}`, { method: 'DELETE' });
+      const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/sku-bindings/${yzBinding}`, { method: 'DELETE', headers: h.auth });
       expect(res.status).toBe(204);
       await h.quiet();
       await h.erp(sku.code, 16);
@@ -219,7 +219,7 @@ describe('stock truth, measured from the platforms', () => {
 
       expect(await exposure(sku, 0)).toBeLessThanOrEqual(16);
       expect((await h.ops(sku)).filter((o) => o.status === 'pending' || o.status === 'unknown')).toEqual([]);
-      const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`)).json()) as { allocations: { platform: string; unwritable: string | null }[] };
+      const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })).json()) as { allocations: { platform: string; unwritable: string | null }[] };
       expect(detail.allocations.find((a) => a.platform === 'youzan')?.unwritable).toContain('binding removed');
     });
   });
