@@ -8,7 +8,7 @@ import { Topic } from '../../../src/messaging/topics';
 import { OutboxEventEntity } from '../../../src/messaging/outbox/outbox-event.entity';
 import { SyncFailureService } from '../../../src/ops/failures/sync-failure.service';
 import { ChannelRegistry, CHANNELS, Platform, ShopRef } from '../../../src/platforms/channel.port';
-import { connectInBrowser, createMerchant, newShops, Stack, startStack } from '../../support/sandbox-stack';
+import { connectInBrowser, createMerchant, newShops, ownerOf, Stack, startStack } from '../../support/sandbox-stack';
 import { eventually, startTestApp, TestApp } from '../../support/test-app';
 
 const HOUR = 3_600_000;
@@ -110,7 +110,7 @@ describe('token refresh', () => {
     expect((await db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!.reauthDueAt).toBe(endsAt);
     const events = await db.dataSource.manager.findBy(OutboxEventEntity, { topic: Topic.ConnectionStatusChanged, eventKey: connection.id });
     expect(events.map((e) => JSON.parse(e.payload) as { reauthDueAt?: number })).toContainEqual(expect.objectContaining({ reauthDueAt: endsAt }));
-    const page = await (await fetch(`${stack.url}/merchants/${connection.merchantId}`)).text();
+    const page = await (await fetch(`${stack.url}/merchants/${connection.merchantId}`, { headers: { cookie: ownerOf(connection.merchantId).cookie } })).text();
     expect(page).toContain('data-testid="reauth-due-kuaishou"');
   });
 });
