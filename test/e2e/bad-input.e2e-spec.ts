@@ -1,6 +1,6 @@
 import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
-import { erpDelivery, isErrorBody, kuaishouPush, RawAnswer, RawRequest, sendRaw, settledChecksums, tableChecksums, youzanPush } from '../support/hostile';
-import { createTestErpCredential, createTestUser, TestUser } from '../support/access';
+import { authFor, erpDelivery, HostileCallers, isErrorBody, kuaishouPush, RawAnswer, RawRequest, sendRaw, settledChecksums, tableChecksums, youzanPush } from '../support/hostile';
+import { createTestErpCredential, createTestUser } from '../support/access';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const KS_APP_KEY = SANDBOX_CREDENTIALS.kuaishou.appKey;
@@ -38,13 +38,8 @@ describe('bad input never gets a 500 and changes nothing', () => {
   let t: TestApp;
   let merchantId: string;
   let erpKey: { keyId: string; secret: string };
-  const callers: { admin?: TestUser; owner?: TestUser; ops?: TestUser } = {};
-  /** Who may call the path (API tokens: no CSRF token needed); the webhooks authenticate by signature. */
-  const authFor = (path: string): Record<string, string> => {
-    const user = path === '/api/merchants' ? callers.admin : path.startsWith('/api/') ? callers.owner : path.startsWith('/ops/') ? callers.ops : undefined;
-    return user ? { authorization: user.bearer } : {};
-  };
-  const send = (request: RawRequest): Promise<RawAnswer> => sendRaw(t.url, { ...request, headers: { ...authFor(request.path), ...request.headers } });
+  const callers: HostileCallers = {};
+  const send = (request: RawRequest): Promise<RawAnswer> => sendRaw(t.url, { ...request, headers: { ...authFor(callers, request.path), ...request.headers } });
   const json = (method: RawRequest['method'], path: string, body: unknown, contentType = 'application/json'): RawRequest => ({
     method,
     path,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
 import { BREAKS_JSON, BREAKS_JSON_API, damageJson, Hostile, toJsonText } from '../support/fuzz';
-import { erpDelivery, isErrorBody, kuaishouPush, RawAnswer, RawRequest, sendRaw, settledChecksums, youzanPush } from '../support/hostile';
-import { createTestErpCredential, createTestMerchant, createTestUser, TestUser } from '../support/access';
+import { authFor, erpDelivery, HostileCallers, isErrorBody, kuaishouPush, RawAnswer, RawRequest, sendRaw, settledChecksums, youzanPush } from '../support/hostile';
+import { createTestErpCredential, createTestMerchant, createTestUser } from '../support/access';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
@@ -46,13 +46,8 @@ describe('fuzz: hostile bodies at every entry point', () => {
   let t: TestApp;
   let merchantId: string;
   let erpKey: { keyId: string; secret: string };
-  const callers: { admin?: TestUser; owner?: TestUser; ops?: TestUser } = {};
-  /** Who may call the path (API tokens: no CSRF token needed); the webhooks authenticate by signature. */
-  const authFor = (path: string): Record<string, string> => {
-    const user = path === '/api/merchants' ? callers.admin : path.startsWith('/api/') ? callers.owner : path.startsWith('/ops/') ? callers.ops : undefined;
-    return user ? { authorization: user.bearer } : {};
-  };
-  const send = (request: RawRequest) => sendRaw(t.url, { ...request, headers: { ...authFor(request.path), ...request.headers } });
+  const callers: HostileCallers = {};
+  const send = (request: RawRequest) => sendRaw(t.url, { ...request, headers: { ...authFor(callers, request.path), ...request.headers } });
   const plain = (input: FuzzInput): RawRequest => ({ method: input.method, path: input.path, headers: input.contentType ? { 'content-type': input.contentType } : {}, body: input.body });
   const jsonInput = (h: Hostile, method: FuzzInput['method'], path: string, value: unknown, damage: number[] | undefined, note: string): FuzzInput => {
     const text = toJsonText(value);

@@ -1,6 +1,7 @@
 import { createCipheriv, createHash, randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
+import type { TestUser } from './access';
 import { ERP_HEADERS, signErpPayload } from '../../src/webhooks/erp-signature';
 
 export interface RawRequest {
@@ -43,6 +44,19 @@ export function youzanPush(raw: Buffer | string, contentType = 'application/json
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
   const sign = createHash('md5').update(Buffer.concat([Buffer.from(clientId), bytes, Buffer.from(clientSecret)])).digest('hex');
   return { method: 'POST', path: '/webhooks/youzan', headers: { 'content-type': contentType, 'event-sign': sign, 'client-id': clientId }, body: bytes };
+}
+
+/** The callers hostile input is sent as: admin (merchant create), the merchant's owner (its API), ops (ops API). */
+export interface HostileCallers {
+  admin?: TestUser;
+  owner?: TestUser;
+  ops?: TestUser;
+}
+
+/** Who may call the path, as an API token (no CSRF token needed); the webhooks authenticate by signature. */
+export function authFor(callers: HostileCallers, path: string): Record<string, string> {
+  const user = path === '/api/merchants' ? callers.admin : path.startsWith('/api/') ? callers.owner : path.startsWith('/ops/') ? callers.ops : undefined;
+  return user ? { authorization: user.bearer } : {};
 }
 
 /** An ERP stock delivery signed with one of the merchant's ERP credentials. */

@@ -5,6 +5,8 @@ import { ChannelAllocationEntity } from '../../../src/inventory/channel-allocati
 import { InventoryRepository } from '../../../src/inventory/inventory.repository';
 import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
+import { SandboxControlError as KsControlError } from '../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
+import { SandboxControlError as YzControlError } from '../../../src/sandbox/youzan/youzan-sandbox.control';
 import { OrderPollService } from '../../../src/orders/order-poll.service';
 import { createTestErpCredential, createTestUser, TestUser } from '../../support/access';
 import { ErpKey, sendErpStock } from '../../support/erp';
@@ -47,6 +49,17 @@ export class InventoryHarness {
   async opsAuth(): Promise<Record<string, string>> {
     this.opsUser ??= await createTestUser(this.stack.t.app, 'ops');
     return { authorization: this.opsUser.bearer };
+  }
+
+  /** A buyer's paid order on the platform; undefined when the platform refuses it (out of stock, not on sale). */
+  async buy(sku: SkuFixture, platform: 'kuaishou' | 'youzan', quantity = 1): Promise<string | undefined> {
+    try {
+      if (platform === 'kuaishou') return (await this.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity, pay: true })).oid;
+      return (await this.stack.yzControl.placeOrder({ kdtId: Number(this.shops.youzan), lines: [{ skuId: sku.yz.skuId, quantity }], pay: true })).tid;
+    } catch (error) {
+      if ((error instanceof KsControlError || error instanceof YzControlError) && (error.status === 409 || error.status === 400)) return undefined;
+      throw error;
+    }
   }
 
   get db(): Db {

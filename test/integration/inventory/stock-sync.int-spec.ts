@@ -4,8 +4,6 @@ import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity
 import { OrderPollService } from '../../../src/orders/order-poll.service';
 import { ChannelOrderEntity } from '../../../src/orders/channel-order.entity';
 import { StockReservationEntity } from '../../../src/inventory/stock-reservation.entity';
-import { SandboxControlError as KsControlError } from '../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
-import { SandboxControlError as YzControlError } from '../../../src/sandbox/youzan/youzan-sandbox.control';
 import { InventoryHarness, SkuFixture } from './inventory.harness';
 
 /**
@@ -22,18 +20,6 @@ describe('stock sync between Kuaishou and Youzan', () => {
   afterAll(async () => {
     await h?.close();
   });
-
-  const insufficient = (error: unknown) => (error instanceof KsControlError || error instanceof YzControlError) && error.status === 409;
-
-  async function buy(sku: SkuFixture, platform: 'kuaishou' | 'youzan', quantity = 1): Promise<string | undefined> {
-    try {
-      if (platform === 'kuaishou') return (await h.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity, pay: true })).oid;
-      return (await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: sku.yz.skuId, quantity }], pay: true })).tid;
-    } catch (error) {
-      if (insufficient(error)) return undefined;
-      throw error;
-    }
-  }
 
   it('takes the platforms’ current stock as the starting point and brings them within physical stock', async () => {
     // The merchant had typed 30 into each back office; the warehouse holds 12.
@@ -61,7 +47,7 @@ describe('stock sync between Kuaishou and Youzan', () => {
     const buyer = async (platform: 'kuaishou' | 'youzan') => {
       let afterSoldOut = 0;
       while (afterSoldOut < 20 && Date.now() < limit) {
-        await buy(sku, platform);
+        await h.buy(sku, platform);
         if (unitsSoldOnPlatforms(sku) >= 10) afterSoldOut++;
         await new Promise((r) => setTimeout(r, 15 + Math.random() * 30));
       }
@@ -69,8 +55,8 @@ describe('stock sync between Kuaishou and Youzan', () => {
     await Promise.all([...Array(15)].flatMap(() => [buyer('kuaishou'), buyer('youzan')]));
     await h.quiet();
     // Whatever the pipeline does once it is quiet, nothing more can be bought.
-    expect(await buy(sku, 'kuaishou')).toBeUndefined();
-    expect(await buy(sku, 'youzan')).toBeUndefined();
+    expect(await h.buy(sku, 'kuaishou')).toBeUndefined();
+    expect(await h.buy(sku, 'youzan')).toBeUndefined();
 
     expect(unitsSoldOnPlatforms(sku)).toBe(10);
     expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 0 });
@@ -84,7 +70,7 @@ describe('stock sync between Kuaishou and Youzan', () => {
     try {
       const orders: { platform: 'kuaishou' | 'youzan'; id: string }[] = [];
       for (let i = 0; i < 8; i++) {
-        for (const platform of ['kuaishou', 'youzan'] as const) orders.push({ platform, id: (await buy(sku, platform, 1 + (i % 3)))! });
+        for (const platform of ['kuaishou', 'youzan'] as const) orders.push({ platform, id: (await h.buy(sku, platform, 1 + (i % 3)))! });
       }
       await h.stack.ksControl.cancelOrder(orders[0].id);
       await h.stack.yzControl.closeOrder(orders[1].id);
@@ -182,7 +168,7 @@ describe('stock sync between Kuaishou and Youzan', () => {
       return (ks.writesApplied['open.item.sku.stock.update'] ?? 0) + (yz.writesApplied['youzan.item.quantity.update'] ?? 0);
     };
     const before = await writes();
-    const sales = await Promise.all([...Array(40)].map(() => buy(sku, 'kuaishou')));
+    const sales = await Promise.all([...Array(40)].map(() => h.buy(sku, 'kuaishou')));
     expect(sales.every(Boolean)).toBe(true);
     await h.quiet();
     const made = (await writes()) - before;

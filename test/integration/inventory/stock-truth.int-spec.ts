@@ -1,7 +1,5 @@
 import { StockReconcileJob } from '../../../src/inventory/jobs/stock-reconcile.job';
 import { StockSyncService } from '../../../src/inventory/stock-sync.service';
-import { SandboxControlError as KsControlError } from '../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
-import { SandboxControlError as YzControlError } from '../../../src/sandbox/youzan/youzan-sandbox.control';
 import { randomBytes } from 'node:crypto';
 import { eventually, startTestApp, TestApp } from '../../support/test-app';
 import { InventoryHarness, SkuFixture } from './inventory.harness';
@@ -23,18 +21,6 @@ describe('stock truth, measured from the platforms', () => {
   afterAll(async () => {
     await h?.close();
   });
-
-  const insufficient = (error: unknown) => (error instanceof KsControlError || error instanceof YzControlError) && (error.status === 409 || error.status === 400);
-
-  async function buy(sku: SkuFixture, platform: 'kuaishou' | 'youzan', quantity = 1): Promise<string | undefined> {
-    try {
-      if (platform === 'kuaishou') return (await h.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity, pay: true })).oid;
-      return (await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: sku.yz.skuId, quantity }], pay: true })).tid;
-    } catch (error) {
-      if (insufficient(error)) return undefined;
-      throw error;
-    }
-  }
 
   /** Units the platforms can still sell (an off-shelf Kuaishou listing sells nothing) plus units they sold. */
   async function exposure(sku: SkuFixture, soldUnits: number): Promise<number> {
@@ -113,7 +99,7 @@ describe('stock truth, measured from the platforms', () => {
       // The +3 landed (its answer is lost); three buyers take stock right away.
       await eventually(async () => (await h.platformStock(sku)).youzan === 13, 30_000, 10);
       let sold = 0;
-      for (let i = 0; i < 3; i++) if (await buy(sku, 'youzan')) sold++;
+      for (let i = 0; i < 3; i++) if (await h.buy(sku, 'youzan')) sold++;
       expect(sold).toBe(3);
       await h.quiet();
       // The orders become readable after the read lag and are heard.
@@ -140,7 +126,7 @@ describe('stock truth, measured from the platforms', () => {
       // Three Youzan sales whose pushes are lost and whose orders are not readable yet.
       await h.stack.yzControl.setFaults({ orderReadLagMs: YOUZAN_READ_LAG_MS, push: { lossRate: 1 } });
       let sold = 0;
-      for (let i = 0; i < 3; i++) if (await buy(sku, 'youzan')) sold++;
+      for (let i = 0; i < 3; i++) if (await h.buy(sku, 'youzan')) sold++;
       expect(sold).toBe(3);
       expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth })).status).toBe(202);
       await h.quiet();
