@@ -91,3 +91,17 @@ export class RotateCredentialDto {
   @Max(720)
   overlapHours?: number;
 }
+
+export class ChangeRoleDto {
+  @ApiProperty({ enum: ['owner', 'staff'] })
+  @IsIn(['owner', 'staff'])
+  role: 'owner' | 'staff';
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ minLength: 10 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  password: string;
+}
