@@ -3,6 +3,7 @@ import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { ShopConnectionEntity } from '../../src/accounts/shop-connection.entity';
 import { SessionEntity } from '../../src/auth/session.entity';
 import { Db } from '../../src/database/db';
+import { createTestUser } from '../support/access';
 import { createMerchant, newShops, ownerOf, Stack, startStack } from '../support/sandbox-stack';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -151,6 +152,44 @@ describe('access in a browser', () => {
     await owner.getByTestId('ks-authorize-approve').click();
     expect(await owner.getByTestId('result-title').textContent()).toBe('Kuaishou shop connected');
     expect(await db().countBy(ShopConnectionEntity, { shopId: shops.kuaishou, merchantId })).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("lets an owner disable, re-enable and promote their merchant's users, and an admin reset a password, from the pages", async () => {
+    const merchantId = await createMerchant(stack.url, '用户管理');
+    const staff = await createTestUser(stack.t.app, 'staff', merchantId);
+    const staffPage = await freshBrowser();
+    await signIn(staffPage, staff.email, staff.password);
+    await staffPage.waitForURL(new RegExp(`/merchants/${merchantId}$`));
+
+    const owner = await freshBrowser();
+    await signIn(owner, ownerOf(merchantId).email, ownerOf(merchantId).password);
+    await owner.waitForURL(new RegExp(`/merchants/${merchantId}$`));
+    await owner.goto(`${stack.url}/merchants/${merchantId}/erp-credentials`);
+    expect(await owner.getByTestId(`user-state-${staff.userId}`).textContent()).toBe('有效 Active');
+    await owner.getByTestId(`user-disable-${staff.userId}`).click();
+    expect(await owner.getByTestId('users-notice').textContent()).toContain('Disabled');
+    expect(await owner.getByTestId(`user-state-${staff.userId}`).textContent()).toContain('已停用 Disabled');
+
+    // The staff member's open browser is signed out at once, and cannot sign in again.
+    await staffPage.reload();
+    await staffPage.waitForURL(/\/sign-in\?next=/);
+    await signIn(staffPage, staff.email, staff.password);
+    expect(await staffPage.getByTestId('sign-in-error').textContent()).toContain('disabled');
+
+    await owner.getByTestId(`user-enable-${staff.userId}`).click();
+    await owner.getByTestId(`user-role-${staff.userId}`).click();
+    expect(await owner.getByTestId(`user-row-${staff.userId}`).textContent()).toContain('店主 Owner');
+
+    const admin = await createTestUser(stack.t.app, 'admin');
+    const adminPage = await freshBrowser();
+    await signIn(adminPage, admin.email, admin.password);
+    await adminPage.waitForURL(`${stack.url}/`);
+    await adminPage.getByTestId(`user-password-input-${staff.userId}`).fill('reset-by-the-admin');
+    await adminPage.getByTestId(`user-password-${staff.userId}`).click();
+    expect(await adminPage.getByTestId('users-notice').textContent()).toContain('Password reset');
+    await signIn(staffPage, staff.email, 'reset-by-the-admin');
+    await staffPage.waitForURL(new RegExp(`/merchants/${merchantId}$`));
     expect(pageErrors).toEqual([]);
   });
 });

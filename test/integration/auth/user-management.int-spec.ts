@@ -88,4 +88,30 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
     expect((await signIn(staff, 'a-reset-password')).status).toBe(200);
     expect((await http().post(`/api/users/${admin.userId}/disable`).set(asUser(admin))).status).toBe(400);
   });
+
+  it('the pages show the users with bilingual states and carry out the forms (refusals shown with their reason)', async () => {
+    const m = await createTestMerchant(t.app, 'Page merchant');
+    const staff = await createTestUser(t.app, 'staff', m.merchantId);
+    const form = (url: string, who: TestUser, fields: Record<string, string> = {}) =>
+      http().post(url).set('cookie', who.cookie).type('form').send({ _csrf: who.csrf, ...fields });
+
+    const page = await http().get(`/merchants/${m.merchantId}/erp-credentials`).set('cookie', m.owner.cookie);
+    expect(page.text).toContain(`data-testid="user-state-${staff.userId}">有效 Active`);
+    const disabled = await form(`/merchants/${m.merchantId}/users/${staff.userId}/disable`, m.owner);
+    expect(disabled.status).toBe(200);
+    expect(disabled.text).toContain('已停用 Disabled');
+    const lastOwner = await form(`/merchants/${m.merchantId}/users/${m.owner.userId}/role`, m.owner, { role: 'staff' });
+    expect(lastOwner.status).toBe(409);
+    expect(lastOwner.text).toContain('操作失败 Not done: a merchant keeps at least one active owner');
+
+    const home = await http().get('/').set('cookie', admin.cookie);
+    expect(home.text).toContain(`data-testid="user-row-${staff.userId}"`);
+    expect((await http().get('/').set('cookie', (await createTestUser(t.app, 'ops')).cookie)).text).not.toContain('user-list');
+    const reset = await form(`/users/${staff.userId}/password`, admin, { password: 'reset-from-the-page' });
+    expect(reset.status).toBe(200);
+    expect(reset.text).toContain('Password reset');
+    const enabled = await form(`/users/${staff.userId}/enable`, admin);
+    expect(enabled.status).toBe(200);
+    expect((await signIn(staff, 'reset-from-the-page')).status).toBe(200);
+  });
 });
