@@ -83,6 +83,21 @@ describe('access in a browser', () => {
     expect(await page.content()).not.toContain('别人的店');
   });
 
+  it("does not let another site's form sign the browser into an account it chose", async () => {
+    const merchantId = await createMerchant(stack.url, '登录伪造');
+    const victim = await freshBrowser();
+    // The attacker's page (not this site) posts its own account's credentials to the sign-in form.
+    await victim.setContent(`<form method="post" action="${stack.url}/sign-in"><input name="email" value="${ownerOf(merchantId).email}"><input name="password" value="${ownerOf(merchantId).password}"><input name="next" value="/"></form>`);
+    const answer = victim.waitForResponse((r) => r.url() === `${stack.url}/sign-in` && r.request().method() === 'POST');
+    await victim.locator('form').evaluate((form) => (form as unknown as { submit(): void }).submit());
+    expect((await answer).status()).toBe(403);
+    await victim.waitForURL(`${stack.url}/sign-in`);
+    expect(await victim.getByTestId('sign-in-error').textContent()).toContain('another site');
+    expect((await victim.context().cookies()).some((c) => c.name === 'kwaizan_session')).toBe(false);
+    await victim.goto(`${stack.url}/merchants/${merchantId}`);
+    await victim.waitForURL(/\/sign-in\?next=/);
+  });
+
   it('ends a session that was idle too long, and one past its absolute end', async () => {
     const merchantId = await createMerchant(stack.url, '过期测试');
     const page = await freshBrowser();

@@ -22,6 +22,15 @@ export class SignInDto {
   next?: string;
 }
 
+/** The sign-in page's form: its pre-session token rides along as `_csrf`. */
+export class SignInFormDto extends SignInDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  _csrf?: string;
+}
+
 export class ChangePasswordDto {
   @ApiProperty()
   @IsString()

@@ -37,7 +37,7 @@ function usersTable(users: UserEntity[], viewer: UserPrincipal, actionBase: stri
     </table>`;
 }
 
-export function signInPage(options: { next?: string; error?: string; email?: string; sandbox: boolean }): string {
+export function signInPage(options: { next?: string; error?: string; email?: string; csrfToken: string; sandbox: boolean }): string {
   return page(
     '登录 Sign in',
     html`<div class="card" style="max-width:420px;margin:0 auto">
@@ -47,6 +47,7 @@ export function signInPage(options: { next?: string; error?: string; email?: str
         <p><label>邮箱 Email<br><input name="email" type="email" autocomplete="username" required maxlength="254" value="${options.email ?? ''}" data-testid="sign-in-email" style="width:100%;box-sizing:border-box"></label></p>
         <p><label>密码 Password<br><input name="password" type="password" autocomplete="current-password" required maxlength="200" data-testid="sign-in-password" style="width:100%;box-sizing:border-box"></label></p>
         <input type="hidden" name="next" value="${options.next ?? '/'}">
+        <input type="hidden" name="${CSRF_FIELD}" value="${options.csrfToken}">
         <button class="button" type="submit" data-testid="sign-in-submit">登录 Sign in</button>
       </form>
       ${options.sandbox ? html`<p class="notice ok">沙箱模式 Sandbox mode: the demo sign-ins are printed once in the service log at first start.</p>` : ''}
