@@ -157,7 +157,7 @@ describe('access in a browser', () => {
     await stranger.goto(authorizeUrl);
     await stranger.getByTestId(`ks-shop-${shops.kuaishou}`).check();
     await stranger.getByTestId('ks-authorize-approve').click();
-    expect(await stranger.getByTestId('result-title').textContent()).toBe('Kuaishou shop not connected');
+    expect(await stranger.getByTestId('result-title').textContent()).toBe('快手小店未连接 Kuaishou shop not connected');
     expect(await stranger.getByTestId('result-text').textContent()).toContain('started in another browser');
     expect(await db().countBy(ShopConnectionEntity, { shopId: shops.kuaishou })).toBe(0);
 
@@ -165,7 +165,7 @@ describe('access in a browser', () => {
     await owner.getByTestId('connect-kuaishou').click();
     await owner.getByTestId(`ks-shop-${shops.kuaishou}`).check();
     await owner.getByTestId('ks-authorize-approve').click();
-    expect(await owner.getByTestId('result-title').textContent()).toBe('Kuaishou shop connected');
+    expect(await owner.getByTestId('result-title').textContent()).toBe('快手小店已连接 Kuaishou shop connected');
     expect(await db().countBy(ShopConnectionEntity, { shopId: shops.kuaishou, merchantId })).toBe(1);
     expect(pageErrors).toEqual([]);
   });

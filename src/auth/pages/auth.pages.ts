@@ -59,7 +59,7 @@ export function signInPage(options: { next?: string; error?: string; email?: str
 /** Bar shown on every signed-in page: who is signed in, sign out. */
 export function accountBar(principal: UserPrincipal): SafeHtml {
   return html`<div class="card" style="display:flex;gap:12px;align-items:center;flex-wrap:wrap" data-testid="account-bar">
-    <span data-testid="signed-in-as">${principal.email}</span> <span class="badge muted">${principal.role}</span>
+    <span data-testid="signed-in-as">${principal.email}</span> <span class="badge muted">${ROLE_LABELS[principal.role]}</span>
     <a href="/account/password">修改密码 Change password</a>
     ${principal.kind === 'session' ? html`<form method="post" action="/sign-out" style="display:inline"><input type="hidden" name="${CSRF_FIELD}" value="${principal.csrfToken}"><button class="button secondary" type="submit" data-testid="sign-out">退出 Sign out</button></form>` : ''}
   </div>`;
