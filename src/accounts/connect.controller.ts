@@ -15,7 +15,7 @@ import type { Principal } from '../auth/principal';
 type SessionPrincipal = Extract<Principal, { kind: 'session' }>;
 
 const PLATFORM = { kuaishou: 'kuaishou', youzan: 'youzan' } as const;
-const NAMES: Record<Platform, string> = { kuaishou: 'Kuaishou', youzan: 'Youzan' };
+const NAMES: Record<Platform, { zh: string; en: string }> = { kuaishou: { zh: '快手小店', en: 'Kuaishou' }, youzan: { zh: '有赞店铺', en: 'Youzan' } };
 
 @ApiTags('accounts')
 @Controller('connect')
@@ -61,12 +61,12 @@ export class ConnectController {
     try {
       const connection = await work();
       res.status(200).type('html').send(
-        connectResultPage({ ok: true, title: `${NAMES[platform]} shop connected`, text: `${connection.shopName ?? connection.shopId} is connected and will be kept in sync.`, merchantId: connection.merchantId, sandbox }),
+        connectResultPage({ ok: true, title: `${NAMES[platform].zh}已连接 ${NAMES[platform].en} shop connected`, text: `${connection.shopName ?? connection.shopId} 已连接，将保持同步。 is connected and will be kept in sync.`, merchantId: connection.merchantId, sandbox }),
       );
     } catch (error) {
       if (!(error instanceof ConnectFailedException)) throw error;
       res.status(error.kind === 'conflict' ? 409 : 400).type('html').send(
-        connectResultPage({ ok: false, title: `${NAMES[platform]} shop not connected`, text: error.message, merchantId: error.merchantId, sandbox }),
+        connectResultPage({ ok: false, title: `${NAMES[platform].zh}未连接 ${NAMES[platform].en} shop not connected`, text: error.message, merchantId: error.merchantId, sandbox }),
       );
     }
   }

@@ -9,6 +9,7 @@ import { MerchantsService } from './merchants.service';
 import { merchantPage } from './pages/accounts.pages';
 import { opsLandingPage } from '../auth/pages/auth.pages';
 import type { UserPrincipal } from '../auth/principal';
+import { UsersService } from '../auth/users.service';
 import { Admin, CurrentPrincipal, MerchantAccess, Page, Public, SignedIn } from '../auth/policy.decorator';
 
 const NOTICES: Record<string, { ok: boolean; text: string }> = {
@@ -22,6 +23,7 @@ export class MerchantPagesController {
   constructor(
     private readonly merchants: MerchantsService,
     private readonly connections: ConnectionsService,
+    private readonly users: UsersService,
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -32,7 +34,8 @@ export class MerchantPagesController {
   @Page()
   async home(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     if (principal.merchantId) return res.redirect(303, `/merchants/${principal.merchantId}`);
-    res.type('html').send(opsLandingPage(principal, await this.merchants.list(), this.config.platforms.sandbox));
+    const users = principal.role === 'admin' ? { users: await this.users.list() } : undefined;
+    res.type('html').send(opsLandingPage(principal, await this.merchants.list(), this.config.platforms.sandbox, users));
   }
 
   @Get('favicon.ico')

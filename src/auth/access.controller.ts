@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiTokensService } from './api-tokens.service';
-import { CreateCredentialDto, CreateMerchantUserDto, CreateUserDto, RotateCredentialDto } from './dto/auth.dto';
+import { ChangeRoleDto, CreateCredentialDto, CreateMerchantUserDto, CreateUserDto, ResetPasswordDto, RotateCredentialDto } from './dto/auth.dto';
 import { ApiTokenView, ErpCredentialView, IssuedApiTokenView, IssuedErpCredentialView, UserView } from './dto/auth.views';
 import { ErpCredentialsService, IssuedErpCredential } from './erp-credentials.service';
 import { Admin, CurrentPrincipal, MerchantAccess } from './policy.decorator';
@@ -34,6 +34,37 @@ export class AccessController {
     return UserView.of(await this.users.create(body));
   }
 
+  @Post('users/:userId/disable')
+  @Admin()
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserView, description: "Ends the user's sessions and revokes their API tokens at once." })
+  async disableUser(@CurrentPrincipal() principal: UserPrincipal, @Param('userId', new ParseUUIDPipe()) userId: string): Promise<UserView> {
+    return UserView.of(await this.users.setDisabled(principal.userId, userId, true, null));
+  }
+
+  @Post('users/:userId/enable')
+  @Admin()
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserView })
+  async enableUser(@CurrentPrincipal() principal: UserPrincipal, @Param('userId', new ParseUUIDPipe()) userId: string): Promise<UserView> {
+    return UserView.of(await this.users.setDisabled(principal.userId, userId, false, null));
+  }
+
+  @Put('users/:userId/role')
+  @Admin()
+  @ApiOkResponse({ type: UserView, description: 'owner ↔ staff; a merchant keeps at least one active owner (409 otherwise).' })
+  async changeUserRole(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto): Promise<UserView> {
+    return UserView.of(await this.users.changeRole(userId, body.role, null));
+  }
+
+  @Put('users/:userId/password')
+  @Admin()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: "Sets a new password and ends the user's sessions." })
+  async resetUserPassword(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ResetPasswordDto): Promise<void> {
+    await this.users.resetPassword(userId, body.password);
+  }
+
   @Get('merchants/:merchantId/users')
   @MerchantAccess('owner')
   @ApiOkResponse({ type: [UserView] })
@@ -46,6 +77,29 @@ export class AccessController {
   @ApiCreatedResponse({ type: UserView })
   async createMerchantUser(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: CreateMerchantUserDto): Promise<UserView> {
     return UserView.of(await this.users.create({ ...body, merchantId }));
+  }
+
+  @Post('merchants/:merchantId/users/:userId/disable')
+  @MerchantAccess('owner', { sessionOnly: true })
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserView, description: "Ends the user's sessions and revokes their API tokens at once." })
+  async disableMerchantUser(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: UserPrincipal): Promise<UserView> {
+    return UserView.of(await this.users.setDisabled(principal.userId, userId, true, merchantId));
+  }
+
+  @Post('merchants/:merchantId/users/:userId/enable')
+  @MerchantAccess('owner', { sessionOnly: true })
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserView })
+  async enableMerchantUser(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: UserPrincipal): Promise<UserView> {
+    return UserView.of(await this.users.setDisabled(principal.userId, userId, false, merchantId));
+  }
+
+  @Put('merchants/:merchantId/users/:userId/role')
+  @MerchantAccess('owner', { sessionOnly: true })
+  @ApiOkResponse({ type: UserView, description: 'owner ↔ staff; the merchant keeps at least one active owner (409 otherwise).' })
+  async changeMerchantUserRole(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto): Promise<UserView> {
+    return UserView.of(await this.users.changeRole(userId, body.role, merchantId));
   }
 
   @Get('merchants/:merchantId/erp-credentials')

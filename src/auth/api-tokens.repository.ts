@@ -30,4 +30,8 @@ export class ApiTokensRepository {
   async revoke(id: string, now: number): Promise<void> {
     await this.repo.update({ id, revokedAt: IsNull() }, { revokedAt: now });
   }
+
+  async revokeByUser(userId: string, now: number): Promise<void> {
+    await this.repo.update({ userId, revokedAt: IsNull() }, { revokedAt: now });
+  }
 }

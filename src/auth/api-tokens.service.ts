@@ -44,7 +44,7 @@ export class ApiTokensService {
     const entity = await this.tokens.findActiveByHash(sha256Hex(token));
     if (!entity) return undefined;
     const user = await this.users.findById(entity.userId);
-    if (!user || user.merchantId !== entity.merchantId) return undefined;
+    if (!user || user.disabledAt !== null || user.merchantId !== entity.merchantId) return undefined;
     return { kind: 'api-token', userId: user.id, email: user.email, role: user.role, merchantId: user.merchantId, tokenId: entity.id };
   }
 }

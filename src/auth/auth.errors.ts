@@ -18,6 +18,12 @@ export class CsrfRejectedException extends DomainException {
   }
 }
 
+export class CrossSiteSignInException extends DomainException {
+  constructor() {
+    super('SIGN_IN_REJECTED', 'The sign-in came from another site or an expired form; open the sign-in page and try again.', 'forbidden');
+  }
+}
+
 export class ErpCredentialRejectedException extends DomainException {
   constructor(problem: string) {
     super('ERP_SIGNATURE_REJECTED', `ERP webhook rejected: ${problem}`, 'unauthorized');

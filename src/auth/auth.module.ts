@@ -8,6 +8,7 @@ import { ApiTokensService } from './api-tokens.service';
 import { ErpCredentialsRepository } from './erp-credentials.repository';
 import { ErpCredentialsService } from './erp-credentials.service';
 import { SessionCleanupJob } from './jobs/session-cleanup.job';
+import { UsersPagesController } from './users-pages.controller';
 import { SandboxAccessSeeder } from './sandbox-access.seeder';
 import { SessionController } from './session.controller';
 import { SessionsRepository } from './sessions.repository';
@@ -17,7 +18,7 @@ import { UsersService } from './users.service';
 
 @Global()
 @Module({
-  controllers: [SessionController, AccessController, AccessPagesController],
+  controllers: [SessionController, AccessController, AccessPagesController, UsersPagesController],
   providers: [
     UsersRepository,
     SessionsRepository,

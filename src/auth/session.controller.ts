@@ -3,8 +3,11 @@ import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainException } from '../common/errors/domain.exception';
 import { AppConfig } from '../config/app-config';
-import { UnauthenticatedException } from './auth.errors';
-import { ChangePasswordDto, SignInDto } from './dto/auth.dto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { CrossSiteSignInException, UnauthenticatedException } from './auth.errors';
+import { readCookie } from './access.guard';
+import { isCrossSiteSignIn } from './sign-in-origin';
+import { ChangePasswordDto, SignInDto, SignInFormDto } from './dto/auth.dto';
 import { SessionView, UserView } from './dto/auth.views';
 import { changePasswordPage, signInPage } from './pages/auth.pages';
 import { CurrentPrincipal, Page, Public, SignedIn } from './policy.decorator';
@@ -14,6 +17,11 @@ import { UsersService } from './users.service';
 
 /** Only paths on this site, so the sign-in page cannot be used to bounce visitors elsewhere. */
 const safeNext = (next: string | undefined) => (next && /^\/(?![/\\])/.test(next) ? next : '/');
+
+/** Pre-session double-submit token of the sign-in form: another site can post the form but cannot read or set this cookie. */
+const SIGN_IN_COOKIE = 'kwaizan_sign_in';
+
+const sameToken = (a: string | undefined, b: string | undefined) => !!a && !!b && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 @ApiTags('access')
 @Controller()
@@ -29,21 +37,25 @@ export class SessionController {
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
   signInForm(@Query('next') next: string | undefined, @Res() res: Response): void {
-    res.type('html').send(signInPage({ next: safeNext(next), sandbox: this.config.platforms.sandbox }));
+    res.type('html').send(signInPage({ next: safeNext(next), csrfToken: this.issueFormToken(res), sandbox: this.config.platforms.sandbox }));
   }
 
   @Post('sign-in')
   @Public()
   @ApiExcludeEndpoint()
-  async signInSubmit(@Body() body: SignInDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @Header('Cache-Control', 'no-store')
+  async signInSubmit(@Body() body: SignInFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
+      if (isCrossSiteSignIn(req.headers, this.config.http.publicBaseUrl) || !sameToken(body._csrf, readCookie(req.headers.cookie, SIGN_IN_COOKIE))) throw new CrossSiteSignInException();
       const signed = await this.sessions.signIn(body.email, body.password, req.ip ?? '');
       res.cookie(SESSION_COOKIE, signed.cookieValue, this.sessions.cookieOptions());
+      res.clearCookie(SIGN_IN_COOKIE, { path: '/sign-in' });
       res.redirect(303, safeNext(body.next));
     } catch (error) {
-      if (!(error instanceof UnauthenticatedException) && !(error instanceof HttpException)) throw error;
-      const status = error instanceof HttpException ? error.getStatus() : 401;
-      res.status(status).type('html').send(signInPage({ next: safeNext(body.next), email: body.email, error: `登录失败 Sign-in failed: ${messageOf(error)}`, sandbox: this.config.platforms.sandbox }));
+      if (!(error instanceof UnauthenticatedException) && !(error instanceof CrossSiteSignInException) && !(error instanceof HttpException)) throw error;
+      const status = error instanceof HttpException ? error.getStatus() : error instanceof CrossSiteSignInException ? 403 : 401;
+      const csrfToken = this.issueFormToken(res);
+      res.status(status).type('html').send(signInPage({ next: safeNext(body.next), email: body.email, error: `登录失败 Sign-in failed: ${messageOf(error)}`, csrfToken, sandbox: this.config.platforms.sandbox }));
     }
   }
 
@@ -82,6 +94,8 @@ export class SessionController {
   @HttpCode(200)
   @ApiOkResponse({ type: SessionView, description: 'Signs in and sets the session cookie (httpOnly, SameSite=Lax).' })
   async signIn(@Body() body: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
+    // JSON only (a plain cross-site form cannot send it), and a browser's cross-site fetch is refused too.
+    if (isCrossSiteSignIn(req.headers, this.config.http.publicBaseUrl)) throw new CrossSiteSignInException();
     const signed = await this.sessions.signIn(body.email, body.password, req.ip ?? '');
     res.cookie(SESSION_COOKIE, signed.cookieValue, this.sessions.cookieOptions());
     return { user: UserView.of(signed.user), csrfToken: signed.csrfToken };
@@ -107,6 +121,12 @@ export class SessionController {
   @HttpCode(204)
   async changePassword(@CurrentPrincipal() principal: UserPrincipal, @Body() body: ChangePasswordDto): Promise<void> {
     await this.users.changePassword(principal.userId, body.currentPassword, body.newPassword, principal.kind === 'session' ? principal.sessionHash : null);
+  }
+
+  private issueFormToken(res: Response): string {
+    const token = randomBytes(24).toString('base64url');
+    res.cookie(SIGN_IN_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.auth.secureCookies, path: '/sign-in', maxAge: 3600_000 });
+    return token;
   }
 }
 

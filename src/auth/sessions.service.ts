@@ -56,6 +56,8 @@ export class SessionsService {
       throw new UnauthenticatedException('The email or password is wrong.');
     }
     await this.perAccount.delete(accountKey);
+    // Said only to someone who knows the password, so it reveals nothing about which accounts exist.
+    if (user.disabledAt !== null) throw new UnauthenticatedException('This account is disabled; ask your shop owner or an admin.');
     const cookieValue = newSecretToken();
     const now = this.clock.now();
     const session = Object.assign(new SessionEntity(), {
@@ -81,7 +83,7 @@ export class SessionsService {
       return undefined;
     }
     const user = await this.users.findById(session.userId);
-    if (!user) return undefined;
+    if (!user || user.disabledAt !== null) return undefined;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await this.db.transaction(() => this.sessions.touch(idHash, now));
     return { kind: 'session', userId: user.id, email: user.email, role: user.role, merchantId: user.merchantId, sessionHash: idHash, csrfToken: session.csrfToken };
   }

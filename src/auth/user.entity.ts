@@ -25,6 +25,9 @@ export class UserEntity {
   @Column({ name: 'merchant_id', type: 'varchar', length: 36, nullable: true })
   merchantId: string | null;
 
+  @Column({ name: 'disabled_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  disabledAt: number | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
+import { MerchantEntity } from '../accounts/merchant.entity';
 import { Db } from '../database/db';
-import { UserEntity } from './user.entity';
+import { UserEntity, UserRole } from './user.entity';
 
 @Injectable()
 export class UsersRepository {
@@ -32,6 +34,23 @@ export class UsersRepository {
 
   async insert(user: UserEntity): Promise<void> {
     await this.repo.insert(user);
+  }
+
+  /** Serializes changes to one merchant's users (the last-owner check) by locking the merchant row. */
+  async lockMerchant(merchantId: string): Promise<void> {
+    await this.db.forUpdate(this.db.manager.getRepository(MerchantEntity).createQueryBuilder('m').where('m.id = :merchantId', { merchantId })).getOne();
+  }
+
+  countActiveOwners(merchantId: string): Promise<number> {
+    return this.repo.countBy({ merchantId, role: 'owner', disabledAt: IsNull() });
+  }
+
+  async updateRole(id: string, role: UserRole, now: number): Promise<void> {
+    await this.repo.update({ id }, { role, updatedAt: now });
+  }
+
+  async updateDisabled(id: string, disabledAt: number | null, now: number): Promise<void> {
+    await this.repo.update({ id }, { disabledAt, updatedAt: now });
   }
 
   async updatePassword(id: string, passwordHash: string, now: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { MerchantsService } from '../accounts/merchants.service';
 import { CLOCK, Clock } from '../common/clock';
 import { isUniqueViolation } from '../common/errors/db-errors';
@@ -7,6 +7,7 @@ import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { UserNotFoundException } from './auth.errors';
 import { hashPassword, verifyPassword } from './password';
+import { ApiTokensRepository } from './api-tokens.repository';
 import { SessionsRepository } from './sessions.repository';
 import { isOperator, UserEntity, UserRole } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -29,7 +30,13 @@ export class UsersService {
     private readonly merchants: MerchantsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
+    // Optional so the CLI and the benchmark, which build the service by hand, need not pass it.
+    @Optional() tokens?: ApiTokensRepository,
+  ) {
+    this.tokens = tokens ?? new ApiTokensRepository(db);
+  }
+
+  private readonly tokens: ApiTokensRepository;
 
   async create(input: NewUser): Promise<UserEntity> {
     const email = normalizeEmail(input.email);
@@ -50,6 +57,7 @@ export class UsersService {
       passwordHash: await hashPassword(input.password),
       role: input.role,
       merchantId: isOperator(input.role) ? null : input.merchantId!,
+      disabledAt: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -78,6 +86,73 @@ export class UsersService {
 
   listByMerchant(merchantId: string): Promise<UserEntity[]> {
     return this.users.listByMerchant(merchantId);
+  }
+
+  /**
+   * A disabled user's sessions end and API tokens are revoked in the same transaction, so nothing
+   * they hold keeps working; re-enabling lets them sign in again but brings neither back.
+   * `scope`: the merchant the caller manages (an owner), or null for an admin (any user).
+   */
+  async setDisabled(actorId: string, userId: string, disabled: boolean, scope: string | null): Promise<UserEntity> {
+    if (disabled && actorId === userId) throw new InvalidInputException('CANNOT_DISABLE_SELF', 'you cannot disable yourself', [{ field: 'userId', messages: ['is you'] }]);
+    await this.inScope(userId, scope);
+    await this.db.transaction(async () => {
+      const user = await this.lockedUser(userId);
+      const now = this.clock.now();
+      if (disabled === (user.disabledAt !== null)) return;
+      await this.users.updateDisabled(userId, disabled ? now : null, now);
+      if (disabled) {
+        await this.sessions.deleteByUserExcept(userId, null);
+        await this.tokens.revokeByUser(userId, now);
+      }
+      if (user.merchantId) await this.keepAnOwner(user.merchantId);
+    });
+    return this.get(userId);
+  }
+
+  /** owner ↔ staff within one merchant; a merchant always keeps at least one active owner. */
+  async changeRole(userId: string, role: 'owner' | 'staff', scope: string | null): Promise<UserEntity> {
+    const found = await this.inScope(userId, scope);
+    if (isOperator(found.role)) throw new InvalidInputException('OPERATOR_ROLE', 'ops and admin users keep their role', [{ field: 'userId', messages: ['is an operator, not a merchant user'] }]);
+    await this.db.transaction(async () => {
+      const user = await this.lockedUser(userId);
+      if (user.role === role) return;
+      await this.users.updateRole(userId, role, this.clock.now());
+      await this.keepAnOwner(user.merchantId!);
+    });
+    return this.get(userId);
+  }
+
+  /** An admin sets a new password for someone who lost theirs; whoever knew the old one is signed out. */
+  async resetPassword(userId: string, password: string): Promise<void> {
+    await this.get(userId);
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      throw new InvalidInputException('PASSWORD_TOO_SHORT', `a password needs at least ${MIN_PASSWORD_LENGTH} characters`, [{ field: 'password', messages: [`at least ${MIN_PASSWORD_LENGTH} characters`] }]);
+    }
+    const hash = await hashPassword(password);
+    await this.db.transaction(async () => {
+      await this.users.updatePassword(userId, hash, this.clock.now());
+      await this.sessions.deleteByUserExcept(userId, null);
+    });
+  }
+
+  /** Another merchant's user is "not found" for an owner, so ids of other merchants' users leak nothing. */
+  private async inScope(userId: string, scope: string | null): Promise<UserEntity> {
+    const user = await this.users.findById(userId);
+    if (!user || (scope !== null && user.merchantId !== scope)) throw new UserNotFoundException(userId);
+    return user;
+  }
+
+  private async lockedUser(userId: string): Promise<UserEntity> {
+    const user = (await this.users.findById(userId))!;
+    if (user.merchantId) await this.users.lockMerchant(user.merchantId);
+    return (await this.users.findById(userId))!;
+  }
+
+  private async keepAnOwner(merchantId: string): Promise<void> {
+    if ((await this.users.countActiveOwners(merchantId)) === 0) {
+      throw new ConflictDomainException('LAST_OWNER', 'a merchant keeps at least one active owner: make another user owner first');
+    }
   }
 
   /** Other sessions of the user end: a changed password must lock out whoever knew the old one. */

@@ -3,6 +3,7 @@ import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { ShopConnectionEntity } from '../../src/accounts/shop-connection.entity';
 import { SessionEntity } from '../../src/auth/session.entity';
 import { Db } from '../../src/database/db';
+import { createTestUser } from '../support/access';
 import { createMerchant, newShops, ownerOf, Stack, startStack } from '../support/sandbox-stack';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -82,6 +83,21 @@ describe('access in a browser', () => {
     expect(await page.content()).not.toContain('别人的店');
   });
 
+  it("does not let another site's form sign the browser into an account it chose", async () => {
+    const merchantId = await createMerchant(stack.url, '登录伪造');
+    const victim = await freshBrowser();
+    // The attacker's page (not this site) posts its own account's credentials to the sign-in form.
+    await victim.setContent(`<form method="post" action="${stack.url}/sign-in"><input name="email" value="${ownerOf(merchantId).email}"><input name="password" value="${ownerOf(merchantId).password}"><input name="next" value="/"></form>`);
+    const answer = victim.waitForResponse((r) => r.url() === `${stack.url}/sign-in` && r.request().method() === 'POST');
+    await victim.locator('form').evaluate((form) => (form as unknown as { submit(): void }).submit());
+    expect((await answer).status()).toBe(403);
+    await victim.waitForURL(`${stack.url}/sign-in`);
+    expect(await victim.getByTestId('sign-in-error').textContent()).toContain('another site');
+    expect((await victim.context().cookies()).some((c) => c.name === 'kwaizan_session')).toBe(false);
+    await victim.goto(`${stack.url}/merchants/${merchantId}`);
+    await victim.waitForURL(/\/sign-in\?next=/);
+  });
+
   it('ends a session that was idle too long, and one past its absolute end', async () => {
     const merchantId = await createMerchant(stack.url, '过期测试');
     const page = await freshBrowser();
@@ -141,7 +157,7 @@ describe('access in a browser', () => {
     await stranger.goto(authorizeUrl);
     await stranger.getByTestId(`ks-shop-${shops.kuaishou}`).check();
     await stranger.getByTestId('ks-authorize-approve').click();
-    expect(await stranger.getByTestId('result-title').textContent()).toBe('Kuaishou shop not connected');
+    expect(await stranger.getByTestId('result-title').textContent()).toBe('快手小店未连接 Kuaishou shop not connected');
     expect(await stranger.getByTestId('result-text').textContent()).toContain('started in another browser');
     expect(await db().countBy(ShopConnectionEntity, { shopId: shops.kuaishou })).toBe(0);
 
@@ -149,8 +165,46 @@ describe('access in a browser', () => {
     await owner.getByTestId('connect-kuaishou').click();
     await owner.getByTestId(`ks-shop-${shops.kuaishou}`).check();
     await owner.getByTestId('ks-authorize-approve').click();
-    expect(await owner.getByTestId('result-title').textContent()).toBe('Kuaishou shop connected');
+    expect(await owner.getByTestId('result-title').textContent()).toBe('快手小店已连接 Kuaishou shop connected');
     expect(await db().countBy(ShopConnectionEntity, { shopId: shops.kuaishou, merchantId })).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("lets an owner disable, re-enable and promote their merchant's users, and an admin reset a password, from the pages", async () => {
+    const merchantId = await createMerchant(stack.url, '用户管理');
+    const staff = await createTestUser(stack.t.app, 'staff', merchantId);
+    const staffPage = await freshBrowser();
+    await signIn(staffPage, staff.email, staff.password);
+    await staffPage.waitForURL(new RegExp(`/merchants/${merchantId}$`));
+
+    const owner = await freshBrowser();
+    await signIn(owner, ownerOf(merchantId).email, ownerOf(merchantId).password);
+    await owner.waitForURL(new RegExp(`/merchants/${merchantId}$`));
+    await owner.goto(`${stack.url}/merchants/${merchantId}/erp-credentials`);
+    expect(await owner.getByTestId(`user-state-${staff.userId}`).textContent()).toBe('有效 Active');
+    await owner.getByTestId(`user-disable-${staff.userId}`).click();
+    expect(await owner.getByTestId('users-notice').textContent()).toContain('Disabled');
+    expect(await owner.getByTestId(`user-state-${staff.userId}`).textContent()).toContain('已停用 Disabled');
+
+    // The staff member's open browser is signed out at once, and cannot sign in again.
+    await staffPage.reload();
+    await staffPage.waitForURL(/\/sign-in\?next=/);
+    await signIn(staffPage, staff.email, staff.password);
+    expect(await staffPage.getByTestId('sign-in-error').textContent()).toContain('disabled');
+
+    await owner.getByTestId(`user-enable-${staff.userId}`).click();
+    await owner.getByTestId(`user-role-${staff.userId}`).click();
+    expect(await owner.getByTestId(`user-row-${staff.userId}`).textContent()).toContain('店主 Owner');
+
+    const admin = await createTestUser(stack.t.app, 'admin');
+    const adminPage = await freshBrowser();
+    await signIn(adminPage, admin.email, admin.password);
+    await adminPage.waitForURL(`${stack.url}/`);
+    await adminPage.getByTestId(`user-password-input-${staff.userId}`).fill('reset-by-the-admin');
+    await adminPage.getByTestId(`user-password-${staff.userId}`).click();
+    expect(await adminPage.getByTestId('users-notice').textContent()).toContain('Password reset');
+    await signIn(staffPage, staff.email, 'reset-by-the-admin');
+    await staffPage.waitForURL(new RegExp(`/merchants/${merchantId}$`));
     expect(pageErrors).toEqual([]);
   });
 });

@@ -45,25 +45,25 @@ describe('merchant page in a browser', () => {
   it('connects both shops by clicking through the platforms’ authorization pages', async () => {
     const shops = await newShops(stack);
     await signIn(await createMerchant(stack.url, '小王的店'));
-    expect(await page.getByTestId('status-kuaishou').textContent()).toBe('Not connected');
+    expect(await page.getByTestId('status-kuaishou').textContent()).toBe('未连接 Not connected');
 
     await page.getByTestId('connect-kuaishou').click();
     await page.getByTestId(`ks-shop-${shops.kuaishou}`).check();
     await page.getByTestId('ks-authorize-approve').click();
-    expect(await page.getByTestId('result-title').textContent()).toBe('Kuaishou shop connected');
+    expect(await page.getByTestId('result-title').textContent()).toBe('快手小店已连接 Kuaishou shop connected');
     await page.getByTestId('back-to-merchant').click();
 
     await page.getByTestId('connect-youzan').click();
     await page.getByTestId(`yz-authorize-shop-${shops.youzan}`).check();
     await page.getByTestId('yz-authorize-approve').click();
-    expect(await page.getByTestId('result-title').textContent()).toBe('Youzan shop connected');
+    expect(await page.getByTestId('result-title').textContent()).toBe('有赞店铺已连接 Youzan shop connected');
     await page.getByTestId('back-to-merchant').click();
 
-    expect(await page.getByTestId('status-kuaishou').textContent()).toBe('Connected');
-    expect(await page.getByTestId('status-youzan').textContent()).toBe('Connected');
+    expect(await page.getByTestId('status-kuaishou').textContent()).toBe('已连接 Connected');
+    expect(await page.getByTestId('status-youzan').textContent()).toBe('已连接 Connected');
     expect(await page.getByTestId('shop-kuaishou').textContent()).toContain(shops.kuaishou);
     expect(await page.getByTestId('expiry-kuaishou').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
-    expect(await page.getByTestId('store-pair').textContent()).toContain('Syncing');
+    expect(await page.getByTestId('store-pair').textContent()).toContain('同步中 Syncing');
     expect(await page.getByTestId('sandbox-badge').isVisible()).toBe(true);
     await page.screenshot({ path: join(tmpdir(), 'kwaizan-merchant-page.png'), fullPage: true });
   });
@@ -74,9 +74,9 @@ describe('merchant page in a browser', () => {
     await stack.ksControl.revokeShop(connection.shopId);
     await stack.t.app.get(TokenRefreshService).refresh(connection.id, { force: true }).catch(() => undefined);
     await page.reload();
-    expect(await page.getByTestId('status-kuaishou').textContent()).toBe('Authorize again');
-    expect(await page.getByTestId('reconnect-kuaishou').textContent()).toBe('Authorize again');
-    expect(await page.getByTestId('status-youzan').textContent()).toBe('Connected');
+    expect(await page.getByTestId('status-kuaishou').textContent()).toBe('需重新授权 Authorize again');
+    expect(await page.getByTestId('reconnect-kuaishou').textContent()).toBe('重新授权 Authorize again');
+    expect(await page.getByTestId('status-youzan').textContent()).toBe('已连接 Connected');
   });
 
   it('a denied authorization leaves the shop unconnected and says so', async () => {
@@ -85,9 +85,9 @@ describe('merchant page in a browser', () => {
     await signIn(await createMerchant(stack.url, '拒绝的商家'));
     await page.getByTestId('connect-youzan').click();
     await page.getByTestId('yz-authorize-deny').click();
-    expect(await page.getByTestId('result-title').textContent()).toBe('Youzan shop not connected');
+    expect(await page.getByTestId('result-title').textContent()).toBe('有赞店铺未连接 Youzan shop not connected');
     await page.getByTestId('back-to-merchant').click();
-    expect(await page.getByTestId('status-youzan').textContent()).toBe('Not connected');
+    expect(await page.getByTestId('status-youzan').textContent()).toBe('未连接 Not connected');
     expect(pageErrors).toEqual([]);
   });
 });

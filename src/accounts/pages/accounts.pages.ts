@@ -7,10 +7,10 @@ import { ShopConnectionEntity } from '../shop-connection.entity';
 
 const PLATFORM_NAMES: Record<Platform, string> = { kuaishou: '快手小店 Kuaishou', youzan: '有赞 Youzan' };
 const STATUS_LABEL: Record<string, [string, string]> = {
-  active: ['Connected', 'ok'],
-  needs_reauth: ['Authorize again', 'bad'],
-  revoked: ['Access withdrawn', 'bad'],
-  unbound: ['Unbound', 'muted'],
+  active: ['已连接 Connected', 'ok'],
+  needs_reauth: ['需重新授权 Authorize again', 'bad'],
+  revoked: ['授权已撤回 Access withdrawn', 'bad'],
+  unbound: ['已解绑 Unbound', 'muted'],
 };
 
 export interface Viewer {
@@ -24,7 +24,7 @@ function connectionCard(merchantId: string, platform: Platform, connection: Shop
   if (!connection || connection.status === 'unbound') {
     return html`<div class="card" data-testid="connection-${platform}">
       <h2>${PLATFORM_NAMES[platform]}</h2>
-      <p><span class="badge muted" data-testid="status-${platform}">${connection ? 'Unbound' : 'Not connected'}</span></p>
+      <p><span class="badge muted" data-testid="status-${platform}">${connection ? STATUS_LABEL.unbound[0] : '未连接 Not connected'}</span></p>
       ${viewer.mayManage ? html`<a class="button" href="/connect/${platform}?merchantId=${merchantId}" data-testid="connect-${platform}">连接 Connect ${PLATFORM_NAMES[platform]}</a>` : ''}</div>`;
   }
   const [label, tone] = STATUS_LABEL[connection.status];
@@ -32,7 +32,7 @@ function connectionCard(merchantId: string, platform: Platform, connection: Shop
   return html`<div class="card" data-testid="connection-${platform}">
     <h2>${PLATFORM_NAMES[platform]}</h2>
     <p><span class="badge ${tone}" data-testid="status-${platform}">${label}</span>
-    ${dueSoon ? html` <span class="badge warn" data-testid="reauth-due-${platform}">Authorize again before ${formatTime(connection.reauthDueAt)}</span>` : ''}</p>
+    ${dueSoon ? html` <span class="badge warn" data-testid="reauth-due-${platform}">请在此前重新授权 Authorize again before ${formatTime(connection.reauthDueAt)}</span>` : ''}</p>
     ${connection.statusReason && connection.status !== 'active' ? html`<p class="notice bad">${connection.statusReason}</p>` : ''}
     <dl>
       <dt>Shop</dt><dd data-testid="shop-${platform}">${connection.shopName ?? '—'} <code>${connection.shopId}</code></dd>
@@ -42,7 +42,7 @@ function connectionCard(merchantId: string, platform: Platform, connection: Shop
       ${connection.failureCount ? html`<dt>Refresh problems</dt><dd>${connection.failureCount} × ${connection.lastError ?? ''}</dd>` : ''}
     </dl>
     ${viewer.mayManage
-      ? html`<p><a class="button ${connection.status === 'active' && !dueSoon ? 'secondary' : ''}" href="/connect/${platform}?merchantId=${merchantId}" data-testid="reconnect-${platform}">${connection.status === 'active' ? 'Reconnect' : 'Authorize again'}</a>
+      ? html`<p><a class="button ${connection.status === 'active' && !dueSoon ? 'secondary' : ''}" href="/connect/${platform}?merchantId=${merchantId}" data-testid="reconnect-${platform}">${connection.status === 'active' ? '重新连接 Reconnect' : '重新授权 Authorize again'}</a>
     <form method="post" action="/merchants/${merchantId}/connections/${connection.id}/unbind" style="display:inline" onsubmit="return confirm('Stop syncing this shop? History is kept.')">
       <input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrfToken}">
       <button class="button danger" type="submit" data-testid="unbind-${platform}">解绑 Unbind</button></form></p>`
@@ -61,7 +61,7 @@ export function merchantPage(overview: MerchantOverview, sandbox: boolean, now: 
     ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'} card" data-testid="notice">${notice.text}</div>` : ''}
     <div class="grid">${connectionCard(merchant.id, 'kuaishou', current('kuaishou'), now, viewer)}${connectionCard(merchant.id, 'youzan', current('youzan'), now, viewer)}</div>
     <div class="card" data-testid="store-pair"><h2>店铺配对 Store pair</h2>
-      ${activePair ? html`<p><span class="badge ok">Syncing</span> Kuaishou and Youzan shops are paired; catalog, prices, stock and orders sync between them.</p>` : html`<p><span class="badge muted">Not paired</span> Connect one shop on each platform to start syncing.</p>`}
+      ${activePair ? html`<p><span class="badge ok">同步中 Syncing</span> Kuaishou and Youzan shops are paired; catalog, prices, stock and orders sync between them.</p>` : html`<p><span class="badge muted">未配对 Not paired</span> Connect one shop on each platform to start syncing.</p>`}
     </div>
     <p>${viewer.mayManage ? html`<a href="/merchants/${merchant.id}/erp-credentials" data-testid="credentials-link">凭证 Credentials (ERP, API tokens)</a> · ` : ''}<a href="/api/merchants/${merchant.id}">JSON</a></p>`,
     { sandbox },
@@ -76,7 +76,7 @@ export function connectResultPage(input: { ok: boolean; title: string; text: str
   return page(
     input.title,
     html`<div class="card"><h1 data-testid="result-title">${input.title}</h1><p class="notice ${input.ok ? 'ok' : 'bad'}" data-testid="result-text">${input.text}</p>
-    ${input.merchantId ? html`<a class="button" href="/merchants/${input.merchantId}" data-testid="back-to-merchant">Back to your shops</a>` : html`<a class="button" href="/">Home</a>`}</div>`,
+    ${input.merchantId ? html`<a class="button" href="/merchants/${input.merchantId}" data-testid="back-to-merchant">返回店铺 Back to your shops</a>` : html`<a class="button" href="/">首页 Home</a>`}</div>`,
     { sandbox: input.sandbox },
   );
 }

@@ -22,6 +22,15 @@ export class SignInDto {
   next?: string;
 }
 
+/** The sign-in page's form: its pre-session token rides along as `_csrf`. */
+export class SignInFormDto extends SignInDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  _csrf?: string;
+}
+
 export class ChangePasswordDto {
   @ApiProperty()
   @IsString()
@@ -90,4 +99,18 @@ export class RotateCredentialDto {
   @Min(0)
   @Max(720)
   overlapHours?: number;
+}
+
+export class ChangeRoleDto {
+  @ApiProperty({ enum: ['owner', 'staff'] })
+  @IsIn(['owner', 'staff'])
+  role: 'owner' | 'staff';
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ minLength: 10 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  password: string;
 }

@@ -8,9 +8,10 @@ export class UserView {
   @ApiProperty() email: string;
   @ApiProperty({ enum: ['owner', 'staff', 'ops', 'admin'] }) role: string;
   @ApiPropertyOptional({ nullable: true }) merchantId: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'When the user was disabled; null while active' }) disabledAt: number | null;
 
   static of(u: UserEntity): UserView {
-    return { id: u.id, email: u.email, role: u.role, merchantId: u.merchantId };
+    return { id: u.id, email: u.email, role: u.role, merchantId: u.merchantId, disabledAt: u.disabledAt };
   }
 }
 

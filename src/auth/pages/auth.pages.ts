@@ -1,8 +1,43 @@
 import { formatTime, html, page, SafeHtml } from '../../common/http/html';
 import type { MerchantEntity } from '../../accounts/merchant.entity';
 import { CSRF_FIELD, UserPrincipal } from '../principal';
+import type { UserEntity, UserRole } from '../user.entity';
 
-export function signInPage(options: { next?: string; error?: string; email?: string; sandbox: boolean }): string {
+export type Notice = { ok: boolean; text: string };
+
+const ROLE_LABELS: Record<UserRole, string> = { owner: '店主 Owner', staff: '店员 Staff', ops: '运维 Ops', admin: '管理员 Admin' };
+
+const notice = (n: Notice | undefined) => (n ? html`<p class="notice ${n.ok ? 'ok' : 'bad'}" data-testid="users-notice">${n.text}</p>` : '');
+
+/**
+ * Users with their state and the actions the viewer may take: an owner manages their merchant's
+ * users at `/merchants/:id/users/…`; an admin manages everyone at `/users/…` and may reset passwords.
+ */
+function usersTable(users: UserEntity[], viewer: UserPrincipal, actionBase: string, admin: boolean): SafeHtml {
+  const csrf = viewer.kind === 'session' ? viewer.csrfToken : '';
+  const form = (u: UserEntity, action: string, fields: SafeHtml | string, label: string, cls = 'secondary') =>
+    html`<form method="post" action="${actionBase}/${u.id}/${action}" style="display:inline"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}">${fields}<button class="button ${cls}" type="submit" data-testid="user-${action}-${u.id}">${label}</button></form>`;
+  const actions = (u: UserEntity) => {
+    if (u.id === viewer.userId) return html`<span class="badge muted">你 You</span>`;
+    const role = u.role === 'owner' || u.role === 'staff'
+      ? u.role === 'owner'
+        ? form(u, 'role', html`<input type="hidden" name="role" value="staff">`, '设为店员 Make staff')
+        : form(u, 'role', html`<input type="hidden" name="role" value="owner">`, '设为店主 Make owner')
+      : '';
+    const toggle = u.disabledAt === null ? form(u, 'disable', '', '停用 Disable', 'danger') : form(u, 'enable', '', '启用 Enable');
+    const reset = admin ? form(u, 'password', html`<input name="password" type="password" autocomplete="new-password" required minlength="10" maxlength="200" placeholder="新密码 New password (≥ 10)" data-testid="user-password-input-${u.id}"> `, '重置密码 Reset password') : '';
+    return html`${role} ${toggle} ${reset}`;
+  };
+  return html`<table data-testid="user-list"><tr><th>邮箱 Email</th><th>角色 Role</th>${admin ? html`<th>商家 Merchant</th>` : ''}<th>状态 State</th><th></th></tr>
+    ${users.map(
+      (u) => html`<tr data-testid="user-row-${u.id}"><td>${u.email}</td><td>${ROLE_LABELS[u.role]}</td>${admin ? html`<td>${u.merchantId ? html`<a href="/merchants/${u.merchantId}">${u.merchantId.slice(0, 8)}</a>` : '—'}</td>` : ''}<td>${u.disabledAt === null
+        ? html`<span class="badge ok" data-testid="user-state-${u.id}">有效 Active</span>`
+        : html`<span class="badge muted" data-testid="user-state-${u.id}">已停用 Disabled since ${formatTime(u.disabledAt)}</span>`}</td><td>${actions(u)}</td></tr>`,
+    )}
+    </table>`;
+}
+
+export function signInPage(options: { next?: string; error?: string; email?: string; csrfToken: string; sandbox: boolean }): string {
   return page(
     '登录 Sign in',
     html`<div class="card" style="max-width:420px;margin:0 auto">
@@ -12,6 +47,7 @@ export function signInPage(options: { next?: string; error?: string; email?: str
         <p><label>邮箱 Email<br><input name="email" type="email" autocomplete="username" required maxlength="254" value="${options.email ?? ''}" data-testid="sign-in-email" style="width:100%;box-sizing:border-box"></label></p>
         <p><label>密码 Password<br><input name="password" type="password" autocomplete="current-password" required maxlength="200" data-testid="sign-in-password" style="width:100%;box-sizing:border-box"></label></p>
         <input type="hidden" name="next" value="${options.next ?? '/'}">
+        <input type="hidden" name="${CSRF_FIELD}" value="${options.csrfToken}">
         <button class="button" type="submit" data-testid="sign-in-submit">登录 Sign in</button>
       </form>
       ${options.sandbox ? html`<p class="notice ok">沙箱模式 Sandbox mode: the demo sign-ins are printed once in the service log at first start.</p>` : ''}
@@ -23,13 +59,13 @@ export function signInPage(options: { next?: string; error?: string; email?: str
 /** Bar shown on every signed-in page: who is signed in, sign out. */
 export function accountBar(principal: UserPrincipal): SafeHtml {
   return html`<div class="card" style="display:flex;gap:12px;align-items:center;flex-wrap:wrap" data-testid="account-bar">
-    <span data-testid="signed-in-as">${principal.email}</span> <span class="badge muted">${principal.role}</span>
+    <span data-testid="signed-in-as">${principal.email}</span> <span class="badge muted">${ROLE_LABELS[principal.role]}</span>
     <a href="/account/password">修改密码 Change password</a>
     ${principal.kind === 'session' ? html`<form method="post" action="/sign-out" style="display:inline"><input type="hidden" name="${CSRF_FIELD}" value="${principal.csrfToken}"><button class="button secondary" type="submit" data-testid="sign-out">退出 Sign out</button></form>` : ''}
   </div>`;
 }
 
-export function opsLandingPage(principal: UserPrincipal, merchants: MerchantEntity[], sandbox: boolean): string {
+export function opsLandingPage(principal: UserPrincipal, merchants: MerchantEntity[], sandbox: boolean, admin?: { users: UserEntity[]; notice?: Notice }): string {
   return page(
     '运维 Ops',
     html`${accountBar(principal)}
@@ -44,6 +80,11 @@ export function opsLandingPage(principal: UserPrincipal, merchants: MerchantEnti
       <form method="post" action="/merchants"><input type="hidden" name="${CSRF_FIELD}" value="${principal.csrfToken}"><input name="name" placeholder="商家名称 Shop owner or brand" required maxlength="100" data-testid="merchant-name">
       <button class="button" type="submit" data-testid="create-merchant">创建 Create</button></form>
       <p>Then create its owner: <code>npm run user:create -- --role=owner --merchant=&lt;id&gt; --email=… --password=…</code> or <code>POST /api/users</code>.</p></div>`
+        : ''}
+      ${principal.role === 'admin' && admin
+        ? html`<div class="card" id="users"><h2>用户 Users</h2>
+      <p>停用的用户不能登录，其会话和 API 令牌立即失效。 A disabled user cannot sign in; their sessions end and their API tokens are revoked at once.</p>
+      ${notice(admin.notice)}${usersTable(admin.users, principal, '/users', true)}</div>`
         : ''}`,
     { sandbox },
   );
@@ -72,6 +113,8 @@ export function erpCredentialsPage(input: {
   tokens: { id: string; name: string; createdAt: number; revokedAt: number | null }[];
   issued?: { keyId: string; secret: string };
   issuedToken?: string;
+  users: UserEntity[];
+  usersNotice?: Notice;
   now: number;
   sandbox: boolean;
 }): string {
@@ -109,6 +152,9 @@ export function erpCredentialsPage(input: {
     </table>
     <form method="post" action="/merchants/${input.merchantId}/api-tokens"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}">
     <input name="name" placeholder="名称 Name, e.g. my script" required maxlength="100" data-testid="token-name"> <button class="button" type="submit" data-testid="create-token">创建 Create</button></form></div>
+    <div class="card" id="users"><h2>用户 Users</h2>
+    <p>停用的用户不能登录，其会话和 API 令牌立即失效；店铺至少保留一位店主。 A disabled user cannot sign in; their sessions end and their API tokens are revoked at once. The shop keeps at least one owner.</p>
+    ${notice(input.usersNotice)}${usersTable(input.users, input.principal, `/merchants/${input.merchantId}/users`, false)}</div>
     <p><a href="/merchants/${input.merchantId}">返回 Back to your shops</a></p>`,
     { sandbox: input.sandbox },
   );

@@ -13,6 +13,9 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
+/** The HTTP status of a domain error, for handlers that answer it themselves (e.g. a page re-rendered with a notice). */
+export const statusOfDomainError = (error: DomainException): number => STATUS_BY_KIND[error.kind];
+
 /** Codes of the body parsers' refusals (http-errors `type`), so clients can tell them apart. */
 const CODE_BY_BODY_ERROR: Record<string, string> = {
   'entity.too.large': 'BODY_TOO_LARGE',

@@ -49,7 +49,14 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/session/password': signedIn,
   'GET /api/users': adminOnly,
   'POST /api/users': adminOnly,
+  'POST /api/users/:userId/disable': adminOnly,
+  'POST /api/users/:userId/enable': adminOnly,
+  'PUT /api/users/:userId/role': adminOnly,
+  'PUT /api/users/:userId/password': adminOnly,
   'GET /api/merchants/:merchantId/users': ownerReadA,
+  'POST /api/merchants/:merchantId/users/:userId/disable': ownerWriteA,
+  'POST /api/merchants/:merchantId/users/:userId/enable': ownerWriteA,
+  'PUT /api/merchants/:merchantId/users/:userId/role': ownerWriteA,
   'POST /api/merchants/:merchantId/users': ownerWriteA,
   'GET /api/merchants/:merchantId/erp-credentials': ownerReadA,
   'POST /api/merchants/:merchantId/erp-credentials': ownerWriteA,
@@ -63,6 +70,13 @@ const MATRIX: Record<string, Row> = {
   'POST /merchants/:merchantId/erp-credentials/:keyId/revoke': ownerWriteA,
   'POST /merchants/:merchantId/api-tokens': ownerWriteA,
   'POST /merchants/:merchantId/api-tokens/:tokenId/revoke': ownerWriteA,
+  'POST /merchants/:merchantId/users/:userId/disable': ownerWriteA,
+  'POST /merchants/:merchantId/users/:userId/enable': ownerWriteA,
+  'POST /merchants/:merchantId/users/:userId/role': ownerWriteA,
+  'POST /users/:userId/disable': adminOnly,
+  'POST /users/:userId/enable': adminOnly,
+  'POST /users/:userId/role': adminOnly,
+  'POST /users/:userId/password': adminOnly,
   'GET /connect/:platform': connectStart,
   'GET /connect/:platform/callback': pub,
   'POST /connect/youzan/silent': adminOnly,
@@ -168,7 +182,7 @@ describe('authorization matrix (every route × every kind of caller)', () => {
     path
       .replace(':merchantId', merchantA)
       .replace(':platform', 'kuaishou')
-      .replace(/:(connectionId|bindingId|tokenId|id)/, randomUUID())
+      .replace(/:(connectionId|bindingId|tokenId|userId|id)/, randomUUID())
       .replace(':keyId', 'erp_unknownkey')
       .replace(':skuCode', 'SKU-1');
 

@@ -74,4 +74,47 @@ describe('signing in, sessions and API tokens', () => {
     expect(bad.status).toBe(400);
     expect((await http().post('/api/users').set(asUser(admin)).send({ email: 'o@example.com', password: 'long-enough-pw', role: 'ops', merchantId })).status).toBe(400);
   });
+
+  describe('sign-in CSRF (another site must not sign a browser into an account it chose)', () => {
+    const formOf = async () => {
+      const page = await http().get('/sign-in');
+      const cookie = String(page.headers['set-cookie']?.[0] ?? '').split(';')[0];
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+      return { cookie, token: token! };
+    };
+    const sessionCookieOf = (res: request.Response) => ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('kwaizan_session='));
+
+    it("refuses the sign-in form without the form's own pre-session token, or with another's", async () => {
+      const { cookie, token } = await formOf();
+      expect(cookie).toMatch(/^kwaizan_sign_in=/);
+      expect(token).toEqual(expect.any(String));
+      const bare = await http().post('/sign-in').type('form').send({ email: owner.email, password: owner.password });
+      expect(bare.status).toBe(403);
+      expect(sessionCookieOf(bare)).toBeUndefined();
+      expect(bare.text).toContain('登录失败 Sign-in failed');
+      const wrong = await http().post('/sign-in').set('cookie', cookie).type('form').send({ email: owner.email, password: owner.password, _csrf: `${token.slice(1)}x` });
+      expect(wrong.status).toBe(403);
+      expect(sessionCookieOf(wrong)).toBeUndefined();
+
+      const ok = await http().post('/sign-in').set('cookie', cookie).type('form').send({ email: owner.email, password: owner.password, _csrf: token });
+      expect(ok.status).toBe(303);
+      expect(sessionCookieOf(ok)).toBeDefined();
+    });
+
+    it('refuses a sign-in that a browser says came from another site, on the form and on POST /api/session', async () => {
+      const { cookie, token } = await formOf();
+      const fields = { email: owner.email, password: owner.password, _csrf: token };
+      for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+        const form = await http().post('/sign-in').set('cookie', cookie).set(headers).type('form').send(fields);
+        expect([form.status, sessionCookieOf(form)]).toEqual([403, undefined]);
+        const api = await http().post('/api/session').set(headers).send({ email: owner.email, password: owner.password });
+        expect([api.status, sessionCookieOf(api)]).toEqual([403, undefined]);
+        expect(api.body).toMatchObject({ error: 'SIGN_IN_REJECTED' });
+      }
+      const sameOrigin = await http().post('/api/session').set({ 'sec-fetch-site': 'same-origin', origin: `http://${new URL(t.config.http.publicBaseUrl).host}` }).send({ email: owner.email, password: owner.password });
+      expect(sameOrigin.status).toBe(200);
+      // A plain cross-site HTML form cannot send JSON, and /api refuses anything else.
+      expect((await http().post('/api/session').type('form').send({ email: owner.email, password: owner.password })).status).toBe(415);
+    });
+  });
 });

@@ -1,0 +1,70 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { MerchantsService } from '../accounts/merchants.service';
+import { DomainException } from '../common/errors/domain.exception';
+import { statusOfDomainError } from '../common/http/all-exceptions.filter';
+import { AppConfig } from '../config/app-config';
+import { ChangeRoleDto, ResetPasswordDto } from './dto/auth.dto';
+import { Notice, opsLandingPage } from './pages/auth.pages';
+import { Admin, CurrentPrincipal } from './policy.decorator';
+import { UserPrincipal } from './principal';
+import { UsersService } from './users.service';
+
+/** The admin's user forms on the ops landing page (the JSON API under /api/users does the same). */
+@ApiExcludeController()
+@Controller('users/:userId')
+export class UsersPagesController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly merchants: MerchantsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post('disable')
+  @Admin()
+  @HttpCode(200)
+  async disable(@Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+    await this.act(res, principal, async () => `已停用 Disabled ${(await this.users.setDisabled(principal.userId, userId, true, null)).email}`);
+  }
+
+  @Post('enable')
+  @Admin()
+  @HttpCode(200)
+  async enable(@Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+    await this.act(res, principal, async () => `已启用 Enabled ${(await this.users.setDisabled(principal.userId, userId, false, null)).email}`);
+  }
+
+  @Post('role')
+  @Admin()
+  @HttpCode(200)
+  async role(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+    await this.act(res, principal, async () => {
+      const user = await this.users.changeRole(userId, body.role, null);
+      return `${user.email}: ${user.role === 'owner' ? '现为店主 now an owner' : '现为店员 now staff'}`;
+    });
+  }
+
+  @Post('password')
+  @Admin()
+  @HttpCode(200)
+  async password(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ResetPasswordDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+    await this.act(res, principal, async () => {
+      await this.users.resetPassword(userId, body.password);
+      return `密码已重置 Password reset for ${(await this.users.get(userId)).email}; their sessions were signed out.`;
+    });
+  }
+
+  private async act(res: Response, principal: UserPrincipal, action: () => Promise<string>): Promise<void> {
+    let notice: Notice;
+    try {
+      notice = { ok: true, text: await action() };
+    } catch (error) {
+      if (!(error instanceof DomainException)) throw error;
+      res.status(statusOfDomainError(error));
+      notice = { ok: false, text: `操作失败 Not done: ${error.message}` };
+    }
+    const [merchants, users] = await Promise.all([this.merchants.list(), this.users.list()]);
+    res.type('html').send(opsLandingPage(principal, merchants, this.config.platforms.sandbox, { users, notice }));
+  }
+}
