@@ -367,6 +367,8 @@ async function main(): Promise<void> {
       buyer_errors: storm.buyerErrors,
       pushes: { kuaishou: report.counters.kuaishou.push, youzan: report.counters.youzan.push },
       chaos,
+      storm_started_at: stormStarted,
+      timelines_of_exposed_skus: f.timelines,
       service_down_ms: serviceDownMs,
       settled: settled.quiet,
       settle_ms: settled.waitedMs,
