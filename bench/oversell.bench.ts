@@ -296,10 +296,12 @@ async function main(): Promise<void> {
         // Youzan refuses stock writes for a moment: the failures recorded are then replayed
         // (ops retry → a second writer run for the SKU) while buyers keep its writer busy.
         await at(p.replayAt);
+        // Failures already open (from earlier steps) do not count: wait for one this window caused.
+        const before = new Set((await openFailures()).map((f) => f.id));
         await yzControl.setFaults({ rules: yzRules({ errorRate: 1, error: 'business' }) });
         note('Youzan refuses stock writes');
         const until = Date.now() + 15_000;
-        while (Date.now() < until && (await openFailures()).length === 0) await sleep(300);
+        while (Date.now() < until && !(await openFailures()).some((f) => !before.has(f.id))) await sleep(300);
         await yzControl.setFaults({ rules: yzRules() });
         note('Youzan takes stock writes again');
         await replayOpenFailures();
@@ -367,6 +369,8 @@ async function main(): Promise<void> {
       buyer_errors: storm.buyerErrors,
       pushes: { kuaishou: report.counters.kuaishou.push, youzan: report.counters.youzan.push },
       chaos,
+      storm_started_at: stormStarted,
+      timelines_of_exposed_skus: f.timelines,
       service_down_ms: serviceDownMs,
       settled: settled.quiet,
       settle_ms: settled.waitedMs,

@@ -20,6 +20,8 @@ interface SkuState {
   exposedMs: number;
   /** Sales not yet followed by a stock write on the other platform, by the platform that sold. */
   unanswered: Record<StormPlatform, number[]>;
+  /** Every change, to explain an exposure: [emulator time (ms), platform, cause, delta, stock after, exposure after]. */
+  timeline: [number, string, string, number, number, number][];
 }
 
 export interface ObserverFigures {
@@ -34,6 +36,8 @@ export interface ObserverFigures {
   stockChanges: number;
   apiWrites: Record<StormPlatform, number>;
   skus: { code: string; physical: number; sold: Record<StormPlatform, number>; visible: Record<StormPlatform, number> }[];
+  /** Timelines of the SKUs that were ever exposed beyond stock or oversold. */
+  timelines: Record<string, [number, string, string, number, number, number][]>;
 }
 
 const OTHER: Record<StormPlatform, StormPlatform> = { kuaishou: 'youzan', youzan: 'kuaishou' };
@@ -55,7 +59,7 @@ export class StormObserver {
 
   track(skus: ObservedSku[]): void {
     for (const s of skus) {
-      const state: SkuState = { code: s.code, visible: { kuaishou: 0, youzan: 0 }, sold: { kuaishou: 0, youzan: 0 }, physical: 0, maxExposure: 0, exposedMs: 0, unanswered: { kuaishou: [], youzan: [] } };
+      const state: SkuState = { code: s.code, visible: { kuaishou: 0, youzan: 0 }, sold: { kuaishou: 0, youzan: 0 }, physical: 0, maxExposure: 0, exposedMs: 0, unanswered: { kuaishou: [], youzan: [] }, timeline: [] };
       this.bySku.set(s.code, state);
       this.byListing.set(`kuaishou:${s.ks.itemId}:${s.ks.skuId}`, state);
       this.byListing.set(`youzan:${s.yz.itemId}:${s.yz.skuId}`, state);
@@ -67,7 +71,7 @@ export class StormObserver {
     const state = this.bySku.get(code);
     if (!state) return;
     state.physical = onHand;
-    this.measure(state, at);
+    this.measure(state, at, 'erp', 'physical', onHand, onHand);
   }
 
   /** Listings tracked before they had stock: their current stock, as the starting point. */
@@ -93,7 +97,7 @@ export class StormObserver {
       for (const soldAt of waiting) this.latencies.push(change.at - soldAt);
       waiting.length = 0;
     }
-    this.measure(state, change.at);
+    this.measure(state, change.at, platform, change.cause, change.delta, change.stock);
   }
 
   /** Listings whose observed stock differs from the store's own (should be none). */
@@ -140,11 +144,13 @@ export class StormObserver {
       stockChanges: this.changes,
       apiWrites: { ...this.apiWrites },
       skus: all.map((s) => ({ code: s.code, physical: s.physical, sold: { ...s.sold }, visible: { ...s.visible } })),
+      timelines: Object.fromEntries(all.filter((s) => s.maxExposure > 0 || oversoldBySku[s.code]).map((s) => [s.code, s.timeline])),
     };
   }
 
-  private measure(state: SkuState, at: number): void {
+  private measure(state: SkuState, at: number, platform: string, cause: string, delta: number, stock: number): void {
     const exposure = state.visible.kuaishou + state.visible.youzan + state.sold.kuaishou + state.sold.youzan - state.physical;
+    state.timeline.push([at, platform, cause, delta, stock, exposure]);
     if (exposure > state.maxExposure) {
       state.maxExposure = exposure;
       state.maxExposureAt = at;

@@ -14,6 +14,8 @@ export interface LineStockRef {
   bindingId: string;
   platform: string;
   quantity: number;
+  /** Our clock, never later than the moment the platform took the stock; unknown when the platform's clock is. */
+  soldAt?: number;
 }
 
 export type ErpOutcome = 'applied' | 'stale';
@@ -73,8 +75,10 @@ export class StockLedgerService {
       await this.repo.lockLedger(line.merchantSkuId, now);
       if (!(await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind: 'placed', quantity: line.quantity, platform: line.platform, createdAt: now }))) return false;
       const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);
-      // A pinned count came from a read that may already exclude this sale (see ChannelAllocationEntity.pinned).
-      if (!allocation.pinned) allocation.allotted -= line.quantity;
+      // A pinned count came from a read that may already exclude this sale (see ChannelAllocationEntity.pinned);
+      // a sale that certainly came after that read is in it, and lowers it.
+      const afterRead = line.soldAt !== undefined && allocation.obsReadAt !== null && line.soldAt > allocation.obsReadAt;
+      if (!allocation.pinned || afterRead) allocation.allotted -= line.quantity;
       allocation.heardSold += line.quantity;
       allocation.soldRecent += line.quantity;
       allocation.demandMilli = decayedDemand(allocation.demandMilli, allocation.lastSaleAt, now) + line.quantity * 1000;

@@ -319,13 +319,25 @@ export class StockSyncService {
           await this.lockAsWriter(lease);
           return this.journal(lease, lane, quantity - visible, triggerAt);
         });
-        const result = await channel.setSkuStock(lane.shop, sku, quantity, op.id);
+        const result = await channel.setSkuStock(lane.shop, sku, quantity, op.id).catch(async (error: unknown) => {
+          // A set that may have landed (or may still land) is an unknown outcome like any other.
+          if (isPlatformError(error) && !error.ambiguous) throw error;
+          await this.db.transaction(async () => {
+            await this.lockAsWriter(lease);
+            await this.holdForLateSet(lane);
+            await this.finish(op, 'not_applied', `absolute set: ${(error as Error).message}`.slice(0, 300), this.clock.now() + LATE_APPLY_MS);
+          });
+          throw error;
+        });
         await this.db.transaction(async () => {
           await this.lockAsWriter(lease);
           const a = (await this.repo.allocation(lane.binding.id))!;
           if (result.outcome === 'applied') {
-            // Visible is now `quantity`; sales heard until the feed passes this moment may predate it.
-            a.allotted = quantity;
+            // Sales made before the read and not heard yet (and an increase still on its way,
+            // which adds on top of the set) stay counted. Sales made between the read and the set
+            // were undone by it (the listing shows `quantity` again): pinned, so no sale made
+            // before this moment lowers the count when heard; later ones do.
+            a.allotted = Math.max(quantity, a.allotted + quantity - visible);
             a.pinned = true;
             a.obsAllotted = null;
             a.obsVisible = null;
@@ -335,6 +347,7 @@ export class StockSyncService {
             await this.repo.saveAllocation(a);
             await this.finish(op, 'applied', `absolute set to ${quantity} after the platform refused a decrease`);
           } else {
+            await this.holdForLateSet(lane);
             await this.finish(op, 'not_applied', 'absolute set: outcome unknown, counted as not applied', this.clock.now() + LATE_APPLY_MS);
           }
         });
@@ -376,6 +389,22 @@ export class StockSyncService {
       retryable: true,
     });
     return false;
+  }
+
+  /**
+   * An absolute set that may still land would put back units sold since its read: until it can
+   * no longer land, heard sales do not lower the count (it stays ≥ the set's quantity plus
+   * whatever is written after it). Runs under the ledger lock.
+   */
+  private async holdForLateSet(lane: Lane): Promise<void> {
+    const a = (await this.repo.allocation(lane.binding.id))!;
+    a.pinned = true;
+    a.obsAllotted = null;
+    a.obsVisible = null;
+    a.obsHeard = null;
+    a.obsReadAt = this.clock.now() + LATE_APPLY_MS;
+    a.updatedAt = this.clock.now();
+    await this.repo.saveAllocation(a);
   }
 
   private async clearUnwritable(lease: Lease, lane: Lane): Promise<void> {

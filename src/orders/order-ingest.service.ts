@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ShopIdentity, SkuBindingService } from '../catalog/sku-binding.service';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
 import { CLOCK, Clock } from '../common/clock';
@@ -8,12 +8,15 @@ import { StockLedgerService } from '../inventory/stock-ledger.service';
 import { orderChangedTopic } from '../messaging/contracts/order-changed/order-changed.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
 import { MetricsService } from '../ops/metrics/metrics.service';
-import { ChannelOrder, ChannelOrderStatus } from '../platforms/channel.port';
+import { ChannelOrder, ChannelOrderStatus, ChannelRegistry, CHANNELS, Platform } from '../platforms/channel.port';
 import { ChannelOrderLineEntity, LineStockState } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
 import { OrderRepository } from './order.repository';
 
 export type IngestOutcome = 'created' | 'updated' | 'unchanged' | 'stale';
+
+/** How far an order's platform time, moved to our clock, may be later than the moment it took stock. */
+const SALE_TIME_UNCERTAINTY_MS = 3_000;
 
 const SHIPPED: ChannelOrderStatus[] = ['shipped', 'delivered', 'completed'];
 
@@ -41,6 +44,7 @@ export class OrderIngestService {
     private readonly metrics: MetricsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Optional() @Inject(CHANNELS) private readonly channels?: ChannelRegistry,
   ) {}
 
   /** `recheckLines`: the order's lines may have changed without its update time (a refund), so compare them too. */
@@ -85,7 +89,7 @@ export class OrderIngestService {
           refundStatus: line.refundStatus ?? lineRow.refundStatus ?? 'none',
           refundedQuantity: line.refundedQuantity ?? lineRow.refundedQuantity ?? 0,
         });
-        if (binding) await this.applyStock(lineRow, binding, order.status, order.platform, lineRow.refundedQuantity);
+        if (binding) await this.applyStock(lineRow, binding, order.status, order.platform, lineRow.refundedQuantity, this.soldAtLocal(order));
         await this.orders.saveLine(lineRow);
       }
       if (changed) {
@@ -118,9 +122,21 @@ export class OrderIngestService {
     });
   }
 
-  private async applyStock(line: ChannelOrderLineEntity, binding: SkuBindingEntity, status: ChannelOrderStatus, platform: string, refundedQuantity = 0): Promise<void> {
+  /**
+   * When the order took stock, on our clock, no later than it really did: its platform time
+   * (Youzan: whole seconds, rounded down) less the platform's clock offset and that offset's
+   * uncertainty (the `Date` header's second plus the answer's travel). Unknown before the
+   * platform's clock was seen.
+   */
+  private soldAtLocal(order: ChannelOrder): number | undefined {
+    const offset = this.channels?.get(order.platform as Platform).clockOffsetMs?.();
+    if (offset === undefined || !order.createdAt) return undefined;
+    return order.createdAt - offset - SALE_TIME_UNCERTAINTY_MS;
+  }
+
+  private async applyStock(line: ChannelOrderLineEntity, binding: SkuBindingEntity, status: ChannelOrderStatus, platform: string, refundedQuantity = 0, soldAt?: number): Promise<void> {
     const want = desiredState(status, refundedQuantity);
-    const ref = { orderLineId: line.id, merchantSkuId: binding.merchantSkuId, bindingId: binding.id, platform, quantity: line.quantity };
+    const ref = { orderLineId: line.id, merchantSkuId: binding.merchantSkuId, bindingId: binding.id, platform, quantity: line.quantity, soldAt };
     const from = line.stockState;
     // Returns after shipment reach stock through the ERP's count.
     if (from === 'shipped' || (from === want.state && want.releaseKind !== 'cancelled')) return;

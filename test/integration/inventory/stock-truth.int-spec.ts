@@ -156,6 +156,31 @@ describe('stock truth, measured from the platforms', () => {
       expect(await exposure(sku, 0)).toBeLessThanOrEqual(2);
     });
 
+    it('Youzan refusing negative increments: sales not heard yet when the absolute set lands stay counted', async () => {
+      const sku = await h.sku('REFUSE-2', { onHand: 10, mode: 'split' });
+      const settings = (body: object) => fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify(body) });
+      await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
+      await h.poll();
+      await settings({ platformLimits: { kuaishou: { max: 0 } } });
+      await h.quiet();
+      expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 10 });
+      // Three Youzan sales the service has not heard of yet (their pushes are lost)…
+      await h.stack.yzControl.setFaults({ refuseNegativeIncrement: true, push: { lossRate: 1 } });
+      let sold = 0;
+      for (let i = 0; i < 3; i++) if (await buy(sku, 'youzan')) sold++;
+      expect(sold).toBe(3);
+      // …then the ERP lowers the count: the refused decrease becomes an absolute set, and Kuaishou may sell again.
+      await h.erp(sku.code, 8);
+      await h.quiet();
+      await settings({ platformLimits: {} });
+      await h.quiet();
+
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(8);
+      await h.poll();
+      await h.quiet();
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(8);
+    });
+
     it('Kuaishou refusing to go below its activity reserve: the listing is taken off the shelf, ops and the merchant are told', async () => {
       const sku = await h.sku('RESERVE-1', { onHand: 20, mode: 'split' });
       const before = await h.platformStock(sku);
