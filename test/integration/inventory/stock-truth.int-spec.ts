@@ -167,7 +167,7 @@ describe('stock truth, measured from the platforms', () => {
       // Three Youzan sales the service has not heard of yet (their pushes are lost)…
       await h.stack.yzControl.setFaults({ refuseNegativeIncrement: true, push: { lossRate: 1 } });
       let sold = 0;
-      for (let i = 0; i < 3; i++) if (await buy(sku, 'youzan')) sold++;
+      for (let i = 0; i < 3; i++) if (await h.buy(sku, 'youzan')) sold++;
       expect(sold).toBe(3);
       // …then the ERP lowers the count: the refused decrease becomes an absolute set, and Kuaishou may sell again.
       await h.erp(sku.code, 8);
