@@ -45,7 +45,8 @@ export class ChangePasswordDto {
   newPassword: string;
 }
 
-export class CreateUserDto {
+/** The sign-in of a user being created. */
+class NewUserDto {
   @ApiProperty()
   @IsString()
   @IsNotEmpty()
@@ -56,7 +57,9 @@ export class CreateUserDto {
   @IsString()
   @MaxLength(200)
   password: string;
+}
 
+export class CreateUserDto extends NewUserDto {
   @ApiProperty({ enum: USER_ROLES })
   @IsIn(USER_ROLES)
   role: UserRole;
@@ -67,18 +70,7 @@ export class CreateUserDto {
   merchantId?: string;
 }
 
-export class CreateMerchantUserDto {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(254)
-  email: string;
-
-  @ApiProperty({ minLength: 10 })
-  @IsString()
-  @MaxLength(200)
-  password: string;
-
+export class CreateMerchantUserDto extends NewUserDto {
   @ApiProperty({ enum: ['owner', 'staff'] })
   @IsIn(['owner', 'staff'])
   role: 'owner' | 'staff';
