@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV_SCHEMA } from './config.schema';
 import { ConfigError, loadConfig, SANDBOX_CREDENTIALS, SANDBOX_ERP_SECRET } from './app-config';
+import { REAL_SHOP_CREDENTIALS } from '../../test/support/real-shops';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'kwaizan-config-'));
 
@@ -56,14 +57,7 @@ describe('loadConfig', () => {
   });
 
   describe('outside sandbox mode', () => {
-    const realShops = {
-      KUAISHOU_APP_KEY: 'ks-real',
-      KUAISHOU_APP_SECRET: 'ks-real-app-secret',
-      KUAISHOU_SIGN_SECRET: 'ks-real-sign-secret',
-      KUAISHOU_MESSAGE_SECRET: Buffer.alloc(32, 7).toString('base64'),
-      YOUZAN_CLIENT_ID: 'yz-real',
-      YOUZAN_CLIENT_SECRET: 'yz-real-client-secret',
-    };
+    const realShops = REAL_SHOP_CREDENTIALS;
     const realKeys = { ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, ERP_WEBHOOK_SECRET: 'a-real-erp-secret-of-our-own' };
     const problemsOf = (env: Record<string, string>): string[] => {
       try {

@@ -9,6 +9,7 @@ import { freePort } from '../support/free-port';
 import { connectInBrowser } from '../../src/sandbox/sandbox-connect';
 import { sandboxSignIns, signInOverHttp } from '../support/sandbox-sign-in';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { REAL_SHOP_CREDENTIALS } from '../support/real-shops';
 
 const root = join(__dirname, '..', '..');
 
@@ -106,14 +107,7 @@ describe('secrets stay secret (the real process)', () => {
 
 /** Real platform credentials switch sandbox mode off: the process must not start on public or generated secrets. */
 describe('start-up outside sandbox mode (the real process)', () => {
-  const realShops = {
-    KUAISHOU_APP_KEY: 'ks-real',
-    KUAISHOU_APP_SECRET: 'ks-real-app-secret',
-    KUAISHOU_SIGN_SECRET: 'ks-real-sign-secret',
-    KUAISHOU_MESSAGE_SECRET: Buffer.alloc(32, 7).toString('base64'),
-    YOUZAN_CLIENT_ID: 'yz-real',
-    YOUZAN_CLIENT_SECRET: 'yz-real-client-secret',
-  };
+  const realShops = REAL_SHOP_CREDENTIALS;
 
   async function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
     const child = spawn(process.execPath, ['dist/src/main.js'], {
