@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
-import { ShopRef, TokenProvider } from '../platforms/channel.port';
+import { ShopRef } from '../platforms/ports/platform.types';
+import { TokenProvider } from '../platforms/ports/accounts.port';
 import { PlatformError } from '../platforms/platform-error';
 import { ShopConnectionRepository } from './shop-connection.repository';
 import { TokenRefreshService } from './token-refresh.service';

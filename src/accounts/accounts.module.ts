@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { TOKEN_PROVIDER } from '../platforms/channel.port';
+import { TOKEN_PROVIDER } from '../platforms/ports/accounts.port';
 import { AccountsTokenProvider } from './accounts-token.provider';
 import { ConnectController } from './connect.controller';
 import { ConnectService } from './connect.service';

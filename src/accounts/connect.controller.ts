@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, Param, ParseEnumPipe, Post, Query, Res }
 import { ApiExcludeEndpoint, ApiFoundResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config';
-import type { Platform } from '../platforms/channel.port';
+import type { Platform } from '../platforms/ports/platform.types';
 import { ConnectFailedException } from './accounts.errors';
 import { CallbackQuery, ConnectService } from './connect.service';
 import { ConnectQueryDto } from './dto/connect-query.dto';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
-import type { Platform } from '../platforms/channel.port';
+import type { Platform } from '../platforms/ports/platform.types';
 import { ShopConnectionEntity } from './shop-connection.entity';
 
 @Injectable()

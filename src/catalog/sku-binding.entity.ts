@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../database/columns';
-import type { Platform } from '../platforms/channel.port';
+import type { Platform } from '../platforms/ports/platform.types';
 
 export type BindingSource = 'auto' | 'manual';
 

@@ -6,7 +6,8 @@ import { Db } from '../database/db';
 import { StockLedgerService } from '../inventory/stock-ledger.service';
 import { skuBoundTopic } from '../messaging/contracts/sku-bound/sku-bound.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
-import { ChannelRegistry, CHANNELS, Platform, ShopRef } from '../platforms/channel.port';
+import { Platform, ShopRef } from '../platforms/ports/platform.types';
+import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { MerchantSkuEntity } from './merchant-sku.entity';
 import { MerchantSkuRepository } from './merchant-sku.repository';
 import { BindingSource, SkuBindingEntity } from './sku-binding.entity';
@@ -84,13 +85,13 @@ export class SkuBindingService {
    */
   async discover(shop: ShopIdentity): Promise<{ scanned: number; bound: number; unmatched: string[] }> {
     const ref: ShopRef = { platform: shop.platform, connectionId: shop.connectionId, shopId: shop.shopId };
-    const channel = this.channels.get(shop.platform);
+    const catalog = this.channels.catalog(shop.platform);
     let page = 1;
     let scanned = 0;
     let bound = 0;
     const unmatched: string[] = [];
     for (;;) {
-      const { items, total } = await channel.listItems(ref, { page, pageSize: 50 });
+      const { items, total } = await catalog.listItems(ref, { page, pageSize: 50 });
       for (const item of items) {
         for (const sku of item.skus) {
           scanned++;

@@ -12,7 +12,8 @@ import { StockChangeReason, stockChangedTopic } from '../messaging/contracts/sto
 import { OutboxRepository } from '../messaging/outbox/outbox.repository';
 import { MetricsService } from '../ops/metrics/metrics.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
-import { ChannelRegistry, CHANNELS, ShopRef } from '../platforms/channel.port';
+import { ShopRef } from '../platforms/ports/platform.types';
+import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { isPlatformError, PlatformError } from '../platforms/platform-error';
 import { computeTargets, planMoves } from './allocator';
 import { decayedDemand, isIdle } from './demand';
@@ -308,18 +309,18 @@ export class StockSyncService {
    * the shelf, and tell ops and the merchant. Until one of them works the platform's units stay counted.
    */
   private async refusedDecrease(lease: Lease, lane: Lane, units: number, reason: string, triggerAt: number): Promise<boolean> {
-    const channel = this.channels.get(lane.shop.platform);
+    const stock = this.channels.stock(lane.shop.platform);
     const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
     let fallback = 'none';
-    if (channel.capabilities.absoluteStockWrite) {
+    if (stock.absoluteStockWrite) {
       try {
-        const visible = await channel.getSkuStock(lane.shop, sku);
+        const visible = await stock.getSkuStock(lane.shop, sku);
         const quantity = Math.max(0, visible - units);
         const op = await this.db.transaction(async () => {
           await this.lockAsWriter(lease);
           return this.journal(lease, lane, quantity - visible, triggerAt);
         });
-        const result = await channel.setSkuStock(lane.shop, sku, quantity, op.id).catch(async (error: unknown) => {
+        const result = await stock.setSkuStock(lane.shop, sku, quantity, op.id).catch(async (error: unknown) => {
           // A set that may have landed (or may still land) is an unknown outcome like any other.
           if (isPlatformError(error) && !error.ambiguous) throw error;
           await this.db.transaction(async () => {
@@ -362,7 +363,7 @@ export class StockSyncService {
     }
     let delisted = false;
     try {
-      await channel.setShelfStatus(lane.shop, lane.binding.platformItemId, false);
+      await this.channels.catalog(lane.shop.platform).setShelfStatus(lane.shop, lane.binding.platformItemId, false);
       delisted = true;
     } catch (error) {
       fallback += `; taking the listing off the shelf failed: ${(error as Error).message}`;
@@ -452,7 +453,7 @@ export class StockSyncService {
   private async write(lane: Lane, op: StockWriteOpEntity): Promise<'applied' | 'unknown' | { refused: boolean; reason: string }> {
     const started = this.clock.now();
     try {
-      const result = await this.channels.get(lane.shop.platform).adjustSkuStock(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId }, op.delta, op.id);
+      const result = await this.channels.stock(lane.shop.platform).adjustSkuStock(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId }, op.delta, op.id);
       this.metrics.counter('kwaizan_stock_writes_total', 'Platform stock writes', ['platform', 'outcome']).inc({ platform: lane.shop.platform, outcome: result.outcome });
       this.metrics.histogram('kwaizan_stock_write_seconds', 'Platform stock write latency', ['platform'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]).observe({ platform: lane.shop.platform }, (this.clock.now() - started) / 1000);
       if (result.outcome === 'applied') {
@@ -515,14 +516,14 @@ export class StockSyncService {
   private async observe(lease: Lease, lane: Lane): Promise<void> {
     // A write that may still land would make any read misleading.
     if (await this.repo.mayStillLand(lane.binding.id, this.clock.now())) return;
-    const channel = this.channels.get(lane.shop.platform);
+    const stock = this.channels.stock(lane.shop.platform);
     const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
     let visible: number;
     let before: ChannelAllocationEntity;
     try {
       await this.orders.pollRecent(lane.connection.id);
       before = await this.repo.ensureAllocation(lane.binding.id, lane.binding.merchantSkuId, lane.binding.platform, this.clock.now());
-      visible = await channel.getSkuStock(lane.shop, sku);
+      visible = await stock.getSkuStock(lane.shop, sku);
     } catch (error) {
       this.logger.warn(`reading ${lane.shop.platform} stock of ${sku.skuId} failed: ${(error as Error).message}`);
       return;

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../database/columns';
-import type { ChannelOrderStatus, Platform } from '../platforms/channel.port';
+import type { Platform } from '../platforms/ports/platform.types';
+import type { ChannelOrderStatus } from '../platforms/ports/orders.port';
 
 /** An order as a platform reports it; unique on (platform, platform order id). */
 @Entity('channel_order')

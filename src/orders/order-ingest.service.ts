@@ -8,7 +8,9 @@ import { StockLedgerService } from '../inventory/stock-ledger.service';
 import { orderChangedTopic } from '../messaging/contracts/order-changed/order-changed.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
 import { MetricsService } from '../ops/metrics/metrics.service';
-import { ChannelOrder, ChannelOrderStatus, ChannelRegistry, CHANNELS, Platform } from '../platforms/channel.port';
+import { Platform } from '../platforms/ports/platform.types';
+import { ChannelOrder, ChannelOrderStatus } from '../platforms/ports/orders.port';
+import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { ChannelOrderLineEntity, LineStockState } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
 import { OrderRepository } from './order.repository';
@@ -129,7 +131,7 @@ export class OrderIngestService {
    * platform's clock was seen.
    */
   private soldAtLocal(order: ChannelOrder): number | undefined {
-    const offset = this.channels?.get(order.platform as Platform).clockOffsetMs?.();
+    const offset = this.channels?.orders(order.platform as Platform).clockOffsetMs?.();
     if (offset === undefined || !order.createdAt) return undefined;
     return order.createdAt - offset - SALE_TIME_UNCERTAINTY_MS;
   }

@@ -4,7 +4,10 @@ import { ShopConnectionRepository } from '../accounts/shop-connection.repository
 import { ManualClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
-import { ChannelPort, ChannelRegistry, OrderQuery, Platform } from '../platforms/channel.port';
+import { Platform } from '../platforms/ports/platform.types';
+import { OrderQuery, OrdersPort } from '../platforms/ports/orders.port';
+import { AfterSalesPort } from '../platforms/ports/after-sales.port';
+import { ChannelRegistry } from '../platforms/ports/channel.registry';
 import { OrderIngestService } from './order-ingest.service';
 import { OrderPollService } from './order-poll.service';
 import { OrderSyncStateEntity } from './order-sync-state.entity';
@@ -66,7 +69,10 @@ function setup(platform: Platform = 'youzan') {
   const connections = { findById: async () => connection } as unknown as ShopConnectionRepository;
   const db = { transaction: <T>(work: () => Promise<T>) => work() } as unknown as Db;
   const config = { orders: { pollIntervalMs: 60_000, readLagMs: LAG } } as unknown as AppConfig;
-  const registry: ChannelRegistry = { get: () => channel as unknown as ChannelPort };
+  const registry = {
+    orders: () => channel as unknown as OrdersPort,
+    afterSales: () => channel as unknown as AfterSalesPort,
+  } as unknown as ChannelRegistry;
   const make = () =>
     new OrderPollService(db, orders, {} as OrderIngestService, connections, { reportCallFailure: async () => false } as unknown as ConnectionsService, config, registry, clock);
   return { clock, channel, states, service: make(), make };

@@ -7,7 +7,8 @@ import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { OrderSyncPort } from '../inventory/order-sync.port';
-import { ChannelPort, ChannelRegistry, CHANNELS } from '../platforms/channel.port';
+import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
+import { OrdersPort } from '../platforms/ports/orders.port';
 import { OrderIngestService } from './order-ingest.service';
 import { OrderRepository } from './order.repository';
 
@@ -47,7 +48,7 @@ export class OrderPollService implements OrderSyncPort {
   async poll(connectionId: string, options: { refunds?: boolean } = {}): Promise<number> {
     const connection = await this.connections.findById(connectionId);
     if (!connection || connection.status !== 'active') return 0;
-    const channel = this.channels.get(connection.platform);
+    const channel = this.channels.orders(connection.platform);
     const lag = this.readLagMs(connection);
     const overlap = lag + OVERLAP_MARGIN_MS;
     const state = await this.orders.syncState(connectionId);
@@ -95,14 +96,14 @@ export class OrderPollService implements OrderSyncPort {
     return this.config.orders.readLagMs[connection.platform];
   }
 
-  private platformNow(channel: ChannelPort, localNow: number): number {
+  private platformNow(channel: OrdersPort, localNow: number): number {
     return localNow + (channel.clockOffsetMs?.() ?? 0) + CLOCK_RESOLUTION_MS;
   }
 
   private async readWindow(connection: ShopConnectionEntity, since: number, until: number): Promise<number> {
     const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
     const identity = { ...shop, merchantId: connection.merchantId };
-    const channel = this.channels.get(connection.platform);
+    const channel = this.channels.orders(connection.platform);
     let cursor: string | undefined;
     let seen = 0;
     do {
@@ -127,16 +128,17 @@ export class OrderPollService implements OrderSyncPort {
    */
   private async readRefunds(connection: ShopConnectionEntity, since: number, until: number): Promise<boolean> {
     const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
-    const channel = this.channels.get(connection.platform);
+    const refunds = this.channels.afterSales(connection.platform);
+    const orders = this.channels.orders(connection.platform);
     try {
       const orderIds = new Set<string>();
       let cursor: string | undefined;
       do {
-        const page = await channel.listRefunds(shop, { since, until, cursor });
+        const page = await refunds.listRefunds(shop, { since, until, cursor });
         for (const refund of page.refunds) if (refund.orderId) orderIds.add(refund.orderId);
         cursor = page.nextCursor;
       } while (cursor);
-      for (const orderId of orderIds) await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, await channel.getOrder(shop, orderId), { recheckLines: true });
+      for (const orderId of orderIds) await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, await orders.getOrder(shop, orderId), { recheckLines: true });
       return true;
     } catch (error) {
       await this.connectionsService.reportCallFailure(connection.id, error);

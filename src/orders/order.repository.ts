@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
-import type { Platform } from '../platforms/channel.port';
+import type { Platform } from '../platforms/ports/platform.types';
 import { ChannelOrderLineEntity } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
 import { OrderSyncStateEntity } from './order-sync-state.entity';

@@ -4,7 +4,8 @@ import { Db } from '../database/db';
 import { pushReceivedTopic } from '../messaging/contracts/push-received/push-received.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
 import { MetricsService } from '../ops/metrics/metrics.service';
-import { Platform, PUSH_PARSERS, PushParser, PushRequest } from '../platforms/channel.port';
+import { Platform } from '../platforms/ports/platform.types';
+import { PUSH_PARSERS, PushParser, PushRequest } from '../platforms/ports/push.port';
 import { OrderRepository } from './order.repository';
 
 /**

@@ -3,28 +3,24 @@ import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { HealthService } from '../ops/health/health.service';
 import { MetricsService } from '../ops/metrics/metrics.service';
-import { ChannelPort, ChannelRegistry, CHANNELS, OAUTH_CLIENTS, Platform, PlatformOAuthClient, PUSH_PARSERS, PushParser, TOKEN_PROVIDER, TokenProvider } from './channel.port';
+import { Platform } from './ports/platform.types';
+import { OAUTH_CLIENTS, PlatformOAuthClient, TOKEN_PROVIDER, TokenProvider } from './ports/accounts.port';
+import { PUSH_PARSERS, PushParser } from './ports/push.port';
+import { channelRegistryOf, ChannelRegistry, CHANNELS } from './ports/channel.registry';
 import { KuaishouOAuthClient } from './kuaishou/kuaishou-oauth.client';
 import { KuaishouPushParser } from './kuaishou/kuaishou-push.parser';
 import { kuaishouGatewayOptions } from './kuaishou/kuaishou-rate-limits';
-import { KuaishouChannel } from './kuaishou/kuaishou.channel';
+import { createKuaishouChannels } from './kuaishou/kuaishou.channels';
 import { PlatformGateway } from './shared/platform-gateway';
 import { YouzanOAuthClient } from './youzan/youzan-oauth.client';
 import { YouzanPushParser } from './youzan/youzan-push.parser';
 import { youzanGatewayOptions } from './youzan/youzan-rate-limits';
-import { YouzanChannel } from './youzan/youzan.channel';
+import { createYouzanChannels } from './youzan/youzan.channels';
 
 export const GATEWAYS = Symbol('GATEWAYS');
 type Gateways = Record<Platform, PlatformGateway>;
 
-class MapChannelRegistry implements ChannelRegistry {
-  constructor(private readonly channels: Record<Platform, ChannelPort>) {}
-  get(platform: Platform): ChannelPort {
-    return this.channels[platform];
-  }
-}
-
-/** Wires both platform adapters behind the channel port, OAuth and push-parser tokens. */
+/** Wires both platforms' capability adapters behind the channel registry, OAuth and push-parser tokens. */
 @Global()
 @Module({
   providers: [
@@ -48,9 +44,16 @@ class MapChannelRegistry implements ChannelRegistry {
       provide: CHANNELS,
       inject: [AppConfig, GATEWAYS, TOKEN_PROVIDER, CLOCK],
       useFactory: (config: AppConfig, gateways: Gateways, tokens: TokenProvider, clock: Clock): ChannelRegistry =>
-        new MapChannelRegistry({
-          kuaishou: new KuaishouChannel(config.platforms.kuaishou, gateways.kuaishou, tokens, { timeoutMs: config.platforms.timeoutMs, clock, sendOperationId: config.platforms.sendOperationId }),
-          youzan: new YouzanChannel(config.platforms.youzan, gateways.youzan, tokens, { clock, http: { timeoutMs: config.platforms.timeoutMs, sendOperationId: config.platforms.sendOperationId } }),
+        channelRegistryOf({
+          kuaishou: createKuaishouChannels(config.platforms.kuaishou, gateways.kuaishou, tokens, {
+            timeoutMs: config.platforms.timeoutMs,
+            clock,
+            sendOperationId: config.platforms.sendOperationId,
+          }),
+          youzan: createYouzanChannels(config.platforms.youzan, gateways.youzan, tokens, {
+            clock,
+            http: { timeoutMs: config.platforms.timeoutMs, sendOperationId: config.platforms.sendOperationId },
+          }),
         }),
     },
     {

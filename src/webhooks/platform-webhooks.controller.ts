@@ -4,7 +4,8 @@ import type { RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidInputException } from '../common/errors/domain.exception';
 import { PushIntakeService } from '../orders/push-intake.service';
-import { Platform, PushRejectedError } from '../platforms/channel.port';
+import { Platform } from '../platforms/ports/platform.types';
+import { PushRejectedError } from '../platforms/ports/push.port';
 import { Public } from '../auth/policy.decorator';
 
 const PLATFORM = { kuaishou: 'kuaishou', youzan: 'youzan' } as const;

@@ -1,7 +1,7 @@
 import { accountBar } from '../../auth/pages/auth.pages';
 import { CSRF_FIELD, UserPrincipal } from '../../auth/principal';
 import { formatTime, html, page, SafeHtml } from '../../common/http/html';
-import { Platform } from '../../platforms/channel.port';
+import { Platform } from '../../platforms/ports/platform.types';
 import { MerchantOverview } from '../merchants.service';
 import { ShopConnectionEntity } from '../shop-connection.entity';
 

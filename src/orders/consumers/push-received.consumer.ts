@@ -3,7 +3,7 @@ import { ConnectionsService } from '../../accounts/connections.service';
 import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { pushReceivedTopic } from '../../messaging/contracts/push-received/push-received.contract';
-import { ChannelRegistry, CHANNELS } from '../../platforms/channel.port';
+import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
 import { isPlatformError } from '../../platforms/platform-error';
 import { OrderIngestService } from '../order-ingest.service';
 import { OrderRepository } from '../order.repository';
@@ -39,7 +39,7 @@ export class PushReceivedConsumer implements OnModuleInit {
         const known = push.kind === 'order' && push.occurredAt ? await this.orders.findByPlatformId(push.platform, push.orderId) : null;
         if (known && push.occurredAt! <= known.platformUpdatedAt) return;
         const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
-        const order = await this.channels.get(push.platform).getOrder(shop, push.orderId).catch(async (error: unknown) => {
+        const order = await this.channels.orders(push.platform).getOrder(shop, push.orderId).catch(async (error: unknown) => {
           await this.connectionsService.reportCallFailure(connection.id, error);
           throw error;
         });

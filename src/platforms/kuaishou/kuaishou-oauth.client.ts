@@ -1,6 +1,6 @@
 import { Clock, SystemClock } from '../../common/clock';
 import { KuaishouConfig } from '../../config/app-config';
-import { PlatformOAuthClient, TokenGrant } from '../channel.port';
+import { PlatformOAuthClient, TokenGrant } from '../ports/accounts.port';
 import { PlatformError } from '../platform-error';
 import { PlatformGateway } from '../shared/platform-gateway';
 import { KuaishouEnvelope, KuaishouHttpClient } from './kuaishou-http.client';

@@ -1,5 +1,5 @@
 import { createCipheriv } from 'node:crypto';
-import { PushRejectedError } from '../channel.port';
+import { PushRejectedError } from '../ports/push.port';
 import { KuaishouPushParser } from './kuaishou-push.parser';
 
 // Test vector from the fact sheet §5.2: key "0123456789abcdef", {"test":true}.

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createDecipheriv } from 'node:crypto';
 import { parseJsonSafe } from '../../common/json';
 import { KuaishouConfig } from '../../config/app-config';
-import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../channel.port';
+import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../ports/push.port';
 import { assertPushEvent, pushId, pushScalar } from '../shared/push-fields';
 
 interface KsPushEnvelope {

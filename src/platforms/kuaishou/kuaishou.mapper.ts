@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  ChannelCategory,
-  ChannelCategoryProperty,
-  ChannelCoupon,
-  ChannelItem,
-  ChannelOrder,
-  ChannelOrderStatus,
-  ChannelPromotion,
-  ChannelRefund,
-  ChannelRefundStatus,
-  ChannelSku,
-  PropertyInputType,
-  PropertyValueInput,
-} from '../channel.port';
+import { ChannelCategory, ChannelCategoryProperty, ChannelItem, ChannelSku, PropertyInputType, PropertyValueInput } from '../ports/catalog.port';
+import { ChannelOrder, ChannelOrderStatus, ChannelPromotion } from '../ports/orders.port';
+import { ChannelRefund, ChannelRefundStatus } from '../ports/after-sales.port';
+import { ChannelCoupon } from '../ports/promotions.port';
 import { PlatformError } from '../platform-error';
 import { idFrom, isKuaishouLong, toKuaishouLong } from './kuaishou-ids';
 import { KsCategoryRow, KsCoupon, KsFeeDetail, KsItem, KsMarketingInfo, KsOrder, KsPropConfig, KsPropValue, KsRefund, KsSkuInfo } from './kuaishou-wire.types';

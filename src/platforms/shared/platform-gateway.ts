@@ -3,7 +3,7 @@ import CircuitBreaker from 'opossum';
 import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
 import { backoffDelay, sleep } from '../../common/sleep';
 import { MetricsService } from '../../ops/metrics/metrics.service';
-import { Platform } from '../channel.port';
+import { Platform } from '../ports/platform.types';
 import { PlatformError } from '../platform-error';
 
 export interface GatewayOptions {

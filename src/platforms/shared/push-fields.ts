@@ -1,5 +1,5 @@
 import { LosslessNumber } from 'lossless-json';
-import { ChannelPushEvent, PushRejectedError } from '../channel.port';
+import { ChannelPushEvent, PushRejectedError } from '../ports/push.port';
 
 /**
  * What a verified push may carry into our tables and topics. A correct signature only says who

@@ -1,5 +1,5 @@
 import { AxiosError, isAxiosError } from 'axios';
-import { Platform } from '../channel.port';
+import { Platform } from '../ports/platform.types';
 import { PlatformError } from '../platform-error';
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ManualClock } from '../../common/clock';
-import { PushRejectedError } from '../channel.port';
+import { PushRejectedError } from '../ports/push.port';
 import { YouzanPushParser } from './youzan-push.parser';
 
 /** Synthetic vector from the fact sheet §5.2 (452 bytes, no trailing newline). */

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Clock, SystemClock } from '../../common/clock';
 import { parseJsonSafe } from '../../common/json';
 import { YouzanConfig } from '../../config/app-config';
-import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../channel.port';
+import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../ports/push.port';
 import { assertPushEvent, pushId, pushScalar } from '../shared/push-fields';
 import { beijingToEpochMs, formDecode } from './youzan-values';
 

@@ -1,16 +1,7 @@
-import {
-  ChannelCategory,
-  ChannelCoupon,
-  ChannelItem,
-  ChannelOrder,
-  ChannelOrderLine,
-  ChannelOrderStatus,
-  ChannelPromotion,
-  ChannelRefund,
-  ChannelRefundStatus,
-  ChannelSku,
-  SpecValue,
-} from '../channel.port';
+import { ChannelCategory, ChannelItem, ChannelSku, SpecValue } from '../ports/catalog.port';
+import { ChannelOrder, ChannelOrderLine, ChannelOrderStatus, ChannelPromotion } from '../ports/orders.port';
+import { ChannelRefund, ChannelRefundStatus } from '../ports/after-sales.port';
+import { ChannelCoupon } from '../ports/promotions.port';
 import { RawCategory, RawCouponGroup, RawItem, RawOrderLine, RawPromotion, RawRefund, RawSku, RawTrade } from './youzan-api.types';
 import { beijingToEpochMs, idString, yuanStringToFen } from './youzan-values';
 

@@ -7,7 +7,8 @@ import { Db } from '../../../src/database/db';
 import { Topic } from '../../../src/messaging/topics';
 import { OutboxEventEntity } from '../../../src/messaging/outbox/outbox-event.entity';
 import { SyncFailureService } from '../../../src/ops/failures/sync-failure.service';
-import { ChannelRegistry, CHANNELS, Platform, ShopRef } from '../../../src/platforms/channel.port';
+import { Platform, ShopRef } from '../../../src/platforms/ports/platform.types';
+import { ChannelRegistry, CHANNELS } from '../../../src/platforms/ports/channel.registry';
 import { connectInBrowser, createMerchant, newShops, ownerOf, Stack, startStack } from '../../support/sandbox-stack';
 import { eventually, startTestApp, TestApp } from '../../support/test-app';
 
@@ -50,7 +51,7 @@ describe('token refresh', () => {
     const before = await refreshCalls(platform);
     // The platform's clock passes the access token's lifetime (Kuaishou 48 h, Youzan 7 days).
     await (platform === 'kuaishou' ? stack.ksControl.advanceClock(49 * HOUR) : stack.yzControl.advanceClock(7 * 24 * HOUR + HOUR));
-    const call = (app: TestApp) => app.app.get<ChannelRegistry>(CHANNELS).get(platform).getCategories(shop);
+    const call = (app: TestApp) => app.app.get<ChannelRegistry>(CHANNELS).catalog(platform).getCategories(shop);
     const [a, b] = await Promise.all([call(stack.t), call(second)]);
     expect(a.length).toBeGreaterThan(0);
     expect(b).toEqual(a);

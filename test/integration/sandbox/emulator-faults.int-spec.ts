@@ -1,5 +1,5 @@
-import { SkuRef } from '../../../src/platforms/channel.port';
-import { YouzanChannel } from '../../../src/platforms/youzan/youzan.channel';
+import { SkuRef } from '../../../src/platforms/ports/platform.types';
+import { createYouzanChannels } from '../../../src/platforms/youzan/youzan.channels';
 import { seedItem, startKuaishouHarness, KuaishouHarness } from '../platforms/kuaishou/kuaishou.harness';
 import { startYouzanHarness, YouzanHarness } from '../platforms/youzan/youzan-harness';
 import { eventually } from '../../support/test-app';
@@ -21,7 +21,7 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
       const { itemId, skuIds } = await seedItem(h, [{ stock: 10 }]);
       const sku: SkuRef = { itemId, skuId: skuIds[0] };
       await h.control.setFaults({ rules: [{ api: 'open.item.sku.stock.update', lateApplyRate: 1, lateApplyDelayMs: 800 }] });
-      const result = await h.channel.adjustSkuStock(h.shop, sku, 4, 'op-late-1');
+      const result = await h.channels.stock.adjustSkuStock(h.shop, sku, 4, 'op-late-1');
       expect(result.outcome).toBe('unknown');
       // Right after the timeout the platform still shows the old stock; then the write lands once.
       expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(10);
@@ -38,13 +38,13 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
       const { itemId, skuIds } = await seedItem({ control: h.control, shop }, [{ stock: 10 }]);
       const sku: SkuRef = { itemId, skuId: skuIds[0] };
       await h.control.setFaults({ rules: [{ api: 'open.item.sku.stock.update', lateApplyRate: 1, lateApplyDelayMs: 800 }] });
-      const inFlight = h.channel.adjustSkuStock(shop, sku, -3, 'op-rev-1');
+      const inFlight = h.channels.stock.adjustSkuStock(shop, sku, -3, 'op-rev-1');
       await eventually(async () => ((await h.control.counters()).faultsFired.late_apply ?? 0) >= 2, 20_000);
       expect(await h.control.revokeShop(shop.shopId)).toEqual({ revoked: 1 });
       expect((await inFlight).outcome).toBe('unknown');
       await eventually(async () => (await h.control.getSku(itemId, skuIds[0])).stock === 7, 20_000);
       await h.control.resetFaults();
-      await expect(h.channel.adjustSkuStock(shop, sku, -1, 'op-rev-2')).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
+      await expect(h.channels.stock.adjustSkuStock(shop, sku, -1, 'op-rev-2')).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
       expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(7);
       expect((await h.control.counters()).faultsFired.shop_revoked).toBe(1);
     });
@@ -54,10 +54,10 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
       await h.control.setFaults({ orderReadLagMs: 60_000 });
       const order = await h.control.placeOrder({ itemId, skuId: skuIds[0], quantity: 1, pay: true });
       const before = (await h.control.counters()).faultsFired.read_lag ?? 0;
-      await expect(h.channel.getOrder(h.shop, order.oid)).rejects.toBeDefined();
+      await expect(h.channels.orders.getOrder(h.shop, order.oid)).rejects.toBeDefined();
       expect((await h.control.counters()).faultsFired.read_lag).toBe(before + 1);
       await h.control.advanceClock(61_000);
-      expect((await h.channel.getOrder(h.shop, order.oid)).orderId).toBe(order.oid);
+      expect((await h.channels.orders.getOrder(h.shop, order.oid)).orderId).toBe(order.oid);
       await h.control.setFaults({ orderReadLagMs: 0 });
     });
   });
@@ -70,12 +70,12 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
     afterAll(() => h.close());
 
     it('holds a stock write past the client timeout, the client sees an unknown outcome, and the write lands later', async () => {
-      const impatient = new YouzanChannel(h.config, h.gateway, h.tokens, { http: { timeoutMs: 300 } });
+      const impatient = createYouzanChannels(h.config, h.gateway, h.tokens, { http: { timeoutMs: 300 } });
       const shop = await h.connectShop();
       const item = await h.control.createItem({ kdtId: Number(shop.shopId), title: '迟到写入', skus: [{ itemNo: 'LATE-1', priceFen: 500, stock: 10 }] });
       const sku: SkuRef = { itemId: item.itemId, skuId: item.skus[0].skuId };
       await h.control.setFaults({ rules: [{ api: 'youzan.item.quantity.update', lateApplyRate: 1, lateApplyDelayMs: 800 }] });
-      expect((await impatient.adjustSkuStock(shop, sku, -4, 'op-late-yz')).outcome).toBe('unknown');
+      expect((await impatient.stock.adjustSkuStock(shop, sku, -4, 'op-late-yz')).outcome).toBe('unknown');
       expect((await h.control.getSku(sku.itemId, sku.skuId)).stock).toBe(10);
       await eventually(async () => (await h.control.getSku(sku.itemId, sku.skuId)).stock === 6, 20_000);
       const counters = await h.control.counters();
@@ -86,19 +86,19 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
     });
 
     it('applies a write accepted before a revocation, refuses the next one, and counts the revocation', async () => {
-      const impatient = new YouzanChannel(h.config, h.gateway, h.tokens, { http: { timeoutMs: 300 } });
+      const impatient = createYouzanChannels(h.config, h.gateway, h.tokens, { http: { timeoutMs: 300 } });
       const shop = await h.connectShop();
       const item = await h.control.createItem({ kdtId: Number(shop.shopId), title: '撤销授权', skus: [{ itemNo: 'REV-1', priceFen: 500, stock: 10 }] });
       const sku: SkuRef = { itemId: item.itemId, skuId: item.skus[0].skuId };
       await h.control.setFaults({ rules: [{ api: 'youzan.item.quantity.update', lateApplyRate: 1, lateApplyDelayMs: 800 }] });
       const before = (await h.control.counters()).faultsFired.late_apply ?? 0;
-      const inFlight = impatient.adjustSkuStock(shop, sku, 5, 'op-rev-yz');
+      const inFlight = impatient.stock.adjustSkuStock(shop, sku, 5, 'op-rev-yz');
       await eventually(async () => ((await h.control.counters()).faultsFired.late_apply ?? 0) > before, 20_000);
       await h.control.revokeShop(Number(shop.shopId));
       expect((await inFlight).outcome).toBe('unknown');
       await eventually(async () => (await h.control.getSku(sku.itemId, sku.skuId)).stock === 15, 20_000);
       await h.control.clearFaults();
-      await expect(impatient.adjustSkuStock(shop, sku, -1, 'op-rev-yz-2')).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
+      await expect(impatient.stock.adjustSkuStock(shop, sku, -1, 'op-rev-yz-2')).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
       expect((await h.control.getSku(sku.itemId, sku.skuId)).stock).toBe(15);
       expect((await h.control.counters()).faultsFired.shop_revoked).toBe(1);
     });
@@ -109,10 +109,10 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
       await h.control.setFaults({ orderReadLagMs: 60_000 });
       const order = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: item.skus[0].skuId, quantity: 1 }], pay: true });
       const before = (await h.control.counters()).faultsFired.read_lag ?? 0;
-      await expect(h.channel.getOrder(shop, order.tid)).rejects.toBeDefined();
+      await expect(h.channels.orders.getOrder(shop, order.tid)).rejects.toBeDefined();
       expect((await h.control.counters()).faultsFired.read_lag).toBe(before + 1);
       await h.control.advanceClock(61_000);
-      expect((await h.channel.getOrder(shop, order.tid)).orderId).toBe(order.tid);
+      expect((await h.channels.orders.getOrder(shop, order.tid)).orderId).toBe(order.tid);
       await h.control.setFaults({ orderReadLagMs: 0 });
     });
   });

@@ -1,4 +1,4 @@
-import { ChannelItemDraft } from '../../../../src/platforms/channel.port';
+import { ChannelItemDraft } from '../../../../src/platforms/ports/catalog.port';
 import { PlatformError } from '../../../../src/platforms/platform-error';
 import { SandboxControlError } from '../../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
 import { KuaishouHarness, startKuaishouHarness } from './kuaishou.harness';
@@ -31,7 +31,7 @@ describe('Kuaishou catalog against the emulator', () => {
   afterAll(() => h.stop());
 
   it('reads the category tree and derives leaves from it', async () => {
-    const categories = await h.channel.getCategories(h.shop);
+    const categories = await h.channels.catalog.getCategories(h.shop);
     const byId = new Map(categories.map((c) => [c.id, c]));
     expect(byId.get('1001')).toMatchObject({ name: '服饰/鞋靴/箱包', parentId: null, leaf: false });
     expect(byId.get('1584')).toMatchObject({ name: '连衣裙', leaf: true });
@@ -39,7 +39,7 @@ describe('Kuaishou catalog against the emulator', () => {
   });
 
   it('reads category properties with their input types and values', async () => {
-    const properties = await h.channel.getCategoryProperties(h.shop, '1584');
+    const properties = await h.channels.catalog.getCategoryProperties(h.shop, '1584');
     expect(properties.find((p) => p.id === '102')).toMatchObject({ name: '品牌', required: true, inputType: 'single' });
     expect(properties.find((p) => p.id === '99000001')).toMatchObject({ name: '面料材质', required: true, inputType: 'multi', maxValues: 3 });
     expect(properties.find((p) => p.id === '99000001')?.values.map((v) => v.name)).toContain('雪纺');
@@ -47,32 +47,32 @@ describe('Kuaishou catalog against the emulator', () => {
 
   it('lists an item and reads it back with its SKUs, codes and 24-hour promise', async () => {
     const draft = dress();
-    const ref = await h.channel.createItem(h.shop, draft);
+    const ref = await h.channels.catalog.createItem(h.shop, draft);
     expect(ref.skus.map((s) => s.outerSkuId)).toEqual(draft.skus.map((s) => s.outerSkuId));
-    const item = await h.channel.getItem(h.shop, ref.itemId);
+    const item = await h.channels.catalog.getItem(h.shop, ref.itemId);
     expect(item).toMatchObject({ itemId: ref.itemId, title: '法式碎花连衣裙', categoryId: '1584', onShelf: true, audit: 'approved' });
     expect(item.skus.map((s) => [s.outerSkuId, s.priceFen, s.stock])).toEqual(draft.skus.map((s) => [s.outerSkuId, s.priceFen, s.stock]));
-    const { items, total } = await h.channel.listItems(h.shop, { page: 1, pageSize: 20 });
+    const { items, total } = await h.channels.catalog.listItems(h.shop, { page: 1, pageSize: 20 });
     expect(total).toBeGreaterThanOrEqual(1);
     expect(items.map((i) => i.itemId)).toContain(ref.itemId);
   });
 
   it('edits title and SKU price, takes the item off the shelf, after which buyers cannot order', async () => {
-    const ref = await h.channel.createItem(h.shop, dress());
-    await h.channel.editItem(h.shop, ref.itemId, { title: '法式碎花连衣裙 新款', skus: [{ skuId: ref.skus[0].skuId, priceFen: 14_900 }] });
-    await h.channel.setSkuPrice(h.shop, { itemId: ref.itemId, skuId: ref.skus[1].skuId }, 13_900);
-    const item = await h.channel.getItem(h.shop, ref.itemId);
+    const ref = await h.channels.catalog.createItem(h.shop, dress());
+    await h.channels.catalog.editItem(h.shop, ref.itemId, { title: '法式碎花连衣裙 新款', skus: [{ skuId: ref.skus[0].skuId, priceFen: 14_900 }] });
+    await h.channels.prices.setSkuPrice(h.shop, { itemId: ref.itemId, skuId: ref.skus[1].skuId }, 13_900);
+    const item = await h.channels.catalog.getItem(h.shop, ref.itemId);
     expect(item.title).toBe('法式碎花连衣裙 新款');
     expect(item.skus.map((s) => s.priceFen).slice(0, 2)).toEqual([14_900, 13_900]);
     expect(item.skus[0].stock).toBe(20);
 
-    await h.channel.setShelfStatus(h.shop, ref.itemId, false);
-    expect((await h.channel.getItem(h.shop, ref.itemId)).onShelf).toBe(false);
+    await h.channels.catalog.setShelfStatus(h.shop, ref.itemId, false);
+    expect((await h.channels.catalog.getItem(h.shop, ref.itemId)).onShelf).toBe(false);
     await expect(h.control.placeOrder({ itemId: ref.itemId, skuId: ref.skus[0].skuId })).rejects.toMatchObject({ status: 409, code: 'not_on_sale' });
   });
 
   describe('listing validation', () => {
-    const rejection = async (draft: ChannelItemDraft) => (await h.channel.createItem(h.shop, draft).catch((e: unknown) => e)) as PlatformError;
+    const rejection = async (draft: ChannelItemDraft) => (await h.channels.catalog.createItem(h.shop, draft).catch((e: unknown) => e)) as PlatformError;
 
     it('refuses a category that is not a leaf', async () => {
       const error = await rejection(dress({ categoryId: '1582', properties: [] }));
@@ -99,29 +99,29 @@ describe('Kuaishou catalog against the emulator', () => {
 
     it('refuses a reused relItemId and a refund rule the category does not offer', async () => {
       const draft = dress({ outerItemId: '880001' });
-      await h.channel.createItem(h.shop, draft);
+      await h.channels.catalog.createItem(h.shop, draft);
       expect((await rejection({ ...draft })).rawMessage).toBe('relItemId 880001 已被使用，不能重复');
       expect((await rejection(dress({ extras: { refundRule: '13' } }))).rawMessage).toBe('退货规则[13]不在类目允许范围内');
     });
   });
 
   it('answers 3401 for an item once edited in Kuaishou’s own editor', async () => {
-    const ref = await h.channel.createItem(h.shop, dress());
+    const ref = await h.channels.catalog.createItem(h.shop, dress());
     await h.control.updateItem(ref.itemId, { onlineEdited: true });
-    await expect(h.channel.editItem(h.shop, ref.itemId, { title: 'x' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', rawCode: '3401' });
+    await expect(h.channels.catalog.editItem(h.shop, ref.itemId, { title: 'x' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', rawCode: '3401' });
   });
 
   it('holds new listings and audited edits for review in manual audit mode', async () => {
     const manual = await startKuaishouHarness({ emulator: { auditMode: 'manual' } });
     try {
-      const ref = await manual.channel.createItem(manual.shop, dress());
-      expect(await manual.channel.getItem(manual.shop, ref.itemId)).toMatchObject({ audit: 'pending', onShelf: false });
+      const ref = await manual.channels.catalog.createItem(manual.shop, dress());
+      expect(await manual.channels.catalog.getItem(manual.shop, ref.itemId)).toMatchObject({ audit: 'pending', onShelf: false });
       await manual.control.auditItem(ref.itemId, true);
-      expect(await manual.channel.getItem(manual.shop, ref.itemId)).toMatchObject({ audit: 'approved', onShelf: true });
-      await manual.channel.editItem(manual.shop, ref.itemId, { title: '待审核的新标题' });
-      expect((await manual.channel.getItem(manual.shop, ref.itemId)).title).toBe('法式碎花连衣裙');
+      expect(await manual.channels.catalog.getItem(manual.shop, ref.itemId)).toMatchObject({ audit: 'approved', onShelf: true });
+      await manual.channels.catalog.editItem(manual.shop, ref.itemId, { title: '待审核的新标题' });
+      expect((await manual.channels.catalog.getItem(manual.shop, ref.itemId)).title).toBe('法式碎花连衣裙');
       await manual.control.auditItem(ref.itemId, true);
-      expect((await manual.channel.getItem(manual.shop, ref.itemId)).title).toBe('待审核的新标题');
+      expect((await manual.channels.catalog.getItem(manual.shop, ref.itemId)).title).toBe('待审核的新标题');
     } finally {
       await manual.stop();
     }

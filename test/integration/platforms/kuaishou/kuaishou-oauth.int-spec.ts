@@ -81,7 +81,7 @@ describe('Kuaishou OAuth against the emulator', () => {
       const expired = await rawGatewayCall(h, { api: 'open.item.category', accessToken: oldToken });
       expect(expired.body).toMatchObject({ result: 27, error_msg: '鉴权失败:TOKEN过期' });
 
-      const item = await h.channel.getItem(h.shop, itemId);
+      const item = await h.channels.catalog.getItem(h.shop, itemId);
       expect(item.itemId).toBe(itemId);
       expect(h.tokens.refreshes).toBe(1);
       expect(h.tokens.grant(h.shop).accessToken).not.toBe(oldToken);
@@ -113,13 +113,13 @@ describe('Kuaishou OAuth against the emulator', () => {
     it('reports AUTH_REVOKED on refresh and on calls once the merchant revokes the app', async () => {
       await h.control.revokeShop(h.shop.shopId);
       await expect(h.oauth.refresh(h.tokens.grant(h.shop).refreshToken ?? '')).rejects.toMatchObject({ code: 'AUTH_REVOKED', rawMessage: 'access_denied: refreshToken.revokedAuthorization' });
-      await expect(h.channel.getCategories(h.shop)).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
+      await expect(h.channels.catalog.getCategories(h.shop)).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
       expect(h.tokens.refreshes).toBe(0);
     });
 
     it('asks the merchant to authorize again after the refresh token’s 180 days', async () => {
       await h.control.advanceClock(180 * 24 * HOUR + 1_000);
-      await expect(h.channel.getCategories(h.shop)).rejects.toMatchObject({ code: 'AUTH_REVOKED', rawMessage: 'access_denied: invalid refresh_token' });
+      await expect(h.channels.catalog.getCategories(h.shop)).rejects.toMatchObject({ code: 'AUTH_REVOKED', rawMessage: 'access_denied: invalid refresh_token' });
     });
   });
 });

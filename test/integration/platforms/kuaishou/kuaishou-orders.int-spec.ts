@@ -26,7 +26,7 @@ describe('Kuaishou orders, refunds and coupons against the emulator', () => {
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await h.channel.listOrders(h.shop, { since: start, until, by, cursor, pageSize: 20 });
+        const page = await h.channels.orders.listOrders(h.shop, { since: start, until, by, cursor, pageSize: 20 });
         seen.push(...page.orders.map((o) => o.orderId));
         cursor = page.nextCursor;
         pages++;
@@ -38,9 +38,9 @@ describe('Kuaishou orders, refunds and coupons against the emulator', () => {
       expect(pages).toBe(8);
     }
     // More than the platform's 50 per page is capped, not refused.
-    const big = await h.channel.listOrders(h.shop, { since: start, until, by: 'created', pageSize: 500 });
+    const big = await h.channels.orders.listOrders(h.shop, { since: start, until, by: 'created', pageSize: 500 });
     expect(big.orders.length).toBe(42);
-    const unpaid = (await h.channel.listOrders(h.shop, { since: start, until: start + 6 * DAY, by: 'created' })).orders.filter((o) => o.status === 'unpaid');
+    const unpaid = (await h.channels.orders.listOrders(h.shop, { since: start, until: start + 6 * DAY, by: 'created' })).orders.filter((o) => o.status === 'unpaid');
     expect(unpaid.length).toBeGreaterThan(0);
     expect(unpaid.every((o) => o.shipBy === undefined && o.paidAt === undefined)).toBe(true);
   });
@@ -48,7 +48,7 @@ describe('Kuaishou orders, refunds and coupons against the emulator', () => {
   it('maps one oid to one line, with the ship-by time the platform computes from the item’s promise', async () => {
     const { itemId, skuIds } = await seedItem(h, [{ stock: 50, price: 3_000 }], { promiseSeconds: 86_400 });
     const placed = await h.control.placeOrder({ itemId, skuId: skuIds[0], quantity: 2, pay: true, expressFee: 500, buyerNote: '请尽快发货' });
-    const order = await h.channel.getOrder(h.shop, placed.oid);
+    const order = await h.channels.orders.getOrder(h.shop, placed.oid);
     expect(order).toMatchObject({
       orderId: placed.oid,
       status: 'paid',
@@ -69,38 +69,38 @@ describe('Kuaishou orders, refunds and coupons against the emulator', () => {
     const groupBuy = await h.control.placeOrder({ itemId, skuId: skuIds[0], pay: true, holds: [1] });
     const risky = await h.control.placeOrder({ itemId, skuId: skuIds[0], pay: true, riskCode: 10_001 });
     const noPromise = await h.control.placeOrder({ itemId, skuId: skuIds[0], pay: true, noPromise: true });
-    expect((await h.channel.getOrder(h.shop, groupBuy.oid)).shipHolds).toEqual(['group_buy_in_progress']);
-    expect((await h.channel.getOrder(h.shop, risky.oid)).shipHolds).toEqual(['risk_control']);
-    expect(await h.channel.getOrder(h.shop, noPromise.oid)).toMatchObject({ shipHolds: ['no_valid_promise'], shipBy: undefined });
-    await expect(h.channel.shipOrder(h.shop, { orderId: groupBuy.oid, carrier: Carrier.SF, trackingNo: 'SF100' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', rawMessage: '订单当前不可发货' });
+    expect((await h.channels.orders.getOrder(h.shop, groupBuy.oid)).shipHolds).toEqual(['group_buy_in_progress']);
+    expect((await h.channels.orders.getOrder(h.shop, risky.oid)).shipHolds).toEqual(['risk_control']);
+    expect(await h.channels.orders.getOrder(h.shop, noPromise.oid)).toMatchObject({ shipHolds: ['no_valid_promise'], shipBy: undefined });
+    await expect(h.channels.fulfilment.shipOrder(h.shop, { orderId: groupBuy.oid, carrier: Carrier.SF, trackingNo: 'SF100' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', rawMessage: '订单当前不可发货' });
     await h.control.setOrderFlags(groupBuy.oid, { holds: [] });
-    await h.channel.shipOrder(h.shop, { orderId: groupBuy.oid, carrier: Carrier.SF, trackingNo: 'SF100' });
-    expect((await h.channel.getOrder(h.shop, groupBuy.oid)).status).toBe('shipped');
+    await h.channels.fulfilment.shipOrder(h.shop, { orderId: groupBuy.oid, carrier: Carrier.SF, trackingNo: 'SF100' });
+    expect((await h.channels.orders.getOrder(h.shop, groupBuy.oid)).status).toBe('shipped');
   });
 
   it('ships with the carrier’s expressCode, tolerates a repeat with the same waybill, refuses unpaid orders and foreign waybills', async () => {
     const { itemId, skuIds } = await seedItem(h, [{ stock: 50 }]);
     const paid = await h.control.placeOrder({ itemId, skuId: skuIds[0], pay: true });
-    await h.channel.shipOrder(h.shop, { orderId: paid.oid, carrier: Carrier.JTEXPRESS, trackingNo: 'JT0001' });
-    await h.channel.shipOrder(h.shop, { orderId: paid.oid, carrier: Carrier.JTEXPRESS, trackingNo: 'JT0001' });
+    await h.channels.fulfilment.shipOrder(h.shop, { orderId: paid.oid, carrier: Carrier.JTEXPRESS, trackingNo: 'JT0001' });
+    await h.channels.fulfilment.shipOrder(h.shop, { orderId: paid.oid, carrier: Carrier.JTEXPRESS, trackingNo: 'JT0001' });
     expect((await h.control.getOrder(paid.oid)).logistics).toEqual([expect.objectContaining({ expressCode: 109, expressNo: 'JT0001' })]);
-    const shipped = await h.channel.getOrder(h.shop, paid.oid);
+    const shipped = await h.channels.orders.getOrder(h.shop, paid.oid);
     expect(shipped).toMatchObject({ status: 'shipped', lines: [expect.objectContaining({ shippedQuantity: 1 })] });
 
     const unpaid = await h.control.placeOrder({ itemId, skuId: skuIds[0] });
-    await expect(h.channel.shipOrder(h.shop, { orderId: unpaid.oid, carrier: Carrier.SF, trackingNo: 'SF200' })).rejects.toMatchObject({ rawMessage: '订单状态[10]不允许发货' });
+    await expect(h.channels.fulfilment.shipOrder(h.shop, { orderId: unpaid.oid, carrier: Carrier.SF, trackingNo: 'SF200' })).rejects.toMatchObject({ rawMessage: '订单状态[10]不允许发货' });
 
     const other = await h.connectShop();
     const otherItem = await seedItem({ control: h.control, shop: other });
     const otherOrder = await h.control.placeOrder({ itemId: otherItem.itemId, skuId: otherItem.skuIds[0], pay: true });
-    await expect(h.channel.shipOrder(other, { orderId: otherOrder.oid, carrier: Carrier.JTEXPRESS, trackingNo: 'JT0001' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', rawCode: '11' });
+    await expect(h.channels.fulfilment.shipOrder(other, { orderId: otherOrder.oid, carrier: Carrier.JTEXPRESS, trackingNo: 'JT0001' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', rawCode: '11' });
   });
 
   it('answers another merchant’s order with "order operation reject"', async () => {
     const { itemId, skuIds } = await seedItem(h);
     const order = await h.control.placeOrder({ itemId, skuId: skuIds[0], pay: true });
     const other = await h.connectShop();
-    const error = (await h.channel.getOrder(other, order.oid).catch((e: unknown) => e)) as PlatformError;
+    const error = (await h.channels.orders.getOrder(other, order.oid).catch((e: unknown) => e)) as PlatformError;
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '21', rawMessage: 'order operation reject' });
     const raw = await rawGatewayCall(h, { api: 'open.order.detail', accessToken: await h.tokens.accessToken(other), param: `{"oid":${order.oid}}`, verb: 'GET' });
     expect(raw.body).toMatchObject({ result: 21, error_msg: 'order operation reject' });
@@ -109,24 +109,24 @@ describe('Kuaishou orders, refunds and coupons against the emulator', () => {
   it('creates a coupon idempotently, applies it at checkout and reports the discount split by bearer', async () => {
     const now = (await h.control.clock()).now;
     const draft = { name: '满100减20', discountFen: 2_000, thresholdFen: 10_000, totalStock: 100, perBuyerLimit: 1, startsAt: now, endsAt: now + 7 * DAY, idempotencyKey: 'spring-sale-1' };
-    const { couponId } = await h.channel.createCoupon(h.shop, draft);
-    expect((await h.channel.createCoupon(h.shop, draft)).couponId).toBe(couponId);
-    const { coupons, total } = await h.channel.listCoupons(h.shop, { page: 1, pageSize: 10 });
+    const { couponId } = await h.channels.promotions.createCoupon(h.shop, draft);
+    expect((await h.channels.promotions.createCoupon(h.shop, draft)).couponId).toBe(couponId);
+    const { coupons, total } = await h.channels.promotions.listCoupons(h.shop, { page: 1, pageSize: 10 });
     expect(total).toBe(1);
     expect(coupons[0]).toMatchObject({ couponId, discountFen: 2_000, thresholdFen: 10_000, status: 'active', perBuyerLimit: 1 });
 
     const { itemId, skuIds } = await seedItem(h, [{ stock: 10, price: 5_990 }]);
     const placed = await h.control.placeOrder({ itemId, skuId: skuIds[0], quantity: 2, pay: true, couponId, platformDiscountFen: 300, expressFee: 800 });
-    const order = await h.channel.getOrder(h.shop, placed.oid);
+    const order = await h.channels.orders.getOrder(h.shop, placed.oid);
     expect(order).toMatchObject({ goodsTotalFen: 11_980, discountFen: 2_300, shippingFeeFen: 800, paidFen: 10_480 });
     expect(order.lines[0]).toMatchObject({ discountFen: 2_300, paidFen: 9_680 });
     expect(order.promotions).toEqual([
       expect.objectContaining({ kind: 'coupon', bearer: 'merchant', discountFen: 2_000, couponId, rawType: '1000:1001', lineId: placed.oid }),
       expect.objectContaining({ kind: 'platform_subsidy', bearer: 'platform', discountFen: 300, rawType: '8000:8001' }),
     ]);
-    const listed = (await h.channel.listOrders(h.shop, { since: now - HOUR, until: now + HOUR, by: 'created' })).orders.find((o) => o.orderId === placed.oid);
+    const listed = (await h.channels.orders.listOrders(h.shop, { since: now - HOUR, until: now + HOUR, by: 'created' })).orders.find((o) => o.orderId === placed.oid);
     expect(listed?.paidFen).toBe(10_480);
-    expect(await h.channel.getCouponUsage(h.shop, couponId)).toEqual({ couponId, issued: 1, used: 1, discountGivenFen: 2_000 });
+    expect(await h.channels.promotions.getCouponUsage(h.shop, couponId)).toEqual({ couponId, issued: 1, used: 1, discountGivenFen: 2_000 });
     await expect(h.control.placeOrder({ itemId, skuId: skuIds[0], quantity: 1, couponId })).rejects.toMatchObject({ code: 'coupon_not_applicable' });
   });
 
@@ -145,21 +145,21 @@ describe('Kuaishou orders, refunds and coupons against the emulator', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await h.channel.listRefunds(h.shop, { since: start, until, cursor });
+      const page = await h.channels.afterSales.listRefunds(h.shop, { since: start, until, cursor });
       seen.push(...page.refunds.map((r) => r.refundId));
       cursor = page.nextCursor;
     } while (cursor);
     expect([...seen].sort()).toEqual([...refundIds].sort());
     expect((await h.control.counters()).calls['open.seller.order.refund.pcursor.list']).toBeGreaterThanOrEqual(4);
 
-    expect(await h.channel.getRefund(h.shop, refundIds[0])).toMatchObject({ orderId: orders[0], lineIds: [orders[0]], status: 'requested', kind: 'refund_only', amountFen: 1_000, reason: '拍错了' });
+    expect(await h.channels.afterSales.getRefund(h.shop, refundIds[0])).toMatchObject({ orderId: orders[0], lineIds: [orders[0]], status: 'requested', kind: 'refund_only', amountFen: 1_000, reason: '拍错了' });
     expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(7);
     await h.control.settleRefund(refundIds[0], 'succeed');
-    expect(await h.channel.getRefund(h.shop, refundIds[0])).toMatchObject({ status: 'succeeded', rawStatus: '60' });
-    expect((await h.channel.getOrder(h.shop, orders[0])).status).toBe('cancelled');
+    expect(await h.channels.afterSales.getRefund(h.shop, refundIds[0])).toMatchObject({ status: 'succeeded', rawStatus: '60' });
+    expect((await h.channels.orders.getOrder(h.shop, orders[0])).status).toBe('cancelled');
     expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(8);
     await h.control.settleRefund(refundIds[1], 'refuse');
-    expect((await h.channel.getRefund(h.shop, refundIds[1])).status).toBe('refused');
-    await expect(h.channel.getRefund(h.shop, '2100000000000001')).rejects.toMatchObject({ code: 'NOT_FOUND', rawCode: '300011' });
+    expect((await h.channels.afterSales.getRefund(h.shop, refundIds[1])).status).toBe('refused');
+    await expect(h.channels.afterSales.getRefund(h.shop, '2100000000000001')).rejects.toMatchObject({ code: 'NOT_FOUND', rawCode: '300011' });
   });
 });

@@ -76,7 +76,7 @@ describe('Kuaishou gateway protocol against the emulator', () => {
       await h.control.revokeShop(shop.shopId);
       const answer = await rawGatewayCall(h, { api: 'open.item.category', accessToken: await h.tokens.accessToken(shop) });
       expect(answer.body).toMatchObject({ result: 24, error_msg: 'AUTHORIZATION_REVOKED' });
-      await expect(h.channel.getItem(shop, itemId)).rejects.toMatchObject({ code: 'AUTH_REVOKED', rawCode: '24' });
+      await expect(h.channels.catalog.getItem(shop, itemId)).rejects.toMatchObject({ code: 'AUTH_REVOKED', rawCode: '24' });
     });
   });
 
@@ -86,15 +86,15 @@ describe('Kuaishou gateway protocol against the emulator', () => {
       expect(BigInt(skuIds[0])).toBeGreaterThan(2n ** 53n);
       const answer = await rawGatewayCall(h, { api: 'open.item.get', accessToken: await h.tokens.accessToken(h.shop), param: `{"kwaiItemId":${itemId}}` });
       expect(answer.text).toContain(`"kwaiSkuId":${skuIds[1]}`);
-      const item = await h.channel.getItem(h.shop, itemId);
+      const item = await h.channels.catalog.getItem(h.shop, itemId);
       expect(item.skus.map((s) => s.skuId)).toEqual(skuIds);
-      expect(await h.channel.getSkuStock(h.shop, { itemId, skuId: skuIds[1] })).toBe(4);
+      expect(await h.channels.stock.getSkuStock(h.shop, { itemId, skuId: skuIds[1] })).toBe(4);
     });
   });
 
   describe('error normalization', () => {
     it('maps an unknown item to NOT_FOUND with the raw message kept', async () => {
-      const error = (await h.channel.getItem(h.shop, '123456789').catch((e: unknown) => e)) as PlatformError;
+      const error = (await h.channels.catalog.getItem(h.shop, '123456789').catch((e: unknown) => e)) as PlatformError;
       expect(error).toBeInstanceOf(PlatformError);
       expect(error).toMatchObject({ code: 'NOT_FOUND', rawCode: '21', rawMessage: '商品不存在' });
     });

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Carrier } from '../../../../src/platforms/carriers';
-import { ChannelPushEvent, PushRejectedError } from '../../../../src/platforms/channel.port';
+import { ChannelPushEvent, PushRejectedError } from '../../../../src/platforms/ports/push.port';
 import { KuaishouPushParser } from '../../../../src/platforms/kuaishou/kuaishou-push.parser';
 import { KuaishouHarness, seedItem, startKuaishouHarness, waitFor } from './kuaishou.harness';
 
@@ -72,7 +72,7 @@ describe('Kuaishou push delivery from the emulator', () => {
   it('delivers order events encrypted as text/plain, decodable only with the message secret', async () => {
     const { itemId, skuIds } = await seedItem(h);
     const order = await h.control.placeOrder({ itemId, skuId: skuIds[0], pay: true });
-    await h.channel.shipOrder(h.shop, { orderId: order.oid, carrier: Carrier.SF, trackingNo: 'SF300' });
+    await h.channels.fulfilment.shipOrder(h.shop, { orderId: order.oid, carrier: Carrier.SF, trackingNo: 'SF300' });
     await waitFor(() => receiver.events().length >= 3, 3_000, 'three order events');
     expect(receiver.events().map((e) => [e.kind, e.rawType, e.orderId, e.shopId])).toEqual([
       ['order', 'kwaishop_order_addOrder', order.oid, h.shop.shopId],
@@ -120,7 +120,7 @@ describe('Kuaishou push delivery from the emulator', () => {
     expect(receiver.deliveries).toEqual([]);
     expect((await h.control.counters()).push).toMatchObject({ sent: 2, lost: 2 });
     const now = (await h.control.clock()).now;
-    const polled = await h.channel.listOrders(h.shop, { since: now - 60_000, until: now + 1, by: 'updated' });
+    const polled = await h.channels.orders.listOrders(h.shop, { since: now - 60_000, until: now + 1, by: 'updated' });
     expect(polled.orders.map((o) => o.orderId)).toEqual([order.oid]);
   });
 

@@ -2,8 +2,11 @@ import { Logger } from '@nestjs/common';
 import axios from 'axios';
 import { KuaishouConfig, PlatformsConfig, SANDBOX_CREDENTIALS } from '../../../../src/config/app-config';
 import { MetricsService } from '../../../../src/ops/metrics/metrics.service';
-import { ShopRef, TokenGrant, TokenProvider } from '../../../../src/platforms/channel.port';
-import { KuaishouChannel, KuaishouChannelOptions } from '../../../../src/platforms/kuaishou/kuaishou.channel';
+import { ShopRef } from '../../../../src/platforms/ports/platform.types';
+import { TokenGrant, TokenProvider } from '../../../../src/platforms/ports/accounts.port';
+import { KuaishouChannelOptions } from '../../../../src/platforms/kuaishou/kuaishou-api.client';
+import { createKuaishouChannels } from '../../../../src/platforms/kuaishou/kuaishou.channels';
+import { PlatformChannels } from '../../../../src/platforms/ports/channel.registry';
 import { KuaishouHttpClient } from '../../../../src/platforms/kuaishou/kuaishou-http.client';
 import { KuaishouOAuthClient } from '../../../../src/platforms/kuaishou/kuaishou-oauth.client';
 import { kuaishouGatewayOptions } from '../../../../src/platforms/kuaishou/kuaishou-rate-limits';
@@ -70,7 +73,8 @@ export interface KuaishouHarness {
   gateway: PlatformGateway;
   oauth: KuaishouOAuthClient;
   tokens: InMemoryTokenProvider;
-  channel: KuaishouChannel;
+  /** The adapter of every capability port. */
+  channels: PlatformChannels;
   shop: ShopRef;
   /** Authorizes a shop through the authorize page and registers it with the token provider. */
   connectShop(openId?: string): Promise<ShopRef>;
@@ -124,7 +128,12 @@ export async function startKuaishouHarness(options: HarnessOptions = {}): Promis
   // The service's clock and the platform's agree in real life; here the emulator's clock moves.
   const oauth = new KuaishouOAuthClient(config, gateway, { timeoutMs: 2_000, clock: emulator.clock });
   const tokens = new InMemoryTokenProvider(oauth);
-  const channel = new KuaishouChannel(config, gateway, tokens, { timeoutMs: 2_000, clock: emulator.clock, sendOperationId: true, ...options.channel });
+  const channels = createKuaishouChannels(config, gateway, tokens, {
+    timeoutMs: 2_000,
+    clock: emulator.clock,
+    sendOperationId: true,
+    ...options.channel,
+  });
   const control = new KuaishouSandboxControl(emulator.url);
 
   const connectShop = async (openId?: string): Promise<ShopRef> => {
@@ -144,7 +153,7 @@ export async function startKuaishouHarness(options: HarnessOptions = {}): Promis
     gateway,
     oauth,
     tokens,
-    channel,
+    channels,
     shop,
     connectShop,
     stop: async () => {

@@ -1,6 +1,6 @@
-import { ShopRef } from '../../../../src/platforms/channel.port';
+import { ShopRef } from '../../../../src/platforms/ports/platform.types';
 import { YouzanOAuthClient } from '../../../../src/platforms/youzan/youzan-oauth.client';
-import { YouzanChannel } from '../../../../src/platforms/youzan/youzan.channel';
+import { createYouzanChannels } from '../../../../src/platforms/youzan/youzan.channels';
 import { CLIENT_SECRET, startYouzanHarness, YouzanHarness, failure } from './youzan-harness';
 
 const DAY = 24 * 3600 * 1000;
@@ -90,7 +90,7 @@ describe('Youzan OAuth against the emulator', () => {
     const ref = await h.connectShop();
     await h.control.revokeShop(Number(ref.shopId));
     expect(await failure(h.oauth.refresh(h.tokens.grants.get(ref.connectionId)?.refreshToken ?? ''))).toMatchObject({ code: 'AUTH_REVOKED', rawCode: '1004' });
-    expect(await failure(h.channel.getCategories(ref))).toMatchObject({ code: 'AUTH_REVOKED', rawCode: '4201' });
+    expect(await failure(h.channels.catalog.getCategories(ref))).toMatchObject({ code: 'AUTH_REVOKED', rawCode: '4201' });
   });
 
   it('refuses the silent flow for a tool app with 1105', async () => {
@@ -120,7 +120,7 @@ describe('Youzan OAuth against the emulator', () => {
     it('refreshes once after 4202 and retries the call transparently', async () => {
       const before = h.tokens.grants.get(ref.connectionId)?.accessToken;
       await h.control.advanceClock(8 * DAY);
-      const categories = await h.channel.getCategories(ref);
+      const categories = await h.channels.catalog.getCategories(ref);
       expect(categories.length).toBeGreaterThan(20);
       expect(h.tokens.refreshes).toBe(1);
       expect(h.tokens.grants.get(ref.connectionId)?.accessToken).not.toBe(before);
@@ -128,7 +128,7 @@ describe('Youzan OAuth against the emulator', () => {
 
     it('refreshes once for concurrent callers after 4203 (token unknown to the platform)', async () => {
       h.tokens.set(ref.connectionId, { ...(h.tokens.grants.get(ref.connectionId) ?? { shopId: ref.shopId, accessTokenExpiresAt: 0, scopes: [] }), accessToken: 'deadbeefdeadbeefdeadbeefdeadbeef' });
-      const results = await Promise.all([1, 2, 3].map(() => h.channel.getCategories(ref)));
+      const results = await Promise.all([1, 2, 3].map(() => h.channels.catalog.getCategories(ref)));
       expect(results.every((r) => r.length > 20)).toBe(true);
       expect(h.tokens.refreshes).toBe(1);
     });
@@ -142,9 +142,9 @@ describe('Youzan OAuth against the emulator', () => {
           return 'cafebabecafebabecafebabecafebabe';
         },
       };
-      const channel = new YouzanChannel(h.config, h.gateway, stubborn);
+      const channel = createYouzanChannels(h.config, h.gateway, stubborn);
       await h.control.resetCounters();
-      expect(await failure(channel.getCategories(ref))).toMatchObject({ code: 'AUTH_EXPIRED', rawCode: '4203' });
+      expect(await failure(channel.catalog.getCategories(ref))).toMatchObject({ code: 'AUTH_EXPIRED', rawCode: '4203' });
       expect(refreshed).toBe(1);
       expect((await h.control.counters()).calls['youzan.itemcategories.get']).toBe(2);
     });

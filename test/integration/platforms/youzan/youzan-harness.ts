@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { YouzanConfig } from '../../../../src/config/app-config';
 import { MetricsService } from '../../../../src/ops/metrics/metrics.service';
-import { ShopRef, TokenGrant, TokenProvider } from '../../../../src/platforms/channel.port';
+import { ShopRef } from '../../../../src/platforms/ports/platform.types';
+import { TokenGrant, TokenProvider } from '../../../../src/platforms/ports/accounts.port';
 import { PlatformError } from '../../../../src/platforms/platform-error';
 import { GatewayOptions, PlatformGateway } from '../../../../src/platforms/shared/platform-gateway';
 import { YouzanOAuthClient } from '../../../../src/platforms/youzan/youzan-oauth.client';
-import { YouzanChannel, YouzanChannelOptions } from '../../../../src/platforms/youzan/youzan.channel';
+import { createYouzanChannels, YouzanChannelOptions } from '../../../../src/platforms/youzan/youzan.channels';
+import { PlatformChannels } from '../../../../src/platforms/ports/channel.registry';
 import { YouzanEmulator, YouzanEmulatorOptions } from '../../../../src/sandbox/youzan/youzan.emulator';
 import { YouzanSandboxControl } from '../../../../src/sandbox/youzan/youzan-sandbox.control';
 
@@ -62,7 +64,8 @@ export interface YouzanHarness {
   gateway: PlatformGateway;
   oauth: YouzanOAuthClient;
   tokens: TestTokenProvider;
-  channel: YouzanChannel;
+  /** The adapter of every capability port. */
+  channels: PlatformChannels;
   /** A new emulator shop, authorized, with a grant from the silent flow stored in `tokens`. */
   connectShop(name?: string): Promise<ShopRef>;
   close(): Promise<void>;
@@ -101,7 +104,11 @@ export async function startYouzanHarness(options: HarnessOptions = {}): Promise<
   const clock = { now: () => emulator.clock.now() };
   const oauth = new YouzanOAuthClient(config, gateway, { timeoutMs: 5_000, clock });
   const tokens = new TestTokenProvider(oauth);
-  const channel = new YouzanChannel(config, gateway, tokens, { http: { timeoutMs: 5_000, throttleBackoffMs: [20, 40, 80], sendOperationId: true }, clock, ...options.channel });
+  const channels = createYouzanChannels(config, gateway, tokens, {
+    http: { timeoutMs: 5_000, throttleBackoffMs: [20, 40, 80], sendOperationId: true },
+    clock,
+    ...options.channel,
+  });
   const control = new YouzanSandboxControl(emulator.url);
   let connections = 0;
   return {
@@ -112,7 +119,7 @@ export async function startYouzanHarness(options: HarnessOptions = {}): Promise<
     gateway,
     oauth,
     tokens,
-    channel,
+    channels,
     async connectShop(name?: string) {
       const shop = await control.createShop({ name });
       const grant = await oauth.silentGrant(String(shop.kdtId));

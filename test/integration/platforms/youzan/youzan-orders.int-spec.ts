@@ -1,5 +1,6 @@
 import { Carrier } from '../../../../src/platforms/carriers';
-import { ChannelOrder, OrderQuery, ShopRef } from '../../../../src/platforms/channel.port';
+import { ShopRef } from '../../../../src/platforms/ports/platform.types';
+import { ChannelOrder, OrderQuery } from '../../../../src/platforms/ports/orders.port';
 import { PlatformError } from '../../../../src/platforms/platform-error';
 import { SandboxControlError } from '../../../../src/sandbox/youzan/youzan-sandbox.control';
 import { startYouzanHarness, YouzanHarness, failure } from './youzan-harness';
@@ -8,7 +9,7 @@ const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 
 
-describe('YouzanChannel orders, shipping, refunds and coupons against the emulator', () => {
+describe('Youzan orders, shipping, refunds and coupons channels against the emulator', () => {
   let h: YouzanHarness;
 
   beforeAll(async () => {
@@ -26,7 +27,7 @@ describe('YouzanChannel orders, shipping, refunds and coupons against the emulat
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await h.channel.listOrders(shop, { ...query, cursor });
+      const page = await h.channels.orders.listOrders(shop, { ...query, cursor });
       pages++;
       orders.push(...page.orders);
       cursor = page.nextCursor;
@@ -109,7 +110,7 @@ describe('YouzanChannel orders, shipping, refunds and coupons against the emulat
     beforeAll(async () => {
       shop = await h.connectShop();
       const now = (await h.control.clock()).now;
-      ({ couponId } = await h.channel.createCoupon(shop, {
+      ({ couponId } = await h.channels.promotions.createCoupon(shop, {
         name: '满50减5',
         discountFen: 500,
         thresholdFen: 5000,
@@ -122,7 +123,7 @@ describe('YouzanChannel orders, shipping, refunds and coupons against the emulat
       const a = await seedSku(shop, 10, 3990, 'KS-A');
       const b = await seedSku(shop, 10, 1001, 'KS-B');
       const placed = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: a.skuId, quantity: 2 }, { skuId: b.skuId, quantity: 1 }], pay: true, couponId, postFeeFen: 600, buyerMessage: '请尽快发货' });
-      order = await h.channel.getOrder(shop, placed.tid);
+      order = await h.channels.orders.getOrder(shop, placed.tid);
     });
 
     it('converts yuan strings to exact fen: goods, coupon, postage and paid', () => {
@@ -134,7 +135,7 @@ describe('YouzanChannel orders, shipping, refunds and coupons against the emulat
       expect(order.lines.reduce((sum, l) => sum + l.paidFen, 0)).toBe(9081);
       expect(order.lines.every((l) => l.refundStatus === 'none' && l.shippedQuantity === 0)).toBe(true);
       expect(order.shipBy).toBeUndefined();
-      expect(h.channel.capabilities.platformShipBy).toBe(false);
+      expect(h.channels.fulfilment.platformShipBy).toBe(false);
     });
 
     it('maps the order-level coupon to a ChannelPromotion with the coupon activity id', () => {
@@ -142,45 +143,45 @@ describe('YouzanChannel orders, shipping, refunds and coupons against the emulat
     });
 
     it('derives the same discount from list amounts (the list has no order_promotion)', async () => {
-      const page = await h.channel.listOrders(shop, { since: order.createdAt - HOUR, until: order.createdAt + HOUR, by: 'created' });
+      const page = await h.channels.orders.listOrders(shop, { since: order.createdAt - HOUR, until: order.createdAt + HOUR, by: 'created' });
       const listed = page.orders.find((o) => o.orderId === order.orderId);
       expect(listed).toMatchObject({ goodsTotalFen: 8981, discountFen: 500, shippingFeeFen: 600, paidFen: 9081, promotions: [] });
     });
 
     it('creates a coupon once per idempotency key and reports its usage', async () => {
-      const again = await h.channel.createCoupon(shop, { name: '满50减5', discountFen: 500, thresholdFen: 5000, totalStock: 100, perBuyerLimit: 1, startsAt: 0, endsAt: 1, idempotencyKey: 'campaign-2026-spring' });
+      const again = await h.channels.promotions.createCoupon(shop, { name: '满50减5', discountFen: 500, thresholdFen: 5000, totalStock: 100, perBuyerLimit: 1, startsAt: 0, endsAt: 1, idempotencyKey: 'campaign-2026-spring' });
       expect(again.couponId).toBe(couponId);
-      const { coupons, total } = await h.channel.listCoupons(shop, { page: 1, pageSize: 20 });
+      const { coupons, total } = await h.channels.promotions.listCoupons(shop, { page: 1, pageSize: 20 });
       expect(total).toBe(1);
       expect(coupons[0]).toMatchObject({ couponId, name: '满50减5', discountFen: 500, thresholdFen: 5000, totalStock: 100, perBuyerLimit: 1, status: 'active' });
-      expect(await h.channel.getCouponUsage(shop, couponId)).toEqual({ couponId, issued: 1, used: 1 });
+      expect(await h.channels.promotions.getCouponUsage(shop, couponId)).toEqual({ couponId, issued: 1, used: 1 });
     });
 
     it('ships part of the order, then the rest; a repeated ship is taken as done', async () => {
       const [first, second] = order.lines;
-      await h.channel.shipOrder(shop, { orderId: order.orderId, carrier: Carrier.SF, trackingNo: 'SF1234567890', lineIds: [first.lineId] });
-      let detail = await h.channel.getOrder(shop, order.orderId);
+      await h.channels.fulfilment.shipOrder(shop, { orderId: order.orderId, carrier: Carrier.SF, trackingNo: 'SF1234567890', lineIds: [first.lineId] });
+      let detail = await h.channels.orders.getOrder(shop, order.orderId);
       expect(detail.status).toBe('paid');
       expect(detail.lines.map((l) => l.shippedQuantity)).toEqual([2, 0]);
-      await h.channel.shipOrder(shop, { orderId: order.orderId, carrier: Carrier.ZTO, trackingNo: 'ZTO-778899', lineIds: [second.lineId] });
-      detail = await h.channel.getOrder(shop, order.orderId);
+      await h.channels.fulfilment.shipOrder(shop, { orderId: order.orderId, carrier: Carrier.ZTO, trackingNo: 'ZTO-778899', lineIds: [second.lineId] });
+      detail = await h.channels.orders.getOrder(shop, order.orderId);
       expect(detail).toMatchObject({ status: 'shipped', rawStatus: 'WAIT_BUYER_CONFIRM_GOODS' });
       await h.control.resetCounters();
-      await expect(h.channel.shipOrder(shop, { orderId: order.orderId, carrier: Carrier.SF, trackingNo: 'SF1234567890' })).resolves.toBeUndefined();
+      await expect(h.channels.fulfilment.shipOrder(shop, { orderId: order.orderId, carrier: Carrier.SF, trackingNo: 'SF1234567890' })).resolves.toBeUndefined();
       expect((await h.control.counters()).rejected).toEqual({ 'business:102570007': 1 });
     });
 
     it('refuses carriers missing from Youzan express list and waybills with bad characters', async () => {
       const sku = await seedSku(shop);
       const placed = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: sku.skuId, quantity: 1 }], pay: true });
-      expect(await failure(h.channel.shipOrder(shop, { orderId: placed.tid, carrier: Carrier.JD, trackingNo: 'JD0001' }), PlatformError)).toMatchObject({ code: 'INVALID_REQUEST' });
-      expect(await failure(h.channel.shipOrder(shop, { orderId: placed.tid, carrier: Carrier.SF, trackingNo: 'SF 12/34' }), PlatformError)).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '105000003' });
+      expect(await failure(h.channels.fulfilment.shipOrder(shop, { orderId: placed.tid, carrier: Carrier.JD, trackingNo: 'JD0001' }), PlatformError)).toMatchObject({ code: 'INVALID_REQUEST' });
+      expect(await failure(h.channels.fulfilment.shipOrder(shop, { orderId: placed.tid, carrier: Carrier.SF, trackingNo: 'SF 12/34' }), PlatformError)).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '105000003' });
       const unpaid = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: sku.skuId, quantity: 1 }] });
-      expect(await failure(h.channel.shipOrder(shop, { orderId: unpaid.tid, carrier: Carrier.SF, trackingNo: 'SF1' }), PlatformError)).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '102570020' });
+      expect(await failure(h.channels.fulfilment.shipOrder(shop, { orderId: unpaid.tid, carrier: Carrier.SF, trackingNo: 'SF1' }), PlatformError)).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '102570020' });
     });
 
     it('reports an unknown order as NOT_FOUND', async () => {
-      expect(await failure(h.channel.getOrder(shop, 'E20240101120000000000001'), PlatformError)).toMatchObject({ code: 'NOT_FOUND', rawCode: '5000' });
+      expect(await failure(h.channels.orders.getOrder(shop, 'E20240101120000000000001'), PlatformError)).toMatchObject({ code: 'NOT_FOUND', rawCode: '5000' });
     });
   });
 
@@ -197,10 +198,10 @@ describe('YouzanChannel orders, shipping, refunds and coupons against the emulat
       expect(error).toMatchObject({ status: 409, error: 'insufficient_stock' });
       expect((await h.control.getSku(sku.itemId, sku.skuId)).stock).toBe(3);
       const placed = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: sku.skuId, quantity: 3 }] });
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(0);
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(0);
       await h.control.closeOrder(placed.tid);
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(3);
-      expect((await h.channel.getOrder(shop, placed.tid)).status).toBe('cancelled');
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(3);
+      expect((await h.channels.orders.getOrder(shop, placed.tid)).status).toBe('cancelled');
     });
 
     it('lists and reads refunds in fen with their line, restocks and closes a fully refunded order', async () => {
@@ -209,25 +210,25 @@ describe('YouzanChannel orders, shipping, refunds and coupons against the emulat
       const placed = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: a.skuId, quantity: 2 }, { skuId: b.skuId, quantity: 1 }], pay: true });
       const now = (await h.control.clock()).now;
       const partial = await h.control.createRefund({ tid: placed.tid, oids: [placed.lines[0].oid], amountFen: 1999 });
-      let detail = await h.channel.getOrder(shop, placed.tid);
+      let detail = await h.channels.orders.getOrder(shop, placed.tid);
       expect(detail.lines[0].refundStatus).toBe('in_progress');
       expect(detail.shipHolds).toContain('refund in progress');
 
-      const page = await h.channel.listRefunds(shop, { since: now - HOUR, until: now + HOUR });
+      const page = await h.channels.afterSales.listRefunds(shop, { since: now - HOUR, until: now + HOUR });
       expect(page.refunds).toHaveLength(1);
       expect(page.refunds[0]).toMatchObject({ refundId: partial.refundIds[0], orderId: placed.tid, status: 'requested', rawStatus: 'WAIT_SELLER_AGREE', amountFen: 1999, kind: 'refund_only' });
       expect(page.nextCursor).toBeUndefined();
 
       await h.control.setRefundStatus(partial.refundIds[0], 'SUCCESS');
-      const refund = await h.channel.getRefund(shop, partial.refundIds[0]);
+      const refund = await h.channels.afterSales.getRefund(shop, partial.refundIds[0]);
       expect(refund).toMatchObject({ status: 'succeeded', lineIds: [placed.lines[0].oid], amountFen: 1999 });
       expect((await h.control.getSku(a.itemId, a.skuId)).stock).toBe(5);
 
       await h.control.createRefund({ tid: placed.tid, oids: [placed.lines[1].oid], status: 'SUCCESS' });
-      detail = await h.channel.getOrder(shop, placed.tid);
+      detail = await h.channels.orders.getOrder(shop, placed.tid);
       expect(detail.status).toBe('cancelled');
       expect(detail.lines.map((l) => l.refundStatus)).toEqual(['refunded', 'refunded']);
-      expect(await failure(h.channel.getRefund(shop, '202401010000000000000001'), PlatformError)).toMatchObject({ code: 'NOT_FOUND', rawCode: '103011024' });
+      expect(await failure(h.channels.afterSales.getRefund(shop, '202401010000000000000001'), PlatformError)).toMatchObject({ code: 'NOT_FOUND', rawCode: '103011024' });
     });
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChannelPushEvent, PushRejectedError } from '../../../../src/platforms/channel.port';
+import { ChannelPushEvent, PushRejectedError } from '../../../../src/platforms/ports/push.port';
 import { YouzanPushParser } from '../../../../src/platforms/youzan/youzan-push.parser';
 import { CLIENT_ID, CLIENT_SECRET, startYouzanHarness, YouzanHarness } from './youzan-harness';
 

@@ -1,6 +1,6 @@
-import { SkuRef, ShopRef } from '../../../../src/platforms/channel.port';
+import { ShopRef, SkuRef } from '../../../../src/platforms/ports/platform.types';
 import { PlatformError } from '../../../../src/platforms/platform-error';
-import { YouzanChannel } from '../../../../src/platforms/youzan/youzan.channel';
+import { createYouzanChannels } from '../../../../src/platforms/youzan/youzan.channels';
 import { PlatformGateway } from '../../../../src/platforms/shared/platform-gateway';
 import { startYouzanHarness, testGatewayOptions, YouzanHarness, failure } from './youzan-harness';
 
@@ -13,7 +13,7 @@ async function setup(h: YouzanHarness, stock = 10): Promise<{ shop: ShopRef; sku
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('YouzanChannel resilience against injected faults', () => {
+describe('Youzan channels resilience against injected faults', () => {
   describe('stock writes with a dropped response', () => {
     let h: YouzanHarness;
     let shop: ShopRef;
@@ -31,7 +31,7 @@ describe('YouzanChannel resilience against injected faults', () => {
 
     it('returns outcome unknown for an incremental write whose answer was dropped: applied once, never retried', async () => {
       await h.control.setFaults({ rules: [{ api: 'youzan.item.quantity.update', dropResponseRate: 1 }] });
-      const result = await h.channel.adjustSkuStock(shop, sku, 3, 'op-drop-1');
+      const result = await h.channels.stock.adjustSkuStock(shop, sku, 3, 'op-drop-1');
       expect(result.outcome).toBe('unknown');
       const counters = await h.control.counters();
       expect(counters.calls['youzan.item.quantity.update']).toBe(1);
@@ -39,16 +39,16 @@ describe('YouzanChannel resilience against injected faults', () => {
       expect(counters.duplicateOperationIds).toBe(0);
       // The caller settles by reading back: the delta landed exactly once.
       await h.control.clearFaults();
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(13);
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(13);
     });
 
     it('counts a double apply when the same incremental operation is sent again', async () => {
       await h.control.setFaults({ rules: [{ api: 'youzan.item.quantity.update', dropResponseRate: 1, times: 1 }] });
-      expect((await h.channel.adjustSkuStock(shop, sku, 2, 'op-naive')).outcome).toBe('unknown');
+      expect((await h.channels.stock.adjustSkuStock(shop, sku, 2, 'op-naive')).outcome).toBe('unknown');
       // A naive caller that retries blindly applies the delta twice — what the counter exists to catch.
-      expect(await h.channel.adjustSkuStock(shop, sku, 2, 'op-naive')).toEqual({ outcome: 'applied' });
+      expect(await h.channels.stock.adjustSkuStock(shop, sku, 2, 'op-naive')).toEqual({ outcome: 'applied' });
       expect((await h.control.counters()).duplicateOperationIds).toBe(1);
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(14);
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(14);
     });
 
     it('sends the emulator-only operation id header only when configured to (the real gateway never sees it)', async () => {
@@ -56,11 +56,11 @@ describe('YouzanChannel resilience against injected faults', () => {
       try {
         const target = await setup(real);
         await real.control.resetCounters();
-        expect(await real.channel.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({ outcome: 'applied' });
-        expect(await real.channel.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({ outcome: 'applied' });
+        expect(await real.channels.stock.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({ outcome: 'applied' });
+        expect(await real.channels.stock.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({ outcome: 'applied' });
         // The emulator counts repeats of the header; without it there is nothing to count.
         expect((await real.control.counters()).duplicateOperationIds).toBe(0);
-        expect(await real.channel.getSkuStock(target.shop, target.sku)).toBe(14);
+        expect(await real.channels.stock.getSkuStock(target.shop, target.sku)).toBe(14);
       } finally {
         await real.close();
       }
@@ -68,7 +68,7 @@ describe('YouzanChannel resilience against injected faults', () => {
 
     it('retries an absolute write after a dropped answer and lands on the target', async () => {
       await h.control.setFaults({ rules: [{ api: 'youzan.item.quantity.update', dropResponseRate: 1, times: 1 }] });
-      expect(await h.channel.setSkuStock(shop, sku, 42, 'op-abs-1')).toEqual({ outcome: 'applied' });
+      expect(await h.channels.stock.setSkuStock(shop, sku, 42, 'op-abs-1')).toEqual({ outcome: 'applied' });
       const counters = await h.control.counters();
       expect(counters.calls['youzan.item.quantity.update']).toBe(2);
       expect(counters.writesApplied['youzan.item.quantity.update']).toBe(2);
@@ -77,10 +77,10 @@ describe('YouzanChannel resilience against injected faults', () => {
     });
 
     it('returns outcome unknown when the answer is slower than the client timeout, and the write still lands', async () => {
-      const impatient = new YouzanChannel(h.config, h.gateway, h.tokens, { http: { timeoutMs: 100 } });
+      const impatient = createYouzanChannels(h.config, h.gateway, h.tokens, { http: { timeoutMs: 100 } });
       await h.control.setFaults({ rules: [{ api: 'youzan.item.quantity.update', latencyMs: 300 }] });
       const started = Date.now();
-      const result = await impatient.adjustSkuStock(shop, sku, -4, 'op-slow');
+      const result = await impatient.stock.adjustSkuStock(shop, sku, -4, 'op-slow');
       expect(result.outcome).toBe('unknown');
       expect(Date.now() - started).toBeLessThan(300);
       await sleep(350);
@@ -91,19 +91,19 @@ describe('YouzanChannel resilience against injected faults', () => {
     it('adds latency to reads', async () => {
       await h.control.setFaults({ rules: [{ api: 'youzan.item.get', latencyMs: 250 }] });
       const started = Date.now();
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(10);
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(10);
       expect(Date.now() - started).toBeGreaterThanOrEqual(240);
     });
 
     it('treats an HTTP 502 from the gateway as TEMPORARY; on an incremental write the outcome is unknown', async () => {
       await h.control.setFaults({ rules: [{ api: '*', httpErrorRate: 1 }] });
-      expect(await failure(h.channel.getSkuStock(shop, sku))).toMatchObject({ code: 'TEMPORARY', rawCode: 'HTTP_502' });
-      expect((await h.channel.adjustSkuStock(shop, sku, 1, 'op-502')).outcome).toBe('unknown');
+      expect(await failure(h.channels.stock.getSkuStock(shop, sku))).toMatchObject({ code: 'TEMPORARY', rawCode: 'HTTP_502' });
+      expect((await h.channels.stock.adjustSkuStock(shop, sku, 1, 'op-502')).outcome).toBe('unknown');
       const counters = await h.control.counters();
       expect(counters.rejected['http:502']).toBe(4);
       expect(counters.writesApplied).toEqual({});
       await h.control.clearFaults();
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(10);
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(10);
     });
   });
 
@@ -124,7 +124,7 @@ describe('YouzanChannel resilience against injected faults', () => {
 
     it('retries a read through transient errors that carry the real body', async () => {
       await h.control.setFaults({ rules: [{ api: 'youzan.item.get', errorRate: 1, times: 2 }] });
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(10);
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(10);
       const counters = await h.control.counters();
       expect(counters.rejected).toEqual({ 'business:106000001': 2 });
       expect(counters.calls['youzan.item.get']).toBe(3);
@@ -140,13 +140,13 @@ describe('YouzanChannel resilience against injected faults', () => {
       ['plugin', 'UNKNOWN', '5003'],
     ])('normalizes the injected %s error to %s', async (kind, code, rawCode) => {
       await h.control.setFaults({ rules: [{ api: 'youzan.itemcategories.get', errorRate: 1, error: kind }] });
-      expect(await failure(h.channel.getCategories(shop))).toMatchObject({ code, rawCode });
+      expect(await failure(h.channels.catalog.getCategories(shop))).toMatchObject({ code, rawCode });
     });
 
     it('backs off through gateway throttling (4101) and then succeeds', async () => {
       await h.control.setFaults({ rules: [{ api: 'youzan.item.get', throttleRate: 1, times: 2 }] });
       const started = Date.now();
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(10);
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(10);
       // Throttle backoff configured as 20 ms, then 40 ms (production: the doc's 3 s, 6 s, 12 s…).
       expect(Date.now() - started).toBeGreaterThanOrEqual(55);
       expect((await h.control.counters()).rejected).toEqual({ 'gateway:4101': 2 });
@@ -154,20 +154,20 @@ describe('YouzanChannel resilience against injected faults', () => {
 
     it('does not retry a throttled incremental write and reports RATE_LIMITED with a growing retry-after', async () => {
       await h.control.setFaults({ rules: [{ api: 'youzan.item.quantity.update', throttleRate: 1 }] });
-      const first = await failure(h.channel.adjustSkuStock(shop, sku, 1, 'op-t1'));
-      const second = await failure(h.channel.adjustSkuStock(shop, sku, 1, 'op-t2'));
+      const first = await failure(h.channels.stock.adjustSkuStock(shop, sku, 1, 'op-t1'));
+      const second = await failure(h.channels.stock.adjustSkuStock(shop, sku, 1, 'op-t2'));
       expect([first.code, first.retryAfterMs, second.retryAfterMs]).toEqual(['RATE_LIMITED', 20, 40]);
       expect((await h.control.counters()).calls['youzan.item.quantity.update']).toBe(2);
       await h.control.clearFaults();
-      expect(await h.channel.adjustSkuStock(shop, sku, 1, 'op-t3')).toEqual({ outcome: 'applied' });
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(11);
+      expect(await h.channels.stock.adjustSkuStock(shop, sku, 1, 'op-t3')).toEqual({ outcome: 'applied' });
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(11);
     });
 
     it('throttles calls above the emulated per-API QPS', async () => {
       await h.control.setFaults({ rules: [{ api: 'youzan.item.get', maxQps: 3 }] });
       const gateway = new PlatformGateway(testGatewayOptions({ retryAttempts: 1 }), h.metrics);
-      const noRetry = new YouzanChannel(h.config, gateway, h.tokens);
-      const results = await Promise.allSettled(Array.from({ length: 6 }, () => noRetry.getSkuStock(shop, sku)));
+      const noRetry = createYouzanChannels(h.config, gateway, h.tokens);
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => noRetry.stock.getSkuStock(shop, sku)));
       gateway.shutdown();
       const limited = results.filter((r) => r.status === 'rejected' && (r.reason as PlatformError).code === 'RATE_LIMITED');
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
@@ -179,7 +179,7 @@ describe('YouzanChannel resilience against injected faults', () => {
       expect((await h.control.getFaults()).rules).toHaveLength(1);
       await h.control.clearFaults();
       expect(await h.control.getFaults()).toEqual({ rules: [], push: { lossRate: 0, duplicateRate: 0, delayMs: 0 } });
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(11);
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(11);
     });
   });
 
@@ -195,25 +195,25 @@ describe('YouzanChannel resilience against injected faults', () => {
       const { shop, sku } = await setup(h);
       await h.control.setFaults({ rules: [{ api: 'youzan.item.get', errorRate: 1 }] });
       await h.control.resetCounters();
-      for (let i = 0; i < 5; i++) expect(await failure(h.channel.getSkuStock(shop, sku))).toMatchObject({ code: 'TEMPORARY' });
+      for (let i = 0; i < 5; i++) expect(await failure(h.channels.stock.getSkuStock(shop, sku))).toMatchObject({ code: 'TEMPORARY' });
       expect(h.gateway.breakerState()).toBe('open');
       const metrics = await h.metrics.render();
       expect(metrics.body).toContain('kwaizan_platform_breaker_state{platform="youzan",group="youzan"} 2');
 
       const callsWhileOpen = (await h.control.counters()).calls['youzan.item.get'];
-      const fastFail = await failure(h.channel.getSkuStock(shop, sku));
+      const fastFail = await failure(h.channels.stock.getSkuStock(shop, sku));
       expect(fastFail.message).toContain('circuit breaker is open');
       expect((await h.control.counters()).calls['youzan.item.get']).toBe(callsWhileOpen);
 
       await h.control.clearFaults();
       await sleep(350);
-      expect(await h.channel.getSkuStock(shop, sku)).toBe(10);
+      expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(10);
       expect(h.gateway.breakerState()).toBe('closed');
     });
 
     it('does not open for business rejections (the platform answered)', async () => {
       const { shop, sku } = await setup(h);
-      for (let i = 0; i < 6; i++) expect(await failure(h.channel.adjustSkuStock(shop, sku, -100, `op-neg-${i}`))).toMatchObject({ code: 'INVALID_REQUEST' });
+      for (let i = 0; i < 6; i++) expect(await failure(h.channels.stock.adjustSkuStock(shop, sku, -100, `op-neg-${i}`))).toMatchObject({ code: 'INVALID_REQUEST' });
       expect(h.gateway.breakerState()).toBe('closed');
     });
   });
@@ -230,7 +230,7 @@ describe('YouzanChannel resilience against injected faults', () => {
       const { shop, sku } = await setup(h);
       await h.control.resetCounters();
       const started = Date.now();
-      const all = Promise.all(Array.from({ length: 12 }, () => h.channel.getSkuStock(shop, sku)));
+      const all = Promise.all(Array.from({ length: 12 }, () => h.channels.stock.getSkuStock(shop, sku)));
       await sleep(400);
       expect((await h.control.counters()).calls['youzan.item.get']).toBe(5);
       const results = await all;

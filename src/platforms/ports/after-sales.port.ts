@@ -1,0 +1,34 @@
+import { Platform, ShopRef } from './platform.types';
+
+export type ChannelRefundStatus = 'requested' | 'in_progress' | 'refused' | 'succeeded' | 'closed';
+
+export interface ChannelRefund {
+  refundId: string;
+  orderId: string;
+  lineIds: string[];
+  status: ChannelRefundStatus;
+  rawStatus: string;
+  kind: 'refund_only' | 'return_and_refund' | 'exchange' | 'other';
+  amountFen: number;
+  reason?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RefundQuery {
+  since: number;
+  until: number;
+  cursor?: string;
+}
+
+export interface RefundPage {
+  refunds: ChannelRefund[];
+  nextCursor?: string;
+}
+
+/** After-sales: refunds and returns. */
+export interface AfterSalesPort {
+  readonly platform: Platform;
+  listRefunds(shop: ShopRef, query: RefundQuery): Promise<RefundPage>;
+  getRefund(shop: ShopRef, refundId: string): Promise<ChannelRefund>;
+}

@@ -1,0 +1,107 @@
+import { PageRequest, Platform, ShopRef } from './platform.types';
+
+export interface ChannelCategory {
+  id: string;
+  parentId: string | null;
+  name: string;
+  leaf: boolean;
+  /** Whether this shop may list in it (when the platform says). */
+  open?: boolean;
+}
+
+export type PropertyInputType = 'single' | 'multi' | 'text' | 'number' | 'date' | 'image' | 'other';
+
+export interface ChannelCategoryProperty {
+  id: string;
+  name: string;
+  required: boolean;
+  inputType: PropertyInputType;
+  maxValues?: number;
+  /** Whether free text is accepted besides the listed values. */
+  customInput?: boolean;
+  values: { id: string; name: string }[];
+}
+
+export interface SpecValue {
+  name: string;
+  value: string;
+  imageUrl?: string;
+}
+
+export interface ChannelSkuDraft {
+  /** Merchant SKU code; comes back on orders as the line's outer SKU id. */
+  outerSkuId: string;
+  specs: SpecValue[];
+  priceFen: number;
+  marketPriceFen?: number;
+  stock: number;
+}
+
+export interface PropertyValueInput {
+  propertyId: string;
+  valueIds?: string[];
+  text?: string;
+}
+
+export interface ChannelItemDraft {
+  outerItemId: string;
+  title: string;
+  categoryId: string;
+  description: string;
+  imageUrls: string[];
+  properties: PropertyValueInput[];
+  skus: ChannelSkuDraft[];
+  /** Promise to ship within 24 or 48 hours of payment. */
+  shipWithinHours?: 24 | 48;
+  onShelf?: boolean;
+  /** Platform-specific settings (freight template, refund rule…) by name. */
+  extras?: Record<string, string | number | boolean>;
+}
+
+export interface ChannelItemRef {
+  itemId: string;
+  skus: { skuId: string; outerSkuId: string }[];
+}
+
+export interface ChannelSku {
+  skuId: string;
+  outerSkuId?: string;
+  specs: SpecValue[];
+  priceFen: number;
+  stock: number;
+  /** Stock held for platform activities; writes may not go below it (Kuaishou). */
+  reservedStock?: number;
+}
+
+export interface ChannelItem {
+  itemId: string;
+  outerItemId?: string;
+  title: string;
+  categoryId: string;
+  onShelf: boolean;
+  /** Platform audit state of the listing, normalized. */
+  audit?: 'pending' | 'approved' | 'rejected' | 'needs_changes';
+  auditReason?: string;
+  skus: ChannelSku[];
+  updatedAt: number;
+}
+
+export interface ItemPatch {
+  title?: string;
+  description?: string;
+  imageUrls?: string[];
+  properties?: PropertyValueInput[];
+  skus?: { skuId: string; priceFen?: number; marketPriceFen?: number; outerSkuId?: string }[];
+}
+
+/** Catalog: category trees and their properties, listings (with their images) and shelf status. */
+export interface CatalogPort {
+  readonly platform: Platform;
+  getCategories(shop: ShopRef): Promise<ChannelCategory[]>;
+  getCategoryProperties(shop: ShopRef, categoryId: string): Promise<ChannelCategoryProperty[]>;
+  createItem(shop: ShopRef, draft: ChannelItemDraft): Promise<ChannelItemRef>;
+  editItem(shop: ShopRef, itemId: string, patch: ItemPatch): Promise<void>;
+  getItem(shop: ShopRef, itemId: string): Promise<ChannelItem>;
+  listItems(shop: ShopRef, page: PageRequest): Promise<{ items: ChannelItem[]; total: number }>;
+  setShelfStatus(shop: ShopRef, itemId: string, onShelf: boolean): Promise<void>;
+}

@@ -1,0 +1,44 @@
+import { AfterSalesPort } from './after-sales.port';
+import { CatalogPort } from './catalog.port';
+import { FulfilmentPort } from './fulfilment.port';
+import { OrdersPort } from './orders.port';
+import { Platform } from './platform.types';
+import { PricesPort } from './prices.port';
+import { PromotionsPort } from './promotions.port';
+import { StockPort } from './stock.port';
+
+export const CHANNELS = Symbol('CHANNELS');
+
+/** One platform's adapters, one per capability (what `createKuaishouChannels`/`createYouzanChannels` build). */
+export interface PlatformChannels {
+  catalog: CatalogPort;
+  stock: StockPort;
+  prices: PricesPort;
+  orders: OrdersPort;
+  fulfilment: FulfilmentPort;
+  afterSales: AfterSalesPort;
+  promotions: PromotionsPort;
+}
+
+/** Hands out a platform's adapter for one capability: `channels.stock(platform).getSkuStock(…)`. */
+export interface ChannelRegistry {
+  catalog(platform: Platform): CatalogPort;
+  stock(platform: Platform): StockPort;
+  prices(platform: Platform): PricesPort;
+  orders(platform: Platform): OrdersPort;
+  fulfilment(platform: Platform): FulfilmentPort;
+  afterSales(platform: Platform): AfterSalesPort;
+  promotions(platform: Platform): PromotionsPort;
+}
+
+export function channelRegistryOf(byPlatform: Record<Platform, PlatformChannels>): ChannelRegistry {
+  return {
+    catalog: (platform) => byPlatform[platform].catalog,
+    stock: (platform) => byPlatform[platform].stock,
+    prices: (platform) => byPlatform[platform].prices,
+    orders: (platform) => byPlatform[platform].orders,
+    fulfilment: (platform) => byPlatform[platform].fulfilment,
+    afterSales: (platform) => byPlatform[platform].afterSales,
+    promotions: (platform) => byPlatform[platform].promotions,
+  };
+}
