@@ -24,7 +24,8 @@ export class KuaishouAfterSalesChannel implements AfterSalesPort {
     const api = 'open.seller.order.refund.pcursor.list';
     const range = { ...this.api.withinLookBack(query), cursor: query.cursor, api };
     const page = await windowedPage(range, this.refundWindowMs, async (begin, end, pcursor) => {
-      const param = { beginTime: begin, endTime: end, type: 9, pageSize: 100, currentPage: 1, sort: 2, queryType: 2, pcursor };
+      const paging = { pageSize: 100, currentPage: 1, sort: 2, queryType: 2, pcursor };
+      const param = { beginTime: begin, endTime: end, type: 9, ...paging };
       const answer = await this.api.call(shop, api, param, true);
       const data = (answer.data ?? {}) as { pcursor?: string; refundOrderInfoList?: KsRefund[]; dataList?: KsRefund[] };
       const rows = data.refundOrderInfoList ?? data.dataList ?? [];

@@ -96,7 +96,8 @@ export class KuaishouApi {
   async rawItem(shop: ShopRef, itemId: string): Promise<KsItem> {
     const answer = await this.call(shop, 'open.item.get', { kwaiItemId: toKuaishouLong(itemId) }, true);
     if (!answer.data) {
-      throw new PlatformError({ platform: 'kuaishou', api: 'open.item.get', code: 'NOT_FOUND', message: `item ${itemId} not found` });
+      const message = `item ${itemId} not found`;
+      throw new PlatformError({ platform: 'kuaishou', api: 'open.item.get', code: 'NOT_FOUND', message });
     }
     return answer.data as KsItem;
   }

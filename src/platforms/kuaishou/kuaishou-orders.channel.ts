@@ -32,7 +32,16 @@ export class KuaishouOrdersChannel implements OrdersPort {
     const range = { ...this.api.withinLookBack(query), cursor: query.cursor, api };
     const page = await windowedPage(range, this.orderWindowMs, async (begin, end, cursor) => {
       const queryType = query.by === 'updated' ? 2 : 1;
-      const param = { orderViewStatus: 1, pageSize, sort: 2, queryType, beginTime: begin, endTime: end, cpsType: 0, cursor };
+      const param = {
+        orderViewStatus: 1,
+        pageSize,
+        sort: 2,
+        queryType,
+        beginTime: begin,
+        endTime: end,
+        cpsType: 0,
+        cursor,
+      };
       const answer = await this.api.call(shop, api, param, true);
       const data = (answer.data ?? {}) as { cursor?: string; orderList?: KsOrder[] };
       return { items: (data.orderList ?? []).map(toChannelOrder), platformCursor: data.cursor ?? '' };

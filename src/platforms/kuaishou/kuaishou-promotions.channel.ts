@@ -16,12 +16,14 @@ export class KuaishouPromotionsChannel implements PromotionsPort {
   constructor(private readonly api: KuaishouApi) {}
 
   async listCoupons(shop: ShopRef, page: PageRequest): Promise<{ coupons: ChannelCoupon[]; total: number }> {
-    // couponTargetType is left out to list item and shop coupons together (whether the live API allows that is unconfirmed).
+    // couponTargetType is left out to list item and shop coupons together
+    // (whether the live API allows that is unconfirmed).
     const param = { sellerCouponStatus: 0, pageNo: Math.max(1, page.page), pageSize: page.pageSize };
     const answer = await this.api.call(shop, 'open.promotion.coupon.page.list', param, true);
     const data = (answer.data ?? {}) as { marketingOpenCoupon?: KsCoupon[]; totalCount?: number };
     const now = this.api.clock.now();
-    return { coupons: (data.marketingOpenCoupon ?? []).map((c) => toChannelCoupon(c, now)), total: data.totalCount ?? 0 };
+    const coupons = (data.marketingOpenCoupon ?? []).map((c) => toChannelCoupon(c, now));
+    return { coupons, total: data.totalCount ?? 0 };
   }
 
   async createCoupon(shop: ShopRef, draft: CouponDraft): Promise<{ couponId: string }> {
@@ -54,7 +56,8 @@ export class KuaishouPromotionsChannel implements PromotionsPort {
     const param = { couponId: toKuaishouLong(couponId), businessLine: 1 };
     const answer = await this.api.call(shop, 'open.promotion.coupon.statistic', param, true);
     const stats = (answer.data ?? {}) as KsCouponStatistic;
-    return { couponId, issued: stats.receivedCount ?? 0, used: stats.usedCount ?? 0, discountGivenFen: stats.usedAmount };
+    const counts = { issued: stats.receivedCount ?? 0, used: stats.usedCount ?? 0 };
+    return { couponId, ...counts, discountGivenFen: stats.usedAmount };
   }
 }
 

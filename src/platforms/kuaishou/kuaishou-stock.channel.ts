@@ -38,13 +38,7 @@ export class KuaishouStockChannel implements StockPort {
       skuChangeStock: Math.abs(delta),
       changeType: delta > 0 ? 1 : 2,
     };
-    try {
-      await this.api.call(shop, api, param, false, this.api.operationHeader(operationId));
-      return { outcome: 'applied' };
-    } catch (error) {
-      if (error instanceof PlatformError && error.ambiguous) return { outcome: 'unknown', reason: error.message };
-      throw error;
-    }
+    return settle(this.api.call(shop, api, param, false, this.api.operationHeader(operationId)));
   }
 
   /** Absolute set through open.item.edit (skuStockChangeType 3): an edit, which may go through audit. */
@@ -60,12 +54,17 @@ export class KuaishouStockChannel implements StockPort {
       itemId: toKuaishouLong(sku.itemId),
       skuList: [{ skuId: toKuaishouLong(sku.skuId), skuSalePrice: current.skuSalePrice, ...change }],
     };
-    try {
-      await this.api.call(shop, api, param, true, this.api.operationHeader(operationId));
-      return { outcome: 'applied' };
-    } catch (error) {
-      if (error instanceof PlatformError && error.ambiguous) return { outcome: 'unknown', reason: error.message };
-      throw error;
-    }
+    return settle(this.api.call(shop, api, param, true, this.api.operationHeader(operationId)));
+  }
+}
+
+/** Applied, or unknown after an ambiguous failure (the caller settles by reading back); other failures throw. */
+async function settle(write: Promise<unknown>): Promise<StockWriteResult> {
+  try {
+    await write;
+    return { outcome: 'applied' };
+  } catch (error) {
+    if (error instanceof PlatformError && error.ambiguous) return { outcome: 'unknown', reason: error.message };
+    throw error;
   }
 }

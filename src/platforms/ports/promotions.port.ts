@@ -1,7 +1,7 @@
 import { PageRequest, Platform, ShopRef } from './platform.types';
 
-export interface ChannelCoupon {
-  couponId: string;
+/** What a coupon offers, the same on both platforms. */
+export interface CouponTerms {
   name: string;
   discountFen: number;
   thresholdFen: number;
@@ -9,18 +9,15 @@ export interface ChannelCoupon {
   perBuyerLimit: number;
   startsAt: number;
   endsAt: number;
+}
+
+export interface ChannelCoupon extends CouponTerms {
+  couponId: string;
   status: 'pending' | 'active' | 'ended' | 'deleted';
   itemIds?: string[];
 }
 
-export interface CouponDraft {
-  name: string;
-  discountFen: number;
-  thresholdFen: number;
-  totalStock: number;
-  perBuyerLimit: number;
-  startsAt: number;
-  endsAt: number;
+export interface CouponDraft extends CouponTerms {
   /** Limit to these platform items; absent = whole shop. */
   itemIds?: string[];
   /** Same key, same coupon: safe to repeat. */

@@ -53,7 +53,7 @@ export class YouzanAfterSalesChannel implements AfterSalesPort {
   }
 
   async getRefund(shop: ShopRef, refundId: string): Promise<ChannelRefund> {
-    const data = (await this.http.call(shop, 'youzan.trade.refund.get', '3.0.0', { refund_id: refundId }, READ)) as RawRefund;
-    return mapRefund(data);
+    const params = { refund_id: refundId };
+    return mapRefund((await this.http.call(shop, 'youzan.trade.refund.get', '3.0.0', params, READ)) as RawRefund);
   }
 }

@@ -115,7 +115,8 @@ export class YouzanCatalogChannel implements CatalogPort {
     let inventoryTotal: number;
     if (ids.length < pageSize) {
       const start = Math.max(0, from - onsale.total);
-      const inventory = await this.itemSlice(shop, 'youzan.items.inventory.get', start, start + pageSize - ids.length, pageSize);
+      const end = start + pageSize - ids.length;
+      const inventory = await this.itemSlice(shop, 'youzan.items.inventory.get', start, end, pageSize);
       ids = [...ids, ...inventory.ids];
       inventoryTotal = inventory.total;
     } else {

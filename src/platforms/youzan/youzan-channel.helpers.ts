@@ -31,6 +31,7 @@ export function decodeCursor<T>(cursor: string): T {
   try {
     return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
   } catch {
-    throw new PlatformError({ platform: 'youzan', api: 'cursor', code: 'INVALID_REQUEST', message: 'malformed page cursor' });
+    const message = 'malformed page cursor';
+    throw new PlatformError({ platform: 'youzan', api: 'cursor', code: 'INVALID_REQUEST', message });
   }
 }

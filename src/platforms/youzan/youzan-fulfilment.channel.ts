@@ -44,7 +44,8 @@ export class YouzanFulfilmentChannel implements FulfilmentPort {
       throw error;
     });
     const id = (await this.expressByName).get(carrier);
-    if (!id) throw youzanInvalid('youzan.logistics.online.confirm', `carrier ${carrier} is not in Youzan's express company list`);
+    const api = 'youzan.logistics.online.confirm';
+    if (!id) throw youzanInvalid(api, `carrier ${carrier} is not in Youzan's express company list`);
     return id;
   }
 

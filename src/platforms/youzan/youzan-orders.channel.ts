@@ -40,7 +40,8 @@ export class YouzanOrdersChannel implements OrdersPort {
     const since = Math.floor(query.since / 1000) * 1000;
     // end > start is required: a window is at least 2 s wide.
     const until = Math.max(Math.ceil(query.until / 1000) * 1000, since + 2000);
-    const [startKey, endKey] = query.by === 'updated' ? ['start_update', 'end_update'] : ['start_created', 'end_created'];
+    const [startKey, endKey] =
+      query.by === 'updated' ? ['start_update', 'end_update'] : ['start_created', 'end_created'];
     let cursor: OrderCursor = query.cursor
       ? decodeCursor<OrderCursor>(query.cursor)
       : { ws: since, we: Math.min(until, since + ORDER_WINDOW_MS), p: 1, prev: [] };
@@ -74,7 +75,9 @@ export class YouzanOrdersChannel implements OrdersPort {
       const moreInWindow = rows.length > 0 && cursor.p * pageSize < total && cursor.p < MAX_PAGE_NO;
       let next: OrderCursor | undefined;
       if (moreInWindow) next = { ws: cursor.ws, we: cursor.we, p: cursor.p + 1, prev: pageTids };
-      else if (cursor.we < until) next = { ws: cursor.we, we: Math.min(until, cursor.we + ORDER_WINDOW_MS), p: 1, prev: pageTids };
+      else if (cursor.we < until) {
+        next = { ws: cursor.we, we: Math.min(until, cursor.we + ORDER_WINDOW_MS), p: 1, prev: pageTids };
+      }
       if (orders.length === 0 && next && !moreInWindow && windows < 20) {
         cursor = next;
         continue;

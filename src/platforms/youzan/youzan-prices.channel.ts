@@ -4,7 +4,10 @@ import { READ, youzanInvalid } from './youzan-channel.helpers';
 import { YouzanHttpClient } from './youzan-http.client';
 import { fenToYuanString, longParam } from './youzan-values';
 
-/** Youzan prices: `item.sku.update` takes yuan with two decimals; an item without specs takes fen through item.update. */
+/**
+ * Youzan prices: `item.sku.update` takes yuan with two decimals; an item without specs takes fen
+ * through item.update.
+ */
 export class YouzanPricesChannel implements PricesPort {
   readonly platform = 'youzan' as const;
 
@@ -15,7 +18,8 @@ export class YouzanPricesChannel implements PricesPort {
       throw youzanInvalid('youzan.item.sku.update', `price must be at least 1 fen, got ${priceFen}`);
     }
     if (sku.skuId === '0') {
-      await this.http.call(shop, 'youzan.item.update', '3.0.1', { item_id: longParam(sku.itemId), price: priceFen }, READ);
+      const whole = { item_id: longParam(sku.itemId), price: priceFen };
+      await this.http.call(shop, 'youzan.item.update', '3.0.1', whole, READ);
       return;
     }
     const params = { item_id: longParam(sku.itemId), sku_id: longParam(sku.skuId), price: fenToYuanString(priceFen) };

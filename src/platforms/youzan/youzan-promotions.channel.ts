@@ -21,7 +21,8 @@ export class YouzanPromotionsChannel implements PromotionsPort {
   ) {}
 
   async listCoupons(shop: ShopRef, page: PageRequest): Promise<{ coupons: ChannelCoupon[]; total: number }> {
-    const data = await this.couponPage(shop, Math.max(1, page.page), Math.min(Math.max(1, page.pageSize), MAX_PAGE_SIZE));
+    const pageSize = Math.min(Math.max(1, page.pageSize), MAX_PAGE_SIZE);
+    const data = await this.couponPage(shop, Math.max(1, page.page), pageSize);
     const now = this.clock.now();
     return { coupons: (data.groups ?? []).map((g) => mapCoupon(g, now)), total: data.total ?? 0 };
   }
