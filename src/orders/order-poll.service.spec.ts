@@ -1,4 +1,3 @@
-import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
 import { ManualClock } from '../common/clock';
@@ -68,7 +67,7 @@ function setup(platform: Platform = 'youzan') {
   const config = { orders: { pollIntervalMs: 60_000, readLagMs: LAG } } as unknown as AppConfig;
   const registry: ChannelRegistry = { get: () => channel as unknown as ChannelPort };
   const make = () =>
-    new OrderPollService(db, orders, {} as OrderIngestService, connections, { reportCallFailure: async () => false } as unknown as ConnectionsService, config, registry, clock);
+    new OrderPollService(db, orders, {} as OrderIngestService, connections, config, registry, clock);
   return { clock, channel, states, service: make(), make };
 }
 

@@ -3,11 +3,12 @@ import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { HealthService } from '../ops/health/health.service';
 import { MetricsService } from '../ops/metrics/metrics.service';
-import { ChannelPort, ChannelRegistry, CHANNELS, OAUTH_CLIENTS, Platform, PlatformOAuthClient, PUSH_PARSERS, PushParser, TOKEN_PROVIDER, TokenProvider } from './channel.port';
+import { ChannelPort, ChannelRegistry, CHANNELS, OAUTH_CLIENTS, Platform, PlatformOAuthClient, PLATFORMS, PUSH_PARSERS, PushParser, TOKEN_PROVIDER, TokenProvider } from './channel.port';
 import { KuaishouOAuthClient } from './kuaishou/kuaishou-oauth.client';
 import { KuaishouPushParser } from './kuaishou/kuaishou-push.parser';
 import { kuaishouGatewayOptions } from './kuaishou/kuaishou-rate-limits';
 import { KuaishouChannel } from './kuaishou/kuaishou.channel';
+import { CALL_FAILURE_LISTENER, CallFailureListener, withFailurePolicy } from './shared/failure-boundary';
 import { PlatformGateway } from './shared/platform-gateway';
 import { YouzanOAuthClient } from './youzan/youzan-oauth.client';
 import { YouzanPushParser } from './youzan/youzan-push.parser';
@@ -17,8 +18,15 @@ import { YouzanChannel } from './youzan/youzan.channel';
 export const GATEWAYS = Symbol('GATEWAYS');
 type Gateways = Record<Platform, PlatformGateway>;
 
+/** Every port it hands out applies the failure policy: no caller has to report a failed call. */
 class MapChannelRegistry implements ChannelRegistry {
-  constructor(private readonly channels: Record<Platform, ChannelPort>) {}
+  private readonly channels: Record<Platform, ChannelPort>;
+
+  constructor(channels: Record<Platform, ChannelPort>, listener: CallFailureListener) {
+    const entries = PLATFORMS.map((platform) => [platform, withFailurePolicy(channels[platform], listener)] as const);
+    this.channels = Object.fromEntries(entries) as Record<Platform, ChannelPort>;
+  }
+
   get(platform: Platform): ChannelPort {
     return this.channels[platform];
   }
@@ -46,12 +54,21 @@ class MapChannelRegistry implements ChannelRegistry {
     },
     {
       provide: CHANNELS,
-      inject: [AppConfig, GATEWAYS, TOKEN_PROVIDER, CLOCK],
-      useFactory: (config: AppConfig, gateways: Gateways, tokens: TokenProvider, clock: Clock): ChannelRegistry =>
-        new MapChannelRegistry({
-          kuaishou: new KuaishouChannel(config.platforms.kuaishou, gateways.kuaishou, tokens, { timeoutMs: config.platforms.timeoutMs, clock, sendOperationId: config.platforms.sendOperationId }),
-          youzan: new YouzanChannel(config.platforms.youzan, gateways.youzan, tokens, { clock, http: { timeoutMs: config.platforms.timeoutMs, sendOperationId: config.platforms.sendOperationId } }),
-        }),
+      inject: [AppConfig, GATEWAYS, TOKEN_PROVIDER, CALL_FAILURE_LISTENER, CLOCK],
+      useFactory: (
+        config: AppConfig,
+        gateways: Gateways,
+        tokens: TokenProvider,
+        listener: CallFailureListener,
+        clock: Clock,
+      ): ChannelRegistry =>
+        new MapChannelRegistry(
+          {
+            kuaishou: new KuaishouChannel(config.platforms.kuaishou, gateways.kuaishou, tokens, { timeoutMs: config.platforms.timeoutMs, clock, sendOperationId: config.platforms.sendOperationId }),
+            youzan: new YouzanChannel(config.platforms.youzan, gateways.youzan, tokens, { clock, http: { timeoutMs: config.platforms.timeoutMs, sendOperationId: config.platforms.sendOperationId } }),
+          },
+          listener,
+        ),
     },
     {
       provide: PUSH_PARSERS,
