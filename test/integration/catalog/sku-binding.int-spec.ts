@@ -66,7 +66,8 @@ describe('SKU bindings', () => {
     expect(await h.stack.ksControl.revokeShop(shop.openId)).toEqual({ revoked: 1 });
 
     const res = await fetch(`${h.stack.url}/api/merchants/${merchantId}/connections/${connection.id}/discover-skus`, { method: 'POST', headers: { authorization: ownerOf(merchantId).bearer } });
-    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toBe('PLATFORM_AUTH_REVOKED');
 
     const after = (await h.db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!;
     expect(after.status).toBe('revoked');
