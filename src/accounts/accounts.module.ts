@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TOKEN_PROVIDER } from '../platforms/ports/accounts.port';
+import { CALL_FAILURE_LISTENER } from '../platforms/shared/failure-boundary';
 import { AccountsTokenProvider } from './accounts-token.provider';
 import { ConnectController } from './connect.controller';
 import { ConnectService } from './connect.service';
@@ -32,10 +33,11 @@ import { TokenVault } from './token-vault';
     TokenRefreshService,
     AccountsTokenProvider,
     { provide: TOKEN_PROVIDER, useExisting: AccountsTokenProvider },
+    { provide: CALL_FAILURE_LISTENER, useExisting: ConnectionsService },
     TokenRefreshJob,
     ReauthDueJob,
     TokenRefreshConsumer,
   ],
-  exports: [TOKEN_PROVIDER, ConnectionsService, MerchantsService, ShopConnectionRepository, StorePairRepository, TokenRefreshService],
+  exports: [TOKEN_PROVIDER, CALL_FAILURE_LISTENER, ConnectionsService, MerchantsService, ShopConnectionRepository, StorePairRepository, TokenRefreshService],
 })
 export class AccountsModule {}

@@ -8,7 +8,9 @@ import { OutboxService } from '../messaging/outbox/outbox.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { Platform } from '../platforms/ports/platform.types';
 import { TokenGrant } from '../platforms/ports/accounts.port';
+import { needsReauth } from '../platforms/failure-policy';
 import { PlatformError } from '../platforms/platform-error';
+import { CallFailureListener } from '../platforms/shared/failure-boundary';
 import { ConnectionNotFoundException, ConnectFailedException } from './accounts.errors';
 import { ConnectionStatus, ShopConnectionEntity } from './shop-connection.entity';
 import { ShopConnectionRepository } from './shop-connection.repository';
@@ -18,7 +20,7 @@ import { TokenVault } from './token-vault';
 
 /** The one place where a shop connection changes state; every change is announced on the bus. */
 @Injectable()
-export class ConnectionsService {
+export class ConnectionsService implements CallFailureListener {
   private readonly logger = new Logger(ConnectionsService.name);
 
   constructor(
@@ -140,15 +142,20 @@ export class ConnectionsService {
   }
 
   /**
-   * What a failed platform call means for the connection: a withdrawn grant or a missing
-   * permission stops the shop until the merchant authorizes again. Other failures say nothing
-   * about the grant. Returns whether the connection was taken out of service.
+   * What a failed platform call means for the connection (the failure policy's `reauth`): a
+   * withdrawn grant or a missing permission stops the shop until the merchant authorizes again.
+   * Other failures say nothing about the grant. Called by the channel boundary for every call
+   * made for a shop (`withFailurePolicy`), never by hand. Only an active connection is taken out
+   * of service: a call on one already stopped fails before it reaches the platform.
+   * Returns whether the connection was taken out of service.
    */
   async reportCallFailure(connectionId: string, error: unknown): Promise<boolean> {
-    if (!(error instanceof PlatformError)) return false;
-    if (error.code === 'AUTH_REVOKED') await this.markNeedsReauth(connectionId, error.rawMessage ?? error.message, error, 'revoked');
-    else if (error.code === 'INSUFFICIENT_SCOPE') await this.markNeedsReauth(connectionId, `a permission is missing: ${error.rawMessage ?? error.message}`, error);
-    else return false;
+    if (!needsReauth(error)) return false;
+    const connection = await this.connections.findById(connectionId);
+    if (connection?.status !== 'active') return false;
+    const detail = error.rawMessage ?? error.message;
+    if (error.code === 'AUTH_REVOKED') await this.markNeedsReauth(connectionId, detail, error, 'revoked');
+    else await this.markNeedsReauth(connectionId, `a permission is missing: ${detail}`, error);
     return true;
   }
 

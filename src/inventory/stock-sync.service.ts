@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
 import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
@@ -14,6 +13,7 @@ import { MetricsService } from '../ops/metrics/metrics.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { ShopRef } from '../platforms/ports/platform.types';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
+import { dispositionOf } from '../platforms/failure-policy';
 import { isPlatformError, PlatformError } from '../platforms/platform-error';
 import { computeTargets, planMoves } from './allocator';
 import { decayedDemand, isIdle } from './demand';
@@ -76,7 +76,6 @@ export class StockSyncService {
     private readonly skus: MerchantSkuRepository,
     private readonly bindings: SkuBindingRepository,
     private readonly connectionsRepo: ShopConnectionRepository,
-    private readonly connections: ConnectionsService,
     private readonly failures: SyncFailureService,
     private readonly metrics: MetricsService,
     private readonly outboxRepo: OutboxRepository,
@@ -449,7 +448,7 @@ export class StockSyncService {
     });
   }
 
-  /** Sends one journaled write. Definite failures are recorded; AUTH problems stop the shop. */
+  /** Sends one journaled write. Definite failures are recorded (AUTH problems stop the shop at the channel boundary). */
   private async write(lane: Lane, op: StockWriteOpEntity): Promise<'applied' | 'unknown' | { refused: boolean; reason: string }> {
     const started = this.clock.now();
     try {
@@ -465,7 +464,6 @@ export class StockSyncService {
       this.metrics.counter('kwaizan_stock_writes_total', 'Platform stock writes', ['platform', 'outcome']).inc({ platform: lane.shop.platform, outcome: 'failed' });
       const e = isPlatformError(error) ? error : new PlatformError({ platform: lane.shop.platform, api: 'stock.adjust', code: 'UNKNOWN', message: (error as Error).message, ambiguous: true });
       if (e.ambiguous) return 'unknown';
-      await this.connections.reportCallFailure(lane.connection.id, e);
       const refused = op.delta < 0 && e.code === 'INVALID_REQUEST';
       if (!refused) {
         await this.failures.record({
@@ -481,7 +479,7 @@ export class StockSyncService {
           platformMessage: e.rawMessage,
           replay: { kind: INVENTORY_SYNC_REPLAY, data: { merchantSkuId: lane.binding.merchantSkuId, bindingId: lane.binding.id } },
           dedupeKey: failureKey(lane.binding.id),
-          retryable: e.code !== 'AUTH_REVOKED' && e.code !== 'INSUFFICIENT_SCOPE',
+          retryable: dispositionOf(e.code) === 'retry',
         });
       }
       return { refused, reason: `${e.code}: ${e.rawMessage ?? e.message}`.slice(0, 400) };

@@ -1,4 +1,3 @@
-import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
 import { ManualClock } from '../common/clock';
@@ -74,7 +73,7 @@ function setup(platform: Platform = 'youzan') {
     afterSales: () => channel as unknown as AfterSalesPort,
   } as unknown as ChannelRegistry;
   const make = () =>
-    new OrderPollService(db, orders, {} as OrderIngestService, connections, { reportCallFailure: async () => false } as unknown as ConnectionsService, config, registry, clock);
+    new OrderPollService(db, orders, {} as OrderIngestService, connections, config, registry, clock);
   return { clock, channel, states, service: make(), make };
 }
 

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
@@ -35,7 +34,6 @@ export class OrderPollService implements OrderSyncPort {
     private readonly orders: OrderRepository,
     private readonly ingest: OrderIngestService,
     private readonly connections: ShopConnectionRepository,
-    private readonly connectionsService: ConnectionsService,
     private readonly config: AppConfig,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -107,10 +105,7 @@ export class OrderPollService implements OrderSyncPort {
     let cursor: string | undefined;
     let seen = 0;
     do {
-      const page = await channel.listOrders(shop, { since, until, by: 'updated', cursor }).catch(async (error: unknown) => {
-        await this.connectionsService.reportCallFailure(connection.id, error);
-        throw error;
-      });
+      const page = await channel.listOrders(shop, { since, until, by: 'updated', cursor });
       for (const order of page.orders) {
         await this.ingest.ingest(identity, order);
         seen++;
@@ -141,7 +136,6 @@ export class OrderPollService implements OrderSyncPort {
       for (const orderId of orderIds) await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, await orders.getOrder(shop, orderId), { recheckLines: true });
       return true;
     } catch (error) {
-      await this.connectionsService.reportCallFailure(connection.id, error);
       this.logger.warn(`reading ${connection.platform} refunds of shop ${connection.shopId} failed: ${(error as Error).message}`);
       return false;
     }

@@ -11,6 +11,7 @@ import { KuaishouOAuthClient } from './kuaishou/kuaishou-oauth.client';
 import { KuaishouPushParser } from './kuaishou/kuaishou-push.parser';
 import { kuaishouGatewayOptions } from './kuaishou/kuaishou-rate-limits';
 import { createKuaishouChannels } from './kuaishou/kuaishou.channels';
+import { CALL_FAILURE_LISTENER, CallFailureListener, withFailurePolicy } from './shared/failure-boundary';
 import { PlatformGateway } from './shared/platform-gateway';
 import { YouzanOAuthClient } from './youzan/youzan-oauth.client';
 import { YouzanPushParser } from './youzan/youzan-push.parser';
@@ -20,7 +21,7 @@ import { createYouzanChannels } from './youzan/youzan.channels';
 export const GATEWAYS = Symbol('GATEWAYS');
 type Gateways = Record<Platform, PlatformGateway>;
 
-/** Wires both platforms' capability adapters behind the channel registry, OAuth and push-parser tokens. */
+/** Wires both platforms' capability adapters behind the channel registry, OAuth and push-parser tokens. Every port it hands out applies the failure policy: no caller has to report a failed call. */
 @Global()
 @Module({
   providers: [
@@ -42,19 +43,28 @@ type Gateways = Record<Platform, PlatformGateway>;
     },
     {
       provide: CHANNELS,
-      inject: [AppConfig, GATEWAYS, TOKEN_PROVIDER, CLOCK],
-      useFactory: (config: AppConfig, gateways: Gateways, tokens: TokenProvider, clock: Clock): ChannelRegistry =>
-        channelRegistryOf({
-          kuaishou: createKuaishouChannels(config.platforms.kuaishou, gateways.kuaishou, tokens, {
-            timeoutMs: config.platforms.timeoutMs,
-            clock,
-            sendOperationId: config.platforms.sendOperationId,
-          }),
-          youzan: createYouzanChannels(config.platforms.youzan, gateways.youzan, tokens, {
-            clock,
-            http: { timeoutMs: config.platforms.timeoutMs, sendOperationId: config.platforms.sendOperationId },
-          }),
-        }),
+      inject: [AppConfig, GATEWAYS, TOKEN_PROVIDER, CALL_FAILURE_LISTENER, CLOCK],
+      useFactory: (
+        config: AppConfig,
+        gateways: Gateways,
+        tokens: TokenProvider,
+        listener: CallFailureListener,
+        clock: Clock,
+      ): ChannelRegistry =>
+        channelRegistryOf(
+          {
+            kuaishou: createKuaishouChannels(config.platforms.kuaishou, gateways.kuaishou, tokens, {
+              timeoutMs: config.platforms.timeoutMs,
+              clock,
+              sendOperationId: config.platforms.sendOperationId,
+            }),
+            youzan: createYouzanChannels(config.platforms.youzan, gateways.youzan, tokens, {
+              clock,
+              http: { timeoutMs: config.platforms.timeoutMs, sendOperationId: config.platforms.sendOperationId },
+            }),
+          },
+          (port) => withFailurePolicy(port, listener),
+        ),
     },
     {
       provide: PUSH_PARSERS,

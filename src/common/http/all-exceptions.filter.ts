@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { Correlation } from '../context/correlation';
+import { FailureDisposition, failureDisposition } from '../../platforms/failure-policy';
+import { isPlatformError } from '../../platforms/platform-error';
 import { DomainErrorKind, DomainException } from '../errors/domain.exception';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
@@ -15,6 +17,18 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
 
 /** The HTTP status of a domain error, for handlers that answer it themselves (e.g. a page re-rendered with a notice). */
 export const statusOfDomainError = (error: DomainException): number => STATUS_BY_KIND[error.kind];
+
+/**
+ * A platform failure met while answering a request, by the failure policy's disposition: the
+ * platform is unavailable for now (503), the shop must be authorized again (409), or the platform
+ * refused what was asked (422). Never a 500: it is not our bug.
+ */
+const STATUS_BY_DISPOSITION: Record<FailureDisposition, number> = {
+  retry: HttpStatus.SERVICE_UNAVAILABLE,
+  reauth: HttpStatus.CONFLICT,
+  park: HttpStatus.UNPROCESSABLE_ENTITY,
+  drop: HttpStatus.UNPROCESSABLE_ENTITY,
+};
 
 /** Codes of the body parsers' refusals (http-errors `type`), so clients can tell them apart. */
 const CODE_BY_BODY_ERROR: Record<string, string> = {
@@ -56,6 +70,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof DomainException) {
       body = { statusCode: STATUS_BY_KIND[exception.kind], error: exception.code, message: exception.message, correlationId };
       if (exception.fields.length) body.fields = exception.fields;
+    } else if (isPlatformError(exception)) {
+      const statusCode = STATUS_BY_DISPOSITION[failureDisposition(exception)];
+      body = { statusCode, error: `PLATFORM_${exception.code}`, message: `${exception.platform}: ${exception.message}`, correlationId };
+      if (exception.retryAfterMs && statusCode === HttpStatus.SERVICE_UNAVAILABLE && !res.headersSent) {
+        res.setHeader('retry-after', String(Math.ceil(exception.retryAfterMs / 1000)));
+      }
     } else if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

@@ -4,7 +4,6 @@ import { SkuBindingRepository } from '../../catalog/sku-binding.repository';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { stockChangedTopic } from '../../messaging/contracts/stock-changed/stock-changed.contract';
 import { ReplayOutcome, SyncFailureService } from '../../ops/failures/sync-failure.service';
-import { isPlatformError } from '../../platforms/platform-error';
 import { InventoryRepository } from '../inventory.repository';
 import { INVENTORY_SYNC_REPLAY, StockSyncService } from '../stock-sync.service';
 
@@ -23,7 +22,6 @@ export class StockChangedConsumer implements OnModuleInit {
   onModuleInit(): void {
     this.consumers.register(stockChangedTopic, 'inventory.stock-writer', (p, event) => this.sync.sync(p.merchantSkuId, { triggerAt: p.triggerAt, reconcile: p.reconcile, reason: p.reason, seq: event.seq }), {
       transactional: false,
-      describe: (error) => (isPlatformError(error) ? { errorCode: error.code, platform: error.platform, platformCode: error.rawCode, platformMessage: error.rawMessage } : undefined),
     });
     this.failures.registerReplayHandler(INVENTORY_SYNC_REPLAY, async (data) => {
       const { merchantSkuId, bindingId } = data as { merchantSkuId: string; bindingId?: string };

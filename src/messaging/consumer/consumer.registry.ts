@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
 import { MetricsService } from '../../ops/metrics/metrics.service';
 import { SyncFailureService } from '../../ops/failures/sync-failure.service';
+import { describePlatformFailure, FailureDisposition, failureDisposition } from '../../platforms/failure-policy';
 import { InvalidEventPayloadError, TopicContract, validatePayload } from '../contracts/topic-contract';
 import { EventEnvelope } from '../event-envelope';
 import { EVENT_BUS, EventBus, UndecodableRecord } from '../event-bus.port';
@@ -19,10 +20,6 @@ export interface ConsumerOptions {
    * must be idempotent by itself; the inbox row is written after it returns.
    */
   transactional?: boolean;
-  /** Errors for which retrying cannot help go straight to the dead-letter path. */
-  isPermanent?: (error: unknown) => boolean;
-  /** Normalized failure code and platform details of an error, for the dead-letter record. */
-  describe?: (error: unknown) => { errorCode: string; platform?: string; platformCode?: string; platformMessage?: string; shopRef?: string } | undefined;
 }
 
 export type EventHandler<P> = (payload: P, event: EventEnvelope<P>) => Promise<void>;
@@ -43,7 +40,10 @@ export const DEAD_LETTER_REPLAY = 'consumer.dead-letter';
 
 /**
  * Wraps every consumer: payload validation, inbox deduplication, retries with backoff, and
- * after the last attempt a sync-failure record (dead letter) so the key moves on.
+ * after the last attempt a sync-failure record (dead letter) so the key moves on. What a failure
+ * means comes from the failure policy (`src/platforms/failure-policy.ts`), the same for every
+ * consumer: `retry` is retried in the lane, `reauth` and `park` are dead-lettered at once for ops
+ * (not retried by themselves), `drop` is acknowledged; a malformed payload is parked.
  */
 @Injectable()
 export class ConsumerRegistry {
@@ -63,6 +63,8 @@ export class ConsumerRegistry {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.failures.registerReplayHandler(DEAD_LETTER_REPLAY, (data) => this.replay(data as DeadLetterData));
+    // A retry (ops or scheduled) that fails again keeps the platform's code and its disposition.
+    this.failures.registerErrorMapper(describePlatformFailure);
   }
 
   register<P extends object>(contract: TopicContract<P>, consumer: string, handler: EventHandler<P>, options: ConsumerOptions = {}): void {
@@ -87,7 +89,13 @@ export class ConsumerRegistry {
           this.count(reg.consumer, outcome, started);
           return;
         } catch (error) {
-          const permanent = error instanceof InvalidEventPayloadError || reg.options.isPermanent?.(error) === true;
+          const disposition: FailureDisposition = error instanceof InvalidEventPayloadError ? 'park' : failureDisposition(error);
+          if (disposition === 'drop') {
+            await this.drop(reg, event, error);
+            this.count(reg.consumer, 'dropped', started);
+            return;
+          }
+          const permanent = disposition !== 'retry';
           // Retried here, in the key's lane, so the key's later events wait behind it and order holds;
           // the window is long enough to ride out a brief platform outage.
           const exhausted = attempt >= maxAttempts && Date.now() - started >= retryWindowMs;
@@ -154,7 +162,7 @@ export class ConsumerRegistry {
   }
 
   private async deadLetter(reg: Registration, event: EventEnvelope, error: unknown, attempts: number, retryable: boolean): Promise<void> {
-    const described = reg.options.describe?.(error);
+    const described = describePlatformFailure(error);
     await this.db.transaction(async () => {
       await this.failures.record({
         context: `consumer:${reg.consumer}`,
@@ -162,7 +170,6 @@ export class ConsumerRegistry {
         errorCode: described?.errorCode ?? (error instanceof InvalidEventPayloadError ? 'INVALID_MESSAGE' : 'INTERNAL'),
         reason: (error as Error).message ?? String(error),
         platform: described?.platform,
-        shopRef: described?.shopRef,
         platformCode: described?.platformCode,
         platformMessage: described?.platformMessage,
         entityType: 'event-key',
@@ -174,6 +181,12 @@ export class ConsumerRegistry {
       });
       await this.inbox.claim(reg.consumer, event.id, 'dead_lettered', this.clock.now());
     });
+  }
+
+  /** The policy says the work is moot: the event is acknowledged, and no one is asked to look. */
+  private async drop(reg: Registration, event: EventEnvelope, error: unknown): Promise<void> {
+    this.logger.log(`${reg.consumer} dropped ${event.topic}/${event.key}#${event.seq}: ${(error as Error).message}`);
+    await this.db.transaction(() => this.inbox.claim(reg.consumer, event.id, 'dropped', this.clock.now()));
   }
 
   /** Nothing can be replayed from a record that is not an event: ops see it and dismiss it. */

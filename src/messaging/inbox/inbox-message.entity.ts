@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../../database/columns';
 
-export type InboxOutcome = 'processed' | 'dead_lettered';
+export type InboxOutcome = 'processed' | 'dead_lettered' | 'dropped';
 
 /** A consumer's record of having handled an event; written with the consumer's effect. */
 @Entity('inbox_message')

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { orderPollRequestedTopic } from '../../messaging/contracts/order-poll-requested/order-poll-requested.contract';
-import { isPlatformError } from '../../platforms/platform-error';
 import { OrderPollService } from '../order-poll.service';
 
 @Injectable()
@@ -14,10 +13,6 @@ export class OrderPollConsumer implements OnModuleInit {
   onModuleInit(): void {
     this.consumers.register(orderPollRequestedTopic, 'orders.poll', async ({ connectionId }) => {
       await this.poller.poll(connectionId);
-    }, {
-      transactional: false,
-      isPermanent: (error) => isPlatformError(error) && ['AUTH_REVOKED', 'INSUFFICIENT_SCOPE'].includes(error.code),
-      describe: (error) => (isPlatformError(error) ? { errorCode: error.code, platform: error.platform, platformCode: error.rawCode, platformMessage: error.rawMessage } : undefined),
-    });
+    }, { transactional: false });
   }
 }

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ConnectionsService } from '../../accounts/connections.service';
 import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { pushReceivedTopic } from '../../messaging/contracts/push-received/push-received.contract';
 import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
-import { isPlatformError } from '../../platforms/platform-error';
 import { OrderIngestService } from '../order-ingest.service';
 import { OrderRepository } from '../order.repository';
 
@@ -18,7 +16,6 @@ export class PushReceivedConsumer implements OnModuleInit {
     private readonly connections: ShopConnectionRepository,
     private readonly ingest: OrderIngestService,
     private readonly orders: OrderRepository,
-    private readonly connectionsService: ConnectionsService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
   ) {}
 
@@ -39,17 +36,10 @@ export class PushReceivedConsumer implements OnModuleInit {
         const known = push.kind === 'order' && push.occurredAt ? await this.orders.findByPlatformId(push.platform, push.orderId) : null;
         if (known && push.occurredAt! <= known.platformUpdatedAt) return;
         const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
-        const order = await this.channels.orders(push.platform).getOrder(shop, push.orderId).catch(async (error: unknown) => {
-          await this.connectionsService.reportCallFailure(connection.id, error);
-          throw error;
-        });
+        const order = await this.channels.orders(push.platform).getOrder(shop, push.orderId);
         await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, order, { recheckLines: push.kind === 'refund' });
       },
-      {
-        transactional: false,
-        isPermanent: (error) => isPlatformError(error) && ['AUTH_REVOKED', 'INSUFFICIENT_SCOPE', 'INVALID_REQUEST'].includes(error.code),
-        describe: (error) => (isPlatformError(error) ? { errorCode: error.code, platform: error.platform, platformCode: error.rawCode, platformMessage: error.rawMessage } : undefined),
-      },
+      { transactional: false },
     );
   }
 }

@@ -31,7 +31,20 @@ export interface ChannelRegistry {
   promotions(platform: Platform): PromotionsPort;
 }
 
-export function channelRegistryOf(byPlatform: Record<Platform, PlatformChannels>): ChannelRegistry {
+/**
+ * `wrap` is applied once to every capability adapter (the platforms module passes the failure
+ * policy's boundary, so no caller has to report a failed call).
+ */
+export function channelRegistryOf(
+  channels: Record<Platform, PlatformChannels>,
+  wrap: <T extends object>(port: T) => T = (port) => port,
+): ChannelRegistry {
+  const byPlatform = Object.fromEntries(
+    Object.entries(channels).map(([platform, ports]) => [
+      platform,
+      Object.fromEntries(Object.entries(ports).map(([capability, port]) => [capability, wrap(port as object)])),
+    ]),
+  ) as unknown as Record<Platform, PlatformChannels>;
   return {
     catalog: (platform) => byPlatform[platform].catalog,
     stock: (platform) => byPlatform[platform].stock,

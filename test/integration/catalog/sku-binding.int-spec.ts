@@ -1,3 +1,5 @@
+import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
+import { connectInBrowser, createMerchant, ownerOf } from '../../support/sandbox-stack';
 import { InventoryHarness } from '../inventory/inventory.harness';
 
 describe('SKU bindings', () => {
@@ -52,5 +54,22 @@ describe('SKU bindings', () => {
     await h.quiet();
     const sku = (await (await api('/skus/LATE-1')).json()) as { reserved: number; sellable: number };
     expect(sku).toMatchObject({ reserved: 2, sellable: 8 });
+  });
+
+  it('takes a shop out of service when discovering its listings finds the authorization withdrawn', async () => {
+    const merchantId = await createMerchant(h.stack.url, 'Revoked before discovery');
+    const shop = await h.stack.ksControl.createShop({ name: '快手撤销店' });
+    expect((await connectInBrowser(h.stack.url, merchantId, 'kuaishou', { shop: shop.openId })).status).toBe(200);
+    const connection = (await h.db.dataSource.manager.findOneBy(ShopConnectionEntity, { merchantId }))!;
+    expect(connection.status).toBe('active');
+    // The merchant withdraws the app's authorization on Kuaishou.
+    expect(await h.stack.ksControl.revokeShop(shop.openId)).toEqual({ revoked: 1 });
+
+    const res = await fetch(`${h.stack.url}/api/merchants/${merchantId}/connections/${connection.id}/discover-skus`, { method: 'POST', headers: { authorization: ownerOf(merchantId).bearer } });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toBe('PLATFORM_AUTH_REVOKED');
+
+    const after = (await h.db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!;
+    expect(after.status).toBe('revoked');
   });
 });

@@ -209,3 +209,29 @@ describe('stock sync between Kuaishou and Youzan', () => {
     expect(allocations.kuaishou.allotted + allocations.youzan.allotted).toBeLessThanOrEqual(50);
   });
 });
+
+describe('stock reads of a shop that lost a permission', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('stock-scope');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('marks the shop for re-authorization when a reconciling read is refused for a missing permission', async () => {
+    const sku = await h.sku('SCOPE-1', { onHand: 20, mode: 'split' });
+    const opsBefore = (await h.ops(sku)).length;
+    // Youzan refuses the item read (4204: the capability package is not subscribed); writes are not involved.
+    await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.item.get', errorRate: 1, error: 'no_permission' }] });
+    const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth });
+    expect(res.status).toBe(202);
+    await h.quiet();
+    expect((await h.ops(sku)).length).toBe(opsBefore);
+    const connections = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/connections`, { headers: h.auth })).json()) as { platform: string; status: string }[];
+    expect(connections.find((c) => c.platform === 'youzan')).toMatchObject({ status: 'needs_reauth' });
+    expect(connections.find((c) => c.platform === 'kuaishou')).toMatchObject({ status: 'active' });
+  });
+});

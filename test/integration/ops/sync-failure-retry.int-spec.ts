@@ -79,6 +79,27 @@ describe('sync failure retries', () => {
     expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(30);
   }, 120_000);
 
+  it('keeps the platform’s code when an ops retry of a dead-lettered event fails again', async () => {
+    const sku = await h.sku('DEAD-CODE-1', { onHand: 10, mode: 'split' });
+    // Youzan refuses the order read with a business error (5002): the push cannot be turned into the order.
+    await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.trade.get', errorRate: 1, error: 'business' }] });
+    await h.buy(sku, 'youzan');
+    await h.quiet();
+    const dead = await eventually(async () => {
+      const res = await fetch(`${h.stack.url}/ops/failures?context=consumer:orders.push-received&platform=youzan&status=open`, { headers: await h.opsAuth() });
+      return ((await res.json()) as { items: SyncFailureView[] }).items[0];
+    }, 30_000, 250);
+    expect(dead).toMatchObject({ errorCode: 'INVALID_REQUEST', platformCode: '5002', replayable: true });
+
+    const again = await retry(dead.id);
+    expect(again.status).toBe(200);
+    const after = (await again.json()) as SyncFailureView;
+    expect(after).toMatchObject({ status: 'open', errorCode: 'INVALID_REQUEST', platformCode: '5002' });
+    // Parked for ops: retrying the same request gets the same answer, so nothing retries it by itself.
+    expect(after.nextRetryAt).toBeNull();
+    expect(after.attempts).toBeGreaterThan(dead.attempts);
+  }, 120_000);
+
   it('after an outage of both stock APIs, retries and resolves every failure it caused without a person, and stock converges', async () => {
     const skus = [await h.sku('OUTAGE-1', { onHand: 10, mode: 'split' }), await h.sku('OUTAGE-2', { onHand: 10, mode: 'split' })];
     await h.stack.ksControl.setFaults({ rules: [{ api: KS_STOCK, errorRate: 1, error: 'qps' }] });
