@@ -15,6 +15,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { PlatformsModule } from './platforms/platforms.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { InventoryModule } from './inventory/inventory.module';
+import { PricingModule } from './pricing/pricing.module';
 import { OrdersModule } from './orders/orders.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { SandboxModule } from './sandbox/sandbox.module';
@@ -28,7 +29,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature contexts, in dependency order. */
-const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, AuthModule, CatalogModule, InventoryModule, OrdersModule, WebhooksModule, OpsModule];
+const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, AuthModule, CatalogModule, InventoryModule, PricingModule, OrdersModule, WebhooksModule, OpsModule];
 
 @Module({})
 export class AppModule {

@@ -8,4 +8,6 @@ export enum Topic {
   PushReceived = 'kwaizan.orders.push-received.v1',
   OrderPollRequested = 'kwaizan.orders.poll-requested.v1',
   OrderChanged = 'kwaizan.orders.order-changed.v1',
+  PriceChanged = 'kwaizan.pricing.price-changed.v1',
+  PriceAuditRequested = 'kwaizan.pricing.price-audit-requested.v1',
 }

@@ -3,7 +3,10 @@ import { PricesPort } from '../ports/prices.port';
 import { KuaishouApi } from './kuaishou-api.client';
 import { toKuaishouLong } from './kuaishou-ids';
 
-/** Kuaishou prices: `open.item.sku.price.update` takes fen. */
+/**
+ * Kuaishou prices: `open.item.sku.price.update` takes fen. Sent once (not repeated by the gateway):
+ * the price writer settles an unknown answer by reading the price back.
+ */
 export class KuaishouPricesChannel implements PricesPort {
   readonly platform = 'kuaishou' as const;
 
@@ -11,6 +14,6 @@ export class KuaishouPricesChannel implements PricesPort {
 
   async setSkuPrice(shop: ShopRef, sku: SkuRef, priceFen: number): Promise<void> {
     const param = { itemId: toKuaishouLong(sku.itemId), skuId: toKuaishouLong(sku.skuId), price: priceFen };
-    await this.api.call(shop, 'open.item.sku.price.update', param, true);
+    await this.api.call(shop, 'open.item.sku.price.update', param, false);
   }
 }

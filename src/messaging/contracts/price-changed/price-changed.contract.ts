@@ -1,0 +1,19 @@
+import { IsIn, IsInt, IsObject, IsOptional, IsUUID } from 'class-validator';
+import { Topic } from '../../topics';
+import { defineTopic } from '../topic-contract';
+
+export const PRICE_CHANGE_REASONS = ['api', 'audit'] as const;
+export type PriceChangeReason = (typeof PRICE_CHANGE_REASONS)[number];
+
+/**
+ * Prices of a merchant SKU's listings are to change (`api`: to `targets`, by binding id, in fen)
+ * or to be checked against the parity policy (`audit`). Keyed by merchant SKU: one price writer per SKU.
+ */
+export class PriceChanged {
+  @IsUUID() merchantSkuId: string;
+  @IsIn(PRICE_CHANGE_REASONS) reason: PriceChangeReason;
+  @IsOptional() @IsObject() targets?: Record<string, number>;
+  @IsInt() requestedAt: number;
+}
+
+export const priceChangedTopic = defineTopic({ name: Topic.PriceChanged, payload: PriceChanged, key: (p) => p.merchantSkuId });

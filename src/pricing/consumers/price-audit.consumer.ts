@@ -1,0 +1,64 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
+import { SkuBindingRepository } from '../../catalog/sku-binding.repository';
+import { CLOCK, Clock } from '../../common/clock';
+import { Db } from '../../database/db';
+import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
+import { priceAuditRequestedTopic } from '../../messaging/contracts/price-audit-requested/price-audit-requested.contract';
+import { priceChangedTopic } from '../../messaging/contracts/price-changed/price-changed.contract';
+import { OutboxService } from '../../messaging/outbox/outbox.service';
+import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
+import { PricingRepository } from '../pricing.repository';
+
+const PAGE_SIZE = 100;
+
+/**
+ * Audits one shop: pages through its listings (the catalog port, so the shop's rate limits apply)
+ * and hands every bound SKU whose price is not the one the service last wrote (or was never
+ * written) to that SKU's price writer, which reads all its listings and corrects per policy.
+ */
+@Injectable()
+export class PriceAuditConsumer implements OnModuleInit {
+  constructor(
+    private readonly consumers: ConsumerRegistry,
+    private readonly connections: ShopConnectionRepository,
+    private readonly bindings: SkuBindingRepository,
+    private readonly repo: PricingRepository,
+    private readonly outbox: OutboxService,
+    private readonly db: Db,
+    @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers.register(priceAuditRequestedTopic, 'pricing.price-audit', (p) => this.auditShop(p.connectionId).then(() => undefined), { transactional: false });
+  }
+
+  /** Returns how many SKUs were handed to their writer. */
+  async auditShop(connectionId: string): Promise<number> {
+    const connection = await this.connections.findById(connectionId);
+    if (!connection || connection.status !== 'active') return 0;
+    const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
+    const catalog = this.channels.catalog(connection.platform);
+    const suspects = new Set<string>();
+    const expectedBySku = new Map<string, Map<string, number>>();
+    for (let page = 1; ; page++) {
+      const { items, total } = await catalog.listItems(shop, { page, pageSize: PAGE_SIZE });
+      for (const item of items) {
+        for (const sku of item.skus) {
+          const binding = await this.bindings.findByPlatformSku(connection.id, sku.skuId);
+          if (!binding) continue;
+          if (!expectedBySku.has(binding.merchantSkuId)) expectedBySku.set(binding.merchantSkuId, await this.repo.lastApplied(binding.merchantSkuId));
+          if (expectedBySku.get(binding.merchantSkuId)!.get(binding.id) !== sku.priceFen) suspects.add(binding.merchantSkuId);
+        }
+      }
+      if (!items.length || page * PAGE_SIZE >= total) break;
+    }
+    if (!suspects.size) return 0;
+    const now = this.clock.now();
+    await this.db.transaction(async () => {
+      for (const merchantSkuId of suspects) await this.outbox.enqueue(priceChangedTopic, { merchantSkuId, reason: 'audit', requestedAt: now });
+    });
+    return suspects.size;
+  }
+}

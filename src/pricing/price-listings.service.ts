@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
+import { SkuBindingEntity } from '../catalog/sku-binding.entity';
+import { SkuBindingRepository } from '../catalog/sku-binding.repository';
+import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
+import { ShopRef } from '../platforms/ports/platform.types';
+
+/** One bound listing of a merchant SKU in a connected shop. */
+export interface PriceLane {
+  binding: SkuBindingEntity;
+  shop: ShopRef;
+}
+
+/** Reads the bound listings of a merchant SKU and their live prices through the catalog port. */
+@Injectable()
+export class PriceListingsService {
+  constructor(
+    private readonly bindings: SkuBindingRepository,
+    private readonly connections: ShopConnectionRepository,
+    @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+  ) {}
+
+  /** Listings whose shop is connected and active. */
+  async lanes(merchantSkuId: string): Promise<PriceLane[]> {
+    const lanes: PriceLane[] = [];
+    for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
+      const connection = await this.connections.findById(binding.connectionId);
+      if (!connection || connection.status !== 'active') continue;
+      lanes.push({ binding, shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId } });
+    }
+    return lanes;
+  }
+
+  /** The price the platform shows now (fen). */
+  async livePrice(lane: PriceLane): Promise<number> {
+    const item = await this.channels.catalog(lane.shop.platform).getItem(lane.shop, lane.binding.platformItemId);
+    const sku = item.skus.find((s) => s.skuId === lane.binding.platformSkuId);
+    if (!sku) throw new Error(`${lane.shop.platform} item ${lane.binding.platformItemId} has no SKU ${lane.binding.platformSkuId}`);
+    return sku.priceFen;
+  }
+
+  /** Live prices by binding id. */
+  async livePrices(lanes: PriceLane[]): Promise<Record<string, number>> {
+    const prices: Record<string, number> = {};
+    for (const lane of lanes) prices[lane.binding.id] = await this.livePrice(lane);
+    return prices;
+  }
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../common/clock';
+import { InvalidInputException } from '../common/errors/domain.exception';
+import { ID_GENERATOR, IdGenerator } from '../common/ids';
+import { Adjustment, DEFAULT_PARITY_LIMIT_BP, DerivationRules } from './parity';
+import { AuditAction, DEFAULT_SCOPE, ParityBreach, PriceMaster, PricePolicyEntity } from './price-policy.entity';
+import { PricingRepository } from './pricing.repository';
+
+/** A policy with every field decided (override over merchant defaults over built-in defaults). */
+export interface EffectivePolicy {
+  master: PriceMaster;
+  adjustments: Partial<Record<'kuaishou' | 'youzan', Adjustment>>;
+  roundingEndingFen: number | null;
+  floorFen: number | null;
+  ceilingFen: number | null;
+  parityLimitBp: number;
+  parityAllowanceBp: number;
+  onBreach: ParityBreach;
+  auditAction: AuditAction;
+}
+
+export type PolicyPatch = Partial<Omit<EffectivePolicy, 'parityAllowanceBp'>>;
+
+export const BUILT_IN_POLICY: EffectivePolicy = {
+  master: 'erp',
+  adjustments: {},
+  roundingEndingFen: null,
+  floorFen: null,
+  ceilingFen: null,
+  parityLimitBp: DEFAULT_PARITY_LIMIT_BP,
+  parityAllowanceBp: DEFAULT_PARITY_LIMIT_BP,
+  onBreach: 'refuse',
+  auditAction: 'correct',
+};
+
+const FIELDS = ['master', 'adjustments', 'roundingEndingFen', 'floorFen', 'ceilingFen', 'parityLimitBp', 'onBreach', 'auditAction'] as const;
+
+@Injectable()
+export class PricePolicyService {
+  constructor(
+    private readonly repo: PricingRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async effective(merchantId: string, merchantSkuId?: string): Promise<EffectivePolicy> {
+    const rows = await this.repo.policies(merchantId, merchantSkuId ? [DEFAULT_SCOPE, merchantSkuId] : [DEFAULT_SCOPE]);
+    const defaults = rows.find((r) => r.scope === DEFAULT_SCOPE);
+    const override = merchantSkuId ? rows.find((r) => r.scope === merchantSkuId) : undefined;
+    const result: EffectivePolicy = { ...BUILT_IN_POLICY, adjustments: {} };
+    for (const row of [defaults, override]) {
+      if (!row) continue;
+      for (const field of FIELDS) {
+        const value = row[field];
+        if (value !== null && value !== undefined) (result as unknown as Record<string, unknown>)[field] = value;
+      }
+    }
+    result.parityAllowanceBp = defaults?.parityAllowanceBp ?? BUILT_IN_POLICY.parityAllowanceBp;
+    // An allowance lowered by an admin also lowers limits set before it.
+    result.parityLimitBp = Math.min(result.parityLimitBp, result.parityAllowanceBp);
+    return result;
+  }
+
+  /** What is stored for one scope (null fields: inherited). */
+  async stored(merchantId: string, scope: string): Promise<PricePolicyEntity | null> {
+    return this.repo.policy(merchantId, scope);
+  }
+
+  /** Sets fields of the defaults (`scope` = `*`) or of one SKU's override; `null` clears an override's field. */
+  async put(merchantId: string, scope: string, patch: { [K in keyof PolicyPatch]?: PolicyPatch[K] | null }): Promise<EffectivePolicy> {
+    const allowance = (await this.repo.policy(merchantId, DEFAULT_SCOPE))?.parityAllowanceBp ?? BUILT_IN_POLICY.parityAllowanceBp;
+    if (patch.parityLimitBp !== undefined && patch.parityLimitBp !== null && patch.parityLimitBp > allowance) {
+      throw new InvalidInputException('PARITY_LIMIT_TOO_HIGH', `the parity limit may not exceed ${allowance / 100}% unless an admin allows it`, [
+        { field: 'parityLimitBp', messages: [`must be at most ${allowance} (basis points)`] },
+      ]);
+    }
+    const row = (await this.repo.policy(merchantId, scope)) ?? this.blank(merchantId, scope);
+    for (const field of FIELDS) {
+      if (patch[field] === undefined) continue;
+      if (patch[field] === null && scope === DEFAULT_SCOPE && field !== 'floorFen' && field !== 'ceilingFen' && field !== 'roundingEndingFen') continue;
+      (row as unknown as Record<string, unknown>)[field] = patch[field];
+    }
+    const merged = { floor: row.floorFen, ceiling: row.ceilingFen };
+    if (merged.floor !== null && merged.ceiling !== null && merged.floor > merged.ceiling) {
+      throw new InvalidInputException('FLOOR_ABOVE_CEILING', 'the floor is above the ceiling', [{ field: 'floorFen', messages: ['must not exceed ceilingFen'] }]);
+    }
+    row.updatedAt = this.clock.now();
+    await this.repo.savePolicy(row);
+    return this.effective(merchantId, scope === DEFAULT_SCOPE ? undefined : scope);
+  }
+
+  /** Admin only: the highest parity limit this merchant may set. */
+  async setAllowance(merchantId: string, allowanceBp: number): Promise<EffectivePolicy> {
+    const row = (await this.repo.policy(merchantId, DEFAULT_SCOPE)) ?? this.blank(merchantId, DEFAULT_SCOPE);
+    row.parityAllowanceBp = allowanceBp;
+    row.updatedAt = this.clock.now();
+    await this.repo.savePolicy(row);
+    return this.effective(merchantId);
+  }
+
+  private blank(merchantId: string, scope: string): PricePolicyEntity {
+    return Object.assign(new PricePolicyEntity(), {
+      id: this.ids.uuid(),
+      merchantId,
+      scope,
+      master: null,
+      adjustments: null,
+      roundingEndingFen: null,
+      floorFen: null,
+      ceilingFen: null,
+      parityLimitBp: null,
+      parityAllowanceBp: null,
+      onBreach: null,
+      auditAction: null,
+      updatedAt: 0,
+    });
+  }
+}
+
+export function rulesFor(policy: EffectivePolicy, platform: 'kuaishou' | 'youzan'): DerivationRules {
+  return { adjustment: policy.adjustments[platform], roundingEndingFen: policy.roundingEndingFen, floorFen: policy.floorFen, ceilingFen: policy.ceilingFen };
+}

@@ -1,0 +1,261 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
+import { CLOCK, Clock } from '../common/clock';
+import { ID_GENERATOR, IdGenerator } from '../common/ids';
+import { Db } from '../database/db';
+import { NamedLock } from '../database/named-lock';
+import { MetricsService } from '../ops/metrics/metrics.service';
+import { SyncFailureService } from '../ops/failures/sync-failure.service';
+import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
+import { isPlatformError } from '../platforms/platform-error';
+import { derivePrice, ListingPrices, planSteps, spreadBp, withinLimit } from './parity';
+import { PriceLane, PriceListingsService } from './price-listings.service';
+import { EffectivePolicy, PricePolicyService, rulesFor } from './price-policy.service';
+import { PriceWriteOpEntity, PriceWriteReason } from './price-write-op.entity';
+import { PricingRepository } from './pricing.repository';
+
+export const PRICING_SKU_REPLAY = 'pricing.sku';
+
+/** A write did not land (or its outcome could not be read back): the plan stops, the runner retries it. */
+export class PriceWriteIncompleteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PriceWriteIncompleteError';
+  }
+}
+
+/**
+ * The one price writer of a merchant SKU (the price-changed topic is keyed by merchant SKU, and a
+ * named lock per SKU keeps replays and other instances out). Every write is journaled before the
+ * call; an unknown answer is settled by reading the price back, never by writing again. A change
+ * that moves several listings is written in steps so no intermediate state breaks the parity limit.
+ */
+@Injectable()
+export class PriceWriterService {
+  private readonly logger = new Logger(PriceWriterService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly repo: PricingRepository,
+    private readonly skus: MerchantSkuRepository,
+    private readonly listings: PriceListingsService,
+    private readonly policies: PricePolicyService,
+    private readonly failures: SyncFailureService,
+    private readonly metrics: MetricsService,
+    @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  /** Moves the listings to `targets` (by binding id), in steps within the limit. */
+  async apply(merchantSkuId: string, targets: Record<string, number>, reason: PriceWriteReason): Promise<void> {
+    await this.locked(merchantSkuId, async () => {
+      const sku = await this.skus.findById(merchantSkuId);
+      if (!sku) return;
+      const lanes = await this.listings.lanes(merchantSkuId);
+      await this.settle(lanes, merchantSkuId);
+      const policy = await this.policies.effective(sku.merchantId, sku.id);
+      const wanted = Object.fromEntries(Object.entries(targets).filter(([id]) => lanes.some((l) => l.binding.id === id)));
+      await this.writeSteps(lanes, await this.listings.livePrices(lanes), wanted, policy, reason);
+    });
+  }
+
+  /**
+   * Reads the live prices, records every listing that shows a price the service did not write,
+   * and when the spread breaks the limit corrects it per policy (or raises a sync failure).
+   */
+  async audit(merchantSkuId: string): Promise<void> {
+    await this.locked(merchantSkuId, async () => {
+      const sku = await this.skus.findById(merchantSkuId);
+      if (!sku) return;
+      const lanes = await this.listings.lanes(merchantSkuId);
+      if (lanes.length < 1) return;
+      await this.settle(lanes, merchantSkuId);
+      const policy = await this.policies.effective(sku.merchantId, sku.id);
+      const live = await this.listings.livePrices(lanes);
+      const expected = await this.repo.lastApplied(merchantSkuId);
+      const spread = spreadBp(Object.values(live));
+      const breaks = !withinLimit(Object.values(live), policy.parityLimitBp);
+      const now = this.clock.now();
+      const drifted = lanes.filter((l) => expected.has(l.binding.id) && expected.get(l.binding.id) !== live[l.binding.id]);
+      const targets = breaks ? this.correctionTargets(lanes, live, expected, policy) : undefined;
+      const action = !breaks
+        ? 'within the parity limit: left as is'
+        : policy.auditAction === 'alert'
+          ? 'parity limit broken: alert raised (policy: alert)'
+          : targets
+            ? `parity limit broken: corrected per policy (master ${policy.master})`
+            : 'parity limit broken: no price to correct to (never written by the service): alert raised';
+      const noted = breaks ? lanes.filter((l) => drifted.includes(l) || !expected.has(l.binding.id)) : drifted;
+      for (const lane of noted) {
+        await this.repo.insertDrift({
+          bindingId: lane.binding.id,
+          merchantSkuId,
+          platform: lane.shop.platform,
+          expectedFen: expected.get(lane.binding.id) ?? null,
+          observedFen: live[lane.binding.id],
+          spreadBp: spread,
+          action,
+          createdAt: now,
+        });
+        this.metrics.counter('kwaizan_price_drift_total', 'Listings showing a price the service did not write', ['platform']).inc({ platform: lane.shop.platform });
+      }
+      if (!breaks) {
+        await this.failures.resolveByDedupeKey(parityKey(merchantSkuId));
+        return;
+      }
+      if (policy.auditAction === 'correct' && targets) {
+        await this.writeSteps(lanes, live, targets, policy, 'correction');
+        return;
+      }
+      await this.failures.record({
+        context: 'pricing',
+        operation: 'price.parity',
+        errorCode: 'PARITY_BROKEN',
+        reason: `SKU ${sku.skuCode}: spread ${spread / 100}% over the ${policy.parityLimitBp / 100}% limit (${lanes.map((l) => `${l.shop.platform} ${live[l.binding.id]} fen`).join(', ')}); ${action}`,
+        platform: noted[0]?.shop.platform ?? lanes[0].shop.platform,
+        shopRef: noted[0]?.shop.shopId ?? lanes[0].shop.shopId,
+        entityType: 'merchant-sku',
+        entityRef: merchantSkuId,
+        replay: { kind: PRICING_SKU_REPLAY, data: { merchantSkuId } },
+        dedupeKey: parityKey(merchantSkuId),
+        retryable: false,
+      });
+    });
+  }
+
+  /**
+   * What a broken spread is corrected to: with a platform as master, the others derived from its
+   * live price; with the ERP as master, each listing back to the last price the service wrote.
+   */
+  private correctionTargets(lanes: PriceLane[], live: ListingPrices, expected: Map<string, number>, policy: EffectivePolicy): ListingPrices | undefined {
+    const master = lanes.find((l) => l.shop.platform === policy.master);
+    const targets: ListingPrices = {};
+    if (master) {
+      for (const lane of lanes) {
+        if (lane === master) continue;
+        targets[lane.binding.id] = derivePrice(live[master.binding.id], rulesFor(policy, lane.shop.platform));
+      }
+    } else {
+      for (const lane of lanes) {
+        const price = expected.get(lane.binding.id);
+        if (price === undefined) return undefined;
+        if (price !== live[lane.binding.id]) targets[lane.binding.id] = price;
+      }
+    }
+    return Object.keys(targets).length ? targets : undefined;
+  }
+
+  private async writeSteps(lanes: PriceLane[], live: ListingPrices, targets: ListingPrices, policy: EffectivePolicy, reason: PriceWriteReason): Promise<void> {
+    const plan = planSteps(live, targets, policy.parityLimitBp);
+    if (!plan.ok) {
+      this.metrics.counter('kwaizan_price_writes_refused_total', 'Price changes refused by the parity guard').inc();
+      await this.failures.record({
+        context: 'pricing',
+        operation: 'price.plan',
+        errorCode: 'PARITY_REFUSED',
+        reason: `price change of ${Object.entries(targets).map(([id, p]) => `${lanes.find((l) => l.binding.id === id)?.shop.platform ?? id} → ${p} fen`).join(', ')} refused: ${plan.reason}`,
+        platform: lanes[0]?.shop.platform ?? 'kuaishou',
+        shopRef: lanes[0]?.shop.shopId ?? '',
+        entityType: 'merchant-sku',
+        entityRef: lanes[0]?.binding.merchantSkuId ?? '',
+        dedupeKey: `pricing:plan:${lanes[0]?.binding.merchantSkuId}`,
+        retryable: false,
+      });
+      return;
+    }
+    const state = { ...live };
+    for (const step of plan.steps) {
+      const lane = lanes.find((l) => l.binding.id === step.listing)!;
+      await this.writeOne(lane, state[step.listing] ?? null, step.priceFen, reason);
+      state[step.listing] = step.priceFen;
+    }
+  }
+
+  /** One journaled write; throws when it did not land, so nothing after it is written. */
+  private async writeOne(lane: PriceLane, previousFen: number | null, priceFen: number, reason: PriceWriteReason): Promise<void> {
+    const op = Object.assign(new PriceWriteOpEntity(), {
+      id: this.ids.uuid(),
+      bindingId: lane.binding.id,
+      merchantSkuId: lane.binding.merchantSkuId,
+      platform: lane.shop.platform,
+      priceFen,
+      previousFen,
+      reason,
+      status: 'pending',
+      note: null,
+      createdAt: this.clock.now(),
+      settledAt: null,
+    });
+    await this.db.transaction(() => this.repo.insertOp(op));
+    try {
+      await this.channels.prices(lane.shop.platform).setSkuPrice(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId }, priceFen);
+    } catch (error) {
+      const ambiguous = !isPlatformError(error) || error.ambiguous;
+      if (ambiguous) {
+        const settled = await this.settleOne(lane, op, `answer lost (${(error as Error).message.slice(0, 200)})`);
+        if (settled === 'applied') return;
+        throw new PriceWriteIncompleteError(`price write ${op.id} to ${lane.shop.platform} is ${settled}`);
+      }
+      await this.finish(op, 'not_applied', `refused: ${(error as Error).message}`);
+      this.count(lane, 'failed');
+      throw error;
+    }
+    await this.finish(op, 'applied');
+    this.count(lane, 'applied');
+  }
+
+  /** Journaled writes left pending (a crash, or an unreadable answer) are settled by reading back. */
+  private async settle(lanes: PriceLane[], merchantSkuId: string): Promise<void> {
+    for (const op of await this.repo.pendingOps(merchantSkuId)) {
+      const lane = lanes.find((l) => l.binding.id === op.bindingId);
+      if (!lane) {
+        await this.finish(op, 'not_applied', 'listing no longer bound or its shop not active: outcome never read back');
+        continue;
+      }
+      const settled = await this.settleOne(lane, op, 'writer gone before the answer');
+      if (settled === 'unreadable') throw new PriceWriteIncompleteError(`price write ${op.id} could not be read back yet`);
+    }
+  }
+
+  private async settleOne(lane: PriceLane, op: PriceWriteOpEntity, why: string): Promise<'applied' | 'not_applied' | 'unreadable'> {
+    let shown: number;
+    try {
+      shown = await this.listings.livePrice(lane);
+    } catch (error) {
+      this.logger.warn(`reading back price write ${op.id} failed: ${(error as Error).message}`);
+      return 'unreadable';
+    }
+    if (shown === op.priceFen) {
+      await this.finish(op, 'applied', `${why}; read back: the platform shows ${shown} fen`);
+      this.count(lane, 'applied_read_back');
+      return 'applied';
+    }
+    await this.finish(op, 'not_applied', `${why}; read back: the platform shows ${shown} fen, not ${op.priceFen}`);
+    this.count(lane, 'not_applied_read_back');
+    return 'not_applied';
+  }
+
+  private async finish(op: PriceWriteOpEntity, status: PriceWriteOpEntity['status'], note?: string): Promise<void> {
+    op.status = status;
+    op.settledAt = this.clock.now();
+    if (note) op.note = note.slice(0, 500);
+    await this.db.transaction(() => this.repo.saveOp(op));
+  }
+
+  private count(lane: PriceLane, outcome: string): void {
+    this.metrics.counter('kwaizan_price_writes_total', 'Platform price writes', ['platform', 'outcome']).inc({ platform: lane.shop.platform, outcome });
+  }
+
+  private async locked(merchantSkuId: string, work: () => Promise<void>): Promise<void> {
+    const lock = await NamedLock.tryAcquire(this.db.dataSource, `pricing:sku:${merchantSkuId}`, 30);
+    if (!lock) throw new PriceWriteIncompleteError(`the price writer of SKU ${merchantSkuId} is busy`);
+    try {
+      await work();
+    } finally {
+      await lock.release();
+    }
+  }
+}
+
+const parityKey = (merchantSkuId: string) => `pricing:parity:${merchantSkuId}`;

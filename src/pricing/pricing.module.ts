@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { PriceAuditConsumer } from './consumers/price-audit.consumer';
+import { PriceChangedConsumer } from './consumers/price-changed.consumer';
+import { ParityAuditJob } from './jobs/parity-audit.job';
+import { PriceChangeService } from './price-change.service';
+import { PriceListingsService } from './price-listings.service';
+import { PricePolicyService } from './price-policy.service';
+import { PriceWriterService } from './price-writer.service';
+import { PricingController } from './pricing.controller';
+import { PricingRepository } from './pricing.repository';
+
+@Module({
+  controllers: [PricingController],
+  providers: [PricingRepository, PricePolicyService, PriceListingsService, PriceWriterService, PriceChangeService, PriceChangedConsumer, PriceAuditConsumer, ParityAuditJob],
+  exports: [PricePolicyService, PriceWriterService],
+})
+export class PricingModule {}
