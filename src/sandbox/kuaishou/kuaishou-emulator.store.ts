@@ -1,4 +1,5 @@
 import type { StockChangeCause, StockListener } from '../shared/stock-listener';
+import { PriceLog } from '../shared/price-log';
 import { SeededRandom } from '../shared/random';
 import { EmulatorClock } from '../shared/emulator-clock';
 import { KuaishouCatalog, KsCatalogProp } from './kuaishou-emulator.catalog';
@@ -227,6 +228,8 @@ export class KuaishouEmulatorStore {
   readonly orders = new Map<string, KsOrderRecord>();
   readonly refunds = new Map<string, KsRefundRecord>();
   readonly coupons = new Map<string, KsCouponRecord>();
+  /** Prices applied by `open.item.sku.price.update` and back-office edits. */
+  readonly prices = new PriceLog();
   private readonly ordersByShop = new Map<string, KsOrderRecord[]>();
   private readonly refundsByShop = new Map<string, KsRefundRecord[]>();
   private readonly couponKeys = new Map<string, string>();
@@ -485,6 +488,7 @@ export class KuaishouEmulatorStore {
     sku.price = price;
     sku.updateTime = this.clock.now();
     item.updateTime = sku.updateTime;
+    this.prices.record({ itemId: item.kwaiItemId, skuId: sku.kwaiSkuId, priceFen: price, source: 'api' });
     return sku;
   }
 

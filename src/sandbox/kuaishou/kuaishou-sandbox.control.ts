@@ -1,4 +1,5 @@
 import type { PlaceOrderInput } from './kuaishou-emulator.store';
+import type { PriceChange } from '../shared/price-log';
 import axios, { AxiosInstance } from 'axios';
 import type { CountersSnapshot } from '../shared/counters';
 import type { FaultRule, PushFaults } from '../shared/fault-injector';
@@ -219,6 +220,12 @@ export class KuaishouSandboxControl {
 
   clock(): Promise<{ now: number; offsetMs: number }> {
     return this.request('get', '/clock');
+  }
+
+  /** Every price the emulator applied (API writes and back-office edits), oldest first. */
+  priceHistory(filter: { itemId?: string; skuId?: string } = {}): Promise<PriceChange[]> {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]).toString();
+    return this.request('get', `/price-history${query ? `?${query}` : ''}`);
   }
 
   counters(): Promise<CountersSnapshot> {

@@ -211,7 +211,10 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
       sku.stock = body.stock;
       store.stockChanged(item.kwaiItemId, sku, body.stock - before, 'control');
     }
-    if (body.price !== undefined) sku.price = body.price;
+    if (body.price !== undefined) {
+      sku.price = body.price;
+      store.prices.record({ itemId: item.kwaiItemId, skuId: sku.kwaiSkuId, priceFen: body.price, source: 'control' });
+    }
     if (body.reserveStock !== undefined) sku.reserveStock = body.reserveStock;
     if (body.reservedForActivity !== undefined) sku.reserveStock = body.reservedForActivity;
     sku.updateTime = deps.clock.now();
@@ -270,6 +273,10 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
   });
 
   router.get('/counters', (_req, res) => res.json(deps.counters.snapshot()));
+  // Every price applied (API writes and back-office edits), in order, with a process-wide sequence.
+  router.get('/price-history', (req, res) => {
+    res.json(store.prices.list({ itemId: req.query.itemId ? String(req.query.itemId) : undefined, skuId: req.query.skuId ? String(req.query.skuId) : undefined }));
+  });
   router.post('/counters/reset', (_req, res) => {
     deps.counters.reset();
     res.json(deps.counters.snapshot());

@@ -169,7 +169,7 @@ export function youzanControlRouter(deps: ControlDeps): Router {
     if (b.priceFen !== undefined) {
       const price = int(b.priceFen, 'priceFen');
       if (price < 1) throw new ControlError(400, 'bad_field', 'priceFen must be ≥ 1');
-      store.setPrice(item, sku, price);
+      store.setPrice(item, sku, price, 'control');
     }
     res.json(skuSnapshot(store, item, sku));
   }));
@@ -287,6 +287,10 @@ export function youzanControlRouter(deps: ControlDeps): Router {
   }));
 
   router.get('/counters', route((_req, res) => res.json(deps.counters.snapshot())));
+  // Every price applied (API writes and back-office edits), in order, with a process-wide sequence.
+  router.get('/price-history', route((req, res) => {
+    res.json(store.prices.list({ itemId: req.query.itemId ? String(req.query.itemId) : undefined, skuId: req.query.skuId ? String(req.query.skuId) : undefined }));
+  }));
   router.post('/counters/reset', route((_req, res) => {
     deps.counters.reset();
     res.json(deps.counters.snapshot());

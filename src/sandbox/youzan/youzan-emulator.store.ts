@@ -1,4 +1,5 @@
 import type { StockChangeCause, StockListener } from '../shared/stock-listener';
+import { PriceChange, PriceLog } from '../shared/price-log';
 import { randomBytes } from 'node:crypto';
 import { EmulatorClock } from '../shared/emulator-clock';
 import { compactCst, cstString, yuan } from './youzan-emulator.codec';
@@ -258,6 +259,8 @@ export class YouzanEmulatorStore {
   readLagListener?: () => void;
   readonly shops = new Map<number, Shop>();
   readonly items = new Map<string, Item>();
+  /** Prices applied by the item APIs and back-office edits. */
+  readonly prices = new PriceLog();
   readonly orders = new Map<string, Order>();
   readonly refunds = new Map<string, Refund>();
   readonly coupons = new Map<number, Coupon>();
@@ -497,8 +500,9 @@ export class YouzanEmulatorStore {
     if (stock !== before) this.stockListener?.({ at: now, itemId: item.itemId, skuId: sku ? String(sku.skuId) : '0', stock, delta: stock - before, cause });
   }
 
-  setPrice(item: Item, sku: Sku | undefined, priceFen: number): void {
+  setPrice(item: Item, sku: Sku | undefined, priceFen: number, source: PriceChange['source'] = 'api'): void {
     const now = this.clock.now();
+    this.prices.record({ itemId: item.itemId, skuId: sku ? String(sku.skuId) : '0', priceFen, source });
     if (sku) {
       sku.priceFen = priceFen;
       sku.modified = now;
