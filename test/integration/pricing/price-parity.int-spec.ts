@@ -1,0 +1,154 @@
+import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
+import { SyncFailureEntity } from '../../../src/ops/failures/sync-failure.entity';
+import { ParityAuditJob } from '../../../src/pricing/jobs/parity-audit.job';
+import { withinLimit } from '../../../src/pricing/parity';
+import { PriceDriftEntity } from '../../../src/pricing/price-drift.entity';
+import { PriceWriteOpEntity } from '../../../src/pricing/price-write-op.entity';
+import type { PriceChange } from '../../../src/sandbox/shared/price-log';
+import { eventually } from '../../support/test-app';
+import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
+
+const PRICE_API = 'open.item.sku.price.update';
+
+/**
+ * Price parity over the real pipeline: emulators over HTTP, the outbox, the price writer, MariaDB.
+ * Prices are always read from the emulators' own state and price history.
+ */
+describe('price parity between Kuaishou and Youzan', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('pricing');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const api = (path: string, method = 'GET', body?: unknown) =>
+    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...h.auth },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  async function livePrices(sku: SkuFixture): Promise<{ kuaishou: number; youzan: number }> {
+    const [ks, yz] = await Promise.all([h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId), h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId)]);
+    return { kuaishou: ks.price, youzan: yz.priceFen };
+  }
+
+  /** Every event handled and every journaled price write settled. */
+  async function priceQuiet(): Promise<void> {
+    const relay = h.stack.t.app.get(OutboxRelay);
+    await eventually(async () => {
+      await relay.drain(30_000);
+      const pending = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM price_write_op WHERE status = 'pending'");
+      const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
+      return Number(pending[0].n) === 0 && Number(outbox[0].n) === 0;
+    }, 60_000, 50);
+  }
+
+  const ops = (sku: SkuFixture) => h.db.dataSource.manager.find(PriceWriteOpEntity, { where: { merchantSkuId: sku.merchantSkuId }, order: { createdAt: 'ASC' } });
+
+  /** Both emulators' price histories of the SKU, merged in the order they were applied. */
+  async function history(sku: SkuFixture): Promise<(PriceChange & { platform: 'kuaishou' | 'youzan' })[]> {
+    const [ks, yz] = await Promise.all([h.stack.ksControl.priceHistory({ itemId: sku.ks.itemId, skuId: sku.ks.skuId }), h.stack.yzControl.priceHistory({ itemId: sku.yz.itemId, skuId: sku.yz.skuId })]);
+    return [...ks.map((c) => ({ ...c, platform: 'kuaishou' as const })), ...yz.map((c) => ({ ...c, platform: 'youzan' as const }))].sort((a, b) => a.seq - b.seq);
+  }
+
+  it('refuses a write beyond the limit with the current prices, the proposed one, the limit and the allowed price', async () => {
+    const sku = await h.sku('PRICE-REFUSE', { onHand: 5 });
+    const res = await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'kuaishou', priceFen: 13_000 });
+    expect(res.status).toBe(409);
+    const body = await res.json();
+    expect(body).toMatchObject({ error: 'PARITY_LIMIT', current: { kuaishou: 9900, youzan: 9900 }, proposed: { kuaishou: 13_000 }, limitBp: 1000, allowed: { kuaishou: 10_890 } });
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 9900 });
+    expect(await history(sku)).toEqual([]);
+    expect(await ops(sku)).toEqual([]);
+
+    // Floor and ceiling are a 422 with the allowed price.
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { ceilingFen: 10_000 })).status).toBe(200);
+    const high = await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'youzan', priceFen: 10_500 });
+    expect(high.status).toBe(422);
+    expect(await high.json()).toMatchObject({ error: 'PRICE_OUT_OF_BOUNDS', allowed: { youzan: 10_000 } });
+    // Bad input is a 400 with field messages and changes nothing.
+    const bad = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: -1, platform: 'taobao' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).fields.map((f: { field: string }) => f.field).sort()).toEqual(['platform', 'priceFen']);
+    expect((await api('/price-policy', 'PUT', { parityLimitBp: 1500 })).status).toBe(400);
+    expect(await livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 9900 });
+  });
+
+  it('raises both platforms by 30 % in steps; no intermediate state seen by the emulators breaks the limit', async () => {
+    const sku = await h.sku('PRICE-STEP', { onHand: 5 });
+    const res = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: 12_870 });
+    expect(res.status).toBe(202);
+    const accepted = await res.json();
+    expect(accepted.targets).toEqual({ kuaishou: 12_870, youzan: 12_870 });
+    expect(accepted.steps.length).toBeGreaterThan(2);
+    await priceQuiet();
+    const changes = await history(sku);
+    expect(changes.length).toBe(accepted.steps.length);
+    const state = { kuaishou: 9900, youzan: 9900 };
+    for (const change of changes) {
+      state[change.platform] = change.priceFen;
+      expect(withinLimit([state.kuaishou, state.youzan], 1000)).toBe(true);
+    }
+    expect(await livePrices(sku)).toEqual({ kuaishou: 12_870, youzan: 12_870 });
+    expect((await ops(sku)).map((op) => op.status)).toEqual(accepted.steps.map(() => 'applied'));
+    const hist = await (await api(`/skus/${sku.code}/price-history`)).json();
+    expect(hist.writes).toHaveLength(accepted.steps.length);
+  });
+
+  it('finds a 25 % back-office edit and corrects it per policy (master Youzan), recording the drift', async () => {
+    const sku = await h.sku('PRICE-AUDIT', { onHand: 5 });
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan' })).status).toBe(200);
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await h.stack.t.app.get(ParityAuditJob).enqueue();
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 9900 });
+    const changes = await history(sku);
+    expect(changes.map((c) => [c.platform, c.source, c.priceFen])).toEqual([
+      ['kuaishou', 'control', 12_375],
+      ['kuaishou', 'api', 9900],
+    ]);
+    const drifts = await h.db.dataSource.manager.findBy(PriceDriftEntity, { merchantSkuId: sku.merchantSkuId });
+    expect(drifts.find((d) => d.platform === 'kuaishou')).toMatchObject({ observedFen: 12_375, spreadBp: 2500 });
+    expect((await ops(sku)).map((op) => [op.platform, op.reason, op.status, op.priceFen])).toEqual([['kuaishou', 'correction', 'applied', 9900]]);
+  });
+
+  it('only alerts when the policy says so: a sync failure with the numbers, the price left as the merchant set it', async () => {
+    const sku = await h.sku('PRICE-ALERT', { onHand: 5 });
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status).toBe(200);
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await h.stack.t.app.get(ParityAuditJob).enqueue();
+    await priceQuiet();
+    const failure = await eventually(() => h.db.dataSource.manager.findOneBy(SyncFailureEntity, { entityRef: sku.merchantSkuId, operation: 'price.parity' }), 30_000);
+    expect(failure.reason).toContain('25%');
+    expect(await livePrices(sku)).toEqual({ kuaishou: 12_375, youzan: 9900 });
+    expect(await ops(sku)).toEqual([]);
+  });
+
+  it('settles a write whose answer was lost after it was applied by reading the price back, without a second write', async () => {
+    const sku = await h.sku('PRICE-LOST', { onHand: 5 });
+    await h.stack.ksControl.resetCounters();
+    await h.stack.ksControl.setFaults({ rules: [{ api: PRICE_API, dropResponseRate: 1 }] });
+    try {
+      const res = await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'kuaishou', priceFen: 10_500 });
+      expect(res.status).toBe(202);
+      await priceQuiet();
+    } finally {
+      await h.stack.ksControl.resetFaults();
+    }
+    const counters = await h.stack.ksControl.counters();
+    expect(counters.faultsFired.response_dropped_after_apply).toBe(1);
+    expect(counters.calls[PRICE_API]).toBe(1);
+    expect(counters.writesApplied[PRICE_API]).toBe(1);
+    expect((await history(sku)).map((c) => c.priceFen)).toEqual([10_500]);
+    const [op] = await ops(sku);
+    expect(op).toMatchObject({ status: 'applied', priceFen: 10_500, previousFen: 9900 });
+    expect(op.note).toContain('read back');
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_500, youzan: 9900 });
+  });
+});
