@@ -1,4 +1,4 @@
-import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, HttpCode, Param, ParseUUIDPipe, Put, UseFilters } from '@nestjs/common';
+import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, UseFilters } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Response } from 'express';
 import { MerchantsService } from '../accounts/merchants.service';
@@ -7,6 +7,7 @@ import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
 import { NotFoundDomainException } from '../common/errors/domain.exception';
 import { Correlation } from '../common/context/correlation';
 import { ParityAllowanceDto, PricePolicyDto, SetPriceDto } from './dto/price-policy.dto';
+import { ParityAuditJob } from './jobs/parity-audit.job';
 import { PriceChangeAccepted, PriceChangeService, PriceRefusedException } from './price-change.service';
 import { DEFAULT_SCOPE } from './price-policy.entity';
 import { EffectivePolicy, PolicyPatch, PricePolicyService } from './price-policy.service';
@@ -29,6 +30,7 @@ export class PricingController {
     private readonly changes: PriceChangeService,
     private readonly merchants: MerchantsService,
     private readonly skus: MerchantSkuRepository,
+    private readonly audits: ParityAuditJob,
   ) {}
 
   @Get('price-policy')
@@ -86,6 +88,15 @@ export class PricingController {
   async history(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string) {
     await this.merchants.get(merchantId);
     return this.changes.history(merchantId, skuCode);
+  }
+
+  @Post('price-audit')
+  @MerchantAccess('staff', { operators: 'write' })
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: "Enqueues a parity audit of the merchant's connected shops now (otherwise hourly)." })
+  async audit(@Param('merchantId', new ParseUUIDPipe()) merchantId: string): Promise<{ shops: number }> {
+    await this.merchants.get(merchantId);
+    return { shops: await this.audits.enqueueForMerchant(merchantId) };
   }
 
   private async skuId(merchantId: string, skuCode: string): Promise<string> {

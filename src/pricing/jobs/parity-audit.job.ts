@@ -25,4 +25,14 @@ export class ParityAuditJob {
     });
     return shops.length;
   }
+
+  /** The same for one merchant's active shops (on request). */
+  async enqueueForMerchant(merchantId: string): Promise<number> {
+    const shops = (await this.connections.listByMerchant(merchantId)).filter((c) => c.status === 'active');
+    const now = this.clock.now();
+    await this.db.transaction(async () => {
+      for (const shop of shops) await this.outbox.enqueue(priceAuditRequestedTopic, { connectionId: shop.id, requestedAt: now });
+    });
+    return shops.length;
+  }
 }

@@ -107,6 +107,7 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/merchants/:merchantId/skus/:skuCode/price-policy': ownerWriteA,
   'PUT /api/merchants/:merchantId/skus/:skuCode/price': ownerWriteA,
   'GET /api/merchants/:merchantId/skus/:skuCode/price-history': readA,
+  'POST /api/merchants/:merchantId/price-audit': staffOrOpsWriteA,
   'POST /webhooks/erp/stock': erpOnly,
   'POST /webhooks/:platform': pub,
   'GET /ops/failures': opsOnly,

@@ -1,10 +1,12 @@
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
 import { SyncFailureEntity } from '../../../src/ops/failures/sync-failure.entity';
 import { ParityAuditJob } from '../../../src/pricing/jobs/parity-audit.job';
+import { PriceChangeAccepted } from '../../../src/pricing/price-change.service';
 import { withinLimit } from '../../../src/pricing/parity';
 import { PriceDriftEntity } from '../../../src/pricing/price-drift.entity';
 import { PriceWriteOpEntity } from '../../../src/pricing/price-write-op.entity';
 import type { PriceChange } from '../../../src/sandbox/shared/price-log';
+import { createTestUser } from '../../support/access';
 import { eventually } from '../../support/test-app';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
@@ -75,7 +77,7 @@ describe('price parity between Kuaishou and Youzan', () => {
     // Bad input is a 400 with field messages and changes nothing.
     const bad = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: -1, platform: 'taobao' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).fields.map((f: { field: string }) => f.field).sort()).toEqual(['platform', 'priceFen']);
+    expect(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field).sort()).toEqual(['platform', 'priceFen']);
     expect((await api('/price-policy', 'PUT', { parityLimitBp: 1500 })).status).toBe(400);
     expect(await livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 9900 });
   });
@@ -84,7 +86,7 @@ describe('price parity between Kuaishou and Youzan', () => {
     const sku = await h.sku('PRICE-STEP', { onHand: 5 });
     const res = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: 12_870 });
     expect(res.status).toBe(202);
-    const accepted = await res.json();
+    const accepted = (await res.json()) as PriceChangeAccepted;
     expect(accepted.targets).toEqual({ kuaishou: 12_870, youzan: 12_870 });
     expect(accepted.steps.length).toBeGreaterThan(2);
     await priceQuiet();
@@ -97,7 +99,7 @@ describe('price parity between Kuaishou and Youzan', () => {
     }
     expect(await livePrices(sku)).toEqual({ kuaishou: 12_870, youzan: 12_870 });
     expect((await ops(sku)).map((op) => op.status)).toEqual(accepted.steps.map(() => 'applied'));
-    const hist = await (await api(`/skus/${sku.code}/price-history`)).json();
+    const hist = (await (await api(`/skus/${sku.code}/price-history`)).json()) as { writes: unknown[] };
     expect(hist.writes).toHaveLength(accepted.steps.length);
   });
 
@@ -105,7 +107,9 @@ describe('price parity between Kuaishou and Youzan', () => {
     const sku = await h.sku('PRICE-AUDIT', { onHand: 5 });
     expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan' })).status).toBe(200);
     await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
-    await h.stack.t.app.get(ParityAuditJob).enqueue();
+    const audit = await api('/price-audit', 'POST');
+    expect(audit.status).toBe(202);
+    expect(await audit.json()).toEqual({ shops: 2 });
     await priceQuiet();
     expect(await livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 9900 });
     const changes = await history(sku);
@@ -150,5 +154,40 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect(op).toMatchObject({ status: 'applied', priceFen: 10_500, previousFen: 9900 });
     expect(op.note).toContain('read back');
     expect(await livePrices(sku)).toEqual({ kuaishou: 10_500, youzan: 9900 });
+  });
+  it('settles a lost Youzan answer the same way (yuan on the wire, fen in the journal)', async () => {
+    const sku = await h.sku('PRICE-LOST-YZ', { onHand: 5 });
+    await h.stack.yzControl.resetCounters();
+    await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.item.sku.update', dropResponseRate: 1 }] });
+    try {
+      expect((await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'youzan', priceFen: 9_490 })).status).toBe(202);
+      await priceQuiet();
+    } finally {
+      await h.stack.yzControl.clearFaults();
+    }
+    const counters = await h.stack.yzControl.counters();
+    expect(counters.faultsFired.response_dropped_after_apply).toBe(1);
+    expect(counters.writesApplied['youzan.item.sku.update']).toBe(1);
+    expect((await history(sku)).map((c) => [c.platform, c.priceFen])).toEqual([['youzan', 9_490]]);
+    expect(await ops(sku)).toEqual([expect.objectContaining({ status: 'applied', priceFen: 9_490 })]);
+  });
+
+  it('keeps the parity limit at 10 % unless an admin allows more, and lets a SKU override fall back to the defaults', async () => {
+    expect((await api('/price-policy', 'PUT', { parityLimitBp: 1500 })).status).toBe(400);
+    const admin = await createTestUser(h.stack.t.app, 'admin');
+    const allow = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/price-policy/allowance`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: admin.bearer },
+      body: JSON.stringify({ parityAllowanceBp: 1500 }),
+    });
+    expect(allow.status).toBe(200);
+    expect((await api('/price-policy', 'PUT', { parityLimitBp: 1500, roundingEndingFen: 90 })).status).toBe(200);
+    const sku = await h.sku('PRICE-POLICY', { onHand: 5 });
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { parityLimitBp: 500 })).status).toBe(200);
+    expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({ parityLimitBp: 500, roundingEndingFen: 90, master: 'erp' });
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { parityLimitBp: null })).status).toBe(200);
+    expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({ parityLimitBp: 1500 });
+    // Back to the default for the tests after this one.
+    expect((await api('/price-policy', 'PUT', { parityLimitBp: 1000, roundingEndingFen: null })).status).toBe(200);
   });
 });
