@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, LessThan } from 'typeorm';
 import { Db } from '../database/db';
 import { PriceDriftEntity } from './price-drift.entity';
 import { PricePolicyEntity } from './price-policy.entity';
@@ -35,6 +35,12 @@ export class PricingRepository {
 
   pendingOps(merchantSkuId: string): Promise<PriceWriteOpEntity[]> {
     return this.m.getRepository(PriceWriteOpEntity).find({ where: { merchantSkuId, status: 'pending' }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Merchant SKUs with a write journaled before `before` and never settled (its writer died). */
+  async skusWithPendingOps(before: number, limit: number): Promise<string[]> {
+    const rows = await this.m.getRepository(PriceWriteOpEntity).find({ select: { merchantSkuId: true }, where: { status: 'pending', createdAt: LessThan(before) }, order: { createdAt: 'ASC' }, take: limit * 4 });
+    return [...new Set(rows.map((r) => r.merchantSkuId))].slice(0, limit);
   }
 
   /** The last price the service saw applied per binding (what the audit expects to find). */

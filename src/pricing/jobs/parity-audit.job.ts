@@ -1,18 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { Cron, CronExpression, Interval } from '@nestjs/schedule';
 import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
 import { CLOCK, Clock } from '../../common/clock';
 import { Db } from '../../database/db';
 import { priceAuditRequestedTopic } from '../../messaging/contracts/price-audit-requested/price-audit-requested.contract';
+import { priceChangedTopic } from '../../messaging/contracts/price-changed/price-changed.contract';
 import { OutboxService } from '../../messaging/outbox/outbox.service';
+import { PricingRepository } from '../pricing.repository';
 
-/** Only enqueues: one price audit per active shop (the work happens in the price-audit consumer). */
+/**
+ * Only enqueues: one price audit per active shop (the work happens in the price-audit consumer),
+ * and the SKUs whose journaled price writes were left unsettled (their price writer reads them back).
+ */
 @Injectable()
 export class ParityAuditJob {
   constructor(
     private readonly connections: ShopConnectionRepository,
     private readonly outbox: OutboxService,
     private readonly db: Db,
+    private readonly repo: PricingRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -34,5 +40,16 @@ export class ParityAuditJob {
       for (const shop of shops) await this.outbox.enqueue(priceAuditRequestedTopic, { connectionId: shop.id, requestedAt: now });
     });
     return shops.length;
+  }
+
+  @Interval('price-settle', 60_000)
+  async enqueueSettlement(): Promise<number> {
+    const ids = await this.repo.skusWithPendingOps(this.clock.now() - 30_000, 200);
+    if (!ids.length) return 0;
+    const now = this.clock.now();
+    await this.db.transaction(async () => {
+      for (const merchantSkuId of ids) await this.outbox.enqueue(priceChangedTopic, { merchantSkuId, reason: 'audit', requestedAt: now });
+    });
+    return ids.length;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
 import { SyncFailureEntity } from '../../../src/ops/failures/sync-failure.entity';
 import { ParityAuditJob } from '../../../src/pricing/jobs/parity-audit.job';
@@ -189,5 +190,31 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({ parityLimitBp: 1500 });
     // Back to the default for the tests after this one.
     expect((await api('/price-policy', 'PUT', { parityLimitBp: 1000, roundingEndingFen: null })).status).toBe(200);
+  });
+  it('settles a write its writer never saw answered (a crash) by reading it back, never by writing again', async () => {
+    const sku = await h.sku('PRICE-CRASH', { onHand: 5 });
+    const binding = (await h.db.dataSource.query('SELECT id FROM sku_binding WHERE merchant_sku_id = ? AND platform = ?', [sku.merchantSkuId, 'kuaishou']))[0].id as string;
+    // The writer journaled 10 200 fen, the platform applied it, then the process died before the answer.
+    await h.db.dataSource.manager.insert(PriceWriteOpEntity, {
+      id: randomUUID(),
+      bindingId: binding,
+      merchantSkuId: sku.merchantSkuId,
+      platform: 'kuaishou',
+      priceFen: 10_200,
+      previousFen: 9900,
+      reason: 'api',
+      status: 'pending',
+      note: null,
+      createdAt: Date.now() - 60_000,
+      settledAt: null,
+    });
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 10_200 });
+    await h.stack.ksControl.resetCounters();
+    expect(await h.stack.t.app.get(ParityAuditJob).enqueueSettlement()).toBe(1);
+    await priceQuiet();
+    const [op] = await ops(sku);
+    expect(op).toMatchObject({ status: 'applied', priceFen: 10_200 });
+    expect(op.note).toContain('writer gone before the answer; read back');
+    expect((await h.stack.ksControl.counters()).calls[PRICE_API] ?? 0).toBe(0);
   });
 });
