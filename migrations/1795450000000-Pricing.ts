@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { autoIncrementId, bigint, int, text, varchar } from './support';
 
-/** Price policy (merchant defaults and per-SKU overrides), the price-write journal and audit findings. */
+/** Price policy (merchant defaults and per-SKU overrides), the price-write journal, audit findings and ERP prices. */
 export class Pricing1795450000000 implements MigrationInterface {
   name = 'Pricing1795450000000';
 
@@ -66,9 +66,16 @@ export class Pricing1795450000000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'idx_price_drift_sku', columnNames: ['merchant_sku_id', 'created_at'] })],
       }),
     );
+    await qr.createTable(
+      new Table({
+        name: 'erp_price',
+        columns: [{ ...varchar('merchant_sku_id', 36), isPrimary: true }, int('price_fen'), bigint('sequence'), bigint('updated_at')],
+      }),
+    );
   }
 
   public async down(qr: QueryRunner): Promise<void> {
+    await qr.dropTable('erp_price');
     await qr.dropTable('price_drift');
     await qr.dropTable('price_write_op');
     await qr.dropTable('price_policy');

@@ -9,7 +9,7 @@ import { bigintNumber } from '../database/columns';
 export type PriceWriteStatus = 'pending' | 'applied' | 'not_applied';
 
 /** Why the service wrote a price. */
-export type PriceWriteReason = 'api' | 'correction';
+export type PriceWriteReason = 'api' | 'erp' | 'correction';
 
 /** Journal of platform price writes; the row is committed before the call. */
 @Entity('price_write_op')

@@ -78,7 +78,8 @@ export class PriceWriterService {
       const breaks = !withinLimit(Object.values(live), policy.parityLimitBp);
       const now = this.clock.now();
       const drifted = lanes.filter((l) => expected.has(l.binding.id) && expected.get(l.binding.id) !== live[l.binding.id]);
-      const targets = breaks ? this.correctionTargets(lanes, live, expected, policy) : undefined;
+      const erp = policy.master === 'erp' ? await this.repo.erpPrice(merchantSkuId) : null;
+      const targets = breaks ? this.correctionTargets(lanes, live, expected, policy, erp?.priceFen) : undefined;
       const action = !breaks
         ? 'within the parity limit: left as is'
         : policy.auditAction === 'alert'
@@ -126,12 +127,18 @@ export class PriceWriterService {
 
   /**
    * What a broken spread is corrected to: with a platform as master, the others derived from its
-   * live price; with the ERP as master, each listing back to the last price the service wrote.
+   * live price; with the ERP as master, each listing derived from the ERP's last price, or (none
+   * reported yet) back to the last price the service wrote.
    */
-  private correctionTargets(lanes: PriceLane[], live: ListingPrices, expected: Map<string, number>, policy: EffectivePolicy): ListingPrices | undefined {
+  private correctionTargets(lanes: PriceLane[], live: ListingPrices, expected: Map<string, number>, policy: EffectivePolicy, erpFen?: number): ListingPrices | undefined {
     const master = lanes.find((l) => l.shop.platform === policy.master);
     const targets: ListingPrices = {};
-    if (master) {
+    if (erpFen !== undefined) {
+      for (const lane of lanes) {
+        const price = derivePrice(erpFen, rulesFor(policy, lane.shop.platform));
+        if (price !== live[lane.binding.id]) targets[lane.binding.id] = price;
+      }
+    } else if (master) {
       for (const lane of lanes) {
         if (lane === master) continue;
         targets[lane.binding.id] = derivePrice(live[master.binding.id], rulesFor(policy, lane.shop.platform));

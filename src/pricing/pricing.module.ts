@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { PriceAuditConsumer } from './consumers/price-audit.consumer';
 import { PriceChangedConsumer } from './consumers/price-changed.consumer';
+import { ErpPriceService } from './erp-price.service';
+import { ErpPricesController } from './erp-prices.controller';
 import { ParityAuditJob } from './jobs/parity-audit.job';
 import { PriceChangeService } from './price-change.service';
 import { PriceListingsService } from './price-listings.service';
@@ -10,8 +12,8 @@ import { PricingController } from './pricing.controller';
 import { PricingRepository } from './pricing.repository';
 
 @Module({
-  controllers: [PricingController],
-  providers: [PricingRepository, PricePolicyService, PriceListingsService, PriceWriterService, PriceChangeService, PriceChangedConsumer, PriceAuditConsumer, ParityAuditJob],
+  controllers: [PricingController, ErpPricesController],
+  providers: [PricingRepository, PricePolicyService, PriceListingsService, PriceWriterService, PriceChangeService, ErpPriceService, PriceChangedConsumer, PriceAuditConsumer, ParityAuditJob],
   exports: [PricePolicyService, PriceWriterService],
 })
 export class PricingModule {}

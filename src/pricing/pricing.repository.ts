@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThan } from 'typeorm';
 import { Db } from '../database/db';
+import { ErpPriceEntity } from './erp-price.entity';
 import { PriceDriftEntity } from './price-drift.entity';
 import { PricePolicyEntity } from './price-policy.entity';
 import { PriceWriteOpEntity } from './price-write-op.entity';
@@ -59,5 +60,19 @@ export class PricingRepository {
 
   async insertDrift(drift: Omit<PriceDriftEntity, 'id'>): Promise<void> {
     await this.m.getRepository(PriceDriftEntity).insert(drift);
+  }
+
+  erpPrice(merchantSkuId: string): Promise<ErpPriceEntity | null> {
+    return this.m.getRepository(ErpPriceEntity).findOneBy({ merchantSkuId });
+  }
+
+  /** Row-locked on MariaDB (the caller runs in a transaction), so two deliveries compare sequences one at a time. */
+  lockErpPrice(merchantSkuId: string): Promise<ErpPriceEntity | null> {
+    const repo = this.m.getRepository(ErpPriceEntity);
+    return this.db.isMysql ? repo.findOne({ where: { merchantSkuId }, lock: { mode: 'pessimistic_write' } }) : repo.findOneBy({ merchantSkuId });
+  }
+
+  async saveErpPrice(row: ErpPriceEntity): Promise<void> {
+    await this.m.getRepository(ErpPriceEntity).save(row);
   }
 }

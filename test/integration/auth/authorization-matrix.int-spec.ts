@@ -109,6 +109,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/merchants/:merchantId/skus/:skuCode/price-history': readA,
   'POST /api/merchants/:merchantId/price-audit': staffOrOpsWriteA,
   'POST /webhooks/erp/stock': erpOnly,
+  'POST /webhooks/erp/prices': erpOnly,
   'POST /webhooks/:platform': pub,
   'GET /ops/failures': opsOnly,
   'GET /ops/failures/:id': opsOnly,

@@ -9,6 +9,7 @@ import { PriceWriteOpEntity } from '../../../src/pricing/price-write-op.entity';
 import type { PriceChange } from '../../../src/sandbox/shared/price-log';
 import { createTestUser } from '../../support/access';
 import { eventually } from '../../support/test-app';
+import { ERP_HEADERS, signErpPayload } from '../../../src/webhooks/erp-signature';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
 const PRICE_API = 'open.item.sku.price.update';
@@ -216,5 +217,44 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect(op).toMatchObject({ status: 'applied', priceFen: 10_200 });
     expect(op.note).toContain('writer gone before the answer; read back');
     expect((await h.stack.ksControl.counters()).calls[PRICE_API] ?? 0).toBe(0);
+  });
+  async function sendErpPrices(updates: { skuCode: string; priceFen: number; sequence: number }[], deliveryId = randomUUID()) {
+    const body = JSON.stringify({ updates });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${h.stack.url}/webhooks/erp/prices`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [ERP_HEADERS.keyId]: h.erpKey.keyId,
+        [ERP_HEADERS.timestamp]: String(timestamp),
+        [ERP_HEADERS.delivery]: deliveryId,
+        [ERP_HEADERS.signature]: signErpPayload(h.erpKey.secret, timestamp, deliveryId, body),
+      },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as { duplicate: boolean; results: { skuCode: string; outcome: string }[] } };
+  }
+
+  it('takes signed ERP prices (master ERP): derived per platform, written in steps, stale and repeated deliveries ignored', async () => {
+    const sku = await h.sku('PRICE-ERP', { onHand: 5 });
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { adjustments: { youzan: { percentBp: 500 } }, roundingEndingFen: 90 })).status).toBe(200);
+    const delivery = randomUUID();
+    const first = await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 5 }], delivery);
+    expect(first).toEqual({ status: 200, body: { deliveryId: delivery, duplicate: false, results: [{ skuCode: sku.code, outcome: 'applied' }] } });
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 5 }], delivery)).body.duplicate).toBe(true);
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 5_000, sequence: 4 }])).body.results).toEqual([{ skuCode: sku.code, outcome: 'stale' }]);
+    await priceQuiet();
+    // 12 000 → ¥119.90 on Kuaishou; +5 % = 12 600 → ¥125.90 on Youzan.
+    expect(await livePrices(sku)).toEqual({ kuaishou: 11_990, youzan: 12_590 });
+    const state = { kuaishou: 9900, youzan: 9900 };
+    for (const change of await history(sku)) {
+      state[change.platform] = change.priceFen;
+      expect(withinLimit([state.kuaishou, state.youzan], 1000)).toBe(true);
+    }
+    expect((await ops(sku)).every((op) => op.reason === 'erp' && op.status === 'applied')).toBe(true);
+    // Derived prices that break the limit among themselves are refused with the numbers.
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { adjustments: { youzan: { percentBp: 2000 } } })).status).toBe(200);
+    const refused = await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 6 }]);
+    expect(refused.body.results).toEqual([{ skuCode: sku.code, outcome: 'refused', proposed: { kuaishou: 11_990, youzan: 14_390 }, limitBp: 1000, spreadBp: 2002 }]);
   });
 });

@@ -2,11 +2,11 @@ import { IsIn, IsInt, IsObject, IsOptional, IsUUID } from 'class-validator';
 import { Topic } from '../../topics';
 import { defineTopic } from '../topic-contract';
 
-export const PRICE_CHANGE_REASONS = ['api', 'audit'] as const;
+export const PRICE_CHANGE_REASONS = ['api', 'erp', 'audit'] as const;
 export type PriceChangeReason = (typeof PRICE_CHANGE_REASONS)[number];
 
 /**
- * Prices of a merchant SKU's listings are to change (`api`: to `targets`, by binding id, in fen)
+ * Prices of a merchant SKU's listings are to change (`api`, `erp`: to `targets`, by binding id, in fen)
  * or to be checked against the parity policy (`audit`). Keyed by merchant SKU: one price writer per SKU.
  */
 export class PriceChanged {
