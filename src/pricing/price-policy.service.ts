@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
 import { InvalidInputException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
+import { Db } from '../database/db';
 import { Adjustment, DEFAULT_PARITY_LIMIT_BP, DerivationRules } from './parity';
 import { AuditAction, DEFAULT_SCOPE, ParityBreach, PriceMaster, PricePolicyEntity } from './price-policy.entity';
 import { PricingRepository } from './pricing.repository';
@@ -38,6 +39,7 @@ const FIELDS = ['master', 'adjustments', 'roundingEndingFen', 'floorFen', 'ceili
 @Injectable()
 export class PricePolicyService {
   constructor(
+    private readonly db: Db,
     private readonly repo: PricingRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -80,13 +82,16 @@ export class PricePolicyService {
       if (patch[field] === null && scope === DEFAULT_SCOPE && field !== 'floorFen' && field !== 'ceilingFen' && field !== 'roundingEndingFen') continue;
       (row as unknown as Record<string, unknown>)[field] = patch[field];
     }
-    const merged = { floor: row.floorFen, ceiling: row.ceilingFen };
-    if (merged.floor !== null && merged.ceiling !== null && merged.floor > merged.ceiling) {
-      throw new InvalidInputException('FLOOR_ABOVE_CEILING', 'the floor is above the ceiling', [{ field: 'floorFen', messages: ['must not exceed ceilingFen'] }]);
-    }
     row.updatedAt = this.clock.now();
-    await this.repo.savePolicy(row);
-    return this.effective(merchantId, scope === DEFAULT_SCOPE ? undefined : scope);
+    // Checked on the effective policy (an override's floor against the defaults' ceiling too); refused, nothing is kept.
+    return this.db.transaction(async () => {
+      await this.repo.savePolicy(row);
+      const effective = await this.effective(merchantId, scope === DEFAULT_SCOPE ? undefined : scope);
+      if (effective.floorFen !== null && effective.ceilingFen !== null && effective.floorFen > effective.ceilingFen) {
+        throw new InvalidInputException('FLOOR_ABOVE_CEILING', 'the floor is above the ceiling', [{ field: 'floorFen', messages: ['must not exceed ceilingFen'] }]);
+      }
+      return effective;
+    });
   }
 
   /** Admin only: the highest parity limit this merchant may set. */

@@ -188,6 +188,12 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { parityLimitBp: 500 })).status).toBe(200);
     expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({ parityLimitBp: 500, roundingEndingFen: 90, master: 'erp' });
     expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { parityLimitBp: null })).status).toBe(200);
+    // A floor above the effective ceiling (from the defaults) is refused and nothing is kept.
+    expect((await api('/price-policy', 'PUT', { ceilingFen: 20_000 })).status).toBe(200);
+    const clash = await api(`/skus/${sku.code}/price-policy`, 'PUT', { floorFen: 25_000, parityLimitBp: 200 });
+    expect(clash.status).toBe(400);
+    expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({ floorFen: null, parityLimitBp: 1500 });
+    expect((await api('/price-policy', 'PUT', { ceilingFen: null })).status).toBe(200);
     expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({ parityLimitBp: 1500 });
     // Back to the default for the tests after this one.
     expect((await api('/price-policy', 'PUT', { parityLimitBp: 1000, roundingEndingFen: null })).status).toBe(200);
