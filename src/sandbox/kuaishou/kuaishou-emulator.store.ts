@@ -439,6 +439,7 @@ export class KuaishouEmulatorStore {
       return { sku, price, stock, market: s.int('skuMarketPrice', true), nick };
     });
     for (const { sku, price, stock, market, nick } of changes) {
+      if (sku.price !== price) this.prices.record({ itemId: item.kwaiItemId, skuId: sku.kwaiSkuId, priceFen: price, source: 'api' });
       sku.price = price;
       const before = sku.stock;
       sku.stock = stock;
