@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { autoIncrementId, bigint, int, text, varchar } from './support';
 
-/** Price policy (merchant defaults and per-SKU overrides), the price-write journal, audit findings and ERP prices. */
+/** Price policy (merchant defaults and per-SKU overrides), the price-write journal, audit findings, ERP prices and the last price seen per listing. */
 export class Pricing1795450000000 implements MigrationInterface {
   name = 'Pricing1795450000000';
 
@@ -72,9 +72,24 @@ export class Pricing1795450000000 implements MigrationInterface {
         columns: [{ ...varchar('merchant_sku_id', 36), isPrimary: true }, int('price_fen'), bigint('sequence'), bigint('updated_at')],
       }),
     );
+    await qr.createTable(
+      new Table({
+        name: 'listing_price',
+        columns: [
+          { ...varchar('binding_id', 36), isPrimary: true },
+          varchar('merchant_id', 36),
+          varchar('merchant_sku_id', 36),
+          varchar('platform', 20),
+          int('price_fen'),
+          bigint('observed_at'),
+        ],
+        indices: [new TableIndex({ name: 'idx_listing_price_sku', columnNames: ['merchant_sku_id'] })],
+      }),
+    );
   }
 
   public async down(qr: QueryRunner): Promise<void> {
+    await qr.dropTable('listing_price');
     await qr.dropTable('erp_price');
     await qr.dropTable('price_drift');
     await qr.dropTable('price_write_op');

@@ -8,6 +8,7 @@ import { MetricsService } from '../ops/metrics/metrics.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { isPlatformError } from '../platforms/platform-error';
+import { ListingPriceEntity } from './listing-price.entity';
 import { derivePrice, ListingPrices, planSteps, spreadBp, withinLimit } from './parity';
 import { PriceLane, PriceListingsService } from './price-listings.service';
 import { EffectivePolicy, PricePolicyService, rulesFor } from './price-policy.service';
@@ -56,7 +57,9 @@ export class PriceWriterService {
       await this.settle(lanes, merchantSkuId);
       const policy = await this.policies.effective(sku.merchantId, sku.id);
       const wanted = Object.fromEntries(Object.entries(targets).filter(([id]) => lanes.some((l) => l.binding.id === id)));
-      await this.writeSteps(lanes, await this.listings.livePrices(lanes), wanted, policy, reason);
+      const live = await this.listings.livePrices(lanes);
+      await this.seen(lanes, live);
+      await this.writeSteps(lanes, live, wanted, policy, reason);
     });
   }
 
@@ -73,6 +76,7 @@ export class PriceWriterService {
       await this.settle(lanes, merchantSkuId);
       const policy = await this.policies.effective(sku.merchantId, sku.id);
       const live = await this.listings.livePrices(lanes);
+      await this.seen(lanes, live);
       const expected = await this.repo.lastApplied(merchantSkuId);
       const spread = spreadBp(Object.values(live));
       const breaks = !withinLimit(Object.values(live), policy.parityLimitBp);
@@ -209,6 +213,7 @@ export class PriceWriterService {
       throw error;
     }
     await this.finish(op, 'applied');
+    await this.seen([lane], { [lane.binding.id]: priceFen });
     this.count(lane, 'applied');
   }
 
@@ -233,6 +238,7 @@ export class PriceWriterService {
       this.logger.warn(`reading back price write ${op.id} failed: ${(error as Error).message}`);
       return 'unreadable';
     }
+    await this.seen([lane], { [lane.binding.id]: shown });
     if (shown === op.priceFen) {
       await this.finish(op, 'applied', `${why}; read back: the platform shows ${shown} fen`);
       this.count(lane, 'applied_read_back');
@@ -248,6 +254,15 @@ export class PriceWriterService {
     op.settledAt = this.clock.now();
     if (note) op.note = note.slice(0, 500);
     await this.db.transaction(() => this.repo.saveOp(op));
+  }
+
+  /** Keeps the last price each listing showed (the DB-side audit groups over it). */
+  private async seen(lanes: PriceLane[], prices: ListingPrices): Promise<void> {
+    const now = this.clock.now();
+    const rows = lanes
+      .filter((l) => prices[l.binding.id] !== undefined)
+      .map((l) => Object.assign(new ListingPriceEntity(), { bindingId: l.binding.id, merchantId: l.binding.merchantId, merchantSkuId: l.binding.merchantSkuId, platform: l.shop.platform, priceFen: prices[l.binding.id], observedAt: now }));
+    await this.db.transaction(() => this.repo.observe(rows));
   }
 
   private count(lane: PriceLane, outcome: string): void {

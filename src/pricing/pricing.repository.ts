@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In, LessThan } from 'typeorm';
 import { Db } from '../database/db';
 import { ErpPriceEntity } from './erp-price.entity';
+import { ListingPriceEntity } from './listing-price.entity';
 import { PriceDriftEntity } from './price-drift.entity';
 import { PricePolicyEntity } from './price-policy.entity';
 import { PriceWriteOpEntity } from './price-write-op.entity';
@@ -74,5 +75,40 @@ export class PricingRepository {
 
   async saveErpPrice(row: ErpPriceEntity): Promise<void> {
     await this.m.getRepository(ErpPriceEntity).save(row);
+  }
+
+  async observe(rows: ListingPriceEntity[]): Promise<void> {
+    if (rows.length) await this.m.getRepository(ListingPriceEntity).upsert(rows, ['bindingId']);
+  }
+
+  /**
+   * DB-side parity audit: merchant SKUs whose last seen listing prices spread beyond `limitBp`
+   * (one grouped query over `listing_price`, exact on integer fen). Paged by merchant SKU id.
+   */
+  async spreadViolations(limitBp: number, options: { merchantId?: string; after?: string; limit?: number } = {}): Promise<{ merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[]> {
+    const params: unknown[] = [];
+    let where = 'WHERE 1 = 1';
+    if (options.merchantId) {
+      where += ' AND merchant_id = ?';
+      params.push(options.merchantId);
+    }
+    if (options.after) {
+      where += ' AND merchant_sku_id > ?';
+      params.push(options.after);
+    }
+    params.push(10_000 + limitBp, options.limit ?? 10_000);
+    const rows: { merchant_sku_id: string; merchant_id: string; min_fen: number | string; max_fen: number | string }[] = await this.m.query(
+      `SELECT merchant_sku_id, MIN(merchant_id) AS merchant_id, MIN(price_fen) AS min_fen, MAX(price_fen) AS max_fen FROM listing_price ${where} ` +
+        'GROUP BY merchant_sku_id HAVING COUNT(*) > 1 AND MAX(price_fen) * 10000 > MIN(price_fen) * ? ORDER BY merchant_sku_id LIMIT ?',
+      params,
+    );
+    return rows.map((r) => ({ merchantSkuId: r.merchant_sku_id, merchantId: r.merchant_id, minFen: Number(r.min_fen), maxFen: Number(r.max_fen) }));
+  }
+
+  /** The lowest parity limit any policy sets (a DB-side audit with it finds every candidate). */
+  async lowestLimitBp(fallback: number): Promise<number> {
+    const rows: { low: number | string | null }[] = await this.m.query('SELECT MIN(parity_limit_bp) AS low FROM price_policy');
+    const low = rows[0]?.low;
+    return low === null || low === undefined ? fallback : Math.min(fallback, Number(low));
   }
 }

@@ -8,14 +8,18 @@ import { priceAuditRequestedTopic } from '../../messaging/contracts/price-audit-
 import { priceChangedTopic } from '../../messaging/contracts/price-changed/price-changed.contract';
 import { OutboxService } from '../../messaging/outbox/outbox.service';
 import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
+import { ListingPriceEntity } from '../listing-price.entity';
+import { DEFAULT_PARITY_LIMIT_BP } from '../parity';
 import { PricingRepository } from '../pricing.repository';
 
 const PAGE_SIZE = 100;
 
 /**
- * Audits one shop: pages through its listings (the catalog port, so the shop's rate limits apply)
- * and hands every bound SKU whose price is not the one the service last wrote (or was never
- * written) to that SKU's price writer, which reads all its listings and corrects per policy.
+ * Audits one shop: pages through its listings (the catalog port, so the shop's rate limits apply),
+ * keeps each bound listing's price in `listing_price`, and hands to the SKU's price writer every
+ * bound SKU whose price is not the one the service last wrote (or was never written) and every SKU
+ * whose last seen prices spread beyond the limit (one grouped query); the writer reads all its
+ * listings live and corrects per policy.
  */
 @Injectable()
 export class PriceAuditConsumer implements OnModuleInit {
@@ -42,6 +46,7 @@ export class PriceAuditConsumer implements OnModuleInit {
     const catalog = this.channels.catalog(connection.platform);
     const suspects = new Set<string>();
     const expectedBySku = new Map<string, Map<string, number>>();
+    const seen: ListingPriceEntity[] = [];
     for (let page = 1; ; page++) {
       const { items, total } = await catalog.listItems(shop, { page, pageSize: PAGE_SIZE });
       for (const item of items) {
@@ -50,9 +55,19 @@ export class PriceAuditConsumer implements OnModuleInit {
           if (!binding) continue;
           if (!expectedBySku.has(binding.merchantSkuId)) expectedBySku.set(binding.merchantSkuId, await this.repo.lastApplied(binding.merchantSkuId));
           if (expectedBySku.get(binding.merchantSkuId)!.get(binding.id) !== sku.priceFen) suspects.add(binding.merchantSkuId);
+          seen.push(Object.assign(new ListingPriceEntity(), { bindingId: binding.id, merchantId: binding.merchantId, merchantSkuId: binding.merchantSkuId, platform: binding.platform, priceFen: sku.priceFen, observedAt: this.clock.now() }));
         }
       }
+      await this.db.transaction(() => this.repo.observe(seen.splice(0)));
       if (!items.length || page * PAGE_SIZE >= total) break;
+    }
+    // With this shop's prices in, the DB-side check finds spreads against the other shop's last seen prices.
+    const limit = await this.repo.lowestLimitBp(DEFAULT_PARITY_LIMIT_BP);
+    for (let after = ''; ; ) {
+      const found = await this.repo.spreadViolations(limit, { merchantId: connection.merchantId, after, limit: 1000 });
+      for (const v of found) suspects.add(v.merchantSkuId);
+      if (found.length < 1000) break;
+      after = found[found.length - 1].merchantSkuId;
     }
     if (!suspects.size) return 0;
     const now = this.clock.now();
