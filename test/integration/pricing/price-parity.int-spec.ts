@@ -6,6 +6,8 @@ import { PriceChangeAccepted } from '../../../src/pricing/price-change.service';
 import { withinLimit } from '../../../src/pricing/parity';
 import { PriceDriftEntity } from '../../../src/pricing/price-drift.entity';
 import { PriceWriteOpEntity } from '../../../src/pricing/price-write-op.entity';
+import { ListingPriceEntity } from '../../../src/pricing/listing-price.entity';
+import { PricingRepository } from '../../../src/pricing/pricing.repository';
 import type { PriceChange } from '../../../src/sandbox/shared/price-log';
 import { createTestUser } from '../../support/access';
 import { eventually } from '../../support/test-app';
@@ -262,5 +264,20 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { adjustments: { youzan: { percentBp: 2000 } } })).status).toBe(200);
     const refused = await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 6 }]);
     expect(refused.body.results).toEqual([{ skuCode: sku.code, outcome: 'refused', proposed: { kuaishou: 11_990, youzan: 14_390 }, limitBp: 1000, spreadBp: 2002 }]);
+  });
+  it('finds spreads beyond the limit DB-side in one grouped query, exact at the limit', async () => {
+    const repo = h.stack.t.app.get(PricingRepository);
+    const merchantId = randomUUID();
+    const skuIds = [randomUUID(), randomUUID(), randomUUID()];
+    const row = (merchantSkuId: string, platform: string, priceFen: number) =>
+      Object.assign(new ListingPriceEntity(), { bindingId: randomUUID(), merchantId, merchantSkuId, platform, priceFen, observedAt: Date.now() });
+    await h.db.transaction(() =>
+      repo.observe([
+        row(skuIds[0], 'kuaishou', 10_000), row(skuIds[0], 'youzan', 11_000), // exactly 10 %: within
+        row(skuIds[1], 'kuaishou', 10_000), row(skuIds[1], 'youzan', 11_001), // just over
+        row(skuIds[2], 'kuaishou', 20_000), // one listing: no spread
+      ]),
+    );
+    expect((await repo.spreadViolations(1000, { merchantId })).map((v) => [v.merchantSkuId, v.minFen, v.maxFen])).toEqual([[skuIds[1], 10_000, 11_001]]);
   });
 });
