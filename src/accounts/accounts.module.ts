@@ -1,5 +1,8 @@
-import { Global, Module } from '@nestjs/common';
-import { TOKEN_PROVIDER } from '../platforms/channel.port';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { MerchantDirectoryBinding } from '../auth/merchant-directory.port';
+import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
+import { PlatformsModule, TokenProviderBinding } from '../platforms/platforms.module';
 import { AccountsTokenProvider } from './accounts-token.provider';
 import { ConnectController } from './connect.controller';
 import { ConnectService } from './connect.service';
@@ -17,8 +20,8 @@ import { StorePairRepository } from './store-pair.repository';
 import { TokenRefreshService } from './token-refresh.service';
 import { TokenVault } from './token-vault';
 
-@Global()
 @Module({
+  imports: [AuthModule, PlatformsModule, SyncFailuresModule],
   controllers: [ConnectController, MerchantsController, MerchantPagesController],
   providers: [
     MerchantRepository,
@@ -31,11 +34,23 @@ import { TokenVault } from './token-vault';
     ConnectService,
     TokenRefreshService,
     AccountsTokenProvider,
-    { provide: TOKEN_PROVIDER, useExisting: AccountsTokenProvider },
     TokenRefreshJob,
     ReauthDueJob,
     TokenRefreshConsumer,
   ],
-  exports: [TOKEN_PROVIDER, ConnectionsService, MerchantsService, ShopConnectionRepository, StorePairRepository, TokenRefreshService],
+  exports: [ConnectionsService, MerchantsService],
 })
-export class AccountsModule {}
+export class AccountsModule implements OnModuleInit {
+  constructor(
+    private readonly merchantDirectory: MerchantDirectoryBinding,
+    private readonly merchants: MerchantsService,
+    private readonly tokenProvider: TokenProviderBinding,
+    private readonly tokens: AccountsTokenProvider,
+  ) {}
+
+  /** Accounts implements two ports of lower contexts: auth's merchant directory and the platforms' token provider. */
+  onModuleInit(): void {
+    this.merchantDirectory.bind(this.merchants);
+    this.tokenProvider.bind(this.tokens);
+  }
+}

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
-import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
 import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -33,8 +32,7 @@ export class OrderPollService implements OrderSyncPort {
     private readonly db: Db,
     private readonly orders: OrderRepository,
     private readonly ingest: OrderIngestService,
-    private readonly connections: ShopConnectionRepository,
-    private readonly connectionsService: ConnectionsService,
+    private readonly connections: ConnectionsService,
     private readonly config: AppConfig,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -107,7 +105,7 @@ export class OrderPollService implements OrderSyncPort {
     let seen = 0;
     do {
       const page = await channel.listOrders(shop, { since, until, by: 'updated', cursor }).catch(async (error: unknown) => {
-        await this.connectionsService.reportCallFailure(connection.id, error);
+        await this.connections.reportCallFailure(connection.id, error);
         throw error;
       });
       for (const order of page.orders) {
@@ -139,7 +137,7 @@ export class OrderPollService implements OrderSyncPort {
       for (const orderId of orderIds) await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, await channel.getOrder(shop, orderId), { recheckLines: true });
       return true;
     } catch (error) {
-      await this.connectionsService.reportCallFailure(connection.id, error);
+      await this.connections.reportCallFailure(connection.id, error);
       this.logger.warn(`reading ${connection.platform} refunds of shop ${connection.shopId} failed: ${(error as Error).message}`);
       return false;
     }

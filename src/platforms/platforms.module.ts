@@ -1,9 +1,11 @@
-import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { PortBinding } from '../common/port-binding';
 import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { HealthModule } from '../ops/health/health.module';
 import { HealthService } from '../ops/health/health.service';
 import { MetricsService } from '../ops/metrics/metrics.service';
-import { ChannelPort, ChannelRegistry, CHANNELS, OAUTH_CLIENTS, Platform, PlatformOAuthClient, PUSH_PARSERS, PushParser, TOKEN_PROVIDER, TokenProvider } from './channel.port';
+import { ChannelPort, ChannelRegistry, CHANNELS, OAUTH_CLIENTS, Platform, PlatformOAuthClient, PUSH_PARSERS, PushParser, ShopRef, TOKEN_PROVIDER, TokenProvider } from './channel.port';
 import { KuaishouOAuthClient } from './kuaishou/kuaishou-oauth.client';
 import { KuaishouPushParser } from './kuaishou/kuaishou-push.parser';
 import { kuaishouGatewayOptions } from './kuaishou/kuaishou-rate-limits';
@@ -24,10 +26,26 @@ class MapChannelRegistry implements ChannelRegistry {
   }
 }
 
+/** The clients' end of the token port: the accounts module binds its token store when it starts. */
+@Injectable()
+export class TokenProviderBinding extends PortBinding<TokenProvider> implements TokenProvider {
+  protected readonly portName = 'the token provider';
+
+  accessToken(shop: ShopRef): Promise<string> {
+    return this.impl().accessToken(shop);
+  }
+
+  refreshAfterExpiry(shop: ShopRef, rejectedToken: string): Promise<string> {
+    return this.impl().refreshAfterExpiry(shop, rejectedToken);
+  }
+}
+
 /** Wires both platform adapters behind the channel port, OAuth and push-parser tokens. */
-@Global()
 @Module({
+  imports: [HealthModule],
   providers: [
+    TokenProviderBinding,
+    { provide: TOKEN_PROVIDER, useExisting: TokenProviderBinding },
     {
       provide: GATEWAYS,
       inject: [AppConfig, MetricsService],
@@ -62,7 +80,7 @@ class MapChannelRegistry implements ChannelRegistry {
       }),
     },
   ],
-  exports: [GATEWAYS, OAUTH_CLIENTS, CHANNELS, PUSH_PARSERS],
+  exports: [OAUTH_CLIENTS, CHANNELS, PUSH_PARSERS, TokenProviderBinding],
 })
 export class PlatformsModule implements OnModuleInit, OnApplicationShutdown {
   constructor(

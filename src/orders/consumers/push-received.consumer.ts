@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConnectionsService } from '../../accounts/connections.service';
-import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { pushReceivedTopic } from '../../messaging/contracts/push-received/push-received.contract';
 import { ChannelRegistry, CHANNELS } from '../../platforms/channel.port';
@@ -15,10 +14,9 @@ export class PushReceivedConsumer implements OnModuleInit {
 
   constructor(
     private readonly consumers: ConsumerRegistry,
-    private readonly connections: ShopConnectionRepository,
+    private readonly connections: ConnectionsService,
     private readonly ingest: OrderIngestService,
     private readonly orders: OrderRepository,
-    private readonly connectionsService: ConnectionsService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
   ) {}
 
@@ -40,7 +38,7 @@ export class PushReceivedConsumer implements OnModuleInit {
         if (known && push.occurredAt! <= known.platformUpdatedAt) return;
         const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
         const order = await this.channels.get(push.platform).getOrder(shop, push.orderId).catch(async (error: unknown) => {
-          await this.connectionsService.reportCallFailure(connection.id, error);
+          await this.connections.reportCallFailure(connection.id, error);
           throw error;
         });
         await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, order, { recheckLines: push.kind === 'refund' });
