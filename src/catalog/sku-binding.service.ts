@@ -81,6 +81,13 @@ export class SkuBindingService {
     return this.bindings.findById(id);
   }
 
+  /** 404 for another merchant's binding, so its existence is not confirmed. */
+  async getForMerchant(merchantId: string, bindingId: string): Promise<SkuBindingEntity> {
+    const binding = await this.bindings.findById(bindingId);
+    if (!binding || binding.merchantId !== merchantId) throw new NotFoundDomainException('BINDING_NOT_FOUND', `no SKU binding ${bindingId}`);
+    return binding;
+  }
+
   listByMerchant(merchantId: string): Promise<SkuBindingEntity[]> {
     return this.bindings.listByMerchant(merchantId);
   }
@@ -91,8 +98,7 @@ export class SkuBindingService {
 
   async unbind(merchantId: string, bindingId: string): Promise<void> {
     await this.db.transaction(async () => {
-      const binding = await this.bindings.findById(bindingId);
-      if (!binding || binding.merchantId !== merchantId) throw new NotFoundDomainException('BINDING_NOT_FOUND', `no SKU binding ${bindingId}`);
+      const binding = await this.getForMerchant(merchantId, bindingId);
       for (const hook of this.removedHooks) await hook(binding);
       await this.bindings.delete(bindingId);
     });
