@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessController } from './access.controller';
 import { AccessPagesController } from './access-pages.controller';
@@ -8,6 +8,8 @@ import { ApiTokensService } from './api-tokens.service';
 import { ErpCredentialsRepository } from './erp-credentials.repository';
 import { ErpCredentialsService } from './erp-credentials.service';
 import { SessionCleanupJob } from './jobs/session-cleanup.job';
+import { MERCHANT_DIRECTORY, MerchantDirectoryBinding } from './merchant-directory.port';
+import { OpsLandingPageController } from './ops-landing-page.controller';
 import { UsersPagesController } from './users-pages.controller';
 import { SandboxAccessSeeder } from './sandbox-access.seeder';
 import { SessionController } from './session.controller';
@@ -16,9 +18,8 @@ import { SessionsService } from './sessions.service';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-@Global()
 @Module({
-  controllers: [SessionController, AccessController, AccessPagesController, UsersPagesController],
+  controllers: [SessionController, AccessController, AccessPagesController, UsersPagesController, OpsLandingPageController],
   providers: [
     UsersRepository,
     SessionsRepository,
@@ -30,8 +31,10 @@ import { UsersService } from './users.service';
     ErpCredentialsService,
     SandboxAccessSeeder,
     SessionCleanupJob,
+    MerchantDirectoryBinding,
+    { provide: MERCHANT_DIRECTORY, useExisting: MerchantDirectoryBinding },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [UsersService, SessionsService, ApiTokensService, ErpCredentialsService],
+  exports: [UsersService, SessionsService, ApiTokensService, ErpCredentialsService, MerchantDirectoryBinding],
 })
 export class AuthModule {}

@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { MerchantsService } from '../accounts/merchants.service';
 import { DomainException } from '../common/errors/domain.exception';
 import { statusOfDomainError } from '../common/http/all-exceptions.filter';
 import { AppConfig } from '../config/app-config';
 import { ChangeRoleDto, ResetPasswordDto } from './dto/auth.dto';
+import { MERCHANT_DIRECTORY, MerchantDirectory } from './merchant-directory.port';
 import { Notice, opsLandingPage } from './pages/auth.pages';
 import { Admin, CurrentPrincipal } from './policy.decorator';
 import { UserPrincipal } from './principal';
@@ -17,7 +17,7 @@ import { UsersService } from './users.service';
 export class UsersPagesController {
   constructor(
     private readonly users: UsersService,
-    private readonly merchants: MerchantsService,
+    @Inject(MERCHANT_DIRECTORY) private readonly merchants: MerchantDirectory,
     private readonly config: AppConfig,
   ) {}
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
-import { MerchantEntity } from '../accounts/merchant.entity';
 import { Db } from '../database/db';
 import { UserEntity, UserRole } from './user.entity';
 
@@ -34,11 +33,6 @@ export class UsersRepository {
 
   async insert(user: UserEntity): Promise<void> {
     await this.repo.insert(user);
-  }
-
-  /** Serializes changes to one merchant's users (the last-owner check) by locking the merchant row. */
-  async lockMerchant(merchantId: string): Promise<void> {
-    await this.db.forUpdate(this.db.manager.getRepository(MerchantEntity).createQueryBuilder('m').where('m.id = :merchantId', { merchantId })).getOne();
   }
 
   countActiveOwners(merchantId: string): Promise<number> {

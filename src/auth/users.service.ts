@@ -1,11 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { MerchantsService } from '../accounts/merchants.service';
 import { CLOCK, Clock } from '../common/clock';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { ConflictDomainException, InvalidInputException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { UserNotFoundException } from './auth.errors';
+import { MERCHANT_DIRECTORY, MerchantDirectory } from './merchant-directory.port';
 import { hashPassword, verifyPassword } from './password';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { SessionsRepository } from './sessions.repository';
@@ -27,7 +27,7 @@ export class UsersService {
     private readonly db: Db,
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
-    private readonly merchants: MerchantsService,
+    @Inject(MERCHANT_DIRECTORY) private readonly merchants: MerchantDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     // Optional so the CLI and the benchmark, which build the service by hand, need not pass it.
@@ -145,7 +145,7 @@ export class UsersService {
 
   private async lockedUser(userId: string): Promise<UserEntity> {
     const user = (await this.users.findById(userId))!;
-    if (user.merchantId) await this.users.lockMerchant(user.merchantId);
+    if (user.merchantId) await this.merchants.lock(user.merchantId);
     return (await this.users.findById(userId))!;
   }
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
-import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
-import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
+import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
-import { SkuBindingRepository } from '../catalog/sku-binding.repository';
+import { SkuBindingService } from '../catalog/sku-binding.service';
 import { CLOCK, Clock } from '../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
@@ -21,6 +21,7 @@ import { ChannelAllocationEntity } from './channel-allocation.entity';
 import { InventoryRepository } from './inventory.repository';
 import { ORDER_SYNC, OrderSyncPort } from './order-sync.port';
 import { StockLedgerEntity } from './stock-ledger.entity';
+import { StockSettingsRepository } from './stock-settings.repository';
 import { StockWriteOpEntity } from './stock-write-op.entity';
 
 interface Lane {
@@ -73,9 +74,10 @@ export class StockSyncService {
   constructor(
     private readonly db: Db,
     private readonly repo: InventoryRepository,
-    private readonly skus: MerchantSkuRepository,
-    private readonly bindings: SkuBindingRepository,
-    private readonly connectionsRepo: ShopConnectionRepository,
+    private readonly skus: MerchantSkuService,
+    private readonly stockSettings: StockSettingsRepository,
+    private readonly bindings: SkuBindingService,
+    private readonly connections: ConnectionsService,
     private readonly failures: SyncFailureService,
     private readonly metrics: MetricsService,
     private readonly outboxRepo: OutboxRepository,
@@ -215,10 +217,10 @@ export class StockSyncService {
     const plan = await this.phase('plan', () => this.db.transaction(async () => {
       const ledger = await this.lockAsWriter(lease);
       seen = await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId);
-      const sku = await this.skus.findById(lease.merchantSkuId);
-      if (!sku || ledger.onHandSeq === 0) return undefined;
-      const sellable = ledger.onHand - (await this.repo.openReserved(sku.id)) - sku.safetyStock;
-      const allocations = await this.repo.allocations(sku.id);
+      const sku = await this.stockSettings.forSku(lease.merchantSkuId);
+      if (ledger.onHandSeq === 0) return undefined;
+      const sellable = ledger.onHand - (await this.repo.openReserved(sku.merchantSkuId)) - sku.safetyStock;
+      const allocations = await this.repo.allocations(sku.merchantSkuId);
       // Platforms we cannot write (revoked, re-auth, refused decreases, unbound) keep what they may sell counted.
       const usable = allocations.filter((a) => a.established && !a.unwritable && !stuck.has(a.bindingId) && lanes.some((l) => l.binding.id === a.bindingId));
       const others = allocations.filter((a) => !usable.includes(a)).reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
@@ -420,9 +422,9 @@ export class StockSyncService {
     // Counted before the write, inside the ledger lock, so Σ allotted ≤ sellable holds at every instant.
     const op = await this.db.transaction(async () => {
       const ledger = await this.lockAsWriter(lease);
-      const sku = (await this.skus.findById(lease.merchantSkuId))!;
-      const sellable = ledger.onHand - (await this.repo.openReserved(sku.id)) - sku.safetyStock;
-      const allocations = await this.repo.allocations(sku.id);
+      const sku = await this.stockSettings.forSku(lease.merchantSkuId);
+      const sellable = ledger.onHand - (await this.repo.openReserved(sku.merchantSkuId)) - sku.safetyStock;
+      const allocations = await this.repo.allocations(sku.merchantSkuId);
       const room = sellable - allocations.reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
       const units = Math.min(wanted, room);
       if (units <= 0) return undefined;
@@ -650,7 +652,7 @@ export class StockSyncService {
   private async lanes(merchantSkuId: string): Promise<Lane[]> {
     const lanes: Lane[] = [];
     for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
-      const connection = await this.connectionsRepo.findById(binding.connectionId);
+      const connection = await this.connections.findById(binding.connectionId);
       if (!connection || connection.status !== 'active') continue;
       lanes.push({ binding, connection, shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId } });
     }

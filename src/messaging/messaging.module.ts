@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
 import { ConsumerRegistry } from './consumer/consumer.registry';
 import { EVENT_BUS, EventBus } from './event-bus.port';
 import { InboxRepository } from './inbox/inbox.repository';
@@ -17,6 +18,7 @@ function createBus(config: AppConfig): EventBus {
 
 @Global()
 @Module({
+  imports: [SyncFailuresModule],
   providers: [
     { provide: EVENT_BUS, inject: [AppConfig], useFactory: createBus },
     OutboxRepository,

@@ -2,7 +2,7 @@ import { createCipheriv, createHash, randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
 import type { TestUser } from './access';
-import { ERP_HEADERS, signErpPayload } from '../../src/webhooks/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '../../src/auth/erp-signature';
 
 export interface RawRequest {
   method: 'GET' | 'POST' | 'PUT';

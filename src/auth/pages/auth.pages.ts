@@ -1,5 +1,5 @@
 import { formatTime, html, page, SafeHtml } from '../../common/http/html';
-import type { MerchantEntity } from '../../accounts/merchant.entity';
+import type { MerchantSummary } from '../merchant-directory.port';
 import { CSRF_FIELD, UserPrincipal } from '../principal';
 import type { UserEntity, UserRole } from '../user.entity';
 
@@ -65,7 +65,7 @@ export function accountBar(principal: UserPrincipal): SafeHtml {
   </div>`;
 }
 
-export function opsLandingPage(principal: UserPrincipal, merchants: MerchantEntity[], sandbox: boolean, admin?: { users: UserEntity[]; notice?: Notice }): string {
+export function opsLandingPage(principal: UserPrincipal, merchants: MerchantSummary[], sandbox: boolean, admin?: { users: UserEntity[]; notice?: Notice }): string {
   return page(
     '运维 Ops',
     html`${accountBar(principal)}

@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SyncFailureRepository } from './sync-failure.repository';
 import { SyncFailureService } from './sync-failure.service';
 
-@Global()
 @Module({ providers: [SyncFailureRepository, SyncFailureService], exports: [SyncFailureService] })
 export class SyncFailuresModule {}

@@ -4,7 +4,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import request from 'supertest';
 import { POLICY_KEY } from '../../../src/auth/policy.decorator';
-import { ERP_HEADERS, signErpPayload } from '../../../src/webhooks/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '../../../src/auth/erp-signature';
 import { createTestErpCredential, createTestMerchant, createTestUser, TestUser } from '../../support/access';
 import { startTestApp, TestApp } from '../../support/test-app';
 

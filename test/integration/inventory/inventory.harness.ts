@@ -1,5 +1,5 @@
 import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
-import { MerchantSkuRepository } from '../../../src/catalog/merchant-sku.repository';
+import { MerchantSkuService } from '../../../src/catalog/merchant-sku.service';
 import { Db } from '../../../src/database/db';
 import { ChannelAllocationEntity } from '../../../src/inventory/channel-allocation.entity';
 import { InventoryRepository } from '../../../src/inventory/inventory.repository';
@@ -93,7 +93,7 @@ export class InventoryHarness {
       const res = await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/connections/${c.id}/discover-skus`, { method: 'POST', headers: this.auth });
       if (res.status !== 200) throw new Error(`discover failed: ${await res.text()}`);
     }
-    const merchantSku = (await this.stack.t.app.get(MerchantSkuRepository).findByCode(this.merchantId, code))!;
+    const merchantSku = (await this.stack.t.app.get(MerchantSkuService).findByCode(this.merchantId, code))!;
     if (options.mode) {
       await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/skus/${code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...this.auth }, body: JSON.stringify({ allocationMode: options.mode }) });
     }

@@ -1,4 +1,4 @@
-import { FailureRetryJob } from '../../../src/ops/failures/jobs/failure-retry.job';
+import { FailureRetryJob } from '../../../src/ops/jobs/failure-retry.job';
 import { SyncFailureView } from '../../../src/ops/failures/dto/sync-failure.view';
 import { eventually } from '../../support/test-app';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
