@@ -1,4 +1,5 @@
 import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
+import { StorePairEntity } from '@app/accounts/store-pair.entity';
 import { ErpCredentialEntity } from '@app/auth/erp-credential.entity';
 import { SessionEntity } from '@app/auth/session.entity';
 import { UserEntity } from '@app/auth/user.entity';
@@ -73,6 +74,17 @@ export const factory = {
       reauthDueAt: null,
       failureCount: 0,
       lastError: null,
+      createdAt: T0,
+      updatedAt: T0,
+    }, overrides),
+
+  storePair: (overrides: Partial<StorePairEntity> = {}): StorePairEntity =>
+    make(StorePairEntity, {
+      id: 'pair-1',
+      merchantId: 'merchant-1',
+      kuaishouConnectionId: 'conn-ks',
+      youzanConnectionId: 'conn-yz',
+      status: 'active',
       createdAt: T0,
       updatedAt: T0,
     }, overrides),

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { PARAMTYPES_METADATA, SELF_DECLARED_DEPS_METADATA } from '@nestjs/common/constants';
-import { Type } from '@nestjs/common';
+import { Logger, Type } from '@nestjs/common';
 import { TestBed, type Mocked } from '@suites/unit';
 import { CLOCK, ManualClock } from '@app/common/clock';
 import { ID_GENERATOR, IdGenerator } from '@app/common/ids';
@@ -43,6 +43,8 @@ export interface TestServiceOptions {
  * jest double read from the constructor's DI metadata. Only dependencies the service has are set.
  */
 export async function newTestService<T>(service: Type<T>, options: TestServiceOptions = {}): Promise<TestService<T>> {
+  // Services log what they decide; unit tests assert on it instead (TEST_LOG_LEVEL brings the logs back).
+  if (!process.env.TEST_LOG_LEVEL) Logger.overrideLogger(false);
   const clock = new ManualClock();
   const ids = new SequentialIds();
   const config = options.config ?? unitConfig();
