@@ -45,7 +45,7 @@ describe(ConnectionsService.name, () => {
     connections.lockById.mockImplementation(async (id) => rows.get(id) ?? null);
     connections.lockByShop.mockImplementation(async (p, shopId) => [...rows.values()].find((c) => c.platform === p && c.shopId === shopId) ?? null);
     connections.listByMerchant.mockImplementation(async (m) => [...rows.values()].filter((c) => c.merchantId === m));
-    connections.save.mockImplementation(async (c) => void rows.set(c.id, c));
+    connections.save.mockImplementation(async (c) => (rows.set(c.id, c), c));
     pairs.findByConnection.mockImplementation(async (id) => [...pairRows.values()].find((p) => p.kuaishouConnectionId === id || p.youzanConnectionId === id) ?? null);
     pairs.save.mockImplementation(async (p) => (pairRows.set(p.id, p), p));
   });
