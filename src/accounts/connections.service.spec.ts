@@ -43,10 +43,15 @@ describe(ConnectionsService.name, () => {
     pairRows = new Map();
     connections.findById.mockImplementation(async (id) => rows.get(id) ?? null);
     connections.lockById.mockImplementation(async (id) => rows.get(id) ?? null);
-    connections.lockByShop.mockImplementation(async (p, shopId) => [...rows.values()].find((c) => c.platform === p && c.shopId === shopId) ?? null);
+    connections.lockByShop.mockImplementation(
+      async (p, shopId) => [...rows.values()].find((c) => c.platform === p && c.shopId === shopId) ?? null,
+    );
     connections.listByMerchant.mockImplementation(async (m) => [...rows.values()].filter((c) => c.merchantId === m));
     connections.save.mockImplementation(async (c) => (rows.set(c.id, c), c));
-    pairs.findByConnection.mockImplementation(async (id) => [...pairRows.values()].find((p) => p.kuaishouConnectionId === id || p.youzanConnectionId === id) ?? null);
+    pairs.findByConnection.mockImplementation(
+      async (id) =>
+        [...pairRows.values()].find((p) => p.kuaishouConnectionId === id || p.youzanConnectionId === id) ?? null,
+    );
     pairs.save.mockImplementation(async (p) => (pairRows.set(p.id, p), p));
   });
 
@@ -64,9 +69,23 @@ describe(ConnectionsService.name, () => {
       const error = factory.platformError({ code: 'AUTH_EXPIRED', rawCode: '28', rawMessage: 'token expired' });
       await t.sut.markNeedsReauth('conn-1', 'token expired', error);
       const c = rows.get('conn-1')!;
-      expect(c).toMatchObject({ status: 'needs_reauth', statusReason: 'token expired', accessTokenEnc: null, refreshTokenEnc: null });
-      expect(announced()).toEqual([expect.objectContaining({ status: 'needs_reauth', previousStatus: 'active', reason: 'token expired' })]);
-      expect(failures.record).toHaveBeenCalledWith(expect.objectContaining({ errorCode: 'AUTH_EXPIRED', platformCode: '28', retryable: false, dedupeKey: 'accounts:reauth:conn-1' }));
+      expect(c).toMatchObject({
+        status: 'needs_reauth',
+        statusReason: 'token expired',
+        accessTokenEnc: null,
+        refreshTokenEnc: null,
+      });
+      expect(announced()).toEqual([
+        expect.objectContaining({ status: 'needs_reauth', previousStatus: 'active', reason: 'token expired' }),
+      ]);
+      expect(failures.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          errorCode: 'AUTH_EXPIRED',
+          platformCode: '28',
+          retryable: false,
+          dedupeKey: 'accounts:reauth:conn-1',
+        }),
+      );
     });
 
     it.each(['needs_reauth', 'unbound'] as const)('leaves a %s connection as it is', async (status) => {
@@ -88,21 +107,37 @@ describe(ConnectionsService.name, () => {
   describe('reportCallFailure', () => {
     it('revokes the connection when the platform says the grant was withdrawn', async () => {
       seed();
-      expect(await t.sut.reportCallFailure('conn-1', factory.platformError({ code: 'AUTH_REVOKED', rawMessage: 'unbound by seller' }))).toBe(true);
+      expect(
+        await t.sut.reportCallFailure(
+          'conn-1',
+          factory.platformError({ code: 'AUTH_REVOKED', rawMessage: 'unbound by seller' }),
+        ),
+      ).toBe(true);
       expect(rows.get('conn-1')).toMatchObject({ status: 'revoked', statusReason: 'unbound by seller' });
     });
 
     it('asks for re-authorization when a permission is missing', async () => {
       seed();
-      expect(await t.sut.reportCallFailure('conn-1', factory.platformError({ code: 'INSUFFICIENT_SCOPE', message: 'no item scope' }))).toBe(true);
-      expect(rows.get('conn-1')).toMatchObject({ status: 'needs_reauth', statusReason: 'a permission is missing: no item scope' });
+      expect(
+        await t.sut.reportCallFailure(
+          'conn-1',
+          factory.platformError({ code: 'INSUFFICIENT_SCOPE', message: 'no item scope' }),
+        ),
+      ).toBe(true);
+      expect(rows.get('conn-1')).toMatchObject({
+        status: 'needs_reauth',
+        statusReason: 'a permission is missing: no item scope',
+      });
     });
 
-    it.each(['TEMPORARY', 'RATE_LIMITED', 'AUTH_EXPIRED', 'NOT_FOUND', 'INVALID_REQUEST', 'UNKNOWN'] as const)('keeps the connection in service after %s', async (code) => {
-      seed();
-      expect(await t.sut.reportCallFailure('conn-1', factory.platformError({ code }))).toBe(false);
-      expect(rows.get('conn-1')!.status).toBe('active');
-    });
+    it.each(['TEMPORARY', 'RATE_LIMITED', 'AUTH_EXPIRED', 'NOT_FOUND', 'INVALID_REQUEST', 'UNKNOWN'] as const)(
+      'keeps the connection in service after %s',
+      async (code) => {
+        seed();
+        expect(await t.sut.reportCallFailure('conn-1', factory.platformError({ code }))).toBe(false);
+        expect(rows.get('conn-1')!.status).toBe('active');
+      },
+    );
 
     it('ignores errors that are not platform errors', async () => {
       seed();
@@ -114,10 +149,20 @@ describe(ConnectionsService.name, () => {
   describe('recordRefreshFailure', () => {
     it('counts the failure on the row and parks a retryable token-refresh failure', async () => {
       seed({ failureCount: 2 });
-      await t.sut.recordRefreshFailure('conn-1', factory.platformError({ code: 'TEMPORARY', message: 'gateway timeout' }));
-      expect(rows.get('conn-1')).toMatchObject({ status: 'active', failureCount: 3, lastError: 'TEMPORARY: gateway timeout' });
+      await t.sut.recordRefreshFailure(
+        'conn-1',
+        factory.platformError({ code: 'TEMPORARY', message: 'gateway timeout' }),
+      );
+      expect(rows.get('conn-1')).toMatchObject({
+        status: 'active',
+        failureCount: 3,
+        lastError: 'TEMPORARY: gateway timeout',
+      });
       const recorded = failures.record.mock.calls[0][0];
-      expect(recorded).toMatchObject({ replay: { kind: TOKEN_REFRESH_REPLAY, data: { connectionId: 'conn-1' } }, dedupeKey: 'accounts:refresh:conn-1' });
+      expect(recorded).toMatchObject({
+        replay: { kind: TOKEN_REFRESH_REPLAY, data: { connectionId: 'conn-1' } },
+        dedupeKey: 'accounts:refresh:conn-1',
+      });
       expect(recorded.retryable).not.toBe(false);
     });
   });
@@ -130,7 +175,12 @@ describe(ConnectionsService.name, () => {
       const c = rows.get('conn-1')!;
       expect(vault.accessToken(c)).toBe('access-new');
       expect(vault.refreshToken(c)).toBe('refresh-old');
-      expect(c).toMatchObject({ failureCount: 0, lastError: null, lastRefreshedAt: T0 + 1_000, scopes: 'merchant_item merchant_order' });
+      expect(c).toMatchObject({
+        failureCount: 0,
+        lastError: null,
+        lastRefreshedAt: T0 + 1_000,
+        scopes: 'merchant_item merchant_order',
+      });
       expect(failures.resolveByDedupeKey).toHaveBeenCalledWith('accounts:refresh:conn-1', 'refresh succeeded');
     });
 
@@ -149,7 +199,10 @@ describe(ConnectionsService.name, () => {
   describe('saveGrant', () => {
     it('refuses a shop connected to another merchant', async () => {
       seed({ merchantId: 'merchant-2' });
-      await expect(t.sut.saveGrant('merchant-1', 'kuaishou', grant())).rejects.toMatchObject({ code: 'SHOP_TAKEN', kind: 'conflict' });
+      await expect(t.sut.saveGrant('merchant-1', 'kuaishou', grant())).rejects.toMatchObject({
+        code: 'SHOP_TAKEN',
+        kind: 'conflict',
+      });
       expect(rows.get('conn-1')!.merchantId).toBe('merchant-2');
     });
 
@@ -162,8 +215,16 @@ describe(ConnectionsService.name, () => {
     it('re-authorizes a connection: active again, a new grant lifetime, the re-auth failure resolved', async () => {
       seed({ status: 'needs_reauth', failureCount: 3, reauthDueAt: T0 + 1, firstGrantedAt: T0 - 1_000 });
       const saved = await t.sut.saveGrant('merchant-1', 'kuaishou', grant());
-      expect(saved).toMatchObject({ status: 'active', statusReason: null, failureCount: 0, reauthDueAt: null, firstGrantedAt: T0 });
-      expect(announced()).toEqual([expect.objectContaining({ previousStatus: 'needs_reauth', reason: 'merchant re-authorized' })]);
+      expect(saved).toMatchObject({
+        status: 'active',
+        statusReason: null,
+        failureCount: 0,
+        reauthDueAt: null,
+        firstGrantedAt: T0,
+      });
+      expect(announced()).toEqual([
+        expect.objectContaining({ previousStatus: 'needs_reauth', reason: 'merchant re-authorized' }),
+      ]);
       expect(failures.resolveByDedupeKey).toHaveBeenCalledWith('accounts:reauth:conn-1', 'merchant authorized again');
     });
 
@@ -171,8 +232,12 @@ describe(ConnectionsService.name, () => {
       seed({ id: 'conn-yz', platform: 'youzan', shopId: 'yz-1' });
       const saved = await t.sut.saveGrant('merchant-1', 'kuaishou', grant({ shopId: 'ks-9' }));
       expect(saved).toMatchObject({ id: 'id-1', platform: 'kuaishou', shopId: 'ks-9', status: 'active' });
-      expect(announced()).toEqual([expect.objectContaining({ previousStatus: undefined, reason: 'merchant connected the shop' })]);
-      expect([...pairRows.values()]).toEqual([expect.objectContaining({ kuaishouConnectionId: 'id-1', youzanConnectionId: 'conn-yz', status: 'active' })]);
+      expect(announced()).toEqual([
+        expect.objectContaining({ previousStatus: undefined, reason: 'merchant connected the shop' }),
+      ]);
+      expect([...pairRows.values()]).toEqual([
+        expect.objectContaining({ kuaishouConnectionId: 'id-1', youzanConnectionId: 'conn-yz', status: 'active' }),
+      ]);
     });
 
     it('pairs nothing when the other platform has two candidate shops', async () => {
@@ -222,16 +287,26 @@ describe(ConnectionsService.name, () => {
     });
 
     it('links a Kuaishou and a Youzan shop of the merchant', async () => {
-      expect(await t.sut.pair('merchant-1', 'conn-ks', 'conn-yz')).toMatchObject({ kuaishouConnectionId: 'conn-ks', youzanConnectionId: 'conn-yz', status: 'active' });
+      expect(await t.sut.pair('merchant-1', 'conn-ks', 'conn-yz')).toMatchObject({
+        kuaishouConnectionId: 'conn-ks',
+        youzanConnectionId: 'conn-yz',
+        status: 'active',
+      });
     });
 
     it('refuses the platforms swapped, an unbound shop, and a shop already paired elsewhere', async () => {
-      await expect(t.sut.pair('merchant-1', 'conn-yz', 'conn-ks')).rejects.toMatchObject({ code: 'CONNECTION_NOT_FOUND' });
+      await expect(t.sut.pair('merchant-1', 'conn-yz', 'conn-ks')).rejects.toMatchObject({
+        code: 'CONNECTION_NOT_FOUND',
+      });
       rows.get('conn-yz')!.status = 'unbound';
-      await expect(t.sut.pair('merchant-1', 'conn-ks', 'conn-yz')).rejects.toMatchObject({ code: 'CONNECTION_UNBOUND' });
+      await expect(t.sut.pair('merchant-1', 'conn-ks', 'conn-yz')).rejects.toMatchObject({
+        code: 'CONNECTION_UNBOUND',
+      });
       rows.get('conn-yz')!.status = 'active';
       pairRows.set('pair-0', factory.storePair({ id: 'pair-0', youzanConnectionId: 'conn-yz-other' }));
-      await expect(t.sut.pair('merchant-1', 'conn-ks', 'conn-yz')).rejects.toMatchObject({ code: 'SHOP_ALREADY_PAIRED' });
+      await expect(t.sut.pair('merchant-1', 'conn-ks', 'conn-yz')).rejects.toMatchObject({
+        code: 'SHOP_ALREADY_PAIRED',
+      });
     });
   });
 });

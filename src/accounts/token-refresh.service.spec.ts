@@ -12,7 +12,13 @@ import { ShopConnectionRepository } from './shop-connection.repository';
 import { REFRESH_MARGIN_MS, TokenRefreshService } from './token-refresh.service';
 import { TokenVault } from './token-vault';
 
-const grant = (accessToken: string): TokenGrant => ({ shopId: 'shop-1', accessToken, accessTokenExpiresAt: T0 + 86_400_000, refreshToken: 'r2', scopes: [] });
+const grant = (accessToken: string): TokenGrant => ({
+  shopId: 'shop-1',
+  accessToken,
+  accessTokenExpiresAt: T0 + 86_400_000,
+  refreshToken: 'r2',
+  scopes: [],
+});
 
 describe(TokenRefreshService.name, () => {
   let t: TestService<TokenRefreshService>;
@@ -27,7 +33,12 @@ describe(TokenRefreshService.name, () => {
   beforeEach(async () => {
     vault = new TokenVault(unitConfig() as AppConfig);
     oauth = { kuaishou: { refresh: jest.fn() }, youzan: { refresh: jest.fn(), silentGrant: jest.fn() } };
-    t = await newTestService(TokenRefreshService, { provide: [[TokenVault, vault], [OAUTH_CLIENTS, oauth]] });
+    t = await newTestService(TokenRefreshService, {
+      provide: [
+        [TokenVault, vault],
+        [OAUTH_CLIENTS, oauth],
+      ],
+    });
     repo = t.mocks.get(ShopConnectionRepository);
     connections = t.mocks.get(ConnectionsService);
     release = jest.fn().mockResolvedValue(undefined);
@@ -38,7 +49,10 @@ describe(TokenRefreshService.name, () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  function connection(overrides: Partial<ShopConnectionEntity>, tokens: { accessToken: string; refreshToken?: string } = { accessToken: 'a1', refreshToken: 'r1' }) {
+  function connection(
+    overrides: Partial<ShopConnectionEntity>,
+    tokens: { accessToken: string; refreshToken?: string } = { accessToken: 'a1', refreshToken: 'r1' },
+  ) {
     const c = factory.connection(overrides);
     vault.seal(c, tokens);
     return c;
@@ -111,7 +125,11 @@ describe(TokenRefreshService.name, () => {
       row = connection({ accessTokenExpiresAt: T0, refreshTokenExpiresAt: T0 });
       await expect(t.sut.refresh('conn-1')).rejects.toMatchObject({ code: 'AUTH_EXPIRED' });
       expect(oauth.kuaishou.refresh).not.toHaveBeenCalled();
-      expect(connections.markNeedsReauth).toHaveBeenCalledWith('conn-1', expect.stringContaining('refresh token has expired'), expect.any(PlatformError));
+      expect(connections.markNeedsReauth).toHaveBeenCalledWith(
+        'conn-1',
+        expect.stringContaining('refresh token has expired'),
+        expect.any(PlatformError),
+      );
     });
 
     it('asks for re-authorization when no refresh token is stored and the platform has no silent grant', async () => {
@@ -120,21 +138,31 @@ describe(TokenRefreshService.name, () => {
       expect(connections.markNeedsReauth).toHaveBeenCalled();
     });
 
-    it.each(['AUTH_REVOKED', 'AUTH_EXPIRED', 'INVALID_REQUEST', 'INSUFFICIENT_SCOPE'] as const)('asks for re-authorization when the platform answers %s', async (code) => {
-      row = connection({ accessTokenExpiresAt: T0 });
-      oauth.kuaishou.refresh.mockRejectedValue(factory.platformError({ code, rawMessage: 'refresh_token invalid' }));
-      await expect(t.sut.refresh('conn-1')).rejects.toMatchObject({ code });
-      expect(connections.markNeedsReauth).toHaveBeenCalledWith('conn-1', 'refresh_token invalid', expect.objectContaining({ code }));
-      expect(connections.recordRefreshFailure).not.toHaveBeenCalled();
-    });
+    it.each(['AUTH_REVOKED', 'AUTH_EXPIRED', 'INVALID_REQUEST', 'INSUFFICIENT_SCOPE'] as const)(
+      'asks for re-authorization when the platform answers %s',
+      async (code) => {
+        row = connection({ accessTokenExpiresAt: T0 });
+        oauth.kuaishou.refresh.mockRejectedValue(factory.platformError({ code, rawMessage: 'refresh_token invalid' }));
+        await expect(t.sut.refresh('conn-1')).rejects.toMatchObject({ code });
+        expect(connections.markNeedsReauth).toHaveBeenCalledWith(
+          'conn-1',
+          'refresh_token invalid',
+          expect.objectContaining({ code }),
+        );
+        expect(connections.recordRefreshFailure).not.toHaveBeenCalled();
+      },
+    );
 
-    it.each(['TEMPORARY', 'RATE_LIMITED', 'UNKNOWN'] as const)('records a %s failure for the next scheduled refresh and keeps the connection', async (code) => {
-      row = connection({ accessTokenExpiresAt: T0 });
-      oauth.kuaishou.refresh.mockRejectedValue(factory.platformError({ code }));
-      await expect(t.sut.refresh('conn-1')).rejects.toMatchObject({ code });
-      expect(connections.recordRefreshFailure).toHaveBeenCalledWith('conn-1', expect.objectContaining({ code }));
-      expect(connections.markNeedsReauth).not.toHaveBeenCalled();
-    });
+    it.each(['TEMPORARY', 'RATE_LIMITED', 'UNKNOWN'] as const)(
+      'records a %s failure for the next scheduled refresh and keeps the connection',
+      async (code) => {
+        row = connection({ accessTokenExpiresAt: T0 });
+        oauth.kuaishou.refresh.mockRejectedValue(factory.platformError({ code }));
+        await expect(t.sut.refresh('conn-1')).rejects.toMatchObject({ code });
+        expect(connections.recordRefreshFailure).toHaveBeenCalledWith('conn-1', expect.objectContaining({ code }));
+        expect(connections.markNeedsReauth).not.toHaveBeenCalled();
+      },
+    );
 
     it('treats an error that is not a platform error as UNKNOWN', async () => {
       row = connection({ accessTokenExpiresAt: T0 });

@@ -37,10 +37,21 @@ describe(ErpCredentialsService.name, () => {
 
   it('issues a key whose secret is stored sealed and signs deliveries for its merchant', async () => {
     const { credential, secret } = await t.sut.create('merchant-1', '  warehouse ');
-    expect(credential).toMatchObject({ merchantId: 'merchant-1', name: 'warehouse', createdAt: T0, expiresAt: null, revokedAt: null });
+    expect(credential).toMatchObject({
+      merchantId: 'merchant-1',
+      name: 'warehouse',
+      createdAt: T0,
+      expiresAt: null,
+      revokedAt: null,
+    });
     expect(credential.keyId).toMatch(/^erp_/);
     expect(credential.secretEnc).not.toContain(secret);
-    expect(await t.sut.authenticate(headers(credential.keyId, secret), BODY)).toEqual({ kind: 'erp', merchantId: 'merchant-1', keyId: credential.keyId, deliveryId: 'd-1' });
+    expect(await t.sut.authenticate(headers(credential.keyId, secret), BODY)).toEqual({
+      kind: 'erp',
+      merchantId: 'merchant-1',
+      keyId: credential.keyId,
+      deliveryId: 'd-1',
+    });
   });
 
   describe('authenticate', () => {
@@ -51,20 +62,26 @@ describe(ErpCredentialsService.name, () => {
       ['a wrong signature', { [ERP_HEADERS.signature]: 'sha256=00' }, 'signature mismatch'],
     ])('rejects a delivery with %s', async (_what, overrides, reason) => {
       const { credential, secret } = await t.sut.create('merchant-1', 'erp');
-      await expect(t.sut.authenticate(headers(credential.keyId, secret, overrides), BODY)).rejects.toMatchObject({ message: expect.stringContaining(reason) });
+      await expect(t.sut.authenticate(headers(credential.keyId, secret, overrides), BODY)).rejects.toMatchObject({
+        message: expect.stringContaining(reason),
+      });
     });
 
     it('rejects a delivery signed outside the timestamp tolerance', async () => {
       const { credential, secret } = await t.sut.create('merchant-1', 'erp');
       const sent = headers(credential.keyId, secret);
       t.clock.advance((t.config.erp.toleranceSeconds + 1) * 1000);
-      await expect(t.sut.authenticate(sent, BODY)).rejects.toMatchObject({ message: expect.stringContaining('timestamp outside tolerance') });
+      await expect(t.sut.authenticate(sent, BODY)).rejects.toMatchObject({
+        message: expect.stringContaining('timestamp outside tolerance'),
+      });
     });
 
     it('rejects a revoked key', async () => {
       const { credential, secret } = await t.sut.create('merchant-1', 'erp');
       await t.sut.revoke('merchant-1', credential.keyId);
-      await expect(t.sut.authenticate(headers(credential.keyId, secret), BODY)).rejects.toMatchObject({ message: expect.stringContaining('unknown or revoked key') });
+      await expect(t.sut.authenticate(headers(credential.keyId, secret), BODY)).rejects.toMatchObject({
+        message: expect.stringContaining('unknown or revoked key'),
+      });
     });
   });
 
@@ -77,10 +94,16 @@ describe(ErpCredentialsService.name, () => {
       expect(rows.get(old.credential.keyId)!.expiresAt).toBe(T0 + DEFAULT_ROTATION_OVERLAP_MS);
 
       t.clock.advance(DEFAULT_ROTATION_OVERLAP_MS - 1_000);
-      await expect(t.sut.authenticate(headers(old.credential.keyId, old.secret), BODY)).resolves.toMatchObject({ keyId: old.credential.keyId });
-      await expect(t.sut.authenticate(headers(next.credential.keyId, next.secret), BODY)).resolves.toMatchObject({ keyId: next.credential.keyId });
+      await expect(t.sut.authenticate(headers(old.credential.keyId, old.secret), BODY)).resolves.toMatchObject({
+        keyId: old.credential.keyId,
+      });
+      await expect(t.sut.authenticate(headers(next.credential.keyId, next.secret), BODY)).resolves.toMatchObject({
+        keyId: next.credential.keyId,
+      });
       t.clock.advance(1_000);
-      await expect(t.sut.authenticate(headers(old.credential.keyId, old.secret), BODY)).rejects.toMatchObject({ message: expect.stringContaining('unknown or revoked key') });
+      await expect(t.sut.authenticate(headers(old.credential.keyId, old.secret), BODY)).rejects.toMatchObject({
+        message: expect.stringContaining('unknown or revoked key'),
+      });
     });
 
     it('never extends an old key that already ends sooner than the new overlap', async () => {
@@ -99,9 +122,13 @@ describe(ErpCredentialsService.name, () => {
 
     it('refuses a revoked key and another merchant’s key, issuing nothing', async () => {
       const old = await t.sut.create('merchant-1', 'erp');
-      await expect(t.sut.rotate('merchant-2', old.credential.keyId)).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
+      await expect(t.sut.rotate('merchant-2', old.credential.keyId)).rejects.toMatchObject({
+        code: 'CREDENTIAL_NOT_FOUND',
+      });
       await t.sut.revoke('merchant-1', old.credential.keyId);
-      await expect(t.sut.rotate('merchant-1', old.credential.keyId)).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
+      await expect(t.sut.rotate('merchant-1', old.credential.keyId)).rejects.toMatchObject({
+        code: 'CREDENTIAL_NOT_FOUND',
+      });
       expect(rows.size).toBe(1);
     });
   });
@@ -109,7 +136,9 @@ describe(ErpCredentialsService.name, () => {
   describe('revoke', () => {
     it('refuses another merchant’s key and leaves it working', async () => {
       const { credential } = await t.sut.create('merchant-1', 'erp');
-      await expect(t.sut.revoke('merchant-2', credential.keyId)).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
+      await expect(t.sut.revoke('merchant-2', credential.keyId)).rejects.toMatchObject({
+        code: 'CREDENTIAL_NOT_FOUND',
+      });
       expect(rows.get(credential.keyId)!.revokedAt).toBeNull();
     });
   });

@@ -34,26 +34,41 @@ describe(SessionsService.name, () => {
     it('opens a session for the right password, keyed by the hash of the cookie it hands out', async () => {
       const signed = await t.sut.signIn('  Owner@Shop.TEST ', PASSWORD, '10.0.0.1');
       const inserted = sessions.insert.mock.calls[0][0];
-      expect(inserted).toMatchObject({ idHash: sha256Hex(signed.cookieValue), userId: 'user-1', createdAt: T0, expiresAt: T0 + t.config.auth.sessionMaxAgeMs });
+      expect(inserted).toMatchObject({
+        idHash: sha256Hex(signed.cookieValue),
+        userId: 'user-1',
+        createdAt: T0,
+        expiresAt: T0 + t.config.auth.sessionMaxAgeMs,
+      });
       expect(signed.csrfToken).toBe(inserted.csrfToken);
       expect(users.findByEmail).toHaveBeenCalledWith('owner@shop.test');
     });
 
     it('refuses a wrong password and an unknown email alike, opening nothing', async () => {
-      await expect(t.sut.signIn('owner@shop.test', 'wrong password', 'a')).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'The email or password is wrong.' });
-      await expect(t.sut.signIn('nobody@shop.test', PASSWORD, 'a')).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'The email or password is wrong.' });
+      await expect(t.sut.signIn('owner@shop.test', 'wrong password', 'a')).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+        message: 'The email or password is wrong.',
+      });
+      await expect(t.sut.signIn('nobody@shop.test', PASSWORD, 'a')).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+        message: 'The email or password is wrong.',
+      });
       expect(sessions.insert).not.toHaveBeenCalled();
     });
 
     it('tells a disabled user with the right password that the account is disabled', async () => {
       users.findByEmail.mockResolvedValue(factory.user({ passwordHash, disabledAt: T0 }));
-      await expect(t.sut.signIn('owner@shop.test', PASSWORD, 'a')).rejects.toMatchObject({ message: expect.stringContaining('disabled') });
+      await expect(t.sut.signIn('owner@shop.test', PASSWORD, 'a')).rejects.toMatchObject({
+        message: expect.stringContaining('disabled'),
+      });
       expect(sessions.insert).not.toHaveBeenCalled();
     });
 
     it('locks the account out from that address after too many failures, even for the right password', async () => {
       for (let i = 0; i < t.config.auth.signInMaxAttempts; i++) {
-        await expect(t.sut.signIn('owner@shop.test', 'wrong password', 'a')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+        await expect(t.sut.signIn('owner@shop.test', 'wrong password', 'a')).rejects.toMatchObject({
+          code: 'UNAUTHENTICATED',
+        });
       }
       const locked = await t.sut.signIn('owner@shop.test', PASSWORD, 'a').catch((e: unknown) => e);
       expect(locked).toBeInstanceOf(HttpException);
@@ -73,7 +88,8 @@ describe(SessionsService.name, () => {
   });
 
   describe('resolve', () => {
-    const session = (overrides: Partial<SessionEntity> = {}) => factory.session({ idHash: sha256Hex('cookie'), ...overrides });
+    const session = (overrides: Partial<SessionEntity> = {}) =>
+      factory.session({ idHash: sha256Hex('cookie'), ...overrides });
 
     it('answers the principal of a live session', async () => {
       sessions.findByHash.mockResolvedValue(session());

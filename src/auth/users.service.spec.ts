@@ -28,9 +28,14 @@ describe(UsersService.name, () => {
     merchants = t.mocks.get(MerchantsService);
     rows = new Map();
     users.findById.mockImplementation(async (id) => rows.get(id) ?? null);
-    users.updateDisabled.mockImplementation(async (id, disabledAt) => void Object.assign(rows.get(id)!, { disabledAt }));
+    users.updateDisabled.mockImplementation(
+      async (id, disabledAt) => void Object.assign(rows.get(id)!, { disabledAt }),
+    );
     users.updateRole.mockImplementation(async (id, role) => void Object.assign(rows.get(id)!, { role }));
-    users.countActiveOwners.mockImplementation(async (m) => [...rows.values()].filter((u) => u.merchantId === m && u.role === 'owner' && u.disabledAt === null).length);
+    users.countActiveOwners.mockImplementation(
+      async (m) =>
+        [...rows.values()].filter((u) => u.merchantId === m && u.role === 'owner' && u.disabledAt === null).length,
+    );
   });
 
   const seed = (overrides: Partial<UserEntity>) => {
@@ -40,22 +45,43 @@ describe(UsersService.name, () => {
   };
 
   describe('create', () => {
-    const create = (overrides: Partial<NewUser>) => t.sut.create({ email: 'Staff@Shop.test ', password: PASSWORD, role: 'staff', merchantId: 'merchant-1', ...overrides });
+    const create = (overrides: Partial<NewUser>) =>
+      t.sut.create({
+        email: 'Staff@Shop.test ',
+        password: PASSWORD,
+        role: 'staff',
+        merchantId: 'merchant-1',
+        ...overrides,
+      });
 
     it('stores a merchant user with a normalized email and a hashed password', async () => {
       const user = await create({});
-      expect(user).toMatchObject({ id: 'id-1', email: 'staff@shop.test', role: 'staff', merchantId: 'merchant-1', disabledAt: null, createdAt: T0 });
+      expect(user).toMatchObject({
+        id: 'id-1',
+        email: 'staff@shop.test',
+        role: 'staff',
+        merchantId: 'merchant-1',
+        disabledAt: null,
+        createdAt: T0,
+      });
       expect(await verifyPassword(PASSWORD, user.passwordHash)).toBe(true);
       expect(users.insert).toHaveBeenCalledWith(user);
     });
 
     it('refuses a short password, naming the field', async () => {
-      await expect(create({ password: 'x'.repeat(9) })).rejects.toMatchObject({ code: 'PASSWORD_TOO_SHORT', kind: 'invalid', fields: [{ field: 'password' }] });
+      await expect(create({ password: 'x'.repeat(9) })).rejects.toMatchObject({
+        code: 'PASSWORD_TOO_SHORT',
+        kind: 'invalid',
+        fields: [{ field: 'password' }],
+      });
       expect(users.insert).not.toHaveBeenCalled();
     });
 
     it.each(['ops', 'admin'] as const)('keeps %s users out of merchants', async (role) => {
-      await expect(create({ role })).rejects.toMatchObject({ code: 'OPERATOR_WITH_MERCHANT', fields: [{ field: 'merchantId' }] });
+      await expect(create({ role })).rejects.toMatchObject({
+        code: 'OPERATOR_WITH_MERCHANT',
+        fields: [{ field: 'merchantId' }],
+      });
       expect((await create({ role, merchantId: null })).merchantId).toBeNull();
       expect(merchants.get).not.toHaveBeenCalled();
     });
@@ -105,20 +131,27 @@ describe(UsersService.name, () => {
     });
 
     it('refuses to disable yourself', async () => {
-      await expect(t.sut.setDisabled('owner-1', 'owner-1', true, 'merchant-1')).rejects.toMatchObject({ code: 'CANNOT_DISABLE_SELF' });
+      await expect(t.sut.setDisabled('owner-1', 'owner-1', true, 'merchant-1')).rejects.toMatchObject({
+        code: 'CANNOT_DISABLE_SELF',
+      });
       expect(users.updateDisabled).not.toHaveBeenCalled();
     });
 
     it('answers not found for another merchant’s user, and lets an admin (no scope) reach any user', async () => {
       seed({ id: 'other-owner', merchantId: 'merchant-2', role: 'owner' });
       seed({ id: 'other-1', merchantId: 'merchant-2', role: 'staff' });
-      await expect(t.sut.setDisabled('owner-1', 'other-1', true, 'merchant-1')).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+      await expect(t.sut.setDisabled('owner-1', 'other-1', true, 'merchant-1')).rejects.toMatchObject({
+        code: 'USER_NOT_FOUND',
+      });
       expect(rows.get('other-1')!.disabledAt).toBeNull();
       await expect(t.sut.setDisabled('admin-1', 'other-1', true, null)).resolves.toMatchObject({ disabledAt: T0 });
     });
 
     it('refuses to disable the last active owner of a merchant', async () => {
-      await expect(t.sut.setDisabled('admin-1', 'owner-1', true, null)).rejects.toMatchObject({ code: 'LAST_OWNER', kind: 'conflict' });
+      await expect(t.sut.setDisabled('admin-1', 'owner-1', true, null)).rejects.toMatchObject({
+        code: 'LAST_OWNER',
+        kind: 'conflict',
+      });
       expect(users.lockMerchant).toHaveBeenCalledWith('merchant-1');
     });
   });
@@ -161,15 +194,22 @@ describe(UsersService.name, () => {
     });
 
     it('refuses a wrong current password and a short new one', async () => {
-      await expect(t.sut.changePassword('owner-1', 'wrong password!', 'another long password', null)).rejects.toMatchObject({ code: 'PASSWORD_WRONG', fields: [{ field: 'currentPassword' }] });
-      await expect(t.sut.changePassword('owner-1', PASSWORD, 'short', null)).rejects.toMatchObject({ code: 'PASSWORD_TOO_SHORT', fields: [{ field: 'newPassword' }] });
+      await expect(
+        t.sut.changePassword('owner-1', 'wrong password!', 'another long password', null),
+      ).rejects.toMatchObject({ code: 'PASSWORD_WRONG', fields: [{ field: 'currentPassword' }] });
+      await expect(t.sut.changePassword('owner-1', PASSWORD, 'short', null)).rejects.toMatchObject({
+        code: 'PASSWORD_TOO_SHORT',
+        fields: [{ field: 'newPassword' }],
+      });
       expect(users.updatePassword).not.toHaveBeenCalled();
     });
 
     it('an admin reset signs out every session of the user', async () => {
       await t.sut.resetPassword('owner-1', 'a brand new password');
       expect(sessions.deleteByUserExcept).toHaveBeenCalledWith('owner-1', null);
-      await expect(t.sut.resetPassword('ghost', 'a brand new password')).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+      await expect(t.sut.resetPassword('ghost', 'a brand new password')).rejects.toMatchObject({
+        code: 'USER_NOT_FOUND',
+      });
     });
   });
 });

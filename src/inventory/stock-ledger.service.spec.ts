@@ -28,7 +28,8 @@ describe(StockLedgerService.name, () => {
   });
 
   const reasons = () => outbox.enqueue.mock.calls.map(([, event]) => (event as { reason: string }).reason);
-  const kinds = (orderLineId = 'line-1') => repo.reservations.filter((r) => r.orderLineId === orderLineId).map((r) => `${r.kind}:${r.quantity}`);
+  const kinds = (orderLineId = 'line-1') =>
+    repo.reservations.filter((r) => r.orderLineId === orderLineId).map((r) => `${r.kind}:${r.quantity}`);
   const allotted = () => repo.allocations.get('binding-1')!.allotted;
 
   describe('applyErpOnHand', () => {
@@ -80,7 +81,13 @@ describe(StockLedgerService.name, () => {
       expect(await t.sut.hold(line())).toBe(true);
       expect(await t.sut.hold(line())).toBe(false);
       expect(kinds()).toEqual(['placed:3']);
-      expect(repo.allocations.get('binding-1')).toMatchObject({ allotted: 7, heardSold: 3, soldRecent: 3, lastSaleAt: T0, demandMilli: 3000 });
+      expect(repo.allocations.get('binding-1')).toMatchObject({
+        allotted: 7,
+        heardSold: 3,
+        soldRecent: 3,
+        lastSaleAt: T0,
+        demandMilli: 3000,
+      });
       expect(reasons()).toEqual(['sale']);
     });
 
@@ -165,7 +172,13 @@ describe(StockLedgerService.name, () => {
 
   describe('bindingRemoved', () => {
     it('marks the allocation unwritable, keeps its units counted and asks the writer to settle', async () => {
-      await t.sut.bindingRemoved({ id: 'binding-1', merchantSkuId: 'sku-1', platform: 'kuaishou', platformItemId: 'i-1', platformSkuId: 's-1' });
+      await t.sut.bindingRemoved({
+        id: 'binding-1',
+        merchantSkuId: 'sku-1',
+        platform: 'kuaishou',
+        platformItemId: 'i-1',
+        platformSkuId: 's-1',
+      });
       const allocation = repo.allocations.get('binding-1')!;
       expect(allocation.unwritable?.startsWith(UNBOUND_PREFIX)).toBe(true);
       expect(allocation.unwritable).toContain('its 10 units stay counted');

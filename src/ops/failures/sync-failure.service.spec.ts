@@ -28,7 +28,11 @@ describe(SyncFailureService.name, () => {
     rows = new Map();
     repo.lockById.mockImplementation(async (id) => rows.get(id) ?? null);
     repo.findById.mockImplementation(async (id) => rows.get(id) ?? null);
-    repo.lockOpenByDedupeKey.mockImplementation(async (key) => [...rows.values()].find((f) => f.dedupeKey === key && f.status !== 'resolved' && f.status !== 'dismissed') ?? null);
+    repo.lockOpenByDedupeKey.mockImplementation(
+      async (key) =>
+        [...rows.values()].find((f) => f.dedupeKey === key && f.status !== 'resolved' && f.status !== 'dismissed') ??
+        null,
+    );
     repo.save.mockImplementation(async (f) => (rows.set(f.id, f), f));
     repo.pullForwardTransient.mockResolvedValue(0);
   });
@@ -46,9 +50,17 @@ describe(SyncFailureService.name, () => {
   describe('record', () => {
     it('opens a new failure due for its first automatic retry after the first delay', async () => {
       const saved = await t.sut.record(input());
-      expect(saved).toMatchObject({ status: 'open', attempts: 1, autoRetries: 0, nextRetryAt: T0 + delays[0], id: 'id-1' });
+      expect(saved).toMatchObject({
+        status: 'open',
+        attempts: 1,
+        autoRetries: 0,
+        nextRetryAt: T0 + delays[0],
+        id: 'id-1',
+      });
       const counter = await t.metrics.registry.getSingleMetric('kwaizan_sync_failures_recorded_total')!.get();
-      expect(counter.values).toEqual([expect.objectContaining({ value: 1, labels: { context: 'inventory', code: 'TEMPORARY' } })]);
+      expect(counter.values).toEqual([
+        expect.objectContaining({ value: 1, labels: { context: 'inventory', code: 'TEMPORARY' } }),
+      ]);
     });
 
     it('schedules no automatic retry for a failure that retrying cannot help, nor for one with nothing to replay', async () => {
@@ -61,7 +73,13 @@ describe(SyncFailureService.name, () => {
       t.clock.advance(30_000);
       const again = await t.sut.record(input({ dedupeKey: 'k', errorCode: 'RATE_LIMITED', reason: 'slow down' }));
       expect(again.id).toBe(first.id);
-      expect(again).toMatchObject({ attempts: 3, errorCode: 'RATE_LIMITED', reason: 'slow down', nextRetryAt: T0 + delays[0], lastAttemptAt: T0 + 30_000 });
+      expect(again).toMatchObject({
+        attempts: 3,
+        errorCode: 'RATE_LIMITED',
+        reason: 'slow down',
+        nextRetryAt: T0 + delays[0],
+        lastAttemptAt: T0 + 30_000,
+      });
       expect(rows.size).toBe(1);
     });
 
@@ -87,8 +105,19 @@ describe(SyncFailureService.name, () => {
     it('closes the open failure and pulls the platform’s other transient failures forward', async () => {
       seed({ dedupeKey: 'k' });
       await t.sut.resolveByDedupeKey('k', 'fixed');
-      expect(rows.get('failure-1')).toMatchObject({ status: 'resolved', closedNote: 'fixed', closedAt: T0, nextRetryAt: null, dedupeKey: null });
-      expect(repo.pullForwardTransient).toHaveBeenCalledWith('kuaishou', expect.arrayContaining(['TEMPORARY', 'RATE_LIMITED']), T0, 'failure-1');
+      expect(rows.get('failure-1')).toMatchObject({
+        status: 'resolved',
+        closedNote: 'fixed',
+        closedAt: T0,
+        nextRetryAt: null,
+        dedupeKey: null,
+      });
+      expect(repo.pullForwardTransient).toHaveBeenCalledWith(
+        'kuaishou',
+        expect.arrayContaining(['TEMPORARY', 'RATE_LIMITED']),
+        T0,
+        'failure-1',
+      );
     });
 
     it('does nothing when no failure is open under the key', async () => {
@@ -121,24 +150,48 @@ describe(SyncFailureService.name, () => {
 
     it('resolves the failure when the replay succeeds, and tells the platform’s other failures', async () => {
       const seen: unknown[] = [];
-      t.sut.registerReplayHandler('inventory.stock-write', async (data, failure) => void seen.push(data, failure.status));
+      t.sut.registerReplayHandler(
+        'inventory.stock-write',
+        async (data, failure) => void seen.push(data, failure.status),
+      );
       seed();
       const settled = await t.sut.retry('failure-1');
       expect(seen).toEqual([{ merchantSkuId: 'sku-1' }, 'retrying']);
-      expect(settled).toMatchObject({ status: 'resolved', closedNote: 'retry succeeded', attempts: 2, autoRetries: 1, nextRetryAt: null });
+      expect(settled).toMatchObject({
+        status: 'resolved',
+        closedNote: 'retry succeeded',
+        attempts: 2,
+        autoRetries: 1,
+        nextRetryAt: null,
+      });
       expect(repo.pullForwardTransient).toHaveBeenCalledWith('kuaishou', expect.any(Array), T0, 'failure-1');
     });
 
     it('keeps the failure open with the new error when the handler says it did not succeed', async () => {
-      t.sut.registerReplayHandler('inventory.stock-write', async () => ({ confirmed: false, errorCode: 'NOT_FOUND', reason: 'item gone', retryable: false }));
+      t.sut.registerReplayHandler('inventory.stock-write', async () => ({
+        confirmed: false,
+        errorCode: 'NOT_FOUND',
+        reason: 'item gone',
+        retryable: false,
+      }));
       seed({ platformCode: '404' });
       const settled = await t.sut.retry('failure-1');
-      expect(settled).toMatchObject({ status: 'open', errorCode: 'NOT_FOUND', reason: 'item gone', platformCode: '404', nextRetryAt: null });
+      expect(settled).toMatchObject({
+        status: 'open',
+        errorCode: 'NOT_FOUND',
+        reason: 'item gone',
+        platformCode: '404',
+        nextRetryAt: null,
+      });
       expect(repo.pullForwardTransient).not.toHaveBeenCalled();
     });
 
     it('backs off along the schedule after a failed retry, repeating its last delay', async () => {
-      t.sut.registerReplayHandler('inventory.stock-write', async () => ({ confirmed: false, errorCode: 'TEMPORARY', reason: 'still down' }));
+      t.sut.registerReplayHandler('inventory.stock-write', async () => ({
+        confirmed: false,
+        errorCode: 'TEMPORARY',
+        reason: 'still down',
+      }));
       seed();
       expect((await t.sut.retry('failure-1')).nextRetryAt).toBe(T0 + delays[1]);
       seed({ autoRetries: delays.length + 3 });
@@ -152,14 +205,27 @@ describe(SyncFailureService.name, () => {
       seed();
       expect(await t.sut.retry('failure-1')).toMatchObject({ status: 'open', errorCode: 'INTERNAL', reason: 'boom' });
 
-      t.sut.registerErrorMapper((error) => (error instanceof Error && error.message === 'boom' ? { errorCode: 'RATE_LIMITED', reason: 'mapped', platformCode: '429' } : undefined));
+      t.sut.registerErrorMapper((error) =>
+        error instanceof Error && error.message === 'boom'
+          ? { errorCode: 'RATE_LIMITED', reason: 'mapped', platformCode: '429' }
+          : undefined,
+      );
       seed();
-      expect(await t.sut.retry('failure-1')).toMatchObject({ errorCode: 'RATE_LIMITED', reason: 'mapped', platformCode: '429' });
+      expect(await t.sut.retry('failure-1')).toMatchObject({
+        errorCode: 'RATE_LIMITED',
+        reason: 'mapped',
+        platformCode: '429',
+      });
     });
 
     it('parks a failure whose replay kind has no handler, with no further automatic retry', async () => {
       seed();
-      expect(await t.sut.retry('failure-1')).toMatchObject({ status: 'open', errorCode: 'INTERNAL', nextRetryAt: null, reason: 'no replay handler for inventory.stock-write' });
+      expect(await t.sut.retry('failure-1')).toMatchObject({
+        status: 'open',
+        errorCode: 'INTERNAL',
+        nextRetryAt: null,
+        reason: 'no replay handler for inventory.stock-write',
+      });
     });
 
     it('believes the owner that recorded the same failure again during the replay over a success answer', async () => {
@@ -192,7 +258,11 @@ describe(SyncFailureService.name, () => {
   describe('dismiss', () => {
     it('closes an open failure with the ops note', async () => {
       seed();
-      expect(await t.sut.dismiss('failure-1', 'handled by hand')).toMatchObject({ status: 'dismissed', closedNote: 'handled by hand', nextRetryAt: null });
+      expect(await t.sut.dismiss('failure-1', 'handled by hand')).toMatchObject({
+        status: 'dismissed',
+        closedNote: 'handled by hand',
+        nextRetryAt: null,
+      });
     });
 
     it('refuses a failure that is already closed, and an unknown one', async () => {

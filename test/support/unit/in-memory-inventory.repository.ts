@@ -53,23 +53,42 @@ export class InMemoryInventoryRepository implements Pick<InventoryRepository, Le
   async uncountedShipments(merchantSkuId: string, recordedBy: number): Promise<StockReservationEntity[]> {
     const counted = new Set(this.reservations.filter((r) => r.kind === 'counted').map((r) => r.orderLineId));
     return this.reservations.filter(
-      (r) => r.merchantSkuId === merchantSkuId && r.kind === 'shipped' && r.createdAt <= recordedBy && !counted.has(r.orderLineId),
+      (r) =>
+        r.merchantSkuId === merchantSkuId &&
+        r.kind === 'shipped' &&
+        r.createdAt <= recordedBy &&
+        !counted.has(r.orderLineId),
     );
   }
 
   async openReserved(merchantSkuId: string): Promise<number> {
     const sign: Record<ReservationKind, number> = { placed: 1, cancelled: -1, refunded: -1, shipped: 0, counted: -1 };
-    return this.reservations.filter((r) => r.merchantSkuId === merchantSkuId).reduce((sum, r) => sum + sign[r.kind] * r.quantity, 0);
+    return this.reservations
+      .filter((r) => r.merchantSkuId === merchantSkuId)
+      .reduce((sum, r) => sum + sign[r.kind] * r.quantity, 0);
   }
 
   async allocation(bindingId: string): Promise<ChannelAllocationEntity | null> {
     return this.allocations.get(bindingId) ?? null;
   }
 
-  async ensureAllocation(bindingId: string, merchantSkuId: string, platform: string, now: number): Promise<ChannelAllocationEntity> {
+  async ensureAllocation(
+    bindingId: string,
+    merchantSkuId: string,
+    platform: string,
+    now: number,
+  ): Promise<ChannelAllocationEntity> {
     let allocation = this.allocations.get(bindingId);
     if (!allocation) {
-      allocation = factory.allocation({ bindingId, merchantSkuId, platform, allotted: 0, target: 0, established: false, updatedAt: now });
+      allocation = factory.allocation({
+        bindingId,
+        merchantSkuId,
+        platform,
+        allotted: 0,
+        target: 0,
+        established: false,
+        updatedAt: now,
+      });
       this.allocations.set(bindingId, allocation);
     }
     return allocation;
