@@ -28,6 +28,18 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(counter|gauge|histogram)$/][arguments.0.type='Literal']",
+          message: 'Define the metric in METRICS (src/ops/metrics/metric-names.ts) and pass its entry.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
