@@ -50,6 +50,10 @@ export async function newTestService<T>(service: Type<T>, options: TestServiceOp
   const config = options.config ?? unitConfig();
   const metrics = new MetricsService();
   const deps = dependenciesOf(service);
+  for (const [identifier] of options.provide ?? []) {
+    // A collaborator the service does not take would silently change nothing.
+    if (!deps.has(identifier)) throw new Error(`${service.name} does not inject ${nameOf(identifier)}`);
+  }
   const builder = TestBed.solitary(service);
   const defaults: [unknown, unknown][] = [
     [CLOCK, clock],
@@ -78,4 +82,8 @@ function dependenciesOf(service: Type<unknown>): Set<unknown> {
   const tokens: { index: number; param: unknown }[] = Reflect.getMetadata(SELF_DECLARED_DEPS_METADATA, service) ?? [];
   for (const { index, param } of tokens) types[index] = param;
   return new Set(types);
+}
+
+function nameOf(identifier: unknown): string {
+  return typeof identifier === 'function' ? identifier.name : String(identifier);
 }
