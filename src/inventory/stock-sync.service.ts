@@ -23,6 +23,7 @@ import { ORDER_SYNC, OrderSyncPort } from './order-sync.port';
 import { StockLedgerEntity } from './stock-ledger.entity';
 import { StockSettingsRepository } from './stock-settings.repository';
 import { StockWriteOpEntity } from './stock-write-op.entity';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 interface Lane {
   binding: SkuBindingEntity;
@@ -97,14 +98,14 @@ export class StockSyncService {
   async sync(merchantSkuId: string, options: { triggerAt: number; reconcile?: boolean; reason?: StockChangeReason; seq?: number }): Promise<void> {
     const coalescible = !options.reconcile && options.reason !== undefined && COALESCIBLE.includes(options.reason);
     if (coalescible && options.seq !== undefined && options.seq <= (this.seenUpTo.get(merchantSkuId) ?? 0)) {
-      this.metrics.counter('kwaizan_stock_events_coalesced_total', 'Stock-changed events already covered by an earlier run').inc();
+      this.metrics.counter(METRICS.stockEventsCoalescedTotal).inc();
       return;
     }
     if (!(await this.skus.findById(merchantSkuId))) return;
     const lease = await this.acquire(merchantSkuId, options.reconcile === true);
     if (!lease) {
       // The live holder runs again for this trigger before it lets go (or the settle job does).
-      this.metrics.counter('kwaizan_stock_writer_lease_busy_total', 'Stock-writer runs deferred to the run holding the SKU lease').inc();
+      this.metrics.counter(METRICS.stockWriterLeaseBusyTotal).inc();
       return;
     }
     let reconcile = options.reconcile === true;
@@ -121,7 +122,7 @@ export class StockSyncService {
       }
     } catch (error) {
       if (error instanceof WriterLeaseLostError) {
-        this.metrics.counter('kwaizan_stock_writer_fenced_total', 'Stock-writer commits rejected because a newer writer holds the lease').inc();
+        this.metrics.counter(METRICS.stockWriterFencedTotal).inc();
         this.logger.warn(error.message);
         return;
       }
@@ -455,15 +456,15 @@ export class StockSyncService {
     const started = this.clock.now();
     try {
       const result = await this.channels.stock(lane.shop.platform).adjustSkuStock(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId }, op.delta, op.id);
-      this.metrics.counter('kwaizan_stock_writes_total', 'Platform stock writes', ['platform', 'outcome']).inc({ platform: lane.shop.platform, outcome: result.outcome });
-      this.metrics.histogram('kwaizan_stock_write_seconds', 'Platform stock write latency', ['platform'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]).observe({ platform: lane.shop.platform }, (this.clock.now() - started) / 1000);
+      this.metrics.counter(METRICS.stockWritesTotal).inc({ platform: lane.shop.platform, outcome: result.outcome });
+      this.metrics.histogram(METRICS.stockWriteSeconds).observe({ platform: lane.shop.platform }, (this.clock.now() - started) / 1000);
       if (result.outcome === 'applied') {
         await this.failures.resolveByDedupeKey(failureKey(lane.binding.id));
         return 'applied';
       }
       return 'unknown';
     } catch (error) {
-      this.metrics.counter('kwaizan_stock_writes_total', 'Platform stock writes', ['platform', 'outcome']).inc({ platform: lane.shop.platform, outcome: 'failed' });
+      this.metrics.counter(METRICS.stockWritesTotal).inc({ platform: lane.shop.platform, outcome: 'failed' });
       const e = isPlatformError(error) ? error : new PlatformError({ platform: lane.shop.platform, api: 'stock.adjust', code: 'UNKNOWN', message: (error as Error).message, ambiguous: true });
       if (e.ambiguous) return 'unknown';
       const refused = op.delta < 0 && e.code === 'INVALID_REQUEST';
@@ -543,7 +544,7 @@ export class StockSyncService {
           action: first ? 'first reading of the platform: counted as is until its orders up to the read are heard' : 'platform shows more than counted: counted as is (will be lowered)',
           createdAt: readAt,
         });
-        if (!first) this.metrics.counter('kwaizan_stock_drift_total', 'Stock drift found by reconciliation', ['platform']).inc({ platform: a.platform });
+        if (!first) this.metrics.counter(METRICS.stockDriftTotal).inc({ platform: a.platform });
         a.allotted = first ? visible : Math.max(a.allotted, visible);
         a.established = true;
         a.pinned = true;
@@ -589,7 +590,7 @@ export class StockSyncService {
             action: `platform showed less than counted; ${heardSince} units heard since the read: lowered by ${lower}`,
             createdAt: this.clock.now(),
           });
-          this.metrics.counter('kwaizan_stock_drift_total', 'Stock drift found by reconciliation', ['platform']).inc({ platform: a.platform });
+          this.metrics.counter(METRICS.stockDriftTotal).inc({ platform: a.platform });
           a.allotted -= lower;
         }
       }
@@ -635,7 +636,7 @@ export class StockSyncService {
     if (uncertainUntil !== undefined) op.uncertainUntil = uncertainUntil;
     await this.repo.saveOp(op);
     if (status === 'applied') {
-      this.metrics.histogram('kwaizan_stock_propagation_seconds', 'From a stock change being accepted to the platform write acknowledged', ['platform'], [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30]).observe({ platform: op.platform }, Math.max(0, op.settledAt - op.triggerAt) / 1000);
+      this.metrics.histogram(METRICS.stockPropagationSeconds).observe({ platform: op.platform }, Math.max(0, op.settledAt - op.triggerAt) / 1000);
     }
   }
 
@@ -644,7 +645,7 @@ export class StockSyncService {
     try {
       return await work();
     } finally {
-      this.metrics.histogram('kwaizan_stock_sync_phase_seconds', 'Time spent per phase of a stock-writer run', ['phase'], [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]).observe({ phase: name }, (Date.now() - started) / 1000);
+      this.metrics.histogram(METRICS.stockSyncPhaseSeconds).observe({ phase: name }, (Date.now() - started) / 1000);
     }
   }
 

@@ -11,6 +11,7 @@ import { InvalidEventPayloadError, TopicContract, validatePayload } from '../con
 import { EventEnvelope } from '../event-envelope';
 import { EVENT_BUS, EventBus, UndecodableRecord } from '../event-bus.port';
 import { InboxRepository } from '../inbox/inbox.repository';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 export interface ConsumerOptions {
   /**
@@ -228,9 +229,9 @@ export class ConsumerRegistry {
   }
 
   private count(consumer: string, outcome: string, started: number): void {
-    this.metrics.counter('kwaizan_events_consumed_total', 'Events handled by consumers', ['consumer', 'outcome']).inc({ consumer, outcome });
+    this.metrics.counter(METRICS.eventsConsumedTotal).inc({ consumer, outcome });
     this.metrics
-      .histogram('kwaizan_event_handle_seconds', 'Time to handle one event, retries included', ['consumer'], [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
+      .histogram(METRICS.eventHandleSeconds)
       .observe({ consumer }, (Date.now() - started) / 1000);
   }
 }

@@ -7,6 +7,7 @@ import { Db } from '../../database/db';
 import { MetricsService } from '../metrics/metrics.service';
 import { ReplaySpec, SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
 import { FailureFilter, SyncFailureRepository } from './sync-failure.repository';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 export interface RecordFailureInput {
   context: string;
@@ -98,7 +99,7 @@ export class SyncFailureService {
       failure.nextRetryAt = input.retryable === false || !failure.replay ? null : (scheduled ?? this.nextRetryAt(failure.autoRetries, now));
       return this.repo.save(failure);
     });
-    this.metrics.counter('kwaizan_sync_failures_recorded_total', 'Sync failures recorded', ['context', 'code']).inc({ context: saved.context, code: saved.errorCode });
+    this.metrics.counter(METRICS.syncFailuresRecordedTotal).inc({ context: saved.context, code: saved.errorCode });
     this.logger.warn({ failureId: saved.id, context: saved.context, operation: saved.operation, code: saved.errorCode, entityRef: saved.entityRef }, `sync failure: ${saved.reason}`);
     return saved;
   }
@@ -222,7 +223,7 @@ export class SyncFailureService {
     failure.updatedAt = now;
     failure.nextRetryAt = null;
     failure.dedupeKey = null;
-    this.metrics.counter('kwaizan_sync_failures_closed_total', 'Sync failures closed', ['status']).inc({ status });
+    this.metrics.counter(METRICS.syncFailuresClosedTotal).inc({ status });
     return this.repo.save(failure);
   }
 
