@@ -41,6 +41,15 @@ export class UsersRepository {
     await this.db.forUpdate(this.db.manager.getRepository(MerchantEntity).createQueryBuilder('m').where('m.id = :merchantId', { merchantId })).getOne();
   }
 
+  /** Serializes changes that could leave no active admin (demotions, disabling) by locking the admin rows. */
+  async lockActiveAdmins(): Promise<void> {
+    await this.db.forUpdate(this.repo.createQueryBuilder('u').where("u.role = 'admin'")).getMany();
+  }
+
+  countActiveAdmins(): Promise<number> {
+    return this.repo.countBy({ role: 'admin', disabledAt: IsNull() });
+  }
+
   countActiveOwners(merchantId: string): Promise<number> {
     return this.repo.countBy({ merchantId, role: 'owner', disabledAt: IsNull() });
   }
