@@ -18,7 +18,15 @@ export class OpsSettings1795410000000 implements MigrationInterface {
 
   public async up(qr: QueryRunner): Promise<void> {
     await qr.createTable(
-      new Table({ name: 'ops_setting', columns: [{ ...varchar('name', 64), isPrimary: true }, text('value'), bigint('updated_at'), varchar('updated_by', 254)] }),
+      new Table({
+        name: 'ops_setting',
+        columns: [
+          { ...varchar('name', 64), isPrimary: true },
+          text('value'),
+          bigint('updated_at'),
+          varchar('updated_by', 254),
+        ],
+      }),
     );
     await qr.createTable(
       new Table({
@@ -37,9 +45,13 @@ export class OpsSettings1795410000000 implements MigrationInterface {
     );
     // The layout rate-limiter-flexible's MySQL store expects (it inserts by column position).
     await qr.createTable(
-      new Table({ name: 'sign_in_limit', columns: [{ ...varchar('key', 255), isPrimary: true }, int('points', false, 0), bigint('expire', true)] }),
+      new Table({
+        name: 'sign_in_limit',
+        columns: [{ ...varchar('key', 255), isPrimary: true }, int('points', false, 0), bigint('expire', true)],
+      }),
     );
-    for (const [table, name, columnNames] of PURGE_INDEXES) await qr.createIndex(table, new TableIndex({ name, columnNames }));
+    for (const [table, name, columnNames] of PURGE_INDEXES)
+      await qr.createIndex(table, new TableIndex({ name, columnNames }));
   }
 
   public async down(qr: QueryRunner): Promise<void> {

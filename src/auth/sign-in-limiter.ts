@@ -29,7 +29,10 @@ export class SignInLimiter {
   /** Whether sign-in is refused for now; keys are hashed, so a long email cannot overflow the store's key. */
   async isBlocked(email: string, address: string): Promise<boolean> {
     const { signInMaxAttempts: max } = await this.settings.current();
-    const [account, origin] = await Promise.all([(await this.limiter('account')).get(accountKey(email, address)), (await this.limiter('address')).get(sha256Hex(address))]);
+    const [account, origin] = await Promise.all([
+      (await this.limiter('account')).get(accountKey(email, address)),
+      (await this.limiter('address')).get(sha256Hex(address)),
+    ]);
     return (account?.consumedPoints ?? 0) >= max || (origin?.consumedPoints ?? 0) >= max * ADDRESS_FACTOR;
   }
 
@@ -52,7 +55,15 @@ export class SignInLimiter {
     if (this.db.isMysql) {
       const driver = this.db.dataSource.driver as MysqlDriver;
       // The table comes from a migration; expired rows are purged by the session cleanup job.
-      limiter = new RateLimiterMySQL({ ...options, storeClient: driver.pool, storeType: 'pool', dbName: driver.database, tableName: 'sign_in_limit', tableCreated: true, clearExpiredByTimeout: false });
+      limiter = new RateLimiterMySQL({
+        ...options,
+        storeClient: driver.pool,
+        storeType: 'pool',
+        dbName: driver.database,
+        tableName: 'sign_in_limit',
+        tableCreated: true,
+        clearExpiredByTimeout: false,
+      });
     } else {
       limiter = new RateLimiterMemory(options);
     }

@@ -36,7 +36,11 @@ export class OpsSettingsPagesController {
   @Post()
   @Admin()
   @HttpCode(200)
-  async save(@CurrentPrincipal() principal: UserPrincipal, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async save(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ): Promise<void> {
     const entered: Record<string, string> = {};
     const change: Record<string, unknown> = {};
     for (const d of OPS_SETTING_DEFINITIONS) {
@@ -47,17 +51,32 @@ export class OpsSettingsPagesController {
     }
     try {
       const { changed } = await this.settings.update({ userId: principal.userId, email: principal.email }, change);
-      await this.render(res, principal, { notice: { ok: true, text: changed ? '已保存 Saved: applies on every instance within 5 seconds.' : '没有变化 Nothing changed.' } });
+      await this.render(res, principal, {
+        notice: {
+          ok: true,
+          text: changed ? '已保存 Saved: applies on every instance within 5 seconds.' : '没有变化 Nothing changed.',
+        },
+      });
     } catch (error) {
       if (!(error instanceof DomainException)) throw error;
       res.status(statusOfDomainError(error));
       const fieldErrors = Object.fromEntries(error.fields.map((f) => [f.field, f.messages]));
-      await this.render(res, principal, { notice: { ok: false, text: `未保存 Not saved: ${error.message}` }, fieldErrors, entered });
+      await this.render(res, principal, {
+        notice: { ok: false, text: `未保存 Not saved: ${error.message}` },
+        fieldErrors,
+        entered,
+      });
     }
   }
 
-  private async render(res: Response, principal: UserPrincipal, extra: { notice?: Notice; fieldErrors?: Record<string, string[]>; entered?: Record<string, string> } = {}): Promise<void> {
+  private async render(
+    res: Response,
+    principal: UserPrincipal,
+    extra: { notice?: Notice; fieldErrors?: Record<string, string[]>; entered?: Record<string, string> } = {},
+  ): Promise<void> {
     const [settings, changes] = await Promise.all([this.settings.list(), this.settings.recentChanges()]);
-    res.type('html').send(opsSettingsPage({ principal, settings, changes, sandbox: this.config.platforms.sandbox, ...extra }));
+    res
+      .type('html')
+      .send(opsSettingsPage({ principal, settings, changes, sandbox: this.config.platforms.sandbox, ...extra }));
   }
 }

@@ -21,8 +21,14 @@ export class OpsSettingsController {
 
   @Put()
   @Admin()
-  @ApiOkResponse({ type: OpsSettingsPage, description: 'Applies on every instance within 5 seconds; each change is audited.' })
-  async update(@CurrentPrincipal() principal: UserPrincipal, @Body() body: UpdateOpsSettingsDto): Promise<OpsSettingsPage> {
+  @ApiOkResponse({
+    type: OpsSettingsPage,
+    description: 'Applies on every instance within 5 seconds; each change is audited.',
+  })
+  async update(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Body() body: UpdateOpsSettingsDto,
+  ): Promise<OpsSettingsPage> {
     await this.settings.update({ userId: principal.userId, email: principal.email }, { ...body });
     return this.get();
   }

@@ -33,6 +33,8 @@ export class OpsSettingsRepository {
   }
 
   recentChanges(limit: number): Promise<OpsSettingChangeEntity[]> {
-    return this.db.manager.getRepository(OpsSettingChangeEntity).find({ order: { changedAt: 'DESC', id: 'DESC' }, take: limit });
+    return this.db.manager
+      .getRepository(OpsSettingChangeEntity)
+      .find({ order: { changedAt: 'DESC', id: 'DESC' }, take: limit });
   }
 }

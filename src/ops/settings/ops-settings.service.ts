@@ -6,7 +6,13 @@ import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
 import { OpsSettingChangeEntity } from './ops-setting-change.entity';
 import { OpsSettingEntity } from './ops-setting.entity';
-import { OPS_SETTING_DEFINITIONS, OpsSettingDefinition, OpsSettingKey, OpsSettings, opsSettingDefaults } from './ops-settings.definitions';
+import {
+  OPS_SETTING_DEFINITIONS,
+  OpsSettingDefinition,
+  OpsSettingKey,
+  OpsSettings,
+  opsSettingDefaults,
+} from './ops-settings.definitions';
 import { OpsSettingsRepository } from './ops-settings.repository';
 
 /** How long an instance serves settings from memory; a change made elsewhere applies within this. */
@@ -79,13 +85,32 @@ export class OpsSettingsService {
           const newValue = requested ?? this.defaults[key];
           if (requested === null ? !existing : same(oldValue, requested)) continue;
           if (requested === null) await this.repo.deleteOverride(key);
-          else await this.repo.saveOverride(Object.assign(new OpsSettingEntity(), { name: key, value: requested, updatedAt: now, updatedBy: actor.email }));
-          await this.repo.insertChange({ name: key, oldValue, newValue, changedByUserId: actor.userId, changedBy: actor.email, changedAt: now });
+          else
+            await this.repo.saveOverride(
+              Object.assign(new OpsSettingEntity(), {
+                name: key,
+                value: requested,
+                updatedAt: now,
+                updatedBy: actor.email,
+              }),
+            );
+          await this.repo.insertChange({
+            name: key,
+            oldValue,
+            newValue,
+            changedByUserId: actor.userId,
+            changedBy: actor.email,
+            changedAt: now,
+          });
           changed++;
         }
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictDomainException('SETTING_CHANGED_CONCURRENTLY', 'another admin changed the same setting at the same time; reload and try again');
+      if (isUniqueViolation(error))
+        throw new ConflictDomainException(
+          'SETTING_CHANGED_CONCURRENTLY',
+          'another admin changed the same setting at the same time; reload and try again',
+        );
       throw error;
     }
     this.cached = undefined;
@@ -99,7 +124,8 @@ export class OpsSettingsService {
     for (const row of overrides) {
       const definition = OPS_SETTING_DEFINITIONS.find((d) => d.key === row.name);
       // A row from a newer release or edited by hand that no longer fits is ignored, not obeyed.
-      if (definition && problemsOf(definition, row.value).length === 0) Object.assign(settings, { [definition.key]: row.value });
+      if (definition && problemsOf(definition, row.value).length === 0)
+        Object.assign(settings, { [definition.key]: row.value });
     }
     this.cached = { at: performance.now(), settings, overrides };
     return this.cached;
@@ -107,11 +133,16 @@ export class OpsSettingsService {
 }
 
 function problemsOf(d: OpsSettingDefinition, value: unknown): string[] {
-  const intIn = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
-  if (d.kind === 'int') return intIn(value, d.min, d.max) ? [] : [`must be a whole number from ${d.min} to ${d.max} (${d.unit})`];
+  const intIn = (v: unknown, min: number, max: number) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
+  if (d.kind === 'int')
+    return intIn(value, d.min, d.max) ? [] : [`must be a whole number from ${d.min} to ${d.max} (${d.unit})`];
   const items = d.items!;
-  if (!Array.isArray(value) || value.length < d.min || value.length > d.max) return [`must be a list of ${d.min} to ${d.max} numbers`];
-  return value.every((v) => intIn(v, items.min, items.max)) ? [] : [`each must be a whole number from ${items.min} to ${items.max} (${d.unit})`];
+  if (!Array.isArray(value) || value.length < d.min || value.length > d.max)
+    return [`must be a list of ${d.min} to ${d.max} numbers`];
+  return value.every((v) => intIn(v, items.min, items.max))
+    ? []
+    : [`each must be a whole number from ${items.min} to ${items.max} (${d.unit})`];
 }
 
 /** Names at least one known setting, each a valid value or null (back to the default). */
@@ -129,9 +160,12 @@ export function validateOpsSettingsChange(input: Record<string, unknown>): OpsSe
     if (problems.length) fields.push({ field: key, messages: problems });
     else change[definition.key] = value as number | number[] | null;
   }
-  if (fields.length) throw new InvalidInputException('INVALID_SETTINGS', 'Some settings are invalid; nothing was changed.', fields);
+  if (fields.length)
+    throw new InvalidInputException('INVALID_SETTINGS', 'Some settings are invalid; nothing was changed.', fields);
   if (Object.keys(change).length === 0) {
-    throw new InvalidInputException('NO_SETTINGS', 'Name at least one setting to change.', [{ field: 'body', messages: ['names no setting'] }]);
+    throw new InvalidInputException('NO_SETTINGS', 'Name at least one setting to change.', [
+      { field: 'body', messages: ['names no setting'] },
+    ]);
   }
   return change;
 }

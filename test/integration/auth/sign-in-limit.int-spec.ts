@@ -7,7 +7,8 @@ describe('sign-in limit shared by two instances on one database', () => {
   let a: TestApp;
   let b: TestApp;
   let admin: TestUser;
-  const signIn = (t: TestApp, user: TestUser, password: string) => request(t.app.getHttpServer()).post('/api/session').send({ email: user.email, password });
+  const signIn = (t: TestApp, user: TestUser, password: string) =>
+    request(t.app.getHttpServer()).post('/api/session').send({ email: user.email, password });
 
   beforeAll(async () => {
     a = await startTestApp({ label: 'limit2', env: { SIGN_IN_MAX_ATTEMPTS: '4' } });
@@ -28,7 +29,9 @@ describe('sign-in limit shared by two instances on one database', () => {
 
     const connection = await mysql.createConnection(a.database.url);
     try {
-      const [rows] = await connection.query<mysql.RowDataPacket[]>("SELECT points FROM sign_in_limit WHERE `key` LIKE 'sign-in:%'");
+      const [rows] = await connection.query<mysql.RowDataPacket[]>(
+        "SELECT points FROM sign_in_limit WHERE `key` LIKE 'sign-in:%'",
+      );
       expect(rows.map((r) => Number(r.points))).toContain(4);
     } finally {
       await connection.end();
@@ -40,7 +43,10 @@ describe('sign-in limit shared by two instances on one database', () => {
     for (let i = 0; i < 4; i++) expect((await signIn(i % 2 ? a : b, user, `wrong-${i}`)).status).toBe(401);
     expect((await signIn(b, user, user.password)).status).toBe(429);
 
-    const raised = await request(a.app.getHttpServer()).put('/ops/settings').set(asUser(admin)).send({ signInMaxAttempts: 6 });
+    const raised = await request(a.app.getHttpServer())
+      .put('/ops/settings')
+      .set(asUser(admin))
+      .send({ signInMaxAttempts: 6 });
     expect(raised.status).toBe(200);
     // b reads the settings through a short cache: wait for it, generously.
     await eventually(async () => (await signIn(b, user, user.password)).status === 200, 30_000, 500);

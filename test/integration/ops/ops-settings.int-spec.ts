@@ -12,11 +12,22 @@ describe('ops settings', () => {
   let admin: TestUser;
   let ops: TestUser;
   const http = () => request(t.app.getHttpServer());
-  const put = (body: unknown, who: TestUser = admin) => http().put('/ops/settings').set(asUser(who)).send(body as object);
+  const put = (body: unknown, who: TestUser = admin) =>
+    http()
+      .put('/ops/settings')
+      .set(asUser(who))
+      .send(body as object);
   const rows = async (sql: string) => (await connection.query<mysql.RowDataPacket[]>(sql))[0];
   /** Every stored setting and audit row, to prove a refused request wrote nothing. */
-  const checksum = async () => JSON.stringify([await rows('SELECT * FROM ops_setting ORDER BY name'), await rows('SELECT * FROM ops_setting_change ORDER BY id')]);
-  const setting = async (key: string) => ((await http().get('/ops/settings').set(asUser(ops))).body.settings as { key: string }[]).find((s) => s.key === key);
+  const checksum = async () =>
+    JSON.stringify([
+      await rows('SELECT * FROM ops_setting ORDER BY name'),
+      await rows('SELECT * FROM ops_setting_change ORDER BY id'),
+    ]);
+  const setting = async (key: string) =>
+    ((await http().get('/ops/settings').set(asUser(ops))).body.settings as { key: string }[]).find(
+      (s) => s.key === key,
+    );
 
   beforeAll(async () => {
     t = await startTestApp({ label: 'opssettings' });
@@ -35,9 +46,22 @@ describe('ops settings', () => {
     expect(got.status).toBe(200);
     expect(got.body.settings).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ key: 'signInMaxAttempts', value: t.config.auth.signInMaxAttempts, defaultValue: t.config.auth.signInMaxAttempts, overridden: false }),
-        expect.objectContaining({ key: 'failureRetryDelaysMs', value: t.config.messaging.failureRetryDelaysMs, overridden: false }),
-        expect.objectContaining({ key: 'retentionPushesDays', value: 30, label: expect.stringMatching(/平台推送.*Platform pushes/) }),
+        expect.objectContaining({
+          key: 'signInMaxAttempts',
+          value: t.config.auth.signInMaxAttempts,
+          defaultValue: t.config.auth.signInMaxAttempts,
+          overridden: false,
+        }),
+        expect.objectContaining({
+          key: 'failureRetryDelaysMs',
+          value: t.config.messaging.failureRetryDelaysMs,
+          overridden: false,
+        }),
+        expect.objectContaining({
+          key: 'retentionPushesDays',
+          value: 30,
+          label: expect.stringMatching(/平台推送.*Platform pushes/),
+        }),
       ]),
     );
     expect((await put({ retentionDriftDays: 40 }, ops)).status).toBe(403);
@@ -63,10 +87,23 @@ describe('ops settings', () => {
     for (const [body, field] of cases) {
       const res = await put(body);
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
-      expect(res.body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field, messages: [expect.any(String)] })]));
+      expect(res.body.fields).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field, messages: [expect.any(String)] })]),
+      );
     }
-    expect((await http().put('/ops/settings').set(asUser(admin)).send([{ retentionDriftDays: 40 }])).status).toBe(400);
-    const text = await http().put('/ops/settings').set(asUser(admin)).set('content-type', 'text/plain').send('retentionDriftDays=40');
+    expect(
+      (
+        await http()
+          .put('/ops/settings')
+          .set(asUser(admin))
+          .send([{ retentionDriftDays: 40 }])
+      ).status,
+    ).toBe(400);
+    const text = await http()
+      .put('/ops/settings')
+      .set(asUser(admin))
+      .set('content-type', 'text/plain')
+      .send('retentionDriftDays=40');
     expect(text.status).toBeGreaterThanOrEqual(400);
     expect(text.status).toBeLessThan(500);
     expect(await checksum()).toBe(before);
@@ -75,11 +112,33 @@ describe('ops settings', () => {
   it('audits each change (who, when, old → new); null goes back to the default; an unchanged value writes nothing', async () => {
     const changed = await put({ retentionDriftDays: 45, failureRetryDelaysMs: [2000, 4000] });
     expect(changed.status).toBe(200);
-    expect(changed.body.settings).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'retentionDriftDays', value: 45, defaultValue: 30, overridden: true, updatedBy: admin.email })]));
-    const audit = await rows('SELECT name, old_value, new_value, changed_by, changed_by_user_id, changed_at FROM ops_setting_change ORDER BY id');
+    expect(changed.body.settings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          key: 'retentionDriftDays',
+          value: 45,
+          defaultValue: 30,
+          overridden: true,
+          updatedBy: admin.email,
+        }),
+      ]),
+    );
+    const audit = await rows(
+      'SELECT name, old_value, new_value, changed_by, changed_by_user_id, changed_at FROM ops_setting_change ORDER BY id',
+    );
     expect(audit).toEqual([
-      expect.objectContaining({ name: 'retentionDriftDays', old_value: '30', new_value: '45', changed_by: admin.email, changed_by_user_id: admin.userId }),
-      expect.objectContaining({ name: 'failureRetryDelaysMs', old_value: JSON.stringify(t.config.messaging.failureRetryDelaysMs), new_value: '[2000,4000]' }),
+      expect.objectContaining({
+        name: 'retentionDriftDays',
+        old_value: '30',
+        new_value: '45',
+        changed_by: admin.email,
+        changed_by_user_id: admin.userId,
+      }),
+      expect.objectContaining({
+        name: 'failureRetryDelaysMs',
+        old_value: JSON.stringify(t.config.messaging.failureRetryDelaysMs),
+        new_value: '[2000,4000]',
+      }),
     ]);
     expect(Math.abs(Number(audit[0].changed_at) - Date.now())).toBeLessThan(600_000);
 
@@ -95,7 +154,15 @@ describe('ops settings', () => {
 
   it('schedules automatic failure retries by the delays in force', async () => {
     expect((await put({ failureRetryDelaysMs: [7000, 9000] })).status).toBe(200);
-    const failure = await t.app.get(SyncFailureService).record({ context: 'test', operation: 'op', errorCode: 'TEMPORARY', reason: 'x', replay: { kind: 'noop', data: {} } });
+    const failure = await t.app
+      .get(SyncFailureService)
+      .record({
+        context: 'test',
+        operation: 'op',
+        errorCode: 'TEMPORARY',
+        reason: 'x',
+        replay: { kind: 'noop', data: {} },
+      });
     const [row] = await rows(`SELECT created_at, next_retry_at FROM sync_failure WHERE id = '${failure.id}'`);
     expect(Number(row.next_retry_at) - Number(row.created_at)).toBe(7000);
   });
@@ -117,7 +184,12 @@ describe('ops settings', () => {
     expect(opsPage.status).toBe(200);
     expect(opsPage.text).toContain('运维设置 Ops settings');
     expect(opsPage.text).not.toContain('data-testid="save-settings"');
-    const form = (fields: Record<string, string>) => http().post('/ops-settings').set('cookie', admin.cookie).type('form').send({ _csrf: admin.csrf, ...fields });
+    const form = (fields: Record<string, string>) =>
+      http()
+        .post('/ops-settings')
+        .set('cookie', admin.cookie)
+        .type('form')
+        .send({ _csrf: admin.csrf, ...fields });
 
     const before = await checksum();
     const refused = await form({ retentionClosedFailuresDays: '120', retentionOutboxDays: 'soon' });
@@ -131,11 +203,14 @@ describe('ops settings', () => {
     expect(saved.text).toContain('已保存 Saved');
     expect(await setting('retentionClosedFailuresDays')).toMatchObject({ value: 120 });
     expect(await setting('failureRetryDelaysMs')).toMatchObject({ value: [3000, 6000] });
-    expect(saved.text).toMatch(/retentionClosedFailuresDays<\/td><td>90 → 120/);
+    expect(saved.text).toMatch(/retentionClosedFailuresDays<\/td>\s*<td>90 → 120<\/td>/);
 
     const reset = await form({ reset_retentionClosedFailuresDays: '1' });
     expect(reset.status).toBe(200);
     expect(await setting('retentionClosedFailuresDays')).toMatchObject({ value: 90, overridden: false });
-    expect((await http().post('/ops-settings').set(asSession(ops)).type('form').send({ retentionClosedFailuresDays: '100' })).status).toBe(403);
+    expect(
+      (await http().post('/ops-settings').set(asSession(ops)).type('form').send({ retentionClosedFailuresDays: '100' }))
+        .status,
+    ).toBe(403);
   });
 });

@@ -14,7 +14,8 @@ export class OpsSettingView {
   @ApiProperty() max: number;
   @ApiProperty() help: string;
   @ApiPropertyOptional({ nullable: true }) updatedAt: number | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Email of the admin who set the override' }) updatedBy: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Email of the admin who set the override' }) updatedBy:
+    string | null;
 
   static of(s: OpsSettingState): OpsSettingView {
     const d = s.definition;
@@ -49,5 +50,6 @@ export class OpsSettingChangeView {
 
 export class OpsSettingsPage {
   @ApiProperty({ type: [OpsSettingView] }) settings: OpsSettingView[];
-  @ApiProperty({ type: [OpsSettingChangeView], description: 'The latest changes, newest first' }) changes: OpsSettingChangeView[];
+  @ApiProperty({ type: [OpsSettingChangeView], description: 'The latest changes, newest first' })
+  changes: OpsSettingChangeView[];
 }

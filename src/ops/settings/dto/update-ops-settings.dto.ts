@@ -11,7 +11,8 @@ export class UpdateOpsSettingsDto {
 }
 
 for (const d of OPS_SETTING_DEFINITIONS) {
-  const bounds = d.kind === 'int' ? `${d.min}–${d.max}` : `${d.min}–${d.max} items, each ${d.items!.min}–${d.items!.max}`;
+  const bounds =
+    d.kind === 'int' ? `${d.min}–${d.max}` : `${d.min}–${d.max} items, each ${d.items!.min}–${d.items!.max}`;
   ApiPropertyOptional({
     description: `${d.label} (${d.unit}, ${bounds}; null: back to the default). ${d.help}`,
     nullable: true,
