@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumber, jsonText } from '../../database/columns';
+import { bigintNumber } from '../../database/columns';
 
 /** A setting an admin changed; a setting without a row has its default from the environment. */
 @Entity('ops_setting')
@@ -7,8 +7,9 @@ export class OpsSettingEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   name: string;
 
-  @Column({ type: 'text', transformer: jsonText })
-  value: number | number[];
+  /** JSON text, parsed by the service (a hand-edited row that does not parse is ignored, not fatal). */
+  @Column({ type: 'text' })
+  value: string;
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: bigintNumber })
   updatedAt: number;

@@ -81,7 +81,8 @@ export class OpsSettingsService {
         changed = 0;
         for (const [key, requested] of Object.entries(change) as [OpsSettingKey, number | number[] | null][]) {
           const existing = await this.repo.lockOverride(key);
-          const oldValue = existing ? existing.value : this.defaults[key];
+          const definition = OPS_SETTING_DEFINITIONS.find((d) => d.key === key)!;
+          const oldValue = (existing && storedValue(definition, existing.value)) ?? this.defaults[key];
           const newValue = requested ?? this.defaults[key];
           if (requested === null ? !existing : same(oldValue, requested)) continue;
           if (requested === null) await this.repo.deleteOverride(key);
@@ -89,7 +90,7 @@ export class OpsSettingsService {
             await this.repo.saveOverride(
               Object.assign(new OpsSettingEntity(), {
                 name: key,
-                value: requested,
+                value: JSON.stringify(requested),
                 updatedAt: now,
                 updatedBy: actor.email,
               }),
@@ -119,16 +120,27 @@ export class OpsSettingsService {
 
   private async load(fresh = false): Promise<NonNullable<OpsSettingsService['cached']>> {
     if (!fresh && this.cached && performance.now() - this.cached.at < OPS_SETTINGS_CACHE_MS) return this.cached;
-    const overrides = await this.repo.listOverrides();
     const settings = { ...this.defaults };
-    for (const row of overrides) {
+    const overrides: OpsSettingEntity[] = [];
+    for (const row of await this.repo.listOverrides()) {
       const definition = OPS_SETTING_DEFINITIONS.find((d) => d.key === row.name);
       // A row from a newer release or edited by hand that no longer fits is ignored, not obeyed.
-      if (definition && problemsOf(definition, row.value).length === 0)
-        Object.assign(settings, { [definition.key]: row.value });
+      const value = definition && storedValue(definition, row.value);
+      if (!definition || value === undefined) continue;
+      Object.assign(settings, { [definition.key]: value });
+      overrides.push(row);
     }
     this.cached = { at: performance.now(), settings, overrides };
     return this.cached;
+  }
+}
+
+function storedValue(d: OpsSettingDefinition, text: string): number | number[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return problemsOf(d, value).length === 0 ? (value as number | number[]) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

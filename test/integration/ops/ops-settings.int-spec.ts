@@ -152,6 +152,22 @@ describe('ops settings', () => {
     expect(last).toMatchObject({ key: 'retentionDriftDays', oldValue: 45, newValue: 30, changedBy: admin.email });
   });
 
+  it('ignores a stored row that does not fit (edited by hand, or from another release) instead of obeying it', async () => {
+    await connection.query(
+      "INSERT INTO ops_setting (name, value, updated_at, updated_by) VALUES ('retentionPushesDays', '2', 1, 'x'), " +
+        "('retentionDriftDays', 'not json', 1, 'x'), ('aRemovedSetting', '5', 1, 'x')",
+    );
+    try {
+      expect(await setting('retentionPushesDays')).toMatchObject({ value: 30, overridden: false });
+      expect(await setting('retentionDriftDays')).toMatchObject({ value: 30, overridden: false });
+      expect((await put({ retentionPushesDays: 40 })).status).toBe(200);
+      const [last] = await rows("SELECT old_value, new_value FROM ops_setting_change ORDER BY id DESC LIMIT 1");
+      expect(last).toMatchObject({ old_value: '30', new_value: '40' });
+    } finally {
+      await connection.query('DELETE FROM ops_setting');
+    }
+  });
+
   it('schedules automatic failure retries by the delays in force', async () => {
     expect((await put({ failureRetryDelaysMs: [7000, 9000] })).status).toBe(200);
     const failure = await t.app
