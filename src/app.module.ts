@@ -11,6 +11,7 @@ import { SyncFailuresModule } from './ops/failures/sync-failures.module';
 import { HealthModule } from './ops/health/health.module';
 import { MetricsModule } from './ops/metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
+import { OpsSettingsModule } from './ops/settings/ops-settings.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { PlatformsModule } from './platforms/platforms.module';
 import { CatalogModule } from './catalog/catalog.module';
@@ -42,6 +43,7 @@ export class AppModule {
         CommonModule,
         DatabaseModule,
         MetricsModule,
+        OpsSettingsModule,
         SyncFailuresModule,
         MessagingModule,
         HealthModule,

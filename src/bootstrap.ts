@@ -28,7 +28,7 @@ export async function createApp(config: AppConfigShape, options: AppModuleOption
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
     .setTitle('kwaizan-sync')
-    .setDescription('Keeps a merchant’s Kuaishou and Youzan shops in sync: accounts, catalog, prices, stock, orders, ops.')
+    .setDescription('Keeps a merchant’s Kuaishou and Youzan shops in sync: accounts, SKU bindings, stock, orders, ops.')
     .setVersion('1')
     .build();
   app.use(['/docs', '/docs-json'], docsAccessMiddleware(app.get(SessionsService), app.get(ApiTokensService)));

@@ -15,6 +15,7 @@ import { SandboxAccessSeeder } from './sandbox-access.seeder';
 import { SessionController } from './session.controller';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { SignInLimiter } from './sign-in-limiter';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -27,6 +28,7 @@ import { UsersService } from './users.service';
     ErpCredentialsRepository,
     UsersService,
     SessionsService,
+    SignInLimiter,
     ApiTokensService,
     ErpCredentialsService,
     SandboxAccessSeeder,

@@ -4,9 +4,9 @@ import type { Response } from 'express';
 import { DomainException } from '../common/errors/domain.exception';
 import { statusOfDomainError } from '../common/http/all-exceptions.filter';
 import { AppConfig } from '../config/app-config';
-import { ChangeRoleDto, ResetPasswordDto } from './dto/auth.dto';
+import { AdminChangeRoleDto, ResetPasswordDto } from './dto/auth.dto';
 import { MERCHANT_DIRECTORY, MerchantDirectory } from './merchant-directory.port';
-import { Notice, opsLandingPage } from './pages/auth.pages';
+import { Notice, opsLandingPage, ROLE_LABELS } from './pages/auth.pages';
 import { Admin, CurrentPrincipal } from './policy.decorator';
 import { UserPrincipal } from './principal';
 import { UsersService } from './users.service';
@@ -38,10 +38,10 @@ export class UsersPagesController {
   @Post('role')
   @Admin()
   @HttpCode(200)
-  async role(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+  async role(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: AdminChangeRoleDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     await this.act(res, principal, async () => {
-      const user = await this.users.changeRole(userId, body.role, null);
-      return `${user.email}: ${user.role === 'owner' ? '现为店主 now an owner' : '现为店员 now staff'}`;
+      const user = await this.users.changeRole(principal.userId, userId, body.role, null);
+      return `${user.email}: 现为 now ${ROLE_LABELS[user.role]}`;
     });
   }
 

@@ -35,6 +35,15 @@ export class UsersRepository {
     await this.repo.insert(user);
   }
 
+  /** Serializes changes that could leave no active admin (demotions, disabling) by locking the admin rows. */
+  async lockActiveAdmins(): Promise<void> {
+    await this.db.forUpdate(this.repo.createQueryBuilder('u').where("u.role = 'admin'")).getMany();
+  }
+
+  countActiveAdmins(): Promise<number> {
+    return this.repo.countBy({ role: 'admin', disabledAt: IsNull() });
+  }
+
   countActiveOwners(merchantId: string): Promise<number> {
     return this.repo.countBy({ merchantId, role: 'owner', disabledAt: IsNull() });
   }

@@ -1,9 +1,9 @@
 import type { Mocked } from '@suites/unit';
-import { MerchantsService } from '@app/accounts/merchants.service';
 import { NotFoundDomainException } from '@app/common/errors/domain.exception';
 import { factory, T0 } from '@test/factories/entity.factory';
 import { newTestService, TestService } from '@test/support/unit/test-service';
 import { ApiTokensRepository } from './api-tokens.repository';
+import { MERCHANT_DIRECTORY, MerchantDirectory } from './merchant-directory.port';
 import { hashPassword, verifyPassword } from './password';
 import { SessionsRepository } from './sessions.repository';
 import { UserEntity } from './user.entity';
@@ -17,7 +17,7 @@ describe(UsersService.name, () => {
   let users: Mocked<UsersRepository>;
   let sessions: Mocked<SessionsRepository>;
   let tokens: Mocked<ApiTokensRepository>;
-  let merchants: Mocked<MerchantsService>;
+  let merchants: Mocked<MerchantDirectory>;
   let rows: Map<string, UserEntity>;
 
   beforeEach(async () => {
@@ -25,13 +25,16 @@ describe(UsersService.name, () => {
     users = t.mocks.get(UsersRepository);
     sessions = t.mocks.get(SessionsRepository);
     tokens = t.mocks.get(ApiTokensRepository);
-    merchants = t.mocks.get(MerchantsService);
+    merchants = t.mocks.get<MerchantDirectory>(MERCHANT_DIRECTORY);
     rows = new Map();
     users.findById.mockImplementation(async (id) => rows.get(id) ?? null);
     users.updateDisabled.mockImplementation(
       async (id, disabledAt) => void Object.assign(rows.get(id)!, { disabledAt }),
     );
     users.updateRole.mockImplementation(async (id, role) => void Object.assign(rows.get(id)!, { role }));
+    users.countActiveAdmins.mockImplementation(
+      async () => [...rows.values()].filter((u) => u.role === 'admin' && u.disabledAt === null).length,
+    );
     users.countActiveOwners.mockImplementation(
       async (m) =>
         [...rows.values()].filter((u) => u.merchantId === m && u.role === 'owner' && u.disabledAt === null).length,
@@ -152,7 +155,7 @@ describe(UsersService.name, () => {
         code: 'LAST_OWNER',
         kind: 'conflict',
       });
-      expect(users.lockMerchant).toHaveBeenCalledWith('merchant-1');
+      expect(merchants.lock).toHaveBeenCalledWith('merchant-1');
     });
   });
 
@@ -160,24 +163,43 @@ describe(UsersService.name, () => {
     it('makes staff an owner, and lets an owner step down once another owner exists', async () => {
       seed({ id: 'owner-1', role: 'owner' });
       seed({ id: 'staff-1', role: 'staff' });
-      expect((await t.sut.changeRole('staff-1', 'owner', 'merchant-1')).role).toBe('owner');
-      expect((await t.sut.changeRole('owner-1', 'staff', 'merchant-1')).role).toBe('staff');
+      expect((await t.sut.changeRole('owner-1', 'staff-1', 'owner', 'merchant-1')).role).toBe('owner');
+      expect((await t.sut.changeRole('staff-1', 'owner-1', 'staff', 'merchant-1')).role).toBe('staff');
     });
 
     it('refuses to demote the last owner', async () => {
       seed({ id: 'owner-1', role: 'owner' });
-      await expect(t.sut.changeRole('owner-1', 'staff', 'merchant-1')).rejects.toMatchObject({ code: 'LAST_OWNER' });
+      await expect(t.sut.changeRole('admin-1', 'owner-1', 'staff', 'merchant-1')).rejects.toMatchObject({
+        code: 'LAST_OWNER',
+      });
     });
 
-    it('leaves operators’ roles alone', async () => {
-      seed({ id: 'ops-1', role: 'ops', merchantId: null });
-      await expect(t.sut.changeRole('ops-1', 'owner', null)).rejects.toMatchObject({ code: 'OPERATOR_ROLE' });
+    it('refuses a change of one’s own role', async () => {
+      seed({ id: 'owner-1', role: 'owner' });
+      seed({ id: 'owner-2', role: 'owner' });
+      await expect(t.sut.changeRole('owner-1', 'owner-1', 'staff', 'merchant-1')).rejects.toMatchObject({
+        code: 'CANNOT_CHANGE_OWN_ROLE',
+      });
       expect(users.updateRole).not.toHaveBeenCalled();
+    });
+
+    it('never turns an operator into a merchant user', async () => {
+      seed({ id: 'ops-1', role: 'ops', merchantId: null });
+      await expect(t.sut.changeRole('admin-1', 'ops-1', 'owner', null)).rejects.toMatchObject({ code: 'ROLE_KIND' });
+      expect(users.updateRole).not.toHaveBeenCalled();
+    });
+
+    it('lets an admin make ops an admin and back, but keeps one active admin', async () => {
+      seed({ id: 'admin-1', role: 'admin', merchantId: null });
+      seed({ id: 'ops-1', role: 'ops', merchantId: null });
+      expect((await t.sut.changeRole('admin-1', 'ops-1', 'admin', null)).role).toBe('admin');
+      expect((await t.sut.changeRole('ops-1', 'admin-1', 'ops', null)).role).toBe('ops');
+      await expect(t.sut.changeRole('admin-1', 'ops-1', 'ops', null)).rejects.toMatchObject({ code: 'LAST_ADMIN' });
     });
 
     it('writes nothing when the role is unchanged', async () => {
       seed({ id: 'owner-1', role: 'owner' });
-      await t.sut.changeRole('owner-1', 'owner', 'merchant-1');
+      await t.sut.changeRole('admin-1', 'owner-1', 'owner', 'merchant-1');
       expect(users.updateRole).not.toHaveBeenCalled();
     });
   });

@@ -97,6 +97,7 @@ export class UsersService {
     if (disabled && actorId === userId) throw new InvalidInputException('CANNOT_DISABLE_SELF', 'you cannot disable yourself', [{ field: 'userId', messages: ['is you'] }]);
     await this.inScope(userId, scope);
     await this.db.transaction(async () => {
+      if (disabled) await this.users.lockActiveAdmins();
       const user = await this.lockedUser(userId);
       const now = this.clock.now();
       if (disabled === (user.disabledAt !== null)) return;
@@ -106,14 +107,34 @@ export class UsersService {
         await this.tokens.revokeByUser(userId, now);
       }
       if (user.merchantId) await this.keepAnOwner(user.merchantId);
+      if (user.role === 'admin') await this.keepAnAdmin();
     });
     return this.get(userId);
   }
 
-  /** owner ↔ staff within one merchant; a merchant always keeps at least one active owner. */
-  async changeRole(userId: string, role: 'owner' | 'staff', scope: string | null): Promise<UserEntity> {
+  /**
+   * owner ↔ staff within one merchant (a merchant always keeps at least one active owner), or, for an
+   * admin (`scope` null), ops ↔ admin (the service always keeps at least one active admin). Nobody
+   * changes their own role, and a merchant user never becomes an operator nor the other way round.
+   */
+  async changeRole(actorId: string, userId: string, role: UserRole, scope: string | null): Promise<UserEntity> {
+    if (actorId === userId) throw new InvalidInputException('CANNOT_CHANGE_OWN_ROLE', 'you cannot change your own role', [{ field: 'userId', messages: ['is you'] }]);
     const found = await this.inScope(userId, scope);
-    if (isOperator(found.role)) throw new InvalidInputException('OPERATOR_ROLE', 'ops and admin users keep their role', [{ field: 'userId', messages: ['is an operator, not a merchant user'] }]);
+    if (isOperator(found.role) !== isOperator(role)) {
+      const allowed = isOperator(found.role) ? 'ops or admin' : 'owner or staff';
+      throw new InvalidInputException('ROLE_KIND', `this user's role can only be ${allowed}`, [{ field: 'role', messages: [`must be ${allowed} for this user`] }]);
+    }
+    if (isOperator(found.role)) {
+      if (scope !== null) throw new UserNotFoundException(userId);
+      await this.db.transaction(async () => {
+        await this.users.lockActiveAdmins();
+        const user = (await this.users.findById(userId))!;
+        if (user.role === role) return;
+        await this.users.updateRole(userId, role, this.clock.now());
+        await this.keepAnAdmin();
+      });
+      return this.get(userId);
+    }
     await this.db.transaction(async () => {
       const user = await this.lockedUser(userId);
       if (user.role === role) return;
@@ -152,6 +173,13 @@ export class UsersService {
   private async keepAnOwner(merchantId: string): Promise<void> {
     if ((await this.users.countActiveOwners(merchantId)) === 0) {
       throw new ConflictDomainException('LAST_OWNER', 'a merchant keeps at least one active owner: make another user owner first');
+    }
+  }
+
+  /** Two admins demoting or disabling each other at once: the admin rows are locked, so the second sees the first. */
+  private async keepAnAdmin(): Promise<void> {
+    if ((await this.users.countActiveAdmins()) === 0) {
+      throw new ConflictDomainException('LAST_ADMIN', 'the service keeps at least one active admin: make another user admin first');
     }
   }
 

@@ -55,7 +55,7 @@ export interface HostileCallers {
 
 /** Who may call the path, as an API token (no CSRF token needed); the webhooks authenticate by signature. */
 export function authFor(callers: HostileCallers, path: string): Record<string, string> {
-  const user = path === '/api/merchants' ? callers.admin : path.startsWith('/api/') ? callers.owner : path.startsWith('/ops/') ? callers.ops : undefined;
+  const user = path === '/api/merchants' || path === '/ops/settings' ? callers.admin : path.startsWith('/api/') ? callers.owner : path.startsWith('/ops/') ? callers.ops : undefined;
   return user ? { authorization: user.bearer } : {};
 }
 

@@ -22,6 +22,7 @@ const signedIn = row({ ...anon }, 'ok');
 const signedInPage = row({ ...anonPage }, 'ok');
 const opsOnly = row({ ...anon, ops: 'ok', admin: 'ok' }, 403);
 const adminOnly = row({ ...anon, admin: 'ok' }, 403);
+const opsOnlyPage = row({ ...anonPage, ops: 'ok', admin: 'ok' }, 403);
 const erpOnly = row({ erpA: 'ok', erpB: 'ok' }, 401);
 /** A's data: who may read it. */
 const readA = row({ ...anon, ownerA: 'ok', staffA: 'ok', ops: 'ok', admin: 'ok' }, 403);
@@ -106,6 +107,10 @@ const MATRIX: Record<string, Row> = {
   'GET /ops/failures/:id': opsOnly,
   'POST /ops/failures/:id/retry': opsOnly,
   'POST /ops/failures/:id/dismiss': opsOnly,
+  'GET /ops/settings': opsOnly,
+  'PUT /ops/settings': adminOnly,
+  'GET /ops-settings': opsOnlyPage,
+  'POST /ops-settings': adminOnly,
   'GET /health': pub,
   'GET /metrics': opsOnly,
 };
