@@ -11,7 +11,7 @@ import { SyncFailuresModule } from './ops/failures/sync-failures.module';
 import { HealthModule } from './ops/health/health.module';
 import { MetricsModule } from './ops/metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
-import { OpsSettingsModule } from './ops/settings/ops-settings.module';
+import { OpsSettingsConsoleModule } from './ops/settings-console/ops-settings-console.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { PlatformsModule } from './platforms/platforms.module';
 import { CatalogModule } from './catalog/catalog.module';
@@ -29,7 +29,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature contexts, in dependency order. */
-const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, AuthModule, CatalogModule, InventoryModule, OrdersModule, WebhooksModule, OpsModule];
+const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, AuthModule, CatalogModule, InventoryModule, OrdersModule, WebhooksModule, OpsModule, OpsSettingsConsoleModule];
 
 @Module({})
 export class AppModule {
@@ -43,7 +43,6 @@ export class AppModule {
         CommonModule,
         DatabaseModule,
         MetricsModule,
-        OpsSettingsModule,
         SyncFailuresModule,
         MessagingModule,
         HealthModule,

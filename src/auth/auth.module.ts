@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { OpsSettingsModule } from '../ops/settings/ops-settings.module';
 import { AccessController } from './access.controller';
 import { AccessPagesController } from './access-pages.controller';
 import { AccessGuard } from './access.guard';
@@ -20,6 +21,7 @@ import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
+  imports: [OpsSettingsModule],
   controllers: [SessionController, AccessController, AccessPagesController, UsersPagesController, OpsLandingPageController],
   providers: [
     UsersRepository,

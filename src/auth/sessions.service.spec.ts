@@ -2,6 +2,11 @@ import { HttpException } from '@nestjs/common';
 import type { Mocked } from '@suites/unit';
 import { factory, T0 } from '@test/factories/entity.factory';
 import { newTestService, TestService } from '@test/support/unit/test-service';
+import { unitConfig } from '@test/support/unit/unit-config';
+import { Db } from '@app/database/db';
+import { opsSettingDefaults } from '@app/ops/settings/ops-settings.definitions';
+import { OpsSettingsService } from '@app/ops/settings/ops-settings.service';
+import { SignInLimiter } from './sign-in-limiter';
 import { hashPassword } from './password';
 import { sha256Hex } from './secret-token';
 import { SessionEntity } from './session.entity';
@@ -22,7 +27,11 @@ describe(SessionsService.name, () => {
   });
 
   beforeEach(async () => {
-    t = await newTestService(SessionsService);
+    const config = unitConfig();
+    const settings = { current: async () => opsSettingDefaults(config) } as unknown as OpsSettingsService;
+    // The real limiter, counting in memory (as on the embedded database).
+    const limiter = new SignInLimiter({ isMysql: false } as unknown as Db, settings);
+    t = await newTestService(SessionsService, { config, provide: [[SignInLimiter, limiter]] });
     sessions = t.mocks.get(SessionsRepository);
     users = t.mocks.get(UsersRepository);
     const user = factory.user({ passwordHash });

@@ -113,7 +113,7 @@ describe(`${OrderIngestService.name} decisions`, () => {
 
   beforeEach(async () => {
     clockOffsetMs = undefined;
-    const channels = { get: () => ({ clockOffsetMs: () => clockOffsetMs }) };
+    const channels = { orders: () => ({ clockOffsetMs: () => clockOffsetMs }) };
     t = await newTestService(OrderIngestService, { provide: [[CHANNELS, channels]] });
     ledger = t.mocks.get(StockLedgerService);
     bindings = t.mocks.get(SkuBindingService);

@@ -1,13 +1,12 @@
-import { Global, Module } from '@nestjs/common';
-import { OpsSettingsController } from './ops-settings.controller';
-import { OpsSettingsPagesController } from './ops-settings-pages.controller';
+import { Module } from '@nestjs/common';
 import { OpsSettingsRepository } from './ops-settings.repository';
 import { OpsSettingsService } from './ops-settings.service';
 
-/** Global: retention, sign-in, sessions and failure retries all read these settings. */
-@Global()
+/**
+ * The settings an admin tunes at run time (retention, sign-in, sessions, failure retries): imported
+ * by each context that reads them. The API and the page are `OpsSettingsConsoleModule`.
+ */
 @Module({
-  controllers: [OpsSettingsController, OpsSettingsPagesController],
   providers: [OpsSettingsRepository, OpsSettingsService],
   exports: [OpsSettingsService],
 })

@@ -7,6 +7,8 @@ import { ID_GENERATOR, IdGenerator } from '@app/common/ids';
 import { AppConfig, AppConfigShape } from '@app/config/app-config';
 import { Db } from '@app/database/db';
 import { MetricsService } from '@app/ops/metrics/metrics.service';
+import { opsSettingDefaults } from '@app/ops/settings/ops-settings.definitions';
+import { OpsSettingsService } from '@app/ops/settings/ops-settings.service';
 import { unitConfig } from './unit-config';
 
 /** Ids that say in which order they were made: `id-1`, `id-2`, … */
@@ -60,9 +62,12 @@ export async function newTestService<T>(service: Type<T>, options: TestServiceOp
     [ID_GENERATOR, ids],
     [AppConfig, config],
     [MetricsService, metrics],
+    // Run-time ops settings at their defaults (the environment's values), as with no admin change.
+    [OpsSettingsService, { current: async () => opsSettingDefaults(config) }],
     ...(options.provide ?? []),
   ];
-  for (const [identifier, value] of defaults) {
+  // Later entries (the test's own) win over the defaults.
+  for (const [identifier, value] of new Map(defaults)) {
     if (deps.has(identifier)) builder.mock(identifier as Type<unknown>).final(value as never);
   }
   if (deps.has(Db)) {

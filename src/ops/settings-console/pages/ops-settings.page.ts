@@ -1,8 +1,8 @@
 import { accountBar, Notice } from '../../../auth/pages/auth.pages';
 import { CSRF_FIELD, UserPrincipal } from '../../../auth/principal';
 import { formatTime, html, page } from '../../../common/http/html';
-import { OpsSettingChangeEntity } from '../ops-setting-change.entity';
-import { OpsSettingState } from '../ops-settings.service';
+import { OpsSettingChangeEntity } from '../../settings/ops-setting-change.entity';
+import { OpsSettingState } from '../../settings/ops-settings.service';
 
 const GROUPS: Record<string, string> = {
   retention: '数据保留 Retention',

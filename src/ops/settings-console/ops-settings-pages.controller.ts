@@ -7,8 +7,8 @@ import { UserPrincipal } from '../../auth/principal';
 import { DomainException } from '../../common/errors/domain.exception';
 import { statusOfDomainError } from '../../common/http/all-exceptions.filter';
 import { AppConfig } from '../../config/app-config';
-import { OPS_SETTING_DEFINITIONS } from './ops-settings.definitions';
-import { OpsSettingsService } from './ops-settings.service';
+import { OPS_SETTING_DEFINITIONS } from '../settings/ops-settings.definitions';
+import { OpsSettingsService } from '../settings/ops-settings.service';
 import { opsSettingsPage } from './pages/ops-settings.page';
 
 /** A form field as the JSON API would take it: digits become a number, a list of them an array; other text stays text (and is refused). */

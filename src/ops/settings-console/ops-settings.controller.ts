@@ -4,7 +4,7 @@ import { Admin, CurrentPrincipal, Ops } from '../../auth/policy.decorator';
 import { UserPrincipal } from '../../auth/principal';
 import { OpsSettingChangeView, OpsSettingsPage, OpsSettingView } from './dto/ops-settings.views';
 import { UpdateOpsSettingsDto } from './dto/update-ops-settings.dto';
-import { OpsSettingsService } from './ops-settings.service';
+import { OpsSettingsService } from '../settings/ops-settings.service';
 
 @ApiTags('ops')
 @Controller('ops/settings')
