@@ -1,9 +1,12 @@
 import type { StockChangeCause, StockListener } from '../shared/stock-listener';
+import { SandboxError } from '../shared/control.errors';
 import { SeededRandom } from '../shared/random';
 import { EmulatorClock } from '../shared/emulator-clock';
 import { KuaishouCatalog, KsCatalogProp } from './kuaishou-emulator.catalog';
 import { ksError } from './kuaishou-emulator.errors';
 import { long, ParamReader } from './kuaishou-emulator.json';
+
+export { SandboxError } from '../shared/control.errors';
 
 export interface KsShop {
   openId: string;
@@ -162,18 +165,6 @@ export interface KsStoreEvent {
   sellerId: string;
   bizId: string;
   info: Record<string, unknown>;
-}
-
-/** A refused control-API request (answered with an HTTP status, not a platform envelope). */
-export class SandboxError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SandboxError';
-  }
 }
 
 export interface KsStoreOptions {

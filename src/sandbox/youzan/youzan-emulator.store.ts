@@ -1,5 +1,6 @@
 import type { StockChangeCause, StockListener } from '../shared/stock-listener';
 import { randomBytes } from 'node:crypto';
+import { SandboxError } from '../shared/control.errors';
 import { EmulatorClock } from '../shared/emulator-clock';
 import { compactCst, cstString, yuan } from './youzan-emulator.codec';
 import { BusinessError, gw } from './youzan-emulator.errors';
@@ -206,16 +207,7 @@ export interface PushEvent {
   msgAsObject?: boolean;
 }
 
-/** A control-API failure: HTTP status + machine-readable error. */
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { SandboxError } from '../shared/control.errors';
 
 /** Token endpoint failure: `{success:false, code, data:null, message}`. */
 export class TokenError extends Error {
@@ -296,7 +288,7 @@ export class YouzanEmulatorStore {
 
   shop(kdtId: number): Shop {
     const shop = this.shops.get(kdtId);
-    if (!shop) throw new ControlError(404, 'shop_not_found', `no shop ${kdtId}`);
+    if (!shop) throw new SandboxError(404, 'shop_not_found', `no shop ${kdtId}`);
     return shop;
   }
 
@@ -519,23 +511,23 @@ export class YouzanEmulatorStore {
    */
   placeOrder(input: { kdtId: number; lines: { itemId?: string; skuId?: number; quantity: number }[]; pay?: boolean; couponId?: number; postFeeFen?: number; buyerMessage?: string }): Order {
     const shop = this.shop(input.kdtId);
-    if (!input.lines.length) throw new ControlError(400, 'no_lines', 'an order needs at least one line');
+    if (!input.lines.length) throw new SandboxError(400, 'no_lines', 'an order needs at least one line');
     const resolved = input.lines.map((line) => {
-      if (!Number.isInteger(line.quantity) || line.quantity < 1) throw new ControlError(400, 'bad_quantity', 'quantity must be a positive integer');
+      if (!Number.isInteger(line.quantity) || line.quantity < 1) throw new SandboxError(400, 'bad_quantity', 'quantity must be a positive integer');
       let sku: Sku | undefined;
       let item: Item;
       if (line.skuId !== undefined) {
         sku = this.skus.get(line.skuId);
-        if (!sku) throw new ControlError(404, 'sku_not_found', `no SKU ${line.skuId}`);
+        if (!sku) throw new SandboxError(404, 'sku_not_found', `no SKU ${line.skuId}`);
         item = this.items.get(sku.itemId) as Item;
       } else {
         const found = line.itemId ? this.items.get(line.itemId) : undefined;
-        if (!found) throw new ControlError(404, 'item_not_found', `no item ${line.itemId}`);
+        if (!found) throw new SandboxError(404, 'item_not_found', `no item ${line.itemId}`);
         item = found;
-        if (item.skus.length) throw new ControlError(400, 'sku_required', `item ${item.itemId} has specs: give skuId`);
+        if (item.skus.length) throw new SandboxError(400, 'sku_required', `item ${item.itemId} has specs: give skuId`);
       }
-      if (item.kdtId !== shop.kdtId) throw new ControlError(404, 'item_not_found', `item ${item.itemId} is not in shop ${shop.kdtId}`);
-      if (!item.listed) throw new ControlError(409, 'item_not_on_sale', `item ${item.itemId} is not on sale`);
+      if (item.kdtId !== shop.kdtId) throw new SandboxError(404, 'item_not_found', `item ${item.itemId} is not in shop ${shop.kdtId}`);
+      if (!item.listed) throw new SandboxError(409, 'item_not_on_sale', `item ${item.itemId} is not on sale`);
       return { item, sku, quantity: line.quantity };
     });
     const need = new Map<string, { available: number; quantity: number }>();
@@ -544,15 +536,15 @@ export class YouzanEmulatorStore {
       const entry = need.get(key) ?? { available: r.sku ? r.sku.stock : r.item.stock, quantity: 0 };
       entry.quantity += r.quantity;
       need.set(key, entry);
-      if (entry.quantity > entry.available) throw new ControlError(409, 'insufficient_stock', `insufficient stock for ${r.sku ? `SKU ${r.sku.skuId}` : `item ${r.item.itemId}`}: ${entry.available} left, ${entry.quantity} wanted`);
+      if (entry.quantity > entry.available) throw new SandboxError(409, 'insufficient_stock', `insufficient stock for ${r.sku ? `SKU ${r.sku.skuId}` : `item ${r.item.itemId}`}: ${entry.available} left, ${entry.quantity} wanted`);
     }
     let coupon: Coupon | undefined;
     if (input.couponId !== undefined) {
       coupon = this.coupons.get(input.couponId);
-      if (!coupon || coupon.kdtId !== shop.kdtId) throw new ControlError(404, 'coupon_not_found', `no coupon ${input.couponId}`);
-      if (coupon.stock <= 0) throw new ControlError(409, 'coupon_exhausted', `coupon ${coupon.groupId} has no stock left`);
+      if (!coupon || coupon.kdtId !== shop.kdtId) throw new SandboxError(404, 'coupon_not_found', `no coupon ${input.couponId}`);
+      if (coupon.stock <= 0) throw new SandboxError(409, 'coupon_exhausted', `coupon ${coupon.groupId} has no stock left`);
       const now = this.clock.now();
-      if (now < coupon.startAt || now > coupon.endAt) throw new ControlError(409, 'coupon_not_active', `coupon ${coupon.groupId} is not active`);
+      if (now < coupon.startAt || now > coupon.endAt) throw new SandboxError(409, 'coupon_not_active', `coupon ${coupon.groupId} is not active`);
     }
 
     const now = this.clock.now();
@@ -590,7 +582,7 @@ export class YouzanEmulatorStore {
       coupon.totalUsed++;
       orderCoupon = { groupId: coupon.groupId, code: randomBytes(6).toString('hex').toUpperCase(), title: coupon.title, discountFen: discount };
     } else if (coupon) {
-      throw new ControlError(409, 'coupon_threshold', `coupon ${coupon.groupId} needs an order of at least ${coupon.atLeastFen} fen`);
+      throw new SandboxError(409, 'coupon_threshold', `coupon ${coupon.groupId} needs an order of at least ${coupon.atLeastFen} fen`);
     }
     const order: Order = {
       tid: `E${compactCst(now)}${String(this.next()).padStart(9, '0')}`,
@@ -637,13 +629,13 @@ export class YouzanEmulatorStore {
 
   controlOrder(tid: string): Order {
     const order = this.orders.get(tid);
-    if (!order) throw new ControlError(404, 'order_not_found', `no order ${tid}`);
+    if (!order) throw new SandboxError(404, 'order_not_found', `no order ${tid}`);
     return order;
   }
 
   payOrder(tid: string): Order {
     const order = this.controlOrder(tid);
-    if (order.status !== 'WAIT_BUYER_PAY') throw new ControlError(409, 'not_payable', `order ${tid} is ${order.status}`);
+    if (order.status !== 'WAIT_BUYER_PAY') throw new SandboxError(409, 'not_payable', `order ${tid} is ${order.status}`);
     const now = this.clock.now();
     order.status = 'WAIT_SELLER_SEND_GOODS';
     order.payTime = now;
@@ -656,7 +648,7 @@ export class YouzanEmulatorStore {
   /** Closing an unpaid or unshipped order gives its units back to stock. */
   closeOrder(tid: string, closeType = 4, reason = '买家取消'): Order {
     const order = this.controlOrder(tid);
-    if (order.status !== 'WAIT_BUYER_PAY' && order.status !== 'WAIT_SELLER_SEND_GOODS') throw new ControlError(409, 'not_closable', `order ${tid} is ${order.status}`);
+    if (order.status !== 'WAIT_BUYER_PAY' && order.status !== 'WAIT_SELLER_SEND_GOODS') throw new SandboxError(409, 'not_closable', `order ${tid} is ${order.status}`);
     for (const line of order.lines) if (!line.shipped) this.restock(order, line, line.num - line.restocked);
     this.close(order, closeType, reason);
     return order;
@@ -707,7 +699,7 @@ export class YouzanEmulatorStore {
 
   confirmOrder(tid: string): Order {
     const order = this.controlOrder(tid);
-    if (order.status !== 'WAIT_BUYER_CONFIRM_GOODS') throw new ControlError(409, 'not_confirmable', `order ${tid} is ${order.status}`);
+    if (order.status !== 'WAIT_BUYER_CONFIRM_GOODS') throw new SandboxError(409, 'not_confirmable', `order ${tid} is ${order.status}`);
     const now = this.clock.now();
     order.status = 'TRADE_SUCCESS';
     order.successTime = now;
@@ -720,15 +712,15 @@ export class YouzanEmulatorStore {
 
   createRefund(input: { tid: string; oids?: string[]; amountFen?: number; status?: RefundStatus; returnGoods?: boolean; restock?: boolean; reason?: number }): Refund {
     const order = this.controlOrder(input.tid);
-    if (order.status === 'WAIT_BUYER_PAY' || order.status === 'TRADE_CLOSED') throw new ControlError(409, 'not_refundable', `order ${input.tid} is ${order.status}`);
+    if (order.status === 'WAIT_BUYER_PAY' || order.status === 'TRADE_CLOSED') throw new SandboxError(409, 'not_refundable', `order ${input.tid} is ${order.status}`);
     const oids = input.oids?.length ? input.oids : order.lines.map((l) => l.oid);
     const lines = oids.map((oid) => order.lines.find((l) => l.oid === oid));
-    if (lines.some((l) => !l)) throw new ControlError(404, 'line_not_found', `order ${input.tid} has no such line`);
+    if (lines.some((l) => !l)) throw new SandboxError(404, 'line_not_found', `order ${input.tid} has no such line`);
     const busy = [...this.refunds.values()].some((r) => r.tid === order.tid && !TERMINAL_REFUND.includes(r.status) && r.oids.some((o) => oids.includes(o)));
-    if (busy) throw new ControlError(409, 'refund_in_progress', 'a refund for these lines is already in progress');
+    if (busy) throw new SandboxError(409, 'refund_in_progress', 'a refund for these lines is already in progress');
     const maxFen = (lines as OrderLine[]).reduce((sum, l) => sum + linePaymentFen(l), 0);
     const amountFen = input.amountFen ?? maxFen;
-    if (!Number.isInteger(amountFen) || amountFen < 1 || amountFen > maxFen) throw new ControlError(400, 'bad_amount', `refund amount must be 1..${maxFen} fen`);
+    if (!Number.isInteger(amountFen) || amountFen < 1 || amountFen > maxFen) throw new SandboxError(400, 'bad_amount', `refund amount must be 1..${maxFen} fen`);
     const now = this.clock.now();
     const refund: Refund = {
       refundId: `${compactCst(now)}${String(this.next()).padStart(10, '0')}`,
@@ -762,9 +754,9 @@ export class YouzanEmulatorStore {
   /** Moves a refund; SUCCESS gives units back (when restocking) and a full refund closes the order. */
   setRefundStatus(refundId: string, status: RefundStatus): Refund {
     const refund = this.refunds.get(refundId);
-    if (!refund) throw new ControlError(404, 'refund_not_found', `no refund ${refundId}`);
-    if (!REFUND_STATUSES.includes(status)) throw new ControlError(400, 'bad_status', `unknown refund status ${status}`);
-    if (TERMINAL_REFUND.includes(refund.status)) throw new ControlError(409, 'refund_final', `refund ${refundId} is ${refund.status}`);
+    if (!refund) throw new SandboxError(404, 'refund_not_found', `no refund ${refundId}`);
+    if (!REFUND_STATUSES.includes(status)) throw new SandboxError(400, 'bad_status', `unknown refund status ${status}`);
+    if (TERMINAL_REFUND.includes(refund.status)) throw new SandboxError(409, 'refund_final', `refund ${refundId} is ${refund.status}`);
     const now = this.clock.now();
     refund.status = status;
     refund.modified = now;

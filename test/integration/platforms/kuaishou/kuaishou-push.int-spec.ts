@@ -92,7 +92,7 @@ describe('Kuaishou push delivery from the emulator', () => {
     const { itemId, skuIds } = await seedItem(h);
     const order = await h.control.placeOrder({ itemId, skuId: skuIds[0], pay: true });
     const refund = await h.control.createRefund({ oid: order.oid });
-    await h.control.settleRefund(refund.refundId, 'succeed');
+    await h.control.setRefundStatus(refund.refundId, 'succeed');
     await waitFor(() => receiver.events().some((e) => e.rawType === 'kwaishop_aftersales_updateRefund'), 3_000, 'the refund update');
     const refundEvents = receiver.events().filter((e) => e.kind === 'refund');
     expect(refundEvents.map((e) => [e.rawType, e.refundId, e.orderId, e.status])).toEqual([

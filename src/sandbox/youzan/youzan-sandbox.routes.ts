@@ -1,47 +1,37 @@
-import express, { NextFunction, Request, Response, Router } from 'express';
-import { Counters } from '../shared/counters';
-import { EmulatorClock } from '../shared/emulator-clock';
-import { FaultInjector, FaultRule, PushFaults } from '../shared/fault-injector';
+import { Request, Router } from 'express';
+import { SandboxError } from '../shared/control.errors';
+import { controlErrorHandler, objectBody, sharedControlRouter, SharedControlDeps } from '../shared/control.routes';
+import { FaultRule, PushFaults } from '../shared/fault-injector';
 import { FAULT_ERRORS } from './youzan-emulator.errors';
-import { ControlError, Item, Order, REFUND_STATUSES, RefundStatus, Sku, YouzanEmulatorStore } from './youzan-emulator.store';
+import { Item, Order, REFUND_STATUSES, RefundStatus, Sku, YouzanEmulatorStore } from './youzan-emulator.store';
 
 /** A fault rule as the control API takes it: `times` limits how many calls it hits before it retires. */
 export type ControlFaultRule = FaultRule & { times?: number };
 
-export interface ControlDeps {
+export interface SandboxRouteDeps extends SharedControlDeps {
   store: YouzanEmulatorStore;
-  faults: FaultInjector;
-  counters: Counters;
-  clock: EmulatorClock;
   setFaultRules(rules: ControlFaultRule[]): void;
-  setPush(url: string | undefined, retryDelaysMs?: number[]): void;
-  pushTarget(): string | undefined;
   sendTestPush(kdtId: number | undefined, type: string): string;
 }
 
 type Body = Record<string, unknown>;
 
-function body(req: Request): Body {
-  if (!Buffer.isBuffer(req.body) || req.body.length === 0) return {};
-  const parsed: unknown = JSON.parse(req.body.toString('utf8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ControlError(400, 'bad_body', 'body must be a JSON object');
-  return parsed as Body;
-}
+const body = (req: Request): Body => objectBody(req);
 
 function int(value: unknown, name: string, fallback?: number): number {
   if (value === undefined || value === null) {
     if (fallback !== undefined) return fallback;
-    throw new ControlError(400, 'missing_field', `${name} is required`);
+    throw new SandboxError(400, 'missing_field', `${name} is required`);
   }
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new ControlError(400, 'bad_field', `${name} must be an integer`);
+  if (!Number.isInteger(n)) throw new SandboxError(400, 'bad_field', `${name} must be an integer`);
   return n;
 }
 
 function text(value: unknown, name: string, fallback?: string): string {
   if (value === undefined || value === null || value === '') {
     if (fallback !== undefined) return fallback;
-    throw new ControlError(400, 'missing_field', `${name} is required`);
+    throw new SandboxError(400, 'missing_field', `${name} is required`);
   }
   return String(value);
 }
@@ -82,50 +72,43 @@ function orderSnapshot(store: YouzanEmulatorStore, order: Order) {
 
 function lookupSku(store: YouzanEmulatorStore, itemId: string, skuId: string): { item: Item; sku: Sku | undefined } {
   const item = store.items.get(itemId);
-  if (!item) throw new ControlError(404, 'item_not_found', `no item ${itemId}`);
+  if (!item) throw new SandboxError(404, 'item_not_found', `no item ${itemId}`);
   if (skuId === '0' && !item.skus.length) return { item, sku: undefined };
   const sku = item.skus.find((s) => String(s.skuId) === skuId);
-  if (!sku) throw new ControlError(404, 'sku_not_found', `no SKU ${skuId} on item ${itemId}`);
+  if (!sku) throw new SandboxError(404, 'sku_not_found', `no SKU ${skuId} on item ${itemId}`);
   return { item, sku };
 }
 
-/** The JSON control API under /__sandbox/ (see README.md). */
-export function youzanControlRouter(deps: ControlDeps): Router {
+/** `/__sandbox/*`: the control API tests, the demo and benchmarks drive the emulator with (see README.md). */
+export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
   const { store } = deps;
-  const router = express.Router();
-  const route = (handler: (req: Request, res: Response) => void) => (req: Request, res: Response, next: NextFunction) => {
-    try {
-      handler(req, res);
-    } catch (error) {
-      next(error);
-    }
-  };
+  const router = sharedControlRouter({ ...deps, onResetFaults: () => deps.setFaultRules([]) });
 
-  router.post('/shops', route((req, res) => {
+  router.post('/shops', (req, res) => {
     const b = body(req);
     const shop = store.createShop(b.name === undefined ? undefined : String(b.name), b.authorize !== false);
     const tokens = b.issueTokens === true ? store.issueTokens(shop.kdtId, true) : undefined;
     res.status(201).json({ kdtId: shop.kdtId, name: shop.name, authorized: shop.authorized, tokens });
-  }));
-  router.get('/shops', route((_req, res) => res.json([...store.shops.values()])));
-  router.post('/shops/:kdtId/revoke', route((req, res) => {
+  });
+  router.get('/shops', (_req, res) => res.json([...store.shops.values()]));
+  router.post('/shops/:kdtId/revoke', (req, res) => {
     store.revokeShop(Number(req.params.kdtId));
     deps.counters.fault('shop_revoked');
     res.json({ kdtId: Number(req.params.kdtId), revoked: true });
-  }));
-  router.post('/shops/:kdtId/authorize', route((req, res) => {
+  });
+  router.post('/shops/:kdtId/authorize', (req, res) => {
     store.authorizeShop(Number(req.params.kdtId));
     res.json({ kdtId: Number(req.params.kdtId), authorized: true });
-  }));
+  });
 
-  router.post('/images', route((req, res) => {
+  router.post('/images', (req, res) => {
     const kdtId = int(body(req).kdtId, 'kdtId');
     store.shop(kdtId);
     const image = store.uploadImage(kdtId);
     res.status(201).json({ imageId: String(image.image_id), url: image.image_url });
-  }));
+  });
 
-  router.post('/items', route((req, res) => {
+  router.post('/items', (req, res) => {
     const b = body(req);
     const kdtId = int(b.kdtId, 'kdtId');
     store.shop(kdtId);
@@ -148,33 +131,33 @@ export function youzanControlRouter(deps: ControlDeps): Router {
       })),
     });
     res.status(201).json(itemSnapshot(store, item));
-  }));
-  router.get('/items/:itemId', route((req, res) => {
+  });
+  router.get('/items/:itemId', (req, res) => {
     const item = store.items.get(String(req.params.itemId));
-    if (!item) throw new ControlError(404, 'item_not_found', `no item ${req.params.itemId}`);
+    if (!item) throw new SandboxError(404, 'item_not_found', `no item ${req.params.itemId}`);
     res.json(itemSnapshot(store, item));
-  }));
-  router.get('/items/:itemId/skus/:skuId', route((req, res) => {
+  });
+  router.get('/items/:itemId/skus/:skuId', (req, res) => {
     const { item, sku } = lookupSku(store, String(req.params.itemId), String(req.params.skuId));
     res.json(skuSnapshot(store, item, sku));
-  }));
-  router.put('/items/:itemId/skus/:skuId', route((req, res) => {
+  });
+  router.put('/items/:itemId/skus/:skuId', (req, res) => {
     const { item, sku } = lookupSku(store, String(req.params.itemId), String(req.params.skuId));
     const b = body(req);
     if (b.stock !== undefined) {
       const stock = int(b.stock, 'stock');
-      if (stock < 0) throw new ControlError(400, 'bad_field', 'stock must be ≥ 0');
+      if (stock < 0) throw new SandboxError(400, 'bad_field', 'stock must be ≥ 0');
       store.setStock(item, sku, stock);
     }
     if (b.priceFen !== undefined) {
       const price = int(b.priceFen, 'priceFen');
-      if (price < 1) throw new ControlError(400, 'bad_field', 'priceFen must be ≥ 1');
+      if (price < 1) throw new SandboxError(400, 'bad_field', 'priceFen must be ≥ 1');
       store.setPrice(item, sku, price);
     }
     res.json(skuSnapshot(store, item, sku));
-  }));
+  });
 
-  router.post('/orders', route((req, res) => {
+  router.post('/orders', (req, res) => {
     const b = body(req);
     const lines = Array.isArray(b.lines) ? (b.lines as Body[]) : [];
     const order = store.placeOrder({
@@ -190,33 +173,33 @@ export function youzanControlRouter(deps: ControlDeps): Router {
       buyerMessage: b.buyerMessage === undefined ? undefined : String(b.buyerMessage),
     });
     res.status(201).json(orderSnapshot(store, order));
-  }));
-  router.get('/orders/:tid', route((req, res) => res.json(orderSnapshot(store, store.controlOrder(String(req.params.tid))))));
-  router.post('/orders/:tid/pay', route((req, res) => res.json(orderSnapshot(store, store.payOrder(String(req.params.tid))))));
-  router.post('/orders/:tid/close', route((req, res) => {
+  });
+  router.get('/orders/:tid', (req, res) => res.json(orderSnapshot(store, store.controlOrder(String(req.params.tid)))));
+  router.post('/orders/:tid/pay', (req, res) => res.json(orderSnapshot(store, store.payOrder(String(req.params.tid)))));
+  router.post('/orders/:tid/cancel', (req, res) => {
     const b = body(req);
     res.json(orderSnapshot(store, store.closeOrder(String(req.params.tid), int(b.closeType, 'closeType', 4), text(b.reason, 'reason', '买家取消'))));
-  }));
-  router.post('/orders/:tid/ship', route((req, res) => {
+  });
+  router.post('/orders/:tid/ship', (req, res) => {
     const b = body(req);
     const order = store.controlOrder(String(req.params.tid));
     try {
       store.ship(order, int(b.expressId, 'expressId', 7), text(b.expressNo, 'expressNo', `SF${Date.now()}`), Array.isArray(b.oids) ? b.oids.map(String) : undefined);
     } catch (error) {
-      throw new ControlError(409, 'not_shippable', (error as Error).message);
+      throw new SandboxError(409, 'not_shippable', (error as Error).message);
     }
     res.json(orderSnapshot(store, order));
-  }));
-  router.post('/orders/:tid/confirm', route((req, res) => res.json(orderSnapshot(store, store.confirmOrder(String(req.params.tid))))));
+  });
+  router.post('/orders/:tid/complete', (req, res) => res.json(orderSnapshot(store, store.confirmOrder(String(req.params.tid)))));
 
-  router.post('/refunds', route((req, res) => {
+  router.post('/refunds', (req, res) => {
     const b = body(req);
     const tid = text(b.tid, 'tid');
     const order = store.controlOrder(tid);
     const oids = Array.isArray(b.oids) && b.oids.length ? b.oids.map(String) : order.lines.map((l) => l.oid);
     const status = b.status === undefined ? undefined : (String(b.status) as RefundStatus);
-    if (status && !REFUND_STATUSES.includes(status)) throw new ControlError(400, 'bad_status', `status must be one of ${REFUND_STATUSES.join(', ')}`);
-    if (b.amountFen !== undefined && oids.length !== 1) throw new ControlError(400, 'bad_field', 'amountFen needs exactly one line (refunds are per order line)');
+    if (status && !REFUND_STATUSES.includes(status)) throw new SandboxError(400, 'bad_status', `status must be one of ${REFUND_STATUSES.join(', ')}`);
+    if (b.amountFen !== undefined && oids.length !== 1) throw new SandboxError(400, 'bad_field', 'amountFen needs exactly one line (refunds are per order line)');
     // Youzan after-sales cases are per order line: one refund per oid.
     const refunds = oids.map((oid) =>
       store.createRefund({
@@ -229,14 +212,14 @@ export function youzanControlRouter(deps: ControlDeps): Router {
       }),
     );
     res.status(201).json({ refundIds: refunds.map((r) => r.refundId), order: orderSnapshot(store, order) });
-  }));
-  router.post('/refunds/:refundId/status', route((req, res) => {
+  });
+  router.post('/refunds/:refundId/status', (req, res) => {
     const status = text(body(req).status, 'status') as RefundStatus;
     const refund = store.setRefundStatus(String(req.params.refundId), status);
     res.json({ refundId: refund.refundId, status: refund.status, order: orderSnapshot(store, store.controlOrder(refund.tid)) });
-  }));
+  });
 
-  router.post('/coupons', route((req, res) => {
+  router.post('/coupons', (req, res) => {
     const b = body(req);
     const kdtId = int(b.kdtId, 'kdtId');
     store.shop(kdtId);
@@ -255,15 +238,14 @@ export function youzanControlRouter(deps: ControlDeps): Router {
       description: text(b.description, 'description', ''),
     });
     res.status(201).json({ couponId: String(coupon.groupId) });
-  }));
+  });
 
-  router.get('/faults', route((_req, res) => res.json(deps.faults.describe())));
-  router.put('/faults', route((req, res) => {
+  router.put('/faults', (req, res) => {
     const b = body(req);
     const rules = Array.isArray(b.rules) ? (b.rules as ControlFaultRule[]) : [];
     for (const rule of rules) {
-      if (typeof rule.api !== 'string') throw new ControlError(400, 'bad_rule', 'each rule needs an api (or "*")');
-      if (rule.error !== undefined && !FAULT_ERRORS[rule.error]) throw new ControlError(400, 'bad_rule', `unknown error kind ${rule.error}; known: ${Object.keys(FAULT_ERRORS).join(', ')}`);
+      if (typeof rule.api !== 'string') throw new SandboxError(400, 'bad_rule', 'each rule needs an api (or "*")');
+      if (rule.error !== undefined && !FAULT_ERRORS[rule.error]) throw new SandboxError(400, 'bad_rule', `unknown error kind ${rule.error}; known: ${Object.keys(FAULT_ERRORS).join(', ')}`);
     }
     if (Array.isArray(b.rules) || b.orderReadLagMs === undefined && b.refuseNegativeIncrement === undefined) deps.setFaultRules(rules);
     if (b.push && typeof b.push === 'object') deps.faults.setPushFaults(b.push as Partial<PushFaults>);
@@ -271,49 +253,13 @@ export function youzanControlRouter(deps: ControlDeps): Router {
     if (b.orderReadLagMs !== undefined) deps.store.options.orderReadLagMs = int(b.orderReadLagMs, 'orderReadLagMs');
     if (b.refuseNegativeIncrement !== undefined) deps.store.options.refuseNegativeIncrement = b.refuseNegativeIncrement === true;
     res.json({ ...deps.faults.describe(), orderReadLagMs: deps.store.options.orderReadLagMs, refuseNegativeIncrement: deps.store.options.refuseNegativeIncrement });
-  }));
-  router.delete('/faults', route((_req, res) => {
-    deps.faults.reset();
-    deps.setFaultRules([]);
-    res.json(deps.faults.describe());
-  }));
-
-  router.get('/clock', route((_req, res) => res.json({ now: deps.clock.now(), offsetMs: deps.clock.offset })));
-  router.post('/clock/advance', route((req, res) => {
-    const ms = int(body(req).ms, 'ms');
-    if (ms < 0) throw new ControlError(400, 'bad_field', 'the clock only moves forward');
-    deps.clock.advance(ms);
-    res.json({ now: deps.clock.now(), offsetMs: deps.clock.offset });
-  }));
-
-  router.get('/counters', route((_req, res) => res.json(deps.counters.snapshot())));
-  router.post('/counters/reset', route((_req, res) => {
-    deps.counters.reset();
-    res.json(deps.counters.snapshot());
-  }));
-
-  router.put('/push', route((req, res) => {
-    const b = body(req);
-    const delays = Array.isArray(b.retryDelaysMs) ? b.retryDelaysMs.map((d, i) => int(d, `retryDelaysMs[${i}]`)) : undefined;
-    deps.setPush(b.url === undefined || b.url === null || b.url === '' ? undefined : String(b.url), delays);
-    res.json({ url: deps.pushTarget() ?? null });
-  }));
-  router.post('/push/test', route((req, res) => {
+  });
+  router.post('/push/test', (req, res) => {
     const b = body(req);
     const msgId = deps.sendTestPush(b.kdtId === undefined ? undefined : int(b.kdtId, 'kdtId'), text(b.type, 'type', 'trade_TradeCreate'));
     res.status(202).json({ msgId });
-  }));
-
-  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof ControlError) {
-      res.status(error.status).json({ error: error.error, message: error.message });
-      return;
-    }
-    if (error instanceof SyntaxError) {
-      res.status(400).json({ error: 'bad_json', message: error.message });
-      return;
-    }
-    res.status(500).json({ error: 'internal', message: (error as Error).message });
   });
+
+  router.use(controlErrorHandler());
   return router;
 }
