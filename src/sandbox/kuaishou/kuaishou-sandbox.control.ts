@@ -1,16 +1,11 @@
 import { SandboxControlClient, SandboxFaultsInput } from '../shared/sandbox-control.client';
 import type { PlaceOrderInput } from './kuaishou-emulator.store';
+import type { KsTokenAnswer } from './kuaishou-oauth.store';
 
 export { SandboxControlError } from '../shared/sandbox-control.client';
 
-export interface SandboxTokens {
-  access_token: string;
-  expires_in: number;
-  refresh_token?: string;
-  refresh_token_expires_in?: number;
-  open_id?: string;
-  scopes: string[];
-}
+/** The token answer of a grant made through the control API (as `/oauth2/access_token` answers it). */
+export type SandboxTokens = Omit<KsTokenAnswer, 'result' | 'token_type'>;
 
 export interface SandboxShop {
   openId: string;

@@ -191,30 +191,8 @@ export const CATALOG_APIS: Record<string, ApiDef> = {
     params: { q: 'string', tag_id: 'long', page_no: 'number', page_size: 'number', order_by: 'string', update_time_start: 'number', update_time_end: 'number', banner: 'string' },
     handle: (ctx) => listItems(ctx, false),
   },
-  'youzan.item.update.listing': {
-    versions: ['3.0.0', '3.0.1'],
-    paramCode: ITEM_PARAM,
-    params: { item_id: 'long!' },
-    write: true,
-    handle: (ctx) => {
-      const item = itemOf(ctx);
-      item.listed = true;
-      item.updated = ctx.store.clock.now();
-      return { is_success: true };
-    },
-  },
-  'youzan.item.update.delisting': {
-    versions: ['3.0.0', '3.0.1'],
-    paramCode: ITEM_PARAM,
-    params: { item_id: 'long!' },
-    write: true,
-    handle: (ctx) => {
-      const item = itemOf(ctx);
-      item.listed = false;
-      item.updated = ctx.store.clock.now();
-      return { is_success: true };
-    },
-  },
+  'youzan.item.update.listing': shelfApi(true),
+  'youzan.item.update.delisting': shelfApi(false),
   'youzan.item.quantity.update': {
     versions: ['3.0.0'],
     paramCode: ITEM_PARAM,
@@ -253,3 +231,19 @@ export const CATALOG_APIS: Record<string, ApiDef> = {
     },
   },
 };
+
+/** item.update.listing / delisting: put the item on or off sale. */
+function shelfApi(listed: boolean): ApiDef {
+  return {
+    versions: ['3.0.0', '3.0.1'],
+    paramCode: ITEM_PARAM,
+    params: { item_id: 'long!' },
+    write: true,
+    handle: (ctx) => {
+      const item = itemOf(ctx);
+      item.listed = listed;
+      item.updated = ctx.store.clock.now();
+      return { is_success: true };
+    },
+  };
+}
