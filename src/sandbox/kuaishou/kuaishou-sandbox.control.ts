@@ -187,7 +187,8 @@ export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsIn
     return this.request('post', `/refunds/${refundId}/status`, { status });
   }
 
-  heartbeat(encrypted = true): Promise<{ queued: boolean }> {
-    return this.request('post', '/push/heartbeat', { encrypted });
+  /** Kuaishou's test message, a heartbeat `{"test":true}`, encrypted (default) or plain. */
+  sendTestPush(input: { encrypted?: boolean } = {}): Promise<{ queued: boolean }> {
+    return this.request('post', '/push/test', input);
   }
 }

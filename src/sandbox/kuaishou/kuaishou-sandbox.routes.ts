@@ -237,7 +237,7 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     res.json({ ...deps.faults.describe(), orderReadLagMs: store.orderReadLagMs });
   });
 
-  router.post('/push/heartbeat', (req, res) => {
+  router.post('/push/test', (req, res) => {
     deps.push.heartbeat(heartbeatBody.parse(req.body ?? {}).encrypted ?? true);
     res.status(202).json({ queued: true });
   });

@@ -144,8 +144,8 @@ describe('Kuaishou push delivery from the emulator', () => {
   });
 
   it('sends heartbeats, encrypted or plain, that the parser recognises', async () => {
-    await h.control.heartbeat(true);
-    await h.control.heartbeat(false);
+    await h.control.sendTestPush({ encrypted: true });
+    await h.control.sendTestPush({ encrypted: false });
     await waitFor(() => receiver.deliveries.length >= 2, 3_000, 'two heartbeats');
     expect(receiver.events().map((e) => e.kind)).toEqual(['heartbeat', 'heartbeat']);
     expect(receiver.deliveries.map((d) => d.body.startsWith('{'))).toEqual([false, true]);
