@@ -1,7 +1,8 @@
-import { Request, Router } from 'express';
+import { Router } from 'express';
+import { z } from 'zod';
 import { SandboxError } from '../shared/control.errors';
-import { controlErrorHandler, objectBody, sharedControlRouter, SharedControlDeps } from '../shared/control.routes';
-import { FaultRule, PushFaults } from '../shared/fault-injector';
+import { controlErrorHandler, faultRuleSchema, pushFaultsSchema, sharedControlRouter, SharedControlDeps } from '../shared/control.routes';
+import { FaultRule } from '../shared/fault-injector';
 import { FAULT_ERRORS } from './youzan-emulator.errors';
 import { Item, Order, REFUND_STATUSES, RefundStatus, Sku, YouzanEmulatorStore } from './youzan-emulator.store';
 
@@ -14,33 +15,84 @@ export interface SandboxRouteDeps extends SharedControlDeps {
   sendTestPush(kdtId: number | undefined, type: string): string;
 }
 
-type Body = Record<string, unknown>;
+const int = z.coerce.number().int();
+const text = z.coerce.string().min(1);
+const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]);
+const shopBody = z.object({ name: text.optional(), authorize: z.boolean().optional(), issueTokens: z.boolean().optional() });
+const imageBody = z.object({ kdtId: int });
+const itemBody = z.object({
+  kdtId: int,
+  title: text,
+  desc: z.coerce.string().optional(),
+  cid: int.optional(),
+  itemNo: z.coerce.string().optional(),
+  priceFen: int.optional(),
+  stock: int.optional(),
+  listed: z.boolean().optional(),
+  skus: z
+    .array(
+      z.object({
+        itemNo: z.coerce.string().default(''),
+        priceFen: int,
+        stock: int.default(0),
+        specs: z.array(z.object({ k: z.string().min(1), v: z.string().min(1) })).optional(),
+      }),
+    )
+    .default([]),
+});
+const skuPatch = z.object({ stock: int.min(0).optional(), priceFen: int.min(1).optional() });
+const orderBody = z.object({
+  kdtId: int,
+  lines: z.array(z.object({ itemId: id.transform(String).optional(), skuId: id.transform(Number).optional(), quantity: int.default(1) })).default([]),
+  pay: z.boolean().optional(),
+  couponId: int.optional(),
+  postFeeFen: int.optional(),
+  buyerMessage: z.coerce.string().optional(),
+});
+const cancelBody = z.object({ closeType: int.default(4), reason: text.default('买家取消') });
+const shipBody = z.object({ expressId: int.default(7), expressNo: z.coerce.string().optional(), oids: z.array(z.coerce.string()).optional() });
+const refundStatus = z.enum(REFUND_STATUSES as [RefundStatus, ...RefundStatus[]]);
+const refundBody = z.object({
+  tid: text,
+  oids: z.array(z.coerce.string()).optional(),
+  amountFen: int.optional(),
+  status: refundStatus.optional(),
+  returnGoods: z.boolean().optional(),
+  restock: z.boolean().optional(),
+});
+const refundStatusBody = z.object({ status: z.string().min(1) });
+const couponBody = z.object({
+  kdtId: int,
+  title: text.default('沙箱优惠券'),
+  valueFen: int,
+  atLeastFen: int.default(0),
+  total: int.default(1000),
+  quota: int.default(0),
+  startAt: int.optional(),
+  endAt: int.optional(),
+  description: z.coerce.string().default(''),
+});
+const faultRule = faultRuleSchema.extend({
+  error: z
+    .string()
+    .refine((kind) => FAULT_ERRORS[kind] !== undefined, { message: `unknown error kind; known: ${Object.keys(FAULT_ERRORS).join(', ')}` })
+    .optional(),
+  times: int.min(0).optional(),
+});
+const faultsBody = z.object({
+  rules: z.array(faultRule).optional(),
+  push: pushFaultsSchema.optional(),
+  seed: int.optional(),
+  orderReadLagMs: int.min(0).optional(),
+  refuseNegativeIncrement: z.boolean().optional(),
+});
+const testPushBody = z.object({ kdtId: int.optional(), type: text.default('trade_TradeCreate') });
 
-const body = (req: Request): Body => objectBody(req);
-
-function int(value: unknown, name: string, fallback?: number): number {
-  if (value === undefined || value === null) {
-    if (fallback !== undefined) return fallback;
-    throw new SandboxError(400, 'missing_field', `${name} is required`);
-  }
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new SandboxError(400, 'bad_field', `${name} must be an integer`);
-  return n;
-}
-
-function text(value: unknown, name: string, fallback?: string): string {
-  if (value === undefined || value === null || value === '') {
-    if (fallback !== undefined) return fallback;
-    throw new SandboxError(400, 'missing_field', `${name} is required`);
-  }
-  return String(value);
-}
-
-export function skuSnapshot(store: YouzanEmulatorStore, item: Item, sku: Sku | undefined) {
+export function skuJson(store: YouzanEmulatorStore, item: Item, sku: Sku | undefined) {
   return { itemId: item.itemId, skuId: sku ? String(sku.skuId) : '0', itemNo: sku ? sku.itemNo : item.itemNo, stock: sku ? sku.stock : item.stock, priceFen: sku ? sku.priceFen : item.priceFen };
 }
 
-function itemSnapshot(store: YouzanEmulatorStore, item: Item) {
+function itemJson(store: YouzanEmulatorStore, item: Item) {
   return {
     itemId: item.itemId,
     kdtId: item.kdtId,
@@ -49,11 +101,11 @@ function itemSnapshot(store: YouzanEmulatorStore, item: Item) {
     listed: item.listed,
     stock: store.quantity(item),
     priceFen: item.priceFen,
-    skus: item.skus.length ? item.skus.map((s) => skuSnapshot(store, item, s)) : [skuSnapshot(store, item, undefined)],
+    skus: item.skus.length ? item.skus.map((s) => skuJson(store, item, s)) : [skuJson(store, item, undefined)],
   };
 }
 
-function orderSnapshot(store: YouzanEmulatorStore, order: Order) {
+function orderJson(store: YouzanEmulatorStore, order: Order) {
   const goods = order.lines.reduce((sum, l) => sum + l.priceFen * l.num, 0);
   const discount = order.coupon?.discountFen ?? 0;
   return {
@@ -85,8 +137,8 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
   const router = sharedControlRouter({ ...deps, onResetFaults: () => deps.setFaultRules([]) });
 
   router.post('/shops', (req, res) => {
-    const b = body(req);
-    const shop = store.createShop(b.name === undefined ? undefined : String(b.name), b.authorize !== false);
+    const b = shopBody.parse(req.body ?? {});
+    const shop = store.createShop(b.name, b.authorize !== false);
     const tokens = b.issueTokens === true ? store.issueTokens(shop.kdtId, true) : undefined;
     res.status(201).json({ kdtId: shop.kdtId, name: shop.name, authorized: shop.authorized, tokens });
   });
@@ -102,162 +154,99 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
   });
 
   router.post('/images', (req, res) => {
-    const kdtId = int(body(req).kdtId, 'kdtId');
+    const { kdtId } = imageBody.parse(req.body ?? {});
     store.shop(kdtId);
     const image = store.uploadImage(kdtId);
     res.status(201).json({ imageId: String(image.image_id), url: image.image_url });
   });
 
   router.post('/items', (req, res) => {
-    const b = body(req);
-    const kdtId = int(b.kdtId, 'kdtId');
-    store.shop(kdtId);
-    const skus = Array.isArray(b.skus) ? (b.skus as Body[]) : [];
-    const item = store.createItem({
-      kdtId,
-      title: text(b.title, 'title'),
-      desc: b.desc === undefined ? undefined : String(b.desc),
-      cid: b.cid === undefined ? undefined : int(b.cid, 'cid'),
-      itemNo: b.itemNo === undefined ? undefined : String(b.itemNo),
-      priceFen: b.priceFen === undefined ? undefined : int(b.priceFen, 'priceFen'),
-      stock: b.stock === undefined ? undefined : int(b.stock, 'stock'),
-      listed: b.listed !== false,
-      imageIds: [store.uploadImage(kdtId).image_id],
-      skus: skus.map((s, i) => ({
-        itemNo: text(s.itemNo, `skus[${i}].itemNo`, ''),
-        priceFen: int(s.priceFen, `skus[${i}].priceFen`),
-        stock: int(s.stock, `skus[${i}].stock`, 0),
-        specs: Array.isArray(s.specs) ? (s.specs as { k: string; v: string }[]) : undefined,
-      })),
-    });
-    res.status(201).json(itemSnapshot(store, item));
+    const b = itemBody.parse(req.body ?? {});
+    store.shop(b.kdtId);
+    const item = store.createItem({ ...b, listed: b.listed !== false, imageIds: [store.uploadImage(b.kdtId).image_id] });
+    res.status(201).json(itemJson(store, item));
   });
   router.get('/items/:itemId', (req, res) => {
     const item = store.items.get(String(req.params.itemId));
     if (!item) throw new SandboxError(404, 'item_not_found', `no item ${req.params.itemId}`);
-    res.json(itemSnapshot(store, item));
+    res.json(itemJson(store, item));
   });
   router.get('/items/:itemId/skus/:skuId', (req, res) => {
     const { item, sku } = lookupSku(store, String(req.params.itemId), String(req.params.skuId));
-    res.json(skuSnapshot(store, item, sku));
+    res.json(skuJson(store, item, sku));
   });
+  // A merchant editing in the Youzan back office: absolute values, no API rules.
   router.put('/items/:itemId/skus/:skuId', (req, res) => {
     const { item, sku } = lookupSku(store, String(req.params.itemId), String(req.params.skuId));
-    const b = body(req);
-    if (b.stock !== undefined) {
-      const stock = int(b.stock, 'stock');
-      if (stock < 0) throw new SandboxError(400, 'bad_field', 'stock must be ≥ 0');
-      store.setStock(item, sku, stock);
-    }
-    if (b.priceFen !== undefined) {
-      const price = int(b.priceFen, 'priceFen');
-      if (price < 1) throw new SandboxError(400, 'bad_field', 'priceFen must be ≥ 1');
-      store.setPrice(item, sku, price);
-    }
-    res.json(skuSnapshot(store, item, sku));
+    const b = skuPatch.parse(req.body ?? {});
+    if (b.stock !== undefined) store.setStock(item, sku, b.stock);
+    if (b.priceFen !== undefined) store.setPrice(item, sku, b.priceFen);
+    res.json(skuJson(store, item, sku));
   });
 
   router.post('/orders', (req, res) => {
-    const b = body(req);
-    const lines = Array.isArray(b.lines) ? (b.lines as Body[]) : [];
-    const order = store.placeOrder({
-      kdtId: int(b.kdtId, 'kdtId'),
-      lines: lines.map((l, i) => ({
-        itemId: l.itemId === undefined ? undefined : String(l.itemId),
-        skuId: l.skuId === undefined || String(l.skuId) === '0' ? undefined : int(l.skuId, `lines[${i}].skuId`),
-        quantity: int(l.quantity, `lines[${i}].quantity`, 1),
-      })),
-      pay: b.pay === true,
-      couponId: b.couponId === undefined ? undefined : int(b.couponId, 'couponId'),
-      postFeeFen: b.postFeeFen === undefined ? undefined : int(b.postFeeFen, 'postFeeFen'),
-      buyerMessage: b.buyerMessage === undefined ? undefined : String(b.buyerMessage),
-    });
-    res.status(201).json(orderSnapshot(store, order));
+    const b = orderBody.parse(req.body ?? {});
+    const lines = b.lines.map((l) => ({ ...l, skuId: l.skuId === 0 ? undefined : l.skuId }));
+    const order = store.placeOrder({ ...b, lines, pay: b.pay === true });
+    res.status(201).json(orderJson(store, order));
   });
-  router.get('/orders/:tid', (req, res) => res.json(orderSnapshot(store, store.controlOrder(String(req.params.tid)))));
-  router.post('/orders/:tid/pay', (req, res) => res.json(orderSnapshot(store, store.payOrder(String(req.params.tid)))));
+  router.get('/orders/:tid', (req, res) => res.json(orderJson(store, store.controlOrder(String(req.params.tid)))));
+  router.post('/orders/:tid/pay', (req, res) => res.json(orderJson(store, store.payOrder(String(req.params.tid)))));
   router.post('/orders/:tid/cancel', (req, res) => {
-    const b = body(req);
-    res.json(orderSnapshot(store, store.closeOrder(String(req.params.tid), int(b.closeType, 'closeType', 4), text(b.reason, 'reason', '买家取消'))));
+    const b = cancelBody.parse(req.body ?? {});
+    res.json(orderJson(store, store.closeOrder(String(req.params.tid), b.closeType, b.reason)));
   });
   router.post('/orders/:tid/ship', (req, res) => {
-    const b = body(req);
+    const b = shipBody.parse(req.body ?? {});
     const order = store.controlOrder(String(req.params.tid));
     try {
-      store.ship(order, int(b.expressId, 'expressId', 7), text(b.expressNo, 'expressNo', `SF${Date.now()}`), Array.isArray(b.oids) ? b.oids.map(String) : undefined);
+      store.ship(order, b.expressId, b.expressNo || `SF${Date.now()}`, b.oids);
     } catch (error) {
       throw new SandboxError(409, 'not_shippable', (error as Error).message);
     }
-    res.json(orderSnapshot(store, order));
+    res.json(orderJson(store, order));
   });
-  router.post('/orders/:tid/complete', (req, res) => res.json(orderSnapshot(store, store.confirmOrder(String(req.params.tid)))));
+  router.post('/orders/:tid/complete', (req, res) => res.json(orderJson(store, store.confirmOrder(String(req.params.tid)))));
 
   router.post('/refunds', (req, res) => {
-    const b = body(req);
-    const tid = text(b.tid, 'tid');
-    const order = store.controlOrder(tid);
-    const oids = Array.isArray(b.oids) && b.oids.length ? b.oids.map(String) : order.lines.map((l) => l.oid);
-    const status = b.status === undefined ? undefined : (String(b.status) as RefundStatus);
-    if (status && !REFUND_STATUSES.includes(status)) throw new SandboxError(400, 'bad_status', `status must be one of ${REFUND_STATUSES.join(', ')}`);
-    if (b.amountFen !== undefined && oids.length !== 1) throw new SandboxError(400, 'bad_field', 'amountFen needs exactly one line (refunds are per order line)');
+    const b = refundBody.parse(req.body ?? {});
+    const order = store.controlOrder(b.tid);
+    const oids = b.oids?.length ? b.oids : order.lines.map((l) => l.oid);
+    if (b.amountFen !== undefined && oids.length !== 1) throw new SandboxError(400, 'invalid', 'amountFen needs exactly one line (refunds are per order line)');
     // Youzan after-sales cases are per order line: one refund per oid.
-    const refunds = oids.map((oid) =>
-      store.createRefund({
-        tid,
-        oids: [oid],
-        amountFen: b.amountFen === undefined ? undefined : int(b.amountFen, 'amountFen'),
-        status,
-        returnGoods: b.returnGoods === true,
-        restock: b.restock === undefined ? undefined : b.restock === true,
-      }),
-    );
-    res.status(201).json({ refundIds: refunds.map((r) => r.refundId), order: orderSnapshot(store, order) });
+    const refunds = oids.map((oid) => store.createRefund({ ...b, oids: [oid], returnGoods: b.returnGoods === true }));
+    res.status(201).json({ refundIds: refunds.map((r) => r.refundId), order: orderJson(store, order) });
   });
   router.post('/refunds/:refundId/status', (req, res) => {
-    const status = text(body(req).status, 'status') as RefundStatus;
+    const status = refundStatusBody.parse(req.body ?? {}).status as RefundStatus;
     const refund = store.setRefundStatus(String(req.params.refundId), status);
-    res.json({ refundId: refund.refundId, status: refund.status, order: orderSnapshot(store, store.controlOrder(refund.tid)) });
+    res.json({ refundId: refund.refundId, status: refund.status, order: orderJson(store, store.controlOrder(refund.tid)) });
   });
 
   router.post('/coupons', (req, res) => {
-    const b = body(req);
-    const kdtId = int(b.kdtId, 'kdtId');
-    store.shop(kdtId);
+    const b = couponBody.parse(req.body ?? {});
+    store.shop(b.kdtId);
     const now = deps.clock.now();
-    const coupon = store.addCoupon({
-      kdtId,
-      title: text(b.title, 'title', '沙箱优惠券'),
-      valueFen: int(b.valueFen, 'valueFen'),
-      atLeastFen: int(b.atLeastFen, 'atLeastFen', 0),
-      total: int(b.total, 'total', 1000),
-      quota: int(b.quota, 'quota', 0),
-      rangeType: 'ALL',
-      itemIds: [],
-      startAt: int(b.startAt, 'startAt', now - 60_000),
-      endAt: int(b.endAt, 'endAt', now + 30 * 24 * 3600 * 1000),
-      description: text(b.description, 'description', ''),
-    });
+    const startAt = b.startAt ?? now - 60_000;
+    const endAt = b.endAt ?? now + 30 * 24 * 3600 * 1000;
+    const coupon = store.addCoupon({ ...b, rangeType: 'ALL', itemIds: [], startAt, endAt });
     res.status(201).json({ couponId: String(coupon.groupId) });
   });
 
   router.put('/faults', (req, res) => {
-    const b = body(req);
-    const rules = Array.isArray(b.rules) ? (b.rules as ControlFaultRule[]) : [];
-    for (const rule of rules) {
-      if (typeof rule.api !== 'string') throw new SandboxError(400, 'bad_rule', 'each rule needs an api (or "*")');
-      if (rule.error !== undefined && !FAULT_ERRORS[rule.error]) throw new SandboxError(400, 'bad_rule', `unknown error kind ${rule.error}; known: ${Object.keys(FAULT_ERRORS).join(', ')}`);
-    }
-    if (Array.isArray(b.rules) || b.orderReadLagMs === undefined && b.refuseNegativeIncrement === undefined) deps.setFaultRules(rules);
-    if (b.push && typeof b.push === 'object') deps.faults.setPushFaults(b.push as Partial<PushFaults>);
-    if (b.seed !== undefined) deps.faults.random.reseed(int(b.seed, 'seed'));
-    if (b.orderReadLagMs !== undefined) deps.store.options.orderReadLagMs = int(b.orderReadLagMs, 'orderReadLagMs');
-    if (b.refuseNegativeIncrement !== undefined) deps.store.options.refuseNegativeIncrement = b.refuseNegativeIncrement === true;
-    res.json({ ...deps.faults.describe(), orderReadLagMs: deps.store.options.orderReadLagMs, refuseNegativeIncrement: deps.store.options.refuseNegativeIncrement });
+    const b = faultsBody.parse(req.body ?? {});
+    // A body without rules or platform switches clears the rules (as before the shared shape).
+    if (b.rules || (b.orderReadLagMs === undefined && b.refuseNegativeIncrement === undefined)) deps.setFaultRules(b.rules ?? []);
+    if (b.push) deps.faults.setPushFaults(b.push);
+    if (b.seed !== undefined) deps.faults.random.reseed(b.seed);
+    if (b.orderReadLagMs !== undefined) store.options.orderReadLagMs = b.orderReadLagMs;
+    if (b.refuseNegativeIncrement !== undefined) store.options.refuseNegativeIncrement = b.refuseNegativeIncrement;
+    const { orderReadLagMs, refuseNegativeIncrement } = store.options;
+    res.json({ ...deps.faults.describe(), orderReadLagMs, refuseNegativeIncrement });
   });
   router.post('/push/test', (req, res) => {
-    const b = body(req);
-    const msgId = deps.sendTestPush(b.kdtId === undefined ? undefined : int(b.kdtId, 'kdtId'), text(b.type, 'type', 'trade_TradeCreate'));
-    res.status(202).json({ msgId });
+    const b = testPushBody.parse(req.body ?? {});
+    res.status(202).json({ msgId: deps.sendTestPush(b.kdtId, b.type) });
   });
 
   router.use(controlErrorHandler());

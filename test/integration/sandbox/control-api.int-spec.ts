@@ -71,6 +71,22 @@ describe('sandbox control API: one shape for both emulators', () => {
     }
   });
 
+  it('refuses a bad SKU patch on both and an unknown Youzan fault kind with 400 field messages, changing nothing', async () => {
+    const ksShop = await ksControl.createShop({});
+    const ksItem = await ksControl.createItem({ openId: ksShop.openId, skus: [{ stock: 4, price: 100 }] });
+    await expect(ksControl.setSku(ksItem.itemId, ksItem.skus[0].skuId, { stock: -1 })).rejects.toMatchObject({ status: 400, code: 'invalid', message: expect.stringContaining('stock') });
+    expect((await ksControl.getSku(ksItem.itemId, ksItem.skus[0].skuId)).stock).toBe(4);
+    const yzShop = await yzControl.createShop({});
+    const yzItem = await yzControl.createItem({ kdtId: yzShop.kdtId, title: 'patch', stock: 4, priceFen: 100 });
+    await expect(yzControl.setSku(yzItem.itemId, yzItem.skus[0].skuId, { priceFen: 0 })).rejects.toMatchObject({ status: 400, code: 'invalid', message: expect.stringContaining('priceFen') });
+    expect(await yzControl.getSku(yzItem.itemId, yzItem.skus[0].skuId)).toMatchObject({ stock: 4, priceFen: 100 });
+    await yzControl.setFaults({ rules: [{ api: '*', latencyMs: 1 }] });
+    const refused = yzControl.setFaults({ rules: [{ api: 'youzan.item.get', errorRate: 1, error: 'no_such_kind' }] });
+    await expect(refused).rejects.toMatchObject({ status: 400, code: 'invalid', message: expect.stringContaining('unknown error kind') });
+    expect((await yzControl.getFaults()).rules).toEqual([{ api: '*', latencyMs: 1 }]);
+    await yzControl.resetFaults();
+  });
+
   it('cancels and completes orders under the same names, giving stock back on cancel', async () => {
     const ksShop = await ksControl.createShop({ name: 'control shape' });
     const ksItem = await ksControl.createItem({ openId: ksShop.openId, skus: [{ stock: 5, price: 100 }] });
