@@ -88,13 +88,6 @@ export function sharedControlRouter(deps: SharedControlDeps): Router {
   return router;
 }
 
-/** Reads a JSON object body (none: `{}`); anything else is a 400. */
-export function objectBody(req: Request): Record<string, unknown> {
-  const body: unknown = req.body ?? {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SandboxError(400, 'bad_body', 'body must be a JSON object');
-  return body as Record<string, unknown>;
-}
-
 /**
  * The error answer of both control APIs: a {@link SandboxError} with its status and code, bad
  * input as 400 with the field messages, anything else as 500. `platform` maps the emulator's own
