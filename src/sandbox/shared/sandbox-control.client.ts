@@ -88,7 +88,8 @@ export abstract class SandboxControlClient<Faults extends SandboxFaultsInput<Fau
 
   protected async request<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
     const data = method === 'get' ? undefined : (body ?? {});
-    const res = await this.http.request<unknown>({ method, url: path, data, headers: { 'Content-Type': 'application/json' } });
+    const headers = { 'Content-Type': 'application/json' };
+    const res = await this.http.request<unknown>({ method, url: path, data, headers });
     if (res.status >= 400) {
       const error = (res.data ?? {}) as { error?: string; message?: string };
       const message = error.message ?? `${method.toUpperCase()} ${path} answered ${res.status}`;
