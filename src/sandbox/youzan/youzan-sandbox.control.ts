@@ -67,6 +67,19 @@ export interface SandboxOrderInput {
 
 export type SandboxRefundStatus = 'WAIT_SELLER_AGREE' | 'WAIT_BUYER_RETURN_GOODS' | 'WAIT_SELLER_CONFIRM_GOODS' | 'SELLER_REFUSE_BUYER' | 'SELLER_REFUSE_BUYER_RETURN_GOODS' | 'CLOSED' | 'SUCCESS';
 
+export interface SandboxRefund {
+  refundId: string;
+  tid: string;
+  kdtId: number;
+  oids: string[];
+  status: SandboxRefundStatus;
+  refundFeeFen: number;
+  returnGoods: boolean;
+  restock: boolean;
+  created: number;
+  modified: number;
+}
+
 /** A fault rule; `times` retires it after that many faulted calls. */
 export type SandboxFaultRule = FaultRule & { times?: number };
 
@@ -143,6 +156,10 @@ export class YouzanSandboxControl extends SandboxControlClient<YouzanFaultsInput
 
   createRefund(input: { tid: string; oids?: string[]; amountFen?: number; status?: SandboxRefundStatus; returnGoods?: boolean; restock?: boolean }): Promise<{ refundIds: string[]; order: SandboxOrder }> {
     return this.request('post', '/refunds', input);
+  }
+
+  getRefund(refundId: string): Promise<SandboxRefund> {
+    return this.request('get', `/refunds/${refundId}`);
   }
 
   setRefundStatus(refundId: string, status: SandboxRefundStatus): Promise<{ refundId: string; status: string; order: SandboxOrder }> {

@@ -4,7 +4,7 @@ import { SandboxError } from '../shared/control.errors';
 import { controlErrorHandler, faultRuleSchema, pushFaultsSchema, sharedControlRouter, SharedControlDeps } from '../shared/control.routes';
 import { FaultRule } from '../shared/fault-injector';
 import { FAULT_ERRORS } from './youzan-emulator.errors';
-import { Item, Order, REFUND_STATUSES, RefundStatus, Sku, YouzanEmulatorStore } from './youzan-emulator.store';
+import { Item, Order, Refund, REFUND_STATUSES, RefundStatus, Sku, YouzanEmulatorStore } from './youzan-emulator.store';
 
 /** A fault rule as the control API takes it: `times` limits how many calls it hits before it retires. */
 export type ControlFaultRule = FaultRule & { times?: number };
@@ -122,6 +122,11 @@ function orderJson(store: YouzanEmulatorStore, order: Order) {
   };
 }
 
+function refundJson(refund: Refund) {
+  const { refundId, tid, kdtId, oids, status, refundFeeFen, returnGoods, restock, created, modified } = refund;
+  return { refundId, tid, kdtId, oids, status, refundFeeFen, returnGoods, restock, created, modified };
+}
+
 function lookupSku(store: YouzanEmulatorStore, itemId: string, skuId: string): { item: Item; sku: Sku | undefined } {
   const item = store.items.get(itemId);
   if (!item) throw new SandboxError(404, 'item_not_found', `no item ${itemId}`);
@@ -216,6 +221,11 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
     // Youzan after-sales cases are per order line: one refund per oid.
     const refunds = oids.map((oid) => store.createRefund({ ...b, oids: [oid], returnGoods: b.returnGoods === true }));
     res.status(201).json({ refundIds: refunds.map((r) => r.refundId), order: orderJson(store, order) });
+  });
+  router.get('/refunds/:refundId', (req, res) => {
+    const refund = store.refunds.get(String(req.params.refundId));
+    if (!refund) throw new SandboxError(404, 'refund_not_found', `no refund ${req.params.refundId}`);
+    res.json(refundJson(refund));
   });
   router.post('/refunds/:refundId/status', (req, res) => {
     const status = refundStatusBody.parse(req.body ?? {}).status as RefundStatus;

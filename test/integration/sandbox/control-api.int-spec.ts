@@ -113,6 +113,24 @@ describe('sandbox control API: one shape for both emulators', () => {
     expect((await ksControl.completeOrder(ksDone.oid)).status).toBe(70);
   });
 
+  it('creates, reads and settles refunds under the same names', async () => {
+    const ksShop = await ksControl.createShop({});
+    const ksItem = await ksControl.createItem({ openId: ksShop.openId, skus: [{ stock: 3, price: 500 }] });
+    const ksOrder = await ksControl.placeOrder({ itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId, pay: true });
+    const ksRefund = await ksControl.createRefund({ oid: ksOrder.oid });
+    await ksControl.setRefundStatus(ksRefund.refundId, 'succeed');
+    expect((await ksControl.getRefund(ksRefund.refundId)).status).toBe(60);
+
+    const yzShop = await yzControl.createShop({});
+    const yzItem = await yzControl.createItem({ kdtId: yzShop.kdtId, title: 'refund', stock: 3, priceFen: 500 });
+    const yzOrder = await yzControl.placeOrder({ kdtId: yzShop.kdtId, lines: [{ itemId: yzItem.itemId, quantity: 1 }], pay: true });
+    const [yzRefundId] = (await yzControl.createRefund({ tid: yzOrder.tid })).refundIds;
+    expect((await yzControl.getRefund(yzRefundId)).status).toBe('WAIT_SELLER_AGREE');
+    await yzControl.setRefundStatus(yzRefundId, 'SUCCESS');
+    expect((await yzControl.getRefund(yzRefundId)).status).toBe('SUCCESS');
+    await expect(yzControl.getRefund('404')).rejects.toMatchObject({ status: 404, code: 'refund_not_found' });
+  });
+
   it('answers a refused order move with 409 on both', async () => {
     const ksShop = await ksControl.createShop({});
     const ksItem = await ksControl.createItem({ openId: ksShop.openId, skus: [{ stock: 1, price: 100 }] });
