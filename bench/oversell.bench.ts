@@ -325,7 +325,7 @@ async function main(): Promise<void> {
     // Let everything settle (lost pushes are found by the polling backstop): injected faults off,
     // the platforms' read lag stays; the last orders become readable after it.
     await ksControl.resetFaults();
-    await yzControl.clearFaults();
+    await yzControl.resetFaults();
     await sleep(Math.max(p.ksReadLagMs, p.yzReadLagMs));
     const settled = await ask({ kind: 'quiet', quietMs: Math.max(p.settleQuietMs, 2 * p.pollMs + 1000), maxMs: p.settleMaxS * 1000 }, 'quiet-done');
     const report = await ask({ kind: 'report', unwritable: [...unwritable] }, 'report');

@@ -5,8 +5,7 @@ import { ChannelAllocationEntity } from '../../../src/inventory/channel-allocati
 import { InventoryRepository } from '../../../src/inventory/inventory.repository';
 import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
-import { SandboxControlError as KsControlError } from '../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
-import { SandboxControlError as YzControlError } from '../../../src/sandbox/youzan/youzan-sandbox.control';
+import { SandboxControlError } from '../../../src/sandbox/shared/control.errors';
 import { OrderPollService } from '../../../src/orders/order-poll.service';
 import { createTestErpCredential, createTestUser, TestUser } from '../../support/access';
 import { ErpKey, sendErpStock } from '../../support/erp';
@@ -57,7 +56,7 @@ export class InventoryHarness {
       if (platform === 'kuaishou') return (await this.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity, pay: true })).oid;
       return (await this.stack.yzControl.placeOrder({ kdtId: Number(this.shops.youzan), lines: [{ skuId: sku.yz.skuId, quantity }], pay: true })).tid;
     } catch (error) {
-      if ((error instanceof KsControlError || error instanceof YzControlError) && (error.status === 409 || error.status === 400)) return undefined;
+      if (error instanceof SandboxControlError && (error.status === 409 || error.status === 400)) return undefined;
       throw error;
     }
   }
