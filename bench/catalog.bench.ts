@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundledKuaishouLeaves } from '../src/catalog/categories/bundled-kuaishou-tree';
+import { bundledKuaishouLeaves, bundledSuggester } from '../src/catalog/categories/bundled-kuaishou-tree';
 import { CategorySuggester, SuggestInput } from '../src/catalog/categories/category-suggest';
 import { SeededRandom } from '../src/sandbox/shared/random';
 
@@ -33,16 +33,22 @@ function main(): void {
   const root = join(__dirname, '..', '..');
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const count = Number(arg('items') ?? 10_000);
-  const suggester = new CategorySuggester(bundledKuaishouLeaves());
+  const suggester = bundledSuggester();
   const labelled = loadLabelled(root);
 
-  let top1 = 0;
-  let top3 = 0;
-  for (const item of labelled) {
-    const ranked = suggester.suggest({ title: item.title, youzanCategory: item.youzanCategory }, 3);
-    if (ranked[0]?.categoryId === item.leafId) top1++;
-    if (ranked.some((s) => s.categoryId === item.leafId)) top3++;
-  }
+  const accuracy = (ranker: CategorySuggester) => {
+    let top1 = 0;
+    let top3 = 0;
+    for (const item of labelled) {
+      const ranked = ranker.suggest({ title: item.title, youzanCategory: item.youzanCategory }, 3);
+      if (ranked[0]?.categoryId === item.leafId) top1++;
+      if (ranked.some((s) => s.categoryId === item.leafId)) top3++;
+    }
+    const round = (hits: number) => Math.round((hits / labelled.length) * 1000) / 1000;
+    return { top1: round(top1), top3: round(top3) };
+  };
+  const shipped = accuracy(suggester);
+  const namesOnly = accuracy(new CategorySuggester(bundledKuaishouLeaves()));
 
   const random = new SeededRandom(11);
   const generated: SuggestInput[] = [];
@@ -66,8 +72,13 @@ function main(): void {
     tree: 'Kuaishou open.item.category, real snapshot of Dec 2020',
     leaves: suggester.size,
     labelled_items: labelled.length,
-    top1_accuracy: Math.round((top1 / labelled.length) * 1000) / 1000,
-    top3_accuracy: Math.round((top3 / labelled.length) * 1000) / 1000,
+    top1_accuracy: shipped.top1,
+    top3_accuracy: shipped.top3,
+    // The leaf keyword list was written by the author of the labels, after seeing the names-only misses:
+    // the shipped figures overstate accuracy on unseen items; the names-only figures do not use that list.
+    top1_accuracy_names_only: namesOnly.top1,
+    top3_accuracy_names_only: namesOnly.top3,
+    caveat: 'keyword list and labels share an author; judge unseen items with npm run catalog:suggest',
     generated_items: count,
     items_per_s: Math.round(count / seconds),
     at: new Date().toISOString(),

@@ -1,5 +1,6 @@
 import treeFile from '../../sandbox/data/kuaishou-categories.json';
-import { leavesOf, SuggestLeaf } from './category-suggest';
+import { CategorySuggester, leavesOf, SuggestLeaf } from './category-suggest';
+import keywordFile from './kuaishou-leaf-keywords.json';
 
 /**
  * Kuaishou's real category tree as of December 2020 (the project's data file, also what the emulator
@@ -17,4 +18,14 @@ export function bundledKuaishouLeaves(): SuggestLeaf[] {
       leaf: !parents.has(String(row.id)),
     })),
   );
+}
+
+/** The everyday product words per leaf the suggester adds to the leaf names. */
+export function leafKeywords(): Record<string, string[]> {
+  const { _about: _ignored, ...byLeaf } = keywordFile as Record<string, string | string[]>;
+  return byLeaf as Record<string, string[]>;
+}
+
+export function bundledSuggester(leaves: SuggestLeaf[] = bundledKuaishouLeaves()): CategorySuggester {
+  return new CategorySuggester(leaves, leafKeywords());
 }

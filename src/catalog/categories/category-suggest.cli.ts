@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { bundledKuaishouLeaves } from './bundled-kuaishou-tree';
-import { CategorySuggester, SuggestInput } from './category-suggest';
+import { bundledSuggester } from './bundled-kuaishou-tree';
+import { SuggestInput } from './category-suggest';
 
 /**
  * Ranked Kuaishou leaf categories for items, offline, against the bundled real tree (Dec 2020):
@@ -16,7 +16,7 @@ function main(): void {
   if ((!file && !title) || !Number.isInteger(limit) || limit < 1) {
     throw new Error('usage: npm run catalog:suggest -- --title=… [--youzan-category=…] [--limit=5] | --file=items.tsv');
   }
-  const suggester = new CategorySuggester(bundledKuaishouLeaves());
+  const suggester = bundledSuggester();
   const items: SuggestInput[] = file
     ? readFileSync(file, 'utf8')
         .split(/\r?\n/)

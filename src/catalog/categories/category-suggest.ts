@@ -64,7 +64,7 @@ export const YOUZAN_BRANCH_HINTS: Record<string, { cid: string; branches: string
 const CID_TO_NAME = new Map(Object.entries(YOUZAN_BRANCH_HINTS).map(([name, hint]) => [hint.cid, name]));
 
 /** Words in leaf names that say nothing about the item. */
-const FILLER = /其它|其他|用品|配件|产品|套装/g;
+const FILLER = /其它|其他|用品|配件|产品|套装|组合|礼盒/g;
 /** Listing boilerplate that says nothing about the category. */
 const NOISE = /包邮|正品|新款|现货|特价|官方|旗舰店|专柜|代购|秒杀|爆款|同款|热卖|直播|福利|款式|20\d\d|[0-9]+/g;
 
@@ -122,7 +122,8 @@ export class CategorySuggester {
   private readonly leaves: IndexedLeaf[];
   private readonly idf = new Map<string, number>();
 
-  constructor(leaves: SuggestLeaf[]) {
+  /** `keywords`: extra everyday words per leaf id (see kuaishou-leaf-keywords.json). */
+  constructor(leaves: SuggestLeaf[], keywords: Record<string, string[]> = {}) {
     this.leaves = leaves
       .filter((leaf) => leaf.open !== false)
       .map((leaf) => {
@@ -130,7 +131,7 @@ export class CategorySuggester {
         const path = leaf.path.map((p) => p.toLowerCase());
         return {
           leaf,
-          terms: nameTerms(leaf.name),
+          terms: [...new Set([...nameTerms(leaf.name), ...(keywords[leaf.id] ?? []).map((k) => k.toLowerCase())])],
           nameGrams: bigrams(name.replace(/\//g, ' ')),
           nameChars: chars(name.replace(/[/]/g, '').replace(FILLER, '')),
           pathGrams: bigrams(path.slice(0, -1).join(' ').replace(/\//g, ' ')),
