@@ -12,6 +12,11 @@ export interface KsShop {
   expressTemplateId: string;
   createdToday: { day: number; count: number };
   usedRelItemIds: Set<string>;
+  /** Leaf categories this merchant may not list in (`open: false` in open.item.category.optional.get). */
+  closedCategoryIds: Set<number>;
+  /** open.item.category.suggested.get calls today and this shop's daily cap. */
+  suggestedToday: { day: number; count: number };
+  suggestDailyCap: number;
 }
 
 export interface KsSkuPropValue {
@@ -180,6 +185,8 @@ export interface KsStoreOptions {
   auditMode: 'auto' | 'manual';
   refundRestock: 'unshipped' | 'always' | 'never';
   dailyItemCreateLimit: number;
+  /** Per-merchant daily cap of open.item.category.suggested.get (the real number is unpublished). */
+  suggestDailyCap: number;
   /** An order is readable (order APIs, pushes) only this many ms after it took stock. */
   orderReadLagMs: number;
 }
@@ -257,6 +264,9 @@ export class KuaishouEmulatorStore {
       expressTemplateId: String(50_000_000 + n),
       createdToday: { day: 0, count: 0 },
       usedRelItemIds: new Set(),
+      closedCategoryIds: new Set(),
+      suggestedToday: { day: 0, count: 0 },
+      suggestDailyCap: this.options.suggestDailyCap,
     };
     this.shops.set(openId, shop);
     this.ordersByShop.set(openId, []);
@@ -268,6 +278,21 @@ export class KuaishouEmulatorStore {
     const shop = this.shops.get(openId);
     if (!shop) throw new SandboxError(404, 'shop_not_found', `no shop ${openId}`);
     return shop;
+  }
+
+  /** Whether this shop may list in the category: a leaf that is not closed, or a branch with an open leaf. */
+  isOpenFor(shop: KsShop, categoryId: number): boolean {
+    if (this.catalog.isLeaf(categoryId)) return !shop.closedCategoryIds.has(categoryId);
+    return this.catalog.categories.some((c) => c.pid === categoryId && this.isOpenFor(shop, c.id));
+  }
+
+  /** Counts one open.item.category.suggested.get call against the shop's daily cap. */
+  takeSuggestQuota(shop: KsShop): boolean {
+    const day = Math.floor((this.clock.now() + CHINA_UTC_OFFSET_MS) / DAY_MS);
+    if (shop.suggestedToday.day !== day) shop.suggestedToday = { day, count: 0 };
+    if (shop.suggestedToday.count >= shop.suggestDailyCap) return false;
+    shop.suggestedToday.count++;
+    return true;
   }
 
   // ---- items --------------------------------------------------------------------------------
@@ -284,7 +309,7 @@ export class KuaishouEmulatorStore {
     const relItemId = p.long('relItemId');
     if (shop.usedRelItemIds.has(relItemId)) throw ksError.business(`relItemId ${relItemId} 已被使用，不能重复`);
     const categoryId = Number(p.long('categoryId'));
-    if (!this.catalog.isLeaf(categoryId)) throw ksError.business('商品来源不可售卖：类目不是可发布的叶子类目，或未对商家开放');
+    if (!this.catalog.isLeaf(categoryId) || shop.closedCategoryIds.has(categoryId)) throw ksError.business('商品来源不可售卖：类目不是可发布的叶子类目，或未对商家开放');
     const imageUrls = p.strings('imageUrls') ?? [];
     if (imageUrls.length < 1 || imageUrls.length > 9) throw ksError.business('商品主图数量必须为1-9张');
     const details = p.string('details');
