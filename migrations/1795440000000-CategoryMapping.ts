@@ -1,11 +1,13 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { bigint, int, varchar } from './support';
+import { bigint, int, isMysql, varchar } from './support';
 
 /** Per-shop category trees as last read (with the merchant's open flags), and merchants' category mappings. */
 export class CategoryMapping1795440000000 implements MigrationInterface {
   name = 'CategoryMapping1795440000000';
 
   async up(qr: QueryRunner): Promise<void> {
+    // TypeORM stores a boolean as tinyint on MySQL/MariaDB and as boolean on SQLite.
+    const flag = (name: string) => ({ name, type: isMysql(qr) ? 'tinyint' : 'boolean' });
     await qr.createTable(
       new Table({
         name: 'category_node',
@@ -14,8 +16,8 @@ export class CategoryMapping1795440000000 implements MigrationInterface {
           { ...varchar('category_id', 40), isPrimary: true },
           varchar('parent_id', 40, true),
           varchar('name', 200),
-          { name: 'leaf', type: 'boolean' },
-          { name: 'open', type: 'boolean' },
+          flag('leaf'),
+          flag('open'),
         ],
         indices: [new TableIndex({ name: 'idx_category_node_parent', columnNames: ['connection_id', 'parent_id'] })],
       }),
