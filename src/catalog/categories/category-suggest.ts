@@ -31,37 +31,36 @@ export interface CategorySuggestion {
   confidence: number;
 }
 
-/** Youzan v3 categories (26 real cids) and the Kuaishou branch names their items usually sit under. */
-export const YOUZAN_BRANCH_HINTS: Record<string, { cid: string; branches: string[] }> = {
-  女人: { cid: '1000000', branches: ['女装', '女鞋', '女包', '内衣/家居服/袜子', '配饰', '珠宝/钟表'] },
-  男人: { cid: '2000000', branches: ['男装', '男鞋', '男包', '内衣/家居服/袜子', '男士面部护肤', '钟表'] },
-  食品: { cid: '3000000', branches: ['食品'] },
-  美妆: { cid: '4000000', branches: ['美妆/个护清洁'] },
-  亲子: { cid: '5000000', branches: ['孕婴/乐器/玩具', '儿童鞋服', '儿童背包', '儿童配件', '儿童家具'] },
-  居家: { cid: '6000000', branches: ['家居生活', '家用电器'] },
-  数码家电: { cid: '7000000', branches: ['手机/数码/电脑办公', '家用电器'] },
-  其他: { cid: '8000000', branches: [] },
-  礼品鲜花: { cid: '8000001', branches: ['鲜花绿植', '手工艺品/民俗'] },
-  餐饮外卖: { cid: '8000002', branches: ['食品', '代金卡/券'] },
-  丽人健身: { cid: '8000003', branches: ['健康美容服务', '体育服务', '运动用品'] },
-  休闲娱乐: { cid: '8000004', branches: ['休闲服务', '演出票务'] },
-  酒店客栈: { cid: '8000005', branches: ['出行服务'] },
-  婚庆摄影: { cid: '8000006', branches: ['摄影/婚庆服务', '婚纱'] },
-  汽车养护: { cid: '8000007', branches: ['汽车用品', '汽车服务'] },
-  家政服务: { cid: '8000008', branches: ['家政保洁', '清洗服务', '安装维修'] },
-  门票卡券: { cid: '8000009', branches: ['虚拟卡/会员/游戏', '演出票务', '出行服务'] },
-  家装建材: { cid: '8000010', branches: ['家装建材', '家具'] },
-  钟表眼镜: { cid: '8000011', branches: ['钟表', '功能眼镜/隐形眼镜'] },
-  宠物: { cid: '8000012', branches: ['宠物生活'] },
-  文化收藏: { cid: '8000013', branches: ['趣味玩物', '图书文娱'] },
-  日用百货: { cid: '8000014', branches: ['家居生活'] },
-  教育培训: { cid: '8000015', branches: ['培训教育', '图书'] },
-  媒体服务: { cid: '8000016', branches: ['商业服务'] },
-  充值缴费: { cid: '8000018', branches: ['运营商业务', '生活缴费', '电话卡/上网卡'] },
-  其他服务: { cid: '8000017', branches: [] },
+/** Youzan v3 categories by cid (26 real ones; two are named 其他) and the Kuaishou branches their items usually sit under. */
+export const YOUZAN_BRANCH_HINTS: Record<string, { name: string; branches: string[] }> = {
+  '1000000': { name: '女人', branches: ['女装', '女鞋', '女包', '内衣/家居服/袜子', '配饰', '珠宝/钟表'] },
+  '2000000': { name: '男人', branches: ['男装', '男鞋', '男包', '内衣/家居服/袜子', '男士面部护肤', '钟表'] },
+  '3000000': { name: '食品', branches: ['食品'] },
+  '4000000': { name: '美妆', branches: ['美妆/个护清洁'] },
+  '5000000': { name: '亲子', branches: ['孕婴/乐器/玩具', '儿童鞋服', '儿童背包', '儿童配件', '儿童家具'] },
+  '6000000': { name: '居家', branches: ['家居生活', '家用电器'] },
+  '7000000': { name: '数码家电', branches: ['手机/数码/电脑办公', '家用电器'] },
+  '8000000': { name: '其他', branches: [] },
+  '8000001': { name: '礼品鲜花', branches: ['鲜花绿植', '手工艺品/民俗'] },
+  '8000002': { name: '餐饮外卖', branches: ['食品', '代金卡/券'] },
+  '8000003': { name: '丽人健身', branches: ['健康美容服务', '体育服务', '运动用品'] },
+  '8000004': { name: '休闲娱乐', branches: ['休闲服务', '演出票务'] },
+  '8000005': { name: '酒店客栈', branches: ['出行服务'] },
+  '8000006': { name: '婚庆摄影', branches: ['摄影/婚庆服务', '婚纱'] },
+  '8000007': { name: '汽车养护', branches: ['汽车用品', '汽车服务'] },
+  '8000008': { name: '家政服务', branches: ['家政保洁', '清洗服务', '安装维修'] },
+  '8000009': { name: '门票卡券', branches: ['虚拟卡/会员/游戏', '演出票务', '出行服务'] },
+  '8000010': { name: '家装建材', branches: ['家装建材', '家具'] },
+  '8000011': { name: '钟表眼镜', branches: ['钟表', '功能眼镜/隐形眼镜'] },
+  '8000012': { name: '宠物', branches: ['宠物生活'] },
+  '8000013': { name: '文化收藏', branches: ['趣味玩物', '图书文娱'] },
+  '8000014': { name: '日用百货', branches: ['家居生活'] },
+  '8000015': { name: '教育培训', branches: ['培训教育', '图书'] },
+  '8000016': { name: '媒体服务', branches: ['商业服务'] },
+  '8000018': { name: '充值缴费', branches: ['运营商业务', '生活缴费', '电话卡/上网卡'] },
+  '8000017': { name: '其他', branches: [] },
 };
 
-const CID_TO_NAME = new Map(Object.entries(YOUZAN_BRANCH_HINTS).map(([name, hint]) => [hint.cid, name]));
 
 /** Words in leaf names that say nothing about the item. */
 const FILLER = /其它|其他|用品|配件|产品|套装|组合|礼盒/g;
@@ -194,11 +193,12 @@ export class CategorySuggester {
   }
 
   private branchesFor(youzanCategory: string | undefined): Set<string> | undefined {
-    if (!youzanCategory) return undefined;
-    const name = CID_TO_NAME.get(youzanCategory.trim()) ?? youzanCategory.trim();
-    const hint = YOUZAN_BRANCH_HINTS[name];
+    const key = youzanCategory?.trim();
+    if (!key) return undefined;
+    const hint = YOUZAN_BRANCH_HINTS[key] ?? Object.values(YOUZAN_BRANCH_HINTS).find((h) => h.name === key);
     return hint && hint.branches.length ? new Set(hint.branches) : undefined;
   }
+
 }
 
 /** Leaves (with full paths) of a flat category list, as the catalog port returns it. */
