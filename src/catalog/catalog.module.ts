@@ -4,6 +4,7 @@ import { CategorySuggestionService } from './categories/category-suggestion.serv
 import { CategoryTreeRepository } from './categories/category-tree.repository';
 import { CategoryTreeService } from './categories/category-tree.service';
 import { CatalogController } from './catalog.controller';
+import { CatalogPagesController } from './catalog-pages.controller';
 import { CategoryTreeRefreshConsumer } from './consumers/category-tree-refresh.consumer';
 import { CategoryTreeRefreshJob } from './jobs/category-tree-refresh.job';
 import { CategoryMappingRepository } from './mapping/category-mapping.repository';
@@ -14,7 +15,7 @@ import { SkuBindingService } from './sku-binding.service';
 
 @Global()
 @Module({
-  controllers: [CatalogController, CategoryMappingController],
+  controllers: [CatalogController, CategoryMappingController, CatalogPagesController],
   providers: [
     MerchantSkuRepository,
     SkuBindingRepository,

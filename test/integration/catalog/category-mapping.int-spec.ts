@@ -171,4 +171,29 @@ describe('category trees, mapping and suggestions', () => {
     const bad = await api('/category-suggestions', { method: 'POST', body: JSON.stringify({ title: '', limit: 99 }) });
     expect(bad.status).toBe(400);
   });
+
+  it('shows the mapping on the merchant’s catalog page and changes it from the form', async () => {
+    const pageUrl = `${h.stack.url}/merchants/${h.merchantId}/catalog`;
+    const shown = await fetch(pageUrl, { headers: h.auth });
+    expect(shown.status).toBe(200);
+    const body = await shown.text();
+    expect(body).toContain('data-testid="mapping-category-1000000"');
+    expect(body).toContain('data-testid="tree-kuaishou"');
+
+    const post = (leaf: string) =>
+      fetch(`${pageUrl}/mappings`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...h.auth },
+        body: new URLSearchParams({ scope: 'category', youzanId: '7000000', kuaishouCategoryId: leaf }).toString(),
+      });
+    const refused = await post(String(CLOSED_LEAF));
+    expect(refused.status).toBe(303);
+    expect(decodeURIComponent(refused.headers.get('location') ?? '')).toContain('not open for this shop');
+    expect((await mappings()).find((m) => m.youzanId === '7000000')).toMatchObject({ source: 'default' });
+
+    const saved = await post('1067');
+    expect(saved.status).toBe(303);
+    expect((await mappings()).find((m) => m.youzanId === '7000000')).toMatchObject({ kuaishouCategoryId: '1067', source: 'merchant' });
+  });
 });
