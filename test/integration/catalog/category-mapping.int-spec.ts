@@ -1,6 +1,7 @@
 import kuaishouTree from '../../../src/sandbox/data/kuaishou-categories.json';
 import youzanTree from '../../../src/sandbox/data/youzan-categories.json';
 import { CategoryTreeRefreshJob } from '../../../src/catalog/jobs/category-tree-refresh.job';
+import { CategoryMappingService } from '../../../src/catalog/mapping/category-mapping.service';
 import { InventoryHarness } from '../inventory/inventory.harness';
 
 interface TreeRead {
@@ -109,6 +110,9 @@ describe('category trees, mapping and suggestions', () => {
     const res = await api('/category-mappings', { method: 'PUT', body: JSON.stringify({ scope: 'item', youzanId: '403680077', kuaishouCategoryId: '1823' }) });
     expect(res.status).toBe(200);
     expect((await mappings()).find((m) => m.scope === 'item')).toMatchObject({ youzanId: '403680077', kuaishouCategoryId: '1823', source: 'merchant' });
+    const service = h.stack.t.app.get(CategoryMappingService);
+    expect(await service.resolve(h.merchantId, '3000000', '403680077')).toMatchObject({ scope: 'item', kuaishouCategoryId: '1823' });
+    expect(await service.resolve(h.merchantId, '3000000', '1')).toMatchObject({ scope: 'category', kuaishouCategoryId: '1165', source: 'default' });
   });
 
   it('exports the mapping as CSV and imports an edited file back', async () => {
