@@ -7,6 +7,11 @@ export interface KsShop {
   expressTemplateId: string;
   createdToday: { day: number; count: number };
   usedRelItemIds: Set<string>;
+  /** Leaf categories this merchant may not list in (`open: false` in open.item.category.optional.get). */
+  closedCategoryIds: Set<number>;
+  /** open.item.category.suggested.get calls today and this shop's daily cap. */
+  suggestedToday: { day: number; count: number };
+  suggestDailyCap: number;
 }
 
 export interface KsSkuPropValue {
@@ -163,6 +168,8 @@ export interface KsStoreOptions {
   auditMode: 'auto' | 'manual';
   refundRestock: 'unshipped' | 'always' | 'never';
   dailyItemCreateLimit: number;
+  /** Per-merchant daily cap of open.item.category.suggested.get (the real number is unpublished). */
+  suggestDailyCap: number;
   /** An order is readable (order APIs, pushes) only this many ms after it took stock. */
   orderReadLagMs: number;
 }

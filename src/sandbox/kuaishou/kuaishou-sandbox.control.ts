@@ -112,6 +112,14 @@ export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsIn
     return this.request('post', `/shops/${openId}/authorize`, { scopes });
   }
 
+  /** Closes leaf categories for this merchant and sets its daily cap of category suggestions. */
+  setShopCatalog(
+    openId: string,
+    input: { closedCategoryIds?: number[]; suggestDailyCap?: number },
+  ): Promise<{ closedCategoryIds: number[]; suggestDailyCap: number; suggestedToday: number }> {
+    return this.request('put', `/shops/${openId}/catalog`, input);
+  }
+
   revokeShop(openId: string): Promise<{ revoked: number }> {
     return this.request('post', `/shops/${openId}/revoke`, {});
   }

@@ -36,6 +36,15 @@ const itemBody = z.object({
     )
     .min(1),
 });
+const shopCatalogBody = z.object({
+  closedCategoryIds: z.array(z.number().int().positive()).optional(),
+  suggestDailyCap: z.number().int().min(0).optional(),
+});
+const shopCatalogJson = (shop: KsShop) => ({
+  closedCategoryIds: [...shop.closedCategoryIds].sort((a, b) => a - b),
+  suggestDailyCap: shop.suggestDailyCap,
+  suggestedToday: shop.suggestedToday.count,
+});
 const itemPatch = z.object({ onShelf: z.boolean().optional(), onlineEdited: z.boolean().optional() });
 const auditBody = z.object({ approve: z.boolean(), reason: z.string().optional() });
 const skuPatch = z.object({
@@ -154,6 +163,15 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     const body = shopBody.parse(req.body ?? {});
     res.json(oauth.grant(shop.openId, body.scopes ?? deps.appScopes));
   });
+  // Which leaves the merchant may list in, and the daily cap of open.item.category.suggested.get.
+  router.put('/shops/:openId/catalog', (req, res) => {
+    const shop = store.shop(String(req.params.openId));
+    const body = shopCatalogBody.parse(req.body ?? {});
+    if (body.closedCategoryIds) shop.closedCategoryIds = new Set(body.closedCategoryIds);
+    if (body.suggestDailyCap !== undefined) shop.suggestDailyCap = body.suggestDailyCap;
+    res.json(shopCatalogJson(shop));
+  });
+  router.get('/shops/:openId/catalog', (req, res) => res.json(shopCatalogJson(store.shop(String(req.params.openId)))));
   router.post('/shops/:openId/revoke', (req, res) => {
     const shop = store.shop(String(req.params.openId));
     const revoked = oauth.revoke(shop.openId);

@@ -47,6 +47,9 @@ export abstract class KsStoreBase {
       expressTemplateId: String(50_000_000 + n),
       createdToday: { day: 0, count: 0 },
       usedRelItemIds: new Set(),
+      closedCategoryIds: new Set(),
+      suggestedToday: { day: 0, count: 0 },
+      suggestDailyCap: this.options.suggestDailyCap,
     };
     this.shops.set(openId, shop);
     this.ordersByShop.set(openId, []);

@@ -9,6 +9,21 @@ const MAX_PRICE_FEN = 9_999_999;
 
 /** Listings and stock: open.item.new / edit validation, the audit, incremental stock with a reserve floor, prices. */
 export abstract class KsItemsStore extends KsStoreBase {
+  /** Whether this shop may list in the category: a leaf that is not closed, or a branch with an open leaf. */
+  isOpenFor(shop: KsShop, categoryId: number): boolean {
+    if (this.catalog.isLeaf(categoryId)) return !shop.closedCategoryIds.has(categoryId);
+    return this.catalog.categories.some((c) => c.pid === categoryId && this.isOpenFor(shop, c.id));
+  }
+
+  /** Counts one open.item.category.suggested.get call against the shop's daily cap. */
+  takeSuggestQuota(shop: KsShop): boolean {
+    const day = Math.floor((this.clock.now() + CHINA_UTC_OFFSET_MS) / DAY_MS);
+    if (shop.suggestedToday.day !== day) shop.suggestedToday = { day, count: 0 };
+    if (shop.suggestedToday.count >= shop.suggestDailyCap) return false;
+    shop.suggestedToday.count++;
+    return true;
+  }
+
   /** open.item.new with the listing rules of sheet §3.2 / §6.2. */
   createItem(shop: KsShop, p: ParamReader): KsItemRecord {
     const now = this.clock.now();
@@ -21,7 +36,7 @@ export abstract class KsItemsStore extends KsStoreBase {
     const relItemId = p.long('relItemId');
     if (shop.usedRelItemIds.has(relItemId)) throw ksError.business(`relItemId ${relItemId} 已被使用，不能重复`);
     const categoryId = Number(p.long('categoryId'));
-    if (!this.catalog.isLeaf(categoryId)) throw ksError.business('商品来源不可售卖：类目不是可发布的叶子类目，或未对商家开放');
+    if (!this.catalog.isLeaf(categoryId) || shop.closedCategoryIds.has(categoryId)) throw ksError.business('商品来源不可售卖：类目不是可发布的叶子类目，或未对商家开放');
     const imageUrls = p.strings('imageUrls') ?? [];
     if (imageUrls.length < 1 || imageUrls.length > 9) throw ksError.business('商品主图数量必须为1-9张');
     const details = p.string('details');
