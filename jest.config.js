@@ -1,6 +1,17 @@
 /** Three tiers (see ../shared/guide/conventions.md §17): unit beside the code, integration and e2e under test/. */
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.json');
+
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], rootDir: __dirname };
+// The tsconfig path aliases (@app/*, @test/*), so tests resolve them as tsc does.
+const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
+const common = {
+  transform,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  rootDir: __dirname,
+};
 
 module.exports = {
   maxWorkers: 2,

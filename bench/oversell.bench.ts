@@ -4,11 +4,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { SeededRandom } from '../src/sandbox/shared/random';
-import { KuaishouSandboxControl } from '../src/sandbox/kuaishou/kuaishou-sandbox.control';
-import { connectInBrowser } from '../src/sandbox/sandbox-connect';
+import { SeededRandom } from '@app/sandbox/shared/random';
+import { KuaishouSandboxControl } from '@app/sandbox/kuaishou/kuaishou-sandbox.control';
+import { connectInBrowser } from '@app/sandbox/sandbox-connect';
 import { benchAccess } from './bench-access';
-import { YouzanSandboxControl } from '../src/sandbox/youzan/youzan-sandbox.control';
+import { YouzanSandboxControl } from '@app/sandbox/youzan/youzan-sandbox.control';
 import { ErpDriver } from './erp-driver';
 import type { WorkerAnswer, WorkerEnvelope, WorkerRequest } from './platforms.worker';
 import { ServiceProcess } from './service.process';
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
     // Let everything settle (lost pushes are found by the polling backstop): injected faults off,
     // the platforms' read lag stays; the last orders become readable after it.
     await ksControl.resetFaults();
-    await yzControl.clearFaults();
+    await yzControl.resetFaults();
     await sleep(Math.max(p.ksReadLagMs, p.yzReadLagMs));
     const settled = await ask({ kind: 'quiet', quietMs: Math.max(p.settleQuietMs, 2 * p.pollMs + 1000), maxMs: p.settleMaxS * 1000 }, 'quiet-done');
     const report = await ask({ kind: 'report', unwritable: [...unwritable] }, 'report');

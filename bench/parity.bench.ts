@@ -19,7 +19,13 @@ import { SeededRandom } from '../src/sandbox/shared/random';
  * `npm run bench:parity -- --skus=100000 --violations=1000`
  */
 function flag(name: string, fallback: string): string {
-  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=') ?? fallback;
+  return (
+    process.argv
+      .find((a) => a.startsWith(`--${name}=`))
+      ?.split('=')
+      .slice(1)
+      .join('=') ?? fallback
+  );
 }
 
 async function main(): Promise<void> {
@@ -29,10 +35,17 @@ async function main(): Promise<void> {
   const out = flag('out', join(__dirname, '..', '..', 'bench', 'results', 'parity.json'));
   const server = new URL(flag('db', process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306'));
   const databaseName = `kz_bench_parity_${Date.now()}`;
-  const admin = await mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username || 'root'), password: decodeURIComponent(server.password) });
+  const admin = await mysql.createConnection({
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username || 'root'),
+    password: decodeURIComponent(server.password),
+  });
   await admin.query(`CREATE DATABASE \`${databaseName}\``);
   server.pathname = `/${databaseName}`;
-  const dataSource = new DataSource(dataSourceOptions({ kind: 'mysql', url: server.toString(), file: '', poolSize: 4, runMigrations: true }, 'mariadb'));
+  const dataSource = new DataSource(
+    dataSourceOptions({ kind: 'mysql', url: server.toString(), file: '', poolSize: 4, runMigrations: true }, 'mariadb'),
+  );
   try {
     await dataSource.initialize();
     await runMigrationsUnderLock(dataSource);
@@ -49,20 +62,28 @@ async function main(): Promise<void> {
         const skuId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
         const base = 1000 + Math.floor(dice.next() * 99_000);
         // Within: up to exactly the limit; planted: 11 %–40 % apart.
-        const other = violators.has(i) ? Math.ceil(base * (1.11 + dice.next() * 0.29)) : Math.floor((base * (10_000 + Math.floor(dice.next() * (DEFAULT_PARITY_LIMIT_BP + 1)))) / 10_000);
-        for (const [platform, price] of [['kuaishou', base], ['youzan', other]] as const) {
+        const other = violators.has(i)
+          ? Math.ceil(base * (1.11 + dice.next() * 0.29))
+          : Math.floor((base * (10_000 + Math.floor(dice.next() * (DEFAULT_PARITY_LIMIT_BP + 1)))) / 10_000);
+        for (const [platform, price] of [
+          ['kuaishou', base],
+          ['youzan', other],
+        ] as const) {
           rows.push('(?, ?, ?, ?, ?, ?)');
           values.push(randomUUID(), merchantId, skuId, platform, price, Date.now());
         }
       }
-      await dataSource.query(`INSERT INTO listing_price (binding_id, merchant_id, merchant_sku_id, platform, price_fen, observed_at) VALUES ${rows.join(', ')}`, values);
+      await dataSource.query(
+        `INSERT INTO listing_price (binding_id, merchant_id, merchant_sku_id, platform, price_fen, observed_at) VALUES ${rows.join(', ')}`,
+        values,
+      );
     }
     const seedMs = Date.now() - seedStarted;
     await dataSource.query('ANALYZE TABLE listing_price');
     const repo = new PricingRepository(new Db(dataSource));
     const auditStarted = Date.now();
     const found = new Set<string>();
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const page = await repo.spreadViolations(DEFAULT_PARITY_LIMIT_BP, { after, limit: 10_000 });
       for (const v of page) found.add(v.merchantSkuId);
       if (page.length < 10_000) break;
@@ -72,7 +93,19 @@ async function main(): Promise<void> {
     const expected = new Set([...violators].map((i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`));
     const missed = [...expected].filter((id) => !found.has(id)).length;
     const spurious = [...found].filter((id) => !expected.has(id)).length;
-    const result = { skus, listings: skus * 2, db_audit_ms: dbAuditMs, violations_found: found.size, violations_planted: expected.size, missed, spurious, seed_ms: seedMs, limit_bp: DEFAULT_PARITY_LIMIT_BP, platform_side_audit: 'not measured', at: new Date().toISOString() };
+    const result = {
+      skus,
+      listings: skus * 2,
+      db_audit_ms: dbAuditMs,
+      violations_found: found.size,
+      violations_planted: expected.size,
+      missed,
+      spurious,
+      seed_ms: seedMs,
+      limit_bp: DEFAULT_PARITY_LIMIT_BP,
+      platform_side_audit: 'not measured',
+      at: new Date().toISOString(),
+    };
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result));

@@ -3,9 +3,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SANDBOX_CREDENTIALS } from '../src/config/app-config';
 import type { CountersSnapshot } from '../src/sandbox/shared/counters';
 import { SeededRandom } from '../src/sandbox/shared/random';
-import { SandboxError } from '../src/sandbox/kuaishou/kuaishou-emulator.store';
+import { SandboxError } from '../src/sandbox/shared/control.errors';
 import { KuaishouEmulator } from '../src/sandbox/kuaishou/kuaishou.emulator';
-import { ControlError } from '../src/sandbox/youzan/youzan-emulator.store';
 import { YouzanEmulator } from '../src/sandbox/youzan/youzan.emulator';
 import { ObservedSku, ObserverFigures, StormObserver, StormPlatform } from './storm-observer';
 
@@ -102,7 +101,7 @@ async function storm(request: Extract<WorkerRequest, { kind: 'storm' }>): Promis
         else yz.store.placeOrder({ kdtId: request.youzanShop, lines: [{ skuId: Number(sku.yz.skuId), quantity: 1 }], pay: true });
         orders++;
       } catch (error) {
-        if (!((error instanceof SandboxError || error instanceof ControlError) && error.status === 409)) buyerErrors++;
+        if (!(error instanceof SandboxError && error.status === 409)) buyerErrors++;
       }
       await pause();
     }

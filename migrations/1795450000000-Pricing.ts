@@ -24,7 +24,9 @@ export class Pricing1795450000000 implements MigrationInterface {
           varchar('audit_action', 10, true),
           bigint('updated_at'),
         ],
-        indices: [new TableIndex({ name: 'uq_price_policy_scope', columnNames: ['merchant_id', 'scope'], isUnique: true })],
+        indices: [
+          new TableIndex({ name: 'uq_price_policy_scope', columnNames: ['merchant_id', 'scope'], isUnique: true }),
+        ],
       }),
     );
     await qr.createTable(
@@ -69,7 +71,12 @@ export class Pricing1795450000000 implements MigrationInterface {
     await qr.createTable(
       new Table({
         name: 'erp_price',
-        columns: [{ ...varchar('merchant_sku_id', 36), isPrimary: true }, int('price_fen'), bigint('sequence'), bigint('updated_at')],
+        columns: [
+          { ...varchar('merchant_sku_id', 36), isPrimary: true },
+          int('price_fen'),
+          bigint('sequence'),
+          bigint('updated_at'),
+        ],
       }),
     );
     await qr.createTable(

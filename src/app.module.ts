@@ -11,6 +11,7 @@ import { SyncFailuresModule } from './ops/failures/sync-failures.module';
 import { HealthModule } from './ops/health/health.module';
 import { MetricsModule } from './ops/metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
+import { OpsSettingsConsoleModule } from './ops/settings-console/ops-settings-console.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { PlatformsModule } from './platforms/platforms.module';
 import { CatalogModule } from './catalog/catalog.module';
@@ -29,7 +30,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature contexts, in dependency order. */
-const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, AuthModule, CatalogModule, InventoryModule, PricingModule, OrdersModule, WebhooksModule, OpsModule];
+const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, AuthModule, CatalogModule, InventoryModule, PricingModule, OrdersModule, WebhooksModule, OpsModule, OpsSettingsConsoleModule];
 
 @Module({})
 export class AppModule {

@@ -7,6 +7,7 @@ import { ApiTokensService } from './auth/api-tokens.service';
 import { docsAccessMiddleware } from './auth/docs-access.middleware';
 import { SessionsService } from './auth/sessions.service';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { answerPlatformError } from './platforms/platform-error.http';
 import { useBodyParsing } from './common/http/body-parsing';
 import { correlationMiddleware } from './common/http/logging';
 import { createValidationPipe } from './common/http/validation';
@@ -23,11 +24,11 @@ export async function createApp(config: AppConfigShape, options: AppModuleOption
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe(config.http.maxBodyDepth));
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter([answerPlatformError]));
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
     .setTitle('kwaizan-sync')
-    .setDescription('Keeps a merchant’s Kuaishou and Youzan shops in sync: accounts, catalog, prices, stock, orders, ops.')
+    .setDescription('Keeps a merchant’s Kuaishou and Youzan shops in sync: accounts, SKU bindings, stock, orders, ops.')
     .setVersion('1')
     .build();
   app.use(['/docs', '/docs-json'], docsAccessMiddleware(app.get(SessionsService), app.get(ApiTokensService)));

@@ -1,6 +1,8 @@
-import { Global, Module } from '@nestjs/common';
-import { TOKEN_PROVIDER } from '../platforms/ports/accounts.port';
-import { CALL_FAILURE_LISTENER } from '../platforms/shared/failure-boundary';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { MerchantDirectoryBinding } from '../auth/merchant-directory.port';
+import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
+import { CallFailureListenerBinding, PlatformsModule, TokenProviderBinding } from '../platforms/platforms.module';
 import { AccountsTokenProvider } from './accounts-token.provider';
 import { ConnectController } from './connect.controller';
 import { ConnectService } from './connect.service';
@@ -18,8 +20,8 @@ import { StorePairRepository } from './store-pair.repository';
 import { TokenRefreshService } from './token-refresh.service';
 import { TokenVault } from './token-vault';
 
-@Global()
 @Module({
+  imports: [AuthModule, PlatformsModule, SyncFailuresModule],
   controllers: [ConnectController, MerchantsController, MerchantPagesController],
   providers: [
     MerchantRepository,
@@ -32,12 +34,26 @@ import { TokenVault } from './token-vault';
     ConnectService,
     TokenRefreshService,
     AccountsTokenProvider,
-    { provide: TOKEN_PROVIDER, useExisting: AccountsTokenProvider },
-    { provide: CALL_FAILURE_LISTENER, useExisting: ConnectionsService },
     TokenRefreshJob,
     ReauthDueJob,
     TokenRefreshConsumer,
   ],
-  exports: [TOKEN_PROVIDER, CALL_FAILURE_LISTENER, ConnectionsService, MerchantsService, ShopConnectionRepository, StorePairRepository, TokenRefreshService],
+  exports: [ConnectionsService, MerchantsService],
 })
-export class AccountsModule {}
+export class AccountsModule implements OnModuleInit {
+  constructor(
+    private readonly merchantDirectory: MerchantDirectoryBinding,
+    private readonly merchants: MerchantsService,
+    private readonly tokenProvider: TokenProviderBinding,
+    private readonly tokens: AccountsTokenProvider,
+    private readonly callFailures: CallFailureListenerBinding,
+    private readonly connections: ConnectionsService,
+  ) {}
+
+  /** Accounts implements two ports of lower contexts: auth's merchant directory, the platforms' token provider and the failure boundary's listener. */
+  onModuleInit(): void {
+    this.merchantDirectory.bind(this.merchants);
+    this.tokenProvider.bind(this.tokens);
+    this.callFailures.bind(this.connections);
+  }
+}

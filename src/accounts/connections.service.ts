@@ -51,6 +51,18 @@ export class ConnectionsService implements CallFailureListener {
     return this.connections.listByMerchant(merchantId);
   }
 
+  findById(id: string): Promise<ShopConnectionEntity | null> {
+    return this.connections.findById(id);
+  }
+
+  findByShop(platform: Platform, shopId: string): Promise<ShopConnectionEntity | null> {
+    return this.connections.findByShop(platform, shopId);
+  }
+
+  listActive(): Promise<ShopConnectionEntity[]> {
+    return this.connections.listActive();
+  }
+
   /** Stores a fresh grant (first connect or re-authorization); pairs the merchant's shops when unambiguous. */
   async saveGrant(merchantId: string, platform: Platform, grant: TokenGrant): Promise<ShopConnectionEntity> {
     const saved = await this.db.transaction(async () => {

@@ -7,10 +7,8 @@ import { ConnectionsService } from './connections.service';
 import { CreateMerchantDto } from './dto/create-merchant.dto';
 import { MerchantsService } from './merchants.service';
 import { merchantPage } from './pages/accounts.pages';
-import { opsLandingPage } from '../auth/pages/auth.pages';
 import type { UserPrincipal } from '../auth/principal';
-import { UsersService } from '../auth/users.service';
-import { Admin, CurrentPrincipal, MerchantAccess, Page, Public, SignedIn } from '../auth/policy.decorator';
+import { Admin, CurrentPrincipal, MerchantAccess, Page, Public } from '../auth/policy.decorator';
 
 const NOTICES: Record<string, { ok: boolean; text: string }> = {
   unbound: { ok: true, text: 'The shop is unbound: syncing stopped, its history is kept.' },
@@ -23,20 +21,9 @@ export class MerchantPagesController {
   constructor(
     private readonly merchants: MerchantsService,
     private readonly connections: ConnectionsService,
-    private readonly users: UsersService,
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  /** A merchant user lands on their own merchant; operators on the ops page. */
-  @Get()
-  @SignedIn()
-  @Page()
-  async home(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
-    if (principal.merchantId) return res.redirect(303, `/merchants/${principal.merchantId}`);
-    const users = principal.role === 'admin' ? { users: await this.users.list() } : undefined;
-    res.type('html').send(opsLandingPage(principal, await this.merchants.list(), this.config.platforms.sandbox, users));
-  }
 
   @Get('favicon.ico')
   @Public()

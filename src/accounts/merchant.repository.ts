@@ -14,6 +14,10 @@ export class MerchantRepository {
     return this.repo.findOneBy({ id });
   }
 
+  async lockById(id: string): Promise<void> {
+    await this.db.forUpdate(this.repo.createQueryBuilder('m').where('m.id = :id', { id })).getOne();
+  }
+
   listAll(): Promise<MerchantEntity[]> {
     return this.repo.find({ order: { createdAt: 'ASC' } });
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
+import type { MerchantDirectory } from '../auth/merchant-directory.port';
 import { MerchantNotFoundException } from './accounts.errors';
 import { MerchantEntity } from './merchant.entity';
 import { MerchantRepository } from './merchant.repository';
@@ -17,7 +18,7 @@ export interface MerchantOverview {
 }
 
 @Injectable()
-export class MerchantsService {
+export class MerchantsService implements MerchantDirectory {
   constructor(
     private readonly db: Db,
     private readonly merchants: MerchantRepository,
@@ -46,6 +47,11 @@ export class MerchantsService {
     const merchant = await this.merchants.findById(id);
     if (!merchant) throw new MerchantNotFoundException(id);
     return merchant;
+  }
+
+  /** Locks the merchant's row until the transaction ends. */
+  async lock(id: string): Promise<void> {
+    await this.merchants.lockById(id);
   }
 
   async overview(id: string): Promise<MerchantOverview> {

@@ -81,7 +81,7 @@ export class AccessPagesController {
   @HttpCode(200)
   async changeRole(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     await this.userAction(res, principal, merchantId, async () => {
-      const user = await this.users.changeRole(userId, body.role, merchantId);
+      const user = await this.users.changeRole(principal.userId, userId, body.role, merchantId);
       return `${user.email}: ${user.role === 'owner' ? '现为店主 now an owner' : '现为店员 now staff'}`;
     });
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiTokensService } from './api-tokens.service';
-import { ChangeRoleDto, CreateCredentialDto, CreateMerchantUserDto, CreateUserDto, ResetPasswordDto, RotateCredentialDto } from './dto/auth.dto';
+import { AdminChangeRoleDto, ChangeRoleDto, CreateCredentialDto, CreateMerchantUserDto, CreateUserDto, ResetPasswordDto, RotateCredentialDto } from './dto/auth.dto';
 import { ApiTokenView, ErpCredentialView, IssuedApiTokenView, IssuedErpCredentialView, UserView } from './dto/auth.views';
 import { ErpCredentialsService, IssuedErpCredential } from './erp-credentials.service';
 import { Admin, CurrentPrincipal, MerchantAccess } from './policy.decorator';
@@ -52,9 +52,9 @@ export class AccessController {
 
   @Put('users/:userId/role')
   @Admin()
-  @ApiOkResponse({ type: UserView, description: 'owner ↔ staff; a merchant keeps at least one active owner (409 otherwise).' })
-  async changeUserRole(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto): Promise<UserView> {
-    return UserView.of(await this.users.changeRole(userId, body.role, null));
+  @ApiOkResponse({ type: UserView, description: 'owner ↔ staff or ops ↔ admin, never your own; a merchant keeps an active owner and the service an active admin (409 otherwise).' })
+  async changeUserRole(@CurrentPrincipal() principal: UserPrincipal, @Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: AdminChangeRoleDto): Promise<UserView> {
+    return UserView.of(await this.users.changeRole(principal.userId, userId, body.role, null));
   }
 
   @Put('users/:userId/password')
@@ -98,8 +98,8 @@ export class AccessController {
   @Put('merchants/:merchantId/users/:userId/role')
   @MerchantAccess('owner', { sessionOnly: true })
   @ApiOkResponse({ type: UserView, description: 'owner ↔ staff; the merchant keeps at least one active owner (409 otherwise).' })
-  async changeMerchantUserRole(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto): Promise<UserView> {
-    return UserView.of(await this.users.changeRole(userId, body.role, merchantId));
+  async changeMerchantUserRole(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto, @CurrentPrincipal() principal: UserPrincipal): Promise<UserView> {
+    return UserView.of(await this.users.changeRole(principal.userId, userId, body.role, merchantId));
   }
 
   @Get('merchants/:merchantId/erp-credentials')

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { MerchantsService } from '../accounts/merchants.service';
 import { CLOCK, Clock } from '../common/clock';
 import { SecretCipher } from '../common/crypto/secret-cipher';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
-import { ERP_HEADERS, verifyErpSignature } from '../webhooks/erp-signature';
+import { ERP_HEADERS, verifyErpSignature } from './erp-signature';
+import { MERCHANT_DIRECTORY, MerchantDirectory } from './merchant-directory.port';
 import { CredentialNotFoundException, ErpCredentialRejectedException } from './auth.errors';
 import { ErpCredentialEntity } from './erp-credential.entity';
 import { ErpCredentialsRepository } from './erp-credentials.repository';
@@ -27,7 +27,7 @@ export class ErpCredentialsService {
   constructor(
     private readonly db: Db,
     private readonly credentials: ErpCredentialsRepository,
-    private readonly merchants: MerchantsService,
+    @Inject(MERCHANT_DIRECTORY) private readonly merchants: MerchantDirectory,
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { MerchantsService } from '../accounts/merchants.service';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { MERCHANT_DIRECTORY, MerchantDirectory } from './merchant-directory.port';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -20,7 +20,7 @@ export class SandboxAccessSeeder implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly users: UsersService,
     private readonly usersRepo: UsersRepository,
-    private readonly merchants: MerchantsService,
+    @Inject(MERCHANT_DIRECTORY) private readonly merchants: MerchantDirectory,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -20,6 +20,12 @@ const safeNext = (next: string | undefined) => (next && /^\/(?![/\\])/.test(next
 
 /** Pre-session double-submit token of the sign-in form: another site can post the form but cannot read or set this cookie. */
 const SIGN_IN_COOKIE = 'kwaizan_sign_in';
+/**
+ * One token per browser, reused by every sign-in page it opens, so a second tab does not invalidate the
+ * first tab's form; it lasts a long page stay (a tab left open over a working day) and each page view extends it.
+ */
+const SIGN_IN_FORM_LIFETIME_MS = 12 * 3600_000;
+const FORM_TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 const sameToken = (a: string | undefined, b: string | undefined) => !!a && !!b && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -36,8 +42,8 @@ export class SessionController {
   @Public()
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
-  signInForm(@Query('next') next: string | undefined, @Res() res: Response): void {
-    res.type('html').send(signInPage({ next: safeNext(next), csrfToken: this.issueFormToken(res), sandbox: this.config.platforms.sandbox }));
+  signInForm(@Query('next') next: string | undefined, @Req() req: Request, @Res() res: Response): void {
+    res.type('html').send(signInPage({ next: safeNext(next), csrfToken: this.formToken(req, res), sandbox: this.config.platforms.sandbox }));
   }
 
   @Post('sign-in')
@@ -48,13 +54,13 @@ export class SessionController {
     try {
       if (isCrossSiteSignIn(req.headers, this.config.http.publicBaseUrl) || !sameToken(body._csrf, readCookie(req.headers.cookie, SIGN_IN_COOKIE))) throw new CrossSiteSignInException();
       const signed = await this.sessions.signIn(body.email, body.password, req.ip ?? '');
+      // The form token stays: another tab's sign-in form keeps working.
       res.cookie(SESSION_COOKIE, signed.cookieValue, this.sessions.cookieOptions());
-      res.clearCookie(SIGN_IN_COOKIE, { path: '/sign-in' });
       res.redirect(303, safeNext(body.next));
     } catch (error) {
       if (!(error instanceof UnauthenticatedException) && !(error instanceof CrossSiteSignInException) && !(error instanceof HttpException)) throw error;
       const status = error instanceof HttpException ? error.getStatus() : error instanceof CrossSiteSignInException ? 403 : 401;
-      const csrfToken = this.issueFormToken(res);
+      const csrfToken = this.formToken(req, res);
       res.status(status).type('html').send(signInPage({ next: safeNext(body.next), email: body.email, error: `登录失败 Sign-in failed: ${messageOf(error)}`, csrfToken, sandbox: this.config.platforms.sandbox }));
     }
   }
@@ -123,9 +129,10 @@ export class SessionController {
     await this.users.changePassword(principal.userId, body.currentPassword, body.newPassword, principal.kind === 'session' ? principal.sessionHash : null);
   }
 
-  private issueFormToken(res: Response): string {
-    const token = randomBytes(24).toString('base64url');
-    res.cookie(SIGN_IN_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.auth.secureCookies, path: '/sign-in', maxAge: 3600_000 });
+  private formToken(req: Request, res: Response): string {
+    const existing = readCookie(req.headers.cookie, SIGN_IN_COOKIE);
+    const token = existing && FORM_TOKEN.test(existing) ? existing : randomBytes(24).toString('base64url');
+    res.cookie(SIGN_IN_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.auth.secureCookies, path: '/sign-in', maxAge: SIGN_IN_FORM_LIFETIME_MS });
     return token;
   }
 }

@@ -5,6 +5,7 @@ import { bigintNumber } from '../database/columns';
 @Entity('auth_session')
 @Index('idx_auth_session_user', ['userId'])
 @Index('idx_auth_session_expires', ['expiresAt'])
+@Index('idx_auth_session_last_seen', ['lastSeenAt'])
 export class SessionEntity {
   @PrimaryColumn({ name: 'id_hash', type: 'varchar', length: 64 })
   idHash: string;

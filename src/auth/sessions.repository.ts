@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LessThan } from 'typeorm';
 import { Db } from '../database/db';
 import { SessionEntity } from './session.entity';
+import { SignInLimitEntity } from './sign-in-limit.entity';
 
 @Injectable()
 export class SessionsRepository {
@@ -33,8 +34,10 @@ export class SessionsRepository {
     await qb.execute();
   }
 
+  /** Also the sign-in limiter's expired counts (`expire` is the store's epoch-ms end of a window). */
   async purgeExpired(now: number, idleMs: number): Promise<void> {
     await this.repo.delete({ expiresAt: LessThan(now) });
     await this.repo.delete({ lastSeenAt: LessThan(now - idleMs) });
+    await this.db.manager.getRepository(SignInLimitEntity).delete({ expire: LessThan(Date.now()) });
   }
 }

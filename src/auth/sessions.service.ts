@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
+import { OpsSettingsService } from '../ops/settings/ops-settings.service';
 import { UnauthenticatedException } from './auth.errors';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password';
 import { Principal } from './principal';
 import { newSecretToken, sha256Hex } from './secret-token';
 import { SessionEntity } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
+import { SignInLimiter } from './sign-in-limiter';
 import { UserEntity } from './user.entity';
 import { normalizeEmail } from './users.service';
 import { UsersRepository } from './users.repository';
@@ -27,35 +28,29 @@ export interface SignedIn {
 /** Server-side sessions shared by every instance through the database. */
 @Injectable()
 export class SessionsService {
-  // Per instance: a limit per account and address, and a looser one per address (spraying many accounts).
-  private readonly perAccount: RateLimiterMemory;
-  private readonly perAddress: RateLimiterMemory;
-
   constructor(
     private readonly db: Db,
     private readonly sessions: SessionsRepository,
     private readonly users: UsersRepository,
     private readonly config: AppConfig,
+    private readonly settings: OpsSettingsService,
+    private readonly limiter: SignInLimiter,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    this.perAccount = new RateLimiterMemory({ keyPrefix: 'sign-in', points: config.auth.signInMaxAttempts, duration: 15 * 60 });
-    this.perAddress = new RateLimiterMemory({ keyPrefix: 'sign-in-ip', points: config.auth.signInMaxAttempts * 10, duration: 15 * 60 });
-  }
+  ) {}
 
   async signIn(emailInput: string, password: string, address: string): Promise<SignedIn> {
     const email = normalizeEmail(emailInput);
-    const accountKey = `${email}|${address}`;
-    const [account, origin] = await Promise.all([this.perAccount.get(accountKey), this.perAddress.get(address)]);
-    if ((account && account.remainingPoints <= 0) || (origin && origin.remainingPoints <= 0)) {
-      throw new HttpException({ message: 'Too many failed sign-ins. Wait 15 minutes and try again.' }, HttpStatus.TOO_MANY_REQUESTS);
+    if (await this.limiter.isBlocked(email, address)) {
+      const { signInWindowMinutes } = await this.settings.current();
+      throw new HttpException({ message: `Too many failed sign-ins. Wait ${signInWindowMinutes} minutes and try again.` }, HttpStatus.TOO_MANY_REQUESTS);
     }
     const user = await this.users.findByEmail(email);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!user || !ok) {
-      await Promise.all([this.perAccount.penalty(accountKey, 1), this.perAddress.penalty(address, 1)]);
+      await this.limiter.recordFailure(email, address);
       throw new UnauthenticatedException('The email or password is wrong.');
     }
-    await this.perAccount.delete(accountKey);
+    await this.limiter.recordSuccess(email, address);
     // Said only to someone who knows the password, so it reveals nothing about which accounts exist.
     if (user.disabledAt !== null) throw new UnauthenticatedException('This account is disabled; ask your shop owner or an admin.');
     const cookieValue = newSecretToken();
@@ -78,7 +73,8 @@ export class SessionsService {
     const session = await this.sessions.findByHash(idHash);
     if (!session) return undefined;
     const now = this.clock.now();
-    if (session.expiresAt <= now || session.lastSeenAt + this.config.auth.sessionIdleMs <= now) {
+    const idleMs = (await this.settings.current()).sessionIdleSeconds * 1000;
+    if (session.expiresAt <= now || session.lastSeenAt + idleMs <= now) {
       await this.db.transaction(() => this.sessions.delete(idHash));
       return undefined;
     }
@@ -93,7 +89,8 @@ export class SessionsService {
   }
 
   async purgeExpired(): Promise<void> {
-    await this.db.transaction(() => this.sessions.purgeExpired(this.clock.now(), this.config.auth.sessionIdleMs));
+    const idleMs = (await this.settings.current()).sessionIdleSeconds * 1000;
+    await this.db.transaction(() => this.sessions.purgeExpired(this.clock.now(), idleMs));
   }
 
   cookieOptions(): { httpOnly: true; sameSite: 'lax'; secure: boolean; path: '/'; maxAge: number } {

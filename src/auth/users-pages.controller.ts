@@ -1,12 +1,12 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { MerchantsService } from '../accounts/merchants.service';
 import { DomainException } from '../common/errors/domain.exception';
 import { statusOfDomainError } from '../common/http/all-exceptions.filter';
 import { AppConfig } from '../config/app-config';
-import { ChangeRoleDto, ResetPasswordDto } from './dto/auth.dto';
-import { Notice, opsLandingPage } from './pages/auth.pages';
+import { AdminChangeRoleDto, ResetPasswordDto } from './dto/auth.dto';
+import { MERCHANT_DIRECTORY, MerchantDirectory } from './merchant-directory.port';
+import { Notice, opsLandingPage, ROLE_LABELS } from './pages/auth.pages';
 import { Admin, CurrentPrincipal } from './policy.decorator';
 import { UserPrincipal } from './principal';
 import { UsersService } from './users.service';
@@ -17,7 +17,7 @@ import { UsersService } from './users.service';
 export class UsersPagesController {
   constructor(
     private readonly users: UsersService,
-    private readonly merchants: MerchantsService,
+    @Inject(MERCHANT_DIRECTORY) private readonly merchants: MerchantDirectory,
     private readonly config: AppConfig,
   ) {}
 
@@ -38,10 +38,10 @@ export class UsersPagesController {
   @Post('role')
   @Admin()
   @HttpCode(200)
-  async role(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+  async role(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: AdminChangeRoleDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     await this.act(res, principal, async () => {
-      const user = await this.users.changeRole(userId, body.role, null);
-      return `${user.email}: ${user.role === 'owner' ? '现为店主 now an owner' : '现为店员 now staff'}`;
+      const user = await this.users.changeRole(principal.userId, userId, body.role, null);
+      return `${user.email}: 现为 now ${ROLE_LABELS[user.role]}`;
     });
   }
 

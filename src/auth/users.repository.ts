@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
-import { MerchantEntity } from '../accounts/merchant.entity';
 import { Db } from '../database/db';
 import { UserEntity, UserRole } from './user.entity';
 
@@ -36,9 +35,13 @@ export class UsersRepository {
     await this.repo.insert(user);
   }
 
-  /** Serializes changes to one merchant's users (the last-owner check) by locking the merchant row. */
-  async lockMerchant(merchantId: string): Promise<void> {
-    await this.db.forUpdate(this.db.manager.getRepository(MerchantEntity).createQueryBuilder('m').where('m.id = :merchantId', { merchantId })).getOne();
+  /** Serializes changes that could leave no active admin (demotions, disabling) by locking the admin rows. */
+  async lockActiveAdmins(): Promise<void> {
+    await this.db.forUpdate(this.repo.createQueryBuilder('u').where("u.role = 'admin'")).getMany();
+  }
+
+  countActiveAdmins(): Promise<number> {
+    return this.repo.countBy({ role: 'admin', disabledAt: IsNull() });
   }
 
   countActiveOwners(merchantId: string): Promise<number> {

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { MerchantsService } from '../accounts/merchants.service';
 import { CLOCK, Clock } from '../common/clock';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { ConflictDomainException, InvalidInputException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { UserNotFoundException } from './auth.errors';
+import { MERCHANT_DIRECTORY, MerchantDirectory } from './merchant-directory.port';
 import { hashPassword, verifyPassword } from './password';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { SessionsRepository } from './sessions.repository';
@@ -27,7 +27,7 @@ export class UsersService {
     private readonly db: Db,
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
-    private readonly merchants: MerchantsService,
+    @Inject(MERCHANT_DIRECTORY) private readonly merchants: MerchantDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     // Optional so the CLI and the benchmark, which build the service by hand, need not pass it.
@@ -97,6 +97,7 @@ export class UsersService {
     if (disabled && actorId === userId) throw new InvalidInputException('CANNOT_DISABLE_SELF', 'you cannot disable yourself', [{ field: 'userId', messages: ['is you'] }]);
     await this.inScope(userId, scope);
     await this.db.transaction(async () => {
+      if (disabled) await this.users.lockActiveAdmins();
       const user = await this.lockedUser(userId);
       const now = this.clock.now();
       if (disabled === (user.disabledAt !== null)) return;
@@ -106,14 +107,34 @@ export class UsersService {
         await this.tokens.revokeByUser(userId, now);
       }
       if (user.merchantId) await this.keepAnOwner(user.merchantId);
+      if (user.role === 'admin') await this.keepAnAdmin();
     });
     return this.get(userId);
   }
 
-  /** owner ↔ staff within one merchant; a merchant always keeps at least one active owner. */
-  async changeRole(userId: string, role: 'owner' | 'staff', scope: string | null): Promise<UserEntity> {
+  /**
+   * owner ↔ staff within one merchant (a merchant always keeps at least one active owner), or, for an
+   * admin (`scope` null), ops ↔ admin (the service always keeps at least one active admin). Nobody
+   * changes their own role, and a merchant user never becomes an operator nor the other way round.
+   */
+  async changeRole(actorId: string, userId: string, role: UserRole, scope: string | null): Promise<UserEntity> {
+    if (actorId === userId) throw new InvalidInputException('CANNOT_CHANGE_OWN_ROLE', 'you cannot change your own role', [{ field: 'userId', messages: ['is you'] }]);
     const found = await this.inScope(userId, scope);
-    if (isOperator(found.role)) throw new InvalidInputException('OPERATOR_ROLE', 'ops and admin users keep their role', [{ field: 'userId', messages: ['is an operator, not a merchant user'] }]);
+    if (isOperator(found.role) !== isOperator(role)) {
+      const allowed = isOperator(found.role) ? 'ops or admin' : 'owner or staff';
+      throw new InvalidInputException('ROLE_KIND', `this user's role can only be ${allowed}`, [{ field: 'role', messages: [`must be ${allowed} for this user`] }]);
+    }
+    if (isOperator(found.role)) {
+      if (scope !== null) throw new UserNotFoundException(userId);
+      await this.db.transaction(async () => {
+        await this.users.lockActiveAdmins();
+        const user = (await this.users.findById(userId))!;
+        if (user.role === role) return;
+        await this.users.updateRole(userId, role, this.clock.now());
+        await this.keepAnAdmin();
+      });
+      return this.get(userId);
+    }
     await this.db.transaction(async () => {
       const user = await this.lockedUser(userId);
       if (user.role === role) return;
@@ -145,13 +166,20 @@ export class UsersService {
 
   private async lockedUser(userId: string): Promise<UserEntity> {
     const user = (await this.users.findById(userId))!;
-    if (user.merchantId) await this.users.lockMerchant(user.merchantId);
+    if (user.merchantId) await this.merchants.lock(user.merchantId);
     return (await this.users.findById(userId))!;
   }
 
   private async keepAnOwner(merchantId: string): Promise<void> {
     if ((await this.users.countActiveOwners(merchantId)) === 0) {
       throw new ConflictDomainException('LAST_OWNER', 'a merchant keeps at least one active owner: make another user owner first');
+    }
+  }
+
+  /** Two admins demoting or disabling each other at once: the admin rows are locked, so the second sees the first. */
+  private async keepAnAdmin(): Promise<void> {
+    if ((await this.users.countActiveAdmins()) === 0) {
+      throw new ConflictDomainException('LAST_ADMIN', 'the service keeps at least one active admin: make another user admin first');
     }
   }
 

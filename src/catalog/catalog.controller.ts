@@ -5,7 +5,6 @@ import { MerchantsService } from '../accounts/merchants.service';
 import { BindSkuDto } from './dto/bind-sku.dto';
 import { DiscoverResultView, SkuBindingView } from './dto/sku-binding.view';
 import { ShopIdentity, SkuBindingService } from './sku-binding.service';
-import { SkuBindingRepository } from './sku-binding.repository';
 import { MerchantAccess } from '../auth/policy.decorator';
 
 @ApiTags('catalog')
@@ -13,7 +12,6 @@ import { MerchantAccess } from '../auth/policy.decorator';
 export class CatalogController {
   constructor(
     private readonly bindings: SkuBindingService,
-    private readonly bindingsRepo: SkuBindingRepository,
     private readonly merchants: MerchantsService,
     private readonly connections: ConnectionsService,
   ) {}
@@ -23,7 +21,7 @@ export class CatalogController {
   @ApiOkResponse({ type: [SkuBindingView] })
   async list(@Param('merchantId', new ParseUUIDPipe()) merchantId: string): Promise<SkuBindingView[]> {
     await this.merchants.get(merchantId);
-    return (await this.bindingsRepo.listByMerchant(merchantId)).map(SkuBindingView.of);
+    return (await this.bindings.listByMerchant(merchantId)).map(SkuBindingView.of);
   }
 
   @Post('sku-bindings')

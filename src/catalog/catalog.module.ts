@@ -1,13 +1,37 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { PlatformsModule } from '../platforms/platforms.module';
+import { CategoryMappingController } from './category-mapping.controller';
+import { CategorySuggestionService } from './categories/category-suggestion.service';
+import { CategoryTreeRepository } from './categories/category-tree.repository';
+import { CategoryTreeService } from './categories/category-tree.service';
 import { CatalogController } from './catalog.controller';
+import { CatalogPagesController } from './catalog-pages.controller';
+import { CategoryTreeRefreshConsumer } from './consumers/category-tree-refresh.consumer';
+import { CategoryTreeRefreshJob } from './jobs/category-tree-refresh.job';
+import { CategoryMappingRepository } from './mapping/category-mapping.repository';
+import { CategoryMappingService } from './mapping/category-mapping.service';
 import { MerchantSkuRepository } from './merchant-sku.repository';
+import { MerchantSkuService } from './merchant-sku.service';
 import { SkuBindingRepository } from './sku-binding.repository';
 import { SkuBindingService } from './sku-binding.service';
 
-@Global()
 @Module({
-  controllers: [CatalogController],
-  providers: [MerchantSkuRepository, SkuBindingRepository, SkuBindingService],
-  exports: [MerchantSkuRepository, SkuBindingRepository, SkuBindingService],
+  imports: [AccountsModule, PlatformsModule],
+  controllers: [CatalogController, CategoryMappingController, CatalogPagesController],
+  providers: [
+    MerchantSkuRepository,
+    SkuBindingRepository,
+    MerchantSkuService,
+    SkuBindingService,
+    CategoryTreeRepository,
+    CategoryTreeService,
+    CategoryMappingRepository,
+    CategoryMappingService,
+    CategorySuggestionService,
+    CategoryTreeRefreshJob,
+    CategoryTreeRefreshConsumer,
+  ],
+  exports: [MerchantSkuService, SkuBindingService],
 })
 export class CatalogModule {}

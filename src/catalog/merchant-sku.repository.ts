@@ -35,8 +35,4 @@ export class MerchantSkuRepository {
       return (await this.findByCode(candidate.merchantId, candidate.skuCode))!;
     }
   }
-
-  save(sku: MerchantSkuEntity): Promise<MerchantSkuEntity> {
-    return this.repo.save(sku);
-  }
 }

@@ -3,13 +3,12 @@ import { CLOCK, Clock } from '../common/clock';
 import { ConflictDomainException, NotFoundDomainException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
-import { StockLedgerService } from '../inventory/stock-ledger.service';
 import { skuBoundTopic } from '../messaging/contracts/sku-bound/sku-bound.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
 import { Platform, ShopRef } from '../platforms/ports/platform.types';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { MerchantSkuEntity } from './merchant-sku.entity';
-import { MerchantSkuRepository } from './merchant-sku.repository';
+import { MerchantSkuService } from './merchant-sku.service';
 import { BindingSource, SkuBindingEntity } from './sku-binding.entity';
 import { SkuBindingRepository } from './sku-binding.repository';
 
@@ -22,6 +21,12 @@ export interface ShopIdentity {
   platform: Platform;
   shopId: string;
 }
+
+/**
+ * Runs inside the transaction that deletes a binding, before the row goes: inventory registers one
+ * to keep the units of the unbound listing counted (catalog does not depend on inventory).
+ */
+export type BindingRemovedHook = (binding: SkuBindingEntity) => Promise<void>;
 
 export interface PlatformSku {
   platformItemId: string;
@@ -36,11 +41,11 @@ export interface PlatformSku {
 @Injectable()
 export class SkuBindingService {
   private readonly logger = new Logger(SkuBindingService.name);
+  private readonly removedHooks: BindingRemovedHook[] = [];
 
   constructor(
     private readonly db: Db,
-    private readonly ledger: StockLedgerService,
-    private readonly skus: MerchantSkuRepository,
+    private readonly skus: MerchantSkuService,
     private readonly bindings: SkuBindingRepository,
     private readonly outbox: OutboxService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
@@ -60,7 +65,7 @@ export class SkuBindingService {
 
   async bindManually(shop: ShopIdentity, skuCode: string, sku: PlatformSku): Promise<SkuBindingEntity> {
     return this.db.transaction(async () => {
-      const merchantSku = await this.ensureMerchantSku(shop.merchantId, skuCode);
+      const merchantSku = await this.skus.ensure(shop.merchantId, skuCode);
       const existing = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformSkuId);
       if (existing && existing.merchantSkuId !== merchantSku.id) {
         throw new ConflictDomainException('SKU_ALREADY_BOUND', `platform SKU ${sku.platformSkuId} is bound to another merchant SKU; unbind it first`);
@@ -69,11 +74,33 @@ export class SkuBindingService {
     });
   }
 
+  onBindingRemoved(hook: BindingRemovedHook): void {
+    this.removedHooks.push(hook);
+  }
+
+  findById(id: string): Promise<SkuBindingEntity | null> {
+    return this.bindings.findById(id);
+  }
+
+  /** 404 for another merchant's binding, so its existence is not confirmed. */
+  async getForMerchant(merchantId: string, bindingId: string): Promise<SkuBindingEntity> {
+    const binding = await this.bindings.findById(bindingId);
+    if (!binding || binding.merchantId !== merchantId) throw new NotFoundDomainException('BINDING_NOT_FOUND', `no SKU binding ${bindingId}`);
+    return binding;
+  }
+
+  listByMerchant(merchantId: string): Promise<SkuBindingEntity[]> {
+    return this.bindings.listByMerchant(merchantId);
+  }
+
+  listByMerchantSku(merchantSkuId: string): Promise<SkuBindingEntity[]> {
+    return this.bindings.listByMerchantSku(merchantSkuId);
+  }
+
   async unbind(merchantId: string, bindingId: string): Promise<void> {
     await this.db.transaction(async () => {
-      const binding = await this.bindings.findById(bindingId);
-      if (!binding || binding.merchantId !== merchantId) throw new NotFoundDomainException('BINDING_NOT_FOUND', `no SKU binding ${bindingId}`);
-      await this.ledger.bindingRemoved(binding);
+      const binding = await this.getForMerchant(merchantId, bindingId);
+      for (const hook of this.removedHooks) await hook(binding);
       await this.bindings.delete(bindingId);
     });
   }
@@ -96,7 +123,7 @@ export class SkuBindingService {
         for (const sku of item.skus) {
           scanned++;
           const before = await this.bindings.findByPlatformSku(shop.connectionId, sku.skuId);
-          if (!before && sku.outerSkuId && SKU_CODE.test(sku.outerSkuId)) await this.ensureMerchantSku(shop.merchantId, sku.outerSkuId, item.title);
+          if (!before && sku.outerSkuId && SKU_CODE.test(sku.outerSkuId)) await this.skus.ensure(shop.merchantId, sku.outerSkuId, item.title);
           const binding = await this.resolve(shop, { platformItemId: item.itemId, platformSkuId: sku.skuId, outerSkuId: sku.outerSkuId });
           if (binding && !before) bound++;
           if (!binding) unmatched.push(sku.outerSkuId ?? `${item.itemId}/${sku.skuId}`);
@@ -106,25 +133,6 @@ export class SkuBindingService {
       page++;
     }
     return { scanned, bound, unmatched };
-  }
-
-  async ensureMerchantSku(merchantId: string, skuCode: string, title?: string): Promise<MerchantSkuEntity> {
-    const now = this.clock.now();
-    return this.skus.findOrCreate(
-      Object.assign(new MerchantSkuEntity(), {
-        id: this.ids.uuid(),
-        merchantId,
-        skuCode,
-        title: title ?? null,
-        safetyStock: 0,
-        allocationMode: 'auto',
-        scarceBelow: 20,
-        tranche: 2,
-        platformLimits: null,
-        createdAt: now,
-        updatedAt: now,
-      }),
-    );
   }
 
   private async bind(shop: ShopIdentity, merchantSku: MerchantSkuEntity, sku: PlatformSku, by: BindingSource): Promise<SkuBindingEntity> {

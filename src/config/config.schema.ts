@@ -56,7 +56,7 @@ export const ENV_SCHEMA = {
     .string()
     .regex(/^\d+(,\d+)*$/, 'must be ms[,ms…]')
     .default('15000,30000,60000,120000,300000,900000,1800000')
-    .describe('Delays of the automatic retries of an open sync failure, one per retry; the last repeats until it is resolved.'),
+    .describe('Delays of the automatic retries of an open sync failure, one per retry; the last repeats until it is resolved (the default of the ops setting failureRetryDelaysMs).'),
   KAFKA_NEW_GROUP_LOOKBACK_MS: positiveInt
     .default(3_600_000)
     .describe('A consumer group with no committed offset handles only records produced at most this long before it started; older ones are skipped.'),
@@ -97,9 +97,9 @@ export const ENV_SCHEMA = {
   ERP_SHIPMENT_COUNT_LAG_MS: z.coerce.number().int().min(0).default(600_000).describe('An ERP stock report without shippedThrough is taken to include shipments recorded at least this long before it arrived.'),
   ERP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().describe('Reserved for signing outbound ERP webhooks (secret). Inbound ERP deliveries are signed with per-merchant ERP credentials instead. Required outside sandbox mode (the public sandbox secret is refused).'),
   ERP_WEBHOOK_TOLERANCE_S: positiveInt.default(300).describe('How far an ERP webhook timestamp may be from now, in seconds.'),
-  SESSION_IDLE_TIMEOUT_S: positiveInt.default(7200).describe('A signed-in session ends after this many seconds without a request.'),
+  SESSION_IDLE_TIMEOUT_S: positiveInt.default(7200).describe('A signed-in session ends after this many seconds without a request (the default of the ops setting sessionIdleSeconds).'),
   SESSION_MAX_AGE_S: positiveInt.default(43_200).describe('A signed-in session ends this many seconds after sign-in, whatever the activity.'),
-  SIGN_IN_MAX_ATTEMPTS: positiveInt.default(10).describe('Failed sign-ins per account and address within 15 minutes before sign-in is refused for a while.'),
+  SIGN_IN_MAX_ATTEMPTS: positiveInt.default(10).describe('Failed sign-ins per account and address within the window (15 minutes) before sign-in is refused for a while (the default of the ops setting signInMaxAttempts).'),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1').describe('Interface the bundled emulators bind to in sandbox mode.'),
   SANDBOX_KUAISHOU_PORT: port.default(3101).describe('Port of the Kuaishou emulator in sandbox mode (0 = any free port).'),
   SANDBOX_YOUZAN_PORT: port.default(3102).describe('Port of the Youzan emulator in sandbox mode (0 = any free port).'),

@@ -1,4 +1,4 @@
-import type { AllocationMode, PlatformLimits } from '../catalog/merchant-sku.entity';
+import type { AllocationMode, PlatformLimits } from './stock-settings.entity';
 
 export interface AllocationInput {
   id: string;

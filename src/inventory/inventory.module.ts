@@ -1,27 +1,50 @@
-import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { CatalogModule } from '../catalog/catalog.module';
+import { SkuBindingService } from '../catalog/sku-binding.service';
+import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
+import { HealthModule } from '../ops/health/health.module';
 import { HealthService } from '../ops/health/health.service';
+import { PlatformsModule } from '../platforms/platforms.module';
 import { SkuBoundConsumer } from './consumers/sku-bound.consumer';
 import { StockChangedConsumer } from './consumers/stock-changed.consumer';
 import { InventoryController } from './inventory.controller';
 import { InventoryRepository } from './inventory.repository';
 import { StockReconcileJob } from './jobs/stock-reconcile.job';
+import { ORDER_SYNC, OrderSyncBinding } from './order-sync.port';
 import { StockLedgerService, UNBOUND_PREFIX } from './stock-ledger.service';
 import { StockQueryService } from './stock-query.service';
+import { StockSettingsRepository } from './stock-settings.repository';
 import { StockSyncService } from './stock-sync.service';
 
-@Global()
 @Module({
+  imports: [AccountsModule, CatalogModule, PlatformsModule, HealthModule, SyncFailuresModule],
   controllers: [InventoryController],
-  providers: [InventoryRepository, StockLedgerService, StockSyncService, StockQueryService, StockChangedConsumer, SkuBoundConsumer, StockReconcileJob],
-  exports: [StockLedgerService, InventoryRepository, StockSyncService],
+  providers: [
+    InventoryRepository,
+    StockSettingsRepository,
+    StockLedgerService,
+    StockSyncService,
+    StockQueryService,
+    StockChangedConsumer,
+    SkuBoundConsumer,
+    StockReconcileJob,
+    OrderSyncBinding,
+    { provide: ORDER_SYNC, useExisting: OrderSyncBinding },
+  ],
+  exports: [StockLedgerService, OrderSyncBinding],
 })
 export class InventoryModule implements OnModuleInit {
   constructor(
     private readonly health: HealthService,
     private readonly repo: InventoryRepository,
+    private readonly bindings: SkuBindingService,
+    private readonly ledger: StockLedgerService,
   ) {}
 
   onModuleInit(): void {
+    // Catalog deletes the binding; inventory keeps the unbound listing's units counted, in that transaction.
+    this.bindings.onBindingRemoved((binding) => this.ledger.bindingRemoved(binding));
     // A platform SKU that refused to be lowered: its units stay counted, and a person must act.
     this.health.register({
       name: 'stock',

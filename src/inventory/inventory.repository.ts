@@ -8,6 +8,7 @@ import { StockDriftEntity } from './stock-drift.entity';
 import { StockLedgerEntity } from './stock-ledger.entity';
 import { ReservationKind, StockReservationEntity } from './stock-reservation.entity';
 import { StockWriteOpEntity, StockWriteStatus } from './stock-write-op.entity';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 /** Every query of the stock ledger, reservations, allocations and the write journal. */
 @Injectable()
@@ -27,7 +28,7 @@ export class InventoryRepository {
     const lock = () => this.db.forUpdate(repo.createQueryBuilder('l').where('l.merchant_sku_id = :merchantSkuId', { merchantSkuId })).getOne();
     const started = Date.now();
     const found = await lock();
-    this.metrics.histogram('kwaizan_ledger_lock_wait_seconds', 'Time to take a SKU ledger lock', [], [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5]).observe((Date.now() - started) / 1000);
+    this.metrics.histogram(METRICS.ledgerLockWaitSeconds).observe((Date.now() - started) / 1000);
     if (found) return found;
     try {
       await repo.insert({ merchantSkuId, onHand: 0, onHandSeq: 0, updatedAt: now });

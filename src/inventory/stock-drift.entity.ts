@@ -4,6 +4,7 @@ import { bigintNumber } from '../database/columns';
 /** What a reconciliation found on one platform SKU, and what it did about it. */
 @Entity('stock_drift')
 @Index('idx_stock_drift_sku', ['merchantSkuId', 'createdAt'])
+@Index('idx_stock_drift_created', ['createdAt'])
 export class StockDriftEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -1,32 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import { MerchantSkuEntity } from '../catalog/merchant-sku.entity';
-import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
-import { SkuBindingRepository } from '../catalog/sku-binding.repository';
-import { FieldError, InvalidInputException, NotFoundDomainException } from '../common/errors/domain.exception';
+import { MerchantSkuService } from '../catalog/merchant-sku.service';
+import { SkuBindingService } from '../catalog/sku-binding.service';
+import { FieldError, InvalidInputException } from '../common/errors/domain.exception';
 import { Db } from '../database/db';
 import { SkuStockDetailView, SkuStockView } from './dto/stock.views';
 import { StockSettingsDto } from './dto/stock-settings.dto';
 import { InventoryRepository } from './inventory.repository';
 import { StockLedgerService } from './stock-ledger.service';
+import { StockSettingsEntity } from './stock-settings.entity';
+import { StockSettingsRepository } from './stock-settings.repository';
 
 /** Read models and settings of the stock ledger for merchants and ops. */
 @Injectable()
 export class StockQueryService {
   constructor(
     private readonly db: Db,
-    private readonly skus: MerchantSkuRepository,
-    private readonly bindings: SkuBindingRepository,
+    private readonly skus: MerchantSkuService,
+    private readonly bindings: SkuBindingService,
+    private readonly settings: StockSettingsRepository,
     private readonly repo: InventoryRepository,
     private readonly ledger: StockLedgerService,
   ) {}
 
   async list(merchantId: string): Promise<SkuStockView[]> {
-    return Promise.all((await this.skus.listByMerchant(merchantId)).map((s) => this.view(s)));
+    const skus = await this.skus.listByMerchant(merchantId);
+    const settings = await this.settings.forSkus(skus.map((s) => s.id));
+    return Promise.all(skus.map((s) => this.view(s, settings.get(s.id)!)));
   }
 
   async detail(merchantId: string, skuCode: string): Promise<SkuStockDetailView> {
-    const sku = await this.sku(merchantId, skuCode);
-    const [view, ops, drift] = await Promise.all([this.view(sku), this.repo.recentOps(sku.id, 20), this.repo.recentDrifts(sku.id, 20)]);
+    const sku = await this.skus.getForMerchant(merchantId, skuCode);
+    const [view, ops, drift] = await Promise.all([this.view(sku, await this.settings.forSku(sku.id)), this.repo.recentOps(sku.id, 20), this.repo.recentDrifts(sku.id, 20)]);
     return {
       ...view,
       recentWrites: ops.map((o) => ({ id: o.id, platform: o.platform, delta: o.delta, status: o.status, note: o.note, createdAt: o.createdAt, settledAt: o.settledAt })),
@@ -45,35 +50,31 @@ export class StockQueryService {
       })
       .map((p) => ({ field: `platformLimits.${p}.min`, messages: ['min must not be greater than max'] }));
     if (crossed.length) throw new InvalidInputException('VALIDATION_FAILED', 'The request has invalid fields.', crossed);
-    const sku = await this.sku(merchantId, skuCode);
-    await this.db.transaction(async () => {
+    const sku = await this.skus.getForMerchant(merchantId, skuCode);
+    const saved = await this.db.transaction(async () => {
       // Under the ledger lock: a writer's plan sees the old settings or the new ones, never half.
       await this.repo.lockLedger(sku.id, Date.now());
-      if (settings.safetyStock !== undefined) sku.safetyStock = settings.safetyStock;
-      if (settings.allocationMode !== undefined) sku.allocationMode = settings.allocationMode;
-      if (settings.scarceBelow !== undefined) sku.scarceBelow = settings.scarceBelow;
-      if (settings.tranche !== undefined) sku.tranche = settings.tranche;
-      if (settings.platformLimits !== undefined) sku.platformLimits = { ...settings.platformLimits };
-      sku.updatedAt = Date.now();
-      await this.skus.save(sku);
-      await this.ledger.announce(sku.id, 'settings', sku.updatedAt);
+      const stored = await this.settings.forSku(sku.id);
+      if (settings.safetyStock !== undefined) stored.safetyStock = settings.safetyStock;
+      if (settings.allocationMode !== undefined) stored.allocationMode = settings.allocationMode;
+      if (settings.scarceBelow !== undefined) stored.scarceBelow = settings.scarceBelow;
+      if (settings.tranche !== undefined) stored.tranche = settings.tranche;
+      if (settings.platformLimits !== undefined) stored.platformLimits = { ...settings.platformLimits };
+      stored.updatedAt = Date.now();
+      await this.settings.save(stored);
+      await this.ledger.announce(sku.id, 'settings', stored.updatedAt);
+      return stored;
     });
-    return this.view(sku);
+    return this.view(sku, saved);
   }
 
   async requestReconcile(merchantId: string, skuCode: string): Promise<void> {
-    const sku = await this.sku(merchantId, skuCode);
+    const sku = await this.skus.getForMerchant(merchantId, skuCode);
     await this.db.transaction(() => this.ledger.announce(sku.id, 'reconcile', Date.now(), true));
   }
 
-  private async sku(merchantId: string, skuCode: string): Promise<MerchantSkuEntity> {
-    const sku = await this.skus.findByCode(merchantId, skuCode);
-    if (!sku) throw new NotFoundDomainException('SKU_NOT_FOUND', `merchant has no SKU ${skuCode}`);
-    return sku;
-  }
-
-  private async view(sku: MerchantSkuEntity): Promise<SkuStockView> {
-    const [stock, allocations, bindings] = await Promise.all([this.ledger.sellable(sku.id, sku.safetyStock), this.repo.allocations(sku.id), this.bindings.listByMerchantSku(sku.id)]);
+  private async view(sku: MerchantSkuEntity, settings: StockSettingsEntity): Promise<SkuStockView> {
+    const [stock, allocations, bindings] = await Promise.all([this.ledger.sellable(sku.id, settings.safetyStock), this.repo.allocations(sku.id), this.bindings.listByMerchantSku(sku.id)]);
     return {
       merchantSkuId: sku.id,
       skuCode: sku.skuCode,
@@ -81,12 +82,12 @@ export class StockQueryService {
       managed: stock.reported,
       onHand: stock.onHand,
       reserved: stock.reserved,
-      safetyStock: sku.safetyStock,
+      safetyStock: settings.safetyStock,
       sellable: stock.sellable,
-      allocationMode: sku.allocationMode,
-      scarceBelow: sku.scarceBelow,
-      tranche: sku.tranche,
-      platformLimits: sku.platformLimits ?? {},
+      allocationMode: settings.allocationMode,
+      scarceBelow: settings.scarceBelow,
+      tranche: settings.tranche,
+      platformLimits: settings.platformLimits ?? {},
       allocations: allocations.map((a) => ({
         bindingId: a.bindingId,
         platform: a.platform,

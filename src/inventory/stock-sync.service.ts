@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
-import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
-import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
+import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
-import { SkuBindingRepository } from '../catalog/sku-binding.repository';
+import { SkuBindingService } from '../catalog/sku-binding.service';
 import { CLOCK, Clock } from '../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
@@ -21,7 +21,9 @@ import { ChannelAllocationEntity } from './channel-allocation.entity';
 import { InventoryRepository } from './inventory.repository';
 import { ORDER_SYNC, OrderSyncPort } from './order-sync.port';
 import { StockLedgerEntity } from './stock-ledger.entity';
+import { StockSettingsRepository } from './stock-settings.repository';
 import { StockWriteOpEntity } from './stock-write-op.entity';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 interface Lane {
   binding: SkuBindingEntity;
@@ -73,9 +75,10 @@ export class StockSyncService {
   constructor(
     private readonly db: Db,
     private readonly repo: InventoryRepository,
-    private readonly skus: MerchantSkuRepository,
-    private readonly bindings: SkuBindingRepository,
-    private readonly connectionsRepo: ShopConnectionRepository,
+    private readonly skus: MerchantSkuService,
+    private readonly stockSettings: StockSettingsRepository,
+    private readonly bindings: SkuBindingService,
+    private readonly connections: ConnectionsService,
     private readonly failures: SyncFailureService,
     private readonly metrics: MetricsService,
     private readonly outboxRepo: OutboxRepository,
@@ -95,14 +98,14 @@ export class StockSyncService {
   async sync(merchantSkuId: string, options: { triggerAt: number; reconcile?: boolean; reason?: StockChangeReason; seq?: number }): Promise<void> {
     const coalescible = !options.reconcile && options.reason !== undefined && COALESCIBLE.includes(options.reason);
     if (coalescible && options.seq !== undefined && options.seq <= (this.seenUpTo.get(merchantSkuId) ?? 0)) {
-      this.metrics.counter('kwaizan_stock_events_coalesced_total', 'Stock-changed events already covered by an earlier run').inc();
+      this.metrics.counter(METRICS.stockEventsCoalescedTotal).inc();
       return;
     }
     if (!(await this.skus.findById(merchantSkuId))) return;
     const lease = await this.acquire(merchantSkuId, options.reconcile === true);
     if (!lease) {
       // The live holder runs again for this trigger before it lets go (or the settle job does).
-      this.metrics.counter('kwaizan_stock_writer_lease_busy_total', 'Stock-writer runs deferred to the run holding the SKU lease').inc();
+      this.metrics.counter(METRICS.stockWriterLeaseBusyTotal).inc();
       return;
     }
     let reconcile = options.reconcile === true;
@@ -119,7 +122,7 @@ export class StockSyncService {
       }
     } catch (error) {
       if (error instanceof WriterLeaseLostError) {
-        this.metrics.counter('kwaizan_stock_writer_fenced_total', 'Stock-writer commits rejected because a newer writer holds the lease').inc();
+        this.metrics.counter(METRICS.stockWriterFencedTotal).inc();
         this.logger.warn(error.message);
         return;
       }
@@ -215,10 +218,10 @@ export class StockSyncService {
     const plan = await this.phase('plan', () => this.db.transaction(async () => {
       const ledger = await this.lockAsWriter(lease);
       seen = await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId);
-      const sku = await this.skus.findById(lease.merchantSkuId);
-      if (!sku || ledger.onHandSeq === 0) return undefined;
-      const sellable = ledger.onHand - (await this.repo.openReserved(sku.id)) - sku.safetyStock;
-      const allocations = await this.repo.allocations(sku.id);
+      const sku = await this.stockSettings.forSku(lease.merchantSkuId);
+      if (ledger.onHandSeq === 0) return undefined;
+      const sellable = ledger.onHand - (await this.repo.openReserved(sku.merchantSkuId)) - sku.safetyStock;
+      const allocations = await this.repo.allocations(sku.merchantSkuId);
       // Platforms we cannot write (revoked, re-auth, refused decreases, unbound) keep what they may sell counted.
       const usable = allocations.filter((a) => a.established && !a.unwritable && !stuck.has(a.bindingId) && lanes.some((l) => l.binding.id === a.bindingId));
       const others = allocations.filter((a) => !usable.includes(a)).reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
@@ -420,9 +423,9 @@ export class StockSyncService {
     // Counted before the write, inside the ledger lock, so Σ allotted ≤ sellable holds at every instant.
     const op = await this.db.transaction(async () => {
       const ledger = await this.lockAsWriter(lease);
-      const sku = (await this.skus.findById(lease.merchantSkuId))!;
-      const sellable = ledger.onHand - (await this.repo.openReserved(sku.id)) - sku.safetyStock;
-      const allocations = await this.repo.allocations(sku.id);
+      const sku = await this.stockSettings.forSku(lease.merchantSkuId);
+      const sellable = ledger.onHand - (await this.repo.openReserved(sku.merchantSkuId)) - sku.safetyStock;
+      const allocations = await this.repo.allocations(sku.merchantSkuId);
       const room = sellable - allocations.reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
       const units = Math.min(wanted, room);
       if (units <= 0) return undefined;
@@ -453,15 +456,15 @@ export class StockSyncService {
     const started = this.clock.now();
     try {
       const result = await this.channels.stock(lane.shop.platform).adjustSkuStock(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId }, op.delta, op.id);
-      this.metrics.counter('kwaizan_stock_writes_total', 'Platform stock writes', ['platform', 'outcome']).inc({ platform: lane.shop.platform, outcome: result.outcome });
-      this.metrics.histogram('kwaizan_stock_write_seconds', 'Platform stock write latency', ['platform'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]).observe({ platform: lane.shop.platform }, (this.clock.now() - started) / 1000);
+      this.metrics.counter(METRICS.stockWritesTotal).inc({ platform: lane.shop.platform, outcome: result.outcome });
+      this.metrics.histogram(METRICS.stockWriteSeconds).observe({ platform: lane.shop.platform }, (this.clock.now() - started) / 1000);
       if (result.outcome === 'applied') {
         await this.failures.resolveByDedupeKey(failureKey(lane.binding.id));
         return 'applied';
       }
       return 'unknown';
     } catch (error) {
-      this.metrics.counter('kwaizan_stock_writes_total', 'Platform stock writes', ['platform', 'outcome']).inc({ platform: lane.shop.platform, outcome: 'failed' });
+      this.metrics.counter(METRICS.stockWritesTotal).inc({ platform: lane.shop.platform, outcome: 'failed' });
       const e = isPlatformError(error) ? error : new PlatformError({ platform: lane.shop.platform, api: 'stock.adjust', code: 'UNKNOWN', message: (error as Error).message, ambiguous: true });
       if (e.ambiguous) return 'unknown';
       const refused = op.delta < 0 && e.code === 'INVALID_REQUEST';
@@ -541,7 +544,7 @@ export class StockSyncService {
           action: first ? 'first reading of the platform: counted as is until its orders up to the read are heard' : 'platform shows more than counted: counted as is (will be lowered)',
           createdAt: readAt,
         });
-        if (!first) this.metrics.counter('kwaizan_stock_drift_total', 'Stock drift found by reconciliation', ['platform']).inc({ platform: a.platform });
+        if (!first) this.metrics.counter(METRICS.stockDriftTotal).inc({ platform: a.platform });
         a.allotted = first ? visible : Math.max(a.allotted, visible);
         a.established = true;
         a.pinned = true;
@@ -587,7 +590,7 @@ export class StockSyncService {
             action: `platform showed less than counted; ${heardSince} units heard since the read: lowered by ${lower}`,
             createdAt: this.clock.now(),
           });
-          this.metrics.counter('kwaizan_stock_drift_total', 'Stock drift found by reconciliation', ['platform']).inc({ platform: a.platform });
+          this.metrics.counter(METRICS.stockDriftTotal).inc({ platform: a.platform });
           a.allotted -= lower;
         }
       }
@@ -633,7 +636,7 @@ export class StockSyncService {
     if (uncertainUntil !== undefined) op.uncertainUntil = uncertainUntil;
     await this.repo.saveOp(op);
     if (status === 'applied') {
-      this.metrics.histogram('kwaizan_stock_propagation_seconds', 'From a stock change being accepted to the platform write acknowledged', ['platform'], [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30]).observe({ platform: op.platform }, Math.max(0, op.settledAt - op.triggerAt) / 1000);
+      this.metrics.histogram(METRICS.stockPropagationSeconds).observe({ platform: op.platform }, Math.max(0, op.settledAt - op.triggerAt) / 1000);
     }
   }
 
@@ -642,7 +645,7 @@ export class StockSyncService {
     try {
       return await work();
     } finally {
-      this.metrics.histogram('kwaizan_stock_sync_phase_seconds', 'Time spent per phase of a stock-writer run', ['phase'], [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]).observe({ phase: name }, (Date.now() - started) / 1000);
+      this.metrics.histogram(METRICS.stockSyncPhaseSeconds).observe({ phase: name }, (Date.now() - started) / 1000);
     }
   }
 
@@ -650,7 +653,7 @@ export class StockSyncService {
   private async lanes(merchantSkuId: string): Promise<Lane[]> {
     const lanes: Lane[] = [];
     for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
-      const connection = await this.connectionsRepo.findById(binding.connectionId);
+      const connection = await this.connections.findById(binding.connectionId);
       if (!connection || connection.status !== 'active') continue;
       lanes.push({ binding, connection, shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId } });
     }

@@ -12,6 +12,7 @@ export type StockWriteStatus = 'pending' | 'applied' | 'not_applied' | 'unknown'
 @Entity('stock_write_op')
 @Index('idx_stock_write_op_status', ['status', 'createdAt'])
 @Index('idx_stock_write_op_binding', ['bindingId', 'createdAt'])
+@Index('idx_stock_write_op_settled', ['settledAt'])
 export class StockWriteOpEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
+import { OpsSettingsModule } from '../ops/settings/ops-settings.module';
 import { ConsumerRegistry } from './consumer/consumer.registry';
 import { EVENT_BUS, EventBus } from './event-bus.port';
 import { InboxRepository } from './inbox/inbox.repository';
@@ -17,6 +19,7 @@ function createBus(config: AppConfig): EventBus {
 
 @Global()
 @Module({
+  imports: [SyncFailuresModule, OpsSettingsModule],
   providers: [
     { provide: EVENT_BUS, inject: [AppConfig], useFactory: createBus },
     OutboxRepository,

@@ -4,6 +4,7 @@ export enum Topic {
   ConnectionStatusChanged = 'kwaizan.accounts.connection-status-changed.v1',
   TokenRefreshRequested = 'kwaizan.accounts.token-refresh-requested.v1',
   SkuBound = 'kwaizan.catalog.sku-bound.v1',
+  CategoryTreeRefreshRequested = 'kwaizan.catalog.category-tree-refresh-requested.v1',
   StockChanged = 'kwaizan.inventory.stock-changed.v1',
   PushReceived = 'kwaizan.orders.push-received.v1',
   OrderPollRequested = 'kwaizan.orders.poll-requested.v1',

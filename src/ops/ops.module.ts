@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
-import { FailureRetryConsumer } from './failures/consumers/failure-retry.consumer';
-import { FailureRetryJob } from './failures/jobs/failure-retry.job';
-import { SyncFailuresController } from './failures/sync-failures.controller';
+import { FailureRetryConsumer } from './consumers/failure-retry.consumer';
+import { SyncFailuresModule } from './failures/sync-failures.module';
+import { OpsSettingsModule } from './settings/ops-settings.module';
+import { FailureRetryJob } from './jobs/failure-retry.job';
 import { RetentionJob } from './retention/retention.job';
 import { RetentionRepository } from './retention/retention.repository';
+import { SyncFailuresController } from './sync-failures.controller';
 
 @Module({
+  imports: [SyncFailuresModule, OpsSettingsModule],
   controllers: [SyncFailuresController],
   providers: [FailureRetryJob, FailureRetryConsumer, RetentionRepository, RetentionJob],
 })

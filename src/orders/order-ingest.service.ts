@@ -14,6 +14,7 @@ import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { ChannelOrderLineEntity, LineStockState } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
 import { OrderRepository } from './order.repository';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 export type IngestOutcome = 'created' | 'updated' | 'unchanged' | 'stale';
 
@@ -55,7 +56,7 @@ export class OrderIngestService {
     const known = await this.orders.findByPlatformId(order.platform, order.orderId);
     if (known && !options.recheckLines && known.platformUpdatedAt >= order.updatedAt && (known.platformUpdatedAt > order.updatedAt || known.status === order.status)) {
       const outcome = known.platformUpdatedAt > order.updatedAt ? 'stale' : 'unchanged';
-      this.metrics.counter('kwaizan_orders_ingested_total', 'Orders read from the platforms', ['platform', 'outcome']).inc({ platform: order.platform, outcome });
+      this.metrics.counter(METRICS.ordersIngestedTotal).inc({ platform: order.platform, outcome });
       return outcome;
     }
     const outcome = await this.db.transaction(async () => {
@@ -107,7 +108,7 @@ export class OrderIngestService {
       }
       return created ? ('created' as const) : changed ? ('updated' as const) : ('unchanged' as const);
     });
-    this.metrics.counter('kwaizan_orders_ingested_total', 'Orders read from the platforms', ['platform', 'outcome']).inc({ platform: order.platform, outcome });
+    this.metrics.counter(METRICS.ordersIngestedTotal).inc({ platform: order.platform, outcome });
     return outcome;
   }
 

@@ -1,5 +1,5 @@
+import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
-import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
 import { ManualClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -65,7 +65,7 @@ function setup(platform: Platform = 'youzan') {
     },
   } as unknown as OrderRepository;
   const connection = Object.assign(new ShopConnectionEntity(), { id: 'c1', platform, shopId: 's1', merchantId: 'm1', status: 'active' });
-  const connections = { findById: async () => connection } as unknown as ShopConnectionRepository;
+  const connections = { findById: async () => connection, reportCallFailure: async () => false } as unknown as ConnectionsService;
   const db = { transaction: <T>(work: () => Promise<T>) => work() } as unknown as Db;
   const config = { orders: { pollIntervalMs: 60_000, readLagMs: LAG } } as unknown as AppConfig;
   const registry = {

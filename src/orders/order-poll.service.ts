@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
-import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
 import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -33,7 +33,7 @@ export class OrderPollService implements OrderSyncPort {
     private readonly db: Db,
     private readonly orders: OrderRepository,
     private readonly ingest: OrderIngestService,
-    private readonly connections: ShopConnectionRepository,
+    private readonly connections: ConnectionsService,
     private readonly config: AppConfig,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,

@@ -1,5 +1,9 @@
-import { Global, Module } from '@nestjs/common';
-import { ORDER_SYNC } from '../inventory/order-sync.port';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { CatalogModule } from '../catalog/catalog.module';
+import { InventoryModule } from '../inventory/inventory.module';
+import { OrderSyncBinding } from '../inventory/order-sync.port';
+import { PlatformsModule } from '../platforms/platforms.module';
 import { OrderPollConsumer } from './consumers/order-poll.consumer';
 import { PushReceivedConsumer } from './consumers/push-received.consumer';
 import { OrderPollJob } from './jobs/order-poll.job';
@@ -8,9 +12,19 @@ import { OrderPollService } from './order-poll.service';
 import { OrderRepository } from './order.repository';
 import { PushIntakeService } from './push-intake.service';
 
-@Global()
 @Module({
-  providers: [OrderRepository, OrderIngestService, OrderPollService, PushIntakeService, PushReceivedConsumer, OrderPollConsumer, OrderPollJob, { provide: ORDER_SYNC, useExisting: OrderPollService }],
-  exports: [ORDER_SYNC, OrderIngestService, OrderPollService, PushIntakeService, OrderRepository],
+  imports: [AccountsModule, CatalogModule, InventoryModule, PlatformsModule],
+  providers: [OrderRepository, OrderIngestService, OrderPollService, PushIntakeService, PushReceivedConsumer, OrderPollConsumer, OrderPollJob],
+  exports: [OrderIngestService, OrderPollService, PushIntakeService],
 })
-export class OrdersModule {}
+export class OrdersModule implements OnModuleInit {
+  constructor(
+    private readonly orderSync: OrderSyncBinding,
+    private readonly polls: OrderPollService,
+  ) {}
+
+  /** Orders implements inventory's order-sync port (inventory asks for polls and feed completeness). */
+  onModuleInit(): void {
+    this.orderSync.bind(this.polls);
+  }
+}

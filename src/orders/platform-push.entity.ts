@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../database/columns';
 
 /** A platform push, stored before it is acknowledged; the platform's message id dedupes. */
 @Entity('platform_push')
+@Index('idx_platform_push_received', ['receivedAt'])
 export class PlatformPushEntity {
   @PrimaryColumn({ type: 'varchar', length: 20 })
   platform: string;

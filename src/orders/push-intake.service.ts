@@ -7,6 +7,7 @@ import { MetricsService } from '../ops/metrics/metrics.service';
 import { Platform } from '../platforms/ports/platform.types';
 import { PUSH_PARSERS, PushParser, PushRequest } from '../platforms/ports/push.port';
 import { OrderRepository } from './order.repository';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 /**
  * Receives platform pushes: verify, store (deduplicated by message id) and only then acknowledge.
@@ -41,7 +42,7 @@ export class PushIntakeService {
           refundId: event.refundId ?? null,
           receivedAt: now,
         });
-        this.metrics.counter('kwaizan_pushes_received_total', 'Platform pushes received', ['platform', 'outcome']).inc({ platform, outcome: fresh ? 'new' : 'duplicate' });
+        this.metrics.counter(METRICS.pushesReceivedTotal).inc({ platform, outcome: fresh ? 'new' : 'duplicate' });
         if (!fresh) continue;
         await this.outbox.enqueue(pushReceivedTopic, {
           platform,

@@ -1,3 +1,4 @@
+import type { FailureDisposition } from '../messaging/consumer/failure-disposition';
 import { isPlatformError, PlatformError, PlatformErrorCode } from './platform-error';
 
 /**
@@ -9,7 +10,7 @@ import { isPlatformError, PlatformError, PlatformErrorCode } from './platform-er
  *   kept as a sync failure for ops, who retry it by hand or dismiss it;
  * - `drop`: nothing is left to do (the work is moot); acknowledged without a sync failure.
  */
-export type FailureDisposition = 'retry' | 'reauth' | 'park' | 'drop';
+export type { FailureDisposition };
 
 /** The one table: every normalized code has exactly one meaning (the type makes it exhaustive). */
 export const FAILURE_POLICY: Readonly<Record<PlatformErrorCode, FailureDisposition>> = {

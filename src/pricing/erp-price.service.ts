@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MerchantsService } from '../accounts/merchants.service';
-import { SkuBindingService } from '../catalog/sku-binding.service';
+import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { CLOCK, Clock } from '../common/clock';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
@@ -24,7 +24,13 @@ export type ErpPriceOutcome = 'applied' | 'recorded' | 'stale' | 'refused';
 export interface ErpPriceResult {
   deliveryId: string;
   duplicate: boolean;
-  results: { skuCode: string; outcome: ErpPriceOutcome; proposed?: Record<string, number>; limitBp?: number; spreadBp?: number }[];
+  results: {
+    skuCode: string;
+    outcome: ErpPriceOutcome;
+    proposed?: Record<string, number>;
+    limitBp?: number;
+    spreadBp?: number;
+  }[];
 }
 
 /** ERP price deliveries, applied exactly once (the delivery id commits with the effect). */
@@ -33,7 +39,7 @@ export class ErpPriceService {
   constructor(
     private readonly db: Db,
     private readonly merchants: MerchantsService,
-    private readonly bindings: SkuBindingService,
+    private readonly skus: MerchantSkuService,
     private readonly listings: PriceListingsService,
     private readonly policies: PricePolicyService,
     private readonly repo: PricingRepository,
@@ -46,30 +52,52 @@ export class ErpPriceService {
     try {
       return await this.db.transaction(async (m) => {
         const now = this.clock.now();
-        await m.getRepository(WebhookDeliveryEntity).insert({ source: `erp-prices:${merchantId}`.slice(0, 40), deliveryId, receivedAt: now });
+        await m
+          .getRepository(WebhookDeliveryEntity)
+          .insert({ source: `erp-prices:${merchantId}`.slice(0, 40), deliveryId, receivedAt: now });
         const results: ErpPriceResult['results'] = [];
         for (const update of body.updates) {
-          const sku = await this.bindings.ensureMerchantSku(merchantId, update.skuCode);
+          const sku = await this.skus.ensure(merchantId, update.skuCode);
           const row = await this.repo.lockErpPrice(sku.id);
           if (row && update.sequence <= row.sequence) {
             results.push({ skuCode: update.skuCode, outcome: 'stale' });
             continue;
           }
-          await this.repo.saveErpPrice(Object.assign(row ?? new ErpPriceEntity(), { merchantSkuId: sku.id, priceFen: update.priceFen, sequence: update.sequence, updatedAt: now }));
+          await this.repo.saveErpPrice(
+            Object.assign(row ?? new ErpPriceEntity(), {
+              merchantSkuId: sku.id,
+              priceFen: update.priceFen,
+              sequence: update.sequence,
+              updatedAt: now,
+            }),
+          );
           const policy = await this.policies.effective(merchantId, sku.id);
           const lanes = await this.listings.lanes(sku.id);
           if (policy.master !== 'erp' || !lanes.length) {
             results.push({ skuCode: update.skuCode, outcome: 'recorded' });
             continue;
           }
-          const targets = Object.fromEntries(lanes.map((l) => [l.binding.id, derivePrice(update.priceFen, rulesFor(policy, l.shop.platform))]));
+          const targets = Object.fromEntries(
+            lanes.map((l) => [l.binding.id, derivePrice(update.priceFen, rulesFor(policy, l.shop.platform))]),
+          );
           if (!withinLimit(Object.values(targets), policy.parityLimitBp)) {
             const proposed = Object.fromEntries(lanes.map((l) => [l.shop.platform, targets[l.binding.id]]));
-            results.push({ skuCode: update.skuCode, outcome: 'refused', proposed, limitBp: policy.parityLimitBp, spreadBp: spreadBp(Object.values(targets)) });
+            results.push({
+              skuCode: update.skuCode,
+              outcome: 'refused',
+              proposed,
+              limitBp: policy.parityLimitBp,
+              spreadBp: spreadBp(Object.values(targets)),
+            });
             continue;
           }
           // The writer steps from the live prices so that no intermediate state breaks the limit.
-          await this.outbox.enqueue(priceChangedTopic, { merchantSkuId: sku.id, reason: 'erp', targets, requestedAt: now });
+          await this.outbox.enqueue(priceChangedTopic, {
+            merchantSkuId: sku.id,
+            reason: 'erp',
+            targets,
+            requestedAt: now,
+          });
           results.push({ skuCode: update.skuCode, outcome: 'applied' });
         }
         return { deliveryId, duplicate: false, results };

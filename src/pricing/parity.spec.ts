@@ -1,7 +1,11 @@
 import { allowedRange, derivePrice, guardOne, planSteps, roundToEnding, spreadBp, withinLimit } from './parity';
 
 /** Replays a plan and checks every intermediate state against the limit. */
-function replay(current: Record<string, number>, steps: { listing: string; priceFen: number }[], limitBp: number): Record<string, number>[] {
+function replay(
+  current: Record<string, number>,
+  steps: { listing: string; priceFen: number }[],
+  limitBp: number,
+): Record<string, number>[] {
   const states: Record<string, number>[] = [];
   const state = { ...current };
   for (const step of steps) {
@@ -36,8 +40,21 @@ describe('parity', () => {
 
   it('refuses a change beyond the limit with the numbers, or clamps it when asked', () => {
     const refused = guardOne({ ks: 1000, yz: 1000 }, 'ks', 1300, 1000, false);
-    expect(refused).toEqual({ verdict: 'refused', listing: 'ks', proposedFen: 1300, current: { ks: 1000, yz: 1000 }, limitBp: 1000, spreadBp: 3000, allowedFen: 1100 });
-    expect(guardOne({ ks: 1000, yz: 1000 }, 'ks', 800, 1000, true)).toEqual({ verdict: 'clamped', priceFen: 910, proposedFen: 800, limitBp: 1000 });
+    expect(refused).toEqual({
+      verdict: 'refused',
+      listing: 'ks',
+      proposedFen: 1300,
+      current: { ks: 1000, yz: 1000 },
+      limitBp: 1000,
+      spreadBp: 3000,
+      allowedFen: 1100,
+    });
+    expect(guardOne({ ks: 1000, yz: 1000 }, 'ks', 800, 1000, true)).toEqual({
+      verdict: 'clamped',
+      priceFen: 910,
+      proposedFen: 800,
+      limitBp: 1000,
+    });
   });
 
   it('plans a 30 % rise of both platforms in steps that never break the limit', () => {
@@ -54,7 +71,13 @@ describe('parity', () => {
     if (!fall.ok) throw new Error(fall.reason);
     replay({ ks: 13000, yz: 13000 }, fall.steps, 1000);
     const small = planSteps({ ks: 10000, yz: 10000 }, { ks: 10500, yz: 10500 }, 1000);
-    expect(small).toEqual({ ok: true, steps: [{ listing: 'ks', priceFen: 10500 }, { listing: 'yz', priceFen: 10500 }] });
+    expect(small).toEqual({
+      ok: true,
+      steps: [
+        { listing: 'ks', priceFen: 10500 },
+        { listing: 'yz', priceFen: 10500 },
+      ],
+    });
   });
 
   it('orders a crossing change so the limit holds (lower the high one first)', () => {
@@ -69,7 +92,10 @@ describe('parity', () => {
   });
 
   it('corrects a listing edited beyond the limit in one step back', () => {
-    expect(planSteps({ ks: 12500, yz: 10000 }, { ks: 10000 }, 1000)).toEqual({ ok: true, steps: [{ listing: 'ks', priceFen: 10000 }] });
+    expect(planSteps({ ks: 12500, yz: 10000 }, { ks: 10000 }, 1000)).toEqual({
+      ok: true,
+      steps: [{ listing: 'ks', priceFen: 10000 }],
+    });
   });
 
   it('rounds to endings like .90 and .99, and derives a platform price from the master', () => {
@@ -77,8 +103,14 @@ describe('parity', () => {
     expect(roundToEnding(1240, 99)).toBe(1199);
     expect(roundToEnding(1260, 99)).toBe(1299);
     expect(roundToEnding(1234, null)).toBe(1234);
-    expect(derivePrice(10000, { adjustment: { percentBp: 500 }, roundingEndingFen: 90, floorFen: null, ceilingFen: null })).toBe(10490);
-    expect(derivePrice(10000, { adjustment: { fixedFen: -200 }, roundingEndingFen: null, floorFen: 9900, ceilingFen: null })).toBe(9900);
-    expect(derivePrice(10000, { adjustment: { percentBp: 5000 }, roundingEndingFen: 99, floorFen: null, ceilingFen: 12000 })).toBe(11999);
+    expect(
+      derivePrice(10000, { adjustment: { percentBp: 500 }, roundingEndingFen: 90, floorFen: null, ceilingFen: null }),
+    ).toBe(10490);
+    expect(
+      derivePrice(10000, { adjustment: { fixedFen: -200 }, roundingEndingFen: null, floorFen: 9900, ceilingFen: null }),
+    ).toBe(9900);
+    expect(
+      derivePrice(10000, { adjustment: { percentBp: 5000 }, roundingEndingFen: 99, floorFen: null, ceilingFen: 12000 }),
+    ).toBe(11999);
   });
 });

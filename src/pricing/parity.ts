@@ -46,13 +46,29 @@ export type GuardAnswer =
     };
 
 /** One listing's new price against the others' current prices. */
-export function guardOne(current: ListingPrices, listing: string, proposedFen: number, limitBp: number, clamp: boolean): GuardAnswer {
-  const others = Object.entries(current).filter(([id]) => id !== listing).map(([, p]) => p);
+export function guardOne(
+  current: ListingPrices,
+  listing: string,
+  proposedFen: number,
+  limitBp: number,
+  clamp: boolean,
+): GuardAnswer {
+  const others = Object.entries(current)
+    .filter(([id]) => id !== listing)
+    .map(([, p]) => p);
   const range = allowedRange(others, limitBp);
   if (proposedFen >= range.min && proposedFen <= range.max) return { verdict: 'allowed', priceFen: proposedFen };
   const allowedFen = range.min <= range.max ? Math.min(range.max, Math.max(range.min, proposedFen)) : undefined;
   if (clamp && allowedFen !== undefined) return { verdict: 'clamped', priceFen: allowedFen, proposedFen, limitBp };
-  return { verdict: 'refused', listing, proposedFen, current: { ...current }, limitBp, spreadBp: spreadBp([...others, proposedFen]), allowedFen };
+  return {
+    verdict: 'refused',
+    listing,
+    proposedFen,
+    current: { ...current },
+    limitBp,
+    spreadBp: spreadBp([...others, proposedFen]),
+    allowedFen,
+  };
 }
 
 export interface PriceStep {
@@ -73,7 +89,10 @@ export function planSteps(current: ListingPrices, targets: ListingPrices, limitB
   const ids = Object.keys(targets);
   const finalPrices = { ...current, ...targets };
   if (!withinLimit(Object.values(finalPrices), limitBp)) {
-    return { ok: false, reason: `the target prices break the ${limitBp / 100}% limit (spread ${spreadBp(Object.values(finalPrices)) / 100}%)` };
+    return {
+      ok: false,
+      reason: `the target prices break the ${limitBp / 100}% limit (spread ${spreadBp(Object.values(finalPrices)) / 100}%)`,
+    };
   }
   const state = { ...current };
   const steps: PriceStep[] = [];
@@ -82,7 +101,9 @@ export function planSteps(current: ListingPrices, targets: ListingPrices, limitB
     // Lowering the highest or raising the lowest first keeps the most room for the others.
     for (const id of [...ids].sort((a, b) => distanceOrder(state, targets, a, b))) {
       if (state[id] === targets[id]) continue;
-      const others = Object.entries(state).filter(([k]) => k !== id).map(([, p]) => p);
+      const others = Object.entries(state)
+        .filter(([k]) => k !== id)
+        .map(([, p]) => p);
       const before = state[id];
       const target = targets[id];
       let next = target;
@@ -94,7 +115,8 @@ export function planSteps(current: ListingPrices, targets: ListingPrices, limitB
       }
       if (next === state[id]) continue;
       const after = { ...state, [id]: next };
-      const ok = withinLimit(Object.values(after), limitBp) || spreadBp(Object.values(after)) <= spreadBp(Object.values(state));
+      const ok =
+        withinLimit(Object.values(after), limitBp) || spreadBp(Object.values(after)) <= spreadBp(Object.values(state));
       if (!ok) continue;
       state[id] = next;
       steps.push({ listing: id, priceFen: next });

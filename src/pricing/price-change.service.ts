@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
+import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { CLOCK, Clock } from '../common/clock';
 import { DomainException, NotFoundDomainException } from '../common/errors/domain.exception';
 import { Db } from '../database/db';
@@ -25,7 +25,10 @@ export interface PriceRefusal {
 }
 
 export class PriceRefusedException extends DomainException {
-  constructor(readonly refusal: PriceRefusal, kind: 'conflict' | 'unprocessable') {
+  constructor(
+    readonly refusal: PriceRefusal,
+    kind: 'conflict' | 'unprocessable',
+  ) {
     super(refusal.error, refusal.message, kind);
   }
 }
@@ -44,7 +47,7 @@ export interface PriceChangeAccepted {
 export class PriceChangeService {
   constructor(
     private readonly db: Db,
-    private readonly skus: MerchantSkuRepository,
+    private readonly skus: MerchantSkuService,
     private readonly listings: PriceListingsService,
     private readonly policies: PricePolicyService,
     private readonly repo: PricingRepository,
@@ -52,25 +55,46 @@ export class PriceChangeService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async request(merchantId: string, skuCode: string, input: { priceFen: number; platform?: 'kuaishou' | 'youzan' }): Promise<PriceChangeAccepted> {
+  async request(
+    merchantId: string,
+    skuCode: string,
+    input: { priceFen: number; platform?: 'kuaishou' | 'youzan' },
+  ): Promise<PriceChangeAccepted> {
     const sku = await this.skus.findByCode(merchantId, skuCode);
     if (!sku) throw new NotFoundDomainException('SKU_NOT_FOUND', `no SKU ${skuCode}`);
     const lanes = await this.listings.lanes(sku.id);
-    if (!lanes.length) throw new DomainException('NO_LISTINGS', `SKU ${skuCode} has no listing in a connected shop`, 'unprocessable');
+    if (!lanes.length)
+      throw new DomainException('NO_LISTINGS', `SKU ${skuCode} has no listing in a connected shop`, 'unprocessable');
     const policy = await this.policies.effective(merchantId, sku.id);
     const live = await this.listings.livePrices(lanes);
-    const byPlatform = (prices: Record<string, number>): ByPlatform => Object.fromEntries(lanes.filter((l) => prices[l.binding.id] !== undefined).map((l) => [l.shop.platform, prices[l.binding.id]]));
+    const byPlatform = (prices: Record<string, number>): ByPlatform =>
+      Object.fromEntries(
+        lanes.filter((l) => prices[l.binding.id] !== undefined).map((l) => [l.shop.platform, prices[l.binding.id]]),
+      );
     const current = byPlatform(live);
     const targets: Record<string, number> = {};
     let clampedFrom: ByPlatform | undefined;
     if (input.platform) {
       const lane = lanes.find((l) => l.shop.platform === input.platform);
-      if (!lane) throw new DomainException('NO_LISTING', `SKU ${skuCode} has no ${input.platform} listing in a connected shop`, 'unprocessable');
+      if (!lane)
+        throw new DomainException(
+          'NO_LISTING',
+          `SKU ${skuCode} has no ${input.platform} listing in a connected shop`,
+          'unprocessable',
+        );
       const bounds = { min: policy.floorFen ?? 1, max: policy.ceilingFen ?? Number.MAX_SAFE_INTEGER };
       if (input.priceFen < bounds.min || input.priceFen > bounds.max) {
         const allowed = Math.min(bounds.max, Math.max(bounds.min, input.priceFen));
         throw new PriceRefusedException(
-          { error: 'PRICE_OUT_OF_BOUNDS', message: `${input.priceFen} fen is outside the policy's floor and ceiling`, current, proposed: { [input.platform]: input.priceFen }, limitBp: policy.parityLimitBp, spreadBp: spreadBp(Object.values(live)), allowed: { [input.platform]: allowed } },
+          {
+            error: 'PRICE_OUT_OF_BOUNDS',
+            message: `${input.priceFen} fen is outside the policy's floor and ceiling`,
+            current,
+            proposed: { [input.platform]: input.priceFen },
+            limitBp: policy.parityLimitBp,
+            spreadBp: spreadBp(Object.values(live)),
+            allowed: { [input.platform]: allowed },
+          },
           'unprocessable',
         );
       }
@@ -92,25 +116,53 @@ export class PriceChangeService {
       if (answer.verdict === 'clamped') clampedFrom = { [input.platform]: input.priceFen };
       targets[lane.binding.id] = answer.priceFen;
     } else {
-      for (const lane of lanes) targets[lane.binding.id] = derivePrice(input.priceFen, rulesFor(policy, lane.shop.platform));
+      for (const lane of lanes)
+        targets[lane.binding.id] = derivePrice(input.priceFen, rulesFor(policy, lane.shop.platform));
       const after = { ...live, ...targets };
       if (!withinLimit(Object.values(after), policy.parityLimitBp)) {
         throw new PriceRefusedException(
-          { error: 'PARITY_LIMIT', message: `the derived prices differ by more than the ${policy.parityLimitBp / 100}% limit (check the adjustments)`, current, proposed: byPlatform(targets), limitBp: policy.parityLimitBp, spreadBp: spreadBp(Object.values(after)) },
+          {
+            error: 'PARITY_LIMIT',
+            message: `the derived prices differ by more than the ${policy.parityLimitBp / 100}% limit (check the adjustments)`,
+            current,
+            proposed: byPlatform(targets),
+            limitBp: policy.parityLimitBp,
+            spreadBp: spreadBp(Object.values(after)),
+          },
           'conflict',
         );
       }
     }
     const plan = planSteps(live, targets, policy.parityLimitBp);
     if (!plan.ok) {
-      throw new PriceRefusedException({ error: 'NOT_PLANNABLE', message: plan.reason, current, proposed: byPlatform(targets), limitBp: policy.parityLimitBp, spreadBp: spreadBp(Object.values({ ...live, ...targets })) }, 'conflict');
+      throw new PriceRefusedException(
+        {
+          error: 'NOT_PLANNABLE',
+          message: plan.reason,
+          current,
+          proposed: byPlatform(targets),
+          limitBp: policy.parityLimitBp,
+          spreadBp: spreadBp(Object.values({ ...live, ...targets })),
+        },
+        'conflict',
+      );
     }
-    await this.db.transaction(() => this.outbox.enqueue(priceChangedTopic, { merchantSkuId: sku.id, reason: 'api', targets, requestedAt: this.clock.now() }));
+    await this.db.transaction(() =>
+      this.outbox.enqueue(priceChangedTopic, {
+        merchantSkuId: sku.id,
+        reason: 'api',
+        targets,
+        requestedAt: this.clock.now(),
+      }),
+    );
     return {
       current,
       targets: byPlatform(targets),
       ...(clampedFrom ? { clampedFrom } : {}),
-      steps: plan.steps.map((s) => ({ platform: lanes.find((l) => l.binding.id === s.listing)!.shop.platform, priceFen: s.priceFen })),
+      steps: plan.steps.map((s) => ({
+        platform: lanes.find((l) => l.binding.id === s.listing)!.shop.platform,
+        priceFen: s.priceFen,
+      })),
       limitBp: policy.parityLimitBp,
     };
   }
@@ -121,8 +173,25 @@ export class PriceChangeService {
     const [writes, drifts] = await Promise.all([this.repo.history(sku.id, limit), this.repo.drifts(sku.id, limit)]);
     return {
       skuCode,
-      writes: writes.map((w) => ({ id: w.id, platform: w.platform, priceFen: w.priceFen, previousFen: w.previousFen, reason: w.reason, status: w.status, note: w.note, createdAt: w.createdAt, settledAt: w.settledAt })),
-      drifts: drifts.map((d) => ({ platform: d.platform, expectedFen: d.expectedFen, observedFen: d.observedFen, spreadBp: d.spreadBp, action: d.action, createdAt: d.createdAt })),
+      writes: writes.map((w) => ({
+        id: w.id,
+        platform: w.platform,
+        priceFen: w.priceFen,
+        previousFen: w.previousFen,
+        reason: w.reason,
+        status: w.status,
+        note: w.note,
+        createdAt: w.createdAt,
+        settledAt: w.settledAt,
+      })),
+      drifts: drifts.map((d) => ({
+        platform: d.platform,
+        expectedFen: d.expectedFen,
+        observedFen: d.observedFen,
+        spreadBp: d.spreadBp,
+        action: d.action,
+        createdAt: d.createdAt,
+      })),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ShopConnectionRepository } from '../accounts/shop-connection.repository';
+import { ConnectionsService } from '../accounts/connections.service';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
-import { SkuBindingRepository } from '../catalog/sku-binding.repository';
+import { SkuBindingService } from '../catalog/sku-binding.service';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { ShopRef } from '../platforms/ports/platform.types';
 
@@ -15,8 +15,8 @@ export interface PriceLane {
 @Injectable()
 export class PriceListingsService {
   constructor(
-    private readonly bindings: SkuBindingRepository,
-    private readonly connections: ShopConnectionRepository,
+    private readonly bindings: SkuBindingService,
+    private readonly connections: ConnectionsService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
   ) {}
 
@@ -26,7 +26,10 @@ export class PriceListingsService {
     for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
       const connection = await this.connections.findById(binding.connectionId);
       if (!connection || connection.status !== 'active') continue;
-      lanes.push({ binding, shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId } });
+      lanes.push({
+        binding,
+        shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId },
+      });
     }
     return lanes;
   }
@@ -35,7 +38,10 @@ export class PriceListingsService {
   async livePrice(lane: PriceLane): Promise<number> {
     const item = await this.channels.catalog(lane.shop.platform).getItem(lane.shop, lane.binding.platformItemId);
     const sku = item.skus.find((s) => s.skuId === lane.binding.platformSkuId);
-    if (!sku) throw new Error(`${lane.shop.platform} item ${lane.binding.platformItemId} has no SKU ${lane.binding.platformSkuId}`);
+    if (!sku)
+      throw new Error(
+        `${lane.shop.platform} item ${lane.binding.platformItemId} has no SKU ${lane.binding.platformSkuId}`,
+      );
     return sku.priceFen;
   }
 

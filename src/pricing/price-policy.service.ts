@@ -34,7 +34,16 @@ export const BUILT_IN_POLICY: EffectivePolicy = {
   auditAction: 'correct',
 };
 
-const FIELDS = ['master', 'adjustments', 'roundingEndingFen', 'floorFen', 'ceilingFen', 'parityLimitBp', 'onBreach', 'auditAction'] as const;
+const FIELDS = [
+  'master',
+  'adjustments',
+  'roundingEndingFen',
+  'floorFen',
+  'ceilingFen',
+  'parityLimitBp',
+  'onBreach',
+  'auditAction',
+] as const;
 
 @Injectable()
 export class PricePolicyService {
@@ -69,17 +78,31 @@ export class PricePolicyService {
   }
 
   /** Sets fields of the defaults (`scope` = `*`) or of one SKU's override; `null` clears an override's field. */
-  async put(merchantId: string, scope: string, patch: { [K in keyof PolicyPatch]?: PolicyPatch[K] | null }): Promise<EffectivePolicy> {
-    const allowance = (await this.repo.policy(merchantId, DEFAULT_SCOPE))?.parityAllowanceBp ?? BUILT_IN_POLICY.parityAllowanceBp;
+  async put(
+    merchantId: string,
+    scope: string,
+    patch: { [K in keyof PolicyPatch]?: PolicyPatch[K] | null },
+  ): Promise<EffectivePolicy> {
+    const allowance =
+      (await this.repo.policy(merchantId, DEFAULT_SCOPE))?.parityAllowanceBp ?? BUILT_IN_POLICY.parityAllowanceBp;
     if (patch.parityLimitBp !== undefined && patch.parityLimitBp !== null && patch.parityLimitBp > allowance) {
-      throw new InvalidInputException('PARITY_LIMIT_TOO_HIGH', `the parity limit may not exceed ${allowance / 100}% unless an admin allows it`, [
-        { field: 'parityLimitBp', messages: [`must be at most ${allowance} (basis points)`] },
-      ]);
+      throw new InvalidInputException(
+        'PARITY_LIMIT_TOO_HIGH',
+        `the parity limit may not exceed ${allowance / 100}% unless an admin allows it`,
+        [{ field: 'parityLimitBp', messages: [`must be at most ${allowance} (basis points)`] }],
+      );
     }
     const row = (await this.repo.policy(merchantId, scope)) ?? this.blank(merchantId, scope);
     for (const field of FIELDS) {
       if (patch[field] === undefined) continue;
-      if (patch[field] === null && scope === DEFAULT_SCOPE && field !== 'floorFen' && field !== 'ceilingFen' && field !== 'roundingEndingFen') continue;
+      if (
+        patch[field] === null &&
+        scope === DEFAULT_SCOPE &&
+        field !== 'floorFen' &&
+        field !== 'ceilingFen' &&
+        field !== 'roundingEndingFen'
+      )
+        continue;
       (row as unknown as Record<string, unknown>)[field] = patch[field];
     }
     row.updatedAt = this.clock.now();
@@ -88,7 +111,9 @@ export class PricePolicyService {
       await this.repo.savePolicy(row);
       const effective = await this.effective(merchantId, scope === DEFAULT_SCOPE ? undefined : scope);
       if (effective.floorFen !== null && effective.ceilingFen !== null && effective.floorFen > effective.ceilingFen) {
-        throw new InvalidInputException('FLOOR_ABOVE_CEILING', 'the floor is above the ceiling', [{ field: 'floorFen', messages: ['must not exceed ceilingFen'] }]);
+        throw new InvalidInputException('FLOOR_ABOVE_CEILING', 'the floor is above the ceiling', [
+          { field: 'floorFen', messages: ['must not exceed ceilingFen'] },
+        ]);
       }
       return effective;
     });
@@ -123,5 +148,10 @@ export class PricePolicyService {
 }
 
 export function rulesFor(policy: EffectivePolicy, platform: 'kuaishou' | 'youzan'): DerivationRules {
-  return { adjustment: policy.adjustments[platform], roundingEndingFen: policy.roundingEndingFen, floorFen: policy.floorFen, ceilingFen: policy.ceilingFen };
+  return {
+    adjustment: policy.adjustments[platform],
+    roundingEndingFen: policy.roundingEndingFen,
+    floorFen: policy.floorFen,
+    ceilingFen: policy.ceilingFen,
+  };
 }

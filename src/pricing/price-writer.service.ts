@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
+import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { CLOCK, Clock } from '../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { NamedLock } from '../database/named-lock';
+import { METRICS } from '../ops/metrics/metric-names';
 import { MetricsService } from '../ops/metrics/metrics.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
@@ -38,7 +39,7 @@ export class PriceWriterService {
   constructor(
     private readonly db: Db,
     private readonly repo: PricingRepository,
-    private readonly skus: MerchantSkuRepository,
+    private readonly skus: MerchantSkuService,
     private readonly listings: PriceListingsService,
     private readonly policies: PricePolicyService,
     private readonly failures: SyncFailureService,
@@ -56,7 +57,9 @@ export class PriceWriterService {
       const lanes = await this.listings.lanes(merchantSkuId);
       await this.settle(lanes, merchantSkuId);
       const policy = await this.policies.effective(sku.merchantId, sku.id);
-      const wanted = Object.fromEntries(Object.entries(targets).filter(([id]) => lanes.some((l) => l.binding.id === id)));
+      const wanted = Object.fromEntries(
+        Object.entries(targets).filter(([id]) => lanes.some((l) => l.binding.id === id)),
+      );
       const live = await this.listings.livePrices(lanes);
       await this.seen(lanes, live);
       await this.writeSteps(lanes, live, wanted, policy, reason);
@@ -81,7 +84,9 @@ export class PriceWriterService {
       const spread = spreadBp(Object.values(live));
       const breaks = !withinLimit(Object.values(live), policy.parityLimitBp);
       const now = this.clock.now();
-      const drifted = lanes.filter((l) => expected.has(l.binding.id) && expected.get(l.binding.id) !== live[l.binding.id]);
+      const drifted = lanes.filter(
+        (l) => expected.has(l.binding.id) && expected.get(l.binding.id) !== live[l.binding.id],
+      );
       const erp = policy.master === 'erp' ? await this.repo.erpPrice(merchantSkuId) : null;
       const targets = breaks ? this.correctionTargets(lanes, live, expected, policy, erp?.priceFen) : undefined;
       const action = !breaks
@@ -103,7 +108,7 @@ export class PriceWriterService {
           action,
           createdAt: now,
         });
-        this.metrics.counter('kwaizan_price_drift_total', 'Listings showing a price the service did not write', ['platform']).inc({ platform: lane.shop.platform });
+        this.metrics.counter(METRICS.priceDriftTotal).inc({ platform: lane.shop.platform });
       }
       if (!breaks) {
         await this.failures.resolveByDedupeKey(parityKey(merchantSkuId));
@@ -134,7 +139,13 @@ export class PriceWriterService {
    * live price; with the ERP as master, each listing derived from the ERP's last price, or (none
    * reported yet) back to the last price the service wrote.
    */
-  private correctionTargets(lanes: PriceLane[], live: ListingPrices, expected: Map<string, number>, policy: EffectivePolicy, erpFen?: number): ListingPrices | undefined {
+  private correctionTargets(
+    lanes: PriceLane[],
+    live: ListingPrices,
+    expected: Map<string, number>,
+    policy: EffectivePolicy,
+    erpFen?: number,
+  ): ListingPrices | undefined {
     const master = lanes.find((l) => l.shop.platform === policy.master);
     const targets: ListingPrices = {};
     if (erpFen !== undefined) {
@@ -157,15 +168,23 @@ export class PriceWriterService {
     return Object.keys(targets).length ? targets : undefined;
   }
 
-  private async writeSteps(lanes: PriceLane[], live: ListingPrices, targets: ListingPrices, policy: EffectivePolicy, reason: PriceWriteReason): Promise<void> {
+  private async writeSteps(
+    lanes: PriceLane[],
+    live: ListingPrices,
+    targets: ListingPrices,
+    policy: EffectivePolicy,
+    reason: PriceWriteReason,
+  ): Promise<void> {
     const plan = planSteps(live, targets, policy.parityLimitBp);
     if (!plan.ok) {
-      this.metrics.counter('kwaizan_price_writes_refused_total', 'Price changes refused by the parity guard').inc();
+      this.metrics.counter(METRICS.priceWritesRefusedTotal).inc();
       await this.failures.record({
         context: 'pricing',
         operation: 'price.plan',
         errorCode: 'PARITY_REFUSED',
-        reason: `price change of ${Object.entries(targets).map(([id, p]) => `${lanes.find((l) => l.binding.id === id)?.shop.platform ?? id} → ${p} fen`).join(', ')} refused: ${plan.reason}`,
+        reason: `price change of ${Object.entries(targets)
+          .map(([id, p]) => `${lanes.find((l) => l.binding.id === id)?.shop.platform ?? id} → ${p} fen`)
+          .join(', ')} refused: ${plan.reason}`,
         platform: lanes[0]?.shop.platform ?? 'kuaishou',
         shopRef: lanes[0]?.shop.shopId ?? '',
         entityType: 'merchant-sku',
@@ -184,7 +203,12 @@ export class PriceWriterService {
   }
 
   /** One journaled write; throws when it did not land, so nothing after it is written. */
-  private async writeOne(lane: PriceLane, previousFen: number | null, priceFen: number, reason: PriceWriteReason): Promise<void> {
+  private async writeOne(
+    lane: PriceLane,
+    previousFen: number | null,
+    priceFen: number,
+    reason: PriceWriteReason,
+  ): Promise<void> {
     const op = Object.assign(new PriceWriteOpEntity(), {
       id: this.ids.uuid(),
       bindingId: lane.binding.id,
@@ -200,7 +224,9 @@ export class PriceWriterService {
     });
     await this.db.transaction(() => this.repo.insertOp(op));
     try {
-      await this.channels.prices(lane.shop.platform).setSkuPrice(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId }, priceFen);
+      await this.channels
+        .prices(lane.shop.platform)
+        .setSkuPrice(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId }, priceFen);
     } catch (error) {
       const ambiguous = !isPlatformError(error) || error.ambiguous;
       if (ambiguous) {
@@ -226,11 +252,16 @@ export class PriceWriterService {
         continue;
       }
       const settled = await this.settleOne(lane, op, 'writer gone before the answer');
-      if (settled === 'unreadable') throw new PriceWriteIncompleteError(`price write ${op.id} could not be read back yet`);
+      if (settled === 'unreadable')
+        throw new PriceWriteIncompleteError(`price write ${op.id} could not be read back yet`);
     }
   }
 
-  private async settleOne(lane: PriceLane, op: PriceWriteOpEntity, why: string): Promise<'applied' | 'not_applied' | 'unreadable'> {
+  private async settleOne(
+    lane: PriceLane,
+    op: PriceWriteOpEntity,
+    why: string,
+  ): Promise<'applied' | 'not_applied' | 'unreadable'> {
     let shown: number;
     try {
       shown = await this.listings.livePrice(lane);
@@ -261,12 +292,21 @@ export class PriceWriterService {
     const now = this.clock.now();
     const rows = lanes
       .filter((l) => prices[l.binding.id] !== undefined)
-      .map((l) => Object.assign(new ListingPriceEntity(), { bindingId: l.binding.id, merchantId: l.binding.merchantId, merchantSkuId: l.binding.merchantSkuId, platform: l.shop.platform, priceFen: prices[l.binding.id], observedAt: now }));
+      .map((l) =>
+        Object.assign(new ListingPriceEntity(), {
+          bindingId: l.binding.id,
+          merchantId: l.binding.merchantId,
+          merchantSkuId: l.binding.merchantSkuId,
+          platform: l.shop.platform,
+          priceFen: prices[l.binding.id],
+          observedAt: now,
+        }),
+      );
     await this.db.transaction(() => this.repo.observe(rows));
   }
 
   private count(lane: PriceLane, outcome: string): void {
-    this.metrics.counter('kwaizan_price_writes_total', 'Platform price writes', ['platform', 'outcome']).inc({ platform: lane.shop.platform, outcome });
+    this.metrics.counter(METRICS.priceWritesTotal).inc({ platform: lane.shop.platform, outcome });
   }
 
   private async locked(merchantSkuId: string, work: () => Promise<void>): Promise<void> {

@@ -1,9 +1,28 @@
-import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, UseFilters } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ArgumentsHost,
+  Body,
+  Catch,
+  Controller,
+  ExceptionFilter,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  UseFilters,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Response } from 'express';
 import { MerchantsService } from '../accounts/merchants.service';
 import { Admin, MerchantAccess } from '../auth/policy.decorator';
-import { MerchantSkuRepository } from '../catalog/merchant-sku.repository';
+import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { NotFoundDomainException } from '../common/errors/domain.exception';
 import { Correlation } from '../common/context/correlation';
 import { ParityAllowanceDto, PricePolicyDto, SetPriceDto } from './dto/price-policy.dto';
@@ -17,7 +36,11 @@ import { EffectivePolicy, PolicyPatch, PricePolicyService } from './price-policy
 class PriceRefusalFilter implements ExceptionFilter {
   catch(exception: PriceRefusedException, host: ArgumentsHost): void {
     const status = exception.kind === 'conflict' ? 409 : 422;
-    host.switchToHttp().getResponse<Response>().status(status).json({ statusCode: status, ...exception.refusal, correlationId: Correlation.id() });
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(status)
+      .json({ statusCode: status, ...exception.refusal, correlationId: Correlation.id() });
   }
 }
 
@@ -29,7 +52,7 @@ export class PricingController {
     private readonly policies: PricePolicyService,
     private readonly changes: PriceChangeService,
     private readonly merchants: MerchantsService,
-    private readonly skus: MerchantSkuRepository,
+    private readonly skus: MerchantSkuService,
     private readonly audits: ParityAuditJob,
   ) {}
 
@@ -44,7 +67,10 @@ export class PricingController {
   @Put('price-policy')
   @MerchantAccess('owner')
   @ApiOkResponse({ description: 'Sets the merchant defaults; answers the effective defaults.' })
-  async putDefaults(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: PricePolicyDto): Promise<EffectivePolicy> {
+  async putDefaults(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Body() body: PricePolicyDto,
+  ): Promise<EffectivePolicy> {
     await this.merchants.get(merchantId);
     return this.policies.put(merchantId, DEFAULT_SCOPE, body as PolicyPatch);
   }
@@ -52,7 +78,10 @@ export class PricingController {
   @Put('price-policy/allowance')
   @Admin()
   @ApiOkResponse({ description: 'Admin only: the highest parity limit this merchant may set (above 10 %).' })
-  async putAllowance(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: ParityAllowanceDto): Promise<EffectivePolicy> {
+  async putAllowance(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Body() body: ParityAllowanceDto,
+  ): Promise<EffectivePolicy> {
     await this.merchants.get(merchantId);
     return this.policies.setAllowance(merchantId, body.parityAllowanceBp);
   }
@@ -60,14 +89,21 @@ export class PricingController {
   @Get('skus/:skuCode/price-policy')
   @MerchantAccess('staff')
   @ApiOkResponse({ description: "The SKU's effective policy (its overrides over the merchant defaults)." })
-  async getSkuPolicy(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string): Promise<EffectivePolicy> {
+  async getSkuPolicy(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('skuCode') skuCode: string,
+  ): Promise<EffectivePolicy> {
     return this.policies.effective(merchantId, await this.skuId(merchantId, skuCode));
   }
 
   @Put('skus/:skuCode/price-policy')
   @MerchantAccess('owner')
   @ApiOkResponse({ description: 'Sets per-SKU overrides (null clears one); answers the effective policy.' })
-  async putSkuPolicy(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string, @Body() body: PricePolicyDto): Promise<EffectivePolicy> {
+  async putSkuPolicy(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('skuCode') skuCode: string,
+    @Body() body: PricePolicyDto,
+  ): Promise<EffectivePolicy> {
     return this.policies.put(merchantId, await this.skuId(merchantId, skuCode), body as PolicyPatch);
   }
 
@@ -75,9 +111,15 @@ export class PricingController {
   @MerchantAccess('owner')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Guarded and handed to the SKU price writer, with the planned steps.' })
-  @ApiConflictResponse({ description: 'Beyond the parity limit: current prices, proposed, limit and the allowed price.' })
+  @ApiConflictResponse({
+    description: 'Beyond the parity limit: current prices, proposed, limit and the allowed price.',
+  })
   @ApiUnprocessableEntityResponse({ description: "Outside the policy's floor and ceiling." })
-  async setPrice(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string, @Body() body: SetPriceDto): Promise<PriceChangeAccepted> {
+  async setPrice(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('skuCode') skuCode: string,
+    @Body() body: SetPriceDto,
+  ): Promise<PriceChangeAccepted> {
     await this.merchants.get(merchantId);
     return this.changes.request(merchantId, skuCode, body);
   }
@@ -93,7 +135,9 @@ export class PricingController {
   @Post('price-audit')
   @MerchantAccess('staff', { operators: 'write' })
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: "Enqueues a parity audit of the merchant's connected shops now (otherwise hourly)." })
+  @ApiAcceptedResponse({
+    description: "Enqueues a parity audit of the merchant's connected shops now (otherwise hourly).",
+  })
   async audit(@Param('merchantId', new ParseUUIDPipe()) merchantId: string): Promise<{ shops: number }> {
     await this.merchants.get(merchantId);
     return { shops: await this.audits.enqueueForMerchant(merchantId) };

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { CatalogModule } from '../catalog/catalog.module';
+import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
+import { PlatformsModule } from '../platforms/platforms.module';
 import { PriceAuditConsumer } from './consumers/price-audit.consumer';
 import { PriceChangedConsumer } from './consumers/price-changed.consumer';
 import { ErpPriceService } from './erp-price.service';
@@ -12,8 +16,19 @@ import { PricingController } from './pricing.controller';
 import { PricingRepository } from './pricing.repository';
 
 @Module({
+  imports: [AccountsModule, CatalogModule, PlatformsModule, SyncFailuresModule],
   controllers: [PricingController, ErpPricesController],
-  providers: [PricingRepository, PricePolicyService, PriceListingsService, PriceWriterService, PriceChangeService, ErpPriceService, PriceChangedConsumer, PriceAuditConsumer, ParityAuditJob],
+  providers: [
+    PricingRepository,
+    PricePolicyService,
+    PriceListingsService,
+    PriceWriterService,
+    PriceChangeService,
+    ErpPriceService,
+    PriceChangedConsumer,
+    PriceAuditConsumer,
+    ParityAuditJob,
+  ],
   exports: [PricePolicyService, PriceWriterService],
 })
 export class PricingModule {}

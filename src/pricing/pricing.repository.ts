@@ -36,27 +36,42 @@ export class PricingRepository {
   }
 
   pendingOps(merchantSkuId: string): Promise<PriceWriteOpEntity[]> {
-    return this.m.getRepository(PriceWriteOpEntity).find({ where: { merchantSkuId, status: 'pending' }, order: { createdAt: 'ASC' } });
+    return this.m
+      .getRepository(PriceWriteOpEntity)
+      .find({ where: { merchantSkuId, status: 'pending' }, order: { createdAt: 'ASC' } });
   }
 
   /** Merchant SKUs with a write journaled before `before` and never settled (its writer died). */
   async skusWithPendingOps(before: number, limit: number): Promise<string[]> {
-    const rows = await this.m.getRepository(PriceWriteOpEntity).find({ select: { merchantSkuId: true }, where: { status: 'pending', createdAt: LessThan(before) }, order: { createdAt: 'ASC' }, take: limit * 4 });
+    const rows = await this.m
+      .getRepository(PriceWriteOpEntity)
+      .find({
+        select: { merchantSkuId: true },
+        where: { status: 'pending', createdAt: LessThan(before) },
+        order: { createdAt: 'ASC' },
+        take: limit * 4,
+      });
     return [...new Set(rows.map((r) => r.merchantSkuId))].slice(0, limit);
   }
 
   /** The last price the service saw applied per binding (what the audit expects to find). */
   async lastApplied(merchantSkuId: string): Promise<Map<string, number>> {
-    const ops = await this.m.getRepository(PriceWriteOpEntity).find({ where: { merchantSkuId, status: 'applied' }, order: { createdAt: 'ASC' } });
+    const ops = await this.m
+      .getRepository(PriceWriteOpEntity)
+      .find({ where: { merchantSkuId, status: 'applied' }, order: { createdAt: 'ASC' } });
     return new Map(ops.map((op) => [op.bindingId, op.priceFen]));
   }
 
   history(merchantSkuId: string, limit: number): Promise<PriceWriteOpEntity[]> {
-    return this.m.getRepository(PriceWriteOpEntity).find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
+    return this.m
+      .getRepository(PriceWriteOpEntity)
+      .find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
   drifts(merchantSkuId: string, limit: number): Promise<PriceDriftEntity[]> {
-    return this.m.getRepository(PriceDriftEntity).find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
+    return this.m
+      .getRepository(PriceDriftEntity)
+      .find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
   async insertDrift(drift: Omit<PriceDriftEntity, 'id'>): Promise<void> {
@@ -70,7 +85,9 @@ export class PricingRepository {
   /** Row-locked on MariaDB (the caller runs in a transaction), so two deliveries compare sequences one at a time. */
   lockErpPrice(merchantSkuId: string): Promise<ErpPriceEntity | null> {
     const repo = this.m.getRepository(ErpPriceEntity);
-    return this.db.isMysql ? repo.findOne({ where: { merchantSkuId }, lock: { mode: 'pessimistic_write' } }) : repo.findOneBy({ merchantSkuId });
+    return this.db.isMysql
+      ? repo.findOne({ where: { merchantSkuId }, lock: { mode: 'pessimistic_write' } })
+      : repo.findOneBy({ merchantSkuId });
   }
 
   async saveErpPrice(row: ErpPriceEntity): Promise<void> {
@@ -85,7 +102,10 @@ export class PricingRepository {
    * DB-side parity audit: merchant SKUs whose last seen listing prices spread beyond `limitBp`
    * (one grouped query over `listing_price`, exact on integer fen). Paged by merchant SKU id.
    */
-  async spreadViolations(limitBp: number, options: { merchantId?: string; after?: string; limit?: number } = {}): Promise<{ merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[]> {
+  async spreadViolations(
+    limitBp: number,
+    options: { merchantId?: string; after?: string; limit?: number } = {},
+  ): Promise<{ merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[]> {
     const params: unknown[] = [];
     let where = 'WHERE 1 = 1';
     if (options.merchantId) {
@@ -97,17 +117,25 @@ export class PricingRepository {
       params.push(options.after);
     }
     params.push(10_000 + limitBp, options.limit ?? 10_000);
-    const rows: { merchant_sku_id: string; merchant_id: string; min_fen: number | string; max_fen: number | string }[] = await this.m.query(
-      `SELECT merchant_sku_id, MIN(merchant_id) AS merchant_id, MIN(price_fen) AS min_fen, MAX(price_fen) AS max_fen FROM listing_price ${where} ` +
-        'GROUP BY merchant_sku_id HAVING COUNT(*) > 1 AND MAX(price_fen) * 10000 > MIN(price_fen) * ? ORDER BY merchant_sku_id LIMIT ?',
-      params,
-    );
-    return rows.map((r) => ({ merchantSkuId: r.merchant_sku_id, merchantId: r.merchant_id, minFen: Number(r.min_fen), maxFen: Number(r.max_fen) }));
+    const rows: { merchant_sku_id: string; merchant_id: string; min_fen: number | string; max_fen: number | string }[] =
+      await this.m.query(
+        `SELECT merchant_sku_id, MIN(merchant_id) AS merchant_id, MIN(price_fen) AS min_fen, MAX(price_fen) AS max_fen FROM listing_price ${where} ` +
+          'GROUP BY merchant_sku_id HAVING COUNT(*) > 1 AND MAX(price_fen) * 10000 > MIN(price_fen) * ? ORDER BY merchant_sku_id LIMIT ?',
+        params,
+      );
+    return rows.map((r) => ({
+      merchantSkuId: r.merchant_sku_id,
+      merchantId: r.merchant_id,
+      minFen: Number(r.min_fen),
+      maxFen: Number(r.max_fen),
+    }));
   }
 
   /** The lowest parity limit any policy sets (a DB-side audit with it finds every candidate). */
   async lowestLimitBp(fallback: number): Promise<number> {
-    const rows: { low: number | string | null }[] = await this.m.query('SELECT MIN(parity_limit_bp) AS low FROM price_policy');
+    const rows: { low: number | string | null }[] = await this.m.query(
+      'SELECT MIN(parity_limit_bp) AS low FROM price_policy',
+    );
     const low = rows[0]?.low;
     return low === null || low === undefined ? fallback : Math.min(fallback, Number(low));
   }

@@ -1,4 +1,4 @@
-import { Global, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RunningSandbox, startSandbox } from './sandbox-runner';
 
@@ -41,6 +41,5 @@ export class EmbeddedSandbox implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-@Global()
 @Module({ providers: [EmbeddedSandbox], exports: [EmbeddedSandbox] })
 export class SandboxModule {}

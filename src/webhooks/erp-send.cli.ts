@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ERP_HEADERS, signErpPayload } from './erp-signature';
+import { ERP_HEADERS, signErpPayload } from '../auth/erp-signature';
 
 /**
  * Sends a signed ERP stock delivery, as an ERP system would (handy for the sandbox and for ERP

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MerchantsService } from '../accounts/merchants.service';
-import { SkuBindingService } from '../catalog/sku-binding.service';
+import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { CLOCK, Clock } from '../common/clock';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
@@ -22,7 +22,7 @@ export class ErpWebhookService {
   constructor(
     private readonly db: Db,
     private readonly merchants: MerchantsService,
-    private readonly bindings: SkuBindingService,
+    private readonly skus: MerchantSkuService,
     private readonly ledger: StockLedgerService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -34,7 +34,7 @@ export class ErpWebhookService {
         await m.getRepository(WebhookDeliveryEntity).insert({ source: `erp:${merchantId}`, deliveryId, receivedAt: this.clock.now() });
         const results: ErpStockResult['results'] = [];
         for (const update of body.updates) {
-          const sku = await this.bindings.ensureMerchantSku(merchantId, update.skuCode, update.title);
+          const sku = await this.skus.ensure(merchantId, update.skuCode, update.title);
           const outcome = await this.ledger.applyErpOnHand(sku.id, update.onHand, update.sequence, { shippedThrough: update.shippedThrough });
           if (outcome === 'stale') this.logger.warn({ deliveryId, skuCode: update.skuCode, sequence: update.sequence }, 'stale ERP stock sequence ignored');
           results.push({ skuCode: update.skuCode, outcome });

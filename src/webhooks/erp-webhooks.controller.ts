@@ -3,7 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nes
 import { CurrentPrincipal, ErpCredential } from '../auth/policy.decorator';
 import type { Principal } from '../auth/principal';
 import { ErpStockUpdateDto } from './dto/erp-stock-update.dto';
-import { ERP_HEADERS } from './erp-signature';
+import { ERP_HEADERS } from '../auth/erp-signature';
 import { ErpStockResult, ErpWebhookService } from './erp-webhook.service';
 
 /** The guard has checked the credential and signature before the body is validated. */

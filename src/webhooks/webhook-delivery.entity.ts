@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../database/columns';
 
 /** An inbound webhook delivery id already handled (its effect committed with this row). */
 @Entity('webhook_delivery')
+@Index('idx_webhook_delivery_received', ['receivedAt'])
 export class WebhookDeliveryEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   source: string;

@@ -72,6 +72,20 @@ describe('access in a browser', () => {
     await page.waitForURL(/\/sign-in\?next=/);
   });
 
+  it("keeps the first tab's sign-in form valid after a second tab opened the sign-in page", async () => {
+    const merchantId = await createMerchant(stack.url, '两个标签页');
+    const owner = ownerOf(merchantId);
+    const first = await freshBrowser();
+    await first.goto(`${stack.url}/sign-in`);
+    const second = await first.context().newPage();
+    await second.goto(`${stack.url}/sign-in`);
+    await first.getByTestId('sign-in-email').fill(owner.email);
+    await first.getByTestId('sign-in-password').fill(owner.password);
+    await first.getByTestId('sign-in-submit').click();
+    await first.waitForURL(new RegExp(`/merchants/${merchantId}$`));
+    expect(await first.getByTestId('signed-in-as').textContent()).toBe(owner.email);
+  });
+
   it('shows a merchant user only their own merchant', async () => {
     const mine = await createMerchant(stack.url, '我的店');
     const theirs = await createMerchant(stack.url, '别人的店');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
-import { BREAKS_JSON, BREAKS_JSON_API, damageJson, Hostile, toJsonText } from '../support/fuzz';
+import { BREAKS_JSON, BREAKS_JSON_API, damageJson, Hostile, RawJson, toJsonText } from '../support/fuzz';
 import { authFor, erpDelivery, HostileCallers, isErrorBody, kuaishouPush, RawAnswer, RawRequest, sendRaw, settledChecksums, youzanPush } from '../support/hostile';
 import { createTestErpCredential, createTestMerchant, createTestUser } from '../support/access';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -193,6 +193,21 @@ describe('fuzz: hostile bodies at every entry point', () => {
         // A valid field beside the broken one must not be applied either.
         if (h.chance(0.3) && Object.keys(body).length) body.safetyStock ??= h.int(0, 5);
         return jsonInput(h, 'PUT', `/api/merchants/${merchantId}/skus/FZ-1/settings`, body, BREAKS_JSON_API, 'settings');
+      },
+      send: (input) => send(plain(input)),
+    },
+    {
+      name: 'ops settings PUT',
+      generate: (h) => {
+        const body = mutate(h, {} as Record<string, unknown>, [
+          // Never null: null is valid here (back to the default).
+          (hh, b) => (b[hh.pick(['retentionPushesDays', 'retentionInboxDays', 'signInMaxAttempts', 'sessionIdleSeconds'])] = hh.pick([true, 0, -1, 2.5, 1e20, 2 ** 53 + 2, '30', '', [30], { a: 1 }, new RawJson('1e400')])),
+          (hh, b) => (b.failureRetryDelaysMs = hh.pick([[], 60000, '60000', [0], [60000, 'x'], [1e20], Array.from({ length: 21 }, () => 60000), [[60000]], { 0: 60000 }, [null]])),
+          (hh, b) => (b[hh.pick(['extra', 'RETENTIONPUSHESDAYS', '__proto__', 'constructor'])] = hh.any()),
+        ]);
+        // A valid setting beside the broken one must not be applied either.
+        if (h.chance(0.3)) body.retentionDriftDays ??= h.int(1, 100);
+        return jsonInput(h, 'PUT', '/ops/settings', body, BREAKS_JSON_API, 'ops settings');
       },
       send: (input) => send(plain(input)),
     },

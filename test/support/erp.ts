@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ERP_HEADERS, signErpPayload } from '../../src/webhooks/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '../../src/auth/erp-signature';
 
 export interface ErpAnswer {
   status: number;

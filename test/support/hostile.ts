@@ -2,7 +2,7 @@ import { createCipheriv, createHash, randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
 import type { TestUser } from './access';
-import { ERP_HEADERS, signErpPayload } from '../../src/webhooks/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '../../src/auth/erp-signature';
 
 export interface RawRequest {
   method: 'GET' | 'POST' | 'PUT';
@@ -55,7 +55,7 @@ export interface HostileCallers {
 
 /** Who may call the path, as an API token (no CSRF token needed); the webhooks authenticate by signature. */
 export function authFor(callers: HostileCallers, path: string): Record<string, string> {
-  const user = path === '/api/merchants' ? callers.admin : path.startsWith('/api/') ? callers.owner : path.startsWith('/ops/') ? callers.ops : undefined;
+  const user = path === '/api/merchants' || path === '/ops/settings' ? callers.admin : path.startsWith('/api/') ? callers.owner : path.startsWith('/ops/') ? callers.ops : undefined;
   return user ? { authorization: user.bearer } : {};
 }
 

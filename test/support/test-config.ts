@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppConfigShape, loadConfig } from '../../src/config/app-config';
+import { AppConfigShape, loadConfig } from '@app/config/app-config';
 
 /** A validated config for tests: no .env, a private data dir, quiet logs, fast retries. */
 export function testConfig(env: Record<string, string | undefined> = {}): AppConfigShape {

@@ -99,6 +99,13 @@ export class ChangeRoleDto {
   role: 'owner' | 'staff';
 }
 
+/** An admin's role change: owner ↔ staff for a merchant user, ops ↔ admin for an operator. */
+export class AdminChangeRoleDto {
+  @ApiProperty({ enum: USER_ROLES })
+  @IsIn(USER_ROLES)
+  role: UserRole;
+}
+
 export class ResetPasswordDto {
   @ApiProperty({ minLength: 10 })
   @IsString()

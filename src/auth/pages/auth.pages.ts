@@ -1,11 +1,11 @@
 import { formatTime, html, page, SafeHtml } from '../../common/http/html';
-import type { MerchantEntity } from '../../accounts/merchant.entity';
+import type { MerchantSummary } from '../merchant-directory.port';
 import { CSRF_FIELD, UserPrincipal } from '../principal';
 import type { UserEntity, UserRole } from '../user.entity';
 
 export type Notice = { ok: boolean; text: string };
 
-const ROLE_LABELS: Record<UserRole, string> = { owner: '店主 Owner', staff: '店员 Staff', ops: '运维 Ops', admin: '管理员 Admin' };
+export const ROLE_LABELS: Record<UserRole, string> = { owner: '店主 Owner', staff: '店员 Staff', ops: '运维 Ops', admin: '管理员 Admin' };
 
 const notice = (n: Notice | undefined) => (n ? html`<p class="notice ${n.ok ? 'ok' : 'bad'}" data-testid="users-notice">${n.text}</p>` : '');
 
@@ -23,7 +23,11 @@ function usersTable(users: UserEntity[], viewer: UserPrincipal, actionBase: stri
       ? u.role === 'owner'
         ? form(u, 'role', html`<input type="hidden" name="role" value="staff">`, '设为店员 Make staff')
         : form(u, 'role', html`<input type="hidden" name="role" value="owner">`, '设为店主 Make owner')
-      : '';
+      : !admin
+        ? ''
+        : u.role === 'admin'
+          ? form(u, 'role', html`<input type="hidden" name="role" value="ops">`, '设为运维 Make ops')
+          : form(u, 'role', html`<input type="hidden" name="role" value="admin">`, '设为管理员 Make admin');
     const toggle = u.disabledAt === null ? form(u, 'disable', '', '停用 Disable', 'danger') : form(u, 'enable', '', '启用 Enable');
     const reset = admin ? form(u, 'password', html`<input name="password" type="password" autocomplete="new-password" required minlength="10" maxlength="200" placeholder="新密码 New password (≥ 10)" data-testid="user-password-input-${u.id}"> `, '重置密码 Reset password') : '';
     return html`${role} ${toggle} ${reset}`;
@@ -65,12 +69,12 @@ export function accountBar(principal: UserPrincipal): SafeHtml {
   </div>`;
 }
 
-export function opsLandingPage(principal: UserPrincipal, merchants: MerchantEntity[], sandbox: boolean, admin?: { users: UserEntity[]; notice?: Notice }): string {
+export function opsLandingPage(principal: UserPrincipal, merchants: MerchantSummary[], sandbox: boolean, admin?: { users: UserEntity[]; notice?: Notice }): string {
   return page(
     '运维 Ops',
     html`${accountBar(principal)}
       <div class="card"><h1>运维 Ops</h1>
-      <p><a href="/ops/failures">同步失败 Sync failures (JSON)</a> · <a href="/metrics">指标 Metrics</a> · <a href="/health">健康 Health</a> · <a href="/docs">API</a></p></div>
+      <p><a href="/ops/failures">同步失败 Sync failures (JSON)</a> · <a href="/ops-settings" data-testid="ops-settings-link">运维设置 Ops settings</a> · <a href="/metrics">指标 Metrics</a> · <a href="/health">健康 Health</a> · <a href="/docs">API</a></p></div>
       <div class="card"><h2>商家 Merchants</h2>
       <table data-testid="merchant-list"><tr><th>名称 Name</th><th>创建 Since</th></tr>
       ${merchants.map((m) => html`<tr><td><a href="/merchants/${m.id}">${m.name}</a></td><td>${formatTime(m.createdAt)}</td></tr>`)}

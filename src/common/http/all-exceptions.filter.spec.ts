@@ -1,6 +1,7 @@
 import { ArgumentsHost } from '@nestjs/common';
 import { PLATFORM_ERROR_CODES, PlatformError, PlatformErrorCode } from '../../platforms/platform-error';
 import { dispositionOf } from '../../platforms/failure-policy';
+import { answerPlatformError } from '../../platforms/platform-error.http';
 import { AllExceptionsFilter, ErrorBody } from './all-exceptions.filter';
 
 function answer(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
@@ -12,7 +13,7 @@ function answer(exception: unknown): { status: number; body: ErrorBody; headers:
     json: (body: ErrorBody) => (out.body = body),
   };
   const host = { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
-  new AllExceptionsFilter().catch(exception, host);
+  new AllExceptionsFilter([answerPlatformError]).catch(exception, host);
   return out;
 }
 

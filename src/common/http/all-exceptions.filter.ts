@@ -1,8 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { Correlation } from '../context/correlation';
-import { FailureDisposition, failureDisposition } from '../../platforms/failure-policy';
-import { isPlatformError } from '../../platforms/platform-error';
 import { DomainErrorKind, DomainException } from '../errors/domain.exception';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
@@ -17,18 +15,6 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
 
 /** The HTTP status of a domain error, for handlers that answer it themselves (e.g. a page re-rendered with a notice). */
 export const statusOfDomainError = (error: DomainException): number => STATUS_BY_KIND[error.kind];
-
-/**
- * A platform failure met while answering a request, by the failure policy's disposition: the
- * platform is unavailable for now (503), the shop must be authorized again (409), or the platform
- * refused what was asked (422). Never a 500: it is not our bug.
- */
-const STATUS_BY_DISPOSITION: Record<FailureDisposition, number> = {
-  retry: HttpStatus.SERVICE_UNAVAILABLE,
-  reauth: HttpStatus.CONFLICT,
-  park: HttpStatus.UNPROCESSABLE_ENTITY,
-  drop: HttpStatus.UNPROCESSABLE_ENTITY,
-};
 
 /** Codes of the body parsers' refusals (http-errors `type`), so clients can tell them apart. */
 const CODE_BY_BODY_ERROR: Record<string, string> = {
@@ -58,10 +44,18 @@ export interface ErrorBody {
   correlationId?: string;
 }
 
+/**
+ * An answer for errors of a lower context that common cannot know (e.g. the platforms' errors by
+ * the failure policy): `undefined` when the error is not its kind. Passed in by `bootstrap.ts`.
+ */
+export type ErrorAnswerer = (exception: unknown) => { body: Omit<ErrorBody, 'correlationId'>; headers?: Record<string, string> } | undefined;
+
 /** The one place that turns failures into HTTP answers. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+
+  constructor(private readonly answerers: readonly ErrorAnswerer[] = []) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -70,12 +64,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof DomainException) {
       body = { statusCode: STATUS_BY_KIND[exception.kind], error: exception.code, message: exception.message, correlationId };
       if (exception.fields.length) body.fields = exception.fields;
-    } else if (isPlatformError(exception)) {
-      const statusCode = STATUS_BY_DISPOSITION[failureDisposition(exception)];
-      body = { statusCode, error: `PLATFORM_${exception.code}`, message: `${exception.platform}: ${exception.message}`, correlationId };
-      if (exception.retryAfterMs && statusCode === HttpStatus.SERVICE_UNAVAILABLE && !res.headersSent) {
-        res.setHeader('retry-after', String(Math.ceil(exception.retryAfterMs / 1000)));
-      }
+    } else if (this.answer(exception)) {
+      const { body: answered, headers } = this.answer(exception)!;
+      body = { ...answered, correlationId };
+      if (headers && !res.headersSent) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     } else if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -90,5 +82,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (res.headersSent) return;
     res.status(body.statusCode).json(body);
+  }
+
+  private answer(exception: unknown): ReturnType<ErrorAnswerer> {
+    for (const answerer of this.answerers) {
+      const answer = answerer(exception);
+      if (answer) return answer;
+    }
+    return undefined;
   }
 }

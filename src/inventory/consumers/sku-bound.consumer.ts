@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { SkuBindingRepository } from '../../catalog/sku-binding.repository';
+import { SkuBindingService } from '../../catalog/sku-binding.service';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { skuBoundTopic } from '../../messaging/contracts/sku-bound/sku-bound.contract';
 import { ORDER_SYNC, OrderSyncPort } from '../order-sync.port';
@@ -10,7 +10,7 @@ import { StockLedgerService } from '../stock-ledger.service';
 export class SkuBoundConsumer implements OnModuleInit {
   constructor(
     private readonly consumers: ConsumerRegistry,
-    private readonly bindings: SkuBindingRepository,
+    private readonly bindings: SkuBindingService,
     private readonly ledger: StockLedgerService,
     @Inject(ORDER_SYNC) private readonly orders: OrderSyncPort,
   ) {}

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
-import { SkuBindingRepository } from '../../catalog/sku-binding.repository';
+import { ConnectionsService } from '../../accounts/connections.service';
+import { SkuBindingService } from '../../catalog/sku-binding.service';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { stockChangedTopic } from '../../messaging/contracts/stock-changed/stock-changed.contract';
 import { ReplayOutcome, SyncFailureService } from '../../ops/failures/sync-failure.service';
@@ -14,8 +14,8 @@ export class StockChangedConsumer implements OnModuleInit {
     private readonly consumers: ConsumerRegistry,
     private readonly sync: StockSyncService,
     private readonly failures: SyncFailureService,
-    private readonly bindings: SkuBindingRepository,
-    private readonly connections: ShopConnectionRepository,
+    private readonly bindings: SkuBindingService,
+    private readonly connections: ConnectionsService,
     private readonly inventory: InventoryRepository,
   ) {}
 

@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
 import { RecordFailureInput, RetryOutcomeError, SyncFailureService } from '../../ops/failures/sync-failure.service';
 import { MetricsService } from '../../ops/metrics/metrics.service';
+import { describePlatformFailure, failureDisposition } from '../../platforms/failure-policy';
 import { PlatformError, PlatformErrorCode } from '../../platforms/platform-error';
 import { orderPollRequestedTopic } from '../contracts/order-poll-requested/order-poll-requested.contract';
 import { EventEnvelope } from '../event-envelope';
@@ -13,7 +14,7 @@ import { ConsumerRegistry } from './consumer.registry';
 
 const MAX_ATTEMPTS = 3;
 
-function setup() {
+function setup({ withPolicy = true }: { withPolicy?: boolean } = {}) {
   const subscriptions: EventSubscription[] = [];
   const recorded: RecordFailureInput[] = [];
   const claims: InboxOutcome[] = [];
@@ -35,6 +36,7 @@ function setup() {
   const metrics = { counter: () => metric, histogram: () => metric } as unknown as MetricsService;
   const clock: Clock = { now: () => Date.now() } as Clock;
   const registry = new ConsumerRegistry(bus, db, inbox, failures, config, metrics, clock);
+  if (withPolicy) registry.useFailurePolicy({ dispositionOf: failureDisposition, describe: describePlatformFailure });
   return { registry, subscriptions, recorded, claims, mappers };
 }
 
@@ -109,11 +111,12 @@ describe(ConsumerRegistry.name, () => {
     expect(s.recorded).toEqual([expect.objectContaining({ errorCode: 'INVALID_MESSAGE', retryable: false })]);
   });
 
-  it('lets a failed retry of any failure keep the platform’s code', () => {
-    const { mappers } = setup();
-    expect(mappers).toHaveLength(1);
-    expect(mappers[0](platformError('INVALID_REQUEST'))).toMatchObject({ errorCode: 'INVALID_REQUEST', platformCode: 'r1', retryable: false });
-    expect(mappers[0](platformError('RATE_LIMITED'))).toMatchObject({ errorCode: 'RATE_LIMITED', retryable: true });
-    expect(mappers[0](new Error('boom'))).toBeUndefined();
+  it('retries every failure until the platforms module sets the failure policy', async () => {
+    const s = setup({ withPolicy: false });
+    s.registry.register(orderPollRequestedTopic, 'test.consumer', async () => {
+      throw platformError('INVALID_REQUEST');
+    });
+    await s.subscriptions[0].deliver(event);
+    expect(s.recorded).toEqual([expect.objectContaining({ errorCode: 'INTERNAL', retryable: true })]);
   });
 });

@@ -6,11 +6,12 @@ import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
 import { MetricsService } from '../../ops/metrics/metrics.service';
 import { SyncFailureService } from '../../ops/failures/sync-failure.service';
-import { describePlatformFailure, FailureDisposition, failureDisposition } from '../../platforms/failure-policy';
+import { FailureDisposition, FailurePolicy } from './failure-disposition';
 import { InvalidEventPayloadError, TopicContract, validatePayload } from '../contracts/topic-contract';
 import { EventEnvelope } from '../event-envelope';
 import { EVENT_BUS, EventBus, UndecodableRecord } from '../event-bus.port';
 import { InboxRepository } from '../inbox/inbox.repository';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 export interface ConsumerOptions {
   /**
@@ -41,7 +42,8 @@ export const DEAD_LETTER_REPLAY = 'consumer.dead-letter';
 /**
  * Wraps every consumer: payload validation, inbox deduplication, retries with backoff, and
  * after the last attempt a sync-failure record (dead letter) so the key moves on. What a failure
- * means comes from the failure policy (`src/platforms/failure-policy.ts`), the same for every
+ * means comes from the failure policy (`src/platforms/failure-policy.ts`, set by the platforms
+ * module through `useFailurePolicy`, as messaging sits below platforms), the same for every
  * consumer: `retry` is retried in the lane, `reauth` and `park` are dead-lettered at once for ops
  * (not retried by themselves), `drop` is acknowledged; a malformed payload is parked.
  */
@@ -52,6 +54,8 @@ export class ConsumerRegistry {
   private stopping = false;
   private readonly pauses = new Set<() => void>();
   private readonly retryingByTopic = new Map<string, number>();
+  /** Until the platforms module sets the policy, every failure is retried (nothing is lost). */
+  private policy: FailurePolicy = { dispositionOf: () => 'retry', describe: () => undefined };
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
@@ -63,8 +67,11 @@ export class ConsumerRegistry {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.failures.registerReplayHandler(DEAD_LETTER_REPLAY, (data) => this.replay(data as DeadLetterData));
-    // A retry (ops or scheduled) that fails again keeps the platform's code and its disposition.
-    this.failures.registerErrorMapper(describePlatformFailure);
+  }
+
+  /** The one failure table (`src/platforms/failure-policy.ts`): what each failure means for every consumer. */
+  useFailurePolicy(policy: FailurePolicy): void {
+    this.policy = policy;
   }
 
   register<P extends object>(contract: TopicContract<P>, consumer: string, handler: EventHandler<P>, options: ConsumerOptions = {}): void {
@@ -89,7 +96,7 @@ export class ConsumerRegistry {
           this.count(reg.consumer, outcome, started);
           return;
         } catch (error) {
-          const disposition: FailureDisposition = error instanceof InvalidEventPayloadError ? 'park' : failureDisposition(error);
+          const disposition: FailureDisposition = error instanceof InvalidEventPayloadError ? 'park' : this.policy.dispositionOf(error);
           if (disposition === 'drop') {
             await this.drop(reg, event, error);
             this.count(reg.consumer, 'dropped', started);
@@ -162,7 +169,7 @@ export class ConsumerRegistry {
   }
 
   private async deadLetter(reg: Registration, event: EventEnvelope, error: unknown, attempts: number, retryable: boolean): Promise<void> {
-    const described = describePlatformFailure(error);
+    const described = this.policy.describe(error);
     await this.db.transaction(async () => {
       await this.failures.record({
         context: `consumer:${reg.consumer}`,
@@ -222,9 +229,9 @@ export class ConsumerRegistry {
   }
 
   private count(consumer: string, outcome: string, started: number): void {
-    this.metrics.counter('kwaizan_events_consumed_total', 'Events handled by consumers', ['consumer', 'outcome']).inc({ consumer, outcome });
+    this.metrics.counter(METRICS.eventsConsumedTotal).inc({ consumer, outcome });
     this.metrics
-      .histogram('kwaizan_event_handle_seconds', 'Time to handle one event, retries included', ['consumer'], [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
+      .histogram(METRICS.eventHandleSeconds)
       .observe({ consumer }, (Date.now() - started) / 1000);
   }
 }

@@ -1,13 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { CLOCK, Clock } from '../../common/clock';
+import { DAY_MS } from '../../ops/settings/ops-settings.definitions';
+import { OpsSettingsService } from '../../ops/settings/ops-settings.service';
 import { InboxRepository } from '../inbox/inbox.repository';
 import { OutboxRepository } from '../outbox/outbox.repository';
-
-const DAY = 86_400_000;
-/** Kafka's default retention is 7 days; inbox rows outlive it so a late redelivery is still caught. */
-const OUTBOX_KEEP_MS = 7 * DAY;
-const INBOX_KEEP_MS = 14 * DAY;
 
 @Injectable()
 export class MessagingCleanupJob {
@@ -16,14 +13,17 @@ export class MessagingCleanupJob {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly inbox: InboxRepository,
+    private readonly settings: OpsSettingsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'messaging-cleanup' })
   async purge(): Promise<void> {
     const now = this.clock.now();
-    const events = await this.outbox.deletePublishedBefore(now - OUTBOX_KEEP_MS);
-    const inbox = await this.inbox.deleteBefore(now - INBOX_KEEP_MS);
+    // Ages from the ops settings: inbox rows outlive Kafka's 7-day retention so a late redelivery is still caught.
+    const { retentionOutboxDays, retentionInboxDays } = await this.settings.current();
+    const events = await this.outbox.deletePublishedBefore(now - retentionOutboxDays * DAY_MS);
+    const inbox = await this.inbox.deleteBefore(now - retentionInboxDays * DAY_MS);
     if (events || inbox) this.logger.log(`purged ${events} published outbox events and ${inbox} inbox rows`);
   }
 }

@@ -5,6 +5,7 @@ export type OutboxStatus = 'pending' | 'published';
 
 @Entity('outbox_event')
 @Index('idx_outbox_event_status_id', ['status', 'id'])
+@Index('idx_outbox_event_status_published', ['status', 'publishedAt'])
 @Index('uq_outbox_event_event_id', ['eventId'], { unique: true })
 @Index('uq_outbox_event_key_seq', ['topic', 'eventKey', 'keySeq'], { unique: true })
 export class OutboxEventEntity {

@@ -10,6 +10,7 @@ import { EventEnvelope } from '../event-envelope';
 import { EVENT_BUS, EventBus } from '../event-bus.port';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { OutboxRepository } from './outbox.repository';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 const LEADER_LOCK = 'kwaizan:outbox-relay';
 /**
@@ -137,7 +138,7 @@ export class OutboxRelay {
     const room = this.config.messaging.batchSize - this.inFlight.size;
     if (room <= 0) return false;
     const rows = await this.repo.pending(room, [...this.inFlight]);
-    this.metrics.gauge('kwaizan_outbox_in_flight', 'Outbox events being published').set(this.inFlight.size + rows.length);
+    this.metrics.gauge(METRICS.outboxInFlight).set(this.inFlight.size + rows.length);
     if (!rows.length) return false;
     for (const row of rows) this.inFlight.add(row.id);
     if (!this.bus.parallelKeys) {
@@ -241,8 +242,8 @@ export class OutboxRelay {
   }
 
   private countPublished(rows: OutboxEventEntity[]): void {
-    const counter = this.metrics.counter('kwaizan_outbox_published_total', 'Outbox events published to the bus', ['topic']);
-    const lag = this.metrics.histogram('kwaizan_outbox_publish_lag_seconds', 'Time from commit to publish', ['topic'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60]);
+    const counter = this.metrics.counter(METRICS.outboxPublishedTotal);
+    const lag = this.metrics.histogram(METRICS.outboxPublishLagSeconds);
     const now = this.clock.now();
     for (const r of rows) {
       counter.inc({ topic: r.topic });

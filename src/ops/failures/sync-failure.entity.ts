@@ -12,6 +12,7 @@ export interface ReplaySpec {
 @Entity('sync_failure')
 @Index('idx_sync_failure_status_next_retry', ['status', 'nextRetryAt'])
 @Index('idx_sync_failure_created', ['createdAt'])
+@Index('idx_sync_failure_closed', ['closedAt'])
 @Index('uq_sync_failure_dedupe_key', ['dedupeKey'], { unique: true })
 export class SyncFailureEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

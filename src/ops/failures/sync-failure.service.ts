@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../../common/clock';
 import { ConflictDomainException, NotFoundDomainException } from '../../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../../common/ids';
-import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
 import { MetricsService } from '../metrics/metrics.service';
+import { OpsSettingsService } from '../settings/ops-settings.service';
 import { ReplaySpec, SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
 import { FailureFilter, SyncFailureRepository } from './sync-failure.repository';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 export interface RecordFailureInput {
   context: string;
@@ -62,7 +63,7 @@ export class SyncFailureService {
     private readonly db: Db,
     private readonly repo: SyncFailureRepository,
     private readonly metrics: MetricsService,
-    private readonly config: AppConfig,
+    private readonly settings: OpsSettingsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -78,6 +79,7 @@ export class SyncFailureService {
   }
 
   async record(input: RecordFailureInput): Promise<SyncFailureEntity> {
+    const { failureRetryDelaysMs: delays } = await this.settings.current();
     const saved = await this.db.transaction(async () => {
       const now = this.clock.now();
       const existing = input.dedupeKey ? await this.repo.lockOpenByDedupeKey(input.dedupeKey) : null;
@@ -95,10 +97,10 @@ export class SyncFailureService {
       failure.lastAttemptAt = now;
       // The live flow failing again must not push the automatic retry further out.
       const scheduled = existing?.status === 'open' ? existing.nextRetryAt : null;
-      failure.nextRetryAt = input.retryable === false || !failure.replay ? null : (scheduled ?? this.nextRetryAt(failure.autoRetries, now));
+      failure.nextRetryAt = input.retryable === false || !failure.replay ? null : (scheduled ?? nextRetryAt(delays, failure.autoRetries, now));
       return this.repo.save(failure);
     });
-    this.metrics.counter('kwaizan_sync_failures_recorded_total', 'Sync failures recorded', ['context', 'code']).inc({ context: saved.context, code: saved.errorCode });
+    this.metrics.counter(METRICS.syncFailuresRecordedTotal).inc({ context: saved.context, code: saved.errorCode });
     this.logger.warn({ failureId: saved.id, context: saved.context, operation: saved.operation, code: saved.errorCode, entityRef: saved.entityRef }, `sync failure: ${saved.reason}`);
     return saved;
   }
@@ -166,6 +168,7 @@ export class SyncFailureService {
         outcome = this.describe(error);
       }
     }
+    const { failureRetryDelaysMs: delays } = await this.settings.current();
     const settled = await this.db.transaction(async () => {
       const locked = (await this.repo.lockById(failure.id))!;
       const now = this.clock.now();
@@ -174,7 +177,7 @@ export class SyncFailureService {
       if (locked.status === 'resolved' || locked.status === 'dismissed') return this.repo.save(locked);
       // The owner recorded the same failure again during the replay: it failed, whatever the handler returned.
       if (locked.status === 'open') {
-        locked.nextRetryAt = locked.nextRetryAt === null ? null : this.nextRetryAt(locked.autoRetries, now);
+        locked.nextRetryAt = locked.nextRetryAt === null ? null : nextRetryAt(delays, locked.autoRetries, now);
         return this.repo.save(locked);
       }
       locked.attempts += 1;
@@ -185,7 +188,7 @@ export class SyncFailureService {
       locked.reason = truncate(outcome.reason, 4000);
       locked.platformCode = outcome.platformCode ?? locked.platformCode;
       locked.platformMessage = outcome.platformMessage ?? locked.platformMessage;
-      locked.nextRetryAt = outcome.retryable === false ? null : this.nextRetryAt(locked.autoRetries, now);
+      locked.nextRetryAt = outcome.retryable === false ? null : nextRetryAt(delays, locked.autoRetries, now);
       locked.updatedAt = now;
       return this.repo.save(locked);
     });
@@ -222,7 +225,7 @@ export class SyncFailureService {
     failure.updatedAt = now;
     failure.nextRetryAt = null;
     failure.dedupeKey = null;
-    this.metrics.counter('kwaizan_sync_failures_closed_total', 'Sync failures closed', ['status']).inc({ status });
+    this.metrics.counter(METRICS.syncFailuresClosedTotal).inc({ status });
     return this.repo.save(failure);
   }
 
@@ -232,12 +235,6 @@ export class SyncFailureService {
       if (mapped) return mapped;
     }
     return { errorCode: 'INTERNAL', reason: error instanceof Error ? error.message : String(error) };
-  }
-
-  /** The schedule follows the retries already run; its last delay repeats, so a retryable failure is never abandoned. */
-  private nextRetryAt(retries: number, now: number): number {
-    const delays = this.config.messaging.failureRetryDelaysMs;
-    return now + delays[Math.min(retries, delays.length - 1)];
   }
 
   private newFailure(input: RecordFailureInput, now: number): SyncFailureEntity {
@@ -262,4 +259,9 @@ export class SyncFailureService {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The schedule (ops settings) follows the retries already run; its last delay repeats, so a retryable failure is never abandoned. */
+function nextRetryAt(delays: number[], retries: number, now: number): number {
+  return now + delays[Math.min(retries, delays.length - 1)];
 }

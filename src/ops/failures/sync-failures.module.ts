@@ -1,7 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { OpsSettingsModule } from '../settings/ops-settings.module';
 import { SyncFailureRepository } from './sync-failure.repository';
 import { SyncFailureService } from './sync-failure.service';
 
-@Global()
-@Module({ providers: [SyncFailureRepository, SyncFailureService], exports: [SyncFailureService] })
+@Module({ imports: [OpsSettingsModule], providers: [SyncFailureRepository, SyncFailureService], exports: [SyncFailureService] })
 export class SyncFailuresModule {}

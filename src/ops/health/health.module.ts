@@ -1,11 +1,10 @@
-import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { Db } from '../../database/db';
 import { EVENT_BUS, EventBus } from '../../messaging/event-bus.port';
 import { OutboxRelay } from '../../messaging/outbox/outbox.relay';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
-@Global()
 @Module({ providers: [HealthService], controllers: [HealthController], exports: [HealthService] })
 export class HealthModule implements OnModuleInit {
   constructor(

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
+import { ConnectionsService } from '../../accounts/connections.service';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { pushReceivedTopic } from '../../messaging/contracts/push-received/push-received.contract';
 import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
@@ -13,7 +13,7 @@ export class PushReceivedConsumer implements OnModuleInit {
 
   constructor(
     private readonly consumers: ConsumerRegistry,
-    private readonly connections: ShopConnectionRepository,
+    private readonly connections: ConnectionsService,
     private readonly ingest: OrderIngestService,
     private readonly orders: OrderRepository,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../../config/app-config';
-import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
+import { ConnectionsService } from '../../accounts/connections.service';
 import { Db } from '../../database/db';
 import { orderPollRequestedTopic } from '../../messaging/contracts/order-poll-requested/order-poll-requested.contract';
 import { OutboxService } from '../../messaging/outbox/outbox.service';
@@ -10,7 +10,7 @@ import { OutboxService } from '../../messaging/outbox/outbox.service';
 @Injectable()
 export class OrderPollJob implements OnModuleInit {
   constructor(
-    private readonly connections: ShopConnectionRepository,
+    private readonly connections: ConnectionsService,
     private readonly outbox: OutboxService,
     private readonly db: Db,
     private readonly config: AppConfig,

@@ -1,5 +1,7 @@
 import {
   CatalogPort,
+  CategorySuggestRequest,
+  PlatformCategorySuggestion,
   ChannelCategory,
   ChannelCategoryProperty,
   ChannelItem,
@@ -11,8 +13,8 @@ import { PageRequest, ShopRef } from '../ports/platform.types';
 import { PlatformError } from '../platform-error';
 import { KuaishouApi, KuaishouChannelOptions, KuaishouParam } from './kuaishou-api.client';
 import { idFrom, toKuaishouLong } from './kuaishou-ids';
-import { relIdFor, toChannelCategories, toChannelItem, toChannelProperty, toItemPropValues } from './kuaishou.mapper';
-import { KsCategoryConfig, KsCategoryRow, KsItem, KsItemCreated, KsPropValue } from './kuaishou-wire.types';
+import { flattenOptionalTree, relIdFor, toChannelItem, toChannelProperty, toItemPropValues } from './kuaishou.mapper';
+import { KsCategoryConfig, KsItem, KsOptionalCategory, KsSuggestedCategory, KsItemCreated, KsPropValue } from './kuaishou-wire.types';
 
 /**
  * Kuaishou catalog: category tree and config (`open.item.category*`), listings (`open.item.new`,
@@ -31,9 +33,23 @@ export class KuaishouCatalogChannel implements CatalogPort {
     this.configTtlMs = options.categoryConfigTtlMs ?? 10 * 60_000;
   }
 
+  /** open.item.category.optional.get: the tree with this merchant's `open` flags (flat open.item.category has none). */
   async getCategories(shop: ShopRef): Promise<ChannelCategory[]> {
-    const answer = await this.api.call(shop, 'open.item.category', {}, true);
-    return toChannelCategories((answer.data as KsCategoryRow[] | undefined) ?? []);
+    const answer = await this.api.call(shop, 'open.item.category.optional.get', {}, true);
+    return flattenOptionalTree((answer.data as KsOptionalCategory[] | undefined) ?? []);
+  }
+
+  async suggestCategories(shop: ShopRef, request: CategorySuggestRequest): Promise<PlatformCategorySuggestion[]> {
+    const param: KuaishouParam = { itemTitle: request.title, imageUrls: request.imageUrls };
+    if (request.description) param.itemDesc = request.description;
+    const answer = await this.api.call(shop, 'open.item.category.suggested.get', param, true);
+    return ((answer.data as KsSuggestedCategory[] | undefined) ?? [])
+      .filter((row) => (row.categoryCodePath ?? []).length > 0)
+      .map((row) => ({
+        categoryId: idFrom(row.categoryCodePath[row.categoryCodePath.length - 1]),
+        path: row.categoryNamePath ?? [],
+        open: row.open !== false,
+      }));
   }
 
   async getCategoryProperties(shop: ShopRef, categoryId: string): Promise<ChannelCategoryProperty[]> {

@@ -8,6 +8,21 @@ export interface KsCategoryRow {
   categoryPid: KuaishouLong;
 }
 
+/** open.item.category.optional.get: the tree with the merchant's `open` flag. */
+export interface KsOptionalCategory {
+  categoryId: KuaishouLong;
+  categoryName: string;
+  hierarchy?: number;
+  open?: boolean;
+  childCategory?: KsOptionalCategory[] | null;
+}
+
+export interface KsSuggestedCategory {
+  categoryNamePath: string[];
+  categoryCodePath: KuaishouLong[];
+  open?: boolean;
+}
+
 export interface KsPropValue {
   propValueId: KuaishouLong;
   propValue: string;

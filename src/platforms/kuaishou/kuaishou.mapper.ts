@@ -5,7 +5,7 @@ import { ChannelRefund, ChannelRefundStatus } from '../ports/after-sales.port';
 import { ChannelCoupon } from '../ports/promotions.port';
 import { PlatformError } from '../platform-error';
 import { idFrom, isKuaishouLong, toKuaishouLong } from './kuaishou-ids';
-import { KsCategoryRow, KsCoupon, KsFeeDetail, KsItem, KsMarketingInfo, KsOrder, KsPropConfig, KsPropValue, KsRefund, KsSkuInfo } from './kuaishou-wire.types';
+import { KsCategoryRow, KsCoupon, KsOptionalCategory, KsFeeDetail, KsItem, KsMarketingInfo, KsOrder, KsPropConfig, KsPropValue, KsRefund, KsSkuInfo } from './kuaishou-wire.types';
 
 const ORDER_STATUS: Record<number, ChannelOrderStatus> = { 10: 'unpaid', 30: 'paid', 40: 'shipped', 50: 'delivered', 70: 'completed', 80: 'cancelled' };
 const AUDIT: Record<number, ChannelItem['audit']> = { 0: 'pending', 1: 'needs_changes', 2: 'approved', 3: 'rejected' };
@@ -41,6 +41,21 @@ export function toChannelCategories(rows: KsCategoryRow[]): ChannelCategory[] {
     // open.item.category has no leaf flag: a leaf is nobody's parent.
     return { id, parentId: parent === '0' || parent === '' ? null : parent, name: row.categoryName, leaf: !parents.has(id) };
   });
+}
+
+/** Flattens open.item.category.optional.get; a node without children is a leaf. */
+export function flattenOptionalTree(roots: KsOptionalCategory[]): ChannelCategory[] {
+  const out: ChannelCategory[] = [];
+  const walk = (nodes: KsOptionalCategory[], parentId: string | null) => {
+    for (const node of nodes) {
+      const id = idFrom(node.categoryId);
+      const children = node.childCategory ?? [];
+      out.push({ id, parentId, name: node.categoryName, leaf: children.length === 0, open: node.open !== false });
+      walk(children, id);
+    }
+  };
+  walk(roots, null);
+  return out;
 }
 
 export function toChannelProperty(config: KsPropConfig, values: KsPropValue[]): ChannelCategoryProperty {

@@ -9,6 +9,20 @@ export interface ChannelCategory {
   open?: boolean;
 }
 
+/** A category the platform itself suggests for an item (Kuaishou `open.item.category.suggested.get`). */
+export interface PlatformCategorySuggestion {
+  categoryId: string;
+  path: string[];
+  open: boolean;
+}
+
+export interface CategorySuggestRequest {
+  title: string;
+  description?: string;
+  /** The live Kuaishou API takes only Kuaishou-hosted image URLs. */
+  imageUrls: string[];
+}
+
 export type PropertyInputType = 'single' | 'multi' | 'text' | 'number' | 'date' | 'image' | 'other';
 
 export interface ChannelCategoryProperty {
@@ -97,7 +111,10 @@ export interface ItemPatch {
 /** Catalog: category trees and their properties, listings (with their images) and shelf status. */
 export interface CatalogPort {
   readonly platform: Platform;
+  /** The whole tree, with `open` per category where the platform says (Kuaishou: per merchant). */
   getCategories(shop: ShopRef): Promise<ChannelCategory[]>;
+  /** The platform's own suggestions; empty where the platform has none (Youzan). Daily-capped on Kuaishou. */
+  suggestCategories(shop: ShopRef, request: CategorySuggestRequest): Promise<PlatformCategorySuggestion[]>;
   getCategoryProperties(shop: ShopRef, categoryId: string): Promise<ChannelCategoryProperty[]>;
   createItem(shop: ShopRef, draft: ChannelItemDraft): Promise<ChannelItemRef>;
   editItem(shop: ShopRef, itemId: string, patch: ItemPatch): Promise<void>;

@@ -5,6 +5,7 @@ import { backoffDelay, sleep } from '../../common/sleep';
 import { MetricsService } from '../../ops/metrics/metrics.service';
 import { Platform } from '../ports/platform.types';
 import { PlatformError } from '../platform-error';
+import { METRICS } from '@app/ops/metrics/metric-names';
 
 export interface GatewayOptions {
   platform: Platform;
@@ -173,7 +174,7 @@ export class PlatformGateway {
         // Business rejections are answers, not outages: they do not count as failures.
         errorFilter: (error: unknown) => error instanceof PlatformError && !['TEMPORARY', 'UNKNOWN'].includes(error.code),
       });
-      const gauge = this.metrics.gauge('kwaizan_platform_breaker_state', 'Circuit breaker state (0 closed, 1 half-open, 2 open)', ['platform', 'group']);
+      const gauge = this.metrics.gauge(METRICS.platformBreakerState);
       const set = (state: BreakerState) => gauge.set({ platform: this.options.platform, group }, BREAKER_STATE_VALUE[state]);
       breaker.on('open', () => {
         set('open');
@@ -192,9 +193,9 @@ export class PlatformGateway {
 
   private observe(api: string, outcome: string, started: number): void {
     const labels = { platform: this.options.platform, api, outcome };
-    this.metrics.counter('kwaizan_platform_calls_total', 'Platform API calls', ['platform', 'api', 'outcome']).inc(labels);
+    this.metrics.counter(METRICS.platformCallsTotal).inc(labels);
     this.metrics
-      .histogram('kwaizan_platform_call_seconds', 'Platform API call latency', ['platform', 'api'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+      .histogram(METRICS.platformCallSeconds)
       .observe({ platform: this.options.platform, api }, (Date.now() - started) / 1000);
   }
 }

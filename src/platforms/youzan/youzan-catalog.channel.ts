@@ -7,6 +7,8 @@ import {
   ChannelItemDraft,
   ChannelItemRef,
   ItemPatch,
+  CategorySuggestRequest,
+  PlatformCategorySuggestion,
 } from '../ports/catalog.port';
 import { PageRequest, ShopRef } from '../ports/platform.types';
 import { PlatformError } from '../platform-error';
@@ -37,6 +39,11 @@ export class YouzanCatalogChannel implements CatalogPort {
     const data = await this.http.call(shop, 'youzan.itemcategories.get', '3.0.0', {}, READ);
     const roots = Array.isArray(data) ? data : ((data as { categories?: RawCategory[] } | null)?.categories ?? []);
     return mapCategories(roots as RawCategory[]);
+  }
+
+  /** Youzan has no category-suggestion API. */
+  async suggestCategories(_shop: ShopRef, _request: CategorySuggestRequest): Promise<PlatformCategorySuggestion[]> {
+    return [];
   }
 
   /** Youzan has no per-category property API (v3 cids carry no required properties), so there is nothing to fill. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
-import { SkuBindingRepository } from '../../catalog/sku-binding.repository';
+import { ConnectionsService } from '../../accounts/connections.service';
+import { SkuBindingService } from '../../catalog/sku-binding.service';
 import { CLOCK, Clock } from '../../common/clock';
 import { Db } from '../../database/db';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
@@ -25,8 +25,8 @@ const PAGE_SIZE = 100;
 export class PriceAuditConsumer implements OnModuleInit {
   constructor(
     private readonly consumers: ConsumerRegistry,
-    private readonly connections: ShopConnectionRepository,
-    private readonly bindings: SkuBindingRepository,
+    private readonly connections: ConnectionsService,
+    private readonly bindings: SkuBindingService,
     private readonly repo: PricingRepository,
     private readonly outbox: OutboxService,
     private readonly db: Db,
@@ -35,7 +35,12 @@ export class PriceAuditConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumers.register(priceAuditRequestedTopic, 'pricing.price-audit', (p) => this.auditShop(p.connectionId).then(() => undefined), { transactional: false });
+    this.consumers.register(
+      priceAuditRequestedTopic,
+      'pricing.price-audit',
+      (p) => this.auditShop(p.connectionId).then(() => undefined),
+      { transactional: false },
+    );
   }
 
   /** Returns how many SKUs were handed to their writer. */
@@ -45,17 +50,33 @@ export class PriceAuditConsumer implements OnModuleInit {
     const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
     const catalog = this.channels.catalog(connection.platform);
     const suspects = new Set<string>();
+    const bound = new Map(
+      (await this.bindings.listByMerchant(connection.merchantId))
+        .filter((b) => b.connectionId === connection.id)
+        .map((b) => [b.platformSkuId, b]),
+    );
     const expectedBySku = new Map<string, Map<string, number>>();
     const seen: ListingPriceEntity[] = [];
     for (let page = 1; ; page++) {
       const { items, total } = await catalog.listItems(shop, { page, pageSize: PAGE_SIZE });
       for (const item of items) {
         for (const sku of item.skus) {
-          const binding = await this.bindings.findByPlatformSku(connection.id, sku.skuId);
+          const binding = bound.get(sku.skuId);
           if (!binding) continue;
-          if (!expectedBySku.has(binding.merchantSkuId)) expectedBySku.set(binding.merchantSkuId, await this.repo.lastApplied(binding.merchantSkuId));
-          if (expectedBySku.get(binding.merchantSkuId)!.get(binding.id) !== sku.priceFen) suspects.add(binding.merchantSkuId);
-          seen.push(Object.assign(new ListingPriceEntity(), { bindingId: binding.id, merchantId: binding.merchantId, merchantSkuId: binding.merchantSkuId, platform: binding.platform, priceFen: sku.priceFen, observedAt: this.clock.now() }));
+          if (!expectedBySku.has(binding.merchantSkuId))
+            expectedBySku.set(binding.merchantSkuId, await this.repo.lastApplied(binding.merchantSkuId));
+          if (expectedBySku.get(binding.merchantSkuId)!.get(binding.id) !== sku.priceFen)
+            suspects.add(binding.merchantSkuId);
+          seen.push(
+            Object.assign(new ListingPriceEntity(), {
+              bindingId: binding.id,
+              merchantId: binding.merchantId,
+              merchantSkuId: binding.merchantSkuId,
+              platform: binding.platform,
+              priceFen: sku.priceFen,
+              observedAt: this.clock.now(),
+            }),
+          );
         }
       }
       await this.db.transaction(() => this.repo.observe(seen.splice(0)));
@@ -63,7 +84,7 @@ export class PriceAuditConsumer implements OnModuleInit {
     }
     // With this shop's prices in, the DB-side check finds spreads against the other shop's last seen prices.
     const limit = await this.repo.lowestLimitBp(DEFAULT_PARITY_LIMIT_BP);
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const found = await this.repo.spreadViolations(limit, { merchantId: connection.merchantId, after, limit: 1000 });
       for (const v of found) suspects.add(v.merchantSkuId);
       if (found.length < 1000) break;
@@ -72,7 +93,8 @@ export class PriceAuditConsumer implements OnModuleInit {
     if (!suspects.size) return 0;
     const now = this.clock.now();
     await this.db.transaction(async () => {
-      for (const merchantSkuId of suspects) await this.outbox.enqueue(priceChangedTopic, { merchantSkuId, reason: 'audit', requestedAt: now });
+      for (const merchantSkuId of suspects)
+        await this.outbox.enqueue(priceChangedTopic, { merchantSkuId, reason: 'audit', requestedAt: now });
     });
     return suspects.size;
   }

@@ -17,7 +17,10 @@ export class PriceChangedConsumer implements OnModuleInit {
     this.consumers.register(
       priceChangedTopic,
       'pricing.price-writer',
-      (p) => (p.reason === 'audit' || !p.targets ? this.writer.audit(p.merchantSkuId) : this.writer.apply(p.merchantSkuId, p.targets, p.reason)),
+      (p) =>
+        p.reason === 'audit' || !p.targets
+          ? this.writer.audit(p.merchantSkuId)
+          : this.writer.apply(p.merchantSkuId, p.targets, p.reason),
       { transactional: false },
     );
     this.failures.registerReplayHandler(PRICING_SKU_REPLAY, async (data) => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression, Interval } from '@nestjs/schedule';
-import { ShopConnectionRepository } from '../../accounts/shop-connection.repository';
+import { ConnectionsService } from '../../accounts/connections.service';
 import { CLOCK, Clock } from '../../common/clock';
 import { Db } from '../../database/db';
 import { priceAuditRequestedTopic } from '../../messaging/contracts/price-audit-requested/price-audit-requested.contract';
@@ -15,7 +15,7 @@ import { PricingRepository } from '../pricing.repository';
 @Injectable()
 export class ParityAuditJob {
   constructor(
-    private readonly connections: ShopConnectionRepository,
+    private readonly connections: ConnectionsService,
     private readonly outbox: OutboxService,
     private readonly db: Db,
     private readonly repo: PricingRepository,
@@ -27,7 +27,8 @@ export class ParityAuditJob {
     const shops = await this.connections.listActive();
     const now = this.clock.now();
     await this.db.transaction(async () => {
-      for (const shop of shops) await this.outbox.enqueue(priceAuditRequestedTopic, { connectionId: shop.id, requestedAt: now });
+      for (const shop of shops)
+        await this.outbox.enqueue(priceAuditRequestedTopic, { connectionId: shop.id, requestedAt: now });
     });
     return shops.length;
   }
@@ -37,7 +38,8 @@ export class ParityAuditJob {
     const shops = (await this.connections.listByMerchant(merchantId)).filter((c) => c.status === 'active');
     const now = this.clock.now();
     await this.db.transaction(async () => {
-      for (const shop of shops) await this.outbox.enqueue(priceAuditRequestedTopic, { connectionId: shop.id, requestedAt: now });
+      for (const shop of shops)
+        await this.outbox.enqueue(priceAuditRequestedTopic, { connectionId: shop.id, requestedAt: now });
     });
     return shops.length;
   }
@@ -48,7 +50,8 @@ export class ParityAuditJob {
     if (!ids.length) return 0;
     const now = this.clock.now();
     await this.db.transaction(async () => {
-      for (const merchantSkuId of ids) await this.outbox.enqueue(priceChangedTopic, { merchantSkuId, reason: 'audit', requestedAt: now });
+      for (const merchantSkuId of ids)
+        await this.outbox.enqueue(priceChangedTopic, { merchantSkuId, reason: 'audit', requestedAt: now });
     });
     return ids.length;
   }

@@ -204,10 +204,39 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
 
   return {
     'open.item.category': read('merchant_item', () => ({ data: catalog.categories.map((c) => ({ categoryId: c.id, categoryName: c.name, categoryPid: c.pid })) })),
-    'open.item.category.optional.get': read('merchant_item', () => {
+    'open.item.category.optional.get': read('merchant_item', ({ shop }) => {
       const children = (pid: number): Record<string, unknown>[] =>
-        catalog.categories.filter((c) => c.pid === pid).map((c) => ({ categoryId: c.id, categoryName: c.name, hierarchy: catalog.path(c.id).length, open: true, childCategory: children(c.id) }));
+        catalog.categories.filter((c) => c.pid === pid).map((c) => ({
+          categoryId: c.id,
+          categoryName: c.name,
+          hierarchy: catalog.path(c.id).length,
+          open: store.isOpenFor(shop, c.id),
+          childCategory: children(c.id),
+        }));
       return { data: children(0) };
+    }),
+    // The real ranking model is Kuaishou's own; this one ranks leaves by the characters they share with the
+    // title and description, enough to exercise the API's shape and its daily cap. The live API takes only
+    // Kuaishou-hosted image URLs; this emulator has no image upload yet, so it only requires one URL.
+    'open.item.category.suggested.get': read('merchant_item', ({ shop, p }) => {
+      const title = p.string('itemTitle');
+      const imageUrls = p.strings('imageUrls') ?? [];
+      if (!title.trim()) throw ksError.invalid('itemTitle 不能为空');
+      if (!imageUrls.length) throw ksError.invalid('imageUrls 不能为空');
+      if (!store.takeSuggestQuota(shop)) throw ksError.quota(deps.appKey);
+      const text = `${title} ${p.string('itemDesc', true) ?? ''}`;
+      const ranked = catalog.categories
+        .filter((c) => c.leaf)
+        .map((c) => ({ c, score: [...new Set(c.name.replace(/[/其它他]/g, ''))].filter((ch) => text.includes(ch)).length }))
+        .filter((r) => r.score > 0)
+        .sort((a, b) => b.score - a.score || a.c.id - b.c.id)
+        .slice(0, 5);
+      return {
+        data: ranked.map(({ c }) => {
+          const path = catalog.path(c.id);
+          return { categoryNamePath: path.map((n) => n.name), categoryCodePath: path.map((n) => n.id), open: store.isOpenFor(shop, c.id) };
+        }),
+      };
     }),
     'open.item.category.config': read('merchant_item', ({ p }) => {
       const id = Number(p.long('categoryId'));

@@ -1,17 +1,11 @@
+import { SandboxControlClient, SandboxFaultsInput } from '../shared/sandbox-control.client';
 import type { PlaceOrderInput } from './kuaishou-emulator.store';
-import type { PriceChange } from '../shared/price-log';
-import axios, { AxiosInstance } from 'axios';
-import type { CountersSnapshot } from '../shared/counters';
-import type { FaultRule, PushFaults } from '../shared/fault-injector';
+import type { KsTokenAnswer } from './kuaishou-oauth.store';
 
-export interface SandboxTokens {
-  access_token: string;
-  expires_in: number;
-  refresh_token?: string;
-  refresh_token_expires_in?: number;
-  open_id?: string;
-  scopes: string[];
-}
+export { SandboxControlError } from '../shared/sandbox-control.client';
+
+/** The token answer of a grant made through the control API (as `/oauth2/access_token` answers it). */
+export type SandboxTokens = Omit<KsTokenAnswer, 'result' | 'token_type'>;
 
 export interface SandboxShop {
   openId: string;
@@ -100,26 +94,11 @@ export interface SandboxRefundInput {
   restock?: boolean;
 }
 
-/** A control request the emulator refused (4xx), e.g. `insufficient_stock`. */
-export class SandboxControlError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SandboxControlError';
-  }
-}
+/** How a test settles a refund: the buyer's refund succeeds, the buyer closes it, or the merchant refuses it. */
+export type SandboxRefundStatus = 'succeed' | 'close' | 'refuse';
 
 /** Typed client of the Kuaishou emulator's `/__sandbox` control API (tests, demo, benchmarks). */
-export class KuaishouSandboxControl {
-  private readonly http: AxiosInstance;
-
-  constructor(baseUrl: string) {
-    this.http = axios.create({ baseURL: `${baseUrl.replace(/\/$/, '')}/__sandbox`, timeout: 10_000, validateStatus: () => true });
-  }
-
+export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsInput> {
   createShop(input: { name?: string; authorize?: boolean; scopes?: string[] } = {}): Promise<SandboxShop & { tokens?: SandboxTokens }> {
     return this.request('post', '/shops', input);
   }
@@ -131,6 +110,14 @@ export class KuaishouSandboxControl {
   /** Grants the app on this shop without the browser flow. */
   authorizeShop(openId: string, scopes?: string[]): Promise<SandboxTokens> {
     return this.request('post', `/shops/${openId}/authorize`, { scopes });
+  }
+
+  /** Closes leaf categories for this merchant and sets its daily cap of category suggestions. */
+  setShopCatalog(
+    openId: string,
+    input: { closedCategoryIds?: number[]; suggestDailyCap?: number },
+  ): Promise<{ closedCategoryIds: number[]; suggestDailyCap: number; suggestedToday: number }> {
+    return this.request('put', `/shops/${openId}/catalog`, input);
   }
 
   revokeShop(openId: string): Promise<{ revoked: number }> {
@@ -200,56 +187,16 @@ export class KuaishouSandboxControl {
     return this.request('post', '/refunds', input);
   }
 
-  settleRefund(refundId: string, outcome: 'succeed' | 'close' | 'refuse'): Promise<SandboxRefund> {
-    return this.request('post', `/refunds/${refundId}/${outcome}`, {});
+  getRefund(refundId: string): Promise<SandboxRefund> {
+    return this.request('get', `/refunds/${refundId}`);
   }
 
-  /** Replaces the fault rules (and merges push faults); `seed` makes a run repeatable. */
-  /** `orderReadLagMs`: orders become readable (order APIs, pushes) that long after they took stock (kept by resetFaults). */
-  setFaults(input: { rules?: FaultRule[]; push?: Partial<PushFaults>; seed?: number; orderReadLagMs?: number }): Promise<{ rules: FaultRule[]; push: PushFaults }> {
-    return this.request('put', '/faults', input);
+  setRefundStatus(refundId: string, status: SandboxRefundStatus): Promise<SandboxRefund> {
+    return this.request('post', `/refunds/${refundId}/status`, { status });
   }
 
-  resetFaults(): Promise<{ rules: FaultRule[]; push: PushFaults }> {
-    return this.request('delete', '/faults');
-  }
-
-  advanceClock(ms: number): Promise<{ now: number; offsetMs: number }> {
-    return this.request('post', '/clock/advance', { ms });
-  }
-
-  clock(): Promise<{ now: number; offsetMs: number }> {
-    return this.request('get', '/clock');
-  }
-
-  /** Every price the emulator applied (API writes and back-office edits), oldest first. */
-  priceHistory(filter: { itemId?: string; skuId?: string } = {}): Promise<PriceChange[]> {
-    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]).toString();
-    return this.request('get', `/price-history${query ? `?${query}` : ''}`);
-  }
-
-  counters(): Promise<CountersSnapshot> {
-    return this.request('get', '/counters');
-  }
-
-  resetCounters(): Promise<CountersSnapshot> {
-    return this.request('post', '/counters/reset', {});
-  }
-
-  setPush(input: { url: string | null; retryDelaysMs?: number[]; timeoutMs?: number }): Promise<{ url: string | null; retryDelaysMs: number[]; timeoutMs: number }> {
-    return this.request('put', '/push', input);
-  }
-
-  heartbeat(encrypted = true): Promise<{ queued: boolean }> {
-    return this.request('post', '/push/heartbeat', { encrypted });
-  }
-
-  private async request<T>(method: 'get' | 'post' | 'put' | 'delete', path: string, body?: unknown): Promise<T> {
-    const res = await this.http.request<unknown>({ method, url: path, data: body });
-    if (res.status >= 400) {
-      const error = (res.data ?? {}) as { error?: string; message?: string };
-      throw new SandboxControlError(res.status, error.error ?? `http_${res.status}`, error.message ?? `${method.toUpperCase()} ${path} answered ${res.status}`);
-    }
-    return res.data as T;
+  /** Kuaishou's test message, a heartbeat `{"test":true}`, encrypted (default) or plain. */
+  sendTestPush(input: { encrypted?: boolean } = {}): Promise<{ queued: boolean }> {
+    return this.request('post', '/push/test', input);
   }
 }

@@ -1,22 +1,15 @@
-import express, { NextFunction, Request, Response, Router } from 'express';
+import { Request, Router } from 'express';
 import { z } from 'zod';
-import { Counters } from '../shared/counters';
-import { EmulatorClock } from '../shared/emulator-clock';
-import { FaultInjector } from '../shared/fault-injector';
-import { PushDispatcher, PushDispatcherOptions } from '../shared/push-dispatcher';
+import { SandboxError } from '../shared/control.errors';
+import { controlErrorHandler, faultRuleSchema, pushFaultsSchema, sharedControlRouter, SharedControlDeps } from '../shared/control.routes';
 import { KsApiError } from './kuaishou-emulator.errors';
-import { KsItemRecord, KsOrderRecord, KsRefundRecord, KsShop, KuaishouEmulatorStore, SandboxError } from './kuaishou-emulator.store';
+import { KsItemRecord, KsOrderRecord, KsRefundRecord, KsShop, KuaishouEmulatorStore } from './kuaishou-emulator.store';
 import { KuaishouOAuthStore } from './kuaishou-oauth.store';
 import { KuaishouPushSender } from './kuaishou-push.sender';
 
-export interface SandboxRouteDeps {
+export interface SandboxRouteDeps extends SharedControlDeps {
   store: KuaishouEmulatorStore;
   oauth: KuaishouOAuthStore;
-  clock: EmulatorClock;
-  faults: FaultInjector;
-  counters: Counters;
-  dispatcher: PushDispatcher;
-  dispatcherOptions: PushDispatcherOptions;
   push: KuaishouPushSender;
   appScopes: string[];
 }
@@ -42,6 +35,15 @@ const itemBody = z.object({
       }),
     )
     .min(1),
+});
+const shopCatalogBody = z.object({
+  closedCategoryIds: z.array(z.number().int().positive()).optional(),
+  suggestDailyCap: z.number().int().min(0).optional(),
+});
+const shopCatalogJson = (shop: KsShop) => ({
+  closedCategoryIds: [...shop.closedCategoryIds].sort((a, b) => a - b),
+  suggestDailyCap: shop.suggestDailyCap,
+  suggestedToday: shop.suggestedToday.count,
 });
 const itemPatch = z.object({ onShelf: z.boolean().optional(), onlineEdited: z.boolean().optional() });
 const auditBody = z.object({ approve: z.boolean(), reason: z.string().optional() });
@@ -69,6 +71,7 @@ const orderBody = z.object({
 });
 const flagsBody = z.object({ holds: z.array(z.number().int()).optional(), riskCode: z.number().int().optional(), noPromise: z.boolean().optional() });
 const shipBody = z.object({ expressCode: z.number().int().optional(), expressNo: z.string().optional() });
+const refundStatusBody = z.object({ status: z.enum(['succeed', 'close', 'refuse']) });
 const refundBody = z.object({
   oid: id,
   handlingWay: z.number().int().optional(),
@@ -77,26 +80,12 @@ const refundBody = z.object({
   reasonCode: z.number().int().optional(),
   restock: z.boolean().optional(),
 });
-const faultRule = z.object({
-  api: z.string().min(1),
-  latencyMs: z.number().min(0).optional(),
-  errorRate: z.number().min(0).max(1).optional(),
-  error: z.string().optional(),
-  throttleRate: z.number().min(0).max(1).optional(),
-  maxQps: z.number().positive().optional(),
-  dropResponseRate: z.number().min(0).max(1).optional(),
-  httpErrorRate: z.number().min(0).max(1).optional(),
-  lateApplyRate: z.number().min(0).max(1).optional(),
-  lateApplyDelayMs: z.number().int().min(0).optional(),
-});
 const faultsBody = z.object({
-  rules: z.array(faultRule).optional(),
-  push: z.object({ lossRate: z.number().min(0).max(1).optional(), duplicateRate: z.number().min(0).max(1).optional(), delayMs: z.number().min(0).optional() }).optional(),
+  rules: z.array(faultRuleSchema).optional(),
+  push: pushFaultsSchema.optional(),
   seed: z.number().int().optional(),
   orderReadLagMs: z.number().int().min(0).optional(),
 });
-const advanceBody = z.object({ ms: z.number().int().min(0) });
-const pushBody = z.object({ url: z.string().url().nullable(), retryDelaysMs: z.array(z.number().int().min(0)).optional(), timeoutMs: z.number().int().positive().optional() });
 const heartbeatBody = z.object({ encrypted: z.boolean().optional() });
 
 export function shopJson(shop: KsShop) {
@@ -148,7 +137,7 @@ export function refundJson(refund: KsRefundRecord) {
 
 /** `/__sandbox/*`: the control API tests, the demo and benchmarks drive the emulator with. */
 export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
-  const router = express.Router();
+  const router = sharedControlRouter(deps);
   const { store, oauth } = deps;
   const itemOf = (itemId: string) => {
     const item = store.items.get(itemId);
@@ -174,6 +163,15 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     const body = shopBody.parse(req.body ?? {});
     res.json(oauth.grant(shop.openId, body.scopes ?? deps.appScopes));
   });
+  // Which leaves the merchant may list in, and the daily cap of open.item.category.suggested.get.
+  router.put('/shops/:openId/catalog', (req, res) => {
+    const shop = store.shop(String(req.params.openId));
+    const body = shopCatalogBody.parse(req.body ?? {});
+    if (body.closedCategoryIds) shop.closedCategoryIds = new Set(body.closedCategoryIds);
+    if (body.suggestDailyCap !== undefined) shop.suggestDailyCap = body.suggestDailyCap;
+    res.json(shopCatalogJson(shop));
+  });
+  router.get('/shops/:openId/catalog', (req, res) => res.json(shopCatalogJson(store.shop(String(req.params.openId)))));
   router.post('/shops/:openId/revoke', (req, res) => {
     const shop = store.shop(String(req.params.openId));
     const revoked = oauth.revoke(shop.openId);
@@ -226,6 +224,11 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     const order = store.placeOrder(orderBody.parse(req.body));
     res.status(201).json(orderJson(order));
   });
+  // Every price applied (API writes and back-office edits), in order, with a process-wide sequence.
+  router.get('/price-history', (req, res) => {
+    const q = (name: string) => (req.query[name] ? String(req.query[name]) : undefined);
+    res.json(store.prices.list({ itemId: q('itemId'), skuId: q('skuId') }));
+  });
   router.get('/orders/:oid', (req, res) => res.json(orderJson(store.order(String(req.params.oid)))));
   router.put('/orders/:oid/flags', (req, res) => res.json(orderJson(store.setOrderFlags(String(req.params.oid), flagsBody.parse(req.body ?? {})))));
   router.post('/orders/:oid/:action', (req, res) => {
@@ -246,13 +249,11 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
 
   router.post('/refunds', (req, res) => res.status(201).json(refundJson(store.createRefund(refundBody.parse(req.body)))));
   router.get('/refunds/:refundId', (req, res) => res.json(refundJson(store.refund(String(req.params.refundId)))));
-  router.post('/refunds/:refundId/:outcome', (req, res) => {
-    const outcome = String(req.params.outcome);
-    if (outcome !== 'succeed' && outcome !== 'close' && outcome !== 'refuse') throw new SandboxError(404, 'unknown_action', `unknown refund action ${outcome}`);
-    res.json(refundJson(store.settleRefund(String(req.params.refundId), outcome)));
+  router.post('/refunds/:refundId/status', (req, res) => {
+    const { status } = refundStatusBody.parse(req.body ?? {});
+    res.json(refundJson(store.settleRefund(String(req.params.refundId), status)));
   });
 
-  router.get('/faults', (_req, res) => res.json(deps.faults.describe()));
   router.put('/faults', (req, res) => {
     const body = faultsBody.parse(req.body ?? {});
     if (body.seed !== undefined) deps.faults.random.reseed(body.seed);
@@ -261,45 +262,18 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     if (body.orderReadLagMs !== undefined) store.setOrderReadLag(body.orderReadLagMs);
     res.json({ ...deps.faults.describe(), orderReadLagMs: store.orderReadLagMs });
   });
-  router.delete('/faults', (_req, res) => {
-    deps.faults.reset();
-    res.json(deps.faults.describe());
-  });
 
-  router.get('/clock', (_req, res) => res.json({ now: deps.clock.now(), offsetMs: deps.clock.offset }));
-  router.post('/clock/advance', (req, res) => {
-    deps.clock.advance(advanceBody.parse(req.body ?? {}).ms);
-    res.json({ now: deps.clock.now(), offsetMs: deps.clock.offset });
-  });
-
-  router.get('/counters', (_req, res) => res.json(deps.counters.snapshot()));
-  // Every price applied (API writes and back-office edits), in order, with a process-wide sequence.
-  router.get('/price-history', (req, res) => {
-    res.json(store.prices.list({ itemId: req.query.itemId ? String(req.query.itemId) : undefined, skuId: req.query.skuId ? String(req.query.skuId) : undefined }));
-  });
-  router.post('/counters/reset', (_req, res) => {
-    deps.counters.reset();
-    res.json(deps.counters.snapshot());
-  });
-
-  router.get('/push', (_req, res) => res.json({ url: deps.dispatcher.target ?? null, retryDelaysMs: deps.dispatcherOptions.retryDelaysMs, timeoutMs: deps.dispatcherOptions.timeoutMs }));
-  router.put('/push', (req, res) => {
-    const body = pushBody.parse(req.body ?? {});
-    deps.dispatcher.setTarget(body.url ?? undefined);
-    if (body.retryDelaysMs) deps.dispatcherOptions.retryDelaysMs = body.retryDelaysMs;
-    if (body.timeoutMs) deps.dispatcherOptions.timeoutMs = body.timeoutMs;
-    res.json({ url: deps.dispatcher.target ?? null, retryDelaysMs: deps.dispatcherOptions.retryDelaysMs, timeoutMs: deps.dispatcherOptions.timeoutMs });
-  });
-  router.post('/push/heartbeat', (req, res) => {
+  router.post('/push/test', (req, res) => {
     deps.push.heartbeat(heartbeatBody.parse(req.body ?? {}).encrypted ?? true);
     res.status(202).json({ queued: true });
   });
 
-  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof SandboxError) res.status(error.status).json({ error: error.code, message: error.message });
-    else if (error instanceof KsApiError) res.status(409).json({ error: 'rejected', result: error.result, message: error.message });
-    else if (error instanceof z.ZodError) res.status(400).json({ error: 'invalid', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-    else res.status(500).json({ error: 'internal', message: (error as Error)?.message ?? String(error) });
-  });
+  router.use(
+    controlErrorHandler((error, res) => {
+      if (!(error instanceof KsApiError)) return false;
+      res.status(409).json({ error: 'rejected', result: error.result, message: error.message });
+      return true;
+    }),
+  );
   return router;
 }

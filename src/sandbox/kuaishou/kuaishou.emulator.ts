@@ -55,6 +55,8 @@ export interface KuaishouEmulatorOptions {
   /** Orders become readable (order APIs, pushes) this many ms after they took stock; default 0. */
   orderReadLagMs?: number;
   dailyItemCreateLimit?: number;
+  /** Daily cap of open.item.category.suggested.get per shop (default 100; the real cap is unpublished). */
+  suggestDailyCap?: number;
   /** 50 per the 2022 doc; a 2026 third-party comment says 100 (unconfirmed). */
   maxOrderPageSize?: number;
   /** The refund list window: documented 1 day, may shrink during promotions. */
@@ -95,6 +97,7 @@ export class KuaishouEmulator {
       refundRestock: options.refundRestock ?? 'unshipped',
       orderReadLagMs: options.orderReadLagMs ?? 0,
       dailyItemCreateLimit: options.dailyItemCreateLimit ?? 500,
+      suggestDailyCap: options.suggestDailyCap ?? 100,
     });
     const oauth = new KuaishouOAuthStore(clock, {
       accessTokenTtlS: options.accessTokenTtlS ?? 172_800,

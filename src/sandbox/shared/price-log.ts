@@ -23,6 +23,8 @@ export class PriceLog {
   }
 
   list(filter: { itemId?: string; skuId?: string } = {}): PriceChange[] {
-    return this.entries.filter((e) => (!filter.itemId || e.itemId === filter.itemId) && (!filter.skuId || e.skuId === filter.skuId));
+    return this.entries.filter(
+      (e) => (!filter.itemId || e.itemId === filter.itemId) && (!filter.skuId || e.skuId === filter.skuId),
+    );
   }
 }

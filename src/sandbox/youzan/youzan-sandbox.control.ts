@@ -1,7 +1,7 @@
-import axios, { AxiosInstance } from 'axios';
-import type { PriceChange } from '../shared/price-log';
-import type { CountersSnapshot } from '../shared/counters';
-import type { FaultRule, PushFaults } from '../shared/fault-injector';
+import type { FaultRule } from '../shared/fault-injector';
+import { SandboxControlClient, SandboxFaultsInput } from '../shared/sandbox-control.client';
+
+export { SandboxControlError } from '../shared/sandbox-control.client';
 
 export interface SandboxShop {
   kdtId: number;
@@ -67,39 +67,35 @@ export interface SandboxOrderInput {
 
 export type SandboxRefundStatus = 'WAIT_SELLER_AGREE' | 'WAIT_BUYER_RETURN_GOODS' | 'WAIT_SELLER_CONFIRM_GOODS' | 'SELLER_REFUSE_BUYER' | 'SELLER_REFUSE_BUYER_RETURN_GOODS' | 'CLOSED' | 'SUCCESS';
 
+export interface SandboxRefund {
+  refundId: string;
+  tid: string;
+  kdtId: number;
+  oids: string[];
+  status: SandboxRefundStatus;
+  refundFeeFen: number;
+  returnGoods: boolean;
+  restock: boolean;
+  created: number;
+  modified: number;
+}
+
 /** A fault rule; `times` retires it after that many faulted calls. */
 export type SandboxFaultRule = FaultRule & { times?: number };
 
-export class SandboxControlError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SandboxControlError';
-  }
+export interface YouzanFaultsInput extends SandboxFaultsInput<SandboxFaultRule> {
+  /** item.quantity.update type=1 refuses negative deltas (kept by resetFaults). */
+  refuseNegativeIncrement?: boolean;
 }
 
-/** Typed client of the Youzan emulator's /__sandbox/ control API (tests, demo, benchmarks). */
-export class YouzanSandboxControl {
-  private readonly http: AxiosInstance;
-
-  constructor(readonly baseUrl: string) {
-    this.http = axios.create({ baseURL: `${baseUrl.replace(/\/$/, '')}/__sandbox`, timeout: 10_000, validateStatus: () => true });
-  }
-
-  private async request<T>(method: 'get' | 'post' | 'put' | 'delete', path: string, data?: unknown): Promise<T> {
-    const res = await this.http.request<T & { error?: string; message?: string }>({ method, url: path, data: data ?? {}, headers: { 'Content-Type': 'application/json' } });
-    if (res.status >= 400) {
-      const body = res.data as { error?: string; message?: string };
-      throw new SandboxControlError(res.status, body?.error ?? 'error', body?.message ?? `HTTP ${res.status}`);
-    }
-    return res.data;
-  }
-
+/** Typed client of the Youzan emulator's `/__sandbox` control API (tests, demo, benchmarks). */
+export class YouzanSandboxControl extends SandboxControlClient<YouzanFaultsInput> {
   createShop(input: { name?: string; authorize?: boolean; issueTokens?: boolean } = {}): Promise<SandboxShop> {
     return this.request('post', '/shops', input);
+  }
+
+  listShops(): Promise<{ kdtId: number; name: string; authorized: boolean; revoked: boolean }[]> {
+    return this.request('get', '/shops');
   }
 
   revokeShop(kdtId: number): Promise<{ kdtId: number; revoked: boolean }> {
@@ -144,20 +140,26 @@ export class YouzanSandboxControl {
     return this.request('post', `/orders/${tid}/pay`);
   }
 
-  closeOrder(tid: string, input: { closeType?: number; reason?: string } = {}): Promise<SandboxOrder> {
-    return this.request('post', `/orders/${tid}/close`, input);
+  /** The order closes (Youzan's close type 4 = buyer cancelled by default) and its stock comes back. */
+  cancelOrder(tid: string, input: { closeType?: number; reason?: string } = {}): Promise<SandboxOrder> {
+    return this.request('post', `/orders/${tid}/cancel`, input);
   }
 
   shipOrder(tid: string, input: { expressId?: number; expressNo?: string; oids?: string[] } = {}): Promise<SandboxOrder> {
     return this.request('post', `/orders/${tid}/ship`, input);
   }
 
-  confirmOrder(tid: string): Promise<SandboxOrder> {
-    return this.request('post', `/orders/${tid}/confirm`);
+  /** The buyer confirms receipt: TRADE_SUCCESS. */
+  completeOrder(tid: string): Promise<SandboxOrder> {
+    return this.request('post', `/orders/${tid}/complete`);
   }
 
   createRefund(input: { tid: string; oids?: string[]; amountFen?: number; status?: SandboxRefundStatus; returnGoods?: boolean; restock?: boolean }): Promise<{ refundIds: string[]; order: SandboxOrder }> {
     return this.request('post', '/refunds', input);
+  }
+
+  getRefund(refundId: string): Promise<SandboxRefund> {
+    return this.request('get', `/refunds/${refundId}`);
   }
 
   setRefundStatus(refundId: string, status: SandboxRefundStatus): Promise<{ refundId: string; status: string; order: SandboxOrder }> {
@@ -166,48 +168,6 @@ export class YouzanSandboxControl {
 
   createCoupon(input: { kdtId: number; title?: string; valueFen: number; atLeastFen?: number; total?: number; quota?: number; startAt?: number; endAt?: number; description?: string }): Promise<{ couponId: string }> {
     return this.request('post', '/coupons', input);
-  }
-
-  /**
-   * `orderReadLagMs`: orders become readable (trades.sold.get, trade.get, pushes) that long after they took stock;
-   * `refuseNegativeIncrement`: item.quantity.update type=1 refuses negative deltas. Both are kept by clearFaults.
-   */
-  setFaults(input: { rules?: SandboxFaultRule[]; push?: Partial<PushFaults>; seed?: number; orderReadLagMs?: number; refuseNegativeIncrement?: boolean }): Promise<{ rules: FaultRule[]; push: PushFaults }> {
-    return this.request('put', '/faults', input);
-  }
-
-  getFaults(): Promise<{ rules: FaultRule[]; push: PushFaults }> {
-    return this.request('get', '/faults');
-  }
-
-  clearFaults(): Promise<{ rules: FaultRule[]; push: PushFaults }> {
-    return this.request('delete', '/faults');
-  }
-
-  advanceClock(ms: number): Promise<{ now: number; offsetMs: number }> {
-    return this.request('post', '/clock/advance', { ms });
-  }
-
-  clock(): Promise<{ now: number; offsetMs: number }> {
-    return this.request('get', '/clock');
-  }
-
-  /** Every price the emulator applied (API writes and back-office edits), oldest first. */
-  priceHistory(filter: { itemId?: string; skuId?: string } = {}): Promise<PriceChange[]> {
-    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]).toString();
-    return this.request('get', `/price-history${query ? `?${query}` : ''}`);
-  }
-
-  counters(): Promise<CountersSnapshot> {
-    return this.request('get', '/counters');
-  }
-
-  resetCounters(): Promise<CountersSnapshot> {
-    return this.request('post', '/counters/reset');
-  }
-
-  setPush(url: string | undefined, retryDelaysMs?: number[]): Promise<{ url: string | null }> {
-    return this.request('put', '/push', { url: url ?? null, retryDelaysMs });
   }
 
   sendTestPush(input: { kdtId?: number; type?: string } = {}): Promise<{ msgId: string }> {

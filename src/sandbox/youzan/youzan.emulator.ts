@@ -6,13 +6,14 @@ import { FaultInjector } from '../shared/fault-injector';
 import { listen, RunningServer } from '../shared/http-server';
 import { PushDispatcher, PushDispatcherOptions } from '../shared/push-dispatcher';
 import { SeededRandom } from '../shared/random';
-import { ApiDef, APIS, checkParams, fullOrderInfoView, orderPromotionView, UploadedFile } from './youzan-emulator.api';
+import { ApiDef, APIS, checkParams, UploadedFile } from './youzan-emulator.api';
+import { fullOrderInfoView, orderPromotionView } from './youzan-emulator.views';
 import { handleAuthorizeDecision, handleAuthorizePage, handleToken } from './youzan-emulator.auth';
 import { decodeJson, encodeJson } from './youzan-emulator.codec';
 import { BusinessError, EmulatorError, FAULT_ERRORS, GatewayError, gw, RawError, rejectionReason, traceId } from './youzan-emulator.errors';
 import { youzanPushMessage } from './youzan-emulator.push';
 import { AppType, PushEvent, YouzanEmulatorStore } from './youzan-emulator.store';
-import { ControlFaultRule, youzanControlRouter } from './youzan-control.routes';
+import { ControlFaultRule, youzanSandboxRouter } from './youzan-sandbox.routes';
 
 export interface YouzanEmulatorOptions {
   port?: number;
@@ -120,26 +121,24 @@ export class YouzanEmulator {
     const app = express();
     app.use(dateHeader(this.clock));
     app.disable('x-powered-by');
-    app.use(express.raw({ type: () => true, limit: '10mb' }));
-    app.post('/auth/token', (req, res) => handleToken(this.store, this.counters, req, res));
-    app.get('/oauth/authorize', (req, res) => handleAuthorizePage(this.store, this.options.clientId, req, res));
-    app.post('/oauth/authorize/decision', (req, res) => handleAuthorizeDecision(this.store, this.options.clientId, req, res));
     app.use(
       '/__sandbox',
-      youzanControlRouter({
+      youzanSandboxRouter({
         store: this.store,
         faults: this.faults,
         counters: this.counters,
         clock: this.clock,
+        dispatcher: this.dispatcher,
+        dispatcherOptions: this.dispatcherOptions,
         setFaultRules: (rules) => this.setFaultRules(rules),
-        setPush: (url, delays) => {
-          this.dispatcher.setTarget(url);
-          if (delays) this.dispatcherOptions.retryDelaysMs = delays;
-        },
-        pushTarget: () => this.dispatcher.target,
         sendTestPush: (kdtId, type) => this.sendTestPush(kdtId, type),
       }),
     );
+    // The gateway reads bodies itself (JSON, form, multipart; see parseRequest).
+    app.use(express.raw({ type: () => true, limit: '10mb' }));
+    app.post('/auth/token', (req, res) => handleToken(this.store, this.counters, req, res));
+    app.get('/oauth/authorize', (req, res) => handleAuthorizePage(this.store, this.options.clientId, req, res));
+    app.post('/oauth/authorize/decision', (req, res) => handleAuthorizeDecision(this.store, this.options.clientId, req, res));
     app.all(/^\/api(\/.*)?$/, (req, res) => {
       void this.handleApi(req, res);
     });

@@ -4,7 +4,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import request from 'supertest';
 import { POLICY_KEY } from '../../../src/auth/policy.decorator';
-import { ERP_HEADERS, signErpPayload } from '../../../src/webhooks/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '../../../src/auth/erp-signature';
 import { createTestErpCredential, createTestMerchant, createTestUser, TestUser } from '../../support/access';
 import { startTestApp, TestApp } from '../../support/test-app';
 
@@ -22,6 +22,7 @@ const signedIn = row({ ...anon }, 'ok');
 const signedInPage = row({ ...anonPage }, 'ok');
 const opsOnly = row({ ...anon, ops: 'ok', admin: 'ok' }, 403);
 const adminOnly = row({ ...anon, admin: 'ok' }, 403);
+const opsOnlyPage = row({ ...anonPage, ops: 'ok', admin: 'ok' }, 403);
 const erpOnly = row({ erpA: 'ok', erpB: 'ok' }, 401);
 /** A's data: who may read it. */
 const readA = row({ ...anon, ownerA: 'ok', staffA: 'ok', ops: 'ok', admin: 'ok' }, 403);
@@ -92,10 +93,23 @@ const MATRIX: Record<string, Row> = {
   'POST /merchants': adminOnly,
   'GET /merchants/:merchantId': readAPage,
   'POST /merchants/:merchantId/connections/:connectionId/unbind': ownerWriteA,
+  'GET /merchants/:merchantId/catalog': readAPage,
+  'POST /merchants/:merchantId/catalog/mappings': ownerWriteA,
+  'POST /merchants/:merchantId/catalog/refresh': staffWriteA,
   'GET /api/merchants/:merchantId/sku-bindings': readA,
   'POST /api/merchants/:merchantId/sku-bindings': ownerWriteA,
   'DELETE /api/merchants/:merchantId/sku-bindings/:bindingId': ownerWriteA,
   'POST /api/merchants/:merchantId/connections/:connectionId/discover-skus': staffWriteA,
+  'GET /api/merchants/:merchantId/catalog/category-trees': readA,
+  'POST /api/merchants/:merchantId/catalog/category-trees/refresh': staffWriteA,
+  'GET /api/merchants/:merchantId/catalog/category-trees/:connectionId': readA,
+  'GET /api/merchants/:merchantId/catalog/category-mappings': readA,
+  'PUT /api/merchants/:merchantId/catalog/category-mappings': ownerWriteA,
+  'DELETE /api/merchants/:merchantId/catalog/category-mappings/:scope/:youzanId': ownerWriteA,
+  'GET /api/merchants/:merchantId/catalog/category-mappings/export.csv': readA,
+  'POST /api/merchants/:merchantId/catalog/category-mappings/import': ownerWriteA,
+  'POST /api/merchants/:merchantId/catalog/category-suggestions': staffWriteA,
+  'GET /api/merchants/:merchantId/catalog/category-mappings/:youzanCid/suggestions': readA,
   'GET /api/merchants/:merchantId/skus': readA,
   'GET /api/merchants/:merchantId/skus/:skuCode': readA,
   'PUT /api/merchants/:merchantId/skus/:skuCode/settings': ownerWriteA,
@@ -115,6 +129,10 @@ const MATRIX: Record<string, Row> = {
   'GET /ops/failures/:id': opsOnly,
   'POST /ops/failures/:id/retry': opsOnly,
   'POST /ops/failures/:id/dismiss': opsOnly,
+  'GET /ops/settings': opsOnly,
+  'PUT /ops/settings': adminOnly,
+  'GET /ops-settings': opsOnlyPage,
+  'POST /ops-settings': adminOnly,
   'GET /health': pub,
   'GET /metrics': opsOnly,
 };

@@ -101,6 +101,23 @@ describe('signing in, sessions and API tokens', () => {
       expect(sessionCookieOf(ok)).toBeDefined();
     });
 
+    it("a second tab's sign-in page leaves the first tab's form valid, for a long page stay", async () => {
+      const first = await formOf();
+      expect(String((await http().get('/sign-in')).headers['set-cookie']?.[0])).toMatch(/Max-Age=43200/);
+      const secondPage = await http().get('/sign-in').set('cookie', first.cookie);
+      const second = /name="_csrf" value="([^"]+)"/.exec(secondPage.text)?.[1];
+      expect(second).toBe(first.token);
+      // A failed attempt in one tab does not change the token either.
+      const failed = await http().post('/sign-in').set('cookie', first.cookie).type('form').send({ email: owner.email, password: 'wrong-password', _csrf: first.token });
+      expect(failed.status).toBe(401);
+      expect(/name="_csrf" value="([^"]+)"/.exec(failed.text)?.[1]).toBe(first.token);
+      const secondTab = await http().post('/sign-in').set('cookie', first.cookie).type('form').send({ email: owner.email, password: owner.password, _csrf: second });
+      expect(secondTab.status).toBe(303);
+      const firstTab = await http().post('/sign-in').set('cookie', first.cookie).type('form').send({ email: owner.email, password: owner.password, _csrf: first.token });
+      expect(firstTab.status).toBe(303);
+      expect(sessionCookieOf(firstTab)).toBeDefined();
+    });
+
     it('refuses a sign-in that a browser says came from another site, on the form and on POST /api/session', async () => {
       const { cookie, token } = await formOf();
       const fields = { email: owner.email, password: owner.password, _csrf: token };

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { asSession, asUser, createTestMerchant, createTestUser, TestUser } from '../../support/access';
+import { UsersService } from '../../../src/auth/users.service';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 describe('managing users (admin: everyone; owner: their merchant)', () => {
@@ -62,8 +63,10 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
     const m = await createTestMerchant(t.app, 'Two owners');
     const staff = await createTestUser(t.app, 'staff', m.merchantId);
     const base = `/api/merchants/${m.merchantId}/users`;
-    expect((await http().put(`${base}/${m.owner.userId}/role`).set(asSession(m.owner)).send({ role: 'staff' })).status).toBe(409);
+    expect((await http().put(`${base}/${m.owner.userId}/role`).set(asSession(m.owner)).send({ role: 'staff' })).status).toBe(400);
+    expect((await http().put(`/api/users/${m.owner.userId}/role`).set(asUser(admin)).send({ role: 'staff' })).status).toBe(409);
     expect((await http().put(`${base}/${staff.userId}/role`).set(asSession(m.owner)).send({ role: 'admin' })).status).toBe(400);
+    expect((await http().put(`/api/users/${staff.userId}/role`).set(asUser(admin)).send({ role: 'ops' })).status).toBe(400);
     const promoted = await http().put(`${base}/${staff.userId}/role`).set(asSession(m.owner)).send({ role: 'owner' });
     expect(promoted.status).toBe(200);
     expect(promoted.body).toMatchObject({ role: 'owner' });
@@ -100,7 +103,10 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
     const disabled = await form(`/merchants/${m.merchantId}/users/${staff.userId}/disable`, m.owner);
     expect(disabled.status).toBe(200);
     expect(disabled.text).toContain('已停用 Disabled');
-    const lastOwner = await form(`/merchants/${m.merchantId}/users/${m.owner.userId}/role`, m.owner, { role: 'staff' });
+    const ownRole = await form(`/merchants/${m.merchantId}/users/${m.owner.userId}/role`, m.owner, { role: 'staff' });
+    expect(ownRole.status).toBe(400);
+    expect(ownRole.text).toContain('操作失败 Not done: you cannot change your own role');
+    const lastOwner = await form(`/users/${m.owner.userId}/role`, admin, { role: 'staff' });
     expect(lastOwner.status).toBe(409);
     expect(lastOwner.text).toContain('操作失败 Not done: a merchant keeps at least one active owner');
 
@@ -113,5 +119,41 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
     const enabled = await form(`/users/${staff.userId}/enable`, admin);
     expect(enabled.status).toBe(200);
     expect((await signIn(staff, 'reset-from-the-page')).status).toBe(200);
+  });
+
+  it('an admin changes ops ↔ admin, never their own role, and the service keeps an active admin', async () => {
+    const ops = await createTestUser(t.app, 'ops');
+    const second = await createTestUser(t.app, 'admin');
+    const role = (who: TestUser, target: TestUser, value: string) => http().put(`/api/users/${target.userId}/role`).set(asUser(who)).send({ role: value });
+
+    expect((await role(ops, second, 'ops')).status).toBe(403);
+    expect((await role(second, second, 'ops')).status).toBe(400);
+    expect((await role(second, ops, 'owner')).status).toBe(400);
+    const promoted = await role(second, ops, 'admin');
+    expect(promoted.status).toBe(200);
+    expect(promoted.body).toMatchObject({ id: ops.userId, role: 'admin' });
+    // The promoted user's existing session acts as an admin at once.
+    expect((await http().get('/api/users').set('cookie', ops.cookie)).status).toBe(200);
+    expect((await role(ops, second, 'ops')).body).toMatchObject({ role: 'ops' });
+    expect((await http().get('/api/users').set('cookie', second.cookie)).status).toBe(403);
+
+    const form = await http().post(`/users/${second.userId}/role`).set('cookie', admin.cookie).type('form').send({ _csrf: admin.csrf, role: 'admin' });
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('现为 now 管理员 Admin');
+    expect(form.text).toContain(`data-testid="user-role-${ops.userId}"`);
+  });
+
+  it('two admins demoting each other at once leave one admin', async () => {
+    const users = t.app.get(UsersService);
+    const admins = (await users.list()).filter((u) => u.role === 'admin' && u.disabledAt === null);
+    for (const a of admins.slice(1)) await users.changeRole(admins[0].id, a.id, 'ops', null);
+    const a = (await users.list()).find((u) => u.id === admins[0].id)!;
+    const b = await createTestUser(t.app, 'admin');
+    const results = await Promise.allSettled([users.changeRole(a.id, b.userId, 'ops', null), users.changeRole(b.userId, a.id, 'ops', null)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await users.list()).filter((u) => u.role === 'admin' && u.disabledAt === null)).toHaveLength(1);
+    const disabling = await Promise.allSettled([users.setDisabled(a.id, b.userId, true, null), users.setDisabled(b.userId, a.id, true, null)]);
+    expect(disabling.filter((r) => r.status === 'fulfilled').length).toBeLessThanOrEqual(1);
+    expect((await users.list()).filter((u) => u.role === 'admin' && u.disabledAt === null)).toHaveLength(1);
   });
 });

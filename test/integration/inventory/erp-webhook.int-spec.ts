@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErpCredentialsService } from '../../../src/auth/erp-credentials.service';
 import { ErpCredentialEntity } from '../../../src/auth/erp-credential.entity';
-import { MerchantSkuRepository } from '../../../src/catalog/merchant-sku.repository';
+import { MerchantSkuService } from '../../../src/catalog/merchant-sku.service';
 import { Db } from '../../../src/database/db';
 import { InventoryRepository } from '../../../src/inventory/inventory.repository';
 import { asSession, createTestErpCredential } from '../../support/access';
@@ -27,7 +27,7 @@ describe('ERP stock webhook', () => {
   });
 
   const onHand = async (skuCode: string, merchant = merchantId) => {
-    const sku = await t.app.get(MerchantSkuRepository).findByCode(merchant, skuCode);
+    const sku = await t.app.get(MerchantSkuService).findByCode(merchant, skuCode);
     return sku ? (await t.app.get(InventoryRepository).findLedger(sku.id))?.onHand : undefined;
   };
 
@@ -60,7 +60,7 @@ describe('ERP stock webhook', () => {
     expect(relabelled.status).toBe(401);
     const unknown = await sendErpStock(t.url, { keyId: 'erp_nosuchkey', secret: key.secret }, [{ skuCode: 'ERP-3', onHand: 5, sequence: 1 }]);
     expect(unknown.status).toBe(401);
-    expect(await t.app.get(MerchantSkuRepository).findByCode(merchantId, 'ERP-3')).toBeNull();
+    expect(await t.app.get(MerchantSkuService).findByCode(merchantId, 'ERP-3')).toBeNull();
   });
 
   it('checks the signature before the body: an unsigned malformed body learns nothing about the schema', async () => {

@@ -1,12 +1,11 @@
 import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
-import { MerchantSkuRepository } from '../../../src/catalog/merchant-sku.repository';
+import { MerchantSkuService } from '../../../src/catalog/merchant-sku.service';
 import { Db } from '../../../src/database/db';
 import { ChannelAllocationEntity } from '../../../src/inventory/channel-allocation.entity';
 import { InventoryRepository } from '../../../src/inventory/inventory.repository';
 import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
-import { SandboxControlError as KsControlError } from '../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
-import { SandboxControlError as YzControlError } from '../../../src/sandbox/youzan/youzan-sandbox.control';
+import { SandboxControlError } from '../../../src/sandbox/shared/control.errors';
 import { OrderPollService } from '../../../src/orders/order-poll.service';
 import { createTestErpCredential, createTestUser, TestUser } from '../../support/access';
 import { ErpKey, sendErpStock } from '../../support/erp';
@@ -57,7 +56,7 @@ export class InventoryHarness {
       if (platform === 'kuaishou') return (await this.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity, pay: true })).oid;
       return (await this.stack.yzControl.placeOrder({ kdtId: Number(this.shops.youzan), lines: [{ skuId: sku.yz.skuId, quantity }], pay: true })).tid;
     } catch (error) {
-      if ((error instanceof KsControlError || error instanceof YzControlError) && (error.status === 409 || error.status === 400)) return undefined;
+      if (error instanceof SandboxControlError && (error.status === 409 || error.status === 400)) return undefined;
       throw error;
     }
   }
@@ -93,7 +92,7 @@ export class InventoryHarness {
       const res = await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/connections/${c.id}/discover-skus`, { method: 'POST', headers: this.auth });
       if (res.status !== 200) throw new Error(`discover failed: ${await res.text()}`);
     }
-    const merchantSku = (await this.stack.t.app.get(MerchantSkuRepository).findByCode(this.merchantId, code))!;
+    const merchantSku = (await this.stack.t.app.get(MerchantSkuService).findByCode(this.merchantId, code))!;
     if (options.mode) {
       await fetch(`${this.stack.url}/api/merchants/${this.merchantId}/skus/${code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...this.auth }, body: JSON.stringify({ allocationMode: options.mode }) });
     }

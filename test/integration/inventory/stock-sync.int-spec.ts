@@ -73,7 +73,7 @@ describe('stock sync between Kuaishou and Youzan', () => {
         for (const platform of ['kuaishou', 'youzan'] as const) orders.push({ platform, id: (await h.buy(sku, platform, 1 + (i % 3)))! });
       }
       await h.stack.ksControl.cancelOrder(orders[0].id);
-      await h.stack.yzControl.closeOrder(orders[1].id);
+      await h.stack.yzControl.cancelOrder(orders[1].id);
       await h.quiet();
       // The polling backstop reads what the lost pushes did not bring.
       const poller = h.stack.t.app.get(OrderPollService);
@@ -99,7 +99,7 @@ describe('stock sync between Kuaishou and Youzan', () => {
       expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(200 - expectedHeld);
     } finally {
       await h.stack.ksControl.resetFaults();
-      await h.stack.yzControl.clearFaults();
+      await h.stack.yzControl.resetFaults();
     }
   });
 
@@ -115,7 +115,7 @@ describe('stock sync between Kuaishou and Youzan', () => {
       await h.erp(sku.code, 100);
       await h.quiet();
     } finally {
-      await (platform === 'kuaishou' ? h.stack.ksControl.resetFaults() : h.stack.yzControl.clearFaults());
+      await (platform === 'kuaishou' ? h.stack.ksControl.resetFaults() : h.stack.yzControl.resetFaults());
     }
     const after = await control.counters();
     expect(after.duplicateOperationIds).toBe(before.duplicateOperationIds);

@@ -31,7 +31,7 @@ describe('stock truth, measured from the platforms', () => {
 
   afterEach(async () => {
     await h.stack.ksControl.resetFaults();
-    await h.stack.yzControl.clearFaults();
+    await h.stack.yzControl.resetFaults();
     await h.stack.yzControl.setFaults({ orderReadLagMs: 0, refuseNegativeIncrement: false });
   });
 
@@ -104,7 +104,7 @@ describe('stock truth, measured from the platforms', () => {
       await h.quiet();
       // The orders become readable after the read lag and are heard.
       await eventually(async () => (await h.ledger(sku)).reserved === 3, 30_000, 100);
-      await h.stack.yzControl.clearFaults();
+      await h.stack.yzControl.resetFaults();
       await h.quiet();
 
       expect(await exposure(sku, sold)).toBeLessThanOrEqual(13);

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { RETENTION_MS, RetentionJob } from '../../../src/ops/retention/retention.job';
+import request from 'supertest';
+import { RetentionJob } from '../../../src/ops/retention/retention.job';
+import { OPS_SETTING_DEFINITIONS } from '../../../src/ops/settings/ops-settings.definitions';
+import { OpsSettingsService } from '../../../src/ops/settings/ops-settings.service';
+import { asUser, createTestUser } from '../../support/access';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 const DAY = 86_400_000;
@@ -42,6 +46,15 @@ describe(RetentionJob.name, () => {
     const now = Date.now();
     const old = (keepMs: number) => now - keepMs - DAY;
     const young = (keepMs: number) => now - keepMs + DAY;
+    const s = await t.app.get(OpsSettingsService).current();
+    const RETENTION_MS = {
+      oauthStateAfterExpiry: s.retentionOauthStatesDays * DAY,
+      pushes: s.retentionPushesDays * DAY,
+      webhookDeliveries: s.retentionErpDeliveriesDays * DAY,
+      drift: s.retentionDriftDays * DAY,
+      settledWriteOps: s.retentionSettledWritesDays * DAY,
+      closedFailures: s.retentionClosedFailuresDays * DAY,
+    };
 
     await insertRow(connection, 'oauth_state', { state: 'old-state', expires_at: old(RETENTION_MS.oauthStateAfterExpiry), used_at: null });
     await insertRow(connection, 'oauth_state', { state: 'old-used-state', expires_at: old(RETENTION_MS.oauthStateAfterExpiry), used_at: now - 3 * DAY });
@@ -76,9 +89,32 @@ describe(RetentionJob.name, () => {
     expect(await count(connection, 'sync_failure')).toBe(2);
   });
 
-  it('keeps push and delivery ids at least as long as a duplicate can arrive', () => {
+  it('keeps push and delivery ids at least as long as a duplicate can arrive, whatever an admin sets', async () => {
     // Youzan keeps its message log (manual re-push) 7 days; Kuaishou retries for about 2 hours.
-    expect(RETENTION_MS.pushes).toBeGreaterThanOrEqual(7 * DAY);
-    expect(RETENTION_MS.webhookDeliveries).toBeGreaterThanOrEqual(7 * DAY);
+    const min = (key: string) => OPS_SETTING_DEFINITIONS.find((d) => d.key === key)!.min;
+    expect(min('retentionPushesDays')).toBeGreaterThanOrEqual(7);
+    expect(min('retentionErpDeliveriesDays')).toBeGreaterThanOrEqual(7);
+    const admin = await createTestUser(t.app, 'admin');
+    const refused = await request(t.app.getHttpServer()).put('/ops/settings').set(asUser(admin)).send({ retentionPushesDays: 6 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields).toEqual([expect.objectContaining({ field: 'retentionPushesDays' })]);
+  });
+
+  it('purges by the ages an admin sets, without a restart', async () => {
+    const admin = await createTestUser(t.app, 'admin');
+    const put = (body: object) => request(t.app.getHttpServer()).put('/ops/settings').set(asUser(admin)).send(body);
+    const now = Date.now();
+    await connection.query('DELETE FROM platform_push');
+    await insertRow(connection, 'platform_push', { platform: 'youzan', event_id: 'forty-days', received_at: now - 40 * DAY });
+    await insertRow(connection, 'platform_push', { platform: 'youzan', event_id: 'ten-days', received_at: now - 10 * DAY });
+
+    expect((await put({ retentionPushesDays: 60 })).status).toBe(200);
+    expect((await t.app.get(RetentionJob).purge()).pushes).toBe(0);
+    expect(await count(connection, 'platform_push', "event_id = 'forty-days'")).toBe(1);
+
+    expect((await put({ retentionPushesDays: 8 })).status).toBe(200);
+    expect((await t.app.get(RetentionJob).purge()).pushes).toBe(2);
+    expect(await count(connection, 'platform_push', "event_id IN ('forty-days', 'ten-days')")).toBe(0);
+    expect((await put({ retentionPushesDays: null })).status).toBe(200);
   });
 });

@@ -1,4 +1,4 @@
-import { FailureRetryJob } from '../../../src/ops/failures/jobs/failure-retry.job';
+import { FailureRetryJob } from '../../../src/ops/jobs/failure-retry.job';
 import { SyncFailureView } from '../../../src/ops/failures/dto/sync-failure.view';
 import { eventually } from '../../support/test-app';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
@@ -24,7 +24,7 @@ describe('sync failure retries', () => {
 
   afterEach(async () => {
     await h.stack.ksControl.resetFaults();
-    await h.stack.yzControl.clearFaults();
+    await h.stack.yzControl.resetFaults();
   });
 
   async function failuresOf(sku: SkuFixture, query = ''): Promise<SyncFailureView[]> {
@@ -67,7 +67,7 @@ describe('sync failure retries', () => {
     expect(afterManual.attempts).toBeGreaterThan(afterAuto.attempts);
     expect(afterManual.nextRetryAt).not.toBeNull();
 
-    await h.stack.yzControl.clearFaults();
+    await h.stack.yzControl.resetFaults();
     const landed = await retry(open.id);
     expect(landed.status).toBe(200);
     expect(((await landed.json()) as SyncFailureView).status).toBe('resolved');
@@ -114,7 +114,7 @@ describe('sync failure retries', () => {
       expect(open.length).toBeGreaterThanOrEqual(1);
     }
     await h.stack.ksControl.resetFaults();
-    await h.stack.yzControl.clearFaults();
+    await h.stack.yzControl.resetFaults();
 
     // Nobody touches the records: only the scheduler's runs (what @Interval does every 30 s).
     const job = h.stack.t.app.get(FailureRetryJob);

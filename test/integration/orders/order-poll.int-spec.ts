@@ -30,7 +30,7 @@ describe('order polling backstop', () => {
   afterEach(async () => {
     jest.restoreAllMocks();
     await h.stack.ksControl.resetFaults();
-    await h.stack.yzControl.clearFaults();
+    await h.stack.yzControl.resetFaults();
   });
 
   async function losePushes(): Promise<void> {

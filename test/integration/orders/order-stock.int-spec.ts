@@ -91,7 +91,7 @@ describe('order lines and stock', () => {
 
   describe('refunds', () => {
     afterEach(async () => {
-      await h.stack.yzControl.clearFaults();
+      await h.stack.yzControl.resetFaults();
     });
 
     async function youzanOrder(a: SkuFixture, b: SkuFixture): Promise<{ tid: string; oidA: string }> {

@@ -11,7 +11,7 @@ import { PricingRepository } from '../../../src/pricing/pricing.repository';
 import type { PriceChange } from '../../../src/sandbox/shared/price-log';
 import { createTestUser } from '../../support/access';
 import { eventually } from '../../support/test-app';
-import { ERP_HEADERS, signErpPayload } from '../../../src/webhooks/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '../../../src/auth/erp-signature';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
 const PRICE_API = 'open.item.sku.price.update';
@@ -39,27 +39,46 @@ describe('price parity between Kuaishou and Youzan', () => {
     });
 
   async function livePrices(sku: SkuFixture): Promise<{ kuaishou: number; youzan: number }> {
-    const [ks, yz] = await Promise.all([h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId), h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId)]);
+    const [ks, yz] = await Promise.all([
+      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
+      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
+    ]);
     return { kuaishou: ks.price, youzan: yz.priceFen };
   }
 
   /** Every event handled and every journaled price write settled. */
   async function priceQuiet(): Promise<void> {
     const relay = h.stack.t.app.get(OutboxRelay);
-    await eventually(async () => {
-      await relay.drain(30_000);
-      const pending = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM price_write_op WHERE status = 'pending'");
-      const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
-      return Number(pending[0].n) === 0 && Number(outbox[0].n) === 0;
-    }, 60_000, 50);
+    await eventually(
+      async () => {
+        await relay.drain(30_000);
+        const pending = await h.db.dataSource.query(
+          "SELECT COUNT(*) AS n FROM price_write_op WHERE status = 'pending'",
+        );
+        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
+        return Number(pending[0].n) === 0 && Number(outbox[0].n) === 0;
+      },
+      60_000,
+      50,
+    );
   }
 
-  const ops = (sku: SkuFixture) => h.db.dataSource.manager.find(PriceWriteOpEntity, { where: { merchantSkuId: sku.merchantSkuId }, order: { createdAt: 'ASC' } });
+  const ops = (sku: SkuFixture) =>
+    h.db.dataSource.manager.find(PriceWriteOpEntity, {
+      where: { merchantSkuId: sku.merchantSkuId },
+      order: { createdAt: 'ASC' },
+    });
 
   /** Both emulators' price histories of the SKU, merged in the order they were applied. */
   async function history(sku: SkuFixture): Promise<(PriceChange & { platform: 'kuaishou' | 'youzan' })[]> {
-    const [ks, yz] = await Promise.all([h.stack.ksControl.priceHistory({ itemId: sku.ks.itemId, skuId: sku.ks.skuId }), h.stack.yzControl.priceHistory({ itemId: sku.yz.itemId, skuId: sku.yz.skuId })]);
-    return [...ks.map((c) => ({ ...c, platform: 'kuaishou' as const })), ...yz.map((c) => ({ ...c, platform: 'youzan' as const }))].sort((a, b) => a.seq - b.seq);
+    const [ks, yz] = await Promise.all([
+      h.stack.ksControl.priceHistory({ itemId: sku.ks.itemId, skuId: sku.ks.skuId }),
+      h.stack.yzControl.priceHistory({ itemId: sku.yz.itemId, skuId: sku.yz.skuId }),
+    ]);
+    return [
+      ...ks.map((c) => ({ ...c, platform: 'kuaishou' as const })),
+      ...yz.map((c) => ({ ...c, platform: 'youzan' as const })),
+    ].sort((a, b) => a.seq - b.seq);
   }
 
   it('refuses a write beyond the limit with the current prices, the proposed one, the limit and the allowed price', async () => {
@@ -67,7 +86,13 @@ describe('price parity between Kuaishou and Youzan', () => {
     const res = await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'kuaishou', priceFen: 13_000 });
     expect(res.status).toBe(409);
     const body = await res.json();
-    expect(body).toMatchObject({ error: 'PARITY_LIMIT', current: { kuaishou: 9900, youzan: 9900 }, proposed: { kuaishou: 13_000 }, limitBp: 1000, allowed: { kuaishou: 10_890 } });
+    expect(body).toMatchObject({
+      error: 'PARITY_LIMIT',
+      current: { kuaishou: 9900, youzan: 9900 },
+      proposed: { kuaishou: 13_000 },
+      limitBp: 1000,
+      allowed: { kuaishou: 10_890 },
+    });
     await priceQuiet();
     expect(await livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 9900 });
     expect(await history(sku)).toEqual([]);
@@ -81,7 +106,10 @@ describe('price parity between Kuaishou and Youzan', () => {
     // Bad input is a 400 with field messages and changes nothing.
     const bad = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: -1, platform: 'taobao' });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field).sort()).toEqual(['platform', 'priceFen']);
+    expect(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field).sort()).toEqual([
+      'platform',
+      'priceFen',
+    ]);
     expect((await api('/price-policy', 'PUT', { parityLimitBp: 1500 })).status).toBe(400);
     expect(await livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 9900 });
   });
@@ -123,16 +151,27 @@ describe('price parity between Kuaishou and Youzan', () => {
     ]);
     const drifts = await h.db.dataSource.manager.findBy(PriceDriftEntity, { merchantSkuId: sku.merchantSkuId });
     expect(drifts.find((d) => d.platform === 'kuaishou')).toMatchObject({ observedFen: 12_375, spreadBp: 2500 });
-    expect((await ops(sku)).map((op) => [op.platform, op.reason, op.status, op.priceFen])).toEqual([['kuaishou', 'correction', 'applied', 9900]]);
+    expect((await ops(sku)).map((op) => [op.platform, op.reason, op.status, op.priceFen])).toEqual([
+      ['kuaishou', 'correction', 'applied', 9900],
+    ]);
   });
 
   it('only alerts when the policy says so: a sync failure with the numbers, the price left as the merchant set it', async () => {
     const sku = await h.sku('PRICE-ALERT', { onHand: 5 });
-    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status).toBe(200);
+    expect(
+      (await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status,
+    ).toBe(200);
     await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
     await h.stack.t.app.get(ParityAuditJob).enqueue();
     await priceQuiet();
-    const failure = await eventually(() => h.db.dataSource.manager.findOneBy(SyncFailureEntity, { entityRef: sku.merchantSkuId, operation: 'price.parity' }), 30_000);
+    const failure = await eventually(
+      () =>
+        h.db.dataSource.manager.findOneBy(SyncFailureEntity, {
+          entityRef: sku.merchantSkuId,
+          operation: 'price.parity',
+        }),
+      30_000,
+    );
     expect(failure.reason).toContain('25%');
     expect(await livePrices(sku)).toEqual({ kuaishou: 12_375, youzan: 9900 });
     expect(await ops(sku)).toEqual([]);
@@ -167,7 +206,7 @@ describe('price parity between Kuaishou and Youzan', () => {
       expect((await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'youzan', priceFen: 9_490 })).status).toBe(202);
       await priceQuiet();
     } finally {
-      await h.stack.yzControl.clearFaults();
+      await h.stack.yzControl.resetFaults();
     }
     const counters = await h.stack.yzControl.counters();
     expect(counters.faultsFired.response_dropped_after_apply).toBe(1);
@@ -188,13 +227,20 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect((await api('/price-policy', 'PUT', { parityLimitBp: 1500, roundingEndingFen: 90 })).status).toBe(200);
     const sku = await h.sku('PRICE-POLICY', { onHand: 5 });
     expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { parityLimitBp: 500 })).status).toBe(200);
-    expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({ parityLimitBp: 500, roundingEndingFen: 90, master: 'erp' });
+    expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({
+      parityLimitBp: 500,
+      roundingEndingFen: 90,
+      master: 'erp',
+    });
     expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { parityLimitBp: null })).status).toBe(200);
     // A floor above the effective ceiling (from the defaults) is refused and nothing is kept.
     expect((await api('/price-policy', 'PUT', { ceilingFen: 20_000 })).status).toBe(200);
     const clash = await api(`/skus/${sku.code}/price-policy`, 'PUT', { floorFen: 25_000, parityLimitBp: 200 });
     expect(clash.status).toBe(400);
-    expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({ floorFen: null, parityLimitBp: 1500 });
+    expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({
+      floorFen: null,
+      parityLimitBp: 1500,
+    });
     expect((await api('/price-policy', 'PUT', { ceilingFen: null })).status).toBe(200);
     expect(await (await api(`/skus/${sku.code}/price-policy`)).json()).toMatchObject({ parityLimitBp: 1500 });
     // Back to the default for the tests after this one.
@@ -202,7 +248,12 @@ describe('price parity between Kuaishou and Youzan', () => {
   });
   it('settles a write its writer never saw answered (a crash) by reading it back, never by writing again', async () => {
     const sku = await h.sku('PRICE-CRASH', { onHand: 5 });
-    const binding = (await h.db.dataSource.query('SELECT id FROM sku_binding WHERE merchant_sku_id = ? AND platform = ?', [sku.merchantSkuId, 'kuaishou']))[0].id as string;
+    const binding = (
+      await h.db.dataSource.query('SELECT id FROM sku_binding WHERE merchant_sku_id = ? AND platform = ?', [
+        sku.merchantSkuId,
+        'kuaishou',
+      ])
+    )[0].id as string;
     // The writer journaled 10 200 fen, the platform applied it, then the process died before the answer.
     await h.db.dataSource.manager.insert(PriceWriteOpEntity, {
       id: randomUUID(),
@@ -226,7 +277,10 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect(op.note).toContain('writer gone before the answer; read back');
     expect((await h.stack.ksControl.counters()).calls[PRICE_API] ?? 0).toBe(0);
   });
-  async function sendErpPrices(updates: { skuCode: string; priceFen: number; sequence: number }[], deliveryId = randomUUID()) {
+  async function sendErpPrices(
+    updates: { skuCode: string; priceFen: number; sequence: number }[],
+    deliveryId = randomUUID(),
+  ) {
     const body = JSON.stringify({ updates });
     const timestamp = Math.floor(Date.now() / 1000);
     const res = await fetch(`${h.stack.url}/webhooks/erp/prices`, {
@@ -240,17 +294,34 @@ describe('price parity between Kuaishou and Youzan', () => {
       },
       body,
     });
-    return { status: res.status, body: (await res.json()) as { duplicate: boolean; results: { skuCode: string; outcome: string }[] } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { duplicate: boolean; results: { skuCode: string; outcome: string }[] },
+    };
   }
 
   it('takes signed ERP prices (master ERP): derived per platform, written in steps, stale and repeated deliveries ignored', async () => {
     const sku = await h.sku('PRICE-ERP', { onHand: 5 });
-    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { adjustments: { youzan: { percentBp: 500 } }, roundingEndingFen: 90 })).status).toBe(200);
+    expect(
+      (
+        await api(`/skus/${sku.code}/price-policy`, 'PUT', {
+          adjustments: { youzan: { percentBp: 500 } },
+          roundingEndingFen: 90,
+        })
+      ).status,
+    ).toBe(200);
     const delivery = randomUUID();
     const first = await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 5 }], delivery);
-    expect(first).toEqual({ status: 200, body: { deliveryId: delivery, duplicate: false, results: [{ skuCode: sku.code, outcome: 'applied' }] } });
-    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 5 }], delivery)).body.duplicate).toBe(true);
-    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 5_000, sequence: 4 }])).body.results).toEqual([{ skuCode: sku.code, outcome: 'stale' }]);
+    expect(first).toEqual({
+      status: 200,
+      body: { deliveryId: delivery, duplicate: false, results: [{ skuCode: sku.code, outcome: 'applied' }] },
+    });
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 5 }], delivery)).body.duplicate).toBe(
+      true,
+    );
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 5_000, sequence: 4 }])).body.results).toEqual([
+      { skuCode: sku.code, outcome: 'stale' },
+    ]);
     await priceQuiet();
     // 12 000 → ¥119.90 on Kuaishou; +5 % = 12 600 → ¥125.90 on Youzan.
     expect(await livePrices(sku)).toEqual({ kuaishou: 11_990, youzan: 12_590 });
@@ -261,23 +332,44 @@ describe('price parity between Kuaishou and Youzan', () => {
     }
     expect((await ops(sku)).every((op) => op.reason === 'erp' && op.status === 'applied')).toBe(true);
     // Derived prices that break the limit among themselves are refused with the numbers.
-    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { adjustments: { youzan: { percentBp: 2000 } } })).status).toBe(200);
+    expect(
+      (await api(`/skus/${sku.code}/price-policy`, 'PUT', { adjustments: { youzan: { percentBp: 2000 } } })).status,
+    ).toBe(200);
     const refused = await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 6 }]);
-    expect(refused.body.results).toEqual([{ skuCode: sku.code, outcome: 'refused', proposed: { kuaishou: 11_990, youzan: 14_390 }, limitBp: 1000, spreadBp: 2002 }]);
+    expect(refused.body.results).toEqual([
+      {
+        skuCode: sku.code,
+        outcome: 'refused',
+        proposed: { kuaishou: 11_990, youzan: 14_390 },
+        limitBp: 1000,
+        spreadBp: 2002,
+      },
+    ]);
   });
   it('finds spreads beyond the limit DB-side in one grouped query, exact at the limit', async () => {
     const repo = h.stack.t.app.get(PricingRepository);
     const merchantId = randomUUID();
     const skuIds = [randomUUID(), randomUUID(), randomUUID()];
     const row = (merchantSkuId: string, platform: string, priceFen: number) =>
-      Object.assign(new ListingPriceEntity(), { bindingId: randomUUID(), merchantId, merchantSkuId, platform, priceFen, observedAt: Date.now() });
+      Object.assign(new ListingPriceEntity(), {
+        bindingId: randomUUID(),
+        merchantId,
+        merchantSkuId,
+        platform,
+        priceFen,
+        observedAt: Date.now(),
+      });
     await h.db.transaction(() =>
       repo.observe([
-        row(skuIds[0], 'kuaishou', 10_000), row(skuIds[0], 'youzan', 11_000), // exactly 10 %: within
-        row(skuIds[1], 'kuaishou', 10_000), row(skuIds[1], 'youzan', 11_001), // just over
+        row(skuIds[0], 'kuaishou', 10_000),
+        row(skuIds[0], 'youzan', 11_000), // exactly 10 %: within
+        row(skuIds[1], 'kuaishou', 10_000),
+        row(skuIds[1], 'youzan', 11_001), // just over
         row(skuIds[2], 'kuaishou', 20_000), // one listing: no spread
       ]),
     );
-    expect((await repo.spreadViolations(1000, { merchantId })).map((v) => [v.merchantSkuId, v.minFen, v.maxFen])).toEqual([[skuIds[1], 10_000, 11_001]]);
+    expect(
+      (await repo.spreadViolations(1000, { merchantId })).map((v) => [v.merchantSkuId, v.minFen, v.maxFen]),
+    ).toEqual([[skuIds[1], 10_000, 11_001]]);
   });
 });

@@ -82,7 +82,7 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
       expect(counters.faultsFired.late_apply).toBe(1);
       expect(counters.calls['youzan.item.quantity.update']).toBe(1);
       expect(counters.duplicateOperationIds).toBe(0);
-      await h.control.clearFaults();
+      await h.control.resetFaults();
     });
 
     it('applies a write accepted before a revocation, refuses the next one, and counts the revocation', async () => {
@@ -97,7 +97,7 @@ describe('emulator faults: late applies and revocation mid-flight', () => {
       await h.control.revokeShop(Number(shop.shopId));
       expect((await inFlight).outcome).toBe('unknown');
       await eventually(async () => (await h.control.getSku(sku.itemId, sku.skuId)).stock === 15, 20_000);
-      await h.control.clearFaults();
+      await h.control.resetFaults();
       await expect(impatient.stock.adjustSkuStock(shop, sku, -1, 'op-rev-yz-2')).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
       expect((await h.control.getSku(sku.itemId, sku.skuId)).stock).toBe(15);
       expect((await h.control.counters()).faultsFired.shop_revoked).toBe(1);

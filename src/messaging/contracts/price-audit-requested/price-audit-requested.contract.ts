@@ -8,4 +8,8 @@ export class PriceAuditRequested {
   @IsInt() requestedAt: number;
 }
 
-export const priceAuditRequestedTopic = defineTopic({ name: Topic.PriceAuditRequested, payload: PriceAuditRequested, key: (p) => p.connectionId });
+export const priceAuditRequestedTopic = defineTopic({
+  name: Topic.PriceAuditRequested,
+  payload: PriceAuditRequested,
+  key: (p) => p.connectionId,
+});

@@ -16,4 +16,8 @@ export class PriceChanged {
   @IsInt() requestedAt: number;
 }
 
-export const priceChangedTopic = defineTopic({ name: Topic.PriceChanged, payload: PriceChanged, key: (p) => p.merchantSkuId });
+export const priceChangedTopic = defineTopic({
+  name: Topic.PriceChanged,
+  payload: PriceChanged,
+  key: (p) => p.merchantSkuId,
+});

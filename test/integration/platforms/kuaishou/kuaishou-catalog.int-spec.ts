@@ -38,6 +38,28 @@ describe('Kuaishou catalog against the emulator', () => {
     expect(byId.get(byId.get('1584')?.parentId ?? '')?.name).toBe('女装');
   });
 
+  it("reads the merchant's open flags: a closed leaf is closed, its branch stays open while a sibling is open", async () => {
+    const shop = await h.connectShop();
+    await h.control.setShopCatalog(shop.shopId, { closedCategoryIds: [1584] });
+    const byId = new Map((await h.channels.catalog.getCategories(shop)).map((c) => [c.id, c]));
+    expect(byId.get('1584')).toMatchObject({ leaf: true, open: false });
+    expect(byId.get('1609')).toMatchObject({ leaf: true, open: true });
+    expect(byId.get('1582')).toMatchObject({ leaf: false, open: true });
+    await expect(h.channels.catalog.createItem(shop, dress())).rejects.toBeInstanceOf(PlatformError);
+  });
+
+  it("returns Kuaishou's own suggestions until the shop's daily cap, then a rate-limit error", async () => {
+    const shop = await h.connectShop();
+    await h.control.setShopCatalog(shop.shopId, { suggestDailyCap: 2 });
+    const request = { title: '法式碎花连衣裙', imageUrls: ['https://img.example.com/dress-1.jpg'] };
+    const first = await h.channels.catalog.suggestCategories(shop, request);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.map((s) => s.categoryId)).toContain('1584');
+    expect(first.find((s) => s.categoryId === '1584')?.path).toEqual(['服饰/鞋靴/箱包', '女装', '连衣裙']);
+    await h.channels.catalog.suggestCategories(shop, request);
+    await expect(h.channels.catalog.suggestCategories(shop, request)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
   it('reads category properties with their input types and values', async () => {
     const properties = await h.channels.catalog.getCategoryProperties(h.shop, '1584');
     expect(properties.find((p) => p.id === '102')).toMatchObject({ name: '品牌', required: true, inputType: 'single' });

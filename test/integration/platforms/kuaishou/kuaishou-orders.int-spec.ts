@@ -154,11 +154,11 @@ describe('Kuaishou orders, refunds and coupons against the emulator', () => {
 
     expect(await h.channels.afterSales.getRefund(h.shop, refundIds[0])).toMatchObject({ orderId: orders[0], lineIds: [orders[0]], status: 'requested', kind: 'refund_only', amountFen: 1_000, reason: '拍错了' });
     expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(7);
-    await h.control.settleRefund(refundIds[0], 'succeed');
+    await h.control.setRefundStatus(refundIds[0], 'succeed');
     expect(await h.channels.afterSales.getRefund(h.shop, refundIds[0])).toMatchObject({ status: 'succeeded', rawStatus: '60' });
     expect((await h.channels.orders.getOrder(h.shop, orders[0])).status).toBe('cancelled');
     expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(8);
-    await h.control.settleRefund(refundIds[1], 'refuse');
+    await h.control.setRefundStatus(refundIds[1], 'refuse');
     expect((await h.channels.afterSales.getRefund(h.shop, refundIds[1])).status).toBe('refused');
     await expect(h.channels.afterSales.getRefund(h.shop, '2100000000000001')).rejects.toMatchObject({ code: 'NOT_FOUND', rawCode: '300011' });
   });

@@ -92,7 +92,7 @@ describe('Kuaishou push delivery from the emulator', () => {
     const { itemId, skuIds } = await seedItem(h);
     const order = await h.control.placeOrder({ itemId, skuId: skuIds[0], pay: true });
     const refund = await h.control.createRefund({ oid: order.oid });
-    await h.control.settleRefund(refund.refundId, 'succeed');
+    await h.control.setRefundStatus(refund.refundId, 'succeed');
     await waitFor(() => receiver.events().some((e) => e.rawType === 'kwaishop_aftersales_updateRefund'), 3_000, 'the refund update');
     const refundEvents = receiver.events().filter((e) => e.kind === 'refund');
     expect(refundEvents.map((e) => [e.rawType, e.refundId, e.orderId, e.status])).toEqual([
@@ -144,8 +144,8 @@ describe('Kuaishou push delivery from the emulator', () => {
   });
 
   it('sends heartbeats, encrypted or plain, that the parser recognises', async () => {
-    await h.control.heartbeat(true);
-    await h.control.heartbeat(false);
+    await h.control.sendTestPush({ encrypted: true });
+    await h.control.sendTestPush({ encrypted: false });
     await waitFor(() => receiver.deliveries.length >= 2, 3_000, 'two heartbeats');
     expect(receiver.events().map((e) => e.kind)).toEqual(['heartbeat', 'heartbeat']);
     expect(receiver.deliveries.map((d) => d.body.startsWith('{'))).toEqual([false, true]);

@@ -129,10 +129,10 @@ describe('Kuaishou client resilience against the emulator', () => {
 
     it('refreshes and retries once when the platform says the token expired', async () => {
       const refreshesBefore = h.tokens.refreshes;
-      await h.control.setFaults({ rules: [{ api: 'open.item.category', errorRate: 1, error: 'token_expired' }] });
+      await h.control.setFaults({ rules: [{ api: 'open.item.category.optional.get', errorRate: 1, error: 'token_expired' }] });
       await expect(h.channels.catalog.getCategories(h.shop)).rejects.toMatchObject({ code: 'AUTH_EXPIRED' });
       expect(h.tokens.refreshes).toBe(refreshesBefore + 1);
-      expect((await h.control.counters()).calls['open.item.category']).toBe(2);
+      expect((await h.control.counters()).calls['open.item.category.optional.get']).toBe(2);
     });
 
     it('does not sleep through a daily quota: the error reaches the caller with the wait until reset', async () => {

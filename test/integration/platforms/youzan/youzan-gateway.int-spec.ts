@@ -137,7 +137,7 @@ describe('Youzan emulator gateway', () => {
       shopToken = shop.tokens?.access_token ?? '';
       const item = await h.control.createItem({ kdtId: shop.kdtId, title: '规则', priceFen: 100, stock: 5 });
       const order = await h.control.placeOrder({ kdtId: shop.kdtId, lines: [{ itemId: item.itemId, quantity: 1 }] });
-      await h.control.closeOrder(order.tid);
+      await h.control.cancelOrder(order.tid);
       tid = order.tid;
     });
 

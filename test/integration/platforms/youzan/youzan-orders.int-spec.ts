@@ -195,11 +195,11 @@ describe('Youzan orders, shipping, refunds and coupons channels against the emul
     it('refuses an order the platform has no stock for, deducts on order and gives stock back on close', async () => {
       const sku = await seedSku(shop, 3);
       const error = await failure(h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: sku.skuId, quantity: 4 }] }), SandboxControlError);
-      expect(error).toMatchObject({ status: 409, error: 'insufficient_stock' });
+      expect(error).toMatchObject({ status: 409, code: 'insufficient_stock' });
       expect((await h.control.getSku(sku.itemId, sku.skuId)).stock).toBe(3);
       const placed = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: sku.skuId, quantity: 3 }] });
       expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(0);
-      await h.control.closeOrder(placed.tid);
+      await h.control.cancelOrder(placed.tid);
       expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(3);
       expect((await h.channels.orders.getOrder(shop, placed.tid)).status).toBe('cancelled');
     });

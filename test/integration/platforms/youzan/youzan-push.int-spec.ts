@@ -78,7 +78,7 @@ describe('Youzan push delivery to a local receiver', () => {
   beforeAll(async () => {
     h = await startYouzanHarness({ emulator: { pushRetryDelaysMs: [30, 30] } });
     receiver = new PushReceiver(new YouzanPushParser({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }));
-    await h.control.setPush(await receiver.start());
+    await h.control.setPush({ url: await receiver.start() });
     const shop = await h.connectShop('推送测试店');
     kdtId = Number(shop.shopId);
     skuId = (await h.control.createItem({ kdtId, title: '推送商品', skus: [{ itemNo: 'P-1', priceFen: 1000, stock: 100 }] })).skus[0].skuId;
@@ -88,7 +88,7 @@ describe('Youzan push delivery to a local receiver', () => {
     await receiver.stop();
   });
   beforeEach(async () => {
-    await h.control.clearFaults();
+    await h.control.resetFaults();
     await h.control.resetCounters();
     receiver.failFirst = false;
   });
@@ -96,7 +96,7 @@ describe('Youzan push delivery to a local receiver', () => {
   it('pushes the order lifecycle with a valid Event-Sign, decoded into order events', async () => {
     const order = await h.control.placeOrder({ kdtId, lines: [{ skuId, quantity: 2 }], pay: true });
     await h.control.shipOrder(order.tid);
-    await h.control.confirmOrder(order.tid);
+    await h.control.completeOrder(order.tid);
     await waitFor(() => receiver.ofOrder(order.tid).length === 5);
     const types = receiver.ofOrder(order.tid).map((d) => d.body.type);
     expect([...types].sort()).toEqual(['trade_TradeBuyerPay', 'trade_TradeCreate', 'trade_TradePaid', 'trade_TradeSellerShip', 'trade_TradeSuccess']);
@@ -116,7 +116,7 @@ describe('Youzan push delivery to a local receiver', () => {
 
   it('rejects a tampered body or a different secret with the parser', async () => {
     const order = await h.control.placeOrder({ kdtId, lines: [{ skuId, quantity: 1 }] });
-    await h.control.closeOrder(order.tid);
+    await h.control.cancelOrder(order.tid);
     await waitFor(() => receiver.ofOrder(order.tid).length === 2);
     const close = receiver.ofOrder(order.tid).find((d) => d.body.type === 'trade_TradeClose') as Delivery;
     expect(close.events[0]).toMatchObject({ kind: 'order', status: 'TRADE_CLOSED' });
@@ -194,7 +194,7 @@ describe('Youzan new-style refund pushes (youzan_trade_Refund*, msg as an object
     const h = await startYouzanHarness({ emulator: { refundPushStyle: 'new' } });
     const receiver = new PushReceiver(new YouzanPushParser({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }));
     try {
-      await h.control.setPush(await receiver.start());
+      await h.control.setPush({ url: await receiver.start() });
       const shop = await h.connectShop();
       const sku = (await h.control.createItem({ kdtId: Number(shop.shopId), title: '新退款', skus: [{ itemNo: 'N', priceFen: 990, stock: 5 }] })).skus[0].skuId;
       const order = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: sku, quantity: 1 }], pay: true });

@@ -25,7 +25,7 @@ describe('Youzan channels resilience against injected faults', () => {
     afterAll(() => h.close());
     beforeEach(async () => {
       ({ shop, sku } = await setup(h));
-      await h.control.clearFaults();
+      await h.control.resetFaults();
       await h.control.resetCounters();
     });
 
@@ -38,7 +38,7 @@ describe('Youzan channels resilience against injected faults', () => {
       expect(counters.writesApplied['youzan.item.quantity.update']).toBe(1);
       expect(counters.duplicateOperationIds).toBe(0);
       // The caller settles by reading back: the delta landed exactly once.
-      await h.control.clearFaults();
+      await h.control.resetFaults();
       expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(13);
     });
 
@@ -102,7 +102,7 @@ describe('Youzan channels resilience against injected faults', () => {
       const counters = await h.control.counters();
       expect(counters.rejected['http:502']).toBe(4);
       expect(counters.writesApplied).toEqual({});
-      await h.control.clearFaults();
+      await h.control.resetFaults();
       expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(10);
     });
   });
@@ -118,7 +118,7 @@ describe('Youzan channels resilience against injected faults', () => {
     });
     afterAll(() => h.close());
     beforeEach(async () => {
-      await h.control.clearFaults();
+      await h.control.resetFaults();
       await h.control.resetCounters();
     });
 
@@ -158,7 +158,7 @@ describe('Youzan channels resilience against injected faults', () => {
       const second = await failure(h.channels.stock.adjustSkuStock(shop, sku, 1, 'op-t2'));
       expect([first.code, first.retryAfterMs, second.retryAfterMs]).toEqual(['RATE_LIMITED', 20, 40]);
       expect((await h.control.counters()).calls['youzan.item.quantity.update']).toBe(2);
-      await h.control.clearFaults();
+      await h.control.resetFaults();
       expect(await h.channels.stock.adjustSkuStock(shop, sku, 1, 'op-t3')).toEqual({ outcome: 'applied' });
       expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(11);
     });
@@ -177,7 +177,7 @@ describe('Youzan channels resilience against injected faults', () => {
     it('stops injecting after the faults are reset', async () => {
       await h.control.setFaults({ rules: [{ api: '*', errorRate: 1 }], push: { lossRate: 1 } });
       expect((await h.control.getFaults()).rules).toHaveLength(1);
-      await h.control.clearFaults();
+      await h.control.resetFaults();
       expect(await h.control.getFaults()).toEqual({ rules: [], push: { lossRate: 0, duplicateRate: 0, delayMs: 0 } });
       expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(11);
     });
@@ -205,7 +205,7 @@ describe('Youzan channels resilience against injected faults', () => {
       expect(fastFail.message).toContain('circuit breaker is open');
       expect((await h.control.counters()).calls['youzan.item.get']).toBe(callsWhileOpen);
 
-      await h.control.clearFaults();
+      await h.control.resetFaults();
       await sleep(350);
       expect(await h.channels.stock.getSkuStock(shop, sku)).toBe(10);
       expect(h.gateway.breakerState()).toBe('closed');

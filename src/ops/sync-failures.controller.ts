@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DismissFailureDto } from './dto/dismiss-failure.dto';
-import { ListFailuresQueryDto } from './dto/list-failures.query.dto';
-import { SyncFailurePage, SyncFailureView } from './dto/sync-failure.view';
-import { SyncFailureService } from './sync-failure.service';
-import { Ops } from '../../auth/policy.decorator';
+import { DismissFailureDto } from './failures/dto/dismiss-failure.dto';
+import { ListFailuresQueryDto } from './failures/dto/list-failures.query.dto';
+import { SyncFailurePage, SyncFailureView } from './failures/dto/sync-failure.view';
+import { SyncFailureService } from './failures/sync-failure.service';
+import { Ops } from '../auth/policy.decorator';
 
 @ApiTags('ops')
 @Ops()

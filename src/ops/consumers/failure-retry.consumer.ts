@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ConsumerRegistry } from '../../../messaging/consumer/consumer.registry';
-import { failureRetryRequestedTopic } from '../../../messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
-import { SyncFailureService } from '../sync-failure.service';
+import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
+import { failureRetryRequestedTopic } from '../../messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
+import { SyncFailureService } from '../failures/sync-failure.service';
 
 @Injectable()
 export class FailureRetryConsumer implements OnModuleInit {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { Db } from '../../../database/db';
-import { failureRetryRequestedTopic } from '../../../messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
-import { OutboxService } from '../../../messaging/outbox/outbox.service';
-import { SyncFailureService } from '../sync-failure.service';
+import { Db } from '../../database/db';
+import { failureRetryRequestedTopic } from '../../messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
+import { OutboxService } from '../../messaging/outbox/outbox.service';
+import { SyncFailureService } from '../failures/sync-failure.service';
 
 const PAGE = 100;
 const MAX_PAGES = 20;

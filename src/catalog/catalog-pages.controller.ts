@@ -1,0 +1,79 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ConnectionsService } from '../accounts/connections.service';
+import { MerchantsService } from '../accounts/merchants.service';
+import type { UserPrincipal } from '../auth/principal';
+import { CurrentPrincipal, MerchantAccess, Page } from '../auth/policy.decorator';
+import { DomainException } from '../common/errors/domain.exception';
+import { isPlatformError } from '../platforms/platform-error';
+import { AppConfig } from '../config/app-config';
+import { CategoryTreeService } from './categories/category-tree.service';
+import { SetCategoryMappingDto } from './dto/category-mapping.dto';
+import { CategoryMappingService } from './mapping/category-mapping.service';
+import { catalogPage } from './pages/catalog.pages';
+
+/** The merchant's category mapping page (the JSON API under /api/merchants/:id/catalog serves the same). */
+@ApiExcludeController()
+@Controller('merchants/:merchantId/catalog')
+export class CatalogPagesController {
+  constructor(
+    private readonly merchants: MerchantsService,
+    private readonly connections: ConnectionsService,
+    private readonly trees: CategoryTreeService,
+    private readonly mappings: CategoryMappingService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @MerchantAccess('staff')
+  @Page()
+  async show(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Query('ok') ok: string | undefined,
+    @Query('error') error: string | undefined,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
+    const merchant = await this.merchants.get(merchantId);
+    const viewer = {
+      principal,
+      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
+      mayManage: principal.role === 'owner',
+      mayRefresh: principal.role === 'owner' || principal.role === 'staff',
+    };
+    const notice = error ? { ok: false, text: error.slice(0, 300) } : ok ? { ok: true, text: ok.slice(0, 300) } : undefined;
+    const [reads, mappings] = [await this.trees.reads(merchantId), await this.mappings.list(merchantId)];
+    res.type('html').send(catalogPage(merchant, reads, mappings, this.config.platforms.sandbox, viewer, notice));
+  }
+
+  @Post('mappings')
+  @MerchantAccess('owner')
+  async set(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: SetCategoryMappingDto, @Res() res: Response): Promise<void> {
+    await this.merchants.get(merchantId);
+    await this.answer(res, merchantId, () => this.mappings.set(merchantId, body), `Youzan ${body.youzanId} → Kuaishou ${body.kuaishouCategoryId}`);
+  }
+
+  @Post('refresh')
+  @MerchantAccess('staff')
+  async refresh(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Res() res: Response): Promise<void> {
+    await this.merchants.get(merchantId);
+    const active = (await this.connections.listByMerchant(merchantId)).filter((c) => c.status === 'active');
+    await this.answer(res, merchantId, async () => {
+      for (const c of active) await this.trees.refresh(c.id);
+    }, 'Category trees read again');
+  }
+
+  /** Domain and platform refusals come back as a notice on the page; anything else is a real error. */
+  private async answer(res: Response, merchantId: string, work: () => Promise<unknown>, done: string): Promise<void> {
+    const back = `/merchants/${merchantId}/catalog`;
+    try {
+      await work();
+      res.redirect(303, `${back}?ok=${encodeURIComponent(done)}`);
+    } catch (error) {
+      if (!(error instanceof DomainException) && !isPlatformError(error)) throw error;
+      const detail = error instanceof DomainException ? error.fields.flatMap((f) => f.messages).join('; ') : '';
+      res.redirect(303, `${back}?error=${encodeURIComponent([error.message, detail].filter(Boolean).join(': '))}`);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
+import { categoryTreeRefreshRequestedTopic } from '../../messaging/contracts/category-tree-refresh-requested/category-tree-refresh-requested.contract';
+import { isPlatformError } from '../../platforms/platform-error';
+import { CategoryTreeService } from '../categories/category-tree.service';
+
+@Injectable()
+export class CategoryTreeRefreshConsumer implements OnModuleInit {
+  constructor(
+    private readonly consumers: ConsumerRegistry,
+    private readonly trees: CategoryTreeService,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers.register(
+      categoryTreeRefreshRequestedTopic,
+      'catalog.category-tree-refresh',
+      async ({ connectionId }) => {
+        try {
+          await this.trees.refresh(connectionId);
+        } catch (error) {
+          // Recorded on category_tree_read; the next scheduled pass tries again.
+          if (!isPlatformError(error)) throw error;
+        }
+      },
+      { transactional: false },
+    );
+  }
+}

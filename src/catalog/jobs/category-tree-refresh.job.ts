@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { ConnectionsService } from '../../accounts/connections.service';
+import { Db } from '../../database/db';
+import { categoryTreeRefreshRequestedTopic } from '../../messaging/contracts/category-tree-refresh-requested/category-tree-refresh-requested.contract';
+import { OutboxService } from '../../messaging/outbox/outbox.service';
+import { CategoryTreeService } from '../categories/category-tree.service';
+
+/** Enqueues a tree read for every active shop whose tree is older than a day; the consumer reads it. */
+@Injectable()
+export class CategoryTreeRefreshJob {
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly trees: CategoryTreeService,
+    private readonly outbox: OutboxService,
+    private readonly db: Db,
+  ) {}
+
+  @Cron(CronExpression.EVERY_HOUR, { name: 'category-tree-refresh' })
+  async enqueueDue(): Promise<number> {
+    const active = (await this.connections.listActive()).map((c) => c.id);
+    const due = await this.trees.due(active);
+    if (!due.length) return 0;
+    await this.db.transaction(async () => {
+      for (const connectionId of due) await this.outbox.enqueue(categoryTreeRefreshRequestedTopic, { connectionId, reason: 'schedule' });
+    });
+    return due.length;
+  }
+}

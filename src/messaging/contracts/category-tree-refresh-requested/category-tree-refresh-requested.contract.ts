@@ -1,0 +1,14 @@
+import { IsIn, IsUUID } from 'class-validator';
+import { Topic } from '../../topics';
+import { defineTopic } from '../topic-contract';
+
+export class CategoryTreeRefreshRequested {
+  @IsUUID() connectionId: string;
+  @IsIn(['schedule']) reason: 'schedule';
+}
+
+export const categoryTreeRefreshRequestedTopic = defineTopic({
+  name: Topic.CategoryTreeRefreshRequested,
+  payload: CategoryTreeRefreshRequested,
+  key: (p) => p.connectionId,
+});

@@ -1,0 +1,183 @@
+import { AppConfigShape } from '../../config/app-config';
+
+export const DAY_MS = 86_400_000;
+
+/** What an admin tunes at run time; the environment (or the constant beside it) gives each default. */
+export interface OpsSettings {
+  retentionPushesDays: number;
+  retentionErpDeliveriesDays: number;
+  retentionDriftDays: number;
+  retentionSettledWritesDays: number;
+  retentionClosedFailuresDays: number;
+  retentionOauthStatesDays: number;
+  retentionOutboxDays: number;
+  retentionInboxDays: number;
+  signInMaxAttempts: number;
+  signInWindowMinutes: number;
+  sessionIdleSeconds: number;
+  failureRetryDelaysMs: number[];
+}
+
+export type OpsSettingKey = keyof OpsSettings;
+
+export interface OpsSettingDefinition {
+  key: OpsSettingKey;
+  group: 'retention' | 'sign-in' | 'failures';
+  /** A whole number, or a list of them (`items` bounds its length). */
+  kind: 'int' | 'int-list';
+  min: number;
+  max: number;
+  items?: { min: number; max: number };
+  unit: string;
+  label: string;
+  /** Why the bounds are what they are, for the API docs and the page. */
+  help: string;
+  defaultOf: (config: AppConfigShape) => number | number[];
+}
+
+/**
+ * Dedupe tables outlive every way a duplicate can still arrive: Kuaishou re-pushes for about 2 hours and
+ * from its console; Youzan keeps its message log (manual re-push) for 7 days; ERP deliveries are re-signed
+ * on every retry. Kafka keeps records 7 days by default, so inbox rows outlive that.
+ */
+export const OPS_SETTING_DEFINITIONS: readonly OpsSettingDefinition[] = [
+  {
+    key: 'retentionPushesDays',
+    group: 'retention',
+    kind: 'int',
+    min: 7,
+    max: 3650,
+    unit: '天 days',
+    label: '平台推送保留 Platform pushes kept',
+    help: 'At least 7: Youzan can re-push a message for 7 days.',
+    defaultOf: () => 30,
+  },
+  {
+    key: 'retentionErpDeliveriesDays',
+    group: 'retention',
+    kind: 'int',
+    min: 7,
+    max: 3650,
+    unit: '天 days',
+    label: 'ERP 投递保留 ERP deliveries kept',
+    help: 'Delivery ids dedupe ERP retries; at least 7.',
+    defaultOf: () => 30,
+  },
+  {
+    key: 'retentionDriftDays',
+    group: 'retention',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    unit: '天 days',
+    label: '库存偏差记录保留 Stock drift records kept',
+    help: 'History only.',
+    defaultOf: () => 30,
+  },
+  {
+    key: 'retentionSettledWritesDays',
+    group: 'retention',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    unit: '天 days',
+    label: '已结算库存写入保留 Settled stock writes kept',
+    help: 'Pending and unknown writes stay whatever their age.',
+    defaultOf: () => 14,
+  },
+  {
+    key: 'retentionClosedFailuresDays',
+    group: 'retention',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    unit: '天 days',
+    label: '已关闭失败保留 Closed sync failures kept',
+    help: 'Open failures stay whatever their age.',
+    defaultOf: () => 90,
+  },
+  {
+    key: 'retentionOauthStatesDays',
+    group: 'retention',
+    kind: 'int',
+    min: 1,
+    max: 365,
+    unit: '天 days',
+    label: '授权状态保留 OAuth states kept after expiry',
+    help: 'Connect links that expired or were used.',
+    defaultOf: () => 1,
+  },
+  {
+    key: 'retentionOutboxDays',
+    group: 'retention',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    unit: '天 days',
+    label: '已发布事件保留 Published outbox events kept',
+    help: 'Pending events stay until published.',
+    defaultOf: () => 7,
+  },
+  {
+    key: 'retentionInboxDays',
+    group: 'retention',
+    kind: 'int',
+    min: 8,
+    max: 3650,
+    unit: '天 days',
+    label: '消费记录保留 Consumer inbox rows kept',
+    help: 'Longer than Kafka keeps records (7 days) so a late redelivery is still caught.',
+    defaultOf: () => 14,
+  },
+  {
+    key: 'signInMaxAttempts',
+    group: 'sign-in',
+    kind: 'int',
+    min: 1,
+    max: 1000,
+    unit: '次 attempts',
+    label: '登录失败上限 Failed sign-ins allowed',
+    help: 'Per account and address within the window; an address gets ten times as many over all accounts.',
+    defaultOf: (c) => c.auth.signInMaxAttempts,
+  },
+  {
+    key: 'signInWindowMinutes',
+    group: 'sign-in',
+    kind: 'int',
+    min: 1,
+    max: 1440,
+    unit: '分钟 minutes',
+    label: '登录限制窗口 Sign-in limit window',
+    help: 'Failures are counted over this window, counted together by every instance.',
+    defaultOf: () => 15,
+  },
+  {
+    key: 'sessionIdleSeconds',
+    group: 'sign-in',
+    kind: 'int',
+    min: 60,
+    max: 30 * 86_400,
+    unit: '秒 seconds',
+    label: '会话空闲超时 Session idle timeout',
+    help: 'A session ends after this long without a request.',
+    defaultOf: (c) => Math.round(c.auth.sessionIdleMs / 1000),
+  },
+  {
+    key: 'failureRetryDelaysMs',
+    group: 'failures',
+    kind: 'int-list',
+    min: 1,
+    max: 20,
+    items: { min: 1000, max: DAY_MS },
+    unit: '毫秒 ms',
+    label: '失败自动重试间隔 Automatic retry delays of sync failures',
+    help: 'One delay per retry, comma-separated; the last repeats until the failure is resolved.',
+    defaultOf: (c) => c.messaging.failureRetryDelaysMs,
+  },
+];
+
+export const OPS_SETTING_KEYS = OPS_SETTING_DEFINITIONS.map((d) => d.key);
+
+export function opsSettingDefaults(config: AppConfigShape): OpsSettings {
+  return Object.fromEntries(OPS_SETTING_DEFINITIONS.map((d) => [d.key, d.defaultOf(config)])) as unknown as OpsSettings;
+}

@@ -1,0 +1,417 @@
+import { SandboxError } from '../shared/control.errors';
+import { PriceLog } from '../shared/price-log';
+import { KsCatalogProp } from './kuaishou-emulator.catalog';
+import { ksError } from './kuaishou-emulator.errors';
+import { ParamReader } from './kuaishou-emulator.json';
+import { CHINA_UTC_OFFSET_MS, DAY_MS, KS_MAX_STOCK, KsItemProp, KsItemRecord, KsShop, KsSku } from './kuaishou-emulator.model';
+import { KsStoreBase } from './kuaishou-store.base';
+
+const MAX_PRICE_FEN = 9_999_999;
+
+/** Listings and stock: open.item.new / edit validation, the audit, incremental stock with a reserve floor, prices. */
+export abstract class KsItemsStore extends KsStoreBase {
+  /** Prices applied by the item APIs and back-office edits (tests check parity at every step from it). */
+  readonly prices = new PriceLog();
+
+  /** Whether this shop may list in the category: a leaf that is not closed, or a branch with an open leaf. */
+  isOpenFor(shop: KsShop, categoryId: number): boolean {
+    if (this.catalog.isLeaf(categoryId)) return !shop.closedCategoryIds.has(categoryId);
+    return this.catalog.categories.some((c) => c.pid === categoryId && this.isOpenFor(shop, c.id));
+  }
+
+  /** Counts one open.item.category.suggested.get call against the shop's daily cap. */
+  takeSuggestQuota(shop: KsShop): boolean {
+    const day = Math.floor((this.clock.now() + CHINA_UTC_OFFSET_MS) / DAY_MS);
+    if (shop.suggestedToday.day !== day) shop.suggestedToday = { day, count: 0 };
+    if (shop.suggestedToday.count >= shop.suggestDailyCap) return false;
+    shop.suggestedToday.count++;
+    return true;
+  }
+
+  /** open.item.new with the listing rules of sheet §3.2 / §6.2. */
+  createItem(shop: KsShop, p: ParamReader): KsItemRecord {
+    const now = this.clock.now();
+    const day = Math.floor((now + CHINA_UTC_OFFSET_MS) / DAY_MS);
+    if (shop.createdToday.day !== day) shop.createdToday = { day, count: 0 };
+    if (shop.createdToday.count >= this.options.dailyItemCreateLimit) throw ksError.business(`每个商家每天最多发布${this.options.dailyItemCreateLimit}个商品`);
+
+    const title = p.string('title');
+    if (!title.trim()) throw ksError.business('商品标题不能为空');
+    const relItemId = p.long('relItemId');
+    if (shop.usedRelItemIds.has(relItemId)) throw ksError.business(`relItemId ${relItemId} 已被使用，不能重复`);
+    const categoryId = Number(p.long('categoryId'));
+    if (!this.catalog.isLeaf(categoryId) || shop.closedCategoryIds.has(categoryId)) throw ksError.business('商品来源不可售卖：类目不是可发布的叶子类目，或未对商家开放');
+    const imageUrls = p.strings('imageUrls') ?? [];
+    if (imageUrls.length < 1 || imageUrls.length > 9) throw ksError.business('商品主图数量必须为1-9张');
+    const details = p.string('details');
+    if (details.length < 1 || details.length > 1000) throw ksError.business('商品详情描述长度必须为1-1000个字符');
+    const detailImageUrls = p.strings('detailImageUrls') ?? [];
+    if (detailImageUrls.length < 1 || detailImageUrls.length > 50) throw ksError.business('商品详情图数量必须为1-50张');
+    const payWay = p.int('payWay', true);
+    if (payWay !== undefined && payWay !== 2) throw ksError.business('仅支持在线支付(payWay=2)');
+    const expressTemplateId = p.long('expressTemplateId');
+    if (expressTemplateId !== shop.expressTemplateId) throw ksError.business('运费模板无效');
+    const rule = this.serviceRule(categoryId, p.object('serviceRule'));
+    const props = this.itemProps(categoryId, p.objects('itemPropValues') ?? [], true);
+    const skuList = p.objects('skuList') ?? [];
+    if (skuList.length < 1 || skuList.length > 600) throw ksError.business('SKU数量必须为1-600个');
+    const skus = skuList.map((s) => this.newSku(s, now));
+    const relSkuIds = new Set(skus.map((s) => s.relSkuId));
+    if (relSkuIds.size !== skus.length) throw ksError.business('relSkuId 不能重复');
+    checkSaleProps(skus);
+    checkMarketPrices(skus);
+
+    const approved = this.options.auditMode === 'auto';
+    const item: KsItemRecord = {
+      kwaiItemId: this.nextItemId(),
+      openId: shop.openId,
+      relItemId,
+      title,
+      categoryId,
+      details,
+      imageUrls,
+      detailImageUrls,
+      refundRule: rule.refundRule,
+      promiseSeconds: rule.promiseSeconds,
+      expressTemplateId,
+      props,
+      auditStatus: approved ? 2 : 0,
+      auditReason: '',
+      shelf: approved && rule.onShelf ? 1 : 0,
+      shelfOnApproval: rule.onShelf,
+      onlineEdited: false,
+      createTime: now,
+      updateTime: now,
+      skus,
+    };
+    shop.usedRelItemIds.add(relItemId);
+    shop.createdToday.count++;
+    this.items.set(item.kwaiItemId, item);
+    return item;
+  }
+
+  /** Control API: an item the merchant made in the back office, without listing validation. */
+  seedItem(
+    shop: KsShop,
+    input: { title?: string; categoryId?: number; promiseSeconds?: number; onShelf?: boolean; relItemId?: string; skus: { stock: number; price: number; reserveStock?: number; skuNick?: string; relSkuId?: string; specs?: { name: string; value: string }[] }[] },
+  ): KsItemRecord {
+    const now = this.clock.now();
+    if (!input.skus?.length) throw new SandboxError(400, 'invalid', 'skus: at least one SKU');
+    const relItemId = input.relItemId ?? String(900_000_000 + this.seq + 1);
+    const item: KsItemRecord = {
+      kwaiItemId: this.nextItemId(),
+      openId: shop.openId,
+      relItemId,
+      title: input.title ?? '沙箱商品',
+      categoryId: input.categoryId ?? 1584,
+      details: '沙箱商品详情',
+      imageUrls: ['https://img.example.com/sandbox.jpg'],
+      detailImageUrls: ['https://img.example.com/sandbox-detail.jpg'],
+      refundRule: '1',
+      promiseSeconds: input.promiseSeconds ?? 172_800,
+      expressTemplateId: shop.expressTemplateId,
+      props: [],
+      auditStatus: 2,
+      auditReason: '',
+      shelf: input.onShelf === false ? 0 : 1,
+      shelfOnApproval: true,
+      onlineEdited: false,
+      createTime: now,
+      updateTime: now,
+      skus: input.skus.map((s, index) => {
+        if (!Number.isSafeInteger(s.stock) || s.stock < 0 || !Number.isSafeInteger(s.price) || s.price < 1) throw new SandboxError(400, 'invalid', 'each SKU needs an integer stock ≥ 0 and price ≥ 1 (fen)');
+        return {
+          kwaiSkuId: this.nextSkuId(),
+          relSkuId: s.relSkuId ?? String(800_000_000 + this.seq * 10 + index),
+          skuNick: s.skuNick ?? `SKU-${index + 1}`,
+          stock: s.stock,
+          price: s.price,
+          reserveStock: s.reserveStock ?? 0,
+          props: (s.specs?.length ? s.specs : [{ name: '规格', value: `款式${index + 1}` }]).map((spec, i) => ({ propName: spec.name, propValueName: spec.value, isMainProp: i === 0 ? 1 : 0, propVersion: 1 })),
+          createTime: now,
+          updateTime: now,
+        };
+      }),
+    };
+    shop.usedRelItemIds.add(relItemId);
+    this.items.set(item.kwaiItemId, item);
+    return item;
+  }
+
+  item(shop: KsShop, itemId: string): KsItemRecord {
+    const item = this.items.get(itemId);
+    if (!item || item.openId !== shop.openId) throw ksError.business('商品不存在');
+    return item;
+  }
+
+  sku(item: KsItemRecord, skuId: string): KsSku {
+    const sku = item.skus.find((s) => s.kwaiSkuId === skuId);
+    if (!sku) throw ksError.business('SKU不存在');
+    return sku;
+  }
+
+  itemsOf(shop: KsShop): KsItemRecord[] {
+    return [...this.items.values()].filter((item) => item.openId === shop.openId);
+  }
+
+  /** open.item.edit: absolute stock (type 3) or increments, prices, and audited fields. */
+  editItem(shop: KsShop, p: ParamReader): KsItemRecord {
+    const item = this.item(shop, p.long('itemId'));
+    if (item.onlineEdited) throw ksError.onlineEdited();
+    const now = this.clock.now();
+    const audited: NonNullable<KsItemRecord['pendingEdit']> = {};
+    if (p.has('title')) {
+      const title = p.string('title');
+      if (!title.trim()) throw ksError.business('商品标题不能为空');
+      audited.title = title;
+    }
+    if (p.has('details')) {
+      const details = p.string('details');
+      if (details.length < 1 || details.length > 1000) throw ksError.business('商品详情描述长度必须为1-1000个字符');
+      audited.details = details;
+    }
+    if (p.has('imageUrls')) {
+      const urls = p.strings('imageUrls') ?? [];
+      if (urls.length < 1 || urls.length > 9) throw ksError.business('商品主图数量必须为1-9张');
+      audited.imageUrls = urls;
+    }
+    if (p.bool('updateItemPropValues')) audited.props = this.itemProps(item.categoryId, p.objects('itemPropValues') ?? [], true);
+    const changes = (p.objects('skuList') ?? []).map((s) => {
+      const sku = this.sku(item, s.long('skuId'));
+      const price = s.int('skuSalePrice');
+      if (price < 1 || price > MAX_PRICE_FEN) throw ksError.business(`SKU价格必须在1-${MAX_PRICE_FEN}分之间`);
+      const type = s.int('skuStockChangeType');
+      const change = s.int('skuChangeStock');
+      if (![1, 2, 3].includes(type)) throw ksError.invalid('skuStockChangeType 只能为1、2、3');
+      if (change < 0 || change > KS_MAX_STOCK) throw ksError.business(`skuChangeStock 必须在0-${KS_MAX_STOCK}之间`);
+      const stock = type === 3 ? change : type === 1 ? sku.stock + change : sku.stock - change;
+      if (stock > KS_MAX_STOCK) throw ksError.business(`库存不能超过${KS_MAX_STOCK}`);
+      if (stock < sku.reserveStock || stock < 0) throw ksError.business('当前库存不足，请减少预留数量');
+      const nick = s.string('skuNick', true);
+      if (nick !== undefined && nick.length > 30) throw ksError.business('skuNick 长度不能超过30');
+      return { sku, price, stock, market: s.int('skuMarketPrice', true), nick };
+    });
+    for (const { sku, price, stock, market, nick } of changes) {
+      if (sku.price !== price) this.prices.record({ itemId: item.kwaiItemId, skuId: sku.kwaiSkuId, priceFen: price, source: 'api' });
+      sku.price = price;
+      const before = sku.stock;
+      sku.stock = stock;
+      this.stockChanged(item.kwaiItemId, sku, stock - before, 'api');
+      if (market !== undefined) sku.marketPrice = market;
+      if (nick !== undefined) sku.skuNick = nick;
+      sku.updateTime = now;
+    }
+    if (Object.keys(audited).length) {
+      // Edits of audited fields become a copy ("副本") under review; auto mode approves at once.
+      if (this.options.auditMode === 'manual') {
+        item.pendingEdit = { ...item.pendingEdit, ...audited };
+        item.duplicationStatus = 0;
+      } else {
+        applyEdit(item, audited);
+        item.duplicationStatus = 2;
+      }
+    }
+    item.updateTime = now;
+    return item;
+  }
+
+  /** open.item.sku.stock.update: incremental only, never below the activity reserve. */
+  updateStock(shop: KsShop, p: ParamReader): KsSku {
+    const item = this.item(shop, p.long('kwaiItemId'));
+    const sku = this.sku(item, p.long('skuId'));
+    const change = p.int('skuChangeStock');
+    const type = p.int('changeType');
+    if (type !== 1 && type !== 2) throw ksError.invalid('changeType 只能为1(增加)或2(减少)');
+    if (change <= 0 || change >= KS_MAX_STOCK) throw ksError.invalid(`skuChangeStock 必须大于0且小于${KS_MAX_STOCK}`);
+    const next = type === 1 ? sku.stock + change : sku.stock - change;
+    if (next > KS_MAX_STOCK) throw ksError.business(`库存不能超过${KS_MAX_STOCK}`);
+    if (next < sku.reserveStock || next < 0) throw ksError.business('当前库存不足，请减少预留数量');
+    sku.stock = next;
+    sku.updateTime = this.clock.now();
+    item.updateTime = sku.updateTime;
+    this.stockChanged(item.kwaiItemId, sku, type === 1 ? change : -change, 'api');
+    return sku;
+  }
+
+  updatePrice(shop: KsShop, p: ParamReader): KsSku {
+    const item = this.item(shop, p.long('itemId'));
+    if (item.onlineEdited) throw ksError.onlineEdited();
+    const sku = this.sku(item, p.long('skuId'));
+    const price = p.int('price');
+    if (price < 1 || price > MAX_PRICE_FEN) throw ksError.business(`价格必须在1-${MAX_PRICE_FEN}分之间`);
+    sku.price = price;
+    sku.updateTime = this.clock.now();
+    item.updateTime = sku.updateTime;
+    this.prices.record({ itemId: item.kwaiItemId, skuId: sku.kwaiSkuId, priceFen: price, source: 'api' });
+    return sku;
+  }
+
+  setShelf(shop: KsShop, p: ParamReader): KsItemRecord {
+    const item = this.item(shop, p.long('kwaiItemId'));
+    const status = p.int('shelfStatus');
+    if (status !== 0 && status !== 1) throw ksError.invalid('shelfStatus 只能为0或1');
+    if (status === 1 && item.auditStatus !== 2) throw ksError.business('商品未审核通过，不能上架');
+    item.shelf = status;
+    item.updateTime = this.clock.now();
+    return item;
+  }
+
+  /** Control API: the platform's audit decision on a new item or on a pending copy. */
+  audit(itemId: string, approve: boolean, reason = ''): KsItemRecord {
+    const item = this.items.get(itemId);
+    if (!item) throw new SandboxError(404, 'item_not_found', `no item ${itemId}`);
+    const now = this.clock.now();
+    if (item.pendingEdit) {
+      if (approve) applyEdit(item, item.pendingEdit);
+      item.pendingEdit = undefined;
+      item.duplicationStatus = approve ? 2 : 3;
+    } else {
+      item.auditStatus = approve ? 2 : 3;
+      if (approve && item.shelfOnApproval) item.shelf = 1;
+    }
+    item.auditReason = approve ? '' : reason || '商品信息不符合发布规范';
+    item.updateTime = now;
+    return item;
+  }
+
+  private serviceRule(categoryId: number, rule: ParamReader | undefined): { refundRule: string; promiseSeconds: number; onShelf: boolean } {
+    if (!rule) throw ksError.missing('serviceRule');
+    const refundRule = rule.string('refundRule');
+    if (!this.catalog.refundRulesOf(categoryId).map(String).includes(refundRule)) throw ksError.business(`退货规则[${refundRule}]不在类目允许范围内`);
+    if (!rule.object('servicePromise')) throw ksError.missing('serviceRule.servicePromise');
+    const mode = rule.string('deliveryTimeMode', true) ?? 'spot';
+    const promise = rule.int('promiseDeliveryTime', true);
+    const interval = rule.int('deliverGoodsInteralTime', true);
+    const given = [promise, interval].filter((v) => v !== undefined && v > 0);
+    let promiseSeconds = 172_800;
+    if (mode === 'spotPresale') {
+      if (given.length) throw ksError.business('spotPresale 模式不能设置发货时间');
+    } else {
+      if (given.length !== 1) throw ksError.business('promiseDeliveryTime 与 deliverGoodsInteralTime 必须且只能填写一个');
+      if (promise !== undefined && promise > 0) {
+        if (promise !== 86_400 && promise !== 172_800) throw ksError.business('承诺发货时间只能为86400或172800秒');
+        promiseSeconds = promise;
+      } else if (interval !== undefined) {
+        if (interval < 3 * 86_400 || interval > 15 * 86_400) throw ksError.business('预售发货时间必须为3-15天');
+        promiseSeconds = interval;
+      }
+    }
+    const flag = rule.int('immediatelyOnOfflineFlag', true) ?? 0;
+    return { refundRule, promiseSeconds, onShelf: flag === 0 };
+  }
+
+  private itemProps(categoryId: number, entries: ParamReader[], enforceRequired: boolean): KsItemProp[] {
+    const configs = new Map(this.catalog.propsOf(categoryId).map((c) => [c.propId, c]));
+    const seen = new Set<number>();
+    const props = entries.map((entry) => {
+      const propId = Number(entry.long('propId'));
+      entry.int('sortNum');
+      if (seen.has(propId)) throw ksError.business(`商品属性重复: ${propId}`);
+      seen.add(propId);
+      const config = configs.get(propId);
+      if (!config) throw ksError.business(`类目属性不存在: ${propId}`);
+      return readPropValue(config, entry);
+    });
+    if (enforceRequired) {
+      const missing = [...configs.values()].filter((c) => c.required && !seen.has(c.propId));
+      if (missing.length) throw ksError.business(`必填属性未填写: ${missing.map((c) => `${c.propName}(${c.propId})`).join('、')}`);
+    }
+    return props;
+  }
+
+  private newSku(s: ParamReader, now: number): KsSku {
+    const relSkuId = s.long('relSkuId');
+    const stock = s.int('skuStock');
+    if (stock < 0 || stock > KS_MAX_STOCK) throw ksError.business(`SKU库存必须在0-${KS_MAX_STOCK}之间`);
+    const price = s.int('skuSalePrice');
+    if (price < 1 || price > MAX_PRICE_FEN) throw ksError.business(`SKU价格必须在1-${MAX_PRICE_FEN}分之间`);
+    const nick = s.string('skuNick', true) ?? '';
+    if (nick.length > 30) throw ksError.business('skuNick 长度不能超过30');
+    const props = (s.objects('skuProps') ?? []).map((prop) => ({
+      propName: prop.string('propName'),
+      propValueName: prop.string('propValueName'),
+      imageUrl: prop.string('imageUrl', true),
+      isMainProp: prop.int('isMainProp', true) ?? 0,
+      propVersion: prop.int('propVersion', true) ?? 1,
+    }));
+    if (!props.length) throw ksError.business('skuProps 不能为空');
+    return { kwaiSkuId: this.nextSkuId(), relSkuId, skuNick: nick, stock, price, marketPrice: s.int('skuMarketPrice', true), reserveStock: 0, props, createTime: now, updateTime: now };
+  }
+}
+
+function applyEdit(item: KsItemRecord, edit: NonNullable<KsItemRecord['pendingEdit']>): void {
+  if (edit.title !== undefined) item.title = edit.title;
+  if (edit.details !== undefined) item.details = edit.details;
+  if (edit.imageUrls !== undefined) item.imageUrls = edit.imageUrls;
+  if (edit.props !== undefined) item.props = edit.props;
+}
+
+function readPropValue(config: KsCatalogProp, entry: ParamReader): KsItemProp {
+  const base = { propId: config.propId, propName: config.propName, inputType: config.inputType, valueIds: [] as number[] };
+  const known = (id: string) => {
+    const value = config.values.find((v) => String(v.id) === id);
+    if (!value) throw ksError.business(`属性[${config.propName}]的属性值不合法: ${id}`);
+    return value.id;
+  };
+  switch (config.inputType) {
+    case 'RADIO': {
+      const radio = entry.object('radioPropValue');
+      if (!radio || !radio.has('propValueId')) throw ksError.business(`属性[${config.propName}]必须选择一个属性值`);
+      return { ...base, valueIds: [known(radio.long('propValueId'))] };
+    }
+    case 'CHECKBOX': {
+      const list = entry.objects('checkBoxPropValuesList') ?? [];
+      if (!list.length) throw ksError.business(`属性[${config.propName}]至少选择一个属性值`);
+      if (config.maxValues > 0 && list.length > config.maxValues) throw ksError.business(`属性[${config.propName}]最多选择${config.maxValues}个属性值`);
+      return { ...base, valueIds: list.map((v) => known(v.long('propValueId'))) };
+    }
+    case 'NUMBER': {
+      const text = entry.string('textPropValue', true) ?? '';
+      if (!/^\d+(\.\d+)?$/.test(text)) throw ksError.business(`属性[${config.propName}]必须填写数字`);
+      return { ...base, text };
+    }
+    case 'DATETIME': {
+      const at = entry.int('datetimeTimestamp', true);
+      if (!at || at <= 0) throw ksError.business(`属性[${config.propName}]必须填写时间`);
+      return { ...base, text: String(at) };
+    }
+    case 'IMAGE': {
+      const images = entry.strings('imagePropValues') ?? [];
+      if (!images.length) throw ksError.business(`属性[${config.propName}]必须上传图片`);
+      return { ...base, text: images.join(',') };
+    }
+    default: {
+      const text = entry.string('textPropValue', true) ?? '';
+      if (!text.trim()) throw ksError.business(`属性[${config.propName}]不能为空`);
+      return { ...base, text };
+    }
+  }
+}
+
+/** ≤3 sale-prop levels, the full Cartesian product of their values, main-prop images present. */
+function checkSaleProps(skus: KsSku[]): void {
+  const names = skus[0].props.map((p) => p.propName).sort();
+  if (names.length > 3) throw ksError.business('销售属性最多3级');
+  const combos = new Set<string>();
+  const values = new Map<string, Set<string>>(names.map((n) => [n, new Set<string>()]));
+  for (const sku of skus) {
+    const own = sku.props.map((p) => p.propName).sort();
+    if (own.join('|') !== names.join('|')) throw ksError.business('所有SKU的销售属性必须一致');
+    for (const prop of sku.props) {
+      values.get(prop.propName)?.add(prop.propValueName);
+      if (prop.isMainProp === 1 && !prop.imageUrl) throw ksError.business(`主规格[${prop.propName}:${prop.propValueName}]必须上传图片`);
+    }
+    combos.add(names.map((n) => sku.props.find((p) => p.propName === n)?.propValueName).join('|'));
+  }
+  if (combos.size !== skus.length) throw ksError.business('SKU销售属性组合重复');
+  const product = [...values.values()].reduce((total, set) => total * set.size, 1);
+  if (product !== skus.length) throw ksError.business('SKU必须为销售属性值的完整组合(笛卡尔积)');
+}
+
+function checkMarketPrices(skus: KsSku[]): void {
+  const highest = Math.max(...skus.map((s) => s.price));
+  for (const sku of skus) {
+    if (sku.marketPrice === undefined) continue;
+    if (sku.marketPrice <= highest || sku.marketPrice > sku.price * 10) throw ksError.business('划线价必须大于商品最高售价且不超过售价的10倍');
+  }
+}
