@@ -38,6 +38,18 @@ describe('sign-in limit shared by two instances on one database', () => {
     }
   });
 
+  it('a burst of parallel wrong passwords over both instances gets no more guesses than the limit', async () => {
+    const user = await createTestUser(a.app, 'ops');
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => signIn(i % 2 ? b : a, user, `burst-${i}`)),
+    );
+    const statuses = answers.map((r) => r.status);
+    // Counted from the answers: a 401 means the password was checked and found wrong.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(4);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+    expect((await signIn(a, user, user.password)).status).toBe(429);
+  }, 60_000);
+
   it('an admin raising the limit on one instance lets the other accept the right password without a restart', async () => {
     const user = await createTestUser(a.app, 'ops');
     for (let i = 0; i < 4; i++) expect((await signIn(i % 2 ? a : b, user, `wrong-${i}`)).status).toBe(401);
