@@ -40,14 +40,14 @@ export class SessionsService {
 
   async signIn(emailInput: string, password: string, address: string): Promise<SignedIn> {
     const email = normalizeEmail(emailInput);
-    if (await this.limiter.isBlocked(email, address)) {
+    if (!(await this.limiter.tryAttempt(email, address))) {
       const { signInWindowMinutes } = await this.settings.current();
       throw new HttpException({ message: `Too many failed sign-ins. Wait ${signInWindowMinutes} minutes and try again.` }, HttpStatus.TOO_MANY_REQUESTS);
     }
     const user = await this.users.findByEmail(email);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    // The attempt was counted before the check; a failure leaves it counted.
     if (!user || !ok) {
-      await this.limiter.recordFailure(email, address);
       throw new UnauthenticatedException('The email or password is wrong.');
     }
     await this.limiter.recordSuccess(email, address);

@@ -13,7 +13,7 @@ const ADDRESS_FACTOR = 10;
 type Kind = 'account' | 'address';
 
 /**
- * Failed sign-ins per account and address, and per address. With MariaDB they are counted in the
+ * Sign-in attempts per account and address, and failed ones per address. With MariaDB they are counted in the
  * database (rate-limiter-flexible's MySQL store), so every instance counts together; the embedded
  * SQLite runs as one instance and counts in memory.
  */
@@ -26,24 +26,36 @@ export class SignInLimiter {
     private readonly settings: OpsSettingsService,
   ) {}
 
-  /** Whether sign-in is refused for now; keys are hashed, so a long email cannot overflow the store's key. */
-  async isBlocked(email: string, address: string): Promise<boolean> {
+  /**
+   * Takes one attempt for the account at this address and for the address before the password is checked, or
+   * answers false (refused) when either is over its limit. The count is taken with the stores' atomic consume,
+   * so parallel requests cannot all read a count under the limit and then all check a password.
+   */
+  async tryAttempt(email: string, address: string): Promise<boolean> {
     const { signInMaxAttempts: max } = await this.settings.current();
-    const [account, origin] = await Promise.all([
-      (await this.limiter('account')).get(accountKey(email, address)),
-      (await this.limiter('address')).get(sha256Hex(address)),
-    ]);
-    return (account?.consumedPoints ?? 0) >= max || (origin?.consumedPoints ?? 0) >= max * ADDRESS_FACTOR;
-  }
-
-  async recordFailure(email: string, address: string): Promise<void> {
     const [account, origin] = await Promise.all([this.limiter('account'), this.limiter('address')]);
-    await Promise.all([account.penalty(accountKey(email, address), 1), origin.penalty(sha256Hex(address), 1)]);
+    const keys = { account: accountKey(email, address), origin: sha256Hex(address) };
+    // Already over: refuse without counting, so a locked-out caller does not push the count further.
+    const [seenAccount, seenOrigin] = await Promise.all([account.get(keys.account), origin.get(keys.origin)]);
+    if ((seenAccount?.consumedPoints ?? 0) >= max || (seenOrigin?.consumedPoints ?? 0) >= max * ADDRESS_FACTOR) {
+      return false;
+    }
+    const [taken, takenOrigin] = await Promise.all([account.consume(keys.account, 1), origin.consume(keys.origin, 1)]);
+    if (taken.consumedPoints > max || takenOrigin.consumedPoints > max * ADDRESS_FACTOR) {
+      // Lost the race for the last attempts: give this one back so the count stays at the limit.
+      await Promise.all([account.reward(keys.account, 1), origin.reward(keys.origin, 1)]);
+      return false;
+    }
+    return true;
   }
 
-  /** A right password clears the account's count (not the address's: one good account must not unlock spraying). */
+  /**
+   * A right password clears the account's count (not the address's: one good account must not unlock spraying),
+   * and gives back the address's attempt, which counts failures only.
+   */
   async recordSuccess(email: string, address: string): Promise<void> {
-    await (await this.limiter('account')).delete(accountKey(email, address));
+    const [account, origin] = await Promise.all([this.limiter('account'), this.limiter('address')]);
+    await Promise.all([account.delete(accountKey(email, address)), origin.reward(sha256Hex(address), 1)]);
   }
 
   private async limiter(kind: Kind): Promise<RateLimiterAbstract> {
