@@ -60,7 +60,7 @@ export class CatalogPagesController {
     await this.merchants.get(merchantId);
     const active = (await this.connections.listByMerchant(merchantId)).filter((c) => c.status === 'active');
     await this.answer(res, merchantId, async () => {
-      for (const c of active) await this.trees.refresh(c.id);
+      for (const c of active) await this.trees.refresh(merchantId, c.id);
     }, 'Category trees read again');
   }
 

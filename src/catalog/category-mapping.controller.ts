@@ -45,10 +45,10 @@ export class CategoryMappingController {
   async refresh(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: RefreshCategoryTreesDto): Promise<TreeReadView[]> {
     await this.merchants.get(merchantId);
     const ids = body.connectionId
-      ? [(await this.connections.getOwned(merchantId, body.connectionId)).id]
+      ? [body.connectionId]
       : (await this.connections.listByMerchant(merchantId)).filter((c) => c.status === 'active').map((c) => c.id);
     const out: TreeReadView[] = [];
-    for (const id of ids) out.push(treeReadView(await this.trees.refresh(id)));
+    for (const id of ids) out.push(treeReadView(await this.trees.refresh(merchantId, id)));
     return out;
   }
 

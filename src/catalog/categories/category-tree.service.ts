@@ -23,9 +23,12 @@ export class CategoryTreeService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Reads the tree now and replaces the stored one; a platform failure is recorded on the read row and rethrown. */
-  async refresh(connectionId: string): Promise<CategoryTreeReadEntity> {
-    const connection = await this.connections.get(connectionId);
+  /**
+   * Reads the tree of one of the merchant's shops now and replaces the stored one (a shop of another merchant is
+   * not found); a platform failure is recorded on the read row and rethrown.
+   */
+  async refresh(merchantId: string, connectionId: string): Promise<CategoryTreeReadEntity> {
+    const connection = await this.connections.getOwned(merchantId, connectionId);
     const ref = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
     const attemptedAt = this.clock.now();
     const previous = await this.repo.findRead(connectionId);

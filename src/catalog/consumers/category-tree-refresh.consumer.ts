@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ConnectionsService } from '../../accounts/connections.service';
 import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
 import { categoryTreeRefreshRequestedTopic } from '../../messaging/contracts/category-tree-refresh-requested/category-tree-refresh-requested.contract';
 import { isPlatformError } from '../../platforms/platform-error';
@@ -9,6 +10,7 @@ export class CategoryTreeRefreshConsumer implements OnModuleInit {
   constructor(
     private readonly consumers: ConsumerRegistry,
     private readonly trees: CategoryTreeService,
+    private readonly connections: ConnectionsService,
   ) {}
 
   onModuleInit(): void {
@@ -17,7 +19,9 @@ export class CategoryTreeRefreshConsumer implements OnModuleInit {
       'catalog.category-tree-refresh',
       async ({ connectionId }) => {
         try {
-          await this.trees.refresh(connectionId);
+          // The schedule names a shop only; its own merchant is the owner.
+          const connection = await this.connections.get(connectionId);
+          await this.trees.refresh(connection.merchantId, connection.id);
         } catch (error) {
           // Recorded on category_tree_read; the next scheduled pass tries again.
           if (!isPlatformError(error)) throw error;

@@ -1,7 +1,10 @@
 import kuaishouTree from '../../../src/sandbox/data/kuaishou-categories.json';
 import youzanTree from '../../../src/sandbox/data/youzan-categories.json';
+import { ConnectionNotFoundException } from '../../../src/accounts/accounts.errors';
+import { CategoryTreeService } from '../../../src/catalog/categories/category-tree.service';
 import { CategoryTreeRefreshJob } from '../../../src/catalog/jobs/category-tree-refresh.job';
 import { CategoryMappingService } from '../../../src/catalog/mapping/category-mapping.service';
+import { createTestMerchant } from '../../support/access';
 import { InventoryHarness } from '../inventory/inventory.harness';
 
 interface TreeRead {
@@ -62,6 +65,17 @@ describe('category trees, mapping and suggestions', () => {
     expect(reads.find((r) => r.platform === 'youzan')).toMatchObject({ categoryCount: YZ_ROWS, readAt: expect.any(Number) });
     // Fresh trees are not due again.
     expect(await h.stack.t.app.get(CategoryTreeRefreshJob).enqueueDue()).toBe(0);
+  });
+
+  it('the service itself refuses to refresh another merchant’s shop, and the read stays as it was', async () => {
+    const other = await createTestMerchant(h.stack.t.app, 'Other merchant');
+    const before = (await json<TreeRead[]>('/category-trees')).find((r) => r.platform === 'kuaishou')!;
+    const trees = h.stack.t.app.get(CategoryTreeService);
+    await expect(trees.refresh(other.merchantId, h.connections.kuaishou.id)).rejects.toBeInstanceOf(
+      ConnectionNotFoundException,
+    );
+    const after = (await json<TreeRead[]>('/category-trees')).find((r) => r.platform === 'kuaishou')!;
+    expect(after).toEqual(before);
   });
 
   it('re-reads on demand and keeps the merchant’s open flags', async () => {
