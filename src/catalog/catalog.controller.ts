@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ConnectionsService } from '../accounts/connections.service';
 import { MerchantsService } from '../accounts/merchants.service';
 import { BindSkuDto } from './dto/bind-sku.dto';
 import { DiscoverResultView, SkuBindingView } from './dto/sku-binding.view';
-import { ShopIdentity, SkuBindingService } from './sku-binding.service';
+import { SkuBindingService } from './sku-binding.service';
 import { MerchantAccess } from '../auth/policy.decorator';
 
 @ApiTags('catalog')
@@ -13,7 +12,6 @@ export class CatalogController {
   constructor(
     private readonly bindings: SkuBindingService,
     private readonly merchants: MerchantsService,
-    private readonly connections: ConnectionsService,
   ) {}
 
   @Get('sku-bindings')
@@ -28,8 +26,9 @@ export class CatalogController {
   @MerchantAccess('owner')
   @ApiCreatedResponse({ type: SkuBindingView, description: 'Binds a platform SKU to a merchant SKU by hand (for listings without the outer code).' })
   async bind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: BindSkuDto): Promise<SkuBindingView> {
-    const shop = await this.shop(merchantId, body.connectionId);
-    return SkuBindingView.of(await this.bindings.bindManually(shop, body.skuCode, { platformItemId: body.platformItemId, platformSkuId: body.platformSkuId }));
+    await this.merchants.get(merchantId);
+    const sku = { platformItemId: body.platformItemId, platformSkuId: body.platformSkuId };
+    return SkuBindingView.of(await this.bindings.bindManually(merchantId, body.connectionId, body.skuCode, sku));
   }
 
   @Delete('sku-bindings/:bindingId')
@@ -45,12 +44,7 @@ export class CatalogController {
   @HttpCode(200)
   @ApiOkResponse({ type: DiscoverResultView, description: "Reads the shop's listings and binds every SKU whose outer code is a merchant SKU code." })
   async discover(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('connectionId', new ParseUUIDPipe()) connectionId: string): Promise<DiscoverResultView> {
-    return this.bindings.discover(await this.shop(merchantId, connectionId));
-  }
-
-  private async shop(merchantId: string, connectionId: string): Promise<ShopIdentity> {
     await this.merchants.get(merchantId);
-    const connection = await this.connections.getOwned(merchantId, connectionId);
-    return { connectionId: connection.id, merchantId, platform: connection.platform, shopId: connection.shopId };
+    return this.bindings.discover(merchantId, connectionId);
   }
 }

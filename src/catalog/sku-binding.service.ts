@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConnectionsService } from '../accounts/connections.service';
 import { CLOCK, Clock } from '../common/clock';
 import { ConflictDomainException, NotFoundDomainException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
@@ -48,6 +49,7 @@ export class SkuBindingService {
     private readonly skus: MerchantSkuService,
     private readonly bindings: SkuBindingRepository,
     private readonly outbox: OutboxService,
+    private readonly connections: ConnectionsService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -63,7 +65,9 @@ export class SkuBindingService {
     return this.bind(shop, merchantSku, sku, 'auto');
   }
 
-  async bindManually(shop: ShopIdentity, skuCode: string, sku: PlatformSku): Promise<SkuBindingEntity> {
+  /** Binds a platform SKU of one of the merchant's shops by hand (a shop of another merchant is not found). */
+  async bindManually(merchantId: string, connectionId: string, skuCode: string, sku: PlatformSku): Promise<SkuBindingEntity> {
+    const shop = await this.ownedShop(merchantId, connectionId);
     return this.db.transaction(async () => {
       const merchantSku = await this.skus.ensure(shop.merchantId, skuCode);
       const existing = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformSkuId);
@@ -72,6 +76,11 @@ export class SkuBindingService {
       }
       return existing ?? this.bind(shop, merchantSku, sku, 'manual');
     });
+  }
+
+  private async ownedShop(merchantId: string, connectionId: string): Promise<ShopIdentity> {
+    const connection = await this.connections.getOwned(merchantId, connectionId);
+    return { connectionId: connection.id, merchantId, platform: connection.platform, shopId: connection.shopId };
   }
 
   onBindingRemoved(hook: BindingRemovedHook): void {
@@ -110,7 +119,8 @@ export class SkuBindingService {
    * (creating the merchant SKU when new: it stays unmanaged, platforms untouched, until the ERP
    * reports its stock).
    */
-  async discover(shop: ShopIdentity): Promise<{ scanned: number; bound: number; unmatched: string[] }> {
+  async discover(merchantId: string, connectionId: string): Promise<{ scanned: number; bound: number; unmatched: string[] }> {
+    const shop = await this.ownedShop(merchantId, connectionId);
     const ref: ShopRef = { platform: shop.platform, connectionId: shop.connectionId, shopId: shop.shopId };
     const catalog = this.channels.catalog(shop.platform);
     let page = 1;

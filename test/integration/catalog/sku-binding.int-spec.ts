@@ -1,5 +1,8 @@
+import { ConnectionNotFoundException } from '../../../src/accounts/accounts.errors';
+import { SkuBindingService } from '../../../src/catalog/sku-binding.service';
 import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
 import { connectInBrowser, createMerchant, ownerOf } from '../../support/sandbox-stack';
+import { createTestMerchant } from '../../support/access';
 import { InventoryHarness } from '../inventory/inventory.harness';
 
 describe('SKU bindings', () => {
@@ -36,6 +39,26 @@ describe('SKU bindings', () => {
     const res = await api('/sku-bindings', { method: 'POST', body: JSON.stringify({ skuCode: 'OTHER-1', connectionId: h.connections.kuaishou.id, platformItemId: item.itemId, platformSkuId: item.skus[0].skuId }) });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toBe('SKU_ALREADY_BOUND');
+  });
+
+  it('the service itself refuses to bind or discover on another merchant’s shop, binding nothing', async () => {
+    const other = await createTestMerchant(h.stack.t.app, 'Other merchant');
+    const item = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '别家商品',
+      skus: [{ itemNo: 'FOREIGN-1', priceFen: 1000, stock: 1 }],
+    });
+    const bindings = h.stack.t.app.get(SkuBindingService);
+    const sku = { platformItemId: item.itemId, platformSkuId: item.skus[0].skuId };
+    await expect(bindings.bindManually(other.merchantId, h.connections.youzan.id, 'FOREIGN-1', sku)).rejects.toBeInstanceOf(
+      ConnectionNotFoundException,
+    );
+    await expect(bindings.discover(other.merchantId, h.connections.youzan.id)).rejects.toBeInstanceOf(
+      ConnectionNotFoundException,
+    );
+    expect(await bindings.listByMerchant(other.merchantId)).toEqual([]);
+    const mine = await bindings.listByMerchant(h.merchantId);
+    expect(mine.find((b) => b.platformSkuId === item.skus[0].skuId)).toBeUndefined();
   });
 
   it('validates a manual binding field by field', async () => {
