@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { CLOCK, Clock } from '../common/clock';
-import { InvalidInputException } from '../common/errors/domain.exception';
+import { InvalidInputException, NotFoundDomainException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { Adjustment, DEFAULT_PARITY_LIMIT_BP, DerivationRules } from './parity';
@@ -50,6 +51,7 @@ export class PricePolicyService {
   constructor(
     private readonly db: Db,
     private readonly repo: PricingRepository,
+    private readonly skus: MerchantSkuService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -70,6 +72,26 @@ export class PricePolicyService {
     // An allowance lowered by an admin also lowers limits set before it.
     result.parityLimitBp = Math.min(result.parityLimitBp, result.parityAllowanceBp);
     return result;
+  }
+
+  /** The effective policy of one of the merchant's SKUs, by code (another merchant's SKU is not found). */
+  async effectiveForSku(merchantId: string, skuCode: string): Promise<EffectivePolicy> {
+    return this.effective(merchantId, await this.ownedSkuId(merchantId, skuCode));
+  }
+
+  /** Sets overrides of one of the merchant's SKUs, by code (another merchant's SKU is not found). */
+  async putForSku(
+    merchantId: string,
+    skuCode: string,
+    patch: { [K in keyof PolicyPatch]?: PolicyPatch[K] | null },
+  ): Promise<EffectivePolicy> {
+    return this.put(merchantId, await this.ownedSkuId(merchantId, skuCode), patch);
+  }
+
+  private async ownedSkuId(merchantId: string, skuCode: string): Promise<string> {
+    const sku = await this.skus.findByCode(merchantId, skuCode);
+    if (!sku) throw new NotFoundDomainException('SKU_NOT_FOUND', `no SKU ${skuCode}`);
+    return sku.id;
   }
 
   /** What is stored for one scope (null fields: inherited). */

@@ -22,8 +22,6 @@ import {
 import { Response } from 'express';
 import { MerchantsService } from '../accounts/merchants.service';
 import { Admin, MerchantAccess } from '../auth/policy.decorator';
-import { MerchantSkuService } from '../catalog/merchant-sku.service';
-import { NotFoundDomainException } from '../common/errors/domain.exception';
 import { Correlation } from '../common/context/correlation';
 import { ParityAllowanceDto, PricePolicyDto, SetPriceDto } from './dto/price-policy.dto';
 import { ParityAuditJob } from './jobs/parity-audit.job';
@@ -52,7 +50,6 @@ export class PricingController {
     private readonly policies: PricePolicyService,
     private readonly changes: PriceChangeService,
     private readonly merchants: MerchantsService,
-    private readonly skus: MerchantSkuService,
     private readonly audits: ParityAuditJob,
   ) {}
 
@@ -93,7 +90,8 @@ export class PricingController {
     @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
     @Param('skuCode') skuCode: string,
   ): Promise<EffectivePolicy> {
-    return this.policies.effective(merchantId, await this.skuId(merchantId, skuCode));
+    await this.merchants.get(merchantId);
+    return this.policies.effectiveForSku(merchantId, skuCode);
   }
 
   @Put('skus/:skuCode/price-policy')
@@ -104,7 +102,8 @@ export class PricingController {
     @Param('skuCode') skuCode: string,
     @Body() body: PricePolicyDto,
   ): Promise<EffectivePolicy> {
-    return this.policies.put(merchantId, await this.skuId(merchantId, skuCode), body as PolicyPatch);
+    await this.merchants.get(merchantId);
+    return this.policies.putForSku(merchantId, skuCode, body as PolicyPatch);
   }
 
   @Put('skus/:skuCode/price')
@@ -141,12 +140,5 @@ export class PricingController {
   async audit(@Param('merchantId', new ParseUUIDPipe()) merchantId: string): Promise<{ shops: number }> {
     await this.merchants.get(merchantId);
     return { shops: await this.audits.enqueueForMerchant(merchantId) };
-  }
-
-  private async skuId(merchantId: string, skuCode: string): Promise<string> {
-    await this.merchants.get(merchantId);
-    const sku = await this.skus.findByCode(merchantId, skuCode);
-    if (!sku) throw new NotFoundDomainException('SKU_NOT_FOUND', `no SKU ${skuCode}`);
-    return sku.id;
   }
 }

@@ -9,7 +9,10 @@ import { PriceWriteOpEntity } from '../../../src/pricing/price-write-op.entity';
 import { ListingPriceEntity } from '../../../src/pricing/listing-price.entity';
 import { PricingRepository } from '../../../src/pricing/pricing.repository';
 import type { PriceChange } from '../../../src/sandbox/shared/price-log';
-import { createTestUser } from '../../support/access';
+import { MerchantSkuService } from '../../../src/catalog/merchant-sku.service';
+import { NotFoundDomainException } from '../../../src/common/errors/domain.exception';
+import { PricePolicyService } from '../../../src/pricing/price-policy.service';
+import { createTestMerchant, createTestUser } from '../../support/access';
 import { eventually } from '../../support/test-app';
 import { ERP_HEADERS, signErpPayload } from '../../../src/auth/erp-signature';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
@@ -80,6 +83,21 @@ describe('price parity between Kuaishou and Youzan', () => {
       ...yz.map((c) => ({ ...c, platform: 'youzan' as const })),
     ].sort((a, b) => a.seq - b.seq);
   }
+
+  it('the policy service itself finds no SKU of another merchant by code, and writes no policy row', async () => {
+    const other = await createTestMerchant(h.stack.t.app, 'Other merchant');
+    const code = `OWN-${randomUUID().slice(0, 8)}`;
+    await h.stack.t.app.get(MerchantSkuService).ensure(h.merchantId, code);
+    const policies = h.stack.t.app.get(PricePolicyService);
+    await expect(policies.putForSku(other.merchantId, code, { ceilingFen: 5_000 })).rejects.toBeInstanceOf(
+      NotFoundDomainException,
+    );
+    await expect(policies.effectiveForSku(other.merchantId, code)).rejects.toBeInstanceOf(NotFoundDomainException);
+    const rows = await h.db.dataSource.query('SELECT COUNT(*) AS n FROM price_policy WHERE merchant_id = ?', [
+      other.merchantId,
+    ]);
+    expect(Number(rows[0].n)).toBe(0);
+  });
 
   it('refuses a write beyond the limit with the current prices, the proposed one, the limit and the allowed price', async () => {
     const sku = await h.sku('PRICE-REFUSE', { onHand: 5 });
