@@ -66,7 +66,12 @@ export class SkuBindingService {
   }
 
   /** Binds a platform SKU of one of the merchant's shops by hand (a shop of another merchant is not found). */
-  async bindManually(merchantId: string, connectionId: string, skuCode: string, sku: PlatformSku): Promise<SkuBindingEntity> {
+  async bindManually(
+    merchantId: string,
+    connectionId: string,
+    skuCode: string,
+    sku: PlatformSku,
+  ): Promise<SkuBindingEntity> {
     const shop = await this.ownedShop(merchantId, connectionId);
     return this.db.transaction(async () => {
       const merchantSku = await this.skus.ensure(shop.merchantId, skuCode);
@@ -119,7 +124,10 @@ export class SkuBindingService {
    * (creating the merchant SKU when new: it stays unmanaged, platforms untouched, until the ERP
    * reports its stock).
    */
-  async discover(merchantId: string, connectionId: string): Promise<{ scanned: number; bound: number; unmatched: string[] }> {
+  async discover(
+    merchantId: string,
+    connectionId: string,
+  ): Promise<{ scanned: number; bound: number; unmatched: string[] }> {
     const shop = await this.ownedShop(merchantId, connectionId);
     const ref: ShopRef = { platform: shop.platform, connectionId: shop.connectionId, shopId: shop.shopId };
     const catalog = this.channels.catalog(shop.platform);

@@ -50,9 +50,8 @@ describe('SKU bindings', () => {
     });
     const bindings = h.stack.t.app.get(SkuBindingService);
     const sku = { platformItemId: item.itemId, platformSkuId: item.skus[0].skuId };
-    await expect(bindings.bindManually(other.merchantId, h.connections.youzan.id, 'FOREIGN-1', sku)).rejects.toBeInstanceOf(
-      ConnectionNotFoundException,
-    );
+    const foreign = bindings.bindManually(other.merchantId, h.connections.youzan.id, 'FOREIGN-1', sku);
+    await expect(foreign).rejects.toBeInstanceOf(ConnectionNotFoundException);
     await expect(bindings.discover(other.merchantId, h.connections.youzan.id)).rejects.toBeInstanceOf(
       ConnectionNotFoundException,
     );
