@@ -16,6 +16,16 @@ import { UsersRepository } from './users.repository';
 
 const PASSWORD = 'correct horse battery';
 
+/** The answer a sign-in gets: 200, 401 (password checked and wrong), 429 (refused unchecked). */
+const statusOf = (signIn: Promise<unknown>): Promise<number> =>
+  signIn.then(
+    () => 200,
+    (e: unknown) => {
+      if (e instanceof HttpException) return e.getStatus();
+      return (e as { code?: string }).code === 'UNAUTHENTICATED' ? 401 : 0;
+    },
+  );
+
 describe(SessionsService.name, () => {
   let passwordHash: string;
   let t: TestService<SessionsService>;
@@ -85,6 +95,25 @@ describe(SessionsService.name, () => {
       // Another address is not locked out by these failures.
       await expect(t.sut.signIn('owner@shop.test', PASSWORD, 'b')).resolves.toMatchObject({ user: { id: 'user-1' } });
     });
+
+    it('checks no more passwords than the limit when many wrong ones arrive at once', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => statusOf(t.sut.signIn('owner@shop.test', `wrong ${i}`, 'a'))),
+      );
+      expect(answers.filter((s) => s === 401).length).toBeLessThanOrEqual(t.config.auth.signInMaxAttempts);
+      expect(answers.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+    }, 60_000);
+
+    it('refuses an address spraying many accounts; a right password there does not count against it', async () => {
+      const addressLimit = t.config.auth.signInMaxAttempts * 10;
+      const status = (email: string, password: string, address: string) =>
+        statusOf(t.sut.signIn(email, password, address));
+      for (let i = 0; i < addressLimit - 1; i++) expect(await status(`nobody-${i}@shop.test`, 'x', 'spray')).toBe(401);
+      expect(await status('owner@shop.test', PASSWORD, 'spray')).toBe(200);
+      expect(await status('last@shop.test', 'x', 'spray')).toBe(401);
+      expect(await status('owner@shop.test', PASSWORD, 'spray')).toBe(429);
+      expect(await status('owner@shop.test', PASSWORD, 'elsewhere')).toBe(200);
+    }, 60_000);
 
     it('forgets earlier failures after a successful sign-in', async () => {
       for (let i = 0; i < t.config.auth.signInMaxAttempts - 1; i++) {
