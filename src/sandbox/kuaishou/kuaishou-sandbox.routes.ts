@@ -88,6 +88,7 @@ const faultRule = z.object({
   httpErrorRate: z.number().min(0).max(1).optional(),
   lateApplyRate: z.number().min(0).max(1).optional(),
   lateApplyDelayMs: z.number().int().min(0).optional(),
+  busyAfterApplyRate: z.number().min(0).max(1).optional(),
 });
 const faultsBody = z.object({
   rules: z.array(faultRule).optional(),
