@@ -387,6 +387,12 @@ async function main(): Promise<void> {
     const notFired = expected.filter(([kind, on]) => on && !faultsFired[kind]).map(([kind]) => kind);
 
     const unsold = f.skus.filter((s) => s.sold.kuaishou + s.sold.youzan < s.physical);
+    // What the service believes about the unsold ones, to explain them (its view, not a figure).
+    const serviceView: Record<string, unknown> = {};
+    for (const s of unsold.slice(0, 6)) {
+      const res = await fetch(`${url}/api/merchants/${merchantId}/skus/${s.code}`, { headers: asOwner }).catch(() => undefined);
+      if (res?.status === 200) serviceView[s.code] = await res.json();
+    }
     const sellable = f.physicalUnits - report.strandedUnits;
     const realSold = f.skus.reduce((a, s) => a + Math.min(s.physical, s.sold.kuaishou + s.sold.youzan), 0);
     const result = {
@@ -403,6 +409,7 @@ async function main(): Promise<void> {
       physical_units: f.physicalUnits,
       stranded_units: report.strandedUnits,
       unsold: unsold.map((s) => ({ sku: s.code, physical: s.physical, sold: s.sold, shown: s.visible })),
+      unsold_as_the_service_sees_them: serviceView,
       faults_fired: faultsFired,
       faults_not_fired: notFired,
       faults_fired_by_platform: { kuaishou: report.counters.kuaishou.faultsFired, youzan: report.counters.youzan.faultsFired },

@@ -146,6 +146,28 @@ describe('stock truth, measured from the platforms', () => {
     });
   });
 
+  describe('§1.2 a pinned count and the sales heard while it is pinned', () => {
+    it('a sale certainly made after the read lowers the pinned count', async () => {
+      const sku = await h.sku('PINNED-1', { onHand: 10, mode: 'split' });
+      // The first read pinned both counts: no poll has covered it yet (the service assumes a Youzan read lag).
+      const pinned = await h.allocations(sku);
+      expect(pinned.youzan).toMatchObject({ pinned: true, allotted: (await h.platformStock(sku)).youzan });
+      const readAt = pinned.youzan.obsReadAt!;
+      // Past the sale-time uncertainty (3 s): this sale is certainly later than the read, so the read did not see it.
+      await new Promise((r) => setTimeout(r, Math.max(0, readAt + 4_000 - Date.now())));
+      expect(await h.buy(sku, 'youzan')).toBeDefined();
+      await eventually(async () => (await h.ledger(sku)).reserved === 1, 30_000, 50);
+      await h.quiet();
+
+      const after = await h.allocations(sku);
+      expect(after.youzan.pinned).toBe(true);
+      // Counted as sold: nothing is taken off the platforms for it a second time.
+      const stock = await h.platformStock(sku);
+      expect(stock.kuaishou + stock.youzan).toBe(9);
+      expect(after.youzan.allotted).toBe(stock.youzan);
+    });
+  });
+
   describe('§1.3 a platform that cannot be lowered still shows its units', () => {
     it('Youzan refusing negative increments: the decrease falls back to an absolute set', async () => {
       const sku = await h.sku('REFUSE-1', { onHand: 10, mode: 'split' });
@@ -186,8 +208,11 @@ describe('stock truth, measured from the platforms', () => {
       const before = await h.platformStock(sku);
       expect(before.kuaishou).toBeGreaterThanOrEqual(6);
       await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { reservedForActivity: before.kuaishou });
+      const refusedBefore = (await h.stack.ksControl.counters()).faultsFired.activity_reserve_refused ?? 0;
       await h.erp(sku.code, 4);
       await h.quiet();
+
+      expect((await h.stack.ksControl.counters()).faultsFired.activity_reserve_refused).toBeGreaterThan(refusedBefore);
 
       expect(await exposure(sku, 0)).toBeLessThanOrEqual(4);
       expect((await h.stack.ksControl.getItem(sku.ks.itemId)).onShelf).toBe(false);
@@ -198,6 +223,46 @@ describe('stock truth, measured from the platforms', () => {
       const health = (await (await fetch(`${h.stack.url}/health`, { headers: await h.opsAuth() })).json()) as { status: string; checks: Record<string, { up: boolean }> };
       expect(health.status).toBe('degraded');
       expect(health.checks.stock?.up).toBe(false);
+    });
+  });
+
+  describe('§1.4 Kuaishou applies a stock write, then answers "system busy"', () => {
+    const busy = { api: 'open.item.sku.stock.update', busyAfterApplyRate: 1 };
+
+    it('an increase answered busy counts as applied: it is never written again', async () => {
+      const sku = await h.sku('BUSY-UP', { onHand: 10, mode: 'split' });
+      const before = await h.stack.ksControl.counters();
+      const since = Date.now();
+      const raises = async () => (await h.ops(sku)).filter((o) => o.platform === 'kuaishou' && o.delta > 0 && o.createdAt >= since);
+      await h.stack.ksControl.setFaults({ rules: [busy] });
+      await h.erp(sku.code, 20);
+      await h.quiet();
+      expect((await h.stack.ksControl.counters()).faultsFired.busy_after_apply ?? 0).toBeGreaterThan(before.faultsFired.busy_after_apply ?? 0);
+      // The platform answers again; another writer run must not add the units a second time.
+      await h.stack.ksControl.resetFaults();
+      await h.erp(sku.code, 20);
+      await h.quiet();
+
+      const stock = await h.platformStock(sku);
+      expect(stock.kuaishou + stock.youzan).toBe(20);
+      expect(await raises()).toEqual([expect.objectContaining({ status: 'applied', note: expect.stringContaining('outcome unknown') })]);
+    });
+
+    it('a decrease answered busy counts as not applied: the other platform is lowered to fit', async () => {
+      const sku = await h.sku('BUSY-DOWN', { onHand: 20, mode: 'split' });
+      const before = await h.platformStock(sku);
+      expect(before.kuaishou).toBeGreaterThanOrEqual(4);
+      await h.stack.ksControl.setFaults({ rules: [busy] });
+      await h.erp(sku.code, 14);
+      await h.quiet();
+
+      // Kuaishou did take the decrease; the service, not knowing, kept its units counted.
+      const stock = await h.platformStock(sku);
+      expect(stock.kuaishou).toBeLessThan(before.kuaishou);
+      expect(await exposure(sku, 0)).toBeLessThanOrEqual(14);
+      const allocations = await h.allocations(sku);
+      expect(allocations.kuaishou.allotted).toBe(before.kuaishou);
+      expect(stock.youzan).toBeLessThanOrEqual(14 - before.kuaishou);
     });
   });
 
