@@ -248,7 +248,7 @@ export class StockSyncService {
       }
       const plan = planMoves(
         sellable - others,
-        usable.map((a) => ({ id: a.bindingId, allotted: a.allotted, target: a.target })),
+        usable.map((a) => ({ id: a.bindingId, allotted: a.allotted, target: a.target, max: sku.platformLimits?.[a.platform as 'kuaishou' | 'youzan']?.max })),
         scarce ? () => 0 : (t) => Math.floor(t / 10),
       );
       // A connected platform whose stock was never read could be showing anything: until it is,
