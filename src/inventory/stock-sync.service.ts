@@ -43,8 +43,12 @@ export class WriterLeaseLostError extends Error {
   }
 }
 
-/** Renewed at every commit; longer than any platform call, so only a dead or stuck holder loses it. */
-export const WRITER_LEASE_MS = 60_000;
+/**
+ * Renewed at every commit and, while the run is alive, every WRITER_LEASE_RENEW_MS (so a long
+ * platform call keeps it): only a dead or stuck holder loses it, and a SIGKILLed one within this.
+ */
+export const WRITER_LEASE_MS = 15_000;
+const WRITER_LEASE_RENEW_MS = 3_000;
 /** How long after an unknown answer a platform may still apply the write (timeouts applied late). */
 export const LATE_APPLY_MS = 120_000;
 /** Runs one lease holder makes for triggers that arrived while it ran, before leaving them to the settle job. */
@@ -108,6 +112,8 @@ export class StockSyncService {
     let reconcile = options.reconcile === true;
     // Platform SKUs whose decrease failed in this call: planned around, as if they could not be written.
     const stuck = new Set<string>();
+    const renewal = setInterval(() => void this.renew(lease).catch((e: Error) => this.logger.warn(`renewing a writer lease: ${e.message}`)), WRITER_LEASE_RENEW_MS);
+    renewal.unref();
     try {
       for (let round = 1; ; round++) {
         const failedBefore = stuck.size;
@@ -125,7 +131,23 @@ export class StockSyncService {
       }
       await this.release(lease).catch(() => undefined);
       throw error;
+    } finally {
+      clearInterval(renewal);
     }
+  }
+
+  /** Extends a live lease of this run (never revives one that lapsed or was taken over). */
+  private async renew(lease: Lease): Promise<void> {
+    const now = this.clock.now();
+    await this.db.transaction((m) =>
+      m.query('UPDATE stock_ledger SET writer_until = ? WHERE merchant_sku_id = ? AND writer_token = ? AND writer_holder = ? AND writer_until > ?', [
+        now + WRITER_LEASE_MS,
+        lease.merchantSkuId,
+        lease.token,
+        lease.holder,
+        now,
+      ]),
+    );
   }
 
   private async run(lease: Lease, reconcile: boolean, triggerAt: number, stuck: Set<string>): Promise<number> {
