@@ -306,10 +306,10 @@ async function main(): Promise<void> {
               });
               if (res.status !== 200) throw new Error(`settings of ${s.code}: ${res.status}`);
             });
+            note(`merchant keeps activity-reserved ${s.code} for Youzan only (Kuaishou shows ${visible[s.code].kuaishou})`);
           }
           await sleep(50);
         }
-        note(`merchant kept ${capped.size} activity-reserved SKUs for Youzan only`);
       })(),
       (async () => {
         await at(Math.max(p.reauthAt, p.revokeAt));
