@@ -424,7 +424,7 @@ async function main(): Promise<void> {
       pushes: { kuaishou: report.counters.kuaishou.push, youzan: report.counters.youzan.push },
       chaos,
       storm_started_at: stormStarted,
-      timelines_of_exposed_skus: f.timelines,
+      timelines_of_exposed_or_unsold_skus: f.timelines,
       service_down_ms: serviceDownMs,
       settled: settled.quiet,
       settle_ms: settled.waitedMs,
