@@ -114,6 +114,7 @@ export class InventoryRepository {
       obsVisible: null,
       obsHeard: null,
       obsReadAt: null,
+      setReadAt: null,
       unwritable: null,
     });
     try {

@@ -335,6 +335,7 @@ export class StockSyncService {
     let fallback = 'none';
     if (channel.capabilities.absoluteStockWrite) {
       try {
+        const readAt = this.clock.now();
         const visible = await channel.getSkuStock(lane.shop, sku);
         const quantity = Math.max(0, visible - units);
         const op = await this.db.transaction(async () => {
@@ -346,7 +347,7 @@ export class StockSyncService {
           if (isPlatformError(error) && !error.ambiguous) throw error;
           await this.db.transaction(async () => {
             await this.lockAsWriter(lease);
-            await this.holdForLateSet(lane);
+            await this.holdForLateSet(lane, readAt);
             await this.finish(op, 'not_applied', `absolute set: ${(error as Error).message}`.slice(0, 300), this.clock.now() + LATE_APPLY_MS);
           });
           throw error;
@@ -361,6 +362,7 @@ export class StockSyncService {
             // before this moment lowers the count when heard; later ones do.
             a.allotted = Math.max(quantity, a.allotted + quantity - visible);
             a.pinned = true;
+            a.setReadAt = readAt;
             a.obsAllotted = null;
             a.obsVisible = null;
             a.obsHeard = null;
@@ -369,7 +371,7 @@ export class StockSyncService {
             await this.repo.saveAllocation(a);
             await this.finish(op, 'applied', `absolute set to ${quantity} after the platform refused a decrease`);
           } else {
-            await this.holdForLateSet(lane);
+            await this.holdForLateSet(lane, readAt);
             await this.finish(op, 'not_applied', 'absolute set: outcome unknown, counted as not applied', this.clock.now() + LATE_APPLY_MS);
           }
         });
@@ -418,9 +420,10 @@ export class StockSyncService {
    * no longer land, heard sales do not lower the count (it stays ≥ the set's quantity plus
    * whatever is written after it). Runs under the ledger lock.
    */
-  private async holdForLateSet(lane: Lane): Promise<void> {
+  private async holdForLateSet(lane: Lane, readAt: number): Promise<void> {
     const a = (await this.repo.allocation(lane.binding.id))!;
     a.pinned = true;
+    a.setReadAt = readAt;
     a.obsAllotted = null;
     a.obsVisible = null;
     a.obsHeard = null;
@@ -568,6 +571,7 @@ export class StockSyncService {
         a.allotted = first ? visible : Math.max(a.allotted, visible);
         a.established = true;
         a.pinned = true;
+        a.setReadAt = null;
         a.obsAllotted = null;
         a.obsVisible = null;
         a.obsHeard = null;
@@ -615,6 +619,7 @@ export class StockSyncService {
         }
       }
       a.pinned = false;
+      a.setReadAt = null;
       a.obsAllotted = null;
       a.obsVisible = null;
       a.obsHeard = null;

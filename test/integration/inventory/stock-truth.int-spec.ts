@@ -203,6 +203,39 @@ describe('stock truth, measured from the platforms', () => {
       expect(await exposure(sku, sold)).toBeLessThanOrEqual(8);
     });
 
+    it('Youzan refusing negative increments: sales made before an absolute set’s read lower the count it left when heard', async () => {
+      const sku = await h.sku('REFUSE-3', { onHand: 4, mode: 'split' });
+      const settings = (body: object) => fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify(body) });
+      await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
+      await h.poll();
+      await settings({ platformLimits: { kuaishou: { max: 0 } } });
+      await h.quiet();
+      expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 4 });
+      // Youzan sells all four; the service cannot read those orders yet.
+      await h.stack.yzControl.setFaults({ refuseNegativeIncrement: true, orderReadLagMs: YOUZAN_READ_LAG_MS, push: { lossRate: 1 } });
+      let sold = 0;
+      for (let i = 0; i < 4; i++) if (await h.buy(sku, 'youzan')) sold++;
+      expect(sold).toBe(4);
+      // Well after those sales (past their time's uncertainty), one unit is written off; then two arrive: one is left to sell.
+      await new Promise((r) => setTimeout(r, 6_500));
+      await h.erp(sku.code, 3);
+      await h.quiet();
+      await h.erp(sku.code, 5);
+      await h.quiet();
+      // The orders become readable and are heard; every poll and reconcile after that may run the writer.
+      for (let round = 0; round < 3; round++) {
+        await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
+        await h.poll();
+        await h.quiet();
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth });
+        await h.quiet();
+      }
+
+      expect((await h.ledger(sku)).reserved).toBe(4);
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(5);
+      expect((await h.platformStock(sku)).youzan).toBe(1);
+    });
+
     it('Kuaishou refusing to go below its activity reserve: the listing is taken off the shelf, ops and the merchant are told', async () => {
       const sku = await h.sku('RESERVE-1', { onHand: 20, mode: 'split' });
       const before = await h.platformStock(sku);
