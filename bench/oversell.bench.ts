@@ -81,7 +81,7 @@ function flags(): Params {
     dropResponse: num('drop-response', 0.08),
     lateApply: num('late-apply', 0.06),
     lateApplyMs: num('late-apply-ms', 3000),
-    busyAfterApply: num('busy-after-apply', 0.04),
+    busyAfterApply: num('busy-after-apply', 0.1),
     clientTimeoutMs: num('client-timeout-ms', 2000),
     refuseNegativeIncrement: num('refuse-negative-increment', 1) === 1,
     ksReservedEvery: num('ks-reserved-every', 6),
