@@ -332,6 +332,11 @@ export class StockSyncService {
   private async refusedDecrease(lease: Lease, lane: Lane, units: number, reason: string, triggerAt: number): Promise<boolean> {
     const channel = this.channels.get(lane.shop.platform);
     const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
+    // Refused because the listing already shows nothing (sales not heard yet took its units, as
+    // Kuaishou answers a decrease below zero): nothing is left to lower, and the count above it is
+    // those sales, which lower it when heard. Not a listing that cannot be lowered: it is only
+    // planned around in this run (its count stays, the other platform is lowered to fit).
+    if ((await channel.getSkuStock(lane.shop, sku).catch(() => undefined)) === 0) return false;
     let fallback = 'none';
     if (channel.capabilities.absoluteStockWrite) {
       try {

@@ -236,6 +236,24 @@ describe('stock truth, measured from the platforms', () => {
       expect((await h.platformStock(sku)).youzan).toBe(1);
     });
 
+    it('a Kuaishou decrease refused because unheard sales emptied the listing does not take it off the shelf', async () => {
+      const sku = await h.sku('EMPTIED-1', { onHand: 10, mode: 'split' });
+      const before = await h.platformStock(sku);
+      expect(before.kuaishou).toBeGreaterThanOrEqual(2);
+      // Kuaishou sells everything it shows; the service hears none of it yet.
+      await h.stack.ksControl.setFaults({ push: { lossRate: 1 }, orderReadLagMs: 60_000 });
+      let sold = 0;
+      while (await h.buy(sku, 'kuaishou')) sold++;
+      expect(sold).toBe(before.kuaishou);
+      await h.erp(sku.code, 8);
+      await h.quiet();
+
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(8);
+      expect((await h.stack.ksControl.getItem(sku.ks.itemId)).onShelf).toBe(true);
+      expect((await h.allocations(sku)).kuaishou.unwritable).toBeNull();
+      await h.stack.ksControl.setFaults({ orderReadLagMs: 0 });
+    });
+
     it('Kuaishou refusing to go below its activity reserve: the listing is taken off the shelf, ops and the merchant are told', async () => {
       const sku = await h.sku('RESERVE-1', { onHand: 20, mode: 'split' });
       const before = await h.platformStock(sku);
