@@ -336,7 +336,8 @@ export class StockSyncService {
     // Kuaishou answers a decrease below zero): nothing is left to lower, and the count above it is
     // those sales, which lower it when heard. Not a listing that cannot be lowered: it is only
     // planned around in this run (its count stays, the other platform is lowered to fit).
-    if ((await channel.getSkuStock(lane.shop, sku).catch(() => undefined)) === 0) return false;
+    // (With an absolute set the set below does that, and keeps unheard sales counted.)
+    if (!channel.capabilities.absoluteStockWrite && (await channel.getSkuStock(lane.shop, sku).catch(() => undefined)) === 0) return false;
     let fallback = 'none';
     if (channel.capabilities.absoluteStockWrite) {
       try {
