@@ -34,6 +34,7 @@ interface Params {
   dropResponse: number;
   lateApply: number;
   lateApplyMs: number;
+  busyAfterApply: number;
   clientTimeoutMs: number;
   refuseNegativeIncrement: boolean;
   ksReservedEvery: number;
@@ -46,6 +47,7 @@ interface Params {
   revokeAt: number;
   restockAt: number;
   restockUnits: number;
+  capAt: number;
   reauthAt: number;
   replayAt: number;
   killAt: number;
@@ -79,6 +81,7 @@ function flags(): Params {
     dropResponse: num('drop-response', 0.08),
     lateApply: num('late-apply', 0.06),
     lateApplyMs: num('late-apply-ms', 3000),
+    busyAfterApply: num('busy-after-apply', 0.1),
     clientTimeoutMs: num('client-timeout-ms', 2000),
     refuseNegativeIncrement: num('refuse-negative-increment', 1) === 1,
     ksReservedEvery: num('ks-reserved-every', 6),
@@ -91,6 +94,7 @@ function flags(): Params {
     revokeAt: fraction('revoke-at', 0.15),
     restockAt: fraction('restock-at', 0.25),
     restockUnits: num('restock-units', 4),
+    capAt: fraction('cap-at', 0),
     reauthAt: fraction('reauth-at', 0.35),
     replayAt: fraction('replay-at', 0.45),
     killAt: fraction('kill-at', 0.55),
@@ -217,16 +221,16 @@ async function main(): Promise<void> {
     const physical = new Map(skus.map((s) => [s.code, s.stock]));
     await erp.send(skus.map((s) => ({ skuCode: s.code, onHand: s.stock })));
     await ask({ kind: 'quiet', quietMs: 3000, maxMs: 60_000 }, 'quiet-done');
-    if (p.ksReservedEvery > 0) {
-      for (let i = 0; i < skus.length; i += p.ksReservedEvery) await ksControl.setSku(skus[i].ks.itemId, skus[i].ks.skuId, { reservedForActivity: 1 });
-    }
+    const reserved = p.ksReservedEvery > 0 ? skus.filter((_, i) => i % p.ksReservedEvery === 0) : [];
+    for (const s of reserved) await ksControl.setSku(s.ks.itemId, s.ks.skuId, { reservedForActivity: 1 });
 
     // The storm: faults on, then buyers race while the chaos schedule runs.
     const stockApis = { ks: 'open.item.sku.stock.update', yz: 'youzan.item.quantity.update' };
     const writeFaults = { latencyMs: p.latencyMs, dropResponseRate: p.dropResponse, lateApplyRate: p.lateApply, lateApplyDelayMs: p.lateApplyMs };
     const pushFaults = { lossRate: p.pushLoss, duplicateRate: p.pushDuplicate, delayMs: p.latencyMs };
     const yzRules = (extra: object = {}) => [{ api: stockApis.yz, ...writeFaults, ...extra }, { api: 'youzan.trade.get', latencyMs: p.latencyMs }];
-    await ksControl.setFaults({ rules: [{ api: stockApis.ks, ...writeFaults }, { api: 'open.order.detail', latencyMs: p.latencyMs }], push: pushFaults, orderReadLagMs: p.ksReadLagMs });
+    const ksRules = [{ api: stockApis.ks, ...writeFaults, busyAfterApplyRate: p.busyAfterApply }, { api: 'open.order.detail', latencyMs: p.latencyMs }];
+    await ksControl.setFaults({ rules: ksRules, push: pushFaults, orderReadLagMs: p.ksReadLagMs });
     await yzControl.setFaults({ rules: yzRules(), push: pushFaults, orderReadLagMs: p.yzReadLagMs });
     await ksControl.resetCounters();
     await yzControl.resetCounters();
@@ -284,6 +288,30 @@ async function main(): Promise<void> {
         note(`ERP restocked ${restocked.length} SKUs by ${p.restockUnits}`);
       })(),
       (async () => {
+        // The merchant keeps the activity-reserved SKUs for Youzan (Kuaishou max 0) while Kuaishou
+        // still shows units of them: a legitimate Kuaishou decrease that Kuaishou refuses below the
+        // reserve (result 21), so the service takes the listing off the shelf and raises an alert.
+        await at(p.capAt);
+        const capped = new Set<string>();
+        const stormEnds = stormStarted + p.durationS * 1000;
+        while (capped.size < reserved.length && Date.now() < stormEnds) {
+          const { visible } = await ask({ kind: 'visible', codes: reserved.map((s) => s.code) }, 'visible');
+          for (const s of reserved.filter((r) => !capped.has(r.code) && visible[r.code].kuaishou > 0)) {
+            capped.add(s.code);
+            await retrying(async () => {
+              const res = await fetch(`${url}/api/merchants/${merchantId}/skus/${s.code}/settings`, {
+                method: 'PUT',
+                headers: { ...asOwner, 'content-type': 'application/json' },
+                body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }),
+              });
+              if (res.status !== 200) throw new Error(`settings of ${s.code}: ${res.status}`);
+            });
+            note(`merchant keeps activity-reserved ${s.code} for Youzan only (Kuaishou shows ${visible[s.code].kuaishou})`);
+          }
+          await sleep(50);
+        }
+      })(),
+      (async () => {
         await at(Math.max(p.reauthAt, p.revokeAt));
         await retrying(() => connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie: access.owner.cookie }));
         unwritable.delete('kuaishou');
@@ -339,8 +367,32 @@ async function main(): Promise<void> {
     add(report.counters.kuaishou.faultsFired);
     add(report.counters.youzan.faultsFired);
     add({ writer_replay: replays, service_sigkill: service.kills });
+    // The kinds this run's parameters set off: each must have fired at least once.
+    const expected: [string, boolean][] = [
+      ['latency', p.latencyMs > 0],
+      ['read_lag', p.ksReadLagMs > 0 || p.yzReadLagMs > 0],
+      ['late_apply', p.lateApply > 0],
+      ['response_dropped_after_apply', p.dropResponse > 0],
+      ['busy_after_apply', p.busyAfterApply > 0],
+      ['push_delayed', p.latencyMs > 0],
+      ['push_lost', p.pushLoss > 0],
+      ['push_duplicated', p.pushDuplicate > 0],
+      ['shop_revoked', true],
+      ['refused_negative_increment', p.refuseNegativeIncrement],
+      ['activity_reserve_refused', p.ksReservedEvery > 0],
+      ['error', true],
+      ['writer_replay', true],
+      ['service_sigkill', true],
+    ];
+    const notFired = expected.filter(([kind, on]) => on && !faultsFired[kind]).map(([kind]) => kind);
 
     const unsold = f.skus.filter((s) => s.sold.kuaishou + s.sold.youzan < s.physical);
+    // What the service believes about the unsold ones, to explain them (its view, not a figure).
+    const serviceView: Record<string, unknown> = {};
+    for (const s of unsold.slice(0, 6)) {
+      const res = await fetch(`${url}/api/merchants/${merchantId}/skus/${s.code}`, { headers: asOwner }).catch(() => undefined);
+      if (res?.status === 200) serviceView[s.code] = await res.json();
+    }
     const sellable = f.physicalUnits - report.strandedUnits;
     const realSold = f.skus.reduce((a, s) => a + Math.min(s.physical, s.sold.kuaishou + s.sold.youzan), 0);
     const result = {
@@ -357,7 +409,9 @@ async function main(): Promise<void> {
       physical_units: f.physicalUnits,
       stranded_units: report.strandedUnits,
       unsold: unsold.map((s) => ({ sku: s.code, physical: s.physical, sold: s.sold, shown: s.visible })),
+      unsold_as_the_service_sees_them: serviceView,
       faults_fired: faultsFired,
+      faults_not_fired: notFired,
       faults_fired_by_platform: { kuaishou: report.counters.kuaishou.faultsFired, youzan: report.counters.youzan.faultsFired },
       latency_ms: f.latencyMs,
       platform_writes: f.apiWrites,
@@ -370,7 +424,7 @@ async function main(): Promise<void> {
       pushes: { kuaishou: report.counters.kuaishou.push, youzan: report.counters.youzan.push },
       chaos,
       storm_started_at: stormStarted,
-      timelines_of_exposed_skus: f.timelines,
+      timelines_of_exposed_or_unsold_skus: f.timelines,
       service_down_ms: serviceDownMs,
       settled: settled.quiet,
       settle_ms: settled.waitedMs,
@@ -399,10 +453,12 @@ async function main(): Promise<void> {
         `  double applies           ${result.double_applies}`,
         `  latency                  p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms (sale on one platform → stock write applied on the other)`,
         `  faults fired             ${Object.entries(faultsFired).map(([k, n]) => `${k}=${n}`).join(' ')}`,
+        `  faults not fired         ${notFired.length ? notFired.join(' ') : 'none'}`,
         `  storm ${stormMs} ms, settled ${settled.quiet ? 'yes' : 'NO'}, total ${result.total_ms} ms → ${p.out}`,
       ].join('\n'),
     );
     if (result.oversold_units > 0 || result.max_exposure_over_stock > 0 || result.double_applies > 0) process.exitCode = 1;
+    if (notFired.length || result.sellthrough < 0.99) process.exitCode = 1;
   } finally {
     await service.stop();
     worker.disconnect();

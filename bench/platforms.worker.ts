@@ -26,6 +26,7 @@ export type WorkerRequest =
   | { kind: 'physical'; updates: { code: string; onHand: number }[] }
   | { kind: 'storm'; skus: ObservedSku[]; youzanShop: number; buyers: number; durationS: number; retryMinMs: number; retryMaxMs: number; seed: number }
   | { kind: 'quiet'; quietMs: number; maxMs: number }
+  | { kind: 'visible'; codes: string[] }
   | { kind: 'report'; unwritable: StormPlatform[] };
 
 export type WorkerAnswer =
@@ -33,6 +34,7 @@ export type WorkerAnswer =
   | { kind: 'ok' }
   | { kind: 'storm-done'; attempts: number; orders: number; buyerErrors: number; stormMs: number }
   | { kind: 'quiet-done'; quiet: boolean; waitedMs: number }
+  | { kind: 'visible'; visible: Record<string, Record<StormPlatform, number>> }
   | { kind: 'report'; figures: ObserverFigures; strandedUnits: number; mismatches: string[]; counters: { kuaishou: CountersSnapshot; youzan: CountersSnapshot }; eventLoopDelayMs: { p50: number; p99: number; max: number } }
   | { kind: 'error'; message: string };
 
@@ -125,7 +127,13 @@ function report(unwritable: StormPlatform[]): WorkerAnswer {
   const byCode = new Map(tracked.map((s) => [s.code, s]));
   const mismatches = observer.verify((platform, code) => platformStock(platform, byCode.get(code)!));
   let strandedUnits = 0;
-  for (const s of tracked) for (const p of unwritable) strandedUnits += observer.visible(s.code)[p];
+  for (const s of tracked) {
+    const visible = observer.visible(s.code);
+    for (const p of unwritable) strandedUnits += visible[p];
+    // A listing the service took off the shelf (the platform refused to lower it) sells nothing.
+    if (!unwritable.includes('kuaishou') && emulators!.ks.store.items.get(s.ks.itemId)!.shelf !== 1) strandedUnits += visible.kuaishou;
+    if (!unwritable.includes('youzan') && !emulators!.yz.store.items.get(s.yz.itemId)!.listed) strandedUnits += visible.youzan;
+  }
   return { kind: 'report', figures: observer.figures(), strandedUnits, mismatches, counters: { kuaishou: emulators!.ks.counters.snapshot(), youzan: emulators!.yz.counters.snapshot() },
     eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
   };
@@ -146,6 +154,8 @@ async function handle(message: WorkerRequest): Promise<WorkerAnswer> {
       return quiet(message.quietMs, message.maxMs);
     case 'report':
       return report(message.unwritable);
+    case 'visible':
+      return { kind: 'visible', visible: Object.fromEntries(message.codes.map((code) => [code, observer.visible(code)])) };
   }
 }
 

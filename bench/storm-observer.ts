@@ -36,7 +36,7 @@ export interface ObserverFigures {
   stockChanges: number;
   apiWrites: Record<StormPlatform, number>;
   skus: { code: string; physical: number; sold: Record<StormPlatform, number>; visible: Record<StormPlatform, number> }[];
-  /** Timelines of the SKUs that were ever exposed beyond stock or oversold. */
+  /** Timelines of the SKUs that were ever exposed beyond stock, oversold, or left with units unsold. */
   timelines: Record<string, [number, string, string, number, number, number][]>;
 }
 
@@ -144,7 +144,7 @@ export class StormObserver {
       stockChanges: this.changes,
       apiWrites: { ...this.apiWrites },
       skus: all.map((s) => ({ code: s.code, physical: s.physical, sold: { ...s.sold }, visible: { ...s.visible } })),
-      timelines: Object.fromEntries(all.filter((s) => s.maxExposure > 0 || oversoldBySku[s.code]).map((s) => [s.code, s.timeline])),
+      timelines: Object.fromEntries(all.filter((s) => s.maxExposure > 0 || oversoldBySku[s.code] || s.sold.kuaishou + s.sold.youzan < s.physical).map((s) => [s.code, s.timeline])),
     };
   }
 

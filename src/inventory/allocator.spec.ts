@@ -82,6 +82,15 @@ describe('planMoves', () => {
     expect(plan).toEqual({ decreases: [{ id: 'yz', delta: -2 }], increases: [] });
   });
 
+  it('lowers a platform above its own maximum even when nothing else needs the units', () => {
+    // Scarce stock: the other platform is at its tranche and the pool has room, but the merchant capped Kuaishou at 0.
+    const plan = planMoves(6, [
+      { id: 'ks', allotted: 2, target: 0, max: 0 },
+      { id: 'yz', allotted: 2, target: 2 },
+    ]);
+    expect(plan).toEqual({ decreases: [{ id: 'ks', delta: -2 }], increases: [] });
+  });
+
   it('never plans increases beyond sellable', () => {
     const plan = planMoves(5, [{ id: 'ks', allotted: 0, target: 9 }, { id: 'yz', allotted: 0, target: 9 }]);
     expect(plan.increases.reduce((a, i) => a + i.delta, 0)).toBe(5);

@@ -108,11 +108,12 @@ export interface MovePlan {
 
 /**
  * Moves that bring the platforms towards their targets. Decreases: whatever is above target
- * when Σ allotted exceeds sellable (a must), or when a platform below target needs the room.
+ * when Σ allotted exceeds sellable (a must), or when a platform below target needs the room, and
+ * whatever a platform shows above its own `max` (the merchant's limit: always a must).
  * Increases: platforms below target by more than `hysteresis(target)` units (small top-ups are
  * coalesced), limited by the room the decreases will leave.
  */
-export function planMoves(sellable: number, input: { id: string; allotted: number; target: number }[], hysteresis: (target: number) => number = () => 0): MovePlan {
+export function planMoves(sellable: number, input: { id: string; allotted: number; target: number; max?: number }[], hysteresis: (target: number) => number = () => 0): MovePlan {
   // A platform cannot show less than nothing: a negative count (more sales heard than counted) frees no room.
   const rows = input.map((r) => ({ ...r, allotted: Math.max(0, r.allotted) }));
   const total = rows.reduce((a, r) => a + r.allotted, 0);
@@ -123,8 +124,14 @@ export function planMoves(sellable: number, input: { id: string; allotted: numbe
   const wanted = wants.reduce((a, w) => a + w.need, 0);
   let mustFree = Math.max(0, -room) + Math.max(0, wanted - Math.max(0, room));
   const decreases: StockMove[] = [];
+  for (const r of rows) {
+    if (r.max === undefined || r.allotted <= r.max) continue;
+    decreases.push({ id: r.id, delta: -(r.allotted - Math.max(0, r.max)) });
+    mustFree -= r.allotted - Math.max(0, r.max);
+  }
   for (const r of [...rows].sort((a, b) => b.allotted - b.target - (a.allotted - a.target))) {
     if (mustFree <= 0) break;
+    if (decreases.some((d) => d.id === r.id)) continue;
     const over = r.allotted - Math.max(0, r.target);
     if (over <= 0) continue;
     const take = Math.min(over, mustFree);

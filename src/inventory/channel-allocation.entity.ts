@@ -72,6 +72,13 @@ export class ChannelAllocationEntity {
   @Column({ name: 'obs_read_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   obsReadAt: number | null;
 
+  /**
+   * Set while the count is pinned by an absolute stock set: when the set's read started. Sales made
+   * certainly before it were unheard then and stay in the count, so hearing them lowers it.
+   */
+  @Column({ name: 'set_read_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  setReadAt: number | null;
+
   /** Why the platform cannot be lowered right now (its visible units stay counted); null when writable. */
   @Column({ type: 'varchar', length: 300, nullable: true })
   unwritable: string | null;

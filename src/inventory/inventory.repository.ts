@@ -115,6 +115,7 @@ export class InventoryRepository {
       obsVisible: null,
       obsHeard: null,
       obsReadAt: null,
+      setReadAt: null,
       unwritable: null,
     });
     try {
@@ -179,12 +180,14 @@ export class InventoryRepository {
    * SKUs whose writer has work left without a trigger of its own: a lease holder that died with
    * triggers deferred to it, or read-backs waiting for the order feed.
    */
-  async skusAwaitingWriter(now: number, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.m.query(
-      `SELECT merchant_sku_id AS id FROM stock_ledger WHERE rerun > 0 AND writer_until < ?
-       UNION SELECT merchant_sku_id AS id FROM channel_allocation WHERE obs_read_at IS NOT NULL AND obs_read_at < ? LIMIT ?`,
-      [now, now, limit],
-    );
+  async skusAwaitingWriter(now: number, limit: number, withObservations = true): Promise<string[]> {
+    const rows: { id: string }[] = withObservations
+      ? await this.m.query(
+          `SELECT merchant_sku_id AS id FROM stock_ledger WHERE rerun > 0 AND writer_until < ?
+           UNION SELECT merchant_sku_id AS id FROM channel_allocation WHERE obs_read_at IS NOT NULL AND obs_read_at < ? LIMIT ?`,
+          [now, now, limit],
+        )
+      : await this.m.query('SELECT merchant_sku_id AS id FROM stock_ledger WHERE rerun > 0 AND writer_until < ? LIMIT ?', [now, limit]);
     return rows.map((r) => r.id);
   }
 

@@ -20,6 +20,11 @@ export interface LineStockRef {
 
 export type ErpOutcome = 'applied' | 'stale';
 
+/**
+ * A heard sale's `soldAt` is no later than the sale; the sale itself was no later than this much
+ * after it (the platform's whole-second times and the clock estimate's uncertainty, both ways).
+ */
+const SALE_TIME_SPAN_MS = 6_000;
 export const UNBOUND_PREFIX = 'binding removed';
 
 /**
@@ -78,7 +83,9 @@ export class StockLedgerService {
       // A pinned count came from a read that may already exclude this sale (see ChannelAllocationEntity.pinned);
       // a sale that certainly came after that read is in it, and lowers it.
       const afterRead = line.soldAt !== undefined && allocation.obsReadAt !== null && line.soldAt > allocation.obsReadAt;
-      if (!allocation.pinned || afterRead) allocation.allotted -= line.quantity;
+      // A count an absolute set left holds the sales unheard at its read: one certainly made before that read is one of them.
+      const beforeSetRead = line.soldAt !== undefined && allocation.setReadAt !== null && line.soldAt + SALE_TIME_SPAN_MS < allocation.setReadAt;
+      if (!allocation.pinned || afterRead || beforeSetRead) allocation.allotted -= line.quantity;
       allocation.heardSold += line.quantity;
       allocation.soldRecent += line.quantity;
       allocation.demandMilli = decayedDemand(allocation.demandMilli, allocation.lastSaleAt, now) + line.quantity * 1000;

@@ -46,8 +46,12 @@ export class WriterLeaseLostError extends Error {
   }
 }
 
-/** Renewed at every commit; longer than any platform call, so only a dead or stuck holder loses it. */
-export const WRITER_LEASE_MS = 60_000;
+/**
+ * Renewed at every commit and, while the run is alive, every WRITER_LEASE_RENEW_MS (so a long
+ * platform call keeps it): only a dead or stuck holder loses it, and a SIGKILLed one within this.
+ */
+export const WRITER_LEASE_MS = 15_000;
+const WRITER_LEASE_RENEW_MS = 3_000;
 /** How long after an unknown answer a platform may still apply the write (timeouts applied late). */
 export const LATE_APPLY_MS = 120_000;
 /** Runs one lease holder makes for triggers that arrived while it ran, before leaving them to the settle job. */
@@ -111,6 +115,8 @@ export class StockSyncService {
     let reconcile = options.reconcile === true;
     // Platform SKUs whose decrease failed in this call: planned around, as if they could not be written.
     const stuck = new Set<string>();
+    const renewal = setInterval(() => void this.renew(lease).catch((e: Error) => this.logger.warn(`renewing a writer lease: ${e.message}`)), WRITER_LEASE_RENEW_MS);
+    renewal.unref();
     try {
       for (let round = 1; ; round++) {
         const failedBefore = stuck.size;
@@ -128,7 +134,23 @@ export class StockSyncService {
       }
       await this.release(lease).catch(() => undefined);
       throw error;
+    } finally {
+      clearInterval(renewal);
     }
+  }
+
+  /** Extends a live lease of this run (never revives one that lapsed or was taken over). */
+  private async renew(lease: Lease): Promise<void> {
+    const now = this.clock.now();
+    await this.db.transaction((m) =>
+      m.query('UPDATE stock_ledger SET writer_until = ? WHERE merchant_sku_id = ? AND writer_token = ? AND writer_holder = ? AND writer_until > ?', [
+        now + WRITER_LEASE_MS,
+        lease.merchantSkuId,
+        lease.token,
+        lease.holder,
+        now,
+      ]),
+    );
   }
 
   private async run(lease: Lease, reconcile: boolean, triggerAt: number, stuck: Set<string>): Promise<number> {
@@ -251,7 +273,7 @@ export class StockSyncService {
       }
       const plan = planMoves(
         sellable - others,
-        usable.map((a) => ({ id: a.bindingId, allotted: a.allotted, target: a.target })),
+        usable.map((a) => ({ id: a.bindingId, allotted: a.allotted, target: a.target, max: sku.platformLimits?.[a.platform as 'kuaishou' | 'youzan']?.max })),
         scarce ? () => 0 : (t) => Math.floor(t / 10),
       );
       // A connected platform whose stock was never read could be showing anything: until it is,
@@ -313,9 +335,16 @@ export class StockSyncService {
   private async refusedDecrease(lease: Lease, lane: Lane, units: number, reason: string, triggerAt: number): Promise<boolean> {
     const stock = this.channels.stock(lane.shop.platform);
     const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
+    // Refused because the listing already shows nothing (sales not heard yet took its units, as
+    // Kuaishou answers a decrease below zero): nothing is left to lower, and the count above it is
+    // those sales, which lower it when heard. Not a listing that cannot be lowered: it is only
+    // planned around in this run (its count stays, the other platform is lowered to fit).
+    // (With an absolute set the set below does that, and keeps unheard sales counted.)
+    if (!stock.absoluteStockWrite && (await stock.getSkuStock(lane.shop, sku).catch(() => undefined)) === 0) return false;
     let fallback = 'none';
     if (stock.absoluteStockWrite) {
       try {
+        const readAt = this.clock.now();
         const visible = await stock.getSkuStock(lane.shop, sku);
         const quantity = Math.max(0, visible - units);
         const op = await this.db.transaction(async () => {
@@ -327,7 +356,7 @@ export class StockSyncService {
           if (isPlatformError(error) && !error.ambiguous) throw error;
           await this.db.transaction(async () => {
             await this.lockAsWriter(lease);
-            await this.holdForLateSet(lane);
+            await this.holdForLateSet(lane, readAt);
             await this.finish(op, 'not_applied', `absolute set: ${(error as Error).message}`.slice(0, 300), this.clock.now() + LATE_APPLY_MS);
           });
           throw error;
@@ -342,6 +371,7 @@ export class StockSyncService {
             // before this moment lowers the count when heard; later ones do.
             a.allotted = Math.max(quantity, a.allotted + quantity - visible);
             a.pinned = true;
+            a.setReadAt = readAt;
             a.obsAllotted = null;
             a.obsVisible = null;
             a.obsHeard = null;
@@ -350,7 +380,7 @@ export class StockSyncService {
             await this.repo.saveAllocation(a);
             await this.finish(op, 'applied', `absolute set to ${quantity} after the platform refused a decrease`);
           } else {
-            await this.holdForLateSet(lane);
+            await this.holdForLateSet(lane, readAt);
             await this.finish(op, 'not_applied', 'absolute set: outcome unknown, counted as not applied', this.clock.now() + LATE_APPLY_MS);
           }
         });
@@ -399,9 +429,10 @@ export class StockSyncService {
    * no longer land, heard sales do not lower the count (it stays ≥ the set's quantity plus
    * whatever is written after it). Runs under the ledger lock.
    */
-  private async holdForLateSet(lane: Lane): Promise<void> {
+  private async holdForLateSet(lane: Lane, readAt: number): Promise<void> {
     const a = (await this.repo.allocation(lane.binding.id))!;
     a.pinned = true;
+    a.setReadAt = readAt;
     a.obsAllotted = null;
     a.obsVisible = null;
     a.obsHeard = null;
@@ -548,6 +579,7 @@ export class StockSyncService {
         a.allotted = first ? visible : Math.max(a.allotted, visible);
         a.established = true;
         a.pinned = true;
+        a.setReadAt = null;
         a.obsAllotted = null;
         a.obsVisible = null;
         a.obsHeard = null;
@@ -595,6 +627,7 @@ export class StockSyncService {
         }
       }
       a.pinned = false;
+      a.setReadAt = null;
       a.obsAllotted = null;
       a.obsVisible = null;
       a.obsHeard = null;

@@ -99,6 +99,7 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
           appliedOperations.add(operationId);
         }
       }
+      if (plan.busyAfterApply && busyAfterApply(deps, res, requestId)) return;
       const body = toJson({ result: KS_RESULT.SUCCESS, error_msg: '', ...(answer === undefined ? {} : { data: answer.data }), requestId });
       if (plan.dropResponse) {
         deps.counters.rejected('response_dropped_after_apply');
@@ -111,12 +112,44 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
     } catch (error) {
       const failure = error instanceof KsApiError ? error : ksError.system();
       deps.counters.rejected(failure.reason);
-      if (failure.result === KS_RESULT.BUSINESS_REJECTED && failure.message === RESERVE_REFUSED) deps.counters.fault('activity_reserve_refused');
+      if (failure.result === KS_RESULT.BUSINESS_REJECTED && failure.message === RESERVE_REFUSED && holdsActivityReserve(deps, req)) {
+        deps.counters.fault('activity_reserve_refused');
+      }
       if (res.writableEnded || req.socket.destroyed) return;
       res.status(200).type('application/json;charset=UTF-8').send(toJson({ result: failure.result, error_msg: failure.message, requestId }));
     }
   });
   return router;
+}
+
+/**
+ * Injected "applied, then answered busy": the backend applied the write, but the gateway answers
+ * with the platform's system-busy body (result 2), as a real overloaded gateway can. The caller must
+ * treat it as an unknown outcome. False when the connection is already gone.
+ */
+function busyAfterApply(deps: OpenApiDeps, res: Response, requestId: string): boolean {
+  deps.counters.fault('busy_after_apply');
+  const busy = ksError.system();
+  deps.counters.rejected('busy_after_apply');
+  if (res.writableEnded || res.req.socket.destroyed) return true;
+  res.status(200).type('application/json;charset=UTF-8').send(toJson({ result: busy.result, error_msg: busy.message, requestId }));
+  return true;
+}
+
+/**
+ * The "stock below the reserve" answer is also what a decrease below zero gets: it counts as an
+ * activity-reserve refusal only when the SKU written holds units for an activity.
+ */
+function holdsActivityReserve(deps: OpenApiDeps, req: Request): boolean {
+  try {
+    const p = parseParam(collectParams(req).param);
+    const itemId = String(p.long('kwaiItemId', true) ?? p.long('itemId', true) ?? '');
+    const item = deps.store.items.get(itemId);
+    const skuIds = [p.long('skuId', true), ...(p.objects('skuList') ?? []).map((s) => s.long('skuId', true))].filter((id) => id !== undefined).map(String);
+    return !!item?.skus.some((s) => skuIds.includes(String(s.kwaiSkuId)) && s.reserveStock > 0);
+  } catch {
+    return false;
+  }
 }
 
 function collectParams(req: Request): Record<string, string | undefined> {

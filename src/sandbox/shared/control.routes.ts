@@ -29,6 +29,8 @@ export const faultRuleSchema = z.object({
   httpErrorRate: z.number().min(0).max(1).optional(),
   lateApplyRate: z.number().min(0).max(1).optional(),
   lateApplyDelayMs: z.number().int().min(0).optional(),
+  /** Kuaishou stock writes: applied, then answered "system busy" (the write landed; the answer says it may not have). */
+  busyAfterApplyRate: z.number().min(0).max(1).optional(),
 });
 
 export const pushFaultsSchema = z.object({

@@ -12,7 +12,8 @@ export interface CountersSnapshot {
 
 /**
  * Fault kinds counted in `faultsFired`: injected latency, platform error bodies, throttling,
- * HTTP 502s, answers dropped after the write was applied, calls applied after the caller's
+ * HTTP 502s, answers dropped after the write was applied, "system busy" answers to writes that
+ * were applied, calls applied after the caller's
  * timeout, lost / duplicated / delayed pushes, shops whose merchant withdrew the app, order reads
  * that missed an order not readable yet (read lag), and the
  * platforms' own refusals a client must survive (Youzan refusing a negative increment, Kuaishou
@@ -32,6 +33,7 @@ export type FaultKind =
   | 'read_lag'
   | 'refused_negative_increment'
   | 'activity_reserve_refused'
+  | 'busy_after_apply'
   | (string & {});
 
 export class Counters {

@@ -27,6 +27,12 @@ export interface FaultRule {
   lateApplyRate?: number;
   /** How long a late-applied call is held before it is applied (default 15 s). */
   lateApplyDelayMs?: number;
+  /**
+   * Share of calls applied, then answered with the platform's "system busy" error body (Kuaishou
+   * result 2), as an overloaded gateway may: the write landed although the answer says it failed.
+   * Kuaishou emulator only.
+   */
+  busyAfterApplyRate?: number;
 }
 
 export interface PushFaults {
@@ -46,6 +52,8 @@ export interface CallPlan {
   httpError: boolean;
   /** Set when the call is held this long, then applied. */
   lateApplyMs?: number;
+  /** Applied, then answered "system busy". */
+  busyAfterApply: boolean;
 }
 
 export const DEFAULT_LATE_APPLY_DELAY_MS = 15_000;
@@ -88,7 +96,7 @@ export class FaultInjector {
 
   plan(api: string): CallPlan {
     const matching = this.rules.filter((r) => r.api === api || r.api === '*');
-    const plan: CallPlan = { latencyMs: 0, throttle: false, dropResponse: false, httpError: false };
+    const plan: CallPlan = { latencyMs: 0, throttle: false, dropResponse: false, httpError: false, busyAfterApply: false };
     for (const rule of matching) {
       plan.latencyMs += rule.latencyMs ?? 0;
       if (!plan.error && this.random.chance(rule.errorRate)) plan.error = rule.error ?? 'system';
@@ -96,6 +104,7 @@ export class FaultInjector {
       if (rule.maxQps !== undefined && this.overQps(`${rule.api}|${api}`, rule.maxQps)) plan.throttle = true;
       if (this.random.chance(rule.dropResponseRate)) plan.dropResponse = true;
       if (this.random.chance(rule.httpErrorRate)) plan.httpError = true;
+      if (this.random.chance(rule.busyAfterApplyRate)) plan.busyAfterApply = true;
       if (plan.lateApplyMs === undefined && this.random.chance(rule.lateApplyRate)) plan.lateApplyMs = rule.lateApplyDelayMs ?? DEFAULT_LATE_APPLY_DELAY_MS;
     }
     return plan;

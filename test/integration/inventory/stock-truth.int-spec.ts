@@ -146,6 +146,28 @@ describe('stock truth, measured from the platforms', () => {
     });
   });
 
+  describe('§1.2 a pinned count and the sales heard while it is pinned', () => {
+    it('a sale certainly made after the read lowers the pinned count', async () => {
+      const sku = await h.sku('PINNED-1', { onHand: 10, mode: 'split' });
+      // The first read pinned both counts: no poll has covered it yet (the service assumes a Youzan read lag).
+      const pinned = await h.allocations(sku);
+      expect(pinned.youzan).toMatchObject({ pinned: true, allotted: (await h.platformStock(sku)).youzan });
+      const readAt = pinned.youzan.obsReadAt!;
+      // Past the sale-time uncertainty (3 s): this sale is certainly later than the read, so the read did not see it.
+      await new Promise((r) => setTimeout(r, Math.max(0, readAt + 4_000 - Date.now())));
+      expect(await h.buy(sku, 'youzan')).toBeDefined();
+      await eventually(async () => (await h.ledger(sku)).reserved === 1, 30_000, 50);
+      await h.quiet();
+
+      const after = await h.allocations(sku);
+      expect(after.youzan.pinned).toBe(true);
+      // Counted as sold: nothing is taken off the platforms for it a second time.
+      const stock = await h.platformStock(sku);
+      expect(stock.kuaishou + stock.youzan).toBe(9);
+      expect(after.youzan.allotted).toBe(stock.youzan);
+    });
+  });
+
   describe('§1.3 a platform that cannot be lowered still shows its units', () => {
     it('Youzan refusing negative increments: the decrease falls back to an absolute set', async () => {
       const sku = await h.sku('REFUSE-1', { onHand: 10, mode: 'split' });
@@ -181,13 +203,67 @@ describe('stock truth, measured from the platforms', () => {
       expect(await exposure(sku, sold)).toBeLessThanOrEqual(8);
     });
 
+    it('Youzan refusing negative increments: sales made before an absolute set’s read lower the count it left when heard', async () => {
+      const sku = await h.sku('REFUSE-3', { onHand: 4, mode: 'split' });
+      const settings = (body: object) => fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify(body) });
+      await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
+      await h.poll();
+      await settings({ platformLimits: { kuaishou: { max: 0 } } });
+      await h.quiet();
+      expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 4 });
+      // Youzan sells all four; the service cannot read those orders yet.
+      await h.stack.yzControl.setFaults({ refuseNegativeIncrement: true, orderReadLagMs: YOUZAN_READ_LAG_MS, push: { lossRate: 1 } });
+      let sold = 0;
+      for (let i = 0; i < 4; i++) if (await h.buy(sku, 'youzan')) sold++;
+      expect(sold).toBe(4);
+      // Well after those sales (past their time's uncertainty), one unit is written off; then two arrive: one is left to sell.
+      await new Promise((r) => setTimeout(r, 6_500));
+      await h.erp(sku.code, 3);
+      await h.quiet();
+      await h.erp(sku.code, 5);
+      await h.quiet();
+      // The orders become readable and are heard; every poll and reconcile after that may run the writer.
+      for (let round = 0; round < 3; round++) {
+        await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
+        await h.poll();
+        await h.quiet();
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth });
+        await h.quiet();
+      }
+
+      expect((await h.ledger(sku)).reserved).toBe(4);
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(5);
+      expect((await h.platformStock(sku)).youzan).toBe(1);
+    });
+
+    it('a Kuaishou decrease refused because unheard sales emptied the listing does not take it off the shelf', async () => {
+      const sku = await h.sku('EMPTIED-1', { onHand: 10, mode: 'split' });
+      const before = await h.platformStock(sku);
+      expect(before.kuaishou).toBeGreaterThanOrEqual(2);
+      // Kuaishou sells everything it shows; the service hears none of it yet.
+      await h.stack.ksControl.setFaults({ push: { lossRate: 1 }, orderReadLagMs: 60_000 });
+      let sold = 0;
+      while (await h.buy(sku, 'kuaishou')) sold++;
+      expect(sold).toBe(before.kuaishou);
+      await h.erp(sku.code, 8);
+      await h.quiet();
+
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(8);
+      expect((await h.stack.ksControl.getItem(sku.ks.itemId)).onShelf).toBe(true);
+      expect((await h.allocations(sku)).kuaishou.unwritable).toBeNull();
+      await h.stack.ksControl.setFaults({ orderReadLagMs: 0 });
+    });
+
     it('Kuaishou refusing to go below its activity reserve: the listing is taken off the shelf, ops and the merchant are told', async () => {
       const sku = await h.sku('RESERVE-1', { onHand: 20, mode: 'split' });
       const before = await h.platformStock(sku);
       expect(before.kuaishou).toBeGreaterThanOrEqual(6);
       await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { reservedForActivity: before.kuaishou });
+      const refusedBefore = (await h.stack.ksControl.counters()).faultsFired.activity_reserve_refused ?? 0;
       await h.erp(sku.code, 4);
       await h.quiet();
+
+      expect((await h.stack.ksControl.counters()).faultsFired.activity_reserve_refused).toBeGreaterThan(refusedBefore);
 
       expect(await exposure(sku, 0)).toBeLessThanOrEqual(4);
       expect((await h.stack.ksControl.getItem(sku.ks.itemId)).onShelf).toBe(false);
@@ -198,6 +274,46 @@ describe('stock truth, measured from the platforms', () => {
       const health = (await (await fetch(`${h.stack.url}/health`, { headers: await h.opsAuth() })).json()) as { status: string; checks: Record<string, { up: boolean }> };
       expect(health.status).toBe('degraded');
       expect(health.checks.stock?.up).toBe(false);
+    });
+  });
+
+  describe('§1.4 Kuaishou applies a stock write, then answers "system busy"', () => {
+    const busy = { api: 'open.item.sku.stock.update', busyAfterApplyRate: 1 };
+
+    it('an increase answered busy counts as applied: it is never written again', async () => {
+      const sku = await h.sku('BUSY-UP', { onHand: 10, mode: 'split' });
+      const before = await h.stack.ksControl.counters();
+      const since = Date.now();
+      const raises = async () => (await h.ops(sku)).filter((o) => o.platform === 'kuaishou' && o.delta > 0 && o.createdAt >= since);
+      await h.stack.ksControl.setFaults({ rules: [busy] });
+      await h.erp(sku.code, 20);
+      await h.quiet();
+      expect((await h.stack.ksControl.counters()).faultsFired.busy_after_apply ?? 0).toBeGreaterThan(before.faultsFired.busy_after_apply ?? 0);
+      // The platform answers again; another writer run must not add the units a second time.
+      await h.stack.ksControl.resetFaults();
+      await h.erp(sku.code, 20);
+      await h.quiet();
+
+      const stock = await h.platformStock(sku);
+      expect(stock.kuaishou + stock.youzan).toBe(20);
+      expect(await raises()).toEqual([expect.objectContaining({ status: 'applied', note: expect.stringContaining('outcome unknown') })]);
+    });
+
+    it('a decrease answered busy counts as not applied: the other platform is lowered to fit', async () => {
+      const sku = await h.sku('BUSY-DOWN', { onHand: 20, mode: 'split' });
+      const before = await h.platformStock(sku);
+      expect(before.kuaishou).toBeGreaterThanOrEqual(4);
+      await h.stack.ksControl.setFaults({ rules: [busy] });
+      await h.erp(sku.code, 14);
+      await h.quiet();
+
+      // Kuaishou did take the decrease; the service, not knowing, kept its units counted.
+      const stock = await h.platformStock(sku);
+      expect(stock.kuaishou).toBeLessThan(before.kuaishou);
+      expect(await exposure(sku, 0)).toBeLessThanOrEqual(14);
+      const allocations = await h.allocations(sku);
+      expect(allocations.kuaishou.allotted).toBe(before.kuaishou);
+      expect(stock.youzan).toBeLessThanOrEqual(14 - before.kuaishou);
     });
   });
 
