@@ -147,6 +147,16 @@ describe('category trees, mapping and suggestions', () => {
       kuaishouCategoryId: '1823',
       source: 'merchant',
     });
+
+    // An item bound to a merchant SKU is known from its binding: Youzan is not asked.
+    const bound = await h.sku('CAT-B', { onHand: 0 });
+    const itemReads = async () => (await h.stack.yzControl.counters()).calls['youzan.item.get'] ?? 0;
+    const readsBefore = await itemReads();
+    expect(readsBefore).toBeGreaterThan(0); // the counter is the one the unbound item above was read with
+    expect((await put(bound.yz.itemId)).status).toBe(200);
+    expect(await itemReads()).toBe(readsBefore);
+    expect((await api(`/category-mappings/item/${bound.yz.itemId}`, { method: 'DELETE' })).status).toBe(204);
+
     const service = h.stack.t.app.get(CategoryMappingService);
     expect(await service.resolve(h.merchantId, '3000000', itemId)).toMatchObject({
       scope: 'item',
