@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectionsService } from '../../accounts/connections.service';
 import { CLOCK, Clock } from '../../common/clock';
+import { InvalidInputException } from '../../common/errors/domain.exception';
 import { isPlatformError } from '../../platforms/platform-error';
 import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
+import { DEFAULT_CATEGORY_MAPPINGS } from '../mapping/category-mapping.service';
 import { bundledSuggester, leafKeywords } from './bundled-kuaishou-tree';
 import { CategorySuggester, SuggestInput, SuggestLeaf } from './category-suggest';
 import { CategoryTreeService } from './category-tree.service';
@@ -49,6 +51,14 @@ export class CategorySuggestionService {
 
   async suggest(merchantId: string, request: SuggestRequest): Promise<SuggestAnswer> {
     const limit = request.limit ?? 5;
+    const youzanCategory = request.youzanCategory?.trim();
+    // A cid or a name of the shipped Youzan category list (the names and cids the matcher's hints know).
+    const known = DEFAULT_CATEGORY_MAPPINGS.some((d) => d.youzanCid === youzanCategory || d.youzanName === youzanCategory);
+    if (youzanCategory && !known) {
+      throw new InvalidInputException('unknown_youzan_category', 'not a Youzan category', [
+        { field: 'youzanCategory', messages: [`${youzanCategory} is not a Youzan category name or cid`] },
+      ]);
+    }
     const tree = await this.trees.kuaishouLeaves(merchantId);
     const suggester = tree ? await this.suggesterFor(merchantId, tree) : this.bundled;
     const local: RankedLeaf[] = suggester

@@ -1,4 +1,9 @@
-import { ConflictDomainException, FieldError, InvalidInputException } from '../../common/errors/domain.exception';
+import {
+  ConflictDomainException,
+  FieldError,
+  InvalidInputException,
+  NotFoundDomainException,
+} from '../../common/errors/domain.exception';
 
 export class CategoryTreeMissingException extends ConflictDomainException {
   constructor() {
@@ -9,5 +14,11 @@ export class CategoryTreeMissingException extends ConflictDomainException {
 export class InvalidMappingException extends InvalidInputException {
   constructor(fields: FieldError[]) {
     super('invalid_category_mapping', 'the category mapping is not valid; nothing was changed', fields);
+  }
+}
+
+export class MappingNotFoundException extends NotFoundDomainException {
+  constructor(message: string) {
+    super('category_mapping_not_found', message);
   }
 }

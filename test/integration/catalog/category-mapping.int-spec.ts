@@ -33,6 +33,7 @@ const CLOSED_LEAF = 1609; // 半身裙
 
 describe('category trees, mapping and suggestions', () => {
   let h: InventoryHarness;
+  let itemId = '';
 
   beforeAll(async () => {
     h = await InventoryHarness.start('categories');
@@ -120,12 +121,61 @@ describe('category trees, mapping and suggestions', () => {
     expect(await mappings()).toEqual(before);
   });
 
-  it('maps a single item over its category', async () => {
-    const res = await api('/category-mappings', { method: 'PUT', body: JSON.stringify({ scope: 'item', youzanId: '403680077', kuaishouCategoryId: '1823' }) });
+  it('names the request’s own fields when the service refuses a mapping', async () => {
+    const put = (body: object) => api('/category-mappings', { method: 'PUT', body: JSON.stringify(body) });
+    const fieldsOf = async (res: Response) =>
+      ((await res.json()) as { fields: { field: string }[] }).fields.map((f) => f.field);
+    const unknown = await put({ scope: 'category', youzanId: '1234567', kuaishouCategoryId: '1582' });
+    expect(unknown.status).toBe(400);
+    expect(await fieldsOf(unknown)).toEqual(['youzanId', 'kuaishouCategoryId']);
+    const closed = await put({ scope: 'category', youzanId: '1000000', kuaishouCategoryId: String(CLOSED_LEAF) });
+    expect(await fieldsOf(closed)).toEqual(['kuaishouCategoryId']);
+  });
+
+  it('maps an item of the merchant’s Youzan shop over its category, refusing an item the shop lacks', async () => {
+    const before = await mappings();
+    const put = (youzanId: string) =>
+      api('/category-mappings', {
+        method: 'PUT',
+        body: JSON.stringify({ scope: 'item', youzanId, kuaishouCategoryId: '1823' }),
+      });
+    const missing = await put('99999999999999999999999999');
+    expect(missing.status).toBe(400);
+    expect((await missing.json()) as object).toMatchObject({
+      fields: [{ field: 'youzanId', messages: [expect.stringContaining('not an item')] }],
+    });
+    // An item of another Youzan shop (the emulator's data example) is not this merchant's either.
+    expect((await put('403680077')).status).toBe(400);
+    expect(await mappings()).toEqual(before);
+
+    const item = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '胶原蛋白饮',
+      skus: [{ itemNo: 'CAT-1', priceFen: 5900, stock: 0 }],
+    });
+    itemId = item.itemId;
+    const res = await put(itemId);
     expect(res.status).toBe(200);
-    expect((await mappings()).find((m) => m.scope === 'item')).toMatchObject({ youzanId: '403680077', kuaishouCategoryId: '1823', source: 'merchant' });
+    expect((await mappings()).find((m) => m.scope === 'item')).toMatchObject({
+      youzanId: itemId,
+      kuaishouCategoryId: '1823',
+      source: 'merchant',
+    });
+
+    // An item bound to a merchant SKU is known from its binding: Youzan is not asked.
+    const bound = await h.sku('CAT-B', { onHand: 0 });
+    const itemReads = async () => (await h.stack.yzControl.counters()).calls['youzan.item.get'] ?? 0;
+    const readsBefore = await itemReads();
+    expect(readsBefore).toBeGreaterThan(0); // the counter is the one the unbound item above was read with
+    expect((await put(bound.yz.itemId)).status).toBe(200);
+    expect(await itemReads()).toBe(readsBefore);
+    expect((await api(`/category-mappings/item/${bound.yz.itemId}`, { method: 'DELETE' })).status).toBe(204);
+
     const service = h.stack.t.app.get(CategoryMappingService);
-    expect(await service.resolve(h.merchantId, '3000000', '403680077')).toMatchObject({ scope: 'item', kuaishouCategoryId: '1823' });
+    expect(await service.resolve(h.merchantId, '3000000', itemId)).toMatchObject({
+      scope: 'item',
+      kuaishouCategoryId: '1823',
+    });
     expect(await service.resolve(h.merchantId, '3000000', '1')).toMatchObject({ scope: 'category', kuaishouCategoryId: '1165', source: 'default' });
   });
 
@@ -161,6 +211,22 @@ describe('category trees, mapping and suggestions', () => {
     expect(fields).toEqual(['row 3.kuaishou_category_id', 'row 4.youzan_id', 'row 5.scope']);
     expect(await mappings()).toEqual(before);
 
+    const blankLeaves = ['scope,youzan_id,kuaishou_category_id', 'foo,3000000,', 'category,9999999,', 'item,abc,'];
+    const blank = await api('/category-mappings/import', {
+      method: 'POST',
+      body: JSON.stringify({ csv: blankLeaves.join('\n') }),
+    });
+    expect(blank.status).toBe(400);
+    const blankFields = ((await blank.json()) as { fields: { field: string }[] }).fields.map((f) => f.field);
+    expect(blankFields).toEqual(['row 2.scope', 'row 3.youzan_id', 'row 4.youzan_id']);
+    const ghost = await api('/category-mappings/import', {
+      method: 'POST',
+      body: JSON.stringify({ csv: 'scope,youzan_id,kuaishou_category_id\nitem,99999999999999999999999999,1584' }),
+    });
+    expect(ghost.status).toBe(400);
+    expect(JSON.stringify(await ghost.json())).toContain('row 2.youzan_id');
+    expect(await mappings()).toEqual(before);
+
     const broken = await api('/category-mappings/import', { method: 'POST', body: JSON.stringify({ csv: 'scope,youzan_id\n"unterminated' }) });
     expect(broken.status).toBe(400);
     expect(await mappings()).toEqual(before);
@@ -188,6 +254,30 @@ describe('category trees, mapping and suggestions', () => {
     expect((await api('/category-mappings/42/suggestions')).status).toBe(400);
     const bad = await api('/category-suggestions', { method: 'POST', body: JSON.stringify({ title: '', limit: 99 }) });
     expect(bad.status).toBe(400);
+    const suggest = (youzanCategory: string) =>
+      api('/category-suggestions', { method: 'POST', body: JSON.stringify({ title: '连衣裙', youzanCategory }) });
+    const unknown = await suggest('nonexistent');
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()) as object).toMatchObject({ fields: [{ field: 'youzanCategory' }] });
+    expect((await suggest('1000000')).status).toBe(200);
+    expect((await suggest('女人')).status).toBe(200);
+  });
+
+  it('clears a mapping only for a well-formed, known id', async () => {
+    const before = await mappings();
+    const del = (path: string) => api(`/category-mappings/${path}`, { method: 'DELETE' });
+    const malformed = await del('category/abc');
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()) as object).toMatchObject({ fields: [{ field: 'youzanId' }] });
+    expect((await del('item/abc')).status).toBe(400);
+    expect((await del('shop/1000000')).status).toBe(400);
+    expect((await del('category/1234567')).status).toBe(404);
+    expect((await del('item/123456789')).status).toBe(404);
+    expect(await mappings()).toEqual(before);
+    // A known category already at its default stays there.
+    expect((await del('category/2000000')).status).toBe(204);
+    expect((await del(`item/${itemId}`)).status).toBe(204);
+    expect((await mappings()).find((m) => m.scope === 'item' && m.youzanId === itemId)).toBeUndefined();
   });
 
   it('shows the mapping on the merchant’s catalog page and changes it from the form', async () => {
