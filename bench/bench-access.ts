@@ -42,18 +42,37 @@ export async function benchAccess(serviceEnv: Record<string, string>, serviceUrl
     const db = new Db(dataSource);
     const clock = new SystemClock();
     const ids = new RandomIdGenerator();
-    const merchants = new MerchantsService(db, new MerchantRepository(db), new ShopConnectionRepository(db), new StorePairRepository(db), clock, ids);
+    const merchants = new MerchantsService(
+      db,
+      new MerchantRepository(db),
+      new ShopConnectionRepository(db),
+      new StorePairRepository(db),
+      clock,
+      ids,
+    );
     const users = new UsersService(db, new UsersRepository(db), new SessionsRepository(db), merchants, clock, ids);
     merchantId = (await merchants.create('Bench merchant')).id;
     await users.create({ email: ownerEmail, password, role: 'owner' satisfies UserRole, merchantId });
-    const opsUser = await users.create({ email: `ops-${randomBytes(4).toString('hex')}@bench.local`, password, role: 'ops' satisfies UserRole, merchantId: null });
+    const opsUser = await users.create({
+      email: `ops-${randomBytes(4).toString('hex')}@bench.local`,
+      password,
+      role: 'ops' satisfies UserRole,
+      merchantId: null,
+    });
     ops = `Bearer ${(await new ApiTokensService(db, new ApiTokensRepository(db), new UsersRepository(db), clock, ids).create(opsUser.id, null, 'bench')).token}`;
   } finally {
     await dataSource.destroy();
   }
-  const signIn = await fetch(`${serviceUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ownerEmail, password }) });
+  const signIn = await fetch(`${serviceUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ownerEmail, password }),
+  });
   if (signIn.status !== 200) throw new Error(`bench owner sign-in failed: ${signIn.status} ${await signIn.text()}`);
-  const owner = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0], csrf: ((await signIn.json()) as { csrfToken: string }).csrfToken };
+  const owner = {
+    cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0],
+    csrf: ((await signIn.json()) as { csrfToken: string }).csrfToken,
+  };
   const created = await fetch(`${serviceUrl}/api/merchants/${merchantId}/erp-credentials`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: owner.cookie, 'x-csrf-token': owner.csrf },

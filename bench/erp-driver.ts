@@ -44,9 +44,11 @@ export class ErpDriver {
           signal: AbortSignal.timeout(30_000),
         });
         if (res.status === 200) break;
-        if (res.status < 500 || attempt >= 10) throw new Error(`ERP stock report refused: ${res.status} ${await res.text()}`);
+        if (res.status < 500 || attempt >= 10)
+          throw new Error(`ERP stock report refused: ${res.status} ${await res.text()}`);
       } catch (error) {
-        if (attempt >= 10 || (error instanceof Error && error.message.startsWith('ERP stock report refused'))) throw error;
+        if (attempt >= 10 || (error instanceof Error && error.message.startsWith('ERP stock report refused')))
+          throw error;
       }
       await new Promise((r) => setTimeout(r, 1000));
     }

@@ -59,7 +59,12 @@ interface Params {
 }
 
 function flags(): Params {
-  const get = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=') ?? fallback;
+  const get = (name: string, fallback: string) =>
+    process.argv
+      .find((a) => a.startsWith(`--${name}=`))
+      ?.split('=')
+      .slice(1)
+      .join('=') ?? fallback;
   const num = (name: string, fallback: number) => {
     const value = Number(get(name, String(fallback)));
     if (!Number.isFinite(value)) throw new Error(`--${name} must be a number`);
@@ -118,17 +123,25 @@ async function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Mean time and count per label of a Prometheus histogram, read from the service's /metrics. */
-function histogramStages(text: string, metric: string, label: string): Record<string, { count: number; avg_ms: number }> {
+function histogramStages(
+  text: string,
+  metric: string,
+  label: string,
+): Record<string, { count: number; avg_ms: number }> {
   const sums = new Map<string, number>();
   const counts = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = new RegExp(`^${metric}_(sum|count)(?:\\{([^}]*)\\})? ([0-9.eE+-]+)$`).exec(line);
     if (!m) continue;
     const key = new RegExp(`${label}="([^"]*)"`).exec(m[2] ?? '')?.[1] ?? 'all';
-    (m[1] === 'sum' ? sums : counts).set(key, (m[1] === 'sum' ? (sums.get(key) ?? 0) : (counts.get(key) ?? 0)) + Number(m[3]));
+    (m[1] === 'sum' ? sums : counts).set(
+      key,
+      (m[1] === 'sum' ? (sums.get(key) ?? 0) : (counts.get(key) ?? 0)) + Number(m[3]),
+    );
   }
   const out: Record<string, { count: number; avg_ms: number }> = {};
-  for (const [key, count] of counts) out[key] = { count, avg_ms: count ? Math.round(((sums.get(key) ?? 0) * 1000) / count) : 0 };
+  for (const [key, count] of counts)
+    out[key] = { count, avg_ms: count ? Math.round(((sums.get(key) ?? 0) * 1000) / count) : 0 };
   return out;
 }
 
@@ -142,7 +155,12 @@ async function main(): Promise<void> {
   if (p.db !== 'sqlite') {
     const server = new URL(p.db);
     databaseName = `kz_bench_${Date.now()}`;
-    const c = await mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username || 'root'), password: decodeURIComponent(server.password) });
+    const c = await mysql.createConnection({
+      host: server.hostname,
+      port: Number(server.port || 3306),
+      user: decodeURIComponent(server.username || 'root'),
+      password: decodeURIComponent(server.password),
+    });
     await c.query(`CREATE DATABASE \`${databaseName}\``);
     await c.end();
     server.pathname = `/${databaseName}`;
@@ -161,11 +179,18 @@ async function main(): Promise<void> {
   const ask = <K extends WorkerAnswer['kind']>(request: WorkerRequest, expect: K) =>
     new Promise<Extract<WorkerAnswer, { kind: K }>>((resolve, reject) => {
       const id = ++nextId;
-      waiting.set(id, (answer) => (answer.kind === expect ? resolve(answer as Extract<WorkerAnswer, { kind: K }>) : reject(new Error(answer.kind === 'error' ? answer.message : `unexpected ${answer.kind}`))));
+      waiting.set(id, (answer) =>
+        answer.kind === expect
+          ? resolve(answer as Extract<WorkerAnswer, { kind: K }>)
+          : reject(new Error(answer.kind === 'error' ? answer.message : `unexpected ${answer.kind}`)),
+      );
       worker.send({ id, body: request });
     });
 
-  const platforms = await ask({ kind: 'start', options: { pushBaseUrl: url, seed: p.seed, refuseNegativeIncrement: p.refuseNegativeIncrement } }, 'ready');
+  const platforms = await ask(
+    { kind: 'start', options: { pushBaseUrl: url, seed: p.seed, refuseNegativeIncrement: p.refuseNegativeIncrement } },
+    'ready',
+  );
   const ks = platforms.kuaishouUrl;
   const yz = platforms.youzanUrl;
   const ksControl = new KuaishouSandboxControl(ks);
@@ -201,7 +226,9 @@ async function main(): Promise<void> {
     const yzShop = await yzControl.createShop({ name: '有赞商城', authorize: true });
     await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie: access.owner.cookie });
     await connectInBrowser(url, merchantId, 'youzan', { shop: String(yzShop.kdtId), cookie: access.owner.cookie });
-    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: asOwner })).json()) as { id: string; platform: string }[];
+    const connections = (await (
+      await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: asOwner })
+    ).json()) as { id: string; platform: string }[];
 
     // S SKUs listed on both platforms with the merchant SKU code; some Kuaishou listings keep a
     // unit reserved for a live-room activity (decreases below it are refused).
@@ -209,12 +236,29 @@ async function main(): Promise<void> {
     for (let i = 0; i < p.skus; i++) {
       const code = `FLASH-${String(i + 1).padStart(3, '0')}`;
       const stock = p.stockMin + Math.floor(dice.next() * (p.stockMax - p.stockMin + 1));
-      const ksItem = await ksControl.createItem({ openId: ksShop.openId, title: `直播爆款 ${code}`, skus: [{ stock: 0, price: 9900, skuNick: code }] });
-      const yzItem = await yzControl.createItem({ kdtId: yzShop.kdtId, title: `直播爆款 ${code}`, skus: [{ itemNo: code, priceFen: 9900, stock: 0 }] });
-      skus.push({ code, stock, ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId }, yz: { itemId: yzItem.itemId, skuId: yzItem.skus[0].skuId } });
+      const ksItem = await ksControl.createItem({
+        openId: ksShop.openId,
+        title: `直播爆款 ${code}`,
+        skus: [{ stock: 0, price: 9900, skuNick: code }],
+      });
+      const yzItem = await yzControl.createItem({
+        kdtId: yzShop.kdtId,
+        title: `直播爆款 ${code}`,
+        skus: [{ itemNo: code, priceFen: 9900, stock: 0 }],
+      });
+      skus.push({
+        code,
+        stock,
+        ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId },
+        yz: { itemId: yzItem.itemId, skuId: yzItem.skus[0].skuId },
+      });
     }
     await ask({ kind: 'track', skus }, 'ok');
-    for (const c of connections) await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, { method: 'POST', headers: asOwner });
+    for (const c of connections)
+      await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, {
+        method: 'POST',
+        headers: asOwner,
+      });
     const erp = new ErpDriver(url, access.erpKey, async (updates) => {
       await ask({ kind: 'physical', updates }, 'ok');
     });
@@ -226,16 +270,39 @@ async function main(): Promise<void> {
 
     // The storm: faults on, then buyers race while the chaos schedule runs.
     const stockApis = { ks: 'open.item.sku.stock.update', yz: 'youzan.item.quantity.update' };
-    const writeFaults = { latencyMs: p.latencyMs, dropResponseRate: p.dropResponse, lateApplyRate: p.lateApply, lateApplyDelayMs: p.lateApplyMs };
+    const writeFaults = {
+      latencyMs: p.latencyMs,
+      dropResponseRate: p.dropResponse,
+      lateApplyRate: p.lateApply,
+      lateApplyDelayMs: p.lateApplyMs,
+    };
     const pushFaults = { lossRate: p.pushLoss, duplicateRate: p.pushDuplicate, delayMs: p.latencyMs };
-    const yzRules = (extra: object = {}) => [{ api: stockApis.yz, ...writeFaults, ...extra }, { api: 'youzan.trade.get', latencyMs: p.latencyMs }];
-    const ksRules = [{ api: stockApis.ks, ...writeFaults, busyAfterApplyRate: p.busyAfterApply }, { api: 'open.order.detail', latencyMs: p.latencyMs }];
+    const yzRules = (extra: object = {}) => [
+      { api: stockApis.yz, ...writeFaults, ...extra },
+      { api: 'youzan.trade.get', latencyMs: p.latencyMs },
+    ];
+    const ksRules = [
+      { api: stockApis.ks, ...writeFaults, busyAfterApplyRate: p.busyAfterApply },
+      { api: 'open.order.detail', latencyMs: p.latencyMs },
+    ];
     await ksControl.setFaults({ rules: ksRules, push: pushFaults, orderReadLagMs: p.ksReadLagMs });
     await yzControl.setFaults({ rules: yzRules(), push: pushFaults, orderReadLagMs: p.yzReadLagMs });
     await ksControl.resetCounters();
     await yzControl.resetCounters();
     const stormStarted = Date.now();
-    const stormDone = ask({ kind: 'storm', skus, youzanShop: yzShop.kdtId, buyers: p.buyers, durationS: p.durationS, retryMinMs: p.retryMinMs, retryMaxMs: p.retryMaxMs, seed: p.seed }, 'storm-done');
+    const stormDone = ask(
+      {
+        kind: 'storm',
+        skus,
+        youzanShop: yzShop.kdtId,
+        buyers: p.buyers,
+        durationS: p.durationS,
+        retryMinMs: p.retryMinMs,
+        retryMaxMs: p.retryMaxMs,
+        seed: p.seed,
+      },
+      'storm-done',
+    );
     const at = (fraction: number) => sleep(Math.max(0, stormStarted + fraction * p.durationS * 1000 - Date.now()));
     const chaos: { at_s: number; what: string }[] = [];
     const note = (what: string) => chaos.push({ at_s: Math.round((Date.now() - stormStarted) / 100) / 10, what });
@@ -245,7 +312,9 @@ async function main(): Promise<void> {
 
     /** Replays every open stock-sync failure while writers of the same SKUs are running. */
     const openFailures = async () => {
-      const listed = await fetch(`${url}/ops/failures?status=open,retrying&context=inventory&pageSize=100`, { headers: asOps }).catch(() => undefined);
+      const listed = await fetch(`${url}/ops/failures?status=open,retrying&context=inventory&pageSize=100`, {
+        headers: asOps,
+      }).catch(() => undefined);
       if (!listed || listed.status !== 200) return [];
       const page = (await listed.json()) as { items?: { id: string; entityRef: string | null; replayable: boolean }[] };
       return (page.items ?? []).filter((f) => f.replayable && f.entityRef);
@@ -254,7 +323,9 @@ async function main(): Promise<void> {
       const replayable = await openFailures();
       await Promise.all(
         replayable.map(async (f) => {
-          const res = await fetch(`${url}/ops/failures/${f.id}/retry`, { method: 'POST', headers: asOps }).catch(() => undefined);
+          const res = await fetch(`${url}/ops/failures/${f.id}/retry`, { method: 'POST', headers: asOps }).catch(
+            () => undefined,
+          );
           if (res?.status === 200) replays++;
         }),
       );
@@ -306,19 +377,26 @@ async function main(): Promise<void> {
               });
               if (res.status !== 200) throw new Error(`settings of ${s.code}: ${res.status}`);
             });
-            note(`merchant keeps activity-reserved ${s.code} for Youzan only (Kuaishou shows ${visible[s.code].kuaishou})`);
+            note(
+              `merchant keeps activity-reserved ${s.code} for Youzan only (Kuaishou shows ${visible[s.code].kuaishou})`,
+            );
           }
           await sleep(50);
         }
       })(),
       (async () => {
         await at(Math.max(p.reauthAt, p.revokeAt));
-        await retrying(() => connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie: access.owner.cookie }));
+        await retrying(() =>
+          connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie: access.owner.cookie }),
+        );
         unwritable.delete('kuaishou');
         note('Kuaishou merchant authorized again');
         // Writers start for the restocked SKUs (one more unit each) while failures are replayed.
         for (const s of restocked) physical.set(s.code, physical.get(s.code)! + 1);
-        await Promise.all([erp.send(restocked.map((s) => ({ skuCode: s.code, onHand: physical.get(s.code)! }))), replayOpenFailures()]);
+        await Promise.all([
+          erp.send(restocked.map((s) => ({ skuCode: s.code, onHand: physical.get(s.code)! }))),
+          replayOpenFailures(),
+        ]);
       })(),
       (async () => {
         // Youzan refuses stock writes for a moment: the failures recorded are then replayed
@@ -346,7 +424,10 @@ async function main(): Promise<void> {
       })(),
     ];
     // A step that fails is part of the result, not the end of the run.
-    const [storm] = await Promise.all([stormDone, ...steps.map((step) => step.catch((error: Error) => note(`step failed: ${error.message}`)))]);
+    const [storm] = await Promise.all([
+      stormDone,
+      ...steps.map((step) => step.catch((error: Error) => note(`step failed: ${error.message}`))),
+    ]);
     const stormMs = storm.stormMs;
     const chaosMs = Date.now() - stormStarted;
 
@@ -355,7 +436,10 @@ async function main(): Promise<void> {
     await ksControl.resetFaults();
     await yzControl.resetFaults();
     await sleep(Math.max(p.ksReadLagMs, p.yzReadLagMs));
-    const settled = await ask({ kind: 'quiet', quietMs: Math.max(p.settleQuietMs, 2 * p.pollMs + 1000), maxMs: p.settleMaxS * 1000 }, 'quiet-done');
+    const settled = await ask(
+      { kind: 'quiet', quietMs: Math.max(p.settleQuietMs, 2 * p.pollMs + 1000), maxMs: p.settleMaxS * 1000 },
+      'quiet-done',
+    );
     const report = await ask({ kind: 'report', unwritable: [...unwritable] }, 'report');
     const f = report.figures;
     const metricsText = await (await fetch(`${url}/metrics`, { headers: asOps })).text();
@@ -390,7 +474,9 @@ async function main(): Promise<void> {
     // What the service believes about the unsold ones, to explain them (its view, not a figure).
     const serviceView: Record<string, unknown> = {};
     for (const s of unsold.slice(0, 6)) {
-      const res = await fetch(`${url}/api/merchants/${merchantId}/skus/${s.code}`, { headers: asOwner }).catch(() => undefined);
+      const res = await fetch(`${url}/api/merchants/${merchantId}/skus/${s.code}`, { headers: asOwner }).catch(
+        () => undefined,
+      );
       if (res?.status === 200) serviceView[s.code] = await res.json();
     }
     const sellable = f.physicalUnits - report.strandedUnits;
@@ -401,7 +487,10 @@ async function main(): Promise<void> {
       max_exposure_over_stock: f.maxExposureOverStock,
       exposure_by_sku: f.exposureBySku.slice(0, 10),
       skus_exposed: f.exposureBySku.length,
-      shown_beyond_stock_at_rest: f.skus.reduce((a, s) => a + Math.max(0, s.visible.kuaishou + s.visible.youzan + s.sold.kuaishou + s.sold.youzan - s.physical), 0),
+      shown_beyond_stock_at_rest: f.skus.reduce(
+        (a, s) => a + Math.max(0, s.visible.kuaishou + s.visible.youzan + s.sold.kuaishou + s.sold.youzan - s.physical),
+        0,
+      ),
       // Units sold beyond physical are oversold, not sell-through.
       sellthrough: sellable > 0 ? Math.round((realSold / sellable) * 10_000) / 10_000 : 1,
       units_sold: f.unitsSold,
@@ -412,7 +501,10 @@ async function main(): Promise<void> {
       unsold_as_the_service_sees_them: serviceView,
       faults_fired: faultsFired,
       faults_not_fired: notFired,
-      faults_fired_by_platform: { kuaishou: report.counters.kuaishou.faultsFired, youzan: report.counters.youzan.faultsFired },
+      faults_fired_by_platform: {
+        kuaishou: report.counters.kuaishou.faultsFired,
+        youzan: report.counters.youzan.faultsFired,
+      },
       latency_ms: f.latencyMs,
       platform_writes: f.apiWrites,
       double_applies: report.counters.kuaishou.duplicateOperationIds + report.counters.youzan.duplicateOperationIds,
@@ -452,19 +544,27 @@ async function main(): Promise<void> {
         `  sell-through             ${(result.sellthrough * 100).toFixed(2)}% (${realSold} of ${sellable} sellable units; ${report.strandedUnits} stranded; ${f.unitsSold} sold in all)`,
         `  double applies           ${result.double_applies}`,
         `  latency                  p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms (sale on one platform → stock write applied on the other)`,
-        `  faults fired             ${Object.entries(faultsFired).map(([k, n]) => `${k}=${n}`).join(' ')}`,
+        `  faults fired             ${Object.entries(faultsFired)
+          .map(([k, n]) => `${k}=${n}`)
+          .join(' ')}`,
         `  faults not fired         ${notFired.length ? notFired.join(' ') : 'none'}`,
         `  storm ${stormMs} ms, settled ${settled.quiet ? 'yes' : 'NO'}, total ${result.total_ms} ms → ${p.out}`,
       ].join('\n'),
     );
-    if (result.oversold_units > 0 || result.max_exposure_over_stock > 0 || result.double_applies > 0) process.exitCode = 1;
+    if (result.oversold_units > 0 || result.max_exposure_over_stock > 0 || result.double_applies > 0)
+      process.exitCode = 1;
     if (notFired.length || result.sellthrough < 0.99) process.exitCode = 1;
   } finally {
     await service.stop();
     worker.disconnect();
     if (databaseName) {
       const server = new URL(p.db);
-      const c = await mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username || 'root'), password: decodeURIComponent(server.password) });
+      const c = await mysql.createConnection({
+        host: server.hostname,
+        port: Number(server.port || 3306),
+        user: decodeURIComponent(server.username || 'root'),
+        password: decodeURIComponent(server.password),
+      });
       await c.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
       await c.end();
     }

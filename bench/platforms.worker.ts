@@ -24,7 +24,16 @@ export type WorkerRequest =
   | { kind: 'start'; options: PlatformOptions }
   | { kind: 'track'; skus: ObservedSku[] }
   | { kind: 'physical'; updates: { code: string; onHand: number }[] }
-  | { kind: 'storm'; skus: ObservedSku[]; youzanShop: number; buyers: number; durationS: number; retryMinMs: number; retryMaxMs: number; seed: number }
+  | {
+      kind: 'storm';
+      skus: ObservedSku[];
+      youzanShop: number;
+      buyers: number;
+      durationS: number;
+      retryMinMs: number;
+      retryMaxMs: number;
+      seed: number;
+    }
   | { kind: 'quiet'; quietMs: number; maxMs: number }
   | { kind: 'visible'; codes: string[] }
   | { kind: 'report'; unwritable: StormPlatform[] };
@@ -35,7 +44,14 @@ export type WorkerAnswer =
   | { kind: 'storm-done'; attempts: number; orders: number; buyerErrors: number; stormMs: number }
   | { kind: 'quiet-done'; quiet: boolean; waitedMs: number }
   | { kind: 'visible'; visible: Record<string, Record<StormPlatform, number>> }
-  | { kind: 'report'; figures: ObserverFigures; strandedUnits: number; mismatches: string[]; counters: { kuaishou: CountersSnapshot; youzan: CountersSnapshot }; eventLoopDelayMs: { p50: number; p99: number; max: number } }
+  | {
+      kind: 'report';
+      figures: ObserverFigures;
+      strandedUnits: number;
+      mismatches: string[];
+      counters: { kuaishou: CountersSnapshot; youzan: CountersSnapshot };
+      eventLoopDelayMs: { p50: number; p99: number; max: number };
+    }
   | { kind: 'error'; message: string };
 
 export interface WorkerEnvelope<T> {
@@ -53,8 +69,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function start(options: PlatformOptions): Promise<WorkerAnswer> {
   const retry = [500, 1500, 4000, 8000];
-  const ks = await KuaishouEmulator.start({ ...SANDBOX_CREDENTIALS.kuaishou, seedShops: 0, seed: options.seed, pushUrl: `${options.pushBaseUrl}/webhooks/kuaishou`, pushRetryDelaysMs: retry });
-  const yz = await YouzanEmulator.start({ ...SANDBOX_CREDENTIALS.youzan, seed: options.seed + 1, pushUrl: `${options.pushBaseUrl}/webhooks/youzan`, pushRetryDelaysMs: retry, refuseNegativeIncrement: options.refuseNegativeIncrement });
+  const ks = await KuaishouEmulator.start({
+    ...SANDBOX_CREDENTIALS.kuaishou,
+    seedShops: 0,
+    seed: options.seed,
+    pushUrl: `${options.pushBaseUrl}/webhooks/kuaishou`,
+    pushRetryDelaysMs: retry,
+  });
+  const yz = await YouzanEmulator.start({
+    ...SANDBOX_CREDENTIALS.youzan,
+    seed: options.seed + 1,
+    pushUrl: `${options.pushBaseUrl}/webhooks/youzan`,
+    pushRetryDelaysMs: retry,
+    refuseNegativeIncrement: options.refuseNegativeIncrement,
+  });
   ks.store.stockListener = (change) => observer.change('kuaishou', change);
   yz.store.stockListener = (change) => observer.change('youzan', change);
   emulators = { ks, yz };
@@ -72,7 +100,8 @@ function track(skus: ObservedSku[]): WorkerAnswer {
 }
 
 function platformStock(platform: StormPlatform, sku: ObservedSku): number {
-  if (platform === 'kuaishou') return emulators!.ks.store.items.get(sku.ks.itemId)!.skus.find((s) => s.kwaiSkuId === sku.ks.skuId)!.stock;
+  if (platform === 'kuaishou')
+    return emulators!.ks.store.items.get(sku.ks.itemId)!.skus.find((s) => s.kwaiSkuId === sku.ks.skuId)!.stock;
   return emulators!.yz.store.items.get(sku.yz.itemId)!.skus.find((s) => String(s.skuId) === sku.yz.skuId)!.stock;
 }
 
@@ -99,8 +128,14 @@ async function storm(request: Extract<WorkerRequest, { kind: 'storm' }>): Promis
       // Straight into the platform's order book (what its checkout does): buyers over HTTP would
       // queue the control API and the service's calls behind thousands of checkouts.
       try {
-        if (platform === 'kuaishou') ks.store.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1, pay: true });
-        else yz.store.placeOrder({ kdtId: request.youzanShop, lines: [{ skuId: Number(sku.yz.skuId), quantity: 1 }], pay: true });
+        if (platform === 'kuaishou')
+          ks.store.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1, pay: true });
+        else
+          yz.store.placeOrder({
+            kdtId: request.youzanShop,
+            lines: [{ skuId: Number(sku.yz.skuId), quantity: 1 }],
+            pay: true,
+          });
         orders++;
       } catch (error) {
         if (!(error instanceof SandboxError && error.status === 409)) buyerErrors++;
@@ -117,7 +152,8 @@ async function quiet(quietMs: number, maxMs: number): Promise<WorkerAnswer> {
   const started = Date.now();
   while (Date.now() - started < maxMs) {
     const pending = emulators!.ks.counters.snapshot().push.pending + emulators!.yz.counters.snapshot().push.pending;
-    if (pending === 0 && Date.now() - observer.lastChangeAt >= quietMs) return { kind: 'quiet-done', quiet: true, waitedMs: Date.now() - started };
+    if (pending === 0 && Date.now() - observer.lastChangeAt >= quietMs)
+      return { kind: 'quiet-done', quiet: true, waitedMs: Date.now() - started };
     await sleep(200);
   }
   return { kind: 'quiet-done', quiet: false, waitedMs: Date.now() - started };
@@ -131,11 +167,22 @@ function report(unwritable: StormPlatform[]): WorkerAnswer {
     const visible = observer.visible(s.code);
     for (const p of unwritable) strandedUnits += visible[p];
     // A listing the service took off the shelf (the platform refused to lower it) sells nothing.
-    if (!unwritable.includes('kuaishou') && emulators!.ks.store.items.get(s.ks.itemId)!.shelf !== 1) strandedUnits += visible.kuaishou;
-    if (!unwritable.includes('youzan') && !emulators!.yz.store.items.get(s.yz.itemId)!.listed) strandedUnits += visible.youzan;
+    if (!unwritable.includes('kuaishou') && emulators!.ks.store.items.get(s.ks.itemId)!.shelf !== 1)
+      strandedUnits += visible.kuaishou;
+    if (!unwritable.includes('youzan') && !emulators!.yz.store.items.get(s.yz.itemId)!.listed)
+      strandedUnits += visible.youzan;
   }
-  return { kind: 'report', figures: observer.figures(), strandedUnits, mismatches, counters: { kuaishou: emulators!.ks.counters.snapshot(), youzan: emulators!.yz.counters.snapshot() },
-    eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
+  return {
+    kind: 'report',
+    figures: observer.figures(),
+    strandedUnits,
+    mismatches,
+    counters: { kuaishou: emulators!.ks.counters.snapshot(), youzan: emulators!.yz.counters.snapshot() },
+    eventLoopDelayMs: {
+      p50: Math.round(loopDelay.percentile(50) / 1e6),
+      p99: Math.round(loopDelay.percentile(99) / 1e6),
+      max: Math.round(loopDelay.max / 1e6),
+    },
   };
 }
 
@@ -155,7 +202,10 @@ async function handle(message: WorkerRequest): Promise<WorkerAnswer> {
     case 'report':
       return report(message.unwritable);
     case 'visible':
-      return { kind: 'visible', visible: Object.fromEntries(message.codes.map((code) => [code, observer.visible(code)])) };
+      return {
+        kind: 'visible',
+        visible: Object.fromEntries(message.codes.map((code) => [code, observer.visible(code)])),
+      };
   }
 }
 

@@ -17,7 +17,10 @@ export class ServiceProcess {
 
   async start(timeoutMs = 120_000): Promise<void> {
     const main = join(__dirname, '..', 'src', 'main.js');
-    this.child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...this.env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    this.child = spawn(process.execPath, [main], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     this.starts++;
     const child = this.child;
     const deadline = Date.now() + timeoutMs;

@@ -35,14 +35,20 @@ export interface ObserverFigures {
   latencyMs: { p50: number; p90: number; p99: number; max: number; samples: number; salesWithoutAnswer: number };
   stockChanges: number;
   apiWrites: Record<StormPlatform, number>;
-  skus: { code: string; physical: number; sold: Record<StormPlatform, number>; visible: Record<StormPlatform, number> }[];
+  skus: {
+    code: string;
+    physical: number;
+    sold: Record<StormPlatform, number>;
+    visible: Record<StormPlatform, number>;
+  }[];
   /** Timelines of the SKUs that were ever exposed beyond stock, oversold, or left with units unsold. */
   timelines: Record<string, [number, string, string, number, number, number][]>;
 }
 
 const OTHER: Record<StormPlatform, StormPlatform> = { kuaishou: 'youzan', youzan: 'kuaishou' };
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
 
 /**
  * Watches both emulators' stock from inside their process, on every change, and keeps per SKU
@@ -59,7 +65,16 @@ export class StormObserver {
 
   track(skus: ObservedSku[]): void {
     for (const s of skus) {
-      const state: SkuState = { code: s.code, visible: { kuaishou: 0, youzan: 0 }, sold: { kuaishou: 0, youzan: 0 }, physical: 0, maxExposure: 0, exposedMs: 0, unanswered: { kuaishou: [], youzan: [] }, timeline: [] };
+      const state: SkuState = {
+        code: s.code,
+        visible: { kuaishou: 0, youzan: 0 },
+        sold: { kuaishou: 0, youzan: 0 },
+        physical: 0,
+        maxExposure: 0,
+        exposedMs: 0,
+        unanswered: { kuaishou: [], youzan: [] },
+        timeline: [],
+      };
       this.bySku.set(s.code, state);
       this.byListing.set(`kuaishou:${s.ks.itemId}:${s.ks.skuId}`, state);
       this.byListing.set(`youzan:${s.yz.itemId}:${s.yz.skuId}`, state);
@@ -104,7 +119,9 @@ export class StormObserver {
   verify(actual: (platform: StormPlatform, code: string) => number): string[] {
     const wrong: string[] = [];
     for (const s of this.bySku.values()) {
-      for (const p of ['kuaishou', 'youzan'] as const) if (actual(p, s.code) !== s.visible[p]) wrong.push(`${s.code}@${p}: observed ${s.visible[p]}, store ${actual(p, s.code)}`);
+      for (const p of ['kuaishou', 'youzan'] as const)
+        if (actual(p, s.code) !== s.visible[p])
+          wrong.push(`${s.code}@${p}: observed ${s.visible[p]}, store ${actual(p, s.code)}`);
     }
     return wrong;
   }
@@ -129,9 +146,17 @@ export class StormObserver {
       exposureBySku: all
         .filter((s) => s.maxExposure > 0)
         .sort((a, b) => b.maxExposure - a.maxExposure || b.exposedMs - a.exposedMs)
-        .map((s) => ({ sku: s.code, maxExposure: s.maxExposure, exposedMs: s.exposedMs, at: s.maxExposureAt ? new Date(s.maxExposureAt).toISOString() : undefined })),
+        .map((s) => ({
+          sku: s.code,
+          maxExposure: s.maxExposure,
+          exposedMs: s.exposedMs,
+          at: s.maxExposureAt ? new Date(s.maxExposureAt).toISOString() : undefined,
+        })),
       unitsSold: all.reduce((a, s) => a + s.sold.kuaishou + s.sold.youzan, 0),
-      soldBy: { kuaishou: all.reduce((a, s) => a + s.sold.kuaishou, 0), youzan: all.reduce((a, s) => a + s.sold.youzan, 0) },
+      soldBy: {
+        kuaishou: all.reduce((a, s) => a + s.sold.kuaishou, 0),
+        youzan: all.reduce((a, s) => a + s.sold.youzan, 0),
+      },
       physicalUnits: all.reduce((a, s) => a + s.physical, 0),
       latencyMs: {
         p50: percentile(sorted, 50),
@@ -144,12 +169,17 @@ export class StormObserver {
       stockChanges: this.changes,
       apiWrites: { ...this.apiWrites },
       skus: all.map((s) => ({ code: s.code, physical: s.physical, sold: { ...s.sold }, visible: { ...s.visible } })),
-      timelines: Object.fromEntries(all.filter((s) => s.maxExposure > 0 || oversoldBySku[s.code] || s.sold.kuaishou + s.sold.youzan < s.physical).map((s) => [s.code, s.timeline])),
+      timelines: Object.fromEntries(
+        all
+          .filter((s) => s.maxExposure > 0 || oversoldBySku[s.code] || s.sold.kuaishou + s.sold.youzan < s.physical)
+          .map((s) => [s.code, s.timeline]),
+      ),
     };
   }
 
   private measure(state: SkuState, at: number, platform: string, cause: string, delta: number, stock: number): void {
-    const exposure = state.visible.kuaishou + state.visible.youzan + state.sold.kuaishou + state.sold.youzan - state.physical;
+    const exposure =
+      state.visible.kuaishou + state.visible.youzan + state.sold.kuaishou + state.sold.youzan - state.physical;
     state.timeline.push([at, platform, cause, delta, stock, exposure]);
     if (exposure > state.maxExposure) {
       state.maxExposure = exposure;

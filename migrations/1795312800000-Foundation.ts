@@ -26,7 +26,11 @@ export class Foundation1795312800000 implements MigrationInterface {
         indices: [
           new TableIndex({ name: 'idx_outbox_event_status_id', columnNames: ['status', 'id'] }),
           new TableIndex({ name: 'uq_outbox_event_event_id', columnNames: ['event_id'], isUnique: true }),
-          new TableIndex({ name: 'uq_outbox_event_key_seq', columnNames: ['topic', 'event_key', 'key_seq'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_outbox_event_key_seq',
+            columnNames: ['topic', 'event_key', 'key_seq'],
+            isUnique: true,
+          }),
         ],
       }),
     );
@@ -43,7 +47,12 @@ export class Foundation1795312800000 implements MigrationInterface {
     await qr.createTable(
       new Table({
         name: 'inbox_message',
-        columns: [{ ...varchar('consumer', 100), isPrimary: true }, { ...varchar('event_id', 64), isPrimary: true }, varchar('outcome', 16), bigint('processed_at')],
+        columns: [
+          { ...varchar('consumer', 100), isPrimary: true },
+          { ...varchar('event_id', 64), isPrimary: true },
+          varchar('outcome', 16),
+          bigint('processed_at'),
+        ],
         indices: [new TableIndex({ name: 'idx_inbox_message_processed_at', columnNames: ['processed_at'] })],
       }),
     );

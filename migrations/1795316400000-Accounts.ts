@@ -8,7 +8,12 @@ export class Accounts1795316400000 implements MigrationInterface {
     await qr.createTable(
       new Table({
         name: 'merchant',
-        columns: [{ ...varchar('id', 36), isPrimary: true }, varchar('name', 100), bigint('created_at'), bigint('updated_at')],
+        columns: [
+          { ...varchar('id', 36), isPrimary: true },
+          varchar('name', 100),
+          bigint('created_at'),
+          bigint('updated_at'),
+        ],
       }),
     );
     await qr.createTable(
@@ -37,9 +42,16 @@ export class Accounts1795316400000 implements MigrationInterface {
           bigint('updated_at'),
         ],
         indices: [
-          new TableIndex({ name: 'uq_shop_connection_platform_shop', columnNames: ['platform', 'shop_id'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_shop_connection_platform_shop',
+            columnNames: ['platform', 'shop_id'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'idx_shop_connection_merchant', columnNames: ['merchant_id'] }),
-          new TableIndex({ name: 'idx_shop_connection_status_expiry', columnNames: ['status', 'access_token_expires_at'] }),
+          new TableIndex({
+            name: 'idx_shop_connection_status_expiry',
+            columnNames: ['status', 'access_token_expires_at'],
+          }),
         ],
       }),
     );
@@ -65,7 +77,14 @@ export class Accounts1795316400000 implements MigrationInterface {
     await qr.createTable(
       new Table({
         name: 'oauth_state',
-        columns: [{ ...varchar('state', 64), isPrimary: true }, varchar('merchant_id', 36), varchar('platform', 20), bigint('created_at'), bigint('expires_at'), bigint('used_at', true)],
+        columns: [
+          { ...varchar('state', 64), isPrimary: true },
+          varchar('merchant_id', 36),
+          varchar('platform', 20),
+          bigint('created_at'),
+          bigint('expires_at'),
+          bigint('used_at', true),
+        ],
         indices: [new TableIndex({ name: 'idx_oauth_state_expires', columnNames: ['expires_at'] })],
       }),
     );

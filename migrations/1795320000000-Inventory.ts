@@ -21,7 +21,9 @@ export class Inventory1795320000000 implements MigrationInterface {
           bigint('created_at'),
           bigint('updated_at'),
         ],
-        indices: [new TableIndex({ name: 'uq_merchant_sku_code', columnNames: ['merchant_id', 'sku_code'], isUnique: true })],
+        indices: [
+          new TableIndex({ name: 'uq_merchant_sku_code', columnNames: ['merchant_id', 'sku_code'], isUnique: true }),
+        ],
       }),
     );
     await qr.createTable(
@@ -40,8 +42,16 @@ export class Inventory1795320000000 implements MigrationInterface {
           bigint('created_at'),
         ],
         indices: [
-          new TableIndex({ name: 'uq_sku_binding_platform_sku', columnNames: ['connection_id', 'platform_sku_id'], isUnique: true }),
-          new TableIndex({ name: 'uq_sku_binding_merchant_sku_shop', columnNames: ['merchant_sku_id', 'connection_id'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_sku_binding_platform_sku',
+            columnNames: ['connection_id', 'platform_sku_id'],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: 'uq_sku_binding_merchant_sku_shop',
+            columnNames: ['merchant_sku_id', 'connection_id'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'idx_sku_binding_outer', columnNames: ['merchant_id', 'outer_sku_id'] }),
         ],
       }),
@@ -49,15 +59,32 @@ export class Inventory1795320000000 implements MigrationInterface {
     await qr.createTable(
       new Table({
         name: 'stock_ledger',
-        columns: [{ ...varchar('merchant_sku_id', 36), isPrimary: true }, int('on_hand'), bigint('on_hand_seq'), bigint('updated_at')],
+        columns: [
+          { ...varchar('merchant_sku_id', 36), isPrimary: true },
+          int('on_hand'),
+          bigint('on_hand_seq'),
+          bigint('updated_at'),
+        ],
       }),
     );
     await qr.createTable(
       new Table({
         name: 'stock_reservation',
-        columns: [autoIncrementId(qr), varchar('merchant_sku_id', 36), varchar('order_line_id', 36), varchar('kind', 12), int('quantity'), varchar('platform', 20), bigint('created_at')],
+        columns: [
+          autoIncrementId(qr),
+          varchar('merchant_sku_id', 36),
+          varchar('order_line_id', 36),
+          varchar('kind', 12),
+          int('quantity'),
+          varchar('platform', 20),
+          bigint('created_at'),
+        ],
         indices: [
-          new TableIndex({ name: 'uq_stock_reservation_line_kind', columnNames: ['order_line_id', 'kind'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_stock_reservation_line_kind',
+            columnNames: ['order_line_id', 'kind'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'idx_stock_reservation_sku', columnNames: ['merchant_sku_id'] }),
         ],
       }),
@@ -105,7 +132,16 @@ export class Inventory1795320000000 implements MigrationInterface {
     await qr.createTable(
       new Table({
         name: 'stock_drift',
-        columns: [autoIncrementId(qr), varchar('binding_id', 36), varchar('merchant_sku_id', 36), varchar('platform', 20), int('expected'), int('observed'), varchar('action', 300), bigint('created_at')],
+        columns: [
+          autoIncrementId(qr),
+          varchar('binding_id', 36),
+          varchar('merchant_sku_id', 36),
+          varchar('platform', 20),
+          int('expected'),
+          int('observed'),
+          varchar('action', 300),
+          bigint('created_at'),
+        ],
         indices: [new TableIndex({ name: 'idx_stock_drift_sku', columnNames: ['merchant_sku_id', 'created_at'] })],
       }),
     );
@@ -132,8 +168,15 @@ export class Inventory1795320000000 implements MigrationInterface {
           bigint('updated_at'),
         ],
         indices: [
-          new TableIndex({ name: 'uq_channel_order_platform_order', columnNames: ['platform', 'platform_order_id'], isUnique: true }),
-          new TableIndex({ name: 'idx_channel_order_connection_updated', columnNames: ['connection_id', 'platform_updated_at'] }),
+          new TableIndex({
+            name: 'uq_channel_order_platform_order',
+            columnNames: ['platform', 'platform_order_id'],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: 'idx_channel_order_connection_updated',
+            columnNames: ['connection_id', 'platform_updated_at'],
+          }),
           new TableIndex({ name: 'idx_channel_order_ship_by', columnNames: ['status', 'ship_by'] }),
         ],
       }),
@@ -158,7 +201,11 @@ export class Inventory1795320000000 implements MigrationInterface {
           varchar('stock_state', 10),
         ],
         indices: [
-          new TableIndex({ name: 'uq_channel_order_line', columnNames: ['order_id', 'platform_line_id'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_channel_order_line',
+            columnNames: ['order_id', 'platform_line_id'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'idx_channel_order_line_sku', columnNames: ['merchant_sku_id'] }),
         ],
       }),
@@ -181,19 +228,41 @@ export class Inventory1795320000000 implements MigrationInterface {
     await qr.createTable(
       new Table({
         name: 'order_sync_state',
-        columns: [{ ...varchar('connection_id', 36), isPrimary: true }, bigint('polled_until'), bigint('last_poll_at'), int('orders_seen', false, 0)],
+        columns: [
+          { ...varchar('connection_id', 36), isPrimary: true },
+          bigint('polled_until'),
+          bigint('last_poll_at'),
+          int('orders_seen', false, 0),
+        ],
       }),
     );
     await qr.createTable(
       new Table({
         name: 'webhook_delivery',
-        columns: [{ ...varchar('source', 40), isPrimary: true }, { ...varchar('delivery_id', 100), isPrimary: true }, bigint('received_at')],
+        columns: [
+          { ...varchar('source', 40), isPrimary: true },
+          { ...varchar('delivery_id', 100), isPrimary: true },
+          bigint('received_at'),
+        ],
       }),
     );
   }
 
   public async down(qr: QueryRunner): Promise<void> {
-    for (const table of ['webhook_delivery', 'order_sync_state', 'platform_push', 'channel_order_line', 'channel_order', 'stock_drift', 'stock_write_op', 'channel_allocation', 'stock_reservation', 'stock_ledger', 'sku_binding', 'merchant_sku']) {
+    for (const table of [
+      'webhook_delivery',
+      'order_sync_state',
+      'platform_push',
+      'channel_order_line',
+      'channel_order',
+      'stock_drift',
+      'stock_write_op',
+      'channel_allocation',
+      'stock_reservation',
+      'stock_ledger',
+      'sku_binding',
+      'merchant_sku',
+    ]) {
       await qr.dropTable(table);
     }
   }

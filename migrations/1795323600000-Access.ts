@@ -26,7 +26,14 @@ export class Access1795323600000 implements MigrationInterface {
     await qr.createTable(
       new Table({
         name: 'auth_session',
-        columns: [{ ...varchar('id_hash', 64), isPrimary: true }, varchar('user_id', 36), varchar('csrf_token', 64), bigint('created_at'), bigint('last_seen_at'), bigint('expires_at')],
+        columns: [
+          { ...varchar('id_hash', 64), isPrimary: true },
+          varchar('user_id', 36),
+          varchar('csrf_token', 64),
+          bigint('created_at'),
+          bigint('last_seen_at'),
+          bigint('expires_at'),
+        ],
         indices: [
           new TableIndex({ name: 'idx_auth_session_user', columnNames: ['user_id'] }),
           new TableIndex({ name: 'idx_auth_session_expires', columnNames: ['expires_at'] }),

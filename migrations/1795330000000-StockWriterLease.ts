@@ -16,7 +16,10 @@ export class StockWriterLease1795330000000 implements MigrationInterface {
       new TableColumn({ ...bigint('writer_until'), default: 0 }),
       new TableColumn(int('rerun', false, 0)),
     ]);
-    await qr.addColumns('stock_write_op', [new TableColumn({ ...bigint('writer_token'), default: 0 }), new TableColumn(bigint('uncertain_until', true))]);
+    await qr.addColumns('stock_write_op', [
+      new TableColumn({ ...bigint('writer_token'), default: 0 }),
+      new TableColumn(bigint('uncertain_until', true)),
+    ]);
     await qr.addColumns('channel_allocation', [
       new TableColumn(int('heard_sold', false, 0)),
       new TableColumn(int('pinned', false, 0)),
@@ -29,7 +32,8 @@ export class StockWriterLease1795330000000 implements MigrationInterface {
   }
 
   public async down(qr: QueryRunner): Promise<void> {
-    for (const c of ['unwritable', 'obs_read_at', 'obs_heard', 'obs_visible', 'obs_allotted', 'pinned', 'heard_sold']) await qr.dropColumn('channel_allocation', c);
+    for (const c of ['unwritable', 'obs_read_at', 'obs_heard', 'obs_visible', 'obs_allotted', 'pinned', 'heard_sold'])
+      await qr.dropColumn('channel_allocation', c);
     for (const c of ['uncertain_until', 'writer_token']) await qr.dropColumn('stock_write_op', c);
     for (const c of ['rerun', 'writer_until', 'writer_holder', 'writer_token']) await qr.dropColumn('stock_ledger', c);
   }

@@ -10,7 +10,10 @@ export class OrderFeed1795338000000 implements MigrationInterface {
   name = 'OrderFeed1795338000000';
 
   async up(qr: QueryRunner): Promise<void> {
-    await qr.addColumns('order_sync_state', [new TableColumn(bigint('feed_complete_until', true)), new TableColumn(bigint('refunds_polled_until', true))]);
+    await qr.addColumns('order_sync_state', [
+      new TableColumn(bigint('feed_complete_until', true)),
+      new TableColumn(bigint('refunds_polled_until', true)),
+    ]);
     await qr.addColumn('channel_order_line', new TableColumn(int('refunded_quantity', false, 0)));
     await qr.query(
       "INSERT INTO stock_reservation (merchant_sku_id, order_line_id, kind, quantity, platform, created_at) SELECT merchant_sku_id, order_line_id, 'counted', quantity, platform, created_at FROM stock_reservation WHERE kind = 'shipped'",

@@ -39,9 +39,15 @@ export class StockSettings1795400000000 implements MigrationInterface {
       new TableColumn(int('tranche', false, 2)),
       new TableColumn(text('platform_limits', true)),
     ]);
-    const rows = (await qr.query(`SELECT merchant_sku_id, ${SETTINGS.join(', ')} FROM stock_settings`)) as Record<string, unknown>[];
+    const rows = (await qr.query(`SELECT merchant_sku_id, ${SETTINGS.join(', ')} FROM stock_settings`)) as Record<
+      string,
+      unknown
+    >[];
     for (const row of rows) {
-      await qr.query(`UPDATE merchant_sku SET ${SETTINGS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [...SETTINGS.map((c) => row[c]), row.merchant_sku_id]);
+      await qr.query(`UPDATE merchant_sku SET ${SETTINGS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [
+        ...SETTINGS.map((c) => row[c]),
+        row.merchant_sku_id,
+      ]);
     }
     await qr.dropTable('stock_settings');
   }

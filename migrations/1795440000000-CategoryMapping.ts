@@ -49,7 +49,11 @@ export class CategoryMapping1795440000000 implements MigrationInterface {
           bigint('updated_at'),
         ],
         indices: [
-          new TableIndex({ name: 'uq_category_mapping_source', columnNames: ['merchant_id', 'scope', 'youzan_id'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_category_mapping_source',
+            columnNames: ['merchant_id', 'scope', 'youzan_id'],
+            isUnique: true,
+          }),
         ],
       }),
     );

@@ -30,7 +30,19 @@ export interface AppModuleOptions {
 }
 
 /** Feature contexts, in dependency order. */
-const FEATURE_MODULES: Type[] = [SandboxModule, PlatformsModule, AccountsModule, AuthModule, CatalogModule, InventoryModule, PricingModule, OrdersModule, WebhooksModule, OpsModule, OpsSettingsConsoleModule];
+const FEATURE_MODULES: Type[] = [
+  SandboxModule,
+  PlatformsModule,
+  AccountsModule,
+  AuthModule,
+  CatalogModule,
+  InventoryModule,
+  PricingModule,
+  OrdersModule,
+  WebhooksModule,
+  OpsModule,
+  OpsSettingsConsoleModule,
+];
 
 @Module({})
 export class AppModule {

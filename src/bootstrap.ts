@@ -16,7 +16,10 @@ import { AppConfigShape } from './config/app-config';
 
 /** Builds the HTTP application exactly as `npm start` runs it; tests use it too. */
 export async function createApp(config: AppConfigShape, options: AppModuleOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.use(correlationMiddleware);
   useBodyParsing(app, { maxBytes: config.http.bodyLimitBytes, maxDepth: config.http.maxBodyDepth });

@@ -27,7 +27,12 @@ export class AccountsTokenProvider implements TokenProvider {
     if (cached && cached.until > now && cached.expiresAt - now > 60_000) return cached.token;
     const connection = await this.connections.findById(shop.connectionId);
     if (!connection || connection.status !== 'active') {
-      throw new PlatformError({ platform: shop.platform, api: 'token', code: 'AUTH_REVOKED', message: `shop connection ${shop.connectionId} is ${connection?.status ?? 'missing'}: authorize it again` });
+      throw new PlatformError({
+        platform: shop.platform,
+        api: 'token',
+        code: 'AUTH_REVOKED',
+        message: `shop connection ${shop.connectionId} is ${connection?.status ?? 'missing'}: authorize it again`,
+      });
     }
     let token = this.vault.accessToken(connection);
     let expiresAt = connection.accessTokenExpiresAt ?? 0;

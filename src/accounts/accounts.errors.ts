@@ -15,7 +15,19 @@ export class ConnectionNotFoundException extends NotFoundDomainException {
 /** Why a connect attempt ended without storing anything; shown to the merchant as is. */
 export class ConnectFailedException extends DomainException {
   constructor(
-    code: 'STATE_MISSING' | 'STATE_OTHER_SESSION' | 'STATE_UNKNOWN' | 'STATE_REUSED' | 'STATE_EXPIRED' | 'STATE_WRONG_PLATFORM' | 'GRANT_DENIED' | 'CODE_MISSING' | 'CODE_REJECTED' | 'SCOPES_MISSING' | 'SHOP_TAKEN' | 'MODE_UNSUPPORTED',
+    code:
+      | 'STATE_MISSING'
+      | 'STATE_OTHER_SESSION'
+      | 'STATE_UNKNOWN'
+      | 'STATE_REUSED'
+      | 'STATE_EXPIRED'
+      | 'STATE_WRONG_PLATFORM'
+      | 'GRANT_DENIED'
+      | 'CODE_MISSING'
+      | 'CODE_REJECTED'
+      | 'SCOPES_MISSING'
+      | 'SHOP_TAKEN'
+      | 'MODE_UNSUPPORTED',
     message: string,
     readonly merchantId?: string,
   ) {

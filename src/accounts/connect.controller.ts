@@ -15,7 +15,10 @@ import type { Principal } from '../auth/principal';
 type SessionPrincipal = Extract<Principal, { kind: 'session' }>;
 
 const PLATFORM = { kuaishou: 'kuaishou', youzan: 'youzan' } as const;
-const NAMES: Record<Platform, { zh: string; en: string }> = { kuaishou: { zh: '快手小店', en: 'Kuaishou' }, youzan: { zh: '有赞店铺', en: 'Youzan' } };
+const NAMES: Record<Platform, { zh: string; en: string }> = {
+  kuaishou: { zh: '快手小店', en: 'Kuaishou' },
+  youzan: { zh: '有赞店铺', en: 'Youzan' },
+};
 
 @ApiTags('accounts')
 @Controller('connect')
@@ -29,8 +32,16 @@ export class ConnectController {
   // Operators may open it (an admin connects self-built Youzan apps); an OAuth callback only stores for the merchant's own users.
   @MerchantAccess('owner', { sessionOnly: true })
   @Page()
-  @ApiFoundResponse({ description: "Redirect to the platform's authorization page (a one-time state bound to this browser's session is issued)" })
-  async start(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Query() query: ConnectQueryDto, @CurrentPrincipal() principal: SessionPrincipal, @Res() res: Response): Promise<void> {
+  @ApiFoundResponse({
+    description:
+      "Redirect to the platform's authorization page (a one-time state bound to this browser's session is issued)",
+  })
+  async start(
+    @Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform,
+    @Query() query: ConnectQueryDto,
+    @CurrentPrincipal() principal: SessionPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
     const start = await this.connect.start(query.merchantId, platform, principal.sessionHash);
     if (start.kind === 'redirect') return res.redirect(302, start.url);
     res.type('html').send(silentConnectPage(start.merchantId, this.config.platforms.sandbox, principal.csrfToken));
@@ -43,9 +54,22 @@ export class ConnectController {
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'error', required: false })
   @ApiExcludeEndpoint()
-  async callback(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Query() query: Record<string, string>, @CurrentPrincipal() principal: Principal | undefined, @Res() res: Response): Promise<void> {
-    const answer: CallbackQuery = { code: query.code, state: query.state, error: query.error, error_description: query.error_description };
-    const session = principal?.kind === 'session' ? { sessionHash: principal.sessionHash, merchantId: principal.merchantId } : undefined;
+  async callback(
+    @Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform,
+    @Query() query: Record<string, string>,
+    @CurrentPrincipal() principal: Principal | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const answer: CallbackQuery = {
+      code: query.code,
+      state: query.state,
+      error: query.error,
+      error_description: query.error_description,
+    };
+    const session =
+      principal?.kind === 'session'
+        ? { sessionHash: principal.sessionHash, merchantId: principal.merchantId }
+        : undefined;
     await this.render(res, platform, () => this.connect.complete(platform, answer, session));
   }
 
@@ -60,14 +84,32 @@ export class ConnectController {
     const sandbox = this.config.platforms.sandbox;
     try {
       const connection = await work();
-      res.status(200).type('html').send(
-        connectResultPage({ ok: true, title: `${NAMES[platform].zh}已连接 ${NAMES[platform].en} shop connected`, text: `${connection.shopName ?? connection.shopId} 已连接，将保持同步。 is connected and will be kept in sync.`, merchantId: connection.merchantId, sandbox }),
-      );
+      res
+        .status(200)
+        .type('html')
+        .send(
+          connectResultPage({
+            ok: true,
+            title: `${NAMES[platform].zh}已连接 ${NAMES[platform].en} shop connected`,
+            text: `${connection.shopName ?? connection.shopId} 已连接，将保持同步。 is connected and will be kept in sync.`,
+            merchantId: connection.merchantId,
+            sandbox,
+          }),
+        );
     } catch (error) {
       if (!(error instanceof ConnectFailedException)) throw error;
-      res.status(error.kind === 'conflict' ? 409 : 400).type('html').send(
-        connectResultPage({ ok: false, title: `${NAMES[platform].zh}未连接 ${NAMES[platform].en} shop not connected`, text: error.message, merchantId: error.merchantId, sandbox }),
-      );
+      res
+        .status(error.kind === 'conflict' ? 409 : 400)
+        .type('html')
+        .send(
+          connectResultPage({
+            ok: false,
+            title: `${NAMES[platform].zh}未连接 ${NAMES[platform].en} shop not connected`,
+            text: error.message,
+            merchantId: error.merchantId,
+            sandbox,
+          }),
+        );
     }
   }
 }

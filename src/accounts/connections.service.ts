@@ -69,7 +69,11 @@ export class ConnectionsService implements CallFailureListener {
       const now = this.clock.now();
       let connection = await this.connections.lockByShop(platform, grant.shopId);
       if (connection && connection.merchantId !== merchantId && connection.status !== 'unbound') {
-        throw new ConnectFailedException('SHOP_TAKEN', `This ${platform} shop is already connected to another merchant account.`, merchantId);
+        throw new ConnectFailedException(
+          'SHOP_TAKEN',
+          `This ${platform} shop is already connected to another merchant account.`,
+          merchantId,
+        );
       }
       const previous = connection?.status;
       if (!connection) {
@@ -109,7 +113,10 @@ export class ConnectionsService implements CallFailureListener {
       const connection = await this.connections.lockById(connectionId);
       if (!connection) throw new ConnectionNotFoundException(connectionId);
       const now = this.clock.now();
-      this.vault.seal(connection, { accessToken: grant.accessToken, refreshToken: grant.refreshToken ?? this.vault.refreshToken(connection) });
+      this.vault.seal(connection, {
+        accessToken: grant.accessToken,
+        refreshToken: grant.refreshToken ?? this.vault.refreshToken(connection),
+      });
       connection.accessTokenExpiresAt = grant.accessTokenExpiresAt;
       if (grant.refreshTokenExpiresAt) connection.refreshTokenExpiresAt = grant.refreshTokenExpiresAt;
       if (grant.scopes.length) connection.scopes = grant.scopes.join(' ');
@@ -123,7 +130,12 @@ export class ConnectionsService implements CallFailureListener {
   }
 
   /** The grant is gone (or was withdrawn): stop using the connection and tell the merchant and ops. */
-  async markNeedsReauth(connectionId: string, reason: string, error?: PlatformError, status: Extract<ConnectionStatus, 'needs_reauth' | 'revoked'> = 'needs_reauth'): Promise<void> {
+  async markNeedsReauth(
+    connectionId: string,
+    reason: string,
+    error?: PlatformError,
+    status: Extract<ConnectionStatus, 'needs_reauth' | 'revoked'> = 'needs_reauth',
+  ): Promise<void> {
     const connection = await this.db.transaction(async () => {
       const c = await this.connections.lockById(connectionId);
       if (!c || c.status === status || c.status === 'unbound') return undefined;
@@ -205,7 +217,12 @@ export class ConnectionsService implements CallFailureListener {
       c.reauthDueAt = dueAt;
       c.updatedAt = this.clock.now();
       await this.connections.save(c);
-      await this.announce(c, c.status, 'authorization ends soon: the merchant must authorize again before it does', dueAt);
+      await this.announce(
+        c,
+        c.status,
+        'authorization ends soon: the merchant must authorize again before it does',
+        dueAt,
+      );
     });
   }
 
@@ -237,18 +254,32 @@ export class ConnectionsService implements CallFailureListener {
     return this.db.transaction(async () => {
       const ks = await this.connections.lockById(kuaishouConnectionId);
       const yz = await this.connections.lockById(youzanConnectionId);
-      if (!ks || ks.merchantId !== merchantId || ks.platform !== 'kuaishou') throw new ConnectionNotFoundException(kuaishouConnectionId);
-      if (!yz || yz.merchantId !== merchantId || yz.platform !== 'youzan') throw new ConnectionNotFoundException(youzanConnectionId);
-      if (ks.status === 'unbound' || yz.status === 'unbound') throw new ConflictDomainException('CONNECTION_UNBOUND', 'an unbound shop cannot be paired; connect it again first');
+      if (!ks || ks.merchantId !== merchantId || ks.platform !== 'kuaishou')
+        throw new ConnectionNotFoundException(kuaishouConnectionId);
+      if (!yz || yz.merchantId !== merchantId || yz.platform !== 'youzan')
+        throw new ConnectionNotFoundException(youzanConnectionId);
+      if (ks.status === 'unbound' || yz.status === 'unbound')
+        throw new ConflictDomainException(
+          'CONNECTION_UNBOUND',
+          'an unbound shop cannot be paired; connect it again first',
+        );
       for (const c of [ks, yz]) {
         const existing = await this.pairs.findByConnection(c.id);
-        if (existing && existing.status === 'active' && !(existing.kuaishouConnectionId === ks.id && existing.youzanConnectionId === yz.id)) {
-          throw new ConflictDomainException('SHOP_ALREADY_PAIRED', `the ${c.platform} shop is already paired; unbind that pair first`);
+        if (
+          existing &&
+          existing.status === 'active' &&
+          !(existing.kuaishouConnectionId === ks.id && existing.youzanConnectionId === yz.id)
+        ) {
+          throw new ConflictDomainException(
+            'SHOP_ALREADY_PAIRED',
+            `the ${c.platform} shop is already paired; unbind that pair first`,
+          );
         }
       }
       const existing = (await this.pairs.findByConnection(ks.id)) ?? (await this.pairs.findByConnection(yz.id));
       const now = this.clock.now();
-      const pair = existing ?? Object.assign(new StorePairEntity(), { id: this.ids.uuid(), merchantId, createdAt: now });
+      const pair =
+        existing ?? Object.assign(new StorePairEntity(), { id: this.ids.uuid(), merchantId, createdAt: now });
       pair.kuaishouConnectionId = ks.id;
       pair.youzanConnectionId = yz.id;
       pair.status = 'active';
@@ -262,7 +293,8 @@ export class ConnectionsService implements CallFailureListener {
     const now = this.clock.now();
     if (existing) {
       if (existing.status !== 'active') {
-        const otherId = connection.platform === 'kuaishou' ? existing.youzanConnectionId : existing.kuaishouConnectionId;
+        const otherId =
+          connection.platform === 'kuaishou' ? existing.youzanConnectionId : existing.kuaishouConnectionId;
         const other = await this.connections.findById(otherId);
         if (other && other.status !== 'unbound') {
           existing.status = 'active';
@@ -290,14 +322,24 @@ export class ConnectionsService implements CallFailureListener {
     pair.updatedAt = now;
     const taken = await this.pairs.findByConnection(candidates[0].id);
     if (taken) {
-      Object.assign(taken, { kuaishouConnectionId: pair.kuaishouConnectionId, youzanConnectionId: pair.youzanConnectionId, status: 'active', updatedAt: now });
+      Object.assign(taken, {
+        kuaishouConnectionId: pair.kuaishouConnectionId,
+        youzanConnectionId: pair.youzanConnectionId,
+        status: 'active',
+        updatedAt: now,
+      });
       await this.pairs.save(taken);
     } else {
       await this.pairs.save(pair);
     }
   }
 
-  private async announce(c: ShopConnectionEntity, previous: ConnectionStatus | undefined, reason: string, reauthDueAt?: number): Promise<void> {
+  private async announce(
+    c: ShopConnectionEntity,
+    previous: ConnectionStatus | undefined,
+    reason: string,
+    reauthDueAt?: number,
+  ): Promise<void> {
     await this.outbox.enqueue(connectionStatusChangedTopic, {
       connectionId: c.id,
       merchantId: c.merchantId,

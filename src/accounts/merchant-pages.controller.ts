@@ -41,15 +41,38 @@ export class MerchantPagesController {
   @Get('merchants/:merchantId')
   @MerchantAccess('staff')
   @Page()
-  async show(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Query('notice') notice: string | undefined, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+  async show(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Query('notice') notice: string | undefined,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
     const overview = await this.merchants.overview(merchantId);
-    const viewer = { principal, csrfToken: principal.kind === 'session' ? principal.csrfToken : '', mayManage: principal.role === 'owner' };
-    res.type('html').send(merchantPage(overview, this.config.platforms.sandbox, this.clock.now(), viewer, notice ? NOTICES[notice] : undefined));
+    const viewer = {
+      principal,
+      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
+      mayManage: principal.role === 'owner',
+    };
+    res
+      .type('html')
+      .send(
+        merchantPage(
+          overview,
+          this.config.platforms.sandbox,
+          this.clock.now(),
+          viewer,
+          notice ? NOTICES[notice] : undefined,
+        ),
+      );
   }
 
   @Post('merchants/:merchantId/connections/:connectionId/unbind')
   @MerchantAccess('owner')
-  async unbind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('connectionId', new ParseUUIDPipe()) connectionId: string, @Res() res: Response): Promise<void> {
+  async unbind(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('connectionId', new ParseUUIDPipe()) connectionId: string,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.connections.unbind(merchantId, connectionId);
     res.redirect(303, `/merchants/${merchantId}?notice=unbound`);
   }

@@ -50,7 +50,10 @@ export class MerchantsController {
   @Delete(':merchantId/connections/:connectionId')
   @MerchantAccess('owner')
   @ApiOkResponse({ type: ConnectionView, description: 'Unbound: syncing stops, history is kept, tokens are wiped.' })
-  async unbind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('connectionId', new ParseUUIDPipe()) connectionId: string): Promise<ConnectionView> {
+  async unbind(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('connectionId', new ParseUUIDPipe()) connectionId: string,
+  ): Promise<ConnectionView> {
     return ConnectionView.of(await this.connections.unbind(merchantId, connectionId));
   }
 
@@ -58,7 +61,10 @@ export class MerchantsController {
   @MerchantAccess('staff', { operators: 'write' })
   @HttpCode(200)
   @ApiOkResponse({ type: ConnectionView, description: 'Refreshes the tokens now (ops tool).' })
-  async refresh(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('connectionId', new ParseUUIDPipe()) connectionId: string): Promise<ConnectionView> {
+  async refresh(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('connectionId', new ParseUUIDPipe()) connectionId: string,
+  ): Promise<ConnectionView> {
     await this.connections.getOwned(merchantId, connectionId);
     await this.refresher.refresh(connectionId, { force: true });
     return ConnectionView.of(await this.connections.get(connectionId));
@@ -67,8 +73,13 @@ export class MerchantsController {
   @Post(':merchantId/store-pairs')
   @MerchantAccess('owner')
   @ApiCreatedResponse({ type: StorePairView })
-  async pair(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: CreateStorePairDto): Promise<StorePairView> {
+  async pair(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Body() body: CreateStorePairDto,
+  ): Promise<StorePairView> {
     await this.merchants.get(merchantId);
-    return StorePairView.of(await this.connections.pair(merchantId, body.kuaishouConnectionId, body.youzanConnectionId));
+    return StorePairView.of(
+      await this.connections.pair(merchantId, body.kuaishouConnectionId, body.youzanConnectionId),
+    );
   }
 }

@@ -30,7 +30,12 @@ export class MerchantsService implements MerchantDirectory {
 
   async create(name: string): Promise<MerchantEntity> {
     const now = this.clock.now();
-    const merchant = Object.assign(new MerchantEntity(), { id: this.ids.uuid(), name: name.trim(), createdAt: now, updatedAt: now });
+    const merchant = Object.assign(new MerchantEntity(), {
+      id: this.ids.uuid(),
+      name: name.trim(),
+      createdAt: now,
+      updatedAt: now,
+    });
     return this.db.transaction(() => this.merchants.save(merchant));
   }
 
@@ -56,7 +61,10 @@ export class MerchantsService implements MerchantDirectory {
 
   async overview(id: string): Promise<MerchantOverview> {
     const merchant = await this.get(id);
-    const [connections, pairs] = await Promise.all([this.connections.listByMerchant(id), this.pairs.listByMerchant(id)]);
+    const [connections, pairs] = await Promise.all([
+      this.connections.listByMerchant(id),
+      this.pairs.listByMerchant(id),
+    ]);
     return { merchant, connections, pairs };
   }
 }

@@ -20,7 +20,11 @@ export class ShopConnectionRepository {
   }
 
   lockByShop(platform: Platform, shopId: string): Promise<ShopConnectionEntity | null> {
-    return this.db.forUpdate(this.repo.createQueryBuilder('c').where('c.platform = :platform AND c.shop_id = :shopId', { platform, shopId })).getOne();
+    return this.db
+      .forUpdate(
+        this.repo.createQueryBuilder('c').where('c.platform = :platform AND c.shop_id = :shopId', { platform, shopId }),
+      )
+      .getOne();
   }
 
   findByShop(platform: Platform, shopId: string): Promise<ShopConnectionEntity | null> {

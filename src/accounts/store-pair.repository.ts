@@ -23,7 +23,10 @@ export class StorePairRepository {
   }
 
   findByConnection(connectionId: string): Promise<StorePairEntity | null> {
-    return this.repo.createQueryBuilder('p').where('p.kuaishou_connection_id = :id OR p.youzan_connection_id = :id', { id: connectionId }).getOne();
+    return this.repo
+      .createQueryBuilder('p')
+      .where('p.kuaishou_connection_id = :id OR p.youzan_connection_id = :id', { id: connectionId })
+      .getOne();
   }
 
   save(pair: StorePairEntity): Promise<StorePairEntity> {

@@ -42,7 +42,10 @@ export class TokenRefreshService {
    * Returns a usable access token, refreshing first when it is about to expire, when `force`,
    * or when `rejectedToken` (the platform said it expired) is still the stored one.
    */
-  refresh(connectionId: string, options: { rejectedToken?: string; force?: boolean; marginMs?: number } = {}): Promise<string> {
+  refresh(
+    connectionId: string,
+    options: { rejectedToken?: string; force?: boolean; marginMs?: number } = {},
+  ): Promise<string> {
     const running = this.inFlight.get(connectionId);
     if (running) return running;
     const work = this.refreshExclusive(connectionId, options).finally(() => this.inFlight.delete(connectionId));
@@ -50,22 +53,37 @@ export class TokenRefreshService {
     return work;
   }
 
-  private async refreshExclusive(connectionId: string, options: { rejectedToken?: string; force?: boolean; marginMs?: number }): Promise<string> {
+  private async refreshExclusive(
+    connectionId: string,
+    options: { rejectedToken?: string; force?: boolean; marginMs?: number },
+  ): Promise<string> {
     const known = await this.connectionsRepo.findById(connectionId);
     if (!known) throw new ConnectionNotFoundException(connectionId);
     const lock = await NamedLock.tryAcquire(this.db.dataSource, `kwaizan:token-refresh:${connectionId}`, 30);
-    if (!lock) throw this.unavailable(known.platform, connectionId, 'TEMPORARY', 'another instance is still refreshing this connection');
+    if (!lock)
+      throw this.unavailable(
+        known.platform,
+        connectionId,
+        'TEMPORARY',
+        'another instance is still refreshing this connection',
+      );
     try {
       // Read again under the lock: another instance may have refreshed meanwhile.
       const connection = (await this.connectionsRepo.findById(connectionId))!;
       if (connection.status !== 'active') {
-        throw this.unavailable(connection.platform, connectionId, 'AUTH_REVOKED', `connection is ${connection.status}: the merchant must authorize again`);
+        throw this.unavailable(
+          connection.platform,
+          connectionId,
+          'AUTH_REVOKED',
+          `connection is ${connection.status}: the merchant must authorize again`,
+        );
       }
       const current = this.vault.accessToken(connection);
       const margin = options.marginMs ?? CALL_MARGIN_MS;
       const fresh = (connection.accessTokenExpiresAt ?? 0) - this.clock.now() > margin;
       const alreadyReplaced = options.rejectedToken !== undefined && current !== options.rejectedToken;
-      if (current && fresh && !options.force && (options.rejectedToken === undefined || alreadyReplaced)) return current;
+      if (current && fresh && !options.force && (options.rejectedToken === undefined || alreadyReplaced))
+        return current;
 
       const grant = await this.obtain(connection);
       await this.connections.saveRefreshed(connection.id, grant);
@@ -81,17 +99,32 @@ export class TokenRefreshService {
     const refreshToken = this.vault.refreshToken(connection);
     try {
       if (!refreshToken && client.silentGrant) return await client.silentGrant(connection.shopId);
-      if (!refreshToken) throw this.unavailable(connection.platform, connection.id, 'AUTH_EXPIRED', 'no refresh token is stored');
+      if (!refreshToken)
+        throw this.unavailable(connection.platform, connection.id, 'AUTH_EXPIRED', 'no refresh token is stored');
       if (connection.refreshTokenExpiresAt !== null && connection.refreshTokenExpiresAt <= this.clock.now()) {
-        throw this.unavailable(connection.platform, connection.id, 'AUTH_EXPIRED', 'the refresh token has expired (authorization lifetime reached)');
+        throw this.unavailable(
+          connection.platform,
+          connection.id,
+          'AUTH_EXPIRED',
+          'the refresh token has expired (authorization lifetime reached)',
+        );
       }
       return await client.refresh(refreshToken);
     } catch (error) {
       const platformError = isPlatformError(error)
         ? error
-        : new PlatformError({ platform: connection.platform, api: 'oauth.refresh', code: 'UNKNOWN', message: (error as Error).message });
+        : new PlatformError({
+            platform: connection.platform,
+            api: 'oauth.refresh',
+            code: 'UNKNOWN',
+            message: (error as Error).message,
+          });
       if (PERMANENT.includes(platformError.code)) {
-        await this.connections.markNeedsReauth(connection.id, platformError.rawMessage ?? platformError.message, platformError);
+        await this.connections.markNeedsReauth(
+          connection.id,
+          platformError.rawMessage ?? platformError.message,
+          platformError,
+        );
       } else {
         await this.connections.recordRefreshFailure(connection.id, platformError);
       }
@@ -99,7 +132,17 @@ export class TokenRefreshService {
     }
   }
 
-  private unavailable(platform: Platform, connectionId: string, code: PlatformError['code'], message: string): ConnectionUnavailableError {
-    return new ConnectionUnavailableError({ platform, api: 'oauth.refresh', code, message: `connection ${connectionId}: ${message}` });
+  private unavailable(
+    platform: Platform,
+    connectionId: string,
+    code: PlatformError['code'],
+    message: string,
+  ): ConnectionUnavailableError {
+    return new ConnectionUnavailableError({
+      platform,
+      api: 'oauth.refresh',
+      code,
+      message: `connection ${connectionId}: ${message}`,
+    });
   }
 }

@@ -17,7 +17,9 @@ export class TokenVault {
 
   seal(connection: ShopConnectionEntity, tokens: { accessToken: string; refreshToken?: string | null }): void {
     connection.accessTokenEnc = this.cipher.encrypt(tokens.accessToken, `${connection.id}:access`);
-    connection.refreshTokenEnc = tokens.refreshToken ? this.cipher.encrypt(tokens.refreshToken, `${connection.id}:refresh`) : null;
+    connection.refreshTokenEnc = tokens.refreshToken
+      ? this.cipher.encrypt(tokens.refreshToken, `${connection.id}:refresh`)
+      : null;
     connection.tokenKeyId = this.cipher.activeKey;
   }
 
@@ -28,10 +30,14 @@ export class TokenVault {
   }
 
   accessToken(connection: ShopConnectionEntity): string | undefined {
-    return connection.accessTokenEnc ? this.cipher.decrypt(connection.accessTokenEnc, `${connection.id}:access`) : undefined;
+    return connection.accessTokenEnc
+      ? this.cipher.decrypt(connection.accessTokenEnc, `${connection.id}:access`)
+      : undefined;
   }
 
   refreshToken(connection: ShopConnectionEntity): string | undefined {
-    return connection.refreshTokenEnc ? this.cipher.decrypt(connection.refreshTokenEnc, `${connection.id}:refresh`) : undefined;
+    return connection.refreshTokenEnc
+      ? this.cipher.decrypt(connection.refreshTokenEnc, `${connection.id}:refresh`)
+      : undefined;
   }
 }

@@ -28,21 +28,36 @@ export class AccessPagesController {
   @Get('erp-credentials')
   @MerchantAccess('owner', { sessionOnly: true, operators: 'none' })
   @Page()
-  async list(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+  async list(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.render(res, principal, merchantId);
   }
 
   @Post('erp-credentials')
   @MerchantAccess('owner', { sessionOnly: true })
   @Header('Cache-Control', 'no-store')
-  async create(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @CurrentPrincipal() principal: UserPrincipal, @Body() body: CreateCredentialDto, @Res() res: Response): Promise<void> {
+  async create(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Body() body: CreateCredentialDto,
+    @Res() res: Response,
+  ): Promise<void> {
     const issued = await this.erp.create(merchantId, body.name);
-    await this.render(res, principal, merchantId, { issued: { keyId: issued.credential.keyId, secret: issued.secret } });
+    await this.render(res, principal, merchantId, {
+      issued: { keyId: issued.credential.keyId, secret: issued.secret },
+    });
   }
 
   @Post('erp-credentials/:keyId/revoke')
   @MerchantAccess('owner', { sessionOnly: true })
-  async revoke(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('keyId') keyId: string, @Res() res: Response): Promise<void> {
+  async revoke(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('keyId') keyId: string,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.erp.revoke(merchantId, keyId);
     res.redirect(303, `/merchants/${merchantId}/erp-credentials`);
   }
@@ -50,14 +65,23 @@ export class AccessPagesController {
   @Post('api-tokens')
   @MerchantAccess('owner', { sessionOnly: true })
   @Header('Cache-Control', 'no-store')
-  async createToken(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @CurrentPrincipal() principal: UserPrincipal, @Body() body: CreateCredentialDto, @Res() res: Response): Promise<void> {
+  async createToken(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Body() body: CreateCredentialDto,
+    @Res() res: Response,
+  ): Promise<void> {
     const { token } = await this.tokens.create(principal.userId, merchantId, body.name);
     await this.render(res, principal, merchantId, { issuedToken: token });
   }
 
   @Post('api-tokens/:tokenId/revoke')
   @MerchantAccess('owner', { sessionOnly: true })
-  async revokeToken(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('tokenId', new ParseUUIDPipe()) tokenId: string, @Res() res: Response): Promise<void> {
+  async revokeToken(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('tokenId', new ParseUUIDPipe()) tokenId: string,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.tokens.revoke(merchantId, tokenId);
     res.redirect(303, `/merchants/${merchantId}/erp-credentials`);
   }
@@ -65,21 +89,47 @@ export class AccessPagesController {
   @Post('users/:userId/disable')
   @MerchantAccess('owner', { sessionOnly: true })
   @HttpCode(200)
-  async disableUser(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
-    await this.userAction(res, principal, merchantId, async () => `已停用 Disabled ${(await this.users.setDisabled(principal.userId, userId, true, merchantId)).email}`);
+  async disableUser(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.userAction(
+      res,
+      principal,
+      merchantId,
+      async () => `已停用 Disabled ${(await this.users.setDisabled(principal.userId, userId, true, merchantId)).email}`,
+    );
   }
 
   @Post('users/:userId/enable')
   @MerchantAccess('owner', { sessionOnly: true })
   @HttpCode(200)
-  async enableUser(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
-    await this.userAction(res, principal, merchantId, async () => `已启用 Enabled ${(await this.users.setDisabled(principal.userId, userId, false, merchantId)).email}`);
+  async enableUser(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.userAction(
+      res,
+      principal,
+      merchantId,
+      async () => `已启用 Enabled ${(await this.users.setDisabled(principal.userId, userId, false, merchantId)).email}`,
+    );
   }
 
   @Post('users/:userId/role')
   @MerchantAccess('owner', { sessionOnly: true })
   @HttpCode(200)
-  async changeRole(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+  async changeRole(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Body() body: ChangeRoleDto,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.userAction(res, principal, merchantId, async () => {
       const user = await this.users.changeRole(principal.userId, userId, body.role, merchantId);
       return `${user.email}: ${user.role === 'owner' ? '现为店主 now an owner' : '现为店员 now staff'}`;
@@ -87,19 +137,46 @@ export class AccessPagesController {
   }
 
   /** A refused change is shown on the page with its reason rather than as a JSON error. */
-  private async userAction(res: Response, principal: UserPrincipal, merchantId: string, action: () => Promise<string>): Promise<void> {
+  private async userAction(
+    res: Response,
+    principal: UserPrincipal,
+    merchantId: string,
+    action: () => Promise<string>,
+  ): Promise<void> {
     try {
       const text = await action();
       await this.render(res, principal, merchantId, { usersNotice: { ok: true, text } });
     } catch (error) {
       if (!(error instanceof DomainException)) throw error;
       res.status(statusOfDomainError(error));
-      await this.render(res, principal, merchantId, { usersNotice: { ok: false, text: `操作失败 Not done: ${error.message}` } });
+      await this.render(res, principal, merchantId, {
+        usersNotice: { ok: false, text: `操作失败 Not done: ${error.message}` },
+      });
     }
   }
 
-  private async render(res: Response, principal: UserPrincipal, merchantId: string, extra: { issued?: { keyId: string; secret: string }; issuedToken?: string; usersNotice?: Notice } = {}): Promise<void> {
-    const [credentials, tokens, users] = await Promise.all([this.erp.listByMerchant(merchantId), this.tokens.listByMerchant(merchantId), this.users.listByMerchant(merchantId)]);
-    res.type('html').send(erpCredentialsPage({ principal, merchantId, credentials, tokens, users, ...extra, now: this.clock.now(), sandbox: this.config.platforms.sandbox }));
+  private async render(
+    res: Response,
+    principal: UserPrincipal,
+    merchantId: string,
+    extra: { issued?: { keyId: string; secret: string }; issuedToken?: string; usersNotice?: Notice } = {},
+  ): Promise<void> {
+    const [credentials, tokens, users] = await Promise.all([
+      this.erp.listByMerchant(merchantId),
+      this.tokens.listByMerchant(merchantId),
+      this.users.listByMerchant(merchantId),
+    ]);
+    res.type('html').send(
+      erpCredentialsPage({
+        principal,
+        merchantId,
+        credentials,
+        tokens,
+        users,
+        ...extra,
+        now: this.clock.now(),
+        sandbox: this.config.platforms.sandbox,
+      }),
+    );
   }
 }

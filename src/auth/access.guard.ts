@@ -29,7 +29,10 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Req>();
-    const policy = this.reflector.getAllAndOverride<Policy | undefined>(POLICY_KEY, [context.getHandler(), context.getClass()]);
+    const policy = this.reflector.getAllAndOverride<Policy | undefined>(POLICY_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!policy) {
       this.logger.error(`${req.method} ${req.route?.path ?? req.path} has no access policy: refused`);
       throw new ForbiddenException('This route declares no access policy.');
@@ -39,12 +42,19 @@ export class AccessGuard implements CanActivate {
       return true;
     }
     // On a public route a bad credential is ignored (a platform push may carry headers of its own).
-    const principal = policy.kind === 'public' ? await this.principalOf(req).catch(() => undefined) : await this.principalOf(req);
+    const principal =
+      policy.kind === 'public' ? await this.principalOf(req).catch(() => undefined) : await this.principalOf(req);
     if (principal) req[PRINCIPAL_KEY] = principal;
     if (policy.kind === 'public') return true;
     if (!principal) {
-      if (this.reflector.getAllAndOverride<boolean>(PAGE_KEY, [context.getHandler(), context.getClass()]) && SAFE_METHODS.has(req.method)) {
-        context.switchToHttp().getResponse<Response>().redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+      if (
+        this.reflector.getAllAndOverride<boolean>(PAGE_KEY, [context.getHandler(), context.getClass()]) &&
+        SAFE_METHODS.has(req.method)
+      ) {
+        context
+          .switchToHttp()
+          .getResponse<Response>()
+          .redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
       }
       throw new UnauthenticatedException();
     }
@@ -84,14 +94,17 @@ export class AccessGuard implements CanActivate {
       if (principal.role !== 'admin') throw new ForbiddenException('Only admin users may do this.');
       return;
     }
-    if (policy.sessionOnly && principal.kind !== 'session') throw new ForbiddenException('Sign in to do this (API tokens may not).');
+    if (policy.sessionOnly && principal.kind !== 'session')
+      throw new ForbiddenException('Sign in to do this (API tokens may not).');
     const merchantId = merchantIdOf(req);
     if (isOperator(principal.role)) {
       if (policy.operators === 'write' || (policy.operators === 'read' && SAFE_METHODS.has(req.method))) return;
       throw new ForbiddenException("Operators may read a merchant's data but not change it.");
     }
-    if (!merchantId || principal.merchantId !== merchantId) throw new ForbiddenException('This belongs to another merchant.');
-    if (policy.role === 'owner' && principal.role !== 'owner') throw new ForbiddenException('Only the merchant owner may do this.');
+    if (!merchantId || principal.merchantId !== merchantId)
+      throw new ForbiddenException('This belongs to another merchant.');
+    if (policy.role === 'owner' && principal.role !== 'owner')
+      throw new ForbiddenException('Only the merchant owner may do this.');
   }
 }
 

@@ -22,9 +22,21 @@ export class ApiTokensService {
   ) {}
 
   /** The token is returned once; only its hash is kept. It acts for `userId` (and that user's merchant). */
-  async create(userId: string, merchantId: string | null, name: string): Promise<{ token: string; entity: ApiTokenEntity }> {
+  async create(
+    userId: string,
+    merchantId: string | null,
+    name: string,
+  ): Promise<{ token: string; entity: ApiTokenEntity }> {
     const token = newSecretToken(API_TOKEN_PREFIX);
-    const entity = Object.assign(new ApiTokenEntity(), { id: this.ids.uuid(), userId, merchantId, name: name.trim(), tokenHash: sha256Hex(token), createdAt: this.clock.now(), revokedAt: null });
+    const entity = Object.assign(new ApiTokenEntity(), {
+      id: this.ids.uuid(),
+      userId,
+      merchantId,
+      name: name.trim(),
+      tokenHash: sha256Hex(token),
+      createdAt: this.clock.now(),
+      revokedAt: null,
+    });
     await this.db.transaction(() => this.tokens.insert(entity));
     return { token, entity };
   }
@@ -45,6 +57,13 @@ export class ApiTokensService {
     if (!entity) return undefined;
     const user = await this.users.findById(entity.userId);
     if (!user || user.disabledAt !== null || user.merchantId !== entity.merchantId) return undefined;
-    return { kind: 'api-token', userId: user.id, email: user.email, role: user.role, merchantId: user.merchantId, tokenId: entity.id };
+    return {
+      kind: 'api-token',
+      userId: user.id,
+      email: user.email,
+      role: user.role,
+      merchantId: user.merchantId,
+      tokenId: entity.id,
+    };
   }
 }

@@ -14,13 +14,21 @@ export class ForbiddenException extends DomainException {
 
 export class CsrfRejectedException extends DomainException {
   constructor() {
-    super('CSRF_REJECTED', 'The form or request is missing its CSRF token; reload the page and try again.', 'forbidden');
+    super(
+      'CSRF_REJECTED',
+      'The form or request is missing its CSRF token; reload the page and try again.',
+      'forbidden',
+    );
   }
 }
 
 export class CrossSiteSignInException extends DomainException {
   constructor() {
-    super('SIGN_IN_REJECTED', 'The sign-in came from another site or an expired form; open the sign-in page and try again.', 'forbidden');
+    super(
+      'SIGN_IN_REJECTED',
+      'The sign-in came from another site or an expired form; open the sign-in page and try again.',
+      'forbidden',
+    );
   }
 }
 

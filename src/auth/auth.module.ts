@@ -22,7 +22,13 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [OpsSettingsModule],
-  controllers: [SessionController, AccessController, AccessPagesController, UsersPagesController, OpsLandingPageController],
+  controllers: [
+    SessionController,
+    AccessController,
+    AccessPagesController,
+    UsersPagesController,
+    OpsLandingPageController,
+  ],
   providers: [
     UsersRepository,
     SessionsRepository,

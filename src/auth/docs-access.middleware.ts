@@ -16,8 +16,11 @@ export function docsAccessMiddleware(sessions: SessionsService, tokens: ApiToken
     lookup.then(
       (principal) => {
         if (principal) return next();
-        if (!authorization && req.method === 'GET' && !req.originalUrl.startsWith('/docs-json')) return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
-        res.status(401).json({ statusCode: 401, error: 'UNAUTHENTICATED', message: 'Sign in first (or send an API token).' });
+        if (!authorization && req.method === 'GET' && !req.originalUrl.startsWith('/docs-json'))
+          return res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+        res
+          .status(401)
+          .json({ statusCode: 401, error: 'UNAUTHENTICATED', message: 'Sign in first (or send an API token).' });
       },
       (error: unknown) => next(error),
     );

@@ -62,12 +62,17 @@ export class ErpCredentialsService {
   }
 
   /** A new key now; the old one keeps working for `overlapMs`, so the ERP can switch without losing deliveries. */
-  async rotate(merchantId: string, keyId: string, overlapMs = DEFAULT_ROTATION_OVERLAP_MS): Promise<IssuedErpCredential> {
+  async rotate(
+    merchantId: string,
+    keyId: string,
+    overlapMs = DEFAULT_ROTATION_OVERLAP_MS,
+  ): Promise<IssuedErpCredential> {
     const old = await this.owned(merchantId, keyId);
     if (old.revokedAt) throw new CredentialNotFoundException(keyId);
     const issued = await this.create(merchantId, old.name);
     const until = this.clock.now() + overlapMs;
-    if (!old.expiresAt || old.expiresAt > until) await this.db.transaction(() => this.credentials.expireAt(keyId, until));
+    if (!old.expiresAt || old.expiresAt > until)
+      await this.db.transaction(() => this.credentials.expireAt(keyId, until));
     return issued;
   }
 
@@ -75,7 +80,10 @@ export class ErpCredentialsService {
    * Checks a delivery before anything reads its body. Every rejection says only what was wrong
    * with the signature headers, so an unauthenticated caller learns nothing about the payload.
    */
-  async authenticate(headers: Record<string, string | string[] | undefined>, rawBody: Buffer): Promise<Extract<Principal, { kind: 'erp' }>> {
+  async authenticate(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): Promise<Extract<Principal, { kind: 'erp' }>> {
     const header = (name: string) => {
       const value = headers[name];
       return Array.isArray(value) ? undefined : value;
@@ -84,7 +92,8 @@ export class ErpCredentialsService {
     if (!keyId || !/^[A-Za-z0-9_-]{1,40}$/.test(keyId)) throw new ErpCredentialRejectedException('missing headers');
     const credential = await this.credentials.findByKeyId(keyId);
     const now = this.clock.now();
-    if (!credential || credential.revokedAt || (credential.expiresAt !== null && credential.expiresAt <= now)) throw new ErpCredentialRejectedException('unknown or revoked key');
+    if (!credential || credential.revokedAt || (credential.expiresAt !== null && credential.expiresAt <= now))
+      throw new ErpCredentialRejectedException('unknown or revoked key');
     const problem = verifyErpSignature({
       secret: this.cipher.decrypt(credential.secretEnc, `erp-credential:${keyId}`),
       timestamp: header(ERP_HEADERS.timestamp),

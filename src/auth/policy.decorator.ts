@@ -27,12 +27,23 @@ export const PAGE_KEY = 'kwaizan:page';
 export const Public = () => SetMetadata(POLICY_KEY, { kind: 'public' } satisfies Policy);
 export const SignedIn = () => SetMetadata(POLICY_KEY, { kind: 'signed-in' } satisfies Policy);
 /** `sessionOnly`: not with an API token (managing credentials and tokens needs a person). */
-export const MerchantAccess = (role: 'owner' | 'staff', options: { operators?: OperatorAccess; sessionOnly?: boolean } = {}) =>
-  SetMetadata(POLICY_KEY, { kind: 'merchant', role, operators: options.operators ?? 'read', sessionOnly: options.sessionOnly ?? false } satisfies Policy);
+export const MerchantAccess = (
+  role: 'owner' | 'staff',
+  options: { operators?: OperatorAccess; sessionOnly?: boolean } = {},
+) =>
+  SetMetadata(POLICY_KEY, {
+    kind: 'merchant',
+    role,
+    operators: options.operators ?? 'read',
+    sessionOnly: options.sessionOnly ?? false,
+  } satisfies Policy);
 export const Ops = () => SetMetadata(POLICY_KEY, { kind: 'ops' } satisfies Policy);
 export const Admin = () => SetMetadata(POLICY_KEY, { kind: 'admin' } satisfies Policy);
 export const ErpCredential = () => SetMetadata(POLICY_KEY, { kind: 'erp' } satisfies Policy);
 export const Page = () => SetMetadata(PAGE_KEY, true);
 
 /** The caller as the guard established it (undefined only on public routes). */
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal | undefined => ctx.switchToHttp().getRequest<RequestWithPrincipal>()[PRINCIPAL_KEY]);
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Principal | undefined =>
+    ctx.switchToHttp().getRequest<RequestWithPrincipal>()[PRINCIPAL_KEY],
+);

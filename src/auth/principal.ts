@@ -2,7 +2,15 @@ import type { UserRole } from './user.entity';
 
 /** Who is calling: a signed-in user (session cookie), a script (API token) or an ERP (signed delivery). */
 export type Principal =
-  | { kind: 'session'; userId: string; email: string; role: UserRole; merchantId: string | null; sessionHash: string; csrfToken: string }
+  | {
+      kind: 'session';
+      userId: string;
+      email: string;
+      role: UserRole;
+      merchantId: string | null;
+      sessionHash: string;
+      csrfToken: string;
+    }
   | { kind: 'api-token'; userId: string; email: string; role: UserRole; merchantId: string | null; tokenId: string }
   | { kind: 'erp'; merchantId: string; keyId: string; deliveryId: string };
 

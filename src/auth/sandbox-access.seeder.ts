@@ -29,7 +29,12 @@ export class SandboxAccessSeeder implements OnApplicationBootstrap {
     const merchant = await this.merchants.create('演示商家 Demo merchant');
     const ownerPassword = randomBytes(9).toString('base64url');
     const opsPassword = randomBytes(9).toString('base64url');
-    await this.users.create({ email: SANDBOX_OWNER_EMAIL, password: ownerPassword, role: 'owner', merchantId: merchant.id });
+    await this.users.create({
+      email: SANDBOX_OWNER_EMAIL,
+      password: ownerPassword,
+      role: 'owner',
+      merchantId: merchant.id,
+    });
     await this.users.create({ email: SANDBOX_OPS_EMAIL, password: opsPassword, role: 'ops' });
     this.logger.warn(
       `SANDBOX SIGN-IN (shown once, only hashes are stored): merchant owner ${SANDBOX_OWNER_EMAIL} / ${ownerPassword} (merchant ${merchant.id}); ` +

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, HttpException, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  HttpException,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainException } from '../common/errors/domain.exception';
@@ -27,7 +40,8 @@ const SIGN_IN_COOKIE = 'kwaizan_sign_in';
 const SIGN_IN_FORM_LIFETIME_MS = 12 * 3600_000;
 const FORM_TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
-const sameToken = (a: string | undefined, b: string | undefined) => !!a && !!b && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const sameToken = (a: string | undefined, b: string | undefined) =>
+  !!a && !!b && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 @ApiTags('access')
 @Controller()
@@ -43,7 +57,13 @@ export class SessionController {
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
   signInForm(@Query('next') next: string | undefined, @Req() req: Request, @Res() res: Response): void {
-    res.type('html').send(signInPage({ next: safeNext(next), csrfToken: this.formToken(req, res), sandbox: this.config.platforms.sandbox }));
+    res.type('html').send(
+      signInPage({
+        next: safeNext(next),
+        csrfToken: this.formToken(req, res),
+        sandbox: this.config.platforms.sandbox,
+      }),
+    );
   }
 
   @Post('sign-in')
@@ -52,16 +72,37 @@ export class SessionController {
   @Header('Cache-Control', 'no-store')
   async signInSubmit(@Body() body: SignInFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      if (isCrossSiteSignIn(req.headers, this.config.http.publicBaseUrl) || !sameToken(body._csrf, readCookie(req.headers.cookie, SIGN_IN_COOKIE))) throw new CrossSiteSignInException();
+      if (
+        isCrossSiteSignIn(req.headers, this.config.http.publicBaseUrl) ||
+        !sameToken(body._csrf, readCookie(req.headers.cookie, SIGN_IN_COOKIE))
+      )
+        throw new CrossSiteSignInException();
       const signed = await this.sessions.signIn(body.email, body.password, req.ip ?? '');
       // The form token stays: another tab's sign-in form keeps working.
       res.cookie(SESSION_COOKIE, signed.cookieValue, this.sessions.cookieOptions());
       res.redirect(303, safeNext(body.next));
     } catch (error) {
-      if (!(error instanceof UnauthenticatedException) && !(error instanceof CrossSiteSignInException) && !(error instanceof HttpException)) throw error;
-      const status = error instanceof HttpException ? error.getStatus() : error instanceof CrossSiteSignInException ? 403 : 401;
+      if (
+        !(error instanceof UnauthenticatedException) &&
+        !(error instanceof CrossSiteSignInException) &&
+        !(error instanceof HttpException)
+      )
+        throw error;
+      const status =
+        error instanceof HttpException ? error.getStatus() : error instanceof CrossSiteSignInException ? 403 : 401;
       const csrfToken = this.formToken(req, res);
-      res.status(status).type('html').send(signInPage({ next: safeNext(body.next), email: body.email, error: `登录失败 Sign-in failed: ${messageOf(error)}`, csrfToken, sandbox: this.config.platforms.sandbox }));
+      res
+        .status(status)
+        .type('html')
+        .send(
+          signInPage({
+            next: safeNext(body.next),
+            email: body.email,
+            error: `登录失败 Sign-in failed: ${messageOf(error)}`,
+            csrfToken,
+            sandbox: this.config.platforms.sandbox,
+          }),
+        );
     }
   }
 
@@ -85,13 +126,30 @@ export class SessionController {
   @Post('account/password')
   @SignedIn()
   @ApiExcludeEndpoint()
-  async passwordSubmit(@CurrentPrincipal() principal: UserPrincipal, @Body() body: ChangePasswordDto, @Res() res: Response): Promise<void> {
+  async passwordSubmit(
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Body() body: ChangePasswordDto,
+    @Res() res: Response,
+  ): Promise<void> {
     try {
-      await this.users.changePassword(principal.userId, body.currentPassword, body.newPassword, principal.kind === 'session' ? principal.sessionHash : null);
-      res.type('html').send(changePasswordPage(principal, this.config.platforms.sandbox, { ok: true, text: '密码已修改 Password changed; your other sessions were signed out.' }));
+      await this.users.changePassword(
+        principal.userId,
+        body.currentPassword,
+        body.newPassword,
+        principal.kind === 'session' ? principal.sessionHash : null,
+      );
+      res.type('html').send(
+        changePasswordPage(principal, this.config.platforms.sandbox, {
+          ok: true,
+          text: '密码已修改 Password changed; your other sessions were signed out.',
+        }),
+      );
     } catch (error) {
       if (!(error instanceof DomainException)) throw error;
-      res.status(400).type('html').send(changePasswordPage(principal, this.config.platforms.sandbox, { ok: false, text: error.message }));
+      res
+        .status(400)
+        .type('html')
+        .send(changePasswordPage(principal, this.config.platforms.sandbox, { ok: false, text: error.message }));
     }
   }
 
@@ -99,7 +157,11 @@ export class SessionController {
   @Public()
   @HttpCode(200)
   @ApiOkResponse({ type: SessionView, description: 'Signs in and sets the session cookie (httpOnly, SameSite=Lax).' })
-  async signIn(@Body() body: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
+  async signIn(
+    @Body() body: SignInDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SessionView> {
     // JSON only (a plain cross-site form cannot send it), and a browser's cross-site fetch is refused too.
     if (isCrossSiteSignIn(req.headers, this.config.http.publicBaseUrl)) throw new CrossSiteSignInException();
     const signed = await this.sessions.signIn(body.email, body.password, req.ip ?? '');
@@ -109,9 +171,15 @@ export class SessionController {
 
   @Get('api/session')
   @SignedIn()
-  @ApiOkResponse({ type: SessionView, description: 'Who is signed in (csrfToken is empty for API tokens: they need none).' })
+  @ApiOkResponse({
+    type: SessionView,
+    description: 'Who is signed in (csrfToken is empty for API tokens: they need none).',
+  })
   async whoAmI(@CurrentPrincipal() principal: UserPrincipal): Promise<SessionView> {
-    return { user: UserView.of(await this.users.get(principal.userId)), csrfToken: principal.kind === 'session' ? principal.csrfToken : '' };
+    return {
+      user: UserView.of(await this.users.get(principal.userId)),
+      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
+    };
   }
 
   @Delete('api/session')
@@ -126,13 +194,24 @@ export class SessionController {
   @SignedIn()
   @HttpCode(204)
   async changePassword(@CurrentPrincipal() principal: UserPrincipal, @Body() body: ChangePasswordDto): Promise<void> {
-    await this.users.changePassword(principal.userId, body.currentPassword, body.newPassword, principal.kind === 'session' ? principal.sessionHash : null);
+    await this.users.changePassword(
+      principal.userId,
+      body.currentPassword,
+      body.newPassword,
+      principal.kind === 'session' ? principal.sessionHash : null,
+    );
   }
 
   private formToken(req: Request, res: Response): string {
     const existing = readCookie(req.headers.cookie, SIGN_IN_COOKIE);
     const token = existing && FORM_TOKEN.test(existing) ? existing : randomBytes(24).toString('base64url');
-    res.cookie(SIGN_IN_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.auth.secureCookies, path: '/sign-in', maxAge: SIGN_IN_FORM_LIFETIME_MS });
+    res.cookie(SIGN_IN_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.auth.secureCookies,
+      path: '/sign-in',
+      maxAge: SIGN_IN_FORM_LIFETIME_MS,
+    });
     return token;
   }
 }
@@ -140,7 +219,9 @@ export class SessionController {
 function messageOf(error: unknown): string {
   if (error instanceof HttpException) {
     const response = error.getResponse();
-    return typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
+    return typeof response === 'string'
+      ? response
+      : String((response as { message?: unknown }).message ?? error.message);
   }
   return (error as Error).message;
 }

@@ -42,7 +42,10 @@ export class SessionsService {
     const email = normalizeEmail(emailInput);
     if (!(await this.limiter.tryAttempt(email, address))) {
       const { signInWindowMinutes } = await this.settings.current();
-      throw new HttpException({ message: `Too many failed sign-ins. Wait ${signInWindowMinutes} minutes and try again.` }, HttpStatus.TOO_MANY_REQUESTS);
+      throw new HttpException(
+        { message: `Too many failed sign-ins. Wait ${signInWindowMinutes} minutes and try again.` },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     const user = await this.users.findByEmail(email);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
@@ -52,7 +55,8 @@ export class SessionsService {
     }
     await this.limiter.recordSuccess(email, address);
     // Said only to someone who knows the password, so it reveals nothing about which accounts exist.
-    if (user.disabledAt !== null) throw new UnauthenticatedException('This account is disabled; ask your shop owner or an admin.');
+    if (user.disabledAt !== null)
+      throw new UnauthenticatedException('This account is disabled; ask your shop owner or an admin.');
     const cookieValue = newSecretToken();
     const now = this.clock.now();
     const session = Object.assign(new SessionEntity(), {
@@ -81,7 +85,15 @@ export class SessionsService {
     const user = await this.users.findById(session.userId);
     if (!user || user.disabledAt !== null) return undefined;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await this.db.transaction(() => this.sessions.touch(idHash, now));
-    return { kind: 'session', userId: user.id, email: user.email, role: user.role, merchantId: user.merchantId, sessionHash: idHash, csrfToken: session.csrfToken };
+    return {
+      kind: 'session',
+      userId: user.id,
+      email: user.email,
+      role: user.role,
+      merchantId: user.merchantId,
+      sessionHash: idHash,
+      csrfToken: session.csrfToken,
+    };
   }
 
   async signOut(sessionHash: string): Promise<void> {
@@ -94,6 +106,12 @@ export class SessionsService {
   }
 
   cookieOptions(): { httpOnly: true; sameSite: 'lax'; secure: boolean; path: '/'; maxAge: number } {
-    return { httpOnly: true, sameSite: 'lax', secure: this.config.auth.secureCookies, path: '/', maxAge: this.config.auth.sessionMaxAgeMs };
+    return {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.auth.secureCookies,
+      path: '/',
+      maxAge: this.config.auth.sessionMaxAgeMs,
+    };
   }
 }

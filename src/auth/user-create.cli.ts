@@ -25,12 +25,19 @@ import { UsersService } from './users.service';
  *   … --token=<name>  also prints an API token acting as the user (e.g. for an ops user scraping /metrics)
  */
 async function main(): Promise<void> {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
+  const arg = (name: string) =>
+    process.argv
+      .find((a) => a.startsWith(`--${name}=`))
+      ?.split('=')
+      .slice(1)
+      .join('=');
   const role = arg('role') as UserRole | undefined;
   const email = arg('email');
   const password = arg('password');
   if (!role || !USER_ROLES.includes(role) || !email || !password) {
-    throw new Error(`usage: npm run user:create -- --role=${USER_ROLES.join('|')} --email=… --password=… [--merchant=<id> | --merchant-name=…] [--token=<name>]`);
+    throw new Error(
+      `usage: npm run user:create -- --role=${USER_ROLES.join('|')} --email=… --password=… [--merchant=<id> | --merchant-name=…] [--token=<name>]`,
+    );
   }
   const config = loadConfig();
   const flavor = config.database.kind === 'mysql' ? await ensureMysqlDatabase(config.database.url!) : undefined;
@@ -40,16 +47,31 @@ async function main(): Promise<void> {
     const db = new Db(dataSource);
     const clock = new SystemClock();
     const ids = new RandomIdGenerator();
-    const merchants = new MerchantsService(db, new MerchantRepository(db), new ShopConnectionRepository(db), new StorePairRepository(db), clock, ids);
+    const merchants = new MerchantsService(
+      db,
+      new MerchantRepository(db),
+      new ShopConnectionRepository(db),
+      new StorePairRepository(db),
+      clock,
+      ids,
+    );
     const users = new UsersService(db, new UsersRepository(db), new SessionsRepository(db), merchants, clock, ids);
     let merchantId = arg('merchant');
     const merchantName = arg('merchant-name');
     if (merchantName && !merchantId) merchantId = (await merchants.create(merchantName)).id;
     const user = await users.create({ email, password, role, merchantId });
-    console.log(`created ${user.role} ${user.email} (${user.id})${user.merchantId ? ` of merchant ${user.merchantId}` : ''}`);
+    console.log(
+      `created ${user.role} ${user.email} (${user.id})${user.merchantId ? ` of merchant ${user.merchantId}` : ''}`,
+    );
     const tokenName = arg('token');
     if (tokenName) {
-      const { token } = await new ApiTokensService(db, new ApiTokensRepository(db), new UsersRepository(db), clock, ids).create(user.id, user.merchantId, tokenName);
+      const { token } = await new ApiTokensService(
+        db,
+        new ApiTokensRepository(db),
+        new UsersRepository(db),
+        clock,
+        ids,
+      ).create(user.id, user.merchantId, tokenName);
       console.log(`API token (shown once): ${token}`);
     }
   } finally {

@@ -24,21 +24,42 @@ export class UsersPagesController {
   @Post('disable')
   @Admin()
   @HttpCode(200)
-  async disable(@Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
-    await this.act(res, principal, async () => `已停用 Disabled ${(await this.users.setDisabled(principal.userId, userId, true, null)).email}`);
+  async disable(
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.act(
+      res,
+      principal,
+      async () => `已停用 Disabled ${(await this.users.setDisabled(principal.userId, userId, true, null)).email}`,
+    );
   }
 
   @Post('enable')
   @Admin()
   @HttpCode(200)
-  async enable(@Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
-    await this.act(res, principal, async () => `已启用 Enabled ${(await this.users.setDisabled(principal.userId, userId, false, null)).email}`);
+  async enable(
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.act(
+      res,
+      principal,
+      async () => `已启用 Enabled ${(await this.users.setDisabled(principal.userId, userId, false, null)).email}`,
+    );
   }
 
   @Post('role')
   @Admin()
   @HttpCode(200)
-  async role(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: AdminChangeRoleDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+  async role(
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Body() body: AdminChangeRoleDto,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.act(res, principal, async () => {
       const user = await this.users.changeRole(principal.userId, userId, body.role, null);
       return `${user.email}: 现为 now ${ROLE_LABELS[user.role]}`;
@@ -48,7 +69,12 @@ export class UsersPagesController {
   @Post('password')
   @Admin()
   @HttpCode(200)
-  async password(@Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ResetPasswordDto, @CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+  async password(
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Body() body: ResetPasswordDto,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.act(res, principal, async () => {
       await this.users.resetPassword(userId, body.password);
       return `密码已重置 Password reset for ${(await this.users.get(userId)).email}; their sessions were signed out.`;

@@ -41,13 +41,22 @@ export class UsersService {
   async create(input: NewUser): Promise<UserEntity> {
     const email = normalizeEmail(input.email);
     if (input.password.length < MIN_PASSWORD_LENGTH) {
-      throw new InvalidInputException('PASSWORD_TOO_SHORT', `a password needs at least ${MIN_PASSWORD_LENGTH} characters`, [{ field: 'password', messages: [`at least ${MIN_PASSWORD_LENGTH} characters`] }]);
+      throw new InvalidInputException(
+        'PASSWORD_TOO_SHORT',
+        `a password needs at least ${MIN_PASSWORD_LENGTH} characters`,
+        [{ field: 'password', messages: [`at least ${MIN_PASSWORD_LENGTH} characters`] }],
+      );
     }
     if (isOperator(input.role) && input.merchantId) {
-      throw new InvalidInputException('OPERATOR_WITH_MERCHANT', 'ops and admin users belong to no merchant', [{ field: 'merchantId', messages: ['must be empty for ops and admin'] }]);
+      throw new InvalidInputException('OPERATOR_WITH_MERCHANT', 'ops and admin users belong to no merchant', [
+        { field: 'merchantId', messages: ['must be empty for ops and admin'] },
+      ]);
     }
     if (!isOperator(input.role)) {
-      if (!input.merchantId) throw new InvalidInputException('MERCHANT_REQUIRED', 'owner and staff users belong to a merchant', [{ field: 'merchantId', messages: ['required for owner and staff'] }]);
+      if (!input.merchantId)
+        throw new InvalidInputException('MERCHANT_REQUIRED', 'owner and staff users belong to a merchant', [
+          { field: 'merchantId', messages: ['required for owner and staff'] },
+        ]);
       await this.merchants.get(input.merchantId);
     }
     const now = this.clock.now();
@@ -64,7 +73,8 @@ export class UsersService {
     try {
       await this.db.transaction(() => this.users.insert(user));
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictDomainException('EMAIL_TAKEN', `a user with the email ${email} exists already`);
+      if (isUniqueViolation(error))
+        throw new ConflictDomainException('EMAIL_TAKEN', `a user with the email ${email} exists already`);
       throw error;
     }
     return user;
@@ -94,7 +104,10 @@ export class UsersService {
    * `scope`: the merchant the caller manages (an owner), or null for an admin (any user).
    */
   async setDisabled(actorId: string, userId: string, disabled: boolean, scope: string | null): Promise<UserEntity> {
-    if (disabled && actorId === userId) throw new InvalidInputException('CANNOT_DISABLE_SELF', 'you cannot disable yourself', [{ field: 'userId', messages: ['is you'] }]);
+    if (disabled && actorId === userId)
+      throw new InvalidInputException('CANNOT_DISABLE_SELF', 'you cannot disable yourself', [
+        { field: 'userId', messages: ['is you'] },
+      ]);
     await this.inScope(userId, scope);
     await this.db.transaction(async () => {
       if (disabled) await this.users.lockActiveAdmins();
@@ -118,11 +131,16 @@ export class UsersService {
    * changes their own role, and a merchant user never becomes an operator nor the other way round.
    */
   async changeRole(actorId: string, userId: string, role: UserRole, scope: string | null): Promise<UserEntity> {
-    if (actorId === userId) throw new InvalidInputException('CANNOT_CHANGE_OWN_ROLE', 'you cannot change your own role', [{ field: 'userId', messages: ['is you'] }]);
+    if (actorId === userId)
+      throw new InvalidInputException('CANNOT_CHANGE_OWN_ROLE', 'you cannot change your own role', [
+        { field: 'userId', messages: ['is you'] },
+      ]);
     const found = await this.inScope(userId, scope);
     if (isOperator(found.role) !== isOperator(role)) {
       const allowed = isOperator(found.role) ? 'ops or admin' : 'owner or staff';
-      throw new InvalidInputException('ROLE_KIND', `this user's role can only be ${allowed}`, [{ field: 'role', messages: [`must be ${allowed} for this user`] }]);
+      throw new InvalidInputException('ROLE_KIND', `this user's role can only be ${allowed}`, [
+        { field: 'role', messages: [`must be ${allowed} for this user`] },
+      ]);
     }
     if (isOperator(found.role)) {
       if (scope !== null) throw new UserNotFoundException(userId);
@@ -148,7 +166,11 @@ export class UsersService {
   async resetPassword(userId: string, password: string): Promise<void> {
     await this.get(userId);
     if (password.length < MIN_PASSWORD_LENGTH) {
-      throw new InvalidInputException('PASSWORD_TOO_SHORT', `a password needs at least ${MIN_PASSWORD_LENGTH} characters`, [{ field: 'password', messages: [`at least ${MIN_PASSWORD_LENGTH} characters`] }]);
+      throw new InvalidInputException(
+        'PASSWORD_TOO_SHORT',
+        `a password needs at least ${MIN_PASSWORD_LENGTH} characters`,
+        [{ field: 'password', messages: [`at least ${MIN_PASSWORD_LENGTH} characters`] }],
+      );
     }
     const hash = await hashPassword(password);
     await this.db.transaction(async () => {
@@ -172,14 +194,20 @@ export class UsersService {
 
   private async keepAnOwner(merchantId: string): Promise<void> {
     if ((await this.users.countActiveOwners(merchantId)) === 0) {
-      throw new ConflictDomainException('LAST_OWNER', 'a merchant keeps at least one active owner: make another user owner first');
+      throw new ConflictDomainException(
+        'LAST_OWNER',
+        'a merchant keeps at least one active owner: make another user owner first',
+      );
     }
   }
 
   /** Two admins demoting or disabling each other at once: the admin rows are locked, so the second sees the first. */
   private async keepAnAdmin(): Promise<void> {
     if ((await this.users.countActiveAdmins()) === 0) {
-      throw new ConflictDomainException('LAST_ADMIN', 'the service keeps at least one active admin: make another user admin first');
+      throw new ConflictDomainException(
+        'LAST_ADMIN',
+        'the service keeps at least one active admin: make another user admin first',
+      );
     }
   }
 
@@ -187,10 +215,16 @@ export class UsersService {
   async changePassword(userId: string, current: string, next: string, keepSessionHash: string | null): Promise<void> {
     const user = await this.get(userId);
     if (!(await verifyPassword(current, user.passwordHash))) {
-      throw new InvalidInputException('PASSWORD_WRONG', 'the current password is wrong', [{ field: 'currentPassword', messages: ['wrong password'] }]);
+      throw new InvalidInputException('PASSWORD_WRONG', 'the current password is wrong', [
+        { field: 'currentPassword', messages: ['wrong password'] },
+      ]);
     }
     if (next.length < MIN_PASSWORD_LENGTH) {
-      throw new InvalidInputException('PASSWORD_TOO_SHORT', `a password needs at least ${MIN_PASSWORD_LENGTH} characters`, [{ field: 'newPassword', messages: [`at least ${MIN_PASSWORD_LENGTH} characters`] }]);
+      throw new InvalidInputException(
+        'PASSWORD_TOO_SHORT',
+        `a password needs at least ${MIN_PASSWORD_LENGTH} characters`,
+        [{ field: 'newPassword', messages: [`at least ${MIN_PASSWORD_LENGTH} characters`] }],
+      );
     }
     const hash = await hashPassword(next);
     await this.db.transaction(async () => {

@@ -42,16 +42,29 @@ export class CatalogPagesController {
       mayManage: principal.role === 'owner',
       mayRefresh: principal.role === 'owner' || principal.role === 'staff',
     };
-    const notice = error ? { ok: false, text: error.slice(0, 300) } : ok ? { ok: true, text: ok.slice(0, 300) } : undefined;
+    const notice = error
+      ? { ok: false, text: error.slice(0, 300) }
+      : ok
+        ? { ok: true, text: ok.slice(0, 300) }
+        : undefined;
     const [reads, mappings] = [await this.trees.reads(merchantId), await this.mappings.list(merchantId)];
     res.type('html').send(catalogPage(merchant, reads, mappings, this.config.platforms.sandbox, viewer, notice));
   }
 
   @Post('mappings')
   @MerchantAccess('owner')
-  async set(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: SetCategoryMappingDto, @Res() res: Response): Promise<void> {
+  async set(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Body() body: SetCategoryMappingDto,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.merchants.get(merchantId);
-    await this.answer(res, merchantId, () => this.mappings.set(merchantId, body), `Youzan ${body.youzanId} → Kuaishou ${body.kuaishouCategoryId}`);
+    await this.answer(
+      res,
+      merchantId,
+      () => this.mappings.set(merchantId, body),
+      `Youzan ${body.youzanId} → Kuaishou ${body.kuaishouCategoryId}`,
+    );
   }
 
   @Post('refresh')
@@ -59,9 +72,14 @@ export class CatalogPagesController {
   async refresh(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Res() res: Response): Promise<void> {
     await this.merchants.get(merchantId);
     const active = (await this.connections.listByMerchant(merchantId)).filter((c) => c.status === 'active');
-    await this.answer(res, merchantId, async () => {
-      for (const c of active) await this.trees.refresh(merchantId, c.id);
-    }, 'Category trees read again');
+    await this.answer(
+      res,
+      merchantId,
+      async () => {
+        for (const c of active) await this.trees.refresh(merchantId, c.id);
+      },
+      'Category trees read again',
+    );
   }
 
   /** Domain and platform refusals come back as a notice on the page; anything else is a real error. */

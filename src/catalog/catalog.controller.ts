@@ -24,8 +24,14 @@ export class CatalogController {
 
   @Post('sku-bindings')
   @MerchantAccess('owner')
-  @ApiCreatedResponse({ type: SkuBindingView, description: 'Binds a platform SKU to a merchant SKU by hand (for listings without the outer code).' })
-  async bind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Body() body: BindSkuDto): Promise<SkuBindingView> {
+  @ApiCreatedResponse({
+    type: SkuBindingView,
+    description: 'Binds a platform SKU to a merchant SKU by hand (for listings without the outer code).',
+  })
+  async bind(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Body() body: BindSkuDto,
+  ): Promise<SkuBindingView> {
     await this.merchants.get(merchantId);
     const sku = { platformItemId: body.platformItemId, platformSkuId: body.platformSkuId };
     return SkuBindingView.of(await this.bindings.bindManually(merchantId, body.connectionId, body.skuCode, sku));
@@ -35,15 +41,24 @@ export class CatalogController {
   @MerchantAccess('owner')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async unbind(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('bindingId', new ParseUUIDPipe()) bindingId: string): Promise<void> {
+  async unbind(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('bindingId', new ParseUUIDPipe()) bindingId: string,
+  ): Promise<void> {
     await this.bindings.unbind(merchantId, bindingId);
   }
 
   @Post('connections/:connectionId/discover-skus')
   @MerchantAccess('staff')
   @HttpCode(200)
-  @ApiOkResponse({ type: DiscoverResultView, description: "Reads the shop's listings and binds every SKU whose outer code is a merchant SKU code." })
-  async discover(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('connectionId', new ParseUUIDPipe()) connectionId: string): Promise<DiscoverResultView> {
+  @ApiOkResponse({
+    type: DiscoverResultView,
+    description: "Reads the shop's listings and binds every SKU whose outer code is a merchant SKU code.",
+  })
+  async discover(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('connectionId', new ParseUUIDPipe()) connectionId: string,
+  ): Promise<DiscoverResultView> {
     await this.merchants.get(merchantId);
     return this.bindings.discover(merchantId, connectionId);
   }

@@ -18,7 +18,14 @@ export class MerchantSkuService {
   async ensure(merchantId: string, skuCode: string, title?: string): Promise<MerchantSkuEntity> {
     const now = this.clock.now();
     return this.skus.findOrCreate(
-      Object.assign(new MerchantSkuEntity(), { id: this.ids.uuid(), merchantId, skuCode, title: title ?? null, createdAt: now, updatedAt: now }),
+      Object.assign(new MerchantSkuEntity(), {
+        id: this.ids.uuid(),
+        merchantId,
+        skuCode,
+        title: title ?? null,
+        createdAt: now,
+        updatedAt: now,
+      }),
     );
   }
 

@@ -77,7 +77,10 @@ export class SkuBindingService {
       const merchantSku = await this.skus.ensure(shop.merchantId, skuCode);
       const existing = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformSkuId);
       if (existing && existing.merchantSkuId !== merchantSku.id) {
-        throw new ConflictDomainException('SKU_ALREADY_BOUND', `platform SKU ${sku.platformSkuId} is bound to another merchant SKU; unbind it first`);
+        throw new ConflictDomainException(
+          'SKU_ALREADY_BOUND',
+          `platform SKU ${sku.platformSkuId} is bound to another merchant SKU; unbind it first`,
+        );
       }
       return existing ?? this.bind(shop, merchantSku, sku, 'manual');
     });
@@ -99,7 +102,8 @@ export class SkuBindingService {
   /** 404 for another merchant's binding, so its existence is not confirmed. */
   async getForMerchant(merchantId: string, bindingId: string): Promise<SkuBindingEntity> {
     const binding = await this.bindings.findById(bindingId);
-    if (!binding || binding.merchantId !== merchantId) throw new NotFoundDomainException('BINDING_NOT_FOUND', `no SKU binding ${bindingId}`);
+    if (!binding || binding.merchantId !== merchantId)
+      throw new NotFoundDomainException('BINDING_NOT_FOUND', `no SKU binding ${bindingId}`);
     return binding;
   }
 
@@ -141,8 +145,13 @@ export class SkuBindingService {
         for (const sku of item.skus) {
           scanned++;
           const before = await this.bindings.findByPlatformSku(shop.connectionId, sku.skuId);
-          if (!before && sku.outerSkuId && SKU_CODE.test(sku.outerSkuId)) await this.skus.ensure(shop.merchantId, sku.outerSkuId, item.title);
-          const binding = await this.resolve(shop, { platformItemId: item.itemId, platformSkuId: sku.skuId, outerSkuId: sku.outerSkuId });
+          if (!before && sku.outerSkuId && SKU_CODE.test(sku.outerSkuId))
+            await this.skus.ensure(shop.merchantId, sku.outerSkuId, item.title);
+          const binding = await this.resolve(shop, {
+            platformItemId: item.itemId,
+            platformSkuId: sku.skuId,
+            outerSkuId: sku.outerSkuId,
+          });
           if (binding && !before) bound++;
           if (!binding) unmatched.push(sku.outerSkuId ?? `${item.itemId}/${sku.skuId}`);
         }
@@ -153,11 +162,19 @@ export class SkuBindingService {
     return { scanned, bound, unmatched };
   }
 
-  private async bind(shop: ShopIdentity, merchantSku: MerchantSkuEntity, sku: PlatformSku, by: BindingSource): Promise<SkuBindingEntity> {
+  private async bind(
+    shop: ShopIdentity,
+    merchantSku: MerchantSkuEntity,
+    sku: PlatformSku,
+    by: BindingSource,
+  ): Promise<SkuBindingEntity> {
     return this.db.transaction(async () => {
       const taken = await this.bindings.findForShop(merchantSku.id, shop.connectionId);
       if (taken && taken.platformSkuId !== sku.platformSkuId) {
-        throw new ConflictDomainException('MERCHANT_SKU_ALREADY_BOUND', `merchant SKU ${merchantSku.skuCode} is already bound to platform SKU ${taken.platformSkuId} in this shop`);
+        throw new ConflictDomainException(
+          'MERCHANT_SKU_ALREADY_BOUND',
+          `merchant SKU ${merchantSku.skuCode} is already bound to platform SKU ${taken.platformSkuId} in this shop`,
+        );
       }
       if (taken) return taken;
       const binding = Object.assign(new SkuBindingEntity(), {
@@ -173,7 +190,13 @@ export class SkuBindingService {
         createdAt: this.clock.now(),
       });
       await this.bindings.insert(binding);
-      await this.outbox.enqueue(skuBoundTopic, { bindingId: binding.id, merchantSkuId: merchantSku.id, platform: shop.platform, platformSkuId: sku.platformSkuId, boundBy: by });
+      await this.outbox.enqueue(skuBoundTopic, {
+        bindingId: binding.id,
+        merchantSkuId: merchantSku.id,
+        platform: shop.platform,
+        platformSkuId: sku.platformSkuId,
+        boundBy: by,
+      });
       this.logger.log(`bound ${shop.platform} SKU ${sku.platformSkuId} to ${merchantSku.skuCode} (${by})`);
       return binding;
     });

@@ -10,12 +10,14 @@ export abstract class PortBinding<T> {
   protected abstract readonly portName: string;
 
   bind(impl: T): void {
-    if (this.bound && this.bound !== impl) throw new Error(`${this.portName} is bound to another implementation already`);
+    if (this.bound && this.bound !== impl)
+      throw new Error(`${this.portName} is bound to another implementation already`);
     this.bound = impl;
   }
 
   protected impl(): T {
-    if (!this.bound) throw new Error(`${this.portName} is used before its implementation is bound (is its module imported?)`);
+    if (!this.bound)
+      throw new Error(`${this.portName} is used before its implementation is bound (is its module imported?)`);
     return this.bound;
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV_SCHEMA } from './config.schema';
 import { ConfigError, loadConfig, SANDBOX_CREDENTIALS, SANDBOX_ERP_SECRET } from './app-config';
-import { REAL_SHOP_CREDENTIALS } from '../../test/support/real-shops';
+import { REAL_SHOP_CREDENTIALS } from '@test/support/real-shops';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'kwaizan-config-'));
 
@@ -21,7 +21,11 @@ describe('loadConfig', () => {
   });
 
   it('uses MySQL and Kafka when their variables are set', () => {
-    const config = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'mariadb://root@db:3306/kwaizan', KAFKA_BROKERS: 'k1:9092,k2:9092' });
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      DATABASE_URL: 'mariadb://root@db:3306/kwaizan',
+      KAFKA_BROKERS: 'k1:9092,k2:9092',
+    });
     expect(config.database).toMatchObject({ kind: 'mysql', url: 'mysql://root@db:3306/kwaizan' });
     expect(config.kafka?.brokers).toEqual(['k1:9092', 'k2:9092']);
   });
@@ -29,18 +33,37 @@ describe('loadConfig', () => {
   it('rejects a bad configuration with one error naming every bad variable', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig({ DATA_DIR: dataDir(), PORT: 'eighty', DATABASE_URL: 'postgres://x/y', KAFKA_BROKERS: 'no-port', LOG_LEVEL: 'loud', ENCRYPTION_KEYS: 'k1:c2hvcnQ=' });
+      loadConfig({
+        DATA_DIR: dataDir(),
+        PORT: 'eighty',
+        DATABASE_URL: 'postgres://x/y',
+        KAFKA_BROKERS: 'no-port',
+        LOG_LEVEL: 'loud',
+        ENCRYPTION_KEYS: 'k1:c2hvcnQ=',
+      });
     } catch (e) {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'LOG_LEVEL', 'PORT']);
+    expect(error!.problems.map((p) => p.variable).sort()).toEqual([
+      'DATABASE_URL',
+      'KAFKA_BROKERS',
+      'LOG_LEVEL',
+      'PORT',
+    ]);
     expect(error!.message).toContain('PORT');
     expect(error!.message).toContain('DATABASE_URL must be a mysql:// or mariadb:// URL');
   });
 
   it('reports semantic problems together too', () => {
-    expect(() => loadConfig({ DATA_DIR: dataDir(), ENCRYPTION_KEYS: 'k1:c2hvcnQ=', KAFKA_SASL_MECHANISM: 'plain', KUAISHOU_APP_KEY: 'ks1' })).toThrow(
+    expect(() =>
+      loadConfig({
+        DATA_DIR: dataDir(),
+        ENCRYPTION_KEYS: 'k1:c2hvcnQ=',
+        KAFKA_SASL_MECHANISM: 'plain',
+        KUAISHOU_APP_KEY: 'ks1',
+      }),
+    ).toThrow(
       expect.objectContaining({
         problems: expect.arrayContaining([
           expect.objectContaining({ variable: 'ENCRYPTION_KEYS' }),
@@ -53,12 +76,17 @@ describe('loadConfig', () => {
   });
 
   it('refuses embedded secrets and sandbox platforms in production', () => {
-    expect(() => loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEYS is required in production/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production' })).toThrow(
+      /ENCRYPTION_KEYS is required in production/,
+    );
   });
 
   describe('outside sandbox mode', () => {
     const realShops = REAL_SHOP_CREDENTIALS;
-    const realKeys = { ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, ERP_WEBHOOK_SECRET: 'a-real-erp-secret-of-our-own' };
+    const realKeys = {
+      ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      ERP_WEBHOOK_SECRET: 'a-real-erp-secret-of-our-own',
+    };
     const problemsOf = (env: Record<string, string>): string[] => {
       try {
         loadConfig({ DATA_DIR: dataDir(), ...env });
@@ -68,22 +96,37 @@ describe('loadConfig', () => {
       return [];
     };
 
-    it.each(['development', 'test', 'production'])('requires real ERP and encryption secrets with NODE_ENV=%s', (nodeEnv) => {
-      expect(problemsOf({ NODE_ENV: nodeEnv, ...realShops })).toEqual(['ENCRYPTION_KEYS', 'ERP_WEBHOOK_SECRET']);
-      expect(problemsOf({ NODE_ENV: nodeEnv, ...realShops, ...realKeys })).toEqual([]);
-    });
+    it.each(['development', 'test', 'production'])(
+      'requires real ERP and encryption secrets with NODE_ENV=%s',
+      (nodeEnv) => {
+        expect(problemsOf({ NODE_ENV: nodeEnv, ...realShops })).toEqual(['ENCRYPTION_KEYS', 'ERP_WEBHOOK_SECRET']);
+        expect(problemsOf({ NODE_ENV: nodeEnv, ...realShops, ...realKeys })).toEqual([]);
+      },
+    );
 
     it('refuses the public sandbox secrets and credentials', () => {
-      expect(problemsOf({ ...realShops, ...realKeys, ERP_WEBHOOK_SECRET: SANDBOX_ERP_SECRET })).toEqual(['ERP_WEBHOOK_SECRET']);
+      expect(problemsOf({ ...realShops, ...realKeys, ERP_WEBHOOK_SECRET: SANDBOX_ERP_SECRET })).toEqual([
+        'ERP_WEBHOOK_SECRET',
+      ]);
       const ks = SANDBOX_CREDENTIALS.kuaishou;
       expect(
-        problemsOf({ ...realShops, ...realKeys, KUAISHOU_APP_SECRET: ks.appSecret, KUAISHOU_SIGN_SECRET: ks.signSecret, KUAISHOU_MESSAGE_SECRET: ks.messageSecret, YOUZAN_CLIENT_SECRET: SANDBOX_CREDENTIALS.youzan.clientSecret }),
+        problemsOf({
+          ...realShops,
+          ...realKeys,
+          KUAISHOU_APP_SECRET: ks.appSecret,
+          KUAISHOU_SIGN_SECRET: ks.signSecret,
+          KUAISHOU_MESSAGE_SECRET: ks.messageSecret,
+          YOUZAN_CLIENT_SECRET: SANDBOX_CREDENTIALS.youzan.clientSecret,
+        }),
       ).toEqual(['KUAISHOU_APP_SECRET', 'KUAISHOU_MESSAGE_SECRET', 'KUAISHOU_SIGN_SECRET', 'YOUZAN_CLIENT_SECRET']);
     });
 
     it('never sends the emulator-only operation id header to the real platforms unless told to', () => {
       expect(loadConfig({ DATA_DIR: dataDir(), ...realShops, ...realKeys }).platforms.sendOperationId).toBe(false);
-      expect(loadConfig({ DATA_DIR: dataDir(), ...realShops, ...realKeys, PLATFORM_OPERATION_ID_HEADER: 'true' }).platforms.sendOperationId).toBe(true);
+      expect(
+        loadConfig({ DATA_DIR: dataDir(), ...realShops, ...realKeys, PLATFORM_OPERATION_ID_HEADER: 'true' }).platforms
+          .sendOperationId,
+      ).toBe(true);
       expect(loadConfig({ DATA_DIR: dataDir() }).platforms.sendOperationId).toBe(true);
     });
 

@@ -72,18 +72,38 @@ export const SANDBOX_ERP_SECRET = 'kwaizan-sandbox-erp-secret';
 
 /** Demo credentials of the bundled emulators (public on purpose: they only open the sandbox). */
 export const SANDBOX_CREDENTIALS = {
-  kuaishou: { appKey: 'ks_sandbox_app', appSecret: 'ks-sandbox-app-secret', signSecret: 'ks-sandbox-sign-secret', messageSecret: Buffer.from('sandbox-aes-key!').toString('base64') },
+  kuaishou: {
+    appKey: 'ks_sandbox_app',
+    appSecret: 'ks-sandbox-app-secret',
+    signSecret: 'ks-sandbox-sign-secret',
+    messageSecret: Buffer.from('sandbox-aes-key!').toString('base64'),
+  },
   youzan: { clientId: 'yz_sandbox_client', clientSecret: 'yz-sandbox-client-secret-000001' },
 } as const;
 
 export interface AppConfigShape {
   env: ParsedEnv['NODE_ENV'];
-  http: { host: string; port: number; publicBaseUrl: string; bodyLimitBytes: number; maxBodyDepth: number; trustProxy: boolean | number | string };
+  http: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    bodyLimitBytes: number;
+    maxBodyDepth: number;
+    trustProxy: boolean | number | string;
+  };
   log: { level: ParsedEnv['LOG_LEVEL']; pretty: boolean };
   dataDir: string;
   database: DatabaseConfig;
   kafka?: KafkaConfig;
-  messaging: { pollIntervalMs: number; batchSize: number; maxAttempts: number; retryBaseMs: number; retryMaxDelayMs: number; retryWindowMs: number; failureRetryDelaysMs: number[] };
+  messaging: {
+    pollIntervalMs: number;
+    batchSize: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxDelayMs: number;
+    retryWindowMs: number;
+    failureRetryDelaysMs: number[];
+  };
   encryption: { keys: { id: string; key: Buffer }[]; activeKeyId: string; generated: boolean };
   platforms: PlatformsConfig;
   erp: { webhookSecret: string; toleranceSeconds: number; shipmentCountLagMs: number };
@@ -114,16 +134,24 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), message: issue.message })),
+    );
   }
   const e = parsed.data;
   const problems: { variable: string; message: string }[] = [];
 
   let sasl: KafkaConfig['sasl'];
   if (e.KAFKA_SASL_MECHANISM) {
-    if (!e.KAFKA_SASL_USERNAME) problems.push({ variable: 'KAFKA_SASL_USERNAME', message: 'is required with KAFKA_SASL_MECHANISM' });
-    if (!e.KAFKA_SASL_PASSWORD) problems.push({ variable: 'KAFKA_SASL_PASSWORD', message: 'is required with KAFKA_SASL_MECHANISM' });
-    sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME ?? '', password: e.KAFKA_SASL_PASSWORD ?? '' };
+    if (!e.KAFKA_SASL_USERNAME)
+      problems.push({ variable: 'KAFKA_SASL_USERNAME', message: 'is required with KAFKA_SASL_MECHANISM' });
+    if (!e.KAFKA_SASL_PASSWORD)
+      problems.push({ variable: 'KAFKA_SASL_PASSWORD', message: 'is required with KAFKA_SASL_MECHANISM' });
+    sasl = {
+      mechanism: e.KAFKA_SASL_MECHANISM,
+      username: e.KAFKA_SASL_USERNAME ?? '',
+      password: e.KAFKA_SASL_PASSWORD ?? '',
+    };
   }
 
   const dataDir = resolve(e.DATA_DIR);
@@ -152,7 +180,14 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
       runMigrations: !e.SKIP_MIGRATIONS,
     },
     kafka: e.KAFKA_BROKERS
-      ? { brokers: e.KAFKA_BROKERS.split(','), clientId: e.KAFKA_CLIENT_ID, groupPrefix: e.KAFKA_GROUP_PREFIX, ssl: e.KAFKA_SSL, sasl, newGroupLookbackMs: e.KAFKA_NEW_GROUP_LOOKBACK_MS }
+      ? {
+          brokers: e.KAFKA_BROKERS.split(','),
+          clientId: e.KAFKA_CLIENT_ID,
+          groupPrefix: e.KAFKA_GROUP_PREFIX,
+          ssl: e.KAFKA_SSL,
+          sasl,
+          newGroupLookbackMs: e.KAFKA_NEW_GROUP_LOOKBACK_MS,
+        }
       : undefined,
     messaging: {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
@@ -165,8 +200,15 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
     },
     encryption,
     platforms,
-    erp: { webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET, toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S, shipmentCountLagMs: e.ERP_SHIPMENT_COUNT_LAG_MS },
-    orders: { pollIntervalMs: e.ORDER_POLL_INTERVAL_MS, readLagMs: { kuaishou: e.ORDER_READ_LAG_KUAISHOU_MS, youzan: e.ORDER_READ_LAG_YOUZAN_MS } },
+    erp: {
+      webhookSecret: e.ERP_WEBHOOK_SECRET ?? SANDBOX_ERP_SECRET,
+      toleranceSeconds: e.ERP_WEBHOOK_TOLERANCE_S,
+      shipmentCountLagMs: e.ERP_SHIPMENT_COUNT_LAG_MS,
+    },
+    orders: {
+      pollIntervalMs: e.ORDER_POLL_INTERVAL_MS,
+      readLagMs: { kuaishou: e.ORDER_READ_LAG_KUAISHOU_MS, youzan: e.ORDER_READ_LAG_YOUZAN_MS },
+    },
     auth: {
       sessionIdleMs: e.SESSION_IDLE_TIMEOUT_S * 1000,
       sessionMaxAgeMs: e.SESSION_MAX_AGE_S * 1000,
@@ -180,15 +222,21 @@ function parseTrustProxy(text: string): boolean | number | string {
   if (text === 'false') return false;
   if (text === 'true') return true;
   if (/^\d+$/.test(text)) return Number(text);
-  return text.split(',').map((part) => part.trim()).filter(Boolean).join(',');
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join(',');
 }
 
 function parseRateLimits(text: string | undefined): Record<string, number> {
   if (!text) return {};
-  return Object.fromEntries(text.split(',').map((pair) => {
-    const [api, qps] = pair.split('=');
-    return [api, Number(qps)];
-  }));
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [api, qps] = pair.split('=');
+      return [api, Number(qps)];
+    }),
+  );
 }
 
 function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: string }[]): PlatformsConfig {
@@ -198,10 +246,24 @@ function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: s
   };
   if (!sandbox) {
     const reason = 'when platform credentials are configured (leave all unset for sandbox mode)';
-    for (const v of ['KUAISHOU_APP_KEY', 'KUAISHOU_APP_SECRET', 'KUAISHOU_SIGN_SECRET', 'KUAISHOU_MESSAGE_SECRET', 'YOUZAN_CLIENT_ID', 'YOUZAN_CLIENT_SECRET'] as const) require(v, reason);
+    for (const v of [
+      'KUAISHOU_APP_KEY',
+      'KUAISHOU_APP_SECRET',
+      'KUAISHOU_SIGN_SECRET',
+      'KUAISHOU_MESSAGE_SECRET',
+      'YOUZAN_CLIENT_ID',
+      'YOUZAN_CLIENT_SECRET',
+    ] as const)
+      require(v, reason);
   } else if (e.NODE_ENV === 'production') {
-    problems.push({ variable: 'KUAISHOU_APP_KEY', message: 'is required in production (sandbox mode is for trying the service)' });
-    problems.push({ variable: 'YOUZAN_CLIENT_ID', message: 'is required in production (sandbox mode is for trying the service)' });
+    problems.push({
+      variable: 'KUAISHOU_APP_KEY',
+      message: 'is required in production (sandbox mode is for trying the service)',
+    });
+    problems.push({
+      variable: 'YOUZAN_CLIENT_ID',
+      message: 'is required in production (sandbox mode is for trying the service)',
+    });
   }
   const host = e.SANDBOX_HOST;
   const sandboxUrl = (port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
@@ -215,16 +277,29 @@ function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: s
     sendOperationId: e.PLATFORM_OPERATION_ID_HEADER ?? sandbox,
     timeoutMs: e.PLATFORM_HTTP_TIMEOUT_MS,
     retryAttempts: e.PLATFORM_RETRY_ATTEMPTS,
-    breaker: { errorThresholdPercent: e.PLATFORM_BREAKER_ERROR_PERCENT, volumeThreshold: e.PLATFORM_BREAKER_VOLUME, resetTimeoutMs: e.PLATFORM_BREAKER_RESET_MS },
+    breaker: {
+      errorThresholdPercent: e.PLATFORM_BREAKER_ERROR_PERCENT,
+      volumeThreshold: e.PLATFORM_BREAKER_VOLUME,
+      resetTimeoutMs: e.PLATFORM_BREAKER_RESET_MS,
+    },
     kuaishou: {
       appKey: sandbox ? ks.appKey : (e.KUAISHOU_APP_KEY ?? ''),
       appSecret: sandbox ? ks.appSecret : (e.KUAISHOU_APP_SECRET ?? ''),
       signSecret: sandbox ? ks.signSecret : (e.KUAISHOU_SIGN_SECRET ?? ''),
       messageSecret: sandbox ? ks.messageSecret : (e.KUAISHOU_MESSAGE_SECRET ?? ''),
       signMethod: e.KUAISHOU_SIGN_METHOD,
-      apiBaseUrl: (e.KUAISHOU_API_BASE_URL ?? (sandbox ? sandboxUrl(e.SANDBOX_KUAISHOU_PORT) : 'https://openapi.kwaixiaodian.com')).replace(/\/$/, ''),
-      authorizeUrl: e.KUAISHOU_AUTHORIZE_URL ?? (sandbox ? `${sandboxUrl(e.SANDBOX_KUAISHOU_PORT)}/oauth/authorize` : 'https://open.kwaixiaodian.com/oauth/authorize'),
-      scopes: (e.KUAISHOU_SCOPES ?? 'user_info,merchant_user,merchant_item,merchant_order,merchant_refund,merchant_logistics,merchant_promotion').split(','),
+      apiBaseUrl: (
+        e.KUAISHOU_API_BASE_URL ?? (sandbox ? sandboxUrl(e.SANDBOX_KUAISHOU_PORT) : 'https://openapi.kwaixiaodian.com')
+      ).replace(/\/$/, ''),
+      authorizeUrl:
+        e.KUAISHOU_AUTHORIZE_URL ??
+        (sandbox
+          ? `${sandboxUrl(e.SANDBOX_KUAISHOU_PORT)}/oauth/authorize`
+          : 'https://open.kwaixiaodian.com/oauth/authorize'),
+      scopes: (
+        e.KUAISHOU_SCOPES ??
+        'user_info,merchant_user,merchant_item,merchant_order,merchant_refund,merchant_logistics,merchant_promotion'
+      ).split(','),
       rateLimits: parseRateLimits(e.KUAISHOU_RATE_LIMITS),
       shopQps: e.KUAISHOU_SHOP_QPS,
     },
@@ -232,8 +307,14 @@ function resolvePlatforms(e: ParsedEnv, problems: { variable: string; message: s
       clientId: sandbox ? yz.clientId : (e.YOUZAN_CLIENT_ID ?? ''),
       clientSecret: sandbox ? yz.clientSecret : (e.YOUZAN_CLIENT_SECRET ?? ''),
       authorizeType: e.YOUZAN_AUTHORIZE_TYPE,
-      apiBaseUrl: (e.YOUZAN_API_BASE_URL ?? (sandbox ? sandboxUrl(e.SANDBOX_YOUZAN_PORT) : 'https://open.youzanyun.com')).replace(/\/$/, ''),
-      authorizeUrl: e.YOUZAN_AUTHORIZE_URL ?? (sandbox ? `${sandboxUrl(e.SANDBOX_YOUZAN_PORT)}/oauth/authorize` : 'https://diy.youzanyun.com/oauth/authorize'),
+      apiBaseUrl: (
+        e.YOUZAN_API_BASE_URL ?? (sandbox ? sandboxUrl(e.SANDBOX_YOUZAN_PORT) : 'https://open.youzanyun.com')
+      ).replace(/\/$/, ''),
+      authorizeUrl:
+        e.YOUZAN_AUTHORIZE_URL ??
+        (sandbox
+          ? `${sandboxUrl(e.SANDBOX_YOUZAN_PORT)}/oauth/authorize`
+          : 'https://diy.youzanyun.com/oauth/authorize'),
       rateLimits: parseRateLimits(e.YOUZAN_RATE_LIMITS),
       shopQps: e.YOUZAN_SHOP_QPS,
     },
@@ -245,7 +326,8 @@ const REAL_SHOPS = 'outside sandbox mode (platform credentials are configured), 
 /** Real shops never run on a secret that is printed in this repository. */
 function refusePublicSecrets(e: ParsedEnv, problems: { variable: string; message: string }[]): void {
   if (!e.ERP_WEBHOOK_SECRET) problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: `is required ${REAL_SHOPS}` });
-  else if (e.ERP_WEBHOOK_SECRET === SANDBOX_ERP_SECRET) problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: 'is the public sandbox secret; set one of your own' });
+  else if (e.ERP_WEBHOOK_SECRET === SANDBOX_ERP_SECRET)
+    problems.push({ variable: 'ERP_WEBHOOK_SECRET', message: 'is the public sandbox secret; set one of your own' });
   const ks = SANDBOX_CREDENTIALS.kuaishou;
   const yz = SANDBOX_CREDENTIALS.youzan;
   const publicValues: [keyof ParsedEnv, string][] = [
@@ -255,25 +337,39 @@ function refusePublicSecrets(e: ParsedEnv, problems: { variable: string; message
     ['YOUZAN_CLIENT_SECRET', yz.clientSecret],
   ];
   for (const [variable, value] of publicValues) {
-    if (e[variable] === value) problems.push({ variable, message: 'is the public sandbox credential of the bundled emulator; set the one from the platform console' });
+    if (e[variable] === value)
+      problems.push({
+        variable,
+        message: 'is the public sandbox credential of the bundled emulator; set the one from the platform console',
+      });
   }
 }
 
-function resolveEncryption(e: ParsedEnv, dataDir: string, sandbox: boolean, problems: { variable: string; message: string }[]): AppConfigShape['encryption'] {
+function resolveEncryption(
+  e: ParsedEnv,
+  dataDir: string,
+  sandbox: boolean,
+  problems: { variable: string; message: string }[],
+): AppConfigShape['encryption'] {
   if (e.ENCRYPTION_KEYS) {
     const keys = e.ENCRYPTION_KEYS.split(',').map((pair) => {
       const [id, b64] = pair.split(':');
       return { id, key: Buffer.from(b64, 'base64') };
     });
     for (const k of keys) {
-      if (k.key.length !== 32) problems.push({ variable: 'ENCRYPTION_KEYS', message: `key ${k.id} must decode to 32 bytes` });
+      if (k.key.length !== 32)
+        problems.push({ variable: 'ENCRYPTION_KEYS', message: `key ${k.id} must decode to 32 bytes` });
     }
     const activeKeyId = e.ENCRYPTION_ACTIVE_KEY_ID ?? keys[0].id;
-    if (!keys.some((k) => k.id === activeKeyId)) problems.push({ variable: 'ENCRYPTION_ACTIVE_KEY_ID', message: `names no key in ENCRYPTION_KEYS` });
+    if (!keys.some((k) => k.id === activeKeyId))
+      problems.push({ variable: 'ENCRYPTION_ACTIVE_KEY_ID', message: `names no key in ENCRYPTION_KEYS` });
     return { keys, activeKeyId, generated: false };
   }
   if (!sandbox || e.NODE_ENV === 'production') {
-    problems.push({ variable: 'ENCRYPTION_KEYS', message: sandbox ? 'is required in production' : `is required ${REAL_SHOPS}` });
+    problems.push({
+      variable: 'ENCRYPTION_KEYS',
+      message: sandbox ? 'is required in production' : `is required ${REAL_SHOPS}`,
+    });
     return { keys: [], activeKeyId: '', generated: false };
   }
   // Sandbox only: one local key generated on first start and kept beside the embedded database.
@@ -282,5 +378,9 @@ function resolveEncryption(e: ParsedEnv, dataDir: string, sandbox: boolean, prob
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
-  return { keys: [{ id: 'local', key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64') }], activeKeyId: 'local', generated: true };
+  return {
+    keys: [{ id: 'local', key: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64') }],
+    activeKeyId: 'local',
+    generated: true,
+  };
 }

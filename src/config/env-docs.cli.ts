@@ -18,7 +18,11 @@ function defaultOf(schema: Documented): string {
   return '';
 }
 
-const rows = Object.entries(ENV_SCHEMA).map(([name, schema]) => ({ name, description: (schema as Documented).description ?? '', def: defaultOf(schema as Documented) }));
+const rows = Object.entries(ENV_SCHEMA).map(([name, schema]) => ({
+  name,
+  description: (schema as Documented).description ?? '',
+  def: defaultOf(schema as Documented),
+}));
 
 const example = [
   '# kwaizan-sync configuration. Everything is optional: with nothing set the service runs on',
@@ -28,9 +32,16 @@ const example = [
 ].join('\n');
 writeFileSync(join(__dirname, '..', '..', '..', '.env.example'), example);
 
-const table = ['| Variable | Default | Meaning |', '|---|---|---|', ...rows.map((r) => `| \`${r.name}\` | ${r.def ? `\`${r.def}\`` : '—'} | ${r.description.replace(/\|/g, '\\|')} |`)].join('\n');
+const table = [
+  '| Variable | Default | Meaning |',
+  '|---|---|---|',
+  ...rows.map((r) => `| \`${r.name}\` | ${r.def ? `\`${r.def}\`` : '—'} | ${r.description.replace(/\|/g, '\\|')} |`),
+].join('\n');
 const readmePath = join(__dirname, '..', '..', '..', 'README.md');
 const readme = readFileSync(readmePath, 'utf8');
-const updated = readme.replace(/<!-- env:start -->[\s\S]*<!-- env:end -->/, `<!-- env:start -->\n${table}\n<!-- env:end -->`);
+const updated = readme.replace(
+  /<!-- env:start -->[\s\S]*<!-- env:end -->/,
+  `<!-- env:start -->\n${table}\n<!-- env:end -->`,
+);
 writeFileSync(readmePath, updated);
 console.log(updated === readme ? 'README configuration table unchanged' : 'README configuration table updated');

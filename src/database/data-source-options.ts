@@ -60,7 +60,9 @@ export async function ensureMysqlDatabase(url: string): Promise<MysqlFlavor> {
   parsed.pathname = '/';
   const connection = await mysql.createConnection(parsed.toString());
   try {
-    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${name.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
     const [rows] = await connection.query('SELECT VERSION() AS version');
     return /mariadb/i.test(String((rows as { version: string }[])[0]?.version)) ? 'mariadb' : 'mysql';
   } finally {

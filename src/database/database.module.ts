@@ -10,7 +10,11 @@ async function createDataSource(config: AppConfig): Promise<DataSource> {
   const flavor = config.database.kind === 'mysql' ? await ensureMysqlDatabase(config.database.url!) : undefined;
   const dataSource = new DataSource(dataSourceOptions(config.database, flavor));
   await dataSource.initialize();
-  logger.log(flavor ? `connected to ${flavor === 'mariadb' ? 'MariaDB' : 'MySQL'}` : `embedded SQLite database at ${config.database.file}`);
+  logger.log(
+    flavor
+      ? `connected to ${flavor === 'mariadb' ? 'MariaDB' : 'MySQL'}`
+      : `embedded SQLite database at ${config.database.file}`,
+  );
   if (config.database.runMigrations) await runMigrationsUnderLock(dataSource);
   return dataSource;
 }

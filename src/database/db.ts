@@ -80,7 +80,9 @@ export class Db {
     // READ COMMITTED: after taking a row lock, plain reads see everything the previous holder
     // committed. Under REPEATABLE READ they could see a snapshot from before the lock was taken
     // and write back a stale value (a lost update).
-    const result = this.isMysql ? await this.dataSource.transaction('READ COMMITTED', run) : await this.dataSource.transaction(run);
+    const result = this.isMysql
+      ? await this.dataSource.transaction('READ COMMITTED', run)
+      : await this.dataSource.transaction(run);
     for (const fn of afterCommit) {
       try {
         fn();

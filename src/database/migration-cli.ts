@@ -40,7 +40,10 @@ ${sql.upQueries.map((q) => `    await queryRunner.query(${quote(q.query)});`).jo
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-${sql.downQueries.reverse().map((q) => `    await queryRunner.query(${quote(q.query)});`).join('\n')}
+${sql.downQueries
+  .reverse()
+  .map((q) => `    await queryRunner.query(${quote(q.query)});`)
+  .join('\n')}
   }
 }
 `;

@@ -18,7 +18,10 @@ export class NamedLock {
   private serverName = '';
   private localRelease?: MutexInterface.Releaser;
 
-  private constructor(private readonly dataSource: DataSource, readonly name: string) {}
+  private constructor(
+    private readonly dataSource: DataSource,
+    readonly name: string,
+  ) {}
 
   static async tryAcquire(dataSource: DataSource, name: string, timeoutSeconds = 0): Promise<NamedLock | undefined> {
     const lock = new NamedLock(dataSource, name);
@@ -31,8 +34,13 @@ export class NamedLock {
     try {
       const [{ db }]: { db: string | null }[] = await runner.query('SELECT DATABASE() AS db');
       // GET_LOCK names are at most 64 characters.
-      lock.serverName = `kz:${createHash('sha1').update(`${db ?? ''}\u0000${name}`).digest('hex')}`;
-      const rows: { acquired: number | string | null }[] = await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [lock.serverName, timeoutSeconds]);
+      lock.serverName = `kz:${createHash('sha1')
+        .update(`${db ?? ''}\u0000${name}`)
+        .digest('hex')}`;
+      const rows: { acquired: number | string | null }[] = await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [
+        lock.serverName,
+        timeoutSeconds,
+      ]);
       if (Number(rows[0]?.acquired) !== 1) {
         await runner.release();
         return undefined;
@@ -50,7 +58,10 @@ export class NamedLock {
     if (!isMysqlFamily(this.dataSource.options)) return this.localRelease !== undefined;
     if (!this.runner) return false;
     try {
-      const rows: { mine: number | string | null }[] = await this.runner.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.serverName]);
+      const rows: { mine: number | string | null }[] = await this.runner.query(
+        'SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine',
+        [this.serverName],
+      );
       return Number(rows[0]?.mine) === 1;
     } catch {
       return false;
@@ -72,7 +83,11 @@ export class NamedLock {
   }
 }
 
-async function acquireLocal(dataSource: DataSource, name: string, timeoutSeconds: number): Promise<MutexInterface.Releaser | undefined> {
+async function acquireLocal(
+  dataSource: DataSource,
+  name: string,
+  timeoutSeconds: number,
+): Promise<MutexInterface.Releaser | undefined> {
   const key = `${resolve(String(dataSource.options.database))}\u0000${name}`;
   let mutex = localLocks.get(key);
   if (!mutex) localLocks.set(key, (mutex = new Mutex()));

@@ -38,7 +38,11 @@ class CommittedReader {
     let statement = this.statements.get(sql);
     if (!statement) {
       try {
-        this.connection ??= new BetterSqlite3(this.file, { readonly: true, fileMustExist: true, timeout: this.busyTimeoutMs });
+        this.connection ??= new BetterSqlite3(this.file, {
+          readonly: true,
+          fileMustExist: true,
+          timeout: this.busyTimeoutMs,
+        });
         statement = this.connection.prepare(sql);
       } catch {
         return undefined;
@@ -102,7 +106,9 @@ class GatedQueryRunner extends BetterSqlite3QueryRunner {
     return this.gate.owner?.runner === this;
   }
 
-  override async query(...args: Parameters<BetterSqlite3QueryRunner['query']>): ReturnType<BetterSqlite3QueryRunner['query']> {
+  override async query(
+    ...args: Parameters<BetterSqlite3QueryRunner['query']>
+  ): ReturnType<BetterSqlite3QueryRunner['query']> {
     if (this.ownsGate) return super.query(...args);
     const [sql, parameters = [], structured = false] = args;
     const read = this.gate.reader.statement(sql);

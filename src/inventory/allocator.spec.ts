@@ -1,6 +1,12 @@
 import { computeTargets, planMoves } from './allocator';
 
-type Over = Partial<{ allotted: number; soldRecent: number; demandNow: number; idle: boolean; limits: { min?: number; max?: number } }>;
+type Over = Partial<{
+  allotted: number;
+  soldRecent: number;
+  demandNow: number;
+  idle: boolean;
+  limits: { min?: number; max?: number };
+}>;
 const ks = (over: Over = {}) => ({ id: 'ks', platform: 'kuaishou', allotted: 0, soldRecent: 0, ...over });
 const yz = (over: Over = {}) => ({ id: 'yz', platform: 'youzan', allotted: 0, soldRecent: 0, ...over });
 const auto = { mode: 'auto' as const, scarceBelow: 20, tranche: 2 };
@@ -24,7 +30,11 @@ describe('computeTargets', () => {
   });
 
   it('gives the last unit to the platform whose buyers are buying now', () => {
-    const targets = computeTargets(1, [ks({ soldRecent: 50, demandNow: 0 }), yz({ soldRecent: 0, demandNow: 4000 })], auto);
+    const targets = computeTargets(
+      1,
+      [ks({ soldRecent: 50, demandNow: 0 }), yz({ soldRecent: 0, demandNow: 4000 })],
+      auto,
+    );
     expect([targets.get('ks'), targets.get('yz')]).toEqual([0, 1]);
   });
 
@@ -35,7 +45,10 @@ describe('computeTargets', () => {
 
   it('never promises more than is sellable, whatever the limits say', () => {
     for (const sellable of [0, 1, 3, 19, 20, 57]) {
-      const targets = computeTargets(sellable, [ks({ limits: { min: 30 } }), yz({ limits: { min: 30 } })], { ...auto, mode: 'split' });
+      const targets = computeTargets(sellable, [ks({ limits: { min: 30 } }), yz({ limits: { min: 30 } })], {
+        ...auto,
+        mode: 'split',
+      });
       expect(sum(targets)).toBeLessThanOrEqual(sellable);
     }
     expect(sum(computeTargets(-5, [ks(), yz()], auto))).toBe(0);
@@ -66,11 +79,25 @@ describe('planMoves', () => {
   });
 
   it('tops up from free stock without touching the other platform', () => {
-    expect(planMoves(10, [{ id: 'ks', allotted: 1, target: 5 }, { id: 'yz', allotted: 5, target: 5 }])).toEqual({ decreases: [], increases: [{ id: 'ks', delta: 4 }] });
+    expect(
+      planMoves(10, [
+        { id: 'ks', allotted: 1, target: 5 },
+        { id: 'yz', allotted: 5, target: 5 },
+      ]),
+    ).toEqual({ decreases: [], increases: [{ id: 'ks', delta: 4 }] });
   });
 
   it('skips small top-ups within the hysteresis', () => {
-    expect(planMoves(100, [{ id: 'ks', allotted: 48, target: 50 }, { id: 'yz', allotted: 50, target: 50 }], (t) => Math.floor(t * 0.1))).toEqual({ decreases: [], increases: [] });
+    expect(
+      planMoves(
+        100,
+        [
+          { id: 'ks', allotted: 48, target: 50 },
+          { id: 'yz', allotted: 50, target: 50 },
+        ],
+        (t) => Math.floor(t * 0.1),
+      ),
+    ).toEqual({ decreases: [], increases: [] });
   });
 
   it('counts a platform whose heard sales exceed its count as showing nothing, not as room', () => {
@@ -92,7 +119,10 @@ describe('planMoves', () => {
   });
 
   it('never plans increases beyond sellable', () => {
-    const plan = planMoves(5, [{ id: 'ks', allotted: 0, target: 9 }, { id: 'yz', allotted: 0, target: 9 }]);
+    const plan = planMoves(5, [
+      { id: 'ks', allotted: 0, target: 9 },
+      { id: 'yz', allotted: 0, target: 9 },
+    ]);
     expect(plan.increases.reduce((a, i) => a + i.delta, 0)).toBe(5);
   });
 });

@@ -31,18 +31,28 @@ export interface AllocationSettings {
  *
  * Σ targets ≤ sellable always; per-platform min/max apply where stock allows.
  */
-export function computeTargets(sellable: number, inputs: AllocationInput[], settings: AllocationSettings): Map<string, number> {
+export function computeTargets(
+  sellable: number,
+  inputs: AllocationInput[],
+  settings: AllocationSettings,
+): Map<string, number> {
   const targets = new Map(inputs.map((i) => [i.id, 0]));
   const total = Math.max(0, Math.floor(sellable));
   if (!inputs.length || total === 0) return targets;
   // Pooling only helps to move scarce units between platforms: with one platform, show them all.
-  const scarce = inputs.length > 1 && (settings.mode === 'pool' || (settings.mode === 'auto' && total < settings.scarceBelow));
+  const scarce =
+    inputs.length > 1 && (settings.mode === 'pool' || (settings.mode === 'auto' && total < settings.scarceBelow));
   // Plentiful stock follows the day's demand; scarce units follow the last seconds' buyers.
   const weights = inputs.map((i) => (scarce ? (i.idle ? 0 : (i.demandNow ?? 0) + 1) : i.soldRecent + 1));
   const weightSum = weights.reduce((a, b) => a + b, 0);
   const order = inputs
     .map((_, idx) => idx)
-    .sort((a, b) => weights[b] - weights[a] || (inputs[b].lastSaleAt ?? 0) - (inputs[a].lastSaleAt ?? 0) || inputs[a].id.localeCompare(inputs[b].id));
+    .sort(
+      (a, b) =>
+        weights[b] - weights[a] ||
+        (inputs[b].lastSaleAt ?? 0) - (inputs[a].lastSaleAt ?? 0) ||
+        inputs[a].id.localeCompare(inputs[b].id),
+    );
 
   if (scarce) {
     let left = total;
@@ -60,7 +70,9 @@ export function computeTargets(sellable: number, inputs: AllocationInput[], sett
   const raw = inputs.map((_, idx) => (total * weights[idx]) / weightSum);
   const base = raw.map(Math.floor);
   let rest = total - base.reduce((a, b) => a + b, 0);
-  const byRemainder = raw.map((r, idx) => ({ idx, rem: r - Math.floor(r) })).sort((a, b) => b.rem - a.rem || weights[b.idx] - weights[a.idx]);
+  const byRemainder = raw
+    .map((r, idx) => ({ idx, rem: r - Math.floor(r) }))
+    .sort((a, b) => b.rem - a.rem || weights[b.idx] - weights[a.idx]);
   for (const { idx } of byRemainder) {
     if (rest <= 0) break;
     base[idx]++;
@@ -113,7 +125,11 @@ export interface MovePlan {
  * Increases: platforms below target by more than `hysteresis(target)` units (small top-ups are
  * coalesced), limited by the room the decreases will leave.
  */
-export function planMoves(sellable: number, input: { id: string; allotted: number; target: number; max?: number }[], hysteresis: (target: number) => number = () => 0): MovePlan {
+export function planMoves(
+  sellable: number,
+  input: { id: string; allotted: number; target: number; max?: number }[],
+  hysteresis: (target: number) => number = () => 0,
+): MovePlan {
   // A platform cannot show less than nothing: a negative count (more sales heard than counted) frees no room.
   const rows = input.map((r) => ({ ...r, allotted: Math.max(0, r.allotted) }));
   const total = rows.reduce((a, r) => a + r.allotted, 0);

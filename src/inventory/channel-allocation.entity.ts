@@ -27,7 +27,11 @@ export class ChannelAllocationEntity {
   target: number;
 
   /** False until the platform's stock was read once; until then nothing is written. */
-  @Column({ type: 'int', default: 0, transformer: { to: (v: boolean) => (v ? 1 : 0), from: (v: number | string) => Number(v) === 1 } })
+  @Column({
+    type: 'int',
+    default: 0,
+    transformer: { to: (v: boolean) => (v ? 1 : 0), from: (v: number | string) => Number(v) === 1 },
+  })
   established: boolean;
 
   /** Units sold through this platform (heard), halved hourly: weights the split of plentiful stock. */
@@ -56,7 +60,11 @@ export class ChannelAllocationEntity {
    * A read-back raised `allotted` to what the platform showed: sales heard before the shop's order
    * feed is complete up to that read may be ones the read already excluded, so they do not lower it.
    */
-  @Column({ type: 'int', default: 0, transformer: { to: (v: boolean) => (v ? 1 : 0), from: (v: number | string) => Number(v) === 1 } })
+  @Column({
+    type: 'int',
+    default: 0,
+    transformer: { to: (v: boolean) => (v ? 1 : 0), from: (v: number | string) => Number(v) === 1 },
+  })
   pinned: boolean;
 
   /** Pending read-back: `allotted` and heard sales when it started, the visible stock, and when it ended. */

@@ -3,7 +3,7 @@ export const DEMAND_HALF_LIFE_MS = 30_000;
 
 export function decayedDemand(milli: number, since: number | null, now: number): number {
   if (!since || milli <= 0) return 0;
-  return Math.floor(milli * 2 ** (-(Math.max(0, now - since)) / DEMAND_HALF_LIFE_MS));
+  return Math.floor(milli * 2 ** (-Math.max(0, now - since) / DEMAND_HALF_LIFE_MS));
 }
 
 /** A platform that was given units and sold none for this long has no buyers right now. */

@@ -25,14 +25,21 @@ export class InventoryController {
   @Get(':skuCode')
   @MerchantAccess('staff')
   @ApiOkResponse({ type: SkuStockDetailView })
-  async detail(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string): Promise<SkuStockDetailView> {
+  async detail(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('skuCode') skuCode: string,
+  ): Promise<SkuStockDetailView> {
     return this.stock.detail(merchantId, skuCode);
   }
 
   @Put(':skuCode/settings')
   @MerchantAccess('owner')
   @ApiOkResponse({ type: SkuStockView })
-  async settings(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string, @Body() body: StockSettingsDto): Promise<SkuStockView> {
+  async settings(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('skuCode') skuCode: string,
+    @Body() body: StockSettingsDto,
+  ): Promise<SkuStockView> {
     return this.stock.updateSettings(merchantId, skuCode, body);
   }
 
@@ -40,7 +47,10 @@ export class InventoryController {
   @MerchantAccess('staff', { operators: 'write' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'The platforms are read back and corrected shortly.' })
-  async reconcile(@Param('merchantId', new ParseUUIDPipe()) merchantId: string, @Param('skuCode') skuCode: string): Promise<void> {
+  async reconcile(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('skuCode') skuCode: string,
+  ): Promise<void> {
     await this.stock.requestReconcile(merchantId, skuCode);
   }
 }

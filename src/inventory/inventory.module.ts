@@ -51,7 +51,14 @@ export class InventoryModule implements OnModuleInit {
       critical: false,
       run: async () => {
         const stuck = await this.repo.unwritableAllocations(20, UNBOUND_PREFIX);
-        return { up: stuck.length === 0, cannotLower: stuck.map((a) => ({ merchantSkuId: a.merchantSkuId, platform: a.platform, reason: a.unwritable })) };
+        return {
+          up: stuck.length === 0,
+          cannotLower: stuck.map((a) => ({
+            merchantSkuId: a.merchantSkuId,
+            platform: a.platform,
+            reason: a.unwritable,
+          })),
+        };
       },
     });
   }

@@ -25,7 +25,10 @@ export class InventoryRepository {
   /** Locks the SKU's ledger row, creating it (unreported, 0 on hand) when missing. Every stock decision starts here. */
   async lockLedger(merchantSkuId: string, now: number): Promise<StockLedgerEntity> {
     const repo = this.m.getRepository(StockLedgerEntity);
-    const lock = () => this.db.forUpdate(repo.createQueryBuilder('l').where('l.merchant_sku_id = :merchantSkuId', { merchantSkuId })).getOne();
+    const lock = () =>
+      this.db
+        .forUpdate(repo.createQueryBuilder('l').where('l.merchant_sku_id = :merchantSkuId', { merchantSkuId }))
+        .getOne();
     const started = Date.now();
     const found = await lock();
     this.metrics.histogram(METRICS.ledgerLockWaitSeconds).observe((Date.now() - started) / 1000);
@@ -67,8 +70,13 @@ export class InventoryRepository {
     return this.m
       .getRepository(StockReservationEntity)
       .createQueryBuilder('r')
-      .where("r.merchant_sku_id = :merchantSkuId AND r.kind = 'shipped' AND r.created_at <= :recordedBy", { merchantSkuId, recordedBy })
-      .andWhere("NOT EXISTS (SELECT 1 FROM stock_reservation c WHERE c.order_line_id = r.order_line_id AND c.kind = 'counted')")
+      .where("r.merchant_sku_id = :merchantSkuId AND r.kind = 'shipped' AND r.created_at <= :recordedBy", {
+        merchantSkuId,
+        recordedBy,
+      })
+      .andWhere(
+        "NOT EXISTS (SELECT 1 FROM stock_reservation c WHERE c.order_line_id = r.order_line_id AND c.kind = 'counted')",
+      )
       .getMany();
   }
 
@@ -94,7 +102,12 @@ export class InventoryRepository {
     return this.m.getRepository(ChannelAllocationEntity).findOneBy({ bindingId });
   }
 
-  async ensureAllocation(bindingId: string, merchantSkuId: string, platform: string, now: number): Promise<ChannelAllocationEntity> {
+  async ensureAllocation(
+    bindingId: string,
+    merchantSkuId: string,
+    platform: string,
+    now: number,
+  ): Promise<ChannelAllocationEntity> {
     const existing = await this.allocation(bindingId);
     if (existing) return existing;
     const created = Object.assign(new ChannelAllocationEntity(), {
@@ -151,7 +164,11 @@ export class InventoryRepository {
   }
 
   async halveRecentSales(): Promise<void> {
-    await this.db.transaction((m) => m.query('UPDATE channel_allocation SET sold_recent = (sold_recent - (sold_recent % 2)) / 2 WHERE sold_recent > 0'));
+    await this.db.transaction((m) =>
+      m.query(
+        'UPDATE channel_allocation SET sold_recent = (sold_recent - (sold_recent % 2)) / 2 WHERE sold_recent > 0',
+      ),
+    );
   }
 
   async insertOp(op: StockWriteOpEntity): Promise<void> {
@@ -164,9 +181,14 @@ export class InventoryRepository {
 
   /** Writes whose outcome is not settled yet, journaled by writers older than `belowToken` (gone, or fenced off). */
   unsettledOps(merchantSkuId: string, belowToken: number): Promise<StockWriteOpEntity[]> {
-    return this.m
-      .getRepository(StockWriteOpEntity)
-      .find({ where: { merchantSkuId, status: In<StockWriteStatus>(['pending', 'unknown']), writerToken: LessThan(belowToken) }, order: { createdAt: 'ASC' } });
+    return this.m.getRepository(StockWriteOpEntity).find({
+      where: {
+        merchantSkuId,
+        status: In<StockWriteStatus>(['pending', 'unknown']),
+        writerToken: LessThan(belowToken),
+      },
+      order: { createdAt: 'ASC' },
+    });
   }
 
   /** Whether a write to this platform SKU may still be applied by the platform (in flight, or its answer was lost recently). */
@@ -187,7 +209,10 @@ export class InventoryRepository {
            UNION SELECT merchant_sku_id AS id FROM channel_allocation WHERE obs_read_at IS NOT NULL AND obs_read_at < ? LIMIT ?`,
           [now, now, limit],
         )
-      : await this.m.query('SELECT merchant_sku_id AS id FROM stock_ledger WHERE rerun > 0 AND writer_until < ? LIMIT ?', [now, limit]);
+      : await this.m.query(
+          'SELECT merchant_sku_id AS id FROM stock_ledger WHERE rerun > 0 AND writer_until < ? LIMIT ?',
+          [now, limit],
+        );
     return rows.map((r) => r.id);
   }
 
@@ -215,7 +240,9 @@ export class InventoryRepository {
   }
 
   recentOps(merchantSkuId: string, limit: number): Promise<StockWriteOpEntity[]> {
-    return this.m.getRepository(StockWriteOpEntity).find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
+    return this.m
+      .getRepository(StockWriteOpEntity)
+      .find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
   async insertDrift(drift: Omit<StockDriftEntity, 'id'>): Promise<void> {
@@ -223,7 +250,9 @@ export class InventoryRepository {
   }
 
   recentDrifts(merchantSkuId: string, limit: number): Promise<StockDriftEntity[]> {
-    return this.m.getRepository(StockDriftEntity).find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
+    return this.m
+      .getRepository(StockDriftEntity)
+      .find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
   async managedSkuIds(limit: number, afterId = ''): Promise<string[]> {

@@ -50,7 +50,12 @@ export class StockLedgerService {
    * without one, those recorded ERP_SHIPMENT_COUNT_LAG_MS before it arrived: their holds close.
    * Any later shipment stays held, so a report taken before it cannot put its units back on sale.
    */
-  async applyErpOnHand(merchantSkuId: string, onHand: number, sequence: number, report: { shippedThrough?: number } = {}): Promise<ErpOutcome> {
+  async applyErpOnHand(
+    merchantSkuId: string,
+    onHand: number,
+    sequence: number,
+    report: { shippedThrough?: number } = {},
+  ): Promise<ErpOutcome> {
     return this.db.transaction(async () => {
       const now = this.clock.now();
       const ledger = await this.repo.lockLedger(merchantSkuId, now);
@@ -65,7 +70,14 @@ export class StockLedgerService {
       await this.repo.saveLedger(ledger);
       const countedThrough = Math.min(now, report.shippedThrough ?? now - this.config.erp.shipmentCountLagMs);
       for (const shipment of await this.repo.uncountedShipments(merchantSkuId, countedThrough)) {
-        await this.repo.addReservation({ merchantSkuId, orderLineId: shipment.orderLineId, kind: 'counted', quantity: shipment.quantity, platform: shipment.platform, createdAt: now });
+        await this.repo.addReservation({
+          merchantSkuId,
+          orderLineId: shipment.orderLineId,
+          kind: 'counted',
+          quantity: shipment.quantity,
+          platform: shipment.platform,
+          createdAt: now,
+        });
       }
       // The first report brings the SKU under management: read the platforms before writing them.
       await this.announce(merchantSkuId, 'erp', now, firstReport);
@@ -78,13 +90,27 @@ export class StockLedgerService {
     return this.db.transaction(async () => {
       const now = this.clock.now();
       await this.repo.lockLedger(line.merchantSkuId, now);
-      if (!(await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind: 'placed', quantity: line.quantity, platform: line.platform, createdAt: now }))) return false;
+      if (
+        !(await this.repo.addReservation({
+          merchantSkuId: line.merchantSkuId,
+          orderLineId: line.orderLineId,
+          kind: 'placed',
+          quantity: line.quantity,
+          platform: line.platform,
+          createdAt: now,
+        }))
+      )
+        return false;
       const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);
       // A pinned count came from a read that may already exclude this sale (see ChannelAllocationEntity.pinned);
       // a sale that certainly came after that read is in it, and lowers it.
-      const afterRead = line.soldAt !== undefined && allocation.obsReadAt !== null && line.soldAt > allocation.obsReadAt;
+      const afterRead =
+        line.soldAt !== undefined && allocation.obsReadAt !== null && line.soldAt > allocation.obsReadAt;
       // A count an absolute set left holds the sales unheard at its read: one certainly made before that read is one of them.
-      const beforeSetRead = line.soldAt !== undefined && allocation.setReadAt !== null && line.soldAt + SALE_TIME_SPAN_MS < allocation.setReadAt;
+      const beforeSetRead =
+        line.soldAt !== undefined &&
+        allocation.setReadAt !== null &&
+        line.soldAt + SALE_TIME_SPAN_MS < allocation.setReadAt;
       if (!allocation.pinned || afterRead || beforeSetRead) allocation.allotted -= line.quantity;
       allocation.heardSold += line.quantity;
       allocation.soldRecent += line.quantity;
@@ -107,10 +133,23 @@ export class StockLedgerService {
       const now = this.clock.now();
       await this.repo.lockLedger(line.merchantSkuId, now);
       const kinds = await this.repo.reservationKinds(line.orderLineId);
-      if (!kinds.has('placed') || kinds.has('cancelled') || kinds.has('shipped') || (kind === 'refunded' && kinds.has('refunded'))) return false;
+      if (
+        !kinds.has('placed') ||
+        kinds.has('cancelled') ||
+        kinds.has('shipped') ||
+        (kind === 'refunded' && kinds.has('refunded'))
+      )
+        return false;
       const units = Math.min(quantity, kinds.get('placed')!.quantity - (kinds.get('refunded')?.quantity ?? 0));
       if (units <= 0) return false;
-      await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind, quantity: units, platform: line.platform, createdAt: now });
+      await this.repo.addReservation({
+        merchantSkuId: line.merchantSkuId,
+        orderLineId: line.orderLineId,
+        kind,
+        quantity: units,
+        platform: line.platform,
+        createdAt: now,
+      });
       const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);
       allocation.allotted += units;
       allocation.updatedAt = now;
@@ -133,7 +172,14 @@ export class StockLedgerService {
       if (kinds.has('shipped') || kinds.has('cancelled')) return false;
       const units = kinds.get('placed')!.quantity - (kinds.get('refunded')?.quantity ?? 0);
       if (units <= 0) return false;
-      await this.repo.addReservation({ merchantSkuId: line.merchantSkuId, orderLineId: line.orderLineId, kind: 'shipped', quantity: units, platform: line.platform, createdAt: now });
+      await this.repo.addReservation({
+        merchantSkuId: line.merchantSkuId,
+        orderLineId: line.orderLineId,
+        kind: 'shipped',
+        quantity: units,
+        platform: line.platform,
+        createdAt: now,
+      });
       await this.announce(line.merchantSkuId, 'shipment', now);
       return true;
     });
@@ -154,24 +200,47 @@ export class StockLedgerService {
    * what it may still sell stays counted and is planned around; its journaled writes are resolved
    * by the next writer run (which this announces), so nothing stays unsettled.
    */
-  async bindingRemoved(binding: { id: string; merchantSkuId: string; platform: string; platformItemId: string; platformSkuId: string }): Promise<void> {
+  async bindingRemoved(binding: {
+    id: string;
+    merchantSkuId: string;
+    platform: string;
+    platformItemId: string;
+    platformSkuId: string;
+  }): Promise<void> {
     const now = this.clock.now();
     await this.repo.lockLedger(binding.merchantSkuId, now);
     const allocation = await this.repo.allocation(binding.id);
     if (allocation) {
-      allocation.unwritable = `${UNBOUND_PREFIX} (${binding.platform} item ${binding.platformItemId} SKU ${binding.platformSkuId}): the listing is not lowered automatically; its ${Math.max(0, allocation.allotted)} units stay counted`.slice(0, 300);
+      allocation.unwritable =
+        `${UNBOUND_PREFIX} (${binding.platform} item ${binding.platformItemId} SKU ${binding.platformSkuId}): the listing is not lowered automatically; its ${Math.max(0, allocation.allotted)} units stay counted`.slice(
+          0,
+          300,
+        );
       allocation.updatedAt = now;
       await this.repo.saveAllocation(allocation);
     }
     await this.announce(binding.merchantSkuId, 'binding', now);
   }
 
-  async announce(merchantSkuId: string, reason: StockChangeReason, triggerAt: number, reconcile = false): Promise<void> {
-    await this.outbox.enqueue(stockChangedTopic, { merchantSkuId, reason, triggerAt, ...(reconcile ? { reconcile } : {}) });
+  async announce(
+    merchantSkuId: string,
+    reason: StockChangeReason,
+    triggerAt: number,
+    reconcile = false,
+  ): Promise<void> {
+    await this.outbox.enqueue(stockChangedTopic, {
+      merchantSkuId,
+      reason,
+      triggerAt,
+      ...(reconcile ? { reconcile } : {}),
+    });
   }
 
   /** Sellable = on hand − open holds − safety stock (never stored). */
-  async sellable(merchantSkuId: string, safetyStock: number): Promise<{ onHand: number; reserved: number; sellable: number; reported: boolean }> {
+  async sellable(
+    merchantSkuId: string,
+    safetyStock: number,
+  ): Promise<{ onHand: number; reserved: number; sellable: number; reported: boolean }> {
     const ledger = await this.repo.findLedger(merchantSkuId);
     const reserved = await this.repo.openReserved(merchantSkuId);
     const onHand = ledger?.onHand ?? 0;

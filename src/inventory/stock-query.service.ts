@@ -31,17 +31,40 @@ export class StockQueryService {
 
   async detail(merchantId: string, skuCode: string): Promise<SkuStockDetailView> {
     const sku = await this.skus.getForMerchant(merchantId, skuCode);
-    const [view, ops, drift] = await Promise.all([this.view(sku, await this.settings.forSku(sku.id)), this.repo.recentOps(sku.id, 20), this.repo.recentDrifts(sku.id, 20)]);
+    const [view, ops, drift] = await Promise.all([
+      this.view(sku, await this.settings.forSku(sku.id)),
+      this.repo.recentOps(sku.id, 20),
+      this.repo.recentDrifts(sku.id, 20),
+    ]);
     return {
       ...view,
-      recentWrites: ops.map((o) => ({ id: o.id, platform: o.platform, delta: o.delta, status: o.status, note: o.note, createdAt: o.createdAt, settledAt: o.settledAt })),
-      recentDrift: drift.map((d) => ({ platform: d.platform, expected: d.expected, observed: d.observed, action: d.action, createdAt: d.createdAt })),
+      recentWrites: ops.map((o) => ({
+        id: o.id,
+        platform: o.platform,
+        delta: o.delta,
+        status: o.status,
+        note: o.note,
+        createdAt: o.createdAt,
+        settledAt: o.settledAt,
+      })),
+      recentDrift: drift.map((d) => ({
+        platform: d.platform,
+        expected: d.expected,
+        observed: d.observed,
+        action: d.action,
+        createdAt: d.createdAt,
+      })),
     };
   }
 
   async updateSettings(merchantId: string, skuCode: string, settings: StockSettingsDto): Promise<SkuStockView> {
     if (!Object.values(settings).some((value) => value !== undefined)) {
-      throw new InvalidInputException('NO_SETTINGS', 'Name at least one setting to change.', [{ field: 'body', messages: ['must set at least one of safetyStock, allocationMode, scarceBelow, tranche, platformLimits'] }]);
+      throw new InvalidInputException('NO_SETTINGS', 'Name at least one setting to change.', [
+        {
+          field: 'body',
+          messages: ['must set at least one of safetyStock, allocationMode, scarceBelow, tranche, platformLimits'],
+        },
+      ]);
     }
     const crossed: FieldError[] = (['kuaishou', 'youzan'] as const)
       .filter((p) => {
@@ -49,7 +72,8 @@ export class StockQueryService {
         return limits?.min !== undefined && limits.max !== undefined && limits.min > limits.max;
       })
       .map((p) => ({ field: `platformLimits.${p}.min`, messages: ['min must not be greater than max'] }));
-    if (crossed.length) throw new InvalidInputException('VALIDATION_FAILED', 'The request has invalid fields.', crossed);
+    if (crossed.length)
+      throw new InvalidInputException('VALIDATION_FAILED', 'The request has invalid fields.', crossed);
     const sku = await this.skus.getForMerchant(merchantId, skuCode);
     const saved = await this.db.transaction(async () => {
       // Under the ledger lock: a writer's plan sees the old settings or the new ones, never half.
@@ -74,7 +98,11 @@ export class StockQueryService {
   }
 
   private async view(sku: MerchantSkuEntity, settings: StockSettingsEntity): Promise<SkuStockView> {
-    const [stock, allocations, bindings] = await Promise.all([this.ledger.sellable(sku.id, settings.safetyStock), this.repo.allocations(sku.id), this.bindings.listByMerchantSku(sku.id)]);
+    const [stock, allocations, bindings] = await Promise.all([
+      this.ledger.sellable(sku.id, settings.safetyStock),
+      this.repo.allocations(sku.id),
+      this.bindings.listByMerchantSku(sku.id),
+    ]);
     return {
       merchantSkuId: sku.id,
       skuCode: sku.skuCode,

@@ -99,7 +99,10 @@ export class StockSyncService {
    */
   private readonly seenUpTo = new Map<string, number>();
 
-  async sync(merchantSkuId: string, options: { triggerAt: number; reconcile?: boolean; reason?: StockChangeReason; seq?: number }): Promise<void> {
+  async sync(
+    merchantSkuId: string,
+    options: { triggerAt: number; reconcile?: boolean; reason?: StockChangeReason; seq?: number },
+  ): Promise<void> {
     const coalescible = !options.reconcile && options.reason !== undefined && COALESCIBLE.includes(options.reason);
     if (coalescible && options.seq !== undefined && options.seq <= (this.seenUpTo.get(merchantSkuId) ?? 0)) {
       this.metrics.counter(METRICS.stockEventsCoalescedTotal).inc();
@@ -115,7 +118,10 @@ export class StockSyncService {
     let reconcile = options.reconcile === true;
     // Platform SKUs whose decrease failed in this call: planned around, as if they could not be written.
     const stuck = new Set<string>();
-    const renewal = setInterval(() => void this.renew(lease).catch((e: Error) => this.logger.warn(`renewing a writer lease: ${e.message}`)), WRITER_LEASE_RENEW_MS);
+    const renewal = setInterval(
+      () => void this.renew(lease).catch((e: Error) => this.logger.warn(`renewing a writer lease: ${e.message}`)),
+      WRITER_LEASE_RENEW_MS,
+    );
     renewal.unref();
     try {
       for (let round = 1; ; round++) {
@@ -143,13 +149,10 @@ export class StockSyncService {
   private async renew(lease: Lease): Promise<void> {
     const now = this.clock.now();
     await this.db.transaction((m) =>
-      m.query('UPDATE stock_ledger SET writer_until = ? WHERE merchant_sku_id = ? AND writer_token = ? AND writer_holder = ? AND writer_until > ?', [
-        now + WRITER_LEASE_MS,
-        lease.merchantSkuId,
-        lease.token,
-        lease.holder,
-        now,
-      ]),
+      m.query(
+        'UPDATE stock_ledger SET writer_until = ? WHERE merchant_sku_id = ? AND writer_token = ? AND writer_holder = ? AND writer_until > ?',
+        [now + WRITER_LEASE_MS, lease.merchantSkuId, lease.token, lease.holder, now],
+      ),
     );
   }
 
@@ -193,17 +196,24 @@ export class StockSyncService {
   private async lockAsWriter(lease: Lease): Promise<StockLedgerEntity> {
     const now = this.clock.now();
     const ledger = await this.repo.lockLedger(lease.merchantSkuId, now);
-    if (ledger.writerToken !== lease.token || ledger.writerHolder !== lease.holder) throw new WriterLeaseLostError(lease.merchantSkuId);
+    if (ledger.writerToken !== lease.token || ledger.writerHolder !== lease.holder)
+      throw new WriterLeaseLostError(lease.merchantSkuId);
     ledger.writerUntil = now + WRITER_LEASE_MS;
     await this.repo.saveLedger(ledger);
     return ledger;
   }
 
   /** Before letting go: a trigger deferred to us, a change newer than the plan, or a failed decrease to plan around, means one more run. */
-  private async releaseOrContinue(lease: Lease, seen: number, mayContinue: boolean, replan: boolean): Promise<{ reconcile: boolean } | undefined> {
+  private async releaseOrContinue(
+    lease: Lease,
+    seen: number,
+    mayContinue: boolean,
+    replan: boolean,
+  ): Promise<{ reconcile: boolean } | undefined> {
     return this.db.transaction(async () => {
       const ledger = await this.lockAsWriter(lease);
-      const newer = replan || (await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId)) > seen;
+      const newer =
+        replan || (await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId)) > seen;
       if (mayContinue && (ledger.rerun > 0 || newer)) {
         const reconcile = ledger.rerun === 2;
         ledger.rerun = 0;
@@ -237,56 +247,87 @@ export class StockSyncService {
    */
   private async converge(lease: Lease, lanes: Lane[], triggerAt: number, stuck: Set<string>): Promise<number> {
     let seen = 0;
-    const plan = await this.phase('plan', () => this.db.transaction(async () => {
-      const ledger = await this.lockAsWriter(lease);
-      seen = await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId);
-      const sku = await this.stockSettings.forSku(lease.merchantSkuId);
-      if (ledger.onHandSeq === 0) return undefined;
-      const sellable = ledger.onHand - (await this.repo.openReserved(sku.merchantSkuId)) - sku.safetyStock;
-      const allocations = await this.repo.allocations(sku.merchantSkuId);
-      // Platforms we cannot write (revoked, re-auth, refused decreases, unbound) keep what they may sell counted.
-      const usable = allocations.filter((a) => a.established && !a.unwritable && !stuck.has(a.bindingId) && lanes.some((l) => l.binding.id === a.bindingId));
-      const others = allocations.filter((a) => !usable.includes(a)).reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
-      const scarce = usable.length > 1 && (sku.allocationMode === 'pool' || (sku.allocationMode === 'auto' && sellable < sku.scarceBelow));
-      const now = this.clock.now();
-      const targets = computeTargets(
-        sellable - others,
-        usable.map((a) => ({
-          id: a.bindingId,
-          platform: a.platform,
-          allotted: a.allotted,
-          soldRecent: a.soldRecent,
-          demandNow: decayedDemand(a.demandMilli, a.lastSaleAt, now),
-          lastSaleAt: a.lastSaleAt,
-          idle: isIdle(a.allotted, a.lastSaleAt, a.lastGrantAt, now),
-          limits: sku.platformLimits?.[a.platform as 'kuaishou' | 'youzan'],
-        })),
-        { mode: sku.allocationMode, scarceBelow: sku.scarceBelow, tranche: sku.tranche },
-      );
-      for (const a of usable) {
-        const target = targets.get(a.bindingId) ?? 0;
-        if (a.target !== target) {
-          a.target = target;
-          a.updatedAt = now;
-          await this.repo.saveAllocation(a);
+    const plan = await this.phase('plan', () =>
+      this.db.transaction(async () => {
+        const ledger = await this.lockAsWriter(lease);
+        seen = await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId);
+        const sku = await this.stockSettings.forSku(lease.merchantSkuId);
+        if (ledger.onHandSeq === 0) return undefined;
+        const sellable = ledger.onHand - (await this.repo.openReserved(sku.merchantSkuId)) - sku.safetyStock;
+        const allocations = await this.repo.allocations(sku.merchantSkuId);
+        // Platforms we cannot write (revoked, re-auth, refused decreases, unbound) keep what they may sell counted.
+        const usable = allocations.filter(
+          (a) =>
+            a.established &&
+            !a.unwritable &&
+            !stuck.has(a.bindingId) &&
+            lanes.some((l) => l.binding.id === a.bindingId),
+        );
+        const others = allocations
+          .filter((a) => !usable.includes(a))
+          .reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
+        const scarce =
+          usable.length > 1 &&
+          (sku.allocationMode === 'pool' || (sku.allocationMode === 'auto' && sellable < sku.scarceBelow));
+        const now = this.clock.now();
+        const targets = computeTargets(
+          sellable - others,
+          usable.map((a) => ({
+            id: a.bindingId,
+            platform: a.platform,
+            allotted: a.allotted,
+            soldRecent: a.soldRecent,
+            demandNow: decayedDemand(a.demandMilli, a.lastSaleAt, now),
+            lastSaleAt: a.lastSaleAt,
+            idle: isIdle(a.allotted, a.lastSaleAt, a.lastGrantAt, now),
+            limits: sku.platformLimits?.[a.platform as 'kuaishou' | 'youzan'],
+          })),
+          { mode: sku.allocationMode, scarceBelow: sku.scarceBelow, tranche: sku.tranche },
+        );
+        for (const a of usable) {
+          const target = targets.get(a.bindingId) ?? 0;
+          if (a.target !== target) {
+            a.target = target;
+            a.updatedAt = now;
+            await this.repo.saveAllocation(a);
+          }
         }
-      }
-      const plan = planMoves(
-        sellable - others,
-        usable.map((a) => ({ id: a.bindingId, allotted: a.allotted, target: a.target, max: sku.platformLimits?.[a.platform as 'kuaishou' | 'youzan']?.max })),
-        scarce ? () => 0 : (t) => Math.floor(t / 10),
-      );
-      // A connected platform whose stock was never read could be showing anything: until it is,
-      // only lower the others.
-      const unread = lanes.some((l) => !allocations.find((a) => a.bindingId === l.binding.id)?.established);
-      return unread ? { decreases: plan.decreases, increases: [] } : plan;
-    }));
+        const plan = planMoves(
+          sellable - others,
+          usable.map((a) => ({
+            id: a.bindingId,
+            allotted: a.allotted,
+            target: a.target,
+            max: sku.platformLimits?.[a.platform as 'kuaishou' | 'youzan']?.max,
+          })),
+          scarce ? () => 0 : (t) => Math.floor(t / 10),
+        );
+        // A connected platform whose stock was never read could be showing anything: until it is,
+        // only lower the others.
+        const unread = lanes.some((l) => !allocations.find((a) => a.bindingId === l.binding.id)?.established);
+        return unread ? { decreases: plan.decreases, increases: [] } : plan;
+      }),
+    );
     if (!plan) return seen;
     await this.phase('write', async () => {
       for (const move of plan.decreases) {
-        if (!(await this.decrease(lease, lanes.find((l) => l.binding.id === move.id)!, -move.delta, triggerAt))) stuck.add(move.id);
+        if (
+          !(await this.decrease(
+            lease,
+            lanes.find((l) => l.binding.id === move.id)!,
+            -move.delta,
+            triggerAt,
+          ))
+        )
+          stuck.add(move.id);
       }
-      for (const move of plan.increases) await this.increase(lease, lanes.find((l) => l.binding.id === move.id)!, move.delta, triggerAt);
+      for (const move of plan.increases)
+        await this.increase(
+          lease,
+          lanes.find((l) => l.binding.id === move.id)!,
+          move.delta,
+          triggerAt,
+        );
     });
     return seen;
   }
@@ -313,7 +354,12 @@ export class StockSyncService {
     if (outcome === 'unknown') {
       await this.db.transaction(async () => {
         await this.lockAsWriter(lease);
-        await this.finish(op, 'not_applied', 'outcome unknown: counted as not applied (it may still land)', this.clock.now() + LATE_APPLY_MS);
+        await this.finish(
+          op,
+          'not_applied',
+          'outcome unknown: counted as not applied (it may still land)',
+          this.clock.now() + LATE_APPLY_MS,
+        );
       });
       return false;
     }
@@ -323,7 +369,9 @@ export class StockSyncService {
     });
     if (outcome.refused) return this.refusedDecrease(lease, lane, units, outcome.reason, triggerAt);
     // Failed: the platform may have fewer units than counted (unheard sales, a reserve): look.
-    await this.observe(lease, lane).catch((e: Error) => this.logger.warn(`read-back after a failed decrease: ${e.message}`));
+    await this.observe(lease, lane).catch((e: Error) =>
+      this.logger.warn(`read-back after a failed decrease: ${e.message}`),
+    );
     return false;
   }
 
@@ -332,7 +380,13 @@ export class StockSyncService {
    * reserve): set the stock absolutely where the platform offers that, else take the listing off
    * the shelf, and tell ops and the merchant. Until one of them works the platform's units stay counted.
    */
-  private async refusedDecrease(lease: Lease, lane: Lane, units: number, reason: string, triggerAt: number): Promise<boolean> {
+  private async refusedDecrease(
+    lease: Lease,
+    lane: Lane,
+    units: number,
+    reason: string,
+    triggerAt: number,
+  ): Promise<boolean> {
     const stock = this.channels.stock(lane.shop.platform);
     const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
     // Refused because the listing already shows nothing (sales not heard yet took its units, as
@@ -340,7 +394,8 @@ export class StockSyncService {
     // those sales, which lower it when heard. Not a listing that cannot be lowered: it is only
     // planned around in this run (its count stays, the other platform is lowered to fit).
     // (With an absolute set the set below does that, and keeps unheard sales counted.)
-    if (!stock.absoluteStockWrite && (await stock.getSkuStock(lane.shop, sku).catch(() => undefined)) === 0) return false;
+    if (!stock.absoluteStockWrite && (await stock.getSkuStock(lane.shop, sku).catch(() => undefined)) === 0)
+      return false;
     let fallback = 'none';
     if (stock.absoluteStockWrite) {
       try {
@@ -357,7 +412,12 @@ export class StockSyncService {
           await this.db.transaction(async () => {
             await this.lockAsWriter(lease);
             await this.holdForLateSet(lane, readAt);
-            await this.finish(op, 'not_applied', `absolute set: ${(error as Error).message}`.slice(0, 300), this.clock.now() + LATE_APPLY_MS);
+            await this.finish(
+              op,
+              'not_applied',
+              `absolute set: ${(error as Error).message}`.slice(0, 300),
+              this.clock.now() + LATE_APPLY_MS,
+            );
           });
           throw error;
         });
@@ -381,7 +441,12 @@ export class StockSyncService {
             await this.finish(op, 'applied', `absolute set to ${quantity} after the platform refused a decrease`);
           } else {
             await this.holdForLateSet(lane, readAt);
-            await this.finish(op, 'not_applied', 'absolute set: outcome unknown, counted as not applied', this.clock.now() + LATE_APPLY_MS);
+            await this.finish(
+              op,
+              'not_applied',
+              'absolute set: outcome unknown, counted as not applied',
+              this.clock.now() + LATE_APPLY_MS,
+            );
           }
         });
         if (result.outcome === 'applied') {
@@ -473,7 +538,13 @@ export class StockSyncService {
     await this.db.transaction(async () => {
       await this.lockAsWriter(lease);
       if (outcome === 'applied') return this.finish(op, 'applied');
-      if (outcome === 'unknown') return this.finish(op, 'applied', 'outcome unknown: counted as applied (it may still land)', this.clock.now() + LATE_APPLY_MS);
+      if (outcome === 'unknown')
+        return this.finish(
+          op,
+          'applied',
+          'outcome unknown: counted as applied (it may still land)',
+          this.clock.now() + LATE_APPLY_MS,
+        );
       const a = (await this.repo.allocation(lane.binding.id))!;
       a.allotted -= op.delta;
       a.updatedAt = this.clock.now();
@@ -483,12 +554,24 @@ export class StockSyncService {
   }
 
   /** Sends one journaled write. Definite failures are recorded (AUTH problems stop the shop at the channel boundary). */
-  private async write(lane: Lane, op: StockWriteOpEntity): Promise<'applied' | 'unknown' | { refused: boolean; reason: string }> {
+  private async write(
+    lane: Lane,
+    op: StockWriteOpEntity,
+  ): Promise<'applied' | 'unknown' | { refused: boolean; reason: string }> {
     const started = this.clock.now();
     try {
-      const result = await this.channels.stock(lane.shop.platform).adjustSkuStock(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId }, op.delta, op.id);
+      const result = await this.channels
+        .stock(lane.shop.platform)
+        .adjustSkuStock(
+          lane.shop,
+          { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId },
+          op.delta,
+          op.id,
+        );
       this.metrics.counter(METRICS.stockWritesTotal).inc({ platform: lane.shop.platform, outcome: result.outcome });
-      this.metrics.histogram(METRICS.stockWriteSeconds).observe({ platform: lane.shop.platform }, (this.clock.now() - started) / 1000);
+      this.metrics
+        .histogram(METRICS.stockWriteSeconds)
+        .observe({ platform: lane.shop.platform }, (this.clock.now() - started) / 1000);
       if (result.outcome === 'applied') {
         await this.failures.resolveByDedupeKey(failureKey(lane.binding.id));
         return 'applied';
@@ -496,7 +579,15 @@ export class StockSyncService {
       return 'unknown';
     } catch (error) {
       this.metrics.counter(METRICS.stockWritesTotal).inc({ platform: lane.shop.platform, outcome: 'failed' });
-      const e = isPlatformError(error) ? error : new PlatformError({ platform: lane.shop.platform, api: 'stock.adjust', code: 'UNKNOWN', message: (error as Error).message, ambiguous: true });
+      const e = isPlatformError(error)
+        ? error
+        : new PlatformError({
+            platform: lane.shop.platform,
+            api: 'stock.adjust',
+            code: 'UNKNOWN',
+            message: (error as Error).message,
+            ambiguous: true,
+          });
       if (e.ambiguous) return 'unknown';
       const refused = op.delta < 0 && e.code === 'INVALID_REQUEST';
       if (!refused) {
@@ -511,7 +602,10 @@ export class StockSyncService {
           entityRef: lane.binding.merchantSkuId,
           platformCode: e.rawCode,
           platformMessage: e.rawMessage,
-          replay: { kind: INVENTORY_SYNC_REPLAY, data: { merchantSkuId: lane.binding.merchantSkuId, bindingId: lane.binding.id } },
+          replay: {
+            kind: INVENTORY_SYNC_REPLAY,
+            data: { merchantSkuId: lane.binding.merchantSkuId, bindingId: lane.binding.id },
+          },
           dedupeKey: failureKey(lane.binding.id),
           retryable: dispositionOf(e.code) === 'retry',
         });
@@ -532,8 +626,20 @@ export class StockSyncService {
       await this.lockAsWriter(lease);
       const until = this.clock.now() + LATE_APPLY_MS;
       for (const op of orphans) {
-        if (op.delta > 0) await this.finish(op, 'applied', 'writer gone before the answer: counted as applied (it may still land)', until);
-        else await this.finish(op, 'not_applied', 'writer gone before the answer: counted as not applied (it may still land)', until);
+        if (op.delta > 0)
+          await this.finish(
+            op,
+            'applied',
+            'writer gone before the answer: counted as applied (it may still land)',
+            until,
+          );
+        else
+          await this.finish(
+            op,
+            'not_applied',
+            'writer gone before the answer: counted as not applied (it may still land)',
+            until,
+          );
       }
     });
   }
@@ -554,7 +660,12 @@ export class StockSyncService {
     let before: ChannelAllocationEntity;
     try {
       await this.orders.pollRecent(lane.connection.id);
-      before = await this.repo.ensureAllocation(lane.binding.id, lane.binding.merchantSkuId, lane.binding.platform, this.clock.now());
+      before = await this.repo.ensureAllocation(
+        lane.binding.id,
+        lane.binding.merchantSkuId,
+        lane.binding.platform,
+        this.clock.now(),
+      );
       visible = await stock.getSkuStock(lane.shop, sku);
     } catch (error) {
       this.logger.warn(`reading ${lane.shop.platform} stock of ${sku.skuId} failed: ${(error as Error).message}`);
@@ -572,7 +683,9 @@ export class StockSyncService {
           platform: a.platform,
           expected: first ? 0 : a.allotted,
           observed: visible,
-          action: first ? 'first reading of the platform: counted as is until its orders up to the read are heard' : 'platform shows more than counted: counted as is (will be lowered)',
+          action: first
+            ? 'first reading of the platform: counted as is until its orders up to the read are heard'
+            : 'platform shows more than counted: counted as is (will be lowered)',
           createdAt: readAt,
         });
         if (!first) this.metrics.counter(METRICS.stockDriftTotal).inc({ platform: a.platform });
@@ -662,14 +775,21 @@ export class StockSyncService {
     return op;
   }
 
-  private async finish(op: StockWriteOpEntity, status: StockWriteOpEntity['status'], note?: string, uncertainUntil?: number): Promise<void> {
+  private async finish(
+    op: StockWriteOpEntity,
+    status: StockWriteOpEntity['status'],
+    note?: string,
+    uncertainUntil?: number,
+  ): Promise<void> {
     op.status = status;
     op.settledAt = this.clock.now();
     if (note) op.note = note.slice(0, 500);
     if (uncertainUntil !== undefined) op.uncertainUntil = uncertainUntil;
     await this.repo.saveOp(op);
     if (status === 'applied') {
-      this.metrics.histogram(METRICS.stockPropagationSeconds).observe({ platform: op.platform }, Math.max(0, op.settledAt - op.triggerAt) / 1000);
+      this.metrics
+        .histogram(METRICS.stockPropagationSeconds)
+        .observe({ platform: op.platform }, Math.max(0, op.settledAt - op.triggerAt) / 1000);
     }
   }
 
@@ -688,7 +808,11 @@ export class StockSyncService {
     for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
       const connection = await this.connections.findById(binding.connectionId);
       if (!connection || connection.status !== 'active') continue;
-      lanes.push({ binding, connection, shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId } });
+      lanes.push({
+        binding,
+        connection,
+        shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId },
+      });
     }
     return lanes;
   }
@@ -696,4 +820,3 @@ export class StockSyncService {
 
 const failureKey = (bindingId: string) => `inventory:stock-write:${bindingId}`;
 const refusedKey = (bindingId: string) => `inventory:stock-lower-refused:${bindingId}`;
-

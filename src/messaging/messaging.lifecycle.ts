@@ -17,7 +17,11 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   async onApplicationBootstrap(): Promise<void> {
     await this.bus.start();
     this.relay.start();
-    this.logger.log(this.bus.kind === 'kafka' ? 'events go through Kafka' : 'events are delivered in-process from the outbox (no KAFKA_BROKERS)');
+    this.logger.log(
+      this.bus.kind === 'kafka'
+        ? 'events go through Kafka'
+        : 'events are delivered in-process from the outbox (no KAFKA_BROKERS)',
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

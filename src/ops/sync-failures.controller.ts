@@ -16,7 +16,15 @@ export class SyncFailuresController {
   @ApiOkResponse({ type: SyncFailurePage })
   async list(@Query() query: ListFailuresQueryDto): Promise<SyncFailurePage> {
     const [items, total] = await this.failures.list(
-      { status: query.status, context: query.context, platform: query.platform, shopRef: query.shopRef, errorCode: query.errorCode, entityRef: query.entityRef, search: query.q },
+      {
+        status: query.status,
+        context: query.context,
+        platform: query.platform,
+        shopRef: query.shopRef,
+        errorCode: query.errorCode,
+        entityRef: query.entityRef,
+        search: query.q,
+      },
       query.page,
       query.pageSize,
     );
@@ -31,7 +39,10 @@ export class SyncFailuresController {
 
   @Post(':id/retry')
   @HttpCode(200)
-  @ApiOkResponse({ type: SyncFailureView, description: 'The record after the retry: resolved, or open with the new error.' })
+  @ApiOkResponse({
+    type: SyncFailureView,
+    description: 'The record after the retry: resolved, or open with the new error.',
+  })
   async retry(@Param('id', new ParseUUIDPipe()) id: string): Promise<SyncFailureView> {
     return SyncFailureView.of(await this.failures.retry(id));
   }
@@ -39,7 +50,10 @@ export class SyncFailuresController {
   @Post(':id/dismiss')
   @HttpCode(200)
   @ApiOkResponse({ type: SyncFailureView })
-  async dismiss(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: DismissFailureDto): Promise<SyncFailureView> {
+  async dismiss(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: DismissFailureDto,
+  ): Promise<SyncFailureView> {
     return SyncFailureView.of(await this.failures.dismiss(id, body.note));
   }
 }

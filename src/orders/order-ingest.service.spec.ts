@@ -30,15 +30,21 @@ function setup() {
   const orders = new Map<string, ChannelOrderEntity>();
   const lines = new Map<string, ChannelOrderLineEntity>();
   const repo = {
-    findByPlatformId: async (_p: string, id: string) => [...orders.values()].find((o) => o.platformOrderId === id) ?? null,
-    lockByPlatformId: async (_p: string, id: string) => [...orders.values()].find((o) => o.platformOrderId === id) ?? null,
+    findByPlatformId: async (_p: string, id: string) =>
+      [...orders.values()].find((o) => o.platformOrderId === id) ?? null,
+    lockByPlatformId: async (_p: string, id: string) =>
+      [...orders.values()].find((o) => o.platformOrderId === id) ?? null,
     insertOrder: async (o: ChannelOrderEntity) => (orders.set(o.id, o), true),
     saveOrder: async (o: ChannelOrderEntity) => void orders.set(o.id, o),
     lines: async (orderId: string) => [...lines.values()].filter((l) => l.orderId === orderId),
     saveLine: async (l: ChannelOrderLineEntity) => void lines.set(l.id, { ...l }),
   } as unknown as OrderRepository;
   const binding = Object.assign(new SkuBindingEntity(), { id: 'b1', merchantSkuId: 'sku-1' });
-  const ledger = { hold: jest.fn(async () => true), release: jest.fn(async () => true), ship: jest.fn(async () => true) };
+  const ledger = {
+    hold: jest.fn(async () => true),
+    release: jest.fn(async () => true),
+    ship: jest.fn(async () => true),
+  };
   let n = 0;
   const service = new OrderIngestService(
     { transaction: <T>(work: () => Promise<T>) => work() } as unknown as Db,
@@ -97,7 +103,18 @@ describe(`${OrderIngestService.name} decisions`, () => {
     createdAt: T0 - 60_000,
     updatedAt: T0 - 60_000,
     shipHolds: [],
-    lines: [{ lineId: 'l-1', itemId: 'item-1', skuId: 'psku-1', title: 'Tea', quantity: 2, unitPriceFen: 1_000, discountFen: 0, paidFen: 2_000 }],
+    lines: [
+      {
+        lineId: 'l-1',
+        itemId: 'item-1',
+        skuId: 'psku-1',
+        title: 'Tea',
+        quantity: 2,
+        unitPriceFen: 1_000,
+        discountFen: 0,
+        paidFen: 2_000,
+      },
+    ],
     goodsTotalFen: 2_000,
     discountFen: 0,
     shippingFeeFen: 0,
@@ -121,7 +138,8 @@ describe(`${OrderIngestService.name} decisions`, () => {
     const repo = t.mocks.get(OrderRepository);
     orders = new Map();
     lines = new Map();
-    const byPlatformId = async (_p: string, id: string) => [...orders.values()].find((o) => o.platformOrderId === id) ?? null;
+    const byPlatformId = async (_p: string, id: string) =>
+      [...orders.values()].find((o) => o.platformOrderId === id) ?? null;
     repo.findByPlatformId.mockImplementation(async (p, id) => {
       const found = await byPlatformId(p, id);
       return found && Object.assign(new ChannelOrderEntity(), found);
@@ -131,16 +149,30 @@ describe(`${OrderIngestService.name} decisions`, () => {
     repo.saveOrder.mockImplementation(async (o) => void orders.set(o.id, o));
     repo.lines.mockImplementation(async (orderId) => [...lines.values()].filter((l) => l.orderId === orderId));
     repo.saveLine.mockImplementation(async (l) => void lines.set(l.id, { ...l }));
-    repo.unboundLines.mockImplementation(async () => [...lines.values()].filter((l) => l.stockState === 'unbound').map((line) => ({ line, order: orders.get(line.orderId)! })));
+    repo.unboundLines.mockImplementation(async () =>
+      [...lines.values()]
+        .filter((l) => l.stockState === 'unbound')
+        .map((line) => ({ line, order: orders.get(line.orderId)! })),
+    );
     bindings.resolve.mockResolvedValue(factory.binding());
     for (const method of ['hold', 'release', 'ship'] as const) ledger[method].mockResolvedValue(true);
   });
 
   it('creates the order, holds its lines and announces it with no previous status', async () => {
     expect(await t.sut.ingest(shop, order())).toBe('created');
-    expect(ledger.hold).toHaveBeenCalledWith(expect.objectContaining({ merchantSkuId: 'sku-1', bindingId: 'binding-1', quantity: 2, soldAt: undefined }));
-    expect(only()).toMatchObject({ stockState: 'held', merchantSkuId: 'sku-1', refundStatus: 'none', refundedQuantity: 0 });
-    expect(outbox.enqueue).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ status: 'paid', previousStatus: undefined }));
+    expect(ledger.hold).toHaveBeenCalledWith(
+      expect.objectContaining({ merchantSkuId: 'sku-1', bindingId: 'binding-1', quantity: 2, soldAt: undefined }),
+    );
+    expect(only()).toMatchObject({
+      stockState: 'held',
+      merchantSkuId: 'sku-1',
+      refundStatus: 'none',
+      refundedQuantity: 0,
+    });
+    expect(outbox.enqueue).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ status: 'paid', previousStatus: undefined }),
+    );
     expect(await ingested('created')).toBe(1);
   });
 
@@ -167,7 +199,10 @@ describe(`${OrderIngestService.name} decisions`, () => {
     expect(await t.sut.ingest(shop, order({ status: 'cancelled', updatedAt: T0 }))).toBe('updated');
     expect(ledger.release).toHaveBeenCalledWith(expect.anything(), 'cancelled');
     expect(only().stockState).toBe('released');
-    expect(outbox.enqueue).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ status: 'cancelled', previousStatus: 'paid' }));
+    expect(outbox.enqueue).toHaveBeenLastCalledWith(
+      expect.anything(),
+      expect.objectContaining({ status: 'cancelled', previousStatus: 'paid' }),
+    );
   });
 
   it('frees nothing for a cancelled order first seen cancelled (it never held stock)', async () => {
@@ -186,7 +221,10 @@ describe(`${OrderIngestService.name} decisions`, () => {
   });
 
   it('keeps a line released in full as released when the order later ships', async () => {
-    await t.sut.ingest(shop, order({ lines: [{ ...order().lines[0], refundStatus: 'refunded', refundedQuantity: 2 }] }));
+    await t.sut.ingest(
+      shop,
+      order({ lines: [{ ...order().lines[0], refundStatus: 'refunded', refundedQuantity: 2 }] }),
+    );
     expect(only().stockState).toBe('released');
     ledger.ship.mockResolvedValue(false);
     await t.sut.ingest(shop, order({ status: 'shipped', updatedAt: T0 }));

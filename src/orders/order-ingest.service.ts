@@ -24,7 +24,10 @@ const SALE_TIME_UNCERTAINTY_MS = 3_000;
 const SHIPPED: ChannelOrderStatus[] = ['shipped', 'delivered', 'completed'];
 
 /** What a line should have done to stock, given what the platform says now. */
-function desiredState(status: ChannelOrderStatus, refundedQuantity: number): { state: Exclude<LineStockState, 'unbound'>; releaseKind?: 'cancelled' | 'refunded' } {
+function desiredState(
+  status: ChannelOrderStatus,
+  refundedQuantity: number,
+): { state: Exclude<LineStockState, 'unbound'>; releaseKind?: 'cancelled' | 'refunded' } {
   if (status === 'cancelled') return { state: 'released', releaseKind: 'cancelled' };
   if (SHIPPED.includes(status)) return { state: 'shipped' };
   if (refundedQuantity > 0) return { state: 'released', releaseKind: 'refunded' };
@@ -51,10 +54,19 @@ export class OrderIngestService {
   ) {}
 
   /** `recheckLines`: the order's lines may have changed without its update time (a refund), so compare them too. */
-  async ingest(shop: ShopIdentity, order: ChannelOrder, options: { recheckLines?: boolean } = {}): Promise<IngestOutcome> {
+  async ingest(
+    shop: ShopIdentity,
+    order: ChannelOrder,
+    options: { recheckLines?: boolean } = {},
+  ): Promise<IngestOutcome> {
     // Polls and settlement re-read many orders that did not change: answer those without locking.
     const known = await this.orders.findByPlatformId(order.platform, order.orderId);
-    if (known && !options.recheckLines && known.platformUpdatedAt >= order.updatedAt && (known.platformUpdatedAt > order.updatedAt || known.status === order.status)) {
+    if (
+      known &&
+      !options.recheckLines &&
+      known.platformUpdatedAt >= order.updatedAt &&
+      (known.platformUpdatedAt > order.updatedAt || known.status === order.status)
+    ) {
       const outcome = known.platformUpdatedAt > order.updatedAt ? 'stale' : 'unchanged';
       this.metrics.counter(METRICS.ordersIngestedTotal).inc({ platform: order.platform, outcome });
       return outcome;
@@ -76,8 +88,19 @@ export class OrderIngestService {
       await this.orders.saveOrder(row);
       const existing = new Map((await this.orders.lines(row.id)).map((l) => [l.platformLineId, l]));
       for (const line of order.lines) {
-        const binding = await this.bindings.resolve(shop, { platformItemId: line.itemId, platformSkuId: line.skuId, outerSkuId: line.outerSkuId });
-        const lineRow = existing.get(line.lineId) ?? Object.assign(new ChannelOrderLineEntity(), { id: this.ids.uuid(), orderId: row.id, platformLineId: line.lineId, stockState: 'unbound' as LineStockState });
+        const binding = await this.bindings.resolve(shop, {
+          platformItemId: line.itemId,
+          platformSkuId: line.skuId,
+          outerSkuId: line.outerSkuId,
+        });
+        const lineRow =
+          existing.get(line.lineId) ??
+          Object.assign(new ChannelOrderLineEntity(), {
+            id: this.ids.uuid(),
+            orderId: row.id,
+            platformLineId: line.lineId,
+            stockState: 'unbound' as LineStockState,
+          });
         Object.assign(lineRow, {
           platformItemId: line.itemId,
           platformSkuId: line.skuId,
@@ -92,7 +115,15 @@ export class OrderIngestService {
           refundStatus: line.refundStatus ?? lineRow.refundStatus ?? 'none',
           refundedQuantity: line.refundedQuantity ?? lineRow.refundedQuantity ?? 0,
         });
-        if (binding) await this.applyStock(lineRow, binding, order.status, order.platform, lineRow.refundedQuantity, this.soldAtLocal(order));
+        if (binding)
+          await this.applyStock(
+            lineRow,
+            binding,
+            order.status,
+            order.platform,
+            lineRow.refundedQuantity,
+            this.soldAtLocal(order),
+          );
         await this.orders.saveLine(lineRow);
       }
       if (changed) {
@@ -137,9 +168,23 @@ export class OrderIngestService {
     return order.createdAt - offset - SALE_TIME_UNCERTAINTY_MS;
   }
 
-  private async applyStock(line: ChannelOrderLineEntity, binding: SkuBindingEntity, status: ChannelOrderStatus, platform: string, refundedQuantity = 0, soldAt?: number): Promise<void> {
+  private async applyStock(
+    line: ChannelOrderLineEntity,
+    binding: SkuBindingEntity,
+    status: ChannelOrderStatus,
+    platform: string,
+    refundedQuantity = 0,
+    soldAt?: number,
+  ): Promise<void> {
     const want = desiredState(status, refundedQuantity);
-    const ref = { orderLineId: line.id, merchantSkuId: binding.merchantSkuId, bindingId: binding.id, platform, quantity: line.quantity, soldAt };
+    const ref = {
+      orderLineId: line.id,
+      merchantSkuId: binding.merchantSkuId,
+      bindingId: binding.id,
+      platform,
+      quantity: line.quantity,
+      soldAt,
+    };
     const from = line.stockState;
     // Returns after shipment reach stock through the ERP's count.
     if (from === 'shipped' || (from === want.state && want.releaseKind !== 'cancelled')) return;

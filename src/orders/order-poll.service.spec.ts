@@ -52,28 +52,42 @@ function setup(platform: Platform = 'youzan') {
   const states = new Map<string, OrderSyncStateEntity>();
   const orders = {
     syncState: async (id: string) => states.get(id) ?? null,
-    advanceSyncState: async (id: string, p: { polledUntil?: number; feedCompleteUntil?: number; refundsPolledUntil?: number; at: number; seen: number }) => {
+    advanceSyncState: async (
+      id: string,
+      p: { polledUntil?: number; feedCompleteUntil?: number; refundsPolledUntil?: number; at: number; seen: number },
+    ) => {
       const prev = states.get(id);
-      states.set(id, Object.assign(new OrderSyncStateEntity(), {
-        connectionId: id,
-        polledUntil: Math.max(prev?.polledUntil ?? -Infinity, p.polledUntil ?? -Infinity),
-        feedCompleteUntil: Math.max(prev?.feedCompleteUntil ?? -Infinity, p.feedCompleteUntil ?? -Infinity),
-        refundsPolledUntil: p.refundsPolledUntil ?? prev?.refundsPolledUntil ?? null,
-        lastPollAt: p.at,
-        ordersSeen: (prev?.ordersSeen ?? 0) + p.seen,
-      }));
+      states.set(
+        id,
+        Object.assign(new OrderSyncStateEntity(), {
+          connectionId: id,
+          polledUntil: Math.max(prev?.polledUntil ?? -Infinity, p.polledUntil ?? -Infinity),
+          feedCompleteUntil: Math.max(prev?.feedCompleteUntil ?? -Infinity, p.feedCompleteUntil ?? -Infinity),
+          refundsPolledUntil: p.refundsPolledUntil ?? prev?.refundsPolledUntil ?? null,
+          lastPollAt: p.at,
+          ordersSeen: (prev?.ordersSeen ?? 0) + p.seen,
+        }),
+      );
     },
   } as unknown as OrderRepository;
-  const connection = Object.assign(new ShopConnectionEntity(), { id: 'c1', platform, shopId: 's1', merchantId: 'm1', status: 'active' });
-  const connections = { findById: async () => connection, reportCallFailure: async () => false } as unknown as ConnectionsService;
+  const connection = Object.assign(new ShopConnectionEntity(), {
+    id: 'c1',
+    platform,
+    shopId: 's1',
+    merchantId: 'm1',
+    status: 'active',
+  });
+  const connections = {
+    findById: async () => connection,
+    reportCallFailure: async () => false,
+  } as unknown as ConnectionsService;
   const db = { transaction: <T>(work: () => Promise<T>) => work() } as unknown as Db;
   const config = { orders: { pollIntervalMs: 60_000, readLagMs: LAG } } as unknown as AppConfig;
   const registry = {
     orders: () => channel as unknown as OrdersPort,
     afterSales: () => channel as unknown as AfterSalesPort,
   } as unknown as ChannelRegistry;
-  const make = () =>
-    new OrderPollService(db, orders, {} as OrderIngestService, connections, config, registry, clock);
+  const make = () => new OrderPollService(db, orders, {} as OrderIngestService, connections, config, registry, clock);
   return { clock, channel, states, service: make(), make };
 }
 

@@ -71,9 +71,18 @@ export class OrderPollService implements OrderSyncPort {
       if (until >= reached || round >= MAX_ROUNDS) break;
       since = until - overlap;
     }
-    const refundsUntil = options.refunds !== false && (await this.readRefunds(connection, refundsSince, until)) ? polledUntil : undefined;
+    const refundsUntil =
+      options.refunds !== false && (await this.readRefunds(connection, refundsSince, until)) ? polledUntil : undefined;
     const at = this.clock.now();
-    await this.db.transaction(() => this.orders.advanceSyncState(connectionId, { polledUntil, feedCompleteUntil: complete, refundsPolledUntil: refundsUntil, at, seen }));
+    await this.db.transaction(() =>
+      this.orders.advanceSyncState(connectionId, {
+        polledUntil,
+        feedCompleteUntil: complete,
+        refundsPolledUntil: refundsUntil,
+        at,
+        seen,
+      }),
+    );
     return seen;
   }
 
@@ -133,10 +142,15 @@ export class OrderPollService implements OrderSyncPort {
         for (const refund of page.refunds) if (refund.orderId) orderIds.add(refund.orderId);
         cursor = page.nextCursor;
       } while (cursor);
-      for (const orderId of orderIds) await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, await orders.getOrder(shop, orderId), { recheckLines: true });
+      for (const orderId of orderIds)
+        await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, await orders.getOrder(shop, orderId), {
+          recheckLines: true,
+        });
       return true;
     } catch (error) {
-      this.logger.warn(`reading ${connection.platform} refunds of shop ${connection.shopId} failed: ${(error as Error).message}`);
+      this.logger.warn(
+        `reading ${connection.platform} refunds of shop ${connection.shopId} failed: ${(error as Error).message}`,
+      );
       return false;
     }
   }

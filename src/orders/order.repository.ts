@@ -17,7 +17,14 @@ export class OrderRepository {
   }
 
   lockByPlatformId(platform: Platform, platformOrderId: string): Promise<ChannelOrderEntity | null> {
-    return this.db.forUpdate(this.m.getRepository(ChannelOrderEntity).createQueryBuilder('o').where('o.platform = :platform AND o.platform_order_id = :platformOrderId', { platform, platformOrderId })).getOne();
+    return this.db
+      .forUpdate(
+        this.m
+          .getRepository(ChannelOrderEntity)
+          .createQueryBuilder('o')
+          .where('o.platform = :platform AND o.platform_order_id = :platformOrderId', { platform, platformOrderId }),
+      )
+      .getOne();
   }
 
   findByPlatformId(platform: Platform, platformOrderId: string): Promise<ChannelOrderEntity | null> {
@@ -48,7 +55,10 @@ export class OrderRepository {
   }
 
   /** Lines of a shop's platform SKU that arrived before the SKU was bound. */
-  async unboundLines(connectionId: string, platformSkuId: string): Promise<{ line: ChannelOrderLineEntity; order: ChannelOrderEntity }[]> {
+  async unboundLines(
+    connectionId: string,
+    platformSkuId: string,
+  ): Promise<{ line: ChannelOrderLineEntity; order: ChannelOrderEntity }[]> {
     const lines = await this.m
       .getRepository(ChannelOrderLineEntity)
       .createQueryBuilder('l')
@@ -65,7 +75,9 @@ export class OrderRepository {
   }
 
   listByMerchant(merchantId: string, limit: number, offset: number): Promise<[ChannelOrderEntity[], number]> {
-    return this.m.getRepository(ChannelOrderEntity).findAndCount({ where: { merchantId }, order: { platformCreatedAt: 'DESC' }, take: limit, skip: offset });
+    return this.m
+      .getRepository(ChannelOrderEntity)
+      .findAndCount({ where: { merchantId }, order: { platformCreatedAt: 'DESC' }, take: limit, skip: offset });
   }
 
   countByConnection(connectionId: string): Promise<number> {
@@ -91,11 +103,23 @@ export class OrderRepository {
    * Moves a shop's poll watermarks forward, never back: polls of one shop may overlap (the
    * schedule, settlement, another instance), and the one that finishes last may have read less.
    */
-  async advanceSyncState(connectionId: string, progress: { polledUntil?: number; feedCompleteUntil?: number; refundsPolledUntil?: number; at: number; seen: number }): Promise<void> {
+  async advanceSyncState(
+    connectionId: string,
+    progress: {
+      polledUntil?: number;
+      feedCompleteUntil?: number;
+      refundsPolledUntil?: number;
+      at: number;
+      seen: number;
+    },
+  ): Promise<void> {
     const repo = this.m.getRepository(OrderSyncStateEntity);
-    const max = (a: number | null | undefined, b: number | undefined) => (b === undefined ? (a ?? null) : a === null || a === undefined ? b : Math.max(a, b));
+    const max = (a: number | null | undefined, b: number | undefined) =>
+      b === undefined ? (a ?? null) : a === null || a === undefined ? b : Math.max(a, b);
     for (let attempt = 0; ; attempt++) {
-      const row = await this.db.forUpdate(repo.createQueryBuilder('s').where('s.connection_id = :connectionId', { connectionId })).getOne();
+      const row = await this.db
+        .forUpdate(repo.createQueryBuilder('s').where('s.connection_id = :connectionId', { connectionId }))
+        .getOne();
       if (row) {
         row.polledUntil = max(row.polledUntil, progress.polledUntil) ?? 0;
         row.feedCompleteUntil = max(row.feedCompleteUntil, progress.feedCompleteUntil);

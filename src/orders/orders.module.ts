@@ -14,7 +14,15 @@ import { PushIntakeService } from './push-intake.service';
 
 @Module({
   imports: [AccountsModule, CatalogModule, InventoryModule, PlatformsModule],
-  providers: [OrderRepository, OrderIngestService, OrderPollService, PushIntakeService, PushReceivedConsumer, OrderPollConsumer, OrderPollJob],
+  providers: [
+    OrderRepository,
+    OrderIngestService,
+    OrderPollService,
+    PushIntakeService,
+    PushReceivedConsumer,
+    OrderPollConsumer,
+    OrderPollJob,
+  ],
   exports: [OrderIngestService, OrderPollService, PushIntakeService],
 })
 export class OrdersModule implements OnModuleInit {

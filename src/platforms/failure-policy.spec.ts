@@ -1,4 +1,11 @@
-import { describePlatformFailure, dispositionOf, FAILURE_POLICY, FailureDisposition, failureDisposition, needsReauth } from './failure-policy';
+import {
+  describePlatformFailure,
+  dispositionOf,
+  FAILURE_POLICY,
+  FailureDisposition,
+  failureDisposition,
+  needsReauth,
+} from './failure-policy';
 import { PLATFORM_ERROR_CODES, PlatformError, PlatformErrorCode } from './platform-error';
 
 const DISPOSITIONS: FailureDisposition[] = ['retry', 'reauth', 'park', 'drop'];
@@ -13,7 +20,8 @@ describe('failure policy', () => {
   });
 
   it('retries what an outage or a lag explains', () => {
-    for (const code of ['TEMPORARY', 'RATE_LIMITED', 'UNKNOWN', 'AUTH_EXPIRED', 'NOT_FOUND'] as const) expect(dispositionOf(code)).toBe('retry');
+    for (const code of ['TEMPORARY', 'RATE_LIMITED', 'UNKNOWN', 'AUTH_EXPIRED', 'NOT_FOUND'] as const)
+      expect(dispositionOf(code)).toBe('retry');
     // Whatever the error says of itself: a transient one is always worth retrying.
     for (const code of PLATFORM_ERROR_CODES) if (error(code).transient) expect(dispositionOf(code)).toBe('retry');
   });
@@ -22,7 +30,10 @@ describe('failure policy', () => {
     expect(dispositionOf('AUTH_REVOKED')).toBe('reauth');
     expect(dispositionOf('INSUFFICIENT_SCOPE')).toBe('reauth');
     expect(dispositionOf('INVALID_REQUEST')).toBe('park');
-    expect(PLATFORM_ERROR_CODES.filter((code) => needsReauth(error(code)))).toEqual(['AUTH_REVOKED', 'INSUFFICIENT_SCOPE']);
+    expect(PLATFORM_ERROR_CODES.filter((code) => needsReauth(error(code)))).toEqual([
+      'AUTH_REVOKED',
+      'INSUFFICIENT_SCOPE',
+    ]);
   });
 
   it('retries an error that is not a platform’s (a bug or the database may pass)', () => {
@@ -40,6 +51,7 @@ describe('failure policy', () => {
       platformMessage: '业务异常',
       retryable: false,
     });
-    for (const code of PLATFORM_ERROR_CODES) expect(describePlatformFailure(error(code))!.retryable).toBe(dispositionOf(code) === 'retry');
+    for (const code of PLATFORM_ERROR_CODES)
+      expect(describePlatformFailure(error(code))!.retryable).toBe(dispositionOf(code) === 'retry');
   });
 });

@@ -19,7 +19,13 @@ const STATUS_BY_DISPOSITION: Record<FailureDisposition, number> = {
 export const answerPlatformError: ErrorAnswerer = (exception) => {
   if (!isPlatformError(exception)) return undefined;
   const statusCode = STATUS_BY_DISPOSITION[failureDisposition(exception)];
-  const body = { statusCode, error: `PLATFORM_${exception.code}`, message: `${exception.platform}: ${exception.message}` };
+  const body = {
+    statusCode,
+    error: `PLATFORM_${exception.code}`,
+    message: `${exception.platform}: ${exception.message}`,
+  };
   const retryAfter = exception.retryAfterMs && statusCode === HttpStatus.SERVICE_UNAVAILABLE;
-  return retryAfter ? { body, headers: { 'retry-after': String(Math.ceil(exception.retryAfterMs! / 1000)) } } : { body };
+  return retryAfter
+    ? { body, headers: { 'retry-after': String(Math.ceil(exception.retryAfterMs! / 1000)) } }
+    : { body };
 };

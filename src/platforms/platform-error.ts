@@ -1,9 +1,26 @@
 import { Platform } from './ports/platform.types';
 
 /** The normalized failure vocabulary (conventions §10). Raw platform codes are kept for humans. */
-export type PlatformErrorCode = 'TEMPORARY' | 'RATE_LIMITED' | 'AUTH_EXPIRED' | 'AUTH_REVOKED' | 'INSUFFICIENT_SCOPE' | 'NOT_FOUND' | 'INVALID_REQUEST' | 'UNKNOWN';
+export type PlatformErrorCode =
+  | 'TEMPORARY'
+  | 'RATE_LIMITED'
+  | 'AUTH_EXPIRED'
+  | 'AUTH_REVOKED'
+  | 'INSUFFICIENT_SCOPE'
+  | 'NOT_FOUND'
+  | 'INVALID_REQUEST'
+  | 'UNKNOWN';
 
-export const PLATFORM_ERROR_CODES: PlatformErrorCode[] = ['TEMPORARY', 'RATE_LIMITED', 'AUTH_EXPIRED', 'AUTH_REVOKED', 'INSUFFICIENT_SCOPE', 'NOT_FOUND', 'INVALID_REQUEST', 'UNKNOWN'];
+export const PLATFORM_ERROR_CODES: PlatformErrorCode[] = [
+  'TEMPORARY',
+  'RATE_LIMITED',
+  'AUTH_EXPIRED',
+  'AUTH_REVOKED',
+  'INSUFFICIENT_SCOPE',
+  'NOT_FOUND',
+  'INVALID_REQUEST',
+  'UNKNOWN',
+];
 
 export interface PlatformErrorDetails {
   platform: Platform;

@@ -73,8 +73,14 @@ export class CallFailureListenerBinding extends PortBinding<CallFailureListener>
       provide: OAUTH_CLIENTS,
       inject: [AppConfig, GATEWAYS, CLOCK],
       useFactory: (config: AppConfig, gateways: Gateways, clock: Clock): Record<Platform, PlatformOAuthClient> => ({
-        kuaishou: new KuaishouOAuthClient(config.platforms.kuaishou, gateways.kuaishou, { timeoutMs: config.platforms.timeoutMs, clock }),
-        youzan: new YouzanOAuthClient(config.platforms.youzan, gateways.youzan, { timeoutMs: config.platforms.timeoutMs, clock }),
+        kuaishou: new KuaishouOAuthClient(config.platforms.kuaishou, gateways.kuaishou, {
+          timeoutMs: config.platforms.timeoutMs,
+          clock,
+        }),
+        youzan: new YouzanOAuthClient(config.platforms.youzan, gateways.youzan, {
+          timeoutMs: config.platforms.timeoutMs,
+          clock,
+        }),
       }),
     },
     {

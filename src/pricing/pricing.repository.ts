@@ -43,14 +43,12 @@ export class PricingRepository {
 
   /** Merchant SKUs with a write journaled before `before` and never settled (its writer died). */
   async skusWithPendingOps(before: number, limit: number): Promise<string[]> {
-    const rows = await this.m
-      .getRepository(PriceWriteOpEntity)
-      .find({
-        select: { merchantSkuId: true },
-        where: { status: 'pending', createdAt: LessThan(before) },
-        order: { createdAt: 'ASC' },
-        take: limit * 4,
-      });
+    const rows = await this.m.getRepository(PriceWriteOpEntity).find({
+      select: { merchantSkuId: true },
+      where: { status: 'pending', createdAt: LessThan(before) },
+      order: { createdAt: 'ASC' },
+      take: limit * 4,
+    });
     return [...new Set(rows.map((r) => r.merchantSkuId))].slice(0, limit);
   }
 

@@ -71,12 +71,22 @@ async function seedDemo(kuaishouUrl: string, youzanUrl: string): Promise<Running
   await ks.createItem({
     openId: ksShop.openId,
     title: '纯棉T恤',
-    skus: DEMO_SKUS.map((s) => ({ stock: s.stock, price: s.priceFen, skuNick: s.code, specs: [{ name: '款式', value: s.title }] })),
+    skus: DEMO_SKUS.map((s) => ({
+      stock: s.stock,
+      price: s.priceFen,
+      skuNick: s.code,
+      specs: [{ name: '款式', value: s.title }],
+    })),
   });
   await yz.createItem({
     kdtId: yzShop.kdtId,
     title: '纯棉T恤',
-    skus: DEMO_SKUS.map((s) => ({ itemNo: s.code, priceFen: s.priceFen, stock: s.stock, specs: [{ k: '款式', v: s.title }] })),
+    skus: DEMO_SKUS.map((s) => ({
+      itemNo: s.code,
+      priceFen: s.priceFen,
+      stock: s.stock,
+      specs: [{ k: '款式', v: s.title }],
+    })),
   });
   return { kuaishouShop: ksShop.openId, youzanShop: yzShop.kdtId, skuCodes: DEMO_SKUS.map((s) => s.code) };
 }

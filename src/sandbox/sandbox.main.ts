@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   console.log(`Youzan emulator:   ${sandbox.youzan.url}   (control API ${sandbox.youzan.url}/__sandbox/)`);
   const demo = sandbox.demo;
   const skuCodes = demo?.skuCodes.join(', ');
-  console.log(`Demo shops: Kuaishou open_id ${demo?.kuaishouShop}, Youzan kdt_id ${demo?.youzanShop}; SKU codes ${skuCodes}`);
+  console.log(
+    `Demo shops: Kuaishou open_id ${demo?.kuaishouShop}, Youzan kdt_id ${demo?.youzanShop}; SKU codes ${skuCodes}`,
+  );
   const pushOff = 'Pushes are off (npm run sandbox -- --push=http://127.0.0.1:3000 sends them to the service).';
   console.log(push ? `Pushes go to ${push}/webhooks/{kuaishou,youzan}` : pushOff);
   const stop = async () => {

@@ -20,7 +20,10 @@ export class EmbeddedSandbox implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const { platforms, http } = this.config;
     if (!platforms.embeddedEmulators) {
-      if (platforms.sandbox) this.logger.warn(`SANDBOX MODE: using emulators at ${platforms.kuaishou.apiBaseUrl} and ${platforms.youzan.apiBaseUrl}`);
+      if (platforms.sandbox)
+        this.logger.warn(
+          `SANDBOX MODE: using emulators at ${platforms.kuaishou.apiBaseUrl} and ${platforms.youzan.apiBaseUrl}`,
+        );
       return;
     }
     this.running = await startSandbox({

@@ -9,7 +9,12 @@ import { ERP_HEADERS, signErpPayload } from '../auth/erp-signature';
  * --key and --secret default to ERP_KEY_ID and ERP_SECRET.
  */
 async function main(): Promise<void> {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
+  const arg = (name: string) =>
+    process.argv
+      .find((a) => a.startsWith(`--${name}=`))
+      ?.split('=')
+      .slice(1)
+      .join('=');
   const updates = process.argv
     .slice(2)
     .filter((a) => !a.startsWith('--'))
@@ -22,7 +27,9 @@ async function main(): Promise<void> {
   // eslint-disable-next-line no-restricted-properties -- a CLI outside the service, not its configuration
   const secret = arg('secret') ?? process.env.ERP_SECRET;
   if (!keyId || !secret || !updates.length || updates.some((u) => !u.skuCode || !Number.isInteger(u.onHand))) {
-    throw new Error('usage: npm run erp:stock -- --key=<key id> --secret=<secret> SKU=onHand [SKU=onHand …] [--url=…] [--sequence=N]');
+    throw new Error(
+      'usage: npm run erp:stock -- --key=<key id> --secret=<secret> SKU=onHand [SKU=onHand …] [--url=…] [--sequence=N]',
+    );
   }
   const body = JSON.stringify({ updates });
   const timestamp = Math.floor(Date.now() / 1000);

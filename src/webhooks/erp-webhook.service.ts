@@ -31,12 +31,20 @@ export class ErpWebhookService {
     await this.merchants.get(merchantId);
     try {
       return await this.db.transaction(async (m) => {
-        await m.getRepository(WebhookDeliveryEntity).insert({ source: `erp:${merchantId}`, deliveryId, receivedAt: this.clock.now() });
+        await m
+          .getRepository(WebhookDeliveryEntity)
+          .insert({ source: `erp:${merchantId}`, deliveryId, receivedAt: this.clock.now() });
         const results: ErpStockResult['results'] = [];
         for (const update of body.updates) {
           const sku = await this.skus.ensure(merchantId, update.skuCode, update.title);
-          const outcome = await this.ledger.applyErpOnHand(sku.id, update.onHand, update.sequence, { shippedThrough: update.shippedThrough });
-          if (outcome === 'stale') this.logger.warn({ deliveryId, skuCode: update.skuCode, sequence: update.sequence }, 'stale ERP stock sequence ignored');
+          const outcome = await this.ledger.applyErpOnHand(sku.id, update.onHand, update.sequence, {
+            shippedThrough: update.shippedThrough,
+          });
+          if (outcome === 'stale')
+            this.logger.warn(
+              { deliveryId, skuCode: update.skuCode, sequence: update.sequence },
+              'stale ERP stock sequence ignored',
+            );
           results.push({ skuCode: update.skuCode, outcome });
         }
         return { deliveryId, duplicate: false, results };

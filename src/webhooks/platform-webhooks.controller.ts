@@ -21,9 +21,16 @@ export class PlatformWebhooksController {
 
   @Post(':platform')
   @HttpCode(200)
-  async receive(@Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform, @Req() req: RawBodyRequest<Request>, @Res() res: Response): Promise<void> {
+  async receive(
+    @Param('platform', new ParseEnumPipe(PLATFORM)) platform: Platform,
+    @Req() req: RawBodyRequest<Request>,
+    @Res() res: Response,
+  ): Promise<void> {
     try {
-      const ack = await this.intake.receive(platform, { rawBody: req.rawBody ?? Buffer.alloc(0), headers: req.headers });
+      const ack = await this.intake.receive(platform, {
+        rawBody: req.rawBody ?? Buffer.alloc(0),
+        headers: req.headers,
+      });
       res.status(200).type('application/json').send(ack);
     } catch (error) {
       if (!(error instanceof PushRejectedError)) throw error;

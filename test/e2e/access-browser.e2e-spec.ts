@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { ShopConnectionEntity } from '../../src/accounts/shop-connection.entity';
-import { SessionEntity } from '../../src/auth/session.entity';
-import { Db } from '../../src/database/db';
+import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
+import { SessionEntity } from '@app/auth/session.entity';
+import { Db } from '@app/database/db';
 import { createTestUser } from '../support/access';
 import { createMerchant, newShops, ownerOf, Stack, startStack } from '../support/sandbox-stack';
 
@@ -16,11 +16,21 @@ describe('access in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
     stack = await startStack({ label: 'access-browser' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -101,7 +111,9 @@ describe('access in a browser', () => {
     const merchantId = await createMerchant(stack.url, '登录伪造');
     const victim = await freshBrowser();
     // The attacker's page (not this site) posts its own account's credentials to the sign-in form.
-    await victim.setContent(`<form method="post" action="${stack.url}/sign-in"><input name="email" value="${ownerOf(merchantId).email}"><input name="password" value="${ownerOf(merchantId).password}"><input name="next" value="/"></form>`);
+    await victim.setContent(
+      `<form method="post" action="${stack.url}/sign-in"><input name="email" value="${ownerOf(merchantId).email}"><input name="password" value="${ownerOf(merchantId).password}"><input name="next" value="/"></form>`,
+    );
     const answer = victim.waitForResponse((r) => r.url() === `${stack.url}/sign-in` && r.request().method() === 'POST');
     await victim.locator('form').evaluate((form) => (form as unknown as { submit(): void }).submit());
     expect((await answer).status()).toBe(403);
@@ -120,7 +132,11 @@ describe('access in a browser', () => {
     const session = async () => (await db().find(SessionEntity, { order: { createdAt: 'DESC' }, take: 1 }))[0];
 
     // Moved into the past rather than waited for: no test depends on the machine's speed.
-    await db().update(SessionEntity, { idHash: (await session()).idHash }, { lastSeenAt: Date.now() - stack.t.config.auth.sessionIdleMs - 1000 });
+    await db().update(
+      SessionEntity,
+      { idHash: (await session()).idHash },
+      { lastSeenAt: Date.now() - stack.t.config.auth.sessionIdleMs - 1000 },
+    );
     await page.reload();
     await page.waitForURL(/\/sign-in\?next=/);
 
@@ -144,9 +160,22 @@ describe('access in a browser', () => {
     const connection = (await db().findOneBy(ShopConnectionEntity, { merchantId, platform: 'kuaishou' }))!;
 
     // A forged form (as another site would post it): the cookie rides along, the token does not.
-    const forged = await page.evaluate(async (action) => (await fetch(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' })).status, `/merchants/${merchantId}/connections/${connection.id}/unbind`);
+    const forged = await page.evaluate(
+      async (action) =>
+        (
+          await fetch(action, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: '',
+          })
+        ).status,
+      `/merchants/${merchantId}/connections/${connection.id}/unbind`,
+    );
     expect(forged).toBe(403);
-    const json = await page.evaluate(async (url) => (await fetch(url, { method: 'DELETE' })).status, `/api/merchants/${merchantId}/connections/${connection.id}`);
+    const json = await page.evaluate(
+      async (url) => (await fetch(url, { method: 'DELETE' })).status,
+      `/api/merchants/${merchantId}/connections/${connection.id}`,
+    );
     expect(json).toBe(403);
     expect((await db().findOneByOrFail(ShopConnectionEntity, { id: connection.id })).status).toBe('active');
 
@@ -165,7 +194,9 @@ describe('access in a browser', () => {
     await owner.waitForURL(new RegExp(`/merchants/${merchantId}$`));
 
     // The owner presses Connect, but the authorization page is opened (say, sent as a link) in another browser.
-    const start = await owner.request.get(`${stack.url}/connect/kuaishou?merchantId=${merchantId}`, { maxRedirects: 0 });
+    const start = await owner.request.get(`${stack.url}/connect/kuaishou?merchantId=${merchantId}`, {
+      maxRedirects: 0,
+    });
     const authorizeUrl = start.headers().location;
     const stranger = await freshBrowser();
     await stranger.goto(authorizeUrl);

@@ -1,5 +1,17 @@
-import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
-import { authFor, erpDelivery, HostileCallers, isErrorBody, kuaishouPush, RawAnswer, RawRequest, sendRaw, settledChecksums, tableChecksums, youzanPush } from '../support/hostile';
+import { SANDBOX_CREDENTIALS } from '@app/config/app-config';
+import {
+  authFor,
+  erpDelivery,
+  HostileCallers,
+  isErrorBody,
+  kuaishouPush,
+  RawAnswer,
+  RawRequest,
+  sendRaw,
+  settledChecksums,
+  tableChecksums,
+  youzanPush,
+} from '../support/hostile';
 import { createTestErpCredential, createTestUser } from '../support/access';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -25,7 +37,9 @@ const yzTradeEvent = (overrides: Record<string, unknown> = {}, msg: Record<strin
     kdt_id: 91001,
     type: 'trade_TradePaid',
     status: 'WAIT_SELLER_SEND_GOODS',
-    msg: encodeURIComponent(JSON.stringify({ tid: 'E20260101000000000001', update_time: '2026-01-01 10:00:00', ...msg })),
+    msg: encodeURIComponent(
+      JSON.stringify({ tid: 'E20260101000000000001', update_time: '2026-01-01 10:00:00', ...msg }),
+    ),
     msg_id: `m-${Math.random().toString(36).slice(2)}`,
     version: 1767225601,
     ...overrides,
@@ -39,8 +53,14 @@ describe('bad input never gets a 500 and changes nothing', () => {
   let merchantId: string;
   let erpKey: { keyId: string; secret: string };
   const callers: HostileCallers = {};
-  const send = (request: RawRequest): Promise<RawAnswer> => sendRaw(t.url, { ...request, headers: { ...authFor(callers, request.path), ...request.headers } });
-  const json = (method: RawRequest['method'], path: string, body: unknown, contentType = 'application/json'): RawRequest => ({
+  const send = (request: RawRequest): Promise<RawAnswer> =>
+    sendRaw(t.url, { ...request, headers: { ...authFor(callers, request.path), ...request.headers } });
+  const json = (
+    method: RawRequest['method'],
+    path: string,
+    body: unknown,
+    contentType = 'application/json',
+  ): RawRequest => ({
     method,
     path,
     headers: { 'content-type': contentType },
@@ -51,7 +71,11 @@ describe('bad input never gets a 500 and changes nothing', () => {
   async function expectRefused(request: RawRequest, status?: number): Promise<RawAnswer> {
     const before = await settledChecksums(t.database.url);
     const answer = await send(request);
-    expect({ status: answer.status, shaped: isErrorBody(answer.json, answer.status), body: answer.text.slice(0, 300) }).toEqual({
+    expect({
+      status: answer.status,
+      shaped: isErrorBody(answer.json, answer.status),
+      body: answer.text.slice(0, 300),
+    }).toEqual({
       status: status ?? expect.any(Number),
       shaped: true,
       body: expect.any(String),
@@ -71,7 +95,9 @@ describe('bad input never gets a 500 and changes nothing', () => {
     merchantId = (created.json as { id: string }).id;
     callers.owner = await createTestUser(t.app, 'owner', merchantId);
     erpKey = await createTestErpCredential(t.app, merchantId);
-    const stocked = await send(erpDelivery(erpKey, JSON.stringify({ updates: [{ skuCode: 'BAD-1', onHand: 5, sequence: 1 }] })));
+    const stocked = await send(
+      erpDelivery(erpKey, JSON.stringify({ updates: [{ skuCode: 'BAD-1', onHand: 5, sequence: 1 }] })),
+    );
     expect(stocked.status).toBe(200);
   });
 
@@ -88,7 +114,12 @@ describe('bad input never gets a 500 and changes nothing', () => {
     });
 
     it('accepts a legitimate ERP delivery of 250 updates with long titles (over 128 KB)', async () => {
-      const updates = Array.from({ length: 250 }, (_, i) => ({ skuCode: `LONG-${i}`, onHand: i, sequence: 1, title: '纯棉短袖T恤'.repeat(34).slice(0, 200) }));
+      const updates = Array.from({ length: 250 }, (_, i) => ({
+        skuCode: `LONG-${i}`,
+        onHand: i,
+        sequence: 1,
+        title: '纯棉短袖T恤'.repeat(34).slice(0, 200),
+      }));
       const body = JSON.stringify({ updates });
       expect(Buffer.byteLength(body)).toBeGreaterThan(128 * 1024);
       const answer = await send(erpDelivery(erpKey, body));
@@ -135,12 +166,22 @@ describe('bad input never gets a 500 and changes nothing', () => {
 
   describe('JSON APIs', () => {
     it('refuses a latin1 body with 415', async () => {
-      await expectRefused(json('POST', '/api/merchants', Buffer.from('{"name":"caf\xe9"}', 'latin1'), 'application/json; charset=latin1'), 415);
+      await expectRefused(
+        json('POST', '/api/merchants', Buffer.from('{"name":"caf\xe9"}', 'latin1'), 'application/json; charset=latin1'),
+        415,
+      );
     });
 
     it('refuses deep nesting with 400', async () => {
       await expectRefused(json('POST', '/api/merchants', `{"name":${nested(5000)}}`), 400);
-      await expectRefused(json('PUT', `/api/merchants/${merchantId}/skus/BAD-1/settings`, `{"platformLimits":{"kuaishou":{"min":${nested(5000)}}}}`), 400);
+      await expectRefused(
+        json(
+          'PUT',
+          `/api/merchants/${merchantId}/skus/BAD-1/settings`,
+          `{"platformLimits":{"kuaishou":{"min":${nested(5000)}}}}`,
+        ),
+        400,
+      );
     });
 
     it('refuses malformed JSON with 400', async () => {
@@ -151,8 +192,16 @@ describe('bad input never gets a 500 and changes nothing', () => {
       for (const field of ['safetyStock', 'allocationMode', 'scarceBelow', 'tranche', 'platformLimits']) {
         await expectRefused(json('PUT', `/api/merchants/${merchantId}/skus/BAD-1/settings`, { [field]: null }), 400);
       }
-      await expectRefused(json('PUT', `/api/merchants/${merchantId}/skus/BAD-1/settings`, { platformLimits: { kuaishou: null } }), 400);
-      await expectRefused(json('PUT', `/api/merchants/${merchantId}/skus/BAD-1/settings`, { platformLimits: { kuaishou: { min: null } } }), 400);
+      await expectRefused(
+        json('PUT', `/api/merchants/${merchantId}/skus/BAD-1/settings`, { platformLimits: { kuaishou: null } }),
+        400,
+      );
+      await expectRefused(
+        json('PUT', `/api/merchants/${merchantId}/skus/BAD-1/settings`, {
+          platformLimits: { kuaishou: { min: null } },
+        }),
+        400,
+      );
     });
 
     it('refuses a settings PUT that says nothing: empty body, wrong content type, platformLimits []', async () => {
@@ -169,7 +218,14 @@ describe('bad input never gets a 500 and changes nothing', () => {
     });
 
     it('refuses a merchant name that is invalid UTF-8 or only spaces', async () => {
-      await expectRefused(json('POST', '/api/merchants', Buffer.concat([Buffer.from('{"name":"ab'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')])), 400);
+      await expectRefused(
+        json(
+          'POST',
+          '/api/merchants',
+          Buffer.concat([Buffer.from('{"name":"ab'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
+        ),
+        400,
+      );
       await expectRefused(json('POST', '/api/merchants', { name: '   ' }), 400);
       await expectRefused(json('POST', '/api/merchants', { name: '\u3000\t ' }), 400);
     });

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
+import { SANDBOX_CREDENTIALS } from '@app/config/app-config';
 import { BREAKS_JSON, BREAKS_JSON_API, damageJson, Hostile, RawJson, toJsonText } from '../support/fuzz';
-import { authFor, erpDelivery, HostileCallers, isErrorBody, kuaishouPush, RawAnswer, RawRequest, sendRaw, settledChecksums, youzanPush } from '../support/hostile';
+import {
+  authFor,
+  erpDelivery,
+  HostileCallers,
+  isErrorBody,
+  kuaishouPush,
+  RawAnswer,
+  RawRequest,
+  sendRaw,
+  settledChecksums,
+  youzanPush,
+} from '../support/hostile';
 import { createTestErpCredential, createTestMerchant, createTestUser } from '../support/access';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -47,9 +58,22 @@ describe('fuzz: hostile bodies at every entry point', () => {
   let merchantId: string;
   let erpKey: { keyId: string; secret: string };
   const callers: HostileCallers = {};
-  const send = (request: RawRequest) => sendRaw(t.url, { ...request, headers: { ...authFor(callers, request.path), ...request.headers } });
-  const plain = (input: FuzzInput): RawRequest => ({ method: input.method, path: input.path, headers: input.contentType ? { 'content-type': input.contentType } : {}, body: input.body });
-  const jsonInput = (h: Hostile, method: FuzzInput['method'], path: string, value: unknown, damage: number[] | undefined, note: string): FuzzInput => {
+  const send = (request: RawRequest) =>
+    sendRaw(t.url, { ...request, headers: { ...authFor(callers, request.path), ...request.headers } });
+  const plain = (input: FuzzInput): RawRequest => ({
+    method: input.method,
+    path: input.path,
+    headers: input.contentType ? { 'content-type': input.contentType } : {},
+    body: input.body,
+  });
+  const jsonInput = (
+    h: Hostile,
+    method: FuzzInput['method'],
+    path: string,
+    value: unknown,
+    damage: number[] | undefined,
+    note: string,
+  ): FuzzInput => {
     const text = toJsonText(value);
     if (damage && h.chance(0.3)) return { method, path, ...damageJson(h, text, damage), note: `${note} (damaged)` };
     return { method, path, contentType: 'application/json', body: Buffer.from(text), note };
@@ -74,7 +98,13 @@ describe('fuzz: hostile bodies at every entry point', () => {
           (hh, e) => (e.bizId = hh.notId(64)),
           (hh, e) => (e.event = hh.pick([[], ['kwaishop_order_paySuccess'], { a: 1 }, true])),
           (hh, e) => (e.appKey = hh.pick([undefined, null, '', 'ks-other', [KS.appKey], hh.any()])),
-          (hh, e) => (e.info = hh.pick(['{oops', '[1,2]x', toJsonText({ oid: hh.notId(64), status: 30 }), toJsonText({ oid: 1, status: hh.pick([[], { a: 1 }, true]) })])),
+          (hh, e) =>
+            (e.info = hh.pick([
+              '{oops',
+              '[1,2]x',
+              toJsonText({ oid: hh.notId(64), status: 30 }),
+              toJsonText({ oid: 1, status: hh.pick([[], { a: 1 }, true]) }),
+            ])),
           (hh, e) => (e.createTime = hh.pick([[], { a: 1 }, true])),
         ]);
         if (h.chance(0.5)) event[h.pick(['extra', 'msgId', 'userId', 'test'])] = h.any();
@@ -82,7 +112,12 @@ describe('fuzz: hostile bodies at every entry point', () => {
         const top = h.chance(0.1) ? h.pick([[event, h.any()], h.any(), null]) : event;
         const text = toJsonText(top === undefined || (typeof top !== 'object' && h.chance(0.5)) ? event : top);
         const damaged = h.chance(0.2) ? damageJson(h, text, BREAKS_JSON) : { body: Buffer.from(text) };
-        return { method: 'POST', path: '/webhooks/kuaishou', body: damaged.body, note: damaged.body.toString('utf8').slice(0, 300) };
+        return {
+          method: 'POST',
+          path: '/webhooks/kuaishou',
+          body: damaged.body,
+          note: damaged.body.toString('utf8').slice(0, 300),
+        };
       },
       send: (input) => send(kuaishouPush(input.body!)),
     },
@@ -93,10 +128,19 @@ describe('fuzz: hostile bodies at every entry point', () => {
           () => Buffer.from(h.string(1, 400, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=')),
           () => Buffer.from(h.string(1, 200)),
           () => Buffer.from(toJsonText(h.any())),
-          () => Buffer.from(toJsonText({ eventId: 'x', appKey: KS.appKey, event: 'kwaishop_order_paySuccess', info: '{"oid":1}' })),
+          () =>
+            Buffer.from(
+              toJsonText({ eventId: 'x', appKey: KS.appKey, event: 'kwaishop_order_paySuccess', info: '{"oid":1}' }),
+            ),
           () => Buffer.from([0xff, 0xfe, 0x00, 0x41]),
         ])();
-        return { method: 'POST', path: '/webhooks/kuaishou', contentType: h.pick(['text/plain;charset=utf-8', 'text/plain', 'application/json']), body, note: body.toString('latin1').slice(0, 200) };
+        return {
+          method: 'POST',
+          path: '/webhooks/kuaishou',
+          contentType: h.pick(['text/plain;charset=utf-8', 'text/plain', 'application/json']),
+          body,
+          note: body.toString('latin1').slice(0, 200),
+        };
       },
       send: (input) => send(plain(input)),
     },
@@ -121,24 +165,55 @@ describe('fuzz: hostile bodies at every entry point', () => {
           (hh, b) => (b.client_id = hh.pick(['yz-other', '', 0, [], [YZ.clientId], { a: 1 }])),
           (hh, b) => (b.status = hh.pick([[], { a: 1 }, true])),
           (hh, b) => (b.version = hh.pick([[], { a: 1 }, true])),
-          (hh, b) => (b.msg = hh.pick([1, true, [], ['a'], '%E0%A4%A', encodeURIComponent('{oops'), encodeURIComponent(toJsonText({ tid: hh.notId(64) }))])),
+          (hh, b) =>
+            (b.msg = hh.pick([
+              1,
+              true,
+              [],
+              ['a'],
+              '%E0%A4%A',
+              encodeURIComponent('{oops'),
+              encodeURIComponent(toJsonText({ tid: hh.notId(64) })),
+            ])),
         ]);
         if (h.chance(0.5)) body[h.pick(['extra', 'kdt_name', 'sendCount', 'sign'])] = h.any();
         delete body.test;
         const text = toJsonText(h.chance(0.05) ? [body] : body);
-        const damaged = h.chance(0.2) ? damageJson(h, text, BREAKS_JSON) : { body: Buffer.from(text), contentType: 'application/json' };
-        return { method: 'POST', path: '/webhooks/youzan', contentType: damaged.contentType ?? 'application/json', body: damaged.body, note: damaged.body.toString('utf8').slice(0, 300) };
+        const damaged = h.chance(0.2)
+          ? damageJson(h, text, BREAKS_JSON)
+          : { body: Buffer.from(text), contentType: 'application/json' };
+        return {
+          method: 'POST',
+          path: '/webhooks/youzan',
+          contentType: damaged.contentType ?? 'application/json',
+          body: damaged.body,
+          note: damaged.body.toString('utf8').slice(0, 300),
+        };
       },
       send: (input) => send(youzanPush(input.body!, input.contentType)),
     },
     {
       name: 'ERP stock webhook (correctly signed)',
       generate: (h) => {
-        const update = (): Record<string, unknown> => ({ skuCode: `FZ-${h.int(1, 5)}`, onHand: h.int(0, 100), sequence: h.int(1, 1000) });
+        const update = (): Record<string, unknown> => ({
+          skuCode: `FZ-${h.int(1, 5)}`,
+          onHand: h.int(0, 100),
+          sequence: h.int(1, 1000),
+        });
         const template: Record<string, unknown> = { updates: [update(), update()] };
         const body = mutate(h, template, [
           (hh, b) => (b[hh.pick(['extra', 'merchant', '__proto__x'])] = hh.any()),
-          (hh, b) => (b.merchantId = hh.pick([null, 1, [], [merchantId], { a: 1 }, 'not-a-uuid', hh.string(1, 300), randomUUID()])),
+          (hh, b) =>
+            (b.merchantId = hh.pick([
+              null,
+              1,
+              [],
+              [merchantId],
+              { a: 1 },
+              'not-a-uuid',
+              hh.string(1, 300),
+              randomUUID(),
+            ])),
           (hh, b) => (b.updates = hh.pick([null, {}, 'x', 1, [], Array.from({ length: 501 }, update), [hh.any()]])),
           (_hh, b) => delete b.updates,
           (hh, b) => {
@@ -148,7 +223,8 @@ describe('fuzz: hostile bodies at every entry point', () => {
               return;
             }
             const field = hh.pick(['skuCode', 'onHand', 'sequence', 'title', 'extra']);
-            if (field === 'skuCode') u.skuCode = hh.pick([hh.notString(), '', 'has space', 'x'.repeat(65), '中文', '\u0000']);
+            if (field === 'skuCode')
+              u.skuCode = hh.pick([hh.notString(), '', 'has space', 'x'.repeat(65), '中文', '\u0000']);
             else if (field === 'title') u.title = hh.pick([hh.notString(), 'x'.repeat(201)]);
             else if (field === 'extra') u[hh.pick(['extra', 'on_hand'])] = hh.any();
             else if (field === 'onHand') u.onHand = hh.pick([hh.notCount(), -5, 10_000_000]);
@@ -165,14 +241,28 @@ describe('fuzz: hostile bodies at every entry point', () => {
       send: (input) => {
         const signed = erpDelivery(erpKey, input.body ?? Buffer.alloc(0));
         const { 'content-type': _json, ...headers } = signed.headers;
-        return send({ ...signed, headers: input.contentType ? { ...headers, 'content-type': input.contentType } : headers });
+        return send({
+          ...signed,
+          headers: input.contentType ? { ...headers, 'content-type': input.contentType } : headers,
+        });
       },
     },
     {
       name: 'merchant create',
       generate: (h) => {
         const body = mutate(h, { name: '测试商户' } as Record<string, unknown>, [
-          (hh, b) => (b.name = hh.pick([hh.notString(), '', '   ', '\u3000\t', 'x'.repeat(hh.int(101, 3000)), 'bell\u0007', 'nul\u0000', '\ud800', '\ufffd'])),
+          (hh, b) =>
+            (b.name = hh.pick([
+              hh.notString(),
+              '',
+              '   ',
+              '\u3000\t',
+              'x'.repeat(hh.int(101, 3000)),
+              'bell\u0007',
+              'nul\u0000',
+              '\ud800',
+              '\ufffd',
+            ])),
           (hh, b) => (b[hh.pick(['id', 'extra', 'createdAt', '__proto__x'])] = hh.any()),
           (_hh, b) => delete b.name,
         ]);
@@ -187,12 +277,31 @@ describe('fuzz: hostile bodies at every entry point', () => {
           (hh, b) => (b[hh.pick(['safetyStock', 'scarceBelow', 'tranche'])] = hh.pick([hh.notCount(), 10_000_000])),
           (hh, b) => (b.tranche = hh.pick([0, -1])),
           (hh, b) => (b.allocationMode = hh.pick([null, '', 'AUTO', 'random', 1, [], ['auto']])),
-          (hh, b) => (b.platformLimits = hh.pick([null, [], 'x', 1, { kuaishou: null }, { kuaishou: [] }, { kuaishou: { min: hh.notCount() } }, { youzan: { max: hh.notCount() } }, { tmall: {} }, { kuaishou: { min: 1, extra: 1 } }])),
+          (hh, b) =>
+            (b.platformLimits = hh.pick([
+              null,
+              [],
+              'x',
+              1,
+              { kuaishou: null },
+              { kuaishou: [] },
+              { kuaishou: { min: hh.notCount() } },
+              { youzan: { max: hh.notCount() } },
+              { tmall: {} },
+              { kuaishou: { min: 1, extra: 1 } },
+            ])),
           (hh, b) => (b[hh.pick(['extra', 'onHand', 'merchantSkuId', '__proto__'])] = hh.any()),
         ]);
         // A valid field beside the broken one must not be applied either.
         if (h.chance(0.3) && Object.keys(body).length) body.safetyStock ??= h.int(0, 5);
-        return jsonInput(h, 'PUT', `/api/merchants/${merchantId}/skus/FZ-1/settings`, body, BREAKS_JSON_API, 'settings');
+        return jsonInput(
+          h,
+          'PUT',
+          `/api/merchants/${merchantId}/skus/FZ-1/settings`,
+          body,
+          BREAKS_JSON_API,
+          'settings',
+        );
       },
       send: (input) => send(plain(input)),
     },
@@ -201,8 +310,22 @@ describe('fuzz: hostile bodies at every entry point', () => {
       generate: (h) => {
         const body = mutate(h, {} as Record<string, unknown>, [
           // Never null: null is valid here (back to the default).
-          (hh, b) => (b[hh.pick(['retentionPushesDays', 'retentionInboxDays', 'signInMaxAttempts', 'sessionIdleSeconds'])] = hh.pick([true, 0, -1, 2.5, 1e20, 2 ** 53 + 2, '30', '', [30], { a: 1 }, new RawJson('1e400')])),
-          (hh, b) => (b.failureRetryDelaysMs = hh.pick([[], 60000, '60000', [0], [60000, 'x'], [1e20], Array.from({ length: 21 }, () => 60000), [[60000]], { 0: 60000 }, [null]])),
+          (hh, b) =>
+            (b[hh.pick(['retentionPushesDays', 'retentionInboxDays', 'signInMaxAttempts', 'sessionIdleSeconds'])] =
+              hh.pick([true, 0, -1, 2.5, 1e20, 2 ** 53 + 2, '30', '', [30], { a: 1 }, new RawJson('1e400')])),
+          (hh, b) =>
+            (b.failureRetryDelaysMs = hh.pick([
+              [],
+              60000,
+              '60000',
+              [0],
+              [60000, 'x'],
+              [1e20],
+              Array.from({ length: 21 }, () => 60000),
+              [[60000]],
+              { 0: 60000 },
+              [null],
+            ])),
           (hh, b) => (b[hh.pick(['extra', 'RETENTIONPUSHESDAYS', '__proto__', 'constructor'])] = hh.any()),
         ]);
         // A valid setting beside the broken one must not be applied either.
@@ -216,7 +339,11 @@ describe('fuzz: hostile bodies at every entry point', () => {
       generate: (h) => {
         const params = new URLSearchParams();
         const broken = h.pick([
-          () => params.set('page', String(h.pick(['0', '-1', '1e20', '99999999999', 'abc', '1.5', '', '0x10', 'NaN', 'Infinity']))),
+          () =>
+            params.set(
+              'page',
+              String(h.pick(['0', '-1', '1e20', '99999999999', 'abc', '1.5', '', '0x10', 'NaN', 'Infinity'])),
+            ),
           () => params.set('pageSize', String(h.pick(['0', '201', '-5', '1e3', 'x']))),
           () => params.set('status', h.pick(['lost', 'open,lost', 'OPEN'])),
           () => params.set('platform', h.pick(['tmall', 'KUAISHOU', ''])),
@@ -244,7 +371,12 @@ describe('fuzz: hostile bodies at every entry point', () => {
     merchantId = created.merchantId;
     callers.owner = created.owner;
     erpKey = await createTestErpCredential(t.app, merchantId);
-    const stocked = await send(erpDelivery(erpKey, JSON.stringify({ updates: [1, 2, 3, 4, 5].map((i) => ({ skuCode: `FZ-${i}`, onHand: 10, sequence: 1 })) })));
+    const stocked = await send(
+      erpDelivery(
+        erpKey,
+        JSON.stringify({ updates: [1, 2, 3, 4, 5].map((i) => ({ skuCode: `FZ-${i}`, onHand: 10, sequence: 1 })) }),
+      ),
+    );
     expect(stocked.status).toBe(200);
   });
 
@@ -252,25 +384,28 @@ describe('fuzz: hostile bodies at every entry point', () => {
     await t?.close();
   });
 
-  it.each(entries.map((entry, index) => [entry.name, entry, index] as const))('%s: no 5xx, the error shape, nothing written', async (_name, entry, index) => {
-    const h = new Hostile(SEED + index);
-    const inputs = Array.from({ length: BODIES }, () => entry.generate(h));
-    const before = await settledChecksums(t.database.url);
-    const problems: { status: number; note: string; answer: string }[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < inputs.length) {
-        const input = inputs[next++];
-        const answer = await entry.send(input);
-        if (answer.status < 400 || answer.status > 499 || !isErrorBody(answer.json, answer.status)) {
-          problems.push({ status: answer.status, note: input.note.slice(0, 200), answer: answer.text.slice(0, 200) });
+  it.each(entries.map((entry, index) => [entry.name, entry, index] as const))(
+    '%s: no 5xx, the error shape, nothing written',
+    async (_name, entry, index) => {
+      const h = new Hostile(SEED + index);
+      const inputs = Array.from({ length: BODIES }, () => entry.generate(h));
+      const before = await settledChecksums(t.database.url);
+      const problems: { status: number; note: string; answer: string }[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < inputs.length) {
+          const input = inputs[next++];
+          const answer = await entry.send(input);
+          if (answer.status < 400 || answer.status > 499 || !isErrorBody(answer.json, answer.status)) {
+            problems.push({ status: answer.status, note: input.note.slice(0, 200), answer: answer.text.slice(0, 200) });
+          }
         }
-      }
-    };
-    await Promise.all(Array.from({ length: 4 }, worker));
-    expect({ problems: problems.length, first: problems.slice(0, 5) }).toEqual({ problems: 0, first: [] });
-    expect(await settledChecksums(t.database.url)).toEqual(before);
-  });
+      };
+      await Promise.all(Array.from({ length: 4 }, worker));
+      expect({ problems: problems.length, first: problems.slice(0, 5) }).toEqual({ problems: 0, first: [] });
+      expect(await settledChecksums(t.database.url)).toEqual(before);
+    },
+  );
 
   it('made bodies that reach past the parsers (not only broken JSON)', () => {
     // Guards the generator: most bodies must be well-formed JSON, so the validators are what is tested.
@@ -287,4 +422,3 @@ describe('fuzz: hostile bodies at every entry point', () => {
     expect(wellFormed.length).toBeGreaterThan(100);
   });
 });
-

@@ -1,6 +1,6 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import request from 'supertest';
-import { Public } from '../../src/auth/policy.decorator';
+import { Public } from '@app/auth/policy.decorator';
 import { asUser, createTestUser, TestUser } from '../support/access';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -39,23 +39,32 @@ describe('HTTP basics', () => {
   });
 
   it('answers a malformed request with 400 and a message per bad field', async () => {
-    const res = await request(t.app.getHttpServer()).get('/ops/failures?pageSize=5000&status=open,lost&page=zero').set(asUser(ops));
+    const res = await request(t.app.getHttpServer())
+      .get('/ops/failures?pageSize=5000&status=open,lost&page=zero')
+      .set(asUser(ops));
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'VALIDATION_FAILED' });
-    const fields = Object.fromEntries((res.body.fields as { field: string; messages: string[] }[]).map((f) => [f.field, f.messages.join(' ')]));
+    const fields = Object.fromEntries(
+      (res.body.fields as { field: string; messages: string[] }[]).map((f) => [f.field, f.messages.join(' ')]),
+    );
     expect(Object.keys(fields).sort()).toEqual(['page', 'pageSize', 'status']);
     expect(fields.pageSize).toMatch(/must not be greater than 200/);
     expect(res.body.correlationId).toEqual(res.headers['x-correlation-id']);
   });
 
   it('rejects unknown body fields instead of ignoring them', async () => {
-    const res = await request(t.app.getHttpServer()).post('/ops/failures/0b6c3c2e-5d1f-4d55-9c1c-6f1f7d0e8a11/dismiss').set(asUser(ops)).send({ note: 'x', force: true });
+    const res = await request(t.app.getHttpServer())
+      .post('/ops/failures/0b6c3c2e-5d1f-4d55-9c1c-6f1f7d0e8a11/dismiss')
+      .set(asUser(ops))
+      .send({ note: 'x', force: true });
     expect(res.status).toBe(400);
     expect(res.body.fields).toEqual([{ field: 'force', messages: ['property force should not exist'] }]);
   });
 
   it('maps domain errors to their status', async () => {
-    const res = await request(t.app.getHttpServer()).post('/ops/failures/0b6c3c2e-5d1f-4d55-9c1c-6f1f7d0e8a11/retry').set(asUser(ops));
+    const res = await request(t.app.getHttpServer())
+      .post('/ops/failures/0b6c3c2e-5d1f-4d55-9c1c-6f1f7d0e8a11/retry')
+      .set(asUser(ops));
     expect(res.status).toBe(404);
     expect(res.body.error).toBe('FAILURE_NOT_FOUND');
   });
@@ -85,8 +94,16 @@ describe('HTTP basics', () => {
     expect(res.body.checks.database).toMatchObject({ up: true, kind: 'mysql' });
     expect(res.body.checks.bus).toMatchObject({ up: true, kind: 'in-process', relay: 'running' });
     // Platform circuit breakers show up too (an open one degrades, never fails, /health).
-    expect(res.body.checks['platform:kuaishou']).toMatchObject({ up: true, critical: false, breakers: { kuaishou: 'closed' } });
-    expect(res.body.checks['platform:youzan']).toMatchObject({ up: true, critical: false, breakers: { youzan: 'closed' } });
+    expect(res.body.checks['platform:kuaishou']).toMatchObject({
+      up: true,
+      critical: false,
+      breakers: { kuaishou: 'closed' },
+    });
+    expect(res.body.checks['platform:youzan']).toMatchObject({
+      up: true,
+      critical: false,
+      breakers: { youzan: 'closed' },
+    });
   });
 
   it('exposes Prometheus metrics and the OpenAPI document', async () => {
@@ -99,6 +116,8 @@ describe('HTTP basics', () => {
 
     const docs = await request(t.app.getHttpServer()).get('/docs-json').set(asUser(ops));
     expect(docs.status).toBe(200);
-    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/ops/failures', '/ops/failures/{id}/retry', '/ops/failures/{id}/dismiss', '/health']));
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/ops/failures', '/ops/failures/{id}/retry', '/ops/failures/{id}/dismiss', '/health']),
+    );
   });
 });

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { TokenRefreshService } from '../../src/accounts/token-refresh.service';
-import { ShopConnectionEntity } from '../../src/accounts/shop-connection.entity';
-import { Db } from '../../src/database/db';
+import { TokenRefreshService } from '@app/accounts/token-refresh.service';
+import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
+import { Db } from '@app/database/db';
 import { createMerchant, newShops, ownerOf, Stack, startStack } from '../support/sandbox-stack';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,11 +17,21 @@ describe('merchant page in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
     stack = await startStack({ label: 'browser' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -70,9 +80,14 @@ describe('merchant page in a browser', () => {
 
   it('shows a lost grant with a button to authorize again', async () => {
     const merchantId = page.url().split('/').pop()!;
-    const connection = (await stack.t.app.get(Db).dataSource.manager.findOneBy(ShopConnectionEntity, { merchantId, platform: 'kuaishou' }))!;
+    const connection = (await stack.t.app
+      .get(Db)
+      .dataSource.manager.findOneBy(ShopConnectionEntity, { merchantId, platform: 'kuaishou' }))!;
     await stack.ksControl.revokeShop(connection.shopId);
-    await stack.t.app.get(TokenRefreshService).refresh(connection.id, { force: true }).catch(() => undefined);
+    await stack.t.app
+      .get(TokenRefreshService)
+      .refresh(connection.id, { force: true })
+      .catch(() => undefined);
     await page.reload();
     expect(await page.getByTestId('status-kuaishou').textContent()).toBe('需重新授权 Authorize again');
     expect(await page.getByTestId('reconnect-kuaishou').textContent()).toBe('重新授权 Authorize again');

@@ -2,10 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KuaishouSandboxControl } from '../../src/sandbox/kuaishou/kuaishou-sandbox.control';
-import { DEMO_SKUS } from '../../src/sandbox/sandbox-runner';
-import { YouzanSandboxControl } from '../../src/sandbox/youzan/youzan-sandbox.control';
-import { connectInBrowser } from '../../src/sandbox/sandbox-connect';
+import { KuaishouSandboxControl } from '@app/sandbox/kuaishou/kuaishou-sandbox.control';
+import { DEMO_SKUS } from '@app/sandbox/sandbox-runner';
+import { YouzanSandboxControl } from '@app/sandbox/youzan/youzan-sandbox.control';
+import { connectInBrowser } from '@app/sandbox/sandbox-connect';
 import { ErpKey, sendErpStock } from '../support/erp';
 import { freePort } from '../support/free-port';
 import { sandboxSignIns, signInOverHttp } from '../support/sandbox-sign-in';
@@ -33,7 +33,14 @@ describe('sandbox walkthrough on embedded defaults (the real process)', () => {
     yz = new YouzanSandboxControl(`http://127.0.0.1:${yzPort}`);
     child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: root,
-      env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-demo-')), SANDBOX_KUAISHOU_PORT: String(ksPort), SANDBOX_YOUZAN_PORT: String(yzPort), LOG_LEVEL: 'info' },
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-demo-')),
+        SANDBOX_KUAISHOU_PORT: String(ksPort),
+        SANDBOX_YOUZAN_PORT: String(yzPort),
+        LOG_LEVEL: 'info',
+      },
     });
     child.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
@@ -56,26 +63,53 @@ describe('sandbox walkthrough on embedded defaults (the real process)', () => {
     const session = await signInOverHttp(url, demo!.owner.email, demo!.owner.password);
     expect((await connectInBrowser(url, merchantId, 'kuaishou', { cookie: session.cookie })).status).toBe(200);
     expect((await connectInBrowser(url, merchantId, 'youzan', { cookie: session.cookie })).status).toBe(200);
-    const post = (path: string, body: unknown) => fetch(`${url}/api/merchants/${merchantId}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf }, body: JSON.stringify(body) });
-    const auth = { authorization: `Bearer ${((await (await post('/api-tokens', { name: 'walkthrough' })).json()) as { token: string }).token}` };
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}/api/merchants/${merchantId}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf },
+        body: JSON.stringify(body),
+      });
+    const auth = {
+      authorization: `Bearer ${((await (await post('/api-tokens', { name: 'walkthrough' })).json()) as { token: string }).token}`,
+    };
     const erpKey = (await (await post('/erp-credentials', { name: 'demo ERP' })).json()) as ErpKey;
-    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: auth })).json()) as { id: string; platform: string }[];
-    for (const c of connections) expect((await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, { method: 'POST', headers: auth })).status).toBe(200);
+    const connections = (await (
+      await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: auth })
+    ).json()) as { id: string; platform: string }[];
+    for (const c of connections)
+      expect(
+        (
+          await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, {
+            method: 'POST',
+            headers: auth,
+          })
+        ).status,
+      ).toBe(200);
     const [red] = DEMO_SKUS;
     expect((await sendErpStock(url, erpKey, [{ skuCode: red.code, onHand: 10, sequence: 1 }])).status).toBe(200);
 
-    const bindings = (await (await fetch(`${url}/api/merchants/${merchantId}/sku-bindings`, { headers: auth })).json()) as { platform: string; outerSkuId: string; platformItemId: string; platformSkuId: string }[];
+    const bindings = (await (
+      await fetch(`${url}/api/merchants/${merchantId}/sku-bindings`, { headers: auth })
+    ).json()) as { platform: string; outerSkuId: string; platformItemId: string; platformSkuId: string }[];
     const ksRed = bindings.find((b) => b.platform === 'kuaishou' && b.outerSkuId === red.code)!;
     const yzRed = bindings.find((b) => b.platform === 'youzan' && b.outerSkuId === red.code)!;
-    const shown = async () => (await ks.getSku(ksRed.platformItemId, ksRed.platformSkuId)).stock + (await yz.getSku(yzRed.platformItemId, yzRed.platformSkuId)).stock;
+    const shown = async () =>
+      (await ks.getSku(ksRed.platformItemId, ksRed.platformSkuId)).stock +
+      (await yz.getSku(yzRed.platformItemId, yzRed.platformSkuId)).stock;
     // The demo listings started at 30 on each platform; the warehouse holds 10.
     await eventually(async () => (await shown()) <= 10 && (await shown()) > 0, 20_000, 200);
 
     await ks.placeOrder({ itemId: ksRed.platformItemId, skuId: ksRed.platformSkuId, quantity: 1, pay: true });
-    const stock = await eventually(async () => {
-      const sku = (await (await fetch(`${url}/api/merchants/${merchantId}/skus/${red.code}`, { headers: auth })).json()) as { reserved: number; sellable: number };
-      return sku.reserved === 1 ? sku : undefined;
-    }, 20_000, 200);
+    const stock = await eventually(
+      async () => {
+        const sku = (await (
+          await fetch(`${url}/api/merchants/${merchantId}/skus/${red.code}`, { headers: auth })
+        ).json()) as { reserved: number; sellable: number };
+        return sku.reserved === 1 ? sku : undefined;
+      },
+      20_000,
+      200,
+    );
     expect(stock.sellable).toBe(9);
     await eventually(async () => (await shown()) <= 9, 20_000, 200);
     // Give the scheduled jobs (every few seconds) a chance to run on the embedded database.

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { SecretCipher } from '../../src/common/crypto/secret-cipher';
-import { SANDBOX_CREDENTIALS, SANDBOX_ERP_SECRET } from '../../src/config/app-config';
+import { SecretCipher } from '@app/common/crypto/secret-cipher';
+import { SANDBOX_CREDENTIALS, SANDBOX_ERP_SECRET } from '@app/config/app-config';
 import { freePort } from '../support/free-port';
-import { connectInBrowser } from '../../src/sandbox/sandbox-connect';
+import { connectInBrowser } from '@app/sandbox/sandbox-connect';
 import { sandboxSignIns, signInOverHttp } from '../support/sandbox-sign-in';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { REAL_SHOP_CREDENTIALS } from '../support/real-shops';
@@ -71,10 +71,15 @@ describe('secrets stay secret (the real process)', () => {
     const session = await signInOverHttp(url, demo.owner.email, demo.owner.password);
     expect((await connectInBrowser(url, merchantId, 'kuaishou', { cookie: session.cookie })).status).toBe(200);
     expect((await connectInBrowser(url, merchantId, 'youzan', { cookie: session.cookie })).status).toBe(200);
-    const connections = (await (await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: { cookie: session.cookie } })).json()) as { id: string }[];
+    const connections = (await (
+      await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: { cookie: session.cookie } })
+    ).json()) as { id: string }[];
     const answers: string[] = [JSON.stringify(connections)];
     for (const c of connections) {
-      const res = await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/refresh`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
+      const res = await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/refresh`, {
+        method: 'POST',
+        headers: { cookie: session.cookie, 'x-csrf-token': session.csrf },
+      });
       expect(res.status).toBe(200);
       answers.push(await res.text());
     }
@@ -83,12 +88,25 @@ describe('secrets stay secret (the real process)', () => {
     const connection = await mysql.createConnection(database.url);
     const [rows] = await connection.query('SELECT * FROM shop_connection WHERE merchant_id = ?', [merchantId]);
     await connection.end();
-    const stored = rows as { id: string; access_token_enc: string; refresh_token_enc: string | null; token_key_id: string }[];
+    const stored = rows as {
+      id: string;
+      access_token_enc: string;
+      refresh_token_enc: string | null;
+      token_key_id: string;
+    }[];
     expect(stored).toHaveLength(2);
 
-    const cipher = new SecretCipher([{ id: 'local', key: Buffer.from(readFileSync(join(dataDir, 'encryption.key'), 'utf8').trim(), 'base64') }], 'local');
+    const cipher = new SecretCipher(
+      [{ id: 'local', key: Buffer.from(readFileSync(join(dataDir, 'encryption.key'), 'utf8').trim(), 'base64') }],
+      'local',
+    );
     // The session cookie's value is a credential too.
-    const secrets: string[] = [SANDBOX_CREDENTIALS.kuaishou.appSecret, SANDBOX_CREDENTIALS.kuaishou.signSecret, SANDBOX_CREDENTIALS.youzan.clientSecret, session.cookie.split('=')[1]];
+    const secrets: string[] = [
+      SANDBOX_CREDENTIALS.kuaishou.appSecret,
+      SANDBOX_CREDENTIALS.kuaishou.signSecret,
+      SANDBOX_CREDENTIALS.youzan.clientSecret,
+      session.cookie.split('=')[1],
+    ];
     for (const row of stored) {
       expect(row.token_key_id).toBe('local');
       const access = cipher.decrypt(row.access_token_enc, `${row.id}:access`);
@@ -112,7 +130,12 @@ describe('start-up outside sandbox mode (the real process)', () => {
   async function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: root,
-      env: { PATH: process.env.PATH, PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-secrets-')), ...env },
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(await freePort()),
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-secrets-')),
+        ...env,
+      },
     });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -127,12 +150,15 @@ describe('start-up outside sandbox mode (the real process)', () => {
     return { code, output };
   }
 
-  it.each(['development', 'test'])('refuses to start without real ERP and encryption secrets (NODE_ENV=%s)', async (nodeEnv) => {
-    const { code, output } = await start({ NODE_ENV: nodeEnv, ...realShops });
-    expect(code).toBe(78);
-    expect(output).toContain('ENCRYPTION_KEYS is required outside sandbox mode');
-    expect(output).toContain('ERP_WEBHOOK_SECRET is required outside sandbox mode');
-  });
+  it.each(['development', 'test'])(
+    'refuses to start without real ERP and encryption secrets (NODE_ENV=%s)',
+    async (nodeEnv) => {
+      const { code, output } = await start({ NODE_ENV: nodeEnv, ...realShops });
+      expect(code).toBe(78);
+      expect(output).toContain('ENCRYPTION_KEYS is required outside sandbox mode');
+      expect(output).toContain('ERP_WEBHOOK_SECRET is required outside sandbox mode');
+    },
+  );
 
   it('refuses the public sandbox ERP secret', async () => {
     const { code, output } = await start({

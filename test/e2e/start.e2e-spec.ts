@@ -37,28 +37,41 @@ describe('npm start (the real process)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kwaizan-start-'));
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: root,
-      env: cleanEnv({ PORT: String(port), DATA_DIR: dataDir, SANDBOX_KUAISHOU_PORT: String(await freePort()), SANDBOX_YOUZAN_PORT: String(await freePort()) }),
+      env: cleanEnv({
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        SANDBOX_KUAISHOU_PORT: String(await freePort()),
+        SANDBOX_YOUZAN_PORT: String(await freePort()),
+      }),
     });
     const log = output(child);
     try {
-      let health: { status: number; body: { status: string; checks: Record<string, { up: boolean; kind?: string }> } } | undefined;
+      let health:
+        | { status: number; body: { status: string; checks: Record<string, { up: boolean; kind?: string }> } }
+        | undefined;
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline && child.exitCode === null) {
         try {
           const res = await fetch(`http://127.0.0.1:${port}/health`);
-          health = { status: res.status, body: (await res.json()) as NonNullable<typeof health>["body"] };
+          health = { status: res.status, body: (await res.json()) as NonNullable<typeof health>['body'] };
           if (res.status === 200) break;
         } catch {
           // not listening yet
         }
         await new Promise((r) => setTimeout(r, 250));
       }
-      expect({ exit: child.exitCode, status: health?.status, log: health ? '' : log() }).toEqual({ exit: null, status: 200, log: '' });
+      expect({ exit: child.exitCode, status: health?.status, log: health ? '' : log() }).toEqual({
+        exit: null,
+        status: 200,
+        log: '',
+      });
       // Liveness is public; the checks are for operators (the printed sandbox ops sign-in).
       expect(health!.body).toEqual({ status: health!.body.status });
       const demo = await eventually(() => sandboxSignIns(log()), 20_000, 100);
       const ops = await signInOverHttp(`http://127.0.0.1:${port}`, demo.ops.email, demo.ops.password);
-      const detailed = (await (await fetch(`http://127.0.0.1:${port}/health`, { headers: { cookie: ops.cookie } })).json()) as NonNullable<typeof health>['body'];
+      const detailed = (await (
+        await fetch(`http://127.0.0.1:${port}/health`, { headers: { cookie: ops.cookie } })
+      ).json()) as NonNullable<typeof health>['body'];
       expect(detailed.checks.database).toMatchObject({ up: true, kind: 'sqlite' });
       expect(detailed.checks.bus).toMatchObject({ up: true, kind: 'in-process' });
     } finally {
@@ -76,17 +89,29 @@ describe('npm start (the real process)', () => {
       const port = await freePort();
       const child = spawn(process.execPath, ['dist/src/main.js'], {
         cwd: root,
-        env: cleanEnv({ PORT: String(port), DATA_DIR: dataDir, SANDBOX_KUAISHOU_PORT: String(await freePort()), SANDBOX_YOUZAN_PORT: String(await freePort()) }),
+        env: cleanEnv({
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          SANDBOX_KUAISHOU_PORT: String(await freePort()),
+          SANDBOX_YOUZAN_PORT: String(await freePort()),
+        }),
       });
       const log = output(child);
       const url = `http://127.0.0.1:${port}`;
       const deadline = Date.now() + 60_000;
       let status: number | undefined;
       while (Date.now() < deadline && child.exitCode === null && status !== 200) {
-        status = await fetch(`${url}/health`).then((r) => r.status, () => undefined);
+        status = await fetch(`${url}/health`).then(
+          (r) => r.status,
+          () => undefined,
+        );
         if (status !== 200) await new Promise((r) => setTimeout(r, 250));
       }
-      expect({ exit: child.exitCode, status, log: status === 200 ? '' : log() }).toEqual({ exit: null, status: 200, log: '' });
+      expect({ exit: child.exitCode, status, log: status === 200 ? '' : log() }).toEqual({
+        exit: null,
+        status: 200,
+        log: '',
+      });
       return { child, url, log };
     };
     const first = await boot();
@@ -111,7 +136,11 @@ describe('npm start (the real process)', () => {
     const second = await boot();
     try {
       const owner = await signInOverHttp(second.url, demo.owner.email, demo.owner.password);
-      const tokens = (await (await fetch(`${second.url}/api/merchants/${demo.owner.merchantId}/api-tokens`, { headers: { cookie: owner.cookie } })).json()) as { name: string }[];
+      const tokens = (await (
+        await fetch(`${second.url}/api/merchants/${demo.owner.merchantId}/api-tokens`, {
+          headers: { cookie: owner.cookie },
+        })
+      ).json()) as { name: string }[];
       expect(tokens.map((t) => t.name).sort()).toEqual([...names].sort());
     } finally {
       second.child.kill('SIGTERM');
@@ -122,7 +151,12 @@ describe('npm start (the real process)', () => {
   it('refuses to start on a bad configuration and names every bad variable', async () => {
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: root,
-      env: cleanEnv({ PORT: 'eighty', DATABASE_URL: 'postgres://nope', KAFKA_BROKERS: 'nohostport', DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-bad-')) }),
+      env: cleanEnv({
+        PORT: 'eighty',
+        DATABASE_URL: 'postgres://nope',
+        KAFKA_BROKERS: 'nohostport',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-bad-')),
+      }),
     });
     const log = output(child);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { Db } from '../../src/database/db';
+import { dataSourceOptions } from '@app/database/data-source-options';
+import { Db } from '@app/database/db';
 
 /**
  * Writes to the embedded database in a loop until killed, one committed transaction per row,
@@ -10,9 +10,13 @@ import { Db } from '../../src/database/db';
  */
 async function main(): Promise<void> {
   const file = process.argv[2];
-  const dataSource = await new DataSource(dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false })).initialize();
+  const dataSource = await new DataSource(
+    dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false }),
+  ).initialize();
   const db = new Db(dataSource);
-  await db.transaction((m) => m.query('CREATE TABLE IF NOT EXISTS crash_probe (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)'));
+  await db.transaction((m) =>
+    m.query('CREATE TABLE IF NOT EXISTS crash_probe (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)'),
+  );
   const [{ last }]: { last: number | null }[] = await db.manager.query('SELECT MAX(id) AS last FROM crash_probe');
   // Large rows make each commit long enough for a kill to land inside it.
   const payload = randomBytes(6_000).toString('base64');

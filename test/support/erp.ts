@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ERP_HEADERS, signErpPayload } from '../../src/auth/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
 
 export interface ErpAnswer {
   status: number;
-  body: { duplicate?: boolean; results?: { skuCode: string; outcome: string }[]; error?: string; message?: string; fields?: unknown };
+  body: {
+    duplicate?: boolean;
+    results?: { skuCode: string; outcome: string }[];
+    error?: string;
+    message?: string;
+    fields?: unknown;
+  };
 }
 
 export interface ErpKey {
@@ -16,7 +22,13 @@ export async function sendErpStock(
   appUrl: string,
   credential: ErpKey,
   updates: { skuCode: string; onHand: number; sequence: number; shippedThrough?: number }[],
-  options: { deliveryId?: string; secret?: string; timestamp?: number; rawBody?: string; signedDeliveryId?: string } = {},
+  options: {
+    deliveryId?: string;
+    secret?: string;
+    timestamp?: number;
+    rawBody?: string;
+    signedDeliveryId?: string;
+  } = {},
 ): Promise<ErpAnswer> {
   const body = options.rawBody ?? JSON.stringify({ updates });
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
@@ -28,7 +40,12 @@ export async function sendErpStock(
       [ERP_HEADERS.keyId]: credential.keyId,
       [ERP_HEADERS.timestamp]: String(timestamp),
       [ERP_HEADERS.delivery]: deliveryId,
-      [ERP_HEADERS.signature]: signErpPayload(options.secret ?? credential.secret, timestamp, options.signedDeliveryId ?? deliveryId, body),
+      [ERP_HEADERS.signature]: signErpPayload(
+        options.secret ?? credential.secret,
+        timestamp,
+        options.signedDeliveryId ?? deliveryId,
+        body,
+      ),
     },
     body,
   });

@@ -1,8 +1,8 @@
 import { createCipheriv, createHash, randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
+import { SANDBOX_CREDENTIALS } from '@app/config/app-config';
 import type { TestUser } from './access';
-import { ERP_HEADERS, signErpPayload } from '../../src/auth/erp-signature';
+import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
 
 export interface RawRequest {
   method: 'GET' | 'POST' | 'PUT';
@@ -19,7 +19,11 @@ export interface RawAnswer {
 
 /** Sends exactly the bytes given (fetch would re-encode nothing, but supertest would). */
 export async function sendRaw(baseUrl: string, request: RawRequest): Promise<RawAnswer> {
-  const res = await fetch(`${baseUrl}${request.path}`, { method: request.method, headers: request.headers, body: request.body as NonNullable<Parameters<typeof fetch>[1]>['body'] });
+  const res = await fetch(`${baseUrl}${request.path}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body as NonNullable<Parameters<typeof fetch>[1]>['body'],
+  });
   const text = await res.text();
   let json: unknown;
   try {
@@ -31,10 +35,16 @@ export async function sendRaw(baseUrl: string, request: RawRequest): Promise<Raw
 }
 
 /** A Kuaishou push as the platform sends it: AES-CBC with the message key, zero IV, Base64, text/plain. */
-export function kuaishouPush(plaintext: string | Buffer, messageSecret: string = SANDBOX_CREDENTIALS.kuaishou.messageSecret): RawRequest {
+export function kuaishouPush(
+  plaintext: string | Buffer,
+  messageSecret: string = SANDBOX_CREDENTIALS.kuaishou.messageSecret,
+): RawRequest {
   const key = Buffer.from(messageSecret, 'base64');
   const cipher = createCipheriv(`aes-${key.length * 8}-cbc`, key, Buffer.alloc(16, 0));
-  const body = Buffer.concat([cipher.update(Buffer.isBuffer(plaintext) ? plaintext : Buffer.from(plaintext, 'utf8')), cipher.final()]).toString('base64');
+  const body = Buffer.concat([
+    cipher.update(Buffer.isBuffer(plaintext) ? plaintext : Buffer.from(plaintext, 'utf8')),
+    cipher.final(),
+  ]).toString('base64');
   return { method: 'POST', path: '/webhooks/kuaishou', headers: { 'content-type': 'text/plain;charset=utf-8' }, body };
 }
 
@@ -42,8 +52,15 @@ export function kuaishouPush(plaintext: string | Buffer, messageSecret: string =
 export function youzanPush(raw: Buffer | string, contentType = 'application/json'): RawRequest {
   const { clientId, clientSecret } = SANDBOX_CREDENTIALS.youzan;
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
-  const sign = createHash('md5').update(Buffer.concat([Buffer.from(clientId), bytes, Buffer.from(clientSecret)])).digest('hex');
-  return { method: 'POST', path: '/webhooks/youzan', headers: { 'content-type': contentType, 'event-sign': sign, 'client-id': clientId }, body: bytes };
+  const sign = createHash('md5')
+    .update(Buffer.concat([Buffer.from(clientId), bytes, Buffer.from(clientSecret)]))
+    .digest('hex');
+  return {
+    method: 'POST',
+    path: '/webhooks/youzan',
+    headers: { 'content-type': contentType, 'event-sign': sign, 'client-id': clientId },
+    body: bytes,
+  };
 }
 
 /** The callers hostile input is sent as: admin (merchant create), the merchant's owner (its API), ops (ops API). */
@@ -55,12 +72,23 @@ export interface HostileCallers {
 
 /** Who may call the path, as an API token (no CSRF token needed); the webhooks authenticate by signature. */
 export function authFor(callers: HostileCallers, path: string): Record<string, string> {
-  const user = path === '/api/merchants' || path === '/ops/settings' ? callers.admin : path.startsWith('/api/') ? callers.owner : path.startsWith('/ops/') ? callers.ops : undefined;
+  const user =
+    path === '/api/merchants' || path === '/ops/settings'
+      ? callers.admin
+      : path.startsWith('/api/')
+        ? callers.owner
+        : path.startsWith('/ops/')
+          ? callers.ops
+          : undefined;
   return user ? { authorization: user.bearer } : {};
 }
 
 /** An ERP stock delivery signed with one of the merchant's ERP credentials. */
-export function erpDelivery(credential: { keyId: string; secret: string }, raw: Buffer | string, options: { contentType?: string; deliveryId?: string; secret?: string } = {}): RawRequest {
+export function erpDelivery(
+  credential: { keyId: string; secret: string },
+  raw: Buffer | string,
+  options: { contentType?: string; deliveryId?: string; secret?: string } = {},
+): RawRequest {
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
   const timestamp = Math.floor(Date.now() / 1000);
   const deliveryId = options.deliveryId ?? randomUUID();
@@ -84,7 +112,9 @@ export async function tableChecksums(databaseUrl: string): Promise<Record<string
   try {
     const [tables] = await connection.query<mysql.RowDataPacket[]>('SHOW TABLES');
     const names = tables.map((row) => String(Object.values(row)[0])).filter((name) => name !== 'migrations');
-    const [rows] = await connection.query<mysql.RowDataPacket[]>(`CHECKSUM TABLE ${names.map((n) => `\`${n}\``).join(', ')}`);
+    const [rows] = await connection.query<mysql.RowDataPacket[]>(
+      `CHECKSUM TABLE ${names.map((n) => `\`${n}\``).join(', ')}`,
+    );
     return Object.fromEntries(rows.map((row) => [String(row.Table).split('.').pop(), String(row.Checksum)]));
   } finally {
     await connection.end();
@@ -113,7 +143,9 @@ export async function settledChecksums(databaseUrl: string, timeoutMs = 60_000):
 async function unpublishedEvents(databaseUrl: string): Promise<number> {
   const connection = await mysql.createConnection(databaseUrl);
   try {
-    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM outbox_event WHERE published_at IS NULL');
+    const [rows] = await connection.query<mysql.RowDataPacket[]>(
+      'SELECT COUNT(*) AS n FROM outbox_event WHERE published_at IS NULL',
+    );
     return Number(rows[0].n);
   } finally {
     await connection.end();
@@ -124,7 +156,22 @@ async function unpublishedEvents(databaseUrl: string): Promise<number> {
 export function isErrorBody(body: unknown, status: number): boolean {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
   const b = body as Record<string, unknown>;
-  if (b.statusCode !== status || typeof b.error !== 'string' || typeof b.message !== 'string' || typeof b.correlationId !== 'string') return false;
+  if (
+    b.statusCode !== status ||
+    typeof b.error !== 'string' ||
+    typeof b.message !== 'string' ||
+    typeof b.correlationId !== 'string'
+  )
+    return false;
   if (b.fields === undefined) return true;
-  return Array.isArray(b.fields) && b.fields.every((f) => f && typeof f.field === 'string' && Array.isArray(f.messages) && f.messages.every((m: unknown) => typeof m === 'string'));
+  return (
+    Array.isArray(b.fields) &&
+    b.fields.every(
+      (f) =>
+        f &&
+        typeof f.field === 'string' &&
+        Array.isArray(f.messages) &&
+        f.messages.every((m: unknown) => typeof m === 'string'),
+    )
+  );
 }

@@ -1,16 +1,16 @@
 import { Type } from '@nestjs/common';
-import { SANDBOX_CREDENTIALS } from '../../src/config/app-config';
-import { KuaishouSandboxControl } from '../../src/sandbox/kuaishou/kuaishou-sandbox.control';
-import { KuaishouEmulator, KuaishouEmulatorOptions } from '../../src/sandbox/kuaishou/kuaishou.emulator';
-import { YouzanSandboxControl } from '../../src/sandbox/youzan/youzan-sandbox.control';
-import { YouzanEmulator, YouzanEmulatorOptions } from '../../src/sandbox/youzan/youzan.emulator';
-import { connectInBrowser as connectAsBrowser, ConnectResult } from '../../src/sandbox/sandbox-connect';
+import { SANDBOX_CREDENTIALS } from '@app/config/app-config';
+import { KuaishouSandboxControl } from '@app/sandbox/kuaishou/kuaishou-sandbox.control';
+import { KuaishouEmulator, KuaishouEmulatorOptions } from '@app/sandbox/kuaishou/kuaishou.emulator';
+import { YouzanSandboxControl } from '@app/sandbox/youzan/youzan-sandbox.control';
+import { YouzanEmulator, YouzanEmulatorOptions } from '@app/sandbox/youzan/youzan.emulator';
+import { connectInBrowser as connectAsBrowser, ConnectResult } from '@app/sandbox/sandbox-connect';
 import { createTestMerchant, TestUser } from './access';
 import { freePort } from './free-port';
 import { appAt, startTestApp, TestApp } from './test-app';
 import { TestDatabase } from './test-database';
 
-export { parseAuthorizeForm } from '../../src/sandbox/sandbox-connect';
+export { parseAuthorizeForm } from '@app/sandbox/sandbox-connect';
 
 const owners = new Map<string, TestUser>();
 
@@ -29,7 +29,12 @@ export function ownerOf(merchantId: string): TestUser {
 }
 
 /** The browser flow as the merchant's signed-in owner (unless `cookie` says otherwise). */
-export function connectInBrowser(appUrl: string, merchantId: string, platform: 'kuaishou' | 'youzan', options: Parameters<typeof connectAsBrowser>[3] = {}): Promise<ConnectResult> {
+export function connectInBrowser(
+  appUrl: string,
+  merchantId: string,
+  platform: 'kuaishou' | 'youzan',
+  options: Parameters<typeof connectAsBrowser>[3] = {},
+): Promise<ConnectResult> {
   return connectAsBrowser(appUrl, merchantId, platform, { cookie: owners.get(merchantId)?.cookie, ...options });
 }
 
@@ -54,8 +59,19 @@ export async function startStack(options: {
 }): Promise<Stack> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const ks = await KuaishouEmulator.start({ ...SANDBOX_CREDENTIALS.kuaishou, seedShops: 0, pushUrl: `${url}/webhooks/kuaishou`, pushRetryDelaysMs: [300, 1000, 3000], ...options.kuaishou });
-  const yz = await YouzanEmulator.start({ ...SANDBOX_CREDENTIALS.youzan, pushUrl: `${url}/webhooks/youzan`, pushRetryDelaysMs: [300, 1000, 3000], ...options.youzan });
+  const ks = await KuaishouEmulator.start({
+    ...SANDBOX_CREDENTIALS.kuaishou,
+    seedShops: 0,
+    pushUrl: `${url}/webhooks/kuaishou`,
+    pushRetryDelaysMs: [300, 1000, 3000],
+    ...options.kuaishou,
+  });
+  const yz = await YouzanEmulator.start({
+    ...SANDBOX_CREDENTIALS.youzan,
+    pushUrl: `${url}/webhooks/youzan`,
+    pushRetryDelaysMs: [300, 1000, 3000],
+    ...options.youzan,
+  });
   let t: TestApp;
   try {
     t = await startTestApp({
@@ -63,7 +79,15 @@ export async function startStack(options: {
       listen: true,
       database: options.database,
       extraModules: options.extraModules,
-      env: { PORT: String(port), PUBLIC_BASE_URL: url, KUAISHOU_API_BASE_URL: ks.url, KUAISHOU_AUTHORIZE_URL: `${ks.url}/oauth/authorize`, YOUZAN_API_BASE_URL: yz.url, YOUZAN_AUTHORIZE_URL: `${yz.url}/oauth/authorize`, ...options.env },
+      env: {
+        PORT: String(port),
+        PUBLIC_BASE_URL: url,
+        KUAISHOU_API_BASE_URL: ks.url,
+        KUAISHOU_AUTHORIZE_URL: `${ks.url}/oauth/authorize`,
+        YOUZAN_API_BASE_URL: yz.url,
+        YOUZAN_AUTHORIZE_URL: `${yz.url}/oauth/authorize`,
+        ...options.env,
+      },
     });
   } catch (error) {
     await Promise.all([ks.stop(), yz.stop()]);
@@ -86,6 +110,9 @@ export async function startStack(options: {
 /** A fresh shop on each emulator, so every test owns its shops. */
 export async function newShops(stack: Stack): Promise<{ kuaishou: string; youzan: string }> {
   const ks = await stack.ksControl.createShop({ name: `快手店 ${Math.random().toString(36).slice(2, 7)}` });
-  const yz = await stack.yzControl.createShop({ name: `有赞店 ${Math.random().toString(36).slice(2, 7)}`, authorize: true });
+  const yz = await stack.yzControl.createShop({
+    name: `有赞店 ${Math.random().toString(36).slice(2, 7)}`,
+    authorize: true,
+  });
   return { kuaishou: ks.openId, youzan: String(yz.kdtId) };
 }

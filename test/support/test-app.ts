@@ -1,6 +1,6 @@
 import { INestApplication, Type } from '@nestjs/common';
-import { createApp } from '../../src/bootstrap';
-import { AppConfigShape } from '../../src/config/app-config';
+import { createApp } from '@app/bootstrap';
+import { AppConfigShape } from '@app/config/app-config';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { testConfig } from './test-config';
 
@@ -23,7 +23,16 @@ export function appAt(url: string): INestApplication {
 }
 
 /** The real app on a fresh MariaDB database of its own; jobs off unless asked for. */
-export async function startTestApp(options: { label?: string; env?: Record<string, string | undefined>; extraModules?: Type[]; listen?: boolean; schedule?: boolean; database?: TestDatabase } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: {
+    label?: string;
+    env?: Record<string, string | undefined>;
+    extraModules?: Type[];
+    listen?: boolean;
+    schedule?: boolean;
+    database?: TestDatabase;
+  } = {},
+): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(options.label ?? 'app'));
   const ownsDatabase = !options.database;
   const config = testConfig({ DATABASE_URL: database.url, ...options.env });
@@ -55,7 +64,11 @@ export async function startTestApp(options: { label?: string; env?: Record<strin
 }
 
 /** Polls until `check` returns a truthy value. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, stepMs = 25): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  stepMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
-import { tokenRefreshRequestedTopic } from '../../messaging/contracts/token-refresh-requested/token-refresh-requested.contract';
-import { SyncFailureService } from '../../ops/failures/sync-failure.service';
-import { isPlatformError } from '../../platforms/platform-error';
+import { ConsumerRegistry } from '@app/messaging/consumer/consumer.registry';
+import { tokenRefreshRequestedTopic } from '@app/messaging/contracts/token-refresh-requested/token-refresh-requested.contract';
+import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { isPlatformError } from '@app/platforms/platform-error';
 import { TOKEN_REFRESH_REPLAY } from '../connections.service';
 import { REFRESH_MARGIN_MS, TokenRefreshService } from '../token-refresh.service';
 

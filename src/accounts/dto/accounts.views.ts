@@ -24,8 +24,10 @@ export class ConnectionView {
   @ApiPropertyOptional({ nullable: true }) statusReason: string | null;
   @ApiProperty({ type: [String] }) scopes: string[];
   @ApiPropertyOptional({ nullable: true }) accessTokenExpiresAt: number | null;
-  @ApiPropertyOptional({ nullable: true, description: 'When the grant ends unless renewed' }) refreshTokenExpiresAt: number | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Set when the merchant must authorize again before this time' }) reauthDueAt: number | null;
+  @ApiPropertyOptional({ nullable: true, description: 'When the grant ends unless renewed' }) refreshTokenExpiresAt:
+    number | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Set when the merchant must authorize again before this time' })
+  reauthDueAt: number | null;
   @ApiPropertyOptional({ nullable: true }) lastRefreshedAt: number | null;
   @ApiProperty() failureCount: number;
   @ApiPropertyOptional({ nullable: true }) lastError: string | null;
@@ -59,7 +61,13 @@ export class StorePairView {
   @ApiProperty() createdAt: number;
 
   static of(p: StorePairEntity): StorePairView {
-    return { id: p.id, kuaishouConnectionId: p.kuaishouConnectionId, youzanConnectionId: p.youzanConnectionId, status: p.status, createdAt: p.createdAt };
+    return {
+      id: p.id,
+      kuaishouConnectionId: p.kuaishouConnectionId,
+      youzanConnectionId: p.youzanConnectionId,
+      status: p.status,
+      createdAt: p.createdAt,
+    };
   }
 }
 
@@ -69,6 +77,10 @@ export class MerchantOverviewView {
   @ApiProperty({ type: [StorePairView] }) pairs: StorePairView[];
 
   static of(o: MerchantOverview): MerchantOverviewView {
-    return { merchant: MerchantView.of(o.merchant), connections: o.connections.map(ConnectionView.of), pairs: o.pairs.map(StorePairView.of) };
+    return {
+      merchant: MerchantView.of(o.merchant),
+      connections: o.connections.map(ConnectionView.of),
+      pairs: o.pairs.map(StorePairView.of),
+    };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { CLOCK, Clock } from '../../common/clock';
+import { CLOCK, Clock } from '@app/common/clock';
 import { ConnectionsService } from '../connections.service';
 import { ShopConnectionRepository } from '../shop-connection.repository';
 

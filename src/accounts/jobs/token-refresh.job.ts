@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { CLOCK, Clock } from '../../common/clock';
-import { Db } from '../../database/db';
-import { tokenRefreshRequestedTopic } from '../../messaging/contracts/token-refresh-requested/token-refresh-requested.contract';
-import { OutboxService } from '../../messaging/outbox/outbox.service';
+import { CLOCK, Clock } from '@app/common/clock';
+import { Db } from '@app/database/db';
+import { tokenRefreshRequestedTopic } from '@app/messaging/contracts/token-refresh-requested/token-refresh-requested.contract';
+import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { ShopConnectionRepository } from '../shop-connection.repository';
 import { REFRESH_MARGIN_MS } from '../token-refresh.service';
 
@@ -22,7 +22,8 @@ export class TokenRefreshJob {
     const due = await this.connections.expiringBefore(this.clock.now() + REFRESH_MARGIN_MS, 500);
     if (!due.length) return 0;
     await this.db.transaction(async () => {
-      for (const c of due) await this.outbox.enqueue(tokenRefreshRequestedTopic, { connectionId: c.id, reason: 'expiring' });
+      for (const c of due)
+        await this.outbox.enqueue(tokenRefreshRequestedTopic, { connectionId: c.id, reason: 'expiring' });
     });
     return due.length;
   }

@@ -1,7 +1,7 @@
-import { accountBar } from '../../auth/pages/auth.pages';
-import { CSRF_FIELD, UserPrincipal } from '../../auth/principal';
-import { formatTime, html, page, SafeHtml } from '../../common/http/html';
-import { Platform } from '../../platforms/ports/platform.types';
+import { accountBar } from '@app/auth/pages/auth.pages';
+import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
+import { formatTime, html, page, SafeHtml } from '@app/common/http/html';
+import { Platform } from '@app/platforms/ports/platform.types';
 import { MerchantOverview } from '../merchants.service';
 import { ShopConnectionEntity } from '../shop-connection.entity';
 
@@ -20,7 +20,13 @@ export interface Viewer {
   mayManage: boolean;
 }
 
-function connectionCard(merchantId: string, platform: Platform, connection: ShopConnectionEntity | undefined, now: number, viewer: Viewer): SafeHtml {
+function connectionCard(
+  merchantId: string,
+  platform: Platform,
+  connection: ShopConnectionEntity | undefined,
+  now: number,
+  viewer: Viewer,
+): SafeHtml {
   if (!connection || connection.status === 'unbound') {
     return html`<div class="card" data-testid="connection-${platform}">
       <h2>${PLATFORM_NAMES[platform]}</h2>
@@ -41,19 +47,29 @@ function connectionCard(merchantId: string, platform: Platform, connection: Shop
       <dt>Permissions</dt><dd>${connection.scopeList.join(', ') || '—'}</dd>
       ${connection.failureCount ? html`<dt>Refresh problems</dt><dd>${connection.failureCount} × ${connection.lastError ?? ''}</dd>` : ''}
     </dl>
-    ${viewer.mayManage
-      ? html`<p><a class="button ${connection.status === 'active' && !dueSoon ? 'secondary' : ''}" href="/connect/${platform}?merchantId=${merchantId}" data-testid="reconnect-${platform}">${connection.status === 'active' ? '重新连接 Reconnect' : '重新授权 Authorize again'}</a>
+    ${
+      viewer.mayManage
+        ? html`<p><a class="button ${connection.status === 'active' && !dueSoon ? 'secondary' : ''}" href="/connect/${platform}?merchantId=${merchantId}" data-testid="reconnect-${platform}">${connection.status === 'active' ? '重新连接 Reconnect' : '重新授权 Authorize again'}</a>
     <form method="post" action="/merchants/${merchantId}/connections/${connection.id}/unbind" style="display:inline" onsubmit="return confirm('Stop syncing this shop? History is kept.')">
       <input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrfToken}">
       <button class="button danger" type="submit" data-testid="unbind-${platform}">解绑 Unbind</button></form></p>`
-      : ''}
+        : ''
+    }
   </div>`;
 }
 
-export function merchantPage(overview: MerchantOverview, sandbox: boolean, now: number, viewer: Viewer, notice?: { ok: boolean; text: string }): string {
+export function merchantPage(
+  overview: MerchantOverview,
+  sandbox: boolean,
+  now: number,
+  viewer: Viewer,
+  notice?: { ok: boolean; text: string },
+): string {
   const { merchant, connections, pairs } = overview;
   const current = (platform: Platform) =>
-    connections.filter((c) => c.platform === platform).sort((a, b) => rank(a) - rank(b) || b.updatedAt - a.updatedAt)[0];
+    connections
+      .filter((c) => c.platform === platform)
+      .sort((a, b) => rank(a) - rank(b) || b.updatedAt - a.updatedAt)[0];
   const activePair = pairs.find((p) => p.status === 'active');
   return page(
     merchant.name,
@@ -72,7 +88,13 @@ function rank(c: ShopConnectionEntity): number {
   return c.status === 'unbound' ? 1 : 0;
 }
 
-export function connectResultPage(input: { ok: boolean; title: string; text: string; merchantId?: string; sandbox: boolean }): string {
+export function connectResultPage(input: {
+  ok: boolean;
+  title: string;
+  text: string;
+  merchantId?: string;
+  sandbox: boolean;
+}): string {
   return page(
     input.title,
     html`<div class="card"><h1 data-testid="result-title">${input.title}</h1><p class="notice ${input.ok ? 'ok' : 'bad'}" data-testid="result-text">${input.text}</p>

@@ -85,7 +85,11 @@ export class CreateCredentialDto {
 }
 
 export class RotateCredentialDto {
-  @ApiPropertyOptional({ description: 'How long the old key keeps working, in hours (default 24)', minimum: 0, maximum: 720 })
+  @ApiPropertyOptional({
+    description: 'How long the old key keeps working, in hours (default 24)',
+    minimum: 0,
+    maximum: 720,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -8,7 +8,8 @@ export class UserView {
   @ApiProperty() email: string;
   @ApiProperty({ enum: ['owner', 'staff', 'ops', 'admin'] }) role: string;
   @ApiPropertyOptional({ nullable: true }) merchantId: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'When the user was disabled; null while active' }) disabledAt: number | null;
+  @ApiPropertyOptional({ nullable: true, description: 'When the user was disabled; null while active' }) disabledAt:
+    number | null;
 
   static of(u: UserEntity): UserView {
     return { id: u.id, email: u.email, role: u.role, merchantId: u.merchantId, disabledAt: u.disabledAt };
@@ -17,14 +18,16 @@ export class UserView {
 
 export class SessionView {
   @ApiProperty({ type: UserView }) user: UserView;
-  @ApiProperty({ description: 'Send as x-csrf-token with every state-changing request made with the session cookie' }) csrfToken: string;
+  @ApiProperty({ description: 'Send as x-csrf-token with every state-changing request made with the session cookie' })
+  csrfToken: string;
 }
 
 export class ErpCredentialView {
   @ApiProperty() keyId: string;
   @ApiProperty() name: string;
   @ApiProperty() createdAt: number;
-  @ApiPropertyOptional({ nullable: true, description: 'Set after a rotation: the key stops working then' }) expiresAt: number | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Set after a rotation: the key stops working then' }) expiresAt:
+    number | null;
   @ApiPropertyOptional({ nullable: true }) revokedAt: number | null;
 
   static of(c: ErpCredentialEntity): ErpCredentialView {

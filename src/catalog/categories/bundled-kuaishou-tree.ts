@@ -1,4 +1,4 @@
-import treeFile from '../../sandbox/data/kuaishou-categories.json';
+import treeFile from '@app/sandbox/data/kuaishou-categories.json';
 import { CategorySuggester, leavesOf, SuggestLeaf } from './category-suggest';
 import keywordFile from './kuaishou-leaf-keywords.json';
 

@@ -9,7 +9,12 @@ import { SuggestInput } from './category-suggest';
  * One JSON line per item: {"title","suggestions":[{"categoryId","path","confidence"}]}.
  */
 function main(): void {
-  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
+  const arg = (name: string) =>
+    process.argv
+      .find((a) => a.startsWith(`--${name}=`))
+      ?.split('=')
+      .slice(1)
+      .join('=');
   const limit = Number(arg('limit') ?? 5);
   const file = arg('file');
   const title = arg('title');

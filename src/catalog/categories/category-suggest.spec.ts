@@ -52,7 +52,8 @@ describe(CategorySuggester.name, () => {
       expect(ranked.length).toBeGreaterThan(1);
       for (const s of ranked) expect(s.confidence).toBeGreaterThan(0);
       for (const s of ranked) expect(s.confidence).toBeLessThanOrEqual(1);
-      for (let i = 1; i < ranked.length; i++) expect(ranked[i].confidence).toBeLessThanOrEqual(ranked[i - 1].confidence);
+      for (let i = 1; i < ranked.length; i++)
+        expect(ranked[i].confidence).toBeLessThanOrEqual(ranked[i - 1].confidence);
     });
 
     it('gives a single weak match a low confidence', () => {

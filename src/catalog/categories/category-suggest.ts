@@ -61,7 +61,6 @@ export const YOUZAN_BRANCH_HINTS: Record<string, { name: string; branches: strin
   '8000017': { name: '其他', branches: [] },
 };
 
-
 /** Words in leaf names that say nothing about the item. */
 const FILLER = /其它|其他|用品|配件|产品|套装|组合|礼盒/g;
 /** Listing boilerplate that says nothing about the category. */
@@ -108,7 +107,10 @@ function chars(text: string): Set<string> {
 /** "唇彩/唇蜜/唇釉" → ["唇彩","唇蜜","唇釉"]; "Polo衫" → ["polo衫"]; filler words dropped, two chars at least. */
 export function nameTerms(name: string): string[] {
   const terms = new Set<string>();
-  for (const part of name.normalize('NFKC').toLowerCase().split(/[/、()（）]/)) {
+  for (const part of name
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[/、()（）]/)) {
     const whole = part.trim();
     if ([...whole].length >= 2) terms.add(whole);
     const stripped = whole.replace(FILLER, '').trim();
@@ -198,7 +200,6 @@ export class CategorySuggester {
     const hint = YOUZAN_BRANCH_HINTS[key] ?? Object.values(YOUZAN_BRANCH_HINTS).find((h) => h.name === key);
     return hint && hint.branches.length ? new Set(hint.branches) : undefined;
   }
-
 }
 
 /** Leaves (with full paths) of a flat category list, as the catalog port returns it. */

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConnectionsService } from '../../accounts/connections.service';
-import { CLOCK, Clock } from '../../common/clock';
-import { InvalidInputException } from '../../common/errors/domain.exception';
-import { isPlatformError } from '../../platforms/platform-error';
-import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { CLOCK, Clock } from '@app/common/clock';
+import { InvalidInputException } from '@app/common/errors/domain.exception';
+import { isPlatformError } from '@app/platforms/platform-error';
+import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
 import { DEFAULT_CATEGORY_MAPPINGS } from '../mapping/category-mapping.service';
 import { bundledSuggester, leafKeywords } from './bundled-kuaishou-tree';
 import { CategorySuggester, SuggestInput, SuggestLeaf } from './category-suggest';
@@ -53,7 +53,9 @@ export class CategorySuggestionService {
     const limit = request.limit ?? 5;
     const youzanCategory = request.youzanCategory?.trim();
     // A cid or a name of the shipped Youzan category list (the names and cids the matcher's hints know).
-    const known = DEFAULT_CATEGORY_MAPPINGS.some((d) => d.youzanCid === youzanCategory || d.youzanName === youzanCategory);
+    const known = DEFAULT_CATEGORY_MAPPINGS.some(
+      (d) => d.youzanCid === youzanCategory || d.youzanName === youzanCategory,
+    );
     if (youzanCategory && !known) {
       throw new InvalidInputException('unknown_youzan_category', 'not a Youzan category', [
         { field: 'youzanCategory', messages: [`${youzanCategory} is not a Youzan category name or cid`] },
@@ -78,7 +80,12 @@ export class CategorySuggestionService {
           known.confidence = Math.min(1, known.confidence + boost);
           known.sources.push('kuaishou');
         } else {
-          merged.set(leaf.categoryId, { categoryId: leaf.categoryId, path: leaf.path, confidence: boost, sources: ['kuaishou'] });
+          merged.set(leaf.categoryId, {
+            categoryId: leaf.categoryId,
+            path: leaf.path,
+            confidence: boost,
+            sources: ['kuaishou'],
+          });
         }
       });
     const suggestions = [...merged.values()]
@@ -104,7 +111,11 @@ export class CategorySuggestionService {
   private async askKuaishou(merchantId: string, connectionId: string | undefined, request: SuggestRequest) {
     const none = { leaves: [] as { categoryId: string; path: string[]; open: boolean }[] };
     if (!request.imageUrls?.length) return { status: 'skipped' as const, ...none };
-    const shopId = connectionId ?? (await this.connections.listByMerchant(merchantId)).find((c) => c.platform === 'kuaishou' && c.status === 'active')?.id;
+    const shopId =
+      connectionId ??
+      (await this.connections.listByMerchant(merchantId)).find(
+        (c) => c.platform === 'kuaishou' && c.status === 'active',
+      )?.id;
     if (!shopId) return { status: 'skipped' as const, ...none };
     if ((this.cappedUntil.get(shopId) ?? 0) > this.clock.now()) return { status: 'capped' as const, ...none };
     const connection = await this.connections.get(shopId);

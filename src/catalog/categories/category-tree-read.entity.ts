@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from '../../database/columns';
-import type { Platform } from '../../platforms/ports/platform.types';
+import { bigintNumber } from '@app/database/columns';
+import type { Platform } from '@app/platforms/ports/platform.types';
 
 /** When a shop's category tree was last read (the rows are in category_node), or why the last try failed. */
 @Entity('category_tree_read')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { Db } from '../../database/db';
+import { Db } from '@app/database/db';
 import { CategoryNodeEntity } from './category-node.entity';
 import { CategoryTreeReadEntity } from './category-tree-read.entity';
 
@@ -38,7 +38,9 @@ export class CategoryTreeRepository {
   /** Of these shops, those not read (nor tried) since `before`. */
   async staleConnectionIds(connectionIds: string[], before: number): Promise<string[]> {
     if (!connectionIds.length) return [];
-    const reads = new Map((await this.reads.findBy({ connectionId: In(connectionIds) })).map((r) => [r.connectionId, r]));
+    const reads = new Map(
+      (await this.reads.findBy({ connectionId: In(connectionIds) })).map((r) => [r.connectionId, r]),
+    );
     return connectionIds.filter((id) => {
       const read = reads.get(id);
       return !read || ((read.readAt ?? 0) < before && read.attemptedAt < before);

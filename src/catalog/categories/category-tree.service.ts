@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConnectionsService } from '../../accounts/connections.service';
-import { CLOCK, Clock } from '../../common/clock';
-import { Db } from '../../database/db';
-import { isPlatformError } from '../../platforms/platform-error';
-import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { CLOCK, Clock } from '@app/common/clock';
+import { Db } from '@app/database/db';
+import { isPlatformError } from '@app/platforms/platform-error';
+import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
 import { CategoryNodeEntity } from './category-node.entity';
 import { CategoryTreeReadEntity } from './category-tree-read.entity';
 import { CategoryTreeRepository } from './category-tree.repository';
@@ -79,7 +79,9 @@ export class CategoryTreeService {
     const read = (await this.repo.listReadsByMerchant(merchantId)).find((r) => r.platform === 'kuaishou' && r.readAt);
     if (!read) return undefined;
     const nodes = await this.repo.listNodes(read.connectionId);
-    const leaves = leavesOf(nodes.map((n) => ({ id: n.categoryId, parentId: n.parentId, name: n.name, leaf: n.leaf, open: n.open })));
+    const leaves = leavesOf(
+      nodes.map((n) => ({ id: n.categoryId, parentId: n.parentId, name: n.name, leaf: n.leaf, open: n.open })),
+    );
     return { connectionId: read.connectionId, leaves };
   }
 

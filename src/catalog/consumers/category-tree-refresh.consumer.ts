@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ConnectionsService } from '../../accounts/connections.service';
-import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
-import { categoryTreeRefreshRequestedTopic } from '../../messaging/contracts/category-tree-refresh-requested/category-tree-refresh-requested.contract';
-import { isPlatformError } from '../../platforms/platform-error';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { ConsumerRegistry } from '@app/messaging/consumer/consumer.registry';
+import { categoryTreeRefreshRequestedTopic } from '@app/messaging/contracts/category-tree-refresh-requested/category-tree-refresh-requested.contract';
+import { isPlatformError } from '@app/platforms/platform-error';
 import { CategoryTreeService } from '../categories/category-tree.service';
 
 @Injectable()

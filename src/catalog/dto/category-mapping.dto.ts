@@ -1,9 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { MAPPING_SCOPES, MappingScope } from '../mapping/category-mapping.entity';
 
 export class SetCategoryMappingDto {
-  @ApiProperty({ enum: MAPPING_SCOPES, description: 'category: a Youzan cid; item: one Youzan item (overrides its category)' })
+  @ApiProperty({
+    enum: MAPPING_SCOPES,
+    description: 'category: a Youzan cid; item: one Youzan item (overrides its category)',
+  })
   @IsIn(MAPPING_SCOPES)
   scope: MappingScope;
 
@@ -17,7 +34,9 @@ export class SetCategoryMappingDto {
 }
 
 export class ImportCategoryMappingDto {
-  @ApiProperty({ description: 'CSV with the header scope,youzan_id,kuaishou_category_id (other exported columns are ignored)' })
+  @ApiProperty({
+    description: 'CSV with the header scope,youzan_id,kuaishou_category_id (other exported columns are ignored)',
+  })
   @IsString()
   @Length(1, 2_000_000)
   csv: string;
@@ -48,7 +67,9 @@ export class SuggestCategoryDto {
   @MaxLength(40)
   youzanCategory?: string;
 
-  @ApiPropertyOptional({ description: "Kuaishou-hosted image URLs; with one, Kuaishou's own suggestion is asked too (daily-capped)" })
+  @ApiPropertyOptional({
+    description: "Kuaishou-hosted image URLs; with one, Kuaishou's own suggestion is asked too (daily-capped)",
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(9)

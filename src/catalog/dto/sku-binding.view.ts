@@ -13,12 +13,23 @@ export class SkuBindingView {
   @ApiProperty() createdAt: number;
 
   static of(b: SkuBindingEntity): SkuBindingView {
-    return { id: b.id, merchantSkuId: b.merchantSkuId, platform: b.platform, connectionId: b.connectionId, platformItemId: b.platformItemId, platformSkuId: b.platformSkuId, outerSkuId: b.outerSkuId, boundBy: b.boundBy, createdAt: b.createdAt };
+    return {
+      id: b.id,
+      merchantSkuId: b.merchantSkuId,
+      platform: b.platform,
+      connectionId: b.connectionId,
+      platformItemId: b.platformItemId,
+      platformSkuId: b.platformSkuId,
+      outerSkuId: b.outerSkuId,
+      boundBy: b.boundBy,
+      createdAt: b.createdAt,
+    };
   }
 }
 
 export class DiscoverResultView {
   @ApiProperty({ description: 'Platform SKUs looked at' }) scanned: number;
   @ApiProperty({ description: 'New bindings made' }) bound: number;
-  @ApiProperty({ type: [String], description: 'Outer codes (or item/sku ids) with no merchant SKU' }) unmatched: string[];
+  @ApiProperty({ type: [String], description: 'Outer codes (or item/sku ids) with no merchant SKU' })
+  unmatched: string[];
 }

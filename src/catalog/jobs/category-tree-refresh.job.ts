@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { ConnectionsService } from '../../accounts/connections.service';
-import { Db } from '../../database/db';
-import { categoryTreeRefreshRequestedTopic } from '../../messaging/contracts/category-tree-refresh-requested/category-tree-refresh-requested.contract';
-import { OutboxService } from '../../messaging/outbox/outbox.service';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { Db } from '@app/database/db';
+import { categoryTreeRefreshRequestedTopic } from '@app/messaging/contracts/category-tree-refresh-requested/category-tree-refresh-requested.contract';
+import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { CategoryTreeService } from '../categories/category-tree.service';
 
 /** Enqueues a tree read for every active shop whose tree is older than a day; the consumer reads it. */
@@ -22,7 +22,8 @@ export class CategoryTreeRefreshJob {
     const due = await this.trees.due(active);
     if (!due.length) return 0;
     await this.db.transaction(async () => {
-      for (const connectionId of due) await this.outbox.enqueue(categoryTreeRefreshRequestedTopic, { connectionId, reason: 'schedule' });
+      for (const connectionId of due)
+        await this.outbox.enqueue(categoryTreeRefreshRequestedTopic, { connectionId, reason: 'schedule' });
     });
     return due.length;
   }

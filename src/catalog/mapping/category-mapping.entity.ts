@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from '../../database/columns';
+import { bigintNumber } from '@app/database/columns';
 
 /** What a mapping row is keyed by: a Youzan category (cid), or one Youzan item (item id) that overrides it. */
 export type MappingScope = 'category' | 'item';

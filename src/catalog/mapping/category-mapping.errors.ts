@@ -3,11 +3,14 @@ import {
   FieldError,
   InvalidInputException,
   NotFoundDomainException,
-} from '../../common/errors/domain.exception';
+} from '@app/common/errors/domain.exception';
 
 export class CategoryTreeMissingException extends ConflictDomainException {
   constructor() {
-    super('category_tree_missing', "no Kuaishou category tree read for this merchant yet: connect a Kuaishou shop and refresh its tree");
+    super(
+      'category_tree_missing',
+      'no Kuaishou category tree read for this merchant yet: connect a Kuaishou shop and refresh its tree',
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '../../database/db';
+import { Db } from '@app/database/db';
 import { CategoryMappingEntity, MappingScope } from './category-mapping.entity';
 
 @Injectable()
@@ -20,7 +20,10 @@ export class CategoryMappingRepository {
 
   /** Insert or replace the row for (merchant, scope, Youzan id); the unique index keeps one. */
   async upsert(row: CategoryMappingEntity): Promise<void> {
-    await this.repo.upsert(row, { conflictPaths: ['merchantId', 'scope', 'youzanId'], skipUpdateIfNoValuesChanged: true });
+    await this.repo.upsert(row, {
+      conflictPaths: ['merchantId', 'scope', 'youzanId'],
+      skipUpdateIfNoValuesChanged: true,
+    });
   }
 
   async delete(merchantId: string, scope: MappingScope, youzanId: string): Promise<number> {

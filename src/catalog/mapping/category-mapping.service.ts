@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConnectionsService } from '../../accounts/connections.service';
+import { ConnectionsService } from '@app/accounts/connections.service';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { CLOCK, Clock } from '../../common/clock';
-import { FieldError } from '../../common/errors/domain.exception';
-import { ID_GENERATOR, IdGenerator } from '../../common/ids';
-import { Db } from '../../database/db';
-import { isPlatformError } from '../../platforms/platform-error';
-import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
+import { CLOCK, Clock } from '@app/common/clock';
+import { FieldError } from '@app/common/errors/domain.exception';
+import { ID_GENERATOR, IdGenerator } from '@app/common/ids';
+import { Db } from '@app/database/db';
+import { isPlatformError } from '@app/platforms/platform-error';
+import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
 import { SuggestLeaf } from '../categories/category-suggest';
 import { CategoryTreeService } from '../categories/category-tree.service';
 import { CategoryMappingEntity, MAPPING_SCOPES, MappingScope } from './category-mapping.entity';
@@ -26,7 +26,8 @@ export interface DefaultMapping {
   kuaishouCategoryId: string | null;
 }
 
-export const DEFAULT_CATEGORY_MAPPINGS: readonly DefaultMapping[] = (defaultsFile as { mappings: DefaultMapping[] }).mappings;
+export const DEFAULT_CATEGORY_MAPPINGS: readonly DefaultMapping[] = (defaultsFile as { mappings: DefaultMapping[] })
+  .mappings;
 
 export interface EffectiveMapping {
   scope: MappingScope;
@@ -59,7 +60,14 @@ interface MappingRow {
   write: boolean;
 }
 
-export const CSV_COLUMNS = ['scope', 'youzan_id', 'youzan_name', 'kuaishou_category_id', 'kuaishou_path', 'source'] as const;
+export const CSV_COLUMNS = [
+  'scope',
+  'youzan_id',
+  'youzan_name',
+  'kuaishou_category_id',
+  'kuaishou_path',
+  'source',
+] as const;
 const MAX_IMPORT_ROWS = 5_000;
 const INT64_MAX = 9_223_372_036_854_775_807n;
 
@@ -93,11 +101,25 @@ export class CategoryMappingService {
       const mine = own.get(`category:${d.youzanCid}`);
       const leafId = mine?.kuaishouCategoryId ?? d.kuaishouCategoryId;
       const source = mine ? 'merchant' : d.kuaishouCategoryId ? 'default' : 'none';
-      return { scope: 'category', youzanId: d.youzanCid, youzanName: d.youzanName, kuaishouCategoryId: leafId, source, ...describe(leafId) };
+      return {
+        scope: 'category',
+        youzanId: d.youzanCid,
+        youzanName: d.youzanName,
+        kuaishouCategoryId: leafId,
+        source,
+        ...describe(leafId),
+      };
     });
     const items: EffectiveMapping[] = rows
       .filter((r) => r.scope === 'item')
-      .map((r) => ({ scope: 'item', youzanId: r.youzanId, youzanName: null, kuaishouCategoryId: r.kuaishouCategoryId, source: 'merchant', ...describe(r.kuaishouCategoryId) }));
+      .map((r) => ({
+        scope: 'item',
+        youzanId: r.youzanId,
+        youzanName: null,
+        kuaishouCategoryId: r.kuaishouCategoryId,
+        source: 'merchant',
+        ...describe(r.kuaishouCategoryId),
+      }));
     return [...categories, ...items];
   }
 
@@ -105,7 +127,8 @@ export class CategoryMappingService {
   async resolve(merchantId: string, youzanCid: string | null, youzanItemId?: string): Promise<EffectiveMapping | null> {
     if (youzanItemId) {
       const item = await this.repo.find(merchantId, 'item', youzanItemId);
-      if (item) return (await this.list(merchantId)).find((m) => m.scope === 'item' && m.youzanId === youzanItemId) ?? null;
+      if (item)
+        return (await this.list(merchantId)).find((m) => m.scope === 'item' && m.youzanId === youzanItemId) ?? null;
     }
     return (await this.list(merchantId)).find((m) => m.scope === 'category' && m.youzanId === youzanCid) ?? null;
   }
@@ -157,13 +180,15 @@ export class CategoryMappingService {
       throw new InvalidMappingException([{ field: 'csv', messages: [`at most ${MAX_IMPORT_ROWS} rows per import`] }]);
     }
     const missing = ['scope', 'youzan_id', 'kuaishou_category_id'].filter((c) => !(c in records[0]));
-    if (missing.length) throw new InvalidMappingException([{ field: 'csv', messages: [`missing columns: ${missing.join(', ')}`] }]);
+    if (missing.length)
+      throw new InvalidMappingException([{ field: 'csv', messages: [`missing columns: ${missing.join(', ')}`] }]);
     const defaults = new Map(DEFAULT_CATEGORY_MAPPINGS.map((d) => [d.youzanCid, d.kuaishouCategoryId]));
     // Every row is checked, blank leaves too (a blank leaf hides no other bad cell); only rows naming a
     // new leaf are written.
     const rows: MappingRow[] = records.map((record) => {
       const leaf = record.kuaishou_category_id ?? '';
-      const atDefault = record.source === 'default' && record.scope === 'category' && defaults.get(record.youzan_id) === leaf;
+      const atDefault =
+        record.source === 'default' && record.scope === 'category' && defaults.get(record.youzan_id) === leaf;
       const input = { scope: record.scope as MappingScope, youzanId: record.youzan_id ?? '', kuaishouCategoryId: leaf };
       return { input, write: !!leaf && !atDefault };
     });
@@ -192,8 +217,7 @@ export class CategoryMappingService {
       if (!isId(youzanId)) at('youzanId', 'must be a Youzan numeric id');
       else if (input.scope === 'category' && !knownCids.has(youzanId)) {
         at('youzanId', `${youzanId} is not a Youzan category`);
-      }
-      else if (input.scope === 'item' && missingItems.has(youzanId)) at('youzanId', missingItems.get(youzanId)!);
+      } else if (input.scope === 'item' && missingItems.has(youzanId)) at('youzanId', missingItems.get(youzanId)!);
       const key = `${input.scope}:${youzanId}`;
       if (seen.has(key)) at('youzanId', 'appears twice in this import');
       seen.add(key);

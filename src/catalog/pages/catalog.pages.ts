@@ -1,6 +1,6 @@
-import { accountBar } from '../../auth/pages/auth.pages';
-import { CSRF_FIELD, UserPrincipal } from '../../auth/principal';
-import { formatTime, html, page } from '../../common/http/html';
+import { accountBar } from '@app/auth/pages/auth.pages';
+import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
+import { formatTime, html, page } from '@app/common/http/html';
 import { CategoryTreeReadEntity } from '../categories/category-tree-read.entity';
 import { EffectiveMapping } from '../mapping/category-mapping.service';
 
@@ -36,13 +36,15 @@ export function catalogPage(
       <td><code>${m.kuaishouCategoryId ?? '—'}</code> ${m.kuaishouPath?.join(' > ') ?? ''}
         ${m.open === false ? html`<span class="badge bad">未开放 Not open for your shop</span>` : ''}</td>
       <td><span class="badge ${tone}">${label}</span></td>
-      ${viewer.mayManage
-        ? html`<td><form method="post" action="${base}/mappings" style="display:inline">${csrf}
+      ${
+        viewer.mayManage
+          ? html`<td><form method="post" action="${base}/mappings" style="display:inline">${csrf}
           <input type="hidden" name="scope" value="${m.scope}"><input type="hidden" name="youzanId" value="${m.youzanId}">
           <input name="kuaishouCategoryId" size="8" pattern="[0-9]+" required placeholder="leaf id" data-testid="leaf-${m.youzanId}">
           <button class="button secondary" type="submit">保存 Save</button></form>
           <a href="/api/merchants/${merchant.id}/catalog/category-mappings/${m.youzanId}/suggestions">建议 Suggestions</a></td>`
-        : ''}
+          : ''
+      }
     </tr>`;
   });
   return page(
@@ -50,9 +52,11 @@ export function catalogPage(
     html`${accountBar(viewer.principal)}<h1>类目映射 Category mapping</h1>
     ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'} card" data-testid="notice">${notice.text}</div>` : ''}
     <div class="card" data-testid="category-trees"><h2>类目树 Category trees</h2>
-      ${reads.length
-        ? html`<ul>${reads.map((r) => html`<li data-testid="tree-${r.platform}">${r.platform}: ${r.categoryCount} categories, read ${formatTime(r.readAt)}${r.lastError ? html` <span class="badge bad">${r.lastError}</span>` : ''}</li>`)}</ul>`
-        : html`<p>No tree read yet.</p>`}
+      ${
+        reads.length
+          ? html`<ul>${reads.map((r) => html`<li data-testid="tree-${r.platform}">${r.platform}: ${r.categoryCount} categories, read ${formatTime(r.readAt)}${r.lastError ? html` <span class="badge bad">${r.lastError}</span>` : ''}</li>`)}</ul>`
+          : html`<p>No tree read yet.</p>`
+      }
       ${viewer.mayRefresh ? html`<form method="post" action="${base}/refresh">${csrf}<button class="button secondary" type="submit" data-testid="refresh-trees">刷新 Read again</button></form>` : ''}
     </div>
     <div class="card"><h2>有赞类目 → 快手叶子类目 Youzan → Kuaishou leaf</h2>

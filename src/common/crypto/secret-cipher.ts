@@ -17,7 +17,10 @@ const AUTH_TAG_BYTES = 16;
 export class SecretCipher {
   private readonly keys = new Map<string, Buffer>();
 
-  constructor(keys: CipherKey[], private readonly activeKeyId: string) {
+  constructor(
+    keys: CipherKey[],
+    private readonly activeKeyId: string,
+  ) {
     for (const { id, key } of keys) {
       if (key.length !== 32) throw new RangeError(`encryption key ${id} must be 32 bytes`);
       if (id.includes(':')) throw new RangeError(`encryption key id ${id} must not contain ':'`);
@@ -32,10 +35,18 @@ export class SecretCipher {
 
   encrypt(plaintext: string, associatedData = ''): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.activeKeyId)!, iv, { authTagLength: AUTH_TAG_BYTES });
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.activeKeyId)!, iv, {
+      authTagLength: AUTH_TAG_BYTES,
+    });
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, this.activeKeyId, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+    return [
+      VERSION,
+      this.activeKeyId,
+      iv.toString('base64'),
+      cipher.getAuthTag().toString('base64'),
+      body.toString('base64'),
+    ].join(':');
   }
 
   decrypt(sealed: string, associatedData = ''): string {

@@ -24,5 +24,10 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isTransientLockError(error: unknown): boolean {
   const driver = driverError(error);
   if (!driver) return false;
-  return driver.code === 'ER_LOCK_DEADLOCK' || driver.code === 'ER_LOCK_WAIT_TIMEOUT' || driver.errno === 1213 || driver.errno === 1205;
+  return (
+    driver.code === 'ER_LOCK_DEADLOCK' ||
+    driver.code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    driver.errno === 1213 ||
+    driver.errno === 1205
+  );
 }

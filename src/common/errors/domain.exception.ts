@@ -1,5 +1,6 @@
 /** HTTP meaning of a domain failure; the exception filter is the only place that maps it. */
-export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'unprocessable' | 'unavailable' | 'unauthorized' | 'forbidden';
+export type DomainErrorKind =
+  'invalid' | 'not_found' | 'conflict' | 'unprocessable' | 'unavailable' | 'unauthorized' | 'forbidden';
 
 export interface FieldError {
   field: string;

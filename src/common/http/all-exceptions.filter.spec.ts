@@ -1,7 +1,7 @@
 import { ArgumentsHost } from '@nestjs/common';
-import { PLATFORM_ERROR_CODES, PlatformError, PlatformErrorCode } from '../../platforms/platform-error';
-import { dispositionOf } from '../../platforms/failure-policy';
-import { answerPlatformError } from '../../platforms/platform-error.http';
+import { PLATFORM_ERROR_CODES, PlatformError, PlatformErrorCode } from '@app/platforms/platform-error';
+import { dispositionOf } from '@app/platforms/failure-policy';
+import { answerPlatformError } from '@app/platforms/platform-error.http';
 import { AllExceptionsFilter, ErrorBody } from './all-exceptions.filter';
 
 function answer(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
@@ -18,7 +18,13 @@ function answer(exception: unknown): { status: number; body: ErrorBody; headers:
 }
 
 const failure = (code: PlatformErrorCode, retryAfterMs?: number) =>
-  new PlatformError({ platform: 'kuaishou', api: 'open.item.list.get', code, message: `${code} happened`, retryAfterMs });
+  new PlatformError({
+    platform: 'kuaishou',
+    api: 'open.item.list.get',
+    code,
+    message: `${code} happened`,
+    retryAfterMs,
+  });
 
 describe(AllExceptionsFilter.name, () => {
   it('answers a platform failure by its disposition, never with a 500', () => {
@@ -26,7 +32,11 @@ describe(AllExceptionsFilter.name, () => {
     for (const code of PLATFORM_ERROR_CODES) {
       const { status, body } = answer(failure(code));
       expect(status).toBe(expected[dispositionOf(code)]);
-      expect(body).toMatchObject({ statusCode: status, error: `PLATFORM_${code}`, message: `kuaishou: ${code} happened` });
+      expect(body).toMatchObject({
+        statusCode: status,
+        error: `PLATFORM_${code}`,
+        message: `kuaishou: ${code} happened`,
+      });
     }
   });
 

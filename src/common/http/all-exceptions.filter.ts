@@ -33,7 +33,11 @@ function exposedClientError(error: unknown): { status: number; type?: string; me
   const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown; message?: unknown };
   const status = typeof e.status === 'number' ? e.status : e.statusCode;
   if (typeof status !== 'number' || status < 400 || status > 499 || e.expose !== true) return undefined;
-  return { status, type: typeof e.type === 'string' ? e.type : undefined, message: typeof e.message === 'string' ? e.message : 'the request was refused' };
+  return {
+    status,
+    type: typeof e.type === 'string' ? e.type : undefined,
+    message: typeof e.message === 'string' ? e.message : 'the request was refused',
+  };
 }
 
 export interface ErrorBody {
@@ -48,7 +52,9 @@ export interface ErrorBody {
  * An answer for errors of a lower context that common cannot know (e.g. the platforms' errors by
  * the failure policy): `undefined` when the error is not its kind. Passed in by `bootstrap.ts`.
  */
-export type ErrorAnswerer = (exception: unknown) => { body: Omit<ErrorBody, 'correlationId'>; headers?: Record<string, string> } | undefined;
+export type ErrorAnswerer = (
+  exception: unknown,
+) => { body: Omit<ErrorBody, 'correlationId'>; headers?: Record<string, string> } | undefined;
 
 /** The one place that turns failures into HTTP answers. */
 @Catch()
@@ -62,7 +68,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const correlationId = Correlation.id();
     let body: ErrorBody;
     if (exception instanceof DomainException) {
-      body = { statusCode: STATUS_BY_KIND[exception.kind], error: exception.code, message: exception.message, correlationId };
+      body = {
+        statusCode: STATUS_BY_KIND[exception.kind],
+        error: exception.code,
+        message: exception.message,
+        correlationId,
+      };
       if (exception.fields.length) body.fields = exception.fields;
     } else if (this.answer(exception)) {
       const { body: answered, headers } = this.answer(exception)!;
@@ -71,14 +82,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
     } else if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const message =
+        typeof response === 'string'
+          ? response
+          : String((response as { message?: unknown }).message ?? exception.message);
       body = { statusCode: status, error: HttpStatus[status] ?? 'ERROR', message, correlationId };
     } else if (exposedClientError(exception)) {
       const { status, type, message } = exposedClientError(exception)!;
-      body = { statusCode: status, error: (type && CODE_BY_BODY_ERROR[type]) ?? HttpStatus[status] ?? 'ERROR', message, correlationId };
+      body = {
+        statusCode: status,
+        error: (type && CODE_BY_BODY_ERROR[type]) ?? HttpStatus[status] ?? 'ERROR',
+        message,
+        correlationId,
+      };
     } else {
       this.logger.error({ err: exception, correlationId }, 'unhandled error');
-      body = { statusCode: 500, error: 'INTERNAL', message: 'Something went wrong on our side. Quote the correlation id when reporting it.', correlationId };
+      body = {
+        statusCode: 500,
+        error: 'INTERNAL',
+        message: 'Something went wrong on our side. Quote the correlation id when reporting it.',
+        correlationId,
+      };
     }
     if (res.headersSent) return;
     res.status(body.statusCode).json(body);

@@ -63,9 +63,13 @@ export function assertPlainInput(value: unknown, maxDepth: number, what: 'body' 
   while (stack.length) {
     const [current, depth] = stack.pop()!;
     if (current === null || typeof current !== 'object') continue;
-    if (depth > maxDepth) throw new InvalidInputException('BODY_TOO_DEEP', `The request ${what} is nested deeper than ${maxDepth} levels.`);
+    if (depth > maxDepth)
+      throw new InvalidInputException('BODY_TOO_DEEP', `The request ${what} is nested deeper than ${maxDepth} levels.`);
     for (const key of Object.keys(current)) {
-      if (FORBIDDEN_KEYS.has(key)) throw new InvalidInputException('VALIDATION_FAILED', 'The request has invalid fields.', [{ field: key, messages: [`property ${key} should not exist`] }]);
+      if (FORBIDDEN_KEYS.has(key))
+        throw new InvalidInputException('VALIDATION_FAILED', 'The request has invalid fields.', [
+          { field: key, messages: [`property ${key} should not exist`] },
+        ]);
       stack.push([(current as Record<string, unknown>)[key], depth + 1]);
     }
   }

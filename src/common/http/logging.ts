@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Params } from 'nestjs-pino';
-import { AppConfigShape } from '../../config/app-config';
+import { AppConfigShape } from '@app/config/app-config';
 import { Correlation } from '../context/correlation';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -49,7 +49,10 @@ export function loggerParams(config: AppConfigShape): Params {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       // Query strings may carry OAuth codes and tokens: log the path only.
       serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { method: string; url: string; id: string }) => ({
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },

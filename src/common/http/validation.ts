@@ -34,17 +34,26 @@ class BodyValidationPipe extends ValidationPipe {
       assertBodyShape(body, this.maxDepth);
       return super.transform(body, metadata);
     }
-    if (metadata.type === 'query' && metadata.metatype && !PRIMITIVES.includes(metadata.metatype)) assertPlainInput(value, 2, 'query');
+    if (metadata.type === 'query' && metadata.metatype && !PRIMITIVES.includes(metadata.metatype))
+      assertPlainInput(value, 2, 'query');
     return super.transform(value, metadata);
   }
 }
 
 /** Whitelisting pipe whose 400 lists every bad field with its messages. */
 export function createValidationPipe(maxDepth = 16): ValidationPipe {
-  return new BodyValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    exceptionFactory: (errors) => new InvalidInputException('VALIDATION_FAILED', 'The request has invalid fields.', flattenValidationErrors(errors)),
-  }, maxDepth);
+  return new BodyValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) =>
+        new InvalidInputException(
+          'VALIDATION_FAILED',
+          'The request has invalid fields.',
+          flattenValidationErrors(errors),
+        ),
+    },
+    maxDepth,
+  );
 }

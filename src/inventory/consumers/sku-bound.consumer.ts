@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { SkuBindingService } from '../../catalog/sku-binding.service';
-import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
-import { skuBoundTopic } from '../../messaging/contracts/sku-bound/sku-bound.contract';
+import { SkuBindingService } from '@app/catalog/sku-binding.service';
+import { ConsumerRegistry } from '@app/messaging/consumer/consumer.registry';
+import { skuBoundTopic } from '@app/messaging/contracts/sku-bound/sku-bound.contract';
 import { ORDER_SYNC, OrderSyncPort } from '../order-sync.port';
 import { StockLedgerService } from '../stock-ledger.service';
 

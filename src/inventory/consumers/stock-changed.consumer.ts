@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ConnectionsService } from '../../accounts/connections.service';
-import { SkuBindingService } from '../../catalog/sku-binding.service';
-import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
-import { stockChangedTopic } from '../../messaging/contracts/stock-changed/stock-changed.contract';
-import { ReplayOutcome, SyncFailureService } from '../../ops/failures/sync-failure.service';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { SkuBindingService } from '@app/catalog/sku-binding.service';
+import { ConsumerRegistry } from '@app/messaging/consumer/consumer.registry';
+import { stockChangedTopic } from '@app/messaging/contracts/stock-changed/stock-changed.contract';
+import { ReplayOutcome, SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { InventoryRepository } from '../inventory.repository';
 import { INVENTORY_SYNC_REPLAY, StockSyncService } from '../stock-sync.service';
 
@@ -20,9 +20,20 @@ export class StockChangedConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumers.register(stockChangedTopic, 'inventory.stock-writer', (p, event) => this.sync.sync(p.merchantSkuId, { triggerAt: p.triggerAt, reconcile: p.reconcile, reason: p.reason, seq: event.seq }), {
-      transactional: false,
-    });
+    this.consumers.register(
+      stockChangedTopic,
+      'inventory.stock-writer',
+      (p, event) =>
+        this.sync.sync(p.merchantSkuId, {
+          triggerAt: p.triggerAt,
+          reconcile: p.reconcile,
+          reason: p.reason,
+          seq: event.seq,
+        }),
+      {
+        transactional: false,
+      },
+    );
     this.failures.registerReplayHandler(INVENTORY_SYNC_REPLAY, async (data) => {
       const { merchantSkuId, bindingId } = data as { merchantSkuId: string; bindingId?: string };
       await this.sync.sync(merchantSkuId, { triggerAt: Date.now(), reconcile: true });
@@ -39,10 +50,24 @@ export class StockChangedConsumer implements OnModuleInit {
     if (!binding) return { confirmed: true };
     const connection = await this.connections.findById(binding.connectionId);
     if (!connection || connection.status !== 'active') {
-      return { confirmed: false, errorCode: 'SHOP_NOT_WRITABLE', reason: `the shop of binding ${bindingId} is ${connection?.status ?? 'gone'}: its stock was not written`, retryable: true };
+      return {
+        confirmed: false,
+        errorCode: 'SHOP_NOT_WRITABLE',
+        reason: `the shop of binding ${bindingId} is ${connection?.status ?? 'gone'}: its stock was not written`,
+        retryable: true,
+      };
     }
-    if ((await this.inventory.unsettledOps(binding.merchantSkuId, Number.MAX_SAFE_INTEGER)).some((op) => op.bindingId === bindingId)) {
-      return { confirmed: false, errorCode: 'OUTCOME_UNKNOWN', reason: `the write to binding ${bindingId} is not settled yet`, retryable: true };
+    if (
+      (await this.inventory.unsettledOps(binding.merchantSkuId, Number.MAX_SAFE_INTEGER)).some(
+        (op) => op.bindingId === bindingId,
+      )
+    ) {
+      return {
+        confirmed: false,
+        errorCode: 'OUTCOME_UNKNOWN',
+        reason: `the write to binding ${bindingId} is not settled yet`,
+        retryable: true,
+      };
     }
     return { confirmed: true };
   }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
-import { IsOmittable } from '../../common/http/validation';
+import { IsOmittable } from '@app/common/http/validation';
 
 export class PlatformLimitsDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 9_999_999 }) @IsOmittable() @IsInt() @Min(0) @Max(9_999_999) min?: number;
@@ -9,8 +9,18 @@ export class PlatformLimitsDto {
 }
 
 export class PlatformLimitsByPlatformDto {
-  @ApiPropertyOptional({ type: PlatformLimitsDto }) @IsOmittable() @IsObject() @ValidateNested() @Type(() => PlatformLimitsDto) kuaishou?: PlatformLimitsDto;
-  @ApiPropertyOptional({ type: PlatformLimitsDto }) @IsOmittable() @IsObject() @ValidateNested() @Type(() => PlatformLimitsDto) youzan?: PlatformLimitsDto;
+  @ApiPropertyOptional({ type: PlatformLimitsDto })
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PlatformLimitsDto)
+  kuaishou?: PlatformLimitsDto;
+  @ApiPropertyOptional({ type: PlatformLimitsDto })
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PlatformLimitsDto)
+  youzan?: PlatformLimitsDto;
 }
 
 export class StockSettingsDto {
@@ -26,14 +36,22 @@ export class StockSettingsDto {
   @IsIn(['auto', 'split', 'pool'])
   allocationMode?: 'auto' | 'split' | 'pool';
 
-  @ApiPropertyOptional({ description: 'Below this many sellable units, auto mode pools the stock', minimum: 0, maximum: 9_999_999 })
+  @ApiPropertyOptional({
+    description: 'Below this many sellable units, auto mode pools the stock',
+    minimum: 0,
+    maximum: 9_999_999,
+  })
   @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(9_999_999)
   scarceBelow?: number;
 
-  @ApiPropertyOptional({ description: 'Units shown per platform at a time while pooling', minimum: 1, maximum: 9_999_999 })
+  @ApiPropertyOptional({
+    description: 'Units shown per platform at a time while pooling',
+    minimum: 1,
+    maximum: 9_999_999,
+  })
   @IsOmittable()
   @IsInt()
   @Min(1)

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression, Interval } from '@nestjs/schedule';
-import { CLOCK, Clock } from '../../common/clock';
-import { Db } from '../../database/db';
+import { CLOCK, Clock } from '@app/common/clock';
+import { Db } from '@app/database/db';
 import { IDLE_MS } from '../demand';
 import { InventoryRepository } from '../inventory.repository';
 import { StockLedgerService } from '../stock-ledger.service';
@@ -42,7 +42,12 @@ export class StockReconcileJob {
   @Interval('stock-settle', 60_000)
   async enqueueSettlement(): Promise<number> {
     const now0 = this.clock.now();
-    const ids = [...new Set([...(await this.repo.skusWithUnsettledOps(now0 - 30_000, 200)), ...(await this.repo.skusAwaitingWriter(now0, 200))])];
+    const ids = [
+      ...new Set([
+        ...(await this.repo.skusWithUnsettledOps(now0 - 30_000, 200)),
+        ...(await this.repo.skusAwaitingWriter(now0, 200)),
+      ]),
+    ];
     if (!ids.length) return 0;
     const now = this.clock.now();
     await this.db.transaction(async () => {

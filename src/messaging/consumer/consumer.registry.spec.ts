@@ -1,10 +1,10 @@
-import { Clock } from '../../common/clock';
-import { AppConfig } from '../../config/app-config';
-import { Db } from '../../database/db';
-import { RecordFailureInput, RetryOutcomeError, SyncFailureService } from '../../ops/failures/sync-failure.service';
-import { MetricsService } from '../../ops/metrics/metrics.service';
-import { describePlatformFailure, failureDisposition } from '../../platforms/failure-policy';
-import { PlatformError, PlatformErrorCode } from '../../platforms/platform-error';
+import { Clock } from '@app/common/clock';
+import { AppConfig } from '@app/config/app-config';
+import { Db } from '@app/database/db';
+import { RecordFailureInput, RetryOutcomeError, SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { MetricsService } from '@app/ops/metrics/metrics.service';
+import { describePlatformFailure, failureDisposition } from '@app/platforms/failure-policy';
+import { PlatformError, PlatformErrorCode } from '@app/platforms/platform-error';
 import { orderPollRequestedTopic } from '../contracts/order-poll-requested/order-poll-requested.contract';
 import { EventEnvelope } from '../event-envelope';
 import { EventBus, EventSubscription } from '../event-bus.port';
@@ -51,7 +51,14 @@ const event: EventEnvelope = {
 };
 
 const platformError = (code: PlatformErrorCode) =>
-  new PlatformError({ platform: 'youzan', api: 'youzan.trades.sold.get', code, message: `${code} happened`, rawCode: 'r1', rawMessage: 'raw' });
+  new PlatformError({
+    platform: 'youzan',
+    api: 'youzan.trades.sold.get',
+    code,
+    message: `${code} happened`,
+    rawCode: 'r1',
+    rawMessage: 'raw',
+  });
 
 /** Runs one delivery whose handler always throws `error`; returns how often the handler ran. */
 async function deliverFailing(error: unknown) {
@@ -79,7 +86,13 @@ describe(ConsumerRegistry.name, () => {
       const { calls, recorded, claims } = await deliverFailing(platformError(code));
       expect(calls).toBe(1);
       expect(recorded).toEqual([
-        expect.objectContaining({ errorCode: code, platform: 'youzan', platformCode: 'r1', platformMessage: 'raw', retryable: false }),
+        expect.objectContaining({
+          errorCode: code,
+          platform: 'youzan',
+          platformCode: 'r1',
+          platformMessage: 'raw',
+          retryable: false,
+        }),
       ]);
       expect(claims).toEqual(['dead_lettered']);
     },

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CLOCK, Clock } from '../../common/clock';
-import { Correlation } from '../../common/context/correlation';
-import { backoffDelay } from '../../common/sleep';
-import { AppConfig } from '../../config/app-config';
-import { Db } from '../../database/db';
-import { MetricsService } from '../../ops/metrics/metrics.service';
-import { SyncFailureService } from '../../ops/failures/sync-failure.service';
+import { CLOCK, Clock } from '@app/common/clock';
+import { Correlation } from '@app/common/context/correlation';
+import { backoffDelay } from '@app/common/sleep';
+import { AppConfig } from '@app/config/app-config';
+import { Db } from '@app/database/db';
+import { MetricsService } from '@app/ops/metrics/metrics.service';
+import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { FailureDisposition, FailurePolicy } from './failure-disposition';
 import { InvalidEventPayloadError, TopicContract, validatePayload } from '../contracts/topic-contract';
 import { EventEnvelope } from '../event-envelope';
@@ -74,7 +74,12 @@ export class ConsumerRegistry {
     this.policy = policy;
   }
 
-  register<P extends object>(contract: TopicContract<P>, consumer: string, handler: EventHandler<P>, options: ConsumerOptions = {}): void {
+  register<P extends object>(
+    contract: TopicContract<P>,
+    consumer: string,
+    handler: EventHandler<P>,
+    options: ConsumerOptions = {},
+  ): void {
     if (this.registrations.has(consumer)) throw new Error(`consumer ${consumer} registered twice`);
     const registration: Registration = {
       consumer,
@@ -83,7 +88,12 @@ export class ConsumerRegistry {
       options: { transactional: true, ...options },
     };
     this.registrations.set(consumer, registration);
-    this.bus.subscribe({ topic: contract.name, consumer, deliver: (event, context) => this.deliver(registration, event, context?.signal), undecodable: (record) => this.parkUndecodable(consumer, record) });
+    this.bus.subscribe({
+      topic: contract.name,
+      consumer,
+      deliver: (event, context) => this.deliver(registration, event, context?.signal),
+      undecodable: (record) => this.parkUndecodable(consumer, record),
+    });
   }
 
   private async deliver(reg: Registration, event: EventEnvelope, signal?: AbortSignal): Promise<void> {
@@ -96,7 +106,8 @@ export class ConsumerRegistry {
           this.count(reg.consumer, outcome, started);
           return;
         } catch (error) {
-          const disposition: FailureDisposition = error instanceof InvalidEventPayloadError ? 'park' : this.policy.dispositionOf(error);
+          const disposition: FailureDisposition =
+            error instanceof InvalidEventPayloadError ? 'park' : this.policy.dispositionOf(error);
           if (disposition === 'drop') {
             await this.drop(reg, event, error);
             this.count(reg.consumer, 'dropped', started);
@@ -106,13 +117,18 @@ export class ConsumerRegistry {
           // Retried here, in the key's lane, so the key's later events wait behind it and order holds;
           // the window is long enough to ride out a brief platform outage.
           const exhausted = attempt >= maxAttempts && Date.now() - started >= retryWindowMs;
-          if (this.stopping || signal?.aborted) throw new Error(`${reg.consumer} gave up retrying ${event.topic}/${event.key}#${event.seq} (${this.stopping ? 'stopping' : 'partition moved'}); it is delivered again`);
+          if (this.stopping || signal?.aborted)
+            throw new Error(
+              `${reg.consumer} gave up retrying ${event.topic}/${event.key}#${event.seq} (${this.stopping ? 'stopping' : 'partition moved'}); it is delivered again`,
+            );
           if (permanent || exhausted) {
             await this.deadLetter(reg, event, error, attempt, !permanent);
             this.count(reg.consumer, 'dead_lettered', started);
             return;
           }
-          this.logger.warn(`${reg.consumer} failed on ${event.topic}/${event.key}#${event.seq} (attempt ${attempt}): ${(error as Error).message}`);
+          this.logger.warn(
+            `${reg.consumer} failed on ${event.topic}/${event.key}#${event.seq} (attempt ${attempt}): ${(error as Error).message}`,
+          );
           this.retryingByTopic.set(event.topic, (this.retryingByTopic.get(event.topic) ?? 0) + 1);
           try {
             await this.pause(backoffDelay(attempt, retryBaseMs, retryMaxDelayMs), signal);
@@ -168,7 +184,13 @@ export class ConsumerRegistry {
     return 'processed';
   }
 
-  private async deadLetter(reg: Registration, event: EventEnvelope, error: unknown, attempts: number, retryable: boolean): Promise<void> {
+  private async deadLetter(
+    reg: Registration,
+    event: EventEnvelope,
+    error: unknown,
+    attempts: number,
+    retryable: boolean,
+  ): Promise<void> {
     const described = this.policy.describe(error);
     await this.db.transaction(async () => {
       await this.failures.record({
@@ -230,8 +252,6 @@ export class ConsumerRegistry {
 
   private count(consumer: string, outcome: string, started: number): void {
     this.metrics.counter(METRICS.eventsConsumedTotal).inc({ consumer, outcome });
-    this.metrics
-      .histogram(METRICS.eventHandleSeconds)
-      .observe({ consumer }, (Date.now() - started) / 1000);
+    this.metrics.histogram(METRICS.eventHandleSeconds).observe({ consumer }, (Date.now() - started) / 1000);
   }
 }

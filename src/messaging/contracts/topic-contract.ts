@@ -11,12 +11,16 @@ export interface TopicContract<P extends object> {
 }
 
 export function defineTopic<P extends object>(contract: TopicContract<P>): TopicContract<P> {
-  if (!/^kwaizan\.[a-z-]+\.[a-z-]+\.v\d+$/.test(contract.name)) throw new Error(`topic name ${contract.name} breaks the naming rule`);
+  if (!/^kwaizan\.[a-z-]+\.[a-z-]+\.v\d+$/.test(contract.name))
+    throw new Error(`topic name ${contract.name} breaks the naming rule`);
   return contract;
 }
 
 export class InvalidEventPayloadError extends Error {
-  constructor(topic: string, readonly errors: string[]) {
+  constructor(
+    topic: string,
+    readonly errors: string[],
+  ) {
     super(`invalid payload for ${topic}: ${errors.join('; ')}`);
     this.name = 'InvalidEventPayloadError';
   }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from '../../database/columns';
+import { bigintNumber } from '@app/database/columns';
 
 export type InboxOutcome = 'processed' | 'dead_lettered' | 'dropped';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LessThan } from 'typeorm';
-import { isUniqueViolation } from '../../common/errors/db-errors';
-import { Db } from '../../database/db';
+import { isUniqueViolation } from '@app/common/errors/db-errors';
+import { Db } from '@app/database/db';
 import { InboxMessageEntity, InboxOutcome } from './inbox-message.entity';
 
 @Injectable()
@@ -24,11 +24,15 @@ export class InboxRepository {
   }
 
   async markProcessed(consumer: string, eventId: string, at: number): Promise<void> {
-    await this.db.manager.getRepository(InboxMessageEntity).update({ consumer, eventId }, { outcome: 'processed', processedAt: at });
+    await this.db.manager
+      .getRepository(InboxMessageEntity)
+      .update({ consumer, eventId }, { outcome: 'processed', processedAt: at });
   }
 
   async deleteBefore(cutoff: number): Promise<number> {
-    const result = await this.db.transaction((m) => m.getRepository(InboxMessageEntity).delete({ processedAt: LessThan(cutoff) }));
+    const result = await this.db.transaction((m) =>
+      m.getRepository(InboxMessageEntity).delete({ processedAt: LessThan(cutoff) }),
+    );
     return result.affected ?? 0;
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { CLOCK, Clock } from '../../common/clock';
-import { DAY_MS } from '../../ops/settings/ops-settings.definitions';
-import { OpsSettingsService } from '../../ops/settings/ops-settings.service';
+import { CLOCK, Clock } from '@app/common/clock';
+import { DAY_MS } from '@app/ops/settings/ops-settings.definitions';
+import { OpsSettingsService } from '@app/ops/settings/ops-settings.service';
 import { InboxRepository } from '../inbox/inbox.repository';
 import { OutboxRepository } from '../outbox/outbox.repository';
 

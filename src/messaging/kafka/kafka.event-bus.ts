@@ -1,12 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { KafkaConfig } from '../../config/app-config';
+import { KafkaConfig } from '@app/config/app-config';
 import { EventEnvelope } from '../event-envelope';
 import { BusHealth, EventBus, EventSubscription, UndecodableRecord } from '../event-bus.port';
 import { decode, encode } from './kafka-codec';
 
 /** Heartbeat answers meaning the group is rebalancing or has dropped this member: its partitions may move. */
-const LOST_MEMBERSHIP = ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP'];
+const LOST_MEMBERSHIP = [
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'NOT_COORDINATOR_FOR_GROUP',
+];
 
 /**
  * Kafka through kafkajs. Kept thin on purpose: kafkajs is unmaintained, and swapping the client
@@ -33,14 +38,20 @@ export class KafkaEventBus implements EventBus {
   private readonly subscriptions: EventSubscription[] = [];
   private producerConnected = false;
 
-  constructor(private readonly config: KafkaConfig, private readonly options: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number } = {}) {
+  constructor(
+    private readonly config: KafkaConfig,
+    private readonly options: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number } = {},
+  ) {
     this.kafka = new Kafka({
       clientId: config.clientId,
       brokers: config.brokers,
       ssl: config.ssl,
       sasl: config.sasl as never,
       logLevel: logLevel.WARN,
-      logCreator: () => ({ namespace, log }) => this.logger.warn(`[kafkajs ${namespace}] ${log.message}`),
+      logCreator:
+        () =>
+        ({ namespace, log }) =>
+          this.logger.warn(`[kafkajs ${namespace}] ${log.message}`),
       retry: { retries: 8, initialRetryTime: 200 },
     });
   }
@@ -50,7 +61,12 @@ export class KafkaEventBus implements EventBus {
   }
 
   async start(): Promise<void> {
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
     await this.producer.connect();
@@ -72,7 +88,9 @@ export class KafkaEventBus implements EventBus {
     const entry: { consumer: Consumer; subscription: EventSubscription; crashed?: string } = { consumer, subscription };
     consumer.on(consumer.events.CRASH, (e) => {
       entry.crashed = e.payload.error.message;
-      this.logger.error(`consumer ${subscription.consumer} crashed: ${e.payload.error.message} (restart: ${e.payload.restart})`);
+      this.logger.error(
+        `consumer ${subscription.consumer} crashed: ${e.payload.error.message} (restart: ${e.payload.restart})`,
+      );
     });
     consumer.on(consumer.events.GROUP_JOIN, () => (entry.crashed = undefined));
     const startedAt = Date.now();
@@ -93,7 +111,14 @@ export class KafkaEventBus implements EventBus {
         try {
           event = decode(topic, message);
         } catch (error) {
-          await this.park(subscription, { topic, partition, offset: message.offset, key: message.key?.toString() ?? '', reason: (error as Error).message, preview: message.value?.toString().slice(0, 500) ?? '' });
+          await this.park(subscription, {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? '',
+            reason: (error as Error).message,
+            preview: message.value?.toString().slice(0, 500) ?? '',
+          });
           return;
         }
         const lost = new AbortController();
@@ -116,7 +141,9 @@ export class KafkaEventBus implements EventBus {
   }
 
   private async park(subscription: EventSubscription, record: UndecodableRecord): Promise<void> {
-    this.logger.error(`undecodable record ${record.topic}[${record.partition}]@${record.offset} for ${subscription.consumer}: ${record.reason}`);
+    this.logger.error(
+      `undecodable record ${record.topic}[${record.partition}]@${record.offset} for ${subscription.consumer}: ${record.reason}`,
+    );
     if (subscription.undecodable) await subscription.undecodable(record);
   }
 
@@ -155,6 +182,12 @@ export class KafkaEventBus implements EventBus {
   async health(): Promise<BusHealth> {
     const crashed = this.consumers.filter((c) => c.crashed).map((c) => `${c.subscription.consumer}: ${c.crashed}`);
     const up = this.producerConnected && crashed.length === 0;
-    return { up, kind: this.kind, detail: up ? undefined : [!this.producerConnected ? 'producer disconnected' : '', ...crashed].filter(Boolean).join('; ') };
+    return {
+      up,
+      kind: this.kind,
+      detail: up
+        ? undefined
+        : [!this.producerConnected ? 'producer disconnected' : '', ...crashed].filter(Boolean).join('; '),
+    };
   }
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintNumber } from '../../database/columns';
+import { bigintNumber } from '@app/database/columns';
 
 export type OutboxStatus = 'pending' | 'published';
 

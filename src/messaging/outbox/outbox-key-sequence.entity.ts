@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from '../../database/columns';
+import { bigintNumber } from '@app/database/columns';
 
 /**
  * Last sequence number given out per (topic, key). Taking it under a row lock serializes the

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CLOCK, Clock } from '../../common/clock';
-import { sleep } from '../../common/sleep';
-import { AppConfig } from '../../config/app-config';
-import { Db } from '../../database/db';
-import { NamedLock } from '../../database/named-lock';
-import { MetricsService } from '../../ops/metrics/metrics.service';
+import { CLOCK, Clock } from '@app/common/clock';
+import { sleep } from '@app/common/sleep';
+import { AppConfig } from '@app/config/app-config';
+import { Db } from '@app/database/db';
+import { NamedLock } from '@app/database/named-lock';
+import { MetricsService } from '@app/ops/metrics/metrics.service';
 import { ConsumerRegistry } from '../consumer/consumer.registry';
 import { EventEnvelope } from '../event-envelope';
 import { EVENT_BUS, EventBus } from '../event-bus.port';
@@ -230,10 +230,12 @@ export class OutboxRelay {
       );
       this.countPublished(rows);
     } catch (error) {
-      await this.repo.markFailedAttempt(
-        rows.map((r) => r.id),
-        (error as Error).message,
-      ).catch(() => undefined);
+      await this.repo
+        .markFailedAttempt(
+          rows.map((r) => r.id),
+          (error as Error).message,
+        )
+        .catch(() => undefined);
       this.logger.error(`publishing ${rows.length} outbox events failed: ${(error as Error).message}`);
       this.failureBackoffUntil = Date.now() + 1000;
     } finally {

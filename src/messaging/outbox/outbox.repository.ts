@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThan } from 'typeorm';
-import { isUniqueViolation } from '../../common/errors/db-errors';
-import { Db } from '../../database/db';
+import { isUniqueViolation } from '@app/common/errors/db-errors';
+import { Db } from '@app/database/db';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { OutboxKeySequenceEntity } from './outbox-key-sequence.entity';
 
@@ -13,7 +13,11 @@ export class OutboxRepository {
   async nextSequence(topic: string, eventKey: string): Promise<number> {
     const repo = this.db.manager.getRepository(OutboxKeySequenceEntity);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const row = await this.db.forUpdate(repo.createQueryBuilder('s').where('s.topic = :topic AND s.event_key = :eventKey', { topic, eventKey })).getOne();
+      const row = await this.db
+        .forUpdate(
+          repo.createQueryBuilder('s').where('s.topic = :topic AND s.event_key = :eventKey', { topic, eventKey }),
+        )
+        .getOne();
       if (row) {
         await repo.update({ topic, eventKey }, { lastSeq: row.lastSeq + 1 });
         return row.lastSeq + 1;
@@ -41,14 +45,19 @@ export class OutboxRepository {
 
   /** Oldest pending events, in id order (which is sequence order within a key). */
   pending(limit: number, excludeIds: string[]): Promise<OutboxEventEntity[]> {
-    const qb = this.db.dataSource.manager.getRepository(OutboxEventEntity).createQueryBuilder('e').where('e.status = :status', { status: 'pending' });
+    const qb = this.db.dataSource.manager
+      .getRepository(OutboxEventEntity)
+      .createQueryBuilder('e')
+      .where('e.status = :status', { status: 'pending' });
     if (excludeIds.length) qb.andWhere('e.id NOT IN (:...excludeIds)', { excludeIds });
     return qb.orderBy('e.id', 'ASC').take(limit).getMany();
   }
 
   async markPublished(ids: string[], at: number): Promise<void> {
     if (!ids.length) return;
-    await this.db.transaction((m) => m.getRepository(OutboxEventEntity).update({ id: In(ids) }, { status: 'published', publishedAt: at }));
+    await this.db.transaction((m) =>
+      m.getRepository(OutboxEventEntity).update({ id: In(ids) }, { status: 'published', publishedAt: at }),
+    );
   }
 
   async markFailedAttempt(ids: string[], error: string): Promise<void> {
@@ -69,7 +78,9 @@ export class OutboxRepository {
   }
 
   async deletePublishedBefore(cutoff: number): Promise<number> {
-    const result = await this.db.transaction((m) => m.getRepository(OutboxEventEntity).delete({ status: 'published', publishedAt: LessThan(cutoff) }));
+    const result = await this.db.transaction((m) =>
+      m.getRepository(OutboxEventEntity).delete({ status: 'published', publishedAt: LessThan(cutoff) }),
+    );
     return result.affected ?? 0;
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, Clock } from '../../common/clock';
-import { Correlation } from '../../common/context/correlation';
-import { ID_GENERATOR, IdGenerator } from '../../common/ids';
-import { Db } from '../../database/db';
+import { CLOCK, Clock } from '@app/common/clock';
+import { Correlation } from '@app/common/context/correlation';
+import { ID_GENERATOR, IdGenerator } from '@app/common/ids';
+import { Db } from '@app/database/db';
 import { TopicContract, validatePayload } from '../contracts/topic-contract';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxRelay } from './outbox.relay';
@@ -21,7 +21,11 @@ export class OutboxService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  async enqueue<P extends object>(contract: TopicContract<P>, payload: P, options: { type?: string } = {}): Promise<string> {
+  async enqueue<P extends object>(
+    contract: TopicContract<P>,
+    payload: P,
+    options: { type?: string } = {},
+  ): Promise<string> {
     if (!this.db.inTransaction) throw new Error('OutboxService.enqueue must run inside Db.transaction()');
     const valid = validatePayload(contract, payload);
     const key = contract.key(valid);

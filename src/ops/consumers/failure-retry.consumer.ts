@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
-import { failureRetryRequestedTopic } from '../../messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
+import { ConsumerRegistry } from '@app/messaging/consumer/consumer.registry';
+import { failureRetryRequestedTopic } from '@app/messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
 import { SyncFailureService } from '../failures/sync-failure.service';
 
 @Injectable()

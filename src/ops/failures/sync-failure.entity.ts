@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintNumber, jsonText } from '../../database/columns';
+import { bigintNumber, jsonText } from '@app/database/columns';
 
 export type SyncFailureStatus = 'open' | 'retrying' | 'resolved' | 'dismissed';
 

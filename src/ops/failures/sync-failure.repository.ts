@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets } from 'typeorm';
-import { Db } from '../../database/db';
+import { Db } from '@app/database/db';
 import { SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
 
 export interface FailureFilter {
@@ -30,7 +30,9 @@ export class SyncFailureRepository {
   }
 
   async lockOpenByDedupeKey(dedupeKey: string): Promise<SyncFailureEntity | null> {
-    return this.db.forUpdate(this.repo.createQueryBuilder('f').where('f.dedupe_key = :dedupeKey', { dedupeKey })).getOne();
+    return this.db
+      .forUpdate(this.repo.createQueryBuilder('f').where('f.dedupe_key = :dedupeKey', { dedupeKey }))
+      .getOne();
   }
 
   save(entity: SyncFailureEntity): Promise<SyncFailureEntity> {
@@ -47,7 +49,14 @@ export class SyncFailureRepository {
     if (filter.entityRef) qb.andWhere('f.entity_ref = :entityRef', { entityRef: filter.entityRef });
     if (filter.search) {
       const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere(new Brackets((w) => w.where('f.reason LIKE :like', { like }).orWhere('f.entity_ref LIKE :like', { like }).orWhere('f.operation LIKE :like', { like })));
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('f.reason LIKE :like', { like })
+            .orWhere('f.entity_ref LIKE :like', { like })
+            .orWhere('f.operation LIKE :like', { like }),
+        ),
+      );
     }
     return qb.orderBy('f.created_at', 'DESC').addOrderBy('f.id', 'ASC').skip(offset).take(limit).getManyAndCount();
   }
@@ -79,7 +88,12 @@ export class SyncFailureRepository {
   }
 
   async countByStatus(): Promise<Record<string, number>> {
-    const rows: { status: string; n: string | number }[] = await this.repo.createQueryBuilder('f').select('f.status', 'status').addSelect('COUNT(*)', 'n').groupBy('f.status').getRawMany();
+    const rows: { status: string; n: string | number }[] = await this.repo
+      .createQueryBuilder('f')
+      .select('f.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('f.status')
+      .getRawMany();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CLOCK, Clock } from '../../common/clock';
-import { ConflictDomainException, NotFoundDomainException } from '../../common/errors/domain.exception';
-import { ID_GENERATOR, IdGenerator } from '../../common/ids';
-import { Db } from '../../database/db';
+import { CLOCK, Clock } from '@app/common/clock';
+import { ConflictDomainException, NotFoundDomainException } from '@app/common/errors/domain.exception';
+import { ID_GENERATOR, IdGenerator } from '@app/common/ids';
+import { Db } from '@app/database/db';
 import { MetricsService } from '../metrics/metrics.service';
 import { OpsSettingsService } from '../settings/ops-settings.service';
 import { ReplaySpec, SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
@@ -36,7 +36,8 @@ export interface RecordFailureInput {
  */
 export type ReplayHandler = (data: unknown, failure: SyncFailureEntity) => Promise<void | ReplayOutcome>;
 
-export type ReplayOutcome = { confirmed: true } | { confirmed: false; errorCode: string; reason: string; retryable?: boolean };
+export type ReplayOutcome =
+  { confirmed: true } | { confirmed: false; errorCode: string; reason: string; retryable?: boolean };
 
 export interface RetryOutcomeError {
   errorCode: string;
@@ -97,11 +98,23 @@ export class SyncFailureService {
       failure.lastAttemptAt = now;
       // The live flow failing again must not push the automatic retry further out.
       const scheduled = existing?.status === 'open' ? existing.nextRetryAt : null;
-      failure.nextRetryAt = input.retryable === false || !failure.replay ? null : (scheduled ?? nextRetryAt(delays, failure.autoRetries, now));
+      failure.nextRetryAt =
+        input.retryable === false || !failure.replay
+          ? null
+          : (scheduled ?? nextRetryAt(delays, failure.autoRetries, now));
       return this.repo.save(failure);
     });
     this.metrics.counter(METRICS.syncFailuresRecordedTotal).inc({ context: saved.context, code: saved.errorCode });
-    this.logger.warn({ failureId: saved.id, context: saved.context, operation: saved.operation, code: saved.errorCode, entityRef: saved.entityRef }, `sync failure: ${saved.reason}`);
+    this.logger.warn(
+      {
+        failureId: saved.id,
+        context: saved.context,
+        operation: saved.operation,
+        code: saved.errorCode,
+        entityRef: saved.entityRef,
+      },
+      `sync failure: ${saved.reason}`,
+    );
     return saved;
   }
 
@@ -149,7 +162,11 @@ export class SyncFailureService {
     if (current.status === 'resolved' || current.status === 'dismissed') {
       throw new ConflictDomainException('FAILURE_CLOSED', `sync failure ${id} is already ${current.status}`);
     }
-    if (!current.replay) throw new ConflictDomainException('FAILURE_NOT_REPLAYABLE', `sync failure ${id} has nothing to replay; dismiss it once handled`);
+    if (!current.replay)
+      throw new ConflictDomainException(
+        'FAILURE_NOT_REPLAYABLE',
+        `sync failure ${id} has nothing to replay; dismiss it once handled`,
+      );
     const claimed = await this.claimForRetry(id, ['open', 'retrying']);
     if (!claimed) throw new ConflictDomainException('FAILURE_BUSY', `sync failure ${id} changed while claiming it`);
     return this.runReplay(claimed);
@@ -163,7 +180,8 @@ export class SyncFailureService {
     } else {
       try {
         const result = await handler(failure.replay!.data, failure);
-        if (result && !result.confirmed) outcome = { errorCode: result.errorCode, reason: result.reason, retryable: result.retryable };
+        if (result && !result.confirmed)
+          outcome = { errorCode: result.errorCode, reason: result.reason, retryable: result.retryable };
       } catch (error) {
         outcome = this.describe(error);
       }
@@ -217,7 +235,11 @@ export class SyncFailureService {
     });
   }
 
-  private async close(failure: SyncFailureEntity, status: 'resolved' | 'dismissed', note: string): Promise<SyncFailureEntity> {
+  private async close(
+    failure: SyncFailureEntity,
+    status: 'resolved' | 'dismissed',
+    note: string,
+  ): Promise<SyncFailureEntity> {
     const now = this.clock.now();
     failure.status = status;
     failure.closedAt = now;

@@ -3,5 +3,9 @@ import { OpsSettingsModule } from '../settings/ops-settings.module';
 import { SyncFailureRepository } from './sync-failure.repository';
 import { SyncFailureService } from './sync-failure.service';
 
-@Module({ imports: [OpsSettingsModule], providers: [SyncFailureRepository, SyncFailureService], exports: [SyncFailureService] })
+@Module({
+  imports: [OpsSettingsModule],
+  providers: [SyncFailureRepository, SyncFailureService],
+  exports: [SyncFailureService],
+})
 export class SyncFailuresModule {}

@@ -1,9 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, Public } from '../../auth/policy.decorator';
-import type { Principal } from '../../auth/principal';
-import { isOperator } from '../../auth/user.entity';
+import { CurrentPrincipal, Public } from '@app/auth/policy.decorator';
+import type { Principal } from '@app/auth/principal';
+import { isOperator } from '@app/auth/user.entity';
 import { HealthReport, HealthService } from './health.service';
 
 @ApiTags('ops')
@@ -13,9 +13,15 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOkResponse({ description: 'Database and event bus answer (platform breakers may show as degraded). The checks are listed for ops and admin only.' })
+  @ApiOkResponse({
+    description:
+      'Database and event bus answer (platform breakers may show as degraded). The checks are listed for ops and admin only.',
+  })
   @ApiServiceUnavailableResponse({ description: 'A critical dependency is down.' })
-  async check(@CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) res: Response): Promise<HealthReport | Pick<HealthReport, 'status'>> {
+  async check(
+    @CurrentPrincipal() principal: Principal | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HealthReport | Pick<HealthReport, 'status'>> {
     const report = await this.health.report();
     res.status(report.status === 'down' ? 503 : 200);
     return principal && principal.kind !== 'erp' && isOperator(principal.role) ? report : { status: report.status };

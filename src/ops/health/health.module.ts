@@ -1,7 +1,7 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
-import { Db } from '../../database/db';
-import { EVENT_BUS, EventBus } from '../../messaging/event-bus.port';
-import { OutboxRelay } from '../../messaging/outbox/outbox.relay';
+import { Db } from '@app/database/db';
+import { EVENT_BUS, EventBus } from '@app/messaging/event-bus.port';
+import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 

@@ -35,7 +35,12 @@ export class HealthService {
         try {
           result = await Promise.race([
             check.run(),
-            new Promise<CheckResult>((resolve) => setTimeout(() => resolve({ up: false, error: `no answer within ${CHECK_TIMEOUT_MS} ms` }), CHECK_TIMEOUT_MS).unref()),
+            new Promise<CheckResult>((resolve) =>
+              setTimeout(
+                () => resolve({ up: false, error: `no answer within ${CHECK_TIMEOUT_MS} ms` }),
+                CHECK_TIMEOUT_MS,
+              ).unref(),
+            ),
           ]);
         } catch (error) {
           result = { up: false, error: (error as Error).message };

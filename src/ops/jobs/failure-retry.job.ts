@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { Db } from '../../database/db';
-import { failureRetryRequestedTopic } from '../../messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
-import { OutboxService } from '../../messaging/outbox/outbox.service';
+import { Db } from '@app/database/db';
+import { failureRetryRequestedTopic } from '@app/messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
+import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { SyncFailureService } from '../failures/sync-failure.service';
 
 const PAGE = 100;

@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MetricsService } from './metrics.service';
-import { Ops } from '../../auth/policy.decorator';
+import { Ops } from '@app/auth/policy.decorator';
 
 @ApiExcludeController()
 @Ops()

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { CLOCK, Clock } from '../../common/clock';
+import { CLOCK, Clock } from '@app/common/clock';
 import { DAY_MS } from '../settings/ops-settings.definitions';
 import { OpsSettingsService } from '../settings/ops-settings.service';
 import { RetentionRepository } from './retention.repository';

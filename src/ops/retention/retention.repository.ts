@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThan } from 'typeorm';
-import { OAuthStateEntity } from '../../accounts/oauth-state.entity';
-import { Db } from '../../database/db';
-import { StockDriftEntity } from '../../inventory/stock-drift.entity';
-import { StockWriteOpEntity } from '../../inventory/stock-write-op.entity';
-import { PlatformPushEntity } from '../../orders/platform-push.entity';
-import { WebhookDeliveryEntity } from '../../webhooks/webhook-delivery.entity';
+import { OAuthStateEntity } from '@app/accounts/oauth-state.entity';
+import { Db } from '@app/database/db';
+import { StockDriftEntity } from '@app/inventory/stock-drift.entity';
+import { StockWriteOpEntity } from '@app/inventory/stock-write-op.entity';
+import { PlatformPushEntity } from '@app/orders/platform-push.entity';
+import { WebhookDeliveryEntity } from '@app/webhooks/webhook-delivery.entity';
 import { SyncFailureEntity } from '../failures/sync-failure.entity';
 
 /** Deletes of rows past their retention; each returns how many went. */
@@ -35,12 +35,19 @@ export class RetentionRepository {
 
   /** Only settled writes: a pending or unknown one is still needed to settle its outcome. */
   writeOpsSettledBefore(cutoff: number): Promise<number> {
-    return this.affected(this.db.manager.getRepository(StockWriteOpEntity).delete({ status: In(['applied', 'not_applied', 'reconciled']), settledAt: LessThan(cutoff) }));
+    return this.affected(
+      this.db.manager
+        .getRepository(StockWriteOpEntity)
+        .delete({ status: In(['applied', 'not_applied', 'reconciled']), settledAt: LessThan(cutoff) }),
+    );
   }
 
   /** Only closed failures (resolved or dismissed); open ones stay whatever their age. */
   failuresClosedBefore(cutoff: number): Promise<number> {
-    return this.affected(this.db.manager.getRepository(SyncFailureEntity).delete({ status: In(['resolved', 'dismissed']), closedAt: LessThan(cutoff) }));
+    return this.affected(
+      this.db.manager
+        .getRepository(SyncFailureEntity)
+        .delete({ status: In(['resolved', 'dismissed']), closedAt: LessThan(cutoff) }),
+    );
   }
 }
-

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Notice } from '../../auth/pages/auth.pages';
-import { Admin, CurrentPrincipal, Ops, Page } from '../../auth/policy.decorator';
-import { UserPrincipal } from '../../auth/principal';
-import { DomainException } from '../../common/errors/domain.exception';
-import { statusOfDomainError } from '../../common/http/all-exceptions.filter';
-import { AppConfig } from '../../config/app-config';
+import { Notice } from '@app/auth/pages/auth.pages';
+import { Admin, CurrentPrincipal, Ops, Page } from '@app/auth/policy.decorator';
+import { UserPrincipal } from '@app/auth/principal';
+import { DomainException } from '@app/common/errors/domain.exception';
+import { statusOfDomainError } from '@app/common/http/all-exceptions.filter';
+import { AppConfig } from '@app/config/app-config';
 import { OPS_SETTING_DEFINITIONS } from '../settings/ops-settings.definitions';
 import { OpsSettingsService } from '../settings/ops-settings.service';
 import { opsSettingsPage } from './pages/ops-settings.page';

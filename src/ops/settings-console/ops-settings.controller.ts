@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Admin, CurrentPrincipal, Ops } from '../../auth/policy.decorator';
-import { UserPrincipal } from '../../auth/principal';
+import { Admin, CurrentPrincipal, Ops } from '@app/auth/policy.decorator';
+import { UserPrincipal } from '@app/auth/principal';
 import { OpsSettingChangeView, OpsSettingsPage, OpsSettingView } from './dto/ops-settings.views';
 import { UpdateOpsSettingsDto } from './dto/update-ops-settings.dto';
 import { OpsSettingsService } from '../settings/ops-settings.service';

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { bigintNumber, jsonText } from '../../database/columns';
+import { bigintNumber, jsonText } from '@app/database/columns';
 
 /** The audit trail of ops settings: who changed what, when, from which value to which. */
 @Entity('ops_setting_change')

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from '../../database/columns';
+import { bigintNumber } from '@app/database/columns';
 
 /** A setting an admin changed; a setting without a row has its default from the environment. */
 @Entity('ops_setting')

@@ -1,4 +1,4 @@
-import { AppConfigShape } from '../../config/app-config';
+import { AppConfigShape } from '@app/config/app-config';
 
 export const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '../../database/db';
+import { Db } from '@app/database/db';
 import { OpsSettingChangeEntity } from './ops-setting-change.entity';
 import { OpsSettingEntity } from './ops-setting.entity';
 

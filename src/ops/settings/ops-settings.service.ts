@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, Clock } from '../../common/clock';
-import { isUniqueViolation } from '../../common/errors/db-errors';
-import { ConflictDomainException, FieldError, InvalidInputException } from '../../common/errors/domain.exception';
-import { AppConfig } from '../../config/app-config';
-import { Db } from '../../database/db';
+import { CLOCK, Clock } from '@app/common/clock';
+import { isUniqueViolation } from '@app/common/errors/db-errors';
+import { ConflictDomainException, FieldError, InvalidInputException } from '@app/common/errors/domain.exception';
+import { AppConfig } from '@app/config/app-config';
+import { Db } from '@app/database/db';
 import { OpsSettingChangeEntity } from './ops-setting-change.entity';
 import { OpsSettingEntity } from './ops-setting.entity';
 import {

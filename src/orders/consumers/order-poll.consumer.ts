@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
-import { orderPollRequestedTopic } from '../../messaging/contracts/order-poll-requested/order-poll-requested.contract';
+import { ConsumerRegistry } from '@app/messaging/consumer/consumer.registry';
+import { orderPollRequestedTopic } from '@app/messaging/contracts/order-poll-requested/order-poll-requested.contract';
 import { OrderPollService } from '../order-poll.service';
 
 @Injectable()
@@ -11,8 +11,13 @@ export class OrderPollConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumers.register(orderPollRequestedTopic, 'orders.poll', async ({ connectionId }) => {
-      await this.poller.poll(connectionId);
-    }, { transactional: false });
+    this.consumers.register(
+      orderPollRequestedTopic,
+      'orders.poll',
+      async ({ connectionId }) => {
+        await this.poller.poll(connectionId);
+      },
+      { transactional: false },
+    );
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ConnectionsService } from '../../accounts/connections.service';
-import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
-import { pushReceivedTopic } from '../../messaging/contracts/push-received/push-received.contract';
-import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { ConsumerRegistry } from '@app/messaging/consumer/consumer.registry';
+import { pushReceivedTopic } from '@app/messaging/contracts/push-received/push-received.contract';
+import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
 import { OrderIngestService } from '../order-ingest.service';
 import { OrderRepository } from '../order.repository';
 
@@ -33,11 +33,16 @@ export class PushReceivedConsumer implements OnModuleInit {
         const connection = await this.connections.findByShop(push.platform, push.shopId);
         if (!connection || connection.status !== 'active') return;
         // Pushes come several per order (created, paid…): one read already newer than this push covers it.
-        const known = push.kind === 'order' && push.occurredAt ? await this.orders.findByPlatformId(push.platform, push.orderId) : null;
+        const known =
+          push.kind === 'order' && push.occurredAt
+            ? await this.orders.findByPlatformId(push.platform, push.orderId)
+            : null;
         if (known && push.occurredAt! <= known.platformUpdatedAt) return;
         const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
         const order = await this.channels.orders(push.platform).getOrder(shop, push.orderId);
-        await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, order, { recheckLines: push.kind === 'refund' });
+        await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, order, {
+          recheckLines: push.kind === 'refund',
+        });
       },
       { transactional: false },
     );

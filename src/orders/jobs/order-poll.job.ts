@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig } from '../../config/app-config';
-import { ConnectionsService } from '../../accounts/connections.service';
-import { Db } from '../../database/db';
-import { orderPollRequestedTopic } from '../../messaging/contracts/order-poll-requested/order-poll-requested.contract';
-import { OutboxService } from '../../messaging/outbox/outbox.service';
+import { AppConfig } from '@app/config/app-config';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { Db } from '@app/database/db';
+import { orderPollRequestedTopic } from '@app/messaging/contracts/order-poll-requested/order-poll-requested.contract';
+import { OutboxService } from '@app/messaging/outbox/outbox.service';
 
 /** Every ORDER_POLL_INTERVAL_MS, one poll per active shop connection. */
 @Injectable()
@@ -20,7 +20,13 @@ export class OrderPollJob implements OnModuleInit {
   onModuleInit(): void {
     // Absent when jobs are off (tests drive them by hand).
     const logger = new Logger(OrderPollJob.name);
-    this.scheduler?.addInterval('order-poll', setInterval(() => void this.enqueue().catch((e: Error) => logger.error(`enqueueing order polls failed: ${e.message}`)), this.config.orders.pollIntervalMs));
+    this.scheduler?.addInterval(
+      'order-poll',
+      setInterval(
+        () => void this.enqueue().catch((e: Error) => logger.error(`enqueueing order polls failed: ${e.message}`)),
+        this.config.orders.pollIntervalMs,
+      ),
+    );
   }
 
   async enqueue(): Promise<number> {
@@ -28,7 +34,8 @@ export class OrderPollJob implements OnModuleInit {
     const ids = new Set((await this.connections.listActive()).map((c) => c.id));
     if (!ids.size) return 0;
     await this.db.transaction(async () => {
-      for (const connectionId of ids) await this.outbox.enqueue(orderPollRequestedTopic, { connectionId, reason: 'schedule' });
+      for (const connectionId of ids)
+        await this.outbox.enqueue(orderPollRequestedTopic, { connectionId, reason: 'schedule' });
     });
     return ids.size;
   }

@@ -1,5 +1,5 @@
-import { Clock, SystemClock } from '../../common/clock';
-import { KuaishouConfig } from '../../config/app-config';
+import { Clock, SystemClock } from '@app/common/clock';
+import { KuaishouConfig } from '@app/config/app-config';
 import { PlatformError } from '../platform-error';
 import { ShopRef } from '../ports/platform.types';
 import { TokenProvider } from '../ports/accounts.port';

@@ -28,6 +28,8 @@ export function kuaishouExpressCode(carrier: Carrier): number {
 
 /** Kuaishou `expressCode` → domain carrier (first match; unknown codes are OTHER). */
 export function carrierFromKuaishouExpressCode(code: number): Carrier {
-  const hit = (Object.entries(KUAISHOU_EXPRESS_CODES) as [Carrier, number][]).find(([carrier, value]) => value === code && carrier !== Carrier.BEST);
+  const hit = (Object.entries(KUAISHOU_EXPRESS_CODES) as [Carrier, number][]).find(
+    ([carrier, value]) => value === code && carrier !== Carrier.BEST,
+  );
   return hit ? hit[0] : Carrier.OTHER;
 }

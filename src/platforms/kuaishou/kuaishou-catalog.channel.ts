@@ -14,7 +14,14 @@ import { PlatformError } from '../platform-error';
 import { KuaishouApi, KuaishouChannelOptions, KuaishouParam } from './kuaishou-api.client';
 import { idFrom, toKuaishouLong } from './kuaishou-ids';
 import { flattenOptionalTree, relIdFor, toChannelItem, toChannelProperty, toItemPropValues } from './kuaishou.mapper';
-import { KsCategoryConfig, KsItem, KsOptionalCategory, KsSuggestedCategory, KsItemCreated, KsPropValue } from './kuaishou-wire.types';
+import {
+  KsCategoryConfig,
+  KsItem,
+  KsOptionalCategory,
+  KsSuggestedCategory,
+  KsItemCreated,
+  KsPropValue,
+} from './kuaishou-wire.types';
 
 /**
  * Kuaishou catalog: category tree and config (`open.item.category*`), listings (`open.item.new`,

@@ -31,6 +31,8 @@ describe('flattenOptionalTree', () => {
   });
 
   it('treats a category without an open flag as open', () => {
-    expect(flattenOptionalTree([{ categoryId: 7, categoryName: 'x' }])).toEqual([{ id: '7', parentId: null, name: 'x', leaf: true, open: true }]);
+    expect(flattenOptionalTree([{ categoryId: 7, categoryName: 'x' }])).toEqual([
+      { id: '7', parentId: null, name: 'x', leaf: true, open: true },
+    ]);
   });
 });

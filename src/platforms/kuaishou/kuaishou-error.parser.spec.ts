@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { PlatformErrorCode } from '../platform-error';
 import { isKuaishouSuccess, KuaishouErrorBody, parseKuaishouError } from './kuaishou-error.parser';
 
-const fixture = (name: string): KuaishouErrorBody => JSON.parse(readFileSync(join(__dirname, 'fixtures', `${name}.json`), 'utf8')) as KuaishouErrorBody;
+const fixture = (name: string): KuaishouErrorBody =>
+  JSON.parse(readFileSync(join(__dirname, 'fixtures', `${name}.json`), 'utf8')) as KuaishouErrorBody;
 
 describe('parseKuaishouError', () => {
   it.each<[string, PlatformErrorCode]>([
@@ -37,24 +38,37 @@ describe('parseKuaishouError', () => {
 
   it('keeps the raw code, the raw message and the request id for humans', () => {
     const error = parseKuaishouError('open.order.detail', fixture('order-operation-reject'));
-    expect(error).toMatchObject({ platform: 'kuaishou', api: 'open.order.detail', rawCode: '21', rawMessage: 'order operation reject', requestId: '3c1f0a2e5b7d4e21' });
+    expect(error).toMatchObject({
+      platform: 'kuaishou',
+      api: 'open.order.detail',
+      rawCode: '21',
+      rawMessage: 'order operation reject',
+      requestId: '3c1f0a2e5b7d4e21',
+    });
     expect(error.message).toContain('order operation reject');
   });
 
   it('recognises the token family by text whatever numeric result comes with it', () => {
     expect(parseKuaishouError('x', { result: 999, error_msg: '鉴权失败:TOKEN过期' }).code).toBe('AUTH_EXPIRED');
     expect(parseKuaishouError('x', { result: 17, error_msg: 'token中无scope权限' }).code).toBe('INSUFFICIENT_SCOPE');
-    expect(parseKuaishouError('x', { result: 15, error_msg: 'Exceed qps limit, KEY [apiId:1;appkey:k], MAX_QPS [5.0]' }).code).toBe('RATE_LIMITED');
+    expect(
+      parseKuaishouError('x', { result: 15, error_msg: 'Exceed qps limit, KEY [apiId:1;appkey:k], MAX_QPS [5.0]' })
+        .code,
+    ).toBe('RATE_LIMITED');
   });
 
   it('asks to retry a QPS rejection after a second and a daily quota after the next China midnight', () => {
     expect(parseKuaishouError('x', fixture('qps-limit')).retryAfterMs).toBe(1_000);
     const tenPastMidnightChina = Date.UTC(2026, 0, 1, 16, 10);
-    expect(parseKuaishouError('x', fixture('app-quota'), tenPastMidnightChina).retryAfterMs).toBe(24 * 3_600_000 - 10 * 60_000);
+    expect(parseKuaishouError('x', fixture('app-quota'), tenPastMidnightChina).retryAfterMs).toBe(
+      24 * 3_600_000 - 10 * 60_000,
+    );
   });
 
   it('keeps the OAuth error name in the raw message', () => {
-    expect(parseKuaishouError('oauth2.refresh_token', fixture('oauth-refresh-discarded')).rawMessage).toBe('access_denied: refreshToken.discarded');
+    expect(parseKuaishouError('oauth2.refresh_token', fixture('oauth-refresh-discarded')).rawMessage).toBe(
+      'access_denied: refreshToken.discarded',
+    );
   });
 
   it('falls back to UNKNOWN for an unrecognised failure', () => {
@@ -68,7 +82,9 @@ describe('parseKuaishouError', () => {
   });
 
   it('treats a definite rejection as not applied', () => {
-    expect(parseKuaishouError('open.item.sku.stock.update', fixture('reserve-stock-insufficient')).ambiguous).toBe(false);
+    expect(parseKuaishouError('open.item.sku.stock.update', fixture('reserve-stock-insufficient')).ambiguous).toBe(
+      false,
+    );
     expect(parseKuaishouError('open.item.sku.stock.update', fixture('authorization-revoked')).ambiguous).toBe(false);
     expect(parseKuaishouError('open.item.sku.stock.update', fixture('qps-limit')).ambiguous).toBe(false);
   });

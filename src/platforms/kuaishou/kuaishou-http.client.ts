@@ -1,7 +1,7 @@
 import axios, { AxiosInstance } from 'axios';
-import { Clock, SystemClock } from '../../common/clock';
-import { parseJsonSafe, stringifyJson } from '../../common/json';
-import { KuaishouConfig } from '../../config/app-config';
+import { Clock, SystemClock } from '@app/common/clock';
+import { parseJsonSafe, stringifyJson } from '@app/common/json';
+import { KuaishouConfig } from '@app/config/app-config';
 import { PlatformError } from '../platform-error';
 import { PlatformClockObserver } from '../shared/platform-clock';
 import { toTransportError } from '../shared/transport-error';
@@ -89,31 +89,49 @@ export class KuaishouHttpClient {
       timestamp: String(this.clock.now()),
       version: '1',
     };
-    const form = new URLSearchParams({ ...system, sign: signKuaishouRequest(system, this.config.signSecret) }).toString();
+    const form = new URLSearchParams({
+      ...system,
+      sign: signKuaishouRequest(system, this.config.signSecret),
+    }).toString();
     const path = `/${call.api.replace(/\./g, '/')}`;
     const verb = KUAISHOU_API_VERBS[call.api] ?? 'POST';
     const text = await this.send(call.api, () =>
       verb === 'GET'
         ? this.http.get<string>(`${path}?${form}`, { headers: call.headers })
-        : this.http.post<string>(path, form, { headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', ...call.headers } }),
+        : this.http.post<string>(path, form, {
+            headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', ...call.headers },
+          }),
     );
     return this.envelope(call.api, text);
   }
 
   /** The OAuth endpoints (`/oauth2/access_token`, `/oauth2/refresh_token`): flat JSON answers. */
-  async oauth(endpoint: 'access_token' | 'refresh_token', verb: 'GET' | 'POST', params: Record<string, string>): Promise<KuaishouEnvelope> {
+  async oauth(
+    endpoint: 'access_token' | 'refresh_token',
+    verb: 'GET' | 'POST',
+    params: Record<string, string>,
+  ): Promise<KuaishouEnvelope> {
     const api = `oauth2.${endpoint}`;
-    const query = new URLSearchParams({ app_id: this.config.appKey, app_secret: this.config.appSecret, ...params }).toString();
+    const query = new URLSearchParams({
+      app_id: this.config.appKey,
+      app_secret: this.config.appSecret,
+      ...params,
+    }).toString();
     const path = `/oauth2/${endpoint}`;
     const text = await this.send(api, () =>
       verb === 'GET'
         ? this.http.get<string>(`${path}?${query}`)
-        : this.http.post<string>(path, query, { headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' } }),
+        : this.http.post<string>(path, query, {
+            headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+          }),
     );
     return this.envelope(api, text);
   }
 
-  private async send(api: string, request: () => Promise<{ data: string; headers: Record<string, unknown> }>): Promise<string> {
+  private async send(
+    api: string,
+    request: () => Promise<{ data: string; headers: Record<string, unknown> }>,
+  ): Promise<string> {
     try {
       const answer = await request();
       this.platformClock.observe(answer.headers?.date);
@@ -132,7 +150,14 @@ export class KuaishouHttpClient {
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       // The call reached the platform and we cannot tell what happened: treat it like a timeout.
-      throw new PlatformError({ platform: 'kuaishou', api, code: 'TEMPORARY', message: `${api}: unreadable answer`, rawMessage: String(text).slice(0, 200), ambiguous: true });
+      throw new PlatformError({
+        platform: 'kuaishou',
+        api,
+        code: 'TEMPORARY',
+        message: `${api}: unreadable answer`,
+        rawMessage: String(text).slice(0, 200),
+        ambiguous: true,
+      });
     }
     const envelope = body as KuaishouEnvelope;
     if (!isKuaishouSuccess(envelope)) throw parseKuaishouError(api, envelope, this.clock.now());

@@ -1,5 +1,5 @@
-import { Clock, SystemClock } from '../../common/clock';
-import { KuaishouConfig } from '../../config/app-config';
+import { Clock, SystemClock } from '@app/common/clock';
+import { KuaishouConfig } from '@app/config/app-config';
 import { PlatformOAuthClient, TokenGrant } from '../ports/accounts.port';
 import { PlatformError } from '../platform-error';
 import { PlatformGateway } from '../shared/platform-gateway';
@@ -32,7 +32,8 @@ export class KuaishouOAuthClient implements PlatformOAuthClient {
   ) {
     this.requiredScopes = [...config.scopes];
     this.clock = options.clock ?? new SystemClock();
-    this.http = options.http ?? new KuaishouHttpClient(config, { timeoutMs: options.timeoutMs ?? 10_000, clock: this.clock });
+    this.http =
+      options.http ?? new KuaishouHttpClient(config, { timeoutMs: options.timeoutMs ?? 10_000, clock: this.clock });
   }
 
   authorizeUrl(input: { state: string; redirectUri: string }): string {
@@ -52,7 +53,13 @@ export class KuaishouOAuthClient implements PlatformOAuthClient {
       this.http.oauth('access_token', 'GET', { grant_type: 'code', code: input.code }),
     );
     const grant = this.toGrant(answer);
-    if (!grant.shopId) throw new PlatformError({ platform: 'kuaishou', api: 'oauth2.access_token', code: 'UNKNOWN', message: 'oauth2.access_token returned no open_id' });
+    if (!grant.shopId)
+      throw new PlatformError({
+        platform: 'kuaishou',
+        api: 'oauth2.access_token',
+        code: 'UNKNOWN',
+        message: 'oauth2.access_token returned no open_id',
+      });
     return { ...grant, shopName: await this.shopName(grant.accessToken) };
   }
 
@@ -70,9 +77,18 @@ export class KuaishouOAuthClient implements PlatformOAuthClient {
   private toGrant(answer: KuaishouEnvelope): TokenGrant {
     const now = this.clock.now();
     const accessToken = String(answer.access_token ?? '');
-    if (!accessToken) throw new PlatformError({ platform: 'kuaishou', api: 'oauth2', code: 'UNKNOWN', message: 'token answer without access_token' });
+    if (!accessToken)
+      throw new PlatformError({
+        platform: 'kuaishou',
+        api: 'oauth2',
+        code: 'UNKNOWN',
+        message: 'token answer without access_token',
+      });
     const refreshToken = answer.refresh_token ? String(answer.refresh_token) : undefined;
-    const refreshLifetime = answer.refresh_token_expires_in !== undefined ? Number(answer.refresh_token_expires_in) : DEFAULT_REFRESH_LIFETIME_S;
+    const refreshLifetime =
+      answer.refresh_token_expires_in !== undefined
+        ? Number(answer.refresh_token_expires_in)
+        : DEFAULT_REFRESH_LIFETIME_S;
     return {
       shopId: answer.open_id !== undefined ? idFrom(answer.open_id) : '',
       accessToken,
@@ -85,7 +101,9 @@ export class KuaishouOAuthClient implements PlatformOAuthClient {
 
   private async shopName(accessToken: string): Promise<string | undefined> {
     try {
-      const answer = await this.gateway.call({ api: 'open.shop.info.get', idempotent: true }, () => this.http.call({ api: 'open.shop.info.get', accessToken, param: {} }));
+      const answer = await this.gateway.call({ api: 'open.shop.info.get', idempotent: true }, () =>
+        this.http.call({ api: 'open.shop.info.get', accessToken, param: {} }),
+      );
       const data = (answer.data ?? {}) as { shopName?: string };
       return data.shopName || undefined;
     } catch {

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createDecipheriv } from 'node:crypto';
-import { parseJsonSafe } from '../../common/json';
-import { KuaishouConfig } from '../../config/app-config';
+import { parseJsonSafe } from '@app/common/json';
+import { KuaishouConfig } from '@app/config/app-config';
 import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../ports/push.port';
 import { assertPushEvent, pushId, pushScalar } from '../shared/push-fields';
 
@@ -34,7 +34,8 @@ export class KuaishouPushParser implements PushParser {
   constructor(private readonly config: Pick<KuaishouConfig, 'appKey' | 'messageSecret'>) {
     this.key = Buffer.from(config.messageSecret, 'base64');
     const algorithm = AES_BY_KEY_LENGTH[this.key.length];
-    if (!algorithm) throw new RangeError(`the Kuaishou message secret must decode to 16, 24 or 32 bytes (got ${this.key.length})`);
+    if (!algorithm)
+      throw new RangeError(`the Kuaishou message secret must decode to 16, 24 or 32 bytes (got ${this.key.length})`);
     this.algorithm = algorithm;
   }
 
@@ -47,7 +48,8 @@ export class KuaishouPushParser implements PushParser {
     const envelopes = Array.isArray(decoded) ? decoded : [decoded];
     if (!envelopes.length) throw new PushRejectedError('a Kuaishou push without events');
     return envelopes.map((envelope) => {
-      if (!envelope || typeof envelope !== 'object') throw new PushRejectedError('a Kuaishou push event is not an object');
+      if (!envelope || typeof envelope !== 'object')
+        throw new PushRejectedError('a Kuaishou push event is not an object');
       const event = envelope as KsPushEnvelope;
       if (event.test === true) return this.heartbeat(event);
       if (plain) throw new PushRejectedError('an unencrypted Kuaishou push event was refused');
@@ -77,15 +79,28 @@ export class KuaishouPushParser implements PushParser {
   private heartbeat(event: KsPushEnvelope): ChannelPushEvent {
     const occurredAt = Number(event.createTime ?? Date.now());
     const eventId = pushScalar(event.eventId, 'eventId') ?? `heartbeat:${occurredAt}`;
-    return assertPushEvent({ platform: 'kuaishou', eventId, kind: 'heartbeat', rawType: pushScalar(event.event, 'event') ?? 'test', occurredAt });
+    return assertPushEvent({
+      platform: 'kuaishou',
+      eventId,
+      kind: 'heartbeat',
+      rawType: pushScalar(event.event, 'event') ?? 'test',
+      occurredAt,
+    });
   }
 
   private toEvent(event: KsPushEnvelope): ChannelPushEvent {
-    if (event.appKey !== this.config.appKey) throw new PushRejectedError(`a Kuaishou push for another app (${String(event.appKey).slice(0, 80)}) was refused`);
+    if (event.appKey !== this.config.appKey)
+      throw new PushRejectedError(`a Kuaishou push for another app (${String(event.appKey).slice(0, 80)}) was refused`);
     const name = pushScalar(event.event, 'event') ?? '';
     const info = this.info(event.info);
     const bizId = pushId(event.bizId, 'bizId');
-    const kind: PushKind = name.startsWith('kwaishop_order_') ? 'order' : name.startsWith('kwaishop_aftersales_') ? 'refund' : /^kwaishop_(item|product)_/.test(name) ? 'item' : 'other';
+    const kind: PushKind = name.startsWith('kwaishop_order_')
+      ? 'order'
+      : name.startsWith('kwaishop_aftersales_')
+        ? 'refund'
+        : /^kwaishop_(item|product)_/.test(name)
+          ? 'item'
+          : 'other';
     const infoId = (key: string): string | undefined => pushScalar(info[key], `info.${key}`);
     const msgId = pushScalar(event.msgId, 'msgId');
     const createTime = pushScalar(event.createTime, 'createTime');
@@ -100,7 +115,12 @@ export class KuaishouPushParser implements PushParser {
       refundId: kind === 'refund' ? (infoId('refundId') ?? bizId) : undefined,
       itemId: kind === 'item' ? (infoId('itemId') ?? bizId) : undefined,
       status: pushScalar(info.status, 'info.status'),
-      occurredAt: Number(createTime ?? pushScalar(info.updateTime, 'info.updateTime') ?? pushScalar(info.createTime, 'info.createTime') ?? Date.now()),
+      occurredAt: Number(
+        createTime ??
+          pushScalar(info.updateTime, 'info.updateTime') ??
+          pushScalar(info.createTime, 'info.createTime') ??
+          Date.now(),
+      ),
     });
   }
 

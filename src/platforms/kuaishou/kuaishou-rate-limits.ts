@@ -1,4 +1,4 @@
-import { PlatformsConfig } from '../../config/app-config';
+import { PlatformsConfig } from '@app/config/app-config';
 import { GatewayOptions } from '../shared/platform-gateway';
 
 /** Documented per-app QPS (sheet §2.6); configured `rateLimits` override them. */

@@ -33,6 +33,8 @@ describe('signKuaishouRequest', () => {
   });
 
   it('changes when any signed value changes', () => {
-    expect(signKuaishouRequest({ ...base('HMAC_SHA256'), param: '{"kwaiItemId":123457}' }, SECRET)).not.toBe('Q2DjwQHDDc4vd7Uv4Bmv+I0XRlC/LJhAAzvSVUrjlPs=');
+    expect(signKuaishouRequest({ ...base('HMAC_SHA256'), param: '{"kwaiItemId":123457}' }, SECRET)).not.toBe(
+      'Q2DjwQHDDc4vd7Uv4Bmv+I0XRlC/LJhAAzvSVUrjlPs=',
+    );
   });
 });

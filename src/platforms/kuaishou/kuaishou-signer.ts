@@ -13,7 +13,15 @@ export interface KuaishouSignedParams {
   version: string;
 }
 
-const SIGNED_KEYS: (keyof KuaishouSignedParams)[] = ['access_token', 'appkey', 'method', 'param', 'signMethod', 'timestamp', 'version'];
+const SIGNED_KEYS: (keyof KuaishouSignedParams)[] = [
+  'access_token',
+  'appkey',
+  'method',
+  'param',
+  'signMethod',
+  'timestamp',
+  'version',
+];
 
 /** `k=v&…&signSecret=…` over raw (not URL-encoded) values, keys in ASCII order, null values skipped. */
 export function kuaishouStringToSign(params: KuaishouSignedParams, signSecret: string): string {

@@ -56,6 +56,9 @@ describe('windowedPage', () => {
 
   it('refuses a cursor it did not issue', () => {
     expect(() => decodeWindowCursor('open.order.cursor.list', 'nomore')).toThrow(PlatformError);
-    expect(decodeWindowCursor('x', encodeWindowCursor({ windowStart: 5, platformCursor: 'abc' }))).toEqual({ windowStart: 5, platformCursor: 'abc' });
+    expect(decodeWindowCursor('x', encodeWindowCursor({ windowStart: 5, platformCursor: 'abc' }))).toEqual({
+      windowStart: 5,
+      platformCursor: 'abc',
+    });
   });
 });

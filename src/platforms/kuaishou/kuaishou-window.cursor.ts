@@ -19,17 +19,26 @@ export const KUAISHOU_END_CURSOR = 'nomore';
 const PREFIX = 'ksw1.';
 
 export function encodeWindowCursor(position: WindowPosition): string {
-  return PREFIX + Buffer.from(JSON.stringify([position.windowStart, position.platformCursor]), 'utf8').toString('base64url');
+  return (
+    PREFIX + Buffer.from(JSON.stringify([position.windowStart, position.platformCursor]), 'utf8').toString('base64url')
+  );
 }
 
 export function decodeWindowCursor(api: string, cursor: string): WindowPosition {
   try {
     if (!cursor.startsWith(PREFIX)) throw new Error('foreign cursor');
-    const [windowStart, platformCursor] = JSON.parse(Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8')) as [unknown, unknown];
+    const [windowStart, platformCursor] = JSON.parse(
+      Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'),
+    ) as [unknown, unknown];
     if (typeof windowStart !== 'number' || typeof platformCursor !== 'string') throw new Error('bad cursor');
     return { windowStart, platformCursor };
   } catch {
-    throw new PlatformError({ platform: 'kuaishou', api, code: 'INVALID_REQUEST', message: `${api}: not a cursor this client issued` });
+    throw new PlatformError({
+      platform: 'kuaishou',
+      api,
+      code: 'INVALID_REQUEST',
+      message: `${api}: not a cursor this client issued`,
+    });
   }
 }
 
@@ -42,14 +51,23 @@ export async function windowedPage<T>(
   windowMs: number,
   fetch: (begin: number, end: number, platformCursor: string) => Promise<WindowPage<T>>,
 ): Promise<{ items: T[]; nextCursor?: string }> {
-  let position = range.cursor ? decodeWindowCursor(range.api, range.cursor) : { windowStart: range.since, platformCursor: '' };
+  let position = range.cursor
+    ? decodeWindowCursor(range.api, range.cursor)
+    : { windowStart: range.since, platformCursor: '' };
   if (position.windowStart < range.since) position = { windowStart: range.since, platformCursor: '' };
   for (;;) {
     if (position.windowStart > range.until) return { items: [] };
     const end = Math.min(position.windowStart + windowMs - 1, range.until);
     const page = await fetch(position.windowStart, end, position.platformCursor);
-    const windowDone = page.platformCursor === KUAISHOU_END_CURSOR || page.platformCursor === '' || page.platformCursor === position.platformCursor;
-    if (!windowDone) return { items: page.items, nextCursor: encodeWindowCursor({ windowStart: position.windowStart, platformCursor: page.platformCursor }) };
+    const windowDone =
+      page.platformCursor === KUAISHOU_END_CURSOR ||
+      page.platformCursor === '' ||
+      page.platformCursor === position.platformCursor;
+    if (!windowDone)
+      return {
+        items: page.items,
+        nextCursor: encodeWindowCursor({ windowStart: position.windowStart, platformCursor: page.platformCursor }),
+      };
     if (end >= range.until) return { items: page.items };
     position = { windowStart: end + 1, platformCursor: '' };
     if (page.items.length) return { items: page.items, nextCursor: encodeWindowCursor(position) };

@@ -1,4 +1,4 @@
-import { KuaishouConfig } from '../../config/app-config';
+import { KuaishouConfig } from '@app/config/app-config';
 import { TokenProvider } from '../ports/accounts.port';
 import { PlatformChannels } from '../ports/channel.registry';
 import { PlatformGateway } from '../shared/platform-gateway';

@@ -1,13 +1,39 @@
 import { createHash } from 'node:crypto';
-import { ChannelCategory, ChannelCategoryProperty, ChannelItem, ChannelSku, PropertyInputType, PropertyValueInput } from '../ports/catalog.port';
+import {
+  ChannelCategory,
+  ChannelCategoryProperty,
+  ChannelItem,
+  ChannelSku,
+  PropertyInputType,
+  PropertyValueInput,
+} from '../ports/catalog.port';
 import { ChannelOrder, ChannelOrderStatus, ChannelPromotion } from '../ports/orders.port';
 import { ChannelRefund, ChannelRefundStatus } from '../ports/after-sales.port';
 import { ChannelCoupon } from '../ports/promotions.port';
 import { PlatformError } from '../platform-error';
 import { idFrom, isKuaishouLong, toKuaishouLong } from './kuaishou-ids';
-import { KsCategoryRow, KsCoupon, KsOptionalCategory, KsFeeDetail, KsItem, KsMarketingInfo, KsOrder, KsPropConfig, KsPropValue, KsRefund, KsSkuInfo } from './kuaishou-wire.types';
+import {
+  KsCategoryRow,
+  KsCoupon,
+  KsOptionalCategory,
+  KsFeeDetail,
+  KsItem,
+  KsMarketingInfo,
+  KsOrder,
+  KsPropConfig,
+  KsPropValue,
+  KsRefund,
+  KsSkuInfo,
+} from './kuaishou-wire.types';
 
-const ORDER_STATUS: Record<number, ChannelOrderStatus> = { 10: 'unpaid', 30: 'paid', 40: 'shipped', 50: 'delivered', 70: 'completed', 80: 'cancelled' };
+const ORDER_STATUS: Record<number, ChannelOrderStatus> = {
+  10: 'unpaid',
+  30: 'paid',
+  40: 'shipped',
+  50: 'delivered',
+  70: 'completed',
+  80: 'cancelled',
+};
 const AUDIT: Record<number, ChannelItem['audit']> = { 0: 'pending', 1: 'needs_changes', 2: 'approved', 3: 'rejected' };
 const INPUT_TYPES: Record<string, PropertyInputType> = {
   RADIO: 'single',
@@ -28,7 +54,8 @@ const RISK_BLACK_MARKET = '10001';
  * any other code maps to a stable 48-bit number (the original code travels as skuNick).
  */
 export function relIdFor(outerId: string): string {
-  if (isKuaishouLong(outerId) && !outerId.startsWith('-') && !/^0+$/.test(outerId) && outerId.length <= 18) return outerId;
+  if (isKuaishouLong(outerId) && !outerId.startsWith('-') && !/^0+$/.test(outerId) && outerId.length <= 18)
+    return outerId;
   const digest = createHash('sha256').update(outerId, 'utf8').digest();
   return String(digest.readUIntBE(0, 6) + 1);
 }
@@ -39,7 +66,12 @@ export function toChannelCategories(rows: KsCategoryRow[]): ChannelCategory[] {
     const id = idFrom(row.categoryId);
     const parent = idFrom(row.categoryPid);
     // open.item.category has no leaf flag: a leaf is nobody's parent.
-    return { id, parentId: parent === '0' || parent === '' ? null : parent, name: row.categoryName, leaf: !parents.has(id) };
+    return {
+      id,
+      parentId: parent === '0' || parent === '' ? null : parent,
+      name: row.categoryName,
+      leaf: !parents.has(id),
+    };
   });
 }
 
@@ -84,9 +116,18 @@ export function toItemPropValues(inputs: PropertyValueInput[], configs: KsPropCo
   return inputs.map((input, index) => {
     const config = byId.get(input.propertyId);
     if (!config) {
-      throw new PlatformError({ platform: 'kuaishou', api: 'open.item.new', code: 'INVALID_REQUEST', message: `property ${input.propertyId} is not a property of this category` });
+      throw new PlatformError({
+        platform: 'kuaishou',
+        api: 'open.item.new',
+        code: 'INVALID_REQUEST',
+        message: `property ${input.propertyId} is not a property of this category`,
+      });
     }
-    const entry: Record<string, unknown> = { propId: toKuaishouLong(input.propertyId), propName: config.propName, sortNum: index + 1 };
+    const entry: Record<string, unknown> = {
+      propId: toKuaishouLong(input.propertyId),
+      propName: config.propName,
+      sortNum: index + 1,
+    };
     const ids = input.valueIds ?? [];
     switch (config.propInputType) {
       case 'RADIO':
@@ -113,7 +154,11 @@ function toChannelSku(sku: KsSkuInfo): ChannelSku {
   return {
     skuId: idFrom(sku.kwaiSkuId),
     outerSkuId: sku.skuNick || (sku.relSkuId !== undefined ? idFrom(sku.relSkuId) : undefined),
-    specs: props.map((prop) => ({ name: prop.propName, value: prop.propValueName, imageUrl: prop.imageUrl || undefined })),
+    specs: props.map((prop) => ({
+      name: prop.propName,
+      value: prop.propValueName,
+      imageUrl: prop.imageUrl || undefined,
+    })),
     priceFen: sku.skuSalePrice,
     stock: sku.skuStock,
     reservedStock: sku.reserveStock,
@@ -137,7 +182,9 @@ export function toChannelItem(item: KsItem): ChannelItem {
 
 export function shipHoldsOf(order: KsOrder): string[] {
   const base = order.orderBaseInfo;
-  const holds = (base.disableDeliveryReasonCode ?? []).map((code) => HOLD_REASONS[String(code)] ?? `disable_delivery_${code}`);
+  const holds = (base.disableDeliveryReasonCode ?? []).map(
+    (code) => HOLD_REASONS[String(code)] ?? `disable_delivery_${code}`,
+  );
   if (String(base.riskCode ?? '') === RISK_BLACK_MARKET) holds.push('risk_control');
   // 0 means "must not be shipped"; before payment the field is simply not set yet.
   if (base.status === 30 && !base.validPromiseShipmentTimeStamp) holds.push('no_valid_promise');
@@ -153,7 +200,11 @@ export function toChannelOrder(order: KsOrder): ChannelOrder {
   const discount = base.discountFee ?? item.discountFee ?? 0;
   const shipping = base.expressFee ?? 0;
   const refunds = order.orderRefundList ?? [];
-  const refundStatus = refunds.some((r) => r.refundStatus === 60) ? 'refunded' : refunds.some((r) => r.refundStatus !== 70) ? 'in_progress' : 'none';
+  const refundStatus = refunds.some((r) => r.refundStatus === 60)
+    ? 'refunded'
+    : refunds.some((r) => r.refundStatus !== 70)
+      ? 'in_progress'
+      : 'none';
   return {
     platform: 'kuaishou',
     orderId,
@@ -176,7 +227,8 @@ export function toChannelOrder(order: KsOrder): ChannelOrder {
         unitPriceFen: item.price,
         discountFen: discount,
         paidFen: goods - discount,
-        shippedQuantity: order.orderDeliveryInfo?.deliveryNum ?? (base.status >= 40 && base.status !== 80 ? item.num : 0),
+        shippedQuantity:
+          order.orderDeliveryInfo?.deliveryNum ?? (base.status >= 40 && base.status !== 80 ? item.num : 0),
         refundStatus,
         // A refund that takes the goods back before shipment closes the order (status 80, read as
         // cancelled); one that leaves it open (money only, partial, price protection) ships the goods.
@@ -192,16 +244,31 @@ export function toChannelOrder(order: KsOrder): ChannelOrder {
   };
 }
 
-const PROMOTION_KIND: Record<number, ChannelPromotion['kind']> = { 1000: 'coupon', 4000: 'discount', 5000: 'discount', 6000: 'points', 8000: 'platform_subsidy', 9000: 'points' };
-const PROMOTION_NAME: Record<number, string> = { 1000: '优惠券', 4000: '多件优惠', 5000: '直降', 6000: '快币抵扣', 8000: '现金补贴', 9000: '金币抵扣' };
+const PROMOTION_KIND: Record<number, ChannelPromotion['kind']> = {
+  1000: 'coupon',
+  4000: 'discount',
+  5000: 'discount',
+  6000: 'points',
+  8000: 'platform_subsidy',
+  9000: 'points',
+};
+const PROMOTION_NAME: Record<number, string> = {
+  1000: '优惠券',
+  4000: '多件优惠',
+  5000: '直降',
+  6000: '快币抵扣',
+  8000: '现金补贴',
+  9000: '金币抵扣',
+};
 const BEARER: Record<number, ChannelPromotion['bearer']> = { 1: 'merchant', 2: 'platform', 3: 'anchor', 4: 'other' };
 
 function toPromotion(info: KsMarketingInfo, lineId: string): ChannelPromotion {
   const bears = info.bearInfoList ?? [];
   const main = [...bears].sort((a, b) => b.bearAmount - a.bearAmount)[0];
   // Old fee model (no bearInfoList): subType 1002 is the platform's share.
-  const bearer = main ? BEARER[main.bearer] ?? 'other' : info.subType === 1002 ? 'platform' : undefined;
-  const template = info.template && typeof info.template === 'object' ? (info.template as Record<string, unknown>) : undefined;
+  const bearer = main ? (BEARER[main.bearer] ?? 'other') : info.subType === 1002 ? 'platform' : undefined;
+  const template =
+    info.template && typeof info.template === 'object' ? (info.template as Record<string, unknown>) : undefined;
   return {
     kind: PROMOTION_KIND[info.type] ?? 'other',
     name: PROMOTION_NAME[info.type] ?? `promotion ${info.type}`,
@@ -255,7 +322,14 @@ export function toChannelRefund(refund: KsRefund): ChannelRefund {
 }
 
 export function toChannelCoupon(coupon: KsCoupon, now: number): ChannelCoupon {
-  const status: ChannelCoupon['status'] = coupon.status === 3 ? 'deleted' : coupon.status === 1 ? (now < coupon.receiveStartTime ? 'pending' : 'active') : 'ended';
+  const status: ChannelCoupon['status'] =
+    coupon.status === 3
+      ? 'deleted'
+      : coupon.status === 1
+        ? now < coupon.receiveStartTime
+          ? 'pending'
+          : 'active'
+        : 'ended';
   const itemIds = (coupon.itemId ?? coupon.itemIds ?? []).map(idFrom);
   return {
     couponId: idFrom(coupon.couponId),

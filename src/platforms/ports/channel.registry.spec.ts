@@ -1,4 +1,4 @@
-import { KuaishouConfig, YouzanConfig } from '../../config/app-config';
+import { KuaishouConfig, YouzanConfig } from '@app/config/app-config';
 import { createKuaishouChannels } from '../kuaishou/kuaishou.channels';
 import { PlatformGateway } from '../shared/platform-gateway';
 import { createYouzanChannels } from '../youzan/youzan.channels';

@@ -3,7 +3,8 @@ import { PlatformError, PlatformErrorCode } from '../platform-error';
 import { CallFailureListener, withFailurePolicy } from './failure-boundary';
 
 const shop: ShopRef = { platform: 'kuaishou', connectionId: 'conn-1', shopId: 'open-1' };
-const failure = (code: PlatformErrorCode) => new PlatformError({ platform: 'kuaishou', api: 'open.item.list.get', code, message: code });
+const failure = (code: PlatformErrorCode) =>
+  new PlatformError({ platform: 'kuaishou', api: 'open.item.list.get', code, message: code });
 
 /** A port of any shape: the boundary must not need to know its methods. */
 class FakePort {
@@ -45,16 +46,27 @@ describe('withFailurePolicy', () => {
   });
 
   it('reports nothing for failures that say nothing about the grant', async () => {
-    for (const code of ['TEMPORARY', 'RATE_LIMITED', 'AUTH_EXPIRED', 'NOT_FOUND', 'INVALID_REQUEST', 'UNKNOWN'] as const) {
+    for (const code of [
+      'TEMPORARY',
+      'RATE_LIMITED',
+      'AUTH_EXPIRED',
+      'NOT_FOUND',
+      'INVALID_REQUEST',
+      'UNKNOWN',
+    ] as const) {
       const l = listener();
-      await expect(withFailurePolicy(new FakePort(failure(code)), l).listThings(shop, 1)).rejects.toMatchObject({ code });
+      await expect(withFailurePolicy(new FakePort(failure(code)), l).listThings(shop, 1)).rejects.toMatchObject({
+        code,
+      });
       expect(l.reports).toEqual([]);
     }
   });
 
   it('reports once for a method that calls another of its port', async () => {
     const l = listener();
-    await expect(withFailurePolicy(new FakePort(failure('AUTH_REVOKED')), l).nested(shop)).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
+    await expect(withFailurePolicy(new FakePort(failure('AUTH_REVOKED')), l).nested(shop)).rejects.toMatchObject({
+      code: 'AUTH_REVOKED',
+    });
     expect(l.reports).toHaveLength(1);
   });
 

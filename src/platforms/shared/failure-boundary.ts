@@ -48,7 +48,9 @@ async function report(listener: CallFailureListener, shop: ShopRef, error: Platf
     await listener.reportCallFailure(shop.connectionId, error);
   } catch (failure) {
     // The caller gets the platform's error either way; the next failing call reports again.
-    logger.error(`could not mark ${shop.platform} connection ${shop.connectionId} after ${error.code}: ${(failure as Error).message}`);
+    logger.error(
+      `could not mark ${shop.platform} connection ${shop.connectionId} after ${error.code}: ${(failure as Error).message}`,
+    );
   }
 }
 

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
 import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
-import { backoffDelay, sleep } from '../../common/sleep';
-import { MetricsService } from '../../ops/metrics/metrics.service';
+import { backoffDelay, sleep } from '@app/common/sleep';
+import { MetricsService } from '@app/ops/metrics/metrics.service';
 import { Platform } from '../ports/platform.types';
 import { PlatformError } from '../platform-error';
 import { METRICS } from '@app/ops/metrics/metric-names';
@@ -52,7 +52,10 @@ export class PlatformGateway {
   private readonly shopLimiters = new Map<string, RateLimiterQueue>();
   private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
 
-  constructor(private readonly options: GatewayOptions, private readonly metrics: MetricsService) {
+  constructor(
+    private readonly options: GatewayOptions,
+    private readonly metrics: MetricsService,
+  ) {
     this.logger = new Logger(`${options.platform}-gateway`);
   }
 
@@ -68,10 +71,16 @@ export class PlatformGateway {
       } catch (error) {
         const retryable = error instanceof PlatformError && error.transient && !error.ambiguous;
         const retryableAmbiguous = error instanceof PlatformError && error.ambiguous && spec.idempotent;
-        if (attempt >= attempts || !(retryable || retryableAmbiguous) || this.breakerState(spec.group) === 'open') throw error;
-        const delay = Math.max((error as PlatformError).retryAfterMs ?? 0, backoffDelay(attempt, this.options.retryBaseMs ?? 200, this.options.retryCapMs ?? 5_000));
+        if (attempt >= attempts || !(retryable || retryableAmbiguous) || this.breakerState(spec.group) === 'open')
+          throw error;
+        const delay = Math.max(
+          (error as PlatformError).retryAfterMs ?? 0,
+          backoffDelay(attempt, this.options.retryBaseMs ?? 200, this.options.retryCapMs ?? 5_000),
+        );
         if (this.options.maxRetryDelayMs !== undefined && delay > this.options.maxRetryDelayMs) throw error;
-        this.logger.warn(`${spec.api} attempt ${attempt} failed (${(error as PlatformError).code}); retrying in ${delay} ms`);
+        this.logger.warn(
+          `${spec.api} attempt ${attempt} failed (${(error as PlatformError).code}); retrying in ${delay} ms`,
+        );
         await sleep(delay);
       }
     }
@@ -105,7 +114,12 @@ export class PlatformGateway {
     } catch (error) {
       if ((error as { code?: string }).code === 'EOPENBREAKER') {
         this.observe(spec.api, 'breaker_open', started);
-        throw new PlatformError({ platform: this.options.platform, api: spec.api, code: 'TEMPORARY', message: `${this.options.platform} circuit breaker is open: calls are paused after repeated failures` });
+        throw new PlatformError({
+          platform: this.options.platform,
+          api: spec.api,
+          code: 'TEMPORARY',
+          message: `${this.options.platform} circuit breaker is open: calls are paused after repeated failures`,
+        });
       }
       this.observe(spec.api, error instanceof PlatformError ? error.code : 'UNKNOWN', started);
       throw error;
@@ -154,7 +168,9 @@ export class PlatformGateway {
   private shopLimiter(shopKey: string): RateLimiterQueue {
     let queue = this.shopLimiters.get(shopKey);
     if (!queue) {
-      queue = new RateLimiterQueue(new RateLimiterMemory({ points: this.options.shopQps, duration: 1 }), { maxQueueSize: 10_000 });
+      queue = new RateLimiterQueue(new RateLimiterMemory({ points: this.options.shopQps, duration: 1 }), {
+        maxQueueSize: 10_000,
+      });
       this.shopLimiters.set(shopKey, queue);
     }
     return queue;
@@ -172,10 +188,12 @@ export class PlatformGateway {
         rollingCountTimeout: 10_000,
         rollingCountBuckets: 10,
         // Business rejections are answers, not outages: they do not count as failures.
-        errorFilter: (error: unknown) => error instanceof PlatformError && !['TEMPORARY', 'UNKNOWN'].includes(error.code),
+        errorFilter: (error: unknown) =>
+          error instanceof PlatformError && !['TEMPORARY', 'UNKNOWN'].includes(error.code),
       });
       const gauge = this.metrics.gauge(METRICS.platformBreakerState);
-      const set = (state: BreakerState) => gauge.set({ platform: this.options.platform, group }, BREAKER_STATE_VALUE[state]);
+      const set = (state: BreakerState) =>
+        gauge.set({ platform: this.options.platform, group }, BREAKER_STATE_VALUE[state]);
       breaker.on('open', () => {
         set('open');
         this.logger.warn(`breaker ${group} opened`);

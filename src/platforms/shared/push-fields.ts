@@ -5,7 +5,10 @@ import { ChannelPushEvent, PushRejectedError } from '../ports/push.port';
  * What a verified push may carry into our tables and topics. A correct signature only says who
  * sent the bytes; the fields are checked like any other input (the columns are 64–100 long).
  */
-const RULES: Record<'eventId' | 'rawType' | 'shopId' | 'orderId' | 'refundId' | 'itemId' | 'status', { max: number; pattern: RegExp }> = {
+const RULES: Record<
+  'eventId' | 'rawType' | 'shopId' | 'orderId' | 'refundId' | 'itemId' | 'status',
+  { max: number; pattern: RegExp }
+> = {
   eventId: { max: 100, pattern: /^[\x21-\x7e]+$/ },
   rawType: { max: 80, pattern: /^[A-Za-z0-9_.:-]+$/ },
   shopId: { max: 100, pattern: /^[\x21-\x7e]+$/ },
@@ -28,7 +31,9 @@ export function pushScalar(value: unknown, field: string): string | undefined {
 export function pushId(value: unknown, field: string): string | undefined {
   const id = pushScalar(value, field);
   if (id !== undefined && (id.length > RULES.orderId.max || !RULES.orderId.pattern.test(id))) {
-    throw new PushRejectedError(`push field ${field} is not an id of at most ${RULES.orderId.max} letters, digits, - or _`);
+    throw new PushRejectedError(
+      `push field ${field} is not an id of at most ${RULES.orderId.max} letters, digits, - or _`,
+    );
   }
   return id;
 }
@@ -38,7 +43,9 @@ export function assertPushEvent(event: ChannelPushEvent): ChannelPushEvent {
     const value: unknown = event[field];
     if (value === undefined) continue;
     if (typeof value !== 'string' || value.length > rule.max || !rule.pattern.test(value)) {
-      throw new PushRejectedError(`push field ${field} is not an id of at most ${rule.max} characters: ${JSON.stringify(String(value).slice(0, 80))}`);
+      throw new PushRejectedError(
+        `push field ${field} is not an id of at most ${rule.max} characters: ${JSON.stringify(String(value).slice(0, 80))}`,
+      );
     }
   }
   if (!event.eventId) throw new PushRejectedError('push without an event id');

@@ -16,13 +16,40 @@ export function toTransportError(platform: Platform, api: string, error: unknown
     const status = e.response?.status;
     if (status === 429) {
       const retryAfter = Number(e.response?.headers?.['retry-after']);
-      return new PlatformError({ platform, api, code: 'RATE_LIMITED', message: `${api}: HTTP 429`, rawCode: '429', retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined });
+      return new PlatformError({
+        platform,
+        api,
+        code: 'RATE_LIMITED',
+        message: `${api}: HTTP 429`,
+        rawCode: '429',
+        retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+      });
     }
     if (status !== undefined) {
-      return new PlatformError({ platform, api, code: status >= 500 ? 'TEMPORARY' : 'UNKNOWN', message: `${api}: HTTP ${status}`, rawCode: `HTTP_${status}`, ambiguous: status >= 500 });
+      return new PlatformError({
+        platform,
+        api,
+        code: status >= 500 ? 'TEMPORARY' : 'UNKNOWN',
+        message: `${api}: HTTP ${status}`,
+        rawCode: `HTTP_${status}`,
+        ambiguous: status >= 500,
+      });
     }
     const sent = !NOT_SENT.has(e.code ?? '');
-    return new PlatformError({ platform, api, code: 'TEMPORARY', message: `${api}: ${e.code ?? 'network error'} ${e.message}`.trim(), rawCode: e.code, ambiguous: sent });
+    return new PlatformError({
+      platform,
+      api,
+      code: 'TEMPORARY',
+      message: `${api}: ${e.code ?? 'network error'} ${e.message}`.trim(),
+      rawCode: e.code,
+      ambiguous: sent,
+    });
   }
-  return new PlatformError({ platform, api, code: 'UNKNOWN', message: `${api}: ${(error as Error)?.message ?? String(error)}`, ambiguous: true });
+  return new PlatformError({
+    platform,
+    api,
+    code: 'UNKNOWN',
+    message: `${api}: ${(error as Error)?.message ?? String(error)}`,
+    ambiguous: true,
+  });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseJsonSafe } from '../../common/json';
+import { parseJsonSafe } from '@app/common/json';
 import { PlatformErrorCode } from '../platform-error';
 import { parseYouzanBody, YOUZAN_THROTTLE_BACKOFF_MS } from './youzan-error.parser';
 
@@ -102,7 +102,10 @@ describe('parseYouzanBody', () => {
     });
 
     it('unwraps the legacy response envelope', () => {
-      expect(parseYouzanBody('youzan.trade.memo.update', fixture('legacy-response-success'))).toEqual({ ok: true, data: { is_success: true } });
+      expect(parseYouzanBody('youzan.trade.memo.update', fixture('legacy-response-success'))).toEqual({
+        ok: true,
+        data: { is_success: true },
+      });
     });
 
     it('returns the token endpoint data', () => {

@@ -15,11 +15,15 @@ const NOT_FOUND_CODES = new Set(['5000', '105000016', '122001001', '123005001', 
 /** Backend timeouts: retryable, but a write may have been applied before the timeout. */
 const TIMEOUT_CODES = new Set(['106000001', '106100118']);
 /** 4201 also means "authorization gone" (subscription lapsed, shop revoked); only its wording tells. */
-const REVOKED_WORDING = /authori[sz]ation (has )?(expired|revoked|cancell?ed)|revoked|授权(已)?(过期|失效|取消|解除|关系不存在)|解除授权|取消授权|订购(已)?(过期|到期)/i;
+const REVOKED_WORDING =
+  /authori[sz]ation (has )?(expired|revoked|cancell?ed)|revoked|授权(已)?(过期|失效|取消|解除|关系不存在)|解除授权|取消授权|订购(已)?(过期|到期)/i;
 
 const TOKEN_ENDPOINT_CODES: Record<string, { code: PlatformErrorCode; message: string }> = {
   '1000': { code: 'INVALID_REQUEST', message: 'Youzan rejected the app credentials or request format' },
-  '1004': { code: 'AUTH_REVOKED', message: 'Youzan authorization expired (the shop subscription lapsed or was revoked)' },
+  '1004': {
+    code: 'AUTH_REVOKED',
+    message: 'Youzan authorization expired (the shop subscription lapsed or was revoked)',
+  },
   '1005': { code: 'INVALID_REQUEST', message: 'invalid or reused authorization code' },
   '1103': { code: 'INVALID_REQUEST', message: 'unknown client or missing authorization relation' },
   '1105': { code: 'INVALID_REQUEST', message: 'authorize_type not supported for this app type' },
@@ -49,31 +53,64 @@ function text(value: unknown): string | undefined {
  * A business body is a success only when it says so: `success:false` with empty data is an error.
  */
 export function parseYouzanBody(api: string, body: unknown): YouzanParsedBody {
-  if (!isObject(body)) return { ok: false, error: toError(api, { shape: 'business', code: 'NON_OBJECT', message: 'answer is not a JSON object' }) };
+  if (!isObject(body))
+    return {
+      ok: false,
+      error: toError(api, { shape: 'business', code: 'NON_OBJECT', message: 'answer is not a JSON object' }),
+    };
 
   if (isObject(body.gw_err_resp)) {
     const gw = body.gw_err_resp;
-    return { ok: false, error: toError(api, { shape: 'gateway', code: text(gw.err_code) ?? '', message: text(gw.err_msg) ?? text(gw.err_message) ?? '', traceId: text(gw.trace_id) }) };
+    return {
+      ok: false,
+      error: toError(api, {
+        shape: 'gateway',
+        code: text(gw.err_code) ?? '',
+        message: text(gw.err_msg) ?? text(gw.err_message) ?? '',
+        traceId: text(gw.trace_id),
+      }),
+    };
   }
   if (isObject(body.error_response)) {
     const er = body.error_response;
-    return { ok: false, error: toError(api, { shape: 'legacy', code: text(er.code) ?? '', message: [text(er.msg), text(er.sub_msg)].filter(Boolean).join(': ') }) };
+    return {
+      ok: false,
+      error: toError(api, {
+        shape: 'legacy',
+        code: text(er.code) ?? '',
+        message: [text(er.msg), text(er.sub_msg)].filter(Boolean).join(': '),
+      }),
+    };
   }
   if ('code' in body || 'success' in body) {
     const code = text(body.code) ?? '';
     const traceId = text(body.trace_id) ?? text(body.request_id);
     const success = body.success === true || (body.success === undefined && code === '200');
     if (!success || (code !== '' && code !== '200' && code !== '0')) {
-      return { ok: false, error: toError(api, { shape: 'business', code: code || 'UNKNOWN', message: text(body.message) ?? text(body.msg) ?? '', traceId }) };
+      return {
+        ok: false,
+        error: toError(api, {
+          shape: 'business',
+          code: code || 'UNKNOWN',
+          message: text(body.message) ?? text(body.msg) ?? '',
+          traceId,
+        }),
+      };
     }
     return { ok: true, data: body.data, traceId };
   }
   if ('response' in body) return { ok: true, data: body.response };
-  return { ok: false, error: toError(api, { shape: 'business', code: 'UNRECOGNIZED', message: 'answer has no known Youzan envelope' }) };
+  return {
+    ok: false,
+    error: toError(api, { shape: 'business', code: 'UNRECOGNIZED', message: 'answer has no known Youzan envelope' }),
+  };
 }
 
 /** Classifies one raw Youzan code (any of the three shapes) with the doc's meaning. */
-export function classifyYouzanCode(code: string, message: string): { code: PlatformErrorCode; ambiguous?: boolean; retryAfterMs?: number } {
+export function classifyYouzanCode(
+  code: string,
+  message: string,
+): { code: PlatformErrorCode; ambiguous?: boolean; retryAfterMs?: number } {
   if (RATE_LIMITED_CODES.has(code)) return { code: 'RATE_LIMITED', retryAfterMs: YOUZAN_THROTTLE_BACKOFF_MS[0] };
   if (code === '4201' && REVOKED_WORDING.test(message)) return { code: 'AUTH_REVOKED' };
   if (AUTH_EXPIRED_CODES.has(code)) return { code: 'AUTH_EXPIRED' };

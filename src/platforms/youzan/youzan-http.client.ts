@@ -1,8 +1,8 @@
 import axios from 'axios';
 import { stringify } from 'lossless-json';
-import { Clock } from '../../common/clock';
-import { parseJsonSafe } from '../../common/json';
-import { YouzanConfig } from '../../config/app-config';
+import { Clock } from '@app/common/clock';
+import { parseJsonSafe } from '@app/common/json';
+import { YouzanConfig } from '@app/config/app-config';
 import { ShopRef } from '../ports/platform.types';
 import { TokenProvider } from '../ports/accounts.port';
 import { PlatformError } from '../platform-error';
@@ -69,7 +69,13 @@ export class YouzanHttpClient {
     this.sendOperationId = options.sendOperationId ?? false;
   }
 
-  async call(shop: ShopRef, api: string, version: string, params: YouzanParams, options: YouzanCallOptions): Promise<unknown> {
+  async call(
+    shop: ShopRef,
+    api: string,
+    version: string,
+    params: YouzanParams,
+    options: YouzanCallOptions,
+  ): Promise<unknown> {
     const body = stringify(dropUndefined(params)) ?? '{}';
     const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
     if (options.operationId && this.sendOperationId) headers[OPERATION_ID_HEADER] = options.operationId;
@@ -84,7 +90,12 @@ export class YouzanHttpClient {
     });
   }
 
-  private async withToken(shop: ShopRef, api: string, idempotent: boolean, send: (token: string) => Promise<unknown>): Promise<unknown> {
+  private async withToken(
+    shop: ShopRef,
+    api: string,
+    idempotent: boolean,
+    send: (token: string) => Promise<unknown>,
+  ): Promise<unknown> {
     const spec = { api, shopKey: `youzan:${shop.shopId}`, idempotent };
     const token = await this.tokens.accessToken(shop);
     try {
@@ -96,15 +107,34 @@ export class YouzanHttpClient {
     }
   }
 
-  private async send(api: string, version: string, token: string, body: string | FormData, headers: Record<string, string>): Promise<unknown> {
+  private async send(
+    api: string,
+    version: string,
+    token: string,
+    body: string | FormData,
+    headers: Record<string, string>,
+  ): Promise<unknown> {
     const url = `${this.config.apiBaseUrl}/api/${api}/${version}?access_token=${encodeURIComponent(token)}`;
-    const parsedJson = await postForJson(url, body, { ...headers, 'User-Agent': this.userAgent }, api, this.timeoutMs, this.platformClock);
+    const parsedJson = await postForJson(
+      url,
+      body,
+      { ...headers, 'User-Agent': this.userAgent },
+      api,
+      this.timeoutMs,
+      this.platformClock,
+    );
     const parsed = parseYouzanBody(api, parsedJson);
     if (!parsed.ok) throw this.withThrottleBackoff(api, parsed.error);
     this.throttleStreak.delete(api);
     const data = parsed.data;
     if (typeof data === 'object' && data !== null && (data as { is_success?: unknown }).is_success === false) {
-      throw new PlatformError({ platform: 'youzan', api, code: 'UNKNOWN', message: `${api}: Youzan answered is_success=false`, requestId: parsed.traceId });
+      throw new PlatformError({
+        platform: 'youzan',
+        api,
+        code: 'UNKNOWN',
+        message: `${api}: Youzan answered is_success=false`,
+        requestId: parsed.traceId,
+      });
     }
     return data;
   }
@@ -137,10 +167,23 @@ function dropUndefined(params: YouzanParams): Record<string, YouzanParam> {
  * One POST to Youzan Cloud, answered as bigint-safe JSON. Transport failures and non-JSON answers
  * become TEMPORARY (ambiguous: the request may have been handled).
  */
-export async function postForJson(url: string, body: string | FormData, headers: Record<string, string>, api: string, timeoutMs: number, platformClock?: PlatformClockObserver): Promise<unknown> {
+export async function postForJson(
+  url: string,
+  body: string | FormData,
+  headers: Record<string, string>,
+  api: string,
+  timeoutMs: number,
+  platformClock?: PlatformClockObserver,
+): Promise<unknown> {
   let text: string;
   try {
-    const res = await axios.post<string>(url, body, { headers, timeout: timeoutMs, responseType: 'text', transformResponse: (d: string) => d, maxRedirects: 0 });
+    const res = await axios.post<string>(url, body, {
+      headers,
+      timeout: timeoutMs,
+      responseType: 'text',
+      transformResponse: (d: string) => d,
+      maxRedirects: 0,
+    });
     text = res.data;
     platformClock?.observe(res.headers?.date);
   } catch (error) {
@@ -149,6 +192,12 @@ export async function postForJson(url: string, body: string | FormData, headers:
   try {
     return parseJsonSafe(text);
   } catch {
-    throw new PlatformError({ platform: 'youzan', api, code: 'TEMPORARY', message: `${api}: answer is not JSON`, ambiguous: true });
+    throw new PlatformError({
+      platform: 'youzan',
+      api,
+      code: 'TEMPORARY',
+      message: `${api}: answer is not JSON`,
+      ambiguous: true,
+    });
   }
 }

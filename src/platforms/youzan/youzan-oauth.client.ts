@@ -1,5 +1,5 @@
-import { Clock, SystemClock } from '../../common/clock';
-import { YouzanConfig } from '../../config/app-config';
+import { Clock, SystemClock } from '@app/common/clock';
+import { YouzanConfig } from '@app/config/app-config';
 import { PlatformOAuthClient, TokenGrant } from '../ports/accounts.port';
 import { PlatformError } from '../platform-error';
 import { PlatformGateway } from '../shared/platform-gateway';
@@ -55,13 +55,21 @@ export class YouzanOAuthClient implements PlatformOAuthClient {
    * shops (diy.youzanyun.com, unconfirmed) and the sandbox's authorize page.
    */
   authorizeUrl(input: { state: string; redirectUri: string }): string {
-    const query = new URLSearchParams({ client_id: this.config.clientId, response_type: 'code', state: input.state, redirect_uri: input.redirectUri });
+    const query = new URLSearchParams({
+      client_id: this.config.clientId,
+      response_type: 'code',
+      state: input.state,
+      redirect_uri: input.redirectUri,
+    });
     return `${this.config.authorizeUrl}?${query.toString()}`;
   }
 
   /** A code lives 2 minutes and works once; a reused one answers 1005. Not retried. */
   async exchangeCode(input: { code: string; redirectUri: string }): Promise<TokenGrant> {
-    return this.token({ authorize_type: 'authorization_code', code: input.code, redirect_uri: input.redirectUri }, false);
+    return this.token(
+      { authorize_type: 'authorization_code', code: input.code, redirect_uri: input.redirectUri },
+      false,
+    );
   }
 
   /** Rotation: the answer carries a new refresh token; the old one must not be used again. Not retried. */
@@ -75,9 +83,19 @@ export class YouzanOAuthClient implements PlatformOAuthClient {
   }
 
   private async token(fields: Record<string, string | boolean>, idempotent: boolean): Promise<TokenGrant> {
-    const body = JSON.stringify({ client_id: this.config.clientId, client_secret: this.config.clientSecret, ...fields });
+    const body = JSON.stringify({
+      client_id: this.config.clientId,
+      client_secret: this.config.clientSecret,
+      ...fields,
+    });
     const data = (await this.gateway.call({ api: TOKEN_API, idempotent }, () => this.post(body))) as TokenData;
-    if (!data?.access_token) throw new PlatformError({ platform: 'youzan', api: TOKEN_API, code: 'UNKNOWN', message: 'token answer without access_token' });
+    if (!data?.access_token)
+      throw new PlatformError({
+        platform: 'youzan',
+        api: TOKEN_API,
+        code: 'UNKNOWN',
+        message: 'token answer without access_token',
+      });
     const expires = Number(data.expires);
     return {
       shopId: idString(data.authority_id),
@@ -90,7 +108,13 @@ export class YouzanOAuthClient implements PlatformOAuthClient {
   }
 
   private async post(body: string): Promise<unknown> {
-    const json = await postForJson(`${this.config.apiBaseUrl}/auth/token`, body, { 'Content-Type': 'application/json;charset=UTF-8', 'User-Agent': 'YZY-Open-Client 1.0.0 - Node (kwaizan-sync)' }, TOKEN_API, this.timeoutMs);
+    const json = await postForJson(
+      `${this.config.apiBaseUrl}/auth/token`,
+      body,
+      { 'Content-Type': 'application/json;charset=UTF-8', 'User-Agent': 'YZY-Open-Client 1.0.0 - Node (kwaizan-sync)' },
+      TOKEN_API,
+      this.timeoutMs,
+    );
     const parsed = parseYouzanBody(TOKEN_API, json);
     if (!parsed.ok) throw parsed.error;
     return parsed.data;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Clock } from '../../common/clock';
+import { Clock } from '@app/common/clock';
 import { PlatformError } from '../platform-error';
 import { PageRequest, ShopRef } from '../ports/platform.types';
 import { ChannelCoupon, CouponDraft, CouponUsage, PromotionsPort } from '../ports/promotions.port';

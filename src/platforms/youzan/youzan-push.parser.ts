@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Clock, SystemClock } from '../../common/clock';
-import { parseJsonSafe } from '../../common/json';
-import { YouzanConfig } from '../../config/app-config';
+import { Clock, SystemClock } from '@app/common/clock';
+import { parseJsonSafe } from '@app/common/json';
+import { YouzanConfig } from '@app/config/app-config';
 import { ChannelPushEvent, PushKind, PushParser, PushRejectedError, PushRequest } from '../ports/push.port';
 import { assertPushEvent, pushId, pushScalar } from '../shared/push-fields';
 import { beijingToEpochMs, formDecode } from './youzan-values';
@@ -37,10 +37,16 @@ export class YouzanPushParser implements PushParser {
   parse(request: PushRequest): ChannelPushEvent[] {
     const sign = header(request.headers, 'event-sign');
     if (!sign) throw new PushRejectedError('Youzan push without Event-Sign header');
-    const expected = createHash('md5').update(Buffer.concat([Buffer.from(this.config.clientId), request.rawBody, Buffer.from(this.config.clientSecret)])).digest('hex');
-    if (!safeEqual(sign.toLowerCase(), expected)) throw new PushRejectedError('Youzan push Event-Sign does not match the body');
+    const expected = createHash('md5')
+      .update(
+        Buffer.concat([Buffer.from(this.config.clientId), request.rawBody, Buffer.from(this.config.clientSecret)]),
+      )
+      .digest('hex');
+    if (!safeEqual(sign.toLowerCase(), expected))
+      throw new PushRejectedError('Youzan push Event-Sign does not match the body');
     const clientId = header(request.headers, 'client-id');
-    if (clientId && clientId !== this.config.clientId) throw new PushRejectedError(`Youzan push for another app (Client-Id ${clientId})`);
+    if (clientId && clientId !== this.config.clientId)
+      throw new PushRejectedError(`Youzan push for another app (Client-Id ${clientId})`);
 
     let parsed: unknown;
     try {
@@ -54,8 +60,10 @@ export class YouzanPushParser implements PushParser {
   }
 
   private event(body: PushBody): ChannelPushEvent {
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body.type !== 'string') throw new PushRejectedError('Youzan push without a type');
-    if (body.client_id !== undefined && body.client_id !== this.config.clientId) throw new PushRejectedError(`Youzan push for another app (client_id ${String(body.client_id).slice(0, 80)})`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body.type !== 'string')
+      throw new PushRejectedError('Youzan push without a type');
+    if (body.client_id !== undefined && body.client_id !== this.config.clientId)
+      throw new PushRejectedError(`Youzan push for another app (client_id ${String(body.client_id).slice(0, 80)})`);
     const rawType = body.type;
     const shopId = pushScalar(body.kdt_id, 'kdt_id');
     const id = pushId(body.id, 'id') ?? '';
@@ -63,11 +71,21 @@ export class YouzanPushParser implements PushParser {
     const version = Number(versionText);
     const eventId = pushScalar(body.msg_id, 'msg_id') ?? `${rawType}:${shopId ?? ''}:${id}:${versionText ?? ''}`;
     const status = pushScalar(body.status, 'status');
-    if (body.test === true) return assertPushEvent({ platform: 'youzan', eventId, kind: 'heartbeat', rawType, shopId, occurredAt: this.clock.now() });
+    if (body.test === true)
+      return assertPushEvent({
+        platform: 'youzan',
+        eventId,
+        kind: 'heartbeat',
+        rawType,
+        shopId,
+        occurredAt: this.clock.now(),
+      });
 
     const msg = decodeMsg(body.msg);
     const kind = kindOf(rawType);
-    const occurredAt = beijingToEpochMs(msg.update_time) ?? (Number.isFinite(version) && version > 1e9 ? (version < 1e11 ? version * 1000 : version) : this.clock.now());
+    const occurredAt =
+      beijingToEpochMs(msg.update_time) ??
+      (Number.isFinite(version) && version > 1e9 ? (version < 1e11 ? version * 1000 : version) : this.clock.now());
     const event: ChannelPushEvent = { platform: 'youzan', eventId, kind, rawType, shopId, status, occurredAt };
     if (kind === 'order') event.orderId = pushScalar(msg.tid, 'msg.tid') ?? (id || undefined);
     if (kind === 'refund') {
@@ -99,7 +117,10 @@ function decodeMsg(msg: unknown): Msg {
 }
 
 function itemIdOf(msg: Msg): string | undefined {
-  const data = msg.data && typeof msg.data === 'object' && !Array.isArray(msg.data) ? (msg.data as Record<string, unknown>) : undefined;
+  const data =
+    msg.data && typeof msg.data === 'object' && !Array.isArray(msg.data)
+      ? (msg.data as Record<string, unknown>)
+      : undefined;
   return pushScalar(msg.item_id ?? data?.item_id ?? data?.id, 'msg.item_id');
 }
 

@@ -1,4 +1,4 @@
-import { PlatformsConfig } from '../../config/app-config';
+import { PlatformsConfig } from '@app/config/app-config';
 import { YOUZAN_API_QPS, YOUZAN_DEFAULT_API_QPS, youzanGatewayOptions } from './youzan-rate-limits';
 
 describe('youzanGatewayOptions', () => {

@@ -1,4 +1,12 @@
-import { beijingToEpochMs, epochMsToBeijing, fenToYuanString, formDecode, idString, longParam, yuanStringToFen } from './youzan-values';
+import {
+  beijingToEpochMs,
+  epochMsToBeijing,
+  fenToYuanString,
+  formDecode,
+  idString,
+  longParam,
+  yuanStringToFen,
+} from './youzan-values';
 
 describe('youzan values', () => {
   describe('Beijing time', () => {

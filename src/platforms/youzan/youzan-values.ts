@@ -1,4 +1,4 @@
-import { fenToYuan, yuanToFen } from '../../common/money';
+import { fenToYuan, yuanToFen } from '@app/common/money';
 
 /** Youzan times are China Standard Time (UTC+8, no daylight saving) wall-clock strings. */
 const BEIJING_OFFSET_MS = 8 * 3600 * 1000;

@@ -1,5 +1,5 @@
-import { Clock, SystemClock } from '../../common/clock';
-import { YouzanConfig } from '../../config/app-config';
+import { Clock, SystemClock } from '@app/common/clock';
+import { YouzanConfig } from '@app/config/app-config';
 import { TokenProvider } from '../ports/accounts.port';
 import { PlatformChannels } from '../ports/channel.registry';
 import { PlatformGateway } from '../shared/platform-gateway';

@@ -2,7 +2,16 @@ import { ChannelCategory, ChannelItem, ChannelSku, SpecValue } from '../ports/ca
 import { ChannelOrder, ChannelOrderLine, ChannelOrderStatus, ChannelPromotion } from '../ports/orders.port';
 import { ChannelRefund, ChannelRefundStatus } from '../ports/after-sales.port';
 import { ChannelCoupon } from '../ports/promotions.port';
-import { RawCategory, RawCouponGroup, RawItem, RawOrderLine, RawPromotion, RawRefund, RawSku, RawTrade } from './youzan-api.types';
+import {
+  RawCategory,
+  RawCouponGroup,
+  RawItem,
+  RawOrderLine,
+  RawPromotion,
+  RawRefund,
+  RawSku,
+  RawTrade,
+} from './youzan-api.types';
 import { beijingToEpochMs, idString, yuanStringToFen } from './youzan-values';
 
 const ORDER_STATUS: Record<string, ChannelOrderStatus> = {
@@ -62,10 +71,26 @@ function specsOf(sku: RawSku): SpecValue[] {
 export function mapItem(item: RawItem): ChannelItem {
   const rawSkus = item.skus ?? [];
   const skus: ChannelSku[] = rawSkus.length
-    ? rawSkus.map((s) => ({ skuId: idString(s.sku_id), outerSkuId: s.item_no || undefined, specs: specsOf(s), priceFen: s.price ?? 0, stock: s.quantity ?? 0 }))
+    ? rawSkus.map((s) => ({
+        skuId: idString(s.sku_id),
+        outerSkuId: s.item_no || undefined,
+        specs: specsOf(s),
+        priceFen: s.price ?? 0,
+        stock: s.quantity ?? 0,
+      }))
     : // An item without specs has one implicit SKU, addressed as sku_id 0 (as on order lines).
-      [{ skuId: '0', outerSkuId: item.item_no || undefined, specs: [], priceFen: item.price ?? 0, stock: item.quantity ?? 0 }];
-  const times = [item.update_time, ...rawSkus.map((s) => s.modified), item.created, item.created_time].map(beijingToEpochMs).filter((t): t is number => t !== null);
+      [
+        {
+          skuId: '0',
+          outerSkuId: item.item_no || undefined,
+          specs: [],
+          priceFen: item.price ?? 0,
+          stock: item.quantity ?? 0,
+        },
+      ];
+  const times = [item.update_time, ...rawSkus.map((s) => s.modified), item.created, item.created_time]
+    .map(beijingToEpochMs)
+    .filter((t): t is number => t !== null);
   return {
     itemId: idString(item.item_id),
     outerItemId: item.item_no || undefined,
@@ -111,7 +136,8 @@ export function mapTrade(trade: RawTrade): ChannelOrder {
   const rawStatus = info.status ?? '';
   const refundByLine = new Map<string, ChannelOrderLine['refundStatus']>();
   const shipped = new Set<string>();
-  for (const d of trade.delivery_order ?? []) if (d.express_state === 1) for (const o of d.oids ?? []) shipped.add(idString(o.oid));
+  for (const d of trade.delivery_order ?? [])
+    if (d.express_state === 1) for (const o of d.oids ?? []) shipped.add(idString(o.oid));
   const detailed = trade.delivery_order !== undefined;
   const allShipped = rawStatus === 'WAIT_BUYER_CONFIRM_GOODS' || rawStatus === 'TRADE_SUCCESS';
   const paymentOf = new Map((full.orders ?? []).map((l) => [idString(l.oid), yuanStringToFen(l.payment)]));
@@ -119,11 +145,17 @@ export function mapTrade(trade: RawTrade): ChannelOrder {
   // one for less (money only, partial, price protection) leaves the goods to ship.
   const goodsRefunded = new Set<string>();
   for (const refund of trade.refund_order ?? []) {
-    const state: ChannelOrderLine['refundStatus'] = refund.refund_state === 60 ? 'refunded' : LINE_REFUND_IN_PROGRESS.has(refund.refund_state ?? 0) ? 'in_progress' : 'none';
+    const state: ChannelOrderLine['refundStatus'] =
+      refund.refund_state === 60
+        ? 'refunded'
+        : LINE_REFUND_IN_PROGRESS.has(refund.refund_state ?? 0)
+          ? 'in_progress'
+          : 'none';
     const oids = (refund.oids ?? []).map((o) => idString(o.oid));
     for (const oid of oids) refundByLine.set(oid, state);
     const owed = oids.reduce((sum, oid) => sum + (paymentOf.get(oid) ?? 0), 0);
-    if (refund.refund_state === 60 && owed > 0 && yuanStringToFen(refund.refund_fee) >= owed) for (const oid of oids) goodsRefunded.add(oid);
+    if (refund.refund_state === 60 && owed > 0 && yuanStringToFen(refund.refund_fee) >= owed)
+      for (const oid of oids) goodsRefunded.add(oid);
   }
 
   const lines = (full.orders ?? []).map((l: RawOrderLine): ChannelOrderLine => {
@@ -144,7 +176,11 @@ export function mapTrade(trade: RawTrade): ChannelOrder {
       paidFen,
       shippedQuantity: detailed ? (shipped.has(lineId) || allShipped ? quantity : 0) : undefined,
       refundStatus: detailed ? (refundByLine.get(lineId) ?? 'none') : undefined,
-      refundedQuantity: detailed ? (goodsRefunded.has(lineId) && !shipped.has(lineId) && !allShipped ? quantity : 0) : undefined,
+      refundedQuantity: detailed
+        ? goodsRefunded.has(lineId) && !shipped.has(lineId) && !allShipped
+          ? quantity
+          : 0
+        : undefined,
     };
   });
 
@@ -154,11 +190,13 @@ export function mapTrade(trade: RawTrade): ChannelOrder {
   const promo = trade.order_promotion;
   const promotions: ChannelPromotion[] = [];
   if (promo) {
-    for (const item of promo.item ?? []) for (const p of item.promotions ?? []) promotions.push(mapPromotion(p, idString(item.oid)));
+    for (const item of promo.item ?? [])
+      for (const p of item.promotions ?? []) promotions.push(mapPromotion(p, idString(item.oid)));
     for (const p of promo.order ?? []) promotions.push(mapPromotion(p));
   }
   const discountFen = promo
-    ? yuanStringToFen(promo.item_discount_fee ?? promo.goods_decrease) + yuanStringToFen(promo.order_discount_fee ?? promo.order_decrease)
+    ? yuanStringToFen(promo.item_discount_fee ?? promo.goods_decrease) +
+      yuanStringToFen(promo.order_discount_fee ?? promo.order_decrease)
     : Math.max(0, goodsTotalFen + shippingFeeFen - paidFen);
 
   const shipHolds: string[] = [];
@@ -193,8 +231,13 @@ function refundKind(refund: RawRefund): ChannelRefund['kind'] {
 
 export function mapRefund(refund: RawRefund): ChannelRefund {
   const rawStatus = refund.status ?? '';
-  const oids = Array.isArray(refund.oids) ? refund.oids.map(idString) : typeof refund.oids === 'string' ? refund.oids.split(',').filter(Boolean) : [];
-  if (refund.oid !== undefined && idString(refund.oid) && !oids.includes(idString(refund.oid))) oids.push(idString(refund.oid));
+  const oids = Array.isArray(refund.oids)
+    ? refund.oids.map(idString)
+    : typeof refund.oids === 'string'
+      ? refund.oids.split(',').filter(Boolean)
+      : [];
+  if (refund.oid !== undefined && idString(refund.oid) && !oids.includes(idString(refund.oid)))
+    oids.push(idString(refund.oid));
   return {
     refundId: idString(refund.refund_id),
     orderId: refund.tid ?? '',
@@ -212,7 +255,8 @@ export function mapRefund(refund: RawRefund): ChannelRefund {
 export function mapCoupon(group: RawCouponGroup, now: number): ChannelCoupon {
   const startsAt = beijingToEpochMs(group.valid_start_time) ?? 0;
   const endsAt = beijingToEpochMs(group.valid_end_time) ?? 0;
-  const status: ChannelCoupon['status'] = group.is_invalid === 1 ? 'deleted' : now < startsAt ? 'pending' : endsAt && now > endsAt ? 'ended' : 'active';
+  const status: ChannelCoupon['status'] =
+    group.is_invalid === 1 ? 'deleted' : now < startsAt ? 'pending' : endsAt && now > endsAt ? 'ended' : 'active';
   return {
     couponId: idString(group.id ?? group.group_id),
     name: group.title ?? '',
@@ -224,6 +268,7 @@ export function mapCoupon(group: RawCouponGroup, now: number): ChannelCoupon {
     startsAt,
     endsAt,
     status,
-    itemIds: group.range_type === 'PART' && group.range_value ? group.range_value.split(',').filter(Boolean) : undefined,
+    itemIds:
+      group.range_type === 'PART' && group.range_value ? group.range_value.split(',').filter(Boolean) : undefined,
   };
 }

@@ -58,13 +58,19 @@ export class KuaishouCatalog {
     const synthetic = syntheticData as unknown as DataFile;
     const rows = real.categories.filter((row) => row.parentId !== null);
     const parents = new Set(rows.map((row) => row.parentId));
-    this.categories = rows.map((row) => ({ id: row.id, name: row.name, pid: row.parentId ?? 0, leaf: !parents.has(row.id) }));
+    this.categories = rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      pid: row.parentId ?? 0,
+      leaf: !parents.has(row.id),
+    }));
     for (const category of this.categories) this.byId.set(category.id, category);
 
     const load = (file: DataFile) => {
       for (const [key, list] of Object.entries(file.properties)) {
         const id = Number(key);
-        if (!Number.isInteger(id) || !this.byId.has(id) || list.some((p) => p.name === null || p.inputType === null)) continue;
+        if (!Number.isInteger(id) || !this.byId.has(id) || list.some((p) => p.name === null || p.inputType === null))
+          continue;
         this.props.set(
           id,
           list.map((p, index) => ({
@@ -86,7 +92,8 @@ export class KuaishouCatalog {
     }
     const brands = new Map<number, DataValue>();
     for (const list of [...Object.values(real.properties), ...Object.values(synthetic.properties)]) {
-      for (const p of list) if (p.propId === BRAND_PROP_ID) for (const v of p.values) brands.set(v.id, { id: v.id, name: v.name });
+      for (const p of list)
+        if (p.propId === BRAND_PROP_ID) for (const v of p.values) brands.set(v.id, { id: v.id, name: v.name });
     }
     this.brandValues = [...brands.values()];
   }
@@ -109,7 +116,17 @@ export class KuaishouCatalog {
   propsOf(id: number): KsCatalogProp[] {
     const known = this.props.get(id);
     if (known) return known;
-    return [{ propId: BRAND_PROP_ID, propName: '品牌', required: false, inputType: 'RADIO', maxValues: 0, values: this.brandValues, sortNum: 1 }];
+    return [
+      {
+        propId: BRAND_PROP_ID,
+        propName: '品牌',
+        required: false,
+        inputType: 'RADIO',
+        maxValues: 0,
+        values: this.brandValues,
+        sortNum: 1,
+      },
+    ];
   }
 
   refundRulesOf(id: number): number[] {

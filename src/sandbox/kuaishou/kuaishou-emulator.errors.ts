@@ -75,11 +75,17 @@ export const ksError = {
   mainAccount: () => new KsApiError(KS_RESULT.MAIN_ACCOUNT_MISSING, '主账号不存在', 'main_account'),
   scope: (scope: string) => new KsApiError(KS_RESULT.SCOPE_MISSING, `token中无scope权限, scope: ${scope}`, 'scope'),
   qps: (apiId: number, appKey: string, maxQps: number) =>
-    new KsApiError(KS_RESULT.QPS_LIMIT, `Exceed qps limit, KEY [apiId:${apiId};appkey:${appKey}], MAX_QPS [${maxQps.toFixed(1)}]`, 'throttled'),
-  quota: (appKey: string) => new KsApiError(KS_RESULT.QUOTA_LIMIT, `Exceed quota limit, KEY [appkey:${appKey}]`, 'quota'),
+    new KsApiError(
+      KS_RESULT.QPS_LIMIT,
+      `Exceed qps limit, KEY [apiId:${apiId};appkey:${appKey}], MAX_QPS [${maxQps.toFixed(1)}]`,
+      'throttled',
+    ),
+  quota: (appKey: string) =>
+    new KsApiError(KS_RESULT.QUOTA_LIMIT, `Exceed quota limit, KEY [appkey:${appKey}]`, 'quota'),
   business: (message: string) => new KsApiError(KS_RESULT.BUSINESS_REJECTED, message, 'business'),
   waybill: (message: string) => new KsApiError(KS_RESULT.WAYBILL_REJECTED, message, 'waybill'),
-  onlineEdited: () => new KsApiError(KS_RESULT.ONLINE_EDITED, '该商品已使用快手小店在线编辑，请在快手小店APP或PC端编辑', 'online_edited'),
+  onlineEdited: () =>
+    new KsApiError(KS_RESULT.ONLINE_EDITED, '该商品已使用快手小店在线编辑，请在快手小店APP或PC端编辑', 'online_edited'),
 };
 
 /**

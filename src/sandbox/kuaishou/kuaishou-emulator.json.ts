@@ -41,7 +41,11 @@ export class ParamReader {
       if (optional) return undefined;
       throw ksError.missing(this.at(name));
     }
-    const text = isLosslessNumber(value) ? value.toString() : typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+    const text = isLosslessNumber(value)
+      ? value.toString()
+      : typeof value === 'string' || typeof value === 'number'
+        ? String(value)
+        : '';
     if (!/^\d{1,19}$/.test(text)) throw ksError.invalid(`${this.at(name)} 必须是Long`);
     return text.replace(/^0+(?=\d)/, '');
   }
@@ -54,7 +58,13 @@ export class ParamReader {
       if (optional) return undefined;
       throw ksError.missing(this.at(name));
     }
-    const number = isLosslessNumber(value) ? Number(value.toString()) : typeof value === 'string' ? Number(value) : typeof value === 'number' ? value : NaN;
+    const number = isLosslessNumber(value)
+      ? Number(value.toString())
+      : typeof value === 'string'
+        ? Number(value)
+        : typeof value === 'number'
+          ? value
+          : NaN;
     if (!Number.isSafeInteger(number)) throw ksError.invalid(`${this.at(name)} 必须是整数`);
     return number;
   }
@@ -68,7 +78,8 @@ export class ParamReader {
       throw ksError.missing(this.at(name));
     }
     if (isLosslessNumber(value)) return value.toString();
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw ksError.invalid(`${this.at(name)} 必须是字符串`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      throw ksError.invalid(`${this.at(name)} 必须是字符串`);
     return String(value);
   }
 
@@ -104,7 +115,8 @@ export class ParamReader {
     if (value === undefined || value === null) return undefined;
     if (!Array.isArray(value)) throw ksError.invalid(`${this.at(name)} 必须是数组`);
     return value.map((entry, index) => {
-      if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw ksError.invalid(`${this.at(name)}[${index}] 必须是对象`);
+      if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+        throw ksError.invalid(`${this.at(name)}[${index}] 必须是对象`);
       return new ParamReader(entry as Record<string, unknown>, `${this.at(name)}[${index}]`);
     });
   }

@@ -1,6 +1,14 @@
 import { KuaishouCatalog } from './kuaishou-emulator.catalog';
 import { long } from './kuaishou-emulator.json';
-import { KsCouponRecord, KsItemRecord, KsOrderRecord, KsRefundRecord, KsShop, KsSku, KuaishouEmulatorStore } from './kuaishou-emulator.store';
+import {
+  KsCouponRecord,
+  KsItemRecord,
+  KsOrderRecord,
+  KsRefundRecord,
+  KsShop,
+  KsSku,
+  KuaishouEmulatorStore,
+} from './kuaishou-emulator.store';
 
 /** The platform's JSON shapes (sheet §3–§4). Long ids are bigint so they are written exactly. */
 
@@ -15,7 +23,13 @@ export function skuView(item: KsItemRecord, sku: KsSku): Record<string, unknown>
     imageUrl: sku.props.find((p) => p.isMainProp === 1)?.imageUrl ?? '',
     isValid: 1,
     specification: sku.props.map((p) => `${p.propName}:${p.propValueName}`).join(';'),
-    skuProp: sku.props.map((p) => ({ propName: p.propName, propValueName: p.propValueName, imageUrl: p.imageUrl ?? '', isMainProp: p.isMainProp, propVersion: p.propVersion })),
+    skuProp: sku.props.map((p) => ({
+      propName: p.propName,
+      propValueName: p.propValueName,
+      imageUrl: p.imageUrl ?? '',
+      isMainProp: p.isMainProp,
+      propVersion: p.propVersion,
+    })),
     reserveStock: sku.reserveStock,
     gtinCode: '',
     createTime: sku.createTime,
@@ -27,7 +41,10 @@ export function skuView(item: KsItemRecord, sku: KsSku): Record<string, unknown>
 function propView(item: KsItemRecord, catalog: KuaishouCatalog): Record<string, unknown>[] {
   return item.props.map((prop, index) => {
     const config = catalog.propsOf(item.categoryId).find((c) => c.propId === prop.propId);
-    const named = prop.valueIds.map((id) => ({ propValueId: id, propValue: config?.values.find((v) => v.id === id)?.name ?? '' }));
+    const named = prop.valueIds.map((id) => ({
+      propValueId: id,
+      propValue: config?.values.find((v) => v.id === id)?.name ?? '',
+    }));
     return {
       propId: prop.propId,
       propName: prop.propName,
@@ -174,14 +191,37 @@ export function orderView(order: KsOrderRecord, store: KuaishouEmulatorStore): R
       num: order.num,
       goodsCode: '',
       warehouseCode: '',
-      itemExtra: { categoryInfo: { itemCid: item?.categoryId ?? 0, categoryName: item ? (store.catalog.get(item.categoryId)?.name ?? '') : '' } },
+      itemExtra: {
+        categoryInfo: {
+          itemCid: item?.categoryId ?? 0,
+          categoryName: item ? (store.catalog.get(item.categoryId)?.name ?? '') : '',
+        },
+      },
     },
-    orderRefundList: order.refundIds.map((id) => ({ refundId: long(id), refundStatus: store.refunds.get(id)?.status ?? 0 })),
-    orderLogisticsInfo: order.logistics.map((l) => ({ logisticsId: long(l.logisticsId), expressNo: l.expressNo, expressCode: l.expressCode })),
+    orderRefundList: order.refundIds.map((id) => ({
+      refundId: long(id),
+      refundStatus: store.refunds.get(id)?.status ?? 0,
+    })),
+    orderLogisticsInfo: order.logistics.map((l) => ({
+      logisticsId: long(l.logisticsId),
+      expressNo: l.expressNo,
+      expressCode: l.expressCode,
+    })),
     orderNote: { orderNoteInfo: [] },
     // Buyer PII arrives only encrypted or masked, and not at all while delivery is held.
     orderAddress: held
-      ? { encryptedConsignee: '', desensitiseConsignee: '', encryptedMobile: '', desensitiseMobile: '', encryptedAddress: '', desensitiseAddress: '', province: '', city: '', district: '', town: '' }
+      ? {
+          encryptedConsignee: '',
+          desensitiseConsignee: '',
+          encryptedMobile: '',
+          desensitiseMobile: '',
+          encryptedAddress: '',
+          desensitiseAddress: '',
+          province: '',
+          city: '',
+          district: '',
+          town: '',
+        }
       : {
           encryptedConsignee: `#${Buffer.from(`c${order.oid}`).toString('base64')}#`,
           desensitiseConsignee: '张**',
@@ -198,7 +238,14 @@ export function orderView(order: KsOrderRecord, store: KuaishouEmulatorStore): R
           town: '',
           townCode: 0,
         },
-    orderDeliveryInfo: { deliveryNum: order.deliveryNum, totalPackageNum: order.logistics.length, packageNum: order.logistics.length, splitDeliveryOrder: false, maxPackageNum: 50, deliveryStatus: order.deliveryNum >= order.num ? 1 : 0 },
+    orderDeliveryInfo: {
+      deliveryNum: order.deliveryNum,
+      totalPackageNum: order.logistics.length,
+      packageNum: order.logistics.length,
+      splitDeliveryOrder: false,
+      maxPackageNum: 50,
+      deliveryStatus: order.deliveryNum >= order.num ? 1 : 0,
+    },
     subOrderInfo: [],
   };
 }
@@ -218,7 +265,13 @@ export function feeView(order: KsOrderRecord): Record<string, unknown> {
     });
   }
   if (order.platformDiscount) {
-    marketing.push({ type: 8000, subType: 8001, discountFee: order.platformDiscount, bearInfoList: [{ bearer: 2, bearAmount: order.platformDiscount, hasFund: true }], template: null });
+    marketing.push({
+      type: 8000,
+      subType: 8001,
+      discountFee: order.platformDiscount,
+      bearInfoList: [{ bearer: 2, bearAmount: order.platformDiscount, hasFund: true }],
+      template: null,
+    });
   }
   return {
     oid: long(order.oid),
@@ -232,12 +285,23 @@ export function feeView(order: KsOrderRecord): Record<string, unknown> {
     merchantBearAmount: order.merchantDiscount,
     marketingInfoOuters: marketing,
     productFeeInfoOuters: [
-      { skuId: long(order.kwaiSkuId), originalPrice: order.price, price: order.price, num: order.num, discountFee: m.discountFee, productMarketingInfoOuters: marketing },
+      {
+        skuId: long(order.kwaiSkuId),
+        originalPrice: order.price,
+        price: order.price,
+        num: order.num,
+        discountFee: m.discountFee,
+        productMarketingInfoOuters: marketing,
+      },
     ],
   };
 }
 
-export function refundView(refund: KsRefundRecord, store: KuaishouEmulatorStore, detail = false): Record<string, unknown> {
+export function refundView(
+  refund: KsRefundRecord,
+  store: KuaishouEmulatorStore,
+  detail = false,
+): Record<string, unknown> {
   const order = store.orders.get(refund.oid);
   const item = order ? store.items.get(order.kwaiItemId) : undefined;
   const sku = item?.skus.find((s) => s.kwaiSkuId === order?.kwaiSkuId);
@@ -269,7 +333,15 @@ export function refundView(refund: KsRefundRecord, store: KuaishouEmulatorStore,
     sellerId: long(shop.sellerId),
   };
   if (detail) {
-    Object.assign(view, { buyerOpenId: order?.buyerOpenId ?? '', pictures: [], specialRefundType: 0, productNum: order?.num ?? 0, logisticsInfo: null, sellerDisagreeReason: 0, sellerDisagreeDesc: '' });
+    Object.assign(view, {
+      buyerOpenId: order?.buyerOpenId ?? '',
+      pictures: [],
+      specialRefundType: 0,
+      productNum: order?.num ?? 0,
+      logisticsInfo: null,
+      sellerDisagreeReason: 0,
+      sellerDisagreeDesc: '',
+    });
   }
   return view;
 }

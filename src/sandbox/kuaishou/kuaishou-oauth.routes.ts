@@ -1,5 +1,5 @@
 import express, { Request, Response, Router } from 'express';
-import { sleep } from '../../common/sleep';
+import { sleep } from '@app/common/sleep';
 import { Counters } from '../shared/counters';
 import { FaultInjector } from '../shared/fault-injector';
 import { KS_OAUTH } from './kuaishou-emulator.errors';
@@ -28,7 +28,10 @@ export function kuaishouOAuthRouter(deps: OAuthRouteDeps): Router {
     const params = flat(req);
     const problem = authorizeProblem(deps, params);
     if (problem) {
-      res.status(400).type('html').send(page('授权失败', `<p data-testid="ks-authorize-error">${escape(problem)}</p>`));
+      res
+        .status(400)
+        .type('html')
+        .send(page('授权失败', `<p data-testid="ks-authorize-error">${escape(problem)}</p>`));
       return;
     }
     res.status(200).type('html').send(authorizePage(deps, params));
@@ -38,7 +41,10 @@ export function kuaishouOAuthRouter(deps: OAuthRouteDeps): Router {
     const params = flat(req);
     const problem = authorizeProblem(deps, params);
     if (problem) {
-      res.status(400).type('html').send(page('授权失败', `<p data-testid="ks-authorize-error">${escape(problem)}</p>`));
+      res
+        .status(400)
+        .type('html')
+        .send(page('授权失败', `<p data-testid="ks-authorize-error">${escape(problem)}</p>`));
       return;
     }
     const target = new URL(params.redirect_uri ?? '');
@@ -69,12 +75,17 @@ export function kuaishouOAuthRouter(deps: OAuthRouteDeps): Router {
     const params = flat(req);
     let answer: KsTokenAnswer | KsOAuthFailure;
     if (plan.error) answer = { ...KS_OAUTH.SERVER_ERROR, error_msg: 'internal error' };
-    else if (params.app_id !== deps.appKey || params.app_secret !== deps.appSecret) answer = { ...KS_OAUTH.UNAUTHORIZED_CLIENT, error_msg: 'app_id or app_secret is invalid' };
+    else if (params.app_id !== deps.appKey || params.app_secret !== deps.appSecret)
+      answer = { ...KS_OAUTH.UNAUTHORIZED_CLIENT, error_msg: 'app_id or app_secret is invalid' };
     else if (name === 'refresh_token') {
-      answer = params.grant_type === 'refresh_token' ? deps.oauth.refresh(params.refresh_token) : { ...KS_OAUTH.UNSUPPORTED_GRANT_TYPE, error_msg: `unsupported grant_type ${params.grant_type ?? ''}` };
+      answer =
+        params.grant_type === 'refresh_token'
+          ? deps.oauth.refresh(params.refresh_token)
+          : { ...KS_OAUTH.UNSUPPORTED_GRANT_TYPE, error_msg: `unsupported grant_type ${params.grant_type ?? ''}` };
     } else if (params.grant_type === 'code') answer = deps.oauth.exchangeCode(params.code);
     else if (params.grant_type === 'client_credentials') answer = deps.oauth.clientCredentials(deps.appScopes);
-    else answer = { ...KS_OAUTH.UNSUPPORTED_GRANT_TYPE, error_msg: `unsupported grant_type ${params.grant_type ?? ''}` };
+    else
+      answer = { ...KS_OAUTH.UNSUPPORTED_GRANT_TYPE, error_msg: `unsupported grant_type ${params.grant_type ?? ''}` };
     if (answer.result !== 1) deps.counters.rejected(`oauth_${(answer as KsOAuthFailure).error}`);
     else deps.counters.writeApplied(api);
     if (plan.dropResponse && answer.result === 1) {
@@ -104,7 +115,10 @@ function flat(req: Request): Record<string, string | undefined> {
 }
 
 function scopesOf(params: Record<string, string | undefined>): string[] {
-  return (params.scope ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (params.scope ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function authorizeProblem(deps: OAuthRouteDeps, params: Record<string, string | undefined>): string | undefined {
@@ -131,9 +145,14 @@ function authorizePage(deps: OAuthRouteDeps, params: Record<string, string | und
     .map((key) => `<input type="hidden" name="${key}" value="${escape(params[key] ?? '')}">`)
     .join('\n');
   const options = shops
-    .map((shop, index) => `<label><input type="radio" name="open_id" value="${escape(shop.openId)}" data-testid="ks-shop-${escape(shop.openId)}"${index === 0 ? ' checked' : ''}> ${escape(shop.name)}</label>`)
+    .map(
+      (shop, index) =>
+        `<label><input type="radio" name="open_id" value="${escape(shop.openId)}" data-testid="ks-shop-${escape(shop.openId)}"${index === 0 ? ' checked' : ''}> ${escape(shop.name)}</label>`,
+    )
     .join('<br>\n');
-  const scopes = scopesOf(params).map((s) => `<li>${escape(s)}</li>`).join('');
+  const scopes = scopesOf(params)
+    .map((s) => `<li>${escape(s)}</li>`)
+    .join('');
   return page(
     '快手电商开放平台 · 授权',
     `<p>应用 <strong>${escape(deps.appKey)}</strong> 申请以下权限：</p><ul data-testid="ks-authorize-scopes">${scopes}</ul>
@@ -151,5 +170,8 @@ function page(title: string, body: string): string {
 }
 
 function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }

@@ -59,7 +59,11 @@ export interface KsOAuthTimings {
 
 export type TokenCheck = { kind: 'shop'; grant: KsGrant; scopes: string[] } | KsApiError;
 
-const fail = (kind: { result: number; error: string }, message: string): KsOAuthFailure => ({ result: kind.result, error: kind.error, error_msg: message });
+const fail = (kind: { result: number; error: string }, message: string): KsOAuthFailure => ({
+  result: kind.result,
+  error: kind.error,
+  error_msg: message,
+});
 
 /** Authorization codes, grants and rotating tokens of the emulated app, on the emulator's clock. */
 export class KuaishouOAuthStore {
@@ -76,7 +80,13 @@ export class KuaishouOAuthStore {
 
   issueCode(openId: string, scopes: string[], redirectUri: string): string {
     const code = randomBytes(16).toString('hex');
-    this.codes.set(code, { openId, scopes, redirectUri, expiresAt: this.clock.now() + this.timings.codeTtlMs, used: false });
+    this.codes.set(code, {
+      openId,
+      scopes,
+      redirectUri,
+      expiresAt: this.clock.now() + this.timings.codeTtlMs,
+      used: false,
+    });
     return code;
   }
 
@@ -84,7 +94,8 @@ export class KuaishouOAuthStore {
     if (!code) return fail(KS_OAUTH.INVALID_REQUEST, 'code is required');
     const record = this.codes.get(code);
     // A code lives 2 minutes and works once.
-    if (!record || record.used || this.clock.now() >= record.expiresAt) return fail(KS_OAUTH.INVALID_GRANT, 'code is invalid or expired');
+    if (!record || record.used || this.clock.now() >= record.expiresAt)
+      return fail(KS_OAUTH.INVALID_GRANT, 'code is invalid or expired');
     record.used = true;
     return this.grant(record.openId, record.scopes);
   }
@@ -92,7 +103,13 @@ export class KuaishouOAuthStore {
   /** A new grant for a shop (the authorize flow, or the control API's shortcut). */
   grant(openId: string, scopes: string[]): KsTokenAnswer {
     const now = this.clock.now();
-    const grant: KsGrant = { id: `g${++this.grantSeq}`, openId, scopes: [...scopes], revoked: false, refreshExpiresAt: now + this.timings.refreshTokenTtlS * 1000 };
+    const grant: KsGrant = {
+      id: `g${++this.grantSeq}`,
+      openId,
+      scopes: [...scopes],
+      revoked: false,
+      refreshExpiresAt: now + this.timings.refreshTokenTtlS * 1000,
+    };
     this.grants.set(grant.id, grant);
     const refreshToken = this.newToken('ChJvYXV0aC5yZWZyZXNoVG9rZW4');
     this.refreshTokens.set(refreshToken, { grantId: grant.id, expiresAt: grant.refreshExpiresAt });
@@ -109,7 +126,11 @@ export class KuaishouOAuthStore {
 
   clientCredentials(scopes: string[]): KsTokenAnswer {
     const token = this.newToken('ChFvYXV0aC5hY2Nlc3NUb2tlbh');
-    this.accessTokens.set(token, { kind: 'client', scopes, expiresAt: this.clock.now() + this.timings.accessTokenTtlS * 1000 });
+    this.accessTokens.set(token, {
+      kind: 'client',
+      scopes,
+      expiresAt: this.clock.now() + this.timings.accessTokenTtlS * 1000,
+    });
     return { result: 1, access_token: token, token_type: 'bearer', expires_in: this.timings.accessTokenTtlS, scopes };
   }
 
@@ -120,7 +141,8 @@ export class KuaishouOAuthStore {
     if (!record) return fail(KS_OAUTH.ACCESS_DENIED, 'invalid refresh_token');
     const grant = this.grants.get(record.grantId);
     if (!grant || grant.revoked) return fail(KS_OAUTH.ACCESS_DENIED, 'refreshToken.revokedAuthorization');
-    if (record.rotatedAt !== undefined && now >= record.rotatedAt + this.timings.refreshGraceMs) return fail(KS_OAUTH.ACCESS_DENIED, 'refreshToken.discarded');
+    if (record.rotatedAt !== undefined && now >= record.rotatedAt + this.timings.refreshGraceMs)
+      return fail(KS_OAUTH.ACCESS_DENIED, 'refreshToken.discarded');
     if (now >= record.expiresAt) return fail(KS_OAUTH.ACCESS_DENIED, 'invalid refresh_token');
     record.rotatedAt ??= now;
     const next = this.newToken('ChJvYXV0aC5yZWZyZXNoVG9rZW4');
@@ -151,7 +173,13 @@ export class KuaishouOAuthStore {
   /** Whether the shop currently authorizes the app with this scope (push delivery depends on it). */
   hasActiveGrant(openId: string, scope: string): boolean {
     for (const grant of this.grants.values()) {
-      if (grant.openId === openId && !grant.revoked && grant.scopes.includes(scope) && this.clock.now() < grant.refreshExpiresAt) return true;
+      if (
+        grant.openId === openId &&
+        !grant.revoked &&
+        grant.scopes.includes(scope) &&
+        this.clock.now() < grant.refreshExpiresAt
+      )
+        return true;
     }
     return false;
   }
@@ -169,7 +197,12 @@ export class KuaishouOAuthStore {
 
   private issueAccessToken(grant: KsGrant): string {
     const token = this.newToken('ChFvYXV0aC5hY2Nlc3NUb2tlbh');
-    this.accessTokens.set(token, { grantId: grant.id, kind: 'code', scopes: [...grant.scopes], expiresAt: this.clock.now() + this.timings.accessTokenTtlS * 1000 });
+    this.accessTokens.set(token, {
+      grantId: grant.id,
+      kind: 'code',
+      scopes: [...grant.scopes],
+      expiresAt: this.clock.now() + this.timings.accessTokenTtlS * 1000,
+    });
     return token;
   }
 

@@ -1,12 +1,21 @@
 import express, { Request, Response, Router } from 'express';
-import { sleep } from '../../common/sleep';
+import { sleep } from '@app/common/sleep';
 import { Counters } from '../shared/counters';
 import { EmulatorClock } from '../shared/emulator-clock';
 import { FaultInjector } from '../shared/fault-injector';
 import { KS_FAULT_ERRORS, KS_RESULT, KsApiError, ksError } from './kuaishou-emulator.errors';
 import { long, ParamReader, parseParam, toJson } from './kuaishou-emulator.json';
 import { KsShop, KuaishouEmulatorStore } from './kuaishou-emulator.store';
-import { couponView, feeView, itemListView, itemView, orderView, refundView, shopInfoView, skuView } from './kuaishou-emulator.views';
+import {
+  couponView,
+  feeView,
+  itemListView,
+  itemView,
+  orderView,
+  refundView,
+  shopInfoView,
+  skuView,
+} from './kuaishou-emulator.views';
 import { KuaishouOAuthStore } from './kuaishou-oauth.store';
 import { expectedKuaishouSign, kuaishouSignMatches } from './kuaishou-signature';
 
@@ -47,7 +56,15 @@ const STOCK_WRITE = 'open.item.sku.stock.update';
 const OPERATION_HEADER = 'x-kwaizan-operation-id';
 /** The answer to a decrease below the stock reserved for an activity (result 21). */
 const RESERVE_REFUSED = '当前库存不足，请减少预留数量';
-const ORDER_VIEW_STATUS: Record<number, number | undefined> = { 1: undefined, 2: 10, 3: 30, 4: 40, 5: 50, 6: 70, 7: 80 };
+const ORDER_VIEW_STATUS: Record<number, number | undefined> = {
+  1: undefined,
+  2: 10,
+  3: 30,
+  4: 40,
+  5: 50,
+  6: 70,
+  7: 80,
+};
 
 /** `/open/**`: the gateway. Validation order follows sheet §7; injected faults wrap it. */
 export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
@@ -76,7 +93,9 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
       const { api, shop } = authenticate(deps, apis, method, params);
       if (plan.throttle) {
         deps.counters.fault('throttle');
-        const rule = deps.faults.describe().rules.find((r) => (r.api === method || r.api === '*') && r.maxQps !== undefined);
+        const rule = deps.faults
+          .describe()
+          .rules.find((r) => (r.api === method || r.api === '*') && r.maxQps !== undefined);
         throw ksError.qps(apiNumber(method), deps.appKey, rule?.maxQps ?? 300);
       }
       if (plan.error) {
@@ -100,7 +119,12 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
         }
       }
       if (plan.busyAfterApply && busyAfterApply(deps, res, requestId)) return;
-      const body = toJson({ result: KS_RESULT.SUCCESS, error_msg: '', ...(answer === undefined ? {} : { data: answer.data }), requestId });
+      const body = toJson({
+        result: KS_RESULT.SUCCESS,
+        error_msg: '',
+        ...(answer === undefined ? {} : { data: answer.data }),
+        requestId,
+      });
       if (plan.dropResponse) {
         deps.counters.rejected('response_dropped_after_apply');
         deps.counters.fault('response_dropped_after_apply');
@@ -112,11 +136,18 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
     } catch (error) {
       const failure = error instanceof KsApiError ? error : ksError.system();
       deps.counters.rejected(failure.reason);
-      if (failure.result === KS_RESULT.BUSINESS_REJECTED && failure.message === RESERVE_REFUSED && holdsActivityReserve(deps, req)) {
+      if (
+        failure.result === KS_RESULT.BUSINESS_REJECTED &&
+        failure.message === RESERVE_REFUSED &&
+        holdsActivityReserve(deps, req)
+      ) {
         deps.counters.fault('activity_reserve_refused');
       }
       if (res.writableEnded || req.socket.destroyed) return;
-      res.status(200).type('application/json;charset=UTF-8').send(toJson({ result: failure.result, error_msg: failure.message, requestId }));
+      res
+        .status(200)
+        .type('application/json;charset=UTF-8')
+        .send(toJson({ result: failure.result, error_msg: failure.message, requestId }));
     }
   });
   return router;
@@ -132,7 +163,10 @@ function busyAfterApply(deps: OpenApiDeps, res: Response, requestId: string): bo
   const busy = ksError.system();
   deps.counters.rejected('busy_after_apply');
   if (res.writableEnded || res.req.socket.destroyed) return true;
-  res.status(200).type('application/json;charset=UTF-8').send(toJson({ result: busy.result, error_msg: busy.message, requestId }));
+  res
+    .status(200)
+    .type('application/json;charset=UTF-8')
+    .send(toJson({ result: busy.result, error_msg: busy.message, requestId }));
   return true;
 }
 
@@ -145,7 +179,9 @@ function holdsActivityReserve(deps: OpenApiDeps, req: Request): boolean {
     const p = parseParam(collectParams(req).param);
     const itemId = String(p.long('kwaiItemId', true) ?? p.long('itemId', true) ?? '');
     const item = deps.store.items.get(itemId);
-    const skuIds = [p.long('skuId', true), ...(p.objects('skuList') ?? []).map((s) => s.long('skuId', true))].filter((id) => id !== undefined).map(String);
+    const skuIds = [p.long('skuId', true), ...(p.objects('skuList') ?? []).map((s) => s.long('skuId', true))]
+      .filter((id) => id !== undefined)
+      .map(String);
     return !!item?.skus.some((s) => skuIds.includes(String(s.kwaiSkuId)) && s.reserveStock > 0);
   } catch {
     return false;
@@ -159,7 +195,8 @@ function collectParams(req: Request): Record<string, string | undefined> {
     for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
       const first = Array.isArray(value) ? value[0] : value;
       if (first === undefined || first === null) continue;
-      params[key] = typeof first === 'string' ? first : typeof first === 'object' ? JSON.stringify(first) : String(first);
+      params[key] =
+        typeof first === 'string' ? first : typeof first === 'object' ? JSON.stringify(first) : String(first);
     }
   };
   take(req.query);
@@ -167,16 +204,27 @@ function collectParams(req: Request): Record<string, string | undefined> {
   return params;
 }
 
-function authenticate(deps: OpenApiDeps, apis: Record<string, ApiDef>, method: string, params: Record<string, string | undefined>): { api: ApiDef; shop: KsShop } {
+function authenticate(
+  deps: OpenApiDeps,
+  apis: Record<string, ApiDef>,
+  method: string,
+  params: Record<string, string | undefined>,
+): { api: ApiDef; shop: KsShop } {
   for (const name of SYSTEM_PARAMS) if (!params[name]) throw ksError.missing(name);
   if (params.method !== method) throw ksError.invalid(`method[${params.method}]与请求路径不一致`);
   if (params.version !== '1') throw ksError.invalid(`version[${params.version}]不支持`);
-  if (params.signMethod !== 'MD5' && params.signMethod !== 'HMAC_SHA256') throw ksError.invalid(`signMethod[${params.signMethod}]不支持`);
+  if (params.signMethod !== 'MD5' && params.signMethod !== 'HMAC_SHA256')
+    throw ksError.invalid(`signMethod[${params.signMethod}]不支持`);
   if (!/^\d{13}$/.test(params.timestamp ?? '')) throw ksError.invalid('timestamp 必须是毫秒时间戳');
-  if (deps.timestampSkewMs !== undefined && Math.abs(Number(params.timestamp) - deps.clock.now()) > deps.timestampSkewMs) throw ksError.invalid('timestamp 已过期');
+  if (
+    deps.timestampSkewMs !== undefined &&
+    Math.abs(Number(params.timestamp) - deps.clock.now()) > deps.timestampSkewMs
+  )
+    throw ksError.invalid('timestamp 已过期');
   // The sign can only be checked with the app's secret, so an unknown appkey is answered first.
   if (params.appkey !== deps.appKey) throw ksError.appKey(params.appkey ?? '');
-  if (!kuaishouSignMatches(params.sign ?? '', expectedKuaishouSign(params, params.signMethod, deps.signSecret))) throw ksError.sign();
+  if (!kuaishouSignMatches(params.sign ?? '', expectedKuaishouSign(params, params.signMethod, deps.signSecret)))
+    throw ksError.sign();
   const api = apis[method];
   if (!api) throw ksError.apiNotFound(method);
   const check = deps.oauth.check(params.access_token ?? '');
@@ -205,13 +253,22 @@ function readCursor(cursor: string): { time: number; id: string } | undefined {
 }
 
 /** Sorted page after an optional (time, id) cursor; "nomore" when nothing is left. */
-function cursorPage<T>(rows: T[], time: (row: T) => number, id: (row: T) => string, ascending: boolean, cursor: string, pageSize: number): { page: T[]; next: string } {
-  const order = (a: T, b: T) => (time(a) - time(b) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0)) * (ascending ? 1 : -1);
+function cursorPage<T>(
+  rows: T[],
+  time: (row: T) => number,
+  id: (row: T) => string,
+  ascending: boolean,
+  cursor: string,
+  pageSize: number,
+): { page: T[]; next: string } {
+  const order = (a: T, b: T) =>
+    (time(a) - time(b) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0)) * (ascending ? 1 : -1);
   const sorted = [...rows].sort(order);
   const after = readCursor(cursor);
   const rest = after
     ? sorted.filter((row) => {
-        const delta = (time(row) - after.time || (id(row) < after.id ? -1 : id(row) > after.id ? 1 : 0)) * (ascending ? 1 : -1);
+        const delta =
+          (time(row) - after.time || (id(row) < after.id ? -1 : id(row) > after.id ? 1 : 0)) * (ascending ? 1 : -1);
         return delta > 0;
       })
     : sorted;
@@ -220,7 +277,13 @@ function cursorPage<T>(rows: T[], time: (row: T) => number, id: (row: T) => stri
   return { page, next: rest.length > pageSize && last ? cursorOf(time(last), id(last)) : 'nomore' };
 }
 
-function checkRange(begin: number, end: number, now: number, windowMs: number, errors: { range: KsApiError; lookBack: KsApiError }): void {
+function checkRange(
+  begin: number,
+  end: number,
+  now: number,
+  windowMs: number,
+  errors: { range: KsApiError; lookBack: KsApiError },
+): void {
   if (end < begin) throw ksError.invalid('endTime 不能早于 beginTime');
   if (end - begin > windowMs) throw errors.range;
   if (begin < now - LOOK_BACK_MS) throw errors.lookBack;
@@ -232,20 +295,32 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
   const read = (scope: string, handle: ApiDef['handle']): ApiDef => ({ scope, write: false, handle });
   const write = (scope: string, handle: ApiDef['handle']): ApiDef => ({ scope, write: true, handle });
   const itemCreated = (item: ReturnType<KuaishouEmulatorStore['createItem']>) => ({
-    data: { kwaiItemId: long(item.kwaiItemId), relItemId: long(item.relItemId), skuIdMapping: item.skus.map((s) => ({ kwaiSkuId: long(s.kwaiSkuId), relSkuId: long(s.relSkuId), skuNick: s.skuNick })) },
+    data: {
+      kwaiItemId: long(item.kwaiItemId),
+      relItemId: long(item.relItemId),
+      skuIdMapping: item.skus.map((s) => ({
+        kwaiSkuId: long(s.kwaiSkuId),
+        relSkuId: long(s.relSkuId),
+        skuNick: s.skuNick,
+      })),
+    },
   });
 
   return {
-    'open.item.category': read('merchant_item', () => ({ data: catalog.categories.map((c) => ({ categoryId: c.id, categoryName: c.name, categoryPid: c.pid })) })),
+    'open.item.category': read('merchant_item', () => ({
+      data: catalog.categories.map((c) => ({ categoryId: c.id, categoryName: c.name, categoryPid: c.pid })),
+    })),
     'open.item.category.optional.get': read('merchant_item', ({ shop }) => {
       const children = (pid: number): Record<string, unknown>[] =>
-        catalog.categories.filter((c) => c.pid === pid).map((c) => ({
-          categoryId: c.id,
-          categoryName: c.name,
-          hierarchy: catalog.path(c.id).length,
-          open: store.isOpenFor(shop, c.id),
-          childCategory: children(c.id),
-        }));
+        catalog.categories
+          .filter((c) => c.pid === pid)
+          .map((c) => ({
+            categoryId: c.id,
+            categoryName: c.name,
+            hierarchy: catalog.path(c.id).length,
+            open: store.isOpenFor(shop, c.id),
+            childCategory: children(c.id),
+          }));
       return { data: children(0) };
     }),
     // The real ranking model is Kuaishou's own; this one ranks leaves by the characters they share with the
@@ -260,14 +335,21 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       const text = `${title} ${p.string('itemDesc', true) ?? ''}`;
       const ranked = catalog.categories
         .filter((c) => c.leaf)
-        .map((c) => ({ c, score: [...new Set(c.name.replace(/[/其它他]/g, ''))].filter((ch) => text.includes(ch)).length }))
+        .map((c) => ({
+          c,
+          score: [...new Set(c.name.replace(/[/其它他]/g, ''))].filter((ch) => text.includes(ch)).length,
+        }))
         .filter((r) => r.score > 0)
         .sort((a, b) => b.score - a.score || a.c.id - b.c.id)
         .slice(0, 5);
       return {
         data: ranked.map(({ c }) => {
           const path = catalog.path(c.id);
-          return { categoryNamePath: path.map((n) => n.name), categoryCodePath: path.map((n) => n.id), open: store.isOpenFor(shop, c.id) };
+          return {
+            categoryNamePath: path.map((n) => n.name),
+            categoryCodePath: path.map((n) => n.id),
+            open: store.isOpenFor(shop, c.id),
+          };
         }),
       };
     }),
@@ -276,7 +358,13 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       if (!catalog.get(id)) throw ksError.business('类目不存在');
       return {
         data: {
-          categoryConfig: { refundRuleList: catalog.refundRulesOf(id), preSaleTime: 0, allergyRefund: 0, freshRotRefund: 0, brokenRefund: 0 },
+          categoryConfig: {
+            refundRuleList: catalog.refundRulesOf(id),
+            preSaleTime: 0,
+            allergyRefund: 0,
+            freshRotRefund: 0,
+            brokenRefund: 0,
+          },
           categoryPropSwitch: true,
           propConfigs: catalog.propsOf(id).map((prop) => ({
             propId: prop.propId,
@@ -306,11 +394,19 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       const values = prop.values.filter((v) => !filter || v.name.includes(filter));
       const page = values.slice(cursor, cursor + limit);
       const next = cursor + page.length < values.length ? cursor + page.length : 0;
-      return { data: { total: values.length, cursor: next, propValues: page.map((v) => ({ propValueId: v.id, propValue: v.name })) } };
+      return {
+        data: {
+          total: values.length,
+          cursor: next,
+          propValues: page.map((v) => ({ propValueId: v.id, propValue: v.name })),
+        },
+      };
     }),
     'open.item.new': write('merchant_item', ({ shop, p }) => itemCreated(store.createItem(shop, p))),
     'open.item.edit': write('merchant_item', ({ shop, p }) => itemCreated(store.editItem(shop, p))),
-    'open.item.get': read('merchant_item', ({ shop, p }) => ({ data: itemView(store.item(shop, p.long('kwaiItemId')), catalog) })),
+    'open.item.get': read('merchant_item', ({ shop, p }) => ({
+      data: itemView(store.item(shop, p.long('kwaiItemId')), catalog),
+    })),
     'open.item.list.get': read('merchant_item', ({ shop, p }) => {
       const page = Math.max(1, p.int('pageNumber', true) ?? 1);
       const requested = p.int('pageSize', true);
@@ -321,11 +417,22 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       const byRel = p.long('relItemId', true);
       const items = store
         .itemsOf(shop)
-        .filter((i) => (shelf === undefined || i.shelf === 1) && (!byId || i.kwaiItemId === byId) && (!byRel || i.relItemId === byRel))
+        .filter(
+          (i) =>
+            (shelf === undefined || i.shelf === 1) &&
+            (!byId || i.kwaiItemId === byId) &&
+            (!byRel || i.relItemId === byRel),
+        )
         .sort((a, b) => a.createTime - b.createTime || (a.kwaiItemId < b.kwaiItemId ? -1 : 1));
       const slice = items.slice((page - 1) * size, page * size);
       return {
-        data: { totalItemCount: items.length, currentPageItemCount: slice.length, currentPageNumber: page, totalPage: Math.ceil(items.length / size), items: slice.map((i) => itemListView(i, catalog)) },
+        data: {
+          totalItemCount: items.length,
+          currentPageItemCount: slice.length,
+          currentPageNumber: page,
+          totalPage: Math.ceil(items.length / size),
+          items: slice.map((i) => itemListView(i, catalog)),
+        },
       };
     }),
     'open.item.sku.list.get': read('merchant_item', ({ shop, p }) => {
@@ -368,19 +475,44 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       const view = p.int('orderViewStatus');
       if (!(view in ORDER_VIEW_STATUS)) throw ksError.invalid('orderViewStatus 只能为1-7');
       const pageSize = p.int('pageSize');
-      if (pageSize < 1 || pageSize > deps.maxOrderPageSize) throw ksError.invalid(`pageSize 必须在1-${deps.maxOrderPageSize}之间`);
+      if (pageSize < 1 || pageSize > deps.maxOrderPageSize)
+        throw ksError.invalid(`pageSize 必须在1-${deps.maxOrderPageSize}之间`);
       const begin = p.int('beginTime');
       const end = p.int('endTime');
-      checkRange(begin, end, now, ORDER_WINDOW_MS, { range: ksError.invalid('查询时间跨度不能超过7天'), lookBack: ksError.invalid('只能查询最近90天的订单') });
+      checkRange(begin, end, now, ORDER_WINDOW_MS, {
+        range: ksError.invalid('查询时间跨度不能超过7天'),
+        lookBack: ksError.invalid('只能查询最近90天的订单'),
+      });
       const byUpdate = (p.int('queryType', true) ?? 1) === 2;
       const status = ORDER_VIEW_STATUS[view];
       const time = (o: { createTime: number; updateTime: number }) => (byUpdate ? o.updateTime : o.createTime);
-      const rows = store.readableOrdersOf(shop.openId).filter((o) => time(o) >= begin && time(o) <= end && (status === undefined || o.status === status));
-      const { page, next } = cursorPage(rows, time, (o) => o.oid, (p.int('sort', true) ?? 1) === 2, p.string('cursor', true) ?? '', pageSize);
-      return { data: { pageSize, beginTime: begin, endTime: end, cursor: next, orderList: page.map((o) => orderView(o, store)) } };
+      const rows = store
+        .readableOrdersOf(shop.openId)
+        .filter((o) => time(o) >= begin && time(o) <= end && (status === undefined || o.status === status));
+      const { page, next } = cursorPage(
+        rows,
+        time,
+        (o) => o.oid,
+        (p.int('sort', true) ?? 1) === 2,
+        p.string('cursor', true) ?? '',
+        pageSize,
+      );
+      return {
+        data: {
+          pageSize,
+          beginTime: begin,
+          endTime: end,
+          cursor: next,
+          orderList: page.map((o) => orderView(o, store)),
+        },
+      };
     }),
-    'open.order.detail': read('merchant_order', ({ shop, p }) => ({ data: orderView(store.shopOrder(shop, p.long('oid'), true), store) })),
-    'open.seller.order.fee.detail': read('merchant_order', ({ shop, p }) => ({ data: feeView(store.shopOrder(shop, p.long('orderId'))) })),
+    'open.order.detail': read('merchant_order', ({ shop, p }) => ({
+      data: orderView(store.shopOrder(shop, p.long('oid'), true), store),
+    })),
+    'open.seller.order.fee.detail': read('merchant_order', ({ shop, p }) => ({
+      data: feeView(store.shopOrder(shop, p.long('orderId'))),
+    })),
     'open.seller.order.goods.deliver': write('merchant_order', ({ shop, p }) => {
       store.deliver(shop, p.long('orderId'), p.string('expressNo'), p.int('expressCode'));
       return undefined;
@@ -389,7 +521,10 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       const begin = p.int('beginTime');
       const end = p.int('endTime');
       checkRange(begin, end, now, deps.refundWindowMs, {
-        range: new KsApiError(KS_RESULT.REFUND_RANGE, `查询时间范围超过限制(${Math.round(deps.refundWindowMs / 3_600_000)}小时)`),
+        range: new KsApiError(
+          KS_RESULT.REFUND_RANGE,
+          `查询时间范围超过限制(${Math.round(deps.refundWindowMs / 3_600_000)}小时)`,
+        ),
         lookBack: new KsApiError(KS_RESULT.REFUND_LOOKBACK, '只能查询最近90天的售后单'),
       });
       const type = p.int('type');
@@ -400,10 +535,34 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       const byUpdate = (p.int('queryType', true) ?? 1) === 2;
       const orderId = p.long('orderId', true);
       const time = (r: { createTime: number; updateTime: number }) => (byUpdate ? r.updateTime : r.createTime);
-      const rows = store.refundsOf(shop.openId).filter((r) => time(r) >= begin && time(r) <= end && (type === 9 || ![60, 70].includes(r.status)) && (!orderId || r.oid === orderId));
-      const { page, next } = cursorPage(rows, time, (r) => r.refundId, (p.int('sort', true) ?? 1) === 2, p.string('pcursor', true) ?? '', pageSize);
+      const rows = store
+        .refundsOf(shop.openId)
+        .filter(
+          (r) =>
+            time(r) >= begin &&
+            time(r) <= end &&
+            (type === 9 || ![60, 70].includes(r.status)) &&
+            (!orderId || r.oid === orderId),
+        );
+      const { page, next } = cursorPage(
+        rows,
+        time,
+        (r) => r.refundId,
+        (p.int('sort', true) ?? 1) === 2,
+        p.string('pcursor', true) ?? '',
+        pageSize,
+      );
       return {
-        data: { currentPage, pageSize, totalPage: Math.ceil(rows.length / pageSize), totalSize: rows.length, beginTime: begin, endTime: end, pcursor: next, refundOrderInfoList: page.map((r) => refundView(r, store)) },
+        data: {
+          currentPage,
+          pageSize,
+          totalPage: Math.ceil(rows.length / pageSize),
+          totalSize: rows.length,
+          beginTime: begin,
+          endTime: end,
+          pcursor: next,
+          refundOrderInfoList: page.map((r) => refundView(r, store)),
+        },
       };
     }),
     'open.seller.order.refund.detail': read('merchant_refund', ({ shop, p }) => {
@@ -411,10 +570,17 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       if (!refund || refund.openId !== shop.openId) throw new KsApiError(KS_RESULT.REFUND_NOT_FOUND, '售后单不存在');
       return { data: refundView(refund, store, true) };
     }),
-    'open.promotion.coupon.create': write('merchant_promotion', ({ shop, p }) => ({ data: { couponId: long(store.createCoupon(shop, p).couponId) } })),
+    'open.promotion.coupon.create': write('merchant_promotion', ({ shop, p }) => ({
+      data: { couponId: long(store.createCoupon(shop, p).couponId) },
+    })),
     'open.promotion.coupon.query': read('merchant_promotion', ({ shop, p }) => {
       const ids = p.longs('couponId') ?? [];
-      return { data: ids.map((id) => store.coupons.get(id)).filter((c) => c && c.openId === shop.openId).map((c) => couponView(c as NonNullable<typeof c>, store)) };
+      return {
+        data: ids
+          .map((id) => store.coupons.get(id))
+          .filter((c) => c && c.openId === shop.openId)
+          .map((c) => couponView(c as NonNullable<typeof c>, store)),
+      };
     }),
     'open.promotion.coupon.page.list': read('merchant_promotion', ({ shop, p, now }) => {
       // couponTargetType is optional here (absent = all types): unconfirmed for the live API.
@@ -435,15 +601,31 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
           return true;
         })
         .sort((a, b) => b.createTime - a.createTime || (a.couponId < b.couponId ? 1 : -1));
-      return { data: { totalCount: coupons.length, marketingOpenCoupon: coupons.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((c) => couponView(c, store)) } };
+      return {
+        data: {
+          totalCount: coupons.length,
+          marketingOpenCoupon: coupons
+            .slice((pageNo - 1) * pageSize, pageNo * pageSize)
+            .map((c) => couponView(c, store)),
+        },
+      };
     }),
     'open.promotion.coupon.statistic': read('merchant_promotion', ({ shop, p }) => {
       const coupon = store.coupons.get(p.long('couponId'));
       if (!coupon || coupon.openId !== shop.openId) throw ksError.business('优惠券不存在');
       // Response field names are unconfirmed (no source lists them).
-      return { data: { couponId: long(coupon.couponId), receivedCount: coupon.received, usedCount: coupon.used, usedAmount: coupon.usedAmount } };
+      return {
+        data: {
+          couponId: long(coupon.couponId),
+          receivedCount: coupon.received,
+          usedCount: coupon.used,
+          usedAmount: coupon.usedAmount,
+        },
+      };
     }),
-    'open.user.seller.get': read('merchant_user', ({ shop }) => ({ data: { sellerId: long(shop.sellerId), openId: shop.openId, name: shop.name, head: '', bigHead: '' } })),
+    'open.user.seller.get': read('merchant_user', ({ shop }) => ({
+      data: { sellerId: long(shop.sellerId), openId: shop.openId, name: shop.name, head: '', bigHead: '' },
+    })),
     'open.shop.info.get': read('merchant_user', ({ shop }) => ({ data: shopInfoView(shop) })),
   };
 }

@@ -46,7 +46,14 @@ export interface SandboxItemInput {
   promiseSeconds?: number;
   onShelf?: boolean;
   relItemId?: string;
-  skus: { stock: number; price: number; reserveStock?: number; skuNick?: string; relSkuId?: string; specs?: { name: string; value: string }[] }[];
+  skus: {
+    stock: number;
+    price: number;
+    reserveStock?: number;
+    skuNick?: string;
+    relSkuId?: string;
+    specs?: { name: string; value: string }[];
+  }[];
 }
 
 /** A buyer's order (quantity defaults to 1). */
@@ -99,7 +106,9 @@ export type SandboxRefundStatus = 'succeed' | 'close' | 'refuse';
 
 /** Typed client of the Kuaishou emulator's `/__sandbox` control API (tests, demo, benchmarks). */
 export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsInput> {
-  createShop(input: { name?: string; authorize?: boolean; scopes?: string[] } = {}): Promise<SandboxShop & { tokens?: SandboxTokens }> {
+  createShop(
+    input: { name?: string; authorize?: boolean; scopes?: string[] } = {},
+  ): Promise<SandboxShop & { tokens?: SandboxTokens }> {
     return this.request('post', '/shops', input);
   }
 
@@ -146,7 +155,11 @@ export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsIn
 
   /** The merchant edits the SKU in the Kuaishou back office (absolute values). */
   /** `reservedForActivity` (alias of `reserveStock`): units held for a platform activity; API decreases below it are refused with result 21. */
-  setSku(itemId: string, skuId: string, patch: { stock?: number; price?: number; reserveStock?: number; reservedForActivity?: number }): Promise<SandboxSku> {
+  setSku(
+    itemId: string,
+    skuId: string,
+    patch: { stock?: number; price?: number; reserveStock?: number; reservedForActivity?: number },
+  ): Promise<SandboxSku> {
     return this.request('put', `/items/${itemId}/skus/${skuId}`, patch);
   }
 
@@ -179,7 +192,10 @@ export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsIn
     return this.request('post', `/orders/${oid}/complete`, {});
   }
 
-  setOrderFlags(oid: string, flags: { holds?: number[]; riskCode?: number; noPromise?: boolean }): Promise<SandboxOrder> {
+  setOrderFlags(
+    oid: string,
+    flags: { holds?: number[]; riskCode?: number; noPromise?: boolean },
+  ): Promise<SandboxOrder> {
     return this.request('put', `/orders/${oid}/flags`, flags);
   }
 

@@ -1,7 +1,13 @@
 import { Request, Router } from 'express';
 import { z } from 'zod';
 import { SandboxError } from '../shared/control.errors';
-import { controlErrorHandler, faultRuleSchema, pushFaultsSchema, sharedControlRouter, SharedControlDeps } from '../shared/control.routes';
+import {
+  controlErrorHandler,
+  faultRuleSchema,
+  pushFaultsSchema,
+  sharedControlRouter,
+  SharedControlDeps,
+} from '../shared/control.routes';
 import { KsApiError } from './kuaishou-emulator.errors';
 import { KsItemRecord, KsOrderRecord, KsRefundRecord, KsShop, KuaishouEmulatorStore } from './kuaishou-emulator.store';
 import { KuaishouOAuthStore } from './kuaishou-oauth.store';
@@ -15,7 +21,11 @@ export interface SandboxRouteDeps extends SharedControlDeps {
 }
 
 const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
-const shopBody = z.object({ name: z.string().min(1).optional(), authorize: z.boolean().optional(), scopes: z.array(z.string()).optional() });
+const shopBody = z.object({
+  name: z.string().min(1).optional(),
+  authorize: z.boolean().optional(),
+  scopes: z.array(z.string()).optional(),
+});
 const itemBody = z.object({
   openId: z.string().min(1),
   title: z.string().min(1).optional(),
@@ -69,7 +79,11 @@ const orderBody = z.object({
   noPromise: z.boolean().optional(),
   buyerNote: z.string().optional(),
 });
-const flagsBody = z.object({ holds: z.array(z.number().int()).optional(), riskCode: z.number().int().optional(), noPromise: z.boolean().optional() });
+const flagsBody = z.object({
+  holds: z.array(z.number().int()).optional(),
+  riskCode: z.number().int().optional(),
+  noPromise: z.boolean().optional(),
+});
 const shipBody = z.object({ expressCode: z.number().int().optional(), expressNo: z.string().optional() });
 const refundStatusBody = z.object({ status: z.enum(['succeed', 'close', 'refuse']) });
 const refundBody = z.object({
@@ -104,7 +118,15 @@ export function itemJson(item: KsItemRecord) {
     duplicationStatus: item.duplicationStatus ?? null,
     onlineEdited: item.onlineEdited,
     updateTime: item.updateTime,
-    skus: item.skus.map((s) => ({ skuId: s.kwaiSkuId, relSkuId: s.relSkuId, skuNick: s.skuNick, stock: s.stock, price: s.price, reserveStock: s.reserveStock, marketPrice: s.marketPrice ?? null })),
+    skus: item.skus.map((s) => ({
+      skuId: s.kwaiSkuId,
+      relSkuId: s.relSkuId,
+      skuNick: s.skuNick,
+      stock: s.stock,
+      price: s.price,
+      reserveStock: s.reserveStock,
+      marketPrice: s.marketPrice ?? null,
+    })),
   };
 }
 
@@ -132,7 +154,15 @@ export function orderJson(order: KsOrderRecord) {
 }
 
 export function refundJson(refund: KsRefundRecord) {
-  return { refundId: refund.refundId, oid: refund.oid, status: refund.status, handlingWay: refund.handlingWay, refundFee: refund.refundFee, createTime: refund.createTime, updateTime: refund.updateTime };
+  return {
+    refundId: refund.refundId,
+    oid: refund.oid,
+    status: refund.status,
+    handlingWay: refund.handlingWay,
+    refundFee: refund.refundFee,
+    createTime: refund.createTime,
+    updateTime: refund.updateTime,
+  };
 }
 
 /** `/__sandbox/*`: the control API tests, the demo and benchmarks drive the emulator with. */
@@ -198,7 +228,14 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
   });
   router.get('/items/:itemId/skus/:skuId', (req, res) => {
     const { sku } = skuOf(req);
-    res.json({ skuId: sku.kwaiSkuId, stock: sku.stock, price: sku.price, reserveStock: sku.reserveStock, marketPrice: sku.marketPrice ?? null, skuNick: sku.skuNick });
+    res.json({
+      skuId: sku.kwaiSkuId,
+      stock: sku.stock,
+      price: sku.price,
+      reserveStock: sku.reserveStock,
+      marketPrice: sku.marketPrice ?? null,
+      skuNick: sku.skuNick,
+    });
   });
   // A merchant editing in the Kuaishou back office: absolute values, no API rules.
   router.put('/items/:itemId/skus/:skuId', (req, res) => {
@@ -217,7 +254,14 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     if (body.reservedForActivity !== undefined) sku.reserveStock = body.reservedForActivity;
     sku.updateTime = deps.clock.now();
     item.updateTime = sku.updateTime;
-    res.json({ skuId: sku.kwaiSkuId, stock: sku.stock, price: sku.price, reserveStock: sku.reserveStock, marketPrice: sku.marketPrice ?? null, skuNick: sku.skuNick });
+    res.json({
+      skuId: sku.kwaiSkuId,
+      stock: sku.stock,
+      price: sku.price,
+      reserveStock: sku.reserveStock,
+      marketPrice: sku.marketPrice ?? null,
+      skuNick: sku.skuNick,
+    });
   });
 
   router.post('/orders', (req, res) => {
@@ -230,7 +274,9 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     res.json(store.prices.list({ itemId: q('itemId'), skuId: q('skuId') }));
   });
   router.get('/orders/:oid', (req, res) => res.json(orderJson(store.order(String(req.params.oid)))));
-  router.put('/orders/:oid/flags', (req, res) => res.json(orderJson(store.setOrderFlags(String(req.params.oid), flagsBody.parse(req.body ?? {})))));
+  router.put('/orders/:oid/flags', (req, res) =>
+    res.json(orderJson(store.setOrderFlags(String(req.params.oid), flagsBody.parse(req.body ?? {})))),
+  );
   router.post('/orders/:oid/:action', (req, res) => {
     const oid = String(req.params.oid);
     const action = String(req.params.action);
@@ -242,12 +288,19 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     else if (action === 'ship') {
       const body = shipBody.parse(req.body ?? {});
       const current = store.order(oid);
-      order = store.deliver(store.shop(current.openId), oid, body.expressNo ?? `SF${oid.slice(-10)}`, body.expressCode ?? 4);
+      order = store.deliver(
+        store.shop(current.openId),
+        oid,
+        body.expressNo ?? `SF${oid.slice(-10)}`,
+        body.expressCode ?? 4,
+      );
     } else throw new SandboxError(404, 'unknown_action', `unknown order action ${action}`);
     res.json(orderJson(order));
   });
 
-  router.post('/refunds', (req, res) => res.status(201).json(refundJson(store.createRefund(refundBody.parse(req.body)))));
+  router.post('/refunds', (req, res) =>
+    res.status(201).json(refundJson(store.createRefund(refundBody.parse(req.body)))),
+  );
   router.get('/refunds/:refundId', (req, res) => res.json(refundJson(store.refund(String(req.params.refundId)))));
   router.post('/refunds/:refundId/status', (req, res) => {
     const { status } = refundStatusBody.parse(req.body ?? {});

@@ -4,7 +4,17 @@ import { SeededRandom } from '../shared/random';
 import type { StockChangeCause, StockListener } from '../shared/stock-listener';
 import { KuaishouCatalog } from './kuaishou-emulator.catalog';
 import { long } from './kuaishou-emulator.json';
-import { KsCouponRecord, KsEventName, KsItemRecord, KsOrderRecord, KsRefundRecord, KsShop, KsSku, KsStoreEvent, KsStoreOptions } from './kuaishou-emulator.model';
+import {
+  KsCouponRecord,
+  KsEventName,
+  KsItemRecord,
+  KsOrderRecord,
+  KsRefundRecord,
+  KsShop,
+  KsSku,
+  KsStoreEvent,
+  KsStoreOptions,
+} from './kuaishou-emulator.model';
 
 const TWO_POW_53 = 9_007_199_254_740_992n;
 
@@ -65,17 +75,24 @@ export abstract class KsStoreBase {
 
   /** Tells the stock listener (benchmarks measure exposure from it) about a change already made. */
   stockChanged(itemId: string, sku: KsSku, delta: number, cause: StockChangeCause): void {
-    if (delta !== 0) this.stockListener?.({ at: this.clock.now(), itemId, skuId: sku.kwaiSkuId, stock: sku.stock, delta, cause });
+    if (delta !== 0)
+      this.stockListener?.({ at: this.clock.now(), itemId, skuId: sku.kwaiSkuId, stock: sku.stock, delta, cause });
   }
 
   protected statusEvent(event: KsEventName, order: KsOrderRecord): void {
-    this.emit(event, order, { oid: long(order.oid), sellerId: long(this.shop(order.openId).sellerId), status: order.status, updateTime: order.updateTime });
+    this.emit(event, order, {
+      oid: long(order.oid),
+      sellerId: long(this.shop(order.openId).sellerId),
+      status: order.status,
+      updateTime: order.updateTime,
+    });
   }
 
   protected emit(event: KsEventName, order: KsOrderRecord, info: Record<string, unknown>, bizId = order.oid): void {
     const shop = this.shop(order.openId);
     const deliver = () => {
-      for (const listener of this.listeners) listener({ event, openId: shop.openId, sellerId: shop.sellerId, bizId, info });
+      for (const listener of this.listeners)
+        listener({ event, openId: shop.openId, sellerId: shop.sellerId, bizId, info });
     };
     // Pushes about an order are sent no earlier than the order is readable.
     const wait = order.visibleAt - this.clock.now();

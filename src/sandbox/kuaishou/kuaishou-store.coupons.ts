@@ -32,7 +32,8 @@ export abstract class KsCouponsStore extends KsItemsStore {
     const receiveStartTime = p.int('receiveStartTime');
     const receiveEndTime = p.int('receiveEndTime');
     if (!isDayStart(receiveStartTime)) throw ksError.business('领取开始时间必须为00:00:00');
-    if (!isDayEnd(receiveEndTime) || receiveEndTime <= receiveStartTime) throw ksError.business('领取结束时间必须为23:59:59且晚于开始时间');
+    if (!isDayEnd(receiveEndTime) || receiveEndTime <= receiveStartTime)
+      throw ksError.business('领取结束时间必须为23:59:59且晚于开始时间');
     const validityType = p.int('validityType');
     let validStartTime = 0;
     let validEndTime = 0;
@@ -40,7 +41,8 @@ export abstract class KsCouponsStore extends KsItemsStore {
     if (validityType === 1) {
       validStartTime = p.int('validStartTime');
       validEndTime = p.int('validEndTime');
-      if (!isDayStart(validStartTime) || !isDayEnd(validEndTime) || validEndTime <= validStartTime) throw ksError.business('使用有效期必须从00:00:00开始，到23:59:59结束');
+      if (!isDayStart(validStartTime) || !isDayEnd(validEndTime) || validEndTime <= validStartTime)
+        throw ksError.business('使用有效期必须从00:00:00开始，到23:59:59结束');
     } else if (validityType === 2) {
       fixedValidityTime = p.int('fixedValidityTime');
       if (fixedValidityTime < 1) throw ksError.business('fixedValidityTime 必须大于0');
@@ -98,10 +100,13 @@ export abstract class KsCouponsStore extends KsItemsStore {
     const now = this.clock.now();
     const refuse = (why: string) => new SandboxError(409, 'coupon_not_applicable', why);
     if (!coupon || coupon.openId !== item.openId) throw refuse('no such coupon in this shop');
-    if (this.couponStatus(coupon) !== 1 || now < coupon.receiveStartTime) throw refuse('the coupon is not claimable now');
-    if (coupon.validityType === 1 && (now < coupon.validStartTime || now > coupon.validEndTime)) throw refuse('the coupon is not valid now');
+    if (this.couponStatus(coupon) !== 1 || now < coupon.receiveStartTime)
+      throw refuse('the coupon is not claimable now');
+    if (coupon.validityType === 1 && (now < coupon.validStartTime || now > coupon.validEndTime))
+      throw refuse('the coupon is not valid now');
     if (coupon.received >= coupon.totalStock) throw refuse('the coupon is out of stock');
-    if (coupon.couponTargetType === 0 && !coupon.itemIds.includes(item.kwaiItemId)) throw refuse('the coupon does not apply to this item');
+    if (coupon.couponTargetType === 0 && !coupon.itemIds.includes(item.kwaiItemId))
+      throw refuse('the coupon does not apply to this item');
     if (coupon.threshold > goods) throw refuse(`the order is below the coupon threshold ${coupon.threshold}`);
     return coupon;
   }

@@ -3,7 +3,15 @@ import { PriceLog } from '../shared/price-log';
 import { KsCatalogProp } from './kuaishou-emulator.catalog';
 import { ksError } from './kuaishou-emulator.errors';
 import { ParamReader } from './kuaishou-emulator.json';
-import { CHINA_UTC_OFFSET_MS, DAY_MS, KS_MAX_STOCK, KsItemProp, KsItemRecord, KsShop, KsSku } from './kuaishou-emulator.model';
+import {
+  CHINA_UTC_OFFSET_MS,
+  DAY_MS,
+  KS_MAX_STOCK,
+  KsItemProp,
+  KsItemRecord,
+  KsShop,
+  KsSku,
+} from './kuaishou-emulator.model';
 import { KsStoreBase } from './kuaishou-store.base';
 
 const MAX_PRICE_FEN = 9_999_999;
@@ -33,14 +41,16 @@ export abstract class KsItemsStore extends KsStoreBase {
     const now = this.clock.now();
     const day = Math.floor((now + CHINA_UTC_OFFSET_MS) / DAY_MS);
     if (shop.createdToday.day !== day) shop.createdToday = { day, count: 0 };
-    if (shop.createdToday.count >= this.options.dailyItemCreateLimit) throw ksError.business(`每个商家每天最多发布${this.options.dailyItemCreateLimit}个商品`);
+    if (shop.createdToday.count >= this.options.dailyItemCreateLimit)
+      throw ksError.business(`每个商家每天最多发布${this.options.dailyItemCreateLimit}个商品`);
 
     const title = p.string('title');
     if (!title.trim()) throw ksError.business('商品标题不能为空');
     const relItemId = p.long('relItemId');
     if (shop.usedRelItemIds.has(relItemId)) throw ksError.business(`relItemId ${relItemId} 已被使用，不能重复`);
     const categoryId = Number(p.long('categoryId'));
-    if (!this.catalog.isLeaf(categoryId) || shop.closedCategoryIds.has(categoryId)) throw ksError.business('商品来源不可售卖：类目不是可发布的叶子类目，或未对商家开放');
+    if (!this.catalog.isLeaf(categoryId) || shop.closedCategoryIds.has(categoryId))
+      throw ksError.business('商品来源不可售卖：类目不是可发布的叶子类目，或未对商家开放');
     const imageUrls = p.strings('imageUrls') ?? [];
     if (imageUrls.length < 1 || imageUrls.length > 9) throw ksError.business('商品主图数量必须为1-9张');
     const details = p.string('details');
@@ -93,7 +103,21 @@ export abstract class KsItemsStore extends KsStoreBase {
   /** Control API: an item the merchant made in the back office, without listing validation. */
   seedItem(
     shop: KsShop,
-    input: { title?: string; categoryId?: number; promiseSeconds?: number; onShelf?: boolean; relItemId?: string; skus: { stock: number; price: number; reserveStock?: number; skuNick?: string; relSkuId?: string; specs?: { name: string; value: string }[] }[] },
+    input: {
+      title?: string;
+      categoryId?: number;
+      promiseSeconds?: number;
+      onShelf?: boolean;
+      relItemId?: string;
+      skus: {
+        stock: number;
+        price: number;
+        reserveStock?: number;
+        skuNick?: string;
+        relSkuId?: string;
+        specs?: { name: string; value: string }[];
+      }[];
+    },
   ): KsItemRecord {
     const now = this.clock.now();
     if (!input.skus?.length) throw new SandboxError(400, 'invalid', 'skus: at least one SKU');
@@ -119,7 +143,8 @@ export abstract class KsItemsStore extends KsStoreBase {
       createTime: now,
       updateTime: now,
       skus: input.skus.map((s, index) => {
-        if (!Number.isSafeInteger(s.stock) || s.stock < 0 || !Number.isSafeInteger(s.price) || s.price < 1) throw new SandboxError(400, 'invalid', 'each SKU needs an integer stock ≥ 0 and price ≥ 1 (fen)');
+        if (!Number.isSafeInteger(s.stock) || s.stock < 0 || !Number.isSafeInteger(s.price) || s.price < 1)
+          throw new SandboxError(400, 'invalid', 'each SKU needs an integer stock ≥ 0 and price ≥ 1 (fen)');
         return {
           kwaiSkuId: this.nextSkuId(),
           relSkuId: s.relSkuId ?? String(800_000_000 + this.seq * 10 + index),
@@ -127,7 +152,12 @@ export abstract class KsItemsStore extends KsStoreBase {
           stock: s.stock,
           price: s.price,
           reserveStock: s.reserveStock ?? 0,
-          props: (s.specs?.length ? s.specs : [{ name: '规格', value: `款式${index + 1}` }]).map((spec, i) => ({ propName: spec.name, propValueName: spec.value, isMainProp: i === 0 ? 1 : 0, propVersion: 1 })),
+          props: (s.specs?.length ? s.specs : [{ name: '规格', value: `款式${index + 1}` }]).map((spec, i) => ({
+            propName: spec.name,
+            propValueName: spec.value,
+            isMainProp: i === 0 ? 1 : 0,
+            propVersion: 1,
+          })),
           createTime: now,
           updateTime: now,
         };
@@ -175,7 +205,8 @@ export abstract class KsItemsStore extends KsStoreBase {
       if (urls.length < 1 || urls.length > 9) throw ksError.business('商品主图数量必须为1-9张');
       audited.imageUrls = urls;
     }
-    if (p.bool('updateItemPropValues')) audited.props = this.itemProps(item.categoryId, p.objects('itemPropValues') ?? [], true);
+    if (p.bool('updateItemPropValues'))
+      audited.props = this.itemProps(item.categoryId, p.objects('itemPropValues') ?? [], true);
     const changes = (p.objects('skuList') ?? []).map((s) => {
       const sku = this.sku(item, s.long('skuId'));
       const price = s.int('skuSalePrice');
@@ -192,7 +223,8 @@ export abstract class KsItemsStore extends KsStoreBase {
       return { sku, price, stock, market: s.int('skuMarketPrice', true), nick };
     });
     for (const { sku, price, stock, market, nick } of changes) {
-      if (sku.price !== price) this.prices.record({ itemId: item.kwaiItemId, skuId: sku.kwaiSkuId, priceFen: price, source: 'api' });
+      if (sku.price !== price)
+        this.prices.record({ itemId: item.kwaiItemId, skuId: sku.kwaiSkuId, priceFen: price, source: 'api' });
       sku.price = price;
       const before = sku.stock;
       sku.stock = stock;
@@ -274,10 +306,14 @@ export abstract class KsItemsStore extends KsStoreBase {
     return item;
   }
 
-  private serviceRule(categoryId: number, rule: ParamReader | undefined): { refundRule: string; promiseSeconds: number; onShelf: boolean } {
+  private serviceRule(
+    categoryId: number,
+    rule: ParamReader | undefined,
+  ): { refundRule: string; promiseSeconds: number; onShelf: boolean } {
     if (!rule) throw ksError.missing('serviceRule');
     const refundRule = rule.string('refundRule');
-    if (!this.catalog.refundRulesOf(categoryId).map(String).includes(refundRule)) throw ksError.business(`退货规则[${refundRule}]不在类目允许范围内`);
+    if (!this.catalog.refundRulesOf(categoryId).map(String).includes(refundRule))
+      throw ksError.business(`退货规则[${refundRule}]不在类目允许范围内`);
     if (!rule.object('servicePromise')) throw ksError.missing('serviceRule.servicePromise');
     const mode = rule.string('deliveryTimeMode', true) ?? 'spot';
     const promise = rule.int('promiseDeliveryTime', true);
@@ -287,7 +323,8 @@ export abstract class KsItemsStore extends KsStoreBase {
     if (mode === 'spotPresale') {
       if (given.length) throw ksError.business('spotPresale 模式不能设置发货时间');
     } else {
-      if (given.length !== 1) throw ksError.business('promiseDeliveryTime 与 deliverGoodsInteralTime 必须且只能填写一个');
+      if (given.length !== 1)
+        throw ksError.business('promiseDeliveryTime 与 deliverGoodsInteralTime 必须且只能填写一个');
       if (promise !== undefined && promise > 0) {
         if (promise !== 86_400 && promise !== 172_800) throw ksError.business('承诺发货时间只能为86400或172800秒');
         promiseSeconds = promise;
@@ -314,7 +351,8 @@ export abstract class KsItemsStore extends KsStoreBase {
     });
     if (enforceRequired) {
       const missing = [...configs.values()].filter((c) => c.required && !seen.has(c.propId));
-      if (missing.length) throw ksError.business(`必填属性未填写: ${missing.map((c) => `${c.propName}(${c.propId})`).join('、')}`);
+      if (missing.length)
+        throw ksError.business(`必填属性未填写: ${missing.map((c) => `${c.propName}(${c.propId})`).join('、')}`);
     }
     return props;
   }
@@ -335,7 +373,18 @@ export abstract class KsItemsStore extends KsStoreBase {
       propVersion: prop.int('propVersion', true) ?? 1,
     }));
     if (!props.length) throw ksError.business('skuProps 不能为空');
-    return { kwaiSkuId: this.nextSkuId(), relSkuId, skuNick: nick, stock, price, marketPrice: s.int('skuMarketPrice', true), reserveStock: 0, props, createTime: now, updateTime: now };
+    return {
+      kwaiSkuId: this.nextSkuId(),
+      relSkuId,
+      skuNick: nick,
+      stock,
+      price,
+      marketPrice: s.int('skuMarketPrice', true),
+      reserveStock: 0,
+      props,
+      createTime: now,
+      updateTime: now,
+    };
   }
 }
 
@@ -347,7 +396,12 @@ function applyEdit(item: KsItemRecord, edit: NonNullable<KsItemRecord['pendingEd
 }
 
 function readPropValue(config: KsCatalogProp, entry: ParamReader): KsItemProp {
-  const base = { propId: config.propId, propName: config.propName, inputType: config.inputType, valueIds: [] as number[] };
+  const base = {
+    propId: config.propId,
+    propName: config.propName,
+    inputType: config.inputType,
+    valueIds: [] as number[],
+  };
   const known = (id: string) => {
     const value = config.values.find((v) => String(v.id) === id);
     if (!value) throw ksError.business(`属性[${config.propName}]的属性值不合法: ${id}`);
@@ -362,7 +416,8 @@ function readPropValue(config: KsCatalogProp, entry: ParamReader): KsItemProp {
     case 'CHECKBOX': {
       const list = entry.objects('checkBoxPropValuesList') ?? [];
       if (!list.length) throw ksError.business(`属性[${config.propName}]至少选择一个属性值`);
-      if (config.maxValues > 0 && list.length > config.maxValues) throw ksError.business(`属性[${config.propName}]最多选择${config.maxValues}个属性值`);
+      if (config.maxValues > 0 && list.length > config.maxValues)
+        throw ksError.business(`属性[${config.propName}]最多选择${config.maxValues}个属性值`);
       return { ...base, valueIds: list.map((v) => known(v.long('propValueId'))) };
     }
     case 'NUMBER': {
@@ -399,7 +454,8 @@ function checkSaleProps(skus: KsSku[]): void {
     if (own.join('|') !== names.join('|')) throw ksError.business('所有SKU的销售属性必须一致');
     for (const prop of sku.props) {
       values.get(prop.propName)?.add(prop.propValueName);
-      if (prop.isMainProp === 1 && !prop.imageUrl) throw ksError.business(`主规格[${prop.propName}:${prop.propValueName}]必须上传图片`);
+      if (prop.isMainProp === 1 && !prop.imageUrl)
+        throw ksError.business(`主规格[${prop.propName}:${prop.propValueName}]必须上传图片`);
     }
     combos.add(names.map((n) => sku.props.find((p) => p.propName === n)?.propValueName).join('|'));
   }
@@ -412,6 +468,7 @@ function checkMarketPrices(skus: KsSku[]): void {
   const highest = Math.max(...skus.map((s) => s.price));
   for (const sku of skus) {
     if (sku.marketPrice === undefined) continue;
-    if (sku.marketPrice <= highest || sku.marketPrice > sku.price * 10) throw ksError.business('划线价必须大于商品最高售价且不超过售价的10倍');
+    if (sku.marketPrice <= highest || sku.marketPrice > sku.price * 10)
+      throw ksError.business('划线价必须大于商品最高售价且不超过售价的10倍');
   }
 }

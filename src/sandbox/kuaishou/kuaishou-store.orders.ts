@@ -6,9 +6,12 @@ import { KsCouponsStore } from './kuaishou-store.coupons';
 
 /** expressCode values of the static table (sheet §3.9); the emulator keeps its own copy. */
 const EXPRESS_CODES = new Set([
-  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 61,
-  62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113,
-  114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 147, 153, 1001, 1002, 1003, 1004, 1005, 1007, 1008, 9999, 19999,
+  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+  34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 61, 62, 63,
+  64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92,
+  93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117,
+  118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140,
+  141, 142, 143, 144, 145, 147, 153, 1001, 1002, 1003, 1004, 1005, 1007, 1008, 9999, 19999,
 ]);
 
 /** Buyer orders: stock taken at order time, the read lag, the status machine and delivery. */
@@ -17,11 +20,14 @@ export abstract class KsOrdersStore extends KsCouponsStore {
   placeOrder(input: PlaceOrderInput): KsOrderRecord {
     const item = this.items.get(String(input.itemId));
     if (!item) throw new SandboxError(404, 'item_not_found', `no item ${input.itemId}`);
-    if (input.openId && input.openId !== item.openId) throw new SandboxError(400, 'wrong_shop', 'the item belongs to another shop');
+    if (input.openId && input.openId !== item.openId)
+      throw new SandboxError(400, 'wrong_shop', 'the item belongs to another shop');
     const sku = item.skus.find((s) => s.kwaiSkuId === String(input.skuId));
     if (!sku) throw new SandboxError(404, 'sku_not_found', `no SKU ${input.skuId} on item ${input.itemId}`);
-    if (!Number.isSafeInteger(input.quantity) || input.quantity < 1) throw new SandboxError(400, 'invalid', 'quantity must be a positive integer');
-    if (item.shelf !== 1 || item.auditStatus !== 2) throw new SandboxError(409, 'not_on_sale', 'the item is not on sale');
+    if (!Number.isSafeInteger(input.quantity) || input.quantity < 1)
+      throw new SandboxError(400, 'invalid', 'quantity must be a positive integer');
+    if (item.shelf !== 1 || item.auditStatus !== 2)
+      throw new SandboxError(409, 'not_on_sale', 'the item is not on sale');
     if (sku.stock < input.quantity) throw new SandboxError(409, 'insufficient_stock', `only ${sku.stock} in stock`);
     const goods = sku.price * input.quantity;
     let merchantDiscount = 0;
@@ -72,7 +78,13 @@ export abstract class KsOrdersStore extends KsCouponsStore {
     };
     this.orders.set(order.oid, order);
     this.ordersByShop.get(order.openId)?.push(order);
-    this.emit('kwaishop_order_addOrder', order, { oid: long(order.oid), sellerId: long(this.shop(order.openId).sellerId), openId: order.openId, buyerOpenId: order.buyerOpenId, createTime: now });
+    this.emit('kwaishop_order_addOrder', order, {
+      oid: long(order.oid),
+      sellerId: long(this.shop(order.openId).sellerId),
+      openId: order.openId,
+      buyerOpenId: order.buyerOpenId,
+      createTime: now,
+    });
     if (input.pay) this.pay(order.oid);
     return order;
   }
@@ -159,7 +171,8 @@ export abstract class KsOrdersStore extends KsCouponsStore {
     const order = this.shopOrder(shop, oid);
     if (order.status !== 30) throw ksError.business(`订单状态[${order.status}]不允许发货`);
     if (order.holds.length || order.validPromise === 0) throw ksError.business('订单当前不可发货');
-    if (order.refundIds.some((id) => [50, 60].includes(this.refunds.get(id)?.status ?? 0))) throw ksError.business('订单售后处理中，不允许发货');
+    if (order.refundIds.some((id) => [50, 60].includes(this.refunds.get(id)?.status ?? 0)))
+      throw ksError.business('订单售后处理中，不允许发货');
     if (!expressNo.trim()) throw ksError.invalid('expressNo 不能为空');
     if (!EXPRESS_CODES.has(expressCode)) throw ksError.waybill(`物流公司编码[${expressCode}]不存在或已停用`);
     const owner = this.waybillOwners.get(`${expressCode}:${expressNo}`);
@@ -175,7 +188,12 @@ export abstract class KsOrdersStore extends KsCouponsStore {
 
   private transition(oid: string, from: number[], to: number): KsOrderRecord {
     const order = this.order(oid);
-    if (!from.includes(order.status)) throw new SandboxError(409, 'bad_status', `order ${oid} is in status ${order.status}; needs ${from.join(' or ')}`);
+    if (!from.includes(order.status))
+      throw new SandboxError(
+        409,
+        'bad_status',
+        `order ${oid} is in status ${order.status}; needs ${from.join(' or ')}`,
+      );
     order.status = to;
     order.updateTime = this.clock.now();
     return order;

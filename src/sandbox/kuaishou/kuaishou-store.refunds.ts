@@ -5,15 +5,26 @@ import { KsOrdersStore } from './kuaishou-store.orders';
 
 /** After-sales: refunds on an order, their outcomes and the restock policy. */
 export abstract class KsRefundsStore extends KsOrdersStore {
-  createRefund(input: { oid: string; handlingWay?: number; amountFen?: number; reason?: string; reasonCode?: number; restock?: boolean }): KsRefundRecord {
+  createRefund(input: {
+    oid: string;
+    handlingWay?: number;
+    amountFen?: number;
+    reason?: string;
+    reasonCode?: number;
+    restock?: boolean;
+  }): KsRefundRecord {
     const order = this.order(String(input.oid));
-    if (![30, 40, 50, 70].includes(order.status)) throw new SandboxError(409, 'not_refundable', `order status ${order.status} cannot be refunded`);
-    if (order.refundIds.some((id) => ![60, 70].includes(this.refunds.get(id)?.status ?? 70))) throw new SandboxError(409, 'refund_open', 'the order already has an open refund');
+    if (![30, 40, 50, 70].includes(order.status))
+      throw new SandboxError(409, 'not_refundable', `order status ${order.status} cannot be refunded`);
+    if (order.refundIds.some((id) => ![60, 70].includes(this.refunds.get(id)?.status ?? 70)))
+      throw new SandboxError(409, 'refund_open', 'the order already has an open refund');
     const paid = order.price * order.num - order.merchantDiscount - order.platformDiscount;
     const amount = input.amountFen ?? paid;
-    if (!Number.isSafeInteger(amount) || amount < 1 || amount > paid) throw new SandboxError(400, 'invalid', `amountFen must be 1..${paid}`);
+    if (!Number.isSafeInteger(amount) || amount < 1 || amount > paid)
+      throw new SandboxError(400, 'invalid', `amountFen must be 1..${paid}`);
     const handlingWay = input.handlingWay ?? 10;
-    if (![1, 3, 10].includes(handlingWay)) throw new SandboxError(400, 'invalid', 'handlingWay must be 1 (return+refund), 3 (exchange) or 10 (refund only)');
+    if (![1, 3, 10].includes(handlingWay))
+      throw new SandboxError(400, 'invalid', 'handlingWay must be 1 (return+refund), 3 (exchange) or 10 (refund only)');
     const now = this.clock.now();
     const refund: KsRefundRecord = {
       refundId: this.nextRefundId(),
@@ -37,14 +48,19 @@ export abstract class KsRefundsStore extends KsOrdersStore {
     order.refundIds.unshift(refund.refundId);
     order.refundTime = now;
     order.updateTime = now;
-    this.emit('kwaishop_aftersales_addRefund', order, {
-      orderId: long(order.oid),
-      refundId: long(refund.refundId),
-      handlingWay,
-      specialRefundType: 0,
-      status: refund.status,
-      createTime: now,
-    }, refund.refundId);
+    this.emit(
+      'kwaishop_aftersales_addRefund',
+      order,
+      {
+        orderId: long(order.oid),
+        refundId: long(refund.refundId),
+        handlingWay,
+        specialRefundType: 0,
+        status: refund.status,
+        createTime: now,
+      },
+      refund.refundId,
+    );
     return refund;
   }
 
@@ -61,7 +77,8 @@ export abstract class KsRefundsStore extends KsOrdersStore {
   /** Control API: the refund ends (60 success / 70 closed) or the seller refuses it (12). */
   settleRefund(refundId: string, outcome: 'succeed' | 'close' | 'refuse'): KsRefundRecord {
     const refund = this.refund(refundId);
-    if ([60, 70].includes(refund.status)) throw new SandboxError(409, 'refund_final', `refund already ${refund.status}`);
+    if ([60, 70].includes(refund.status))
+      throw new SandboxError(409, 'refund_final', `refund already ${refund.status}`);
     const now = this.clock.now();
     const order = this.order(refund.oid);
     const eventType = outcome === 'succeed' ? 60 : outcome === 'close' ? 70 : 2;
@@ -71,22 +88,30 @@ export abstract class KsRefundsStore extends KsOrdersStore {
     if (outcome !== 'refuse') refund.endTime = now;
     order.updateTime = now;
     if (outcome === 'succeed') {
-      const restock = refund.restock ?? (this.options.refundRestock === 'always' || (this.options.refundRestock === 'unshipped' && !refund.shippedAtRequest));
+      const restock =
+        refund.restock ??
+        (this.options.refundRestock === 'always' ||
+          (this.options.refundRestock === 'unshipped' && !refund.shippedAtRequest));
       if (restock) this.returnStock(order);
       if (order.status === 30) {
         order.status = 80;
         this.statusEvent('kwaishop_order_orderFail', order);
       }
     }
-    this.emit('kwaishop_aftersales_updateRefund', order, {
-      orderId: long(order.oid),
-      refundId: long(refund.refundId),
-      handlingWay: refund.handlingWay,
-      specialRefundType: 0,
-      status: refund.status,
-      eventType,
-      updateTime: now,
-    }, refund.refundId);
+    this.emit(
+      'kwaishop_aftersales_updateRefund',
+      order,
+      {
+        orderId: long(order.oid),
+        refundId: long(refund.refundId),
+        handlingWay: refund.handlingWay,
+        specialRefundType: 0,
+        status: refund.status,
+        eventType,
+        updateTime: now,
+      },
+      refund.refundId,
+    );
     return refund;
   }
 }

@@ -122,20 +122,36 @@ export class KuaishouEmulator {
     app.disable('x-powered-by');
     app.use(express.urlencoded({ extended: false, limit: '5mb' }));
     app.use(express.json({ limit: '5mb' }));
-    app.use('/open', kuaishouOpenApiRouter({
-      appKey: options.appKey,
-      signSecret: options.signSecret,
-      clock,
-      faults,
-      counters,
-      store,
-      oauth,
-      maxOrderPageSize: options.maxOrderPageSize ?? 50,
-      refundWindowMs: options.refundWindowMs ?? 86_400_000,
-      timestampSkewMs: options.timestampSkewMs,
-    }));
-    app.use(kuaishouOAuthRouter({ appKey: options.appKey, appSecret: options.appSecret, appScopes, store, oauth, faults, counters }));
-    app.use('/__sandbox', kuaishouSandboxRouter({ store, oauth, clock, faults, counters, dispatcher, dispatcherOptions, push, appScopes }));
+    app.use(
+      '/open',
+      kuaishouOpenApiRouter({
+        appKey: options.appKey,
+        signSecret: options.signSecret,
+        clock,
+        faults,
+        counters,
+        store,
+        oauth,
+        maxOrderPageSize: options.maxOrderPageSize ?? 50,
+        refundWindowMs: options.refundWindowMs ?? 86_400_000,
+        timestampSkewMs: options.timestampSkewMs,
+      }),
+    );
+    app.use(
+      kuaishouOAuthRouter({
+        appKey: options.appKey,
+        appSecret: options.appSecret,
+        appScopes,
+        store,
+        oauth,
+        faults,
+        counters,
+      }),
+    );
+    app.use(
+      '/__sandbox',
+      kuaishouSandboxRouter({ store, oauth, clock, faults, counters, dispatcher, dispatcherOptions, push, appScopes }),
+    );
     const server = await listen(app, options.port ?? 0, options.host ?? '127.0.0.1');
     return new KuaishouEmulator(server, store, oauth, clock, faults, counters, push, dispatcher);
   }

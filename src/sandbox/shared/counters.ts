@@ -3,7 +3,15 @@ export interface CountersSnapshot {
   calls: Record<string, number>;
   writesApplied: Record<string, number>;
   rejected: Record<string, number>;
-  push: { sent: number; delivered: number; acknowledged: number; failedAttempts: number; lost: number; duplicated: number; pending: number };
+  push: {
+    sent: number;
+    delivered: number;
+    acknowledged: number;
+    failedAttempts: number;
+    lost: number;
+    duplicated: number;
+    pending: number;
+  };
   /** Stock writes carrying an operation id already applied once (should stay 0). */
   duplicateOperationIds: number;
   /** Injected or modelled faults that actually happened, by kind (see {@link FaultKind}). */

@@ -96,7 +96,13 @@ export class FaultInjector {
 
   plan(api: string): CallPlan {
     const matching = this.rules.filter((r) => r.api === api || r.api === '*');
-    const plan: CallPlan = { latencyMs: 0, throttle: false, dropResponse: false, httpError: false, busyAfterApply: false };
+    const plan: CallPlan = {
+      latencyMs: 0,
+      throttle: false,
+      dropResponse: false,
+      httpError: false,
+      busyAfterApply: false,
+    };
     for (const rule of matching) {
       plan.latencyMs += rule.latencyMs ?? 0;
       if (!plan.error && this.random.chance(rule.errorRate)) plan.error = rule.error ?? 'system';
@@ -105,7 +111,8 @@ export class FaultInjector {
       if (this.random.chance(rule.dropResponseRate)) plan.dropResponse = true;
       if (this.random.chance(rule.httpErrorRate)) plan.httpError = true;
       if (this.random.chance(rule.busyAfterApplyRate)) plan.busyAfterApply = true;
-      if (plan.lateApplyMs === undefined && this.random.chance(rule.lateApplyRate)) plan.lateApplyMs = rule.lateApplyDelayMs ?? DEFAULT_LATE_APPLY_DELAY_MS;
+      if (plan.lateApplyMs === undefined && this.random.chance(rule.lateApplyRate))
+        plan.lateApplyMs = rule.lateApplyDelayMs ?? DEFAULT_LATE_APPLY_DELAY_MS;
     }
     return plan;
   }

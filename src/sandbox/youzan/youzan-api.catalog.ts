@@ -25,16 +25,28 @@ function parseSkuStocks(text: string): SkuStockInput[] {
   } catch {
     throw new BusinessError(ITEM_PARAM, 'sku_stocks 格式错误: 不是合法的JSON');
   }
-  if (!Array.isArray(parsed) || parsed.length === 0) throw new BusinessError(ITEM_PARAM, 'sku_stocks 格式错误: 必须是非空数组');
+  if (!Array.isArray(parsed) || parsed.length === 0)
+    throw new BusinessError(ITEM_PARAM, 'sku_stocks 格式错误: 必须是非空数组');
   return parsed.map((entry: unknown, i) => {
     const e = entry as Partial<SkuStockInput>;
     if (typeof e !== 'object' || e === null) throw new BusinessError(ITEM_PARAM, `sku_stocks[${i}] 格式错误`);
-    if (!Number.isInteger(e.price) || (e.price as number) < 1) throw new BusinessError(ITEM_PARAM, `sku_stocks[${i}].price 必须是大于0的整数(分)`);
-    if (!Number.isInteger(e.quantity) || (e.quantity as number) < 0) throw new BusinessError(ITEM_PARAM, `sku_stocks[${i}].quantity 必须是非负整数`);
-    if (!Array.isArray(e.skus) || !e.skus.length || e.skus.some((s) => typeof s?.k !== 'string' || typeof s?.v !== 'string' || !s.k || !s.v)) {
+    if (!Number.isInteger(e.price) || (e.price as number) < 1)
+      throw new BusinessError(ITEM_PARAM, `sku_stocks[${i}].price 必须是大于0的整数(分)`);
+    if (!Number.isInteger(e.quantity) || (e.quantity as number) < 0)
+      throw new BusinessError(ITEM_PARAM, `sku_stocks[${i}].quantity 必须是非负整数`);
+    if (
+      !Array.isArray(e.skus) ||
+      !e.skus.length ||
+      e.skus.some((s) => typeof s?.k !== 'string' || typeof s?.v !== 'string' || !s.k || !s.v)
+    ) {
       throw new BusinessError(ITEM_PARAM, `sku_stocks[${i}].skus 必须包含规格名 k 和规格值 v`);
     }
-    return { price: e.price as number, quantity: e.quantity as number, item_no: typeof e.item_no === 'string' ? e.item_no : '', skus: e.skus };
+    return {
+      price: e.price as number,
+      quantity: e.quantity as number,
+      item_no: typeof e.item_no === 'string' ? e.item_no : '',
+      skus: e.skus,
+    };
   });
 }
 
@@ -42,21 +54,33 @@ const LEAF_CIDS = new Set<number>(
   (categoriesFile.categories as { id: number; leaf: boolean }[]).filter((c) => c.leaf).map((c) => c.id),
 );
 
-function validateListing(ctx: ApiContext, input: { title?: string; desc?: string; price?: number; imageIds?: string; cid?: number }, creating: boolean): number[] | undefined {
+function validateListing(
+  ctx: ApiContext,
+  input: { title?: string; desc?: string; price?: number; imageIds?: string; cid?: number },
+  creating: boolean,
+): number[] | undefined {
   const { title, desc, price, imageIds, cid } = input;
-  if (title !== undefined && (title.trim() === '' || [...title].length > MAX_TITLE)) throw new BusinessError(ITEM_PARAM, '商品标题不能为空且不能超过100个字');
-  if (desc !== undefined && ([...desc].length <= 5 || [...desc].length >= 25000)) throw new BusinessError(ITEM_PARAM, '商品描述字数要大于5个字符，小于25000个字符');
-  if (price !== undefined && (!Number.isInteger(price) || price < 1)) throw new BusinessError(ITEM_PARAM, '商品价格必须是大于0的整数(分)');
-  if (cid !== undefined && cid !== 0 && !LEAF_CIDS.has(cid)) throw new BusinessError(ITEM_PARAM, `类目 ${cid} 不存在或不是叶子类目`);
+  if (title !== undefined && (title.trim() === '' || [...title].length > MAX_TITLE))
+    throw new BusinessError(ITEM_PARAM, '商品标题不能为空且不能超过100个字');
+  if (desc !== undefined && ([...desc].length <= 5 || [...desc].length >= 25000))
+    throw new BusinessError(ITEM_PARAM, '商品描述字数要大于5个字符，小于25000个字符');
+  if (price !== undefined && (!Number.isInteger(price) || price < 1))
+    throw new BusinessError(ITEM_PARAM, '商品价格必须是大于0的整数(分)');
+  if (cid !== undefined && cid !== 0 && !LEAF_CIDS.has(cid))
+    throw new BusinessError(ITEM_PARAM, `类目 ${cid} 不存在或不是叶子类目`);
   if (imageIds === undefined) {
     if (creating) throw new BusinessError(121009313, '至少上传一张商品图片');
     return undefined;
   }
-  const ids = imageIds.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = imageIds
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!ids.length) throw new BusinessError(121009313, '至少上传一张商品图片');
   return ids.map((id) => {
     const image = ctx.store.images.get(Number(id));
-    if (!/^\d+$/.test(id) || !image || image.kdtId !== ctx.shop.kdtId) throw new BusinessError(ITEM_PARAM, `图片 ${id} 不存在`);
+    if (!/^\d+$/.test(id) || !image || image.kdtId !== ctx.shop.kdtId)
+      throw new BusinessError(ITEM_PARAM, `图片 ${id} 不存在`);
     return Number(id);
   });
 }
@@ -90,9 +114,19 @@ function listItems(ctx: ApiContext, onSale: boolean) {
   if (from !== undefined) items = items.filter((i) => i.updated >= from);
   if (to !== undefined) items = items.filter((i) => i.updated <= to);
   const [column = 'created_time', dir = 'desc'] = (str(ctx.params, 'order_by') ?? 'created_time:desc').split(':');
-  const key = (i: Item) => (column === 'update_time' ? i.updated : column === 'price' ? i.priceFen : column === 'sold_num' ? i.soldNum : i.created);
+  const key = (i: Item) =>
+    column === 'update_time'
+      ? i.updated
+      : column === 'price'
+        ? i.priceFen
+        : column === 'sold_num'
+          ? i.soldNum
+          : i.created;
   items.sort((a, b) => (dir === 'asc' ? 1 : -1) * (key(a) - key(b) || (a.itemId < b.itemId ? -1 : 1)));
-  return { count: items.length, items: items.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((i) => listItemView(ctx.store, i)) };
+  return {
+    count: items.length,
+    items: items.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((i) => listItemView(ctx.store, i)),
+  };
 }
 
 /** Catalog APIs: categories, images, items, stock and SKUs. */
@@ -118,11 +152,32 @@ export const CATALOG_APIS: Record<string, ApiDef> = {
   'youzan.item.create': {
     versions: ['3.0.0', '3.0.1'],
     paramCode: ITEM_PARAM,
-    params: { title: 'string!', desc: 'string!', price: 'number!', image_ids: 'string', quantity: 'number', item_no: 'string', cid: 'long', is_display: 'number', sku_stocks: 'string', post_fee: 'number' },
+    params: {
+      title: 'string!',
+      desc: 'string!',
+      price: 'number!',
+      image_ids: 'string',
+      quantity: 'number',
+      item_no: 'string',
+      cid: 'long',
+      is_display: 'number',
+      sku_stocks: 'string',
+      post_fee: 'number',
+    },
     write: true,
     handle: (ctx) => {
       const p = ctx.params;
-      const imageIds = validateListing(ctx, { title: str(p, 'title'), desc: str(p, 'desc'), price: num(p, 'price'), imageIds: str(p, 'image_ids'), cid: num(p, 'cid') }, true);
+      const imageIds = validateListing(
+        ctx,
+        {
+          title: str(p, 'title'),
+          desc: str(p, 'desc'),
+          price: num(p, 'price'),
+          imageIds: str(p, 'image_ids'),
+          cid: num(p, 'cid'),
+        },
+        true,
+      );
       const skuText = str(p, 'sku_stocks');
       const skus = skuText ? parseSkuStocks(skuText) : [];
       const item = ctx.store.createItem({
@@ -144,13 +199,38 @@ export const CATALOG_APIS: Record<string, ApiDef> = {
   'youzan.item.update': {
     versions: ['3.0.0', '3.0.1'],
     paramCode: ITEM_PARAM,
-    params: { item_id: 'long!', title: 'string', desc: 'string', price: 'number', image_ids: 'string', item_no: 'string', is_display: 'number', quantity: 'number', sku_stocks: 'string', cid: 'long' },
+    params: {
+      item_id: 'long!',
+      title: 'string',
+      desc: 'string',
+      price: 'number',
+      image_ids: 'string',
+      item_no: 'string',
+      is_display: 'number',
+      quantity: 'number',
+      sku_stocks: 'string',
+      cid: 'long',
+    },
     write: true,
     handle: (ctx) => {
       const p = ctx.params;
       const item = itemOf(ctx);
-      if (str(p, 'sku_stocks') !== undefined) throw new BusinessError(ITEM_PARAM, '沙箱未模拟 item.update 的 sku_stocks 整体替换，请用 youzan.item.sku.update');
-      const imageIds = validateListing(ctx, { title: str(p, 'title'), desc: str(p, 'desc'), price: num(p, 'price'), imageIds: str(p, 'image_ids'), cid: num(p, 'cid') }, false);
+      if (str(p, 'sku_stocks') !== undefined)
+        throw new BusinessError(
+          ITEM_PARAM,
+          '沙箱未模拟 item.update 的 sku_stocks 整体替换，请用 youzan.item.sku.update',
+        );
+      const imageIds = validateListing(
+        ctx,
+        {
+          title: str(p, 'title'),
+          desc: str(p, 'desc'),
+          price: num(p, 'price'),
+          imageIds: str(p, 'image_ids'),
+          cid: num(p, 'cid'),
+        },
+        false,
+      );
       const title = str(p, 'title');
       const desc = str(p, 'desc');
       if (title !== undefined) item.title = title;
@@ -182,13 +262,30 @@ export const CATALOG_APIS: Record<string, ApiDef> = {
   'youzan.items.onsale.get': {
     versions: ['3.0.0'],
     paramCode: ITEM_PARAM,
-    params: { q: 'string', tag_id: 'long', page_no: 'number', page_size: 'number', order_by: 'string', update_time_start: 'number', update_time_end: 'number' },
+    params: {
+      q: 'string',
+      tag_id: 'long',
+      page_no: 'number',
+      page_size: 'number',
+      order_by: 'string',
+      update_time_start: 'number',
+      update_time_end: 'number',
+    },
     handle: (ctx) => listItems(ctx, true),
   },
   'youzan.items.inventory.get': {
     versions: ['3.0.0'],
     paramCode: ITEM_PARAM,
-    params: { q: 'string', tag_id: 'long', page_no: 'number', page_size: 'number', order_by: 'string', update_time_start: 'number', update_time_end: 'number', banner: 'string' },
+    params: {
+      q: 'string',
+      tag_id: 'long',
+      page_no: 'number',
+      page_size: 'number',
+      order_by: 'string',
+      update_time_start: 'number',
+      update_time_end: 'number',
+      banner: 'string',
+    },
     handle: (ctx) => listItems(ctx, false),
   },
   'youzan.item.update.listing': shelfApi(true),
@@ -210,7 +307,14 @@ export const CATALOG_APIS: Record<string, ApiDef> = {
   'youzan.item.sku.update': {
     versions: ['3.0.0'],
     paramCode: ITEM_PARAM,
-    params: { item_id: 'long!', sku_id: 'long!', quantity: 'string', price: 'any', item_no: 'string', cost_price: 'number' },
+    params: {
+      item_id: 'long!',
+      sku_id: 'long!',
+      quantity: 'string',
+      price: 'any',
+      item_no: 'string',
+      cost_price: 'number',
+    },
     write: true,
     handle: (ctx) => {
       const item = itemOf(ctx, 123005001);
@@ -220,9 +324,11 @@ export const CATALOG_APIS: Record<string, ApiDef> = {
       let priceFen: number | undefined;
       if (price !== undefined && price !== null && price !== '') {
         priceFen = parseYuan(price);
-        if (priceFen === undefined || priceFen < 1) throw new BusinessError(ITEM_PARAM, 'price 单位为元，最多两位小数且大于0');
+        if (priceFen === undefined || priceFen < 1)
+          throw new BusinessError(ITEM_PARAM, 'price 单位为元，最多两位小数且大于0');
       }
-      if (quantity !== undefined && !/^\d+$/.test(quantity)) throw new BusinessError(ITEM_PARAM, 'quantity 必须是非负整数');
+      if (quantity !== undefined && !/^\d+$/.test(quantity))
+        throw new BusinessError(ITEM_PARAM, 'quantity 必须是非负整数');
       if (priceFen !== undefined) ctx.store.setPrice(item, sku, priceFen);
       if (quantity !== undefined) ctx.store.updateQuantity(item, sku, Number(quantity), 0);
       const itemNo = str(ctx.params, 'item_no');

@@ -56,9 +56,17 @@ function typeOk(type: ParamType, value: unknown): boolean {
     case 'string':
       return typeof value === 'string';
     case 'number':
-      return (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value));
+      return (
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        typeof value === 'bigint' ||
+        (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))
+      );
     case 'long':
-      return (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint' || (typeof value === 'string' && /^\d+$/.test(value));
+      return (
+        (typeof value === 'number' && Number.isInteger(value)) ||
+        typeof value === 'bigint' ||
+        (typeof value === 'string' && /^\d+$/.test(value))
+      );
     case 'date':
       return typeof value === 'string' && DATE_TIME.test(value) && parseCst(value) !== undefined;
     case 'bool':

@@ -30,16 +30,20 @@ export const PROMOTION_APIS: Record<string, ApiDef> = {
     handle: (ctx) => {
       const p = ctx.params;
       const valueFen = parseYuan(p.value);
-      if (valueFen === undefined || valueFen < 1) throw new BusinessError(COUPON_PARAM, 'value 单位为元，最多两位小数且大于0');
+      if (valueFen === undefined || valueFen < 1)
+        throw new BusinessError(COUPON_PARAM, 'value 单位为元，最多两位小数且大于0');
       const atLeast = num(p, 'is_at_least') === 1 ? parseYuan(p.at_least) : 0;
       if (atLeast === undefined) throw new BusinessError(COUPON_PARAM, 'at_least 单位为元，最多两位小数');
       const rangeType = str(p, 'range_type');
-      if (rangeType !== 'ALL' && rangeType !== 'PART') throw new BusinessError(COUPON_PARAM, 'range_type 只能是 ALL 或 PART');
+      if (rangeType !== 'ALL' && rangeType !== 'PART')
+        throw new BusinessError(COUPON_PARAM, 'range_type 只能是 ALL 或 PART');
       const itemIds = (str(p, 'specify_item_ids') ?? '').split(',').filter(Boolean);
-      if (rangeType === 'PART' && !itemIds.length) throw new BusinessError(COUPON_PARAM, 'range_type 为 PART 时 specify_item_ids 不能为空');
+      if (rangeType === 'PART' && !itemIds.length)
+        throw new BusinessError(COUPON_PARAM, 'range_type 为 PART 时 specify_item_ids 不能为空');
       const startAt = date(p, 'start_at');
       const endAt = date(p, 'end_at');
-      if (startAt === undefined || endAt === undefined || endAt <= startAt) throw new BusinessError(COUPON_PARAM, 'start_at/end_at 必填且结束时间必须晚于开始时间');
+      if (startAt === undefined || endAt === undefined || endAt <= startAt)
+        throw new BusinessError(COUPON_PARAM, 'start_at/end_at 必填且结束时间必须晚于开始时间');
       const coupon = ctx.store.addCoupon({
         kdtId: ctx.shop.kdtId,
         title: str(p, 'title') as string,
@@ -89,15 +93,20 @@ export const PROMOTION_APIS: Record<string, ApiDef> = {
       const now = ctx.store.clock.now();
       const pageNo = num(ctx.params, 'page_no') as number;
       const pageSize = num(ctx.params, 'page_size') as number;
-      if (pageNo < 1 || pageSize < 1 || pageSize > 300) throw new BusinessError(COUPON_PARAM, 'page_no/page_size 不合法');
+      if (pageNo < 1 || pageSize < 1 || pageSize > 300)
+        throw new BusinessError(COUPON_PARAM, 'page_no/page_size 不合法');
       const groupType = str(ctx.params, 'group_type');
       const status = str(ctx.params, 'status');
-      let coupons = groupType === 'PROMOCODE' ? [] : [...ctx.store.coupons.values()].filter((c) => c.kdtId === ctx.shop.kdtId);
+      let coupons =
+        groupType === 'PROMOCODE' ? [] : [...ctx.store.coupons.values()].filter((c) => c.kdtId === ctx.shop.kdtId);
       if (status === 'FUTURE') coupons = coupons.filter((c) => now < c.startAt);
       else if (status === 'ON') coupons = coupons.filter((c) => now >= c.startAt && now <= c.endAt);
       else if (status === 'END') coupons = coupons.filter((c) => now > c.endAt);
       coupons.sort((a, b) => b.groupId - a.groupId);
-      return { total: coupons.length, groups: coupons.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((c) => couponView(c, now)) };
+      return {
+        total: coupons.length,
+        groups: coupons.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((c) => couponView(c, now)),
+      };
     },
   },
   'youzan.ump.coupon.detail.get': {

@@ -19,8 +19,10 @@ function tradesSoldGet(ctx: ApiContext) {
   const now = ctx.store.clock.now();
   const pageNo = num(ctx.params, 'page_no') ?? 1;
   const pageSize = num(ctx.params, 'page_size') ?? 20;
-  if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > 100) throw new BusinessError(TRADE_PARAM, 'page_no 最大为100');
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw new BusinessError(TRADE_PARAM, 'page_size 最大为100');
+  if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > 100)
+    throw new BusinessError(TRADE_PARAM, 'page_no 最大为100');
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+    throw new BusinessError(TRADE_PARAM, 'page_size 最大为100');
   let orders = ctx.store.ordersOf(ctx.shop.kdtId).filter((o) => ctx.store.readable(o));
   let sortKey: (o: Order) => number = (o) => o.created;
   for (const [startKey, endKey, field] of TIME_PAIRS) {
@@ -43,7 +45,16 @@ function tradesSoldGet(ctx: ApiContext) {
   if (status) {
     const wanted = status === 'TRADE_CLOSE' ? 'TRADE_CLOSED' : status;
     if (wanted === 'TRADE_REFUND') orders = orders.filter((o) => [1, 11].includes(ctx.store.orderRefundState(o)));
-    else if (['WAIT_BUYER_PAY', 'WAIT_SELLER_SEND_GOODS', 'WAIT_BUYER_CONFIRM_GOODS', 'TRADE_SUCCESS', 'TRADE_CLOSED'].includes(wanted)) orders = orders.filter((o) => o.status === wanted);
+    else if (
+      [
+        'WAIT_BUYER_PAY',
+        'WAIT_SELLER_SEND_GOODS',
+        'WAIT_BUYER_CONFIRM_GOODS',
+        'TRADE_SUCCESS',
+        'TRADE_CLOSED',
+      ].includes(wanted)
+    )
+      orders = orders.filter((o) => o.status === wanted);
     else throw new BusinessError(TRADE_PARAM, `不支持的订单状态 ${status}`);
   }
   const tid = str(ctx.params, 'tid');
@@ -51,7 +62,9 @@ function tradesSoldGet(ctx: ApiContext) {
   const sorted = [...orders].sort((a, b) => sortKey(b) - sortKey(a) || (a.tid < b.tid ? 1 : -1));
   return {
     total_results: sorted.length,
-    full_order_info_list: sorted.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((o) => ({ full_order_info: fullOrderInfoView(ctx.store, o) })),
+    full_order_info_list: sorted
+      .slice((pageNo - 1) * pageSize, pageNo * pageSize)
+      .map((o) => ({ full_order_info: fullOrderInfoView(ctx.store, o) })),
   };
 }
 
@@ -60,7 +73,8 @@ function refundSearch(ctx: ApiContext) {
   const pageNo = num(ctx.params, 'page_no') ?? 1;
   const pageSize = num(ctx.params, 'page_size') ?? 20;
   if (pageNo < 1 || pageNo > 100) throw new BusinessError(REFUND_PARAM, 'page_no 最大为100');
-  if (pageSize < 1 || pageNo * pageSize > 3000) throw new BusinessError(REFUND_PARAM, 'page_no * page_size 不能超过3000');
+  if (pageSize < 1 || pageNo * pageSize > 3000)
+    throw new BusinessError(REFUND_PARAM, 'page_no * page_size 不能超过3000');
   const seconds = (name: string) => {
     const v = num(ctx.params, name);
     return v === undefined ? undefined : v * 1000;
@@ -73,14 +87,21 @@ function refundSearch(ctx: ApiContext) {
   // Default window: the last three months.
   const defaultFrom = anyWindow ? undefined : addMonthsCst(now, -3);
   let refunds = [...ctx.store.refunds.values()].filter((r) => r.kdtId === ctx.shop.kdtId);
-  const inRange = (t: number, from?: number, to?: number) => (from === undefined || Math.floor(t / 1000) * 1000 >= from) && (to === undefined || Math.floor(t / 1000) * 1000 <= to);
-  refunds = refunds.filter((r) => inRange(r.created, createdFrom ?? defaultFrom, createdTo) && inRange(r.modified, updatedFrom, updatedTo));
+  const inRange = (t: number, from?: number, to?: number) =>
+    (from === undefined || Math.floor(t / 1000) * 1000 >= from) &&
+    (to === undefined || Math.floor(t / 1000) * 1000 <= to);
+  refunds = refunds.filter(
+    (r) => inRange(r.created, createdFrom ?? defaultFrom, createdTo) && inRange(r.modified, updatedFrom, updatedTo),
+  );
   const tid = str(ctx.params, 'tid');
   if (tid) refunds = refunds.filter((r) => r.tid === tid);
   const status = str(ctx.params, 'status');
   if (status) refunds = refunds.filter((r) => r.status === status);
   refunds.sort((a, b) => b.modified - a.modified || (a.refundId < b.refundId ? 1 : -1));
-  return { total: refunds.length, refunds: refunds.slice((pageNo - 1) * pageSize, pageNo * pageSize).map(refundRowView) };
+  return {
+    total: refunds.length,
+    refunds: refunds.slice((pageNo - 1) * pageSize, pageNo * pageSize).map(refundRowView),
+  };
 }
 
 /** Trade APIs: orders, logistics, refunds and trade memos. */
@@ -113,14 +134,27 @@ export const TRADE_APIS: Record<string, ApiDef> = {
       if (!/^[EC]\d{23}$/.test(tid)) throw new BusinessError(106000004, '订单号不合法');
       const order = ctx.store.orders.get(tid);
       // The real API answers an unknown (or another shop's) tid with 5000 and an empty skeleton.
-      if (!order || order.kdtId !== ctx.shop.kdtId || !ctx.store.readable(order)) throw new BusinessError(5000, 'trade not found', { full_order_info: null, refund_order: [], delivery_order: [], order_promotion: null });
+      if (!order || order.kdtId !== ctx.shop.kdtId || !ctx.store.readable(order))
+        throw new BusinessError(5000, 'trade not found', {
+          full_order_info: null,
+          refund_order: [],
+          delivery_order: [],
+          order_promotion: null,
+        });
       return tradeView(ctx.store, order);
     },
   },
   'youzan.logistics.online.confirm': {
     versions: ['3.0.0'],
     paramCode: 102570001,
-    params: { tid: 'string!', is_no_express: 'number', out_stype: 'string', out_sid: 'string', oids: 'string', outer_tid: 'string' },
+    params: {
+      tid: 'string!',
+      is_no_express: 'number',
+      out_stype: 'string',
+      out_sid: 'string',
+      oids: 'string',
+      outer_tid: 'string',
+    },
     write: true,
     handle: (ctx) => {
       const p = ctx.params;
@@ -128,12 +162,14 @@ export const TRADE_APIS: Record<string, ApiDef> = {
       const noExpress = num(p, 'is_no_express') === 1;
       const stype = str(p, 'out_stype');
       const sid = str(p, 'out_sid');
-      if (!noExpress && (!stype || !sid)) throw new BusinessError(102570001, '物流公司(out_stype)和运单号(out_sid)不能为空');
+      if (!noExpress && (!stype || !sid))
+        throw new BusinessError(102570001, '物流公司(out_stype)和运单号(out_sid)不能为空');
       const company = noExpress ? undefined : EXPRESS_COMPANIES.find((e) => String(e.id) === stype);
       if (!noExpress && !company) throw new BusinessError(102570021, `物流公司 ${stype} 不存在`);
       if (sid && !/^[A-Za-z0-9-]+$/.test(sid)) throw new BusinessError(105000003, '运单号只能包含字母、数字和中划线');
       const oidsText = str(p, 'oids');
-      if (oidsText !== undefined && !/^\d+(,\d+)*$/.test(oidsText)) throw new BusinessError(102599996, 'oids 必须是数字，多个用英文逗号分隔');
+      if (oidsText !== undefined && !/^\d+(,\d+)*$/.test(oidsText))
+        throw new BusinessError(102599996, 'oids 必须是数字，多个用英文逗号分隔');
       ctx.store.ship(order, company?.id ?? 0, sid ?? '', oidsText?.split(','));
       return { is_success: true };
     },
@@ -147,7 +183,17 @@ export const TRADE_APIS: Record<string, ApiDef> = {
   'youzan.trade.refund.search': {
     versions: ['3.0.0', '3.0.1'],
     paramCode: REFUND_PARAM,
-    params: { tid: 'string', refund_id: 'string', status: 'string', create_time_start: 'number', create_time_end: 'number', update_time_start: 'number', update_time_end: 'number', page_no: 'number', page_size: 'number' },
+    params: {
+      tid: 'string',
+      refund_id: 'string',
+      status: 'string',
+      create_time_start: 'number',
+      create_time_end: 'number',
+      update_time_start: 'number',
+      update_time_end: 'number',
+      page_no: 'number',
+      page_size: 'number',
+    },
     handle: refundSearch,
   },
   'youzan.trade.refund.get': {

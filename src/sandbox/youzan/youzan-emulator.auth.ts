@@ -65,11 +65,19 @@ function escapeHtml(text: string): string {
 export function handleAuthorizePage(store: YouzanEmulatorStore, clientId: string, req: Request, res: Response): void {
   const q = req.query as Record<string, string | undefined>;
   if (q.client_id !== clientId) {
-    res.status(400).type('html').send('<!doctype html><meta charset="utf-8"><p data-testid="yz-authorize-error">Client 不存在</p>');
+    res
+      .status(400)
+      .type('html')
+      .send('<!doctype html><meta charset="utf-8"><p data-testid="yz-authorize-error">Client 不存在</p>');
     return;
   }
   if (q.response_type !== 'code' || !q.redirect_uri) {
-    res.status(400).type('html').send('<!doctype html><meta charset="utf-8"><p data-testid="yz-authorize-error">response_type=code 和 redirect_uri 必填</p>');
+    res
+      .status(400)
+      .type('html')
+      .send(
+        '<!doctype html><meta charset="utf-8"><p data-testid="yz-authorize-error">response_type=code 和 redirect_uri 必填</p>',
+      );
     return;
   }
   const shops = [...store.shops.values()].filter((s) => !s.revoked);
@@ -96,11 +104,19 @@ ${options}<label><input type="radio" name="kdt_id" value="new" data-testid="yz-a
     );
 }
 
-export function handleAuthorizeDecision(store: YouzanEmulatorStore, clientId: string, req: Request, res: Response): void {
+export function handleAuthorizeDecision(
+  store: YouzanEmulatorStore,
+  clientId: string,
+  req: Request,
+  res: Response,
+): void {
   const form = new URLSearchParams(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
   const redirectUri = form.get('redirect_uri');
   if (form.get('client_id') !== clientId || !redirectUri) {
-    res.status(400).type('html').send('<!doctype html><meta charset="utf-8"><p data-testid="yz-authorize-error">授权请求不合法</p>');
+    res
+      .status(400)
+      .type('html')
+      .send('<!doctype html><meta charset="utf-8"><p data-testid="yz-authorize-error">授权请求不合法</p>');
     return;
   }
   const target = new URL(redirectUri);
@@ -114,7 +130,10 @@ export function handleAuthorizeDecision(store: YouzanEmulatorStore, clientId: st
   const chosen = form.get('kdt_id');
   const kdtId = !chosen || chosen === 'new' ? store.createShop(undefined, false).kdtId : Number(chosen);
   if (!store.shops.has(kdtId)) {
-    res.status(400).type('html').send('<!doctype html><meta charset="utf-8"><p data-testid="yz-authorize-error">店铺不存在</p>');
+    res
+      .status(400)
+      .type('html')
+      .send('<!doctype html><meta charset="utf-8"><p data-testid="yz-authorize-error">店铺不存在</p>');
     return;
   }
   target.searchParams.set('code', store.issueCode(kdtId, redirectUri));

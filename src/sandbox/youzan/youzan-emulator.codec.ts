@@ -49,7 +49,9 @@ export function parseCst(text: string): number | undefined {
 /** Adds calendar months in China time (Jan 31 + 1 month → Feb 28/29), for the 3-month span rule. */
 export function addMonthsCst(ms: number, months: number): number {
   const d = new Date(ms + CST_MS);
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()));
+  const target = new Date(
+    Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()),
+  );
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
   return target.getTime() - CST_MS;

@@ -10,7 +10,12 @@ describe('youzanPushMessage', () => {
           kdtId: 123456,
           id: 'E20240101120000000100001',
           status: 'TRADE_CLOSED',
-          msg: { tid: 'E20240101120000000100001', close_type: 4, close_reason: 'buyer cancelled', update_time: '2024-01-01 12:30:00' },
+          msg: {
+            tid: 'E20240101120000000100001',
+            close_type: 4,
+            close_reason: 'buyer cancelled',
+            update_time: '2024-01-01 12:30:00',
+          },
         },
         shopName: 'demo shop',
         msgId: '00000000-0000-0000-0000-000000000001',
@@ -29,7 +34,12 @@ describe('youzanPushMessage', () => {
   it('adds sendCount to re-pushes and signs each attempt', () => {
     const message = youzanPushMessage(
       { clientId: 'c', clientSecret: 's' },
-      { event: { type: 'trade_TradeSuccess', kdtId: 1, id: 'E1', status: 'TRADE_SUCCESS', msg: { tid: 'E1' } }, shopName: 'x', msgId: 'm', version: 1 },
+      {
+        event: { type: 'trade_TradeSuccess', kdtId: 1, id: 'E1', status: 'TRADE_SUCCESS', msg: { tid: 'E1' } },
+        shopName: 'x',
+        msgId: 'm',
+        version: 1,
+      },
     );
     const first = message.build(1);
     const third = message.build(3);

@@ -13,7 +13,10 @@ export interface PushIdentity {
  * Event-Sign = md5(client_id + body + client_secret), Event-Type, Client-Id. Re-pushes carry
  * `sendCount`.
  */
-export function youzanPushMessage(app: PushIdentity, input: { event: PushEvent; shopName: string; msgId: string; version: number; test?: boolean }): PushMessage {
+export function youzanPushMessage(
+  app: PushIdentity,
+  input: { event: PushEvent; shopName: string; msgId: string; version: number; test?: boolean },
+): PushMessage {
   const { event } = input;
   const msgText = encodeJson(event.msg);
   const msg = event.msgAsObject ? event.msg : javaUrlEncode(msgText);
@@ -30,7 +33,13 @@ export function youzanPushMessage(app: PushIdentity, input: { event: PushEvent; 
         msg_id: input.msgId,
       };
       if (attempt > 1) body.sendCount = attempt - 1;
-      Object.assign(body, { sign, status: event.status, test: input.test ?? false, type: event.type, version: input.version });
+      Object.assign(body, {
+        sign,
+        status: event.status,
+        test: input.test ?? false,
+        type: event.type,
+        version: input.version,
+      });
       const text = encodeJson(body);
       return {
         body: text,

@@ -1,5 +1,14 @@
 import { LongId, cstString, yuan } from './youzan-emulator.codec';
-import { Coupon, Item, Order, Refund, RefundStatus, Sku, YouzanEmulatorStore, linePaymentFen } from './youzan-emulator.store';
+import {
+  Coupon,
+  Item,
+  Order,
+  Refund,
+  RefundStatus,
+  Sku,
+  YouzanEmulatorStore,
+  linePaymentFen,
+} from './youzan-emulator.store';
 
 /** Unset times are sent as "" — or, as in one doc demo, as the 1970 sentinel. */
 export function time(ms: number | undefined, sentinel = false): string {
@@ -9,7 +18,14 @@ export function time(ms: number | undefined, sentinel = false): string {
 function imageView(store: YouzanEmulatorStore, id: number) {
   const image = store.images.get(id);
   const url = image?.url ?? `https://img.yzcdn.cn/sandbox/${id}.jpg`;
-  return { id, url, thumbnail: `${url}!120x120.jpg`, medium: `${url}!400x400.jpg`, combine: url, created: time(image?.created ?? 0) };
+  return {
+    id,
+    url,
+    thumbnail: `${url}!120x120.jpg`,
+    medium: `${url}!400x400.jpg`,
+    combine: url,
+    created: time(image?.created ?? 0),
+  };
 }
 
 function skuView(item: Item, sku: Sku) {
@@ -122,12 +138,48 @@ export function fullOrderInfoView(store: YouzanEmulatorStore, order: Order) {
       confirm_time: time(undefined, true),
       success_time: time(order.successTime),
       offline_id: 0,
-      order_tags: { is_virtual: false, is_payed: order.payTime !== undefined, is_refund: order.refundIds.length > 0, is_secured_transactions: true, is_postage_free: order.postFeeFen === 0, is_member: false, is_feedback: false },
-      order_extra: { is_from_cart: 'false', buyer_name: '沙箱买家', is_member: '0', cash: 0, t_cash: 0, tm_cash: 0, orders_combine_id: '' },
+      order_tags: {
+        is_virtual: false,
+        is_payed: order.payTime !== undefined,
+        is_refund: order.refundIds.length > 0,
+        is_secured_transactions: true,
+        is_postage_free: order.postFeeFen === 0,
+        is_member: false,
+        is_feedback: false,
+      },
+      order_extra: {
+        is_from_cart: 'false',
+        buyer_name: '沙箱买家',
+        is_member: '0',
+        cash: 0,
+        t_cash: 0,
+        tm_cash: 0,
+        orders_combine_id: '',
+      },
     },
-    source_info: { is_offline_order: false, source: { platform: 'wx', wx_entrance: 'direct_buy' }, order_mark: '', book_key: order.tid.slice(1) },
-    buyer_info: { buyer_id: 0, buyer_phone: '138****0000', fans_type: 1, fans_id: 0, fans_nickname: '', outer_user_id: '', yz_open_id: `yz_open_${order.kdtId}` },
-    pay_info: { total_fee: yuan(goods), post_fee: yuan(order.postFeeFen), payment: yuan(payment), transaction: order.payTime ? [`T${order.tid.slice(1)}`] : [], outer_transactions: [], phase_payments: [] },
+    source_info: {
+      is_offline_order: false,
+      source: { platform: 'wx', wx_entrance: 'direct_buy' },
+      order_mark: '',
+      book_key: order.tid.slice(1),
+    },
+    buyer_info: {
+      buyer_id: 0,
+      buyer_phone: '138****0000',
+      fans_type: 1,
+      fans_id: 0,
+      fans_nickname: '',
+      outer_user_id: '',
+      yz_open_id: `yz_open_${order.kdtId}`,
+    },
+    pay_info: {
+      total_fee: yuan(goods),
+      post_fee: yuan(order.postFeeFen),
+      payment: yuan(payment),
+      transaction: order.payTime ? [`T${order.tid.slice(1)}`] : [],
+      outer_transactions: [],
+      phase_payments: [],
+    },
     remark_info: { buyer_message: order.buyerMessage, star: order.star, trade_memo: order.memo },
     address_info: {
       receiver_name: '张*',
@@ -169,7 +221,13 @@ export function fullOrderInfoView(store: YouzanEmulatorStore, order: Order) {
 export function orderPromotionView(order: Order) {
   const coupon = order.coupon;
   return {
-    item: order.lines.map((l) => ({ oid: l.oid, item_id: new LongId(l.itemId), sku_id: l.skuId, is_present: false, promotions: [] })),
+    item: order.lines.map((l) => ({
+      oid: l.oid,
+      item_id: new LongId(l.itemId),
+      sku_id: l.skuId,
+      is_present: false,
+      promotions: [],
+    })),
     order: coupon
       ? [
           {
@@ -210,20 +268,38 @@ export function tradeView(store: YouzanEmulatorStore, order: Order) {
     dists: [{ dist_id: d.distId, express_info: { express_id: d.expressId, express_no: d.expressNo } }],
   }));
   const pending = order.lines.filter((l) => !l.shipped && l.restocked < l.num);
-  if (order.status === 'WAIT_SELLER_SEND_GOODS' && pending.length) deliveries.push({ express_state: 0, express_type: 0, oids: pending.map((l) => ({ oid: l.oid })), dists: [] });
+  if (order.status === 'WAIT_SELLER_SEND_GOODS' && pending.length)
+    deliveries.push({ express_state: 0, express_type: 0, oids: pending.map((l) => ({ oid: l.oid })), dists: [] });
   return {
     full_order_info: fullOrderInfoView(store, order),
     order_promotion: orderPromotionView(order),
     refund_order: order.refundIds.map((id) => {
       const r = store.refunds.get(id) as Refund;
-      return { refund_type: 1, refund_fee: yuan(r.refundFeeFen), refund_id: r.refundId, refund_state: REFUND_STATE[r.status], oids: r.oids.map((oid) => ({ oid })) };
+      return {
+        refund_type: 1,
+        refund_fee: yuan(r.refundFeeFen),
+        refund_id: r.refundId,
+        refund_state: REFUND_STATE[r.status],
+        oids: r.oids.map((oid) => ({ oid })),
+      };
     }),
     delivery_order: deliveries,
   };
 }
 
 export function refundRowView(r: Refund) {
-  return { refund_id: r.refundId, tid: r.tid, status: r.status, return_goods: r.returnGoods, reason: r.reason, refund_fee: yuan(r.refundFeeFen), created: time(r.created), modified: time(r.modified), cs_status: 0, refund_type: r.refundType };
+  return {
+    refund_id: r.refundId,
+    tid: r.tid,
+    status: r.status,
+    return_goods: r.returnGoods,
+    reason: r.reason,
+    refund_fee: yuan(r.refundFeeFen),
+    created: time(r.created),
+    modified: time(r.modified),
+    cs_status: 0,
+    refund_type: r.refundType,
+  };
 }
 
 export function couponView(c: Coupon, now: number) {

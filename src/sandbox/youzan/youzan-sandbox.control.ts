@@ -53,7 +53,15 @@ export interface SandboxOrder {
   paymentFen: number;
   couponId?: string;
   refundState: number;
-  lines: { oid: string; itemId: string; skuId: string; outerSkuId: string; quantity: number; priceFen: number; shipped: boolean }[];
+  lines: {
+    oid: string;
+    itemId: string;
+    skuId: string;
+    outerSkuId: string;
+    quantity: number;
+    priceFen: number;
+    shipped: boolean;
+  }[];
 }
 
 export interface SandboxOrderInput {
@@ -65,7 +73,14 @@ export interface SandboxOrderInput {
   buyerMessage?: string;
 }
 
-export type SandboxRefundStatus = 'WAIT_SELLER_AGREE' | 'WAIT_BUYER_RETURN_GOODS' | 'WAIT_SELLER_CONFIRM_GOODS' | 'SELLER_REFUSE_BUYER' | 'SELLER_REFUSE_BUYER_RETURN_GOODS' | 'CLOSED' | 'SUCCESS';
+export type SandboxRefundStatus =
+  | 'WAIT_SELLER_AGREE'
+  | 'WAIT_BUYER_RETURN_GOODS'
+  | 'WAIT_SELLER_CONFIRM_GOODS'
+  | 'SELLER_REFUSE_BUYER'
+  | 'SELLER_REFUSE_BUYER_RETURN_GOODS'
+  | 'CLOSED'
+  | 'SUCCESS';
 
 export interface SandboxRefund {
   refundId: string;
@@ -145,7 +160,10 @@ export class YouzanSandboxControl extends SandboxControlClient<YouzanFaultsInput
     return this.request('post', `/orders/${tid}/cancel`, input);
   }
 
-  shipOrder(tid: string, input: { expressId?: number; expressNo?: string; oids?: string[] } = {}): Promise<SandboxOrder> {
+  shipOrder(
+    tid: string,
+    input: { expressId?: number; expressNo?: string; oids?: string[] } = {},
+  ): Promise<SandboxOrder> {
     return this.request('post', `/orders/${tid}/ship`, input);
   }
 
@@ -154,7 +172,14 @@ export class YouzanSandboxControl extends SandboxControlClient<YouzanFaultsInput
     return this.request('post', `/orders/${tid}/complete`);
   }
 
-  createRefund(input: { tid: string; oids?: string[]; amountFen?: number; status?: SandboxRefundStatus; returnGoods?: boolean; restock?: boolean }): Promise<{ refundIds: string[]; order: SandboxOrder }> {
+  createRefund(input: {
+    tid: string;
+    oids?: string[];
+    amountFen?: number;
+    status?: SandboxRefundStatus;
+    returnGoods?: boolean;
+    restock?: boolean;
+  }): Promise<{ refundIds: string[]; order: SandboxOrder }> {
     return this.request('post', '/refunds', input);
   }
 
@@ -162,11 +187,24 @@ export class YouzanSandboxControl extends SandboxControlClient<YouzanFaultsInput
     return this.request('get', `/refunds/${refundId}`);
   }
 
-  setRefundStatus(refundId: string, status: SandboxRefundStatus): Promise<{ refundId: string; status: string; order: SandboxOrder }> {
+  setRefundStatus(
+    refundId: string,
+    status: SandboxRefundStatus,
+  ): Promise<{ refundId: string; status: string; order: SandboxOrder }> {
     return this.request('post', `/refunds/${refundId}/status`, { status });
   }
 
-  createCoupon(input: { kdtId: number; title?: string; valueFen: number; atLeastFen?: number; total?: number; quota?: number; startAt?: number; endAt?: number; description?: string }): Promise<{ couponId: string }> {
+  createCoupon(input: {
+    kdtId: number;
+    title?: string;
+    valueFen: number;
+    atLeastFen?: number;
+    total?: number;
+    quota?: number;
+    startAt?: number;
+    endAt?: number;
+    description?: string;
+  }): Promise<{ couponId: string }> {
     return this.request('post', '/coupons', input);
   }
 

@@ -1,7 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { SandboxError } from '../shared/control.errors';
-import { controlErrorHandler, faultRuleSchema, pushFaultsSchema, sharedControlRouter, SharedControlDeps } from '../shared/control.routes';
+import {
+  controlErrorHandler,
+  faultRuleSchema,
+  pushFaultsSchema,
+  sharedControlRouter,
+  SharedControlDeps,
+} from '../shared/control.routes';
 import { FaultRule } from '../shared/fault-injector';
 import { FAULT_ERRORS } from './youzan-emulator.errors';
 import { Item, Order, Refund, REFUND_STATUSES, RefundStatus, Sku, YouzanEmulatorStore } from './youzan-emulator.store';
@@ -18,7 +24,11 @@ export interface SandboxRouteDeps extends SharedControlDeps {
 const int = z.coerce.number().int();
 const text = z.coerce.string().min(1);
 const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]);
-const shopBody = z.object({ name: text.optional(), authorize: z.boolean().optional(), issueTokens: z.boolean().optional() });
+const shopBody = z.object({
+  name: text.optional(),
+  authorize: z.boolean().optional(),
+  issueTokens: z.boolean().optional(),
+});
 const imageBody = z.object({ kdtId: int });
 const itemBody = z.object({
   kdtId: int,
@@ -43,14 +53,26 @@ const itemBody = z.object({
 const skuPatch = z.object({ stock: int.min(0).optional(), priceFen: int.min(1).optional() });
 const orderBody = z.object({
   kdtId: int,
-  lines: z.array(z.object({ itemId: id.transform(String).optional(), skuId: id.transform(Number).optional(), quantity: int.default(1) })).default([]),
+  lines: z
+    .array(
+      z.object({
+        itemId: id.transform(String).optional(),
+        skuId: id.transform(Number).optional(),
+        quantity: int.default(1),
+      }),
+    )
+    .default([]),
   pay: z.boolean().optional(),
   couponId: int.optional(),
   postFeeFen: int.optional(),
   buyerMessage: z.coerce.string().optional(),
 });
 const cancelBody = z.object({ closeType: int.default(4), reason: text.default('买家取消') });
-const shipBody = z.object({ expressId: int.default(7), expressNo: z.coerce.string().optional(), oids: z.array(z.coerce.string()).optional() });
+const shipBody = z.object({
+  expressId: int.default(7),
+  expressNo: z.coerce.string().optional(),
+  oids: z.array(z.coerce.string()).optional(),
+});
 const refundStatus = z.enum(REFUND_STATUSES as [RefundStatus, ...RefundStatus[]]);
 const refundBody = z.object({
   tid: text,
@@ -75,7 +97,9 @@ const couponBody = z.object({
 const faultRule = faultRuleSchema.extend({
   error: z
     .string()
-    .refine((kind) => FAULT_ERRORS[kind] !== undefined, { message: `unknown error kind; known: ${Object.keys(FAULT_ERRORS).join(', ')}` })
+    .refine((kind) => FAULT_ERRORS[kind] !== undefined, {
+      message: `unknown error kind; known: ${Object.keys(FAULT_ERRORS).join(', ')}`,
+    })
     .optional(),
   times: int.min(0).optional(),
 });
@@ -89,7 +113,13 @@ const faultsBody = z.object({
 const testPushBody = z.object({ kdtId: int.optional(), type: text.default('trade_TradeCreate') });
 
 export function skuJson(store: YouzanEmulatorStore, item: Item, sku: Sku | undefined) {
-  return { itemId: item.itemId, skuId: sku ? String(sku.skuId) : '0', itemNo: sku ? sku.itemNo : item.itemNo, stock: sku ? sku.stock : item.stock, priceFen: sku ? sku.priceFen : item.priceFen };
+  return {
+    itemId: item.itemId,
+    skuId: sku ? String(sku.skuId) : '0',
+    itemNo: sku ? sku.itemNo : item.itemNo,
+    stock: sku ? sku.stock : item.stock,
+    priceFen: sku ? sku.priceFen : item.priceFen,
+  };
 }
 
 function itemJson(store: YouzanEmulatorStore, item: Item) {
@@ -118,7 +148,15 @@ function orderJson(store: YouzanEmulatorStore, order: Order) {
     paymentFen: goods - discount + order.postFeeFen,
     couponId: order.coupon ? String(order.coupon.groupId) : undefined,
     refundState: store.orderRefundState(order),
-    lines: order.lines.map((l) => ({ oid: l.oid, itemId: l.itemId, skuId: String(l.skuId), outerSkuId: l.outerSkuId, quantity: l.num, priceFen: l.priceFen, shipped: l.shipped })),
+    lines: order.lines.map((l) => ({
+      oid: l.oid,
+      itemId: l.itemId,
+      skuId: String(l.skuId),
+      outerSkuId: l.outerSkuId,
+      quantity: l.num,
+      priceFen: l.priceFen,
+      shipped: l.shipped,
+    })),
   };
 }
 
@@ -168,7 +206,11 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
   router.post('/items', (req, res) => {
     const b = itemBody.parse(req.body ?? {});
     store.shop(b.kdtId);
-    const item = store.createItem({ ...b, listed: b.listed !== false, imageIds: [store.uploadImage(b.kdtId).image_id] });
+    const item = store.createItem({
+      ...b,
+      listed: b.listed !== false,
+      imageIds: [store.uploadImage(b.kdtId).image_id],
+    });
     res.status(201).json(itemJson(store, item));
   });
   router.get('/items/:itemId', (req, res) => {
@@ -217,13 +259,16 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
     }
     res.json(orderJson(store, order));
   });
-  router.post('/orders/:tid/complete', (req, res) => res.json(orderJson(store, store.confirmOrder(String(req.params.tid)))));
+  router.post('/orders/:tid/complete', (req, res) =>
+    res.json(orderJson(store, store.confirmOrder(String(req.params.tid)))),
+  );
 
   router.post('/refunds', (req, res) => {
     const b = refundBody.parse(req.body ?? {});
     const order = store.controlOrder(b.tid);
     const oids = b.oids?.length ? b.oids : order.lines.map((l) => l.oid);
-    if (b.amountFen !== undefined && oids.length !== 1) throw new SandboxError(400, 'invalid', 'amountFen needs exactly one line (refunds are per order line)');
+    if (b.amountFen !== undefined && oids.length !== 1)
+      throw new SandboxError(400, 'invalid', 'amountFen needs exactly one line (refunds are per order line)');
     // Youzan after-sales cases are per order line: one refund per oid.
     const refunds = oids.map((oid) => store.createRefund({ ...b, oids: [oid], returnGoods: b.returnGoods === true }));
     res.status(201).json({ refundIds: refunds.map((r) => r.refundId), order: orderJson(store, order) });
@@ -236,7 +281,11 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
   router.post('/refunds/:refundId/status', (req, res) => {
     const status = refundStatusBody.parse(req.body ?? {}).status as RefundStatus;
     const refund = store.setRefundStatus(String(req.params.refundId), status);
-    res.json({ refundId: refund.refundId, status: refund.status, order: orderJson(store, store.controlOrder(refund.tid)) });
+    res.json({
+      refundId: refund.refundId,
+      status: refund.status,
+      order: orderJson(store, store.controlOrder(refund.tid)),
+    });
   });
 
   router.post('/coupons', (req, res) => {
@@ -252,7 +301,8 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
   router.put('/faults', (req, res) => {
     const b = faultsBody.parse(req.body ?? {});
     // A body without rules or platform switches clears the rules (as before the shared shape).
-    if (b.rules || (b.orderReadLagMs === undefined && b.refuseNegativeIncrement === undefined)) deps.setFaultRules(b.rules ?? []);
+    if (b.rules || (b.orderReadLagMs === undefined && b.refuseNegativeIncrement === undefined))
+      deps.setFaultRules(b.rules ?? []);
     if (b.push) deps.faults.setPushFaults(b.push);
     if (b.seed !== undefined) deps.faults.random.reseed(b.seed);
     if (b.orderReadLagMs !== undefined) store.options.orderReadLagMs = b.orderReadLagMs;

@@ -1,7 +1,19 @@
 import { SandboxError } from '../shared/control.errors';
 import { EmulatorClock } from '../shared/emulator-clock';
 import type { StockListener } from '../shared/stock-listener';
-import { AccessToken, AuthCode, Coupon, Item, Order, PushEvent, RefreshToken, Refund, Shop, Sku, StoreOptions } from './youzan-emulator.model';
+import {
+  AccessToken,
+  AuthCode,
+  Coupon,
+  Item,
+  Order,
+  PushEvent,
+  RefreshToken,
+  Refund,
+  Shop,
+  Sku,
+  StoreOptions,
+} from './youzan-emulator.model';
 
 /** The store's state, shops and their authorization; the layers below add tokens, items, coupons, orders and refunds. */
 export abstract class YzStoreBase {

@@ -44,7 +44,12 @@ export abstract class YzItemsStore extends YzTokensStore {
       priceFen: s.priceFen,
       stock: s.stock,
       soldNum: 0,
-      specs: (s.specs?.length ? s.specs : [{ k: '规格', v: s.itemNo || '默认' }]).map((p) => ({ k: p.k, kid: this.specId(`k:${p.k}`), v: p.v, vid: this.specId(`v:${p.k}:${p.v}`) })),
+      specs: (s.specs?.length ? s.specs : [{ k: '规格', v: s.itemNo || '默认' }]).map((p) => ({
+        k: p.k,
+        kid: this.specId(`k:${p.k}`),
+        v: p.v,
+        vid: this.specId(`v:${p.k}:${p.v}`),
+      })),
       created: now,
       modified: now,
     }));
@@ -99,7 +104,8 @@ export abstract class YzItemsStore extends YzTokensStore {
   updateQuantity(item: Item, sku: Sku | undefined, quantity: number, type: number): void {
     if (type !== 0 && type !== 1) throw new BusinessError(123000104, `不支持的库存更新类型:${type}`);
     if (!Number.isInteger(quantity)) throw new BusinessError(123000101, '库存必须是整数');
-    if (type === 1 && quantity < 0 && this.options.refuseNegativeIncrement) throw new BusinessError(123000106, '增量库存不能为负数');
+    if (type === 1 && quantity < 0 && this.options.refuseNegativeIncrement)
+      throw new BusinessError(123000106, '增量库存不能为负数');
     const current = sku ? sku.stock : item.stock;
     const target = type === 0 ? quantity : current + quantity;
     if (target < 0) throw new BusinessError(123000103, `库存不能小于0(当前库存${current})`);
@@ -114,7 +120,15 @@ export abstract class YzItemsStore extends YzTokensStore {
       sku.modified = now;
     } else item.stock = stock;
     item.updated = now;
-    if (stock !== before) this.stockListener?.({ at: now, itemId: item.itemId, skuId: sku ? String(sku.skuId) : '0', stock, delta: stock - before, cause });
+    if (stock !== before)
+      this.stockListener?.({
+        at: now,
+        itemId: item.itemId,
+        skuId: sku ? String(sku.skuId) : '0',
+        stock,
+        delta: stock - before,
+        cause,
+      });
   }
 
   setPrice(item: Item, sku: Sku | undefined, priceFen: number, source: PriceChange['source'] = 'api'): void {

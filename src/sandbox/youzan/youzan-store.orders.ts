@@ -11,11 +11,19 @@ export abstract class YzOrdersStore extends YzCouponsStore {
    * A buyer's order. Stock is deducted when the order is placed (拍下减库存) and the order is
    * refused when any SKU lacks stock, so nothing is deducted in that case.
    */
-  placeOrder(input: { kdtId: number; lines: { itemId?: string; skuId?: number; quantity: number }[]; pay?: boolean; couponId?: number; postFeeFen?: number; buyerMessage?: string }): Order {
+  placeOrder(input: {
+    kdtId: number;
+    lines: { itemId?: string; skuId?: number; quantity: number }[];
+    pay?: boolean;
+    couponId?: number;
+    postFeeFen?: number;
+    buyerMessage?: string;
+  }): Order {
     const shop = this.shop(input.kdtId);
     if (!input.lines.length) throw new SandboxError(400, 'no_lines', 'an order needs at least one line');
     const resolved = input.lines.map((line) => {
-      if (!Number.isInteger(line.quantity) || line.quantity < 1) throw new SandboxError(400, 'bad_quantity', 'quantity must be a positive integer');
+      if (!Number.isInteger(line.quantity) || line.quantity < 1)
+        throw new SandboxError(400, 'bad_quantity', 'quantity must be a positive integer');
       let sku: Sku | undefined;
       let item: Item;
       if (line.skuId !== undefined) {
@@ -28,7 +36,8 @@ export abstract class YzOrdersStore extends YzCouponsStore {
         item = found;
         if (item.skus.length) throw new SandboxError(400, 'sku_required', `item ${item.itemId} has specs: give skuId`);
       }
-      if (item.kdtId !== shop.kdtId) throw new SandboxError(404, 'item_not_found', `item ${item.itemId} is not in shop ${shop.kdtId}`);
+      if (item.kdtId !== shop.kdtId)
+        throw new SandboxError(404, 'item_not_found', `item ${item.itemId} is not in shop ${shop.kdtId}`);
       if (!item.listed) throw new SandboxError(409, 'item_not_on_sale', `item ${item.itemId} is not on sale`);
       return { item, sku, quantity: line.quantity };
     });
@@ -38,15 +47,23 @@ export abstract class YzOrdersStore extends YzCouponsStore {
       const entry = need.get(key) ?? { available: r.sku ? r.sku.stock : r.item.stock, quantity: 0 };
       entry.quantity += r.quantity;
       need.set(key, entry);
-      if (entry.quantity > entry.available) throw new SandboxError(409, 'insufficient_stock', `insufficient stock for ${r.sku ? `SKU ${r.sku.skuId}` : `item ${r.item.itemId}`}: ${entry.available} left, ${entry.quantity} wanted`);
+      if (entry.quantity > entry.available)
+        throw new SandboxError(
+          409,
+          'insufficient_stock',
+          `insufficient stock for ${r.sku ? `SKU ${r.sku.skuId}` : `item ${r.item.itemId}`}: ${entry.available} left, ${entry.quantity} wanted`,
+        );
     }
     let coupon: Coupon | undefined;
     if (input.couponId !== undefined) {
       coupon = this.coupons.get(input.couponId);
-      if (!coupon || coupon.kdtId !== shop.kdtId) throw new SandboxError(404, 'coupon_not_found', `no coupon ${input.couponId}`);
-      if (coupon.stock <= 0) throw new SandboxError(409, 'coupon_exhausted', `coupon ${coupon.groupId} has no stock left`);
+      if (!coupon || coupon.kdtId !== shop.kdtId)
+        throw new SandboxError(404, 'coupon_not_found', `no coupon ${input.couponId}`);
+      if (coupon.stock <= 0)
+        throw new SandboxError(409, 'coupon_exhausted', `coupon ${coupon.groupId} has no stock left`);
       const now = this.clock.now();
-      if (now < coupon.startAt || now > coupon.endAt) throw new SandboxError(409, 'coupon_not_active', `coupon ${coupon.groupId} is not active`);
+      if (now < coupon.startAt || now > coupon.endAt)
+        throw new SandboxError(409, 'coupon_not_active', `coupon ${coupon.groupId} is not active`);
     }
 
     const now = this.clock.now();
@@ -65,7 +82,9 @@ export abstract class YzOrdersStore extends YzCouponsStore {
         priceFen: price,
         outerItemId: r.item.itemNo,
         outerSkuId: sku ? sku.itemNo : '',
-        skuPropertiesName: sku ? JSON.stringify(sku.specs.map((s) => ({ k: s.k, k_id: s.kid, v: s.v, v_id: s.vid }))) : '',
+        skuPropertiesName: sku
+          ? JSON.stringify(sku.specs.map((s) => ({ k: s.k, k_id: s.kid, v: s.v, v_id: s.vid })))
+          : '',
         couponShareFen: 0,
         postShareFen: 0,
         shipped: false,
@@ -82,9 +101,18 @@ export abstract class YzOrdersStore extends YzCouponsStore {
       coupon.stock--;
       coupon.totalTake++;
       coupon.totalUsed++;
-      orderCoupon = { groupId: coupon.groupId, code: randomBytes(6).toString('hex').toUpperCase(), title: coupon.title, discountFen: discount };
+      orderCoupon = {
+        groupId: coupon.groupId,
+        code: randomBytes(6).toString('hex').toUpperCase(),
+        title: coupon.title,
+        discountFen: discount,
+      };
     } else if (coupon) {
-      throw new SandboxError(409, 'coupon_threshold', `coupon ${coupon.groupId} needs an order of at least ${coupon.atLeastFen} fen`);
+      throw new SandboxError(
+        409,
+        'coupon_threshold',
+        `coupon ${coupon.groupId} needs an order of at least ${coupon.atLeastFen} fen`,
+      );
     }
     const order: Order = {
       tid: `E${compactCst(now)}${String(this.next()).padStart(9, '0')}`,
@@ -114,7 +142,8 @@ export abstract class YzOrdersStore extends YzCouponsStore {
 
   order(tid: string, kdtId?: number, code = 105000016): Order {
     const order = this.orders.get(tid);
-    if (!order || (kdtId !== undefined && order.kdtId !== kdtId)) throw new BusinessError(code, code === 5000 ? 'trade not found' : '订单不存在');
+    if (!order || (kdtId !== undefined && order.kdtId !== kdtId))
+      throw new BusinessError(code, code === 5000 ? 'trade not found' : '订单不存在');
     return order;
   }
 
@@ -137,7 +166,8 @@ export abstract class YzOrdersStore extends YzCouponsStore {
 
   payOrder(tid: string): Order {
     const order = this.controlOrder(tid);
-    if (order.status !== 'WAIT_BUYER_PAY') throw new SandboxError(409, 'not_payable', `order ${tid} is ${order.status}`);
+    if (order.status !== 'WAIT_BUYER_PAY')
+      throw new SandboxError(409, 'not_payable', `order ${tid} is ${order.status}`);
     const now = this.clock.now();
     order.status = 'WAIT_SELLER_SEND_GOODS';
     order.payTime = now;
@@ -150,7 +180,8 @@ export abstract class YzOrdersStore extends YzCouponsStore {
   /** Closing an unpaid or unshipped order gives its units back to stock. */
   closeOrder(tid: string, closeType = 4, reason = '买家取消'): Order {
     const order = this.controlOrder(tid);
-    if (order.status !== 'WAIT_BUYER_PAY' && order.status !== 'WAIT_SELLER_SEND_GOODS') throw new SandboxError(409, 'not_closable', `order ${tid} is ${order.status}`);
+    if (order.status !== 'WAIT_BUYER_PAY' && order.status !== 'WAIT_SELLER_SEND_GOODS')
+      throw new SandboxError(409, 'not_closable', `order ${tid} is ${order.status}`);
     for (const line of order.lines) if (!line.shipped) this.restock(order, line, line.num - line.restocked);
     this.close(order, closeType, reason);
     return order;
@@ -176,8 +207,14 @@ export abstract class YzOrdersStore extends YzCouponsStore {
   }
 
   /** logistics.online.confirm and the back-office ship button. */
-  ship(order: Order, expressId: number, expressNo: string, oids?: string[]): { allShipped: boolean; shippedOids: string[] } {
-    if (order.status === 'WAIT_BUYER_CONFIRM_GOODS' || order.status === 'TRADE_SUCCESS') throw new BusinessError(102570007, '订单已发货，请勿重复发货');
+  ship(
+    order: Order,
+    expressId: number,
+    expressNo: string,
+    oids?: string[],
+  ): { allShipped: boolean; shippedOids: string[] } {
+    if (order.status === 'WAIT_BUYER_CONFIRM_GOODS' || order.status === 'TRADE_SUCCESS')
+      throw new BusinessError(102570007, '订单已发货，请勿重复发货');
     if (order.status !== 'WAIT_SELLER_SEND_GOODS') throw new BusinessError(102570020, '订单没有可发货的商品');
     const wanted = oids ?? order.lines.filter((l) => !l.shipped).map((l) => l.oid);
     const lines = wanted.map((oid) => order.lines.find((l) => l.oid === oid));
@@ -186,7 +223,13 @@ export abstract class YzOrdersStore extends YzCouponsStore {
     if (!toShip.length) throw new BusinessError(102570007, '订单已发货，请勿重复发货');
     const now = this.clock.now();
     for (const line of toShip) line.shipped = true;
-    order.deliveries.push({ distId: String(800000000 + this.next()), expressId, expressNo, oids: toShip.map((l) => l.oid), at: now });
+    order.deliveries.push({
+      distId: String(800000000 + this.next()),
+      expressId,
+      expressNo,
+      oids: toShip.map((l) => l.oid),
+      at: now,
+    });
     order.updated = now;
     const allShipped = order.lines.every((l) => l.shipped || l.restocked >= l.num);
     if (allShipped) {
@@ -194,14 +237,17 @@ export abstract class YzOrdersStore extends YzCouponsStore {
       order.consignTime = now;
       this.emitTrade('trade_TradeSellerShip', order, order.status, {});
     } else {
-      this.emitTrade('trade_TradePartlySellerShip', order, order.status, { extra: { oids: toShip.map((l) => l.oid).join(','), express_id: expressId } });
+      this.emitTrade('trade_TradePartlySellerShip', order, order.status, {
+        extra: { oids: toShip.map((l) => l.oid).join(','), express_id: expressId },
+      });
     }
     return { allShipped, shippedOids: toShip.map((l) => l.oid) };
   }
 
   confirmOrder(tid: string): Order {
     const order = this.controlOrder(tid);
-    if (order.status !== 'WAIT_BUYER_CONFIRM_GOODS') throw new SandboxError(409, 'not_confirmable', `order ${tid} is ${order.status}`);
+    if (order.status !== 'WAIT_BUYER_CONFIRM_GOODS')
+      throw new SandboxError(409, 'not_confirmable', `order ${tid} is ${order.status}`);
     const now = this.clock.now();
     order.status = 'TRADE_SUCCESS';
     order.successTime = now;
@@ -210,9 +256,18 @@ export abstract class YzOrdersStore extends YzCouponsStore {
     return order;
   }
 
-  private emitTrade(type: string, order: Order, status: string, opts: { full?: boolean; delivery?: boolean; extra?: Record<string, unknown> }): void {
+  private emitTrade(
+    type: string,
+    order: Order,
+    status: string,
+    opts: { full?: boolean; delivery?: boolean; extra?: Record<string, unknown> },
+  ): void {
     if (!this.pushWanted(order.kdtId)) return;
-    const msg: Record<string, unknown> = { tid: order.tid, update_time: cstString(order.updated), ...(opts.extra ?? {}) };
+    const msg: Record<string, unknown> = {
+      tid: order.tid,
+      update_time: cstString(order.updated),
+      ...(opts.extra ?? {}),
+    };
     if (opts.full) {
       msg.full_order_info = this.fullOrderInfoHook?.(order);
       msg.order_promotion = this.orderPromotionHook?.(order);
@@ -230,10 +285,16 @@ export abstract class YzOrdersStore extends YzCouponsStore {
 }
 
 /** Splits `amount` over lines in proportion to their goods value; the rounding rest goes to the last line. */
-function allocate(lines: OrderLine[], amount: number, goods: number, set: (line: OrderLine, share: number) => void): void {
+function allocate(
+  lines: OrderLine[],
+  amount: number,
+  goods: number,
+  set: (line: OrderLine, share: number) => void,
+): void {
   let left = amount;
   lines.forEach((line, i) => {
-    const share = i === lines.length - 1 ? left : goods > 0 ? Math.floor((amount * line.priceFen * line.num) / goods) : 0;
+    const share =
+      i === lines.length - 1 ? left : goods > 0 ? Math.floor((amount * line.priceFen * line.num) / goods) : 0;
     set(line, share);
     left -= share;
   });

@@ -4,21 +4,38 @@ import { BusinessError } from './youzan-emulator.errors';
 import { Order, OrderLine, REFUND_STATUSES, Refund, RefundStatus, linePaymentFen } from './youzan-emulator.model';
 import { YzOrdersStore } from './youzan-store.orders';
 
-const TERMINAL_REFUND: RefundStatus[] = ['CLOSED', 'SUCCESS', 'SELLER_REFUSE_BUYER', 'SELLER_REFUSE_BUYER_RETURN_GOODS'];
+const TERMINAL_REFUND: RefundStatus[] = [
+  'CLOSED',
+  'SUCCESS',
+  'SELLER_REFUSE_BUYER',
+  'SELLER_REFUSE_BUYER_RETURN_GOODS',
+];
 
 /** After-sales: one case per order line, its status moves, restock, and the refund pushes. */
 export abstract class YzRefundsStore extends YzOrdersStore {
-  createRefund(input: { tid: string; oids?: string[]; amountFen?: number; status?: RefundStatus; returnGoods?: boolean; restock?: boolean; reason?: number }): Refund {
+  createRefund(input: {
+    tid: string;
+    oids?: string[];
+    amountFen?: number;
+    status?: RefundStatus;
+    returnGoods?: boolean;
+    restock?: boolean;
+    reason?: number;
+  }): Refund {
     const order = this.controlOrder(input.tid);
-    if (order.status === 'WAIT_BUYER_PAY' || order.status === 'TRADE_CLOSED') throw new SandboxError(409, 'not_refundable', `order ${input.tid} is ${order.status}`);
+    if (order.status === 'WAIT_BUYER_PAY' || order.status === 'TRADE_CLOSED')
+      throw new SandboxError(409, 'not_refundable', `order ${input.tid} is ${order.status}`);
     const oids = input.oids?.length ? input.oids : order.lines.map((l) => l.oid);
     const lines = oids.map((oid) => order.lines.find((l) => l.oid === oid));
     if (lines.some((l) => !l)) throw new SandboxError(404, 'line_not_found', `order ${input.tid} has no such line`);
-    const busy = [...this.refunds.values()].some((r) => r.tid === order.tid && !TERMINAL_REFUND.includes(r.status) && r.oids.some((o) => oids.includes(o)));
+    const busy = [...this.refunds.values()].some(
+      (r) => r.tid === order.tid && !TERMINAL_REFUND.includes(r.status) && r.oids.some((o) => oids.includes(o)),
+    );
     if (busy) throw new SandboxError(409, 'refund_in_progress', 'a refund for these lines is already in progress');
     const maxFen = (lines as OrderLine[]).reduce((sum, l) => sum + linePaymentFen(l), 0);
     const amountFen = input.amountFen ?? maxFen;
-    if (!Number.isInteger(amountFen) || amountFen < 1 || amountFen > maxFen) throw new SandboxError(400, 'bad_amount', `refund amount must be 1..${maxFen} fen`);
+    if (!Number.isInteger(amountFen) || amountFen < 1 || amountFen > maxFen)
+      throw new SandboxError(400, 'bad_amount', `refund amount must be 1..${maxFen} fen`);
     const now = this.clock.now();
     const refund: Refund = {
       refundId: `${compactCst(now)}${String(this.next()).padStart(10, '0')}`,
@@ -38,14 +55,18 @@ export abstract class YzRefundsStore extends YzOrdersStore {
     this.refunds.set(refund.refundId, refund);
     order.refundIds.push(refund.refundId);
     order.updated = now;
-    this.emitRefund(refund, this.options.refundPushStyle === 'new' ? 'youzan_trade_RefundCreated' : 'trade_refund_BuyerCreated');
+    this.emitRefund(
+      refund,
+      this.options.refundPushStyle === 'new' ? 'youzan_trade_RefundCreated' : 'trade_refund_BuyerCreated',
+    );
     if (input.status && input.status !== 'WAIT_SELLER_AGREE') this.setRefundStatus(refund.refundId, input.status);
     return refund;
   }
 
   refund(refundId: string, kdtId?: number): Refund {
     const refund = this.refunds.get(refundId);
-    if (!refund || (kdtId !== undefined && refund.kdtId !== kdtId)) throw new BusinessError(103011024, '退款记录不存在');
+    if (!refund || (kdtId !== undefined && refund.kdtId !== kdtId))
+      throw new BusinessError(103011024, '退款记录不存在');
     return refund;
   }
 
@@ -54,7 +75,8 @@ export abstract class YzRefundsStore extends YzOrdersStore {
     const refund = this.refunds.get(refundId);
     if (!refund) throw new SandboxError(404, 'refund_not_found', `no refund ${refundId}`);
     if (!REFUND_STATUSES.includes(status)) throw new SandboxError(400, 'bad_status', `unknown refund status ${status}`);
-    if (TERMINAL_REFUND.includes(refund.status)) throw new SandboxError(409, 'refund_final', `refund ${refundId} is ${refund.status}`);
+    if (TERMINAL_REFUND.includes(refund.status))
+      throw new SandboxError(409, 'refund_final', `refund ${refundId} is ${refund.status}`);
     const now = this.clock.now();
     refund.status = status;
     refund.modified = now;
@@ -68,7 +90,11 @@ export abstract class YzRefundsStore extends YzOrdersStore {
       WAIT_BUYER_RETURN_GOODS: 'trade_refund_RefundSellerAgreeReturnGoods',
       WAIT_SELLER_CONFIRM_GOODS: 'trade_refund_RefundBuyerReturnGoods',
     };
-    const modern: Partial<Record<RefundStatus, string>> = { SUCCESS: 'youzan_trade_RefundSuccess', CLOSED: 'youzan_trade_RefundClosed', WAIT_BUYER_RETURN_GOODS: 'youzan_trade_RefundSellerAgree' };
+    const modern: Partial<Record<RefundStatus, string>> = {
+      SUCCESS: 'youzan_trade_RefundSuccess',
+      CLOSED: 'youzan_trade_RefundClosed',
+      WAIT_BUYER_RETURN_GOODS: 'youzan_trade_RefundSellerAgree',
+    };
     const type = (this.options.refundPushStyle === 'new' ? modern : legacy)[status];
     if (type) this.emitRefund(refund, type);
     if (status === 'SUCCESS') {
@@ -76,8 +102,11 @@ export abstract class YzRefundsStore extends YzOrdersStore {
         const line = order.lines.find((l) => l.oid === oid) as OrderLine;
         if (refund.restock) this.restock(order, line, line.num);
       }
-      const refundedOids = new Set([...this.refunds.values()].filter((r) => r.tid === order.tid && r.status === 'SUCCESS').flatMap((r) => r.oids));
-      if (order.lines.every((l) => refundedOids.has(l.oid)) && order.status !== 'TRADE_CLOSED') this.close(order, 2, '退款成功');
+      const refundedOids = new Set(
+        [...this.refunds.values()].filter((r) => r.tid === order.tid && r.status === 'SUCCESS').flatMap((r) => r.oids),
+      );
+      if (order.lines.every((l) => refundedOids.has(l.oid)) && order.status !== 'TRADE_CLOSED')
+        this.close(order, 2, '退款成功');
     }
     return refund;
   }
@@ -100,7 +129,13 @@ export abstract class YzRefundsStore extends YzOrdersStore {
     const order = this.orders.get(refund.tid) as Order;
     const asObject = type.startsWith('youzan_trade_Refund');
     const msg: Record<string, unknown> = asObject
-      ? { tid: refund.tid, refund_id: refund.refundId, version: refund.version, refunded_fee: yuan(refund.refundFeeFen), refund_type: refund.returnGoods ? 'REFUND_AND_RETURN' : 'REFUND_ONLY' }
+      ? {
+          tid: refund.tid,
+          refund_id: refund.refundId,
+          version: refund.version,
+          refunded_fee: yuan(refund.refundFeeFen),
+          refund_type: refund.returnGoods ? 'REFUND_AND_RETURN' : 'REFUND_ONLY',
+        }
       : {
           tid: refund.tid,
           oids: refund.oids.join(','),
@@ -111,6 +146,13 @@ export abstract class YzRefundsStore extends YzOrdersStore {
           refund_type: refund.returnGoods ? 2 : 1,
           update_time: cstString(refund.modified),
         };
-    this.pushAfterReadLag(order, { type, kdtId: refund.kdtId, id: refund.tid, status: order.status, msg, msgAsObject: asObject });
+    this.pushAfterReadLag(order, {
+      type,
+      kdtId: refund.kdtId,
+      id: refund.tid,
+      status: order.status,
+      msg,
+      msgAsObject: asObject,
+    });
   }
 }

@@ -1,5 +1,12 @@
 import { gw } from './youzan-emulator.errors';
-import { ACCESS_TOKEN_TTL_MS, CODE_TTL_MS, REFRESH_TOKEN_TTL_MS, SCOPE, Shop, TokenError } from './youzan-emulator.model';
+import {
+  ACCESS_TOKEN_TTL_MS,
+  CODE_TTL_MS,
+  REFRESH_TOKEN_TTL_MS,
+  SCOPE,
+  Shop,
+  TokenError,
+} from './youzan-emulator.model';
 import { YzStoreBase } from './youzan-store.base';
 import { randomBytes } from 'node:crypto';
 
@@ -17,13 +24,15 @@ export abstract class YzTokensStore extends YzStoreBase {
     if (clientId !== this.options.clientId) throw new TokenError(1103, 'Client 不存在');
     if (clientSecret !== this.options.clientSecret) throw new TokenError(1000, '应用信息错误(client_secret)');
     const { appType } = this.options;
-    if ((flow === 'authorization_code' && appType === 'self_use') || (flow === 'silent' && appType === 'tool')) throw new TokenError(1105, '不支持的应用类型');
+    if ((flow === 'authorization_code' && appType === 'self_use') || (flow === 'silent' && appType === 'tool'))
+      throw new TokenError(1105, '不支持的应用类型');
   }
 
   exchangeCode(code: unknown, redirectUri: unknown): Record<string, unknown> {
     const grant = typeof code === 'string' ? this.codes.get(code) : undefined;
     if (!grant || grant.used || grant.expiresAt <= this.clock.now()) throw new TokenError(1005, '非法授权码');
-    if (redirectUri !== undefined && grant.redirectUri !== undefined && redirectUri !== grant.redirectUri) throw new TokenError(1103, '授权码与应用回调地址不匹配');
+    if (redirectUri !== undefined && grant.redirectUri !== undefined && redirectUri !== grant.redirectUri)
+      throw new TokenError(1103, '授权码与应用回调地址不匹配');
     grant.used = true;
     const shop = this.shop(grant.kdtId);
     if (shop.revoked || !shop.authorized) throw new TokenError(1004, '授权已过期');
@@ -39,7 +48,8 @@ export abstract class YzTokensStore extends YzStoreBase {
     rt.used = true;
     this.refreshTokens.delete(refreshToken as string);
     const diesAt = this.clock.now() + this.options.oldAccessTokenGraceMs;
-    for (const token of this.accessTokens.values()) if (token.kdtId === rt.kdtId && token.diesAt === undefined) token.diesAt = diesAt;
+    for (const token of this.accessTokens.values())
+      if (token.kdtId === rt.kdtId && token.diesAt === undefined) token.diesAt = diesAt;
     return this.issueTokens(rt.kdtId, true);
   }
 
@@ -62,7 +72,12 @@ export abstract class YzTokensStore extends YzStoreBase {
     const now = this.clock.now();
     const accessToken = randomBytes(16).toString('hex');
     this.accessTokens.set(accessToken, { kdtId, expiresAt: now + ACCESS_TOKEN_TTL_MS });
-    const data: Record<string, unknown> = { access_token: accessToken, expires: now + ACCESS_TOKEN_TTL_MS, scope: SCOPE, authority_id: String(kdtId) };
+    const data: Record<string, unknown> = {
+      access_token: accessToken,
+      expires: now + ACCESS_TOKEN_TTL_MS,
+      scope: SCOPE,
+      authority_id: String(kdtId),
+    };
     if (withRefresh) {
       const refreshToken = randomBytes(16).toString('hex');
       this.refreshTokens.set(refreshToken, { kdtId, expiresAt: now + REFRESH_TOKEN_TTL_MS, used: false });

@@ -10,7 +10,16 @@ import { ApiDef, APIS, checkParams, UploadedFile } from './youzan-emulator.api';
 import { fullOrderInfoView, orderPromotionView } from './youzan-emulator.views';
 import { handleAuthorizeDecision, handleAuthorizePage, handleToken } from './youzan-emulator.auth';
 import { decodeJson, encodeJson } from './youzan-emulator.codec';
-import { BusinessError, EmulatorError, FAULT_ERRORS, GatewayError, gw, RawError, rejectionReason, traceId } from './youzan-emulator.errors';
+import {
+  BusinessError,
+  EmulatorError,
+  FAULT_ERRORS,
+  GatewayError,
+  gw,
+  RawError,
+  rejectionReason,
+  traceId,
+} from './youzan-emulator.errors';
 import { youzanPushMessage } from './youzan-emulator.push';
 import { AppType, PushEvent, YouzanEmulatorStore } from './youzan-emulator.store';
 import { ControlFaultRule, youzanSandboxRouter } from './youzan-sandbox.routes';
@@ -46,7 +55,6 @@ interface ParsedRequest {
   params: Record<string, unknown>;
   files: UploadedFile[];
 }
-
 
 /** item.quantity.update refusing a negative type-1 delta (refuseNegativeIncrement). */
 const NEGATIVE_INCREMENT_REFUSED = 123000106;
@@ -138,7 +146,9 @@ export class YouzanEmulator {
     app.use(express.raw({ type: () => true, limit: '10mb' }));
     app.post('/auth/token', (req, res) => handleToken(this.store, this.counters, req, res));
     app.get('/oauth/authorize', (req, res) => handleAuthorizePage(this.store, this.options.clientId, req, res));
-    app.post('/oauth/authorize/decision', (req, res) => handleAuthorizeDecision(this.store, this.options.clientId, req, res));
+    app.post('/oauth/authorize/decision', (req, res) =>
+      handleAuthorizeDecision(this.store, this.options.clientId, req, res),
+    );
     app.all(/^\/api(\/.*)?$/, (req, res) => {
       void this.handleApi(req, res);
     });
@@ -148,7 +158,9 @@ export class YouzanEmulator {
 
   private setFaultRules(rules: ControlFaultRule[]): void {
     this.faults.setRules(rules.map(({ times: _times, ...rule }) => rule));
-    this.faultBudgets = new Map(rules.filter((r) => r.times !== undefined).map((r) => [r.api, Math.max(0, r.times as number)]));
+    this.faultBudgets = new Map(
+      rules.filter((r) => r.times !== undefined).map((r) => [r.api, Math.max(0, r.times as number)]),
+    );
   }
 
   /** A rule with `times` retires after hitting that many calls. */
@@ -168,7 +180,8 @@ export class YouzanEmulator {
 
   private reject(res: Response, error: EmulatorError, legacy = false): void {
     this.counters.rejected(rejectionReason(error));
-    if (error instanceof BusinessError && error.code === NEGATIVE_INCREMENT_REFUSED) this.counters.fault('refused_negative_increment');
+    if (error instanceof BusinessError && error.code === NEGATIVE_INCREMENT_REFUSED)
+      this.counters.fault('refused_negative_increment');
     const now = this.clock.now();
     if (legacy && error instanceof BusinessError) {
       this.send(res, { error_response: { code: error.code, msg: error.message } });
@@ -198,7 +211,13 @@ export class YouzanEmulator {
       const shop = this.store.shopForToken(token);
 
       const plan = this.faults.plan(name);
-      const faulted = plan.latencyMs > 0 || plan.httpError || plan.throttle || plan.error !== undefined || plan.dropResponse || plan.lateApplyMs !== undefined;
+      const faulted =
+        plan.latencyMs > 0 ||
+        plan.httpError ||
+        plan.throttle ||
+        plan.error !== undefined ||
+        plan.dropResponse ||
+        plan.lateApplyMs !== undefined;
       if (faulted) this.spendFaultBudget(name);
       if (plan.latencyMs > 0) {
         this.counters.fault('latency');
@@ -230,9 +249,12 @@ export class YouzanEmulator {
       try {
         const data = def.handle({ shop, params: parsed.params, store: this.store, files: parsed.files });
         this.applied(name, def, parsed.params, req);
-        answer = def.legacy ? { response: data } : { trace_id: traceId(this.clock.now()), code: 200, success: true, message: 'successful', data };
+        answer = def.legacy
+          ? { response: data }
+          : { trace_id: traceId(this.clock.now()), code: 200, success: true, message: 'successful', data };
       } catch (error) {
-        if (!(error instanceof GatewayError || error instanceof BusinessError || error instanceof RawError)) throw error;
+        if (!(error instanceof GatewayError || error instanceof BusinessError || error instanceof RawError))
+          throw error;
         failure = error;
       }
       if (plan.dropResponse) {
@@ -273,7 +295,12 @@ export class YouzanEmulator {
     const shop = this.store.shops.get(event.kdtId);
     // Only shops with a live authorization get messages.
     if (!shop || !shop.authorized || shop.revoked) return;
-    const message = youzanPushMessage(this.options, { event, shopName: shop.name, msgId: randomUUID(), version: Math.floor(this.clock.now() / 1000) });
+    const message = youzanPushMessage(this.options, {
+      event,
+      shopName: shop.name,
+      msgId: randomUUID(),
+      version: Math.floor(this.clock.now() / 1000),
+    });
     this.dispatcher.send(message);
   }
 
@@ -281,7 +308,15 @@ export class YouzanEmulator {
     const shop = kdtId !== undefined ? this.store.shop(kdtId) : [...this.store.shops.values()][0];
     const msgId = randomUUID();
     const event: PushEvent = { type, kdtId: shop?.kdtId ?? 0, id: '', status: null, msg: { test: true } };
-    this.dispatcher.send(youzanPushMessage(this.options, { event, shopName: shop?.name ?? '', msgId, version: Math.floor(this.clock.now() / 1000), test: true }));
+    this.dispatcher.send(
+      youzanPushMessage(this.options, {
+        event,
+        shopName: shop?.name ?? '',
+        msgId,
+        version: Math.floor(this.clock.now() / 1000),
+        test: true,
+      }),
+    );
     return msgId;
   }
 }
@@ -311,7 +346,8 @@ function parseRequest(req: Request): ParsedRequest {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw gw.badContent();
     return { params: parsed as Record<string, unknown>, files: [] };
   }
-  if (ctype.startsWith('application/x-www-form-urlencoded')) return { params: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), files: [] };
+  if (ctype.startsWith('application/x-www-form-urlencoded'))
+    return { params: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), files: [] };
   if (ctype.startsWith('multipart/form-data')) return parseMultipart(raw, String(req.headers['content-type']));
   if (!ctype && raw.length === 0) return { params: {}, files: [] };
   throw gw.badPosture(`Content-Type ${ctype || 'none'}`);

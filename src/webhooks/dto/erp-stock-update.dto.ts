@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsOmittable } from '../../common/http/validation';
 
 export class ErpStockItemDto {
@@ -15,7 +27,10 @@ export class ErpStockItemDto {
   @Max(9_999_999)
   onHand: number;
 
-  @ApiProperty({ description: 'Monotonic sequence per SKU from the ERP, starting at 1; a stale one is ignored', minimum: 1 })
+  @ApiProperty({
+    description: 'Monotonic sequence per SKU from the ERP, starting at 1; a stale one is ignored',
+    minimum: 1,
+  })
   @IsInt()
   @Min(1)
   // Beyond 2^53 a JSON number is no longer exact, so "newer" could not be told.
@@ -23,7 +38,8 @@ export class ErpStockItemDto {
   sequence: number;
 
   @ApiPropertyOptional({
-    description: 'Epoch ms: this count already deducts every shipment recorded up to then (on the clock the webhook timestamp uses). Absent: shipments recorded ERP_SHIPMENT_COUNT_LAG_MS before the report arrived.',
+    description:
+      'Epoch ms: this count already deducts every shipment recorded up to then (on the clock the webhook timestamp uses). Absent: shipments recorded ERP_SHIPMENT_COUNT_LAG_MS before the report arrived.',
     minimum: 0,
   })
   @IsOptional()

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
-import { ReauthDueJob } from '../../../src/accounts/jobs/reauth-due.job';
-import { TokenRefreshJob } from '../../../src/accounts/jobs/token-refresh.job';
-import { TokenRefreshService } from '../../../src/accounts/token-refresh.service';
-import { Db } from '../../../src/database/db';
-import { Topic } from '../../../src/messaging/topics';
-import { OutboxEventEntity } from '../../../src/messaging/outbox/outbox-event.entity';
-import { SyncFailureService } from '../../../src/ops/failures/sync-failure.service';
-import { Platform, ShopRef } from '../../../src/platforms/ports/platform.types';
-import { ChannelRegistry, CHANNELS } from '../../../src/platforms/ports/channel.registry';
-import { connectInBrowser, createMerchant, newShops, ownerOf, Stack, startStack } from '../../support/sandbox-stack';
-import { eventually, startTestApp, TestApp } from '../../support/test-app';
+import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
+import { ReauthDueJob } from '@app/accounts/jobs/reauth-due.job';
+import { TokenRefreshJob } from '@app/accounts/jobs/token-refresh.job';
+import { TokenRefreshService } from '@app/accounts/token-refresh.service';
+import { Db } from '@app/database/db';
+import { Topic } from '@app/messaging/topics';
+import { OutboxEventEntity } from '@app/messaging/outbox/outbox-event.entity';
+import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { Platform, ShopRef } from '@app/platforms/ports/platform.types';
+import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
+import { connectInBrowser, createMerchant, newShops, ownerOf, Stack, startStack } from '@test/support/sandbox-stack';
+import { eventually, startTestApp, TestApp } from '@test/support/test-app';
 
 const HOUR = 3_600_000;
 
@@ -23,7 +23,15 @@ describe('token refresh', () => {
     const keys = { ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}` };
     stack = await startStack({ label: 'refresh', env: keys });
     // A second service instance on the same database, as in a scaled-out deployment.
-    second = await startTestApp({ database: stack.t.database, env: { ...keys, KUAISHOU_API_BASE_URL: stack.ks.url, YOUZAN_API_BASE_URL: stack.yz.url, PUBLIC_BASE_URL: stack.url } });
+    second = await startTestApp({
+      database: stack.t.database,
+      env: {
+        ...keys,
+        KUAISHOU_API_BASE_URL: stack.ks.url,
+        YOUZAN_API_BASE_URL: stack.yz.url,
+        PUBLIC_BASE_URL: stack.url,
+      },
+    });
     db = stack.t.app.get(Db);
   });
 
@@ -43,25 +51,32 @@ describe('token refresh', () => {
 
   const refreshCalls = async (platform: Platform) => {
     const counters = platform === 'kuaishou' ? await stack.ksControl.counters() : await stack.yzControl.counters();
-    return platform === 'kuaishou' ? (counters.calls['oauth2.refresh_token'] ?? 0) : (counters.calls['auth.token'] ?? 0);
+    return platform === 'kuaishou'
+      ? (counters.calls['oauth2.refresh_token'] ?? 0)
+      : (counters.calls['auth.token'] ?? 0);
   };
 
-  it.each(['kuaishou', 'youzan'] as const)('%s: after expiry two instances calling at once cause one refresh, and both go on with the new token', async (platform) => {
-    const { connection, shop } = await connected(platform);
-    const before = await refreshCalls(platform);
-    // The platform's clock passes the access token's lifetime (Kuaishou 48 h, Youzan 7 days).
-    await (platform === 'kuaishou' ? stack.ksControl.advanceClock(49 * HOUR) : stack.yzControl.advanceClock(7 * 24 * HOUR + HOUR));
-    const call = (app: TestApp) => app.app.get<ChannelRegistry>(CHANNELS).catalog(platform).getCategories(shop);
-    const [a, b] = await Promise.all([call(stack.t), call(second)]);
-    expect(a.length).toBeGreaterThan(0);
-    expect(b).toEqual(a);
-    expect((await refreshCalls(platform)) - before).toBe(1);
+  it.each(['kuaishou', 'youzan'] as const)(
+    '%s: after expiry two instances calling at once cause one refresh, and both go on with the new token',
+    async (platform) => {
+      const { connection, shop } = await connected(platform);
+      const before = await refreshCalls(platform);
+      // The platform's clock passes the access token's lifetime (Kuaishou 48 h, Youzan 7 days).
+      await (platform === 'kuaishou'
+        ? stack.ksControl.advanceClock(49 * HOUR)
+        : stack.yzControl.advanceClock(7 * 24 * HOUR + HOUR));
+      const call = (app: TestApp) => app.app.get<ChannelRegistry>(CHANNELS).catalog(platform).getCategories(shop);
+      const [a, b] = await Promise.all([call(stack.t), call(second)]);
+      expect(a.length).toBeGreaterThan(0);
+      expect(b).toEqual(a);
+      expect((await refreshCalls(platform)) - before).toBe(1);
 
-    const after = (await db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!;
-    expect(after.lastRefreshedAt).not.toBeNull();
-    expect(after.accessTokenEnc).not.toEqual(connection.accessTokenEnc);
-    expect(after.refreshTokenEnc).not.toEqual(connection.refreshTokenEnc);
-  });
+      const after = (await db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!;
+      expect(after.lastRefreshedAt).not.toBeNull();
+      expect(after.accessTokenEnc).not.toEqual(connection.accessTokenEnc);
+      expect(after.refreshTokenEnc).not.toEqual(connection.refreshTokenEnc);
+    },
+  );
 
   it('kuaishou: keeps working after the rotated-out refresh token dies (the new one was stored atomically)', async () => {
     const { connection } = await connected('kuaishou');
@@ -76,17 +91,34 @@ describe('token refresh', () => {
   it('a revoked grant ends as needs_reauth with a failure record and an event', async () => {
     const { connection } = await connected('kuaishou');
     await stack.ksControl.revokeShop(connection.shopId);
-    await expect(stack.t.app.get(TokenRefreshService).refresh(connection.id, { force: true })).rejects.toMatchObject({ code: 'AUTH_REVOKED' });
+    await expect(stack.t.app.get(TokenRefreshService).refresh(connection.id, { force: true })).rejects.toMatchObject({
+      code: 'AUTH_REVOKED',
+    });
 
     const after = (await db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!;
     expect(after).toMatchObject({ status: 'needs_reauth', accessTokenEnc: null, refreshTokenEnc: null });
-    const [[failure]] = await stack.t.app.get(SyncFailureService).list({ context: 'accounts', entityRef: connection.id }, 1, 5);
-    expect(failure).toMatchObject({ operation: 'token.refresh', errorCode: 'AUTH_REVOKED', status: 'open', platform: 'kuaishou', shopRef: connection.shopId });
-    const events = await db.dataSource.manager.findBy(OutboxEventEntity, { topic: Topic.ConnectionStatusChanged, eventKey: connection.id });
-    expect(events.map((e) => JSON.parse(e.payload) as { status: string; previousStatus?: string })).toContainEqual(expect.objectContaining({ status: 'needs_reauth', previousStatus: 'active' }));
+    const [[failure]] = await stack.t.app
+      .get(SyncFailureService)
+      .list({ context: 'accounts', entityRef: connection.id }, 1, 5);
+    expect(failure).toMatchObject({
+      operation: 'token.refresh',
+      errorCode: 'AUTH_REVOKED',
+      status: 'open',
+      platform: 'kuaishou',
+      shopRef: connection.shopId,
+    });
+    const events = await db.dataSource.manager.findBy(OutboxEventEntity, {
+      topic: Topic.ConnectionStatusChanged,
+      eventKey: connection.id,
+    });
+    expect(events.map((e) => JSON.parse(e.payload) as { status: string; previousStatus?: string })).toContainEqual(
+      expect.objectContaining({ status: 'needs_reauth', previousStatus: 'active' }),
+    );
 
     // Authorizing again brings it back and closes the failure.
-    const shopsOfMerchant = await connectInBrowser(stack.url, connection.merchantId, 'kuaishou', { shop: connection.shopId });
+    const shopsOfMerchant = await connectInBrowser(stack.url, connection.merchantId, 'kuaishou', {
+      shop: connection.shopId,
+    });
     expect(shopsOfMerchant.status).toBe(200);
     expect((await db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!.status).toBe('active');
     expect((await stack.t.app.get(SyncFailureService).get(failure.id)).status).toBe('resolved');
@@ -94,7 +126,11 @@ describe('token refresh', () => {
 
   it('the scheduled job refreshes tokens that expire within the margin, through the bus', async () => {
     const { connection } = await connected('youzan');
-    await db.dataSource.manager.update(ShopConnectionEntity, { id: connection.id }, { accessTokenExpiresAt: Date.now() + HOUR });
+    await db.dataSource.manager.update(
+      ShopConnectionEntity,
+      { id: connection.id },
+      { accessTokenExpiresAt: Date.now() + HOUR },
+    );
     expect(await stack.t.app.get(TokenRefreshJob).enqueueExpiring()).toBeGreaterThanOrEqual(1);
     const refreshed = await eventually(async () => {
       const c = (await db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!;
@@ -108,10 +144,21 @@ describe('token refresh', () => {
     const endsAt = Date.now() + 5 * 24 * HOUR;
     await db.dataSource.manager.update(ShopConnectionEntity, { id: connection.id }, { refreshTokenExpiresAt: endsAt });
     expect(await stack.t.app.get(ReauthDueJob).flagEndingGrants()).toBeGreaterThanOrEqual(1);
-    expect((await db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!.reauthDueAt).toBe(endsAt);
-    const events = await db.dataSource.manager.findBy(OutboxEventEntity, { topic: Topic.ConnectionStatusChanged, eventKey: connection.id });
-    expect(events.map((e) => JSON.parse(e.payload) as { reauthDueAt?: number })).toContainEqual(expect.objectContaining({ reauthDueAt: endsAt }));
-    const page = await (await fetch(`${stack.url}/merchants/${connection.merchantId}`, { headers: { cookie: ownerOf(connection.merchantId).cookie } })).text();
+    expect((await db.dataSource.manager.findOneBy(ShopConnectionEntity, { id: connection.id }))!.reauthDueAt).toBe(
+      endsAt,
+    );
+    const events = await db.dataSource.manager.findBy(OutboxEventEntity, {
+      topic: Topic.ConnectionStatusChanged,
+      eventKey: connection.id,
+    });
+    expect(events.map((e) => JSON.parse(e.payload) as { reauthDueAt?: number })).toContainEqual(
+      expect.objectContaining({ reauthDueAt: endsAt }),
+    );
+    const page = await (
+      await fetch(`${stack.url}/merchants/${connection.merchantId}`, {
+        headers: { cookie: ownerOf(connection.merchantId).cookie },
+      })
+    ).text();
     expect(page).toContain('data-testid="reauth-due-kuaishou"');
   });
 });

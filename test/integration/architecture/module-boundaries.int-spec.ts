@@ -3,8 +3,8 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { GLOBAL_MODULE_METADATA, MODULE_METADATA } from '@nestjs/common/constants';
-import { AppModule } from '../../../src/app.module';
-import { testConfig } from '../../support/test-config';
+import { AppModule } from '@app/app.module';
+import { testConfig } from '@test/support/test-config';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -17,7 +17,9 @@ interface CruisedModule {
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : [join(dir, entry.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
 }
 
 /** A context is the folder of a Nest module (`src/ops` holds four: ops, failures, health, metrics). */
@@ -28,11 +30,25 @@ function contextOf(file: string, moduleFolders: string[]): string | undefined {
 /** Context → context import edges, each with one file edge as the example. */
 function contextEdges(): Map<string, Map<string, string>> {
   const files = sourceFiles(join(ROOT, 'src')).map((f) => relative(ROOT, f));
-  const moduleFolders = files.filter((f) => f.endsWith('.module.ts') && f.split('/').length > 2).map((f) => f.slice(0, f.lastIndexOf('/')));
+  const moduleFolders = files
+    .filter((f) => f.endsWith('.module.ts') && f.split('/').length > 2)
+    .map((f) => f.slice(0, f.lastIndexOf('/')));
   // dependency-cruiser (an ES module) runs as its CLI; type-only imports count as dependencies too.
   const output = execFileSync(
     join(ROOT, 'node_modules/.bin/depcruise'),
-    ['src', '--no-config', '--ts-config', 'tsconfig.json', '--ts-pre-compilation-deps', '--do-not-follow', 'node_modules', '--exclude', '\\.spec\\.ts$', '--output-type', 'json'],
+    [
+      'src',
+      '--no-config',
+      '--ts-config',
+      'tsconfig.json',
+      '--ts-pre-compilation-deps',
+      '--do-not-follow',
+      'node_modules',
+      '--exclude',
+      '\\.spec\\.ts$',
+      '--output-type',
+      'json',
+    ],
     { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
   );
   const edges = new Map<string, Map<string, string>>();
@@ -97,7 +113,8 @@ function shortestCycle(edges: Map<string, Map<string, string>>, component: strin
       previous.set(to, node);
       if (to === start) {
         const path: [string, string][] = [];
-        for (let at = start; path.length === 0 || at !== start; at = previous.get(at)!) path.unshift([previous.get(at)!, at]);
+        for (let at = start; path.length === 0 || at !== start; at = previous.get(at)!)
+          path.unshift([previous.get(at)!, at]);
         return path;
       }
       queue.push(to);
@@ -120,9 +137,14 @@ function moduleGraph(): { modules: Map<Type, Type[]>; forwardRefs: string[] } {
     if (entry instanceof Promise) throw new Error(`${from} imports an async module: not checked`);
     const dynamic = 'module' in entry ? entry : undefined;
     const type = dynamic ? dynamic.module : (entry as Type);
-    const imports = [...((Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) as ModuleImport[] | undefined) ?? []), ...((dynamic?.imports as ModuleImport[] | undefined) ?? [])];
+    const imports = [
+      ...((Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) as ModuleImport[] | undefined) ?? []),
+      ...((dynamic?.imports as ModuleImport[] | undefined) ?? []),
+    ];
     const known = modules.get(type);
-    const targets = imports.filter((i) => !('forwardRef' in i) && !(i instanceof Promise)).map((i) => ('module' in i ? i.module : (i as Type)));
+    const targets = imports
+      .filter((i) => !('forwardRef' in i) && !(i instanceof Promise))
+      .map((i) => ('module' in i ? i.module : (i as Type)));
     modules.set(type, [...new Set([...(known ?? []), ...targets])]);
     if (known && !dynamic) return;
     for (const i of imports) walk(i, type.name);
@@ -136,15 +158,23 @@ describe('module boundaries', () => {
     const edges = contextEdges();
     expect(edges.size).toBeGreaterThan(5);
     // One shortest cycle per tangle, each step with a file import that makes it.
-    const report = cycles(edges).map((component) => shortestCycle(edges, component).map(([from, to]) => edges.get(from)!.get(to)!));
+    const report = cycles(edges).map((component) =>
+      shortestCycle(edges, component).map(([from, to]) => edges.get(from)!.get(to)!),
+    );
     expect(report).toEqual([]);
   });
 
   it('only the cross-cutting modules are global', async () => {
     const { modules } = moduleGraph();
     const files = sourceFiles(join(ROOT, 'src')).filter((f) => f.endsWith('.module.ts'));
-    const ours = new Set((await Promise.all(files.map((f) => import(f) as Promise<Record<string, unknown>>))).flatMap((exports) => Object.values(exports)));
-    const global = [...modules.keys()].filter((m) => ours.has(m) && Reflect.getMetadata(GLOBAL_MODULE_METADATA, m)).map((m) => m.name);
+    const ours = new Set(
+      (await Promise.all(files.map((f) => import(f) as Promise<Record<string, unknown>>))).flatMap((exports) =>
+        Object.values(exports),
+      ),
+    );
+    const global = [...modules.keys()]
+      .filter((m) => ours.has(m) && Reflect.getMetadata(GLOBAL_MODULE_METADATA, m))
+      .map((m) => m.name);
     expect(global.filter((name) => !ALLOWED_GLOBAL.includes(name))).toEqual([]);
     expect(global.sort()).toEqual([...ALLOWED_GLOBAL].sort());
   });
@@ -152,7 +182,9 @@ describe('module boundaries', () => {
   it('no module imports another through forwardRef, and the module graph has no cycle', () => {
     const { modules, forwardRefs } = moduleGraph();
     expect(forwardRefs).toEqual([]);
-    const edges = new Map([...modules].map(([from, to]) => [from.name, new Map(to.map((t) => [t.name, `${from.name} -> ${t.name}`]))]));
+    const edges = new Map(
+      [...modules].map(([from, to]) => [from.name, new Map(to.map((t) => [t.name, `${from.name} -> ${t.name}`]))]),
+    );
     expect(cycles(edges)).toEqual([]);
   });
 });

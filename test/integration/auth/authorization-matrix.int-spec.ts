@@ -3,10 +3,10 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import request from 'supertest';
-import { POLICY_KEY } from '../../../src/auth/policy.decorator';
-import { ERP_HEADERS, signErpPayload } from '../../../src/auth/erp-signature';
-import { createTestErpCredential, createTestMerchant, createTestUser, TestUser } from '../../support/access';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { POLICY_KEY } from '@app/auth/policy.decorator';
+import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
+import { createTestErpCredential, createTestMerchant, createTestUser, TestUser } from '@test/support/access';
+import { startTestApp, TestApp } from '@test/support/test-app';
 
 type Who = 'anonymous' | 'ownerA' | 'staffA' | 'ownerB' | 'ops' | 'admin' | 'erpA' | 'erpB';
 const EVERYONE: Who[] = ['anonymous', 'ownerA', 'staffA', 'ownerB', 'ops', 'admin', 'erpA', 'erpB'];
@@ -14,7 +14,8 @@ const EVERYONE: Who[] = ['anonymous', 'ownerA', 'staffA', 'ownerB', 'ops', 'admi
 type Expect = 'ok' | 401 | 403 | 303;
 type Row = Record<Who, Expect>;
 
-const row = (given: Partial<Row>, rest: Expect): Row => Object.fromEntries(EVERYONE.map((w) => [w, given[w] ?? rest])) as Row;
+const row = (given: Partial<Row>, rest: Expect): Row =>
+  Object.fromEntries(EVERYONE.map((w) => [w, given[w] ?? rest])) as Row;
 const anon = { anonymous: 401, erpA: 401, erpB: 401 } as const;
 const anonPage = { anonymous: 303, erpA: 303, erpB: 303 } as const;
 const pub = row({}, 'ok');
@@ -166,9 +167,13 @@ function routesOf(t: TestApp): RouteInfo[] {
       const methodPath = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
       const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       if (methodPath === undefined || requestMethod === undefined) continue;
-      const hasPolicy = Reflect.getMetadata(POLICY_KEY, handler) !== undefined || Reflect.getMetadata(POLICY_KEY, type) !== undefined;
+      const hasPolicy =
+        Reflect.getMetadata(POLICY_KEY, handler) !== undefined || Reflect.getMetadata(POLICY_KEY, type) !== undefined;
       for (const p of ([] as string[]).concat(methodPath)) {
-        const path = `/${[base, p].map((s) => s.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+        const path = `/${[base, p]
+          .map((s) => s.replace(/^\/|\/$/g, ''))
+          .filter(Boolean)
+          .join('/')}`;
         const method = RequestMethod[requestMethod];
         routes.push({ key: `${method} ${path}`, method, path, hasPolicy });
       }
@@ -189,8 +194,17 @@ describe('authorization matrix (every route × every kind of caller)', () => {
     const a = await createTestMerchant(t.app, 'Merchant A');
     const b = await createTestMerchant(t.app, 'Merchant B');
     merchantA = a.merchantId;
-    users = { ownerA: a.owner, staffA: await createTestUser(t.app, 'staff', a.merchantId), ownerB: b.owner, ops: await createTestUser(t.app, 'ops'), admin: await createTestUser(t.app, 'admin') };
-    erp = { erpA: await createTestErpCredential(t.app, a.merchantId), erpB: await createTestErpCredential(t.app, b.merchantId) };
+    users = {
+      ownerA: a.owner,
+      staffA: await createTestUser(t.app, 'staff', a.merchantId),
+      ownerB: b.owner,
+      ops: await createTestUser(t.app, 'ops'),
+      admin: await createTestUser(t.app, 'admin'),
+    };
+    erp = {
+      erpA: await createTestErpCredential(t.app, a.merchantId),
+      erpB: await createTestErpCredential(t.app, b.merchantId),
+    };
     routes = routesOf(t);
   });
 
@@ -215,12 +229,18 @@ describe('authorization matrix (every route × every kind of caller)', () => {
 
   async function call(method: string, path: string, who: Who): Promise<number> {
     const url = path === '/connect/kuaishou' ? `${path}?merchantId=${merchantA}` : path;
-    const body = JSON.stringify(path === '/webhooks/erp/stock' ? { updates: [{ skuCode: 'MATRIX-1', onHand: 1, sequence: Date.now() }] } : {});
+    const body = JSON.stringify(
+      path === '/webhooks/erp/stock' ? { updates: [{ skuCode: 'MATRIX-1', onHand: 1, sequence: Date.now() }] } : {},
+    );
     let req = request(t.app.getHttpServer())[method.toLowerCase() as 'get'](url).redirects(0);
     if (who === 'erpA' || who === 'erpB') {
       const ts = Math.floor(Date.now() / 1000);
       const delivery = randomUUID();
-      req = req.set(ERP_HEADERS.keyId, erp[who].keyId).set(ERP_HEADERS.timestamp, String(ts)).set(ERP_HEADERS.delivery, delivery).set(ERP_HEADERS.signature, signErpPayload(erp[who].secret, ts, delivery, body));
+      req = req
+        .set(ERP_HEADERS.keyId, erp[who].keyId)
+        .set(ERP_HEADERS.timestamp, String(ts))
+        .set(ERP_HEADERS.delivery, delivery)
+        .set(ERP_HEADERS.signature, signErpPayload(erp[who].secret, ts, delivery, body));
     } else if (who !== 'anonymous') {
       let user = users[who];
       if (ENDS_SESSION.has(`${method} ${path}`)) user = { ...user, ...(await freshSession(user)) };
@@ -231,8 +251,13 @@ describe('authorization matrix (every route × every kind of caller)', () => {
   }
 
   async function freshSession(user: TestUser): Promise<Pick<TestUser, 'cookie' | 'csrf'>> {
-    const res = await request(t.app.getHttpServer()).post('/api/session').send({ email: user.email, password: user.password });
-    return { cookie: String(res.headers['set-cookie']?.[0] ?? '').split(';')[0], csrf: (res.body as { csrfToken: string }).csrfToken };
+    const res = await request(t.app.getHttpServer())
+      .post('/api/session')
+      .send({ email: user.email, password: user.password });
+    return {
+      cookie: String(res.headers['set-cookie']?.[0] ?? '').split(';')[0],
+      csrf: (res.body as { csrfToken: string }).csrfToken,
+    };
   }
 
   it('answers every route as the matrix says, for every caller', async () => {

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import request from 'supertest';
-import { asUser, createTestUser, TestUser } from '../../support/access';
-import { eventually, startTestApp, TestApp } from '../../support/test-app';
+import { asUser, createTestUser, TestUser } from '@test/support/access';
+import { eventually, startTestApp, TestApp } from '@test/support/test-app';
 
 describe('sign-in limit shared by two instances on one database', () => {
   let a: TestApp;
@@ -40,9 +40,7 @@ describe('sign-in limit shared by two instances on one database', () => {
 
   it('a burst of parallel wrong passwords over both instances gets no more guesses than the limit', async () => {
     const user = await createTestUser(a.app, 'ops');
-    const answers = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => signIn(i % 2 ? b : a, user, `burst-${i}`)),
-    );
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => signIn(i % 2 ? b : a, user, `burst-${i}`)));
     const statuses = answers.map((r) => r.status);
     // Counted from the answers: a 401 means the password was checked and found wrong.
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(4);

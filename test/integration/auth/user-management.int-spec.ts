@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { asSession, asUser, createTestMerchant, createTestUser, TestUser } from '../../support/access';
-import { UsersService } from '../../../src/auth/users.service';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { asSession, asUser, createTestMerchant, createTestUser, TestUser } from '@test/support/access';
+import { UsersService } from '@app/auth/users.service';
+import { startTestApp, TestApp } from '@test/support/test-app';
 
 describe('managing users (admin: everyone; owner: their merchant)', () => {
   let t: TestApp;
@@ -36,7 +36,9 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
     expect((await http().get('/api/session').set('cookie', staff.cookie)).status).toBe(200);
     expect((await http().get(`/api/merchants/${merchantId}`).set(asUser(staff))).status).toBe(200);
 
-    const disabled = await http().post(`/api/merchants/${merchantId}/users/${staff.userId}/disable`).set(asSession(owner));
+    const disabled = await http()
+      .post(`/api/merchants/${merchantId}/users/${staff.userId}/disable`)
+      .set(asSession(owner));
     expect(disabled.status).toBe(200);
     expect(disabled.body).toMatchObject({ id: staff.userId, disabledAt: expect.any(Number) });
     expect((await http().get('/api/session').set('cookie', staff.cookie)).status).toBe(401);
@@ -45,7 +47,9 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
     expect(refused.status).toBe(401);
     expect(JSON.stringify(refused.body)).toMatch(/disabled/);
 
-    expect((await http().post(`/api/merchants/${merchantId}/users/${staff.userId}/enable`).set(asSession(owner))).body).toMatchObject({ disabledAt: null });
+    expect(
+      (await http().post(`/api/merchants/${merchantId}/users/${staff.userId}/enable`).set(asSession(owner))).body,
+    ).toMatchObject({ disabledAt: null });
     expect((await signIn(staff)).status).toBe(200);
     // The old token stays revoked: re-enabling does not bring back what a disabled user held.
     expect((await http().get(`/api/merchants/${merchantId}`).set(asUser(staff))).status).toBe(401);
@@ -53,39 +57,82 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
 
   it("an owner cannot touch another merchant's users (404) nor disable themselves", async () => {
     const other = await createTestMerchant(t.app, 'Not yours');
-    expect((await http().post(`/api/merchants/${merchantId}/users/${other.owner.userId}/disable`).set(asSession(owner))).status).toBe(404);
-    expect((await http().put(`/api/merchants/${merchantId}/users/${other.owner.userId}/role`).set(asSession(owner)).send({ role: 'staff' })).status).toBe(404);
+    expect(
+      (await http().post(`/api/merchants/${merchantId}/users/${other.owner.userId}/disable`).set(asSession(owner)))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await http()
+          .put(`/api/merchants/${merchantId}/users/${other.owner.userId}/role`)
+          .set(asSession(owner))
+          .send({ role: 'staff' })
+      ).status,
+    ).toBe(404);
     expect((await http().get('/api/session').set('cookie', other.owner.cookie)).status).toBe(200);
-    expect((await http().post(`/api/merchants/${merchantId}/users/${owner.userId}/disable`).set(asSession(owner))).status).toBe(400);
+    expect(
+      (await http().post(`/api/merchants/${merchantId}/users/${owner.userId}/disable`).set(asSession(owner))).status,
+    ).toBe(400);
   });
 
   it('changes owner ↔ staff, and a merchant keeps at least one active owner', async () => {
     const m = await createTestMerchant(t.app, 'Two owners');
     const staff = await createTestUser(t.app, 'staff', m.merchantId);
     const base = `/api/merchants/${m.merchantId}/users`;
-    expect((await http().put(`${base}/${m.owner.userId}/role`).set(asSession(m.owner)).send({ role: 'staff' })).status).toBe(400);
-    expect((await http().put(`/api/users/${m.owner.userId}/role`).set(asUser(admin)).send({ role: 'staff' })).status).toBe(409);
-    expect((await http().put(`${base}/${staff.userId}/role`).set(asSession(m.owner)).send({ role: 'admin' })).status).toBe(400);
-    expect((await http().put(`/api/users/${staff.userId}/role`).set(asUser(admin)).send({ role: 'ops' })).status).toBe(400);
+    expect(
+      (await http().put(`${base}/${m.owner.userId}/role`).set(asSession(m.owner)).send({ role: 'staff' })).status,
+    ).toBe(400);
+    expect(
+      (await http().put(`/api/users/${m.owner.userId}/role`).set(asUser(admin)).send({ role: 'staff' })).status,
+    ).toBe(409);
+    expect(
+      (await http().put(`${base}/${staff.userId}/role`).set(asSession(m.owner)).send({ role: 'admin' })).status,
+    ).toBe(400);
+    expect((await http().put(`/api/users/${staff.userId}/role`).set(asUser(admin)).send({ role: 'ops' })).status).toBe(
+      400,
+    );
     const promoted = await http().put(`${base}/${staff.userId}/role`).set(asSession(m.owner)).send({ role: 'owner' });
     expect(promoted.status).toBe(200);
     expect(promoted.body).toMatchObject({ role: 'owner' });
     // The promoted user's existing session acts as an owner now.
-    expect((await http().get(`/api/merchants/${m.merchantId}/erp-credentials`).set('cookie', staff.cookie)).status).toBe(200);
-    expect((await http().put(`/api/users/${m.owner.userId}/role`).set(asUser(admin)).send({ role: 'staff' })).body).toMatchObject({ role: 'staff' });
+    expect(
+      (await http().get(`/api/merchants/${m.merchantId}/erp-credentials`).set('cookie', staff.cookie)).status,
+    ).toBe(200);
+    expect(
+      (await http().put(`/api/users/${m.owner.userId}/role`).set(asUser(admin)).send({ role: 'staff' })).body,
+    ).toMatchObject({ role: 'staff' });
     // Disabling the last active owner is refused too.
     expect((await http().post(`/api/users/${staff.userId}/disable`).set(asUser(admin))).status).toBe(409);
     expect((await http().get('/api/session').set('cookie', staff.cookie)).status).toBe(200);
     expect((await http().get(base).set(asUser(admin))).body).toEqual(
-      expect.arrayContaining([expect.objectContaining({ id: staff.userId, role: 'owner', disabledAt: null }), expect.objectContaining({ id: m.owner.userId, role: 'staff' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ id: staff.userId, role: 'owner', disabledAt: null }),
+        expect.objectContaining({ id: m.owner.userId, role: 'staff' }),
+      ]),
     );
   });
 
   it('an admin resets a password: the old one stops working and the sessions end', async () => {
     const staff = await createTestUser(t.app, 'staff', merchantId);
-    expect((await http().put(`/api/users/${staff.userId}/password`).set(asUser(admin)).send({ password: 'short' })).status).toBe(400);
-    expect((await http().put(`/api/users/${staff.userId}/password`).set(asSession(owner)).send({ password: 'a-reset-password' })).status).toBe(403);
-    expect((await http().put(`/api/users/${staff.userId}/password`).set(asUser(admin)).send({ password: 'a-reset-password' })).status).toBe(204);
+    expect(
+      (await http().put(`/api/users/${staff.userId}/password`).set(asUser(admin)).send({ password: 'short' })).status,
+    ).toBe(400);
+    expect(
+      (
+        await http()
+          .put(`/api/users/${staff.userId}/password`)
+          .set(asSession(owner))
+          .send({ password: 'a-reset-password' })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await http()
+          .put(`/api/users/${staff.userId}/password`)
+          .set(asUser(admin))
+          .send({ password: 'a-reset-password' })
+      ).status,
+    ).toBe(204);
     expect((await http().get('/api/session').set('cookie', staff.cookie)).status).toBe(401);
     expect((await signIn(staff)).status).toBe(401);
     expect((await signIn(staff, 'a-reset-password')).status).toBe(200);
@@ -96,7 +143,11 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
     const m = await createTestMerchant(t.app, 'Page merchant');
     const staff = await createTestUser(t.app, 'staff', m.merchantId);
     const form = (url: string, who: TestUser, fields: Record<string, string> = {}) =>
-      http().post(url).set('cookie', who.cookie).type('form').send({ _csrf: who.csrf, ...fields });
+      http()
+        .post(url)
+        .set('cookie', who.cookie)
+        .type('form')
+        .send({ _csrf: who.csrf, ...fields });
 
     const page = await http().get(`/merchants/${m.merchantId}/erp-credentials`).set('cookie', m.owner.cookie);
     expect(page.text).toContain(`data-testid="user-state-${staff.userId}">有效 Active`);
@@ -112,7 +163,13 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
 
     const home = await http().get('/').set('cookie', admin.cookie);
     expect(home.text).toContain(`data-testid="user-row-${staff.userId}"`);
-    expect((await http().get('/').set('cookie', (await createTestUser(t.app, 'ops')).cookie)).text).not.toContain('user-list');
+    expect(
+      (
+        await http()
+          .get('/')
+          .set('cookie', (await createTestUser(t.app, 'ops')).cookie)
+      ).text,
+    ).not.toContain('user-list');
     const reset = await form(`/users/${staff.userId}/password`, admin, { password: 'reset-from-the-page' });
     expect(reset.status).toBe(200);
     expect(reset.text).toContain('Password reset');
@@ -124,7 +181,8 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
   it('an admin changes ops ↔ admin, never their own role, and the service keeps an active admin', async () => {
     const ops = await createTestUser(t.app, 'ops');
     const second = await createTestUser(t.app, 'admin');
-    const role = (who: TestUser, target: TestUser, value: string) => http().put(`/api/users/${target.userId}/role`).set(asUser(who)).send({ role: value });
+    const role = (who: TestUser, target: TestUser, value: string) =>
+      http().put(`/api/users/${target.userId}/role`).set(asUser(who)).send({ role: value });
 
     expect((await role(ops, second, 'ops')).status).toBe(403);
     expect((await role(second, second, 'ops')).status).toBe(400);
@@ -137,7 +195,11 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
     expect((await role(ops, second, 'ops')).body).toMatchObject({ role: 'ops' });
     expect((await http().get('/api/users').set('cookie', second.cookie)).status).toBe(403);
 
-    const form = await http().post(`/users/${second.userId}/role`).set('cookie', admin.cookie).type('form').send({ _csrf: admin.csrf, role: 'admin' });
+    const form = await http()
+      .post(`/users/${second.userId}/role`)
+      .set('cookie', admin.cookie)
+      .type('form')
+      .send({ _csrf: admin.csrf, role: 'admin' });
     expect(form.status).toBe(200);
     expect(form.text).toContain('现为 now 管理员 Admin');
     expect(form.text).toContain(`data-testid="user-role-${ops.userId}"`);
@@ -149,10 +211,16 @@ describe('managing users (admin: everyone; owner: their merchant)', () => {
     for (const a of admins.slice(1)) await users.changeRole(admins[0].id, a.id, 'ops', null);
     const a = (await users.list()).find((u) => u.id === admins[0].id)!;
     const b = await createTestUser(t.app, 'admin');
-    const results = await Promise.allSettled([users.changeRole(a.id, b.userId, 'ops', null), users.changeRole(b.userId, a.id, 'ops', null)]);
+    const results = await Promise.allSettled([
+      users.changeRole(a.id, b.userId, 'ops', null),
+      users.changeRole(b.userId, a.id, 'ops', null),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((await users.list()).filter((u) => u.role === 'admin' && u.disabledAt === null)).toHaveLength(1);
-    const disabling = await Promise.allSettled([users.setDisabled(a.id, b.userId, true, null), users.setDisabled(b.userId, a.id, true, null)]);
+    const disabling = await Promise.allSettled([
+      users.setDisabled(a.id, b.userId, true, null),
+      users.setDisabled(b.userId, a.id, true, null),
+    ]);
     expect(disabling.filter((r) => r.status === 'fulfilled').length).toBeLessThanOrEqual(1);
     expect((await users.list()).filter((u) => u.role === 'admin' && u.disabledAt === null)).toHaveLength(1);
   });

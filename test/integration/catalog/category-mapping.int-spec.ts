@@ -1,10 +1,10 @@
-import kuaishouTree from '../../../src/sandbox/data/kuaishou-categories.json';
-import youzanTree from '../../../src/sandbox/data/youzan-categories.json';
-import { ConnectionNotFoundException } from '../../../src/accounts/accounts.errors';
-import { CategoryTreeService } from '../../../src/catalog/categories/category-tree.service';
-import { CategoryTreeRefreshJob } from '../../../src/catalog/jobs/category-tree-refresh.job';
-import { CategoryMappingService } from '../../../src/catalog/mapping/category-mapping.service';
-import { createTestMerchant } from '../../support/access';
+import kuaishouTree from '@app/sandbox/data/kuaishou-categories.json';
+import youzanTree from '@app/sandbox/data/youzan-categories.json';
+import { ConnectionNotFoundException } from '@app/accounts/accounts.errors';
+import { CategoryTreeService } from '@app/catalog/categories/category-tree.service';
+import { CategoryTreeRefreshJob } from '@app/catalog/jobs/category-tree-refresh.job';
+import { CategoryMappingService } from '@app/catalog/mapping/category-mapping.service';
+import { createTestMerchant } from '@test/support/access';
 import { InventoryHarness } from '../inventory/inventory.harness';
 
 interface TreeRead {
@@ -53,7 +53,10 @@ describe('category trees, mapping and suggestions', () => {
   const mappings = () => json<Mapping[]>('/category-mappings');
 
   it('refuses to map before any Kuaishou tree was read', async () => {
-    const res = await api('/category-mappings', { method: 'PUT', body: JSON.stringify({ scope: 'category', youzanId: '1000000', kuaishouCategoryId: '1584' }) });
+    const res = await api('/category-mappings', {
+      method: 'PUT',
+      body: JSON.stringify({ scope: 'category', youzanId: '1000000', kuaishouCategoryId: '1584' }),
+    });
     expect(res.status).toBe(409);
   });
 
@@ -62,8 +65,14 @@ describe('category trees, mapping and suggestions', () => {
     expect(enqueued).toBe(2);
     await h.quiet();
     const reads = await json<TreeRead[]>('/category-trees');
-    expect(reads.find((r) => r.platform === 'kuaishou')).toMatchObject({ categoryCount: KS_ROWS, readAt: expect.any(Number) });
-    expect(reads.find((r) => r.platform === 'youzan')).toMatchObject({ categoryCount: YZ_ROWS, readAt: expect.any(Number) });
+    expect(reads.find((r) => r.platform === 'kuaishou')).toMatchObject({
+      categoryCount: KS_ROWS,
+      readAt: expect.any(Number),
+    });
+    expect(reads.find((r) => r.platform === 'youzan')).toMatchObject({
+      categoryCount: YZ_ROWS,
+      readAt: expect.any(Number),
+    });
     // Fresh trees are not due again.
     expect(await h.stack.t.app.get(CategoryTreeRefreshJob).enqueueDue()).toBe(0);
   });
@@ -81,11 +90,16 @@ describe('category trees, mapping and suggestions', () => {
 
   it('re-reads on demand and keeps the merchant’s open flags', async () => {
     const before = (await json<TreeRead[]>('/category-trees')).find((r) => r.platform === 'kuaishou')!;
-    const res = await api('/category-trees/refresh', { method: 'POST', body: JSON.stringify({ connectionId: h.connections.kuaishou.id }) });
+    const res = await api('/category-trees/refresh', {
+      method: 'POST',
+      body: JSON.stringify({ connectionId: h.connections.kuaishou.id }),
+    });
     expect(res.status).toBe(200);
     const [after] = (await res.json()) as TreeRead[];
     expect(after.readAt).toBeGreaterThanOrEqual(before.readAt!);
-    const nodes = await json<{ id: string; leaf: boolean; open: boolean }[]>(`/category-trees/${h.connections.kuaishou.id}`);
+    const nodes = await json<{ id: string; leaf: boolean; open: boolean }[]>(
+      `/category-trees/${h.connections.kuaishou.id}`,
+    );
     expect(nodes).toHaveLength(KS_ROWS);
     expect(nodes.find((n) => n.id === String(CLOSED_LEAF))).toMatchObject({ leaf: true, open: false });
     expect(nodes.find((n) => n.id === '1584')).toMatchObject({ leaf: true, open: true });
@@ -94,14 +108,27 @@ describe('category trees, mapping and suggestions', () => {
   it('lists the shipped defaults for all 26 Youzan categories until the merchant overrides one', async () => {
     const list = await mappings();
     expect(list.filter((m) => m.scope === 'category')).toHaveLength(26);
-    expect(list.find((m) => m.youzanId === '1000000')).toMatchObject({ kuaishouCategoryId: '1635', source: 'default', open: true });
+    expect(list.find((m) => m.youzanId === '1000000')).toMatchObject({
+      kuaishouCategoryId: '1635',
+      source: 'default',
+      open: true,
+    });
 
-    const res = await api('/category-mappings', { method: 'PUT', body: JSON.stringify({ scope: 'category', youzanId: '1000000', kuaishouCategoryId: '1584' }) });
+    const res = await api('/category-mappings', {
+      method: 'PUT',
+      body: JSON.stringify({ scope: 'category', youzanId: '1000000', kuaishouCategoryId: '1584' }),
+    });
     expect(res.status).toBe(200);
-    expect((await mappings()).find((m) => m.youzanId === '1000000')).toMatchObject({ kuaishouCategoryId: '1584', source: 'merchant' });
+    expect((await mappings()).find((m) => m.youzanId === '1000000')).toMatchObject({
+      kuaishouCategoryId: '1584',
+      source: 'merchant',
+    });
 
     expect((await api('/category-mappings/category/1000000', { method: 'DELETE' })).status).toBe(204);
-    expect((await mappings()).find((m) => m.youzanId === '1000000')).toMatchObject({ kuaishouCategoryId: '1635', source: 'default' });
+    expect((await mappings()).find((m) => m.youzanId === '1000000')).toMatchObject({
+      kuaishouCategoryId: '1635',
+      source: 'default',
+    });
   });
 
   it('refuses a closed leaf, a branch and an unknown Youzan category with field messages, changing nothing', async () => {
@@ -176,7 +203,11 @@ describe('category trees, mapping and suggestions', () => {
       scope: 'item',
       kuaishouCategoryId: '1823',
     });
-    expect(await service.resolve(h.merchantId, '3000000', '1')).toMatchObject({ scope: 'category', kuaishouCategoryId: '1165', source: 'default' });
+    expect(await service.resolve(h.merchantId, '3000000', '1')).toMatchObject({
+      scope: 'category',
+      kuaishouCategoryId: '1165',
+      source: 'default',
+    });
   });
 
   it('exports the mapping as CSV and imports an edited file back', async () => {
@@ -192,7 +223,10 @@ describe('category trees, mapping and suggestions', () => {
     // The edited row and the item row are applied; the rest is still at the default and stays a default.
     expect(await imported.json()).toEqual({ applied: 2, unchanged: 25 });
     const list = await mappings();
-    expect(list.find((m) => m.youzanId === '3000000')).toMatchObject({ kuaishouCategoryId: '1166', source: 'merchant' });
+    expect(list.find((m) => m.youzanId === '3000000')).toMatchObject({
+      kuaishouCategoryId: '1166',
+      source: 'merchant',
+    });
     expect(list.filter((m) => m.scope === 'category' && m.source === 'merchant')).toHaveLength(1);
   });
 
@@ -227,19 +261,27 @@ describe('category trees, mapping and suggestions', () => {
     expect(JSON.stringify(await ghost.json())).toContain('row 2.youzan_id');
     expect(await mappings()).toEqual(before);
 
-    const broken = await api('/category-mappings/import', { method: 'POST', body: JSON.stringify({ csv: 'scope,youzan_id\n"unterminated' }) });
+    const broken = await api('/category-mappings/import', {
+      method: 'POST',
+      body: JSON.stringify({ csv: 'scope,youzan_id\n"unterminated' }),
+    });
     expect(broken.status).toBe(400);
     expect(await mappings()).toEqual(before);
   });
 
   it('suggests open leaves of the shop’s tree, asking Kuaishou too until its daily cap', async () => {
-    const ask = (body: object) => json<Suggest>('/category-suggestions', { method: 'POST', body: JSON.stringify(body) });
+    const ask = (body: object) =>
+      json<Suggest>('/category-suggestions', { method: 'POST', body: JSON.stringify(body) });
     const skirt = await ask({ title: '高腰A字半身裙女春秋', youzanCategory: '女人' });
     expect(skirt.tree).toBe('shop');
     expect(skirt.kuaishou).toBe('skipped');
     expect(skirt.suggestions.map((s) => s.categoryId)).not.toContain(String(CLOSED_LEAF));
 
-    const withImages = { title: '法式碎花雪纺连衣裙', youzanCategory: '女人', imageUrls: ['https://img.example.com/a.jpg'] };
+    const withImages = {
+      title: '法式碎花雪纺连衣裙',
+      youzanCategory: '女人',
+      imageUrls: ['https://img.example.com/a.jpg'],
+    };
     const first = await ask(withImages);
     expect(first.kuaishou).toBe('used');
     expect(first.suggestions[0]).toMatchObject({ categoryId: '1584', sources: ['local', 'kuaishou'] });
@@ -302,6 +344,9 @@ describe('category trees, mapping and suggestions', () => {
 
     const saved = await post('1067');
     expect(saved.status).toBe(303);
-    expect((await mappings()).find((m) => m.youzanId === '7000000')).toMatchObject({ kuaishouCategoryId: '1067', source: 'merchant' });
+    expect((await mappings()).find((m) => m.youzanId === '7000000')).toMatchObject({
+      kuaishouCategoryId: '1067',
+      source: 'merchant',
+    });
   });
 });

@@ -1,8 +1,8 @@
-import { ConnectionNotFoundException } from '../../../src/accounts/accounts.errors';
-import { SkuBindingService } from '../../../src/catalog/sku-binding.service';
-import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
-import { connectInBrowser, createMerchant, ownerOf } from '../../support/sandbox-stack';
-import { createTestMerchant } from '../../support/access';
+import { ConnectionNotFoundException } from '@app/accounts/accounts.errors';
+import { SkuBindingService } from '@app/catalog/sku-binding.service';
+import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
+import { connectInBrowser, createMerchant, ownerOf } from '@test/support/sandbox-stack';
+import { createTestMerchant } from '@test/support/access';
 import { InventoryHarness } from '../inventory/inventory.harness';
 
 describe('SKU bindings', () => {
@@ -16,17 +16,39 @@ describe('SKU bindings', () => {
     await h?.close();
   });
 
-  const api = (path: string, init?: RequestInit) => fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, { ...init, headers: { 'content-type': 'application/json', ...h.auth } });
+  const api = (path: string, init?: RequestInit) =>
+    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...h.auth },
+    });
 
   it('binds a listing without an outer code by hand, and its stock then follows the ledger', async () => {
     // A listing the merchant made without filling in the SKU code.
-    const item = await h.stack.yzControl.createItem({ kdtId: Number(h.shops.youzan), title: '无编码商品', skus: [{ itemNo: '', priceFen: 1000, stock: 3 }] });
-    const discovered = (await (await api(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' })).json()) as { unmatched: string[] };
+    const item = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '无编码商品',
+      skus: [{ itemNo: '', priceFen: 1000, stock: 3 }],
+    });
+    const discovered = (await (
+      await api(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' })
+    ).json()) as { unmatched: string[] };
     expect(discovered.unmatched).toContain(`${item.itemId}/${item.skus[0].skuId}`);
 
-    const bound = await api('/sku-bindings', { method: 'POST', body: JSON.stringify({ skuCode: 'HAND-1', connectionId: h.connections.youzan.id, platformItemId: item.itemId, platformSkuId: item.skus[0].skuId }) });
+    const bound = await api('/sku-bindings', {
+      method: 'POST',
+      body: JSON.stringify({
+        skuCode: 'HAND-1',
+        connectionId: h.connections.youzan.id,
+        platformItemId: item.itemId,
+        platformSkuId: item.skus[0].skuId,
+      }),
+    });
     expect(bound.status).toBe(201);
-    expect(await bound.json()).toMatchObject({ platform: 'youzan', boundBy: 'manual', platformSkuId: item.skus[0].skuId });
+    expect(await bound.json()).toMatchObject({
+      platform: 'youzan',
+      boundBy: 'manual',
+      platformSkuId: item.skus[0].skuId,
+    });
 
     await h.erp('HAND-1', 9);
     await h.quiet();
@@ -34,9 +56,21 @@ describe('SKU bindings', () => {
   });
 
   it('refuses to bind a platform SKU that is already bound to another merchant SKU', async () => {
-    const item = await h.stack.ksControl.createItem({ openId: h.shops.kuaishou, title: '已绑定', skus: [{ stock: 0, price: 1000, skuNick: 'AUTO-1' }] });
+    const item = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '已绑定',
+      skus: [{ stock: 0, price: 1000, skuNick: 'AUTO-1' }],
+    });
     await api(`/connections/${h.connections.kuaishou.id}/discover-skus`, { method: 'POST' });
-    const res = await api('/sku-bindings', { method: 'POST', body: JSON.stringify({ skuCode: 'OTHER-1', connectionId: h.connections.kuaishou.id, platformItemId: item.itemId, platformSkuId: item.skus[0].skuId }) });
+    const res = await api('/sku-bindings', {
+      method: 'POST',
+      body: JSON.stringify({
+        skuCode: 'OTHER-1',
+        connectionId: h.connections.kuaishou.id,
+        platformItemId: item.itemId,
+        platformSkuId: item.skus[0].skuId,
+      }),
+    });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toBe('SKU_ALREADY_BOUND');
   });
@@ -61,15 +95,26 @@ describe('SKU bindings', () => {
   });
 
   it('validates a manual binding field by field', async () => {
-    const res = await api('/sku-bindings', { method: 'POST', body: JSON.stringify({ skuCode: 'bad code', connectionId: 'x', platformItemId: 'abc' }) });
+    const res = await api('/sku-bindings', {
+      method: 'POST',
+      body: JSON.stringify({ skuCode: 'bad code', connectionId: 'x', platformItemId: 'abc' }),
+    });
     expect(res.status).toBe(400);
     const fields = ((await res.json()) as { fields: { field: string }[] }).fields.map((f) => f.field).sort();
     expect(fields).toEqual(['connectionId', 'platformItemId', 'platformSkuId', 'skuCode']);
   });
 
   it('binds order lines that arrived before their SKU was bound, holding their units', async () => {
-    const item = await h.stack.yzControl.createItem({ kdtId: Number(h.shops.youzan), title: '先卖后绑', skus: [{ itemNo: 'LATE-1', priceFen: 1000, stock: 5 }] });
-    await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: item.skus[0].skuId, quantity: 2 }], pay: true });
+    const item = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '先卖后绑',
+      skus: [{ itemNo: 'LATE-1', priceFen: 1000, stock: 5 }],
+    });
+    await h.stack.yzControl.placeOrder({
+      kdtId: Number(h.shops.youzan),
+      lines: [{ skuId: item.skus[0].skuId, quantity: 2 }],
+      pay: true,
+    });
     await h.quiet();
     await api(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' });
     await h.erp('LATE-1', 10);
@@ -87,7 +132,10 @@ describe('SKU bindings', () => {
     // The merchant withdraws the app's authorization on Kuaishou.
     expect(await h.stack.ksControl.revokeShop(shop.openId)).toEqual({ revoked: 1 });
 
-    const res = await fetch(`${h.stack.url}/api/merchants/${merchantId}/connections/${connection.id}/discover-skus`, { method: 'POST', headers: { authorization: ownerOf(merchantId).bearer } });
+    const res = await fetch(`${h.stack.url}/api/merchants/${merchantId}/connections/${connection.id}/discover-skus`, {
+      method: 'POST',
+      headers: { authorization: ownerOf(merchantId).bearer },
+    });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toBe('PLATFORM_AUTH_REVOKED');
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { eventually } from '../../support/test-app';
+import { eventually } from '@test/support/test-app';
 
 const CHILD = join(__dirname, '..', '..', 'support', 'embedded-writer.child.ts');
 // The child runs the project's TypeScript without a build step.
@@ -29,7 +29,10 @@ interface Writer {
 }
 
 function startWriter(file: string): Writer {
-  const child = spawn(process.execPath, ['-e', TS_HOOK, file], { cwd: join(__dirname, '..', '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', TS_HOOK, file], {
+    cwd: join(__dirname, '..', '..', '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const acked: number[] = [];
   let pending = '';
   let errors = '';
@@ -49,9 +52,13 @@ function inspect(file: string): { integrity: string; ids: Set<number> } {
   let sqlite: BetterSqlite3.Database | undefined;
   try {
     sqlite = new BetterSqlite3(file);
-    const integrity = (sqlite.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+    const integrity = (sqlite.pragma('integrity_check') as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join('; ');
     const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE name = 'crash_probe'").get() !== undefined;
-    const ids = new Set(hasTable ? (sqlite.prepare('SELECT id FROM crash_probe').all() as { id: number }[]).map((r) => r.id) : []);
+    const ids = new Set(
+      hasTable ? (sqlite.prepare('SELECT id FROM crash_probe').all() as { id: number }[]).map((r) => r.id) : [],
+    );
     return { integrity, ids };
   } catch (error) {
     return { integrity: `cannot open: ${(error as Error).message}`, ids: new Set() };
@@ -71,7 +78,12 @@ describe('embedded database under SIGKILL', () => {
       try {
         // Wait for this round's writes to be flowing, then kill at a random instant among them.
         const start = writer.acked.length;
-        await eventually(() => writer.acked.length >= start + 20 || (writer.child.exitCode !== null && Promise.reject(new Error(writer.stderr()))), 120_000);
+        await eventually(
+          () =>
+            writer.acked.length >= start + 20 ||
+            (writer.child.exitCode !== null && Promise.reject(new Error(writer.stderr()))),
+          120_000,
+        );
         await new Promise((r) => setTimeout(r, Math.random() * 150));
       } finally {
         writer.child.kill('SIGKILL');

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../../src/database/data-source-options';
-import { Db } from '../../../src/database/db';
+import { dataSourceOptions } from '@app/database/data-source-options';
+import { Db } from '@app/database/db';
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -16,7 +16,9 @@ describe('embedded database transactions', () => {
 
   beforeEach(async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kwaizan-iso-')), 'kwaizan.sqlite');
-    dataSource = await new DataSource(dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false })).initialize();
+    dataSource = await new DataSource(
+      dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false }),
+    ).initialize();
     db = new Db(dataSource);
     await db.transaction((m) => m.query('CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT NOT NULL)'));
   });
@@ -61,7 +63,10 @@ describe('embedded database transactions', () => {
   it('a read outside the transaction does not wait for it, and sees the row once it is committed', async () => {
     const writer = await openWriter(2);
     // The writer stays open until this read has answered: a read that waited for it would never answer.
-    const during = await Promise.race([db.manager.query('SELECT id FROM probe'), settle(30_000).then(() => 'still waiting')]);
+    const during = await Promise.race([
+      db.manager.query('SELECT id FROM probe'),
+      settle(30_000).then(() => 'still waiting'),
+    ]);
     await writer.finish('commit');
     expect(during).toEqual([]);
     expect(await db.manager.query('SELECT id FROM probe')).toEqual([{ id: 2 }]);
@@ -86,7 +91,9 @@ describe('embedded database transactions', () => {
 
   it("TypeORM's own transaction for a save outside any transaction does not join an open one", async () => {
     const writer = await openWriter(6);
-    const saved = dataSource.manager.transaction((m) => m.query('INSERT INTO probe (id, note) VALUES (?, ?)', [7, 'own transaction']));
+    const saved = dataSource.manager.transaction((m) =>
+      m.query('INSERT INTO probe (id, note) VALUES (?, ?)', [7, 'own transaction']),
+    );
     await raceWith(saved, 300);
     await writer.finish('rollback');
     await saved;

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, ensureMysqlDatabase } from '../../../src/database/data-source-options';
-import { runMigrationsUnderLock } from '../../../src/database/migration-runner';
-import { serializeSqliteAccess } from '../../../src/database/sqlite-gate';
-import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import { dataSourceOptions, ensureMysqlDatabase } from '@app/database/data-source-options';
+import { runMigrationsUnderLock } from '@app/database/migration-runner';
+import { serializeSqliteAccess } from '@app/database/sqlite-gate';
+import { createTestDatabase, TestDatabase } from '@test/support/test-database';
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -14,7 +14,9 @@ describe('migrations', () => {
   beforeAll(async () => {
     db = await createTestDatabase('migrations');
     const flavor = await ensureMysqlDatabase(db.url);
-    dataSource = await new DataSource(dataSourceOptions({ kind: 'mysql', url: db.url, file: '', poolSize: 4, runMigrations: false }, flavor)).initialize();
+    dataSource = await new DataSource(
+      dataSourceOptions({ kind: 'mysql', url: db.url, file: '', poolSize: 4, runMigrations: false }, flavor),
+    ).initialize();
   });
 
   afterAll(async () => {
@@ -48,15 +50,24 @@ describe('migrations', () => {
 describe('migrations on the embedded database', () => {
   it('run on SQLite too, produce the same tables and revert to an empty schema', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kwaizan-migrations-')), 'kwaizan.sqlite');
-    const dataSource = await new DataSource(dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false })).initialize();
+    const dataSource = await new DataSource(
+      dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false }),
+    ).initialize();
     serializeSqliteAccess(dataSource);
     try {
       await runMigrationsUnderLock(dataSource);
-      const tables: { name: string }[] = await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'");
+      const tables: { name: string }[] = await dataSource.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'",
+      );
       const entityTables = dataSource.entityMetadatas.map((m) => m.tableName).sort();
       expect(tables.map((t) => t.name).sort()).toEqual(entityTables);
-      for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
-      expect(await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'")).toEqual([]);
+      for (let i = 0; i < dataSource.migrations.length; i++)
+        await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(
+        await dataSource.query(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'",
+        ),
+      ).toEqual([]);
     } finally {
       await dataSource.destroy();
     }

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, ensureMysqlDatabase } from '../../../src/database/data-source-options';
-import { NamedLock } from '../../../src/database/named-lock';
-import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import { dataSourceOptions, ensureMysqlDatabase } from '@app/database/data-source-options';
+import { NamedLock } from '@app/database/named-lock';
+import { createTestDatabase, TestDatabase } from '@test/support/test-database';
 
 describe(NamedLock.name, () => {
   const databases: TestDatabase[] = [];
@@ -13,7 +13,12 @@ describe(NamedLock.name, () => {
   async function source(): Promise<DataSource> {
     const db = await createTestDatabase('lock');
     databases.push(db);
-    const ds = await new DataSource(dataSourceOptions({ kind: 'mysql', url: db.url, file: '', poolSize: 4, runMigrations: false }, await ensureMysqlDatabase(db.url))).initialize();
+    const ds = await new DataSource(
+      dataSourceOptions(
+        { kind: 'mysql', url: db.url, file: '', poolSize: 4, runMigrations: false },
+        await ensureMysqlDatabase(db.url),
+      ),
+    ).initialize();
     sources.push(ds);
     return ds;
   }
@@ -51,7 +56,9 @@ describe(`${NamedLock.name} on the embedded database`, () => {
 
   beforeAll(async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kwaizan-lock-')), 'kwaizan.sqlite');
-    ds = await new DataSource(dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false })).initialize();
+    ds = await new DataSource(
+      dataSourceOptions({ kind: 'sqlite', file, poolSize: 1, runMigrations: false }),
+    ).initialize();
   });
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
-import { asUser, createTestUser } from '../../support/access';
-import { InventoryRepository } from '../../../src/inventory/inventory.repository';
-import { StockWriteOpEntity } from '../../../src/inventory/stock-write-op.entity';
-import { OrderPollService } from '../../../src/orders/order-poll.service';
-import { ChannelOrderEntity } from '../../../src/orders/channel-order.entity';
-import { StockReservationEntity } from '../../../src/inventory/stock-reservation.entity';
+import { asUser, createTestUser } from '@test/support/access';
+import { InventoryRepository } from '@app/inventory/inventory.repository';
+import { StockWriteOpEntity } from '@app/inventory/stock-write-op.entity';
+import { OrderPollService } from '@app/orders/order-poll.service';
+import { ChannelOrderEntity } from '@app/orders/channel-order.entity';
+import { StockReservationEntity } from '@app/inventory/stock-reservation.entity';
 import { InventoryHarness, SkuFixture } from './inventory.harness';
 
 /**
@@ -33,8 +33,10 @@ describe('stock sync between Kuaishou and Youzan', () => {
   /** Units the platforms sold of a SKU, from their own order books. */
   function unitsSoldOnPlatforms(sku: SkuFixture): number {
     let units = 0;
-    for (const o of h.stack.ks.store.orders.values()) if (o.kwaiItemId === sku.ks.itemId && o.kwaiSkuId === sku.ks.skuId) units += o.num;
-    for (const o of h.stack.yz.store.orders.values()) for (const l of o.lines) if (String(l.skuId) === sku.yz.skuId) units += l.num - l.restocked;
+    for (const o of h.stack.ks.store.orders.values())
+      if (o.kwaiItemId === sku.ks.itemId && o.kwaiSkuId === sku.ks.skuId) units += o.num;
+    for (const o of h.stack.yz.store.orders.values())
+      for (const l of o.lines) if (String(l.skuId) === sku.yz.skuId) units += l.num - l.restocked;
     return units;
   }
 
@@ -70,7 +72,8 @@ describe('stock sync between Kuaishou and Youzan', () => {
     try {
       const orders: { platform: 'kuaishou' | 'youzan'; id: string }[] = [];
       for (let i = 0; i < 8; i++) {
-        for (const platform of ['kuaishou', 'youzan'] as const) orders.push({ platform, id: (await h.buy(sku, platform, 1 + (i % 3)))! });
+        for (const platform of ['kuaishou', 'youzan'] as const)
+          orders.push({ platform, id: (await h.buy(sku, platform, 1 + (i % 3)))! });
       }
       await h.stack.ksControl.cancelOrder(orders[0].id);
       await h.stack.yzControl.cancelOrder(orders[1].id);
@@ -91,7 +94,10 @@ describe('stock sync between Kuaishou and Youzan', () => {
       const units = (i: number) => 1 + (Math.floor(i / 2) % 3);
       const expectedHeld = orders.reduce((sum, _, i) => (i < 2 ? sum : sum + units(i)), 0);
       expect((await h.ledger(sku)).reserved).toBe(expectedHeld);
-      const holds = await h.db.dataSource.manager.countBy(StockReservationEntity, { merchantSkuId: sku.merchantSkuId, kind: 'placed' });
+      const holds = await h.db.dataSource.manager.countBy(StockReservationEntity, {
+        merchantSkuId: sku.merchantSkuId,
+        kind: 'placed',
+      });
       expect(holds).toBe(16);
       const stock = await h.platformStock(sku);
       const allocations = await h.allocations(sku);
@@ -106,29 +112,35 @@ describe('stock sync between Kuaishou and Youzan', () => {
   it.each([
     ['kuaishou', 'open.item.sku.stock.update'],
     ['youzan', 'youzan.item.quantity.update'],
-  ] as const)('%s: a write applied but whose answer was lost leaves the platform equal to the ledger, applied once', async (platform, api) => {
-    const sku = await h.sku(`DROP-${platform}`, { onHand: 40, mode: 'split' });
-    const control = platform === 'kuaishou' ? h.stack.ksControl : h.stack.yzControl;
-    await control.setFaults({ rules: [{ api, dropResponseRate: 1 }] });
-    const before = await control.counters();
-    try {
-      await h.erp(sku.code, 100);
-      await h.quiet();
-    } finally {
-      await (platform === 'kuaishou' ? h.stack.ksControl.resetFaults() : h.stack.yzControl.resetFaults());
-    }
-    const after = await control.counters();
-    expect(after.duplicateOperationIds).toBe(before.duplicateOperationIds);
-    const dropped = 'response_dropped_after_apply';
-    expect((after.rejected[dropped] ?? 0) - (before.rejected[dropped] ?? 0)).toBeGreaterThanOrEqual(1);
+  ] as const)(
+    '%s: a write applied but whose answer was lost leaves the platform equal to the ledger, applied once',
+    async (platform, api) => {
+      const sku = await h.sku(`DROP-${platform}`, { onHand: 40, mode: 'split' });
+      const control = platform === 'kuaishou' ? h.stack.ksControl : h.stack.yzControl;
+      await control.setFaults({ rules: [{ api, dropResponseRate: 1 }] });
+      const before = await control.counters();
+      try {
+        await h.erp(sku.code, 100);
+        await h.quiet();
+      } finally {
+        await (platform === 'kuaishou' ? h.stack.ksControl.resetFaults() : h.stack.yzControl.resetFaults());
+      }
+      const after = await control.counters();
+      expect(after.duplicateOperationIds).toBe(before.duplicateOperationIds);
+      const dropped = 'response_dropped_after_apply';
+      expect((after.rejected[dropped] ?? 0) - (before.rejected[dropped] ?? 0)).toBeGreaterThanOrEqual(1);
 
-    const allocation = (await h.allocations(sku))[platform];
-    expect((await h.platformStock(sku))[platform]).toBe(allocation.allotted);
-    expect(allocation.allotted).toBe(allocation.target);
-    const ops = (await h.ops(sku)).filter((o) => o.platform === platform && o.delta > 0);
-    // The answer was lost: counted as applied at once (a read-back could not tell, and it may still land).
-    expect(ops.at(-1)).toMatchObject({ status: 'applied', note: expect.stringContaining('outcome unknown: counted as applied') });
-  });
+      const allocation = (await h.allocations(sku))[platform];
+      expect((await h.platformStock(sku))[platform]).toBe(allocation.allotted);
+      expect(allocation.allotted).toBe(allocation.target);
+      const ops = (await h.ops(sku)).filter((o) => o.platform === platform && o.delta > 0);
+      // The answer was lost: counted as applied at once (a read-back could not tell, and it may still land).
+      expect(ops.at(-1)).toMatchObject({
+        status: 'applied',
+        note: expect.stringContaining('outcome unknown: counted as applied'),
+      });
+    },
+  );
 
   it('a crash between the platform write and its bookkeeping does not apply the write twice', async () => {
     const sku = await h.sku('CRASH-1', { onHand: 20, mode: 'split' });
@@ -155,7 +167,11 @@ describe('stock sync between Kuaishou and Youzan', () => {
     expect(after.ks.duplicateOperationIds).toBe(before.ks.duplicateOperationIds);
     expect(after.yz.duplicateOperationIds).toBe(before.yz.duplicateOperationIds);
     const ops = await h.ops(sku);
-    expect(ops.filter((o) => o.status === 'applied' && o.note?.startsWith('writer gone before the answer: counted as applied'))).toHaveLength(1);
+    expect(
+      ops.filter(
+        (o) => o.status === 'applied' && o.note?.startsWith('writer gone before the answer: counted as applied'),
+      ),
+    ).toHaveLength(1);
     const [stock, allocations] = [await h.platformStock(sku), await h.allocations(sku)];
     expect(stock).toEqual({ kuaishou: allocations.kuaishou.allotted, youzan: allocations.youzan.allotted });
     expect(stock.kuaishou + stock.youzan).toBe(60);
@@ -165,7 +181,9 @@ describe('stock sync between Kuaishou and Youzan', () => {
     const sku = await h.sku('BURST-1', { onHand: 1000, mode: 'split' });
     const writes = async () => {
       const [ks, yz] = [await h.stack.ksControl.counters(), await h.stack.yzControl.counters()];
-      return (ks.writesApplied['open.item.sku.stock.update'] ?? 0) + (yz.writesApplied['youzan.item.quantity.update'] ?? 0);
+      return (
+        (ks.writesApplied['open.item.sku.stock.update'] ?? 0) + (yz.writesApplied['youzan.item.quantity.update'] ?? 0)
+      );
     };
     const before = await writes();
     const sales = await Promise.all([...Array(40)].map(() => h.buy(sku, 'kuaishou')));
@@ -183,12 +201,17 @@ describe('stock sync between Kuaishou and Youzan', () => {
     const sku = await h.sku('DRIFT-1', { onHand: 50, mode: 'split' });
     // Someone typed 500 into the Youzan back office: more than exists.
     await h.stack.yzControl.setSku(sku.yz.itemId, sku.yz.skuId, { stock: 500 });
-    const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth });
+    const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, {
+      method: 'POST',
+      headers: h.auth,
+    });
     expect(res.status).toBe(202);
     await h.quiet();
     const stock = await h.platformStock(sku);
     expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(50);
-    const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })).json()) as { recentDrift: { platform: string; observed: number }[] };
+    const detail = (await (
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })
+    ).json()) as { recentDrift: { platform: string; observed: number }[] };
     expect(detail.recentDrift).toContainEqual(expect.objectContaining({ platform: 'youzan', observed: 500 }));
   });
 
@@ -198,9 +221,15 @@ describe('stock sync between Kuaishou and Youzan', () => {
     await h.stack.ksControl.revokeShop(h.shops.kuaishou);
     await h.erp(sku.code, 50);
     await h.quiet();
-    const connection = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/connections`, { headers: h.auth })).json()) as { platform: string; status: string }[];
+    const connection = (await (
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/connections`, { headers: h.auth })
+    ).json()) as { platform: string; status: string }[];
     expect(connection.find((c) => c.platform === 'kuaishou')).toMatchObject({ status: 'revoked' });
-    const failures = (await (await fetch(`${h.stack.url}/ops/failures?context=accounts&platform=kuaishou`, { headers: asUser(await createTestUser(h.stack.t.app, 'ops')) })).json()) as { items: { errorCode: string }[] };
+    const failures = (await (
+      await fetch(`${h.stack.url}/ops/failures?context=accounts&platform=kuaishou`, {
+        headers: asUser(await createTestUser(h.stack.t.app, 'ops')),
+      })
+    ).json()) as { items: { errorCode: string }[] };
     expect(failures.items).toContainEqual(expect.objectContaining({ errorCode: 'AUTH_REVOKED' }));
     // Youzan still follows the ledger; the revoked shop's last known stock stays counted.
     const stock = await h.platformStock(sku);
@@ -226,11 +255,16 @@ describe('stock reads of a shop that lost a permission', () => {
     const opsBefore = (await h.ops(sku)).length;
     // Youzan refuses the item read (4204: the capability package is not subscribed); writes are not involved.
     await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.item.get', errorRate: 1, error: 'no_permission' }] });
-    const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth });
+    const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, {
+      method: 'POST',
+      headers: h.auth,
+    });
     expect(res.status).toBe(202);
     await h.quiet();
     expect((await h.ops(sku)).length).toBe(opsBefore);
-    const connections = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/connections`, { headers: h.auth })).json()) as { platform: string; status: string }[];
+    const connections = (await (
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/connections`, { headers: h.auth })
+    ).json()) as { platform: string; status: string }[];
     expect(connections.find((c) => c.platform === 'youzan')).toMatchObject({ status: 'needs_reauth' });
     expect(connections.find((c) => c.platform === 'kuaishou')).toMatchObject({ status: 'active' });
   });

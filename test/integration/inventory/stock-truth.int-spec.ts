@@ -1,7 +1,7 @@
-import { StockReconcileJob } from '../../../src/inventory/jobs/stock-reconcile.job';
-import { StockSyncService } from '../../../src/inventory/stock-sync.service';
+import { StockReconcileJob } from '@app/inventory/jobs/stock-reconcile.job';
+import { StockSyncService } from '@app/inventory/stock-sync.service';
 import { randomBytes } from 'node:crypto';
-import { eventually, startTestApp, TestApp } from '../../support/test-app';
+import { eventually, startTestApp, TestApp } from '@test/support/test-app';
 import { InventoryHarness, SkuFixture } from './inventory.harness';
 
 const YOUZAN_READ_LAG_MS = 2_500;
@@ -15,7 +15,10 @@ describe('stock truth, measured from the platforms', () => {
   let h: InventoryHarness;
   // The service assumes Youzan's documented order read lag (shortened here); the emulator shows it when a test turns it on.
   beforeAll(async () => {
-    h = await InventoryHarness.start('stock-truth', { label: 'stock-truth', env: { ORDER_READ_LAG_YOUZAN_MS: String(YOUZAN_READ_LAG_MS) } });
+    h = await InventoryHarness.start('stock-truth', {
+      label: 'stock-truth',
+      env: { ORDER_READ_LAG_YOUZAN_MS: String(YOUZAN_READ_LAG_MS) },
+    });
   });
 
   afterAll(async () => {
@@ -41,7 +44,11 @@ describe('stock truth, measured from the platforms', () => {
       await h.stack.ksControl.setFaults({ rules: [{ api: 'open.item.sku.stock.update', latencyMs: 1_500 }] });
       await h.erp(sku.code, 20);
       // The writer has a Kuaishou write on the wire: replay the SKU's writer as `inventory.sync` (ops retry, dead letters) does.
-      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'), 30_000, 10);
+      await eventually(
+        async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'),
+        30_000,
+        10,
+      );
       await h.stack.t.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
       await h.quiet();
 
@@ -54,9 +61,15 @@ describe('stock truth, measured from the platforms', () => {
       const sku = await h.sku('FENCE-1', { onHand: 10, mode: 'split' });
       await h.stack.ksControl.setFaults({ rules: [{ api: 'open.item.sku.stock.update', latencyMs: 1_500 }] });
       await h.erp(sku.code, 30);
-      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'), 30_000, 10);
+      await eventually(
+        async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'),
+        30_000,
+        10,
+      );
       // The lease lapses under the slow writer (as if it had been stuck): a second writer takes over.
-      await h.db.dataSource.query('UPDATE stock_ledger SET writer_until = 0 WHERE merchant_sku_id = ?', [sku.merchantSkuId]);
+      await h.db.dataSource.query('UPDATE stock_ledger SET writer_until = 0 WHERE merchant_sku_id = ?', [
+        sku.merchantSkuId,
+      ]);
       await h.stack.t.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
       await h.quiet();
 
@@ -72,13 +85,18 @@ describe('stock truth, measured from the platforms', () => {
     it('a trigger deferred to a writer that then died is run by the settle job', async () => {
       const sku = await h.sku('DEFER-1', { onHand: 10, mode: 'split' });
       // Another run (another instance) holds the lease…
-      await h.db.dataSource.query("UPDATE stock_ledger SET writer_holder = 'ghost', writer_until = ? WHERE merchant_sku_id = ?", [Date.now() + 60_000, sku.merchantSkuId]);
+      await h.db.dataSource.query(
+        "UPDATE stock_ledger SET writer_holder = 'ghost', writer_until = ? WHERE merchant_sku_id = ?",
+        [Date.now() + 60_000, sku.merchantSkuId],
+      );
       await h.erp(sku.code, 20);
       await h.quiet();
       const held = await h.platformStock(sku);
       expect(held.kuaishou + held.youzan).toBe(10);
       // …and dies without running again: its lease lapses, and the settle job hands the trigger to a new writer.
-      await h.db.dataSource.query('UPDATE stock_ledger SET writer_until = 0 WHERE merchant_sku_id = ?', [sku.merchantSkuId]);
+      await h.db.dataSource.query('UPDATE stock_ledger SET writer_until = 0 WHERE merchant_sku_id = ?', [
+        sku.merchantSkuId,
+      ]);
       expect(await h.stack.t.app.get(StockReconcileJob).enqueueSettlement()).toBeGreaterThanOrEqual(1);
       await h.quiet();
       const stock = await h.platformStock(sku);
@@ -90,11 +108,21 @@ describe('stock truth, measured from the platforms', () => {
     it('an increase whose answer was lost is not written again when sales the platform cannot show yet follow it', async () => {
       // Only Youzan sells this SKU.
       const sku = await h.sku('SAFE-1', { onHand: 10, mode: 'split' });
-      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }) });
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...h.auth },
+        body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }),
+      });
       await h.quiet();
       expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 10 });
 
-      await h.stack.yzControl.setFaults({ orderReadLagMs: YOUZAN_READ_LAG_MS, rules: [{ api: 'youzan.item.quantity.update', dropResponseRate: 1 }, { api: 'youzan.item.get', latencyMs: 800 }] });
+      await h.stack.yzControl.setFaults({
+        orderReadLagMs: YOUZAN_READ_LAG_MS,
+        rules: [
+          { api: 'youzan.item.quantity.update', dropResponseRate: 1 },
+          { api: 'youzan.item.get', latencyMs: 800 },
+        ],
+      });
       await h.erp(sku.code, 13);
       // The +3 landed (its answer is lost); three buyers take stock right away.
       await eventually(async () => (await h.platformStock(sku)).youzan === 13, 30_000, 10);
@@ -119,7 +147,11 @@ describe('stock truth, measured from the platforms', () => {
       // The first reads are counted as is until a poll covers them (a sale heard before that may predate them).
       await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
       await h.poll();
-      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }) });
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...h.auth },
+        body: JSON.stringify({ platformLimits: { kuaishou: { max: 0 } } }),
+      });
       await h.quiet();
       expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 10 });
       expect((await h.allocations(sku)).youzan).toMatchObject({ allotted: 10, pinned: false });
@@ -128,7 +160,14 @@ describe('stock truth, measured from the platforms', () => {
       let sold = 0;
       for (let i = 0; i < 3; i++) if (await h.buy(sku, 'youzan')) sold++;
       expect(sold).toBe(3);
-      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth })).status).toBe(202);
+      expect(
+        (
+          await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, {
+            method: 'POST',
+            headers: h.auth,
+          })
+        ).status,
+      ).toBe(202);
       await h.quiet();
       // Later the poll backstop hears them, and the writer runs again.
       await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
@@ -136,7 +175,14 @@ describe('stock truth, measured from the platforms', () => {
       await eventually(async () => (await h.ledger(sku)).reserved === 3, 30_000, 100);
       await h.quiet();
       expect(await exposure(sku, sold)).toBeLessThanOrEqual(10);
-      expect((await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth })).status).toBe(202);
+      expect(
+        (
+          await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, {
+            method: 'POST',
+            headers: h.auth,
+          })
+        ).status,
+      ).toBe(202);
       await h.quiet();
 
       expect(await exposure(sku, sold)).toBeLessThanOrEqual(10);
@@ -180,7 +226,12 @@ describe('stock truth, measured from the platforms', () => {
 
     it('Youzan refusing negative increments: sales not heard yet when the absolute set lands stay counted', async () => {
       const sku = await h.sku('REFUSE-2', { onHand: 10, mode: 'split' });
-      const settings = (body: object) => fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify(body) });
+      const settings = (body: object) =>
+        fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', ...h.auth },
+          body: JSON.stringify(body),
+        });
       await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
       await h.poll();
       await settings({ platformLimits: { kuaishou: { max: 0 } } });
@@ -205,14 +256,23 @@ describe('stock truth, measured from the platforms', () => {
 
     it('Youzan refusing negative increments: sales made before an absolute set’s read lower the count it left when heard', async () => {
       const sku = await h.sku('REFUSE-3', { onHand: 4, mode: 'split' });
-      const settings = (body: object) => fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify(body) });
+      const settings = (body: object) =>
+        fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/settings`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', ...h.auth },
+          body: JSON.stringify(body),
+        });
       await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
       await h.poll();
       await settings({ platformLimits: { kuaishou: { max: 0 } } });
       await h.quiet();
       expect(await h.platformStock(sku)).toEqual({ kuaishou: 0, youzan: 4 });
       // Youzan sells all four; the service cannot read those orders yet.
-      await h.stack.yzControl.setFaults({ refuseNegativeIncrement: true, orderReadLagMs: YOUZAN_READ_LAG_MS, push: { lossRate: 1 } });
+      await h.stack.yzControl.setFaults({
+        refuseNegativeIncrement: true,
+        orderReadLagMs: YOUZAN_READ_LAG_MS,
+        push: { lossRate: 1 },
+      });
       let sold = 0;
       for (let i = 0; i < 4; i++) if (await h.buy(sku, 'youzan')) sold++;
       expect(sold).toBe(4);
@@ -227,7 +287,10 @@ describe('stock truth, measured from the platforms', () => {
         await new Promise((r) => setTimeout(r, YOUZAN_READ_LAG_MS + 200));
         await h.poll();
         await h.quiet();
-        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, { method: 'POST', headers: h.auth });
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/reconcile`, {
+          method: 'POST',
+          headers: h.auth,
+        });
         await h.quiet();
       }
 
@@ -267,11 +330,20 @@ describe('stock truth, measured from the platforms', () => {
 
       expect(await exposure(sku, 0)).toBeLessThanOrEqual(4);
       expect((await h.stack.ksControl.getItem(sku.ks.itemId)).onShelf).toBe(false);
-      const failures = (await (await fetch(`${h.stack.url}/ops/failures?context=inventory&platform=kuaishou`, { headers: await h.opsAuth() })).json()) as { items: { reason: string; entityRef: string }[] };
-      expect(failures.items).toContainEqual(expect.objectContaining({ entityRef: sku.merchantSkuId, reason: expect.stringContaining('refused to lower') }));
-      const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })).json()) as { allocations: { platform: string; unwritable: string | null }[] };
+      const failures = (await (
+        await fetch(`${h.stack.url}/ops/failures?context=inventory&platform=kuaishou`, { headers: await h.opsAuth() })
+      ).json()) as { items: { reason: string; entityRef: string }[] };
+      expect(failures.items).toContainEqual(
+        expect.objectContaining({ entityRef: sku.merchantSkuId, reason: expect.stringContaining('refused to lower') }),
+      );
+      const detail = (await (
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })
+      ).json()) as { allocations: { platform: string; unwritable: string | null }[] };
       expect(detail.allocations.find((a) => a.platform === 'kuaishou')?.unwritable).toContain('refused to lower');
-      const health = (await (await fetch(`${h.stack.url}/health`, { headers: await h.opsAuth() })).json()) as { status: string; checks: Record<string, { up: boolean }> };
+      const health = (await (await fetch(`${h.stack.url}/health`, { headers: await h.opsAuth() })).json()) as {
+        status: string;
+        checks: Record<string, { up: boolean }>;
+      };
       expect(health.status).toBe('degraded');
       expect(health.checks.stock?.up).toBe(false);
     });
@@ -284,11 +356,14 @@ describe('stock truth, measured from the platforms', () => {
       const sku = await h.sku('BUSY-UP', { onHand: 10, mode: 'split' });
       const before = await h.stack.ksControl.counters();
       const since = Date.now();
-      const raises = async () => (await h.ops(sku)).filter((o) => o.platform === 'kuaishou' && o.delta > 0 && o.createdAt >= since);
+      const raises = async () =>
+        (await h.ops(sku)).filter((o) => o.platform === 'kuaishou' && o.delta > 0 && o.createdAt >= since);
       await h.stack.ksControl.setFaults({ rules: [busy] });
       await h.erp(sku.code, 20);
       await h.quiet();
-      expect((await h.stack.ksControl.counters()).faultsFired.busy_after_apply ?? 0).toBeGreaterThan(before.faultsFired.busy_after_apply ?? 0);
+      expect((await h.stack.ksControl.counters()).faultsFired.busy_after_apply ?? 0).toBeGreaterThan(
+        before.faultsFired.busy_after_apply ?? 0,
+      );
       // The platform answers again; another writer run must not add the units a second time.
       await h.stack.ksControl.resetFaults();
       await h.erp(sku.code, 20);
@@ -296,7 +371,9 @@ describe('stock truth, measured from the platforms', () => {
 
       const stock = await h.platformStock(sku);
       expect(stock.kuaishou + stock.youzan).toBe(20);
-      expect(await raises()).toEqual([expect.objectContaining({ status: 'applied', note: expect.stringContaining('outcome unknown') })]);
+      expect(await raises()).toEqual([
+        expect.objectContaining({ status: 'applied', note: expect.stringContaining('outcome unknown') }),
+      ]);
     });
 
     it('a decrease answered busy counts as not applied: the other platform is lowered to fit', async () => {
@@ -321,10 +398,18 @@ describe('stock truth, measured from the platforms', () => {
     it('rejects a minimum above the maximum with a field error and shows the limits when the SKU is read back', async () => {
       const sku = await h.sku('LIMITS-1', { onHand: 10, mode: 'split' });
       const url = `${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`;
-      const bad = await fetch(`${url}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify({ platformLimits: { youzan: { min: 5, max: 2 } } }) });
+      const bad = await fetch(`${url}/settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...h.auth },
+        body: JSON.stringify({ platformLimits: { youzan: { min: 5, max: 2 } } }),
+      });
       expect(bad.status).toBe(400);
       expect(JSON.stringify(await bad.json())).toContain('platformLimits.youzan.min');
-      const good = await fetch(`${url}/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', ...h.auth }, body: JSON.stringify({ platformLimits: { youzan: { min: 1, max: 6 } } }) });
+      const good = await fetch(`${url}/settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...h.auth },
+        body: JSON.stringify({ platformLimits: { youzan: { min: 1, max: 6 } } }),
+      });
       expect(good.status).toBe(200);
       const detail = (await (await fetch(url, { headers: h.auth })).json()) as { platformLimits: unknown };
       expect(detail.platformLimits).toEqual({ youzan: { min: 1, max: 6 } });
@@ -337,8 +422,15 @@ describe('stock truth, measured from the platforms', () => {
       const yzBinding = (await h.allocations(sku)).youzan.bindingId;
       await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.item.quantity.update', latencyMs: 1_000 }] });
       await h.erp(sku.code, 30);
-      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'youzan' && o.status === 'pending'), 30_000, 10);
-      const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/sku-bindings/${yzBinding}`, { method: 'DELETE', headers: h.auth });
+      await eventually(
+        async () => (await h.ops(sku)).some((o) => o.platform === 'youzan' && o.status === 'pending'),
+        30_000,
+        10,
+      );
+      const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/sku-bindings/${yzBinding}`, {
+        method: 'DELETE',
+        headers: h.auth,
+      });
       expect(res.status).toBe(204);
       await h.quiet();
       await h.erp(sku.code, 16);
@@ -346,7 +438,9 @@ describe('stock truth, measured from the platforms', () => {
 
       expect(await exposure(sku, 0)).toBeLessThanOrEqual(16);
       expect((await h.ops(sku)).filter((o) => o.status === 'pending' || o.status === 'unknown')).toEqual([]);
-      const detail = (await (await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })).json()) as { allocations: { platform: string; unwritable: string | null }[] };
+      const detail = (await (
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })
+      ).json()) as { allocations: { platform: string; unwritable: string | null }[] };
       expect(detail.allocations.find((a) => a.platform === 'youzan')?.unwritable).toContain('binding removed');
     });
   });
@@ -369,7 +463,10 @@ describe('stock truth, measured from the platforms', () => {
 describe('one writer per SKU on the embedded SQLite database (one process)', () => {
   let h: InventoryHarness;
   beforeAll(async () => {
-    h = await InventoryHarness.start('stock-truth-sqlite', { label: 'stock-truth-sqlite', env: { DATABASE_URL: undefined } });
+    h = await InventoryHarness.start('stock-truth-sqlite', {
+      label: 'stock-truth-sqlite',
+      env: { DATABASE_URL: undefined },
+    });
   });
 
   afterAll(async () => {
@@ -382,7 +479,11 @@ describe('one writer per SKU on the embedded SQLite database (one process)', () 
     await h.stack.ksControl.setFaults({ rules: [{ api: 'open.item.sku.stock.update', latencyMs: 1_500 }] });
     try {
       await h.erp(sku.code, 20);
-      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'), 30_000, 10);
+      await eventually(
+        async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'),
+        30_000,
+        10,
+      );
       await h.stack.t.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
       await h.quiet();
     } finally {
@@ -402,7 +503,13 @@ describe('one writer per SKU across two service instances on one MariaDB databas
     other = await startTestApp({
       label: 'stock-truth-two-b',
       database: h.stack.t.database,
-      env: { ENCRYPTION_KEYS: keys, KUAISHOU_API_BASE_URL: h.stack.ks.url, YOUZAN_API_BASE_URL: h.stack.yz.url, ORDER_READ_LAG_KUAISHOU_MS: '0', ORDER_READ_LAG_YOUZAN_MS: '0' },
+      env: {
+        ENCRYPTION_KEYS: keys,
+        KUAISHOU_API_BASE_URL: h.stack.ks.url,
+        YOUZAN_API_BASE_URL: h.stack.yz.url,
+        ORDER_READ_LAG_KUAISHOU_MS: '0',
+        ORDER_READ_LAG_YOUZAN_MS: '0',
+      },
     });
   });
 
@@ -416,7 +523,11 @@ describe('one writer per SKU across two service instances on one MariaDB databas
     await h.stack.ksControl.setFaults({ rules: [{ api: 'open.item.sku.stock.update', latencyMs: 1_500 }] });
     try {
       await h.erp(sku.code, 20);
-      await eventually(async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'), 30_000, 10);
+      await eventually(
+        async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'),
+        30_000,
+        10,
+      );
       await other.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
       await h.quiet();
     } finally {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaConfig } from '../../../src/config/app-config';
-import { EventEnvelope } from '../../../src/messaging/event-envelope';
-import { HEADER } from '../../../src/messaging/kafka/kafka-codec';
-import { KafkaEventBus } from '../../../src/messaging/kafka/kafka.event-bus';
-import { eventually } from '../../support/test-app';
+import { KafkaConfig } from '@app/config/app-config';
+import { EventEnvelope } from '@app/messaging/event-envelope';
+import { HEADER } from '@app/messaging/kafka/kafka-codec';
+import { KafkaEventBus } from '@app/messaging/kafka/kafka.event-bus';
+import { eventually } from '@test/support/test-app';
 
 /**
  * Contract of the Kafka adapter against a real wire-protocol peer. CI starts librdkafka's mock
@@ -19,12 +19,26 @@ if (!brokers) {
 const describeKafka = brokers ? describe : describe.skip;
 
 function envelope(run: string, key: string, seq: number): EventEnvelope {
-  return { id: randomUUID(), topic: TOPIC, key: `${run}:${key}`, seq, type: 'ContractProbe', payload: { run, key, seq }, occurredAt: Date.now(), correlationId: `corr-${run}` };
+  return {
+    id: randomUUID(),
+    topic: TOPIC,
+    key: `${run}:${key}`,
+    seq,
+    type: 'ContractProbe',
+    payload: { run, key, seq },
+    occurredAt: Date.now(),
+    correlationId: `corr-${run}`,
+  };
 }
 
 describeKafka('KafkaEventBus contract (real broker)', () => {
   const buses: KafkaEventBus[] = [];
-  const config = (): KafkaConfig => ({ brokers: brokers!.split(','), clientId: 'kwaizan-contract', groupPrefix: `contract-${randomUUID().slice(0, 8)}`, ssl: false });
+  const config = (): KafkaConfig => ({
+    brokers: brokers!.split(','),
+    clientId: 'kwaizan-contract',
+    groupPrefix: `contract-${randomUUID().slice(0, 8)}`,
+    ssl: false,
+  });
   const newBus = (c = config()) => {
     const bus = new KafkaEventBus(c, { sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 });
     buses.push(bus);
@@ -51,7 +65,12 @@ describeKafka('KafkaEventBus contract (real broker)', () => {
       eachMessage: async ({ partition, message }) => {
         const key = message.key?.toString() ?? '';
         if (!key.startsWith(run)) return;
-        seen.push({ key, partition, eventId: message.headers?.[HEADER.eventId]?.toString() ?? '', seq: Number(message.headers?.[HEADER.seq]?.toString()) });
+        seen.push({
+          key,
+          partition,
+          eventId: message.headers?.[HEADER.eventId]?.toString() ?? '',
+          seq: Number(message.headers?.[HEADER.seq]?.toString()),
+        });
       },
     });
     try {
@@ -88,7 +107,8 @@ describeKafka('KafkaEventBus contract (real broker)', () => {
     const batch1 = ['a', 'b'].flatMap((key) => [1, 2, 3, 4, 5].map((seq) => envelope(run, key, seq)));
     await producer.publish(batch1);
     await eventually(() => received.length === batch1.length, 20_000);
-    for (const key of ['a', 'b']) expect(received.filter((e) => e.key === `${run}:${key}`).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    for (const key of ['a', 'b'])
+      expect(received.filter((e) => e.key === `${run}:${key}`).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(received[0].correlationId).toBe(`corr-${run}`);
     await first.stop();
 
@@ -176,11 +196,18 @@ describeKafka('KafkaEventBus contract (real broker)', () => {
       },
     });
     await bus.start();
-    const raw = new Kafka({ clientId: 'contract-raw', brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).producer();
+    const raw = new Kafka({
+      clientId: 'contract-raw',
+      brokers: brokers!.split(','),
+      logLevel: logLevel.NOTHING,
+    }).producer();
     await raw.connect();
     try {
       // Same key as the next event, so the same partition: it must not hold that event back.
-      await raw.send({ topic: TOPIC, messages: [{ key: `${run}:k`, value: '{not json', headers: { [HEADER.eventId]: randomUUID() } }] });
+      await raw.send({
+        topic: TOPIC,
+        messages: [{ key: `${run}:k`, value: '{not json', headers: { [HEADER.eventId]: randomUUID() } }],
+      });
     } finally {
       await raw.disconnect();
     }
@@ -269,4 +296,3 @@ describeKafka('KafkaEventBus contract (real broker)', () => {
     await eventually(() => handled.length === 1, 30_000);
   }, 90_000);
 });
-

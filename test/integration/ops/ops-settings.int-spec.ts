@@ -1,10 +1,10 @@
 import mysql from 'mysql2/promise';
 import request from 'supertest';
-import { SessionEntity } from '../../../src/auth/session.entity';
-import { Db } from '../../../src/database/db';
-import { SyncFailureService } from '../../../src/ops/failures/sync-failure.service';
-import { asSession, asUser, createTestUser, TestUser } from '../../support/access';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { SessionEntity } from '@app/auth/session.entity';
+import { Db } from '@app/database/db';
+import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { asSession, asUser, createTestUser, TestUser } from '@test/support/access';
+import { startTestApp, TestApp } from '@test/support/test-app';
 
 describe('ops settings', () => {
   let t: TestApp;
@@ -161,7 +161,7 @@ describe('ops settings', () => {
       expect(await setting('retentionPushesDays')).toMatchObject({ value: 30, overridden: false });
       expect(await setting('retentionDriftDays')).toMatchObject({ value: 30, overridden: false });
       expect((await put({ retentionPushesDays: 40 })).status).toBe(200);
-      const [last] = await rows("SELECT old_value, new_value FROM ops_setting_change ORDER BY id DESC LIMIT 1");
+      const [last] = await rows('SELECT old_value, new_value FROM ops_setting_change ORDER BY id DESC LIMIT 1');
       expect(last).toMatchObject({ old_value: '30', new_value: '40' });
     } finally {
       await connection.query('DELETE FROM ops_setting');
@@ -170,15 +170,13 @@ describe('ops settings', () => {
 
   it('schedules automatic failure retries by the delays in force', async () => {
     expect((await put({ failureRetryDelaysMs: [7000, 9000] })).status).toBe(200);
-    const failure = await t.app
-      .get(SyncFailureService)
-      .record({
-        context: 'test',
-        operation: 'op',
-        errorCode: 'TEMPORARY',
-        reason: 'x',
-        replay: { kind: 'noop', data: {} },
-      });
+    const failure = await t.app.get(SyncFailureService).record({
+      context: 'test',
+      operation: 'op',
+      errorCode: 'TEMPORARY',
+      reason: 'x',
+      replay: { kind: 'noop', data: {} },
+    });
     const [row] = await rows(`SELECT created_at, next_retry_at FROM sync_failure WHERE id = '${failure.id}'`);
     expect(Number(row.next_retry_at) - Number(row.created_at)).toBe(7000);
   });

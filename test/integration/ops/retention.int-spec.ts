@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import request from 'supertest';
-import { RetentionJob } from '../../../src/ops/retention/retention.job';
-import { OPS_SETTING_DEFINITIONS } from '../../../src/ops/settings/ops-settings.definitions';
-import { OpsSettingsService } from '../../../src/ops/settings/ops-settings.service';
-import { asUser, createTestUser } from '../../support/access';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { RetentionJob } from '@app/ops/retention/retention.job';
+import { OPS_SETTING_DEFINITIONS } from '@app/ops/settings/ops-settings.definitions';
+import { OpsSettingsService } from '@app/ops/settings/ops-settings.service';
+import { asUser, createTestUser } from '@test/support/access';
+import { startTestApp, TestApp } from '@test/support/test-app';
 
 const DAY = 86_400_000;
 
@@ -17,7 +17,11 @@ async function insertRow(connection: mysql.Connection, table: string, values: Re
   );
   const row: Record<string, unknown> = {};
   for (const c of columns) {
-    row[c.name as string] = /int|decimal/.test(c.type as string) ? 1 : /text/.test(c.type as string) ? '{}' : randomUUID().slice(0, Math.min(36, Number(c.length ?? 36)));
+    row[c.name as string] = /int|decimal/.test(c.type as string)
+      ? 1
+      : /text/.test(c.type as string)
+        ? '{}'
+        : randomUUID().slice(0, Math.min(36, Number(c.length ?? 36)));
   }
   Object.assign(row, values);
   await connection.query(`INSERT INTO \`${table}\` SET ?`, [row]);
@@ -56,30 +60,99 @@ describe(RetentionJob.name, () => {
       closedFailures: s.retentionClosedFailuresDays * DAY,
     };
 
-    await insertRow(connection, 'oauth_state', { state: 'old-state', expires_at: old(RETENTION_MS.oauthStateAfterExpiry), used_at: null });
-    await insertRow(connection, 'oauth_state', { state: 'old-used-state', expires_at: old(RETENTION_MS.oauthStateAfterExpiry), used_at: now - 3 * DAY });
+    await insertRow(connection, 'oauth_state', {
+      state: 'old-state',
+      expires_at: old(RETENTION_MS.oauthStateAfterExpiry),
+      used_at: null,
+    });
+    await insertRow(connection, 'oauth_state', {
+      state: 'old-used-state',
+      expires_at: old(RETENTION_MS.oauthStateAfterExpiry),
+      used_at: now - 3 * DAY,
+    });
     await insertRow(connection, 'oauth_state', { state: 'live-state', expires_at: now + 600_000 });
-    await insertRow(connection, 'platform_push', { platform: 'kuaishou', event_id: 'old-push', received_at: old(RETENTION_MS.pushes) });
-    await insertRow(connection, 'platform_push', { platform: 'kuaishou', event_id: 'young-push', received_at: young(RETENTION_MS.pushes) });
-    await insertRow(connection, 'webhook_delivery', { source: 'erp.stock', delivery_id: 'old-delivery', received_at: old(RETENTION_MS.webhookDeliveries) });
-    await insertRow(connection, 'webhook_delivery', { source: 'erp.stock', delivery_id: 'young-delivery', received_at: young(RETENTION_MS.webhookDeliveries) });
+    await insertRow(connection, 'platform_push', {
+      platform: 'kuaishou',
+      event_id: 'old-push',
+      received_at: old(RETENTION_MS.pushes),
+    });
+    await insertRow(connection, 'platform_push', {
+      platform: 'kuaishou',
+      event_id: 'young-push',
+      received_at: young(RETENTION_MS.pushes),
+    });
+    await insertRow(connection, 'webhook_delivery', {
+      source: 'erp.stock',
+      delivery_id: 'old-delivery',
+      received_at: old(RETENTION_MS.webhookDeliveries),
+    });
+    await insertRow(connection, 'webhook_delivery', {
+      source: 'erp.stock',
+      delivery_id: 'young-delivery',
+      received_at: young(RETENTION_MS.webhookDeliveries),
+    });
     await insertRow(connection, 'stock_drift', { created_at: old(RETENTION_MS.drift) });
     await insertRow(connection, 'stock_drift', { created_at: young(RETENTION_MS.drift) });
     for (const status of ['applied', 'not_applied', 'reconciled']) {
-      await insertRow(connection, 'stock_write_op', { id: randomUUID(), status, created_at: old(RETENTION_MS.settledWriteOps), settled_at: old(RETENTION_MS.settledWriteOps) });
+      await insertRow(connection, 'stock_write_op', {
+        id: randomUUID(),
+        status,
+        created_at: old(RETENTION_MS.settledWriteOps),
+        settled_at: old(RETENTION_MS.settledWriteOps),
+      });
     }
-    await insertRow(connection, 'stock_write_op', { id: randomUUID(), status: 'applied', created_at: old(RETENTION_MS.settledWriteOps), settled_at: young(RETENTION_MS.settledWriteOps) });
-    await insertRow(connection, 'stock_write_op', { id: randomUUID(), status: 'unknown', created_at: old(RETENTION_MS.settledWriteOps), settled_at: null });
-    await insertRow(connection, 'stock_write_op', { id: randomUUID(), status: 'pending', created_at: old(RETENTION_MS.settledWriteOps), settled_at: null });
+    await insertRow(connection, 'stock_write_op', {
+      id: randomUUID(),
+      status: 'applied',
+      created_at: old(RETENTION_MS.settledWriteOps),
+      settled_at: young(RETENTION_MS.settledWriteOps),
+    });
+    await insertRow(connection, 'stock_write_op', {
+      id: randomUUID(),
+      status: 'unknown',
+      created_at: old(RETENTION_MS.settledWriteOps),
+      settled_at: null,
+    });
+    await insertRow(connection, 'stock_write_op', {
+      id: randomUUID(),
+      status: 'pending',
+      created_at: old(RETENTION_MS.settledWriteOps),
+      settled_at: null,
+    });
     for (const status of ['resolved', 'dismissed']) {
-      await insertRow(connection, 'sync_failure', { id: randomUUID(), status, created_at: old(RETENTION_MS.closedFailures), closed_at: old(RETENTION_MS.closedFailures), dedupe_key: randomUUID() });
+      await insertRow(connection, 'sync_failure', {
+        id: randomUUID(),
+        status,
+        created_at: old(RETENTION_MS.closedFailures),
+        closed_at: old(RETENTION_MS.closedFailures),
+        dedupe_key: randomUUID(),
+      });
     }
-    await insertRow(connection, 'sync_failure', { id: randomUUID(), status: 'open', created_at: old(RETENTION_MS.closedFailures), closed_at: null, dedupe_key: randomUUID() });
-    await insertRow(connection, 'sync_failure', { id: randomUUID(), status: 'resolved', created_at: old(RETENTION_MS.closedFailures), closed_at: young(RETENTION_MS.closedFailures), dedupe_key: randomUUID() });
+    await insertRow(connection, 'sync_failure', {
+      id: randomUUID(),
+      status: 'open',
+      created_at: old(RETENTION_MS.closedFailures),
+      closed_at: null,
+      dedupe_key: randomUUID(),
+    });
+    await insertRow(connection, 'sync_failure', {
+      id: randomUUID(),
+      status: 'resolved',
+      created_at: old(RETENTION_MS.closedFailures),
+      closed_at: young(RETENTION_MS.closedFailures),
+      dedupe_key: randomUUID(),
+    });
 
     const purged = await t.app.get(RetentionJob).purge();
 
-    expect(purged).toEqual({ oauthStates: 2, pushes: 1, webhookDeliveries: 1, drift: 1, settledWriteOps: 3, closedFailures: 2 });
+    expect(purged).toEqual({
+      oauthStates: 2,
+      pushes: 1,
+      webhookDeliveries: 1,
+      drift: 1,
+      settledWriteOps: 3,
+      closedFailures: 2,
+    });
     expect(await count(connection, 'oauth_state')).toBe(1);
     expect(await count(connection, 'platform_push', "event_id = 'young-push'")).toBe(1);
     expect(await count(connection, 'webhook_delivery', "delivery_id = 'young-delivery'")).toBe(1);
@@ -95,7 +168,10 @@ describe(RetentionJob.name, () => {
     expect(min('retentionPushesDays')).toBeGreaterThanOrEqual(7);
     expect(min('retentionErpDeliveriesDays')).toBeGreaterThanOrEqual(7);
     const admin = await createTestUser(t.app, 'admin');
-    const refused = await request(t.app.getHttpServer()).put('/ops/settings').set(asUser(admin)).send({ retentionPushesDays: 6 });
+    const refused = await request(t.app.getHttpServer())
+      .put('/ops/settings')
+      .set(asUser(admin))
+      .send({ retentionPushesDays: 6 });
     expect(refused.status).toBe(400);
     expect(refused.body.fields).toEqual([expect.objectContaining({ field: 'retentionPushesDays' })]);
   });
@@ -105,8 +181,16 @@ describe(RetentionJob.name, () => {
     const put = (body: object) => request(t.app.getHttpServer()).put('/ops/settings').set(asUser(admin)).send(body);
     const now = Date.now();
     await connection.query('DELETE FROM platform_push');
-    await insertRow(connection, 'platform_push', { platform: 'youzan', event_id: 'forty-days', received_at: now - 40 * DAY });
-    await insertRow(connection, 'platform_push', { platform: 'youzan', event_id: 'ten-days', received_at: now - 10 * DAY });
+    await insertRow(connection, 'platform_push', {
+      platform: 'youzan',
+      event_id: 'forty-days',
+      received_at: now - 40 * DAY,
+    });
+    await insertRow(connection, 'platform_push', {
+      platform: 'youzan',
+      event_id: 'ten-days',
+      received_at: now - 10 * DAY,
+    });
 
     expect((await put({ retentionPushesDays: 60 })).status).toBe(200);
     expect((await t.app.get(RetentionJob).purge()).pushes).toBe(0);

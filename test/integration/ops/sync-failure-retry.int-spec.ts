@@ -1,6 +1,6 @@
-import { FailureRetryJob } from '../../../src/ops/jobs/failure-retry.job';
-import { SyncFailureView } from '../../../src/ops/failures/dto/sync-failure.view';
-import { eventually } from '../../support/test-app';
+import { FailureRetryJob } from '@app/ops/jobs/failure-retry.job';
+import { SyncFailureView } from '@app/ops/failures/dto/sync-failure.view';
+import { eventually } from '@test/support/test-app';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
 const KS_STOCK = 'open.item.sku.stock.update';
@@ -28,15 +28,20 @@ describe('sync failure retries', () => {
   });
 
   async function failuresOf(sku: SkuFixture, query = ''): Promise<SyncFailureView[]> {
-    const res = await fetch(`${h.stack.url}/ops/failures?entityRef=${sku.merchantSkuId}&pageSize=100${query}`, { headers: await h.opsAuth() });
+    const res = await fetch(`${h.stack.url}/ops/failures?entityRef=${sku.merchantSkuId}&pageSize=100${query}`, {
+      headers: await h.opsAuth(),
+    });
     return ((await res.json()) as { items: SyncFailureView[] }).items;
   }
 
   async function failure(id: string): Promise<SyncFailureView> {
-    return (await (await fetch(`${h.stack.url}/ops/failures/${id}`, { headers: await h.opsAuth() })).json()) as SyncFailureView;
+    return (await (
+      await fetch(`${h.stack.url}/ops/failures/${id}`, { headers: await h.opsAuth() })
+    ).json()) as SyncFailureView;
   }
 
-  const retry = async (id: string) => fetch(`${h.stack.url}/ops/failures/${id}/retry`, { method: 'POST', headers: await h.opsAuth() });
+  const retry = async (id: string) =>
+    fetch(`${h.stack.url}/ops/failures/${id}/retry`, { method: 'POST', headers: await h.opsAuth() });
 
   /** What the scheduler does every 30 s, run until a retry was enqueued and handled. */
   async function automaticRetry(timeoutMs: number): Promise<void> {
@@ -85,10 +90,17 @@ describe('sync failure retries', () => {
     await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.trade.get', errorRate: 1, error: 'business' }] });
     await h.buy(sku, 'youzan');
     await h.quiet();
-    const dead = await eventually(async () => {
-      const res = await fetch(`${h.stack.url}/ops/failures?context=consumer:orders.push-received&platform=youzan&status=open`, { headers: await h.opsAuth() });
-      return ((await res.json()) as { items: SyncFailureView[] }).items[0];
-    }, 30_000, 250);
+    const dead = await eventually(
+      async () => {
+        const res = await fetch(
+          `${h.stack.url}/ops/failures?context=consumer:orders.push-received&platform=youzan&status=open`,
+          { headers: await h.opsAuth() },
+        );
+        return ((await res.json()) as { items: SyncFailureView[] }).items[0];
+      },
+      30_000,
+      250,
+    );
     expect(dead).toMatchObject({ errorCode: 'INVALID_REQUEST', platformCode: '5002', replayable: true });
 
     const again = await retry(dead.id);
@@ -101,7 +113,10 @@ describe('sync failure retries', () => {
   }, 120_000);
 
   it('after an outage of both stock APIs, retries and resolves every failure it caused without a person, and stock converges', async () => {
-    const skus = [await h.sku('OUTAGE-1', { onHand: 10, mode: 'split' }), await h.sku('OUTAGE-2', { onHand: 10, mode: 'split' })];
+    const skus = [
+      await h.sku('OUTAGE-1', { onHand: 10, mode: 'split' }),
+      await h.sku('OUTAGE-2', { onHand: 10, mode: 'split' }),
+    ];
     await h.stack.ksControl.setFaults({ rules: [{ api: KS_STOCK, errorRate: 1, error: 'qps' }] });
     await h.stack.yzControl.setFaults({ rules: [{ api: YZ_STOCK, errorRate: 1, error: 'throttle' }] });
     // The ERP keeps reporting during the outage: each report fails again and collapses into the open record.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SyncFailureService } from '../../../src/ops/failures/sync-failure.service';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { startTestApp, TestApp } from '@test/support/test-app';
 
 const MINUTE = 60_000;
 
@@ -23,7 +23,17 @@ describe(SyncFailureService.name, () => {
   });
 
   const record = (ref: string, extra: Partial<Parameters<SyncFailureService['record']>[0]> = {}) =>
-    failures.record({ context: 'test', operation: 'op', errorCode: 'TEMPORARY', reason: 'platform down', platform: 'youzan', entityRef: ref, replay: { kind: 'test.schedule', data: { ref } }, dedupeKey: `test:${ref}`, ...extra });
+    failures.record({
+      context: 'test',
+      operation: 'op',
+      errorCode: 'TEMPORARY',
+      reason: 'platform down',
+      platform: 'youzan',
+      entityRef: ref,
+      replay: { kind: 'test.schedule', data: { ref } },
+      dedupeKey: `test:${ref}`,
+      ...extra,
+    });
 
   describe('record', () => {
     it('schedules the first automatic retry of a dead letter within a minute, whatever attempts it spent before', async () => {

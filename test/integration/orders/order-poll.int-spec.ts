@@ -1,12 +1,12 @@
-import { ShopConnectionEntity } from '../../../src/accounts/shop-connection.entity';
-import { Clock, CLOCK } from '../../../src/common/clock';
-import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
-import { ChannelOrderEntity } from '../../../src/orders/channel-order.entity';
-import { OrderPollJob } from '../../../src/orders/jobs/order-poll.job';
-import { OrderPollService } from '../../../src/orders/order-poll.service';
+import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
+import { Clock, CLOCK } from '@app/common/clock';
+import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
+import { ChannelOrderEntity } from '@app/orders/channel-order.entity';
+import { OrderPollJob } from '@app/orders/jobs/order-poll.job';
+import { OrderPollService } from '@app/orders/order-poll.service';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
-import { connectInBrowser, createMerchant } from '../../support/sandbox-stack';
-import { eventually } from '../../support/test-app';
+import { connectInBrowser, createMerchant } from '@test/support/sandbox-stack';
+import { eventually } from '@test/support/test-app';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -41,8 +41,19 @@ describe('order polling backstop', () => {
   async function placeSix(sku: SkuFixture): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      ids.push((await h.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1, pay: true })).oid);
-      ids.push((await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: sku.yz.skuId, quantity: 1 }], pay: true })).tid);
+      ids.push(
+        (await h.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1, pay: true }))
+          .oid,
+      );
+      ids.push(
+        (
+          await h.stack.yzControl.placeOrder({
+            kdtId: Number(h.shops.youzan),
+            lines: [{ skuId: sku.yz.skuId, quantity: 1 }],
+            pay: true,
+          })
+        ).tid,
+      );
     }
     return ids;
   }
@@ -63,14 +74,25 @@ describe('order polling backstop', () => {
     const connected = await connectInBrowser(h.stack.url, merchantId, 'kuaishou', { shop: shop.openId });
     expect(connected.status).toBe(200);
     const connection = (await h.db.dataSource.manager.findOneBy(ShopConnectionEntity, { merchantId }))!;
-    const item = await h.stack.ksControl.createItem({ openId: shop.openId, title: '独店商品', skus: [{ stock: 5, price: 9900, skuNick: 'SOLO-1' }] });
+    const item = await h.stack.ksControl.createItem({
+      openId: shop.openId,
+      title: '独店商品',
+      skus: [{ stock: 5, price: 9900, skuNick: 'SOLO-1' }],
+    });
     await losePushes();
-    const { oid } = await h.stack.ksControl.placeOrder({ itemId: item.itemId, skuId: item.skus[0].skuId, quantity: 1, pay: true });
+    const { oid } = await h.stack.ksControl.placeOrder({
+      itemId: item.itemId,
+      skuId: item.skus[0].skuId,
+      quantity: 1,
+      pay: true,
+    });
 
     await h.stack.t.app.get(OrderPollJob).enqueue();
     await h.stack.t.app.get(OutboxRelay).drain(30_000);
 
-    expect(await h.db.dataSource.manager.countBy(ChannelOrderEntity, { connectionId: connection.id, platformOrderId: oid })).toBe(1);
+    expect(
+      await h.db.dataSource.manager.countBy(ChannelOrderEntity, { connectionId: connection.id, platformOrderId: oid }),
+    ).toBe(1);
   });
 
   it('finds orders whose pushes were lost while the platforms’ clocks are minutes behind ours', async () => {
@@ -118,16 +140,25 @@ describe('order feed completeness', () => {
     const sku = await h.sku('FEED-1', { onHand: 20, mode: 'split' });
     await h.stack.yzControl.setFaults({ push: { lossRate: 1 } });
     const soldAt = Date.now();
-    const { tid } = await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: sku.yz.skuId, quantity: 1 }], pay: true });
-    const heard = async () => (await h.db.dataSource.manager.countBy(ChannelOrderEntity, { platformOrderId: tid })) === 1;
+    const { tid } = await h.stack.yzControl.placeOrder({
+      kdtId: Number(h.shops.youzan),
+      lines: [{ skuId: sku.yz.skuId, quantity: 1 }],
+      pay: true,
+    });
+    const heard = async () =>
+      (await h.db.dataSource.manager.countBy(ChannelOrderEntity, { platformOrderId: tid })) === 1;
 
     const claimedUnheard: number[] = [];
-    await eventually(async () => {
-      await poller.poll(h.connections.youzan.id);
-      const complete = (await poller.feedCompleteUpTo(h.connections.youzan.id))!;
-      if (complete >= soldAt && !(await heard())) claimedUnheard.push(complete);
-      return complete >= soldAt;
-    }, 60_000, 500);
+    await eventually(
+      async () => {
+        await poller.poll(h.connections.youzan.id);
+        const complete = (await poller.feedCompleteUpTo(h.connections.youzan.id))!;
+        if (complete >= soldAt && !(await heard())) claimedUnheard.push(complete);
+        return complete >= soldAt;
+      },
+      60_000,
+      500,
+    );
     expect(claimedUnheard).toEqual([]);
     expect(await heard()).toBe(true);
   });

@@ -1,8 +1,8 @@
-import { Clock, CLOCK } from '../../../src/common/clock';
-import { ChannelOrderLineEntity } from '../../../src/orders/channel-order-line.entity';
-import { ChannelOrderEntity } from '../../../src/orders/channel-order.entity';
-import { OrderPollService } from '../../../src/orders/order-poll.service';
-import { sendErpStock } from '../../support/erp';
+import { Clock, CLOCK } from '@app/common/clock';
+import { ChannelOrderLineEntity } from '@app/orders/channel-order-line.entity';
+import { ChannelOrderEntity } from '@app/orders/channel-order.entity';
+import { OrderPollService } from '@app/orders/order-poll.service';
+import { sendErpStock } from '@test/support/erp';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
 /**
@@ -35,13 +35,21 @@ describe('order lines and stock', () => {
 
   async function lines(platformOrderId: string): Promise<ChannelOrderLineEntity[]> {
     const order = await h.db.dataSource.manager.findOneByOrFail(ChannelOrderEntity, { platformOrderId });
-    return h.db.dataSource.manager.find(ChannelOrderLineEntity, { where: { orderId: order.id }, order: { platformLineId: 'ASC' } });
+    return h.db.dataSource.manager.find(ChannelOrderLineEntity, {
+      where: { orderId: order.id },
+      order: { platformLineId: 'ASC' },
+    });
   }
 
   describe('shipments', () => {
     it('keeps shipped units off sale when a newer ERP count taken before the shipment arrives', async () => {
       const sku = await h.sku('SHIP-1', { onHand: 10, mode: 'split' });
-      const { oid } = await h.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 2, pay: true });
+      const { oid } = await h.stack.ksControl.placeOrder({
+        itemId: sku.ks.itemId,
+        skuId: sku.ks.skuId,
+        quantity: 2,
+        pay: true,
+      });
       await settle();
       const countedAt = Date.now();
       await h.stack.ksControl.shipOrder(oid);
@@ -70,7 +78,12 @@ describe('order lines and stock', () => {
 
     it('counts a shipment once it is ERP_SHIPMENT_COUNT_LAG_MS older than the report', async () => {
       const sku = await h.sku('SHIP-2', { onHand: 10, mode: 'split' });
-      const { oid } = await h.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 3, pay: true });
+      const { oid } = await h.stack.ksControl.placeOrder({
+        itemId: sku.ks.itemId,
+        skuId: sku.ks.skuId,
+        quantity: 3,
+        pay: true,
+      });
       await settle();
       await h.stack.ksControl.shipOrder(oid);
       await settle();
@@ -81,7 +94,9 @@ describe('order lines and stock', () => {
       const clock = h.stack.t.app.get<Clock>(CLOCK);
       const real = clock.now.bind(clock);
       jest.spyOn(clock, 'now').mockImplementation(() => real() + later);
-      const answer = await sendErpStock(h.stack.url, h.erpKey, [{ skuCode: sku.code, onHand: 7, sequence: 900_000 }], { timestamp: Math.floor((Date.now() + later) / 1000) });
+      const answer = await sendErpStock(h.stack.url, h.erpKey, [{ skuCode: sku.code, onHand: 7, sequence: 900_000 }], {
+        timestamp: Math.floor((Date.now() + later) / 1000),
+      });
       expect(answer.status).toBe(200);
       await settle();
       expect(await h.ledger(sku)).toEqual({ onHand: 7, reserved: 0 });
@@ -95,7 +110,14 @@ describe('order lines and stock', () => {
     });
 
     async function youzanOrder(a: SkuFixture, b: SkuFixture): Promise<{ tid: string; oidA: string }> {
-      const order = await h.stack.yzControl.placeOrder({ kdtId: Number(h.shops.youzan), lines: [{ skuId: a.yz.skuId, quantity: 2 }, { skuId: b.yz.skuId, quantity: 1 }], pay: true });
+      const order = await h.stack.yzControl.placeOrder({
+        kdtId: Number(h.shops.youzan),
+        lines: [
+          { skuId: a.yz.skuId, quantity: 2 },
+          { skuId: b.yz.skuId, quantity: 1 },
+        ],
+        pay: true,
+      });
       return { tid: order.tid, oidA: order.lines.find((l) => l.skuId === a.yz.skuId)!.oid };
     }
 
@@ -105,7 +127,14 @@ describe('order lines and stock', () => {
       const { tid, oidA } = await youzanOrder(a, b);
       await settle();
       // Part of the price comes back to the buyer; the two units still leave the warehouse.
-      await h.stack.yzControl.createRefund({ tid, oids: [oidA], amountFen: 500, restock: false, returnGoods: false, status: 'SUCCESS' });
+      await h.stack.yzControl.createRefund({
+        tid,
+        oids: [oidA],
+        amountFen: 500,
+        restock: false,
+        returnGoods: false,
+        status: 'SUCCESS',
+      });
       await settle();
       expect(await shown(a)).toBeLessThanOrEqual(8);
       expect((await h.ledger(a)).reserved).toBe(2);

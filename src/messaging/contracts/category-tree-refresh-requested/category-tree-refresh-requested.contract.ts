@@ -1,5 +1,5 @@
 import { IsIn, IsUUID } from 'class-validator';
-import { Topic } from '../../topics';
+import { Topic } from '@app/messaging/topics';
 import { defineTopic } from '../topic-contract';
 
 export class CategoryTreeRefreshRequested {

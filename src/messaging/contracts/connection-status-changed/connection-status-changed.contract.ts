@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Topic } from '../../topics';
+import { Topic } from '@app/messaging/topics';
 import { defineTopic } from '../topic-contract';
 
 const STATUSES = ['active', 'needs_reauth', 'revoked', 'unbound'] as const;

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Topic } from '../../topics';
+import { Topic } from '@app/messaging/topics';
 import { defineTopic } from '../topic-contract';
 
 const STATUSES = ['unpaid', 'paid', 'shipped', 'delivered', 'completed', 'cancelled'] as const;
@@ -15,4 +15,8 @@ export class OrderChanged {
   @IsInt() platformUpdatedAt: number;
 }
 
-export const orderChangedTopic = defineTopic({ name: Topic.OrderChanged, payload: OrderChanged, key: (p) => p.orderId });
+export const orderChangedTopic = defineTopic({
+  name: Topic.OrderChanged,
+  payload: OrderChanged,
+  key: (p) => p.orderId,
+});

@@ -1,5 +1,5 @@
 import { IsIn, IsUUID } from 'class-validator';
-import { Topic } from '../../topics';
+import { Topic } from '@app/messaging/topics';
 import { defineTopic } from '../topic-contract';
 
 export class OrderPollRequested {
@@ -7,4 +7,8 @@ export class OrderPollRequested {
   @IsIn(['schedule', 'manual', 'settlement']) reason: 'schedule' | 'manual' | 'settlement';
 }
 
-export const orderPollRequestedTopic = defineTopic({ name: Topic.OrderPollRequested, payload: OrderPollRequested, key: (p) => p.connectionId });
+export const orderPollRequestedTopic = defineTopic({
+  name: Topic.OrderPollRequested,
+  payload: OrderPollRequested,
+  key: (p) => p.connectionId,
+});

@@ -1,5 +1,5 @@
 import { IsInt, IsUUID } from 'class-validator';
-import { Topic } from '../../topics';
+import { Topic } from '@app/messaging/topics';
 import { defineTopic } from '../topic-contract';
 
 /** Audit the listed prices of one shop (keyed by connection: one shop's reads at a time, within its rate limits). */

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsObject, IsOptional, IsUUID } from 'class-validator';
-import { Topic } from '../../topics';
+import { Topic } from '@app/messaging/topics';
 import { defineTopic } from '../topic-contract';
 
 export const PRICE_CHANGE_REASONS = ['api', 'erp', 'audit'] as const;

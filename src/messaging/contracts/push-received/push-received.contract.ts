@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
-import { Topic } from '../../topics';
+import { Topic } from '@app/messaging/topics';
 import { defineTopic } from '../topic-contract';
 
 /** A verified platform push, stored before it was acknowledged. */

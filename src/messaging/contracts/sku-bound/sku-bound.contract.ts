@@ -1,5 +1,5 @@
 import { IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Topic } from '../../topics';
+import { Topic } from '@app/messaging/topics';
 import { defineTopic } from '../topic-contract';
 
 /** A platform SKU of a shop was bound to a merchant SKU. */

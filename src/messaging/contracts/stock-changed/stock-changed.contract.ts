@@ -1,8 +1,19 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID } from 'class-validator';
-import { Topic } from '../../topics';
+import { Topic } from '@app/messaging/topics';
 import { defineTopic } from '../topic-contract';
 
-export const STOCK_CHANGE_REASONS = ['sale', 'release', 'shipment', 'erp', 'binding', 'settings', 'reconcile', 'settle', 'retry', 'rebalance'] as const;
+export const STOCK_CHANGE_REASONS = [
+  'sale',
+  'release',
+  'shipment',
+  'erp',
+  'binding',
+  'settings',
+  'reconcile',
+  'settle',
+  'retry',
+  'rebalance',
+] as const;
 export type StockChangeReason = (typeof STOCK_CHANGE_REASONS)[number];
 
 /**
@@ -18,4 +29,8 @@ export class StockChanged {
   @IsOptional() @IsBoolean() reconcile?: boolean;
 }
 
-export const stockChangedTopic = defineTopic({ name: Topic.StockChanged, payload: StockChanged, key: (p) => p.merchantSkuId });
+export const stockChangedTopic = defineTopic({
+  name: Topic.StockChanged,
+  payload: StockChanged,
+  key: (p) => p.merchantSkuId,
+});

@@ -4,7 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-va
 import { SyncFailureStatus } from '../sync-failure.entity';
 
 /** Plain decimal digits only: Number() would also take 0x10, 1e3 and '' (as 0). */
-const decimal = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value);
+const decimal = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
 
 const STATUSES: SyncFailureStatus[] = ['open', 'retrying', 'resolved', 'dismissed'];
 

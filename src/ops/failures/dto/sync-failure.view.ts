@@ -14,7 +14,8 @@ export class SyncFailureView {
   @ApiPropertyOptional({ nullable: true }) platformCode: string | null;
   @ApiPropertyOptional({ nullable: true }) platformMessage: string | null;
   @ApiProperty() attempts: number;
-  @ApiPropertyOptional({ nullable: true, description: 'Epoch ms of the next automatic retry' }) nextRetryAt: number | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Epoch ms of the next automatic retry' }) nextRetryAt:
+    number | null;
   @ApiProperty({ enum: ['open', 'retrying', 'resolved', 'dismissed'] }) status: string;
   @ApiProperty({ description: 'Whether retry can run the operation again' }) replayable: boolean;
   @ApiProperty() createdAt: number;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { OpsSettingChangeEntity } from '../../settings/ops-setting-change.entity';
-import { OpsSettingState } from '../../settings/ops-settings.service';
+import { OpsSettingChangeEntity } from '@app/ops/settings/ops-setting-change.entity';
+import { OpsSettingState } from '@app/ops/settings/ops-settings.service';
 
 export class OpsSettingView {
   @ApiProperty() key: string;

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
-import { OPS_SETTING_DEFINITIONS } from '../../settings/ops-settings.definitions';
+import { OPS_SETTING_DEFINITIONS } from '@app/ops/settings/ops-settings.definitions';
 
 /**
  * Any subset of the settings; null puts one back to its default. The service checks the values against

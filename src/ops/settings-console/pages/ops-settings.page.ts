@@ -1,8 +1,8 @@
-import { accountBar, Notice } from '../../../auth/pages/auth.pages';
-import { CSRF_FIELD, UserPrincipal } from '../../../auth/principal';
-import { formatTime, html, page } from '../../../common/http/html';
-import { OpsSettingChangeEntity } from '../../settings/ops-setting-change.entity';
-import { OpsSettingState } from '../../settings/ops-settings.service';
+import { accountBar, Notice } from '@app/auth/pages/auth.pages';
+import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
+import { formatTime, html, page } from '@app/common/http/html';
+import { OpsSettingChangeEntity } from '@app/ops/settings/ops-setting-change.entity';
+import { OpsSettingState } from '@app/ops/settings/ops-settings.service';
 
 const GROUPS: Record<string, string> = {
   retention: '数据保留 Retention',

@@ -1,11 +1,19 @@
-import { ChannelItemDraft } from '../../../../src/platforms/ports/catalog.port';
-import { PlatformError } from '../../../../src/platforms/platform-error';
-import { SandboxControlError } from '../../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
+import { ChannelItemDraft } from '@app/platforms/ports/catalog.port';
+import { PlatformError } from '@app/platforms/platform-error';
+import { SandboxControlError } from '@app/sandbox/kuaishou/kuaishou-sandbox.control';
 import { KuaishouHarness, startKuaishouHarness } from './kuaishou.harness';
 
 /** A valid 连衣裙 (1584) listing: the synthetic required properties filled, 2 colours × 2 sizes. */
 function dress(overrides: Partial<ChannelItemDraft> = {}): ChannelItemDraft {
-  const sku = (color: string, size: string, priceFen = 15_900) => ({ outerSkuId: `DRESS-${color}-${size}`, specs: [{ name: '颜色', value: color }, { name: '尺码', value: size }], priceFen, stock: 20 });
+  const sku = (color: string, size: string, priceFen = 15_900) => ({
+    outerSkuId: `DRESS-${color}-${size}`,
+    specs: [
+      { name: '颜色', value: color },
+      { name: '尺码', value: size },
+    ],
+    priceFen,
+    stock: 20,
+  });
   return {
     outerItemId: `DRESS-${Math.random().toString(36).slice(2, 8)}`,
     title: '法式碎花连衣裙',
@@ -63,7 +71,12 @@ describe('Kuaishou catalog against the emulator', () => {
   it('reads category properties with their input types and values', async () => {
     const properties = await h.channels.catalog.getCategoryProperties(h.shop, '1584');
     expect(properties.find((p) => p.id === '102')).toMatchObject({ name: '品牌', required: true, inputType: 'single' });
-    expect(properties.find((p) => p.id === '99000001')).toMatchObject({ name: '面料材质', required: true, inputType: 'multi', maxValues: 3 });
+    expect(properties.find((p) => p.id === '99000001')).toMatchObject({
+      name: '面料材质',
+      required: true,
+      inputType: 'multi',
+      maxValues: 3,
+    });
     expect(properties.find((p) => p.id === '99000001')?.values.map((v) => v.name)).toContain('雪纺');
   });
 
@@ -72,8 +85,16 @@ describe('Kuaishou catalog against the emulator', () => {
     const ref = await h.channels.catalog.createItem(h.shop, draft);
     expect(ref.skus.map((s) => s.outerSkuId)).toEqual(draft.skus.map((s) => s.outerSkuId));
     const item = await h.channels.catalog.getItem(h.shop, ref.itemId);
-    expect(item).toMatchObject({ itemId: ref.itemId, title: '法式碎花连衣裙', categoryId: '1584', onShelf: true, audit: 'approved' });
-    expect(item.skus.map((s) => [s.outerSkuId, s.priceFen, s.stock])).toEqual(draft.skus.map((s) => [s.outerSkuId, s.priceFen, s.stock]));
+    expect(item).toMatchObject({
+      itemId: ref.itemId,
+      title: '法式碎花连衣裙',
+      categoryId: '1584',
+      onShelf: true,
+      audit: 'approved',
+    });
+    expect(item.skus.map((s) => [s.outerSkuId, s.priceFen, s.stock])).toEqual(
+      draft.skus.map((s) => [s.outerSkuId, s.priceFen, s.stock]),
+    );
     const { items, total } = await h.channels.catalog.listItems(h.shop, { page: 1, pageSize: 20 });
     expect(total).toBeGreaterThanOrEqual(1);
     expect(items.map((i) => i.itemId)).toContain(ref.itemId);
@@ -81,7 +102,10 @@ describe('Kuaishou catalog against the emulator', () => {
 
   it('edits title and SKU price, takes the item off the shelf, after which buyers cannot order', async () => {
     const ref = await h.channels.catalog.createItem(h.shop, dress());
-    await h.channels.catalog.editItem(h.shop, ref.itemId, { title: '法式碎花连衣裙 新款', skus: [{ skuId: ref.skus[0].skuId, priceFen: 14_900 }] });
+    await h.channels.catalog.editItem(h.shop, ref.itemId, {
+      title: '法式碎花连衣裙 新款',
+      skus: [{ skuId: ref.skus[0].skuId, priceFen: 14_900 }],
+    });
     await h.channels.prices.setSkuPrice(h.shop, { itemId: ref.itemId, skuId: ref.skus[1].skuId }, 13_900);
     const item = await h.channels.catalog.getItem(h.shop, ref.itemId);
     expect(item.title).toBe('法式碎花连衣裙 新款');
@@ -90,11 +114,15 @@ describe('Kuaishou catalog against the emulator', () => {
 
     await h.channels.catalog.setShelfStatus(h.shop, ref.itemId, false);
     expect((await h.channels.catalog.getItem(h.shop, ref.itemId)).onShelf).toBe(false);
-    await expect(h.control.placeOrder({ itemId: ref.itemId, skuId: ref.skus[0].skuId })).rejects.toMatchObject({ status: 409, code: 'not_on_sale' });
+    await expect(h.control.placeOrder({ itemId: ref.itemId, skuId: ref.skus[0].skuId })).rejects.toMatchObject({
+      status: 409,
+      code: 'not_on_sale',
+    });
   });
 
   describe('listing validation', () => {
-    const rejection = async (draft: ChannelItemDraft) => (await h.channels.catalog.createItem(h.shop, draft).catch((e: unknown) => e)) as PlatformError;
+    const rejection = async (draft: ChannelItemDraft) =>
+      (await h.channels.catalog.createItem(h.shop, draft).catch((e: unknown) => e)) as PlatformError;
 
     it('refuses a category that is not a leaf', async () => {
       const error = await rejection(dress({ categoryId: '1582', properties: [] }));
@@ -115,31 +143,50 @@ describe('Kuaishou catalog against the emulator', () => {
     });
 
     it('refuses a description over 1000 characters and more than 9 main images', async () => {
-      expect((await rejection(dress({ description: 'x'.repeat(1001) }))).rawMessage).toBe('商品详情描述长度必须为1-1000个字符');
-      expect((await rejection(dress({ imageUrls: Array.from({ length: 10 }, (_, i) => `https://img.example.com/${i}.jpg`) }))).rawMessage).toBe('商品主图数量必须为1-9张');
+      expect((await rejection(dress({ description: 'x'.repeat(1001) }))).rawMessage).toBe(
+        '商品详情描述长度必须为1-1000个字符',
+      );
+      expect(
+        (
+          await rejection(
+            dress({ imageUrls: Array.from({ length: 10 }, (_, i) => `https://img.example.com/${i}.jpg`) }),
+          )
+        ).rawMessage,
+      ).toBe('商品主图数量必须为1-9张');
     });
 
     it('refuses a reused relItemId and a refund rule the category does not offer', async () => {
       const draft = dress({ outerItemId: '880001' });
       await h.channels.catalog.createItem(h.shop, draft);
       expect((await rejection({ ...draft })).rawMessage).toBe('relItemId 880001 已被使用，不能重复');
-      expect((await rejection(dress({ extras: { refundRule: '13' } }))).rawMessage).toBe('退货规则[13]不在类目允许范围内');
+      expect((await rejection(dress({ extras: { refundRule: '13' } }))).rawMessage).toBe(
+        '退货规则[13]不在类目允许范围内',
+      );
     });
   });
 
   it('answers 3401 for an item once edited in Kuaishou’s own editor', async () => {
     const ref = await h.channels.catalog.createItem(h.shop, dress());
     await h.control.updateItem(ref.itemId, { onlineEdited: true });
-    await expect(h.channels.catalog.editItem(h.shop, ref.itemId, { title: 'x' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', rawCode: '3401' });
+    await expect(h.channels.catalog.editItem(h.shop, ref.itemId, { title: 'x' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      rawCode: '3401',
+    });
   });
 
   it('holds new listings and audited edits for review in manual audit mode', async () => {
     const manual = await startKuaishouHarness({ emulator: { auditMode: 'manual' } });
     try {
       const ref = await manual.channels.catalog.createItem(manual.shop, dress());
-      expect(await manual.channels.catalog.getItem(manual.shop, ref.itemId)).toMatchObject({ audit: 'pending', onShelf: false });
+      expect(await manual.channels.catalog.getItem(manual.shop, ref.itemId)).toMatchObject({
+        audit: 'pending',
+        onShelf: false,
+      });
       await manual.control.auditItem(ref.itemId, true);
-      expect(await manual.channels.catalog.getItem(manual.shop, ref.itemId)).toMatchObject({ audit: 'approved', onShelf: true });
+      expect(await manual.channels.catalog.getItem(manual.shop, ref.itemId)).toMatchObject({
+        audit: 'approved',
+        onShelf: true,
+      });
       await manual.channels.catalog.editItem(manual.shop, ref.itemId, { title: '待审核的新标题' });
       expect((await manual.channels.catalog.getItem(manual.shop, ref.itemId)).title).toBe('法式碎花连衣裙');
       await manual.control.auditItem(ref.itemId, true);

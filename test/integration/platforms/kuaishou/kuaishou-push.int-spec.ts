@@ -1,8 +1,8 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Carrier } from '../../../../src/platforms/carriers';
-import { ChannelPushEvent, PushRejectedError } from '../../../../src/platforms/ports/push.port';
-import { KuaishouPushParser } from '../../../../src/platforms/kuaishou/kuaishou-push.parser';
+import { Carrier } from '@app/platforms/carriers';
+import { ChannelPushEvent, PushRejectedError } from '@app/platforms/ports/push.port';
+import { KuaishouPushParser } from '@app/platforms/kuaishou/kuaishou-push.parser';
 import { KuaishouHarness, seedItem, startKuaishouHarness, waitFor } from './kuaishou.harness';
 
 interface Delivery {
@@ -36,7 +36,12 @@ class Receiver {
           res.writeHead(400).end();
           return;
         }
-        this.deliveries.push({ at: Date.now(), body: rawBody.toString('utf8'), contentType: req.headers['content-type'], events });
+        this.deliveries.push({
+          at: Date.now(),
+          body: rawBody.toString('utf8'),
+          contentType: req.headers['content-type'],
+          events,
+        });
         const scripted = this.scripted.shift();
         if (scripted) res.writeHead(scripted.status, { 'content-type': 'application/json' }).end(scripted.body);
         else res.writeHead(200, { 'content-type': 'application/json' }).end(this.parser.ackBody);
@@ -83,7 +88,10 @@ describe('Kuaishou push delivery from the emulator', () => {
     const delivery = receiver.deliveries[0];
     expect(delivery.contentType).toBe('text/plain;charset=utf-8');
     expect(delivery.body).toMatch(/^[A-Za-z0-9+/]+=*$/);
-    const stranger = new KuaishouPushParser({ appKey: h.config.appKey, messageSecret: Buffer.from('another-16b-key!').toString('base64') });
+    const stranger = new KuaishouPushParser({
+      appKey: h.config.appKey,
+      messageSecret: Buffer.from('another-16b-key!').toString('base64'),
+    });
     expect(() => stranger.parse({ rawBody: Buffer.from(delivery.body), headers: {} })).toThrow(PushRejectedError);
     expect((await h.control.counters()).push).toMatchObject({ sent: 3, acknowledged: 3, failedAttempts: 0 });
   });
@@ -93,7 +101,11 @@ describe('Kuaishou push delivery from the emulator', () => {
     const order = await h.control.placeOrder({ itemId, skuId: skuIds[0], pay: true });
     const refund = await h.control.createRefund({ oid: order.oid });
     await h.control.setRefundStatus(refund.refundId, 'succeed');
-    await waitFor(() => receiver.events().some((e) => e.rawType === 'kwaishop_aftersales_updateRefund'), 3_000, 'the refund update');
+    await waitFor(
+      () => receiver.events().some((e) => e.rawType === 'kwaishop_aftersales_updateRefund'),
+      3_000,
+      'the refund update',
+    );
     const refundEvents = receiver.events().filter((e) => e.kind === 'refund');
     expect(refundEvents.map((e) => [e.rawType, e.refundId, e.orderId, e.status])).toEqual([
       ['kwaishop_aftersales_addRefund', refund.refundId, order.oid, '10'],
@@ -109,7 +121,12 @@ describe('Kuaishou push delivery from the emulator', () => {
     const ids = receiver.events().map((e) => e.eventId);
     expect(new Set(ids).size).toBe(1);
     await waitFor(async () => (await h.control.counters()).push.acknowledged === 1, 2_000, 'the acknowledgement');
-    expect((await h.control.counters()).push).toMatchObject({ sent: 1, delivered: 3, failedAttempts: 2, acknowledged: 1 });
+    expect((await h.control.counters()).push).toMatchObject({
+      sent: 1,
+      delivered: 3,
+      failedAttempts: 2,
+      acknowledged: 1,
+    });
   });
 
   it('loses pushes when told to: the polling backstop has to find those orders', async () => {

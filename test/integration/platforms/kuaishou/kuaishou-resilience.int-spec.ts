@@ -1,6 +1,6 @@
-import { KuaishouCall, KuaishouEnvelope, KuaishouHttpClient } from '../../../../src/platforms/kuaishou/kuaishou-http.client';
-import { KuaishouSignMethod } from '../../../../src/platforms/kuaishou/kuaishou-signer';
-import { PlatformError } from '../../../../src/platforms/platform-error';
+import { KuaishouCall, KuaishouEnvelope, KuaishouHttpClient } from '@app/platforms/kuaishou/kuaishou-http.client';
+import { KuaishouSignMethod } from '@app/platforms/kuaishou/kuaishou-signer';
+import { PlatformError } from '@app/platforms/platform-error';
 import { KuaishouHarness, seedItem, startKuaishouHarness } from './kuaishou.harness';
 
 const ITEM_GET = 'open.item.get';
@@ -14,19 +14,27 @@ class RecordingHttpClient extends KuaishouHttpClient {
   }
 }
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as PlatformError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as PlatformError,
+  );
 
 describe('Kuaishou client resilience against the emulator', () => {
   it('opens the breaker under injected failures, fails fast while open, and closes after recovery', async () => {
-    const h = await startKuaishouHarness({ gateway: { retryAttempts: 1, breaker: { errorThresholdPercent: 50, volumeThreshold: 4, resetTimeoutMs: 300 } } });
+    const h = await startKuaishouHarness({
+      gateway: { retryAttempts: 1, breaker: { errorThresholdPercent: 50, volumeThreshold: 4, resetTimeoutMs: 300 } },
+    });
     try {
       const { itemId } = await seedItem(h);
       await h.control.setFaults({ rules: [{ api: ITEM_GET, errorRate: 1, error: 'system' }] });
       const failures: (PlatformError | undefined)[] = [];
-      for (let i = 0; i < 8 && h.gateway.breakerState() !== 'open'; i++) failures.push(await failure(h.channels.catalog.getItem(h.shop, itemId)));
+      for (let i = 0; i < 8 && h.gateway.breakerState() !== 'open'; i++)
+        failures.push(await failure(h.channels.catalog.getItem(h.shop, itemId)));
       expect(h.gateway.breakerState()).toBe('open');
       expect(failures.length).toBeGreaterThanOrEqual(2);
-      for (const f of failures) expect(f).toMatchObject({ code: 'TEMPORARY', rawCode: '2', rawMessage: '系统繁忙，请稍后重试' });
+      for (const f of failures)
+        expect(f).toMatchObject({ code: 'TEMPORARY', rawCode: '2', rawMessage: '系统繁忙，请稍后重试' });
       const reached = (await h.control.counters()).calls[ITEM_GET];
       const fastFailure = await failure(h.channels.catalog.getItem(h.shop, itemId));
       expect(fastFailure?.message).toContain('circuit breaker is open');
@@ -44,9 +52,14 @@ describe('Kuaishou client resilience against the emulator', () => {
 
   it('holds the configured per-API QPS: calls reaching the platform never exceed it in any second', async () => {
     const emulatorHarness = await startKuaishouHarness({ rateLimits: { [ITEM_GET]: 5 } });
-    const http = new RecordingHttpClient({ ...emulatorHarness.config }, { timeoutMs: 2_000, clock: emulatorHarness.emulator.clock });
-    const { createKuaishouChannels } = await import('../../../../src/platforms/kuaishou/kuaishou.channels');
-    const channel = createKuaishouChannels(emulatorHarness.config, emulatorHarness.gateway, emulatorHarness.tokens, { http });
+    const http = new RecordingHttpClient(
+      { ...emulatorHarness.config },
+      { timeoutMs: 2_000, clock: emulatorHarness.emulator.clock },
+    );
+    const { createKuaishouChannels } = await import('@app/platforms/kuaishou/kuaishou.channels');
+    const channel = createKuaishouChannels(emulatorHarness.config, emulatorHarness.gateway, emulatorHarness.tokens, {
+      http,
+    });
     try {
       const { itemId } = await seedItem(emulatorHarness);
       // The limiter counts fixed 1-second windows, so a sliding second may see up to twice the rate
@@ -72,7 +85,12 @@ describe('Kuaishou client resilience against the emulator', () => {
     let h: KuaishouHarness;
     let itemId: string;
     beforeAll(async () => {
-      h = await startKuaishouHarness({ gateway: { retryAttempts: 3, breaker: { errorThresholdPercent: 99, volumeThreshold: 1_000, resetTimeoutMs: 1_000 } } });
+      h = await startKuaishouHarness({
+        gateway: {
+          retryAttempts: 3,
+          breaker: { errorThresholdPercent: 99, volumeThreshold: 1_000, resetTimeoutMs: 1_000 },
+        },
+      });
       itemId = (await seedItem(h)).itemId;
     });
     afterAll(() => h.stop());
@@ -83,7 +101,9 @@ describe('Kuaishou client resilience against the emulator', () => {
 
     it('waits out the platform’s QPS throttling (retry-after one second) until every call gets through', async () => {
       await h.control.setFaults({ rules: [{ api: 'open.item.category.config', maxQps: 2 }] });
-      const results = await Promise.all(Array.from({ length: 6 }, () => failure(h.channels.catalog.getCategoryProperties(h.shop, '1125'))));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => failure(h.channels.catalog.getCategoryProperties(h.shop, '1125'))),
+      );
       const throttled = results.filter((e): e is PlatformError => e !== undefined);
       // Retried after the 1 s retry-after, every call finally gets through.
       expect(throttled).toEqual([]);
@@ -98,7 +118,9 @@ describe('Kuaishou client resilience against the emulator', () => {
         await single.control.setFaults({ rules: [{ api: ITEM_GET, throttleRate: 1 }] });
         const error = await failure(single.channels.catalog.getItem(single.shop, id));
         expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1_000 });
-        expect(error?.rawMessage).toMatch(/^Exceed qps limit, KEY \[apiId:\d+;appkey:ks_sandbox_app\], MAX_QPS \[300\.0\]$/);
+        expect(error?.rawMessage).toMatch(
+          /^Exceed qps limit, KEY \[apiId:\d+;appkey:ks_sandbox_app\], MAX_QPS \[300\.0\]$/,
+        );
       } finally {
         await single.stop();
       }
@@ -113,23 +135,32 @@ describe('Kuaishou client resilience against the emulator', () => {
 
     it('retries reads through HTTP 502 but gives up after the configured attempts', async () => {
       await h.control.setFaults({ rules: [{ api: ITEM_GET, httpErrorRate: 1 }] });
-      expect(await failure(h.channels.catalog.getItem(h.shop, itemId))).toMatchObject({ code: 'TEMPORARY', rawCode: 'HTTP_502' });
+      expect(await failure(h.channels.catalog.getItem(h.shop, itemId))).toMatchObject({
+        code: 'TEMPORARY',
+        rawCode: 'HTTP_502',
+      });
       expect((await h.control.counters()).calls[ITEM_GET]).toBe(3);
       await h.control.setFaults({ rules: [{ api: ITEM_GET, httpErrorRate: 0.5 }], seed: 11 });
-      const results = await Promise.all(Array.from({ length: 8 }, () => failure(h.channels.catalog.getItem(h.shop, itemId))));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => failure(h.channels.catalog.getItem(h.shop, itemId))),
+      );
       expect(results.filter(Boolean).length).toBeLessThan(8);
     });
 
     it('retries a read after a dropped connection (reads are safe to repeat)', async () => {
       await h.control.setFaults({ rules: [{ api: ITEM_GET, dropResponseRate: 0.5 }], seed: 3 });
-      const results = await Promise.all(Array.from({ length: 6 }, () => failure(h.channels.catalog.getItem(h.shop, itemId))));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => failure(h.channels.catalog.getItem(h.shop, itemId))),
+      );
       expect(results.filter(Boolean).length).toBeLessThan(3);
       expect((await h.control.counters()).calls[ITEM_GET]).toBeGreaterThan(6);
     });
 
     it('refreshes and retries once when the platform says the token expired', async () => {
       const refreshesBefore = h.tokens.refreshes;
-      await h.control.setFaults({ rules: [{ api: 'open.item.category.optional.get', errorRate: 1, error: 'token_expired' }] });
+      await h.control.setFaults({
+        rules: [{ api: 'open.item.category.optional.get', errorRate: 1, error: 'token_expired' }],
+      });
       await expect(h.channels.catalog.getCategories(h.shop)).rejects.toMatchObject({ code: 'AUTH_EXPIRED' });
       expect(h.tokens.refreshes).toBe(refreshesBefore + 1);
       expect((await h.control.counters()).calls['open.item.category.optional.get']).toBe(2);

@@ -1,4 +1,4 @@
-import { PlatformError } from '../../../../src/platforms/platform-error';
+import { PlatformError } from '@app/platforms/platform-error';
 import { KuaishouHarness, rawGatewayCall, seedItem, startKuaishouHarness, waitFor } from './kuaishou.harness';
 
 const STOCK_API = 'open.item.sku.stock.update';
@@ -42,7 +42,9 @@ describe('Kuaishou stock against the emulator', () => {
 
   it('refuses to go below the activity reserve with result 21, leaving the stock alone', async () => {
     const { itemId, skuIds } = await seedItem(h, [{ stock: 10, reserveStock: 8 }]);
-    const error = (await h.channels.stock.adjustSkuStock(h.shop, { itemId, skuId: skuIds[0] }, -3, 'op-r1').catch((e: unknown) => e)) as PlatformError;
+    const error = (await h.channels.stock
+      .adjustSkuStock(h.shop, { itemId, skuId: skuIds[0] }, -3, 'op-r1')
+      .catch((e: unknown) => e)) as PlatformError;
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '21', rawMessage: '当前库存不足，请减少预留数量' });
     const raw = await rawGatewayCall(h, {
       api: STOCK_API,
@@ -51,17 +53,23 @@ describe('Kuaishou stock against the emulator', () => {
     });
     expect(raw.body).toMatchObject({ result: 21, error_msg: '当前库存不足，请减少预留数量' });
     expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(10);
-    await expect(h.channels.stock.setSkuStock(h.shop, { itemId, skuId: skuIds[0] }, 7, 'op-r2')).rejects.toMatchObject({ rawMessage: '当前库存不足，请减少预留数量' });
+    await expect(h.channels.stock.setSkuStock(h.shop, { itemId, skuId: skuIds[0] }, 7, 'op-r2')).rejects.toMatchObject({
+      rawMessage: '当前库存不足，请减少预留数量',
+    });
   });
 
   it('refuses a change the platform does not accept (≥ 9,999,999) before calling', async () => {
     const { itemId, skuIds } = await seedItem(h);
-    await expect(h.channels.stock.adjustSkuStock(h.shop, { itemId, skuId: skuIds[0] }, 9_999_999, 'op-big')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(
+      h.channels.stock.adjustSkuStock(h.shop, { itemId, skuId: skuIds[0] }, 9_999_999, 'op-big'),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
 
   it('sets an absolute quantity through an item edit and a price in fen', async () => {
     const { itemId, skuIds } = await seedItem(h, [{ stock: 10, price: 2_500 }]);
-    expect(await h.channels.stock.setSkuStock(h.shop, { itemId, skuId: skuIds[0] }, 42, 'op-s1')).toEqual({ outcome: 'applied' });
+    expect(await h.channels.stock.setSkuStock(h.shop, { itemId, skuId: skuIds[0] }, 42, 'op-s1')).toEqual({
+      outcome: 'applied',
+    });
     await h.channels.prices.setSkuPrice(h.shop, { itemId, skuId: skuIds[0] }, 2_390);
     expect(await h.control.getSku(itemId, skuIds[0])).toMatchObject({ stock: 42, price: 2_390 });
   });
@@ -117,7 +125,10 @@ describe('Kuaishou stock against the emulator', () => {
       const { itemId, skuIds } = await seedItem(h, [{ stock: 5 }]);
       const order = await h.control.placeOrder({ itemId, skuId: skuIds[0], quantity: 3, pay: true });
       expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(2);
-      await expect(h.control.placeOrder({ itemId, skuId: skuIds[0], quantity: 3 })).rejects.toMatchObject({ status: 409, code: 'insufficient_stock' });
+      await expect(h.control.placeOrder({ itemId, skuId: skuIds[0], quantity: 3 })).rejects.toMatchObject({
+        status: 409,
+        code: 'insufficient_stock',
+      });
       await h.control.cancelOrder(order.oid);
       expect((await h.control.getSku(itemId, skuIds[0])).stock).toBe(5);
       expect(await h.channels.stock.getSkuStock(h.shop, { itemId, skuId: skuIds[0] })).toBe(5);

@@ -1,24 +1,32 @@
 import { Logger } from '@nestjs/common';
 import axios from 'axios';
-import { KuaishouConfig, PlatformsConfig, SANDBOX_CREDENTIALS } from '../../../../src/config/app-config';
-import { MetricsService } from '../../../../src/ops/metrics/metrics.service';
-import { ShopRef } from '../../../../src/platforms/ports/platform.types';
-import { TokenGrant, TokenProvider } from '../../../../src/platforms/ports/accounts.port';
-import { KuaishouChannelOptions } from '../../../../src/platforms/kuaishou/kuaishou-api.client';
-import { createKuaishouChannels } from '../../../../src/platforms/kuaishou/kuaishou.channels';
-import { PlatformChannels } from '../../../../src/platforms/ports/channel.registry';
-import { KuaishouHttpClient } from '../../../../src/platforms/kuaishou/kuaishou-http.client';
-import { KuaishouOAuthClient } from '../../../../src/platforms/kuaishou/kuaishou-oauth.client';
-import { kuaishouGatewayOptions } from '../../../../src/platforms/kuaishou/kuaishou-rate-limits';
-import { KuaishouSignedParams, signKuaishouRequest } from '../../../../src/platforms/kuaishou/kuaishou-signer';
-import { GatewayOptions, PlatformGateway } from '../../../../src/platforms/shared/platform-gateway';
-import { KuaishouEmulator, KuaishouEmulatorOptions } from '../../../../src/sandbox/kuaishou/kuaishou.emulator';
-import { KuaishouSandboxControl } from '../../../../src/sandbox/kuaishou/kuaishou-sandbox.control';
+import { KuaishouConfig, PlatformsConfig, SANDBOX_CREDENTIALS } from '@app/config/app-config';
+import { MetricsService } from '@app/ops/metrics/metrics.service';
+import { ShopRef } from '@app/platforms/ports/platform.types';
+import { TokenGrant, TokenProvider } from '@app/platforms/ports/accounts.port';
+import { KuaishouChannelOptions } from '@app/platforms/kuaishou/kuaishou-api.client';
+import { createKuaishouChannels } from '@app/platforms/kuaishou/kuaishou.channels';
+import { PlatformChannels } from '@app/platforms/ports/channel.registry';
+import { KuaishouHttpClient } from '@app/platforms/kuaishou/kuaishou-http.client';
+import { KuaishouOAuthClient } from '@app/platforms/kuaishou/kuaishou-oauth.client';
+import { kuaishouGatewayOptions } from '@app/platforms/kuaishou/kuaishou-rate-limits';
+import { KuaishouSignedParams, signKuaishouRequest } from '@app/platforms/kuaishou/kuaishou-signer';
+import { GatewayOptions, PlatformGateway } from '@app/platforms/shared/platform-gateway';
+import { KuaishouEmulator, KuaishouEmulatorOptions } from '@app/sandbox/kuaishou/kuaishou.emulator';
+import { KuaishouSandboxControl } from '@app/sandbox/kuaishou/kuaishou-sandbox.control';
 
 // Retry warnings of the gateway are expected noise here.
 Logger.overrideLogger(['error']);
 
-export const KS_SCOPES = ['user_info', 'merchant_user', 'merchant_item', 'merchant_order', 'merchant_refund', 'merchant_logistics', 'merchant_promotion'];
+export const KS_SCOPES = [
+  'user_info',
+  'merchant_user',
+  'merchant_item',
+  'merchant_order',
+  'merchant_refund',
+  'merchant_logistics',
+  'merchant_promotion',
+];
 export const REDIRECT_URI = 'https://kwaizan.example.com/oauth/kuaishou/callback';
 
 /** A token store like the accounts one, in memory: single-flight refresh, rotation stored at once. */
@@ -82,10 +90,16 @@ export interface KuaishouHarness {
 }
 
 /** Submits the authorize page's form the way a merchant's browser would, and returns the redirect. */
-export async function approveInBrowser(emulatorUrl: string, authorizeUrl: string, openId: string, decision: 'approve' | 'deny' = 'approve'): Promise<URL> {
+export async function approveInBrowser(
+  emulatorUrl: string,
+  authorizeUrl: string,
+  openId: string,
+  decision: 'approve' | 'deny' = 'approve',
+): Promise<URL> {
   const page = await axios.get<string>(authorizeUrl, { responseType: 'text' });
   const form = new URLSearchParams();
-  for (const match of page.data.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(match[1], match[2].replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+  for (const match of page.data.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    form.set(match[1], match[2].replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
   form.set('open_id', openId);
   form.set('decision', decision);
   const answer = await axios.post(`${emulatorUrl}/oauth/authorize`, form.toString(), {
@@ -124,7 +138,16 @@ export async function startKuaishouHarness(options: HarnessOptions = {}): Promis
     breaker: { errorThresholdPercent: 50, volumeThreshold: 10, resetTimeoutMs: 1_000 },
     kuaishou: config,
   } as PlatformsConfig;
-  const gateway = new PlatformGateway({ ...kuaishouGatewayOptions(platforms), retryBaseMs: 5, retryCapMs: 20, maxQueueWaitMs: 10_000, ...options.gateway }, new MetricsService());
+  const gateway = new PlatformGateway(
+    {
+      ...kuaishouGatewayOptions(platforms),
+      retryBaseMs: 5,
+      retryCapMs: 20,
+      maxQueueWaitMs: 10_000,
+      ...options.gateway,
+    },
+    new MetricsService(),
+  );
   // The service's clock and the platform's agree in real life; here the emulator's clock moves.
   const oauth = new KuaishouOAuthClient(config, gateway, { timeoutMs: 2_000, clock: emulator.clock });
   const tokens = new InMemoryTokenProvider(oauth);
@@ -138,8 +161,15 @@ export async function startKuaishouHarness(options: HarnessOptions = {}): Promis
 
   const connectShop = async (openId?: string): Promise<ShopRef> => {
     const target = openId ?? (await control.createShop()).openId;
-    const redirect = await approveInBrowser(emulator.url, oauth.authorizeUrl({ state: `state-${target}`, redirectUri: REDIRECT_URI }), target);
-    const grant = await oauth.exchangeCode({ code: redirect.searchParams.get('code') ?? '', redirectUri: REDIRECT_URI });
+    const redirect = await approveInBrowser(
+      emulator.url,
+      oauth.authorizeUrl({ state: `state-${target}`, redirectUri: REDIRECT_URI }),
+      target,
+    );
+    const grant = await oauth.exchangeCode({
+      code: redirect.searchParams.get('code') ?? '',
+      redirectUri: REDIRECT_URI,
+    });
     const shop: ShopRef = { platform: 'kuaishou', connectionId: `conn-${grant.shopId}`, shopId: grant.shopId };
     tokens.grants.set(shop.connectionId, grant);
     return shop;
@@ -164,7 +194,10 @@ export async function startKuaishouHarness(options: HarnessOptions = {}): Promis
 }
 
 /** The client's low-level HTTP client, signing with the given method. */
-export function rawClient(config: KuaishouConfig, signMethod: KuaishouConfig['signMethod'] = config.signMethod): KuaishouHttpClient {
+export function rawClient(
+  config: KuaishouConfig,
+  signMethod: KuaishouConfig['signMethod'] = config.signMethod,
+): KuaishouHttpClient {
   return new KuaishouHttpClient({ ...config, signMethod }, { timeoutMs: 2_000 });
 }
 
@@ -196,18 +229,35 @@ export async function rawGatewayCall(
     version: '1',
     ...input.signWith,
   } as KuaishouSignedParams;
-  const params: Record<string, string | undefined> = { ...system, sign: signKuaishouRequest(system, h.config.signSecret), ...input.tamper };
-  const form = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
+  const params: Record<string, string | undefined> = {
+    ...system,
+    sign: signKuaishouRequest(system, h.config.signSecret),
+    ...input.tamper,
+  };
+  const form = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  ).toString();
   const path = `${h.emulator.url}/${input.api.replace(/\./g, '/')}`;
   const options = { responseType: 'text' as const, transformResponse: (d: string) => d, validateStatus: () => true };
   const res =
     input.verb === 'GET'
       ? await axios.get<string>(`${path}?${form}`, options)
-      : await axios.post<string>(path, form, { ...options, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  return { status: res.status, text: res.data, body: res.data ? (JSON.parse(res.data) as Record<string, unknown>) : {} };
+      : await axios.post<string>(path, form, {
+          ...options,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+  return {
+    status: res.status,
+    text: res.data,
+    body: res.data ? (JSON.parse(res.data) as Record<string, unknown>) : {},
+  };
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -216,7 +266,17 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 }
 
 /** A back-office item with one or more SKUs, straight through the control API. */
-export async function seedItem(h: Pick<KuaishouHarness, 'control' | 'shop'>, skus: { stock: number; price?: number; reserveStock?: number }[] = [{ stock: 100 }], extra: { promiseSeconds?: number } = {}) {
-  const item = await h.control.createItem({ openId: h.shop.shopId, title: '测试商品', categoryId: 1584, skus: skus.map((s, i) => ({ price: 1_990, ...s, skuNick: `SKU-${i + 1}` })), ...extra });
+export async function seedItem(
+  h: Pick<KuaishouHarness, 'control' | 'shop'>,
+  skus: { stock: number; price?: number; reserveStock?: number }[] = [{ stock: 100 }],
+  extra: { promiseSeconds?: number } = {},
+) {
+  const item = await h.control.createItem({
+    openId: h.shop.shopId,
+    title: '测试商品',
+    categoryId: 1584,
+    skus: skus.map((s, i) => ({ price: 1_990, ...s, skuNick: `SKU-${i + 1}` })),
+    ...extra,
+  });
   return { itemId: item.itemId, skuIds: item.skus.map((s) => s.skuId), item };
 }

@@ -1,11 +1,10 @@
-import { ShopRef } from '../../../../src/platforms/ports/platform.types';
-import { YouzanOAuthClient } from '../../../../src/platforms/youzan/youzan-oauth.client';
-import { createYouzanChannels } from '../../../../src/platforms/youzan/youzan.channels';
+import { ShopRef } from '@app/platforms/ports/platform.types';
+import { YouzanOAuthClient } from '@app/platforms/youzan/youzan-oauth.client';
+import { createYouzanChannels } from '@app/platforms/youzan/youzan.channels';
 import { CLIENT_SECRET, startYouzanHarness, YouzanHarness, failure } from './youzan-harness';
 
 const DAY = 24 * 3600 * 1000;
 const REDIRECT = 'https://kwaizan.example/oauth/youzan/callback';
-
 
 describe('Youzan OAuth against the emulator', () => {
   let h: YouzanHarness;
@@ -23,8 +22,19 @@ describe('Youzan OAuth against the emulator', () => {
     expect(html).toContain('data-testid="yz-authorize-approve"');
     expect(html).toContain('data-testid="yz-authorize-deny"');
     if (kdtId !== undefined) expect(html).toContain(`data-testid="yz-authorize-shop-${kdtId}"`);
-    const form = new URLSearchParams({ client_id: h.config.clientId, redirect_uri: REDIRECT, state: 'st-42', kdt_id: String(kdtId ?? 'new'), decision });
-    const res = await fetch(`${h.emulator.url}/oauth/authorize/decision`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+    const form = new URLSearchParams({
+      client_id: h.config.clientId,
+      redirect_uri: REDIRECT,
+      state: 'st-42',
+      kdt_id: String(kdtId ?? 'new'),
+      decision,
+    });
+    const res = await fetch(`${h.emulator.url}/oauth/authorize/decision`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form,
+      redirect: 'manual',
+    });
     expect(res.status).toBe(302);
     return new URL(res.headers.get('location') ?? '');
   }
@@ -32,7 +42,12 @@ describe('Youzan OAuth against the emulator', () => {
   it('builds the configured authorize URL with client_id, response_type, state and redirect_uri', () => {
     const url = new URL(h.oauth.authorizeUrl({ state: 's', redirectUri: REDIRECT }));
     expect(`${url.origin}${url.pathname}`).toBe(`${h.emulator.url}/oauth/authorize`);
-    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: h.config.clientId, response_type: 'code', state: 's', redirect_uri: REDIRECT });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      client_id: h.config.clientId,
+      response_type: 'code',
+      state: 's',
+      redirect_uri: REDIRECT,
+    });
   });
 
   it('approve → code + state → exchange gives a grant for that shop; the code works only once', async () => {
@@ -63,7 +78,9 @@ describe('Youzan OAuth against the emulator', () => {
   it('refuses a code older than 2 minutes on the emulator clock', async () => {
     const redirect = await decide('approve');
     await h.control.advanceClock(2 * 60 * 1000 + 1000);
-    expect(await failure(h.oauth.exchangeCode({ code: redirect.searchParams.get('code') ?? '', redirectUri: REDIRECT }))).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '1005' });
+    expect(
+      await failure(h.oauth.exchangeCode({ code: redirect.searchParams.get('code') ?? '', redirectUri: REDIRECT })),
+    ).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '1005' });
   });
 
   it('rotates refresh tokens: the new grant works and the old refresh token is dead at once', async () => {
@@ -73,7 +90,10 @@ describe('Youzan OAuth against the emulator', () => {
     expect(second.accessToken).not.toBe(first.accessToken);
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.shopId).toBe(first.shopId);
-    expect(await failure(h.oauth.refresh(first.refreshToken ?? ''))).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '1103' });
+    expect(await failure(h.oauth.refresh(first.refreshToken ?? ''))).toMatchObject({
+      code: 'INVALID_REQUEST',
+      rawCode: '1103',
+    });
   });
 
   it('silent grant for a self-built app: a token by kdt_id, with a refresh token when refresh=true', async () => {
@@ -89,15 +109,24 @@ describe('Youzan OAuth against the emulator', () => {
   it('maps a lapsed authorization to AUTH_REVOKED (1004) on refresh and 4201 wording on API calls', async () => {
     const ref = await h.connectShop();
     await h.control.revokeShop(Number(ref.shopId));
-    expect(await failure(h.oauth.refresh(h.tokens.grants.get(ref.connectionId)?.refreshToken ?? ''))).toMatchObject({ code: 'AUTH_REVOKED', rawCode: '1004' });
-    expect(await failure(h.channels.catalog.getCategories(ref))).toMatchObject({ code: 'AUTH_REVOKED', rawCode: '4201' });
+    expect(await failure(h.oauth.refresh(h.tokens.grants.get(ref.connectionId)?.refreshToken ?? ''))).toMatchObject({
+      code: 'AUTH_REVOKED',
+      rawCode: '1004',
+    });
+    expect(await failure(h.channels.catalog.getCategories(ref))).toMatchObject({
+      code: 'AUTH_REVOKED',
+      rawCode: '4201',
+    });
   });
 
   it('refuses the silent flow for a tool app with 1105', async () => {
     const other = await startYouzanHarness({ emulator: { appType: 'tool' } });
     try {
       const shop = await other.control.createShop();
-      expect(await failure(other.oauth.silentGrant(String(shop.kdtId)))).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '1105' });
+      expect(await failure(other.oauth.silentGrant(String(shop.kdtId)))).toMatchObject({
+        code: 'INVALID_REQUEST',
+        rawCode: '1105',
+      });
     } finally {
       await other.close();
     }
@@ -106,7 +135,10 @@ describe('Youzan OAuth against the emulator', () => {
   it('refuses a wrong secret with 1000', async () => {
     const wrong = new YouzanOAuthClient({ ...h.config, clientSecret: `${CLIENT_SECRET}-x` }, h.gateway);
     const shop = await h.control.createShop();
-    expect(await failure(wrong.silentGrant(String(shop.kdtId)))).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '1000' });
+    expect(await failure(wrong.silentGrant(String(shop.kdtId)))).toMatchObject({
+      code: 'INVALID_REQUEST',
+      rawCode: '1000',
+    });
   });
 
   describe('token expiry during API calls', () => {
@@ -127,7 +159,10 @@ describe('Youzan OAuth against the emulator', () => {
     });
 
     it('refreshes once for concurrent callers after 4203 (token unknown to the platform)', async () => {
-      h.tokens.set(ref.connectionId, { ...(h.tokens.grants.get(ref.connectionId) ?? { shopId: ref.shopId, accessTokenExpiresAt: 0, scopes: [] }), accessToken: 'deadbeefdeadbeefdeadbeefdeadbeef' });
+      h.tokens.set(ref.connectionId, {
+        ...(h.tokens.grants.get(ref.connectionId) ?? { shopId: ref.shopId, accessTokenExpiresAt: 0, scopes: [] }),
+        accessToken: 'deadbeefdeadbeefdeadbeefdeadbeef',
+      });
       const results = await Promise.all([1, 2, 3].map(() => h.channels.catalog.getCategories(ref)));
       expect(results.every((r) => r.length > 20)).toBe(true);
       expect(h.tokens.refreshes).toBe(1);
@@ -144,7 +179,10 @@ describe('Youzan OAuth against the emulator', () => {
       };
       const channel = createYouzanChannels(h.config, h.gateway, stubborn);
       await h.control.resetCounters();
-      expect(await failure(channel.catalog.getCategories(ref))).toMatchObject({ code: 'AUTH_EXPIRED', rawCode: '4203' });
+      expect(await failure(channel.catalog.getCategories(ref))).toMatchObject({
+        code: 'AUTH_EXPIRED',
+        rawCode: '4203',
+      });
       expect(refreshed).toBe(1);
       expect((await h.control.counters()).calls['youzan.itemcategories.get']).toBe(2);
     });

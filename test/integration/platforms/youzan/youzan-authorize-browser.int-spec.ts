@@ -6,7 +6,8 @@ import { startYouzanHarness, YouzanHarness } from './youzan-harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
-if (!available) console.log(`skipping the Youzan authorize-page browser test: no chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
+if (!available)
+  console.log(`skipping the Youzan authorize-page browser test: no chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
 
 (available ? describe : describe.skip)('Youzan sandbox authorize page in a browser', () => {
   let h: YouzanHarness;

@@ -1,15 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { YouzanConfig } from '../../../../src/config/app-config';
-import { MetricsService } from '../../../../src/ops/metrics/metrics.service';
-import { ShopRef } from '../../../../src/platforms/ports/platform.types';
-import { TokenGrant, TokenProvider } from '../../../../src/platforms/ports/accounts.port';
-import { PlatformError } from '../../../../src/platforms/platform-error';
-import { GatewayOptions, PlatformGateway } from '../../../../src/platforms/shared/platform-gateway';
-import { YouzanOAuthClient } from '../../../../src/platforms/youzan/youzan-oauth.client';
-import { createYouzanChannels, YouzanChannelOptions } from '../../../../src/platforms/youzan/youzan.channels';
-import { PlatformChannels } from '../../../../src/platforms/ports/channel.registry';
-import { YouzanEmulator, YouzanEmulatorOptions } from '../../../../src/sandbox/youzan/youzan.emulator';
-import { YouzanSandboxControl } from '../../../../src/sandbox/youzan/youzan-sandbox.control';
+import { YouzanConfig } from '@app/config/app-config';
+import { MetricsService } from '@app/ops/metrics/metrics.service';
+import { ShopRef } from '@app/platforms/ports/platform.types';
+import { TokenGrant, TokenProvider } from '@app/platforms/ports/accounts.port';
+import { PlatformError } from '@app/platforms/platform-error';
+import { GatewayOptions, PlatformGateway } from '@app/platforms/shared/platform-gateway';
+import { YouzanOAuthClient } from '@app/platforms/youzan/youzan-oauth.client';
+import { createYouzanChannels, YouzanChannelOptions } from '@app/platforms/youzan/youzan.channels';
+import { PlatformChannels } from '@app/platforms/ports/channel.registry';
+import { YouzanEmulator, YouzanEmulatorOptions } from '@app/sandbox/youzan/youzan.emulator';
+import { YouzanSandboxControl } from '@app/sandbox/youzan/youzan-sandbox.control';
 
 export const CLIENT_ID = 'yz_test_client';
 export const CLIENT_SECRET = 'yz-test-client-secret-0001';
@@ -28,19 +28,23 @@ export class TestTokenProvider implements TokenProvider {
 
   async accessToken(shop: ShopRef): Promise<string> {
     const grant = this.grants.get(shop.connectionId);
-    if (!grant) throw new PlatformError({ platform: 'youzan', api: 'tokens', code: 'AUTH_REVOKED', message: 'no grant' });
+    if (!grant)
+      throw new PlatformError({ platform: 'youzan', api: 'tokens', code: 'AUTH_REVOKED', message: 'no grant' });
     return grant.accessToken;
   }
 
   async refreshAfterExpiry(shop: ShopRef, rejectedToken: string): Promise<string> {
     const grant = this.grants.get(shop.connectionId);
-    if (!grant) throw new PlatformError({ platform: 'youzan', api: 'tokens', code: 'AUTH_REVOKED', message: 'no grant' });
+    if (!grant)
+      throw new PlatformError({ platform: 'youzan', api: 'tokens', code: 'AUTH_REVOKED', message: 'no grant' });
     if (grant.accessToken !== rejectedToken) return grant.accessToken;
     let running = this.inflight.get(shop.connectionId);
     if (!running) {
       running = (async () => {
         this.refreshes++;
-        const fresh = grant.refreshToken ? await this.oauth.refresh(grant.refreshToken) : await this.oauth.silentGrant(shop.shopId);
+        const fresh = grant.refreshToken
+          ? await this.oauth.refresh(grant.refreshToken)
+          : await this.oauth.silentGrant(shop.shopId);
         this.grants.set(shop.connectionId, fresh);
         return fresh.accessToken;
       })().finally(() => this.inflight.delete(shop.connectionId));
@@ -88,7 +92,12 @@ export function testGatewayOptions(overrides: Partial<GatewayOptions> = {}): Gat
 
 export async function startYouzanHarness(options: HarnessOptions = {}): Promise<YouzanHarness> {
   Logger.overrideLogger(false);
-  const emulator = await YouzanEmulator.start({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, seed: 7, ...options.emulator });
+  const emulator = await YouzanEmulator.start({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    seed: 7,
+    ...options.emulator,
+  });
   const config: YouzanConfig = {
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
@@ -138,7 +147,11 @@ export async function startYouzanHarness(options: HarnessOptions = {}): Promise<
 export const SAMPLE_IMAGE = `data:image/png;base64,${Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex').toString('base64')}`;
 
 /** Raw POST to the emulator, returning the parsed body as Youzan sent it. */
-export async function rawPost(url: string, body: string, contentType = 'application/json'): Promise<{ status: number; text: string; json: Record<string, unknown> }> {
+export async function rawPost(
+  url: string,
+  body: string,
+  contentType = 'application/json',
+): Promise<{ status: number; text: string; json: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': contentType }, body });
   const text = await res.text();
   let json: Record<string, unknown> = {};
@@ -151,7 +164,10 @@ export async function rawPost(url: string, body: string, contentType = 'applicat
 }
 
 /** The error a call fails with (PlatformError unless told); fails the test when the call succeeds. */
-export async function failure<T extends Error = PlatformError>(promise: Promise<unknown>, type: new (...args: never[]) => T = PlatformError as unknown as new (...args: never[]) => T): Promise<T> {
+export async function failure<T extends Error = PlatformError>(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => T = PlatformError as unknown as new (...args: never[]) => T,
+): Promise<T> {
   try {
     await promise;
   } catch (error) {

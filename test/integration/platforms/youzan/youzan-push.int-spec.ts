@@ -1,7 +1,7 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChannelPushEvent, PushRejectedError } from '../../../../src/platforms/ports/push.port';
-import { YouzanPushParser } from '../../../../src/platforms/youzan/youzan-push.parser';
+import { ChannelPushEvent, PushRejectedError } from '@app/platforms/ports/push.port';
+import { YouzanPushParser } from '@app/platforms/youzan/youzan-push.parser';
 import { CLIENT_ID, CLIENT_SECRET, startYouzanHarness, YouzanHarness } from './youzan-harness';
 
 interface Delivery {
@@ -81,7 +81,9 @@ describe('Youzan push delivery to a local receiver', () => {
     await h.control.setPush({ url: await receiver.start() });
     const shop = await h.connectShop('推送测试店');
     kdtId = Number(shop.shopId);
-    skuId = (await h.control.createItem({ kdtId, title: '推送商品', skus: [{ itemNo: 'P-1', priceFen: 1000, stock: 100 }] })).skus[0].skuId;
+    skuId = (
+      await h.control.createItem({ kdtId, title: '推送商品', skus: [{ itemNo: 'P-1', priceFen: 1000, stock: 100 }] })
+    ).skus[0].skuId;
   });
   afterAll(async () => {
     await h.close();
@@ -99,17 +101,31 @@ describe('Youzan push delivery to a local receiver', () => {
     await h.control.completeOrder(order.tid);
     await waitFor(() => receiver.ofOrder(order.tid).length === 5);
     const types = receiver.ofOrder(order.tid).map((d) => d.body.type);
-    expect([...types].sort()).toEqual(['trade_TradeBuyerPay', 'trade_TradeCreate', 'trade_TradePaid', 'trade_TradeSellerShip', 'trade_TradeSuccess']);
+    expect([...types].sort()).toEqual([
+      'trade_TradeBuyerPay',
+      'trade_TradeCreate',
+      'trade_TradePaid',
+      'trade_TradeSellerShip',
+      'trade_TradeSuccess',
+    ]);
     for (const d of receiver.ofOrder(order.tid)) {
       expect(d.headers['event-type']).toBe(d.body.type);
       expect(d.headers['client-id']).toBe(CLIENT_ID);
       expect(d.events).toHaveLength(1);
-      expect(d.events[0]).toMatchObject({ platform: 'youzan', kind: 'order', orderId: order.tid, shopId: String(kdtId), eventId: d.body.msg_id });
+      expect(d.events[0]).toMatchObject({
+        platform: 'youzan',
+        kind: 'order',
+        orderId: order.tid,
+        shopId: String(kdtId),
+        eventId: d.body.msg_id,
+      });
     }
     const buyerPay = receiver.ofOrder(order.tid).find((d) => d.body.type === 'trade_TradeBuyerPay');
     expect(buyerPay?.body.status).toBe('WAIT_SELLER_SEND_GOODS');
     // msg is URL-encoded JSON carrying the order structure, and body sign = md5(client_id + msg + secret).
-    const decoded = JSON.parse(decodeURIComponent(String(buyerPay?.body.msg).replace(/\+/g, ' '))) as { full_order_info: { order_info: { tid: string } } };
+    const decoded = JSON.parse(decodeURIComponent(String(buyerPay?.body.msg).replace(/\+/g, ' '))) as {
+      full_order_info: { order_info: { tid: string } };
+    };
     expect(decoded.full_order_info.order_info.tid).toBe(order.tid);
     expect(receiver.rejected).toBe(0);
   });
@@ -173,15 +189,28 @@ describe('Youzan push delivery to a local receiver', () => {
   it('pushes legacy refund messages as refund events', async () => {
     const order = await h.control.placeOrder({ kdtId, lines: [{ skuId, quantity: 1 }], pay: true });
     const { refundIds } = await h.control.createRefund({ tid: order.tid, status: 'SUCCESS' });
-    await waitFor(() => receiver.ofOrder(order.tid).filter((d) => String(d.body.type).startsWith('trade_refund_')).length === 2);
+    await waitFor(
+      () => receiver.ofOrder(order.tid).filter((d) => String(d.body.type).startsWith('trade_refund_')).length === 2,
+    );
     const refunds = receiver.ofOrder(order.tid).filter((d) => String(d.body.type).startsWith('trade_refund_'));
     expect(refunds.map((d) => d.body.type).sort()).toEqual(['trade_refund_BuyerCreated', 'trade_refund_RefundSuccess']);
-    expect(refunds.every((d) => d.events[0].kind === 'refund' && d.events[0].refundId === refundIds[0] && d.events[0].orderId === order.tid)).toBe(true);
+    expect(
+      refunds.every(
+        (d) =>
+          d.events[0].kind === 'refund' && d.events[0].refundId === refundIds[0] && d.events[0].orderId === order.tid,
+      ),
+    ).toBe(true);
   });
 
   it('sends nothing for a shop whose authorization was revoked', async () => {
     const shop = await h.connectShop();
-    const sku = (await h.control.createItem({ kdtId: Number(shop.shopId), title: '撤销', skus: [{ itemNo: 'X', priceFen: 100, stock: 5 }] })).skus[0].skuId;
+    const sku = (
+      await h.control.createItem({
+        kdtId: Number(shop.shopId),
+        title: '撤销',
+        skus: [{ itemNo: 'X', priceFen: 100, stock: 5 }],
+      })
+    ).skus[0].skuId;
     await h.control.revokeShop(Number(shop.shopId));
     const order = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: sku, quantity: 1 }] });
     await sleep(100);
@@ -196,10 +225,23 @@ describe('Youzan new-style refund pushes (youzan_trade_Refund*, msg as an object
     try {
       await h.control.setPush({ url: await receiver.start() });
       const shop = await h.connectShop();
-      const sku = (await h.control.createItem({ kdtId: Number(shop.shopId), title: '新退款', skus: [{ itemNo: 'N', priceFen: 990, stock: 5 }] })).skus[0].skuId;
-      const order = await h.control.placeOrder({ kdtId: Number(shop.shopId), lines: [{ skuId: sku, quantity: 1 }], pay: true });
+      const sku = (
+        await h.control.createItem({
+          kdtId: Number(shop.shopId),
+          title: '新退款',
+          skus: [{ itemNo: 'N', priceFen: 990, stock: 5 }],
+        })
+      ).skus[0].skuId;
+      const order = await h.control.placeOrder({
+        kdtId: Number(shop.shopId),
+        lines: [{ skuId: sku, quantity: 1 }],
+        pay: true,
+      });
       const { refundIds } = await h.control.createRefund({ tid: order.tid, status: 'SUCCESS' });
-      await waitFor(() => receiver.ofOrder(order.tid).filter((d) => String(d.body.type).startsWith('youzan_trade_Refund')).length === 2);
+      await waitFor(
+        () =>
+          receiver.ofOrder(order.tid).filter((d) => String(d.body.type).startsWith('youzan_trade_Refund')).length === 2,
+      );
       const success = receiver.ofOrder(order.tid).find((d) => d.body.type === 'youzan_trade_RefundSuccess') as Delivery;
       expect(typeof success.body.msg).toBe('object');
       expect(success.body.msg).toMatchObject({ refunded_fee: '9.90', refund_type: 'REFUND_ONLY' });

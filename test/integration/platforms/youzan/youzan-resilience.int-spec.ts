@@ -1,13 +1,16 @@
-import { ShopRef, SkuRef } from '../../../../src/platforms/ports/platform.types';
-import { PlatformError } from '../../../../src/platforms/platform-error';
-import { createYouzanChannels } from '../../../../src/platforms/youzan/youzan.channels';
-import { PlatformGateway } from '../../../../src/platforms/shared/platform-gateway';
+import { ShopRef, SkuRef } from '@app/platforms/ports/platform.types';
+import { PlatformError } from '@app/platforms/platform-error';
+import { createYouzanChannels } from '@app/platforms/youzan/youzan.channels';
+import { PlatformGateway } from '@app/platforms/shared/platform-gateway';
 import { startYouzanHarness, testGatewayOptions, YouzanHarness, failure } from './youzan-harness';
-
 
 async function setup(h: YouzanHarness, stock = 10): Promise<{ shop: ShopRef; sku: SkuRef }> {
   const shop = await h.connectShop();
-  const item = await h.control.createItem({ kdtId: Number(shop.shopId), title: '韧性测试', skus: [{ itemNo: 'R-1', priceFen: 500, stock }] });
+  const item = await h.control.createItem({
+    kdtId: Number(shop.shopId),
+    title: '韧性测试',
+    skus: [{ itemNo: 'R-1', priceFen: 500, stock }],
+  });
   return { shop, sku: { itemId: item.itemId, skuId: item.skus[0].skuId } };
 }
 
@@ -56,8 +59,12 @@ describe('Youzan channels resilience against injected faults', () => {
       try {
         const target = await setup(real);
         await real.control.resetCounters();
-        expect(await real.channels.stock.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({ outcome: 'applied' });
-        expect(await real.channels.stock.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({ outcome: 'applied' });
+        expect(await real.channels.stock.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({
+          outcome: 'applied',
+        });
+        expect(await real.channels.stock.adjustSkuStock(target.shop, target.sku, 2, 'op-same')).toEqual({
+          outcome: 'applied',
+        });
         // The emulator counts repeats of the header; without it there is nothing to count.
         expect((await real.control.counters()).duplicateOperationIds).toBe(0);
         expect(await real.channels.stock.getSkuStock(target.shop, target.sku)).toBe(14);
@@ -97,7 +104,10 @@ describe('Youzan channels resilience against injected faults', () => {
 
     it('treats an HTTP 502 from the gateway as TEMPORARY; on an incremental write the outcome is unknown', async () => {
       await h.control.setFaults({ rules: [{ api: '*', httpErrorRate: 1 }] });
-      expect(await failure(h.channels.stock.getSkuStock(shop, sku))).toMatchObject({ code: 'TEMPORARY', rawCode: 'HTTP_502' });
+      expect(await failure(h.channels.stock.getSkuStock(shop, sku))).toMatchObject({
+        code: 'TEMPORARY',
+        rawCode: 'HTTP_502',
+      });
       expect((await h.channels.stock.adjustSkuStock(shop, sku, 1, 'op-502')).outcome).toBe('unknown');
       const counters = await h.control.counters();
       expect(counters.rejected['http:502']).toBe(4);
@@ -169,7 +179,9 @@ describe('Youzan channels resilience against injected faults', () => {
       const noRetry = createYouzanChannels(h.config, gateway, h.tokens);
       const results = await Promise.allSettled(Array.from({ length: 6 }, () => noRetry.stock.getSkuStock(shop, sku)));
       gateway.shutdown();
-      const limited = results.filter((r) => r.status === 'rejected' && (r.reason as PlatformError).code === 'RATE_LIMITED');
+      const limited = results.filter(
+        (r) => r.status === 'rejected' && (r.reason as PlatformError).code === 'RATE_LIMITED',
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
       expect(limited).toHaveLength(3);
     });
@@ -187,7 +199,9 @@ describe('Youzan channels resilience against injected faults', () => {
     let h: YouzanHarness;
 
     beforeAll(async () => {
-      h = await startYouzanHarness({ gateway: { retryAttempts: 1, breaker: { errorThresholdPercent: 50, volumeThreshold: 4, resetTimeoutMs: 300 } } });
+      h = await startYouzanHarness({
+        gateway: { retryAttempts: 1, breaker: { errorThresholdPercent: 50, volumeThreshold: 4, resetTimeoutMs: 300 } },
+      });
     });
     afterAll(() => h.close());
 
@@ -195,7 +209,8 @@ describe('Youzan channels resilience against injected faults', () => {
       const { shop, sku } = await setup(h);
       await h.control.setFaults({ rules: [{ api: 'youzan.item.get', errorRate: 1 }] });
       await h.control.resetCounters();
-      for (let i = 0; i < 5; i++) expect(await failure(h.channels.stock.getSkuStock(shop, sku))).toMatchObject({ code: 'TEMPORARY' });
+      for (let i = 0; i < 5; i++)
+        expect(await failure(h.channels.stock.getSkuStock(shop, sku))).toMatchObject({ code: 'TEMPORARY' });
       expect(h.gateway.breakerState()).toBe('open');
       const metrics = await h.metrics.render();
       expect(metrics.body).toContain('kwaizan_platform_breaker_state{platform="youzan",group="youzan"} 2');
@@ -213,7 +228,10 @@ describe('Youzan channels resilience against injected faults', () => {
 
     it('does not open for business rejections (the platform answered)', async () => {
       const { shop, sku } = await setup(h);
-      for (let i = 0; i < 6; i++) expect(await failure(h.channels.stock.adjustSkuStock(shop, sku, -100, `op-neg-${i}`))).toMatchObject({ code: 'INVALID_REQUEST' });
+      for (let i = 0; i < 6; i++)
+        expect(await failure(h.channels.stock.adjustSkuStock(shop, sku, -100, `op-neg-${i}`))).toMatchObject({
+          code: 'INVALID_REQUEST',
+        });
       expect(h.gateway.breakerState()).toBe('closed');
     });
   });
