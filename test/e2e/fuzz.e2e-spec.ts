@@ -326,7 +326,14 @@ describe('fuzz: hostile bodies at every entry point', () => {
               { 0: 60000 },
               [null],
             ])),
-          (hh, b) => (b[hh.pick(['extra', 'RETENTIONPUSHESDAYS', '__proto__', 'constructor'])] = hh.any()),
+          // defineProperty: `b['__proto__'] = …` would set the prototype, not a key, and send `{}`.
+          (hh, b) =>
+            Object.defineProperty(b, hh.pick(['extra', 'RETENTIONPUSHESDAYS', '__proto__', 'constructor']), {
+              value: hh.any(),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            }),
         ]);
         // A valid setting beside the broken one must not be applied either.
         if (h.chance(0.3)) body.retentionDriftDays ??= h.int(1, 100);
