@@ -1,8 +1,9 @@
 import 'reflect-metadata';
+// Runs in a child process outside jest (no path aliases there): relative imports only.
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@app/database/data-source-options';
-import { Db } from '@app/database/db';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { Db } from '../../src/database/db';
 
 /**
  * Writes to the embedded database in a loop until killed, one committed transaction per row,

