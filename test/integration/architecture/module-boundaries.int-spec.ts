@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DynamicModule, ForwardReference, Type } from '@nestjs/common';
+import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { GLOBAL_MODULE_METADATA, MODULE_METADATA } from '@nestjs/common/constants';
 import { AppModule } from '@app/app.module';
 import { testConfig } from '@test/support/test-config';
@@ -153,6 +153,16 @@ function moduleGraph(): { modules: Map<Type, Type[]>; forwardRefs: string[] } {
   return { modules, forwardRefs };
 }
 
+/** `Module -> Export` for each module that exports a repository: a context exports services, never its tables. */
+function repositoryExports(modules: Iterable<Type>): string[] {
+  return [...modules].flatMap((m) =>
+    ((Reflect.getMetadata(MODULE_METADATA.EXPORTS, m) as unknown[] | undefined) ?? [])
+      .map((e) => (e && typeof e === 'object' && 'provide' in e ? (e as { provide: unknown }).provide : e))
+      .filter((e): e is Type => typeof e === 'function' && /Repository$/.test(e.name))
+      .map((e) => `${m.name} -> ${e.name}`),
+  );
+}
+
 describe('module boundaries', () => {
   it('the contexts under src/ import each other without a cycle', () => {
     const edges = contextEdges();
@@ -177,6 +187,21 @@ describe('module boundaries', () => {
       .map((m) => m.name);
     expect(global.filter((name) => !ALLOWED_GLOBAL.includes(name))).toEqual([]);
     expect(global.sort()).toEqual([...ALLOWED_GLOBAL].sort());
+  });
+
+  it('no module exports a repository (contexts export services)', () => {
+    class SomethingRepository {}
+    @Module({ providers: [SomethingRepository], exports: [SomethingRepository] })
+    class LeakyModule {}
+    // The check itself: a module exporting a repository, as a class or as a provider, is caught.
+    expect(repositoryExports([LeakyModule])).toEqual(['LeakyModule -> SomethingRepository']);
+    @Module({ providers: [SomethingRepository], exports: [{ provide: SomethingRepository, useValue: {} }] })
+    class LeakyProviderModule {}
+    expect(repositoryExports([LeakyProviderModule])).toEqual(['LeakyProviderModule -> SomethingRepository']);
+
+    const { modules } = moduleGraph();
+    expect(modules.size).toBeGreaterThan(10);
+    expect(repositoryExports(modules.keys())).toEqual([]);
   });
 
   it('no module imports another through forwardRef, and the module graph has no cycle', () => {
