@@ -2,6 +2,8 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { MerchantDirectoryBinding } from '../auth/merchant-directory.port';
 import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
+import { RetentionModule } from '../ops/retention/retention.module';
+import { retentionCutoff, RetentionRegistry } from '../ops/retention/retention.registry';
 import { CallFailureListenerBinding, PlatformsModule, TokenProviderBinding } from '../platforms/platforms.module';
 import { AccountsTokenProvider } from './accounts-token.provider';
 import { ConnectController } from './connect.controller';
@@ -21,7 +23,7 @@ import { TokenRefreshService } from './token-refresh.service';
 import { TokenVault } from './token-vault';
 
 @Module({
-  imports: [AuthModule, PlatformsModule, SyncFailuresModule],
+  imports: [AuthModule, PlatformsModule, SyncFailuresModule, RetentionModule],
   controllers: [ConnectController, MerchantsController, MerchantPagesController],
   providers: [
     MerchantRepository,
@@ -48,6 +50,8 @@ export class AccountsModule implements OnModuleInit {
     private readonly tokens: AccountsTokenProvider,
     private readonly callFailures: CallFailureListenerBinding,
     private readonly connections: ConnectionsService,
+    private readonly retention: RetentionRegistry,
+    private readonly oauthStates: OAuthStateRepository,
   ) {}
 
   /** Accounts implements two ports of lower contexts: auth's merchant directory, the platforms' token provider and the failure boundary's listener. */
@@ -55,5 +59,9 @@ export class AccountsModule implements OnModuleInit {
     this.merchantDirectory.bind(this.merchants);
     this.tokenProvider.bind(this.tokens);
     this.callFailures.bind(this.connections);
+    this.retention.register({
+      name: 'oauthStates',
+      purge: (now, s) => this.oauthStates.deleteExpiredBefore(retentionCutoff(now, s.retentionOauthStatesDays)),
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, LessThan } from 'typeorm';
+import { LessThan } from 'typeorm';
 import { Db } from '../database/db';
 import { OAuthStateEntity } from './oauth-state.entity';
 
@@ -31,8 +31,8 @@ export class OAuthStateRepository {
     return this.repo.findOneBy({ state });
   }
 
-  async purgeExpired(before: number): Promise<void> {
-    await this.repo.delete({ expiresAt: LessThan(before), usedAt: IsNull() });
-    await this.repo.delete({ expiresAt: LessThan(before) });
+  /** Retention: states that expired before the cutoff, used or not; returns how many went. */
+  async deleteExpiredBefore(cutoff: number): Promise<number> {
+    return (await this.repo.delete({ expiresAt: LessThan(cutoff) })).affected ?? 0;
   }
 }

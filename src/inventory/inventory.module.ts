@@ -5,6 +5,8 @@ import { SkuBindingService } from '../catalog/sku-binding.service';
 import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
 import { HealthModule } from '../ops/health/health.module';
 import { HealthService } from '../ops/health/health.service';
+import { RetentionModule } from '../ops/retention/retention.module';
+import { retentionCutoff, RetentionRegistry } from '../ops/retention/retention.registry';
 import { PlatformsModule } from '../platforms/platforms.module';
 import { SkuBoundConsumer } from './consumers/sku-bound.consumer';
 import { StockChangedConsumer } from './consumers/stock-changed.consumer';
@@ -18,7 +20,7 @@ import { StockSettingsRepository } from './stock-settings.repository';
 import { StockSyncService } from './stock-sync.service';
 
 @Module({
-  imports: [AccountsModule, CatalogModule, PlatformsModule, HealthModule, SyncFailuresModule],
+  imports: [AccountsModule, CatalogModule, PlatformsModule, HealthModule, SyncFailuresModule, RetentionModule],
   controllers: [InventoryController],
   providers: [
     InventoryRepository,
@@ -40,11 +42,20 @@ export class InventoryModule implements OnModuleInit {
     private readonly repo: InventoryRepository,
     private readonly bindings: SkuBindingService,
     private readonly ledger: StockLedgerService,
+    private readonly retention: RetentionRegistry,
   ) {}
 
   onModuleInit(): void {
     // Catalog deletes the binding; inventory keeps the unbound listing's units counted, in that transaction.
     this.bindings.onBindingRemoved((binding) => this.ledger.bindingRemoved(binding));
+    this.retention.register({
+      name: 'drift',
+      purge: (now, s) => this.repo.deleteDriftRecordedBefore(retentionCutoff(now, s.retentionDriftDays)),
+    });
+    this.retention.register({
+      name: 'settledWriteOps',
+      purge: (now, s) => this.repo.deleteOpsSettledBefore(retentionCutoff(now, s.retentionSettledWritesDays)),
+    });
     // A platform SKU that refused to be lowered: its units stay counted, and a person must act.
     this.health.register({
       name: 'stock',

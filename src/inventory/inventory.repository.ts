@@ -245,6 +245,20 @@ export class InventoryRepository {
       .find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
+  /** Retention: drift records made before the cutoff; returns how many went. */
+  async deleteDriftRecordedBefore(cutoff: number): Promise<number> {
+    return (await this.m.getRepository(StockDriftEntity).delete({ createdAt: LessThan(cutoff) })).affected ?? 0;
+  }
+
+  /** Retention: only settled writes; a pending or unknown one is still needed to settle its outcome. */
+  async deleteOpsSettledBefore(cutoff: number): Promise<number> {
+    const settled: StockWriteStatus[] = ['applied', 'not_applied', 'reconciled'];
+    const result = await this.m
+      .getRepository(StockWriteOpEntity)
+      .delete({ status: In(settled), settledAt: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+
   async insertDrift(drift: Omit<StockDriftEntity, 'id'>): Promise<void> {
     await this.m.getRepository(StockDriftEntity).insert(drift);
   }

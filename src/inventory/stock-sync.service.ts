@@ -8,7 +8,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { StockChangeReason, stockChangedTopic } from '../messaging/contracts/stock-changed/stock-changed.contract';
-import { OutboxRepository } from '../messaging/outbox/outbox.repository';
+import { OutboxService } from '../messaging/outbox/outbox.service';
 import { MetricsService } from '../ops/metrics/metrics.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { ShopRef } from '../platforms/ports/platform.types';
@@ -85,7 +85,7 @@ export class StockSyncService {
     private readonly connections: ConnectionsService,
     private readonly failures: SyncFailureService,
     private readonly metrics: MetricsService,
-    private readonly outboxRepo: OutboxRepository,
+    private readonly outbox: OutboxService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(ORDER_SYNC) private readonly orders: OrderSyncPort,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -212,8 +212,7 @@ export class StockSyncService {
   ): Promise<{ reconcile: boolean } | undefined> {
     return this.db.transaction(async () => {
       const ledger = await this.lockAsWriter(lease);
-      const newer =
-        replan || (await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId)) > seen;
+      const newer = replan || (await this.outbox.currentSequence(stockChangedTopic, lease.merchantSkuId)) > seen;
       if (mayContinue && (ledger.rerun > 0 || newer)) {
         const reconcile = ledger.rerun === 2;
         ledger.rerun = 0;
@@ -250,7 +249,7 @@ export class StockSyncService {
     const plan = await this.phase('plan', () =>
       this.db.transaction(async () => {
         const ledger = await this.lockAsWriter(lease);
-        seen = await this.outboxRepo.currentSequence(stockChangedTopic.name, lease.merchantSkuId);
+        seen = await this.outbox.currentSequence(stockChangedTopic, lease.merchantSkuId);
         const sku = await this.stockSettings.forSku(lease.merchantSkuId);
         if (ledger.onHandSeq === 0) return undefined;
         const sellable = ledger.onHand - (await this.repo.openReserved(sku.merchantSkuId)) - sku.safetyStock;

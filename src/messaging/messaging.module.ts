@@ -30,6 +30,6 @@ function createBus(config: AppConfig): EventBus {
     MessagingLifecycle,
     MessagingCleanupJob,
   ],
-  exports: [EVENT_BUS, OutboxService, OutboxRelay, OutboxRepository, ConsumerRegistry],
+  exports: [EVENT_BUS, OutboxService, OutboxRelay, ConsumerRegistry],
 })
 export class MessagingModule {}

@@ -4,12 +4,12 @@ import { SyncFailuresModule } from './failures/sync-failures.module';
 import { OpsSettingsModule } from './settings/ops-settings.module';
 import { FailureRetryJob } from './jobs/failure-retry.job';
 import { RetentionJob } from './retention/retention.job';
-import { RetentionRepository } from './retention/retention.repository';
+import { RetentionModule } from './retention/retention.module';
 import { SyncFailuresController } from './sync-failures.controller';
 
 @Module({
-  imports: [SyncFailuresModule, OpsSettingsModule],
+  imports: [SyncFailuresModule, OpsSettingsModule, RetentionModule],
   controllers: [SyncFailuresController],
-  providers: [FailureRetryJob, FailureRetryConsumer, RetentionRepository, RetentionJob],
+  providers: [FailureRetryJob, FailureRetryConsumer, RetentionJob],
 })
 export class OpsModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
+import { IsNull, LessThan } from 'typeorm';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
 import type { Platform } from '../platforms/ports/platform.types';
@@ -85,6 +85,11 @@ export class OrderRepository {
   }
 
   /** Stores a push; false when the same message came before. */
+  /** Retention: pushes received before the cutoff; returns how many went. */
+  async deletePushesReceivedBefore(cutoff: number): Promise<number> {
+    return (await this.m.getRepository(PlatformPushEntity).delete({ receivedAt: LessThan(cutoff) })).affected ?? 0;
+  }
+
   async insertPush(push: PlatformPushEntity): Promise<boolean> {
     try {
       await this.m.getRepository(PlatformPushEntity).insert(push);

@@ -1,11 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { MerchantsService } from '../accounts/merchants.service';
 import { MerchantSkuService } from '../catalog/merchant-sku.service';
-import { CLOCK, Clock } from '../common/clock';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
 import { ErpOutcome, StockLedgerService } from '../inventory/stock-ledger.service';
-import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookDeliveriesService } from './deliveries/webhook-deliveries.service';
 import { ErpStockUpdateDto } from './dto/erp-stock-update.dto';
 
 export interface ErpStockResult {
@@ -24,16 +23,14 @@ export class ErpWebhookService {
     private readonly merchants: MerchantsService,
     private readonly skus: MerchantSkuService,
     private readonly ledger: StockLedgerService,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly deliveries: WebhookDeliveriesService,
   ) {}
 
   async applyStock(merchantId: string, deliveryId: string, body: ErpStockUpdateDto): Promise<ErpStockResult> {
     await this.merchants.get(merchantId);
     try {
-      return await this.db.transaction(async (m) => {
-        await m
-          .getRepository(WebhookDeliveryEntity)
-          .insert({ source: `erp:${merchantId}`, deliveryId, receivedAt: this.clock.now() });
+      return await this.db.transaction(async () => {
+        await this.deliveries.take(`erp:${merchantId}`, deliveryId);
         const results: ErpStockResult['results'] = [];
         for (const update of body.updates) {
           const sku = await this.skus.ensure(merchantId, update.skuCode, update.title);

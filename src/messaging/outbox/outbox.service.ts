@@ -21,6 +21,14 @@ export class OutboxService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
+  /**
+   * The last sequence given out for the contract's topic and this key: every event up to it has committed, so a
+   * reader that has seen this sequence has seen every change announced so far.
+   */
+  currentSequence<P extends object>(contract: TopicContract<P>, key: string): Promise<number> {
+    return this.repo.currentSequence(contract.name, key);
+  }
+
   async enqueue<P extends object>(
     contract: TopicContract<P>,
     payload: P,

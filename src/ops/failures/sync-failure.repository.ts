@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets } from 'typeorm';
+import { Brackets, In, LessThan } from 'typeorm';
 import { Db } from '@app/database/db';
 import { SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
 
@@ -33,6 +33,12 @@ export class SyncFailureRepository {
     return this.db
       .forUpdate(this.repo.createQueryBuilder('f').where('f.dedupe_key = :dedupeKey', { dedupeKey }))
       .getOne();
+  }
+
+  /** Retention: only closed failures (resolved or dismissed); open ones stay whatever their age. */
+  async deleteClosedBefore(cutoff: number): Promise<number> {
+    const closed: SyncFailureStatus[] = ['resolved', 'dismissed'];
+    return (await this.repo.delete({ status: In(closed), closedAt: LessThan(cutoff) })).affected ?? 0;
   }
 
   save(entity: SyncFailureEntity): Promise<SyncFailureEntity> {

@@ -1,17 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { CLOCK, Clock } from '@app/common/clock';
-import { DAY_MS } from '../settings/ops-settings.definitions';
 import { OpsSettingsService } from '../settings/ops-settings.service';
-import { RetentionRepository } from './retention.repository';
+import { RetentionRegistry } from './retention.registry';
 
-/** Purges rows past their retention (ops settings, README Configuration → Retention), hourly; every instance may run it (deletes are idempotent). */
+/**
+ * Purges rows past their retention (ops settings, README Configuration → Retention), hourly; every instance may run
+ * it (deletes are idempotent). Each context deletes its own rows through the purge it registered.
+ */
 @Injectable()
 export class RetentionJob {
   private readonly logger = new Logger(RetentionJob.name);
 
   constructor(
-    private readonly repo: RetentionRepository,
+    private readonly registry: RetentionRegistry,
     private readonly settings: OpsSettingsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -20,15 +22,15 @@ export class RetentionJob {
   async purge(): Promise<Record<string, number>> {
     const now = this.clock.now();
     const s = await this.settings.current();
-    const before = (days: number) => now - days * DAY_MS;
-    const purged = {
-      oauthStates: await this.repo.oauthStatesExpiredBefore(before(s.retentionOauthStatesDays)),
-      pushes: await this.repo.pushesReceivedBefore(before(s.retentionPushesDays)),
-      webhookDeliveries: await this.repo.webhookDeliveriesReceivedBefore(before(s.retentionErpDeliveriesDays)),
-      drift: await this.repo.driftRecordedBefore(before(s.retentionDriftDays)),
-      settledWriteOps: await this.repo.writeOpsSettledBefore(before(s.retentionSettledWritesDays)),
-      closedFailures: await this.repo.failuresClosedBefore(before(s.retentionClosedFailuresDays)),
-    };
+    const purged: Record<string, number> = {};
+    for (const p of this.registry.registered()) {
+      try {
+        purged[p.name] = await p.purge(now, s);
+      } catch (error) {
+        // One context's failure must not keep the others' rows forever; it is left out and the next run tries again.
+        this.logger.error({ purge: p.name, error: (error as Error).message }, 'retention purge failed');
+      }
+    }
     if (Object.values(purged).some(Boolean)) this.logger.log({ purged }, 'purged rows past their retention');
     return purged;
   }

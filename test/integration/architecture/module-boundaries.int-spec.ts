@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DynamicModule, ForwardReference, Type } from '@nestjs/common';
+import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { GLOBAL_MODULE_METADATA, MODULE_METADATA } from '@nestjs/common/constants';
 import { AppModule } from '@app/app.module';
 import { testConfig } from '@test/support/test-config';
@@ -153,6 +153,36 @@ function moduleGraph(): { modules: Map<Type, Type[]>; forwardRefs: string[] } {
   return { modules, forwardRefs };
 }
 
+/** `Module -> Export` for each module that exports a repository: a context exports services, never its tables. */
+function repositoryExports(modules: Iterable<Type>): string[] {
+  return [...modules].flatMap((m) =>
+    ((Reflect.getMetadata(MODULE_METADATA.EXPORTS, m) as unknown[] | undefined) ?? [])
+      .map((e) => (e && typeof e === 'object' && 'provide' in e ? (e as { provide: unknown }).provide : e))
+      .filter((e): e is Type => typeof e === 'function' && /Repository$/.test(e.name))
+      .map((e) => `${m.name} -> ${e.name}`),
+  );
+}
+
+/** TypeORM calls that name an entity (`getRepository(X)`, `manager.delete(X, …)`, `.from(X, …)`…). */
+const ENTITY_USE =
+  /\b(?:getRepository|createQueryBuilder|insert|update|upsert|delete|save|remove|into|from|find\w*|count|exists)\(\s*(\w+Entity)\b/g;
+
+/**
+ * `file: Entity (context)` for each entity of another context that a source file reads or writes through TypeORM:
+ * a context reaches another's tables only through that context's services.
+ */
+function foreignTableUses(file: string, source: string, moduleFolders: string[]): string[] {
+  const own = contextOf(file, moduleFolders);
+  const uses = new Set([...source.matchAll(ENTITY_USE)].map((m) => m[1]));
+  return [...uses].flatMap((entity) => {
+    const from = new RegExp(`import (?:type )?\\{[^}]*\\b${entity}\\b[^}]*\\} from '([^']+)'`).exec(source)?.[1];
+    if (!from) return [];
+    const target = from.startsWith('@app/') ? `src/${from.slice(5)}` : join(file, '..', from);
+    const owner = contextOf(target, moduleFolders);
+    return owner && owner !== own ? [`${file}: ${entity} (${owner})`] : [];
+  });
+}
+
 describe('module boundaries', () => {
   it('the contexts under src/ import each other without a cycle', () => {
     const edges = contextEdges();
@@ -177,6 +207,45 @@ describe('module boundaries', () => {
       .map((m) => m.name);
     expect(global.filter((name) => !ALLOWED_GLOBAL.includes(name))).toEqual([]);
     expect(global.sort()).toEqual([...ALLOWED_GLOBAL].sort());
+  });
+
+  it('no module exports a repository (contexts export services)', () => {
+    class SomethingRepository {}
+    @Module({ providers: [SomethingRepository], exports: [SomethingRepository] })
+    class LeakyModule {}
+    // The check itself: a module exporting a repository, as a class or as a provider, is caught.
+    expect(repositoryExports([LeakyModule])).toEqual(['LeakyModule -> SomethingRepository']);
+    @Module({ providers: [SomethingRepository], exports: [{ provide: SomethingRepository, useValue: {} }] })
+    class LeakyProviderModule {}
+    expect(repositoryExports([LeakyProviderModule])).toEqual(['LeakyProviderModule -> SomethingRepository']);
+
+    const { modules } = moduleGraph();
+    expect(modules.size).toBeGreaterThan(10);
+    expect(repositoryExports(modules.keys())).toEqual([]);
+  });
+
+  it("no context reads or writes another context's tables", () => {
+    const files = sourceFiles(join(ROOT, 'src'))
+      .map((f) => relative(ROOT, f))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
+    const moduleFolders = files
+      .filter((f) => f.endsWith('.module.ts') && f.split('/').length > 2)
+      .map((f) => f.slice(0, f.lastIndexOf('/')));
+    expect(moduleFolders).toEqual(expect.arrayContaining(['src/inventory', 'src/webhooks/deliveries']));
+    // The check itself: a purge in ops deleting webhooks' rows is caught, by relative or alias import.
+    const leaky = [
+      "import { WebhookDeliveryEntity } from '@app/webhooks/deliveries/webhook-delivery.entity';",
+      "import { SkuBindingEntity } from '../../catalog/sku-binding.entity';",
+      'await this.db.manager.getRepository(WebhookDeliveryEntity).delete({ receivedAt: LessThan(cutoff) });',
+      'await m.delete(SkuBindingEntity, { id });',
+    ].join('\n');
+    expect(foreignTableUses('src/ops/retention/retention.job.ts', leaky, moduleFolders)).toEqual([
+      'src/ops/retention/retention.job.ts: WebhookDeliveryEntity (src/webhooks/deliveries)',
+      'src/ops/retention/retention.job.ts: SkuBindingEntity (src/catalog)',
+    ]);
+
+    const report = files.flatMap((f) => foreignTableUses(f, readFileSync(join(ROOT, f), 'utf8'), moduleFolders));
+    expect(report).toEqual([]);
   });
 
   it('no module imports another through forwardRef, and the module graph has no cycle', () => {

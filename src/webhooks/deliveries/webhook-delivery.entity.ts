@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from '../database/columns';
+import { bigintNumber } from '@app/database/columns';
 
 /** An inbound webhook delivery id already handled (its effect committed with this row). */
 @Entity('webhook_delivery')
