@@ -9,6 +9,10 @@ const CHILD = join(__dirname, '..', '..', 'support', 'embedded-writer.child.ts')
 // The child runs the project's TypeScript without a build step.
 const TS_HOOK = `
 const ts = require('typescript');
+// The path aliases of tsconfig.json (@app/*, @test/*), as jest maps them.
+const paths = require('tsconfig-paths');
+const config = paths.loadConfig(process.cwd());
+paths.register({ baseUrl: config.absoluteBaseUrl, paths: config.paths });
 const fs = require('fs');
 require.extensions['.ts'] = (m, filename) => {
   const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
