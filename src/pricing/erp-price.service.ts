@@ -97,6 +97,7 @@ export class ErpPriceService {
             reason: 'erp',
             targets,
             requestedAt: now,
+            sequence: update.sequence,
           });
           results.push({ skuCode: update.skuCode, outcome: 'applied' });
         }

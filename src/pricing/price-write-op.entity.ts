@@ -44,6 +44,10 @@ export class PriceWriteOpEntity {
   @Column({ type: 'varchar', length: 500, nullable: true })
   note: string | null;
 
+  /** When the change this write belongs to was requested (null: written before it was kept). */
+  @Column({ name: 'requested_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  requestedAt: number | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;
 

@@ -18,6 +18,16 @@ import { PricingRepository } from './pricing.repository';
 
 export const PRICING_SKU_REPLAY = 'pricing.sku';
 
+/** A price change handed to the writer (the price-changed event). */
+export interface PriceChangeRequest {
+  merchantSkuId: string;
+  reason: 'api' | 'erp';
+  targets?: Record<string, number>;
+  requestedAt: number;
+  /** `erp`: the ERP sequence the targets were derived from. */
+  sequence?: number;
+}
+
 /** A write did not land (or its outcome could not be read back): the plan stops, the runner retries it. */
 export class PriceWriteIncompleteError extends Error {
   constructor(message: string) {
@@ -49,21 +59,41 @@ export class PriceWriterService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  /** Moves the listings to `targets` (by binding id), in steps within the limit. */
-  async apply(merchantSkuId: string, targets: Record<string, number>, reason: PriceWriteReason): Promise<void> {
+  /**
+   * Moves the listings to the change's targets (by binding id), in steps within the limit. A change
+   * is dropped when a newer one has been written since it was requested, or (ERP) when the ERP has
+   * reported a newer sequence; ERP targets are derived again from the kept ERP price.
+   */
+  async apply(merchantSkuId: string, change: PriceChangeRequest): Promise<void> {
     await this.locked(merchantSkuId, async () => {
       const sku = await this.skus.findById(merchantSkuId);
       if (!sku) return;
       const lanes = await this.listings.lanes(merchantSkuId);
       await this.settle(lanes, merchantSkuId);
       const policy = await this.policies.effective(sku.merchantId, sku.id);
+      let targets = change.targets ?? {};
+      if (change.reason === 'erp') {
+        const erp = await this.repo.erpPrice(merchantSkuId);
+        if (!erp || policy.master !== 'erp') return this.dropped(change, 'the ERP is no longer the master');
+        if (change.sequence !== undefined && erp.sequence > change.sequence)
+          return this.dropped(change, `ERP sequence ${erp.sequence} is newer than ${change.sequence}`);
+        targets = Object.fromEntries(
+          lanes.map((l) => [l.binding.id, derivePrice(erp.priceFen, rulesFor(policy, l.shop.platform))]),
+        );
+      }
+      if (await this.repo.writtenSince(merchantSkuId, change.requestedAt))
+        return this.dropped(change, 'a newer price change was written after it was requested');
       const wanted = Object.fromEntries(
         Object.entries(targets).filter(([id]) => lanes.some((l) => l.binding.id === id)),
       );
       const live = await this.listings.livePrices(lanes);
       await this.seen(lanes, live);
-      await this.writeSteps(lanes, live, wanted, policy, reason);
+      await this.writeSteps(lanes, live, wanted, policy, change.reason, change.requestedAt);
     });
+  }
+
+  private dropped(change: PriceChangeRequest, why: string): void {
+    this.logger.log(`price change of ${change.merchantSkuId} requested at ${change.requestedAt} dropped: ${why}`);
   }
 
   /**
@@ -115,7 +145,7 @@ export class PriceWriterService {
         return;
       }
       if (policy.auditAction === 'correct' && targets) {
-        await this.writeSteps(lanes, live, targets, policy, 'correction');
+        await this.writeSteps(lanes, live, targets, policy, 'correction', now);
         return;
       }
       await this.failures.record({
@@ -174,6 +204,7 @@ export class PriceWriterService {
     targets: ListingPrices,
     policy: EffectivePolicy,
     reason: PriceWriteReason,
+    requestedAt: number,
   ): Promise<void> {
     const plan = planSteps(live, targets, policy.parityLimitBp);
     if (!plan.ok) {
@@ -197,7 +228,7 @@ export class PriceWriterService {
     const state = { ...live };
     for (const step of plan.steps) {
       const lane = lanes.find((l) => l.binding.id === step.listing)!;
-      await this.writeOne(lane, state[step.listing] ?? null, step.priceFen, reason);
+      await this.writeOne(lane, state[step.listing] ?? null, step.priceFen, reason, requestedAt);
       state[step.listing] = step.priceFen;
     }
   }
@@ -208,6 +239,7 @@ export class PriceWriterService {
     previousFen: number | null,
     priceFen: number,
     reason: PriceWriteReason,
+    requestedAt: number,
   ): Promise<void> {
     const op = Object.assign(new PriceWriteOpEntity(), {
       id: this.ids.uuid(),
@@ -219,6 +251,7 @@ export class PriceWriterService {
       reason,
       status: 'pending',
       note: null,
+      requestedAt,
       createdAt: this.clock.now(),
       settledAt: null,
     });

@@ -62,6 +62,17 @@ export class PricingRepository {
     return new Map(ops.map((op) => [op.bindingId, op.priceFen]));
   }
 
+  /** Whether a write of a change requested after `requestedAt` has been applied (a newer change won). */
+  async writtenSince(merchantSkuId: string, requestedAt: number): Promise<boolean> {
+    const n = await this.m
+      .getRepository(PriceWriteOpEntity)
+      .createQueryBuilder('op')
+      .where('op.merchant_sku_id = :merchantSkuId AND op.status = :status', { merchantSkuId, status: 'applied' })
+      .andWhere('(op.requested_at > :at OR (op.requested_at IS NULL AND op.created_at > :at))', { at: requestedAt })
+      .getCount();
+    return n > 0;
+  }
+
   history(merchantSkuId: string, limit: number): Promise<PriceWriteOpEntity[]> {
     return this.m
       .getRepository(PriceWriteOpEntity)

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { priceChangedTopic } from '../../../src/messaging/contracts/price-changed/price-changed.contract';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
+import { OutboxService } from '../../../src/messaging/outbox/outbox.service';
 import { SyncFailureEntity } from '../../../src/ops/failures/sync-failure.entity';
 import { ParityAuditJob } from '../../../src/pricing/jobs/parity-audit.job';
 import { PriceChangeAccepted } from '../../../src/pricing/price-change.service';
@@ -346,6 +348,65 @@ describe('price parity between Kuaishou and Youzan', () => {
       },
     ]);
   });
+  const bindingOf = async (sku: SkuFixture, platform: 'kuaishou' | 'youzan') =>
+    (
+      await h.db.dataSource.query('SELECT id FROM sku_binding WHERE merchant_sku_id = ? AND platform = ?', [
+        sku.merchantSkuId,
+        platform,
+      ])
+    )[0].id as string;
+
+  /** A price event handed to the writer again (a retried or dead-lettered event replayed later). */
+  const replay = (payload: {
+    merchantSkuId: string;
+    reason: 'api' | 'erp';
+    targets: Record<string, number>;
+    requestedAt: number;
+    sequence?: number;
+  }) => h.db.transaction(() => h.stack.t.app.get(OutboxService).enqueue(priceChangedTopic, payload));
+
+  it('drops a replayed ERP price event older than the kept ERP price: seq 7 replayed after seq 8 writes nothing', async () => {
+    const sku = await h.sku('PRICE-REPLAY-ERP', { onHand: 5 });
+    const [ks, yz] = [await bindingOf(sku, 'kuaishou'), await bindingOf(sku, 'youzan')];
+    const before7 = Date.now();
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 10_000, sequence: 7 }])).body.results).toEqual([
+      { skuCode: sku.code, outcome: 'applied' },
+    ]);
+    await priceQuiet();
+    const at7 = await livePrices(sku);
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 10_500, sequence: 8 }])).body.results).toEqual([
+      { skuCode: sku.code, outcome: 'applied' },
+    ]);
+    await priceQuiet();
+    const at8 = await livePrices(sku);
+    expect(at8).not.toEqual(at7);
+    const changes = (await history(sku)).length;
+    await replay({
+      merchantSkuId: sku.merchantSkuId,
+      reason: 'erp',
+      targets: { [ks]: at7.kuaishou, [yz]: at7.youzan },
+      requestedAt: before7,
+      sequence: 7,
+    });
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual(at8);
+    expect(await history(sku)).toHaveLength(changes);
+  });
+
+  it('drops a replayed API price event when a newer change was written after it was requested', async () => {
+    const sku = await h.sku('PRICE-REPLAY-API', { onHand: 5 });
+    const ks = await bindingOf(sku, 'kuaishou');
+    const first = Date.now();
+    expect((await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'kuaishou', priceFen: 10_200 })).status).toBe(202);
+    await priceQuiet();
+    expect((await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'kuaishou', priceFen: 10_400 })).status).toBe(202);
+    await priceQuiet();
+    await replay({ merchantSkuId: sku.merchantSkuId, reason: 'api', targets: { [ks]: 10_200 }, requestedAt: first });
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_400, youzan: 9900 });
+    expect((await history(sku)).map((c) => c.priceFen)).toEqual([10_200, 10_400]);
+  });
+
   it('finds spreads beyond the limit DB-side in one grouped query, exact at the limit', async () => {
     const repo = h.stack.t.app.get(PricingRepository);
     const merchantId = randomUUID();
