@@ -18,6 +18,9 @@ import { PricingRepository } from './pricing.repository';
 
 export const PRICING_SKU_REPLAY = 'pricing.sku';
 
+/** How long after a lost answer a platform may still apply the price write (timeouts applied late). */
+export const PRICE_LATE_APPLY_MS = 120_000;
+
 /** A price change handed to the writer (the price-changed event). */
 export interface PriceChangeRequest {
   merchantSkuId: string;
@@ -69,7 +72,8 @@ export class PriceWriterService {
       const sku = await this.skus.findById(merchantSkuId);
       if (!sku) return;
       const lanes = await this.listings.lanes(merchantSkuId);
-      await this.settle(lanes, merchantSkuId);
+      const landing = await this.settle(lanes, merchantSkuId);
+      if (landing) throw new PriceWriteIncompleteError(landing);
       const policy = await this.policies.effective(sku.merchantId, sku.id);
       let targets = change.targets ?? {};
       if (change.reason === 'erp') {
@@ -106,7 +110,8 @@ export class PriceWriterService {
       if (!sku) return;
       const lanes = await this.listings.lanes(merchantSkuId);
       if (lanes.length < 1) return;
-      await this.settle(lanes, merchantSkuId);
+      // A write that may still land makes the live prices misleading: the settlement job comes back.
+      if (await this.settle(lanes, merchantSkuId)) return;
       const policy = await this.policies.effective(sku.merchantId, sku.id);
       const live = await this.listings.livePrices(lanes);
       await this.seen(lanes, live);
@@ -263,6 +268,7 @@ export class PriceWriterService {
     } catch (error) {
       const ambiguous = !isPlatformError(error) || error.ambiguous;
       if (ambiguous) {
+        op.mayLandUntil = this.clock.now() + PRICE_LATE_APPLY_MS;
         const settled = await this.settleOne(lane, op, `answer lost (${(error as Error).message.slice(0, 200)})`);
         if (settled === 'applied') return;
         throw new PriceWriteIncompleteError(`price write ${op.id} to ${lane.shop.platform} is ${settled}`);
@@ -276,41 +282,63 @@ export class PriceWriterService {
     this.count(lane, 'applied');
   }
 
-  /** Journaled writes left pending (a crash, or an unreadable answer) are settled by reading back. */
-  private async settle(lanes: PriceLane[], merchantSkuId: string): Promise<void> {
+  /**
+   * Journaled writes left pending (a crash, or a lost answer) are settled by reading back. Answers
+   * the reason the SKU must wait (a write that may still land, or one not readable yet), if any.
+   */
+  private async settle(lanes: PriceLane[], merchantSkuId: string): Promise<string | undefined> {
+    let wait: string | undefined;
     for (const op of await this.repo.pendingOps(merchantSkuId)) {
       const lane = lanes.find((l) => l.binding.id === op.bindingId);
       if (!lane) {
         await this.finish(op, 'not_applied', 'listing no longer bound or its shop not active: outcome never read back');
         continue;
       }
-      const settled = await this.settleOne(lane, op, 'writer gone before the answer');
-      if (settled === 'unreadable')
-        throw new PriceWriteIncompleteError(`price write ${op.id} could not be read back yet`);
+      // A writer that died mid-call: its write may land late too, counted from when it was journaled.
+      op.mayLandUntil ??= op.createdAt + PRICE_LATE_APPLY_MS;
+      const settled = await this.settleOne(lane, op, op.note ?? 'writer gone before the answer');
+      if (settled === 'unreadable') wait ??= `price write ${op.id} could not be read back yet`;
+      if (settled === 'may_land') wait ??= `price write ${op.id} may still land until ${op.mayLandUntil}`;
     }
+    return wait;
   }
 
+  /**
+   * Reads one journaled write back: `applied` when the platform shows its price; while it shows
+   * another and the write may still land, it stays pending (`may_land`); after that, `not_applied`.
+   */
   private async settleOne(
     lane: PriceLane,
     op: PriceWriteOpEntity,
     why: string,
-  ): Promise<'applied' | 'not_applied' | 'unreadable'> {
+  ): Promise<'applied' | 'not_applied' | 'may_land' | 'unreadable'> {
     let shown: number;
     try {
       shown = await this.listings.livePrice(lane);
     } catch (error) {
       this.logger.warn(`reading back price write ${op.id} failed: ${(error as Error).message}`);
+      if (op.mayLandUntil !== null) await this.keepPending(op, `${why}; not read back yet`);
       return 'unreadable';
     }
     await this.seen([lane], { [lane.binding.id]: shown });
+    const reason = why.replace(/; (read back|not read back yet|may still land).*$/, '');
     if (shown === op.priceFen) {
-      await this.finish(op, 'applied', `${why}; read back: the platform shows ${shown} fen`);
+      await this.finish(op, 'applied', `${reason}; read back: the platform shows ${shown} fen`);
       this.count(lane, 'applied_read_back');
       return 'applied';
     }
-    await this.finish(op, 'not_applied', `${why}; read back: the platform shows ${shown} fen, not ${op.priceFen}`);
+    if (op.mayLandUntil !== null && op.mayLandUntil > this.clock.now()) {
+      await this.keepPending(op, `${reason}; may still land: the platform shows ${shown} fen, not ${op.priceFen}`);
+      return 'may_land';
+    }
+    await this.finish(op, 'not_applied', `${reason}; read back: the platform shows ${shown} fen, not ${op.priceFen}`);
     this.count(lane, 'not_applied_read_back');
     return 'not_applied';
+  }
+
+  private async keepPending(op: PriceWriteOpEntity, note: string): Promise<void> {
+    op.note = note.slice(0, 500);
+    await this.db.transaction(() => this.repo.saveOp(op));
   }
 
   private async finish(op: PriceWriteOpEntity, status: PriceWriteOpEntity['status'], note?: string): Promise<void> {
