@@ -133,6 +133,8 @@ export class PriceWriterService {
             : 'parity limit broken: no price to correct to (never written by the service): alert raised';
       const noted = breaks ? lanes.filter((l) => drifted.includes(l) || !expected.has(l.binding.id)) : drifted;
       for (const lane of noted) {
+        // Once per listing and observed price: the same observation is not recorded every hour.
+        if ((await this.repo.lastDrift(lane.binding.id))?.observedFen === live[lane.binding.id]) continue;
         await this.repo.insertDrift({
           bindingId: lane.binding.id,
           merchantSkuId,

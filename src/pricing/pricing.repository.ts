@@ -105,6 +105,18 @@ export class PricingRepository {
     await this.m.getRepository(ErpPriceEntity).save(row);
   }
 
+  /** The price each listing last showed, by binding id. */
+  async listingPrices(bindingIds: string[]): Promise<Map<string, number>> {
+    if (!bindingIds.length) return new Map();
+    const rows = await this.m.getRepository(ListingPriceEntity).findBy({ bindingId: In(bindingIds) });
+    return new Map(rows.map((r) => [r.bindingId, r.priceFen]));
+  }
+
+  /** The last drift recorded for a listing. */
+  lastDrift(bindingId: string): Promise<PriceDriftEntity | null> {
+    return this.m.getRepository(PriceDriftEntity).findOne({ where: { bindingId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
   async observe(rows: ListingPriceEntity[]): Promise<void> {
     if (rows.length) await this.m.getRepository(ListingPriceEntity).upsert(rows, ['bindingId']);
   }
