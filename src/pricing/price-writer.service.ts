@@ -227,11 +227,13 @@ export class PriceWriterService {
         shopRef: lanes[0]?.shop.shopId ?? '',
         entityType: 'merchant-sku',
         entityRef: lanes[0]?.binding.merchantSkuId ?? '',
-        dedupeKey: `pricing:plan:${lanes[0]?.binding.merchantSkuId}`,
+        dedupeKey: planKey(lanes[0]?.binding.merchantSkuId ?? ''),
         retryable: false,
       });
       return;
     }
+    // A plan that works again closes an earlier refusal of this SKU.
+    if (lanes[0]) await this.failures.resolveByDedupeKey(planKey(lanes[0].binding.merchantSkuId));
     const state = { ...live };
     for (const step of plan.steps) {
       const lane = lanes.find((l) => l.binding.id === step.listing)!;
@@ -384,3 +386,4 @@ export class PriceWriterService {
 }
 
 const parityKey = (merchantSkuId: string) => `pricing:parity:${merchantSkuId}`;
+const planKey = (merchantSkuId: string) => `pricing:plan:${merchantSkuId}`;

@@ -407,6 +407,28 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect((await history(sku)).map((c) => c.priceFen)).toEqual([10_200, 10_400]);
   });
 
+  it('resolves a refused price plan once a later plan for the SKU works', async () => {
+    const sku = await h.sku('PRICE-PLAN-RESOLVE', { onHand: 5 });
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 10_000, sequence: 1 }])).status).toBe(200);
+    await priceQuiet();
+    // The policy changes before the writer gets the event again: the derived prices break the limit.
+    const policy = (adjustments: unknown) => api(`/skus/${sku.code}/price-policy`, 'PUT', { adjustments });
+    expect((await policy({ youzan: { percentBp: 2000 } })).status).toBe(200);
+    await replay({ merchantSkuId: sku.merchantSkuId, reason: 'erp', targets: {}, requestedAt: Date.now(), sequence: 1 });
+    await priceQuiet();
+    const refused = () =>
+      h.db.dataSource.manager.findOneBy(SyncFailureEntity, {
+        entityRef: sku.merchantSkuId,
+        operation: 'price.plan',
+      });
+    expect(await refused()).toMatchObject({ status: 'open', errorCode: 'PARITY_REFUSED' });
+    expect((await policy({ youzan: { percentBp: 500 } })).status).toBe(200);
+    await replay({ merchantSkuId: sku.merchantSkuId, reason: 'erp', targets: {}, requestedAt: Date.now(), sequence: 1 });
+    await priceQuiet();
+    expect((await refused())?.status).toBe('resolved');
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_000, youzan: 10_500 });
+  });
+
   it('finds spreads beyond the limit DB-side in one grouped query, exact at the limit', async () => {
     const repo = h.stack.t.app.get(PricingRepository);
     const merchantId = randomUUID();
