@@ -116,8 +116,27 @@ export class PriceChangeService {
       if (answer.verdict === 'clamped') clampedFrom = { [input.platform]: input.priceFen };
       targets[lane.binding.id] = answer.priceFen;
     } else {
-      for (const lane of lanes)
-        targets[lane.binding.id] = derivePrice(input.priceFen, rulesFor(policy, lane.shop.platform));
+      const unbounded: Record<string, number> = {};
+      for (const lane of lanes) {
+        const rules = rulesFor(policy, lane.shop.platform);
+        targets[lane.binding.id] = derivePrice(input.priceFen, rules);
+        unbounded[lane.binding.id] = derivePrice(input.priceFen, { ...rules, floorFen: null, ceilingFen: null });
+      }
+      // Floor and ceiling are not clamped silently: a derived price outside them is refused with the numbers.
+      if (lanes.some((l) => unbounded[l.binding.id] !== targets[l.binding.id])) {
+        throw new PriceRefusedException(
+          {
+            error: 'PRICE_OUT_OF_BOUNDS',
+            message: `a price derived from ${input.priceFen} fen is outside the policy's floor and ceiling`,
+            current,
+            proposed: byPlatform(unbounded),
+            limitBp: policy.parityLimitBp,
+            spreadBp: spreadBp(Object.values(live)),
+            allowed: byPlatform(targets),
+          },
+          'unprocessable',
+        );
+      }
       const after = { ...live, ...targets };
       if (!withinLimit(Object.values(after), policy.parityLimitBp)) {
         throw new PriceRefusedException(

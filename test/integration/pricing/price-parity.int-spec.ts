@@ -105,6 +105,16 @@ describe('price parity between Kuaishou and Youzan', () => {
     const high = await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'youzan', priceFen: 10_500 });
     expect(high.status).toBe(422);
     expect(await high.json()).toMatchObject({ error: 'PRICE_OUT_OF_BOUNDS', allowed: { youzan: 10_000 } });
+    // The master-price form too: a derived price beyond the ceiling is a 422, never clamped silently.
+    const master = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: 10_500 });
+    expect(master.status).toBe(422);
+    expect(await master.json()).toMatchObject({
+      error: 'PRICE_OUT_OF_BOUNDS',
+      proposed: { kuaishou: 10_500, youzan: 10_500 },
+      allowed: { kuaishou: 10_000, youzan: 10_000 },
+    });
+    await priceQuiet();
+    expect(await history(sku)).toEqual([]);
     // Bad input is a 400 with field messages and changes nothing.
     const bad = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: -1, platform: 'taobao' });
     expect(bad.status).toBe(400);
