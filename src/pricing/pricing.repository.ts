@@ -123,27 +123,32 @@ export class PricingRepository {
 
   /**
    * DB-side parity audit: merchant SKUs whose last seen listing prices spread beyond `limitBp`
-   * (one grouped query over `listing_price`, exact on integer fen). Paged by merchant SKU id.
+   * (one grouped query over `listing_price` of listings still bound in an active shop, exact on
+   * integer fen). Paged by merchant SKU id.
    */
   async spreadViolations(
     limitBp: number,
     options: { merchantId?: string; after?: string; limit?: number } = {},
   ): Promise<{ merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[]> {
     const params: unknown[] = [];
-    let where = 'WHERE 1 = 1';
+    let where = "WHERE c.status = 'active'";
     if (options.merchantId) {
-      where += ' AND merchant_id = ?';
+      where += ' AND lp.merchant_id = ?';
       params.push(options.merchantId);
     }
     if (options.after) {
-      where += ' AND merchant_sku_id > ?';
+      where += ' AND lp.merchant_sku_id > ?';
       params.push(options.after);
     }
     params.push(10_000 + limitBp, options.limit ?? 10_000);
+    // Only listings still bound in an active shop: rows of unbound listings or disconnected shops are stale.
     const rows: { merchant_sku_id: string; merchant_id: string; min_fen: number | string; max_fen: number | string }[] =
       await this.m.query(
-        `SELECT merchant_sku_id, MIN(merchant_id) AS merchant_id, MIN(price_fen) AS min_fen, MAX(price_fen) AS max_fen FROM listing_price ${where} ` +
-          'GROUP BY merchant_sku_id HAVING COUNT(*) > 1 AND MAX(price_fen) * 10000 > MIN(price_fen) * ? ORDER BY merchant_sku_id LIMIT ?',
+        'SELECT lp.merchant_sku_id, MIN(lp.merchant_id) AS merchant_id, MIN(lp.price_fen) AS min_fen, ' +
+          'MAX(lp.price_fen) AS max_fen FROM listing_price lp ' +
+          'JOIN sku_binding b ON b.id = lp.binding_id JOIN shop_connection c ON c.id = b.connection_id ' +
+          `${where} GROUP BY lp.merchant_sku_id ` +
+          'HAVING COUNT(*) > 1 AND MAX(lp.price_fen) * 10000 > MIN(lp.price_fen) * ? ORDER BY lp.merchant_sku_id LIMIT ?',
         params,
       );
     return rows.map((r) => ({

@@ -1,5 +1,6 @@
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
 import { PriceDriftEntity } from '../../../src/pricing/price-drift.entity';
+import { PricingRepository } from '../../../src/pricing/pricing.repository';
 import { eventually } from '../../support/test-app';
 import { InventoryHarness } from '../inventory/inventory.harness';
 
@@ -65,5 +66,20 @@ describe('price parity audit', () => {
     ]);
     const ks = await h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId);
     expect(ks.price).toBe(12_375);
+  });
+
+  it('leaves listings of a disconnected shop out of the spread check (their last seen prices are stale)', async () => {
+    const sku = await h.sku('AUDIT-STALE', { onHand: 5 });
+    expect(
+      (await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status,
+    ).toBe(200);
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await audit();
+    const repo = h.stack.t.app.get(PricingRepository);
+    const flagged = async () =>
+      (await repo.spreadViolations(1000, { merchantId: h.merchantId })).map((v) => v.merchantSkuId);
+    expect(await flagged()).toContain(sku.merchantSkuId);
+    expect((await api(`/connections/${h.connections.kuaishou.id}`, 'DELETE')).status).toBeLessThan(300);
+    expect(await flagged()).not.toContain(sku.merchantSkuId);
   });
 });

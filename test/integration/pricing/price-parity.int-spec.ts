@@ -441,28 +441,28 @@ describe('price parity between Kuaishou and Youzan', () => {
 
   it('finds spreads beyond the limit DB-side in one grouped query, exact at the limit', async () => {
     const repo = h.stack.t.app.get(PricingRepository);
-    const merchantId = randomUUID();
-    const skuIds = [randomUUID(), randomUUID(), randomUUID()];
-    const row = (merchantSkuId: string, platform: string, priceFen: number) =>
+    const skus = [await h.sku('PRICE-DB-A', { onHand: 1 }), await h.sku('PRICE-DB-B', { onHand: 1 })];
+    const row = async (sku: SkuFixture, platform: 'kuaishou' | 'youzan', priceFen: number) =>
       Object.assign(new ListingPriceEntity(), {
-        bindingId: randomUUID(),
-        merchantId,
-        merchantSkuId,
+        bindingId: await bindingOf(sku, platform),
+        merchantId: h.merchantId,
+        merchantSkuId: sku.merchantSkuId,
         platform,
         priceFen,
         observedAt: Date.now(),
       });
-    await h.db.transaction(() =>
-      repo.observe([
-        row(skuIds[0], 'kuaishou', 10_000),
-        row(skuIds[0], 'youzan', 11_000), // exactly 10 %: within
-        row(skuIds[1], 'kuaishou', 10_000),
-        row(skuIds[1], 'youzan', 11_001), // just over
-        row(skuIds[2], 'kuaishou', 20_000), // one listing: no spread
-      ]),
-    );
+    const rows = [
+      await row(skus[0], 'kuaishou', 10_000),
+      await row(skus[0], 'youzan', 11_000), // exactly 10 %: within
+      await row(skus[1], 'kuaishou', 10_000),
+      await row(skus[1], 'youzan', 11_001), // just over
+    ];
+    await h.db.transaction(() => repo.observe(rows));
+    const ids = skus.map((s) => s.merchantSkuId);
     expect(
-      (await repo.spreadViolations(1000, { merchantId })).map((v) => [v.merchantSkuId, v.minFen, v.maxFen]),
-    ).toEqual([[skuIds[1], 10_000, 11_001]]);
+      (await repo.spreadViolations(1000, { merchantId: h.merchantId }))
+        .filter((v) => ids.includes(v.merchantSkuId))
+        .map((v) => [v.merchantSkuId, v.minFen, v.maxFen]),
+    ).toEqual([[skus[1].merchantSkuId, 10_000, 11_001]]);
   });
 });
