@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
 import { priceChangedTopic } from '../messaging/contracts/price-changed/price-changed.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
-import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { WebhookDeliveryService } from '../webhooks/webhook-delivery.service';
 import { ErpPriceUpdateDto } from './dto/erp-price-update.dto';
 import { ErpPriceEntity } from './erp-price.entity';
 import { derivePrice, spreadBp, withinLimit } from './parity';
@@ -44,17 +44,17 @@ export class ErpPriceService {
     private readonly policies: PricePolicyService,
     private readonly repo: PricingRepository,
     private readonly outbox: OutboxService,
+    private readonly deliveries: WebhookDeliveryService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async apply(merchantId: string, deliveryId: string, body: ErpPriceUpdateDto): Promise<ErpPriceResult> {
     await this.merchants.get(merchantId);
     try {
-      return await this.db.transaction(async (m) => {
+      return await this.db.transaction(async () => {
         const now = this.clock.now();
-        await m
-          .getRepository(WebhookDeliveryEntity)
-          .insert({ source: `erp-prices:${merchantId}`.slice(0, 40), deliveryId, receivedAt: now });
+        // 'prc:' + the merchant UUID fits the 40 characters whole (ERP stock deliveries use 'erp:').
+        await this.deliveries.claim(`prc:${merchantId}`, deliveryId);
         const results: ErpPriceResult['results'] = [];
         for (const update of body.updates) {
           const sku = await this.skus.ensure(merchantId, update.skuCode);

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
 import { PlatformsModule } from '../platforms/platforms.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { PriceAuditConsumer } from './consumers/price-audit.consumer';
 import { PriceChangedConsumer } from './consumers/price-changed.consumer';
 import { ErpPriceService } from './erp-price.service';
@@ -16,7 +17,7 @@ import { PricingController } from './pricing.controller';
 import { PricingRepository } from './pricing.repository';
 
 @Module({
-  imports: [AccountsModule, CatalogModule, PlatformsModule, SyncFailuresModule],
+  imports: [AccountsModule, CatalogModule, PlatformsModule, SyncFailuresModule, WebhooksModule],
   controllers: [PricingController, ErpPricesController],
   providers: [
     PricingRepository,

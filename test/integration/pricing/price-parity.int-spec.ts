@@ -331,6 +331,9 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 5 }], delivery)).body.duplicate).toBe(
       true,
     );
+    // The delivery is claimed under the whole merchant id (never a cut one another merchant could share).
+    const claimed = await h.db.dataSource.query('SELECT source FROM webhook_delivery WHERE delivery_id = ?', [delivery]);
+    expect(claimed).toEqual([{ source: `prc:${h.merchantId}` }]);
     expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 5_000, sequence: 4 }])).body.results).toEqual([
       { skuCode: sku.code, outcome: 'stale' },
     ]);
