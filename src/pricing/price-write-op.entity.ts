@@ -5,9 +5,10 @@ import { bigintNumber } from '../database/columns';
  * pending: journaled, the call not answered yet (or its answer lost); applied / not_applied: known.
  * An unknown answer is settled by reading the price back (never by writing again): `applied` when
  * the platform shows the new price; while it shows another, the write stays pending until
- * `may_land_until` (the platform may still apply it late), then `not_applied`.
+ * `may_land_until` (the platform may still apply it late), then `not_applied`. refused: a change the
+ * parity guard refused (never sent; kept so the price history shows it, with the reason in `note`).
  */
-export type PriceWriteStatus = 'pending' | 'applied' | 'not_applied';
+export type PriceWriteStatus = 'pending' | 'applied' | 'not_applied' | 'refused';
 
 /** Why the service wrote a price. */
 export type PriceWriteReason = 'api' | 'erp' | 'correction';

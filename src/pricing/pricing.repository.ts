@@ -31,6 +31,10 @@ export class PricingRepository {
     await this.m.getRepository(PriceWriteOpEntity).insert(op);
   }
 
+  async insertOps(ops: PriceWriteOpEntity[]): Promise<void> {
+    if (ops.length) await this.m.getRepository(PriceWriteOpEntity).insert(ops);
+  }
+
   async saveOp(op: PriceWriteOpEntity): Promise<void> {
     await this.m.getRepository(PriceWriteOpEntity).save(op);
   }
@@ -43,14 +47,12 @@ export class PricingRepository {
 
   /** Merchant SKUs with a write journaled before `before` and never settled (its writer died). */
   async skusWithPendingOps(before: number, limit: number): Promise<string[]> {
-    const rows = await this.m
-      .getRepository(PriceWriteOpEntity)
-      .find({
-        select: { merchantSkuId: true },
-        where: { status: 'pending', createdAt: LessThan(before) },
-        order: { createdAt: 'ASC' },
-        take: limit * 4,
-      });
+    const rows = await this.m.getRepository(PriceWriteOpEntity).find({
+      select: { merchantSkuId: true },
+      where: { status: 'pending', createdAt: LessThan(before) },
+      order: { createdAt: 'ASC' },
+      take: limit * 4,
+    });
     return [...new Set(rows.map((r) => r.merchantSkuId))].slice(0, limit);
   }
 
@@ -114,7 +116,9 @@ export class PricingRepository {
 
   /** The last drift recorded for a listing. */
   lastDrift(bindingId: string): Promise<PriceDriftEntity | null> {
-    return this.m.getRepository(PriceDriftEntity).findOne({ where: { bindingId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return this.m
+      .getRepository(PriceDriftEntity)
+      .findOne({ where: { bindingId }, order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
   async observe(rows: ListingPriceEntity[]): Promise<void> {

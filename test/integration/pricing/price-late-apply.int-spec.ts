@@ -19,7 +19,10 @@ describe('price writes applied after the answer was lost', () => {
 
   beforeAll(async () => {
     // A short client timeout so the late-applied call times out well before the emulator applies it.
-    h = await InventoryHarness.start('pricing-late', { label: 'pricing-late', env: { PLATFORM_HTTP_TIMEOUT_MS: '3000' } });
+    h = await InventoryHarness.start('pricing-late', {
+      label: 'pricing-late',
+      env: { PLATFORM_HTTP_TIMEOUT_MS: '3000' },
+    });
   });
 
   afterAll(async () => {

@@ -98,7 +98,12 @@ describe('price parity between Kuaishou and Youzan', () => {
     await priceQuiet();
     expect(await livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 9900 });
     expect(await history(sku)).toEqual([]);
-    expect(await ops(sku)).toEqual([]);
+    // Nothing written, but the refusal is kept and shown in the price history.
+    expect((await ops(sku)).map((op) => [op.platform, op.status, op.priceFen, op.previousFen])).toEqual([
+      ['kuaishou', 'refused', 13_000, 9900],
+    ]);
+    const shown = (await (await api(`/skus/${sku.code}/price-history`)).json()) as { writes: { status: string }[] };
+    expect(shown.writes.map((w) => w.status)).toEqual(['refused']);
 
     // Floor and ceiling are a 422 with the allowed price.
     expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { ceilingFen: 10_000 })).status).toBe(200);
@@ -332,7 +337,9 @@ describe('price parity between Kuaishou and Youzan', () => {
       true,
     );
     // The delivery is claimed under the whole merchant id (never a cut one another merchant could share).
-    const claimed = await h.db.dataSource.query('SELECT source FROM webhook_delivery WHERE delivery_id = ?', [delivery]);
+    const claimed = await h.db.dataSource.query('SELECT source FROM webhook_delivery WHERE delivery_id = ?', [
+      delivery,
+    ]);
     expect(claimed).toEqual([{ source: `prc:${h.merchantId}` }]);
     expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 5_000, sequence: 4 }])).body.results).toEqual([
       { skuCode: sku.code, outcome: 'stale' },
@@ -360,6 +367,14 @@ describe('price parity between Kuaishou and Youzan', () => {
         spreadBp: 2002,
       },
     ]);
+    expect(
+      (await ops(sku)).filter((op) => op.status === 'refused').map((op) => [op.platform, op.reason, op.priceFen]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['kuaishou', 'erp', 11_990],
+        ['youzan', 'erp', 14_390],
+      ]),
+    );
   });
   const bindingOf = async (sku: SkuFixture, platform: 'kuaishou' | 'youzan') =>
     (
@@ -427,7 +442,13 @@ describe('price parity between Kuaishou and Youzan', () => {
     // The policy changes before the writer gets the event again: the derived prices break the limit.
     const policy = (adjustments: unknown) => api(`/skus/${sku.code}/price-policy`, 'PUT', { adjustments });
     expect((await policy({ youzan: { percentBp: 2000 } })).status).toBe(200);
-    await replay({ merchantSkuId: sku.merchantSkuId, reason: 'erp', targets: {}, requestedAt: Date.now(), sequence: 1 });
+    await replay({
+      merchantSkuId: sku.merchantSkuId,
+      reason: 'erp',
+      targets: {},
+      requestedAt: Date.now(),
+      sequence: 1,
+    });
     await priceQuiet();
     const refused = () =>
       h.db.dataSource.manager.findOneBy(SyncFailureEntity, {
@@ -436,7 +457,13 @@ describe('price parity between Kuaishou and Youzan', () => {
       });
     expect(await refused()).toMatchObject({ status: 'open', errorCode: 'PARITY_REFUSED' });
     expect((await policy({ youzan: { percentBp: 500 } })).status).toBe(200);
-    await replay({ merchantSkuId: sku.merchantSkuId, reason: 'erp', targets: {}, requestedAt: Date.now(), sequence: 1 });
+    await replay({
+      merchantSkuId: sku.merchantSkuId,
+      reason: 'erp',
+      targets: {},
+      requestedAt: Date.now(),
+      sequence: 1,
+    });
     await priceQuiet();
     expect((await refused())?.status).toBe('resolved');
     expect(await livePrices(sku)).toEqual({ kuaishou: 10_000, youzan: 10_500 });
