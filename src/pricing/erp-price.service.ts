@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MerchantsService } from '../accounts/merchants.service';
 import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { CLOCK, Clock } from '../common/clock';
+import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
 import { priceChangedTopic } from '../messaging/contracts/price-changed/price-changed.contract';
@@ -10,6 +11,7 @@ import { WebhookDeliveriesService } from '../webhooks/deliveries/webhook-deliver
 import { ErpPriceUpdateDto } from './dto/erp-price-update.dto';
 import { ErpPriceEntity } from './erp-price.entity';
 import { derivePrice, spreadBp, withinLimit } from './parity';
+import { journalRefusal } from './price-change.service';
 import { PriceListingsService } from './price-listings.service';
 import { PricePolicyService, rulesFor } from './price-policy.service';
 import { PricingRepository } from './pricing.repository';
@@ -46,6 +48,7 @@ export class ErpPriceService {
     private readonly outbox: OutboxService,
     private readonly deliveries: WebhookDeliveriesService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   async apply(merchantId: string, deliveryId: string, body: ErpPriceUpdateDto): Promise<ErpPriceResult> {
@@ -53,7 +56,8 @@ export class ErpPriceService {
     try {
       return await this.db.transaction(async () => {
         const now = this.clock.now();
-        await this.deliveries.take(`erp-prices:${merchantId}`, deliveryId);
+        // 'prc:' + the merchant UUID fits the 40 characters whole (ERP stock deliveries use 'erp:').
+        await this.deliveries.take(`prc:${merchantId}`, deliveryId);
         const results: ErpPriceResult['results'] = [];
         for (const update of body.updates) {
           const sku = await this.skus.ensure(merchantId, update.skuCode);
@@ -81,6 +85,16 @@ export class ErpPriceService {
           );
           if (!withinLimit(Object.values(targets), policy.parityLimitBp)) {
             const proposed = Object.fromEntries(lanes.map((l) => [l.shop.platform, targets[l.binding.id]]));
+            const message = `ERP price ${update.priceFen} fen (sequence ${update.sequence}): the derived prices break the ${policy.parityLimitBp / 100}% limit`;
+            await journalRefusal(
+              this.db,
+              this.repo,
+              this.ids,
+              this.clock,
+              lanes,
+              { message, current: {}, proposed },
+              'erp',
+            );
             results.push({
               skuCode: update.skuCode,
               outcome: 'refused',
@@ -96,6 +110,7 @@ export class ErpPriceService {
             reason: 'erp',
             targets,
             requestedAt: now,
+            sequence: update.sequence,
           });
           results.push({ skuCode: update.skuCode, outcome: 'applied' });
         }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { CLOCK, Clock } from '../common/clock';
 import { DomainException, NotFoundDomainException } from '../common/errors/domain.exception';
@@ -6,7 +7,8 @@ import { Db } from '../database/db';
 import { priceChangedTopic } from '../messaging/contracts/price-changed/price-changed.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
 import { derivePrice, guardOne, planSteps, spreadBp, withinLimit } from './parity';
-import { PriceListingsService } from './price-listings.service';
+import { PriceLane, PriceListingsService } from './price-listings.service';
+import { PriceWriteOpEntity } from './price-write-op.entity';
 import { PricePolicyService, rulesFor } from './price-policy.service';
 import { PricingRepository } from './pricing.repository';
 
@@ -25,12 +27,51 @@ export interface PriceRefusal {
 }
 
 export class PriceRefusedException extends DomainException {
+  /** The listings the refused change was for (journaled as refused). */
+  lanes?: PriceLane[];
+
   constructor(
     readonly refusal: PriceRefusal,
     kind: 'conflict' | 'unprocessable',
   ) {
     super(refusal.error, refusal.message, kind);
   }
+}
+
+const withLanes = (lanes: PriceLane[], refusal: PriceRefusal, kind: 'conflict' | 'unprocessable') =>
+  Object.assign(new PriceRefusedException(refusal, kind), { lanes });
+
+/** Keeps a refused change in the price journal (status `refused`, one row per listing it proposed a price for). */
+export async function journalRefusal(
+  db: Db,
+  repo: PricingRepository,
+  ids: IdGenerator,
+  clock: Clock,
+  lanes: PriceLane[],
+  refusal: Pick<PriceRefusal, 'message' | 'current' | 'proposed'>,
+  reason: 'api' | 'erp',
+): Promise<void> {
+  const now = clock.now();
+  const ops = lanes
+    .filter((l) => refusal.proposed[l.shop.platform] !== undefined)
+    .map((l) =>
+      Object.assign(new PriceWriteOpEntity(), {
+        id: ids.uuid(),
+        bindingId: l.binding.id,
+        merchantSkuId: l.binding.merchantSkuId,
+        platform: l.shop.platform,
+        priceFen: refusal.proposed[l.shop.platform]!,
+        previousFen: refusal.current[l.shop.platform] ?? null,
+        reason,
+        status: 'refused' as const,
+        note: `refused: ${refusal.message}`.slice(0, 500),
+        requestedAt: now,
+        mayLandUntil: null,
+        createdAt: now,
+        settledAt: now,
+      }),
+    );
+  await db.transaction(() => repo.insertOps(ops));
 }
 
 export interface PriceChangeAccepted {
@@ -53,9 +94,24 @@ export class PriceChangeService {
     private readonly repo: PricingRepository,
     private readonly outbox: OutboxService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   async request(
+    merchantId: string,
+    skuCode: string,
+    input: { priceFen: number; platform?: 'kuaishou' | 'youzan' },
+  ): Promise<PriceChangeAccepted> {
+    try {
+      return await this.guarded(merchantId, skuCode, input);
+    } catch (error) {
+      if (error instanceof PriceRefusedException && error.lanes)
+        await journalRefusal(this.db, this.repo, this.ids, this.clock, error.lanes, error.refusal, 'api');
+      throw error;
+    }
+  }
+
+  private async guarded(
     merchantId: string,
     skuCode: string,
     input: { priceFen: number; platform?: 'kuaishou' | 'youzan' },
@@ -85,7 +141,8 @@ export class PriceChangeService {
       const bounds = { min: policy.floorFen ?? 1, max: policy.ceilingFen ?? Number.MAX_SAFE_INTEGER };
       if (input.priceFen < bounds.min || input.priceFen > bounds.max) {
         const allowed = Math.min(bounds.max, Math.max(bounds.min, input.priceFen));
-        throw new PriceRefusedException(
+        throw withLanes(
+          lanes,
           {
             error: 'PRICE_OUT_OF_BOUNDS',
             message: `${input.priceFen} fen is outside the policy's floor and ceiling`,
@@ -100,7 +157,8 @@ export class PriceChangeService {
       }
       const answer = guardOne(live, lane.binding.id, input.priceFen, policy.parityLimitBp, policy.onBreach === 'clamp');
       if (answer.verdict === 'refused') {
-        throw new PriceRefusedException(
+        throw withLanes(
+          lanes,
           {
             error: 'PARITY_LIMIT',
             message: `${input.platform} at ${input.priceFen} fen would make the spread ${answer.spreadBp / 100}%, over the ${policy.parityLimitBp / 100}% limit`,
@@ -116,11 +174,32 @@ export class PriceChangeService {
       if (answer.verdict === 'clamped') clampedFrom = { [input.platform]: input.priceFen };
       targets[lane.binding.id] = answer.priceFen;
     } else {
-      for (const lane of lanes)
-        targets[lane.binding.id] = derivePrice(input.priceFen, rulesFor(policy, lane.shop.platform));
+      const unbounded: Record<string, number> = {};
+      for (const lane of lanes) {
+        const rules = rulesFor(policy, lane.shop.platform);
+        targets[lane.binding.id] = derivePrice(input.priceFen, rules);
+        unbounded[lane.binding.id] = derivePrice(input.priceFen, { ...rules, floorFen: null, ceilingFen: null });
+      }
+      // Floor and ceiling are not clamped silently: a derived price outside them is refused with the numbers.
+      if (lanes.some((l) => unbounded[l.binding.id] !== targets[l.binding.id])) {
+        throw withLanes(
+          lanes,
+          {
+            error: 'PRICE_OUT_OF_BOUNDS',
+            message: `a price derived from ${input.priceFen} fen is outside the policy's floor and ceiling`,
+            current,
+            proposed: byPlatform(unbounded),
+            limitBp: policy.parityLimitBp,
+            spreadBp: spreadBp(Object.values(live)),
+            allowed: byPlatform(targets),
+          },
+          'unprocessable',
+        );
+      }
       const after = { ...live, ...targets };
       if (!withinLimit(Object.values(after), policy.parityLimitBp)) {
-        throw new PriceRefusedException(
+        throw withLanes(
+          lanes,
           {
             error: 'PARITY_LIMIT',
             message: `the derived prices differ by more than the ${policy.parityLimitBp / 100}% limit (check the adjustments)`,
@@ -135,7 +214,8 @@ export class PriceChangeService {
     }
     const plan = planSteps(live, targets, policy.parityLimitBp);
     if (!plan.ok) {
-      throw new PriceRefusedException(
+      throw withLanes(
+        lanes,
         {
           error: 'NOT_PLANNABLE',
           message: plan.reason,

@@ -2,11 +2,13 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../database/columns';
 
 /**
- * pending: journaled, the call not answered yet; applied / not_applied: known; an unknown answer is
- * settled by reading the price back (never by writing again): `applied` when the platform shows
- * the new price, `not_applied` when it shows another.
+ * pending: journaled, the call not answered yet (or its answer lost); applied / not_applied: known.
+ * An unknown answer is settled by reading the price back (never by writing again): `applied` when
+ * the platform shows the new price; while it shows another, the write stays pending until
+ * `may_land_until` (the platform may still apply it late), then `not_applied`. refused: a change the
+ * parity guard refused (never sent; kept so the price history shows it, with the reason in `note`).
  */
-export type PriceWriteStatus = 'pending' | 'applied' | 'not_applied';
+export type PriceWriteStatus = 'pending' | 'applied' | 'not_applied' | 'refused';
 
 /** Why the service wrote a price. */
 export type PriceWriteReason = 'api' | 'erp' | 'correction';
@@ -43,6 +45,14 @@ export class PriceWriteOpEntity {
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   note: string | null;
+
+  /** When the change this write belongs to was requested (null: written before it was kept). */
+  @Column({ name: 'requested_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  requestedAt: number | null;
+
+  /** Answer lost: until then the platform may still apply the write (no other write to the listing). */
+  @Column({ name: 'may_land_until', type: 'bigint', nullable: true, transformer: bigintNumber })
+  mayLandUntil: number | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;

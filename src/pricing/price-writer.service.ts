@@ -18,6 +18,19 @@ import { PricingRepository } from './pricing.repository';
 
 export const PRICING_SKU_REPLAY = 'pricing.sku';
 
+/** How long after a lost answer a platform may still apply the price write (timeouts applied late). */
+export const PRICE_LATE_APPLY_MS = 120_000;
+
+/** A price change handed to the writer (the price-changed event). */
+export interface PriceChangeRequest {
+  merchantSkuId: string;
+  reason: 'api' | 'erp';
+  targets?: Record<string, number>;
+  requestedAt: number;
+  /** `erp`: the ERP sequence the targets were derived from. */
+  sequence?: number;
+}
+
 /** A write did not land (or its outcome could not be read back): the plan stops, the runner retries it. */
 export class PriceWriteIncompleteError extends Error {
   constructor(message: string) {
@@ -49,21 +62,42 @@ export class PriceWriterService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  /** Moves the listings to `targets` (by binding id), in steps within the limit. */
-  async apply(merchantSkuId: string, targets: Record<string, number>, reason: PriceWriteReason): Promise<void> {
+  /**
+   * Moves the listings to the change's targets (by binding id), in steps within the limit. A change
+   * is dropped when a newer one has been written since it was requested, or (ERP) when the ERP has
+   * reported a newer sequence; ERP targets are derived again from the kept ERP price.
+   */
+  async apply(merchantSkuId: string, change: PriceChangeRequest): Promise<void> {
     await this.locked(merchantSkuId, async () => {
       const sku = await this.skus.findById(merchantSkuId);
       if (!sku) return;
       const lanes = await this.listings.lanes(merchantSkuId);
-      await this.settle(lanes, merchantSkuId);
+      const landing = await this.settle(lanes, merchantSkuId);
+      if (landing) throw new PriceWriteIncompleteError(landing);
       const policy = await this.policies.effective(sku.merchantId, sku.id);
+      let targets = change.targets ?? {};
+      if (change.reason === 'erp') {
+        const erp = await this.repo.erpPrice(merchantSkuId);
+        if (!erp || policy.master !== 'erp') return this.dropped(change, 'the ERP is no longer the master');
+        if (change.sequence !== undefined && erp.sequence > change.sequence)
+          return this.dropped(change, `ERP sequence ${erp.sequence} is newer than ${change.sequence}`);
+        targets = Object.fromEntries(
+          lanes.map((l) => [l.binding.id, derivePrice(erp.priceFen, rulesFor(policy, l.shop.platform))]),
+        );
+      }
+      if (await this.repo.writtenSince(merchantSkuId, change.requestedAt))
+        return this.dropped(change, 'a newer price change was written after it was requested');
       const wanted = Object.fromEntries(
         Object.entries(targets).filter(([id]) => lanes.some((l) => l.binding.id === id)),
       );
       const live = await this.listings.livePrices(lanes);
       await this.seen(lanes, live);
-      await this.writeSteps(lanes, live, wanted, policy, reason);
+      await this.writeSteps(lanes, live, wanted, policy, change.reason, change.requestedAt);
     });
+  }
+
+  private dropped(change: PriceChangeRequest, why: string): void {
+    this.logger.log(`price change of ${change.merchantSkuId} requested at ${change.requestedAt} dropped: ${why}`);
   }
 
   /**
@@ -76,7 +110,8 @@ export class PriceWriterService {
       if (!sku) return;
       const lanes = await this.listings.lanes(merchantSkuId);
       if (lanes.length < 1) return;
-      await this.settle(lanes, merchantSkuId);
+      // A write that may still land makes the live prices misleading: the settlement job comes back.
+      if (await this.settle(lanes, merchantSkuId)) return;
       const policy = await this.policies.effective(sku.merchantId, sku.id);
       const live = await this.listings.livePrices(lanes);
       await this.seen(lanes, live);
@@ -98,6 +133,8 @@ export class PriceWriterService {
             : 'parity limit broken: no price to correct to (never written by the service): alert raised';
       const noted = breaks ? lanes.filter((l) => drifted.includes(l) || !expected.has(l.binding.id)) : drifted;
       for (const lane of noted) {
+        // Once per listing and observed price: the same observation is not recorded every hour.
+        if ((await this.repo.lastDrift(lane.binding.id))?.observedFen === live[lane.binding.id]) continue;
         await this.repo.insertDrift({
           bindingId: lane.binding.id,
           merchantSkuId,
@@ -115,7 +152,7 @@ export class PriceWriterService {
         return;
       }
       if (policy.auditAction === 'correct' && targets) {
-        await this.writeSteps(lanes, live, targets, policy, 'correction');
+        await this.writeSteps(lanes, live, targets, policy, 'correction', now);
         return;
       }
       await this.failures.record({
@@ -174,6 +211,7 @@ export class PriceWriterService {
     targets: ListingPrices,
     policy: EffectivePolicy,
     reason: PriceWriteReason,
+    requestedAt: number,
   ): Promise<void> {
     const plan = planSteps(live, targets, policy.parityLimitBp);
     if (!plan.ok) {
@@ -189,15 +227,17 @@ export class PriceWriterService {
         shopRef: lanes[0]?.shop.shopId ?? '',
         entityType: 'merchant-sku',
         entityRef: lanes[0]?.binding.merchantSkuId ?? '',
-        dedupeKey: `pricing:plan:${lanes[0]?.binding.merchantSkuId}`,
+        dedupeKey: planKey(lanes[0]?.binding.merchantSkuId ?? ''),
         retryable: false,
       });
       return;
     }
+    // A plan that works again closes an earlier refusal of this SKU.
+    if (lanes[0]) await this.failures.resolveByDedupeKey(planKey(lanes[0].binding.merchantSkuId));
     const state = { ...live };
     for (const step of plan.steps) {
       const lane = lanes.find((l) => l.binding.id === step.listing)!;
-      await this.writeOne(lane, state[step.listing] ?? null, step.priceFen, reason);
+      await this.writeOne(lane, state[step.listing] ?? null, step.priceFen, reason, requestedAt);
       state[step.listing] = step.priceFen;
     }
   }
@@ -208,6 +248,7 @@ export class PriceWriterService {
     previousFen: number | null,
     priceFen: number,
     reason: PriceWriteReason,
+    requestedAt: number,
   ): Promise<void> {
     const op = Object.assign(new PriceWriteOpEntity(), {
       id: this.ids.uuid(),
@@ -219,6 +260,7 @@ export class PriceWriterService {
       reason,
       status: 'pending',
       note: null,
+      requestedAt,
       createdAt: this.clock.now(),
       settledAt: null,
     });
@@ -230,6 +272,7 @@ export class PriceWriterService {
     } catch (error) {
       const ambiguous = !isPlatformError(error) || error.ambiguous;
       if (ambiguous) {
+        op.mayLandUntil = this.clock.now() + PRICE_LATE_APPLY_MS;
         const settled = await this.settleOne(lane, op, `answer lost (${(error as Error).message.slice(0, 200)})`);
         if (settled === 'applied') return;
         throw new PriceWriteIncompleteError(`price write ${op.id} to ${lane.shop.platform} is ${settled}`);
@@ -243,41 +286,63 @@ export class PriceWriterService {
     this.count(lane, 'applied');
   }
 
-  /** Journaled writes left pending (a crash, or an unreadable answer) are settled by reading back. */
-  private async settle(lanes: PriceLane[], merchantSkuId: string): Promise<void> {
+  /**
+   * Journaled writes left pending (a crash, or a lost answer) are settled by reading back. Answers
+   * the reason the SKU must wait (a write that may still land, or one not readable yet), if any.
+   */
+  private async settle(lanes: PriceLane[], merchantSkuId: string): Promise<string | undefined> {
+    let wait: string | undefined;
     for (const op of await this.repo.pendingOps(merchantSkuId)) {
       const lane = lanes.find((l) => l.binding.id === op.bindingId);
       if (!lane) {
         await this.finish(op, 'not_applied', 'listing no longer bound or its shop not active: outcome never read back');
         continue;
       }
-      const settled = await this.settleOne(lane, op, 'writer gone before the answer');
-      if (settled === 'unreadable')
-        throw new PriceWriteIncompleteError(`price write ${op.id} could not be read back yet`);
+      // A writer that died mid-call: its write may land late too, counted from when it was journaled.
+      op.mayLandUntil ??= op.createdAt + PRICE_LATE_APPLY_MS;
+      const settled = await this.settleOne(lane, op, op.note ?? 'writer gone before the answer');
+      if (settled === 'unreadable') wait ??= `price write ${op.id} could not be read back yet`;
+      if (settled === 'may_land') wait ??= `price write ${op.id} may still land until ${op.mayLandUntil}`;
     }
+    return wait;
   }
 
+  /**
+   * Reads one journaled write back: `applied` when the platform shows its price; while it shows
+   * another and the write may still land, it stays pending (`may_land`); after that, `not_applied`.
+   */
   private async settleOne(
     lane: PriceLane,
     op: PriceWriteOpEntity,
     why: string,
-  ): Promise<'applied' | 'not_applied' | 'unreadable'> {
+  ): Promise<'applied' | 'not_applied' | 'may_land' | 'unreadable'> {
     let shown: number;
     try {
       shown = await this.listings.livePrice(lane);
     } catch (error) {
       this.logger.warn(`reading back price write ${op.id} failed: ${(error as Error).message}`);
+      if (op.mayLandUntil !== null) await this.keepPending(op, `${why}; not read back yet`);
       return 'unreadable';
     }
     await this.seen([lane], { [lane.binding.id]: shown });
+    const reason = why.replace(/; (read back|not read back yet|may still land).*$/, '');
     if (shown === op.priceFen) {
-      await this.finish(op, 'applied', `${why}; read back: the platform shows ${shown} fen`);
+      await this.finish(op, 'applied', `${reason}; read back: the platform shows ${shown} fen`);
       this.count(lane, 'applied_read_back');
       return 'applied';
     }
-    await this.finish(op, 'not_applied', `${why}; read back: the platform shows ${shown} fen, not ${op.priceFen}`);
+    if (op.mayLandUntil !== null && op.mayLandUntil > this.clock.now()) {
+      await this.keepPending(op, `${reason}; may still land: the platform shows ${shown} fen, not ${op.priceFen}`);
+      return 'may_land';
+    }
+    await this.finish(op, 'not_applied', `${reason}; read back: the platform shows ${shown} fen, not ${op.priceFen}`);
     this.count(lane, 'not_applied_read_back');
     return 'not_applied';
+  }
+
+  private async keepPending(op: PriceWriteOpEntity, note: string): Promise<void> {
+    op.note = note.slice(0, 500);
+    await this.db.transaction(() => this.repo.saveOp(op));
   }
 
   private async finish(op: PriceWriteOpEntity, status: PriceWriteOpEntity['status'], note?: string): Promise<void> {
@@ -321,3 +386,4 @@ export class PriceWriterService {
 }
 
 const parityKey = (merchantSkuId: string) => `pricing:parity:${merchantSkuId}`;
+const planKey = (merchantSkuId: string) => `pricing:plan:${merchantSkuId}`;

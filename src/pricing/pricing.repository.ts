@@ -31,6 +31,10 @@ export class PricingRepository {
     await this.m.getRepository(PriceWriteOpEntity).insert(op);
   }
 
+  async insertOps(ops: PriceWriteOpEntity[]): Promise<void> {
+    if (ops.length) await this.m.getRepository(PriceWriteOpEntity).insert(ops);
+  }
+
   async saveOp(op: PriceWriteOpEntity): Promise<void> {
     await this.m.getRepository(PriceWriteOpEntity).save(op);
   }
@@ -58,6 +62,17 @@ export class PricingRepository {
       .getRepository(PriceWriteOpEntity)
       .find({ where: { merchantSkuId, status: 'applied' }, order: { createdAt: 'ASC' } });
     return new Map(ops.map((op) => [op.bindingId, op.priceFen]));
+  }
+
+  /** Whether a write of a change requested after `requestedAt` has been applied (a newer change won). */
+  async writtenSince(merchantSkuId: string, requestedAt: number): Promise<boolean> {
+    const n = await this.m
+      .getRepository(PriceWriteOpEntity)
+      .createQueryBuilder('op')
+      .where('op.merchant_sku_id = :merchantSkuId AND op.status = :status', { merchantSkuId, status: 'applied' })
+      .andWhere('(op.requested_at > :at OR (op.requested_at IS NULL AND op.created_at > :at))', { at: requestedAt })
+      .getCount();
+    return n > 0;
   }
 
   history(merchantSkuId: string, limit: number): Promise<PriceWriteOpEntity[]> {
@@ -92,33 +107,52 @@ export class PricingRepository {
     await this.m.getRepository(ErpPriceEntity).save(row);
   }
 
+  /** The price each listing last showed, by binding id. */
+  async listingPrices(bindingIds: string[]): Promise<Map<string, number>> {
+    if (!bindingIds.length) return new Map();
+    const rows = await this.m.getRepository(ListingPriceEntity).findBy({ bindingId: In(bindingIds) });
+    return new Map(rows.map((r) => [r.bindingId, r.priceFen]));
+  }
+
+  /** The last drift recorded for a listing. */
+  lastDrift(bindingId: string): Promise<PriceDriftEntity | null> {
+    return this.m
+      .getRepository(PriceDriftEntity)
+      .findOne({ where: { bindingId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
   async observe(rows: ListingPriceEntity[]): Promise<void> {
     if (rows.length) await this.m.getRepository(ListingPriceEntity).upsert(rows, ['bindingId']);
   }
 
   /**
    * DB-side parity audit: merchant SKUs whose last seen listing prices spread beyond `limitBp`
-   * (one grouped query over `listing_price`, exact on integer fen). Paged by merchant SKU id.
+   * (one grouped query over `listing_price` of listings still bound in an active shop, exact on
+   * integer fen). Paged by merchant SKU id.
    */
   async spreadViolations(
     limitBp: number,
     options: { merchantId?: string; after?: string; limit?: number } = {},
   ): Promise<{ merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[]> {
     const params: unknown[] = [];
-    let where = 'WHERE 1 = 1';
+    let where = "WHERE c.status = 'active'";
     if (options.merchantId) {
-      where += ' AND merchant_id = ?';
+      where += ' AND lp.merchant_id = ?';
       params.push(options.merchantId);
     }
     if (options.after) {
-      where += ' AND merchant_sku_id > ?';
+      where += ' AND lp.merchant_sku_id > ?';
       params.push(options.after);
     }
     params.push(10_000 + limitBp, options.limit ?? 10_000);
+    // Only listings still bound in an active shop: rows of unbound listings or disconnected shops are stale.
     const rows: { merchant_sku_id: string; merchant_id: string; min_fen: number | string; max_fen: number | string }[] =
       await this.m.query(
-        `SELECT merchant_sku_id, MIN(merchant_id) AS merchant_id, MIN(price_fen) AS min_fen, MAX(price_fen) AS max_fen FROM listing_price ${where} ` +
-          'GROUP BY merchant_sku_id HAVING COUNT(*) > 1 AND MAX(price_fen) * 10000 > MIN(price_fen) * ? ORDER BY merchant_sku_id LIMIT ?',
+        'SELECT lp.merchant_sku_id, MIN(lp.merchant_id) AS merchant_id, MIN(lp.price_fen) AS min_fen, ' +
+          'MAX(lp.price_fen) AS max_fen FROM listing_price lp ' +
+          'JOIN sku_binding b ON b.id = lp.binding_id JOIN shop_connection c ON c.id = b.connection_id ' +
+          `${where} GROUP BY lp.merchant_sku_id ` +
+          'HAVING COUNT(*) > 1 AND MAX(lp.price_fen) * 10000 > MIN(lp.price_fen) * ? ORDER BY lp.merchant_sku_id LIMIT ?',
         params,
       );
     return rows.map((r) => ({

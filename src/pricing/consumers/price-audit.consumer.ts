@@ -17,9 +17,9 @@ const PAGE_SIZE = 100;
 /**
  * Audits one shop: pages through its listings (the catalog port, so the shop's rate limits apply),
  * keeps each bound listing's price in `listing_price`, and hands to the SKU's price writer every
- * bound SKU whose price is not the one the service last wrote (or was never written) and every SKU
- * whose last seen prices spread beyond the limit (one grouped query); the writer reads all its
- * listings live and corrects per policy.
+ * bound SKU whose listing shows another price than it last showed and every SKU whose last seen
+ * prices spread beyond the limit (one grouped query); the writer reads all its listings live and
+ * corrects per policy.
  */
 @Injectable()
 export class PriceAuditConsumer implements OnModuleInit {
@@ -50,23 +50,19 @@ export class PriceAuditConsumer implements OnModuleInit {
     const shop = { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
     const catalog = this.channels.catalog(connection.platform);
     const suspects = new Set<string>();
+    // Keyed by item and SKU: every Youzan item without variants has SKU id '0'.
     const bound = new Map(
       (await this.bindings.listByMerchant(connection.merchantId))
         .filter((b) => b.connectionId === connection.id)
-        .map((b) => [b.platformSkuId, b]),
+        .map((b) => [listingKey(b.platformItemId, b.platformSkuId), b]),
     );
-    const expectedBySku = new Map<string, Map<string, number>>();
     const seen: ListingPriceEntity[] = [];
     for (let page = 1; ; page++) {
       const { items, total } = await catalog.listItems(shop, { page, pageSize: PAGE_SIZE });
       for (const item of items) {
         for (const sku of item.skus) {
-          const binding = bound.get(sku.skuId);
+          const binding = bound.get(listingKey(item.itemId, sku.skuId));
           if (!binding) continue;
-          if (!expectedBySku.has(binding.merchantSkuId))
-            expectedBySku.set(binding.merchantSkuId, await this.repo.lastApplied(binding.merchantSkuId));
-          if (expectedBySku.get(binding.merchantSkuId)!.get(binding.id) !== sku.priceFen)
-            suspects.add(binding.merchantSkuId);
           seen.push(
             Object.assign(new ListingPriceEntity(), {
               bindingId: binding.id,
@@ -78,6 +74,13 @@ export class PriceAuditConsumer implements OnModuleInit {
             }),
           );
         }
+      }
+      // A listing whose price changed since it was last seen goes to its writer; unchanged ones only
+      // through the spread check below (a SKU is not read live every hour for the same observation).
+      const before = await this.repo.listingPrices(seen.map((r) => r.bindingId));
+      for (const row of seen) {
+        const last = before.get(row.bindingId);
+        if (last !== undefined && last !== row.priceFen) suspects.add(row.merchantSkuId);
       }
       await this.db.transaction(() => this.repo.observe(seen.splice(0)));
       if (!items.length || page * PAGE_SIZE >= total) break;
@@ -99,3 +102,5 @@ export class PriceAuditConsumer implements OnModuleInit {
     return suspects.size;
   }
 }
+
+const listingKey = (itemId: string, skuId: string) => `${itemId}/${skuId}`;

@@ -20,7 +20,7 @@ export class PriceChangedConsumer implements OnModuleInit {
       (p) =>
         p.reason === 'audit' || !p.targets
           ? this.writer.audit(p.merchantSkuId)
-          : this.writer.apply(p.merchantSkuId, p.targets, p.reason),
+          : this.writer.apply(p.merchantSkuId, { ...p, reason: p.reason, targets: p.targets }),
       { transactional: false },
     );
     this.failures.registerReplayHandler(PRICING_SKU_REPLAY, async (data) => {

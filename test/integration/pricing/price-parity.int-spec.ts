@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { priceChangedTopic } from '../../../src/messaging/contracts/price-changed/price-changed.contract';
 import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
+import { OutboxService } from '../../../src/messaging/outbox/outbox.service';
 import { SyncFailureEntity } from '../../../src/ops/failures/sync-failure.entity';
 import { ParityAuditJob } from '../../../src/pricing/jobs/parity-audit.job';
 import { PriceChangeAccepted } from '../../../src/pricing/price-change.service';
@@ -114,13 +116,28 @@ describe('price parity between Kuaishou and Youzan', () => {
     await priceQuiet();
     expect(await livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 9900 });
     expect(await history(sku)).toEqual([]);
-    expect(await ops(sku)).toEqual([]);
+    // Nothing written, but the refusal is kept and shown in the price history.
+    expect((await ops(sku)).map((op) => [op.platform, op.status, op.priceFen, op.previousFen])).toEqual([
+      ['kuaishou', 'refused', 13_000, 9900],
+    ]);
+    const shown = (await (await api(`/skus/${sku.code}/price-history`)).json()) as { writes: { status: string }[] };
+    expect(shown.writes.map((w) => w.status)).toEqual(['refused']);
 
     // Floor and ceiling are a 422 with the allowed price.
     expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { ceilingFen: 10_000 })).status).toBe(200);
     const high = await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'youzan', priceFen: 10_500 });
     expect(high.status).toBe(422);
     expect(await high.json()).toMatchObject({ error: 'PRICE_OUT_OF_BOUNDS', allowed: { youzan: 10_000 } });
+    // The master-price form too: a derived price beyond the ceiling is a 422, never clamped silently.
+    const master = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: 10_500 });
+    expect(master.status).toBe(422);
+    expect(await master.json()).toMatchObject({
+      error: 'PRICE_OUT_OF_BOUNDS',
+      proposed: { kuaishou: 10_500, youzan: 10_500 },
+      allowed: { kuaishou: 10_000, youzan: 10_000 },
+    });
+    await priceQuiet();
+    expect(await history(sku)).toEqual([]);
     // Bad input is a 400 with field messages and changes nothing.
     const bad = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: -1, platform: 'taobao' });
     expect(bad.status).toBe(400);
@@ -337,6 +354,11 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 12_000, sequence: 5 }], delivery)).body.duplicate).toBe(
       true,
     );
+    // The delivery is claimed under the whole merchant id (never a cut one another merchant could share).
+    const claimed = await h.db.dataSource.query('SELECT source FROM webhook_delivery WHERE delivery_id = ?', [
+      delivery,
+    ]);
+    expect(claimed).toEqual([{ source: `prc:${h.merchantId}` }]);
     expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 5_000, sequence: 4 }])).body.results).toEqual([
       { skuCode: sku.code, outcome: 'stale' },
     ]);
@@ -363,31 +385,132 @@ describe('price parity between Kuaishou and Youzan', () => {
         spreadBp: 2002,
       },
     ]);
+    expect(
+      (await ops(sku)).filter((op) => op.status === 'refused').map((op) => [op.platform, op.reason, op.priceFen]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['kuaishou', 'erp', 11_990],
+        ['youzan', 'erp', 14_390],
+      ]),
+    );
   });
+  const bindingOf = async (sku: SkuFixture, platform: 'kuaishou' | 'youzan') =>
+    (
+      await h.db.dataSource.query('SELECT id FROM sku_binding WHERE merchant_sku_id = ? AND platform = ?', [
+        sku.merchantSkuId,
+        platform,
+      ])
+    )[0].id as string;
+
+  /** A price event handed to the writer again (a retried or dead-lettered event replayed later). */
+  const replay = (payload: {
+    merchantSkuId: string;
+    reason: 'api' | 'erp';
+    targets: Record<string, number>;
+    requestedAt: number;
+    sequence?: number;
+  }) => h.db.transaction(() => h.stack.t.app.get(OutboxService).enqueue(priceChangedTopic, payload));
+
+  it('drops a replayed ERP price event older than the kept ERP price: seq 7 replayed after seq 8 writes nothing', async () => {
+    const sku = await h.sku('PRICE-REPLAY-ERP', { onHand: 5 });
+    const [ks, yz] = [await bindingOf(sku, 'kuaishou'), await bindingOf(sku, 'youzan')];
+    const before7 = Date.now();
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 10_000, sequence: 7 }])).body.results).toEqual([
+      { skuCode: sku.code, outcome: 'applied' },
+    ]);
+    await priceQuiet();
+    const at7 = await livePrices(sku);
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 10_500, sequence: 8 }])).body.results).toEqual([
+      { skuCode: sku.code, outcome: 'applied' },
+    ]);
+    await priceQuiet();
+    const at8 = await livePrices(sku);
+    expect(at8).not.toEqual(at7);
+    const changes = (await history(sku)).length;
+    await replay({
+      merchantSkuId: sku.merchantSkuId,
+      reason: 'erp',
+      targets: { [ks]: at7.kuaishou, [yz]: at7.youzan },
+      requestedAt: before7,
+      sequence: 7,
+    });
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual(at8);
+    expect(await history(sku)).toHaveLength(changes);
+  });
+
+  it('drops a replayed API price event when a newer change was written after it was requested', async () => {
+    const sku = await h.sku('PRICE-REPLAY-API', { onHand: 5 });
+    const ks = await bindingOf(sku, 'kuaishou');
+    const first = Date.now();
+    expect((await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'kuaishou', priceFen: 10_200 })).status).toBe(202);
+    await priceQuiet();
+    expect((await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'kuaishou', priceFen: 10_400 })).status).toBe(202);
+    await priceQuiet();
+    await replay({ merchantSkuId: sku.merchantSkuId, reason: 'api', targets: { [ks]: 10_200 }, requestedAt: first });
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_400, youzan: 9900 });
+    expect((await history(sku)).map((c) => c.priceFen)).toEqual([10_200, 10_400]);
+  });
+
+  it('resolves a refused price plan once a later plan for the SKU works', async () => {
+    const sku = await h.sku('PRICE-PLAN-RESOLVE', { onHand: 5 });
+    expect((await sendErpPrices([{ skuCode: sku.code, priceFen: 10_000, sequence: 1 }])).status).toBe(200);
+    await priceQuiet();
+    // The policy changes before the writer gets the event again: the derived prices break the limit.
+    const policy = (adjustments: unknown) => api(`/skus/${sku.code}/price-policy`, 'PUT', { adjustments });
+    expect((await policy({ youzan: { percentBp: 2000 } })).status).toBe(200);
+    await replay({
+      merchantSkuId: sku.merchantSkuId,
+      reason: 'erp',
+      targets: {},
+      requestedAt: Date.now(),
+      sequence: 1,
+    });
+    await priceQuiet();
+    const refused = () =>
+      h.db.dataSource.manager.findOneBy(SyncFailureEntity, {
+        entityRef: sku.merchantSkuId,
+        operation: 'price.plan',
+      });
+    expect(await refused()).toMatchObject({ status: 'open', errorCode: 'PARITY_REFUSED' });
+    expect((await policy({ youzan: { percentBp: 500 } })).status).toBe(200);
+    await replay({
+      merchantSkuId: sku.merchantSkuId,
+      reason: 'erp',
+      targets: {},
+      requestedAt: Date.now(),
+      sequence: 1,
+    });
+    await priceQuiet();
+    expect((await refused())?.status).toBe('resolved');
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_000, youzan: 10_500 });
+  });
+
   it('finds spreads beyond the limit DB-side in one grouped query, exact at the limit', async () => {
     const repo = h.stack.t.app.get(PricingRepository);
-    const merchantId = randomUUID();
-    const skuIds = [randomUUID(), randomUUID(), randomUUID()];
-    const row = (merchantSkuId: string, platform: string, priceFen: number) =>
+    const skus = [await h.sku('PRICE-DB-A', { onHand: 1 }), await h.sku('PRICE-DB-B', { onHand: 1 })];
+    const row = async (sku: SkuFixture, platform: 'kuaishou' | 'youzan', priceFen: number) =>
       Object.assign(new ListingPriceEntity(), {
-        bindingId: randomUUID(),
-        merchantId,
-        merchantSkuId,
+        bindingId: await bindingOf(sku, platform),
+        merchantId: h.merchantId,
+        merchantSkuId: sku.merchantSkuId,
         platform,
         priceFen,
         observedAt: Date.now(),
       });
-    await h.db.transaction(() =>
-      repo.observe([
-        row(skuIds[0], 'kuaishou', 10_000),
-        row(skuIds[0], 'youzan', 11_000), // exactly 10 %: within
-        row(skuIds[1], 'kuaishou', 10_000),
-        row(skuIds[1], 'youzan', 11_001), // just over
-        row(skuIds[2], 'kuaishou', 20_000), // one listing: no spread
-      ]),
-    );
+    const rows = [
+      await row(skus[0], 'kuaishou', 10_000),
+      await row(skus[0], 'youzan', 11_000), // exactly 10 %: within
+      await row(skus[1], 'kuaishou', 10_000),
+      await row(skus[1], 'youzan', 11_001), // just over
+    ];
+    await h.db.transaction(() => repo.observe(rows));
+    const ids = skus.map((s) => s.merchantSkuId);
     expect(
-      (await repo.spreadViolations(1000, { merchantId })).map((v) => [v.merchantSkuId, v.minFen, v.maxFen]),
-    ).toEqual([[skuIds[1], 10_000, 11_001]]);
+      (await repo.spreadViolations(1000, { merchantId: h.merchantId }))
+        .filter((v) => ids.includes(v.merchantSkuId))
+        .map((v) => [v.merchantSkuId, v.minFen, v.maxFen]),
+    ).toEqual([[skus[1].merchantSkuId, 10_000, 11_001]]);
   });
 });

@@ -14,6 +14,8 @@ export class PriceChanged {
   @IsIn(PRICE_CHANGE_REASONS) reason: PriceChangeReason;
   @IsOptional() @IsObject() targets?: Record<string, number>;
   @IsInt() requestedAt: number;
+  /** `erp`: the ERP's sequence of the price the targets were derived from (a replay older than the kept one is dropped). */
+  @IsOptional() @IsInt() sequence?: number;
 }
 
 export const priceChangedTopic = defineTopic({
