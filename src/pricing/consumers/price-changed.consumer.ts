@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ConsumerRegistry } from '../../messaging/consumer/consumer.registry';
-import { priceChangedTopic } from '../../messaging/contracts/price-changed/price-changed.contract';
-import { SyncFailureService } from '../../ops/failures/sync-failure.service';
+import { ConsumerRegistry } from '@app/messaging/consumer/consumer.registry';
+import { priceChangedTopic } from '@app/messaging/contracts/price-changed/price-changed.contract';
+import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { PRICING_SKU_REPLAY, PriceWriterService } from '../price-writer.service';
 
 /** The price writer: one per merchant SKU (the topic is keyed by merchant SKU). */

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { IsOmittable } from '../../common/http/validation';
+import { IsOmittable } from '@app/common/http/validation';
 
 const MAX_FEN = 99_999_999;
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression, Interval } from '@nestjs/schedule';
-import { ConnectionsService } from '../../accounts/connections.service';
-import { CLOCK, Clock } from '../../common/clock';
-import { Db } from '../../database/db';
-import { priceAuditRequestedTopic } from '../../messaging/contracts/price-audit-requested/price-audit-requested.contract';
-import { priceChangedTopic } from '../../messaging/contracts/price-changed/price-changed.contract';
-import { OutboxService } from '../../messaging/outbox/outbox.service';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { CLOCK, Clock } from '@app/common/clock';
+import { Db } from '@app/database/db';
+import { priceAuditRequestedTopic } from '@app/messaging/contracts/price-audit-requested/price-audit-requested.contract';
+import { priceChangedTopic } from '@app/messaging/contracts/price-changed/price-changed.contract';
+import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { PricingRepository } from '../pricing.repository';
 
 /**

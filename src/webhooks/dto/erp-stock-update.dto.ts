@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsOmittable } from '../../common/http/validation';
+import { IsOmittable } from '@app/common/http/validation';
 
 export class ErpStockItemDto {
   @ApiProperty({ description: 'Merchant SKU code (the outer code on both platforms)', example: 'TSHIRT-RED-M' })

@@ -1,7 +1,7 @@
-import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
-import { PriceDriftEntity } from '../../../src/pricing/price-drift.entity';
-import { PricingRepository } from '../../../src/pricing/pricing.repository';
-import { eventually } from '../../support/test-app';
+import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
+import { PriceDriftEntity } from '@app/pricing/price-drift.entity';
+import { PricingRepository } from '@app/pricing/pricing.repository';
+import { eventually } from '@test/support/test-app';
 import { InventoryHarness } from '../inventory/inventory.harness';
 
 /**

@@ -1,10 +1,10 @@
-import { OutboxRelay } from '../../../src/messaging/outbox/outbox.relay';
-import { SyncFailureEntity } from '../../../src/ops/failures/sync-failure.entity';
-import { SyncFailureService } from '../../../src/ops/failures/sync-failure.service';
-import { withinLimit } from '../../../src/pricing/parity';
-import { PriceWriteOpEntity } from '../../../src/pricing/price-write-op.entity';
-import type { PriceChange } from '../../../src/sandbox/shared/price-log';
-import { eventually } from '../../support/test-app';
+import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
+import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
+import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { withinLimit } from '@app/pricing/parity';
+import { PriceWriteOpEntity } from '@app/pricing/price-write-op.entity';
+import type { PriceChange } from '@app/sandbox/shared/price-log';
+import { eventually } from '@test/support/test-app';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
 const PRICE_API = 'open.item.sku.price.update';
