@@ -235,7 +235,7 @@ describe('module boundaries', () => {
     // The check itself: a purge in ops deleting webhooks' rows is caught, by relative or alias import.
     const leaky = [
       "import { WebhookDeliveryEntity } from '@app/webhooks/deliveries/webhook-delivery.entity';",
-      "import { SkuBindingEntity } from '@test/catalog/sku-binding.entity';",
+      "import { SkuBindingEntity } from '../../catalog/sku-binding.entity';",
       'await this.db.manager.getRepository(WebhookDeliveryEntity).delete({ receivedAt: LessThan(cutoff) });',
       'await m.delete(SkuBindingEntity, { id });',
     ].join('\n');
