@@ -123,6 +123,56 @@ describe('SKU bindings', () => {
     expect(sku).toMatchObject({ reserved: 2, sellable: 8 });
   });
 
+  it('binds two Youzan items without variants in one shop, and an order on the second moves only its stock', async () => {
+    // Items without specs: Youzan addresses each one's implicit SKU as sku_id 0.
+    const first = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '单品甲',
+      itemNo: 'PLAIN-A',
+      priceFen: 1000,
+      stock: 0,
+    });
+    const second = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '单品乙',
+      itemNo: 'PLAIN-B',
+      priceFen: 1000,
+      stock: 0,
+    });
+    const discovered = (await (
+      await api(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' })
+    ).json()) as { unmatched: string[] };
+    expect(discovered.unmatched).not.toContain('PLAIN-A');
+    expect(discovered.unmatched).not.toContain('PLAIN-B');
+    const bindings = await h.stack.t.app.get(SkuBindingService).listByMerchant(h.merchantId);
+    const plain = bindings
+      .filter((b) => b.platformItemId === first.itemId || b.platformItemId === second.itemId)
+      .map((b) => [b.platformItemId, b.outerSkuId])
+      .sort();
+    expect(plain).toEqual(
+      [
+        [first.itemId, 'PLAIN-A'],
+        [second.itemId, 'PLAIN-B'],
+      ].sort(),
+    );
+
+    await h.erp('PLAIN-A', 6);
+    await h.erp('PLAIN-B', 6);
+    await h.quiet();
+    expect((await h.stack.yzControl.getItem(first.itemId)).stock).toBe(6);
+    expect((await h.stack.yzControl.getItem(second.itemId)).stock).toBe(6);
+
+    await h.stack.yzControl.placeOrder({
+      kdtId: Number(h.shops.youzan),
+      lines: [{ itemId: second.itemId, quantity: 2 }],
+      pay: true,
+    });
+    await h.quiet();
+    // The second item sold 2; the first keeps its 6 (a mix-up would push 6 - 2 to it).
+    expect((await h.stack.yzControl.getItem(second.itemId)).stock).toBe(4);
+    expect((await h.stack.yzControl.getItem(first.itemId)).stock).toBe(6);
+  });
+
   it('takes a shop out of service when discovering its listings finds the authorization withdrawn', async () => {
     const merchantId = await createMerchant(h.stack.url, 'Revoked before discovery');
     const shop = await h.stack.ksControl.createShop({ name: '快手撤销店' });
