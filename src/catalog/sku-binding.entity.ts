@@ -6,7 +6,8 @@ export type BindingSource = 'auto' | 'manual';
 
 /** External-id binding: one platform SKU of one shop ↔ one merchant SKU. */
 @Entity('sku_binding')
-@Index('uq_sku_binding_platform_sku', ['connectionId', 'platformSkuId'], { unique: true })
+// A platform SKU id is unique only within its item (Youzan: sku_id 0 for every item without variants).
+@Index('uq_sku_binding_platform_item_sku', ['connectionId', 'platformItemId', 'platformSkuId'], { unique: true })
 @Index('uq_sku_binding_merchant_sku_shop', ['merchantSkuId', 'connectionId'], { unique: true })
 @Index('idx_sku_binding_outer', ['merchantId', 'outerSkuId'])
 export class SkuBindingEntity {

@@ -14,8 +14,12 @@ export class SkuBindingRepository {
     return this.repo.findOneBy({ id });
   }
 
-  findByPlatformSku(connectionId: string, platformSkuId: string): Promise<SkuBindingEntity | null> {
-    return this.repo.findOneBy({ connectionId, platformSkuId });
+  findByPlatformSku(
+    connectionId: string,
+    platformItemId: string,
+    platformSkuId: string,
+  ): Promise<SkuBindingEntity | null> {
+    return this.repo.findOneBy({ connectionId, platformItemId, platformSkuId });
   }
 
   findForShop(merchantSkuId: string, connectionId: string): Promise<SkuBindingEntity | null> {

@@ -57,7 +57,7 @@ export class SkuBindingService {
 
   /** The merchant SKU of a platform SKU, binding it by outer code when possible; null when unknown. */
   async resolve(shop: ShopIdentity, sku: PlatformSku): Promise<SkuBindingEntity | null> {
-    const bound = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformSkuId);
+    const bound = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformItemId, sku.platformSkuId);
     if (bound) return bound;
     if (!sku.outerSkuId) return null;
     const merchantSku = await this.skus.findByCode(shop.merchantId, sku.outerSkuId);
@@ -75,7 +75,7 @@ export class SkuBindingService {
     const shop = await this.ownedShop(merchantId, connectionId);
     return this.db.transaction(async () => {
       const merchantSku = await this.skus.ensure(shop.merchantId, skuCode);
-      const existing = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformSkuId);
+      const existing = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformItemId, sku.platformSkuId);
       if (existing && existing.merchantSkuId !== merchantSku.id) {
         throw new ConflictDomainException(
           'SKU_ALREADY_BOUND',
@@ -144,7 +144,7 @@ export class SkuBindingService {
       for (const item of items) {
         for (const sku of item.skus) {
           scanned++;
-          const before = await this.bindings.findByPlatformSku(shop.connectionId, sku.skuId);
+          const before = await this.bindings.findByPlatformSku(shop.connectionId, item.itemId, sku.skuId);
           if (!before && sku.outerSkuId && SKU_CODE.test(sku.outerSkuId))
             await this.skus.ensure(shop.merchantId, sku.outerSkuId, item.title);
           const binding = await this.resolve(shop, {
@@ -170,7 +170,7 @@ export class SkuBindingService {
   ): Promise<SkuBindingEntity> {
     return this.db.transaction(async () => {
       const taken = await this.bindings.findForShop(merchantSku.id, shop.connectionId);
-      if (taken && taken.platformSkuId !== sku.platformSkuId) {
+      if (taken && (taken.platformItemId !== sku.platformItemId || taken.platformSkuId !== sku.platformSkuId)) {
         throw new ConflictDomainException(
           'MERCHANT_SKU_ALREADY_BOUND',
           `merchant SKU ${merchantSku.skuCode} is already bound to platform SKU ${taken.platformSkuId} in this shop`,

@@ -146,7 +146,11 @@ export class OrderIngestService {
   /** Lines that arrived before their SKU was bound get their stock effect now. */
   async attachUnboundLines(binding: SkuBindingEntity): Promise<number> {
     return this.db.transaction(async () => {
-      const pending = await this.orders.unboundLines(binding.connectionId, binding.platformSkuId);
+      const pending = await this.orders.unboundLines(
+        binding.connectionId,
+        binding.platformItemId,
+        binding.platformSkuId,
+      );
       for (const { line, order } of pending) {
         line.merchantSkuId = binding.merchantSkuId;
         await this.applyStock(line, binding, order.status, order.platform, line.refundedQuantity);

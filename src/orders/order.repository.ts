@@ -57,13 +57,18 @@ export class OrderRepository {
   /** Lines of a shop's platform SKU that arrived before the SKU was bound. */
   async unboundLines(
     connectionId: string,
+    platformItemId: string,
     platformSkuId: string,
   ): Promise<{ line: ChannelOrderLineEntity; order: ChannelOrderEntity }[]> {
     const lines = await this.m
       .getRepository(ChannelOrderLineEntity)
       .createQueryBuilder('l')
       .innerJoin(ChannelOrderEntity, 'o', 'o.id = l.order_id')
-      .where('o.connection_id = :connectionId AND l.platform_sku_id = :platformSkuId', { connectionId, platformSkuId })
+      .where('o.connection_id = :connectionId', { connectionId })
+      .andWhere('l.platform_item_id = :platformItemId AND l.platform_sku_id = :platformSkuId', {
+        platformItemId,
+        platformSkuId,
+      })
       .andWhere({ merchantSkuId: IsNull() })
       .getMany();
     const result: { line: ChannelOrderLineEntity; order: ChannelOrderEntity }[] = [];
