@@ -173,6 +173,67 @@ describe('SKU bindings', () => {
     expect((await h.stack.yzControl.getItem(first.itemId)).stock).toBe(6);
   });
 
+  it('binds by hand an item without variants while another such item of the shop is bound', async () => {
+    await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '已绑单品',
+      itemNo: 'PLAIN-AUTO',
+      priceFen: 1000,
+      stock: 0,
+    });
+    await api(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' });
+    const uncoded = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '无编码单品',
+      priceFen: 1000,
+      stock: 0,
+    });
+    const bound = await api('/sku-bindings', {
+      method: 'POST',
+      body: JSON.stringify({
+        skuCode: 'PLAIN-HAND',
+        connectionId: h.connections.youzan.id,
+        platformItemId: uncoded.itemId,
+        platformSkuId: '0',
+      }),
+    });
+    expect(bound.status).toBe(201);
+    expect(await bound.json()).toMatchObject({ platformItemId: uncoded.itemId, platformSkuId: '0' });
+    await h.erp('PLAIN-HAND', 7);
+    await h.quiet();
+    expect((await h.stack.yzControl.getItem(uncoded.itemId)).stock).toBe(7);
+  });
+
+  it('holds the units of an order that came before binding on its own item, not another without variants', async () => {
+    const sold = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '先卖单品',
+      itemNo: 'PLAIN-LATE-A',
+      priceFen: 1000,
+      stock: 5,
+    });
+    const other = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '未卖单品',
+      itemNo: 'PLAIN-LATE-B',
+      priceFen: 1000,
+      stock: 5,
+    });
+    await h.stack.yzControl.placeOrder({
+      kdtId: Number(h.shops.youzan),
+      lines: [{ itemId: sold.itemId, quantity: 2 }],
+      pay: true,
+    });
+    await h.quiet();
+    await api(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' });
+    await h.erp('PLAIN-LATE-A', 10);
+    await h.erp('PLAIN-LATE-B', 10);
+    await h.quiet();
+    // The sold item shows 10 less the 2 held for its order; the other shows all 10.
+    expect((await h.stack.yzControl.getItem(sold.itemId)).stock).toBe(8);
+    expect((await h.stack.yzControl.getItem(other.itemId)).stock).toBe(10);
+  });
+
   it('takes a shop out of service when discovering its listings finds the authorization withdrawn', async () => {
     const merchantId = await createMerchant(h.stack.url, 'Revoked before discovery');
     const shop = await h.stack.ksControl.createShop({ name: '快手撤销店' });
