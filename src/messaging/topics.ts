@@ -11,4 +11,5 @@ export enum Topic {
   OrderChanged = 'kwaizan.orders.order-changed.v1',
   PriceChanged = 'kwaizan.pricing.price-changed.v1',
   PriceAuditRequested = 'kwaizan.pricing.price-audit-requested.v1',
+  MerchantEventRaised = 'kwaizan.webhooks.merchant-event-raised.v1',
 }
