@@ -3,9 +3,13 @@ import { ConnectionsService } from '@app/accounts/connections.service';
 import { SkuBindingService } from '@app/catalog/sku-binding.service';
 import { ConsumerRegistry } from '@app/messaging/consumer/consumer.registry';
 import { stockChangedTopic } from '@app/messaging/contracts/stock-changed/stock-changed.contract';
-import { ReplayOutcome, SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { ReplayOutcome } from '@app/ops/failures/sync-failure.service';
 import { InventoryRepository } from '../inventory.repository';
 import { INVENTORY_SYNC_REPLAY, StockSyncService } from '../stock-sync.service';
+
+/** The stock writer's consumer name; its lanes are keyed by merchant SKU (the topic's key). */
+export const STOCK_WRITER = 'inventory.stock-writer';
+const skuOf = (data: unknown) => (data as { merchantSkuId: string }).merchantSkuId;
 
 /** The stock writer: one per SKU (the topic is keyed by merchant SKU). */
 @Injectable()
@@ -13,7 +17,6 @@ export class StockChangedConsumer implements OnModuleInit {
   constructor(
     private readonly consumers: ConsumerRegistry,
     private readonly sync: StockSyncService,
-    private readonly failures: SyncFailureService,
     private readonly bindings: SkuBindingService,
     private readonly connections: ConnectionsService,
     private readonly inventory: InventoryRepository,
@@ -22,7 +25,7 @@ export class StockChangedConsumer implements OnModuleInit {
   onModuleInit(): void {
     this.consumers.register(
       stockChangedTopic,
-      'inventory.stock-writer',
+      STOCK_WRITER,
       (p, event) =>
         this.sync.sync(p.merchantSkuId, {
           triggerAt: p.triggerAt,
@@ -34,7 +37,8 @@ export class StockChangedConsumer implements OnModuleInit {
         transactional: false,
       },
     );
-    this.failures.registerReplayHandler(INVENTORY_SYNC_REPLAY, async (data) => {
+    // A replay (ops retry, automatic failure retry) runs in the SKU's lane: after the live run, not beside it.
+    this.consumers.registerReplay(STOCK_WRITER, INVENTORY_SYNC_REPLAY, skuOf, async (data) => {
       const { merchantSkuId, bindingId } = data as { merchantSkuId: string; bindingId?: string };
       await this.sync.sync(merchantSkuId, { triggerAt: Date.now(), reconcile: true });
       return bindingId ? this.confirmBinding(bindingId) : undefined;

@@ -1,7 +1,12 @@
 import { Clock } from '@app/common/clock';
 import { AppConfig } from '@app/config/app-config';
 import { Db } from '@app/database/db';
-import { RecordFailureInput, RetryOutcomeError, SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import {
+  RecordFailureInput,
+  ReplayHandler,
+  RetryOutcomeError,
+  SyncFailureService,
+} from '@app/ops/failures/sync-failure.service';
 import { MetricsService } from '@app/ops/metrics/metrics.service';
 import { describePlatformFailure, failureDisposition } from '@app/platforms/failure-policy';
 import { PlatformError, PlatformErrorCode } from '@app/platforms/platform-error';
@@ -19,6 +24,7 @@ function setup({ withPolicy = true }: { withPolicy?: boolean } = {}) {
   const recorded: RecordFailureInput[] = [];
   const claims: InboxOutcome[] = [];
   const mappers: ((error: unknown) => RetryOutcomeError | undefined)[] = [];
+  const replays = new Map<string, ReplayHandler>();
   const bus = { subscribe: (s: EventSubscription) => subscriptions.push(s) } as unknown as EventBus;
   const db = { transaction: <T>(work: () => Promise<T>) => work() } as unknown as Db;
   const inbox = {
@@ -26,7 +32,7 @@ function setup({ withPolicy = true }: { withPolicy?: boolean } = {}) {
     find: async () => undefined,
   } as unknown as InboxRepository;
   const failures = {
-    registerReplayHandler: () => undefined,
+    registerReplayHandler: (kind: string, handler: ReplayHandler) => replays.set(kind, handler),
     registerErrorMapper: (mapper: (error: unknown) => RetryOutcomeError | undefined) => mappers.push(mapper),
     record: async (input: RecordFailureInput) => recorded.push(input),
   } as unknown as SyncFailureService;
@@ -37,7 +43,7 @@ function setup({ withPolicy = true }: { withPolicy?: boolean } = {}) {
   const clock: Clock = { now: () => Date.now() } as Clock;
   const registry = new ConsumerRegistry(bus, db, inbox, failures, config, metrics, clock);
   if (withPolicy) registry.useFailurePolicy({ dispositionOf: failureDisposition, describe: describePlatformFailure });
-  return { registry, subscriptions, recorded, claims, mappers };
+  return { registry, subscriptions, recorded, claims, mappers, replays };
 }
 
 const event: EventEnvelope = {
@@ -131,5 +137,93 @@ describe(ConsumerRegistry.name, () => {
     });
     await s.subscriptions[0].deliver(event);
     expect(s.recorded).toEqual([expect.objectContaining({ errorCode: 'INTERNAL', retryable: true })]);
+  });
+
+  describe('replays run in the key’s lane', () => {
+    /** A consumer whose handler records when each run starts and ends, and waits for `gate` before ending. */
+    function laneSetup() {
+      const s = setup();
+      const log: string[] = [];
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const gates: (() => void)[] = [];
+      const work = async (label: string) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        log.push(`start ${label}`);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        log.push(`end ${label}`);
+        inFlight--;
+      };
+      s.registry.register(orderPollRequestedTopic, 'test.consumer', (p) => work(`live ${p.connectionId}`), {
+        transactional: false,
+      });
+      s.registry.registerReplay(
+        'test.consumer',
+        'test.replay',
+        (data) => (data as { key: string }).key,
+        async (data) => work(`replay ${(data as { key: string }).key}`),
+      );
+      const replay = (key: string) => s.replays.get('test.replay')!({ key }, {} as never);
+      const openGates = async () => {
+        while (log.filter((l) => l.startsWith('end')).length < log.filter((l) => l.startsWith('start')).length) {
+          await new Promise((r) => setImmediate(r));
+          gates.shift()?.();
+        }
+      };
+      return { ...s, log, replay, openGates, maxInFlight: () => maxInFlight };
+    }
+
+    it('a replay of a key waits for the live delivery of that key, and the next delivery waits for the replay', async () => {
+      const s = laneSetup();
+      const key = event.key;
+      const connectionId = (event.payload as { connectionId: string }).connectionId;
+      const live = s.subscriptions[0].deliver(event);
+      await new Promise((r) => setImmediate(r));
+      const replayed = s.replay(key);
+      const next = s.subscriptions[0].deliver({ ...event, id: 'ev-2', seq: 2 });
+      await s.openGates();
+      await Promise.all([live, replayed, next]);
+      expect(s.log).toEqual([
+        `start live ${connectionId}`,
+        `end live ${connectionId}`,
+        `start replay ${key}`,
+        `end replay ${key}`,
+        `start live ${connectionId}`,
+        `end live ${connectionId}`,
+      ]);
+      expect(s.maxInFlight()).toBe(1);
+    });
+
+    it('a replay of another key runs beside the live delivery', async () => {
+      const s = laneSetup();
+      const live = s.subscriptions[0].deliver(event);
+      await new Promise((r) => setImmediate(r));
+      const replayed = s.replay('conn-other');
+      await new Promise((r) => setImmediate(r));
+      expect(s.maxInFlight()).toBe(2);
+      await s.openGates();
+      await Promise.all([live, replayed]);
+    });
+
+    it('a failed replay does not block the lane', async () => {
+      const s = setup();
+      s.registry.registerReplay(
+        'test.consumer',
+        'test.fail',
+        () => 'k',
+        async () => {
+          throw new Error('still failing');
+        },
+      );
+      await expect(s.replays.get('test.fail')!({}, {} as never)).rejects.toThrow('still failing');
+      let ran = false;
+      await s.registry.lanes.run('test.consumer\u0000k', async () => {
+        ran = true;
+      });
+      expect(ran).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(s.registry.lanes.size).toBe(0);
+    });
   });
 });

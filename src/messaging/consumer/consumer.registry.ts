@@ -5,12 +5,13 @@ import { backoffDelay } from '@app/common/sleep';
 import { AppConfig } from '@app/config/app-config';
 import { Db } from '@app/database/db';
 import { MetricsService } from '@app/ops/metrics/metrics.service';
-import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { ReplayHandler, SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { FailureDisposition, FailurePolicy } from './failure-disposition';
 import { InvalidEventPayloadError, TopicContract, validatePayload } from '../contracts/topic-contract';
 import { EventEnvelope } from '../event-envelope';
 import { EVENT_BUS, EventBus, UndecodableRecord } from '../event-bus.port';
 import { InboxRepository } from '../inbox/inbox.repository';
+import { KeyLanes } from './key-lanes';
 import { METRICS } from '@app/ops/metrics/metric-names';
 
 export interface ConsumerOptions {
@@ -39,6 +40,9 @@ interface DeadLetterData {
 
 export const DEAD_LETTER_REPLAY = 'consumer.dead-letter';
 
+/** The lane a consumer's deliveries of one event key, and the replays of that key, share. */
+const laneOf = (consumer: string, key: string) => `${consumer}\u0000${key}`;
+
 /**
  * Wraps every consumer: payload validation, inbox deduplication, retries with backoff, and
  * after the last attempt a sync-failure record (dead letter) so the key moves on. What a failure
@@ -54,6 +58,8 @@ export class ConsumerRegistry {
   private stopping = false;
   private readonly pauses = new Set<() => void>();
   private readonly retryingByTopic = new Map<string, number>();
+  /** Per (consumer, key): a delivery attempt and a replay of the same key never run side by side in this process. */
+  readonly lanes = new KeyLanes();
   /** Until the platforms module sets the policy, every failure is retried (nothing is lost). */
   private policy: FailurePolicy = { dispositionOf: () => 'retry', describe: () => undefined };
 
@@ -96,13 +102,24 @@ export class ConsumerRegistry {
     });
   }
 
+  /**
+   * Registers a failure replay (`SyncFailureService` kind) that runs in the lane of `consumer`'s
+   * key `keyOf(data)`: serialized with that consumer's live deliveries of the same key (and
+   * other replays of it), instead of beside them.
+   */
+  registerReplay(consumer: string, kind: string, keyOf: (data: unknown) => string, handler: ReplayHandler): void {
+    this.failures.registerReplayHandler(kind, (data, failure) =>
+      this.lanes.run(laneOf(consumer, keyOf(data)), () => handler(data, failure)),
+    );
+  }
+
   private async deliver(reg: Registration, event: EventEnvelope, signal?: AbortSignal): Promise<void> {
     await Correlation.run(event.correlationId ?? event.id, async () => {
       const started = Date.now();
       const { maxAttempts, retryWindowMs, retryBaseMs, retryMaxDelayMs } = this.config.messaging;
       for (let attempt = 1; ; attempt++) {
         try {
-          const outcome = await this.handleOnce(reg, event);
+          const outcome = await this.lanes.run(laneOf(reg.consumer, event.key), () => this.handleOnce(reg, event));
           this.count(reg.consumer, outcome, started);
           return;
         } catch (error) {
@@ -245,8 +262,9 @@ export class ConsumerRegistry {
         if (seen) await this.inbox.markProcessed(consumer, event.id, this.clock.now());
         else await this.inbox.claim(consumer, event.id, 'processed', this.clock.now());
       };
-      if (reg.options.transactional) await this.db.transaction(run);
-      else await run();
+      await this.lanes.run(laneOf(consumer, event.key), () =>
+        reg.options.transactional ? this.db.transaction(run) : run(),
+      );
     });
   }
 

@@ -1,3 +1,4 @@
+import { StockSyncService } from '@app/inventory/stock-sync.service';
 import { FailureRetryJob } from '@app/ops/jobs/failure-retry.job';
 import { SyncFailureView } from '@app/ops/failures/dto/sync-failure.view';
 import { eventually } from '@test/support/test-app';
@@ -83,6 +84,76 @@ describe('sync failure retries', () => {
     expect(stock.youzan).toBeGreaterThan(0);
     expect(stock.kuaishou + stock.youzan).toBeLessThanOrEqual(30);
   }, 120_000);
+
+  it('runs an ops retry of a stock write in the SKU’s lane: after the live run with a slow write in flight, never beside it', async () => {
+    const sku = await h.sku('LANE-1', { onHand: 10, mode: 'split' });
+    await h.stack.yzControl.setFaults({ rules: [{ api: YZ_STOCK, errorRate: 1, error: 'throttle' }] });
+    await h.erp(sku.code, 30);
+    await h.quiet();
+    const [open] = await failuresOf(sku, '&context=inventory&platform=youzan&status=open');
+    expect(open).toMatchObject({ status: 'open', replayable: true });
+
+    // Every writer run of this SKU in this process, live or replayed, with when it started and ended.
+    const writer = h.stack.t.app.get(StockSyncService);
+    const original = writer.sync.bind(writer);
+    const runs: { reconcile: boolean; start: number; end: number }[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const spy = jest.spyOn(writer, 'sync').mockImplementation(async (merchantSkuId, options) => {
+      if (merchantSkuId !== sku.merchantSkuId) return original(merchantSkuId, options);
+      const run = { reconcile: options.reconcile === true, start: performance.now(), end: 0 };
+      runs.push(run);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        return await original(merchantSkuId, options);
+      } finally {
+        inFlight--;
+        run.end = performance.now();
+      }
+    });
+    const leaseBusyBefore = await leaseBusy();
+    try {
+      await h.stack.ksControl.setFaults({ rules: [{ api: KS_STOCK, latencyMs: 1_500 }] });
+      await h.erp(sku.code, 40);
+      await eventually(
+        async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'),
+        30_000,
+        10,
+      );
+      // The live run has a Kuaishou write on the wire (Youzan still refuses): ops retry the failed Youzan write now.
+      const retried = await retry(open.id);
+      expect(retried.status).toBe(200);
+      expect(((await retried.json()) as SyncFailureView).status).toBe('open');
+      await h.quiet();
+    } finally {
+      spy.mockRestore();
+      await h.stack.ksControl.resetFaults();
+    }
+
+    expect(maxInFlight).toBe(1);
+    const live = runs.find((r) => !r.reconcile)!;
+    const replay = runs.find((r) => r.reconcile)!;
+    expect(live).toBeDefined();
+    expect(replay).toBeDefined();
+    expect(replay.start).toBeGreaterThanOrEqual(live.end);
+    // The replay waited in the lane instead of finding the lease held and giving up.
+    expect(await leaseBusy()).toBe(leaseBusyBefore);
+
+    await h.stack.yzControl.resetFaults();
+    const landed = await retry(open.id);
+    expect(((await landed.json()) as SyncFailureView).status).toBe('resolved');
+    await h.quiet();
+    const stock = await h.platformStock(sku);
+    const allocations = await h.allocations(sku);
+    expect(stock.kuaishou + stock.youzan).toBe(40);
+    expect(stock.kuaishou).toBe(allocations.kuaishou.allotted);
+    expect(stock.youzan).toBe(allocations.youzan.allotted);
+  }, 120_000);
+
+  async function leaseBusy(): Promise<number> {
+    const text = await (await fetch(`${h.stack.url}/metrics`, { headers: await h.opsAuth() })).text();
+    return Number(/^kwaizan_stock_writer_lease_busy_total (\d+)/m.exec(text)?.[1] ?? 0);
+  }
 
   it('keeps the platform’s code when an ops retry of a dead-lettered event fails again', async () => {
     const sku = await h.sku('DEAD-CODE-1', { onHand: 10, mode: 'split' });
