@@ -108,6 +108,8 @@ export interface AppConfigShape {
   platforms: PlatformsConfig;
   erp: { webhookSecret: string; toleranceSeconds: number; shipmentCountLagMs: number };
   orders: { pollIntervalMs: number; readLagMs: Record<'kuaishou' | 'youzan', number> };
+  /** The stock writer's per-SKU lease (renewed every fifth of it while its run lives). */
+  stock: { writerLeaseMs: number };
   auth: { sessionIdleMs: number; sessionMaxAgeMs: number; secureCookies: boolean; signInMaxAttempts: number };
 }
 
@@ -124,6 +126,7 @@ export abstract class AppConfig implements AppConfigShape {
   abstract platforms: PlatformsConfig;
   abstract erp: AppConfigShape['erp'];
   abstract orders: AppConfigShape['orders'];
+  abstract stock: AppConfigShape['stock'];
   abstract auth: AppConfigShape['auth'];
 }
 
@@ -209,6 +212,7 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
       pollIntervalMs: e.ORDER_POLL_INTERVAL_MS,
       readLagMs: { kuaishou: e.ORDER_READ_LAG_KUAISHOU_MS, youzan: e.ORDER_READ_LAG_YOUZAN_MS },
     },
+    stock: { writerLeaseMs: e.STOCK_WRITER_LEASE_MS },
     auth: {
       sessionIdleMs: e.SESSION_IDLE_TIMEOUT_S * 1000,
       sessionMaxAgeMs: e.SESSION_MAX_AGE_S * 1000,

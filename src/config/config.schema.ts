@@ -212,6 +212,14 @@ export const ENV_SCHEMA = {
   ORDER_POLL_INTERVAL_MS: positiveInt
     .default(60_000)
     .describe('How often every connected shop is polled for orders (the backstop for lost pushes).'),
+  STOCK_WRITER_LEASE_MS: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int()
+    .min(1_000, 'must be at least 1000 (ms)')
+    .default(15_000)
+    .describe(
+      "How long a SKU's stock-writer lease lasts without renewal; a live run renews it at every commit and every fifth of this. A writer that died is taken over after at most this long.",
+    ),
   ERP_SHIPMENT_COUNT_LAG_MS: z.coerce
     .number()
     .int()

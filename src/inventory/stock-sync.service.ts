@@ -24,6 +24,7 @@ import { StockLedgerEntity } from './stock-ledger.entity';
 import { StockSettingsRepository } from './stock-settings.repository';
 import { StockWriteOpEntity } from './stock-write-op.entity';
 import { METRICS } from '@app/ops/metrics/metric-names';
+import { AppConfig } from '@app/config/app-config';
 
 interface Lane {
   binding: SkuBindingEntity;
@@ -47,11 +48,11 @@ export class WriterLeaseLostError extends Error {
 }
 
 /**
- * Renewed at every commit and, while the run is alive, every WRITER_LEASE_RENEW_MS (so a long
- * platform call keeps it): only a dead or stuck holder loses it, and a SIGKILLed one within this.
+ * The writer lease (`STOCK_WRITER_LEASE_MS`, default 15 s) is renewed at every commit and, while
+ * the run is alive, every fifth of it (so a platform call longer than the lease keeps it): only a
+ * dead or stuck holder loses it, and a SIGKILLed one within one lease.
  */
-export const WRITER_LEASE_MS = 15_000;
-const WRITER_LEASE_RENEW_MS = 3_000;
+const RENEWALS_PER_LEASE = 5;
 /** How long after an unknown answer a platform may still apply the write (timeouts applied late). */
 export const LATE_APPLY_MS = 120_000;
 /** Runs one lease holder makes for triggers that arrived while it ran, before leaving them to the settle job. */
@@ -90,7 +91,12 @@ export class StockSyncService {
     @Inject(ORDER_SYNC) private readonly orders: OrderSyncPort,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    private readonly config: AppConfig,
   ) {}
+
+  private get leaseMs(): number {
+    return this.config.stock.writerLeaseMs;
+  }
 
   /**
    * Coalescing: per SKU, the highest stock-changed sequence whose change a completed run had
@@ -120,7 +126,7 @@ export class StockSyncService {
     const stuck = new Set<string>();
     const renewal = setInterval(
       () => void this.renew(lease).catch((e: Error) => this.logger.warn(`renewing a writer lease: ${e.message}`)),
-      WRITER_LEASE_RENEW_MS,
+      Math.max(200, Math.floor(this.leaseMs / RENEWALS_PER_LEASE)),
     );
     renewal.unref();
     try {
@@ -151,7 +157,7 @@ export class StockSyncService {
     await this.db.transaction((m) =>
       m.query(
         'UPDATE stock_ledger SET writer_until = ? WHERE merchant_sku_id = ? AND writer_token = ? AND writer_holder = ? AND writer_until > ?',
-        [now + WRITER_LEASE_MS, lease.merchantSkuId, lease.token, lease.holder, now],
+        [now + this.leaseMs, lease.merchantSkuId, lease.token, lease.holder, now],
       ),
     );
   }
@@ -184,7 +190,7 @@ export class StockSyncService {
       }
       ledger.writerToken += 1;
       ledger.writerHolder = holder;
-      ledger.writerUntil = now + WRITER_LEASE_MS;
+      ledger.writerUntil = now + this.leaseMs;
       // Triggers deferred to a holder that died are done by this run (a read-back as a round of its own).
       ledger.rerun = ledger.rerun === 2 && !reconcile ? 2 : 0;
       await this.repo.saveLedger(ledger);
@@ -198,7 +204,7 @@ export class StockSyncService {
     const ledger = await this.repo.lockLedger(lease.merchantSkuId, now);
     if (ledger.writerToken !== lease.token || ledger.writerHolder !== lease.holder)
       throw new WriterLeaseLostError(lease.merchantSkuId);
-    ledger.writerUntil = now + WRITER_LEASE_MS;
+    ledger.writerUntil = now + this.leaseMs;
     await this.repo.saveLedger(ledger);
     return ledger;
   }

@@ -538,3 +538,75 @@ describe('one writer per SKU across two service instances on one MariaDB databas
     expect(stock.kuaishou + stock.youzan).toBe(20);
   });
 });
+
+describe('the stock-writer lease outlives a platform write longer than itself', () => {
+  const LEASE_MS = 1_000;
+  let h: InventoryHarness;
+  beforeAll(async () => {
+    h = await InventoryHarness.start('stock-truth-lease', {
+      label: 'stock-truth-lease',
+      env: { STOCK_WRITER_LEASE_MS: String(LEASE_MS) },
+    });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function counter(name: string): Promise<number> {
+    const text = await (await fetch(`${h.stack.url}/metrics`, { headers: await h.opsAuth() })).text();
+    return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  }
+
+  it('a second writer arriving after the lease length finds it renewed and leaves the slow write to its run', async () => {
+    const sku = await h.sku('LEASE-1', { onHand: 10, mode: 'split' });
+    const fencedBefore = await counter('kwaizan_stock_writer_fenced_total');
+    const busyBefore = await counter('kwaizan_stock_writer_lease_busy_total');
+    // Each Kuaishou stock write takes 2.5 leases.
+    await h.stack.ksControl.setFaults({
+      rules: [{ api: 'open.item.sku.stock.update', latencyMs: Math.round(LEASE_MS * 2.5) }],
+    });
+    let maxShown = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const stock = await h.platformStock(sku);
+        maxShown = Math.max(maxShown, stock.kuaishou + stock.youzan);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      await h.erp(sku.code, 20);
+      await eventually(
+        async () => (await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending'),
+        30_000,
+        10,
+      );
+      // Longer than the lease with the write still on the wire: the lease is still held (renewed).
+      await new Promise((r) => setTimeout(r, LEASE_MS * 1.5));
+      expect((await h.ops(sku)).some((o) => o.platform === 'kuaishou' && o.status === 'pending')).toBe(true);
+      const [row] = await h.db.dataSource.query(
+        'SELECT writer_holder, writer_until FROM stock_ledger WHERE merchant_sku_id = ?',
+        [sku.merchantSkuId],
+      );
+      expect(row.writer_holder).not.toBeNull();
+      expect(Number(row.writer_until)).toBeGreaterThan(Date.now());
+      // Another writer (another instance, a replay) arrives now: it must not take over.
+      await h.stack.t.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
+      await h.quiet();
+    } finally {
+      sampling = false;
+      await sampler;
+      await h.stack.ksControl.resetFaults();
+    }
+
+    expect(await counter('kwaizan_stock_writer_fenced_total')).toBe(fencedBefore);
+    expect(await counter('kwaizan_stock_writer_lease_busy_total')).toBeGreaterThan(busyBefore);
+    // Measured on the emulators: never more shown than sellable, and the raise fully landed once.
+    expect(maxShown).toBeLessThanOrEqual(20);
+    const stock = await h.platformStock(sku);
+    expect(stock.kuaishou + stock.youzan).toBe(20);
+    const ops = await h.ops(sku);
+    expect(ops.filter((o) => o.status === 'pending' || o.status === 'unknown')).toEqual([]);
+  }, 120_000);
+});
