@@ -90,4 +90,17 @@ export class ChannelAllocationEntity {
   /** Why the platform cannot be lowered right now (its visible units stay counted); null when writable. */
   @Column({ type: 'varchar', length: 300, nullable: true })
   unwritable: string | null;
+
+  /**
+   * Set when the binding was removed: the listing (shop connection, item, SKU) the writer lowers to
+   * 0 before the units it was counted for go back to the pool. Null for a bound platform SKU.
+   */
+  @Column({ name: 'drain_connection_id', type: 'varchar', length: 36, nullable: true })
+  drainConnectionId: string | null;
+
+  @Column({ name: 'drain_item_id', type: 'varchar', length: 40, nullable: true })
+  drainItemId: string | null;
+
+  @Column({ name: 'drain_sku_id', type: 'varchar', length: 40, nullable: true })
+  drainSkuId: string | null;
 }

@@ -200,13 +200,15 @@ export class InventoryRepository {
 
   /**
    * SKUs whose writer has work left without a trigger of its own: a lease holder that died with
-   * triggers deferred to it, or read-backs waiting for the order feed.
+   * triggers deferred to it, read-backs waiting for the order feed, or a removed binding's listing
+   * still to lower to 0.
    */
   async skusAwaitingWriter(now: number, limit: number, withObservations = true): Promise<string[]> {
     const rows: { id: string }[] = withObservations
       ? await this.m.query(
           `SELECT merchant_sku_id AS id FROM stock_ledger WHERE rerun > 0 AND writer_until < ?
-           UNION SELECT merchant_sku_id AS id FROM channel_allocation WHERE obs_read_at IS NOT NULL AND obs_read_at < ? LIMIT ?`,
+           UNION SELECT merchant_sku_id AS id FROM channel_allocation WHERE obs_read_at IS NOT NULL AND obs_read_at < ?
+           UNION SELECT merchant_sku_id AS id FROM channel_allocation WHERE drain_connection_id IS NOT NULL LIMIT ?`,
           [now, now, limit],
         )
       : await this.m.query(

@@ -171,18 +171,20 @@ describe(StockLedgerService.name, () => {
   });
 
   describe('bindingRemoved', () => {
-    it('marks the allocation unwritable, keeps its units counted and asks the writer to settle', async () => {
+    it('marks the allocation unwritable, keeps its units counted with the listing to lower, and asks the writer to drain it', async () => {
       await t.sut.bindingRemoved({
         id: 'binding-1',
         merchantSkuId: 'sku-1',
+        connectionId: 'conn-1',
         platform: 'kuaishou',
         platformItemId: 'i-1',
         platformSkuId: 's-1',
       });
       const allocation = repo.allocations.get('binding-1')!;
       expect(allocation.unwritable?.startsWith(UNBOUND_PREFIX)).toBe(true);
-      expect(allocation.unwritable).toContain('its 10 units stay counted');
+      expect(allocation.unwritable).toContain('its 10 units stay counted until the listing is lowered to 0');
       expect(allocation.allotted).toBe(10);
+      expect(allocation).toMatchObject({ drainConnectionId: 'conn-1', drainItemId: 'i-1', drainSkuId: 's-1' });
       expect(reasons()).toEqual(['binding']);
     });
   });

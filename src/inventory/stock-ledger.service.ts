@@ -196,13 +196,15 @@ export class StockLedgerService {
   }
 
   /**
-   * A binding is being deleted (in the caller's transaction). The listing is not lowered here, so
-   * what it may still sell stays counted and is planned around; its journaled writes are resolved
-   * by the next writer run (which this announces), so nothing stays unsettled.
+   * A binding is being deleted (in the caller's transaction). What the listing may still sell
+   * stays counted until the writer (announced here) has lowered it to 0 through the address kept
+   * on the allocation; then those units go back to the pool. Its journaled writes are resolved by
+   * that run, so nothing stays unsettled.
    */
   async bindingRemoved(binding: {
     id: string;
     merchantSkuId: string;
+    connectionId: string;
     platform: string;
     platformItemId: string;
     platformSkuId: string;
@@ -212,10 +214,13 @@ export class StockLedgerService {
     const allocation = await this.repo.allocation(binding.id);
     if (allocation) {
       allocation.unwritable =
-        `${UNBOUND_PREFIX} (${binding.platform} item ${binding.platformItemId} SKU ${binding.platformSkuId}): the listing is not lowered automatically; its ${Math.max(0, allocation.allotted)} units stay counted`.slice(
+        `${UNBOUND_PREFIX} (${binding.platform} item ${binding.platformItemId} SKU ${binding.platformSkuId}): its ${Math.max(0, allocation.allotted)} units stay counted until the listing is lowered to 0`.slice(
           0,
           300,
         );
+      allocation.drainConnectionId = binding.connectionId;
+      allocation.drainItemId = binding.platformItemId;
+      allocation.drainSkuId = binding.platformSkuId;
       allocation.updatedAt = now;
       await this.repo.saveAllocation(allocation);
     }

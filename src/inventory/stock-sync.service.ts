@@ -21,6 +21,7 @@ import { ChannelAllocationEntity } from './channel-allocation.entity';
 import { InventoryRepository } from './inventory.repository';
 import { ORDER_SYNC, OrderSyncPort } from './order-sync.port';
 import { StockLedgerEntity } from './stock-ledger.entity';
+import { UNBOUND_PREFIX } from './stock-ledger.service';
 import { StockSettingsRepository } from './stock-settings.repository';
 import { StockWriteOpEntity } from './stock-write-op.entity';
 import { METRICS } from '@app/ops/metrics/metric-names';
@@ -165,6 +166,7 @@ export class StockSyncService {
   private async run(lease: Lease, reconcile: boolean, triggerAt: number, stuck: Set<string>): Promise<number> {
     const lanes = await this.phase('load', () => this.lanes(lease.merchantSkuId));
     await this.phase('settle', () => this.takeOver(lease));
+    await this.phase('drain', () => this.drainRemoved(lease));
     await this.phase('reconcile', async () => {
       for (const lane of lanes) {
         const allocation = await this.repo.allocation(lane.binding.id);
@@ -647,6 +649,88 @@ export class StockSyncService {
           );
       }
     });
+  }
+
+  // ---- removed bindings ----------------------------------------------------------------------
+
+  /**
+   * Listings whose binding was removed: each is lowered to 0 (read, then a decrease by what it
+   * showed; a sale in between makes the platform refuse going below 0, and the next run tries
+   * again), and the units it showed go back to the pool. What it was counted for beyond that
+   * (sales made through it and never heard, as its orders no longer belong to the SKU) stays
+   * counted. A listing in a shop that cannot be written keeps all its units counted.
+   */
+  private async drainRemoved(lease: Lease): Promise<void> {
+    const draining = (await this.repo.allocations(lease.merchantSkuId)).filter((a) => a.drainConnectionId !== null);
+    for (const a of draining) {
+      if (await this.repo.mayStillLand(a.bindingId, this.clock.now())) continue;
+      const connection = await this.connections.findById(a.drainConnectionId!);
+      if (!connection || connection.status !== 'active') continue;
+      const lane: Lane = {
+        binding: Object.assign(new SkuBindingEntity(), {
+          id: a.bindingId,
+          merchantSkuId: a.merchantSkuId,
+          connectionId: connection.id,
+          platform: a.platform,
+          platformItemId: a.drainItemId!,
+          platformSkuId: a.drainSkuId!,
+          outerSkuId: null,
+        }),
+        connection,
+        shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId },
+      };
+      let visible: number;
+      try {
+        visible = await this.channels
+          .stock(lane.shop.platform)
+          .getSkuStock(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId });
+      } catch (error) {
+        this.logger.warn(`reading the unbound listing ${a.drainSkuId}: ${(error as Error).message}`);
+        continue;
+      }
+      if (visible > 0) {
+        const op = await this.db.transaction(async () => {
+          await this.lockAsWriter(lease);
+          return this.journal(lease, lane, -visible, this.clock.now());
+        });
+        const outcome = await this.write(lane, op);
+        if (outcome !== 'applied') {
+          await this.db.transaction(async () => {
+            await this.lockAsWriter(lease);
+            await this.finish(
+              op,
+              'not_applied',
+              outcome === 'unknown'
+                ? 'unbound listing: outcome unknown, counted as not applied (it may still land)'
+                : `unbound listing: ${outcome.reason}`,
+              outcome === 'unknown' ? this.clock.now() + LATE_APPLY_MS : undefined,
+            );
+          });
+          continue;
+        }
+        await this.db.transaction(async () => {
+          await this.lockAsWriter(lease);
+          await this.finish(op, 'applied', 'unbound listing lowered to 0');
+        });
+      }
+      await this.db.transaction(async () => {
+        await this.lockAsWriter(lease);
+        const row = await this.repo.allocation(a.bindingId);
+        if (!row) return;
+        // The listing shows 0: the units it showed are back in the pool.
+        const left = Math.max(0, row.allotted - visible);
+        if (left === 0) return this.repo.deleteAllocation(a.bindingId);
+        row.allotted = left;
+        row.drainConnectionId = null;
+        row.unwritable =
+          `${UNBOUND_PREFIX} (${row.platform} SKU ${a.drainSkuId}): the listing was lowered to 0; ${left} units it may have sold unheard stay counted`.slice(
+            0,
+            300,
+          );
+        row.updatedAt = this.clock.now();
+        await this.repo.saveAllocation(row);
+      });
+    }
   }
 
   // ---- reading the platforms ----------------------------------------------------------------

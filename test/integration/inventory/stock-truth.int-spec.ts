@@ -417,7 +417,7 @@ describe('stock truth, measured from the platforms', () => {
   });
 
   describe('§1.12 deleting a binding', () => {
-    it('keeps the unbound listing’s units counted, settles its in-flight write and stops planning for it', async () => {
+    it('lowers the unbound listing to 0 after its in-flight write settles, and gives its units to the other platform', async () => {
       const sku = await h.sku('UNBIND-1', { onHand: 20, mode: 'split' });
       const yzBinding = (await h.allocations(sku)).youzan.bindingId;
       await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.item.quantity.update', latencyMs: 1_000 }] });
@@ -433,15 +433,28 @@ describe('stock truth, measured from the platforms', () => {
       });
       expect(res.status).toBe(204);
       await h.quiet();
+
+      // Measured on the emulators: the unbound Youzan listing shows nothing, Kuaishou shows the rest.
+      const released = await h.platformStock(sku);
+      expect(released.youzan).toBe(0);
+      expect(released.kuaishou).toBeGreaterThan(15);
+      expect(await exposure(sku, 0)).toBeLessThanOrEqual(30);
+      expect((await h.ops(sku)).filter((o) => o.status === 'pending' || o.status === 'unknown')).toEqual([]);
+      // Those units can be sold on Kuaishou now.
+      let sold = 0;
+      while ((await h.buy(sku, 'kuaishou', released.kuaishou - sold > 5 ? 5 : 1)) !== undefined)
+        sold += released.kuaishou - sold > 5 ? 5 : 1;
+      expect(sold).toBe(released.kuaishou);
+
+      await h.quiet();
       await h.erp(sku.code, 16);
       await h.quiet();
-
-      expect(await exposure(sku, 0)).toBeLessThanOrEqual(16);
-      expect((await h.ops(sku)).filter((o) => o.status === 'pending' || o.status === 'unknown')).toEqual([]);
+      expect((await h.platformStock(sku)).youzan).toBe(0);
+      expect(await exposure(sku, sold)).toBeLessThanOrEqual(Math.max(16, sold));
       const detail = (await (
         await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })
-      ).json()) as { allocations: { platform: string; unwritable: string | null }[] };
-      expect(detail.allocations.find((a) => a.platform === 'youzan')?.unwritable).toContain('binding removed');
+      ).json()) as { allocations: { platform: string }[] };
+      expect(detail.allocations.map((a) => a.platform)).toEqual(['kuaishou']);
     });
   });
 
