@@ -272,6 +272,49 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
     expect(shown.anomalies.over_budget).toBe(2);
   });
 
+  it('shows each campaign with its shared budget on the merchant page, and creates one from the labelled form', async () => {
+    const pageUrl = `${h.stack.url}/merchants/${h.merchantId}/campaigns`;
+    const home = await (await fetch(`${h.stack.url}/merchants/${h.merchantId}`, { headers: h.auth })).text();
+    expect(home).toContain('data-testid="campaigns-link"');
+    const post = (fields: Record<string, string>) =>
+      fetch(pageUrl, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...h.auth },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const today = new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10);
+    const form = {
+      name: 'From the form',
+      discountFen: '300',
+      thresholdFen: '0',
+      budget: '6',
+      perBuyerLimit: '2',
+      startDate: today,
+      endDate: today,
+    };
+    const saved = await post(form);
+    expect(saved.status).toBe(303);
+    expect(decodeURIComponent(saved.headers.get('location') ?? '')).toContain('From the form: live');
+    const ks = (await h.stack.ksControl.listCoupons(h.shops.kuaishou)).find((c) => c.name === 'From the form');
+    const yz = (await h.stack.yzControl.listCoupons(Number(h.shops.youzan))).find((c) => c.title === 'From the form');
+    expect([ks?.totalStock, yz?.total]).toEqual([3, 3]);
+    expect(ks).toMatchObject({ reduceAmount: 300, receivePerLimit: 2 });
+
+    const refused = await post({ ...form, thresholdFen: '200' });
+    expect(refused.status).toBe(303);
+    expect(decodeURIComponent(refused.headers.get('location') ?? '')).toContain('thresholdFen');
+    expect((await post({ ...form, budget: 'many' })).status).toBe(400);
+
+    const shown = await fetch(pageUrl, { headers: h.auth });
+    expect(shown.status).toBe(200);
+    const body = await shown.text();
+    for (const name of ['name', 'discountFen', 'thresholdFen', 'budget', 'perBuyerLimit', 'startDate', 'endDate'])
+      expect(body).toMatch(new RegExp(`<label for="campaign-${name}">[^<]+</label>\\s*<input id="campaign-${name}"`));
+    expect(body).toContain('From the form');
+    expect(body).toMatch(/Budget 6 · 已领 claimed 0 · 已用 redeemed 0 ·\s*剩余 remaining <strong>6<\/strong>/);
+  });
+
   // Last: moves the Kuaishou emulator's clock.
   it('flags a coupon used after the campaign ended (Kuaishou keeps it valid to the end of the China day)', async () => {
     const now = Date.now();
