@@ -5,6 +5,8 @@ import { CLOCK, Clock } from '../common/clock';
 import { InvalidInputException, NotFoundDomainException, DomainException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
+import { SyncFailureService } from '../ops/failures/sync-failure.service';
+import { isPlatformError } from '../platforms/platform-error';
 import { CHANNELS, ChannelRegistry } from '../platforms/ports/channel.registry';
 import { Platform, PLATFORMS } from '../platforms/ports/platform.types';
 import { CouponUsage } from '../platforms/ports/promotions.port';
@@ -61,6 +63,9 @@ export interface CampaignReport {
   anomalies: Record<AnomalyKind, number>;
 }
 
+export const COUPON_CREATE_REPLAY = 'promotions.coupon-create';
+const couponCreateKey = (campaignId: string, platform: Platform) => `coupon-create:${campaignId}:${platform}`;
+
 export class CampaignNotFoundException extends NotFoundDomainException {
   constructor(id: string) {
     super('CAMPAIGN_NOT_FOUND', `no campaign ${id}`);
@@ -78,6 +83,7 @@ export class CampaignService {
     private readonly repo: PromotionsRepository,
     private readonly merchants: MerchantsService,
     private readonly connections: ConnectionsService,
+    private readonly failures: SyncFailureService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -163,8 +169,23 @@ export class CampaignService {
           idempotencyKey: channel.idempotencyKey,
         });
         Object.assign(channel, { couponId, status: 'created', lastError: null });
+        await this.failures.resolveByDedupeKey(couponCreateKey(channel.campaignId, channel.platform));
       } catch (error) {
         Object.assign(channel, { status: 'failed', lastError: String((error as Error).message).slice(0, 500) });
+        await this.failures.record({
+          context: 'promotions',
+          operation: 'coupon.create',
+          errorCode: isPlatformError(error) ? error.code : 'INTERNAL',
+          reason: `campaign ${campaign.name}: the ${channel.platform} coupon was not created (${channel.lastError})`,
+          platform: channel.platform,
+          shopRef: channel.shopId,
+          entityType: 'coupon-campaign',
+          entityRef: campaign.id,
+          platformCode: isPlatformError(error) ? (error.rawCode ?? null) : null,
+          platformMessage: isPlatformError(error) ? (error.rawMessage ?? error.message) : null,
+          replay: { kind: COUPON_CREATE_REPLAY, data: { merchantId, campaignId: campaign.id } },
+          dedupeKey: couponCreateKey(channel.campaignId, channel.platform),
+        });
       }
       channel.updatedAt = this.clock.now();
       await this.db.transaction(() => this.repo.saveChannel(channel));

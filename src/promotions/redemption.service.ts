@@ -8,6 +8,7 @@ import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { merchantEventRaisedTopic } from '../messaging/contracts/merchant-event-raised/merchant-event-raised.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
+import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { CHANNELS, ChannelRegistry } from '../platforms/ports/channel.registry';
 import { ChannelOrder } from '../platforms/ports/orders.port';
 import { Platform, ShopRef } from '../platforms/ports/platform.types';
@@ -34,6 +35,7 @@ export class RedemptionService {
     private readonly merchants: MerchantsService,
     private readonly connections: ConnectionsService,
     private readonly outbox: OutboxService,
+    private readonly failures: SyncFailureService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -110,6 +112,18 @@ export class RedemptionService {
         });
         if (!(await this.repo.insertAnomaly(row))) continue;
         raised.push(a);
+        // The failure center shows it to ops with the evidence; nothing to retry.
+        await this.failures.record({
+          context: 'promotions',
+          operation: 'coupon.anomaly',
+          errorCode: `COUPON_${a.kind.toUpperCase()}`,
+          reason: `${a.kind} on ${order.platform} order ${order.orderId}: ${JSON.stringify(a.evidence)}`,
+          platform: order.platform,
+          entityType: a.campaignId ? 'coupon-campaign' : 'order',
+          entityRef: a.campaignId ?? order.orderId,
+          dedupeKey: `coupon-anomaly:${a.kind}:${order.platform}:${order.orderId}`,
+          retryable: false,
+        });
         await this.outbox.enqueue(merchantEventRaisedTopic, {
           eventId: stableUuid(`coupon.anomaly:${a.kind}:${order.platform}:${order.orderId}`),
           merchantId,

@@ -1,5 +1,6 @@
 import { OutboxEventEntity } from '@app/messaging/outbox/outbox-event.entity';
 import { Topic } from '@app/messaging/topics';
+import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
 import { CampaignReport, CampaignView } from '@app/promotions/campaign.service';
 import { CouponCampaignEntity } from '@app/promotions/coupon-campaign.entity';
 import { DiscountBreakdown } from '@app/promotions/discount-breakdown';
@@ -163,6 +164,56 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
     expect(yzAfter.filter((c) => c.title === 'Both platforms')).toHaveLength(1);
   });
 
+  it('keeps a coupon a platform refused as a failure for ops, and a retry creates it once', async () => {
+    await h.stack.yzControl.setFaults({
+      rules: [{ api: 'youzan.ump.promocard.add', errorRate: 1, error: 'business' }],
+    });
+    let campaign: CampaignView;
+    try {
+      campaign = await createCampaign({ name: 'Refused on Youzan' });
+    } finally {
+      await h.stack.yzControl.resetFaults();
+    }
+    expect(campaign.status).toBe('partial');
+    expect(campaign.channels.find((c) => c.platform === 'youzan')).toMatchObject({ status: 'failed', couponId: null });
+    const failure = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, {
+      context: 'promotions',
+      operation: 'coupon.create',
+      entityRef: campaign.id,
+    });
+    expect(failure.status).toBe('open');
+    const yzTitles = async () =>
+      (await h.stack.yzControl.listCoupons(Number(h.shops.youzan))).filter((c) => c.title === 'Refused on Youzan');
+    expect(await yzTitles()).toHaveLength(0);
+
+    const retried = await fetch(`${h.stack.url}/ops/failures/${failure.id}/retry`, {
+      method: 'POST',
+      headers: await h.opsAuth(),
+    });
+    expect(retried.status).toBeLessThan(300);
+    expect(await yzTitles()).toHaveLength(1);
+    const listed = ((await (await api('')).json()) as CampaignView[]).find((c) => c.id === campaign.id)!;
+    expect(listed.status).toBe('live');
+    expect(listed.channels.map((c) => c.allotted).reduce((a, b) => a + b, 0)).toBe(20);
+    const closed = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { id: failure.id });
+    expect(closed.status).not.toBe('open');
+  });
+
+  it('creates the Kuaishou coupon once when the create answer is lost (outerUniqueKey)', async () => {
+    await h.stack.ksControl.setFaults({ rules: [{ api: 'open.promotion.coupon.create', dropResponseRate: 1 }] });
+    let campaign: CampaignView;
+    try {
+      campaign = await createCampaign({ name: 'Lost answer' });
+    } finally {
+      await h.stack.ksControl.resetFaults();
+    }
+    if (campaign.status !== 'live')
+      campaign = (await (await api(`/${campaign.id}/sync`, 'POST')).json()) as CampaignView;
+    expect(campaign.status).toBe('live');
+    const ks = (await h.stack.ksControl.listCoupons(h.shops.kuaishou)).filter((c) => c.name === 'Lost answer');
+    expect(ks.map((c) => c.couponId)).toEqual([couponOf(campaign, 'kuaishou')]);
+  });
+
   it('a storm of claims on both platforms never exceeds the shared budget (counted on the emulators)', async () => {
     const campaign = await createCampaign({ name: 'Storm', budget: 20 });
     const attempts = [
@@ -250,6 +301,13 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
     expect((await record('youzan', tid)).redemptions).toEqual([]);
     await record('youzan', tid);
     expect(await anomaliesOfOrder(tid)).toEqual(['unknown_discount']);
+    const failures = await h.db.dataSource.manager.findBy(SyncFailureEntity, {
+      context: 'promotions',
+      operation: 'coupon.anomaly',
+      entityRef: tid,
+    });
+    expect(failures.map((f) => f.errorCode)).toEqual(['COUPON_UNKNOWN_DISCOUNT']);
+    expect(failures[0].reason).toContain(couponId);
     const events = await h.db.dataSource.manager.findBy(OutboxEventEntity, { topic: Topic.MerchantEventRaised });
     const raised = events.map((e) => JSON.parse(e.payload) as { type: string; data: Record<string, unknown> });
     expect(raised.filter((e) => e.type === 'coupon.anomaly' && e.data.orderId === tid)).toEqual([
