@@ -21,6 +21,7 @@ import { OrdersModule } from './orders/orders.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { AuthModule } from './auth/auth.module';
+import { PromotionsModule } from './promotions/promotions.module';
 
 export interface AppModuleOptions {
   /** Scheduled jobs (cron/intervals); tests that drive jobs by hand turn them off. */
@@ -39,6 +40,7 @@ const FEATURE_MODULES: Type[] = [
   InventoryModule,
   PricingModule,
   OrdersModule,
+  PromotionsModule,
   WebhooksModule,
   OpsModule,
   OpsSettingsConsoleModule,

@@ -59,6 +59,21 @@ export interface SandboxItemInput {
 /** A buyer's order (quantity defaults to 1). */
 export type SandboxOrderInput = Omit<PlaceOrderInput, 'quantity'> & { quantity?: number };
 
+export interface SandboxCoupon {
+  couponId: string;
+  openId: string;
+  name: string;
+  reduceAmount: number;
+  threshold: number;
+  totalStock: number;
+  receivePerLimit: number;
+  received: number;
+  used: number;
+  usedAmount: number;
+  receiveStartTime: number;
+  receiveEndTime: number;
+}
+
 export interface SandboxOrder {
   oid: string;
   openId: string;
@@ -131,6 +146,14 @@ export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsIn
 
   revokeShop(openId: string): Promise<{ revoked: number }> {
     return this.request('post', `/shops/${openId}/revoke`, {});
+  }
+
+  listCoupons(openId?: string): Promise<SandboxCoupon[]> {
+    return this.request('get', `/coupons${openId ? `?openId=${encodeURIComponent(openId)}` : ''}`);
+  }
+
+  addCouponStock(couponId: string, add: number): Promise<SandboxCoupon> {
+    return this.request('post', `/coupons/${couponId}/stock`, { add });
   }
 
   createItem(input: SandboxItemInput): Promise<SandboxItem> {

@@ -9,7 +9,14 @@ import {
   SharedControlDeps,
 } from '../shared/control.routes';
 import { KsApiError } from './kuaishou-emulator.errors';
-import { KsItemRecord, KsOrderRecord, KsRefundRecord, KsShop, KuaishouEmulatorStore } from './kuaishou-emulator.store';
+import {
+  KsCouponRecord,
+  KsItemRecord,
+  KsOrderRecord,
+  KsRefundRecord,
+  KsShop,
+  KuaishouEmulatorStore,
+} from './kuaishou-emulator.store';
 import { KuaishouOAuthStore } from './kuaishou-oauth.store';
 import { KuaishouPushSender } from './kuaishou-push.sender';
 
@@ -79,6 +86,7 @@ const orderBody = z.object({
   noPromise: z.boolean().optional(),
   buyerNote: z.string().optional(),
 });
+const couponStockBody = z.object({ add: z.number().int().min(1) });
 const flagsBody = z.object({
   holds: z.array(z.number().int()).optional(),
   riskCode: z.number().int().optional(),
@@ -150,6 +158,23 @@ export function orderJson(order: KsOrderRecord) {
     holds: order.holds,
     logistics: order.logistics,
     refundIds: order.refundIds,
+  };
+}
+
+export function couponJson(coupon: KsCouponRecord) {
+  return {
+    couponId: coupon.couponId,
+    openId: coupon.openId,
+    name: coupon.name,
+    reduceAmount: coupon.reduceAmount,
+    threshold: coupon.threshold,
+    totalStock: coupon.totalStock,
+    receivePerLimit: coupon.receivePerLimit,
+    received: coupon.received,
+    used: coupon.used,
+    usedAmount: coupon.usedAmount,
+    receiveStartTime: coupon.receiveStartTime,
+    receiveEndTime: coupon.receiveEndTime,
   };
 }
 
@@ -264,6 +289,19 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     });
   });
 
+  // The shop's coupons as the platform counts them (claims are taken when a buyer orders with one).
+  router.get('/coupons', (req, res) => {
+    const openId = req.query.openId ? String(req.query.openId) : undefined;
+    res.json([...store.coupons.values()].filter((c) => !openId || c.openId === openId).map((c) => couponJson(c)));
+  });
+  // The merchant adds stock in the back office (outside the open API).
+  router.post('/coupons/:couponId/stock', (req, res) => {
+    const coupon = store.coupons.get(String(req.params.couponId));
+    if (!coupon) throw new SandboxError(404, 'coupon_not_found', `no coupon ${String(req.params.couponId)}`);
+    coupon.totalStock += couponStockBody.parse(req.body ?? {}).add;
+    coupon.updateTime = deps.clock.now();
+    res.json(couponJson(coupon));
+  });
   router.post('/orders', (req, res) => {
     const order = store.placeOrder(orderBody.parse(req.body));
     res.status(201).json(orderJson(order));

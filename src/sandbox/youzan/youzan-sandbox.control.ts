@@ -43,6 +43,21 @@ export interface SandboxItemInput {
   skus?: { itemNo: string; priceFen: number; stock: number; specs?: { k: string; v: string }[] }[];
 }
 
+export interface SandboxCoupon {
+  couponId: string;
+  kdtId: number;
+  title: string;
+  valueFen: number;
+  atLeastFen: number;
+  total: number;
+  stock: number;
+  quota: number;
+  totalTake: number;
+  totalUsed: number;
+  startAt: number;
+  endAt: number;
+}
+
 export interface SandboxOrder {
   tid: string;
   kdtId: number;
@@ -206,6 +221,14 @@ export class YouzanSandboxControl extends SandboxControlClient<YouzanFaultsInput
     description?: string;
   }): Promise<{ couponId: string }> {
     return this.request('post', '/coupons', input);
+  }
+
+  listCoupons(kdtId?: number): Promise<SandboxCoupon[]> {
+    return this.request('get', `/coupons${kdtId === undefined ? '' : `?kdtId=${kdtId}`}`);
+  }
+
+  addCouponStock(couponId: string, add: number): Promise<SandboxCoupon> {
+    return this.request('post', `/coupons/${couponId}/stock`, { add });
   }
 
   sendTestPush(input: { kdtId?: number; type?: string } = {}): Promise<{ msgId: string }> {

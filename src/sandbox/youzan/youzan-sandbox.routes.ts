@@ -10,7 +10,16 @@ import {
 } from '../shared/control.routes';
 import { FaultRule } from '../shared/fault-injector';
 import { FAULT_ERRORS } from './youzan-emulator.errors';
-import { Item, Order, Refund, REFUND_STATUSES, RefundStatus, Sku, YouzanEmulatorStore } from './youzan-emulator.store';
+import {
+  Coupon,
+  Item,
+  Order,
+  Refund,
+  REFUND_STATUSES,
+  RefundStatus,
+  Sku,
+  YouzanEmulatorStore,
+} from './youzan-emulator.store';
 
 /** A fault rule as the control API takes it: `times` limits how many calls it hits before it retires. */
 export type ControlFaultRule = FaultRule & { times?: number };
@@ -83,6 +92,7 @@ const refundBody = z.object({
   restock: z.boolean().optional(),
 });
 const refundStatusBody = z.object({ status: z.string().min(1) });
+const couponStockBody = z.object({ add: z.number().int().min(1) });
 const couponBody = z.object({
   kdtId: int,
   title: text.default('沙箱优惠券'),
@@ -288,6 +298,20 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
     });
   });
 
+  // Coupon activities as the platform counts them (a claim is taken when a buyer orders with one).
+  router.get('/coupons', (req, res) => {
+    const kdtId = req.query.kdtId ? Number(req.query.kdtId) : undefined;
+    res.json([...store.coupons.values()].filter((c) => kdtId === undefined || c.kdtId === kdtId).map(couponJson));
+  });
+  // The merchant adds stock in the back office (outside the open API).
+  router.post('/coupons/:couponId/stock', (req, res) => {
+    const coupon = store.coupons.get(Number(req.params.couponId));
+    if (!coupon) throw new SandboxError(404, 'coupon_not_found', `no coupon ${String(req.params.couponId)}`);
+    const { add } = couponStockBody.parse(req.body ?? {});
+    coupon.total += add;
+    coupon.stock += add;
+    res.json(couponJson(coupon));
+  });
   router.post('/coupons', (req, res) => {
     const b = couponBody.parse(req.body ?? {});
     store.shop(b.kdtId);
@@ -317,4 +341,21 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
 
   router.use(controlErrorHandler());
   return router;
+}
+
+function couponJson(c: Coupon) {
+  return {
+    couponId: String(c.groupId),
+    kdtId: c.kdtId,
+    title: c.title,
+    valueFen: c.valueFen,
+    atLeastFen: c.atLeastFen,
+    total: c.total,
+    stock: c.stock,
+    quota: c.quota,
+    totalTake: c.totalTake,
+    totalUsed: c.totalUsed,
+    startAt: c.startAt,
+    endAt: c.endAt,
+  };
 }

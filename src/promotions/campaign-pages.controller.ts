@@ -1,0 +1,80 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { MerchantsService } from '../accounts/merchants.service';
+import type { UserPrincipal } from '../auth/principal';
+import { CurrentPrincipal, MerchantAccess, Page } from '../auth/policy.decorator';
+import { DomainException } from '../common/errors/domain.exception';
+import { AppConfig } from '../config/app-config';
+import { isPlatformError } from '../platforms/platform-error';
+import { CampaignService } from './campaign.service';
+import { CampaignFormDto } from './dto/campaign.dto';
+import { campaignsPage } from './pages/campaigns.pages';
+
+const DAY_MS = 86_400_000;
+const CHINA_UTC_OFFSET_MS = 8 * 3_600_000;
+/** A YYYY-MM-DD day in China time, as epoch ms at its start. */
+const chinaDay = (date: string) => Date.parse(`${date}T00:00:00Z`) - CHINA_UTC_OFFSET_MS;
+
+/** The merchant's coupon campaign page (the JSON API under /api/merchants/:id/campaigns serves the same). */
+@ApiExcludeController()
+@Controller('merchants/:merchantId/campaigns')
+export class CampaignPagesController {
+  constructor(
+    private readonly merchants: MerchantsService,
+    private readonly campaigns: CampaignService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @MerchantAccess('staff')
+  @Page()
+  async show(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Query('ok') ok: string | undefined,
+    @Query('error') error: string | undefined,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
+    const merchant = await this.merchants.get(merchantId);
+    const viewer = {
+      principal,
+      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
+      mayManage: principal.role === 'owner',
+    };
+    const notice = error
+      ? { ok: false, text: error.slice(0, 300) }
+      : ok
+        ? { ok: true, text: ok.slice(0, 300) }
+        : undefined;
+    const reports = [];
+    for (const c of await this.campaigns.list(merchantId)) reports.push(await this.campaigns.report(merchantId, c.id));
+    res.type('html').send(campaignsPage(merchant, reports, this.config.platforms.sandbox, viewer, notice));
+  }
+
+  @Post()
+  @MerchantAccess('owner')
+  async create(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Body() body: CampaignFormDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const back = `/merchants/${merchantId}/campaigns`;
+    try {
+      const created = await this.campaigns.create(merchantId, {
+        name: body.name,
+        discountFen: Number(body.discountFen),
+        thresholdFen: Number(body.thresholdFen),
+        budget: Number(body.budget),
+        perBuyerLimit: Number(body.perBuyerLimit),
+        startsAt: chinaDay(body.startDate),
+        endsAt: chinaDay(body.endDate) + DAY_MS - 1_000,
+      });
+      res.redirect(303, `${back}?ok=${encodeURIComponent(`Campaign ${created.name}: ${created.status}`)}`);
+    } catch (error) {
+      if (!(error instanceof DomainException) && !isPlatformError(error)) throw error;
+      const detail = error instanceof DomainException ? error.fields.flatMap((f) => f.messages).join('; ') : '';
+      res.redirect(303, `${back}?error=${encodeURIComponent([error.message, detail].filter(Boolean).join(': '))}`);
+    }
+  }
+}

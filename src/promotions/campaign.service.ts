@@ -1,0 +1,282 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConnectionsService } from '../accounts/connections.service';
+import { MerchantsService } from '../accounts/merchants.service';
+import { CLOCK, Clock } from '../common/clock';
+import { InvalidInputException, NotFoundDomainException, DomainException } from '../common/errors/domain.exception';
+import { ID_GENERATOR, IdGenerator } from '../common/ids';
+import { Db } from '../database/db';
+import { SyncFailureService } from '../ops/failures/sync-failure.service';
+import { isPlatformError } from '../platforms/platform-error';
+import { CHANNELS, ChannelRegistry } from '../platforms/ports/channel.registry';
+import { Platform, PLATFORMS } from '../platforms/ports/platform.types';
+import { CouponUsage } from '../platforms/ports/promotions.port';
+import { ANOMALY_KINDS, AnomalyKind, splitBudget } from './coupon-anomalies';
+import { CouponCampaignEntity } from './coupon-campaign.entity';
+import { CouponChannelEntity } from './coupon-channel.entity';
+import { PromotionsRepository } from './promotions.repository';
+
+export interface CampaignInput {
+  name: string;
+  discountFen: number;
+  thresholdFen: number;
+  budget: number;
+  perBuyerLimit: number;
+  maxMerchantDiscountFen?: number;
+  startsAt: number;
+  endsAt: number;
+}
+
+export interface CampaignView {
+  id: string;
+  name: string;
+  discountFen: number;
+  thresholdFen: number;
+  budget: number;
+  perBuyerLimit: number;
+  maxMerchantDiscountFen: number;
+  startsAt: number;
+  endsAt: number;
+  status: CouponCampaignEntity['status'];
+  redeemed: number;
+  channels: { platform: Platform; couponId: string | null; allotted: number; status: string; error: string | null }[];
+}
+
+export interface CampaignReport {
+  campaign: CampaignView;
+  platforms: {
+    platform: Platform;
+    couponId: string | null;
+    allotted: number;
+    /** As the platform counts them (null when it could not be read). */
+    claimed: number | null;
+    used: number | null;
+    /** As the service saw them on orders. */
+    redeemed: number;
+    merchantCostFen: number;
+    platformCostFen: number;
+  }[];
+  claimedTotal: number;
+  redeemedTotal: number;
+  merchantCostFen: number;
+  platformCostFen: number;
+  remainingBudget: number;
+  anomalies: Record<AnomalyKind, number>;
+}
+
+export const COUPON_CREATE_REPLAY = 'promotions.coupon-create';
+const couponCreateKey = (campaignId: string, platform: Platform) => `coupon-create:${campaignId}:${platform}`;
+
+export class CampaignNotFoundException extends NotFoundDomainException {
+  constructor(id: string) {
+    super('CAMPAIGN_NOT_FOUND', `no campaign ${id}`);
+  }
+}
+
+/**
+ * Coupon campaigns: one definition, one coupon per connected platform. The budget is split between
+ * the platforms as the coupons' stocks, so the platforms themselves never let claims exceed it.
+ */
+@Injectable()
+export class CampaignService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: PromotionsRepository,
+    private readonly merchants: MerchantsService,
+    private readonly connections: ConnectionsService,
+    private readonly failures: SyncFailureService,
+    @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async create(merchantId: string, input: CampaignInput): Promise<CampaignView> {
+    await this.merchants.get(merchantId);
+    const fields = [];
+    // Kuaishou refuses a threshold at or below the discount (other than none at all).
+    if (input.thresholdFen !== 0 && input.thresholdFen <= input.discountFen)
+      fields.push({ field: 'thresholdFen', messages: ['thresholdFen must be 0 or greater than discountFen'] });
+    if (input.endsAt <= input.startsAt) fields.push({ field: 'endsAt', messages: ['endsAt must be after startsAt'] });
+    const maxMerchant = input.maxMerchantDiscountFen ?? input.discountFen;
+    if (maxMerchant < input.discountFen)
+      fields.push({
+        field: 'maxMerchantDiscountFen',
+        messages: ['maxMerchantDiscountFen must be at least discountFen'],
+      });
+    const active = (await this.connections.listByMerchant(merchantId)).filter((c) => c.status === 'active');
+    const shops = PLATFORMS.map((p) => active.find((c) => c.platform === p)).filter((c) => c !== undefined);
+    if (!shops.length) throw new DomainException('NO_CONNECTED_SHOP', 'connect a Kuaishou or Youzan shop first');
+    if (input.budget < shops.length)
+      fields.push({ field: 'budget', messages: [`budget must be at least ${shops.length} (one per platform)`] });
+    if (fields.length) throw new InvalidInputException('INVALID_CAMPAIGN', 'the campaign is not valid', fields);
+
+    const now = this.clock.now();
+    const campaign = Object.assign(new CouponCampaignEntity(), {
+      id: this.ids.uuid(),
+      merchantId,
+      name: input.name,
+      discountFen: input.discountFen,
+      thresholdFen: input.thresholdFen,
+      budget: input.budget,
+      perBuyerLimit: input.perBuyerLimit,
+      maxMerchantDiscountFen: maxMerchant,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      status: 'creating' as const,
+      redeemedCount: 0,
+      merchantCostFen: 0,
+      platformCostFen: 0,
+      createdAt: now,
+    });
+    const shares = splitBudget(
+      input.budget,
+      shops.map((s) => s.platform),
+    );
+    // Journaled before any platform call: a crash leaves pending rows that a sync settles by their key.
+    const channels = shops.map((shop) =>
+      Object.assign(new CouponChannelEntity(), {
+        id: this.ids.uuid(),
+        campaignId: campaign.id,
+        platform: shop.platform,
+        connectionId: shop.id,
+        shopId: shop.shopId,
+        allotted: shares.get(shop.platform) ?? 0,
+        idempotencyKey: `kwaizan-campaign:${campaign.id}:${shop.platform}`,
+        couponId: null,
+        status: 'pending' as const,
+        lastError: null,
+        updatedAt: now,
+      }),
+    );
+    await this.db.transaction(() => this.repo.insertCampaign(campaign, channels));
+    return this.sync(merchantId, campaign.id);
+  }
+
+  /** Creates every coupon not created yet (repeat-safe on both platforms by the idempotency key). */
+  async sync(merchantId: string, campaignId: string): Promise<CampaignView> {
+    const campaign = await this.getForMerchant(merchantId, campaignId);
+    const channels = await this.repo.channelsOf([campaign.id]);
+    for (const channel of channels.filter((c) => c.status !== 'created')) {
+      const shop = { platform: channel.platform, connectionId: channel.connectionId, shopId: channel.shopId };
+      try {
+        const { couponId } = await this.channels.promotions(channel.platform).createCoupon(shop, {
+          name: campaign.name,
+          discountFen: campaign.discountFen,
+          thresholdFen: campaign.thresholdFen,
+          totalStock: channel.allotted,
+          perBuyerLimit: campaign.perBuyerLimit,
+          startsAt: campaign.startsAt,
+          endsAt: campaign.endsAt,
+          idempotencyKey: channel.idempotencyKey,
+        });
+        Object.assign(channel, { couponId, status: 'created', lastError: null });
+        await this.failures.resolveByDedupeKey(couponCreateKey(channel.campaignId, channel.platform));
+      } catch (error) {
+        Object.assign(channel, { status: 'failed', lastError: String((error as Error).message).slice(0, 500) });
+        await this.failures.record({
+          context: 'promotions',
+          operation: 'coupon.create',
+          errorCode: isPlatformError(error) ? error.code : 'INTERNAL',
+          reason: `campaign ${campaign.name}: the ${channel.platform} coupon was not created (${channel.lastError})`,
+          platform: channel.platform,
+          shopRef: channel.shopId,
+          entityType: 'coupon-campaign',
+          entityRef: campaign.id,
+          platformCode: isPlatformError(error) ? (error.rawCode ?? null) : null,
+          platformMessage: isPlatformError(error) ? (error.rawMessage ?? error.message) : null,
+          replay: { kind: COUPON_CREATE_REPLAY, data: { merchantId, campaignId: campaign.id } },
+          dedupeKey: couponCreateKey(channel.campaignId, channel.platform),
+        });
+      }
+      channel.updatedAt = this.clock.now();
+      await this.db.transaction(() => this.repo.saveChannel(channel));
+    }
+    campaign.status = channels.every((c) => c.status === 'created') ? 'live' : 'partial';
+    await this.db.transaction(() => this.repo.setCampaignStatus(campaign.id, campaign.status));
+    return view(campaign, channels);
+  }
+
+  async list(merchantId: string): Promise<CampaignView[]> {
+    await this.merchants.get(merchantId);
+    const campaigns = await this.repo.campaignsOf(merchantId);
+    const channels = await this.repo.channelsOf(campaigns.map((c) => c.id));
+    return campaigns.map((c) =>
+      view(
+        c,
+        channels.filter((ch) => ch.campaignId === c.id),
+      ),
+    );
+  }
+
+  /** 404 for another merchant's campaign, so its existence is not confirmed. */
+  async getForMerchant(merchantId: string, campaignId: string): Promise<CouponCampaignEntity> {
+    const campaign = await this.repo.campaign(campaignId);
+    if (!campaign || campaign.merchantId !== merchantId) throw new CampaignNotFoundException(campaignId);
+    return campaign;
+  }
+
+  /** Claims and use as each platform counts them, cost by funder as seen on orders, the budget left. */
+  async report(merchantId: string, campaignId: string): Promise<CampaignReport> {
+    const campaign = await this.getForMerchant(merchantId, campaignId);
+    const channels = await this.repo.channelsOf([campaign.id]);
+    const recorded = await this.repo.redemptionsByPlatform(campaign.id);
+    const platforms: CampaignReport['platforms'] = [];
+    for (const channel of channels) {
+      let usage: CouponUsage | undefined;
+      if (channel.couponId) {
+        const shop = { platform: channel.platform, connectionId: channel.connectionId, shopId: channel.shopId };
+        usage = await this.channels
+          .promotions(channel.platform)
+          .getCouponUsage(shop, channel.couponId)
+          .catch(() => undefined);
+      }
+      const mine = recorded.find((r) => r.platform === channel.platform);
+      platforms.push({
+        platform: channel.platform,
+        couponId: channel.couponId,
+        allotted: channel.allotted,
+        claimed: usage ? usage.issued : null,
+        used: usage ? usage.used : null,
+        redeemed: mine?.redeemed ?? 0,
+        merchantCostFen: mine?.merchantFen ?? 0,
+        platformCostFen: mine?.platformFen ?? 0,
+      });
+    }
+    const claimedTotal = platforms.reduce((s, p) => s + (p.claimed ?? p.redeemed), 0);
+    const redeemedTotal = platforms.reduce((s, p) => s + p.redeemed, 0);
+    const anomalies = Object.fromEntries(ANOMALY_KINDS.map((k) => [k, 0])) as Record<AnomalyKind, number>;
+    for (const a of await this.repo.anomaliesOf(merchantId, campaign.id)) anomalies[a.kind]++;
+    return {
+      campaign: view(campaign, channels),
+      platforms,
+      claimedTotal,
+      redeemedTotal,
+      merchantCostFen: platforms.reduce((s, p) => s + p.merchantCostFen, 0),
+      platformCostFen: platforms.reduce((s, p) => s + p.platformCostFen, 0),
+      remainingBudget: Math.max(0, campaign.budget - Math.max(claimedTotal, redeemedTotal)),
+      anomalies,
+    };
+  }
+}
+
+function view(c: CouponCampaignEntity, channels: CouponChannelEntity[]): CampaignView {
+  return {
+    id: c.id,
+    name: c.name,
+    discountFen: c.discountFen,
+    thresholdFen: c.thresholdFen,
+    budget: c.budget,
+    perBuyerLimit: c.perBuyerLimit,
+    maxMerchantDiscountFen: c.maxMerchantDiscountFen,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    status: c.status,
+    redeemed: c.redeemedCount,
+    channels: channels.map((ch) => ({
+      platform: ch.platform,
+      couponId: ch.couponId,
+      allotted: ch.allotted,
+      status: ch.status,
+      error: ch.lastError,
+    })),
+  };
+}

@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOmittable } from '@app/common/http/validation';
+
+const MAX_FEN = 99_999_999;
+
+/** One coupon campaign, created on every connected platform. Amounts in fen, times in epoch ms. */
+export class CreateCampaignDto {
+  @ApiProperty({ maxLength: 100 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  @ApiProperty({ description: 'Amount off per order (fen)', minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_FEN)
+  discountFen: number;
+
+  @ApiProperty({ description: 'Order amount needed (fen); 0 = none, else above discountFen', minimum: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_FEN)
+  thresholdFen: number;
+
+  @ApiProperty({ description: 'Coupons in total across both platforms (shared budget)', minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  budget: number;
+
+  @ApiProperty({ description: 'Coupons one buyer may claim per platform', minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  perBuyerLimit: number;
+
+  @ApiPropertyOptional({ description: 'Most the merchant may fund on one order (fen); default discountFen' })
+  @IsOmittable()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_FEN)
+  maxMerchantDiscountFen?: number;
+
+  @ApiProperty({ description: 'Valid from (epoch ms)' })
+  @IsInt()
+  @Min(0)
+  startsAt: number;
+
+  @ApiProperty({ description: 'Valid until (epoch ms); Kuaishou rounds the window out to whole China days' })
+  @IsInt()
+  @Min(0)
+  endsAt: number;
+}
+
+/** The campaign form on the merchant page: numbers as typed, dates as China calendar days. */
+export class CampaignFormDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  @Matches(/^\d{1,8}$/, { message: 'discountFen must be a whole number of fen' })
+  discountFen: string;
+
+  @Matches(/^\d{1,8}$/, { message: 'thresholdFen must be a whole number of fen' })
+  thresholdFen: string;
+
+  @Matches(/^\d{1,7}$/, { message: 'budget must be a whole number of coupons' })
+  budget: string;
+
+  @Matches(/^\d{1,3}$/, { message: 'perBuyerLimit must be a whole number' })
+  perBuyerLimit: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'startDate must be a date (YYYY-MM-DD)' })
+  startDate: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'endDate must be a date (YYYY-MM-DD)' })
+  endDate: string;
+}

@@ -1,0 +1,72 @@
+import { accountBar } from '@app/auth/pages/auth.pages';
+import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
+import { formatTime, html, page } from '@app/common/http/html';
+import { CampaignReport } from '../campaign.service';
+
+export interface CampaignsViewer {
+  principal: UserPrincipal;
+  csrfToken: string;
+  mayManage: boolean;
+}
+
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+/** Coupon campaigns: the create form (owners) and each campaign's report (shared budget, who paid). */
+export function campaignsPage(
+  merchant: { id: string; name: string },
+  reports: CampaignReport[],
+  sandbox: boolean,
+  viewer: CampaignsViewer,
+  notice?: { ok: boolean; text: string },
+): string {
+  const base = `/merchants/${merchant.id}/campaigns`;
+  const csrf = html`<input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrfToken}">`;
+  const field = (name: string, label: string, attrs: string, value = '') =>
+    html`<p><label for="campaign-${name}">${label}</label>
+      <input id="campaign-${name}" name="${name}" ${attrs === 'date' ? html`type="date"` : html`inputmode="numeric" pattern="[0-9]+"`} value="${value}" required></p>`;
+  const form = viewer.mayManage
+    ? html`<div class="card"><h2>新建活动 New campaign</h2>
+      <form method="post" action="${base}" data-testid="campaign-form">${csrf}
+        <p><label for="campaign-name">名称 Name</label> <input id="campaign-name" name="name" maxlength="100" required></p>
+        ${field('discountFen', '优惠金额 Discount (分 fen)', 'num')}
+        ${field('thresholdFen', '使用门槛 Threshold (分 fen, 0 = none)', 'num', '0')}
+        ${field('budget', '总预算 Budget (coupons, both platforms)', 'num')}
+        ${field('perBuyerLimit', '每人限领 Per-buyer limit', 'num', '1')}
+        ${field('startDate', '开始日期 Start date', 'date')}
+        ${field('endDate', '结束日期 End date', 'date')}
+        <button class="button" type="submit" data-testid="create-campaign">创建 Create on both platforms</button>
+      </form></div>`
+    : '';
+  const cards = reports.map(
+    (r) => html`<div class="card" data-testid="campaign-${r.campaign.id}">
+      <h2>${r.campaign.name} <span class="badge ${r.campaign.status === 'live' ? 'ok' : 'warn'}">${r.campaign.status}</span></h2>
+      <p>${yuan(r.campaign.discountFen)} off${r.campaign.thresholdFen ? html` orders from ${yuan(r.campaign.thresholdFen)}` : ''},
+        ${formatTime(r.campaign.startsAt)} – ${formatTime(r.campaign.endsAt)}</p>
+      <p data-testid="budget">预算 Budget ${r.campaign.budget} · 已领 claimed ${r.claimedTotal} · 已用 redeemed ${r.redeemedTotal} ·
+        剩余 remaining <strong>${r.remainingBudget}</strong></p>
+      <table><thead><tr><th>Platform</th><th>Coupon</th><th>Allotted</th><th>Claimed</th><th>Used</th><th>Merchant paid</th><th>Platform paid</th></tr></thead>
+      <tbody>${r.platforms.map(
+        (
+          p,
+        ) => html`<tr data-testid="platform-${p.platform}"><td>${p.platform}</td><td><code>${p.couponId ?? '—'}</code></td>
+          <td>${p.allotted}</td><td>${p.claimed ?? '?'}</td><td>${p.used ?? '?'}</td>
+          <td>${yuan(p.merchantCostFen)}</td><td>${yuan(p.platformCostFen)}</td></tr>`,
+      )}</tbody></table>
+      <p>异常 Anomalies: ${Object.entries(r.anomalies)
+        .filter(([, n]) => n > 0)
+        .map(
+          ([k, n]) => html`<span class="badge bad">${k} ${n}</span> `,
+        )}${Object.values(r.anomalies).some((n) => n > 0) ? '' : 'none'}
+        · <a href="/api/merchants/${merchant.id}/campaigns/${r.campaign.id}/anomalies">evidence (JSON)</a></p>
+    </div>`,
+  );
+  return page(
+    `${merchant.name} · 优惠券 Campaigns`,
+    html`${accountBar(viewer.principal)}<h1>优惠券活动 Coupon campaigns</h1>
+    ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'} card" data-testid="notice">${notice.text}</div>` : ''}
+    ${form}
+    ${reports.length ? cards : html`<p>No campaign yet.</p>`}
+    <p><a href="/merchants/${merchant.id}">← ${merchant.name}</a></p>`,
+    { sandbox },
+  );
+}

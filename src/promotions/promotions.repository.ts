@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { isUniqueViolation } from '../common/errors/db-errors';
+import { Db } from '../database/db';
+import { CouponAnomalyEntity } from './coupon-anomaly.entity';
+import { CouponCampaignEntity } from './coupon-campaign.entity';
+import { CouponChannelEntity } from './coupon-channel.entity';
+import { CouponRedemptionEntity } from './coupon-redemption.entity';
+
+export interface PlatformRedemptions {
+  platform: string;
+  redeemed: number;
+  merchantFen: number;
+  platformFen: number;
+}
+
+@Injectable()
+export class PromotionsRepository {
+  constructor(private readonly db: Db) {}
+
+  private get m() {
+    return this.db.manager;
+  }
+
+  async insertCampaign(campaign: CouponCampaignEntity, channels: CouponChannelEntity[]): Promise<void> {
+    await this.m.getRepository(CouponCampaignEntity).insert(campaign);
+    if (channels.length) await this.m.getRepository(CouponChannelEntity).insert(channels);
+  }
+
+  campaign(id: string): Promise<CouponCampaignEntity | null> {
+    return this.m.getRepository(CouponCampaignEntity).findOneBy({ id });
+  }
+
+  campaignsOf(merchantId: string): Promise<CouponCampaignEntity[]> {
+    return this.m.getRepository(CouponCampaignEntity).find({ where: { merchantId }, order: { createdAt: 'DESC' } });
+  }
+
+  async setCampaignStatus(id: string, status: CouponCampaignEntity['status']): Promise<void> {
+    await this.m.getRepository(CouponCampaignEntity).update({ id }, { status });
+  }
+
+  channelsOf(campaignIds: string[]): Promise<CouponChannelEntity[]> {
+    if (!campaignIds.length) return Promise.resolve([]);
+    return this.m.getRepository(CouponChannelEntity).find({ where: { campaignId: In(campaignIds) } });
+  }
+
+  async saveChannel(channel: CouponChannelEntity): Promise<void> {
+    await this.m.getRepository(CouponChannelEntity).save(channel);
+  }
+
+  /** False when the order's coupon was already recorded (a re-read of the same order). */
+  async insertRedemption(row: CouponRedemptionEntity): Promise<boolean> {
+    return this.insertOnce(CouponRedemptionEntity, row);
+  }
+
+  /**
+   * One atomic increment (the row stays locked to the end of the transaction), then the count it
+   * produced: two orders recorded at once each see their own number, neither loses the other's.
+   */
+  async countRedemption(campaignId: string, merchantFen: number, platformFen: number): Promise<number> {
+    await this.m
+      .createQueryBuilder()
+      .update(CouponCampaignEntity)
+      .set({
+        redeemedCount: () => 'redeemed_count + 1',
+        merchantCostFen: () => `merchant_cost_fen + ${Math.trunc(merchantFen)}`,
+        platformCostFen: () => `platform_cost_fen + ${Math.trunc(platformFen)}`,
+      })
+      .where('id = :campaignId', { campaignId })
+      .execute();
+    const row = await this.m.getRepository(CouponCampaignEntity).findOneByOrFail({ id: campaignId });
+    return row.redeemedCount;
+  }
+
+  async redemptionsByPlatform(campaignId: string): Promise<PlatformRedemptions[]> {
+    const rows: { platform: string; redeemed: string; merchantFen: string | null; platformFen: string | null }[] =
+      await this.m
+        .getRepository(CouponRedemptionEntity)
+        .createQueryBuilder('r')
+        .select('r.platform', 'platform')
+        .addSelect('COUNT(*)', 'redeemed')
+        .addSelect('SUM(r.merchant_fen)', 'merchantFen')
+        .addSelect('SUM(r.platform_fen)', 'platformFen')
+        .where('r.campaign_id = :campaignId', { campaignId })
+        .groupBy('r.platform')
+        .getRawMany();
+    return rows.map((r) => ({
+      platform: r.platform,
+      redeemed: Number(r.redeemed),
+      merchantFen: Number(r.merchantFen ?? 0),
+      platformFen: Number(r.platformFen ?? 0),
+    }));
+  }
+
+  /** False when this kind was already recorded for the order. */
+  async insertAnomaly(row: CouponAnomalyEntity): Promise<boolean> {
+    return this.insertOnce(CouponAnomalyEntity, row);
+  }
+
+  anomaliesOf(merchantId: string, campaignId?: string): Promise<CouponAnomalyEntity[]> {
+    return this.m.getRepository(CouponAnomalyEntity).find({
+      where: campaignId ? { merchantId, campaignId } : { merchantId },
+      order: { detectedAt: 'ASC' },
+    });
+  }
+
+  /** The unique index decides: a duplicate means "already recorded". */
+  private async insertOnce<T extends ObjectLiteral>(entity: EntityTarget<T>, row: T): Promise<boolean> {
+    try {
+      await this.m.getRepository(entity).insert(row);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+}
