@@ -123,6 +123,9 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/merchants/:merchantId/skus/:skuCode/price': ownerWriteA,
   'GET /api/merchants/:merchantId/skus/:skuCode/price-history': readA,
   'POST /api/merchants/:merchantId/price-audit': staffOrOpsWriteA,
+  'GET /api/merchants/:merchantId/refunds': readA,
+  'GET /api/merchants/:merchantId/refunds/:refundId': readA,
+  'GET /merchants/:merchantId/refunds': readAPage,
   'POST /webhooks/erp/stock': erpOnly,
   'POST /webhooks/erp/prices': erpOnly,
   'POST /webhooks/:platform': pub,
@@ -223,7 +226,7 @@ describe('authorization matrix (every route × every kind of caller)', () => {
     path
       .replace(':merchantId', merchantA)
       .replace(':platform', 'kuaishou')
-      .replace(/:(connectionId|bindingId|tokenId|userId|id)/, randomUUID())
+      .replace(/:(connectionId|bindingId|tokenId|userId|refundId|id)/, randomUUID())
       .replace(':keyId', 'erp_unknownkey')
       .replace(':skuCode', 'SKU-1');
 
