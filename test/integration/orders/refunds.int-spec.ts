@@ -4,6 +4,7 @@ import { ChannelOrderLineEntity } from '@app/orders/channel-order-line.entity';
 import { ChannelOrderEntity } from '@app/orders/channel-order.entity';
 import { OrderPollService } from '@app/orders/order-poll.service';
 import { createMerchant, ownerOf } from '@test/support/sandbox-stack';
+import { eventually } from '@test/support/test-app';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
 interface RaisedEvent {
@@ -130,6 +131,25 @@ describe('after-sales: refunds registry and stock', () => {
       expect(updates).toContain('succeeded');
       expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
       expect(events[0].subject).toBe((await line(oid)).orderId);
+    });
+
+    it('takes a refund in from its push alone, without a poll', async () => {
+      const sku = await h.sku('AS-KS-4', { onHand: 10, mode: 'split' });
+      const { oid } = await ksOrder(sku, 1);
+      await settle();
+      // No poll from here on (the scheduled one included): only the pushes carry the refund.
+      const polls = jest.spyOn(h.stack.t.app.get(OrderPollService), 'poll').mockResolvedValue(0);
+      const refund = await h.stack.ksControl.createRefund({ oid, restock: true });
+      await h.stack.ksControl.setRefundStatus(refund.refundId, 'succeed');
+      await eventually(async () => {
+        await h.quiet();
+        return (await refundRow(refund.refundId))?.status === 'succeeded';
+      }, 20_000);
+      expect(await refundRow(refund.refundId)).toMatchObject({ restockUnits: 1, quantity: 1 });
+      expect(await h.ledger(sku)).toEqual({ onHand: 10, reserved: 0 });
+      await h.quiet();
+      expect(await shown(sku)).toBe(10);
+      polls.mockRestore();
     });
 
     it('releases nothing for price protection or an exchange: the goods still ship', async () => {
