@@ -60,6 +60,11 @@ export class InventoryRepository {
     }
   }
 
+  /** A line's refunded units grow with each refund that puts more of them back on sale (caller holds the ledger lock). */
+  async setReservationQuantity(entry: StockReservationEntity, quantity: number): Promise<void> {
+    await this.m.getRepository(StockReservationEntity).update({ id: entry.id }, { quantity });
+  }
+
   async reservationKinds(orderLineId: string): Promise<Map<ReservationKind, StockReservationEntity>> {
     const rows = await this.m.getRepository(StockReservationEntity).findBy({ orderLineId });
     return new Map(rows.map((r) => [r.kind, r]));

@@ -117,13 +117,25 @@ describe(StockLedgerService.name, () => {
       expect((await t.sut.sellable('sku-1', 0)).reserved).toBe(0);
     });
 
-    it('releases only what a refund left held, and a second refund of the line not at all', async () => {
+    it('releases only what a refund left held, and a repeated running total not again', async () => {
       await t.sut.hold(line());
       expect(await t.sut.release(line(), 'refunded', 1)).toBe(true);
       expect(await t.sut.release(line(), 'refunded', 1)).toBe(false);
       expect(await t.sut.release(line(), 'cancelled')).toBe(true);
       expect(kinds()).toEqual(['placed:3', 'refunded:1', 'cancelled:2']);
       expect(allotted()).toBe(10);
+    });
+
+    it('releases what a growing running total of refunded units adds, never a lower or repeated one', async () => {
+      await t.sut.hold(line());
+      expect(await t.sut.release(line(), 'refunded', 1)).toBe(true);
+      expect(await t.sut.release(line(), 'refunded', 2)).toBe(true);
+      expect(await t.sut.release(line(), 'refunded', 1)).toBe(false);
+      expect(await t.sut.release(line(), 'refunded', 2)).toBe(false);
+      expect(kinds()).toEqual(['placed:3', 'refunded:2']);
+      expect(allotted()).toBe(9);
+      await t.sut.ship(line());
+      expect(kinds()).toEqual(['placed:3', 'refunded:2', 'shipped:1']);
     });
 
     it('never releases more than the line holds', async () => {

@@ -124,32 +124,36 @@ export class StockLedgerService {
   }
 
   /**
-   * A held line was cancelled, or a refund put `quantity` of its units back on sale before it
-   * shipped: the platform put them back into its own stock (assumed: if it did not, we over-count
-   * what it can sell, which is the safe side; reconciliation finds it).
+   * A held line was cancelled, or refunds put units back on sale before it shipped: for
+   * 'refunded', `quantity` is the line's running total of such units (several refunds per line),
+   * and only what it adds to the units already released is released, so a repeated or
+   * out-of-order report never releases twice. The platform put them back into its own stock
+   * (assumed: if it did not, we over-count what it can sell, which is the safe side;
+   * reconciliation finds it).
    */
   async release(line: LineStockRef, kind: 'cancelled' | 'refunded', quantity = line.quantity): Promise<boolean> {
     return this.db.transaction(async () => {
       const now = this.clock.now();
       await this.repo.lockLedger(line.merchantSkuId, now);
       const kinds = await this.repo.reservationKinds(line.orderLineId);
-      if (
-        !kinds.has('placed') ||
-        kinds.has('cancelled') ||
-        kinds.has('shipped') ||
-        (kind === 'refunded' && kinds.has('refunded'))
-      )
-        return false;
-      const units = Math.min(quantity, kinds.get('placed')!.quantity - (kinds.get('refunded')?.quantity ?? 0));
+      if (!kinds.has('placed') || kinds.has('cancelled') || kinds.has('shipped')) return false;
+      const placed = kinds.get('placed')!.quantity;
+      const refunded = kinds.get('refunded');
+      const units =
+        kind === 'refunded'
+          ? Math.min(quantity, placed) - (refunded?.quantity ?? 0)
+          : Math.min(quantity, placed - (refunded?.quantity ?? 0));
       if (units <= 0) return false;
-      await this.repo.addReservation({
-        merchantSkuId: line.merchantSkuId,
-        orderLineId: line.orderLineId,
-        kind,
-        quantity: units,
-        platform: line.platform,
-        createdAt: now,
-      });
+      if (kind === 'refunded' && refunded) await this.repo.setReservationQuantity(refunded, refunded.quantity + units);
+      else
+        await this.repo.addReservation({
+          merchantSkuId: line.merchantSkuId,
+          orderLineId: line.orderLineId,
+          kind,
+          quantity: units,
+          platform: line.platform,
+          createdAt: now,
+        });
       const allocation = await this.repo.ensureAllocation(line.bindingId, line.merchantSkuId, line.platform, now);
       allocation.allotted += units;
       allocation.updatedAt = now;

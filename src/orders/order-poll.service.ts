@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConnectionsService } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
@@ -7,7 +7,9 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { OrderSyncPort } from '../inventory/order-sync.port';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
+import { ChannelRefund } from '../platforms/ports/after-sales.port';
 import { OrdersPort } from '../platforms/ports/orders.port';
+import { RefundIngestService } from './after-sales/refund-ingest.service';
 import { OrderIngestService } from './order-ingest.service';
 import { OrderRepository } from './order.repository';
 
@@ -37,6 +39,7 @@ export class OrderPollService implements OrderSyncPort {
     private readonly config: AppConfig,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() private readonly refundIngest?: RefundIngestService,
   ) {}
 
   /**
@@ -136,15 +139,22 @@ export class OrderPollService implements OrderSyncPort {
     const orders = this.channels.orders(connection.platform);
     try {
       const orderIds = new Set<string>();
+      const listed: ChannelRefund[] = [];
       let cursor: string | undefined;
       do {
         const page = await refunds.listRefunds(shop, { since, until, cursor });
         for (const refund of page.refunds) if (refund.orderId) orderIds.add(refund.orderId);
+        listed.push(...page.refunds);
         cursor = page.nextCursor;
       } while (cursor);
       for (const orderId of orderIds)
         await this.ingest.ingest({ ...shop, merchantId: connection.merchantId }, await orders.getOrder(shop, orderId), {
           recheckLines: true,
+        });
+      // The refund registry (after-sales) takes each listed refund in, after its order was read.
+      for (const refund of listed)
+        await this.refundIngest?.ingestListed({ ...shop, merchantId: connection.merchantId }, refund, {
+          orderFresh: true,
         });
       return true;
     } catch (error) {

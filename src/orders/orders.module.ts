@@ -13,6 +13,11 @@ import { OrderIngestService } from './order-ingest.service';
 import { OrderPollService } from './order-poll.service';
 import { OrderRepository } from './order.repository';
 import { PushIntakeService } from './push-intake.service';
+import { RefundIngestService } from './after-sales/refund-ingest.service';
+import { RefundPushConsumer } from './after-sales/refund-push.consumer';
+import { RefundRepository } from './after-sales/refund.repository';
+import { RefundsController, RefundsPageController } from './after-sales/refunds.controller';
+import { RefundsService } from './after-sales/refunds.service';
 
 @Module({
   imports: [AccountsModule, CatalogModule, InventoryModule, PlatformsModule, RetentionModule],
@@ -24,8 +29,14 @@ import { PushIntakeService } from './push-intake.service';
     PushReceivedConsumer,
     OrderPollConsumer,
     OrderPollJob,
+    // After-sales (src/orders/after-sales): the refund registry.
+    RefundRepository,
+    RefundIngestService,
+    RefundPushConsumer,
+    RefundsService,
   ],
-  exports: [OrderIngestService, OrderPollService, PushIntakeService],
+  controllers: [RefundsController, RefundsPageController],
+  exports: [OrderIngestService, OrderPollService, PushIntakeService, RefundsService],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(

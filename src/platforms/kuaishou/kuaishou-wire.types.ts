@@ -155,6 +155,10 @@ export interface KsRefund {
   refundDesc?: string;
   createTime: number;
   updateTime: number;
+  /** Detail only. */
+  productNum?: number;
+  /** Detail only: 0 normal, 1 price protection. */
+  specialRefundType?: number;
 }
 
 export interface KsCoupon {

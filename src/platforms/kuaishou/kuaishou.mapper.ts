@@ -315,6 +315,8 @@ export function toChannelRefund(refund: KsRefund): ChannelRefund {
     rawStatus: String(refund.status),
     kind: REFUND_KIND[refund.handlingWay ?? 0] ?? 'other',
     amountFen: refund.refundFee,
+    quantity: refund.productNum || undefined,
+    priceProtection: refund.specialRefundType !== undefined ? refund.specialRefundType === 1 : undefined,
     reason: refund.refundReasonDesc || refund.refundDesc || undefined,
     createdAt: refund.createTime,
     updatedAt: refund.updateTime,

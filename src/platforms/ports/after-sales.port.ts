@@ -10,6 +10,10 @@ export interface ChannelRefund {
   rawStatus: string;
   kind: 'refund_only' | 'return_and_refund' | 'exchange' | 'other';
   amountFen: number;
+  /** Units of the line the refund covers (Kuaishou detail `productNum`, Youzan `item_num`); absent from list reads. */
+  quantity?: number;
+  /** Kuaishou `specialRefundType` 1: price protection, money back while the goods still ship. */
+  priceProtection?: boolean;
   reason?: string;
   createdAt: number;
   updatedAt: number;

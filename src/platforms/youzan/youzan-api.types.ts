@@ -123,6 +123,8 @@ export interface RawRefund {
   reason?: string | number;
   created?: string | number;
   modified?: string | number;
+  /** refund.get only: units of the line refunded. */
+  item_num?: number;
 }
 
 export interface RawCouponGroup {

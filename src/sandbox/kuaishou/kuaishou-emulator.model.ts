@@ -117,6 +117,10 @@ export interface KsRefundRecord {
   expireTime: number;
   restock?: boolean;
   shippedAtRequest: boolean;
+  /** Units the refund covers (detail `productNum`), 1..the order's num. */
+  productNum: number;
+  /** Detail `specialRefundType`: 0 normal, 1 price protection (money back, the goods still ship). */
+  specialRefundType: number;
 }
 
 export interface KsCouponRecord {

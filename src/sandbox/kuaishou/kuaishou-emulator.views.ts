@@ -336,8 +336,8 @@ export function refundView(
     Object.assign(view, {
       buyerOpenId: order?.buyerOpenId ?? '',
       pictures: [],
-      specialRefundType: 0,
-      productNum: order?.num ?? 0,
+      specialRefundType: refund.specialRefundType,
+      productNum: refund.productNum,
       logisticsInfo: null,
       sellerDisagreeReason: 0,
       sellerDisagreeDesc: '',

@@ -101,6 +101,8 @@ export interface SandboxRefund {
   status: number;
   handlingWay: number;
   refundFee: number;
+  productNum: number;
+  specialRefundType: number;
   createTime: number;
   updateTime: number;
 }
@@ -114,6 +116,10 @@ export interface SandboxRefundInput {
   reasonCode?: number;
   /** Overrides the emulator's restock policy for this refund. */
   restock?: boolean;
+  /** Units the refund covers (default: all of the order's). */
+  productNum?: number;
+  /** 1 = price protection: money back, the goods still ship (default 0). */
+  specialRefundType?: number;
 }
 
 /** How a test settles a refund: the buyer's refund succeeds, the buyer closes it, or the merchant refuses it. */

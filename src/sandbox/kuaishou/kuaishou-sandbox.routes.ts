@@ -101,6 +101,8 @@ const refundBody = z.object({
   reason: z.string().optional(),
   reasonCode: z.number().int().optional(),
   restock: z.boolean().optional(),
+  productNum: z.number().int().optional(),
+  specialRefundType: z.number().int().optional(),
 });
 const faultsBody = z.object({
   rules: z.array(faultRuleSchema).optional(),
@@ -185,6 +187,8 @@ export function refundJson(refund: KsRefundRecord) {
     status: refund.status,
     handlingWay: refund.handlingWay,
     refundFee: refund.refundFee,
+    productNum: refund.productNum,
+    specialRefundType: refund.specialRefundType,
     createTime: refund.createTime,
     updateTime: refund.updateTime,
   };

@@ -199,12 +199,12 @@ export abstract class KsOrdersStore extends KsCouponsStore {
     return order;
   }
 
-  protected returnStock(order: KsOrderRecord): void {
+  protected returnStock(order: KsOrderRecord, units = order.num): void {
     const item = this.items.get(order.kwaiItemId);
     const sku = item?.skus.find((s) => s.kwaiSkuId === order.kwaiSkuId);
     if (!sku) return;
     const before = sku.stock;
-    sku.stock = Math.min(KS_MAX_STOCK, sku.stock + order.num);
+    sku.stock = Math.min(KS_MAX_STOCK, sku.stock + units);
     sku.updateTime = this.clock.now();
     this.stockChanged(order.kwaiItemId, sku, sku.stock - before, 'restock');
   }

@@ -12,6 +12,8 @@ export abstract class KsRefundsStore extends KsOrdersStore {
     reason?: string;
     reasonCode?: number;
     restock?: boolean;
+    productNum?: number;
+    specialRefundType?: number;
   }): KsRefundRecord {
     const order = this.order(String(input.oid));
     if (![30, 40, 50, 70].includes(order.status))
@@ -22,6 +24,12 @@ export abstract class KsRefundsStore extends KsOrdersStore {
     const amount = input.amountFen ?? paid;
     if (!Number.isSafeInteger(amount) || amount < 1 || amount > paid)
       throw new SandboxError(400, 'invalid', `amountFen must be 1..${paid}`);
+    const productNum = input.productNum ?? order.num;
+    if (!Number.isSafeInteger(productNum) || productNum < 1 || productNum > order.num)
+      throw new SandboxError(400, 'invalid', `productNum must be 1..${order.num}`);
+    const specialRefundType = input.specialRefundType ?? 0;
+    if (![0, 1].includes(specialRefundType))
+      throw new SandboxError(400, 'invalid', 'specialRefundType must be 0 (normal) or 1 (price protection)');
     const handlingWay = input.handlingWay ?? 10;
     if (![1, 3, 10].includes(handlingWay))
       throw new SandboxError(400, 'invalid', 'handlingWay must be 1 (return+refund), 3 (exchange) or 10 (refund only)');
@@ -42,6 +50,8 @@ export abstract class KsRefundsStore extends KsOrdersStore {
       expireTime: now + 2 * DAY_MS,
       restock: input.restock,
       shippedAtRequest: order.status !== 30,
+      productNum,
+      specialRefundType,
     };
     this.refunds.set(refund.refundId, refund);
     this.refundsByShop.get(order.openId)?.push(refund);
@@ -62,6 +72,14 @@ export abstract class KsRefundsStore extends KsOrdersStore {
       refund.refundId,
     );
     return refund;
+  }
+
+  /** Whether a refund takes its units off the order: not an exchange, not price protection, and paid back in full for them. */
+  takesGoods(refund: KsRefundRecord): boolean {
+    if (refund.handlingWay === 3 || refund.specialRefundType === 1) return false;
+    const order = this.order(refund.oid);
+    const paid = order.price * order.num - order.merchantDiscount - order.platformDiscount;
+    return refund.refundFee >= Math.floor((paid * refund.productNum) / order.num);
   }
 
   refund(refundId: string): KsRefundRecord {
@@ -92,8 +110,14 @@ export abstract class KsRefundsStore extends KsOrdersStore {
         refund.restock ??
         (this.options.refundRestock === 'always' ||
           (this.options.refundRestock === 'unshipped' && !refund.shippedAtRequest));
-      if (restock) this.returnStock(order);
-      if (order.status === 30) {
+      // Only a refund that takes its units back (not an exchange, not price protection, paid back
+      // in full for its units) puts them back on sale; the order closes once all its units are back.
+      if (restock && this.takesGoods(refund)) this.returnStock(order, refund.productNum);
+      const back = order.refundIds
+        .map((id) => this.refunds.get(id))
+        .filter((r): r is KsRefundRecord => !!r && r.status === 60 && this.takesGoods(r))
+        .reduce((sum, r) => sum + r.productNum, 0);
+      if (order.status === 30 && back >= order.num) {
         order.status = 80;
         this.statusEvent('kwaishop_order_orderFail', order);
       }

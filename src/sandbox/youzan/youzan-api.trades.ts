@@ -204,7 +204,13 @@ export const TRADE_APIS: Record<string, ApiDef> = {
       const r = ctx.store.refund(str(ctx.params, 'refund_id') as string, ctx.shop.kdtId);
       const order = ctx.store.orders.get(r.tid) as Order;
       const line = order.lines.find((l) => l.oid === r.oids[0]);
-      return { ...refundRowView(r), oid: r.oids[0], version: r.version, item_num: line?.num ?? 0, logistics: null };
+      return {
+        ...refundRowView(r),
+        oid: r.oids[0],
+        version: r.version,
+        item_num: r.oids.length === 1 ? r.itemNum : (line?.num ?? 0),
+        logistics: null,
+      };
     },
   },
   'youzan.trade.memo.update': {

@@ -190,6 +190,8 @@ export interface Refund {
   modified: number;
   version: number;
   restock: boolean;
+  /** `item_num`: units of its line the refund covers (a refund of one line only; else all units of its lines). */
+  itemNum: number;
 }
 
 export interface Coupon {

@@ -106,6 +106,7 @@ export interface SandboxRefund {
   refundFeeFen: number;
   returnGoods: boolean;
   restock: boolean;
+  itemNum: number;
   created: number;
   modified: number;
 }
@@ -194,6 +195,8 @@ export class YouzanSandboxControl extends SandboxControlClient<YouzanFaultsInput
     status?: SandboxRefundStatus;
     returnGoods?: boolean;
     restock?: boolean;
+    /** `item_num`: units of the (single) line refunded; default all. */
+    itemNum?: number;
   }): Promise<{ refundIds: string[]; order: SandboxOrder }> {
     return this.request('post', '/refunds', input);
   }

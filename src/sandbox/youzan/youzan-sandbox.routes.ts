@@ -90,6 +90,7 @@ const refundBody = z.object({
   status: refundStatus.optional(),
   returnGoods: z.boolean().optional(),
   restock: z.boolean().optional(),
+  itemNum: int.optional(),
 });
 const refundStatusBody = z.object({ status: z.string().min(1) });
 const couponStockBody = z.object({ add: z.number().int().min(1) });
@@ -171,8 +172,8 @@ function orderJson(store: YouzanEmulatorStore, order: Order) {
 }
 
 function refundJson(refund: Refund) {
-  const { refundId, tid, kdtId, oids, status, refundFeeFen, returnGoods, restock, created, modified } = refund;
-  return { refundId, tid, kdtId, oids, status, refundFeeFen, returnGoods, restock, created, modified };
+  const { refundId, tid, kdtId, oids, status, refundFeeFen, returnGoods, restock, itemNum, created, modified } = refund;
+  return { refundId, tid, kdtId, oids, status, refundFeeFen, returnGoods, restock, itemNum, created, modified };
 }
 
 function lookupSku(store: YouzanEmulatorStore, itemId: string, skuId: string): { item: Item; sku: Sku | undefined } {
@@ -277,8 +278,12 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
     const b = refundBody.parse(req.body ?? {});
     const order = store.controlOrder(b.tid);
     const oids = b.oids?.length ? b.oids : order.lines.map((l) => l.oid);
-    if (b.amountFen !== undefined && oids.length !== 1)
-      throw new SandboxError(400, 'invalid', 'amountFen needs exactly one line (refunds are per order line)');
+    if ((b.amountFen !== undefined || b.itemNum !== undefined) && oids.length !== 1)
+      throw new SandboxError(
+        400,
+        'invalid',
+        'amountFen and itemNum need exactly one line (refunds are per order line)',
+      );
     // Youzan after-sales cases are per order line: one refund per oid.
     const refunds = oids.map((oid) => store.createRefund({ ...b, oids: [oid], returnGoods: b.returnGoods === true }));
     res.status(201).json({ refundIds: refunds.map((r) => r.refundId), order: orderJson(store, order) });

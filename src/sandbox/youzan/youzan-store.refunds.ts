@@ -21,6 +21,7 @@ export abstract class YzRefundsStore extends YzOrdersStore {
     returnGoods?: boolean;
     restock?: boolean;
     reason?: number;
+    itemNum?: number;
   }): Refund {
     const order = this.controlOrder(input.tid);
     if (order.status === 'WAIT_BUYER_PAY' || order.status === 'TRADE_CLOSED')
@@ -32,6 +33,12 @@ export abstract class YzRefundsStore extends YzOrdersStore {
       (r) => r.tid === order.tid && !TERMINAL_REFUND.includes(r.status) && r.oids.some((o) => oids.includes(o)),
     );
     if (busy) throw new SandboxError(409, 'refund_in_progress', 'a refund for these lines is already in progress');
+    const allUnits = (lines as OrderLine[]).reduce((sum, l) => sum + l.num, 0);
+    const itemNum = input.itemNum ?? allUnits;
+    if (input.itemNum !== undefined && lines.length !== 1)
+      throw new SandboxError(400, 'invalid', 'itemNum needs exactly one line (refunds are per order line)');
+    if (!Number.isInteger(itemNum) || itemNum < 1 || itemNum > allUnits)
+      throw new SandboxError(400, 'invalid', `itemNum must be 1..${allUnits}`);
     const maxFen = (lines as OrderLine[]).reduce((sum, l) => sum + linePaymentFen(l), 0);
     const amountFen = input.amountFen ?? maxFen;
     if (!Number.isInteger(amountFen) || amountFen < 1 || amountFen > maxFen)
@@ -51,6 +58,7 @@ export abstract class YzRefundsStore extends YzOrdersStore {
       modified: now,
       version: 1,
       restock: input.restock ?? this.options.restockOnRefund,
+      itemNum,
     };
     this.refunds.set(refund.refundId, refund);
     order.refundIds.push(refund.refundId);
@@ -100,12 +108,18 @@ export abstract class YzRefundsStore extends YzOrdersStore {
     if (status === 'SUCCESS') {
       for (const oid of refund.oids) {
         const line = order.lines.find((l) => l.oid === oid) as OrderLine;
-        if (refund.restock) this.restock(order, line, line.num);
+        if (refund.restock) this.restock(order, line, refund.oids.length === 1 ? refund.itemNum : line.num);
       }
-      const refundedOids = new Set(
-        [...this.refunds.values()].filter((r) => r.tid === order.tid && r.status === 'SUCCESS').flatMap((r) => r.oids),
-      );
-      if (order.lines.every((l) => refundedOids.has(l.oid)) && order.status !== 'TRADE_CLOSED')
+      // The order closes once every unit of every line was refunded (item_num counts partial refunds).
+      const refundedUnits = new Map<string, number>();
+      for (const r of this.refunds.values())
+        if (r.tid === order.tid && r.status === 'SUCCESS')
+          for (const oid of r.oids) {
+            const line = order.lines.find((l) => l.oid === oid) as OrderLine;
+            const units = r.oids.length === 1 ? r.itemNum : line.num;
+            refundedUnits.set(oid, (refundedUnits.get(oid) ?? 0) + units);
+          }
+      if (order.lines.every((l) => (refundedUnits.get(l.oid) ?? 0) >= l.num) && order.status !== 'TRADE_CLOSED')
         this.close(order, 2, '退款成功');
     }
     return refund;

@@ -133,6 +133,9 @@ const MATRIX: Record<string, Row> = {
   'POST /api/merchants/:merchantId/campaigns/:campaignId/sync': ownerWriteA,
   'GET /merchants/:merchantId/campaigns': readAPage,
   'POST /merchants/:merchantId/campaigns': ownerWriteA,
+  'GET /api/merchants/:merchantId/refunds': readA,
+  'GET /api/merchants/:merchantId/refunds/:refundId': readA,
+  'GET /merchants/:merchantId/refunds': readAPage,
   'POST /webhooks/erp/stock': erpOnly,
   'POST /webhooks/erp/prices': erpOnly,
   'POST /webhooks/:platform': pub,
@@ -233,7 +236,7 @@ describe('authorization matrix (every route × every kind of caller)', () => {
     path
       .replace(':merchantId', merchantA)
       .replace(':platform', 'kuaishou')
-      .replace(/:(connectionId|bindingId|tokenId|userId|id)/, randomUUID())
+      .replace(/:(connectionId|bindingId|tokenId|userId|refundId|id)/, randomUUID())
       .replace(':keyId', 'erp_unknownkey')
       .replace(':skuCode', 'SKU-1');
 

@@ -9,6 +9,7 @@ type LedgerMethods =
   | 'findLedger'
   | 'saveLedger'
   | 'addReservation'
+  | 'setReservationQuantity'
   | 'reservationKinds'
   | 'uncountedShipments'
   | 'openReserved'
@@ -44,6 +45,11 @@ export class InMemoryInventoryRepository implements Pick<InventoryRepository, Le
     if (this.reservations.some((r) => r.orderLineId === entry.orderLineId && r.kind === entry.kind)) return false;
     this.reservations.push({ id: String(this.reservations.length + 1), ...entry });
     return true;
+  }
+
+  async setReservationQuantity(entry: StockReservationEntity, quantity: number): Promise<void> {
+    const row = this.reservations.find((r) => r.id === entry.id);
+    if (row) row.quantity = quantity;
   }
 
   async reservationKinds(orderLineId: string): Promise<Map<ReservationKind, StockReservationEntity>> {
