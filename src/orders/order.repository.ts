@@ -5,6 +5,7 @@ import { Db } from '../database/db';
 import type { Platform } from '../platforms/ports/platform.types';
 import { ChannelOrderLineEntity } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
+import { OrderShopPolicyEntity } from './order-shop-policy.entity';
 import { OrderSyncStateEntity } from './order-sync-state.entity';
 import { PlatformPushEntity } from './platform-push.entity';
 
@@ -83,6 +84,10 @@ export class OrderRepository {
     return this.m
       .getRepository(ChannelOrderEntity)
       .findAndCount({ where: { merchantId }, order: { platformCreatedAt: 'DESC' }, take: limit, skip: offset });
+  }
+
+  async promiseHours(connectionId: string): Promise<number | undefined> {
+    return (await this.m.getRepository(OrderShopPolicyEntity).findOneBy({ connectionId }))?.promiseHours;
   }
 
   countByConnection(connectionId: string): Promise<number> {
