@@ -6,7 +6,18 @@ import { OrderSyncBinding } from '../inventory/order-sync.port';
 import { RetentionModule } from '../ops/retention/retention.module';
 import { retentionCutoff, RetentionRegistry } from '../ops/retention/retention.registry';
 import { PlatformsModule } from '../platforms/platforms.module';
+import { WebhookDeliveriesModule } from '../webhooks/deliveries/webhook-deliveries.module';
+import { DeadlineCheckConsumer } from './consumers/deadline-check.consumer';
 import { OrderPollConsumer } from './consumers/order-poll.consumer';
+import { OrderReconcileConsumer } from './consumers/order-reconcile.consumer';
+import { ErpOrdersController } from './erp-orders.controller';
+import { OrderReconcileJob } from './jobs/order-reconcile.job';
+import { ShipDeadlineJob } from './jobs/ship-deadline.job';
+import { OrderDeadlineService } from './order-deadline.service';
+import { OrderReconcilerService } from './order-reconciler.service';
+import { OrdersPagesController } from './orders-pages.controller';
+import { OrdersController } from './orders.controller';
+import { OrdersService } from './orders.service';
 import { PushReceivedConsumer } from './consumers/push-received.consumer';
 import { OrderPollJob } from './jobs/order-poll.job';
 import { OrderIngestService } from './order-ingest.service';
@@ -15,8 +26,16 @@ import { OrderRepository } from './order.repository';
 import { PushIntakeService } from './push-intake.service';
 
 @Module({
-  imports: [AccountsModule, CatalogModule, InventoryModule, PlatformsModule, RetentionModule],
+  imports: [AccountsModule, CatalogModule, InventoryModule, PlatformsModule, RetentionModule, WebhookDeliveriesModule],
+  controllers: [OrdersController, ErpOrdersController, OrdersPagesController],
   providers: [
+    OrdersService,
+    OrderDeadlineService,
+    OrderReconcilerService,
+    DeadlineCheckConsumer,
+    OrderReconcileConsumer,
+    ShipDeadlineJob,
+    OrderReconcileJob,
     OrderRepository,
     OrderIngestService,
     OrderPollService,
@@ -25,7 +44,7 @@ import { PushIntakeService } from './push-intake.service';
     OrderPollConsumer,
     OrderPollJob,
   ],
-  exports: [OrderIngestService, OrderPollService, PushIntakeService],
+  exports: [OrderIngestService, OrderPollService, PushIntakeService, OrdersService],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(
