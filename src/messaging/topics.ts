@@ -12,4 +12,6 @@ export enum Topic {
   PriceChanged = 'kwaizan.pricing.price-changed.v1',
   PriceAuditRequested = 'kwaizan.pricing.price-audit-requested.v1',
   MerchantEventRaised = 'kwaizan.webhooks.merchant-event-raised.v1',
+  OrderDeadlineCheckRequested = 'kwaizan.orders.deadline-check-requested.v1',
+  OrderReconcileRequested = 'kwaizan.orders.reconcile-requested.v1',
 }

@@ -6,6 +6,7 @@ export type LineStockState = 'unbound' | 'held' | 'released' | 'shipped';
 @Entity('channel_order_line')
 @Index('uq_channel_order_line', ['orderId', 'platformLineId'], { unique: true })
 @Index('idx_channel_order_line_sku', ['merchantSkuId'])
+@Index('idx_channel_order_line_platform_line', ['platformLineId'])
 export class ChannelOrderLineEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

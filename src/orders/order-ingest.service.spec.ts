@@ -130,7 +130,10 @@ describe(`${OrderIngestService.name} decisions`, () => {
 
   beforeEach(async () => {
     clockOffsetMs = undefined;
-    const channels = { orders: () => ({ clockOffsetMs: () => clockOffsetMs }) };
+    const channels = {
+      orders: () => ({ clockOffsetMs: () => clockOffsetMs }),
+      fulfilment: (platform: string) => ({ platformShipBy: platform === 'kuaishou' }),
+    };
     t = await newTestService(OrderIngestService, { provide: [[CHANNELS, channels]] });
     ledger = t.mocks.get(StockLedgerService);
     bindings = t.mocks.get(SkuBindingService);
@@ -199,10 +202,42 @@ describe(`${OrderIngestService.name} decisions`, () => {
     expect(await t.sut.ingest(shop, order({ status: 'cancelled', updatedAt: T0 }))).toBe('updated');
     expect(ledger.release).toHaveBeenCalledWith(expect.anything(), 'cancelled');
     expect(only().stockState).toBe('released');
-    expect(outbox.enqueue).toHaveBeenLastCalledWith(
-      expect.anything(),
+    expect(outbox.enqueue).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'kwaizan.orders.order-changed.v1' }),
       expect.objectContaining({ status: 'cancelled', previousStatus: 'paid' }),
     );
+    expect(outbox.enqueue).toHaveBeenLastCalledWith(
+      expect.objectContaining({ name: 'kwaizan.webhooks.merchant-event-raised.v1' }),
+      expect.objectContaining({ type: 'order.cancelled', subject: only().orderId }),
+    );
+  });
+
+  it('raises created and paid once for a new paid order, and nothing for a re-read', async () => {
+    await t.sut.ingest(shop, order());
+    await t.sut.ingest(shop, order({ rawStatus: '30', updatedAt: T0 }));
+    const raised = outbox.enqueue.mock.calls
+      .filter(([topic]) => topic.name === 'kwaizan.webhooks.merchant-event-raised.v1')
+      .map(([, p]) => (p as { type: string }).type);
+    expect(raised).toEqual(['order.created', 'order.paid']);
+  });
+
+  it('holds the order to the platform ship-by, or pay time + 48 h on Youzan, and stores the masked buyer as sent', async () => {
+    const shipBy = T0 + 20 * 3_600_000;
+    await t.sut.ingest(shop, order({ shipBy, buyer: { name: '张**', phone: '138****0000' } }));
+    const ks = [...orders.values()][0];
+    expect(ks).toMatchObject({
+      deadlineAt: shipBy,
+      deadlineSource: 'platform',
+      buyerName: '张**',
+      buyerPhone: '138****0000',
+    });
+    const paidAt = T0 - 30_000;
+    await t.sut.ingest(
+      { ...shop, platform: 'youzan' },
+      order({ platform: 'youzan', orderId: 'E1', paidAt, lines: [{ ...order().lines[0], lineId: 'y-1' }] }),
+    );
+    const yz = [...orders.values()].find((o) => o.platformOrderId === 'E1')!;
+    expect(yz).toMatchObject({ deadlineAt: paidAt + 48 * 3_600_000, deadlineSource: 'policy' });
   });
 
   it('frees nothing for a cancelled order first seen cancelled (it never held stock)', async () => {

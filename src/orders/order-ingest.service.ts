@@ -5,6 +5,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { StockLedgerService } from '../inventory/stock-ledger.service';
+import { merchantEventRaisedTopic } from '../messaging/contracts/merchant-event-raised/merchant-event-raised.contract';
 import { orderChangedTopic } from '../messaging/contracts/order-changed/order-changed.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
 import { MetricsService } from '../ops/metrics/metrics.service';
@@ -13,7 +14,9 @@ import { ChannelOrder, ChannelOrderStatus } from '../platforms/ports/orders.port
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { ChannelOrderLineEntity, LineStockState } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
+import { orderTransitionEvents, stableEventId } from './order-events';
 import { OrderRepository } from './order.repository';
+import { DEFAULT_PROMISE_HOURS, isHigherRisk, riskLevel, shipDeadline } from './ship-deadline';
 import { METRICS } from '@app/ops/metrics/metric-names';
 
 export type IngestOutcome = 'created' | 'updated' | 'unchanged' | 'stale';
@@ -85,6 +88,7 @@ export class OrderIngestService {
       const previousStatus = created ? undefined : row.status;
       const changed = created || row.status !== order.status || row.platformUpdatedAt !== order.updatedAt;
       Object.assign(row, this.orderFields(order), { updatedAt: now });
+      await this.applyDeadline(row, order, now);
       await this.orders.saveOrder(row);
       const existing = new Map((await this.orders.lines(row.id)).map((l) => [l.platformLineId, l]));
       for (const line of order.lines) {
@@ -136,6 +140,24 @@ export class OrderIngestService {
           previousStatus,
           platformUpdatedAt: row.platformUpdatedAt,
         });
+        for (const type of orderTransitionEvents(previousStatus, row.status))
+          await this.outbox.enqueue(merchantEventRaisedTopic, {
+            eventId: stableEventId(row.id, type),
+            merchantId: row.merchantId,
+            type,
+            subject: row.id,
+            occurredAt: type === 'order.created' ? row.platformCreatedAt || now : row.platformUpdatedAt || now,
+            data: {
+              orderId: row.id,
+              platform: row.platform,
+              platformOrderId: row.platformOrderId,
+              erpOrderId: row.erpOrderId,
+              status: row.status,
+              previousStatus: previousStatus ?? null,
+              paidFen: row.paidFen,
+              deadlineAt: row.deadlineAt,
+            },
+          });
       }
       return created ? ('created' as const) : changed ? ('updated' as const) : ('unchanged' as const);
     });
@@ -208,6 +230,38 @@ export class OrderIngestService {
     line.stockState = want.state;
   }
 
+  /**
+   * The ship deadline from what the platform says now, the first time the order was seen shipped,
+   * and a risk level reset when a later deadline (an approved delay) puts the order back in time.
+   */
+  private async applyDeadline(row: ChannelOrderEntity, order: ChannelOrder, now: number): Promise<void> {
+    const computes =
+      this.channels?.fulfilment(order.platform as Platform)?.platformShipBy ?? order.platform === 'kuaishou';
+    const promiseHours = computes
+      ? DEFAULT_PROMISE_HOURS
+      : ((await this.orders.promiseHours(row.connectionId)) ?? DEFAULT_PROMISE_HOURS);
+    const deadline = shipDeadline({
+      status: order.status,
+      paidAt: order.paidAt,
+      platformShipBy: order.shipBy,
+      delayedShipBy: order.delayedShipBy,
+      platformComputesShipBy: computes,
+      shipHolds: order.shipHolds,
+      presaleShipAt: order.lines.map((l) => l.presaleShipAt),
+      promiseHours,
+    });
+    // A shipped order keeps the deadline it was held to.
+    if (!(SHIPPED.includes(order.status) && row.deadlineAt !== null && deadline.at === null)) {
+      row.deadlineAt = deadline.at;
+      row.deadlineSource = deadline.source;
+    }
+    if (row.deadlineRisk && row.deadlineAt !== null) {
+      const level = riskLevel(row.deadlineAt, now);
+      if (level === null || isHigherRisk(row.deadlineRisk, level)) row.deadlineRisk = level;
+    }
+    if (SHIPPED.includes(order.status) && row.shippedAt === null) row.shippedAt = order.updatedAt || now;
+  }
+
   private newOrder(shop: ShopIdentity, order: ChannelOrder, now: number): ChannelOrderEntity {
     return Object.assign(new ChannelOrderEntity(), {
       id: this.ids.uuid(),
@@ -216,6 +270,11 @@ export class OrderIngestService {
       connectionId: shop.connectionId,
       merchantId: shop.merchantId,
       createdAt: now,
+      erpOrderId: null,
+      deadlineAt: null,
+      deadlineSource: null,
+      deadlineRisk: null,
+      shippedAt: null,
       ...this.orderFields(order),
       updatedAt: now,
     });
@@ -233,6 +292,17 @@ export class OrderIngestService {
       discountFen: order.discountFen,
       shippingFeeFen: order.shippingFeeFen,
       paidFen: order.paidFen,
+      shipHolds: order.shipHolds.length ? order.shipHolds.join(',').slice(0, 300) : null,
+      // Buyer fields exactly as delivered; a later read without them (a hold) keeps what came before.
+      ...(order.buyer
+        ? {
+            buyerName: order.buyer.name?.slice(0, 100) ?? null,
+            buyerPhone: order.buyer.phone?.slice(0, 40) ?? null,
+            buyerAddress: order.buyer.address?.slice(0, 300) ?? null,
+            buyerRegion: order.buyer.region?.slice(0, 100) ?? null,
+            buyerEncrypted: order.buyer.encrypted ?? null,
+          }
+        : {}),
     };
   }
 }

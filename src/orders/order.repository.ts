@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, LessThan } from 'typeorm';
+import { In, IsNull, LessThan } from 'typeorm';
 import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
 import type { Platform } from '../platforms/ports/platform.types';
 import { ChannelOrderLineEntity } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
+import { OrderReconcileRunEntity } from './order-reconcile-run.entity';
+import { OrderShopPolicyEntity } from './order-shop-policy.entity';
 import { OrderSyncStateEntity } from './order-sync-state.entity';
 import { PlatformPushEntity } from './platform-push.entity';
 
@@ -83,6 +85,134 @@ export class OrderRepository {
     return this.m
       .getRepository(ChannelOrderEntity)
       .findAndCount({ where: { merchantId }, order: { platformCreatedAt: 'DESC' }, take: limit, skip: offset });
+  }
+
+  findForMerchant(merchantId: string, id: string): Promise<ChannelOrderEntity | null> {
+    return this.m.getRepository(ChannelOrderEntity).findOneBy({ merchantId, id });
+  }
+
+  /** Platform order ids are unique per platform; a merchant may hold the same number on both. */
+  findByPlatformOrderIdForMerchant(merchantId: string, platformOrderId: string): Promise<ChannelOrderEntity[]> {
+    return this.m.getRepository(ChannelOrderEntity).findBy({ merchantId, platformOrderId });
+  }
+
+  /** Orders holding a line with this platform line id (a Youzan line `oid`). */
+  async findByLineIdForMerchant(merchantId: string, platformLineId: string): Promise<ChannelOrderEntity[]> {
+    return this.m
+      .getRepository(ChannelOrderEntity)
+      .createQueryBuilder('o')
+      .innerJoin(ChannelOrderLineEntity, 'l', 'l.order_id = o.id')
+      .where('o.merchant_id = :merchantId AND l.platform_line_id = :platformLineId', { merchantId, platformLineId })
+      .getMany();
+  }
+
+  findByErpIdForMerchant(merchantId: string, erpOrderId: string): Promise<ChannelOrderEntity | null> {
+    return this.m.getRepository(ChannelOrderEntity).findOneBy({ merchantId, erpOrderId });
+  }
+
+  lockById(id: string): Promise<ChannelOrderEntity | null> {
+    return this.db
+      .forUpdate(this.m.getRepository(ChannelOrderEntity).createQueryBuilder('o').where('o.id = :id', { id }))
+      .getOne();
+  }
+
+  linesOf(orderIds: string[]): Promise<ChannelOrderLineEntity[]> {
+    if (!orderIds.length) return Promise.resolve([]);
+    return this.m
+      .getRepository(ChannelOrderLineEntity)
+      .find({ where: { orderId: In(orderIds) }, order: { platformLineId: 'ASC' } });
+  }
+
+  search(
+    merchantId: string,
+    filter: {
+      platform?: string;
+      statuses?: string[];
+      risk?: string;
+      connectionId?: string;
+      ids?: string[];
+    },
+    limit: number,
+    offset: number,
+  ): Promise<[ChannelOrderEntity[], number]> {
+    const q = this.m
+      .getRepository(ChannelOrderEntity)
+      .createQueryBuilder('o')
+      .where('o.merchant_id = :merchantId', { merchantId });
+    if (filter.platform) q.andWhere('o.platform = :platform', { platform: filter.platform });
+    if (filter.statuses?.length) q.andWhere('o.status IN (:...statuses)', { statuses: filter.statuses });
+    if (filter.connectionId) q.andWhere('o.connection_id = :connectionId', { connectionId: filter.connectionId });
+    if (filter.risk === 'none') q.andWhere('o.deadline_risk IS NULL');
+    else if (filter.risk) q.andWhere('o.deadline_risk = :risk', { risk: filter.risk });
+    if (filter.ids) q.andWhere(filter.ids.length ? 'o.id IN (:...ids)' : '1 = 0', { ids: filter.ids });
+    return q
+      .orderBy('o.platform_created_at', 'DESC')
+      .addOrderBy('o.id', 'ASC')
+      .take(limit)
+      .skip(offset)
+      .getManyAndCount();
+  }
+
+  /** Open orders whose deadline has reached a risk level not raised yet. */
+  async deadlineCandidates(now: number, h12: number, h4: number, limit: number): Promise<string[]> {
+    const rows = await this.m
+      .getRepository(ChannelOrderEntity)
+      .createQueryBuilder('o')
+      .select('o.id', 'id')
+      .where("o.status = 'paid' AND o.deadline_at IS NOT NULL AND o.deadline_at <= :h12", { h12: now + h12 })
+      .andWhere(
+        "(o.deadline_risk IS NULL OR (o.deadline_risk = 'h12' AND o.deadline_at <= :h4) OR (o.deadline_risk <> 'overdue' AND o.deadline_at <= :now))",
+        { h4: now + h4, now },
+      )
+      .orderBy('o.deadline_at', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  /** Orders of a shop that had a deadline in [since, until] or shipped since. */
+  deadlinesOf(
+    connectionId: string,
+    since: number,
+    until: number,
+  ): Promise<Pick<ChannelOrderEntity, 'deadlineAt' | 'shippedAt'>[]> {
+    return this.m
+      .getRepository(ChannelOrderEntity)
+      .createQueryBuilder('o')
+      .select(['o.deadlineAt', 'o.shippedAt'])
+      .where('o.connection_id = :connectionId AND o.deadline_at IS NOT NULL', { connectionId })
+      .andWhere('((o.deadline_at >= :since AND o.deadline_at <= :until) OR o.shipped_at >= :since)', { since, until })
+      .andWhere("o.status <> 'cancelled'")
+      .getMany();
+  }
+
+  /** The registry's orders of a shop by platform order id (for the reconciler). */
+  async statusesOf(connectionId: string, platformOrderIds: string[]): Promise<Map<string, ChannelOrderEntity>> {
+    if (!platformOrderIds.length) return new Map();
+    const rows = await this.m
+      .getRepository(ChannelOrderEntity)
+      .findBy({ connectionId, platformOrderId: In(platformOrderIds) });
+    return new Map(rows.map((r) => [r.platformOrderId, r]));
+  }
+
+  async saveShopPolicy(policy: OrderShopPolicyEntity): Promise<void> {
+    await this.m.getRepository(OrderShopPolicyEntity).save(policy);
+  }
+
+  async insertReconcileRun(run: OrderReconcileRunEntity): Promise<OrderReconcileRunEntity> {
+    return this.m.getRepository(OrderReconcileRunEntity).save(run);
+  }
+
+  reconcileRuns(merchantId: string, limit: number, connectionId?: string): Promise<OrderReconcileRunEntity[]> {
+    return this.m.getRepository(OrderReconcileRunEntity).find({
+      where: connectionId ? { merchantId, connectionId } : { merchantId },
+      order: { startedAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  async promiseHours(connectionId: string): Promise<number | undefined> {
+    return (await this.m.getRepository(OrderShopPolicyEntity).findOneBy({ connectionId }))?.promiseHours;
   }
 
   countByConnection(connectionId: string): Promise<number> {

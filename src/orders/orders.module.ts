@@ -6,7 +6,18 @@ import { OrderSyncBinding } from '../inventory/order-sync.port';
 import { RetentionModule } from '../ops/retention/retention.module';
 import { retentionCutoff, RetentionRegistry } from '../ops/retention/retention.registry';
 import { PlatformsModule } from '../platforms/platforms.module';
+import { WebhookDeliveriesModule } from '../webhooks/deliveries/webhook-deliveries.module';
+import { DeadlineCheckConsumer } from './consumers/deadline-check.consumer';
 import { OrderPollConsumer } from './consumers/order-poll.consumer';
+import { OrderReconcileConsumer } from './consumers/order-reconcile.consumer';
+import { ErpOrdersController } from './erp-orders.controller';
+import { OrderReconcileJob } from './jobs/order-reconcile.job';
+import { ShipDeadlineJob } from './jobs/ship-deadline.job';
+import { OrderDeadlineService } from './order-deadline.service';
+import { OrderReconcilerService } from './order-reconciler.service';
+import { OrdersPagesController } from './orders-pages.controller';
+import { OrdersController } from './orders.controller';
+import { OrdersService } from './orders.service';
 import { PushReceivedConsumer } from './consumers/push-received.consumer';
 import { OrderPollJob } from './jobs/order-poll.job';
 import { OrderIngestService } from './order-ingest.service';
@@ -20,8 +31,16 @@ import { RefundsController, RefundsPageController } from './after-sales/refunds.
 import { RefundsService } from './after-sales/refunds.service';
 
 @Module({
-  imports: [AccountsModule, CatalogModule, InventoryModule, PlatformsModule, RetentionModule],
+  imports: [AccountsModule, CatalogModule, InventoryModule, PlatformsModule, RetentionModule, WebhookDeliveriesModule],
+  controllers: [OrdersController, ErpOrdersController, OrdersPagesController, RefundsController, RefundsPageController],
   providers: [
+    OrdersService,
+    OrderDeadlineService,
+    OrderReconcilerService,
+    DeadlineCheckConsumer,
+    OrderReconcileConsumer,
+    ShipDeadlineJob,
+    OrderReconcileJob,
     OrderRepository,
     OrderIngestService,
     OrderPollService,
@@ -35,8 +54,7 @@ import { RefundsService } from './after-sales/refunds.service';
     RefundPushConsumer,
     RefundsService,
   ],
-  controllers: [RefundsController, RefundsPageController],
-  exports: [OrderIngestService, OrderPollService, PushIntakeService, RefundsService],
+  exports: [OrderIngestService, OrderPollService, PushIntakeService, RefundsService, OrdersService],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(

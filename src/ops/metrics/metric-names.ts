@@ -172,4 +172,23 @@ export const METRICS = {
     help: 'Platform price writes',
     labels: ['platform', 'outcome'],
   },
+  // orders registry: deadlines and reconciliation
+  orderDeadlineRiskTotal: {
+    kind: 'counter',
+    name: 'kwaizan_order_deadline_risk_total',
+    help: 'Ship deadline risk levels raised (12 h left, 4 h left, overdue)',
+    labels: ['platform', 'level'],
+  },
+  orderOnTimeRate: {
+    kind: 'gauge',
+    name: 'kwaizan_order_on_time_ship_rate',
+    help: 'Share of orders shipped by their deadline per shop, last 30 days (as of the last deadline run)',
+    labels: ['platform', 'connection'],
+  },
+  orderReconcileFindingsTotal: {
+    kind: 'counter',
+    name: 'kwaizan_order_reconcile_findings_total',
+    help: 'Orders the reconciler found missing, drifted or duplicated',
+    labels: ['platform', 'kind'],
+  },
 } as const satisfies Record<string, MetricDefinition>;

@@ -95,6 +95,7 @@ export interface KsOrderBaseInfo {
   expressFee?: number;
   remark?: string;
   validPromiseShipmentTimeStamp?: number;
+  sellerDelayPromiseTimeStamp?: number;
   disableDeliveryReasonCode?: (number | string)[];
   riskCode?: number | string;
 }
@@ -118,6 +119,20 @@ export interface KsOrder {
   orderRefundList?: { refundId: KuaishouLong; refundStatus: number }[];
   orderDeliveryInfo?: { deliveryNum?: number };
   orderLogisticsInfo?: { expressNo?: string; expressCode?: number; logisticsId?: KuaishouLong }[];
+  orderAddress?: KsOrderAddress;
+}
+
+/** Buyer address as Kuaishou sends it: ciphertext plus a masked (desensitised) copy. */
+export interface KsOrderAddress {
+  encryptedConsignee?: string;
+  desensitiseConsignee?: string;
+  encryptedMobile?: string;
+  desensitiseMobile?: string;
+  encryptedAddress?: string;
+  desensitiseAddress?: string;
+  province?: string;
+  city?: string;
+  district?: string;
 }
 
 export interface KsBearInfo {

@@ -214,6 +214,7 @@ export function toChannelOrder(order: KsOrder): ChannelOrder {
     updatedAt: base.updateTime,
     paidAt: base.payTime || undefined,
     shipBy: base.validPromiseShipmentTimeStamp || undefined,
+    delayedShipBy: base.sellerDelayPromiseTimeStamp || undefined,
     shipHolds: shipHoldsOf(order),
     lines: [
       {
@@ -241,7 +242,30 @@ export function toChannelOrder(order: KsOrder): ChannelOrder {
     paidFen: goods - discount + shipping,
     promotions: [],
     buyerNote: base.remark || undefined,
+    buyer: buyerOf(order),
   };
+}
+
+/** The masked and encrypted buyer fields, as sent; none while Kuaishou withholds them. */
+function buyerOf(order: KsOrder): ChannelOrder['buyer'] {
+  const a = order.orderAddress;
+  if (!a) return undefined;
+  const region = [a.province, a.city, a.district].filter(Boolean).join(' ');
+  const buyer = {
+    name: a.desensitiseConsignee || undefined,
+    phone: a.desensitiseMobile || undefined,
+    address: a.desensitiseAddress || undefined,
+    region: region || undefined,
+    encrypted:
+      a.encryptedConsignee || a.encryptedMobile || a.encryptedAddress
+        ? {
+            name: a.encryptedConsignee || undefined,
+            phone: a.encryptedMobile || undefined,
+            address: a.encryptedAddress || undefined,
+          }
+        : undefined,
+  };
+  return buyer.name || buyer.phone || buyer.address || buyer.encrypted ? buyer : undefined;
 }
 
 const PROMOTION_KIND: Record<number, ChannelPromotion['kind']> = {

@@ -36,6 +36,22 @@ export interface ChannelOrderLine {
    * shipment come back through the ERP's count. Absent when the read carries no refund detail.
    */
   refundedQuantity?: number;
+  /** Presale line: when the platform promised the buyer it ships (Youzan `expect_delivery_time`). */
+  presaleShipAt?: number;
+}
+
+/**
+ * The buyer as the platform delivered them: masked text and ciphertext only, never decrypted here.
+ * Absent fields were not delivered (e.g. Kuaishou sends none while delivery is held).
+ */
+export interface ChannelBuyer {
+  name?: string;
+  phone?: string;
+  address?: string;
+  /** Province / city / district as sent (not personal on its own). */
+  region?: string;
+  /** Platform ciphertexts (Kuaishou `encrypted*`), kept as-is for the platform's own decrypt API. */
+  encrypted?: { name?: string; phone?: string; address?: string };
 }
 
 export interface ChannelOrder {
@@ -49,6 +65,8 @@ export interface ChannelOrder {
   paidAt?: number;
   /** Platform ship-by time, when the platform computes one. */
   shipBy?: number;
+  /** A later ship-by the platform approved on the seller's request (Kuaishou delay). */
+  delayedShipBy?: number;
   /** Reasons the platform forbids shipping now (empty when none). */
   shipHolds: string[];
   lines: ChannelOrderLine[];
@@ -57,8 +75,10 @@ export interface ChannelOrder {
   shippingFeeFen: number;
   paidFen: number;
   promotions: ChannelPromotion[];
-  /** Buyer's message; PII (name, phone, address) stays masked/encrypted and is not mapped. */
+  /** Buyer's message. */
   buyerNote?: string;
+  /** Buyer PII exactly as delivered (masked / encrypted). */
+  buyer?: ChannelBuyer;
 }
 
 export interface OrderQuery {

@@ -50,6 +50,9 @@ export interface RawOrderLine {
   discount_price?: string;
   total_fee?: string;
   payment?: string;
+  is_pre_sale?: string | number;
+  /** Presale: promised ship time, epoch seconds. */
+  expect_delivery_time?: number | string;
 }
 
 export interface RawOrderInfo {
@@ -68,6 +71,15 @@ export interface RawFullOrderInfo {
   pay_info?: { total_fee?: string; post_fee?: string; payment?: string };
   remark_info?: { buyer_message?: string };
   orders?: RawOrderLine[];
+  buyer_info?: { buyer_phone?: string };
+  address_info?: {
+    receiver_name?: string;
+    receiver_tel?: string;
+    delivery_province?: string;
+    delivery_city?: string;
+    delivery_district?: string;
+    delivery_address?: string;
+  };
 }
 
 export interface RawPromotion {

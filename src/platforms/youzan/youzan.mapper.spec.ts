@@ -146,6 +146,55 @@ describe('youzan mapper', () => {
     ).toBeUndefined();
   });
 
+  it('keeps the buyer as delivered (masked) and reads presale ship times in epoch seconds', () => {
+    const order = mapTrade({
+      full_order_info: {
+        order_info: { tid: 'E1', status: 'WAIT_SELLER_SEND_GOODS', created: '2026-01-01 10:00:00' },
+        pay_info: { total_fee: '10.00', post_fee: '0.00', payment: '10.00' },
+        address_info: {
+          receiver_name: '张*',
+          receiver_tel: '138****1234',
+          delivery_province: '浙江省',
+          delivery_city: '杭州市',
+          delivery_district: '西湖区',
+          delivery_address: '文**路***号',
+        },
+        orders: [
+          {
+            oid: '1',
+            item_id: 1,
+            sku_id: 2,
+            num: 1,
+            price: '5.00',
+            payment: '5.00',
+            is_pre_sale: '1',
+            expect_delivery_time: 1_800_000_000,
+          },
+          {
+            oid: '2',
+            item_id: 1,
+            sku_id: 3,
+            num: 1,
+            price: '5.00',
+            payment: '5.00',
+            is_pre_sale: '0',
+            expect_delivery_time: 1_800_000_000,
+          },
+        ],
+      },
+    });
+    expect(order.buyer).toEqual({
+      name: '张*',
+      phone: '138****1234',
+      address: '文**路***号',
+      region: '浙江省 杭州市 西湖区',
+    });
+    expect(order.lines.map((l) => l.presaleShipAt)).toEqual([1_800_000_000_000, undefined]);
+    expect(
+      mapTrade({ full_order_info: { order_info: { tid: 'E2', status: 'WAIT_BUYER_PAY' } } }).buyer,
+    ).toBeUndefined();
+  });
+
   it('maps refund statuses and kinds', () => {
     const base = {
       refund_id: '202401011230001234567890',

@@ -181,6 +181,7 @@ export function mapTrade(trade: RawTrade): ChannelOrder {
           ? quantity
           : 0
         : undefined,
+      presaleShipAt: presaleShipAt(l),
     };
   });
 
@@ -219,6 +220,27 @@ export function mapTrade(trade: RawTrade): ChannelOrder {
     paidFen,
     promotions,
     buyerNote: full.remark_info?.buyer_message || undefined,
+    buyer: youzanBuyer(full),
+  };
+}
+
+function presaleShipAt(line: RawOrderLine): number | undefined {
+  if (String(line.is_pre_sale ?? '0') !== '1') return undefined;
+  const seconds = Number(line.expect_delivery_time ?? 0);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
+/** Youzan delivers receiver name, phone and address already masked; stored as sent. */
+function youzanBuyer(full: NonNullable<RawTrade['full_order_info']>): ChannelOrder['buyer'] {
+  const a = full.address_info;
+  const phone = a?.receiver_tel || full.buyer_info?.buyer_phone || undefined;
+  const region = [a?.delivery_province, a?.delivery_city, a?.delivery_district].filter(Boolean).join(' ');
+  if (!a?.receiver_name && !phone && !a?.delivery_address) return undefined;
+  return {
+    name: a?.receiver_name || undefined,
+    phone,
+    address: a?.delivery_address || undefined,
+    region: region || undefined,
   };
 }
 
