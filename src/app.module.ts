@@ -21,6 +21,7 @@ import { OrdersModule } from './orders/orders.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { AuthModule } from './auth/auth.module';
+import { FulfilmentModule } from './fulfilment/fulfilment.module';
 
 export interface AppModuleOptions {
   /** Scheduled jobs (cron/intervals); tests that drive jobs by hand turn them off. */
@@ -42,6 +43,7 @@ const FEATURE_MODULES: Type[] = [
   WebhooksModule,
   OpsModule,
   OpsSettingsConsoleModule,
+  FulfilmentModule,
 ];
 
 @Module({})

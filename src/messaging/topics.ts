@@ -12,4 +12,5 @@ export enum Topic {
   PriceChanged = 'kwaizan.pricing.price-changed.v1',
   PriceAuditRequested = 'kwaizan.pricing.price-audit-requested.v1',
   MerchantEventRaised = 'kwaizan.webhooks.merchant-event-raised.v1',
+  ShipmentRequested = 'kwaizan.fulfilment.shipment-requested.v1',
 }

@@ -149,6 +149,7 @@ export function orderJson(order: KsOrderRecord) {
     validPromiseShipmentTimeStamp: order.validPromise,
     holds: order.holds,
     logistics: order.logistics,
+    deliveryNum: order.deliveryNum,
     refundIds: order.refundIds,
   };
 }
