@@ -22,6 +22,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { AuthModule } from './auth/auth.module';
 import { PromotionsModule } from './promotions/promotions.module';
+import { FulfilmentModule } from './fulfilment/fulfilment.module';
 
 export interface AppModuleOptions {
   /** Scheduled jobs (cron/intervals); tests that drive jobs by hand turn them off. */
@@ -44,6 +45,7 @@ const FEATURE_MODULES: Type[] = [
   WebhooksModule,
   OpsModule,
   OpsSettingsConsoleModule,
+  FulfilmentModule,
 ];
 
 @Module({})

@@ -14,4 +14,5 @@ export enum Topic {
   MerchantEventRaised = 'kwaizan.webhooks.merchant-event-raised.v1',
   OrderDeadlineCheckRequested = 'kwaizan.orders.deadline-check-requested.v1',
   OrderReconcileRequested = 'kwaizan.orders.reconcile-requested.v1',
+  ShipmentRequested = 'kwaizan.fulfilment.shipment-requested.v1',
 }

@@ -22,6 +22,7 @@ import { PushReceivedConsumer } from './consumers/push-received.consumer';
 import { OrderPollJob } from './jobs/order-poll.job';
 import { OrderIngestService } from './order-ingest.service';
 import { OrderPollService } from './order-poll.service';
+import { OrderQueryService } from './order-query.service';
 import { OrderRepository } from './order.repository';
 import { PushIntakeService } from './push-intake.service';
 import { RefundIngestService } from './after-sales/refund-ingest.service';
@@ -53,8 +54,9 @@ import { RefundsService } from './after-sales/refunds.service';
     RefundIngestService,
     RefundPushConsumer,
     RefundsService,
+    OrderQueryService,
   ],
-  exports: [OrderIngestService, OrderPollService, PushIntakeService, RefundsService, OrdersService],
+  exports: [OrderIngestService, OrderPollService, PushIntakeService, RefundsService, OrdersService, OrderQueryService],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(

@@ -51,3 +51,27 @@ export async function sendErpStock(
   });
   return { status: res.status, body: (await res.json()) as ErpAnswer['body'] };
 }
+
+/** An ERP's signed shipment delivery (`POST /webhooks/erp/shipments`). */
+export async function sendErpShipment(
+  appUrl: string,
+  credential: ErpKey,
+  shipment: { orderId: string; carrier: string; trackingNo: string; lines?: { lineId: string; quantity: number }[] },
+  options: { deliveryId?: string; secret?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const body = JSON.stringify(shipment);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const deliveryId = options.deliveryId ?? randomUUID();
+  const res = await fetch(`${appUrl}/webhooks/erp/shipments`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [ERP_HEADERS.keyId]: credential.keyId,
+      [ERP_HEADERS.timestamp]: String(timestamp),
+      [ERP_HEADERS.delivery]: deliveryId,
+      [ERP_HEADERS.signature]: signErpPayload(options.secret ?? credential.secret, timestamp, deliveryId, body),
+    },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}

@@ -21,12 +21,14 @@ export class YouzanFulfilmentChannel implements FulfilmentPort {
   /** Ship is safe to repeat: a repeat answers 102570007 "already shipped", taken as success. */
   async shipOrder(shop: ShopRef, shipment: ShipmentInput): Promise<void> {
     const expressId = await this.expressId(shop, shipment.carrier);
+    // Youzan ships whole lines: a line's quantity cannot be split across parcels through this API.
+    const lineIds = shipment.lines?.map((l) => l.lineId) ?? shipment.lineIds;
     const params: YouzanParams = {
       tid: shipment.orderId,
       is_no_express: 0,
       out_stype: expressId,
       out_sid: shipment.trackingNo,
-      oids: shipment.lineIds?.length ? shipment.lineIds.join(',') : undefined,
+      oids: lineIds?.length ? lineIds.join(',') : undefined,
     };
     try {
       await this.http.call(shop, 'youzan.logistics.online.confirm', '3.0.0', params, READ);

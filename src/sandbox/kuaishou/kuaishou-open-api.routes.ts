@@ -517,6 +517,18 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       store.deliver(shop, p.long('orderId'), p.string('expressNo'), p.int('expressCode'));
       return undefined;
     }),
+    'open.order.goods.split.deliver': write('merchant_order', ({ shop, p }) => {
+      const packages = (p.objects('deliveryItemInfoList') ?? []).map((pkg) => ({
+        expressCode: pkg.int('expressCode'),
+        expressNo: pkg.string('expressNo'),
+        goods: (pkg.objects('deliveryGoodsInfoList') ?? []).map((g) => ({
+          oid: g.long('oid'),
+          deliveryNum: g.int('deliveryNum'),
+        })),
+      }));
+      store.splitDeliver(shop, p.long('mainOrderId'), packages);
+      return undefined;
+    }),
     'open.seller.order.refund.pcursor.list': read('merchant_refund', ({ shop, p, now }) => {
       const begin = p.int('beginTime');
       const end = p.int('endTime');

@@ -92,6 +92,8 @@ export interface SandboxOrder {
   validPromiseShipmentTimeStamp: number;
   holds: number[];
   logistics: { logisticsId: string; expressNo: string; expressCode: number }[];
+  /** Units shipped so far (split deliveries add up; the order ships when it reaches quantity). */
+  deliveryNum: number;
   refundIds: string[];
 }
 

@@ -159,6 +159,7 @@ export function orderJson(order: KsOrderRecord) {
     validPromiseShipmentTimeStamp: order.validPromise,
     holds: order.holds,
     logistics: order.logistics,
+    deliveryNum: order.deliveryNum,
     refundIds: order.refundIds,
   };
 }

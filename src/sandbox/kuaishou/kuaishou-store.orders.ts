@@ -14,6 +14,25 @@ const EXPRESS_CODES = new Set([
   141, 142, 143, 144, 145, 147, 153, 1001, 1002, 1003, 1004, 1005, 1007, 1008, 9999, 19999,
 ]);
 
+/**
+ * Number/carrier mismatch (FAQ-K1009), as far as a number's shape tells: letters and digits only,
+ * 5–30 long; SF (4) and JD (14) numbers carry their prefix, and a number with one of those
+ * prefixes or J&T's "JT" belongs to that carrier only.
+ */
+const WAYBILL_PREFIXES: [string, number[]][] = [
+  ['SF', [4]],
+  ['JD', [14]],
+  ['JT', [109]],
+];
+
+function waybillFitsCarrier(expressNo: string, expressCode: number): boolean {
+  if (!/^[A-Za-z0-9]{5,30}$/.test(expressNo)) return false;
+  const upper = expressNo.toUpperCase();
+  const prefixed = WAYBILL_PREFIXES.find(([prefix]) => upper.startsWith(prefix));
+  if (prefixed) return prefixed[1].includes(expressCode);
+  return expressCode !== 4 && expressCode !== 14;
+}
+
 /** Buyer orders: stock taken at order time, the read lag, the status machine and delivery. */
 export abstract class KsOrdersStore extends KsCouponsStore {
   /** A buyer order: one SKU per oid; the platform decrements its own stock at once. */
@@ -166,22 +185,88 @@ export abstract class KsOrdersStore extends KsCouponsStore {
     return order;
   }
 
-  /** open.seller.order.goods.deliver: status 30 only, no holds, a known expressCode, a waybill of ours. */
+  /** open.seller.order.goods.deliver: status 30 only, no holds, a known expressCode, a waybill of ours; ships every unit. */
   deliver(shop: KsShop, oid: string, expressNo: string, expressCode: number): KsOrderRecord {
     const order = this.shopOrder(shop, oid);
+    this.checkShippable(order);
+    if (order.deliveryNum > 0) throw ksError.business('订单已部分发货，请使用拆单发货');
+    this.takeWaybill(shop, order, expressNo, expressCode);
+    return this.addDelivery(order, expressNo, expressCode, order.num);
+  }
+
+  /**
+   * open.order.goods.split.deliver: packages of sub-orders with quantities (partial shipment, up to
+   * 50 packages). The emulator has no carts, so each main order has itself as its one sub-order.
+   * The order counts as shipped (40) once `deliveryNum` reaches its quantity.
+   */
+  splitDeliver(
+    shop: KsShop,
+    mainOrderId: string,
+    packages: { expressCode: number; expressNo: string; goods: { oid: string; deliveryNum: number }[] }[],
+  ): KsOrderRecord {
+    const order = this.shopOrder(shop, mainOrderId);
+    this.checkShippable(order);
+    if (!packages.length) throw ksError.invalid('deliveryItemInfoList 不能为空');
+    if (packages.length > 50) throw ksError.business('单次最多发货50个包裹');
+    let units = 0;
+    for (const pkg of packages) {
+      if (!pkg.goods.length) throw ksError.invalid('deliveryGoodsInfoList 不能为空');
+      for (const g of pkg.goods) {
+        if (g.oid !== mainOrderId) throw ksError.business(`子订单[${g.oid}]不属于主订单[${mainOrderId}]`);
+        if (!Number.isInteger(g.deliveryNum) || g.deliveryNum < 1) throw ksError.invalid('deliveryNum 必须大于0');
+        units += g.deliveryNum;
+      }
+    }
+    if (order.deliveryNum + units > order.num)
+      throw ksError.business(`发货数量[${order.deliveryNum + units}]超过订单商品数量[${order.num}]`);
+    for (const pkg of packages) this.checkWaybill(shop, order, pkg.expressNo, pkg.expressCode);
+    if (new Set(packages.map((pkg) => `${pkg.expressCode}:${pkg.expressNo}`)).size < packages.length)
+      throw ksError.business('同一运单号不能用于多个包裹');
+    let next = order;
+    for (const pkg of packages) {
+      this.takeWaybill(shop, order, pkg.expressNo, pkg.expressCode);
+      next = this.addDelivery(
+        order,
+        pkg.expressNo,
+        pkg.expressCode,
+        pkg.goods.reduce((sum, g) => sum + g.deliveryNum, 0),
+      );
+    }
+    return next;
+  }
+
+  /** Status 30 only, no holds, a valid promise, no refund at 50/60. */
+  private checkShippable(order: KsOrderRecord): void {
     if (order.status !== 30) throw ksError.business(`订单状态[${order.status}]不允许发货`);
     if (order.holds.length || order.validPromise === 0) throw ksError.business('订单当前不可发货');
     if (order.refundIds.some((id) => [50, 60].includes(this.refunds.get(id)?.status ?? 0)))
       throw ksError.business('订单售后处理中，不允许发货');
+  }
+
+  /** The waybill checks (result 11): a known code, a number of that carrier's shape, not another merchant's, not used twice on one order. */
+  private checkWaybill(shop: KsShop, order: KsOrderRecord, expressNo: string, expressCode: number): void {
     if (!expressNo.trim()) throw ksError.invalid('expressNo 不能为空');
     if (!EXPRESS_CODES.has(expressCode)) throw ksError.waybill(`物流公司编码[${expressCode}]不存在或已停用`);
+    if (!waybillFitsCarrier(expressNo, expressCode))
+      throw ksError.waybill(`运单号[${expressNo}]与物流公司编码[${expressCode}]不匹配`);
     const owner = this.waybillOwners.get(`${expressCode}:${expressNo}`);
     if (owner && owner !== shop.openId) throw ksError.waybill('运单号已被其他商家使用');
+    if (order.logistics.some((l) => l.expressNo === expressNo && l.expressCode === expressCode))
+      throw ksError.business(`运单号[${expressNo}]已在该订单发货`);
+  }
+
+  private takeWaybill(shop: KsShop, order: KsOrderRecord, expressNo: string, expressCode: number): void {
+    this.checkWaybill(shop, order, expressNo, expressCode);
     this.waybillOwners.set(`${expressCode}:${expressNo}`, shop.openId);
-    const next = this.transition(oid, [30], 40);
+  }
+
+  private addDelivery(order: KsOrderRecord, expressNo: string, expressCode: number, units: number): KsOrderRecord {
+    order.logistics.unshift({ logisticsId: String(8_000_000_000 + ++this.seq), expressNo, expressCode });
+    order.deliveryNum += units;
+    order.updateTime = this.clock.now();
+    if (order.deliveryNum < order.num) return order;
+    const next = this.transition(order.oid, [30], 40);
     next.sendTime = next.updateTime;
-    next.logistics.unshift({ logisticsId: String(8_000_000_000 + ++this.seq), expressNo, expressCode });
-    next.deliveryNum = next.num;
     this.statusEvent('kwaishop_order_delivering', next);
     return next;
   }

@@ -77,6 +77,8 @@ export interface SandboxOrder {
     priceFen: number;
     shipped: boolean;
   }[];
+  /** Parcels shipped: express company id, waybill and the lines in it. */
+  deliveries: { expressId: number; expressNo: string; oids: string[] }[];
 }
 
 export interface SandboxOrderInput {

@@ -168,6 +168,7 @@ function orderJson(store: YouzanEmulatorStore, order: Order) {
       priceFen: l.priceFen,
       shipped: l.shipped,
     })),
+    deliveries: order.deliveries.map((d) => ({ expressId: d.expressId, expressNo: d.expressNo, oids: d.oids })),
   };
 }
 

@@ -221,6 +221,17 @@ export abstract class YzOrdersStore extends YzCouponsStore {
     if (lines.some((l) => !l)) throw new BusinessError(102570020, '订单没有可发货的商品');
     const toShip = (lines as OrderLine[]).filter((l) => !l.shipped && l.restocked < l.num);
     if (!toShip.length) throw new BusinessError(102570007, '订单已发货，请勿重复发货');
+    // A line with an open after-sales case does not ship (emulator rule; the code is the documented "nothing to ship").
+    const refunding = toShip.filter((l) =>
+      [...this.refunds.values()].some(
+        (r) =>
+          r.tid === order.tid &&
+          r.oids.includes(l.oid) &&
+          !['CLOSED', 'SUCCESS', 'SELLER_REFUSE_BUYER', 'SELLER_REFUSE_BUYER_RETURN_GOODS'].includes(r.status),
+      ),
+    );
+    if (refunding.length)
+      throw new BusinessError(102570020, `商品退款中，不能发货: ${refunding.map((l) => l.oid).join(',')}`);
     const now = this.clock.now();
     for (const line of toShip) line.shipped = true;
     order.deliveries.push({
