@@ -109,6 +109,7 @@ export interface AppConfigShape {
   erp: { webhookSecret: string; toleranceSeconds: number; shipmentCountLagMs: number };
   orders: { pollIntervalMs: number; readLagMs: Record<'kuaishou' | 'youzan', number> };
   auth: { sessionIdleMs: number; sessionMaxAgeMs: number; secureCookies: boolean; signInMaxAttempts: number };
+  webhooks: { retryDelaysMs: number[]; timeoutMs: number; allowPrivateUrls: boolean };
 }
 
 /** Injection token and type of the one validated configuration object. */
@@ -125,6 +126,7 @@ export abstract class AppConfig implements AppConfigShape {
   abstract erp: AppConfigShape['erp'];
   abstract orders: AppConfigShape['orders'];
   abstract auth: AppConfigShape['auth'];
+  abstract webhooks: AppConfigShape['webhooks'];
 }
 
 type Env = Record<string, string | undefined>;
@@ -214,6 +216,11 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
       sessionMaxAgeMs: e.SESSION_MAX_AGE_S * 1000,
       secureCookies: (e.PUBLIC_BASE_URL ?? '').startsWith('https:'),
       signInMaxAttempts: e.SIGN_IN_MAX_ATTEMPTS,
+    },
+    webhooks: {
+      retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_S.split(',').map((s) => Math.round(Number(s) * 1000)),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? platforms.sandbox,
     },
   };
 }

@@ -123,6 +123,12 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/merchants/:merchantId/skus/:skuCode/price': ownerWriteA,
   'GET /api/merchants/:merchantId/skus/:skuCode/price-history': readA,
   'POST /api/merchants/:merchantId/price-audit': staffOrOpsWriteA,
+  'GET /api/merchants/:merchantId/webhooks/subscriptions': ownerReadA,
+  'POST /api/merchants/:merchantId/webhooks/subscriptions': ownerWriteA,
+  'POST /api/merchants/:merchantId/webhooks/subscriptions/:subscriptionId/rotate': ownerWriteA,
+  'DELETE /api/merchants/:merchantId/webhooks/subscriptions/:subscriptionId': ownerWriteA,
+  'GET /api/merchants/:merchantId/webhooks/deliveries': readA,
+  'POST /api/merchants/:merchantId/webhooks/deliveries/:deliveryId/replay': ownerWriteA,
   'POST /webhooks/erp/stock': erpOnly,
   'POST /webhooks/erp/prices': erpOnly,
   'POST /webhooks/:platform': pub,
@@ -223,7 +229,7 @@ describe('authorization matrix (every route × every kind of caller)', () => {
     path
       .replace(':merchantId', merchantA)
       .replace(':platform', 'kuaishou')
-      .replace(/:(connectionId|bindingId|tokenId|userId|id)/, randomUUID())
+      .replace(/:(connectionId|bindingId|tokenId|userId|subscriptionId|deliveryId|id)/, randomUUID())
       .replace(':keyId', 'erp_unknownkey')
       .replace(':skuCode', 'SKU-1');
 
