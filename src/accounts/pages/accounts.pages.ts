@@ -79,7 +79,7 @@ export function merchantPage(
     <div class="card" data-testid="store-pair"><h2>店铺配对 Store pair</h2>
       ${activePair ? html`<p><span class="badge ok">同步中 Syncing</span> 两店共享一份库存，订单自动接入，两店价格保持在价差上限内；商品信息暂不同步。 The Kuaishou and Youzan shops are paired: they share one stock, their orders come in and their prices are kept within the parity limit; listings are not published between them yet.</p>` : html`<p><span class="badge muted">未配对 Not paired</span> Connect one shop on each platform to start syncing.</p>`}
     </div>
-    <p>${viewer.mayManage ? html`<a href="/merchants/${merchant.id}/erp-credentials" data-testid="credentials-link">凭证 Credentials (ERP, API tokens)</a> · ` : ''}<a href="/merchants/${merchant.id}/catalog" data-testid="catalog-link">类目映射 Category mapping</a> · <a href="/api/merchants/${merchant.id}">JSON</a></p>`,
+    <p>${viewer.mayManage ? html`<a href="/merchants/${merchant.id}/erp-credentials" data-testid="credentials-link">凭证 Credentials (ERP, API tokens)</a> · ` : ''}<a href="/merchants/${merchant.id}/catalog" data-testid="catalog-link">类目映射 Category mapping</a> · <a href="/merchants/${merchant.id}/webhooks" data-testid="webhooks-link">ERP Webhooks</a> · <a href="/api/merchants/${merchant.id}">JSON</a></p>`,
     { sandbox },
   );
 }

@@ -12,6 +12,10 @@ import {
 } from '@app/messaging/contracts/merchant-event-raised/merchant-event-raised.contract';
 import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { deliveryIdOf } from '@app/webhooks/outbound/delivery-policy';
+import { OutboundDeliveryEntity } from '@app/webhooks/outbound/outbound-delivery.entity';
+import { OutboundDeliveryRepository } from '@app/webhooks/outbound/outbound-delivery.repository';
+import { WebhookSenderService } from '@app/webhooks/outbound/webhook-sender.service';
 import { factory } from '@test/factories/entity.factory';
 import { asSession, asUser, createTestMerchant, TestUser } from '@test/support/access';
 import { eventually, startTestApp, TestApp } from '@test/support/test-app';
@@ -252,6 +256,60 @@ describe('outbound ERP webhooks to a local receiver', () => {
     receiver.trickle.delete(eventId);
   }, 30_000);
 
+  it('sends a delivery whose sender died mid-attempt once its claim expires; the dead attempt cannot overwrite the result', async () => {
+    const eventId = randomUUID();
+    const deliveries = t.app.get(OutboundDeliveryRepository);
+    const id = deliveryIdOf(eventId, subscriptionId);
+    const now = Date.now();
+    // As a sender leaves it when it dies after claiming: claimed, attempt counted, due again when the claim expires.
+    await t.app.get(Db).transaction(() =>
+      deliveries.insertIfNew(
+        Object.assign(new OutboundDeliveryEntity(), {
+          id,
+          subscriptionId,
+          merchantId,
+          eventId,
+          eventType: 'order.paid',
+          subject: 'order-crash',
+          subjectSeq: 1,
+          body: JSON.stringify({
+            type: 'order.paid',
+            timestamp: new Date(now).toISOString(),
+            merchantId,
+            subject: 'order-crash',
+            data: {},
+          }),
+          status: 'pending',
+          attempts: 1,
+          nextAttemptAt: now + 400,
+          claimToken: 'dead-sender',
+          lastStatusCode: null,
+          lastError: null,
+          lastAttemptAt: now,
+          deliveredAt: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      ),
+    );
+    await t.app.get(WebhookSenderService).sweep();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(receiver.attempts.get(eventId)).toBeUndefined();
+    const [got] = await eventually(() => (receiver.of(eventId).length ? receiver.of(eventId) : undefined));
+    expect(got.at).toBeGreaterThanOrEqual(now + 400);
+    expect(await eventually(() => deliveryOf(eventId).then((d) => d?.status === 'delivered' && d))).toMatchObject({
+      attempts: 2,
+    });
+    const late = await deliveries.settle(
+      id,
+      'dead-sender',
+      { status: 'failed', nextAttemptAt: now, lastStatusCode: 500, lastError: 'late', deliveredAt: null },
+      Date.now(),
+    );
+    expect(late).toBe(false);
+    expect((await deliveryOf(eventId))?.status).toBe('delivered');
+  });
+
   it('after a rotation signs with the new and the old secret', async () => {
     const rotated = await request(t.app.getHttpServer())
       .post(`/api/merchants/${merchantId}/webhooks/subscriptions/${subscriptionId}/rotate`)
@@ -326,6 +384,28 @@ describe('outbound ERP webhooks to a local receiver', () => {
     const eventId = await raise('order.paid', 'order-11');
     await new Promise((r) => setTimeout(r, 500));
     expect(receiver.attempts.get(eventId)).toBeUndefined();
+  });
+
+  it('the page lists subscriptions and deliveries, and shows a new secret only once', async () => {
+    const created = await request(t.app.getHttpServer())
+      .post(`/merchants/${merchantId}/webhooks/subscriptions`)
+      .set('cookie', owner.cookie)
+      .type('form')
+      .send({ _csrf: owner.csrf, url: receiver.url, eventTypes: 'order.paid', description: 'from the page' })
+      .expect(200);
+    const secretShown = /data-testid="issued-secret"[^]*?<code>(whsec_[^<]+)<\/code>/.exec(created.text)?.[1];
+    expect(secretShown).toMatch(/^whsec_/);
+    const eventId = await raise('order.paid', 'order-page');
+    const [got] = await eventually(() => (receiver.of(eventId).length ? receiver.of(eventId) : undefined));
+    expect(() => new Webhook(secretShown!).verify(got.raw, got.headers as Record<string, string>)).not.toThrow();
+    await eventually(() => deliveryOf(eventId).then((d) => d?.status === 'delivered'));
+    const shown = await request(t.app.getHttpServer())
+      .get(`/merchants/${merchantId}/webhooks`)
+      .set('cookie', owner.cookie)
+      .expect(200);
+    expect(shown.text).toContain('from the page');
+    expect(shown.text).toContain('order-page');
+    expect(shown.text).not.toContain('whsec_');
   });
 });
 
