@@ -12,6 +12,7 @@ import { ShopConnectionRepository } from './shop-connection.repository';
 import { StorePairEntity } from './store-pair.entity';
 import { StorePairRepository } from './store-pair.repository';
 import { TokenVault } from './token-vault';
+import { merchantEventRaisedTopic } from '@app/messaging/contracts/merchant-event-raised/merchant-event-raised.contract';
 
 const grant = (overrides: Partial<TokenGrant> = {}): TokenGrant => ({
   shopId: 'shop-1',
@@ -77,7 +78,15 @@ describe(ConnectionsService.name, () => {
       });
       expect(announced()).toEqual([
         expect.objectContaining({ status: 'needs_reauth', previousStatus: 'active', reason: 'token expired' }),
+        // The merchant's ERP hears of it on the merchant-event topic.
+        expect.objectContaining({
+          type: 'connection.needs_reauth',
+          merchantId: 'merchant-1',
+          subject: 'conn-1',
+          data: expect.objectContaining({ connectionId: 'conn-1', reason: 'token expired' }),
+        }),
       ]);
+      expect(outbox.enqueue.mock.calls[1][0]).toBe(merchantEventRaisedTopic);
       expect(failures.record).toHaveBeenCalledWith(
         expect.objectContaining({
           errorCode: 'AUTH_EXPIRED',

@@ -4,6 +4,7 @@ import { ConflictDomainException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { connectionStatusChangedTopic } from '../messaging/contracts/connection-status-changed/connection-status-changed.contract';
+import { merchantEventRaisedTopic } from '../messaging/contracts/merchant-event-raised/merchant-event-raised.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { Platform } from '../platforms/ports/platform.types';
@@ -351,6 +352,24 @@ export class ConnectionsService implements CallFailureListener {
       reauthDueAt,
       occurredAt: this.clock.now(),
     });
+    // The merchant's ERP and alerting hear about it through their one outbound topic.
+    if (c.status === 'needs_reauth' && previous !== 'needs_reauth')
+      await this.outbox.enqueue(merchantEventRaisedTopic, {
+        eventId: this.ids.uuid(),
+        merchantId: c.merchantId,
+        type: 'connection.needs_reauth',
+        subject: c.id,
+        occurredAt: this.clock.now(),
+        data: {
+          connectionId: c.id,
+          platform: c.platform,
+          shopId: c.shopId,
+          shopName: c.shopName ?? null,
+          previousStatus: previous ?? null,
+          reason,
+          reauthDueAt: reauthDueAt ?? null,
+        },
+      });
   }
 }
 

@@ -111,6 +111,7 @@ export interface AppConfigShape {
   /** The stock writer's per-SKU lease (renewed every fifth of it while its run lives). */
   stock: { writerLeaseMs: number };
   auth: { sessionIdleMs: number; sessionMaxAgeMs: number; secureCookies: boolean; signInMaxAttempts: number };
+  webhooks: { retryDelaysMs: number[]; timeoutMs: number; allowPrivateUrls: boolean };
 }
 
 /** Injection token and type of the one validated configuration object. */
@@ -128,6 +129,7 @@ export abstract class AppConfig implements AppConfigShape {
   abstract orders: AppConfigShape['orders'];
   abstract stock: AppConfigShape['stock'];
   abstract auth: AppConfigShape['auth'];
+  abstract webhooks: AppConfigShape['webhooks'];
 }
 
 type Env = Record<string, string | undefined>;
@@ -218,6 +220,11 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
       sessionMaxAgeMs: e.SESSION_MAX_AGE_S * 1000,
       secureCookies: (e.PUBLIC_BASE_URL ?? '').startsWith('https:'),
       signInMaxAttempts: e.SIGN_IN_MAX_ATTEMPTS,
+    },
+    webhooks: {
+      retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_S.split(',').map((s) => Math.round(Number(s) * 1000)),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? platforms.sandbox,
     },
   };
 }

@@ -238,6 +238,21 @@ export const ENV_SCHEMA = {
   ERP_WEBHOOK_TOLERANCE_S: positiveInt
     .default(300)
     .describe('How far an ERP webhook timestamp may be from now, in seconds.'),
+  WEBHOOK_RETRY_DELAYS_S: z
+    .string()
+    .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'must be seconds[,seconds…]')
+    .default('60,120,240,480,960,1920,3840,7200')
+    .describe(
+      'Delays between the attempts of one outbound webhook delivery, in seconds: one attempt more than delays (default 9 attempts over about 4.1 h), then a sync failure.',
+    ),
+  WEBHOOK_TIMEOUT_MS: positiveInt
+    .default(10_000)
+    .describe('Hard deadline of one outbound webhook attempt (connect, send and answer), in ms.'),
+  WEBHOOK_ALLOW_PRIVATE_URLS: bool
+    .optional()
+    .describe(
+      'Let outbound webhook URLs reach private, loopback and link-local addresses. Default: on in sandbox mode only; keep it off with real shops (SSRF guard).',
+    ),
   SESSION_IDLE_TIMEOUT_S: positiveInt
     .default(7200)
     .describe(

@@ -146,6 +146,17 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/merchants/:merchantId/orders/:orderId/erp-order-id': staffWriteA,
   'GET /merchants/:merchantId/orders': readAPage,
   'POST /webhooks/erp/orders': erpOnly,
+  'GET /api/merchants/:merchantId/webhooks/subscriptions': ownerReadA,
+  'POST /api/merchants/:merchantId/webhooks/subscriptions': ownerWriteA,
+  'POST /api/merchants/:merchantId/webhooks/subscriptions/:subscriptionId/rotate': ownerWriteA,
+  'DELETE /api/merchants/:merchantId/webhooks/subscriptions/:subscriptionId': ownerWriteA,
+  'GET /api/merchants/:merchantId/webhooks/deliveries': readA,
+  'POST /api/merchants/:merchantId/webhooks/deliveries/:deliveryId/replay': ownerWriteA,
+  'GET /merchants/:merchantId/webhooks': readAPage,
+  'POST /merchants/:merchantId/webhooks/subscriptions': ownerWriteA,
+  'POST /merchants/:merchantId/webhooks/subscriptions/:subscriptionId/rotate': ownerWriteA,
+  'POST /merchants/:merchantId/webhooks/subscriptions/:subscriptionId/delete': ownerWriteA,
+  'POST /merchants/:merchantId/webhooks/deliveries/:deliveryId/replay': ownerWriteA,
   'POST /webhooks/erp/stock': erpOnly,
   'POST /webhooks/erp/prices': erpOnly,
   'GET /api/merchants/:merchantId/shipments': readA,
@@ -252,6 +263,7 @@ describe('authorization matrix (every route × every kind of caller)', () => {
       .replace(':merchantId', merchantA)
       .replace(':platform', 'kuaishou')
       .replace(/:(connectionId|bindingId|tokenId|userId|refundId|id)/, randomUUID())
+      .replace(/:(connectionId|bindingId|tokenId|userId|subscriptionId|deliveryId|id)/, randomUUID())
       .replace(':keyId', 'erp_unknownkey')
       .replace(':skuCode', 'SKU-1');
 
