@@ -11,6 +11,7 @@ import { PlatformsModule } from '../platforms/platforms.module';
 import { SkuBoundConsumer } from './consumers/sku-bound.consumer';
 import { StockChangedConsumer } from './consumers/stock-changed.consumer';
 import { InventoryController } from './inventory.controller';
+import { StockPagesController } from './stock-pages.controller';
 import { InventoryRepository } from './inventory.repository';
 import { StockReconcileJob } from './jobs/stock-reconcile.job';
 import { ORDER_SYNC, OrderSyncBinding } from './order-sync.port';
@@ -21,7 +22,7 @@ import { StockSyncService } from './stock-sync.service';
 
 @Module({
   imports: [AccountsModule, CatalogModule, PlatformsModule, HealthModule, SyncFailuresModule, RetentionModule],
-  controllers: [InventoryController],
+  controllers: [InventoryController, StockPagesController],
   providers: [
     InventoryRepository,
     StockSettingsRepository,

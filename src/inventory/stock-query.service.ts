@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ConnectionsService } from '../accounts/connections.service';
+import type { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { MerchantSkuEntity } from '../catalog/merchant-sku.entity';
 import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { SkuBindingService } from '../catalog/sku-binding.service';
@@ -6,6 +8,7 @@ import { FieldError, InvalidInputException } from '../common/errors/domain.excep
 import { Db } from '../database/db';
 import { SkuStockDetailView, SkuStockView } from './dto/stock.views';
 import { StockSettingsDto } from './dto/stock-settings.dto';
+import type { StockPageData } from './pages/stock.pages';
 import { InventoryRepository } from './inventory.repository';
 import { StockLedgerService } from './stock-ledger.service';
 import { StockSettingsEntity } from './stock-settings.entity';
@@ -21,7 +24,20 @@ export class StockQueryService {
     private readonly settings: StockSettingsRepository,
     private readonly repo: InventoryRepository,
     private readonly ledger: StockLedgerService,
+    private readonly connections: ConnectionsService,
   ) {}
+
+  /** The stock page: every SKU, and the platforms whose connected shop cannot be written now. */
+  async workspace(merchantId: string): Promise<StockPageData> {
+    const connections = await this.connections.listByMerchant(merchantId);
+    const paused = (['kuaishou', 'youzan'] as const)
+      .map((platform) => {
+        const mine = connections.filter((c) => c.platform === platform && c.status !== 'unbound');
+        return mine.length && !mine.some((c) => c.status === 'active') ? { platform, status: mine[0].status } : null;
+      })
+      .filter((p): p is { platform: 'kuaishou' | 'youzan'; status: ShopConnectionEntity['status'] } => p !== null);
+    return { skus: await this.list(merchantId), paused };
+  }
 
   async list(merchantId: string): Promise<SkuStockView[]> {
     const skus = await this.skus.listByMerchant(merchantId);

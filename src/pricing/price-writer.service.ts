@@ -101,6 +101,25 @@ export class PriceWriterService {
   }
 
   /**
+   * A listing was just bound: its price is read at once; with the ERP as master and an ERP price
+   * known, every listing takes the price derived from it; otherwise a spread already beyond the
+   * limit is corrected per policy now rather than at the next hourly audit.
+   */
+  async bound(merchantSkuId: string): Promise<void> {
+    const sku = await this.skus.findById(merchantSkuId);
+    if (!sku) return;
+    const policy = await this.policies.effective(sku.merchantId, sku.id);
+    const erp = policy.master === 'erp' ? await this.repo.erpPrice(merchantSkuId) : null;
+    if (!erp) return this.audit(merchantSkuId);
+    await this.apply(merchantSkuId, {
+      merchantSkuId,
+      reason: 'erp',
+      requestedAt: this.clock.now(),
+      sequence: erp.sequence,
+    });
+  }
+
+  /**
    * Reads the live prices, records every listing that shows a price the service did not write,
    * and when the spread breaks the limit corrects it per policy (or raises a sync failure).
    */

@@ -26,6 +26,7 @@ import { Correlation } from '../common/context/correlation';
 import { ParityAllowanceDto, PricePolicyDto, SetPriceDto } from './dto/price-policy.dto';
 import { ParityAuditJob } from './jobs/parity-audit.job';
 import { PriceChangeAccepted, PriceChangeService, PriceRefusedException } from './price-change.service';
+import { PriceOverviewService, SkuPriceOverview } from './price-overview.service';
 import { DEFAULT_SCOPE } from './price-policy.entity';
 import { EffectivePolicy, PolicyPatch, PricePolicyService } from './price-policy.service';
 
@@ -51,7 +52,19 @@ export class PricingController {
     private readonly changes: PriceChangeService,
     private readonly merchants: MerchantsService,
     private readonly audits: ParityAuditJob,
+    private readonly overview: PriceOverviewService,
   ) {}
+
+  @Get('prices')
+  @MerchantAccess('staff')
+  @ApiOkResponse({
+    description:
+      'Per bound SKU: the price each platform showed the service last, the spread against the limit, audit findings, writes in flight.',
+  })
+  async prices(@Param('merchantId', new ParseUUIDPipe()) merchantId: string): Promise<SkuPriceOverview[]> {
+    await this.merchants.get(merchantId);
+    return this.overview.forMerchant(merchantId);
+  }
 
   @Get('price-policy')
   @MerchantAccess('staff')

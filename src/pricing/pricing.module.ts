@@ -6,6 +6,7 @@ import { PlatformsModule } from '../platforms/platforms.module';
 import { WebhookDeliveriesModule } from '../webhooks/deliveries/webhook-deliveries.module';
 import { PriceAuditConsumer } from './consumers/price-audit.consumer';
 import { PriceChangedConsumer } from './consumers/price-changed.consumer';
+import { SkuBoundPriceConsumer } from './consumers/sku-bound-price.consumer';
 import { ErpPriceService } from './erp-price.service';
 import { ErpPricesController } from './erp-prices.controller';
 import { ParityAuditJob } from './jobs/parity-audit.job';
@@ -14,11 +15,13 @@ import { PriceListingsService } from './price-listings.service';
 import { PricePolicyService } from './price-policy.service';
 import { PriceWriterService } from './price-writer.service';
 import { PricingController } from './pricing.controller';
+import { PricingPagesController } from './pricing-pages.controller';
+import { PriceOverviewService } from './price-overview.service';
 import { PricingRepository } from './pricing.repository';
 
 @Module({
   imports: [AccountsModule, CatalogModule, PlatformsModule, SyncFailuresModule, WebhookDeliveriesModule],
-  controllers: [PricingController, ErpPricesController],
+  controllers: [PricingController, ErpPricesController, PricingPagesController],
   providers: [
     PricingRepository,
     PricePolicyService,
@@ -29,6 +32,8 @@ import { PricingRepository } from './pricing.repository';
     PriceChangedConsumer,
     PriceAuditConsumer,
     ParityAuditJob,
+    PriceOverviewService,
+    SkuBoundPriceConsumer,
   ],
   exports: [PricePolicyService, PriceWriterService],
 })

@@ -114,6 +114,12 @@ export class PricingRepository {
     return new Map(rows.map((r) => [r.bindingId, r.priceFen]));
   }
 
+  /** The rows behind `listingPrices`, with when each price was seen. */
+  listingPriceRows(bindingIds: string[]): Promise<ListingPriceEntity[]> {
+    if (!bindingIds.length) return Promise.resolve([]);
+    return this.m.getRepository(ListingPriceEntity).findBy({ bindingId: In(bindingIds) });
+  }
+
   /** The last drift recorded for a listing. */
   lastDrift(bindingId: string): Promise<PriceDriftEntity | null> {
     return this.m

@@ -1,6 +1,8 @@
 import { accountBar } from '@app/auth/pages/auth.pages';
 import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
 import { formatTime, html, page, SafeHtml } from '@app/common/http/html';
+import { merchantNav } from '@app/common/http/merchant-nav';
+import { pairState } from './pair-state';
 import { Platform } from '@app/platforms/ports/platform.types';
 import { MerchantOverview } from '../merchants.service';
 import { ShopConnectionEntity } from '../shop-connection.entity';
@@ -71,13 +73,20 @@ export function merchantPage(
       .filter((c) => c.platform === platform)
       .sort((a, b) => rank(a) - rank(b) || b.updatedAt - a.updatedAt)[0];
   const activePair = pairs.find((p) => p.status === 'active');
+  const state = pairState(activePair, connections);
   return page(
     merchant.name,
-    html`${accountBar(viewer.principal)}<h1 data-testid="merchant-name">${merchant.name}</h1>
+    html`${accountBar(viewer.principal)}${merchantNav(merchant.id, 'overview', { owner: viewer.mayManage })}<h1 data-testid="merchant-name">${merchant.name}</h1>
     ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'} card" data-testid="notice">${notice.text}</div>` : ''}
     <div class="grid">${connectionCard(merchant.id, 'kuaishou', current('kuaishou'), now, viewer)}${connectionCard(merchant.id, 'youzan', current('youzan'), now, viewer)}</div>
     <div class="card" data-testid="store-pair"><h2>店铺配对 Store pair</h2>
-      ${activePair ? html`<p><span class="badge ok">同步中 Syncing</span> 两店共享一份库存，订单自动接入，两店价格保持在价差上限内；商品信息暂不同步。 The Kuaishou and Youzan shops are paired: they share one stock, their orders come in and their prices are kept within the parity limit; listings are not published between them yet.</p>` : html`<p><span class="badge muted">未配对 Not paired</span> Connect one shop on each platform to start syncing.</p>`}
+      ${
+        state.kind === 'syncing'
+          ? html`<p><span class="badge ok" data-testid="pair-state">同步中 Syncing</span> 两店共享一份库存，订单自动接入，两店价格保持在价差上限内；商品信息暂不同步。 The Kuaishou and Youzan shops are paired: they share one stock, their orders come in and their prices are kept within the parity limit; listings are not published between them yet.</p>`
+          : state.kind === 'paused'
+            ? html`<p><span class="badge bad" data-testid="pair-state">已暂停 Paused</span> ${state.words}</p>`
+            : html`<p><span class="badge muted" data-testid="pair-state">未配对 Not paired</span> Connect one shop on each platform to start syncing.</p>`
+      }
     </div>
     <p>${viewer.mayManage ? html`<a href="/merchants/${merchant.id}/erp-credentials" data-testid="credentials-link">凭证 Credentials (ERP, API tokens)</a> · ` : ''}<a href="/merchants/${merchant.id}/catalog" data-testid="catalog-link">类目映射 Category mapping</a> · <a href="/merchants/${merchant.id}/campaigns" data-testid="campaigns-link">优惠券 Coupon campaigns</a> · <a href="/merchants/${merchant.id}/refunds" data-testid="refunds-link">退款售后 Refunds</a> · <a href="/merchants/${merchant.id}/orders" data-testid="orders-link">订单 Orders</a> · <a href="/merchants/${merchant.id}/shipments" data-testid="shipments-link">发货 Shipments</a> · <a href="/merchants/${merchant.id}/webhooks" data-testid="webhooks-link">ERP Webhooks</a> · <a href="/api/merchants/${merchant.id}">JSON</a></p>`,
     { sandbox },

@@ -1,4 +1,5 @@
 import { formatTime, html, page, SafeHtml } from '@app/common/http/html';
+import { merchantNav } from '@app/common/http/merchant-nav';
 import type { MerchantSummary } from '../merchant-directory.port';
 import { CSRF_FIELD, UserPrincipal } from '../principal';
 import type { UserEntity, UserRole } from '../user.entity';
@@ -170,7 +171,7 @@ export function erpCredentialsPage(input: {
           : html`<span class="badge ok">有效 Active</span>`;
   return page(
     '凭证 Credentials',
-    html`${accountBar(input.principal)}
+    html`${accountBar(input.principal)}${merchantNav(input.merchantId, 'credentials', { owner: true })}
     <div class="card"><h1>ERP 凭证 ERP credentials</h1>
     <p>Your ERP signs each stock delivery with a key id and secret (see the README, “ERP stock webhook”). Keep several active while you switch an ERP to a new one, then revoke the old one.</p>
     ${

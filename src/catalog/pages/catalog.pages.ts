@@ -1,6 +1,7 @@
 import { accountBar } from '@app/auth/pages/auth.pages';
 import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
 import { formatTime, html, page } from '@app/common/http/html';
+import { merchantNav } from '@app/common/http/merchant-nav';
 import { CategoryTreeReadEntity } from '../categories/category-tree-read.entity';
 import { EffectiveMapping } from '../mapping/category-mapping.service';
 
@@ -49,7 +50,7 @@ export function catalogPage(
   });
   return page(
     `${merchant.name} · 类目 Catalog`,
-    html`${accountBar(viewer.principal)}<h1>类目映射 Category mapping</h1>
+    html`${accountBar(viewer.principal)}${merchantNav(merchant.id, 'catalog', { owner: viewer.mayManage })}<h1>类目映射 Category mapping</h1>
     ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'} card" data-testid="notice">${notice.text}</div>` : ''}
     <div class="card" data-testid="category-trees"><h2>类目树 Category trees</h2>
       ${

@@ -41,6 +41,9 @@ const STYLE = `
   .notice{padding:12px 16px;border-radius:6px;margin-bottom:16px}.notice.ok{border:1px solid #b7e4c7}.notice.bad{border:1px solid #f4c7c3}
   input{padding:7px 10px;border:1px solid #c9cdd4;border-radius:6px;font-size:14px}
   code{background:#eef0f3;padding:1px 4px;border-radius:4px}
+  .merchant-nav{display:flex;flex-wrap:wrap;gap:8px 16px;padding:10px 16px}.merchant-nav a{color:#165dff;text-decoration:none}.merchant-nav a[aria-current=page]{color:#1d2129;font-weight:700}
+  .scroll{overflow-x:auto}label{font-size:14px}
+  @media (max-width:480px){main{padding:0 8px;margin:12px auto}.card{padding:12px}header{padding:10px 12px;gap:10px}td,th{padding:4px 6px}}
 `;
 
 export function page(title: string, body: SafeHtml, options: { sandbox?: boolean } = {}): string {

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { MerchantSkuService } from '@app/catalog/merchant-sku.service';
+import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
+import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
+import { withinLimit } from '@app/pricing/parity';
+import type { SkuPriceOverview } from '@app/pricing/price-overview.service';
+import { eventually } from '@test/support/test-app';
+import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
+
+/**
+ * A newly bound listing's price is observed and brought into line at once, and the price overview
+ * (API and page form) shows and sets prices. Platform prices are read from the emulators' state.
+ */
+describe('price workspace: newly bound listings and the price overview', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('price-workspace');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const api = (path: string, method = 'GET', body?: unknown) =>
+    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...h.auth },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  async function priceQuiet(): Promise<void> {
+    const relay = h.stack.t.app.get(OutboxRelay);
+    await eventually(
+      async () => {
+        await relay.drain(30_000);
+        const pending = await h.db.dataSource.query(
+          "SELECT COUNT(*) AS n FROM price_write_op WHERE status = 'pending'",
+        );
+        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
+        return Number(pending[0].n) === 0 && Number(outbox[0].n) === 0;
+      },
+      60_000,
+      50,
+    );
+  }
+
+  async function livePrices(sku: SkuFixture): Promise<{ kuaishou: number; youzan: number }> {
+    const [ks, yz] = await Promise.all([
+      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
+      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
+    ]);
+    return { kuaishou: ks.price, youzan: yz.priceFen };
+  }
+
+  /** Lists the code on both platforms at the given prices (as a merchant would in the back offices) and binds them. */
+  async function listAndBind(code: string, prices: { kuaishou: number; youzan: number }): Promise<SkuFixture> {
+    const ksItem = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: `商品 ${code}`,
+      skus: [{ stock: 0, price: prices.kuaishou, skuNick: code }],
+    });
+    const yzItem = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: `商品 ${code}`,
+      skus: [{ itemNo: code, priceFen: prices.youzan, stock: 0 }],
+    });
+    for (const c of Object.values(h.connections)) {
+      const res = await api(`/connections/${c.id}/discover-skus`, 'POST');
+      expect(res.status).toBe(200);
+    }
+    const merchantSku = (await h.stack.t.app.get(MerchantSkuService).findByCode(h.merchantId, code))!;
+    return {
+      code,
+      merchantSkuId: merchantSku.id,
+      ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId },
+      yz: { itemId: yzItem.itemId, skuId: yzItem.skus[0].skuId },
+    };
+  }
+
+  async function sendErpPrice(skuCode: string, priceFen: number, sequence: number): Promise<void> {
+    const body = JSON.stringify({ updates: [{ skuCode, priceFen, sequence }] });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const deliveryId = randomUUID();
+    const res = await fetch(`${h.stack.url}/webhooks/erp/prices`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [ERP_HEADERS.keyId]: h.erpKey.keyId,
+        [ERP_HEADERS.timestamp]: String(timestamp),
+        [ERP_HEADERS.delivery]: deliveryId,
+        [ERP_HEADERS.signature]: signErpPayload(h.erpKey.secret, timestamp, deliveryId, body),
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+  }
+
+  async function overview(code: string): Promise<SkuPriceOverview> {
+    const res = await api('/prices');
+    expect(res.status).toBe(200);
+    const all = (await res.json()) as SkuPriceOverview[];
+    return all.find((s) => s.skuCode === code)!;
+  }
+
+  it('a pair bound already beyond the limit is corrected at once, from the master platform, without an audit', async () => {
+    expect((await api('/price-policy', 'PUT', { master: 'kuaishou' })).status).toBe(200);
+    const sku = await listAndBind('BIND-WIDE', { kuaishou: 10_000, youzan: 13_000 });
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_000, youzan: 10_000 });
+    const seen = await overview(sku.code);
+    expect(seen.listings.map((l) => [l.platform, l.lastSeenFen]).sort()).toEqual([
+      ['kuaishou', 10_000],
+      ['youzan', 10_000],
+    ]);
+    expect(seen).toMatchObject({ spreadBp: 0, withinLimit: true, master: 'kuaishou', pendingWrites: [] });
+    expect(seen.findings.some((f) => f.platform === 'youzan' && f.observedFen === 13_000)).toBe(true);
+  });
+
+  it('a newly bound listing takes the ERP price when the ERP is master, in steps within the limit', async () => {
+    expect((await api('/price-policy', 'PUT', { master: 'erp' })).status).toBe(200);
+    await sendErpPrice('BIND-ERP', 12_000, 1);
+    const sku = await listAndBind('BIND-ERP', { kuaishou: 9_900, youzan: 9_900 });
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 12_000, youzan: 12_000 });
+    const [ks, yz] = await Promise.all([
+      h.stack.ksControl.priceHistory({ itemId: sku.ks.itemId, skuId: sku.ks.skuId }),
+      h.stack.yzControl.priceHistory({ itemId: sku.yz.itemId, skuId: sku.yz.skuId }),
+    ]);
+    // Replayed in the emulators' order, no intermediate state broke the limit.
+    const state = { kuaishou: 9_900, youzan: 9_900 };
+    for (const c of [
+      ...ks.map((c) => ({ ...c, platform: 'kuaishou' as const })),
+      ...yz.map((c) => ({ ...c, platform: 'youzan' as const })),
+    ].sort((a, b) => a.seq - b.seq)) {
+      state[c.platform] = c.priceFen;
+      expect(withinLimit(Object.values(state), 1000)).toBe(true);
+    }
+    expect((await overview(sku.code)).listings.every((l) => l.lastSeenFen === 12_000)).toBe(true);
+  });
+
+  it('the prices page form takes yuan, and answers a refusal in words with the numbers', async () => {
+    expect((await api('/price-policy', 'PUT', { master: 'kuaishou' })).status).toBe(200);
+    const sku = await listAndBind('FORM-YUAN', { kuaishou: 9_900, youzan: 9_900 });
+    await priceQuiet();
+    const post = (form: Record<string, string>) =>
+      fetch(`${h.stack.url}/merchants/${h.merchantId}/prices/${sku.code}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...h.auth },
+        body: new URLSearchParams(form).toString(),
+      });
+
+    const refused = await post({ priceYuan: '130', platform: 'kuaishou' });
+    expect(refused.status).toBe(303);
+    const refusedText = new URL(refused.headers.get('location')!, h.stack.url).searchParams.get('error')!;
+    expect(refusedText).toContain('The gap between the two platforms would exceed the limit');
+    expect(refusedText).toContain('¥99.00');
+    expect(refusedText).toContain('¥130.00');
+    expect(refusedText).toContain('¥108.90');
+    expect(refusedText).not.toContain('PARITY_LIMIT');
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 9_900, youzan: 9_900 });
+    expect((await overview(sku.code)).lastRefusal).toMatchObject({ platform: 'kuaishou', priceFen: 13_000 });
+
+    const accepted = await post({ priceYuan: '105.50', platform: '' });
+    expect(accepted.status).toBe(303);
+    expect(new URL(accepted.headers.get('location')!, h.stack.url).searchParams.get('ok')).toContain('¥105.50');
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_550, youzan: 10_550 });
+
+    const page = await fetch(`${h.stack.url}/merchants/${h.merchantId}/prices`, { headers: h.auth });
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('data-testid="merchant-nav"');
+    expect(text).toMatch(/data-testid="shown-FORM-YUAN-kuaishou">¥105\.50</);
+
+    const bad = await post({ priceYuan: '12,5' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('priceYuan');
+  });
+});
