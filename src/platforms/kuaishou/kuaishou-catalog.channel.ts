@@ -159,6 +159,14 @@ export class KuaishouCatalogChannel implements CatalogPort {
     return toChannelItem(await this.api.rawItem(shop, itemId));
   }
 
+  async findItemByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem | null> {
+    const param = { relItemId: toKuaishouLong(relIdFor(outerItemId)), pageNumber: 1, pageSize: 10 };
+    const answer = await this.api.call(shop, 'open.item.list.get', param, true);
+    const data = (answer.data ?? {}) as { items?: KsItem[] };
+    const hit = (data.items ?? [])[0];
+    return hit ? toChannelItem(hit) : null;
+  }
+
   async listItems(shop: ShopRef, page: PageRequest): Promise<{ items: ChannelItem[]; total: number }> {
     // The platform pages 10–100 items; other sizes are clamped.
     const pageSize = Math.min(100, Math.max(10, page.pageSize));
@@ -174,12 +182,13 @@ export class KuaishouCatalogChannel implements CatalogPort {
   }
 
   private async categoryConfig(shop: ShopRef, categoryId: string, fresh = false): Promise<KsCategoryConfig> {
-    const cached = this.categoryConfigs.get(categoryId);
+    const key = `${shop.shopId}|${categoryId}`;
+    const cached = this.categoryConfigs.get(key);
     if (!fresh && cached && this.api.clock.now() - cached.at < this.configTtlMs) return cached.config;
     const param = { categoryId: toKuaishouLong(categoryId) };
     const answer = await this.api.call(shop, 'open.item.category.config', param, true);
     const config = (answer.data ?? {}) as KsCategoryConfig;
-    this.categoryConfigs.set(categoryId, { at: this.api.clock.now(), config });
+    this.categoryConfigs.set(key, { at: this.api.clock.now(), config });
     return config;
   }
 

@@ -36,6 +36,10 @@ export interface KsPropConfig {
   propValueMaximum?: number;
   customInput?: boolean;
   prePropValues?: { propId?: KuaishouLong; propValues?: KsPropValue[] }[];
+  propInputConfig?: {
+    inputFormatConfig?: { patternList?: string[]; useLimit?: boolean; min?: number; max?: number; message?: string };
+    imageInputConfig?: { minCount?: number; maxCount?: number; minWidth?: number; minHeight?: number };
+  };
 }
 
 export interface KsCategoryConfig {

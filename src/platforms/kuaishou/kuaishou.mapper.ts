@@ -107,7 +107,27 @@ export function toChannelProperty(config: KsPropConfig, values: KsPropValue[]): 
     maxValues: config.propValueMaximum ? config.propValueMaximum : undefined,
     customInput: config.customInput,
     values: merged.map((value) => ({ id: idFrom(value.propValueId), name: value.propValue })),
+    ...formatOf(config),
   };
+}
+
+function formatOf(config: KsPropConfig): Pick<ChannelCategoryProperty, 'format' | 'image'> {
+  const out: Pick<ChannelCategoryProperty, 'format' | 'image'> = {};
+  const format = config.propInputConfig?.inputFormatConfig;
+  const patterns = (format?.patternList ?? []).filter((p) => p.length > 0);
+  // min/max only bind when useLimit is set; patterns always do.
+  const limited = format?.useLimit === true;
+  if (format && (patterns.length || limited)) {
+    out.format = {
+      patterns,
+      ...(limited && typeof format.min === 'number' ? { min: format.min } : {}),
+      ...(limited && typeof format.max === 'number' ? { max: format.max } : {}),
+      ...(format.message ? { message: format.message } : {}),
+    };
+  }
+  const image = config.propInputConfig?.imageInputConfig;
+  if (image && Object.keys(image).length) out.image = { ...image };
+  return out;
 }
 
 /** Domain property values → itemPropValues, shaped by each property's input type from category.config. */

@@ -34,6 +34,10 @@ export interface ChannelCategoryProperty {
   /** Whether free text is accepted besides the listed values. */
   customInput?: boolean;
   values: { id: string; name: string }[];
+  /** Text and number rules (Kuaishou `inputFormatConfig`): patterns, and min/max length or value. */
+  format?: { patterns: string[]; min?: number; max?: number; message?: string };
+  /** Image-valued property rules (Kuaishou `imageInputConfig`). */
+  image?: { minCount?: number; maxCount?: number; minWidth?: number; minHeight?: number };
 }
 
 export interface SpecValue {
@@ -119,6 +123,11 @@ export interface CatalogPort {
   createItem(shop: ShopRef, draft: ChannelItemDraft): Promise<ChannelItemRef>;
   editItem(shop: ShopRef, itemId: string, patch: ItemPatch): Promise<void>;
   getItem(shop: ShopRef, itemId: string): Promise<ChannelItem>;
+  /**
+   * The item created with this outer id (Kuaishou `relItemId`, Youzan `item_no`), or null: how an
+   * item create whose answer was lost is settled, since neither platform's create is idempotent.
+   */
+  findItemByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem | null>;
   listItems(shop: ShopRef, page: PageRequest): Promise<{ items: ChannelItem[]; total: number }>;
   setShelfStatus(shop: ShopRef, itemId: string, onShelf: boolean): Promise<void>;
 }

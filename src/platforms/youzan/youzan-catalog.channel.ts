@@ -110,6 +110,16 @@ export class YouzanCatalogChannel implements CatalogPort {
     return mapItem(await readRawItem(this.http, shop, itemId));
   }
 
+  /** `youzan.items.custom.get`: the items whose merchant code (`item_no`) is this one. */
+  async findItemByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem | null> {
+    const params = { item_no: outerItemId };
+    const data = (await this.http.call(shop, 'youzan.items.custom.get', '3.0.0', params, READ)) as {
+      items?: RawItem[];
+    } | null;
+    const hit = (data?.items ?? [])[0];
+    return hit ? this.getItem(shop, idString(hit.item_id)) : null;
+  }
+
   /**
    * On-sale items first, then the warehouse (`items.inventory.get`). The list APIs carry no
    * SKUs, so each listed item is read with `item.get` (300 QPS per shop).

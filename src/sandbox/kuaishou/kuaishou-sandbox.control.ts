@@ -168,6 +168,11 @@ export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsIn
     return this.request('post', '/items', input);
   }
 
+  /** Every item of the shop, as the emulator holds them (to count creates from the platform's side). */
+  listShopItems(openId: string): Promise<SandboxItem[]> {
+    return this.request('get', `/shops/${openId}/items`);
+  }
+
   getItem(itemId: string): Promise<SandboxItem> {
     return this.request('get', `/items/${itemId}`);
   }

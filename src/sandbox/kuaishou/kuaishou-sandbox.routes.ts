@@ -239,6 +239,10 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     res.json({ revoked });
   });
 
+  router.get('/shops/:openId/items', (req, res) => {
+    const shop = store.shop(String(req.params.openId));
+    res.json(store.itemsOf(shop).map(itemJson));
+  });
   router.post('/items', (req, res) => {
     const body = itemBody.parse(req.body);
     res.status(201).json(itemJson(store.seedItem(store.shop(body.openId), body)));

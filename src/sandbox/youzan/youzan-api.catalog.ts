@@ -288,6 +288,17 @@ export const CATALOG_APIS: Record<string, ApiDef> = {
     },
     handle: (ctx) => listItems(ctx, false),
   },
+  // Lookup by merchant code (DOC2020): the items whose item_no is exactly this one.
+  'youzan.items.custom.get': {
+    versions: ['3.0.0'],
+    paramCode: ITEM_PARAM,
+    params: { item_no: 'string!' },
+    handle: (ctx) => {
+      const itemNo = str(ctx.params, 'item_no');
+      const items = ctx.store.itemsOf(ctx.shop.kdtId).filter((i) => i.itemNo === itemNo);
+      return { count: items.length, items: items.map((i) => listItemView(ctx.store, i)) };
+    },
+  },
   'youzan.item.update.listing': shelfApi(true),
   'youzan.item.update.delisting': shelfApi(false),
   'youzan.item.quantity.update': {

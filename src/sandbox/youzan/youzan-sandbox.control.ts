@@ -147,6 +147,11 @@ export class YouzanSandboxControl extends SandboxControlClient<YouzanFaultsInput
     return this.request('post', '/items', input);
   }
 
+  /** Every item of the shop, as the emulator holds them (to count creates from the platform's side). */
+  listShopItems(kdtId: number): Promise<SandboxItem[]> {
+    return this.request('get', `/shops/${kdtId}/items`);
+  }
+
   getItem(itemId: string): Promise<SandboxItem> {
     return this.request('get', `/items/${itemId}`);
   }

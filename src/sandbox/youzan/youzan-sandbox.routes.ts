@@ -208,6 +208,11 @@ export function youzanSandboxRouter(deps: SandboxRouteDeps): Router {
     res.json({ kdtId: Number(req.params.kdtId), authorized: true });
   });
 
+  router.get('/shops/:kdtId/items', (req, res) => {
+    const kdtId = Number(req.params.kdtId);
+    store.shop(kdtId);
+    res.json(store.itemsOf(kdtId).map((item) => itemJson(store, item)));
+  });
   router.post('/images', (req, res) => {
     const { kdtId } = imageBody.parse(req.body ?? {});
     store.shop(kdtId);
