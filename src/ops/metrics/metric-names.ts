@@ -172,4 +172,11 @@ export const METRICS = {
     help: 'Platform price writes',
     labels: ['platform', 'outcome'],
   },
+  // webhooks
+  webhookAttemptsTotal: {
+    kind: 'counter',
+    name: 'kwaizan_webhook_attempts_total',
+    help: 'Outbound webhook delivery attempts (delivered, retry, failed: the last attempt failed)',
+    labels: ['outcome'],
+  },
 } as const satisfies Record<string, MetricDefinition>;

@@ -12,6 +12,7 @@ import {
 } from '@app/messaging/contracts/merchant-event-raised/merchant-event-raised.contract';
 import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { MetricsService } from '@app/ops/metrics/metrics.service';
 import { deliveryIdOf } from '@app/webhooks/outbound/delivery-policy';
 import { OutboundDeliveryEntity } from '@app/webhooks/outbound/outbound-delivery.entity';
 import { OutboundDeliveryRepository } from '@app/webhooks/outbound/outbound-delivery.repository';
@@ -180,6 +181,9 @@ describe('outbound ERP webhooks to a local receiver', () => {
     expect(await eventually(() => deliveryOf(eventId).then((d) => d?.status === 'delivered' && d))).toMatchObject({
       attempts: 3,
     });
+    const attempts = await t.app.get(MetricsService).registry.getSingleMetric('kwaizan_webhook_attempts_total')!.get();
+    const retries = attempts.values.find((v) => v.labels.outcome === 'retry')?.value ?? 0;
+    expect(retries).toBeGreaterThanOrEqual(2);
   });
 
   it('after the last attempt records a sync failure, and a replay from the log delivers it', async () => {
