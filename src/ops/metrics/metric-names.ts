@@ -191,4 +191,11 @@ export const METRICS = {
     help: 'Orders the reconciler found missing, drifted or duplicated',
     labels: ['platform', 'kind'],
   },
+  // webhooks
+  webhookAttemptsTotal: {
+    kind: 'counter',
+    name: 'kwaizan_webhook_attempts_total',
+    help: 'Outbound webhook delivery attempts (delivered, retry, failed: the last attempt failed)',
+    labels: ['outcome'],
+  },
 } as const satisfies Record<string, MetricDefinition>;

@@ -4,6 +4,8 @@ import { CLOCK, Clock } from '@app/common/clock';
 import { ID_GENERATOR, IdGenerator } from '@app/common/ids';
 import { AppConfig } from '@app/config/app-config';
 import { Db } from '@app/database/db';
+import { METRICS } from '@app/ops/metrics/metric-names';
+import { MetricsService } from '@app/ops/metrics/metrics.service';
 import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { afterFailure, isAccepted } from './delivery-policy';
 import { OutboundDeliveryEntity } from './outbound-delivery.entity';
@@ -45,6 +47,7 @@ export class WebhookSenderService implements OnModuleDestroy {
     private readonly deliveries: OutboundDeliveryRepository,
     private readonly subscriptions: WebhookSubscriptionsService,
     private readonly failures: SyncFailureService,
+    private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -125,6 +128,7 @@ export class WebhookSenderService implements OnModuleDestroy {
           },
       at,
     );
+    this.count(outcome.ok ? 'delivered' : 'failed');
     this.kick();
     if (!outcome.ok) throw new Error(`webhook delivery ${deliveryId} failed again: ${outcome.error}`);
   }
@@ -132,6 +136,10 @@ export class WebhookSenderService implements OnModuleDestroy {
   /** Longer than one attempt can take, so a live attempt never loses its claim. */
   private get claimMs(): number {
     return this.config.webhooks.timeoutMs * 2 + 30_000;
+  }
+
+  private count(outcome: 'delivered' | 'retry' | 'failed'): void {
+    this.metrics.counter(METRICS.webhookAttemptsTotal).inc({ outcome });
   }
 
   private track(work: Promise<void>): void {
@@ -164,13 +172,14 @@ export class WebhookSenderService implements OnModuleDestroy {
     }
     const outcome = await this.attempt(delivery, subscription);
     const now = this.clock.now();
+    const next = outcome.ok ? undefined : afterFailure(attemptsMade, this.config.webhooks.retryDelaysMs);
+    this.count(outcome.ok ? 'delivered' : next === 'give_up' ? 'failed' : 'retry');
     if (outcome.ok) {
       await this.deliveries.settle(delivery.id, token, delivered(now, outcome.statusCode), now);
       return;
     }
-    const next = afterFailure(attemptsMade, this.config.webhooks.retryDelaysMs);
     const failed = { lastStatusCode: outcome.statusCode, lastError: outcome.error, deliveredAt: null };
-    if (next !== 'give_up') {
+    if (next && next !== 'give_up') {
       await this.deliveries.settle(
         delivery.id,
         token,
