@@ -261,6 +261,23 @@ describe('order registry', () => {
     await api('PUT', `/connections/${h.connections.youzan.id}/ship-policy`, { promiseHours: 48 });
   });
 
+  it('reads a Kuaishou ship-by of 0 as "must not ship": no deadline, the hold shown, no risk raised', async () => {
+    const { oid } = await buyBoth();
+    await h.stack.ksControl.setOrderFlags(oid, { noPromise: true });
+    await h.poll();
+    await h.quiet();
+    expect((await h.stack.ksControl.getOrder(oid)).validPromiseShipmentTimeStamp).toBe(0);
+    const held = (await api('GET', `/orders/${oid}`)).body as OrderBody & { deadline: { holds: string[] } };
+    expect(held.deadline).toMatchObject({ at: null, source: null, risk: null });
+    expect(held.deadline.holds).toContain('no_valid_promise');
+    const clock = h.stack.t.app.get<Clock>(CLOCK);
+    const real = clock.now.bind(clock);
+    jest.spyOn(clock, 'now').mockImplementation(() => real() + 100 * HOUR);
+    await h.stack.t.app.get(ShipDeadlineJob).enqueue();
+    await h.stack.t.app.get(OutboxRelay).drain(30_000);
+    expect((await raised(held.id)).filter((e) => e.type === 'order.deadline_risk')).toEqual([]);
+  });
+
   it('reconciles: repairs an order whose push was lost and one whose status drifted, and records both', async () => {
     const { tid } = await buyBoth();
     await h.stack.ksControl.setFaults({ push: { lossRate: 1 } });
