@@ -98,8 +98,11 @@ export class OrderPollService implements OrderSyncPort {
     return (await this.orders.syncState(connectionId))?.feedCompleteUntil ?? undefined;
   }
 
-  attachUnboundLines(binding: SkuBindingEntity): Promise<number> {
-    return this.ingest.attachUnboundLines(binding);
+  async attachUnboundLines(binding: SkuBindingEntity): Promise<number> {
+    const attached = await this.ingest.attachUnboundLines(binding);
+    // Refunds heard while those lines were unbound release their units now (after-sales).
+    if (attached) await this.refundIngest?.applyForBinding(binding);
+    return attached;
   }
 
   private readLagMs(connection: ShopConnectionEntity): number {

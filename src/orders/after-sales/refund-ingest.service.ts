@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { SkuBindingEntity } from '../../catalog/sku-binding.entity';
 import { ShopIdentity, SkuBindingService } from '../../catalog/sku-binding.service';
 import { CLOCK, Clock } from '../../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../../common/ids';
@@ -172,17 +173,43 @@ export class RefundIngestService {
         lines.filter((l) => lineIds.includes(l.platformLineId)),
       );
       await this.refunds.save(row);
-      if (order) await this.applyStock(shop, order, lines);
+      if (order)
+        await this.applyStock(order, lines, (line) =>
+          this.bindings.resolve(shop, {
+            platformItemId: line.platformItemId,
+            platformSkuId: line.platformSkuId,
+            outerSkuId: line.outerSkuId ?? undefined,
+          }),
+        );
       if (changed) await this.raise(row, order, previousStatus, now);
       return created ? ('created' as const) : changed ? ('updated' as const) : ('unchanged' as const);
     });
   }
 
+  /**
+   * A line that arrived before its SKU was bound held nothing, so its refunds released nothing:
+   * once the binding attached it (and it holds its units), they release what they put back on sale.
+   */
+  async applyForBinding(binding: SkuBindingEntity): Promise<void> {
+    for (const orderId of await this.refunds.ordersWithRestockingRefunds(binding)) {
+      await this.db.transaction(async () => {
+        const order = await this.refunds.lockOrder(orderId);
+        if (!order) return;
+        const lines = await this.refunds.lines(order.id);
+        await this.applyStock(order, lines, async (line) =>
+          line.platformItemId === binding.platformItemId && line.platformSkuId === binding.platformSkuId
+            ? binding
+            : null,
+        );
+      });
+    }
+  }
+
   /** Each bound line releases what the running total of its refunds' restocked units adds to what was released. */
   private async applyStock(
-    shop: ShopIdentity,
     order: ChannelOrderEntity,
     lines: ChannelOrderLineEntity[],
+    bindingOf: (line: ChannelOrderLineEntity) => Promise<{ id: string; merchantSkuId: string } | null>,
   ): Promise<void> {
     const refunds = (await this.refunds.refundsOfOrder(order.platform, order.platformOrderId)).filter(
       (r) => r.restockUnits > 0,
@@ -196,11 +223,7 @@ export class RefundIngestService {
         total += ids.length === 1 ? refund.restockUnits : line.quantity;
       }
       if (total <= 0) continue;
-      const binding = await this.bindings.resolve(shop, {
-        platformItemId: line.platformItemId,
-        platformSkuId: line.platformSkuId,
-        outerSkuId: line.outerSkuId ?? undefined,
-      });
+      const binding = await bindingOf(line);
       if (!binding) continue;
       await this.ledger.release(
         {

@@ -72,6 +72,31 @@ export class RefundRepository {
     return this.m.getRepository(ChannelOrderLineEntity).find({ where: { orderId }, order: { platformLineId: 'ASC' } });
   }
 
+  /** Orders of the binding's shop with a line of its platform SKU and a refund that put units back on sale. */
+  async ordersWithRestockingRefunds(binding: {
+    connectionId: string;
+    platformItemId: string;
+    platformSkuId: string;
+  }): Promise<string[]> {
+    const rows: { id: string }[] = await this.m
+      .getRepository(ChannelOrderEntity)
+      .createQueryBuilder('o')
+      .select('DISTINCT o.id', 'id')
+      .innerJoin(ChannelOrderLineEntity, 'l', 'l.order_id = o.id')
+      .innerJoin(
+        ChannelRefundEntity,
+        'r',
+        'r.platform = o.platform AND r.platform_order_id = o.platform_order_id AND r.restock_units > 0',
+      )
+      .where('o.connection_id = :connectionId', { connectionId: binding.connectionId })
+      .andWhere('l.platform_item_id = :itemId AND l.platform_sku_id = :skuId', {
+        itemId: binding.platformItemId,
+        skuId: binding.platformSkuId,
+      })
+      .getRawMany();
+    return rows.map((r) => r.id);
+  }
+
   findForMerchant(merchantId: string, id: string): Promise<ChannelRefundEntity | null> {
     return this.m.getRepository(ChannelRefundEntity).findOneBy({ merchantId, id });
   }

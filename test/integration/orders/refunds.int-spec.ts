@@ -197,6 +197,52 @@ describe('after-sales: refunds registry and stock', () => {
     });
   });
 
+  describe('a line sold before its SKU was bound', () => {
+    it('releases its refunded units once the binding attaches the line', async () => {
+      const code = 'AS-UB-1';
+      const item = await h.stack.ksControl.createItem({
+        openId: h.shops.kuaishou,
+        title: `商品 ${code}`,
+        skus: [{ stock: 5, price: 9900, skuNick: code }],
+      });
+      const order = await h.stack.ksControl.placeOrder({
+        itemId: item.itemId,
+        skuId: item.skus[0].skuId,
+        quantity: 3,
+        pay: true,
+      });
+      await settle();
+      const refund = await h.stack.ksControl.createRefund({
+        oid: order.oid,
+        productNum: 1,
+        amountFen: 9900,
+        restock: true,
+      });
+      await h.stack.ksControl.setRefundStatus(refund.refundId, 'succeed');
+      await settle();
+      expect(await refundRow(refund.refundId)).toMatchObject({ status: 'succeeded', restockUnits: 1 });
+      expect((await line(order.oid)).stockState).toBe('unbound');
+
+      // The merchant discovers the SKU: it binds, the line holds its units and the refund releases its one.
+      const res = await fetch(
+        `${h.stack.url}/api/merchants/${h.merchantId}/connections/${h.connections.kuaishou.id}/discover-skus`,
+        { method: 'POST', headers: h.auth },
+      );
+      expect(res.status).toBe(200);
+      await h.quiet();
+      await h.erp(code, 10);
+      await settle();
+      const fixture = {
+        code,
+        merchantSkuId: (await line(order.oid)).merchantSkuId!,
+        ks: { itemId: item.itemId, skuId: item.skus[0].skuId },
+        yz: { itemId: '', skuId: '' },
+      };
+      expect(await h.ledger(fixture)).toEqual({ onHand: 10, reserved: 2 });
+      expect((await h.stack.ksControl.getSku(item.itemId, item.skus[0].skuId)).stock).toBe(8);
+    });
+  });
+
   describe('Youzan', () => {
     it('releases item_num partial refunds heard only through polling, never going back in status', async () => {
       const a = await h.sku('AS-YZ-A', { onHand: 10, mode: 'split' });
