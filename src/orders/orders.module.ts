@@ -11,6 +11,7 @@ import { PushReceivedConsumer } from './consumers/push-received.consumer';
 import { OrderPollJob } from './jobs/order-poll.job';
 import { OrderIngestService } from './order-ingest.service';
 import { OrderPollService } from './order-poll.service';
+import { OrderQueryService } from './order-query.service';
 import { OrderRepository } from './order.repository';
 import { PushIntakeService } from './push-intake.service';
 
@@ -24,8 +25,9 @@ import { PushIntakeService } from './push-intake.service';
     PushReceivedConsumer,
     OrderPollConsumer,
     OrderPollJob,
+    OrderQueryService,
   ],
-  exports: [OrderIngestService, OrderPollService, PushIntakeService],
+  exports: [OrderIngestService, OrderPollService, PushIntakeService, OrderQueryService],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(
