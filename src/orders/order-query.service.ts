@@ -1,11 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db';
+import type { ChannelOrderStatus } from '../platforms/ports/orders.port';
+import type { Platform } from '../platforms/ports/platform.types';
 import { ChannelOrderLineEntity } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
 
 export interface RegisteredOrder {
   order: ChannelOrderEntity;
   lines: ChannelOrderLineEntity[];
+}
+
+/** An order as the registry knows it, for other contexts (they never read the order tables). */
+export interface OrderSummary {
+  orderId: string;
+  platform: Platform;
+  platformOrderId: string;
+  status: ChannelOrderStatus;
+  platformCreatedAt: number;
+  goodsTotalFen: number;
+  discountFen: number;
+  shippingFeeFen: number;
+  paidFen: number;
 }
 
 /** Read side of the order registry for other contexts: an order of a merchant by any of its ids. */
@@ -24,5 +39,26 @@ export class OrderQueryService {
       .getRepository(ChannelOrderLineEntity)
       .find({ where: { orderId: order.id }, order: { platformLineId: 'ASC' } });
     return { order, lines };
+  }
+
+  /** Null when the registry does not know the order or it is another merchant's. */
+  async summaryForMerchant(
+    merchantId: string,
+    platform: Platform,
+    platformOrderId: string,
+  ): Promise<OrderSummary | null> {
+    const order = await this.db.manager.getRepository(ChannelOrderEntity).findOneBy({ platform, platformOrderId });
+    if (!order || order.merchantId !== merchantId) return null;
+    return {
+      orderId: order.id,
+      platform: order.platform,
+      platformOrderId: order.platformOrderId,
+      status: order.status,
+      platformCreatedAt: order.platformCreatedAt,
+      goodsTotalFen: order.goodsTotalFen,
+      discountFen: order.discountFen,
+      shippingFeeFen: order.shippingFeeFen,
+      paidFen: order.paidFen,
+    };
   }
 }

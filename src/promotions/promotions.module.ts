@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
+import { OrdersModule } from '../orders/orders.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { PlatformsModule } from '../platforms/platforms.module';
 import { CampaignPagesController } from './campaign-pages.controller';
@@ -12,7 +13,7 @@ import { RedemptionService } from './redemption.service';
 
 /** Coupon campaigns on both platforms: shared budget, per-order discount breakdown, anomalies. */
 @Module({
-  imports: [AccountsModule, PlatformsModule, SyncFailuresModule],
+  imports: [AccountsModule, OrdersModule, PlatformsModule, SyncFailuresModule],
   controllers: [CampaignsController, CampaignPagesController],
   providers: [PromotionsRepository, CampaignService, RedemptionService, CouponRedemptionConsumer],
   exports: [CampaignService, RedemptionService],
