@@ -437,6 +437,13 @@ describe('shipment write-back', () => {
       expect(fields).toEqual(['carrier', 'orderId', 'trackingNo']);
     });
 
+    it('counts write-backs by outcome and times them on /metrics', async () => {
+      const metrics = await (await fetch(`${h.stack.url}/metrics`, { headers: await h.opsAuth() })).text();
+      expect(metrics).toMatch(/kwaizan_shipments_total\{platform="kuaishou",outcome="shipped"\} [1-9]/);
+      expect(metrics).toMatch(/kwaizan_shipments_total\{platform="youzan",outcome="failed"\} [1-9]/);
+      expect(metrics).toMatch(/kwaizan_shipment_writeback_seconds_count\{platform="youzan"\} [1-9]/);
+    });
+
     it('lists the shipments on the merchant page', async () => {
       const res = await fetch(`${h.stack.url}/merchants/${h.merchantId}/shipments`, { headers: h.auth });
       expect(res.status).toBe(200);
