@@ -5,6 +5,8 @@ import { CLOCK, Clock } from '../common/clock';
 import { Db } from '../database/db';
 import { merchantEventRaisedTopic } from '../messaging/contracts/merchant-event-raised/merchant-event-raised.contract';
 import { OutboxService } from '../messaging/outbox/outbox.service';
+import { METRICS } from '../ops/metrics/metric-names';
+import { MetricsService } from '../ops/metrics/metrics.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { OrderIngestService } from '../orders/order-ingest.service';
 import { Carrier } from '../platforms/carriers';
@@ -57,6 +59,7 @@ export class ShipmentWriterService {
     private readonly ingest: OrderIngestService,
     private readonly outbox: OutboxService,
     private readonly failures: SyncFailureService,
+    private readonly metrics: MetricsService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -156,6 +159,10 @@ export class ShipmentWriterService {
       Object.assign(shipment, { status: 'shipped', errorCode: null, reason: null, updatedAt: now, shippedAt: now });
       await this.repo.save(shipment);
     });
+    this.metrics.counter(METRICS.shipmentsTotal).inc({ platform: shipment.platform, outcome: 'shipped' });
+    this.metrics
+      .histogram(METRICS.shipmentWritebackSeconds)
+      .observe({ platform: shipment.platform }, Math.max(0, this.clock.now() - shipment.createdAt) / 1000);
     await this.failures.resolveByDedupeKey(failureKey(shipment.id), 'shipped');
     // The registry moves the lines' stock from what the platform shows now (pushes and polls converge on it too).
     if (seen)
@@ -201,6 +208,7 @@ export class ShipmentWriterService {
         },
       });
     });
+    this.metrics.counter(METRICS.shipmentsTotal).inc({ platform: shipment.platform, outcome: status });
     await this.failures.record({
       context: 'fulfilment',
       operation: FULFILMENT_SHIP_REPLAY,

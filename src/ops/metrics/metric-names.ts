@@ -198,4 +198,18 @@ export const METRICS = {
     help: 'Outbound webhook delivery attempts (delivered, retry, failed: the last attempt failed)',
     labels: ['outcome'],
   },
+  // fulfilment
+  shipmentsTotal: {
+    kind: 'counter',
+    name: 'kwaizan_shipments_total',
+    help: 'Shipment write-backs settled, by outcome (shipped, failed, unknown)',
+    labels: ['platform', 'outcome'],
+  },
+  shipmentWritebackSeconds: {
+    kind: 'histogram',
+    name: 'kwaizan_shipment_writeback_seconds',
+    help: 'Time from a shipment received to the platform showing it shipped',
+    labels: ['platform'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  },
 } as const satisfies Record<string, MetricDefinition>;

@@ -185,6 +185,9 @@ export abstract class KsOrdersStore extends KsCouponsStore {
     return order;
   }
 
+  /** Waybill → the buyer whose order first shipped with it (the address it went to). */
+  private readonly waybillBuyers = new Map<string, string>();
+
   /** open.seller.order.goods.deliver: status 30 only, no holds, a known expressCode, a waybill of ours; ships every unit. */
   deliver(shop: KsShop, oid: string, expressNo: string, expressCode: number): KsOrderRecord {
     const order = this.shopOrder(shop, oid);
@@ -251,6 +254,10 @@ export abstract class KsOrdersStore extends KsCouponsStore {
       throw ksError.waybill(`运单号[${expressNo}]与物流公司编码[${expressCode}]不匹配`);
     const owner = this.waybillOwners.get(`${expressCode}:${expressNo}`);
     if (owner && owner !== shop.openId) throw ksError.waybill('运单号已被其他商家使用');
+    // Each order's address is its own here, so a waybill may span orders of one buyer only (a merged parcel).
+    const buyer = this.waybillBuyers.get(`${expressCode}:${expressNo}`);
+    if (buyer !== undefined && buyer !== order.buyerOpenId)
+      throw ksError.waybill(`运单号[${expressNo}]已用于其他收货地址的订单`);
     if (order.logistics.some((l) => l.expressNo === expressNo && l.expressCode === expressCode))
       throw ksError.business(`运单号[${expressNo}]已在该订单发货`);
   }
@@ -258,6 +265,7 @@ export abstract class KsOrdersStore extends KsCouponsStore {
   private takeWaybill(shop: KsShop, order: KsOrderRecord, expressNo: string, expressCode: number): void {
     this.checkWaybill(shop, order, expressNo, expressCode);
     this.waybillOwners.set(`${expressCode}:${expressNo}`, shop.openId);
+    this.waybillBuyers.set(`${expressCode}:${expressNo}`, order.buyerOpenId);
   }
 
   private addDelivery(order: KsOrderRecord, expressNo: string, expressCode: number, units: number): KsOrderRecord {

@@ -213,6 +213,49 @@ describe('shipment write-back', () => {
       expect((await h.stack.ksControl.getOrder(oid)).logistics).toEqual([]);
     });
 
+    it('lets one buyer’s orders share a parcel but refuses a waybill already used for another buyer (another address)', async () => {
+      const sku = await h.sku('KS-MERGE-1', { onHand: 20, mode: 'split' });
+      const place = async (buyerOpenId: string) =>
+        (
+          await h.stack.ksControl.placeOrder({
+            itemId: sku.ks.itemId,
+            skuId: sku.ks.skuId,
+            quantity: 1,
+            pay: true,
+            buyerOpenId,
+          })
+        ).oid;
+      const [first, sameBuyer, otherBuyer] = [
+        await place('buyer-merge-1'),
+        await place('buyer-merge-1'),
+        await place('buyer-merge-2'),
+      ];
+      await settle();
+      const no = waybill('YT');
+      const answers = [];
+      for (const oid of [first, sameBuyer, otherBuyer])
+        answers.push(await postShipment({ orderId: oid, carrier: 'YTO', trackingNo: no }));
+      await h.quiet();
+      expect((await h.stack.ksControl.getOrder(first)).status).toBe(40);
+      expect((await h.stack.ksControl.getOrder(sameBuyer)).status).toBe(40);
+      expect((await h.stack.ksControl.getOrder(otherBuyer)).status).toBe(30);
+      const refused = await shipment(idOf(answers[2]));
+      expect(refused.status).toBe('failed');
+      expect(refused.reason).toContain('其他收货地址');
+    });
+
+    it('refuses to ship an unpaid order, with the platform’s status message', async () => {
+      const sku = await h.sku('KS-UNPAID-1', { onHand: 10, mode: 'split' });
+      const { oid } = await h.stack.ksControl.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1 });
+      await settle();
+      const answer = await postShipment({ orderId: oid, carrier: 'SF', trackingNo: waybill('SF') });
+      await h.quiet();
+      const failed = await shipment(idOf(answer));
+      expect(failed).toMatchObject({ status: 'failed', errorCode: 'INVALID_REQUEST' });
+      expect(failed.reason).toContain('订单状态[10]不允许发货');
+      expect((await h.stack.ksControl.getOrder(oid)).status).toBe(10);
+    });
+
     it('settles a shipment whose answer was lost by reading the order back, shipping it exactly once', async () => {
       const sku = await h.sku('KS-LOST-1', { onHand: 10, mode: 'split' });
       const oid = await ksOrder(sku, 1);
@@ -301,6 +344,18 @@ describe('shipment write-back', () => {
       expect((await h.stack.yzControl.getOrder(tid)).deliveries).toEqual([]);
     });
 
+    it('fails a carrier Youzan does not list with a clear reason', async () => {
+      const a = await h.sku('YZ-JD-A', { onHand: 10, mode: 'split' });
+      const b = await h.sku('YZ-JD-B', { onHand: 10, mode: 'split' });
+      const { tid } = await yzOrder(a, b);
+      const answer = await postShipment({ orderId: tid, carrier: '京东物流', trackingNo: 'JD-0001' });
+      await h.quiet();
+      const failed = await shipment(idOf(answer));
+      expect(failed).toMatchObject({ status: 'failed', carrier: 'JD' });
+      expect(failed.reason).toContain("not in Youzan's express company list");
+      expect((await h.stack.yzControl.getOrder(tid)).status).toBe('WAIT_SELLER_SEND_GOODS');
+    });
+
     it('takes a repeat of a landed shipment as shipped, never as a second parcel', async () => {
       const a = await h.sku('YZ-REP-A', { onHand: 10, mode: 'split' });
       const b = await h.sku('YZ-REP-B', { onHand: 10, mode: 'split' });
@@ -366,6 +421,27 @@ describe('shipment write-back', () => {
         headers: h.auth,
       });
       expect(badFilter.status).toBe(400);
+    });
+
+    it('checks the ERP webhook’s signature before its body, then answers a bad body with its fields', async () => {
+      const forged = await sendErpShipment(
+        h.stack.url,
+        h.erpKey,
+        { orderId: 'x', carrier: 'SF', trackingNo: 'SF123456' },
+        { secret: 'not-the-secret' },
+      );
+      expect(forged.status).toBe(401);
+      const bad = await sendErpShipment(h.stack.url, h.erpKey, { orderId: 'x y', carrier: '', trackingNo: '' });
+      expect(bad.status).toBe(400);
+      const fields = (bad.body.fields as { field: string }[]).map((f) => f.field).sort();
+      expect(fields).toEqual(['carrier', 'orderId', 'trackingNo']);
+    });
+
+    it('counts write-backs by outcome and times them on /metrics', async () => {
+      const metrics = await (await fetch(`${h.stack.url}/metrics`, { headers: await h.opsAuth() })).text();
+      expect(metrics).toMatch(/kwaizan_shipments_total\{platform="kuaishou",outcome="shipped"\} [1-9]/);
+      expect(metrics).toMatch(/kwaizan_shipments_total\{platform="youzan",outcome="failed"\} [1-9]/);
+      expect(metrics).toMatch(/kwaizan_shipment_writeback_seconds_count\{platform="youzan"\} [1-9]/);
     });
 
     it('lists the shipments on the merchant page', async () => {
