@@ -92,6 +92,7 @@ describe('merchant page in a browser', () => {
     expect(await page.getByTestId('status-kuaishou').textContent()).toBe('需重新授权 Authorize again');
     expect(await page.getByTestId('reconnect-kuaishou').textContent()).toBe('重新授权 Authorize again');
     expect(await page.getByTestId('status-youzan').textContent()).toBe('已连接 Connected');
+    expect(await page.getByTestId('pair-state').textContent()).toBe('已暂停 Paused');
   });
 
   it('a denied authorization leaves the shop unconnected and says so', async () => {

@@ -25,7 +25,7 @@ function shown(s: SkuStockView, paused: Set<string>): SafeHtml {
   return html`${s.allocations.map(
     (a) =>
       html`<div data-testid="shows-${s.skuCode}-${a.platform}">${PLATFORM[a.platform] ?? a.platform}: <strong>${a.established ? a.allotted : '—'}</strong>
-      ${paused.has(a.platform) ? html`<span class="badge bad">已暂停 Paused</span>` : !a.established ? html`<span class="badge muted">尚未读取 Not read yet</span>` : a.unwritable ? html`<span class="badge warn" title="${a.unwritable}">暂不能修改 Cannot be lowered now</span>` : a.target !== a.allotted ? html`<span class="badge warn">同步中 Syncing → ${a.target}</span>` : ''}</div>`,
+      ${paused.has(a.platform) ? html`<span class="badge bad">已暂停 Paused</span>` : !a.established ? html`<span class="badge muted">尚未读取 Not read yet</span>` : a.unwritable ? html`<span class="badge warn" title="${a.unwritable}">暂不能修改 Cannot be lowered now</span>` : a.target !== a.allotted ? html`<span class="badge warn">调整中 Adjusting → ${a.target}</span>` : ''}</div>`,
   )}`;
 }
 
