@@ -123,11 +123,6 @@ export class StockSyncService {
       return;
     }
     let reconcile = options.reconcile === true;
-    // A rebalance (a platform sold out while another holds units and sells none) reads the
-    // platforms back: units counted there but not shown (a write that may have landed, a sale
-    // never heard) go back to the pool once the order feed proves them unsold, so the platform
-    // that sold out can be topped up with them.
-    let readBack = options.reason === 'rebalance';
     // Platform SKUs whose decrease failed in this call: planned around, as if they could not be written.
     const stuck = new Set<string>();
     const renewal = setInterval(
@@ -138,8 +133,7 @@ export class StockSyncService {
     try {
       for (let round = 1; ; round++) {
         const failedBefore = stuck.size;
-        const seen = await this.run(lease, reconcile, options.triggerAt, stuck, readBack);
-        readBack = false;
+        const seen = await this.run(lease, reconcile, options.triggerAt, stuck);
         this.seenUpTo.set(merchantSkuId, Math.max(seen, this.seenUpTo.get(merchantSkuId) ?? 0));
         const again = await this.releaseOrContinue(lease, seen, round < MAX_ROUNDS, stuck.size > failedBefore);
         if (again === undefined) return;
@@ -169,13 +163,7 @@ export class StockSyncService {
     );
   }
 
-  private async run(
-    lease: Lease,
-    reconcile: boolean,
-    triggerAt: number,
-    stuck: Set<string>,
-    readBack = false,
-  ): Promise<number> {
+  private async run(lease: Lease, reconcile: boolean, triggerAt: number, stuck: Set<string>): Promise<number> {
     const lanes = await this.phase('load', () => this.lanes(lease.merchantSkuId));
     await this.phase('settle', () => this.takeOver(lease));
     await this.phase('drain', () => this.drainRemoved(lease));
@@ -183,7 +171,7 @@ export class StockSyncService {
       for (const lane of lanes) {
         const allocation = await this.repo.allocation(lane.binding.id);
         if (reconcile && allocation?.unwritable) await this.clearUnwritable(lease, lane);
-        if (reconcile || readBack || !allocation?.established) await this.observe(lease, lane);
+        if (reconcile || !allocation?.established) await this.observe(lease, lane);
         await this.matureObservation(lease, lane);
       }
     });
