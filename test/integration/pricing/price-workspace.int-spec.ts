@@ -117,10 +117,29 @@ describe('price workspace: newly bound listings and the price overview', () => {
     expect(seen.findings.some((f) => f.platform === 'youzan' && f.observedFen === 13_000)).toBe(true);
   });
 
-  it('a newly bound listing takes the ERP price when the ERP is master, in steps within the limit', async () => {
+  it('a listing bound after the ERP price takes that price at once', async () => {
     expect((await api('/price-policy', 'PUT', { master: 'erp' })).status).toBe(200);
-    await sendErpPrice('BIND-ERP', 12_000, 1);
+    await sendErpPrice('BIND-ERP-1', 12_000, 1);
+    // One platform only, so no pair can be beyond the limit while it binds.
+    const ksItem = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '商品 BIND-ERP-1',
+      skus: [{ stock: 0, price: 9_900, skuNick: 'BIND-ERP-1' }],
+    });
+    const res = await api(`/connections/${h.connections.kuaishou.id}/discover-skus`, 'POST');
+    expect(res.status).toBe(200);
+    await priceQuiet();
+    const ks = await h.stack.ksControl.priceHistory({ itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId });
+    expect(ks.at(-1)?.priceFen).toBe(12_000);
+    expect((await overview('BIND-ERP-1')).listings.map((l) => l.lastSeenFen)).toEqual([12_000]);
+  });
+
+  it('with the ERP as master, an ERP price reaches a bound pair in steps within the limit', async () => {
+    expect((await api('/price-policy', 'PUT', { master: 'erp' })).status).toBe(200);
+    // Both listings are bound (and seen) before the ERP price arrives: the whole history starts at 99 yuan.
     const sku = await listAndBind('BIND-ERP', { kuaishou: 9_900, youzan: 9_900 });
+    await priceQuiet();
+    await sendErpPrice('BIND-ERP', 12_000, 1);
     await priceQuiet();
     expect(await livePrices(sku)).toEqual({ kuaishou: 12_000, youzan: 12_000 });
     const [ks, yz] = await Promise.all([
@@ -136,6 +155,7 @@ describe('price workspace: newly bound listings and the price overview', () => {
       state[c.platform] = c.priceFen;
       expect(withinLimit(Object.values(state), 1000)).toBe(true);
     }
+    expect(ks.length + yz.length).toBeGreaterThanOrEqual(3);
     expect((await overview(sku.code)).listings.every((l) => l.lastSeenFen === 12_000)).toBe(true);
   });
 
