@@ -26,6 +26,15 @@ export interface KafkaConfig {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   /** Default 1 h. */
   newGroupLookbackMs?: number;
+  /** Consumer session timeout: a member silent this long is evicted and its partitions move. Default 6 s. */
+  sessionTimeoutMs?: number;
+  /** Consumer heartbeat interval (also while a handler runs). Default 1 s. */
+  heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for members to rejoin. Default 10 s. */
+  rebalanceTimeoutMs?: number;
+  /** Backoff of the restart of a crashed consumer: first delay and cap. Defaults 1 s and 30 s. */
+  restartInitialDelayMs?: number;
+  restartMaxDelayMs?: number;
 }
 
 export interface KuaishouConfig {
@@ -192,6 +201,11 @@ export function loadConfig(env: Env = process.env): AppConfigShape {
           ssl: e.KAFKA_SSL,
           sasl,
           newGroupLookbackMs: e.KAFKA_NEW_GROUP_LOOKBACK_MS,
+          sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+          heartbeatIntervalMs: e.KAFKA_HEARTBEAT_INTERVAL_MS,
+          rebalanceTimeoutMs: e.KAFKA_REBALANCE_TIMEOUT_MS,
+          restartInitialDelayMs: e.KAFKA_RESTART_INITIAL_DELAY_MS,
+          restartMaxDelayMs: e.KAFKA_RESTART_MAX_DELAY_MS,
         }
       : undefined,
     messaging: {

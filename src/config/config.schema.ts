@@ -107,6 +107,25 @@ export const ENV_SCHEMA = {
     .describe(
       'A consumer group with no committed offset handles only records produced at most this long before it started; older ones are skipped.',
     ),
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt
+    .default(6_000)
+    .describe(
+      'Kafka consumer session timeout: a member silent this long is evicted and its partitions resume on the others (6000 is the smallest a default Kafka broker accepts).',
+    ),
+  KAFKA_HEARTBEAT_INTERVAL_MS: positiveInt
+    .default(1_000)
+    .describe(
+      'Kafka consumer heartbeat interval; handlers heartbeat at this pace while they run. Below the session timeout.',
+    ),
+  KAFKA_REBALANCE_TIMEOUT_MS: positiveInt
+    .default(10_000)
+    .describe('How long a Kafka rebalance waits for the members to rejoin.'),
+  KAFKA_RESTART_INITIAL_DELAY_MS: positiveInt
+    .default(1_000)
+    .describe('First delay before a crashed Kafka consumer is restarted; doubles per failed attempt.'),
+  KAFKA_RESTART_MAX_DELAY_MS: positiveInt
+    .default(30_000)
+    .describe('Longest delay between restart attempts of a crashed Kafka consumer.'),
   ENCRYPTION_KEYS: z
     .string()
     .regex(

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { backOff } from 'exponential-backoff';
 import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { KafkaConfig } from '@app/config/app-config';
 import { EventEnvelope } from '../event-envelope';
@@ -13,13 +14,30 @@ const LOST_MEMBERSHIP = [
   'NOT_COORDINATOR_FOR_GROUP',
 ];
 
+/** What one consumer is doing, as /health reports it. */
+interface ConsumerEntry {
+  subscription: EventSubscription;
+  consumer?: Consumer;
+  state: 'joining' | 'running' | 'restarting' | 'stopped';
+  /** Why it is not running: the crash, or the last failed restart. */
+  error?: string;
+  /** Restart attempts since it last ran. */
+  attempts: number;
+}
+
 /**
  * Kafka through kafkajs. Kept thin on purpose: kafkajs is unmaintained, and swapping the client
  * must stay a change of this folder only.
  *
  * - producer: idempotent, acks=all, one request in flight, so records of a key keep their order;
- * - one consumer group per consumer, offsets committed after the handler returned
- *   (at-least-once; the inbox absorbs redelivery);
+ * - one consumer group per consumer, joined concurrently at start; each record's offset is
+ *   committed right after its handler returned (at-least-once: a rebalance re-delivers at most the
+ *   records in flight, and the inbox absorbs those);
+ * - a consumer that crashes (any crash event, whether kafkajs restarts it or not) is replaced by a
+ *   new one with exponential backoff until it runs again; meanwhile `health()` is down and says
+ *   which consumer is restarting and why;
+ * - session timeout, heartbeat interval and rebalance timeout come from the configuration
+ *   (defaults 6 s / 1 s / 10 s: a dead instance's partitions move within seconds);
  * - kafkajs heartbeats only between messages, so a handler that runs long (a slow platform write,
  *   in-lane retries) heartbeats while it runs: the member is not evicted mid-handler; when a
  *   heartbeat says the group rebalances, in-lane retries stop so the partition can move;
@@ -34,13 +52,20 @@ export class KafkaEventBus implements EventBus {
   private readonly logger = new Logger(KafkaEventBus.name);
   private readonly kafka: Kafka;
   private producer?: Producer;
-  private readonly consumers: { consumer: Consumer; subscription: EventSubscription; crashed?: string }[] = [];
+  private readonly consumers: ConsumerEntry[] = [];
   private readonly subscriptions: EventSubscription[] = [];
   private producerConnected = false;
+  private stopping = false;
 
   constructor(
     private readonly config: KafkaConfig,
-    private readonly options: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number } = {},
+    private readonly options: {
+      sessionTimeoutMs?: number;
+      heartbeatIntervalMs?: number;
+      rebalanceTimeoutMs?: number;
+      restartInitialDelayMs?: number;
+      restartMaxDelayMs?: number;
+    } = {},
   ) {
     this.kafka = new Kafka({
       clientId: config.clientId,
@@ -71,28 +96,87 @@ export class KafkaEventBus implements EventBus {
     this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
     await this.producer.connect();
     this.producerConnected = true;
-    for (const subscription of this.subscriptions) await this.startConsumer(subscription);
+    this.stopping = false;
+    // Concurrently: each join pauses the group on the other members, one after another adds up.
+    await Promise.all(
+      this.subscriptions.map(async (subscription) => {
+        const entry: ConsumerEntry = { subscription, state: 'joining', attempts: 0 };
+        this.consumers.push(entry);
+        await this.startConsumer(entry);
+      }),
+    );
   }
 
-  private async startConsumer(subscription: EventSubscription): Promise<void> {
+  private setting(key: keyof KafkaEventBus['options'] & keyof KafkaConfig, fallback: number): number {
+    return this.options[key] ?? this.config[key] ?? fallback;
+  }
+
+  /** Replaces a crashed consumer by a new one, with exponential backoff, until one runs. */
+  private restart(entry: ConsumerEntry, reason: string): void {
+    if (this.stopping || entry.state === 'restarting' || entry.state === 'stopped') return;
+    entry.state = 'restarting';
+    entry.error = reason;
+    const old = entry.consumer;
+    entry.consumer = undefined;
+    void backOff(
+      async () => {
+        if (this.stopping) return;
+        entry.attempts += 1;
+        await old?.disconnect().catch(() => undefined);
+        try {
+          await this.startConsumer(entry);
+        } catch (error) {
+          entry.error = (error as Error).message;
+          const failed = entry.consumer;
+          entry.consumer = undefined;
+          await failed?.disconnect().catch(() => undefined);
+          this.logger.warn(
+            `restart ${entry.attempts} of consumer ${entry.subscription.consumer} failed: ${entry.error}`,
+          );
+          throw error;
+        }
+      },
+      {
+        numOfAttempts: Number.MAX_SAFE_INTEGER,
+        startingDelay: this.setting('restartInitialDelayMs', 1_000),
+        maxDelay: this.setting('restartMaxDelayMs', 30_000),
+        timeMultiple: 2,
+        jitter: 'full',
+        delayFirstAttempt: true,
+        retry: () => !this.stopping,
+      },
+    ).catch(() => undefined);
+  }
+
+  private async startConsumer(entry: ConsumerEntry): Promise<void> {
+    const { subscription } = entry;
     const groupId = `${this.config.groupPrefix}.${subscription.consumer}`;
-    const heartbeatIntervalMs = this.options.heartbeatIntervalMs ?? 3_000;
+    const heartbeatIntervalMs = this.setting('heartbeatIntervalMs', 1_000);
     const consumer = this.kafka.consumer({
       groupId,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      sessionTimeout: this.setting('sessionTimeoutMs', 6_000),
+      rebalanceTimeout: this.setting('rebalanceTimeoutMs', 10_000),
       heartbeatInterval: heartbeatIntervalMs,
       // Stock changes are latency-sensitive: do not let an idle fetch hold new records back.
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: true,
+      // Restarts are ours (below), with backoff and visible in health, also for crashes kafkajs
+      // would not restart (e.g. a protocol error during a group join).
+      retry: { retries: 8, initialRetryTime: 200, restartOnFailure: async () => false },
     });
-    const entry: { consumer: Consumer; subscription: EventSubscription; crashed?: string } = { consumer, subscription };
+    entry.consumer = consumer;
     consumer.on(consumer.events.CRASH, (e) => {
-      entry.crashed = e.payload.error.message;
       this.logger.error(
-        `consumer ${subscription.consumer} crashed: ${e.payload.error.message} (restart: ${e.payload.restart})`,
+        `consumer ${subscription.consumer} crashed: ${e.payload.error.message} (kafkajs restart: ${e.payload.restart}); restarting with backoff`,
       );
+      if (entry.consumer === consumer) this.restart(entry, e.payload.error.message);
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => (entry.crashed = undefined));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (entry.consumer !== consumer) return;
+      entry.state = 'running';
+      entry.error = undefined;
+      entry.attempts = 0;
+    });
     const startedAt = Date.now();
     const fresh = await this.partitionsWithoutOffset(groupId, subscription.topic);
     const notBefore = startedAt - (this.config.newGroupLookbackMs ?? 3_600_000);
@@ -100,7 +184,8 @@ export class KafkaEventBus implements EventBus {
     await consumer.subscribe({ topic: subscription.topic, fromBeginning: true });
     await consumer.run({
       autoCommit: true,
-      autoCommitInterval: 1000,
+      // Commit each record's offset as soon as its handler returned, not on a timer.
+      autoCommitThreshold: 1,
       partitionsConsumedConcurrently: 4,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
         if (fresh.has(partition)) {
@@ -137,7 +222,6 @@ export class KafkaEventBus implements EventBus {
         }
       },
     });
-    this.consumers.push(entry);
   }
 
   private async park(subscription: EventSubscription, record: UndecodableRecord): Promise<void> {
@@ -164,7 +248,13 @@ export class KafkaEventBus implements EventBus {
   }
 
   async stop(): Promise<void> {
-    for (const { consumer } of this.consumers.splice(0)) await consumer.disconnect().catch(() => undefined);
+    this.stopping = true;
+    await Promise.all(
+      this.consumers.splice(0).map(async (entry) => {
+        entry.state = 'stopped';
+        await entry.consumer?.disconnect().catch(() => undefined);
+      }),
+    );
     await this.producer?.disconnect().catch(() => undefined);
     this.producerConnected = false;
   }
@@ -180,7 +270,11 @@ export class KafkaEventBus implements EventBus {
   }
 
   async health(): Promise<BusHealth> {
-    const crashed = this.consumers.filter((c) => c.crashed).map((c) => `${c.subscription.consumer}: ${c.crashed}`);
+    const crashed = this.consumers
+      .filter((c) => c.state === 'restarting')
+      .map(
+        (c) => `consumer ${c.subscription.consumer} restarting (attempt ${c.attempts}) after: ${c.error ?? 'a crash'}`,
+      );
     const up = this.producerConnected && crashed.length === 0;
     return {
       up,
