@@ -11,9 +11,6 @@ class FakeConsumer extends EventEmitter {
   ) {
     super();
   }
-  on(event: string, listener: (...args: never[]) => void): this {
-    return super.on(event, listener);
-  }
   async connect(): Promise<void> {
     this.world.inFlight += 1;
     this.world.maxInFlight = Math.max(this.world.maxInFlight, this.world.inFlight);
