@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions, ensureMysqlDatabase } from './data-source-options';
 import { Db } from './db';
+import { JobLeases } from './scheduled-jobs/job-leases';
 import { runMigrationsUnderLock } from './migration-runner';
 
 async function createDataSource(config: AppConfig): Promise<DataSource> {
@@ -21,8 +22,8 @@ async function createDataSource(config: AppConfig): Promise<DataSource> {
 
 @Global()
 @Module({
-  providers: [{ provide: DataSource, inject: [AppConfig], useFactory: createDataSource }, Db],
-  exports: [DataSource, Db],
+  providers: [{ provide: DataSource, inject: [AppConfig], useFactory: createDataSource }, Db, JobLeases],
+  exports: [DataSource, Db, JobLeases],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

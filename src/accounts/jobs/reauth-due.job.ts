@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { CronExpression } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { CLOCK, Clock } from '@app/common/clock';
 import { ConnectionsService } from '../connections.service';
 import { ShopConnectionRepository } from '../shop-connection.repository';
@@ -15,7 +16,7 @@ export class ReauthDueJob {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'reauth-due' })
+  @ScheduledJob('reauth-due', { cron: CronExpression.EVERY_HOUR, periodMs: 3_600_000 })
   async flagEndingGrants(): Promise<number> {
     const ending = await this.repo.grantEndingBefore(this.clock.now() + REAUTH_WARNING_MS, 500);
     for (const c of ending) await this.connections.flagReauthDue(c.id, c.refreshTokenExpiresAt!);

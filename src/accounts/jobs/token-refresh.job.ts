@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { CLOCK, Clock } from '@app/common/clock';
 import { Db } from '@app/database/db';
 import { tokenRefreshRequestedTopic } from '@app/messaging/contracts/token-refresh-requested/token-refresh-requested.contract';
@@ -17,7 +17,7 @@ export class TokenRefreshJob {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Interval('token-refresh', 60_000)
+  @ScheduledJob('token-refresh', { everyMs: 60_000 })
   async enqueueExpiring(): Promise<number> {
     const due = await this.connections.expiringBefore(this.clock.now() + REFRESH_MARGIN_MS, 500);
     if (!due.length) return 0;

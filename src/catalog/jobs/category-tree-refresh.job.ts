@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { CronExpression } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { ConnectionsService } from '@app/accounts/connections.service';
 import { Db } from '@app/database/db';
 import { categoryTreeRefreshRequestedTopic } from '@app/messaging/contracts/category-tree-refresh-requested/category-tree-refresh-requested.contract';
@@ -16,7 +17,7 @@ export class CategoryTreeRefreshJob {
     private readonly db: Db,
   ) {}
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'category-tree-refresh' })
+  @ScheduledJob('category-tree-refresh', { cron: CronExpression.EVERY_HOUR, periodMs: 3_600_000 })
   async enqueueDue(): Promise<number> {
     const active = (await this.connections.listActive()).map((c) => c.id);
     const due = await this.trees.due(active);

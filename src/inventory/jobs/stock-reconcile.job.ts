@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Cron, CronExpression, Interval } from '@nestjs/schedule';
+import { CronExpression } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { CLOCK, Clock } from '@app/common/clock';
 import { Db } from '@app/database/db';
 import { IDLE_MS } from '../demand';
@@ -19,7 +20,7 @@ export class StockReconcileJob {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Cron(CronExpression.EVERY_30_MINUTES, { name: 'stock-reconcile' })
+  @ScheduledJob('stock-reconcile', { cron: CronExpression.EVERY_30_MINUTES, periodMs: 1_800_000 })
   async enqueueReconciliation(): Promise<number> {
     let count = 0;
     let after = '';
@@ -39,7 +40,7 @@ export class StockReconcileJob {
    * Writes still unsettled after a while (the writer crashed), triggers deferred to a writer that
    * died, read-backs waiting for the order feed: run those SKUs' writer.
    */
-  @Interval('stock-settle', 60_000)
+  @ScheduledJob('stock-settle', { everyMs: 60_000 })
   async enqueueSettlement(): Promise<number> {
     const now0 = this.clock.now();
     const ids = [
@@ -60,7 +61,7 @@ export class StockReconcileJob {
    * Triggers deferred to a writer whose lease lapsed (its process died): soon, not at the next
    * settle round, so a crash mid-run costs its SKUs seconds, not a minute.
    */
-  @Interval('stock-orphaned-triggers', 5_000)
+  @ScheduledJob('stock-orphaned-triggers', { everyMs: 5_000 })
   async enqueueOrphanedTriggers(): Promise<number> {
     const ids = await this.repo.skusAwaitingWriter(this.clock.now(), 200, false);
     if (!ids.length) return 0;
@@ -75,7 +76,7 @@ export class StockReconcileJob {
    * Scarce units left on a platform whose buyers are gone while the other platform sells out:
    * re-plan those SKUs (moving units is decrease-first, so this can only cost a sale, never oversell).
    */
-  @Interval('stock-rebalance', 5_000)
+  @ScheduledJob('stock-rebalance', { everyMs: 5_000 })
   async enqueueRebalance(): Promise<number> {
     const now0 = this.clock.now();
     const ids = await this.repo.stranded(now0 - 60_000, now0 - IDLE_MS, 200);
@@ -88,7 +89,7 @@ export class StockReconcileJob {
   }
 
   /** Demand weights follow recent sales: halve them every hour. */
-  @Cron(CronExpression.EVERY_HOUR, { name: 'stock-demand-decay' })
+  @ScheduledJob('stock-demand-decay', { cron: CronExpression.EVERY_HOUR, periodMs: 3_600_000 }, { transactional: true })
   async decayDemand(): Promise<void> {
     await this.repo.halveRecentSales();
   }

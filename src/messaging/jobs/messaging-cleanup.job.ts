@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { CronExpression } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { CLOCK, Clock } from '@app/common/clock';
 import { DAY_MS } from '@app/ops/settings/ops-settings.definitions';
 import { OpsSettingsService } from '@app/ops/settings/ops-settings.service';
@@ -17,7 +18,7 @@ export class MessagingCleanupJob {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'messaging-cleanup' })
+  @ScheduledJob('messaging-cleanup', { cron: CronExpression.EVERY_HOUR, periodMs: 3_600_000 })
   async purge(): Promise<void> {
     const now = this.clock.now();
     // Ages from the ops settings: inbox rows outlive Kafka's 7-day retention so a late redelivery is still caught.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { Db } from '@app/database/db';
 import { failureRetryRequestedTopic } from '@app/messaging/contracts/failure-retry-requested/failure-retry-requested.contract';
 import { OutboxService } from '@app/messaging/outbox/outbox.service';
@@ -17,7 +17,7 @@ export class FailureRetryJob {
     private readonly db: Db,
   ) {}
 
-  @Interval('failure-retry', 30_000)
+  @ScheduledJob('failure-retry', { everyMs: 30_000 })
   async enqueueDue(): Promise<number> {
     let enqueued = 0;
     // After an outage hundreds are due at once: take them all, a page at a time (claimed rows leave the page).

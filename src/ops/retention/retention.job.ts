@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { CronExpression } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { CLOCK, Clock } from '@app/common/clock';
 import { OpsSettingsService } from '../settings/ops-settings.service';
 import { RetentionRegistry } from './retention.registry';
@@ -18,7 +19,7 @@ export class RetentionJob {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'retention' })
+  @ScheduledJob('retention', { cron: CronExpression.EVERY_HOUR, periodMs: 3_600_000 })
   async purge(): Promise<Record<string, number>> {
     const now = this.clock.now();
     const s = await this.settings.current();

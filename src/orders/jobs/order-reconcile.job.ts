@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { CronExpression } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { ConnectionsService } from '@app/accounts/connections.service';
 import { CLOCK, Clock } from '@app/common/clock';
 import { Db } from '@app/database/db';
@@ -18,7 +19,7 @@ export class OrderReconcileJob {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'order-reconcile' })
+  @ScheduledJob('order-reconcile', { cron: CronExpression.EVERY_HOUR, periodMs: 3_600_000 })
   async enqueue(): Promise<number> {
     return this.enqueueFor(await this.connections.listActive(), 'schedule');
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { CLOCK, Clock } from '@app/common/clock';
 import { Db } from '@app/database/db';
 import { orderDeadlineCheckRequestedTopic } from '@app/messaging/contracts/order-deadline-check-requested/order-deadline-check-requested.contract';
@@ -18,7 +18,7 @@ export class ShipDeadlineJob {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Interval('order-ship-deadlines', 5 * 60_000)
+  @ScheduledJob('order-ship-deadlines', { everyMs: 5 * 60_000 })
   async enqueue(): Promise<number> {
     const ids = await this.deadlines.candidates();
     const now = this.clock.now();

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Cron, CronExpression, Interval } from '@nestjs/schedule';
+import { CronExpression } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { ConnectionsService } from '@app/accounts/connections.service';
 import { CLOCK, Clock } from '@app/common/clock';
 import { Db } from '@app/database/db';
@@ -22,7 +23,7 @@ export class ParityAuditJob {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'price-parity-audit' })
+  @ScheduledJob('price-parity-audit', { cron: CronExpression.EVERY_HOUR, periodMs: 3_600_000 })
   async enqueue(): Promise<number> {
     const shops = await this.connections.listActive();
     const now = this.clock.now();
@@ -44,7 +45,7 @@ export class ParityAuditJob {
     return shops.length;
   }
 
-  @Interval('price-settle', 60_000)
+  @ScheduledJob('price-settle', { everyMs: 60_000 })
   async enqueueSettlement(): Promise<number> {
     const ids = await this.repo.skusWithPendingOps(this.clock.now() - 30_000, 200);
     if (!ids.length) return 0;

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { ScheduledJob } from '@app/database/scheduled-jobs/scheduled-job.decorator';
 import { WebhookSenderService } from '../webhook-sender.service';
 
 /** The backstop of the sender: due deliveries and expired claims (a sender that died mid-attempt) are picked up. */
@@ -12,7 +12,7 @@ export class WebhookSweepJob implements OnApplicationBootstrap {
     this.sender.kick();
   }
 
-  @Interval('webhook-delivery-sweep', 5_000)
+  @ScheduledJob('webhook-delivery-sweep', { everyMs: 5_000 })
   sweep(): Promise<number> {
     return this.sender.sweep();
   }
