@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, KafkaJSNonRetriableError, logLevel } from 'kafkajs';
 import { KafkaConfig } from '@app/config/app-config';
 import { EventEnvelope } from '@app/messaging/event-envelope';
 import { HEADER } from '@app/messaging/kafka/kafka-codec';
@@ -12,6 +12,7 @@ import { eventually } from '@test/support/test-app';
  */
 const brokers = process.env.KAFKA_BROKERS;
 const TOPIC = 'kwaizan.test.kafka-contract.v1';
+const RESTART_TOPIC = 'kwaizan.test.kafka-restart.v1';
 
 if (!brokers) {
   console.log('Kafka contract tests skipped: KAFKA_BROKERS is not set (.ci/run starts a mock broker and sets it).');
@@ -151,6 +152,44 @@ describeKafka('KafkaEventBus contract (real broker)', () => {
     expect(deliveries.indexOf(3)).toBeGreaterThan(deliveries.lastIndexOf(2));
     expect((await bus.health()).up).toBe(true);
   });
+
+  it('restarts a consumer that crashed for good (kafkajs would not restart it) and says so in health meanwhile', async () => {
+    const run = randomUUID();
+    const cfg = config();
+    const producer = newBus(cfg);
+    await producer.start();
+    const deliveries: number[] = [];
+    let crashed = false;
+    const bus = new KafkaEventBus(cfg, {
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+      restartInitialDelayMs: 3000,
+      restartMaxDelayMs: 3000,
+    });
+    buses.push(bus);
+    bus.subscribe({
+      topic: RESTART_TOPIC,
+      consumer: 'contract.crash-for-good',
+      deliver: async (e) => {
+        if ((e.payload as { run: string }).run !== run) return;
+        deliveries.push(e.seq);
+        if (e.seq === 2 && !crashed) {
+          crashed = true;
+          // Not retriable: kafkajs crashes the consumer with restart: false, as for INVALID_REQUEST on SyncGroup.
+          throw new KafkaJSNonRetriableError('handler failed for good');
+        }
+      },
+    });
+    await bus.start();
+    await producer.publish([1, 2, 3].map((seq) => ({ ...envelope(run, 'k', seq), topic: RESTART_TOPIC })));
+    await eventually(async () => {
+      const health = await bus.health();
+      return !health.up && (health.detail ?? '').includes('consumer contract.crash-for-good restarting');
+    }, 30_000);
+    await eventually(() => deliveries.includes(3), 60_000);
+    expect(deliveries.filter((s) => s === 2)).toHaveLength(2);
+    await eventually(async () => (await bus.health()).up, 30_000);
+  }, 120_000);
 
   it('keeps its group membership while a handler runs past the session timeout, so the record is handled once', async () => {
     const run = randomUUID();
