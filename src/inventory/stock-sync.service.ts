@@ -61,6 +61,10 @@ const MAX_ROUNDS = 5;
 /** Changes made under the ledger lock; a run that saw their sequence saw them. */
 const COALESCIBLE: StockChangeReason[] = ['sale', 'release', 'shipment', 'erp'];
 export const INVENTORY_SYNC_REPLAY = 'inventory.sync';
+/** A listing of a shop that left before it could be lowered (`ShopLeaveService`). */
+export const SHOP_LEFT_PREFIX = 'shop disconnected';
+/** A listing of a shop that is not connected (revoked, needs re-authorization, unbound). */
+export const NOT_CONNECTED_PREFIX = 'shop not connected';
 
 /**
  * The one writer of a SKU's platform stock. At most one run per SKU holds the writer lease
@@ -77,6 +81,8 @@ export const INVENTORY_SYNC_REPLAY = 'inventory.sync';
 @Injectable()
 export class StockSyncService {
   private readonly logger = new Logger(StockSyncService.name);
+  /** Connections being disconnected (`ShopLeaveService`): their listings are only drained. */
+  readonly leaving = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -170,8 +176,10 @@ export class StockSyncService {
     await this.phase('reconcile', async () => {
       for (const lane of lanes) {
         const allocation = await this.repo.allocation(lane.binding.id);
-        if (reconcile && allocation?.unwritable) await this.clearUnwritable(lease, lane);
-        if (reconcile || !allocation?.established) await this.observe(lease, lane);
+        // The shop is connected again: what it shows is read afresh.
+        const back = [SHOP_LEFT_PREFIX, NOT_CONNECTED_PREFIX].some((p) => allocation?.unwritable?.startsWith(p));
+        if ((reconcile || back) && allocation?.unwritable) await this.clearUnwritable(lease, lane);
+        if (reconcile || back || !allocation?.established) await this.observe(lease, lane);
         await this.matureObservation(lease, lane);
       }
     });
@@ -270,6 +278,14 @@ export class StockSyncService {
             !stuck.has(a.bindingId) &&
             lanes.some((l) => l.binding.id === a.bindingId),
         );
+        // A shop that is not connected may still sell what it shows: its units stay counted, and it is flagged.
+        for (const a of allocations) {
+          if (a.unwritable || a.drainConnectionId !== null || a.allotted <= 0) continue;
+          if (lanes.some((l) => l.binding.id === a.bindingId)) continue;
+          a.unwritable = `${NOT_CONNECTED_PREFIX} (${a.platform}): its ${a.allotted} units stay counted, as it may still sell them, until it is connected again`;
+          a.updatedAt = this.clock.now();
+          await this.repo.saveAllocation(a);
+        }
         const others = allocations
           .filter((a) => !usable.includes(a))
           .reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
@@ -896,7 +912,7 @@ export class StockSyncService {
     const lanes: Lane[] = [];
     for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
       const connection = await this.connections.findById(binding.connectionId);
-      if (!connection || connection.status !== 'active') continue;
+      if (!connection || connection.status !== 'active' || this.leaving.has(connection.id)) continue;
       lanes.push({
         binding,
         connection,

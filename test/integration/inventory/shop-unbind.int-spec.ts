@@ -51,8 +51,31 @@ describe('a shop disconnected by the merchant', () => {
     await h.quiet();
     expect(await h.platformStock(b)).toEqual({ kuaishou: 4, youzan: 0 });
   });
+});
 
-  // Last: it leaves the merchant with no Kuaishou grant.
+describe('a shop revoked, then disconnected by the merchant', () => {
+  let h: InventoryHarness;
+  beforeAll(async () => {
+    h = await InventoryHarness.start('shop-unbind-revoked');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function unbind(connectionId: string): Promise<number> {
+    const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/connections/${connectionId}`, {
+      method: 'DELETE',
+      headers: h.auth,
+    });
+    return res.status;
+  }
+
+  async function detail(sku: SkuFixture): Promise<{ allocations: { platform: string; unwritable?: string | null }[] }> {
+    return (await (
+      await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}`, { headers: h.auth })
+    ).json()) as never;
+  }
+
   it('a revoked shop that is then disconnected keeps what it shows counted, flagged, and the other shop fits around it', async () => {
     const sku = await h.sku('SHOP-REV', { onHand: 30, mode: 'split' });
     await h.poll();
@@ -79,6 +102,13 @@ describe('a shop disconnected by the merchant', () => {
     expect(after.kuaishou + after.youzan).toBeLessThanOrEqual(24);
     expect(after.youzan).toBe(24 - before.kuaishou);
     const ks = (await detail(sku)).allocations.find((x) => x.platform === 'kuaishou');
-    expect(ks?.unwritable).toBeTruthy();
+    expect(ks?.unwritable).toMatch(/not connected/);
+    // Ops and the merchant see it.
+    const health = (await (await fetch(`${h.stack.url}/health`, { headers: await h.opsAuth() })).json()) as {
+      status: string;
+      checks: Record<string, { up: boolean } | undefined>;
+    };
+    expect(health.status).toBe('degraded');
+    expect(health.checks.stock?.up).toBe(false);
   });
 });
