@@ -21,6 +21,7 @@ import { StockQueryService } from './stock-query.service';
 import { StockSettingsRepository } from './stock-settings.repository';
 import { StockSyncService } from './stock-sync.service';
 import { ShopLeaveService } from './shop-leave.service';
+import { StockWriterLeases } from './stock-writer-lease';
 
 @Module({
   imports: [AccountsModule, CatalogModule, PlatformsModule, HealthModule, SyncFailuresModule, RetentionModule],
@@ -30,6 +31,7 @@ import { ShopLeaveService } from './shop-leave.service';
     StockSettingsRepository,
     StockLedgerService,
     StockSyncService,
+    StockWriterLeases,
     ShopLeaveService,
     StockQueryService,
     StockChangedConsumer,

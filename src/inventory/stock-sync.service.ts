@@ -26,26 +26,14 @@ import { StockSettingsRepository } from './stock-settings.repository';
 import { StockWriteOpEntity } from './stock-write-op.entity';
 import { METRICS } from '@app/ops/metrics/metric-names';
 import { AppConfig } from '@app/config/app-config';
+import { Lease, StockWriterLeases, WriterLeaseLostError } from './stock-writer-lease';
+
+export { WriterLeaseLostError };
 
 interface Lane {
   binding: SkuBindingEntity;
   connection: ShopConnectionEntity;
   shop: ShopRef;
-}
-
-/** The stock-writer lease of one run: every bookkeeping commit checks the token under the ledger lock. */
-interface Lease {
-  merchantSkuId: string;
-  holder: string;
-  token: number;
-}
-
-/** A newer writer took the SKU over: this run's bookkeeping must not commit. */
-export class WriterLeaseLostError extends Error {
-  constructor(merchantSkuId: string) {
-    super(`the stock-writer lease of SKU ${merchantSkuId} was taken over`);
-    this.name = 'WriterLeaseLostError';
-  }
 }
 
 /**
@@ -99,10 +87,11 @@ export class StockSyncService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     private readonly config: AppConfig,
+    private readonly leases: StockWriterLeases,
   ) {}
 
   private get leaseMs(): number {
-    return this.config.stock.writerLeaseMs;
+    return this.leases.leaseMs;
   }
 
   /**
@@ -158,17 +147,6 @@ export class StockSyncService {
     }
   }
 
-  /** Extends a live lease of this run (never revives one that lapsed or was taken over). */
-  private async renew(lease: Lease): Promise<void> {
-    const now = this.clock.now();
-    await this.db.transaction((m) =>
-      m.query(
-        'UPDATE stock_ledger SET writer_until = ? WHERE merchant_sku_id = ? AND writer_token = ? AND writer_holder = ? AND writer_until > ?',
-        [now + this.leaseMs, lease.merchantSkuId, lease.token, lease.holder, now],
-      ),
-    );
-  }
-
   private async run(lease: Lease, reconcile: boolean, triggerAt: number, stuck: Set<string>): Promise<number> {
     const lanes = await this.phase('load', () => this.lanes(lease.merchantSkuId));
     await this.phase('settle', () => this.takeOver(lease));
@@ -188,70 +166,25 @@ export class StockSyncService {
 
   // ---- lease ------------------------------------------------------------------------------
 
-  private async acquire(merchantSkuId: string, reconcile: boolean): Promise<Lease | undefined> {
-    const holder = this.ids.uuid();
-    return this.db.transaction(async () => {
-      const now = this.clock.now();
-      const ledger = await this.repo.lockLedger(merchantSkuId, now);
-      if (ledger.writerHolder && ledger.writerUntil > now) {
-        ledger.rerun = Math.max(ledger.rerun, reconcile ? 2 : 1);
-        await this.repo.saveLedger(ledger);
-        return undefined;
-      }
-      ledger.writerToken += 1;
-      ledger.writerHolder = holder;
-      ledger.writerUntil = now + this.leaseMs;
-      // Triggers deferred to a holder that died are done by this run (a read-back as a round of its own).
-      ledger.rerun = ledger.rerun === 2 && !reconcile ? 2 : 0;
-      await this.repo.saveLedger(ledger);
-      return { merchantSkuId, holder, token: ledger.writerToken };
-    });
+  private acquire(merchantSkuId: string, reconcile: boolean): Promise<Lease | undefined> {
+    return this.leases.acquire(merchantSkuId, reconcile);
+  }
+
+  private renew(lease: Lease): Promise<void> {
+    return this.leases.renew(lease);
   }
 
   /** Takes the ledger lock as the lease holder (renewing the lease), or throws when fenced off. */
-  private async lockAsWriter(lease: Lease): Promise<StockLedgerEntity> {
-    const now = this.clock.now();
-    const ledger = await this.repo.lockLedger(lease.merchantSkuId, now);
-    if (ledger.writerToken !== lease.token || ledger.writerHolder !== lease.holder)
-      throw new WriterLeaseLostError(lease.merchantSkuId);
-    ledger.writerUntil = now + this.leaseMs;
-    await this.repo.saveLedger(ledger);
-    return ledger;
+  private lockAsWriter(lease: Lease): Promise<StockLedgerEntity> {
+    return this.leases.lockAsWriter(lease);
   }
 
-  /** Before letting go: a trigger deferred to us, a change newer than the plan, or a failed decrease to plan around, means one more run. */
-  private async releaseOrContinue(
-    lease: Lease,
-    seen: number,
-    mayContinue: boolean,
-    replan: boolean,
-  ): Promise<{ reconcile: boolean } | undefined> {
-    return this.db.transaction(async () => {
-      const ledger = await this.lockAsWriter(lease);
-      const newer = replan || (await this.outbox.currentSequence(stockChangedTopic, lease.merchantSkuId)) > seen;
-      if (mayContinue && (ledger.rerun > 0 || newer)) {
-        const reconcile = ledger.rerun === 2;
-        ledger.rerun = 0;
-        await this.repo.saveLedger(ledger);
-        return { reconcile };
-      }
-      if (newer) ledger.rerun = Math.max(ledger.rerun, 1);
-      ledger.writerHolder = null;
-      ledger.writerUntil = 0;
-      await this.repo.saveLedger(ledger);
-      return undefined;
-    });
+  private releaseOrContinue(lease: Lease, seen: number, mayContinue: boolean, replan: boolean) {
+    return this.leases.releaseOrContinue(lease, seen, mayContinue, replan);
   }
 
-  private async release(lease: Lease): Promise<void> {
-    await this.db.transaction(async () => {
-      const ledger = await this.repo.lockLedger(lease.merchantSkuId, this.clock.now());
-      if (ledger.writerToken !== lease.token) return;
-      ledger.writerHolder = null;
-      ledger.writerUntil = 0;
-      ledger.rerun = Math.max(ledger.rerun, 1);
-      await this.repo.saveLedger(ledger);
-    });
+  private release(lease: Lease): Promise<void> {
+    return this.leases.release(lease);
   }
 
   // ---- planning and writing -----------------------------------------------------------------
