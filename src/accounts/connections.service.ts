@@ -20,9 +20,24 @@ import { StorePairRepository } from './store-pair.repository';
 import { TokenVault } from './token-vault';
 
 /** The one place where a shop connection changes state; every change is announced on the bus. */
+/**
+ * Runs when the merchant disconnects an active shop, while its grant still works (`before`, outside
+ * any transaction: it may call the platform), and once the shop is unbound (`after`).
+ */
+export interface ShopLeavingHook {
+  before(connection: ShopConnectionEntity): Promise<void>;
+  after(connection: ShopConnectionEntity): Promise<void>;
+}
+
 @Injectable()
 export class ConnectionsService implements CallFailureListener {
   private readonly logger = new Logger(ConnectionsService.name);
+  private readonly leavingHooks: ShopLeavingHook[] = [];
+
+  /** Inventory registers one: the shop's listings are lowered to 0 before its tokens are wiped. */
+  onShopLeaving(hook: ShopLeavingHook): void {
+    this.leavingHooks.push(hook);
+  }
 
   constructor(
     private readonly db: Db,
@@ -229,6 +244,25 @@ export class ConnectionsService implements CallFailureListener {
 
   /** Stops syncing the shop; history stays, tokens are wiped. */
   async unbind(merchantId: string, connectionId: string): Promise<ShopConnectionEntity> {
+    const current = await this.connections.findById(connectionId);
+    const leaving = current?.merchantId === merchantId && current.status === 'active' ? current : undefined;
+    if (leaving)
+      for (const hook of this.leavingHooks)
+        await hook
+          .before(leaving)
+          .catch((e: Error) => this.logger.warn(`before unbinding ${connectionId}: ${e.message}`));
+    try {
+      return await this.unbindNow(merchantId, connectionId);
+    } finally {
+      if (leaving)
+        for (const hook of this.leavingHooks)
+          await hook
+            .after(leaving)
+            .catch((e: Error) => this.logger.warn(`after unbinding ${connectionId}: ${e.message}`));
+    }
+  }
+
+  private async unbindNow(merchantId: string, connectionId: string): Promise<ShopConnectionEntity> {
     return this.db.transaction(async () => {
       const c = await this.connections.lockById(connectionId);
       if (!c || c.merchantId !== merchantId) throw new ConnectionNotFoundException(connectionId);

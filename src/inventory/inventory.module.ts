@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ConnectionsService } from '../accounts/connections.service';
 import { CatalogModule } from '../catalog/catalog.module';
 import { SkuBindingService } from '../catalog/sku-binding.service';
 import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
@@ -19,6 +20,8 @@ import { StockLedgerService, UNBOUND_PREFIX } from './stock-ledger.service';
 import { StockQueryService } from './stock-query.service';
 import { StockSettingsRepository } from './stock-settings.repository';
 import { StockSyncService } from './stock-sync.service';
+import { ShopLeaveService } from './shop-leave.service';
+import { StockWriterLeases } from './stock-writer-lease';
 
 @Module({
   imports: [AccountsModule, CatalogModule, PlatformsModule, HealthModule, SyncFailuresModule, RetentionModule],
@@ -28,6 +31,8 @@ import { StockSyncService } from './stock-sync.service';
     StockSettingsRepository,
     StockLedgerService,
     StockSyncService,
+    StockWriterLeases,
+    ShopLeaveService,
     StockQueryService,
     StockChangedConsumer,
     SkuBoundConsumer,
@@ -44,11 +49,15 @@ export class InventoryModule implements OnModuleInit {
     private readonly bindings: SkuBindingService,
     private readonly ledger: StockLedgerService,
     private readonly retention: RetentionRegistry,
+    private readonly connections: ConnectionsService,
+    private readonly shopLeave: ShopLeaveService,
   ) {}
 
   onModuleInit(): void {
     // Catalog deletes the binding; inventory keeps the unbound listing's units counted, in that transaction.
     this.bindings.onBindingRemoved((binding) => this.ledger.bindingRemoved(binding));
+    // A disconnected shop's listings are lowered to 0 while its grant still works.
+    this.connections.onShopLeaving(this.shopLeave);
     this.retention.register({
       name: 'drift',
       purge: (now, s) => this.repo.deleteDriftRecordedBefore(retentionCutoff(now, s.retentionDriftDays)),

@@ -26,26 +26,14 @@ import { StockSettingsRepository } from './stock-settings.repository';
 import { StockWriteOpEntity } from './stock-write-op.entity';
 import { METRICS } from '@app/ops/metrics/metric-names';
 import { AppConfig } from '@app/config/app-config';
+import { Lease, StockWriterLeases, WriterLeaseLostError } from './stock-writer-lease';
+
+export { WriterLeaseLostError };
 
 interface Lane {
   binding: SkuBindingEntity;
   connection: ShopConnectionEntity;
   shop: ShopRef;
-}
-
-/** The stock-writer lease of one run: every bookkeeping commit checks the token under the ledger lock. */
-interface Lease {
-  merchantSkuId: string;
-  holder: string;
-  token: number;
-}
-
-/** A newer writer took the SKU over: this run's bookkeeping must not commit. */
-export class WriterLeaseLostError extends Error {
-  constructor(merchantSkuId: string) {
-    super(`the stock-writer lease of SKU ${merchantSkuId} was taken over`);
-    this.name = 'WriterLeaseLostError';
-  }
 }
 
 /**
@@ -61,6 +49,10 @@ const MAX_ROUNDS = 5;
 /** Changes made under the ledger lock; a run that saw their sequence saw them. */
 const COALESCIBLE: StockChangeReason[] = ['sale', 'release', 'shipment', 'erp'];
 export const INVENTORY_SYNC_REPLAY = 'inventory.sync';
+/** A listing of a shop that left before it could be lowered (`ShopLeaveService`). */
+export const SHOP_LEFT_PREFIX = 'shop disconnected';
+/** A listing of a shop that is not connected (revoked, needs re-authorization, unbound). */
+export const NOT_CONNECTED_PREFIX = 'shop not connected';
 
 /**
  * The one writer of a SKU's platform stock. At most one run per SKU holds the writer lease
@@ -77,6 +69,8 @@ export const INVENTORY_SYNC_REPLAY = 'inventory.sync';
 @Injectable()
 export class StockSyncService {
   private readonly logger = new Logger(StockSyncService.name);
+  /** Connections being disconnected (`ShopLeaveService`): their listings are only drained. */
+  readonly leaving = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -93,10 +87,11 @@ export class StockSyncService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     private readonly config: AppConfig,
+    private readonly leases: StockWriterLeases,
   ) {}
 
   private get leaseMs(): number {
-    return this.config.stock.writerLeaseMs;
+    return this.leases.leaseMs;
   }
 
   /**
@@ -152,17 +147,6 @@ export class StockSyncService {
     }
   }
 
-  /** Extends a live lease of this run (never revives one that lapsed or was taken over). */
-  private async renew(lease: Lease): Promise<void> {
-    const now = this.clock.now();
-    await this.db.transaction((m) =>
-      m.query(
-        'UPDATE stock_ledger SET writer_until = ? WHERE merchant_sku_id = ? AND writer_token = ? AND writer_holder = ? AND writer_until > ?',
-        [now + this.leaseMs, lease.merchantSkuId, lease.token, lease.holder, now],
-      ),
-    );
-  }
-
   private async run(lease: Lease, reconcile: boolean, triggerAt: number, stuck: Set<string>): Promise<number> {
     const lanes = await this.phase('load', () => this.lanes(lease.merchantSkuId));
     await this.phase('settle', () => this.takeOver(lease));
@@ -170,8 +154,10 @@ export class StockSyncService {
     await this.phase('reconcile', async () => {
       for (const lane of lanes) {
         const allocation = await this.repo.allocation(lane.binding.id);
-        if (reconcile && allocation?.unwritable) await this.clearUnwritable(lease, lane);
-        if (reconcile || !allocation?.established) await this.observe(lease, lane);
+        // The shop is connected again: what it shows is read afresh.
+        const back = [SHOP_LEFT_PREFIX, NOT_CONNECTED_PREFIX].some((p) => allocation?.unwritable?.startsWith(p));
+        if ((reconcile || back) && allocation?.unwritable) await this.clearUnwritable(lease, lane);
+        if (reconcile || back || !allocation?.established) await this.observe(lease, lane);
         await this.matureObservation(lease, lane);
       }
     });
@@ -180,70 +166,25 @@ export class StockSyncService {
 
   // ---- lease ------------------------------------------------------------------------------
 
-  private async acquire(merchantSkuId: string, reconcile: boolean): Promise<Lease | undefined> {
-    const holder = this.ids.uuid();
-    return this.db.transaction(async () => {
-      const now = this.clock.now();
-      const ledger = await this.repo.lockLedger(merchantSkuId, now);
-      if (ledger.writerHolder && ledger.writerUntil > now) {
-        ledger.rerun = Math.max(ledger.rerun, reconcile ? 2 : 1);
-        await this.repo.saveLedger(ledger);
-        return undefined;
-      }
-      ledger.writerToken += 1;
-      ledger.writerHolder = holder;
-      ledger.writerUntil = now + this.leaseMs;
-      // Triggers deferred to a holder that died are done by this run (a read-back as a round of its own).
-      ledger.rerun = ledger.rerun === 2 && !reconcile ? 2 : 0;
-      await this.repo.saveLedger(ledger);
-      return { merchantSkuId, holder, token: ledger.writerToken };
-    });
+  private acquire(merchantSkuId: string, reconcile: boolean): Promise<Lease | undefined> {
+    return this.leases.acquire(merchantSkuId, reconcile);
+  }
+
+  private renew(lease: Lease): Promise<void> {
+    return this.leases.renew(lease);
   }
 
   /** Takes the ledger lock as the lease holder (renewing the lease), or throws when fenced off. */
-  private async lockAsWriter(lease: Lease): Promise<StockLedgerEntity> {
-    const now = this.clock.now();
-    const ledger = await this.repo.lockLedger(lease.merchantSkuId, now);
-    if (ledger.writerToken !== lease.token || ledger.writerHolder !== lease.holder)
-      throw new WriterLeaseLostError(lease.merchantSkuId);
-    ledger.writerUntil = now + this.leaseMs;
-    await this.repo.saveLedger(ledger);
-    return ledger;
+  private lockAsWriter(lease: Lease): Promise<StockLedgerEntity> {
+    return this.leases.lockAsWriter(lease);
   }
 
-  /** Before letting go: a trigger deferred to us, a change newer than the plan, or a failed decrease to plan around, means one more run. */
-  private async releaseOrContinue(
-    lease: Lease,
-    seen: number,
-    mayContinue: boolean,
-    replan: boolean,
-  ): Promise<{ reconcile: boolean } | undefined> {
-    return this.db.transaction(async () => {
-      const ledger = await this.lockAsWriter(lease);
-      const newer = replan || (await this.outbox.currentSequence(stockChangedTopic, lease.merchantSkuId)) > seen;
-      if (mayContinue && (ledger.rerun > 0 || newer)) {
-        const reconcile = ledger.rerun === 2;
-        ledger.rerun = 0;
-        await this.repo.saveLedger(ledger);
-        return { reconcile };
-      }
-      if (newer) ledger.rerun = Math.max(ledger.rerun, 1);
-      ledger.writerHolder = null;
-      ledger.writerUntil = 0;
-      await this.repo.saveLedger(ledger);
-      return undefined;
-    });
+  private releaseOrContinue(lease: Lease, seen: number, mayContinue: boolean, replan: boolean) {
+    return this.leases.releaseOrContinue(lease, seen, mayContinue, replan);
   }
 
-  private async release(lease: Lease): Promise<void> {
-    await this.db.transaction(async () => {
-      const ledger = await this.repo.lockLedger(lease.merchantSkuId, this.clock.now());
-      if (ledger.writerToken !== lease.token) return;
-      ledger.writerHolder = null;
-      ledger.writerUntil = 0;
-      ledger.rerun = Math.max(ledger.rerun, 1);
-      await this.repo.saveLedger(ledger);
-    });
+  private release(lease: Lease): Promise<void> {
+    return this.leases.release(lease);
   }
 
   // ---- planning and writing -----------------------------------------------------------------
@@ -270,6 +211,14 @@ export class StockSyncService {
             !stuck.has(a.bindingId) &&
             lanes.some((l) => l.binding.id === a.bindingId),
         );
+        // A shop that is not connected may still sell what it shows: its units stay counted, and it is flagged.
+        for (const a of allocations) {
+          if (a.unwritable || a.drainConnectionId !== null || a.allotted <= 0) continue;
+          if (lanes.some((l) => l.binding.id === a.bindingId)) continue;
+          a.unwritable = `${NOT_CONNECTED_PREFIX} (${a.platform}): its ${a.allotted} units stay counted, as it may still sell them, until it is connected again`;
+          a.updatedAt = this.clock.now();
+          await this.repo.saveAllocation(a);
+        }
         const others = allocations
           .filter((a) => !usable.includes(a))
           .reduce((sum, a) => sum + Math.max(0, a.allotted), 0);
@@ -896,7 +845,7 @@ export class StockSyncService {
     const lanes: Lane[] = [];
     for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
       const connection = await this.connections.findById(binding.connectionId);
-      if (!connection || connection.status !== 'active') continue;
+      if (!connection || connection.status !== 'active' || this.leaving.has(connection.id)) continue;
       lanes.push({
         binding,
         connection,
