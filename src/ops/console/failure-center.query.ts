@@ -102,7 +102,7 @@ export function parseActionForm(body: Record<string, unknown>): ParsedAction {
   const ids = [...new Set(list)];
   if (!ids.length) errors.ids = '请至少选择一条失败记录 Select at least one failure';
   else if (ids.some((id) => !UUID.test(id))) errors.ids = '失败记录编号无效 A failure id is not valid';
-  else if (ids.length > 200) errors.ids = '一次最多 200 条 At most 200 at a time';
+  else if (ids.length > 150) errors.ids = '一次最多 150 条 At most 150 at a time';
   const note = text(body.note);
   if (note.length > 500) errors.note = '备注最多 500 个字符 The note is at most 500 characters';
   if (action === 'dismiss' && !note) errors.note = '忽略时请写明原因 Say why when dismissing';
