@@ -1,6 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { dirname, join } from 'node:path';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { MetricsService } from '../metrics/metrics.service';
+import { livePoint, MetricJson, sampleOf } from './live-figures';
+import { livePage } from './pages/live.page';
 import { CurrentPrincipal, Ops, Page } from '@app/auth/policy.decorator';
 import { UserPrincipal } from '@app/auth/principal';
 import { AppConfig } from '@app/config/app-config';
@@ -15,6 +19,10 @@ import {
   formErrorPage,
 } from './pages/failure-center.pages';
 
+/** The UMD build beside the package's main entry (`dist/`); the package exports no path to it. */
+const CHART_JS = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+const LIVE_INTERVAL_MS = 1_000;
+
 /**
  * The ops console pages. Every write goes through SyncFailureService, which audits it; a done
  * action redirects to its batch's result page (read back from the audit), so a refresh shows
@@ -26,7 +34,55 @@ export class OpsConsolePagesController {
   constructor(
     private readonly failures: SyncFailureService,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
+
+  @Get('live')
+  @Ops()
+  @Page()
+  live(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): void {
+    res.type('html').send(livePage({ principal, sandbox: this.sandbox }));
+  }
+
+  /** Chart.js, served from node_modules (the machines have no internet, so no CDN). */
+  @Get('assets/chart.js')
+  @Ops()
+  @Page()
+  chartScript(@Res() res: Response): void {
+    res.type('application/javascript').set('cache-control', 'private, max-age=3600').sendFile(CHART_JS);
+  }
+
+  /** Server-sent events: one point of live figures a second, computed from the metrics registry between two samples. */
+  @Get('live/events')
+  @Ops()
+  async liveEvents(@Req() req: Request, @Res() res: Response, @Query('points') points?: string): Promise<void> {
+    // `points=N` ends the stream after N points (scripts, checks); a browser's EventSource stays on.
+    const limit =
+      typeof points === 'string' && /^\d{1,4}$/.test(points) && Number(points) > 0 ? Number(points) : Infinity;
+    let sent = 0;
+    res.status(200).set({
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+      connection: 'keep-alive',
+    });
+    res.flushHeaders();
+    const take = async () => sampleOf(Date.now(), (await this.metrics.registry.getMetricsAsJSON()) as MetricJson[]);
+    let previous = await take();
+    res.write(': live figures\n\n');
+    const timer = setInterval(() => {
+      void take().then((next) => {
+        const point = livePoint(previous, next);
+        previous = next;
+        res.write(`event: point\ndata: ${JSON.stringify(point)}\n\n`);
+        if (++sent >= limit) {
+          clearInterval(timer);
+          res.end();
+        }
+      });
+    }, LIVE_INTERVAL_MS);
+    req.on('close', () => clearInterval(timer));
+  }
 
   private get sandbox(): boolean {
     return this.config.platforms.sandbox;

@@ -26,6 +26,7 @@ export function opsNav(current: string): SafeHtml {
   const links = [
     ['/ops/console', '运维控制台 Console'],
     ['/ops/console/failures', '失败中心 Failure center'],
+    ['/ops/console/live', '实时图表 Live charts'],
     ['/ops-settings', '运维设置 Ops settings'],
   ];
   return html`<nav class="card merchant-nav" aria-label="运维 Ops">
