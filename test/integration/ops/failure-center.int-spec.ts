@@ -160,6 +160,20 @@ describe('ops console failure center (bulk retry and dismiss, audited)', () => {
     const detailA = await (await page(`/ops/console/failures/${a.id}`)).text();
     expect(auditRows(detailA)).toHaveLength(3);
     expect(detailA).toContain('data-testid="raw-answer"');
+
+    // Replay runs a resolved failure's write again (the platform answers), audited like the rest.
+    const replayed = await post('/ops/console/failures/actions', [
+      ['action', 'replay'],
+      ['ids', a.id],
+      ['note', 'check Youzan again'],
+    ]);
+    const replayText = await (await page(replayed.headers.get('location')!)).text();
+    expect(replayText).toContain('Done for 1 of 1');
+    expect(replayText).toContain('data-testid="status-resolved"');
+    expect(await status(a.id)).toBe('resolved');
+    await h.quiet();
+    expect((await h.platformStock(skus[0])).youzan).toBe((await h.allocations(skus[0])).youzan.allotted);
+    expect(auditRows(await (await page(`/ops/console/failures/${a.id}`)).text())).toHaveLength(4);
   }, 180_000);
 
   it('answers bad input with words, not a 500', async () => {
