@@ -101,26 +101,21 @@ describe('ops console in a browser', () => {
 
   it('draws live points on the charts without a reload', async () => {
     await page.goto(`${h.stack.url}/ops/console/live`);
-    await page.waitForFunction(() => document.getElementById('live-state')?.textContent === '已连接 Live', null, {
+    await page.waitForFunction("document.getElementById('live-state').textContent === '已连接 Live'", null, {
       timeout: 30_000,
     });
-    const points = () => page.getByTestId('chart-events').getAttribute('data-points');
-    await page.waitForFunction(() => Number(document.getElementById('chart-events')?.dataset.points) >= 1, null, {
+    const points = async () => Number(await page.getByTestId('chart-events').getAttribute('data-points'));
+    await page.waitForFunction("Number(document.getElementById('chart-events').dataset.points) >= 1", null, {
       timeout: 30_000,
     });
-    const before = Number(await points());
+    const before = await points();
     // Stock changes while the page is open: events are consumed and the chart draws what came in.
     await h.erp(sku.code, 25);
     await h.quiet();
-    await page.waitForFunction((n) => Number(document.getElementById('chart-events')?.dataset.points) > n, before, {
+    await page.waitForFunction(`Number(document.getElementById('chart-events').dataset.points) > ${before}`, null, {
       timeout: 30_000,
     });
-    const drawn = await page.evaluate(() => {
-      const chart = (
-        window as unknown as { Chart: { getChart(id: string): { data: { datasets: { data: number[] }[] } } } }
-      ).Chart.getChart('chart-events');
-      return chart.data.datasets[0].data;
-    });
+    const drawn = await page.evaluate<number[]>("Chart.getChart('chart-events').data.datasets[0].data");
     expect(drawn.length).toBeGreaterThan(before);
     expect(drawn.every((v) => typeof v === 'number' && v >= 0)).toBe(true);
     await shot('ops-live-charts');
