@@ -104,7 +104,7 @@ export function opsLandingPage(
     '运维 Ops',
     html`${accountBar(principal)}
       <div class="card"><h1>运维 Ops</h1>
-      <p><a href="/ops/failures">同步失败 Sync failures (JSON)</a> · <a href="/ops-settings" data-testid="ops-settings-link">运维设置 Ops settings</a> · <a href="/metrics">指标 Metrics</a> · <a href="/health">健康 Health</a> · <a href="/docs">API</a></p></div>
+      <p><a href="/ops/console" data-testid="ops-console-link">运维控制台 Ops console</a> · <a href="/ops/failures">同步失败 Sync failures (JSON)</a> · <a href="/ops-settings" data-testid="ops-settings-link">运维设置 Ops settings</a> · <a href="/metrics">指标 Metrics</a> · <a href="/health">健康 Health</a> · <a href="/docs">API</a></p></div>
       <div class="card"><h2>商家 Merchants</h2>
       <table data-testid="merchant-list"><tr><th>名称 Name</th><th>创建 Since</th></tr>
       ${merchants.map((m) => html`<tr><td><a href="/merchants/${m.id}">${m.name}</a></td><td>${formatTime(m.createdAt)}</td></tr>`)}

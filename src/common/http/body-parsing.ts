@@ -11,8 +11,8 @@ export interface BodyLimits {
   maxDepth: number;
 }
 
-/** Routes that speak JSON only; everything else (pages, platform pushes) keeps its own formats. */
-const JSON_ONLY = /^\/(api|ops|webhooks\/erp)(\/|$)/;
+/** Routes that speak JSON only; everything else (pages, incl. the ops console, platform pushes) keeps its own formats. */
+const JSON_ONLY = /^\/(api|ops(?!\/console(\/|$))|webhooks\/erp)(\/|$)/;
 
 class BodyError extends Error {
   readonly expose = true;

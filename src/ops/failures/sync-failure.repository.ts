@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, In, LessThan } from 'typeorm';
 import { Db } from '@app/database/db';
+import { SyncFailureActionEntity } from './sync-failure-action.entity';
 import { SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
 
 export interface FailureFilter {
@@ -19,6 +20,26 @@ export class SyncFailureRepository {
 
   private get repo() {
     return this.db.manager.getRepository(SyncFailureEntity);
+  }
+
+  private get actions() {
+    return this.db.manager.getRepository(SyncFailureActionEntity);
+  }
+
+  saveAction(entity: SyncFailureActionEntity): Promise<SyncFailureActionEntity> {
+    return this.actions.save(entity);
+  }
+
+  actionsOfBatch(batchId: string): Promise<SyncFailureActionEntity[]> {
+    return this.actions.find({ where: { batchId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  actionsOfFailure(failureId: string, limit = 100): Promise<SyncFailureActionEntity[]> {
+    return this.actions.find({ where: { failureId }, order: { createdAt: 'DESC', id: 'ASC' }, take: limit });
+  }
+
+  findByIds(ids: string[]): Promise<SyncFailureEntity[]> {
+    return ids.length ? this.repo.findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   findById(id: string): Promise<SyncFailureEntity | null> {

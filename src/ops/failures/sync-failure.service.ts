@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '@app/common/clock';
-import { ConflictDomainException, NotFoundDomainException } from '@app/common/errors/domain.exception';
+import { ConflictDomainException, DomainException, NotFoundDomainException } from '@app/common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '@app/common/ids';
 import { Db } from '@app/database/db';
 import { MetricsService } from '../metrics/metrics.service';
 import { OpsSettingsService } from '../settings/ops-settings.service';
+import { SyncFailureActionEntity, SyncFailureActionKind } from './sync-failure-action.entity';
 import { ReplaySpec, SyncFailureEntity, SyncFailureStatus } from './sync-failure.entity';
 import { FailureFilter, SyncFailureRepository } from './sync-failure.repository';
 import { METRICS } from '@app/ops/metrics/metric-names';
@@ -38,6 +39,12 @@ export type ReplayHandler = (data: unknown, failure: SyncFailureEntity) => Promi
 
 export type ReplayOutcome =
   { confirmed: true } | { confirmed: false; errorCode: string; reason: string; retryable?: boolean };
+
+/** Who acted in the console; written into the audit with every action. */
+export interface FailureActor {
+  userId: string;
+  email: string;
+}
 
 export interface RetryOutcomeError {
   errorCode: string;
@@ -222,6 +229,84 @@ export class SyncFailureService {
     const pulled = await this.repo.pullForwardTransient(platform, TRANSIENT_CODES, this.clock.now(), exceptId);
     if (pulled > 0) this.logger.log(`${platform} answers again: ${pulled} open failures retried now`);
     return pulled;
+  }
+
+  /**
+   * Runs a failure's operation again whatever its state: a resolved or dismissed failure is
+   * reopened for the run (e.g. the platform lost a write that had been confirmed).
+   */
+  async replay(id: string): Promise<SyncFailureEntity> {
+    const current = await this.get(id);
+    if (!current.replay)
+      throw new ConflictDomainException('FAILURE_NOT_REPLAYABLE', `sync failure ${id} has nothing to replay`);
+    const claimed = await this.db.transaction(async () => {
+      const failure = await this.repo.lockById(id);
+      if (!failure || failure.status === 'retrying') return undefined;
+      failure.status = 'retrying';
+      failure.closedAt = null;
+      failure.closedNote = null;
+      failure.updatedAt = this.clock.now();
+      return this.repo.save(failure);
+    });
+    if (!claimed) throw new ConflictDomainException('FAILURE_BUSY', `sync failure ${id} is being retried already`);
+    return this.runReplay(claimed);
+  }
+
+  /**
+   * Retry, replay or dismiss each failure in turn, writing one audit row per failure (who, when,
+   * the note, what came of it) under one batch id. A failure that cannot take the action is left
+   * as it was and its row says why; the others still run.
+   */
+  async act(
+    actor: FailureActor,
+    action: SyncFailureActionKind,
+    ids: string[],
+    note?: string,
+  ): Promise<{ batchId: string; actions: SyncFailureActionEntity[] }> {
+    const batchId = this.ids.uuid();
+    const cleanNote = note?.trim() ? note.trim().slice(0, 500) : null;
+    const actions: SyncFailureActionEntity[] = [];
+    for (const id of [...new Set(ids)]) {
+      const row = new SyncFailureActionEntity();
+      row.id = this.ids.uuid();
+      row.batchId = batchId;
+      row.failureId = id;
+      row.action = action;
+      row.actorId = actor.userId;
+      row.actorEmail = actor.email;
+      row.note = cleanNote;
+      try {
+        const after =
+          action === 'retry'
+            ? await this.retry(id)
+            : action === 'replay'
+              ? await this.replay(id)
+              : await this.dismiss(id, `${actor.email}: ${cleanNote ?? 'dismissed by ops'}`);
+        row.outcome = 'done';
+        row.statusAfter = after.status;
+        row.detail = after.status === 'open' ? `${after.errorCode}: ${truncate(after.reason, 900)}` : null;
+      } catch (error) {
+        if (!(error instanceof DomainException)) throw error;
+        row.outcome = 'refused';
+        row.statusAfter = (await this.repo.findById(id))?.status ?? null;
+        row.detail = `${error.code}: ${error.message}`;
+      }
+      row.createdAt = this.clock.now();
+      actions.push(await this.repo.saveAction(row));
+    }
+    return { batchId, actions };
+  }
+
+  actionsOfBatch(batchId: string): Promise<SyncFailureActionEntity[]> {
+    return this.repo.actionsOfBatch(batchId);
+  }
+
+  actionsOf(failureId: string): Promise<SyncFailureActionEntity[]> {
+    return this.repo.actionsOfFailure(failureId);
+  }
+
+  findByIds(ids: string[]): Promise<SyncFailureEntity[]> {
+    return this.repo.findByIds(ids);
   }
 
   async dismiss(id: string, note?: string): Promise<SyncFailureEntity> {

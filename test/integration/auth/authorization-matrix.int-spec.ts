@@ -175,6 +175,15 @@ const MATRIX: Record<string, Row> = {
   'POST /ops/failures/:id/retry': opsOnly,
   'POST /ops/failures/:id/dismiss': opsOnly,
   'GET /ops/settings': opsOnly,
+  'GET /ops/console': opsOnlyPage,
+  'GET /ops/console/failures': opsOnlyPage,
+  'GET /ops/console/failures/:id': opsOnlyPage,
+  'POST /ops/console/failures/confirm': opsOnly,
+  'POST /ops/console/failures/actions': opsOnly,
+  'GET /ops/console/batches/:id': opsOnlyPage,
+  'GET /ops/console/live': opsOnlyPage,
+  'GET /ops/console/live/events': opsOnly,
+  'GET /ops/console/assets/chart.js': opsOnlyPage,
   'PUT /ops/settings': adminOnly,
   'GET /ops-settings': opsOnlyPage,
   'POST /ops-settings': adminOnly,
@@ -273,7 +282,12 @@ describe('authorization matrix (every route × every kind of caller)', () => {
       .replace(':skuCode', 'SKU-1');
 
   async function call(method: string, path: string, who: Who): Promise<number> {
-    const url = path === '/connect/kuaishou' ? `${path}?merchantId=${merchantA}` : path;
+    const url =
+      path === '/connect/kuaishou'
+        ? `${path}?merchantId=${merchantA}`
+        : path === '/ops/console/live/events'
+          ? `${path}?points=1`
+          : path;
     const body = JSON.stringify(
       path === '/webhooks/erp/stock' ? { updates: [{ skuCode: 'MATRIX-1', onHand: 1, sequence: Date.now() }] } : {},
     );

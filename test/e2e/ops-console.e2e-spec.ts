@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { createTestUser, TestUser } from '@test/support/access';
+import { InventoryHarness, SkuFixture } from '../integration/inventory/inventory.harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(__dirname, '__screenshots__');
+const YZ_STOCK = 'youzan.item.quantity.update';
+
+/**
+ * The ops console's failure center in Debian's Chromium on a phone-sized screen: sign in as ops,
+ * find a failed Youzan stock write by its SKU, retry it (confirmed), and see it resolved; the
+ * write is checked on the emulator.
+ */
+describe('ops console in a browser', () => {
+  let h: InventoryHarness;
+  let browser: Browser;
+  let page: Page;
+  let ops: TestUser;
+  let sku: SkuFixture;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    h = await InventoryHarness.start('ops-console-browser');
+    ops = await createTestUser(h.stack.t.app, 'ops');
+    sku = await h.sku('OPS-TEE', { onHand: 20, mode: 'split' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 375, height: 812 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await h?.stack.yzControl.resetFaults();
+    await browser?.close();
+    await h?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  it('signs in as ops, finds a failure, retries it and sees it resolved', async () => {
+    await h.stack.yzControl.setFaults({ rules: [{ api: YZ_STOCK, errorRate: 1, error: 'throttle' }] });
+    await h.erp(sku.code, 30);
+    await h.quiet();
+    await h.stack.yzControl.resetFaults();
+
+    await page.goto(`${h.stack.url}/ops/console/failures`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByTestId('sign-in-email').fill(ops.email);
+    await page.getByTestId('sign-in-password').fill(ops.password);
+    await page.getByTestId('sign-in-submit').click();
+    await page.waitForLoadState();
+    await page.goto(`${h.stack.url}/ops/console/failures`);
+    await page.getByTestId('filter-q').fill(sku.merchantSkuId);
+    await page.getByLabel('平台 Platform').selectOption('youzan');
+    await page.getByTestId('apply-filter').click();
+    await page.waitForURL(/q=/);
+    const rows = page.getByTestId('failure-row');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().getByTestId('status-open').isVisible()).toBe(true);
+    await shot('ops-failure-center');
+
+    await rows.first().getByTestId('failure-link').click();
+    await page.waitForURL(/\/ops\/console\/failures\/[0-9a-f-]{36}$/);
+    expect(await page.getByTestId('failure-status').textContent()).toContain('Open');
+    await shot('ops-failure-detail');
+    await page.getByTestId('action-note').fill('Youzan answers again');
+    await page.getByTestId('action-retry').click();
+    await page.waitForURL(/\/confirm$/);
+    await page.getByTestId('confirm-action').click();
+    await page.waitForURL(/\/ops\/console\/batches\//);
+    expect(await page.getByTestId('batch-summary').textContent()).toContain('Done for 1 of 1');
+    expect(await page.getByTestId('audit-result').textContent()).toContain('Resolved');
+    await shot('ops-failure-result');
+    // The page is safe to refresh: it reads the audit back and says the same.
+    await page.reload();
+    expect(await page.getByTestId('audit-result').textContent()).toContain('Resolved');
+
+    await page.goto(`${h.stack.url}/ops/console/failures?status=all&q=${sku.merchantSkuId}&platform=youzan`);
+    expect(await page.getByTestId('failure-row').first().getByTestId('status-resolved').isVisible()).toBe(true);
+    await h.quiet();
+    const allocations = await h.allocations(sku);
+    expect((await h.platformStock(sku)).youzan).toBe(allocations.youzan.allotted);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('draws live points on the charts without a reload', async () => {
+    await page.goto(`${h.stack.url}/ops/console/live`);
+    await page.waitForFunction("document.getElementById('live-state').textContent === '已连接 Live'", null, {
+      timeout: 30_000,
+    });
+    const points = async () => Number(await page.getByTestId('chart-events').getAttribute('data-points'));
+    await page.waitForFunction("Number(document.getElementById('chart-events').dataset.points) >= 1", null, {
+      timeout: 30_000,
+    });
+    const before = await points();
+    // Stock changes while the page is open: events are consumed and the chart draws what came in.
+    await h.erp(sku.code, 25);
+    await h.quiet();
+    await page.waitForFunction(`Number(document.getElementById('chart-events').dataset.points) > ${before}`, null, {
+      timeout: 30_000,
+    });
+    const drawn = await page.evaluate<number[]>("Chart.getChart('chart-events').data.datasets[0].data");
+    expect(drawn.length).toBeGreaterThan(before);
+    expect(drawn.every((v) => typeof v === 'number' && v >= 0)).toBe(true);
+    await shot('ops-live-charts');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
