@@ -60,6 +60,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(startBanner(config));
+  stopWithParent();
+}
+
+/**
+ * Under `npm start` the parent is npm: when npm is stopped (SIGTERM, a closed terminal) without
+ * passing the signal on, the service stops too instead of keeping its ports as an orphan.
+ */
+function stopWithParent(): void {
+  const parent = process.ppid;
+  if (parent <= 1) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
 }
 
 void main();

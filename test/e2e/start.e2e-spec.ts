@@ -227,6 +227,29 @@ describe('npm start (the real process)', () => {
     });
   }
 
+  it('leaves nothing behind when `npm start` (the npm wrapper) is stopped with SIGTERM', async () => {
+    const ports = { http: await freePort(), kuaishou: await freePort(), youzan: await freePort() };
+    const npm = spawn('npm', ['start'], {
+      cwd: root,
+      env: cleanEnv({
+        PORT: String(ports.http),
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-npm-')),
+        SANDBOX_KUAISHOU_PORT: String(ports.kuaishou),
+        SANDBOX_YOUZAN_PORT: String(ports.youzan),
+      }),
+    });
+    const log = output(npm);
+    await eventually(
+      async () => npm.exitCode !== null || (await fetch(`http://127.0.0.1:${ports.http}/health`)).status === 200,
+      120_000,
+      250,
+    );
+    expect({ exit: npm.exitCode, log: npm.exitCode === null ? '' : log() }).toEqual({ exit: null, log: '' });
+    npm.kill('SIGTERM');
+    await new Promise((r) => npm.once('exit', r));
+    for (const port of Object.values(ports)) await eventually(() => portIsFree(port), 30_000, 200);
+  });
+
   it('says once, without a stack trace, that the port is in use, and exits non-zero', async () => {
     const first = await startService('warn');
     try {
