@@ -118,6 +118,11 @@ export async function runDemo(options: DemoOptions, env: NodeJS.ProcessEnv): Pro
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Stopped through npm (which may not pass SIGTERM on): stop the service too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (parent > 1 && process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
   const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 0)));
   void exited.then(() => {
     if (!stopping) {
