@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ERP_HEADERS, signErpPayload } from '../auth/erp-signature';
+import { serviceUrl } from '../config/service-url';
 
 /**
  * Sends a signed ERP shipment, as an ERP system would (handy for the sandbox and for ERP vendors
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const body = JSON.stringify({ orderId, carrier, trackingNo, ...(lines.length ? { lines } : {}) });
   const timestamp = Math.floor(Date.now() / 1000);
   const deliveryId = randomUUID();
-  const res = await fetch(`${arg('url') ?? 'http://localhost:3000'}/webhooks/erp/shipments`, {
+  const res = await fetch(`${serviceUrl(arg('url'))}/webhooks/erp/shipments`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ERP_HEADERS, signErpPayload } from '../auth/erp-signature';
+import { serviceUrl } from '../config/service-url';
 
 /**
  * Sends a signed ERP stock delivery, as an ERP system would (handy for the sandbox and for ERP
  * vendors checking their signing):
  *   npm run erp:stock -- --key=<key id> --secret=<secret> DEMO-TEE-RED-M=10 DEMO-TEE-BLUE-L=25 [--url=http://localhost:3000] [--sequence=N]
+ * Without --url it posts to PUBLIC_BASE_URL, else http://localhost:$PORT (3000), as `npm start` listens.
  * The key id and secret are one of the merchant's ERP credentials (the merchant owner creates them);
  * --key and --secret default to ERP_KEY_ID and ERP_SECRET.
  */
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   const body = JSON.stringify({ updates });
   const timestamp = Math.floor(Date.now() / 1000);
   const deliveryId = randomUUID();
-  const res = await fetch(`${arg('url') ?? 'http://localhost:3000'}/webhooks/erp/stock`, {
+  const res = await fetch(`${serviceUrl(arg('url'))}/webhooks/erp/stock`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',

@@ -164,4 +164,132 @@ describe('npm start (the real process)', () => {
     expect(log()).toMatch(/cannot start/);
     for (const name of ['PORT', 'DATABASE_URL', 'KAFKA_BROKERS']) expect(log()).toContain(name);
   });
+  /** Starts the built service on fresh ports and data; resolves once /health answers 200. */
+  async function startService(level = 'info') {
+    const ports = { http: await freePort(), kuaishou: await freePort(), youzan: await freePort() };
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: cleanEnv({
+        PORT: String(ports.http),
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-hygiene-')),
+        SANDBOX_KUAISHOU_PORT: String(ports.kuaishou),
+        SANDBOX_YOUZAN_PORT: String(ports.youzan),
+        LOG_LEVEL: level,
+      }),
+    });
+    const log = output(child);
+    await eventually(
+      async () => child.exitCode !== null || (await fetch(`http://127.0.0.1:${ports.http}/health`)).status === 200,
+      60_000,
+      250,
+    );
+    expect({ exit: child.exitCode, log: child.exitCode === null ? '' : log() }).toEqual({ exit: null, log: '' });
+    return { child, ports, log };
+  }
+
+  const portIsFree = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+
+  it('prints a short banner (URL, mode, where to sign in) and maps routes only at debug level', async () => {
+    const { child, ports, log } = await startService('info');
+    try {
+      await eventually(() => log().includes('sign in at'), 20_000, 100);
+      expect(log()).toContain(`kwaizan-sync listening on http://localhost:${ports.http}`);
+      expect(log()).toMatch(/platforms: sandbox \(bundled emulators.*database: embedded SQLite.*events: in-process/);
+      expect(log()).toContain(`sign in at http://localhost:${ports.http}/sign-in`);
+      expect(log()).not.toContain('Mapped {');
+      expect(
+        log()
+          .split('\n')
+          .filter((l) => /RoutesResolver|RouterExplorer|InstanceLoader/.test(l)),
+      ).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`exits on ${signal} and frees its port and the emulators' ports`, async () => {
+      const { child, ports } = await startService('warn');
+      for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(false);
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('exit', (code, sig) => resolve({ code, signal: sig })),
+      );
+      child.kill(signal);
+      const end = await exited;
+      expect(end.code === 0 || end.signal === signal).toBe(true);
+      for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+    });
+  }
+
+  it('leaves nothing behind when `npm start` (the npm wrapper) is stopped with SIGTERM', async () => {
+    const ports = { http: await freePort(), kuaishou: await freePort(), youzan: await freePort() };
+    const npm = spawn('npm', ['start'], {
+      cwd: root,
+      env: cleanEnv({
+        PORT: String(ports.http),
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-npm-')),
+        SANDBOX_KUAISHOU_PORT: String(ports.kuaishou),
+        SANDBOX_YOUZAN_PORT: String(ports.youzan),
+      }),
+    });
+    const log = output(npm);
+    await eventually(
+      async () => npm.exitCode !== null || (await fetch(`http://127.0.0.1:${ports.http}/health`)).status === 200,
+      120_000,
+      250,
+    );
+    expect({ exit: npm.exitCode, log: npm.exitCode === null ? '' : log() }).toEqual({ exit: null, log: '' });
+    npm.kill('SIGTERM');
+    await new Promise((r) => npm.once('exit', r));
+    for (const port of Object.values(ports)) await eventually(() => portIsFree(port), 30_000, 200);
+  });
+
+  it('says once, without a stack trace, that the port is in use, and exits non-zero', async () => {
+    const first = await startService('warn');
+    try {
+      const child = spawn(process.execPath, ['dist/src/main.js'], {
+        cwd: root,
+        env: cleanEnv({
+          PORT: String(first.ports.http),
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-inuse-')),
+          SANDBOX_KUAISHOU_PORT: String(await freePort()),
+          SANDBOX_YOUZAN_PORT: String(await freePort()),
+        }),
+      });
+      const log = output(child);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).not.toBe(0);
+      expect(code).not.toBeNull();
+      const lines = log()
+        .split('\n')
+        .filter((l) => l.trim());
+      expect(lines).toEqual([
+        `kwaizan-sync cannot start: port ${first.ports.http} is already in use (another kwaizan-sync or another program). Stop it, or choose another port with PORT.`,
+      ]);
+      // An emulator's port taken says which setting moves it.
+      const other = spawn(process.execPath, ['dist/src/main.js'], {
+        cwd: root,
+        env: cleanEnv({
+          PORT: String(await freePort()),
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'kwaizan-inuse-')),
+          SANDBOX_KUAISHOU_PORT: String(first.ports.kuaishou),
+          SANDBOX_YOUZAN_PORT: String(await freePort()),
+        }),
+      });
+      const otherLog = output(other);
+      expect(await new Promise<number | null>((resolve) => other.once('exit', resolve))).toBe(1);
+      expect(otherLog()).toContain(`port ${first.ports.kuaishou} is already in use`);
+      expect(otherLog()).toContain('SANDBOX_KUAISHOU_PORT');
+      expect(otherLog()).not.toMatch(/\n\s+at /);
+    } finally {
+      first.child.kill('SIGTERM');
+      await new Promise((r) => first.child.once('exit', r));
+    }
+  });
 });
