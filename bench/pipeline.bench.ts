@@ -49,6 +49,7 @@ interface Params {
   burstRate: number;
   burstS: number;
   settleMaxS: number;
+  quietMs: number;
   seed: number;
   db: string;
   out: string;
@@ -81,6 +82,7 @@ function flags(argv = process.argv): Params {
     burstRate: num('burst-rate', 500),
     burstS: num('burst-s', 4),
     settleMaxS: num('settle-max-s', 120),
+    quietMs: num('quiet-ms', 15_000),
     seed: num('seed', 7),
     db: get('db', process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/'),
     out: get('out', join(__dirname, '..', '..', 'bench', 'results')),
@@ -374,7 +376,8 @@ async function servicePartsRun(p: Params, parts: Part[], charts: ReportChart[]):
         { kind: 'rate', skus: chosen, youzanShop: yzShop.kdtId, ratePerS: rate, durationS, seed: p.seed },
         'rate-done',
       );
-      const settled = await ask({ kind: 'quiet', quietMs: 3000, maxMs: p.settleMaxS * 1000 }, 'quiet-done');
+      // Quiet must outlast the service's slowest answer, or a backlog looks settled.
+      const settled = await ask({ kind: 'quiet', quietMs: p.quietMs, maxMs: p.settleMaxS * 1000 }, 'quiet-done');
       const report = await ask({ kind: 'report', unwritable: [] }, 'report');
       const { samples } = await ask({ kind: 'latencies' }, 'latencies');
       const sales = report.figures.unitsSold;
@@ -392,7 +395,6 @@ async function servicePartsRun(p: Params, parts: Part[], charts: ReportChart[]):
         end_to_end_ms: endToEndMs,
         events_per_s: perSecond(sales, endToEndMs),
         double_applies: report.counters.kuaishou.duplicateOperationIds + report.counters.youzan.duplicateOperationIds,
-        oversold_units: report.figures.oversoldUnits,
         observer_mismatches: report.mismatches.length,
         platforms_event_loop_delay_ms: report.eventLoopDelayMs,
         calls: { kuaishou: report.counters.kuaishou.calls, youzan: report.counters.youzan.calls },
@@ -434,7 +436,7 @@ async function servicePartsRun(p: Params, parts: Part[], charts: ReportChart[]):
         yLabel: 'sales/s',
       });
       console.log(
-        `${part}: ${sales} sales, latency ${JSON.stringify(result.latency_ms)}, ${result.events_per_s} events/s, ` +
+        `${part}: ${sales} sales (${load.refused} refused), latency ${JSON.stringify(result.latency_ms)}, ${result.events_per_s} events/s, ` +
           `${result.writes_per_event} writes/event, behind=${result.schedule.fell_behind}, settled=${settled.quiet}`,
       );
       return result;
