@@ -6,6 +6,7 @@ import { SeededRandom } from '../src/sandbox/shared/random';
 import { SandboxError } from '../src/sandbox/shared/control.errors';
 import { KuaishouEmulator } from '../src/sandbox/kuaishou/kuaishou.emulator';
 import { YouzanEmulator } from '../src/sandbox/youzan/youzan.emulator';
+import { dueBy } from './bench-stats';
 import { ObservedSku, ObserverFigures, StormObserver, StormPlatform } from './storm-observer';
 
 /**
@@ -34,6 +35,16 @@ export type WorkerRequest =
       retryMaxMs: number;
       seed: number;
     }
+  | {
+      kind: 'rate';
+      skus: ObservedSku[];
+      youzanShop: number;
+      ratePerS: number;
+      durationS: number;
+      seed: number;
+    }
+  | { kind: 'reset' }
+  | { kind: 'latencies' }
   | { kind: 'quiet'; quietMs: number; maxMs: number }
   | { kind: 'visible'; codes: string[] }
   | { kind: 'report'; unwritable: StormPlatform[] };
@@ -42,7 +53,18 @@ export type WorkerAnswer =
   | { kind: 'ready'; kuaishouUrl: string; youzanUrl: string }
   | { kind: 'ok' }
   | { kind: 'storm-done'; attempts: number; orders: number; buyerErrors: number; stormMs: number }
-  | { kind: 'quiet-done'; quiet: boolean; waitedMs: number }
+  | {
+      kind: 'rate-done';
+      sent: number;
+      refused: number;
+      lagsMs: number[];
+      firstAt: number;
+      lastAt: number;
+      /** Sales per 1 s bucket since the first send, to chart. */
+      perSecond: number[];
+    }
+  | { kind: 'latencies'; samples: number[] }
+  | { kind: 'quiet-done'; quiet: boolean; waitedMs: number; lastChangeAt: number }
   | { kind: 'visible'; visible: Record<string, Record<StormPlatform, number>> }
   | {
       kind: 'report';
@@ -60,7 +82,7 @@ export interface WorkerEnvelope<T> {
 }
 
 let emulators: { ks: KuaishouEmulator; yz: YouzanEmulator } | undefined;
-const observer = new StormObserver();
+let observer = new StormObserver();
 // How late this process ran its callbacks: a saturated platforms process would distort every figure.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -147,16 +169,64 @@ async function storm(request: Extract<WorkerRequest, { kind: 'storm' }>): Promis
   return { kind: 'storm-done', attempts, orders, buyerErrors, stormMs: Date.now() - started };
 }
 
+/**
+ * Open-loop load: sale i is due at start + i / rate (one unit of a SKU picked at random, on a
+ * platform picked at random), whatever happened to the sales before it. Each wake-up sends every
+ * sale already due, so a late timer shows up as lag, not as a lower rate.
+ */
+async function rate(request: Extract<WorkerRequest, { kind: 'rate' }>): Promise<WorkerAnswer> {
+  const dice = new SeededRandom(request.seed);
+  const { ks, yz } = emulators!;
+  const total = Math.max(1, Math.round(request.ratePerS * request.durationS));
+  const lagsMs: number[] = [];
+  const buckets: number[] = [];
+  let refused = 0;
+  const start = Date.now() + 20;
+  let sent = 0;
+  while (sent < total) {
+    const due = dueBy(start, request.ratePerS, total, Date.now());
+    for (; sent < due; sent++) {
+      const now = Date.now();
+      lagsMs.push(now - (start + (sent * 1000) / request.ratePerS));
+      const second = Math.floor((now - start) / 1000);
+      buckets[second] = (buckets[second] ?? 0) + 1;
+      const sku = request.skus[Math.floor(dice.next() * request.skus.length)];
+      try {
+        if (dice.next() < 0.5)
+          ks.store.placeOrder({ itemId: sku.ks.itemId, skuId: sku.ks.skuId, quantity: 1, pay: true });
+        else
+          yz.store.placeOrder({
+            kdtId: request.youzanShop,
+            lines: [{ skuId: Number(sku.yz.skuId), quantity: 1 }],
+            pay: true,
+          });
+      } catch {
+        refused++;
+      }
+    }
+    if (sent < total) await sleep(Math.max(0, start + (sent * 1000) / request.ratePerS - Date.now()));
+  }
+  return {
+    kind: 'rate-done',
+    sent,
+    refused,
+    lagsMs,
+    firstAt: start,
+    lastAt: Date.now(),
+    perSecond: Array.from(buckets, (n) => n ?? 0),
+  };
+}
+
 /** Waits until neither emulator's stock moved for quietMs and no push is waiting for delivery. */
 async function quiet(quietMs: number, maxMs: number): Promise<WorkerAnswer> {
   const started = Date.now();
   while (Date.now() - started < maxMs) {
     const pending = emulators!.ks.counters.snapshot().push.pending + emulators!.yz.counters.snapshot().push.pending;
     if (pending === 0 && Date.now() - observer.lastChangeAt >= quietMs)
-      return { kind: 'quiet-done', quiet: true, waitedMs: Date.now() - started };
+      return { kind: 'quiet-done', quiet: true, waitedMs: Date.now() - started, lastChangeAt: observer.lastChangeAt };
     await sleep(200);
   }
-  return { kind: 'quiet-done', quiet: false, waitedMs: Date.now() - started };
+  return { kind: 'quiet-done', quiet: false, waitedMs: Date.now() - started, lastChangeAt: observer.lastChangeAt };
 }
 
 function report(unwritable: StormPlatform[]): WorkerAnswer {
@@ -197,6 +267,14 @@ async function handle(message: WorkerRequest): Promise<WorkerAnswer> {
       return { kind: 'ok' };
     case 'storm':
       return storm(message);
+    case 'rate':
+      return rate(message);
+    case 'reset':
+      observer = new StormObserver();
+      track(tracked);
+      return { kind: 'ok' };
+    case 'latencies':
+      return { kind: 'latencies', samples: observer.latencySamples() };
     case 'quiet':
       return quiet(message.quietMs, message.maxMs);
     case 'report':

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -14,6 +15,18 @@ export class ServiceProcess {
     readonly url: string,
     private readonly env: Record<string, string>,
   ) {}
+
+  /** Resident set size of the running service (bytes, from /proc), undefined when not running. */
+  rssBytes(): number | undefined {
+    const pid = this.child?.exitCode === null ? this.child.pid : undefined;
+    if (!pid) return undefined;
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Number(m[1]) * 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 
   async start(timeoutMs = 120_000): Promise<void> {
     const main = join(__dirname, '..', 'src', 'main.js');

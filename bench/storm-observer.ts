@@ -115,6 +115,11 @@ export class StormObserver {
     this.measure(state, change.at, platform, change.cause, change.delta, change.stock);
   }
 
+  /** Every sale → other-platform write latency so far (ms), in arrival order. */
+  latencySamples(): number[] {
+    return [...this.latencies];
+  }
+
   /** Listings whose observed stock differs from the store's own (should be none). */
   verify(actual: (platform: StormPlatform, code: string) => number): string[] {
     const wrong: string[] = [];
