@@ -30,6 +30,10 @@ export class SkuBindingRepository {
     return this.repo.find({ where: { merchantSkuId }, order: { platform: 'ASC' } });
   }
 
+  listByConnection(connectionId: string): Promise<SkuBindingEntity[]> {
+    return this.repo.find({ where: { connectionId } });
+  }
+
   listByMerchant(merchantId: string): Promise<SkuBindingEntity[]> {
     return this.repo.find({ where: { merchantId } });
   }

@@ -55,6 +55,11 @@ export class SkuBindingService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
+  /** Every binding of one shop (a shop being disconnected drains them all). */
+  listForConnection(connectionId: string): Promise<SkuBindingEntity[]> {
+    return this.bindings.listByConnection(connectionId);
+  }
+
   /** The merchant SKU of a platform SKU, binding it by outer code when possible; null when unknown. */
   async resolve(shop: ShopIdentity, sku: PlatformSku): Promise<SkuBindingEntity | null> {
     const bound = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformItemId, sku.platformSkuId);

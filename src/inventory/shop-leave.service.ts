@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ShopLeavingHook } from '../accounts/connections.service';
 import { ShopConnectionEntity } from '../accounts/shop-connection.entity';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
+import { SkuBindingService } from '../catalog/sku-binding.service';
 import { CLOCK, Clock } from '../common/clock';
 import { Db } from '../database/db';
 import { AppConfig } from '../config/app-config';
@@ -20,6 +21,7 @@ import { SHOP_LEFT_PREFIX, StockSyncService } from './stock-sync.service';
 export class ShopLeaveService implements ShopLeavingHook {
   constructor(
     private readonly db: Db,
+    private readonly skuBindings: SkuBindingService,
     private readonly repo: InventoryRepository,
     private readonly ledger: StockLedgerService,
     private readonly sync: StockSyncService,
@@ -28,7 +30,7 @@ export class ShopLeaveService implements ShopLeavingHook {
   ) {}
 
   private bindingsOf(connectionId: string): Promise<SkuBindingEntity[]> {
-    return this.db.manager.getRepository(SkuBindingEntity).findBy({ connectionId });
+    return this.skuBindings.listForConnection(connectionId);
   }
 
   async before(connection: ShopConnectionEntity): Promise<void> {
