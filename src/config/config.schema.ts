@@ -252,7 +252,7 @@ export const ENV_SCHEMA = {
     .min(16, 'must be at least 16 characters')
     .optional()
     .describe(
-      'Reserved for signing outbound ERP webhooks (secret). Inbound ERP deliveries are signed with per-merchant ERP credentials instead. Required outside sandbox mode (the public sandbox secret is refused).',
+      'Not used to sign or check anything today (secret): inbound ERP deliveries are checked with per-merchant ERP credentials. Still checked at start-up: required outside sandbox mode, and the public sandbox secret is refused.',
     ),
   ERP_WEBHOOK_TOLERANCE_S: positiveInt
     .default(300)
