@@ -232,7 +232,9 @@ export class PriceWriterService {
     reason: PriceWriteReason,
     requestedAt: number,
   ): Promise<void> {
-    const plan = planSteps(live, targets, policy.parityLimitBp);
+    // Known but unbound listings of the SKU stay where they are; no step may break the limit against them.
+    const twins = lanes.length ? await this.listings.unboundPrices(lanes[0].binding.merchantSkuId, lanes) : undefined;
+    const plan = planSteps({ ...twins?.prices, ...live }, targets, policy.parityLimitBp);
     if (!plan.ok) {
       this.metrics.counter(METRICS.priceWritesRefusedTotal).inc();
       await this.failures.record({
