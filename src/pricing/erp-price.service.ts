@@ -83,7 +83,10 @@ export class ErpPriceService {
           const targets = Object.fromEntries(
             lanes.map((l) => [l.binding.id, derivePrice(update.priceFen, rulesFor(policy, l.shop.platform))]),
           );
-          if (!withinLimit(Object.values(targets), policy.parityLimitBp)) {
+          // A known but unbound twin listing counts as well: its last seen price stays where it is.
+          const twins = await this.listings.unboundPrices(sku.id, lanes);
+          const all = { ...twins.prices, ...targets };
+          if (!withinLimit(Object.values(all), policy.parityLimitBp)) {
             const proposed = Object.fromEntries(lanes.map((l) => [l.shop.platform, targets[l.binding.id]]));
             const message = `ERP price ${update.priceFen} fen (sequence ${update.sequence}): the derived prices break the ${policy.parityLimitBp / 100}% limit`;
             await journalRefusal(
@@ -92,7 +95,7 @@ export class ErpPriceService {
               this.ids,
               this.clock,
               lanes,
-              { message, current: {}, proposed },
+              { message, current: twins.byPlatform, proposed },
               'erp',
             );
             results.push({
@@ -100,7 +103,7 @@ export class ErpPriceService {
               outcome: 'refused',
               proposed,
               limitBp: policy.parityLimitBp,
-              spreadBp: spreadBp(Object.values(targets)),
+              spreadBp: spreadBp(Object.values(all)),
             });
             continue;
           }

@@ -123,11 +123,14 @@ export class PriceChangeService {
       throw new DomainException('NO_LISTINGS', `SKU ${skuCode} has no listing in a connected shop`, 'unprocessable');
     const policy = await this.policies.effective(merchantId, sku.id);
     const live = await this.listings.livePrices(lanes);
+    // Listings of the SKU known but unbound count too (a twin bound alone must not drift past them).
+    const twins = await this.listings.unboundPrices(sku.id, lanes);
+    const known = { ...live, ...twins.prices };
     const byPlatform = (prices: Record<string, number>): ByPlatform =>
       Object.fromEntries(
         lanes.filter((l) => prices[l.binding.id] !== undefined).map((l) => [l.shop.platform, prices[l.binding.id]]),
       );
-    const current = byPlatform(live);
+    const current: ByPlatform = { ...twins.byPlatform, ...byPlatform(live) };
     const targets: Record<string, number> = {};
     let clampedFrom: ByPlatform | undefined;
     if (input.platform) {
@@ -149,13 +152,19 @@ export class PriceChangeService {
             current,
             proposed: { [input.platform]: input.priceFen },
             limitBp: policy.parityLimitBp,
-            spreadBp: spreadBp(Object.values(live)),
+            spreadBp: spreadBp(Object.values(known)),
             allowed: { [input.platform]: allowed },
           },
           'unprocessable',
         );
       }
-      const answer = guardOne(live, lane.binding.id, input.priceFen, policy.parityLimitBp, policy.onBreach === 'clamp');
+      const answer = guardOne(
+        known,
+        lane.binding.id,
+        input.priceFen,
+        policy.parityLimitBp,
+        policy.onBreach === 'clamp',
+      );
       if (answer.verdict === 'refused') {
         throw withLanes(
           lanes,
@@ -190,13 +199,13 @@ export class PriceChangeService {
             current,
             proposed: byPlatform(unbounded),
             limitBp: policy.parityLimitBp,
-            spreadBp: spreadBp(Object.values(live)),
+            spreadBp: spreadBp(Object.values(known)),
             allowed: byPlatform(targets),
           },
           'unprocessable',
         );
       }
-      const after = { ...live, ...targets };
+      const after = { ...known, ...targets };
       if (!withinLimit(Object.values(after), policy.parityLimitBp)) {
         throw withLanes(
           lanes,
@@ -212,7 +221,7 @@ export class PriceChangeService {
         );
       }
     }
-    const plan = planSteps(live, targets, policy.parityLimitBp);
+    const plan = planSteps(known, targets, policy.parityLimitBp);
     if (!plan.ok) {
       throw withLanes(
         lanes,
@@ -222,7 +231,7 @@ export class PriceChangeService {
           current,
           proposed: byPlatform(targets),
           limitBp: policy.parityLimitBp,
-          spreadBp: spreadBp(Object.values({ ...live, ...targets })),
+          spreadBp: spreadBp(Object.values({ ...known, ...targets })),
         },
         'conflict',
       );

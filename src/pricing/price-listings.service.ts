@@ -4,6 +4,7 @@ import { SkuBindingEntity } from '../catalog/sku-binding.entity';
 import { SkuBindingService } from '../catalog/sku-binding.service';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { ShopRef } from '../platforms/ports/platform.types';
+import { PricingRepository } from './pricing.repository';
 
 /** One bound listing of a merchant SKU in a connected shop. */
 export interface PriceLane {
@@ -18,6 +19,7 @@ export class PriceListingsService {
     private readonly bindings: SkuBindingService,
     private readonly connections: ConnectionsService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+    private readonly repo: PricingRepository,
   ) {}
 
   /** Listings whose shop is connected and active. */
@@ -50,5 +52,26 @@ export class PriceListingsService {
     const prices: Record<string, number> = {};
     for (const lane of lanes) prices[lane.binding.id] = await this.livePrice(lane);
     return prices;
+  }
+
+  /**
+   * Prices of the SKU's listings the service knows but that are not bound (a twin unbound on a
+   * platform where no listing of the SKU is bound now), keyed `unbound:<listing>`; the guard counts
+   * them beside the bound listings.
+   */
+  async unboundPrices(
+    merchantSkuId: string,
+    lanes: PriceLane[],
+  ): Promise<{ prices: Record<string, number>; byPlatform: Record<string, number> }> {
+    const boundPlatforms = new Set(lanes.map((l) => l.shop.platform));
+    const prices: Record<string, number> = {};
+    const byPlatform: Record<string, number> = {};
+    for (const row of await this.repo.unboundListingPrices(merchantSkuId)) {
+      if (boundPlatforms.has(row.platform as PriceLane['shop']['platform'])) continue;
+      prices[`unbound:${row.bindingId}`] = row.priceFen;
+      // Newest first: the platform's figure in answers is its latest seen listing.
+      if (byPlatform[row.platform] === undefined) byPlatform[row.platform] = row.priceFen;
+    }
+    return { prices, byPlatform };
   }
 }

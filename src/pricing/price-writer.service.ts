@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { CLOCK, Clock } from '../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
 import { NamedLock } from '../database/named-lock';
+import { merchantEventRaisedTopic } from '../messaging/contracts/merchant-event-raised/merchant-event-raised.contract';
+import { OutboxService } from '../messaging/outbox/outbox.service';
 import { METRICS } from '../ops/metrics/metric-names';
 import { MetricsService } from '../ops/metrics/metrics.service';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
@@ -57,6 +60,7 @@ export class PriceWriterService {
     private readonly policies: PricePolicyService,
     private readonly failures: SyncFailureService,
     private readonly metrics: MetricsService,
+    private readonly outbox: OutboxService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -151,9 +155,11 @@ export class PriceWriterService {
             ? `parity limit broken: corrected per policy (master ${policy.master})`
             : 'parity limit broken: no price to correct to (never written by the service): alert raised';
       const noted = breaks ? lanes.filter((l) => drifted.includes(l) || !expected.has(l.binding.id)) : drifted;
+      let fresh = false;
       for (const lane of noted) {
         // Once per listing and observed price: the same observation is not recorded every hour.
         if ((await this.repo.lastDrift(lane.binding.id))?.observedFen === live[lane.binding.id]) continue;
+        fresh = true;
         await this.repo.insertDrift({
           bindingId: lane.binding.id,
           merchantSkuId,
@@ -169,6 +175,27 @@ export class PriceWriterService {
       if (!breaks) {
         await this.failures.resolveByDedupeKey(parityKey(merchantSkuId));
         return;
+      }
+      // The merchant's systems hear of each newly observed violation once (outbound webhook event).
+      if (fresh) {
+        const prices = Object.fromEntries(lanes.map((l) => [l.shop.platform, live[l.binding.id]]));
+        await this.db.transaction(() =>
+          this.outbox.enqueue(merchantEventRaisedTopic, {
+            eventId: stableUuid(`price.parity_violation:${merchantSkuId}:${JSON.stringify(prices)}`),
+            merchantId: sku.merchantId,
+            type: 'price.parity_violation',
+            subject: merchantSkuId,
+            occurredAt: now,
+            data: {
+              merchantSkuId,
+              skuCode: sku.skuCode,
+              prices,
+              spreadBp: spread,
+              limitBp: policy.parityLimitBp,
+              action: policy.auditAction === 'correct' && targets ? 'correct' : 'alert',
+            },
+          }),
+        );
       }
       if (policy.auditAction === 'correct' && targets) {
         await this.writeSteps(lanes, live, targets, policy, 'correction', now);
@@ -232,7 +259,9 @@ export class PriceWriterService {
     reason: PriceWriteReason,
     requestedAt: number,
   ): Promise<void> {
-    const plan = planSteps(live, targets, policy.parityLimitBp);
+    // Known but unbound listings of the SKU stay where they are; no step may break the limit against them.
+    const twins = lanes.length ? await this.listings.unboundPrices(lanes[0].binding.merchantSkuId, lanes) : undefined;
+    const plan = planSteps({ ...twins?.prices, ...live }, targets, policy.parityLimitBp);
     if (!plan.ok) {
       this.metrics.counter(METRICS.priceWritesRefusedTotal).inc();
       await this.failures.record({
@@ -406,3 +435,9 @@ export class PriceWriterService {
 
 const parityKey = (merchantSkuId: string) => `pricing:parity:${merchantSkuId}`;
 const planKey = (merchantSkuId: string) => `pricing:plan:${merchantSkuId}`;
+
+/** The same observation gives the same event id, so the receiver can spot repeats. */
+function stableUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

@@ -169,6 +169,28 @@ export class PricingRepository {
     }));
   }
 
+  /**
+   * Last seen prices of a merchant SKU's listings that are no longer bound (the row outlives its
+   * binding), on a platform where the merchant still has an active shop: the guard counts them.
+   */
+  async unboundListingPrices(merchantSkuId: string): Promise<ListingPriceEntity[]> {
+    const rows: { binding_id: string; platform: string; price_fen: number | string }[] = await this.m.query(
+      'SELECT lp.binding_id, lp.platform, lp.price_fen FROM listing_price lp ' +
+        'LEFT JOIN sku_binding b ON b.id = lp.binding_id WHERE lp.merchant_sku_id = ? AND b.id IS NULL ' +
+        "AND EXISTS (SELECT 1 FROM shop_connection c WHERE c.merchant_id = lp.merchant_id AND c.platform = lp.platform AND c.status = 'active') " +
+        'ORDER BY lp.observed_at DESC',
+      [merchantSkuId],
+    );
+    return rows.map((r) =>
+      Object.assign(new ListingPriceEntity(), {
+        bindingId: r.binding_id,
+        merchantSkuId,
+        platform: r.platform,
+        priceFen: Number(r.price_fen),
+      }),
+    );
+  }
+
   /** The lowest parity limit any policy sets (a DB-side audit with it finds every candidate). */
   async lowestLimitBp(fallback: number): Promise<number> {
     const rows: { low: number | string | null }[] = await this.m.query(

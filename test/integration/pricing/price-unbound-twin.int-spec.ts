@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
+import { SkuBindingEntity } from '@app/catalog/sku-binding.entity';
+import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
+import { eventually } from '@test/support/test-app';
+import { InventoryHarness } from '../inventory/inventory.harness';
+
+/**
+ * Issue 12 defect: a listing bound alone could be raised beyond the parity limit against its twin
+ * on the other platform that the service knows a price for but that is no longer bound. Prices
+ * are read from the emulators.
+ */
+describe('price parity against an unbound twin listing', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('pricing-unbound');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const api = (path: string, method = 'GET', body?: unknown) =>
+    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...h.auth },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  async function quiet(): Promise<void> {
+    const relay = h.stack.t.app.get(OutboxRelay);
+    await eventually(
+      async () => {
+        await relay.drain(30_000);
+        const pending = await h.db.dataSource.query(
+          "SELECT COUNT(*) AS n FROM price_write_op WHERE status = 'pending'",
+        );
+        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
+        return Number(pending[0].n) === 0 && Number(outbox[0].n) === 0;
+      },
+      60_000,
+      50,
+    );
+  }
+
+  async function sendErpPrices(updates: { skuCode: string; priceFen: number; sequence: number }[]) {
+    const deliveryId = randomUUID();
+    const body = JSON.stringify({ updates });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${h.stack.url}/webhooks/erp/prices`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [ERP_HEADERS.keyId]: h.erpKey.keyId,
+        [ERP_HEADERS.timestamp]: String(timestamp),
+        [ERP_HEADERS.delivery]: deliveryId,
+        [ERP_HEADERS.signature]: signErpPayload(h.erpKey.secret, timestamp, deliveryId, body),
+      },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as { results: { skuCode: string; outcome: string }[] } };
+  }
+
+  async function auditThenUnbindKuaishou(merchantSkuId: string): Promise<void> {
+    // The audit sees both listings' prices (9900 fen each).
+    expect((await api('/price-audit', 'POST')).status).toBe(202);
+    await quiet();
+    const ks = await h.db.dataSource.manager.findOneByOrFail(SkuBindingEntity, { merchantSkuId, platform: 'kuaishou' });
+    expect((await api(`/sku-bindings/${ks.id}`, 'DELETE')).status).toBe(204);
+  }
+
+  it('refuses raising the bound Youzan listing beyond 10 % over the unbound Kuaishou twin it knows a price for', async () => {
+    const sku = await h.sku('PRICE-TWIN', { onHand: 5 });
+    await auditThenUnbindKuaishou(sku.merchantSkuId);
+
+    const res = await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'youzan', priceFen: 13_000 });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({
+      error: 'PARITY_LIMIT',
+      current: { kuaishou: 9900, youzan: 9900 },
+      proposed: { youzan: 13_000 },
+      limitBp: 1000,
+      allowed: { youzan: 10_890 },
+    });
+    // A price within the limit against the twin still goes through.
+    const ok = await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'youzan', priceFen: 10_890 });
+    expect(ok.status).toBe(202);
+    await quiet();
+    const [ksSku, yzSku] = await Promise.all([
+      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
+      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
+    ]);
+    expect({ kuaishou: ksSku.price, youzan: yzSku.priceFen }).toEqual({ kuaishou: 9900, youzan: 10_890 });
+
+    // The master-price form counts the twin too: 13,000 fen derived for Youzan alone breaks the limit.
+    const master = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: 13_000 });
+    expect(master.status).toBe(409);
+    expect(await master.json()).toMatchObject({ error: 'PARITY_LIMIT', current: { kuaishou: 9900 } });
+    await quiet();
+    expect((await h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId)).priceFen).toBe(10_890);
+  }, 180_000);
+
+  it('refuses an ERP price (master ERP) whose derived Youzan price breaks the limit against the unbound Kuaishou twin', async () => {
+    const sku = await h.sku('PRICE-TWIN-ERP', { onHand: 5 });
+    await auditThenUnbindKuaishou(sku.merchantSkuId);
+    const refused = await sendErpPrices([{ skuCode: sku.code, priceFen: 13_000, sequence: 1 }]);
+    expect(refused.status).toBe(200);
+    expect(refused.body.results).toEqual([
+      expect.objectContaining({ skuCode: sku.code, outcome: 'refused', proposed: { youzan: 13_000 }, limitBp: 1000 }),
+    ]);
+    const applied = await sendErpPrices([{ skuCode: sku.code, priceFen: 10_500, sequence: 2 }]);
+    expect(applied.body.results).toEqual([{ skuCode: sku.code, outcome: 'applied' }]);
+    await quiet();
+    const [ksSku, yzSku] = await Promise.all([
+      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
+      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
+    ]);
+    expect({ kuaishou: ksSku.price, youzan: yzSku.priceFen }).toEqual({ kuaishou: 9900, youzan: 10_500 });
+  }, 180_000);
+});
