@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OpsConsolePagesController } from './console/ops-console-pages.controller';
+import { OpsConsolePagesController, OpsHomeRedirectController } from './console/ops-console-pages.controller';
 import { FailureRetryConsumer } from './consumers/failure-retry.consumer';
 import { SyncFailuresModule } from './failures/sync-failures.module';
 import { OpsSettingsModule } from './settings/ops-settings.module';
@@ -10,7 +10,7 @@ import { SyncFailuresController } from './sync-failures.controller';
 
 @Module({
   imports: [SyncFailuresModule, OpsSettingsModule, RetentionModule],
-  controllers: [SyncFailuresController, OpsConsolePagesController],
+  controllers: [SyncFailuresController, OpsConsolePagesController, OpsHomeRedirectController],
   providers: [FailureRetryJob, FailureRetryConsumer, RetentionJob],
 })
 export class OpsModule {}

@@ -191,3 +191,15 @@ export class OpsConsolePagesController {
     res.type('html').send(batchResultPage({ principal, actions, sandbox: this.sandbox }));
   }
 }
+
+/** `/ops` on its own: the console home (people type the short address). */
+@ApiExcludeController()
+@Controller('ops')
+export class OpsHomeRedirectController {
+  @Get()
+  @Ops()
+  @Page()
+  home(@Res() res: Response): void {
+    res.redirect(302, '/ops/console');
+  }
+}

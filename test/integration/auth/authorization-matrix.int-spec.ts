@@ -175,6 +175,7 @@ const MATRIX: Record<string, Row> = {
   'POST /ops/failures/:id/retry': opsOnly,
   'POST /ops/failures/:id/dismiss': opsOnly,
   'GET /ops/settings': opsOnly,
+  'GET /ops': opsOnlyPage,
   'GET /ops/console': opsOnlyPage,
   'GET /ops/console/failures': opsOnlyPage,
   'GET /ops/console/failures/:id': opsOnlyPage,
