@@ -1,3 +1,4 @@
+import { merchantNav } from '@app/common/http/merchant-nav';
 import { accountBar } from '@app/auth/pages/auth.pages';
 import { UserPrincipal } from '@app/auth/principal';
 import { formatTime, html, page } from '@app/common/http/html';
@@ -33,7 +34,7 @@ export function shipmentsPage(
   });
   return page(
     `${merchant.name} · 发货 Shipments`,
-    html`${accountBar(principal)}<h1>发货回传 Shipments</h1>
+    html`${accountBar(principal)}${merchantNav(merchant.id, 'shipments', { owner: principal.role === 'owner' })}<h1>发货回传 Shipments</h1>
     <p><a href="/merchants/${merchant.id}">${merchant.name}</a> · <a href="/api/merchants/${merchant.id}/shipments">JSON</a></p>
     <div class="card" data-testid="shipments">
       ${

@@ -1,3 +1,4 @@
+import { merchantNav } from '@app/common/http/merchant-nav';
 import { accountBar } from '@app/auth/pages/auth.pages';
 import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
 import { formatTime, html, page } from '@app/common/http/html';
@@ -62,7 +63,7 @@ export function campaignsPage(
   );
   return page(
     `${merchant.name} · 优惠券 Campaigns`,
-    html`${accountBar(viewer.principal)}<h1>优惠券活动 Coupon campaigns</h1>
+    html`${accountBar(viewer.principal)}${merchantNav(merchant.id, 'campaigns', { owner: viewer.mayManage })}<h1>优惠券活动 Coupon campaigns</h1>
     ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'} card" data-testid="notice">${notice.text}</div>` : ''}
     ${form}
     ${reports.length ? cards : html`<p>No campaign yet.</p>`}
