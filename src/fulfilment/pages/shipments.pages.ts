@@ -39,8 +39,8 @@ export function shipmentsPage(
     <div class="card" data-testid="shipments">
       ${
         shipments.length
-          ? html`<table><thead><tr><th>订单 Order</th><th>物流 Carrier / waybill</th><th>商品 Lines</th><th>来源 Source</th><th>状态 Status</th><th>创建 Created</th><th>发货 Shipped</th></tr></thead>
-          <tbody>${rows}</tbody></table>`
+          ? html`<div class="scroll"><table><thead><tr><th>订单 Order</th><th>物流 Carrier / waybill</th><th>商品 Lines</th><th>来源 Source</th><th>状态 Status</th><th>创建 Created</th><th>发货 Shipped</th></tr></thead>
+          <tbody>${rows}</tbody></table></div>`
           : html`<p>No shipment yet. The ERP sends them to <code>POST /webhooks/erp/shipments</code>.</p>`
       }
     </div>`,

@@ -47,8 +47,8 @@ export function refundsPage(
       <input name="platformOrderId" placeholder="platform order id" size="24"> <button class="button secondary" type="submit">Filter</button></form>
       ${
         rows.length
-          ? html`<table data-testid="refunds"><thead><tr><th>Platform</th><th>Refund</th><th>Order</th><th>Status</th><th>Kind</th>
-            <th>Amount</th><th>Units</th><th>Back on sale</th><th>Platform update</th></tr></thead><tbody>${rows}</tbody></table>`
+          ? html`<div class="scroll"><table data-testid="refunds"><thead><tr><th>Platform</th><th>Refund</th><th>Order</th><th>Status</th><th>Kind</th>
+            <th>Amount</th><th>Units</th><th>Back on sale</th><th>Platform update</th></tr></thead><tbody>${rows}</tbody></table></div>`
           : html`<p data-testid="no-refunds">No refunds yet.</p>`
       }
     </div>`,

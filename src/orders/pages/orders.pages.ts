@@ -54,8 +54,8 @@ export function ordersPage(
         <button class="button secondary" type="submit">查找 Find</button>
       </form>
       <p>${orders.total} orders</p>
-      <table data-testid="orders"><thead><tr><th>Platform</th><th>Order id</th><th>ERP id</th><th>Status</th><th>Ship by</th><th>Paid</th><th>Buyer (masked)</th><th></th></tr></thead>
-      <tbody>${rows}</tbody></table>
+      <div class="scroll"><table data-testid="orders"><thead><tr><th>Platform</th><th>Order id</th><th>ERP id</th><th>Status</th><th>Ship by</th><th>Paid</th><th>Buyer (masked)</th><th></th></tr></thead>
+      <tbody>${rows}</tbody></table></div>
     </div>`,
     { sandbox },
   );

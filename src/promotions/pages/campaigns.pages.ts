@@ -45,14 +45,14 @@ export function campaignsPage(
         ${formatTime(r.campaign.startsAt)} – ${formatTime(r.campaign.endsAt)}</p>
       <p data-testid="budget">预算 Budget ${r.campaign.budget} · 已领 claimed ${r.claimedTotal} · 已用 redeemed ${r.redeemedTotal} ·
         剩余 remaining <strong>${r.remainingBudget}</strong></p>
-      <table><thead><tr><th>Platform</th><th>Coupon</th><th>Allotted</th><th>Claimed</th><th>Used</th><th>Merchant paid</th><th>Platform paid</th></tr></thead>
+      <div class="scroll"><table><thead><tr><th>Platform</th><th>Coupon</th><th>Allotted</th><th>Claimed</th><th>Used</th><th>Merchant paid</th><th>Platform paid</th></tr></thead>
       <tbody>${r.platforms.map(
         (
           p,
         ) => html`<tr data-testid="platform-${p.platform}"><td>${p.platform}</td><td><code>${p.couponId ?? '—'}</code></td>
           <td>${p.allotted}</td><td>${p.claimed ?? '?'}</td><td>${p.used ?? '?'}</td>
           <td>${yuan(p.merchantCostFen)}</td><td>${yuan(p.platformCostFen)}</td></tr>`,
-      )}</tbody></table>
+      )}</tbody></table></div>
       <p>异常 Anomalies: ${Object.entries(r.anomalies)
         .filter(([, n]) => n > 0)
         .map(

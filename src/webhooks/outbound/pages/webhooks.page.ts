@@ -71,17 +71,17 @@ export function webhooksPage(
         : ''
     }
     <div class="card"><h2>订阅 Subscriptions</h2>
-      ${subscriptions.length ? html`<table><thead><tr><th>URL</th><th>Events</th><th>Rotation</th>${viewer.mayManage ? html`<th></th>` : ''}</tr></thead><tbody>${subscriptionRows}</tbody></table>` : html`<p>No subscription yet.</p>`}
+      ${subscriptions.length ? html`<div class="scroll"><table><thead><tr><th>URL</th><th>Events</th><th>Rotation</th>${viewer.mayManage ? html`<th></th>` : ''}</tr></thead><tbody>${subscriptionRows}</tbody></table></div>` : html`<p>No subscription yet.</p>`}
       ${
         viewer.mayManage
           ? html`<form method="post" action="${base}/subscriptions" data-testid="create-subscription">${csrf}
-          <p><input name="url" size="60" required placeholder="https://erp.example.com/hooks"> <input name="description" placeholder="description"></p>
+          <p><input name="url" size="60" style="max-width:100%;box-sizing:border-box" required placeholder="https://erp.example.com/hooks"> <input name="description" placeholder="description"></p>
           <p>${checkboxes}</p><button class="button" type="submit">添加 Add subscription</button></form>`
           : ''
       }
     </div>
     <div class="card"><h2>投递记录 Delivery log</h2>
-      ${deliveries.length ? html`<table><thead><tr><th>Created</th><th>Event</th><th>Subject</th><th>Status</th><th>Attempts</th><th>Last answer</th><th></th></tr></thead><tbody>${deliveryRows}</tbody></table>` : html`<p>Nothing delivered yet.</p>`}
+      ${deliveries.length ? html`<div class="scroll"><table><thead><tr><th>Created</th><th>Event</th><th>Subject</th><th>Status</th><th>Attempts</th><th>Last answer</th><th></th></tr></thead><tbody>${deliveryRows}</tbody></table></div>` : html`<p>Nothing delivered yet.</p>`}
     </div>
     <p><a href="/merchants/${merchant.id}">← ${merchant.name}</a></p>`,
     { sandbox },
