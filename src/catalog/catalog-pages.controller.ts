@@ -12,6 +12,7 @@ import { CategoryTreeService } from './categories/category-tree.service';
 import { SetCategoryMappingDto } from './dto/category-mapping.dto';
 import { CategoryMappingService } from './mapping/category-mapping.service';
 import { catalogPage } from './pages/catalog.pages';
+import { merchantPageViewer, pageNotice } from '../common/http/merchant-page';
 
 /** The merchant's category mapping page (the JSON API under /api/merchants/:id/catalog serves the same). */
 @ApiExcludeController()
@@ -37,16 +38,10 @@ export class CatalogPagesController {
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
     const viewer = {
-      principal,
-      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
-      mayManage: principal.role === 'owner',
+      ...merchantPageViewer(principal),
       mayRefresh: principal.role === 'owner' || principal.role === 'staff',
     };
-    const notice = error
-      ? { ok: false, text: error.slice(0, 300) }
-      : ok
-        ? { ok: true, text: ok.slice(0, 300) }
-        : undefined;
+    const notice = pageNotice(ok, error);
     const [reads, mappings] = [await this.trees.reads(merchantId), await this.mappings.list(merchantId)];
     res.type('html').send(catalogPage(merchant, reads, mappings, this.config.platforms.sandbox, viewer, notice));
   }

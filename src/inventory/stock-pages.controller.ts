@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { StockSettingsFormDto } from './dto/stock-settings-form.dto';
 import { stockPage } from './pages/stock.pages';
 import { StockQueryService } from './stock-query.service';
+import { merchantPageViewer, pageNotice } from '../common/http/merchant-page';
 
 /** The merchant's stock page (the JSON API under /api/merchants/:id/skus serves the same). */
 @ApiExcludeController()
@@ -32,16 +33,8 @@ export class StockPagesController {
     @Res() res: Response,
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
-    const viewer = {
-      principal,
-      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
-      mayManage: principal.role === 'owner',
-    };
-    const notice = error
-      ? { ok: false, text: String(error).slice(0, 300) }
-      : ok
-        ? { ok: true, text: String(ok).slice(0, 300) }
-        : undefined;
+    const viewer = merchantPageViewer(principal);
+    const notice = pageNotice(ok, error);
     const data = await this.stock.workspace(merchantId);
     res.type('html').send(stockPage(merchant, data, this.config.platforms.sandbox, viewer, notice));
   }

@@ -10,6 +10,7 @@ import { pricesPage } from './pages/prices.pages';
 import { PriceChangeService } from './price-change.service';
 import { PriceOverviewService } from './price-overview.service';
 import { priceAnswerInWords } from './price-words';
+import { merchantPageViewer, pageNotice } from '../common/http/merchant-page';
 
 /** The merchant's prices page (the JSON API under /api/merchants/:id/prices serves the same). */
 @ApiExcludeController()
@@ -33,16 +34,8 @@ export class PricingPagesController {
     @Res() res: Response,
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
-    const viewer = {
-      principal,
-      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
-      mayManage: principal.role === 'owner',
-    };
-    const notice = error
-      ? { ok: false, text: String(error).slice(0, 500) }
-      : ok
-        ? { ok: true, text: String(ok).slice(0, 500) }
-        : undefined;
+    const viewer = merchantPageViewer(principal);
+    const notice = pageNotice(ok, error, 500);
     const skus = await this.overview.forMerchant(merchantId);
     res.type('html').send(pricesPage(merchant, skus, this.config.platforms.sandbox, viewer, notice));
   }

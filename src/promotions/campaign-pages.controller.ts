@@ -10,6 +10,7 @@ import { isPlatformError } from '../platforms/platform-error';
 import { CampaignService } from './campaign.service';
 import { CampaignFormDto } from './dto/campaign.dto';
 import { campaignsPage } from './pages/campaigns.pages';
+import { merchantPageViewer, pageNotice } from '../common/http/merchant-page';
 
 const DAY_MS = 86_400_000;
 const CHINA_UTC_OFFSET_MS = 8 * 3_600_000;
@@ -37,16 +38,8 @@ export class CampaignPagesController {
     @Res() res: Response,
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
-    const viewer = {
-      principal,
-      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
-      mayManage: principal.role === 'owner',
-    };
-    const notice = error
-      ? { ok: false, text: error.slice(0, 300) }
-      : ok
-        ? { ok: true, text: ok.slice(0, 300) }
-        : undefined;
+    const viewer = merchantPageViewer(principal);
+    const notice = pageNotice(ok, error);
     const reports = [];
     for (const c of await this.campaigns.list(merchantId)) reports.push(await this.campaigns.report(merchantId, c.id));
     res.type('html').send(campaignsPage(merchant, reports, this.config.platforms.sandbox, viewer, notice));

@@ -62,10 +62,46 @@ describe('merchant workspace in a browser', () => {
     await page.getByTestId('sign-in-submit').click();
     await page.waitForURL(new RegExp(`/merchants/${h.merchantId}$`));
     expect(await page.getByTestId('pair-state').textContent()).toBe('同步中 Syncing');
-    for (const key of ['overview', 'stock', 'prices', 'catalog', 'credentials'])
+    for (const key of [
+      'overview',
+      'stock',
+      'prices',
+      'catalog',
+      'orders',
+      'shipments',
+      'refunds',
+      'campaigns',
+      'webhooks',
+      'credentials',
+    ])
       expect(await page.getByTestId(`nav-${key}`).isVisible()).toBe(true);
     expect(await fitsThePhone()).toBe(true);
     await shot('merchant-overview');
+  });
+
+  it('shows the same nav on every merchant page, marking the page it is on', async () => {
+    const pages = [
+      'stock',
+      'prices',
+      'catalog',
+      'orders',
+      'shipments',
+      'refunds',
+      'campaigns',
+      'webhooks',
+      'credentials',
+    ];
+    for (const key of pages) {
+      await page.getByTestId(`nav-${key}`).click();
+      await page.waitForURL(new RegExp(`/merchants/${h.merchantId}/[a-z-]+$`));
+      expect(await page.getByTestId(`nav-${key}`).getAttribute('aria-current')).toBe('page');
+      for (const other of pages.filter((k) => k !== key))
+        expect(await page.getByTestId(`nav-${other}`).getAttribute('aria-current')).toBeNull();
+      expect({ key, fits: await fitsThePhone() }).toEqual({ key, fits: true });
+    }
+    await page.getByTestId('nav-overview').click();
+    await page.waitForURL(new RegExp(`/merchants/${h.merchantId}$`));
+    expect(pageErrors).toEqual([]);
   });
 
   it('the stock page shows have / held / sellable, and a safety stock set in the form reaches the platforms', async () => {

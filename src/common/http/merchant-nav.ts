@@ -18,6 +18,11 @@ export const MERCHANT_NAV: MerchantNavLink[] = [
   { key: 'stock', label: '库存 Stock', path: '/stock' },
   { key: 'prices', label: '价格 Prices', path: '/prices' },
   { key: 'catalog', label: '类目 Catalog', path: '/catalog' },
+  { key: 'orders', label: '订单 Orders', path: '/orders' },
+  { key: 'shipments', label: '发货 Shipments', path: '/shipments' },
+  { key: 'refunds', label: '退款 Refunds', path: '/refunds' },
+  { key: 'campaigns', label: '活动 Campaigns', path: '/campaigns' },
+  { key: 'webhooks', label: 'Webhooks', path: '/webhooks' },
   { key: 'credentials', label: '凭证 Credentials', path: '/erp-credentials', ownerOnly: true },
 ];
 

@@ -1,3 +1,4 @@
+import { merchantNav } from '@app/common/http/merchant-nav';
 import { accountBar } from '@app/auth/pages/auth.pages';
 import { UserPrincipal } from '@app/auth/principal';
 import { formatTime, html, page } from '@app/common/http/html';
@@ -33,13 +34,13 @@ export function shipmentsPage(
   });
   return page(
     `${merchant.name} · 发货 Shipments`,
-    html`${accountBar(principal)}<h1>发货回传 Shipments</h1>
+    html`${accountBar(principal)}${merchantNav(merchant.id, 'shipments', { owner: principal.role === 'owner' })}<h1>发货回传 Shipments</h1>
     <p><a href="/merchants/${merchant.id}">${merchant.name}</a> · <a href="/api/merchants/${merchant.id}/shipments">JSON</a></p>
     <div class="card" data-testid="shipments">
       ${
         shipments.length
-          ? html`<table><thead><tr><th>订单 Order</th><th>物流 Carrier / waybill</th><th>商品 Lines</th><th>来源 Source</th><th>状态 Status</th><th>创建 Created</th><th>发货 Shipped</th></tr></thead>
-          <tbody>${rows}</tbody></table>`
+          ? html`<div class="scroll"><table><thead><tr><th>订单 Order</th><th>物流 Carrier / waybill</th><th>商品 Lines</th><th>来源 Source</th><th>状态 Status</th><th>创建 Created</th><th>发货 Shipped</th></tr></thead>
+          <tbody>${rows}</tbody></table></div>`
           : html`<p>No shipment yet. The ERP sends them to <code>POST /webhooks/erp/shipments</code>.</p>`
       }
     </div>`,

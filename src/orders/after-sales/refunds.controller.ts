@@ -2,7 +2,8 @@ import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/commo
 import { ApiExcludeController, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MerchantsService } from '../../accounts/merchants.service';
-import { MerchantAccess, Page } from '../../auth/policy.decorator';
+import type { UserPrincipal } from '../../auth/principal';
+import { CurrentPrincipal, MerchantAccess, Page } from '../../auth/policy.decorator';
 import { AppConfig } from '../../config/app-config';
 import { ListRefundsQueryDto } from './list-refunds.query.dto';
 import { refundsPage } from './refunds.page';
@@ -62,6 +63,7 @@ export class RefundsPageController {
   async show(
     @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
     @Query() query: ListRefundsQueryDto,
+    @CurrentPrincipal() principal: UserPrincipal,
     @Res() res: Response,
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
@@ -71,6 +73,6 @@ export class RefundsPageController {
       query.page,
       query.pageSize,
     );
-    res.type('html').send(refundsPage(merchant, view, this.config.platforms.sandbox));
+    res.type('html').send(refundsPage(merchant, view, this.config.platforms.sandbox, principal));
   }
 }

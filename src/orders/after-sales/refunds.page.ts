@@ -1,3 +1,6 @@
+import { accountBar } from '@app/auth/pages/auth.pages';
+import type { UserPrincipal } from '@app/auth/principal';
+import { merchantNav } from '@app/common/http/merchant-nav';
 import { formatTime, html, page } from '../../common/http/html';
 import { RefundPageView } from './refunds.service';
 
@@ -12,7 +15,12 @@ const STATUS_TONE: Record<string, string> = {
 const yuan = (fen: number): string => (fen / 100).toFixed(2);
 
 /** Refunds and returns from both platforms, with what each put back on sale. */
-export function refundsPage(merchant: { id: string; name: string }, view: RefundPageView, sandbox: boolean): string {
+export function refundsPage(
+  merchant: { id: string; name: string },
+  view: RefundPageView,
+  sandbox: boolean,
+  principal: UserPrincipal,
+): string {
   const rows = view.items.map(
     (r) => html`<tr data-testid="refund-${r.platform}-${r.platformRefundId}">
       <td>${r.platform}</td>
@@ -29,7 +37,7 @@ export function refundsPage(merchant: { id: string; name: string }, view: Refund
   const pages = Math.max(1, Math.ceil(view.total / view.pageSize));
   return page(
     `Refunds · ${merchant.name}`,
-    html`<div class="card">
+    html`${accountBar(principal)}${merchantNav(merchant.id, 'refunds', { owner: principal.role === 'owner' })}<div class="card">
       <h1>退款售后 Refunds</h1>
       <p><a href="/merchants/${merchant.id}">${merchant.name}</a> · <a href="/api/merchants/${merchant.id}/refunds">JSON</a>
         · ${view.total} refunds, page ${view.page} of ${pages}</p>
@@ -39,8 +47,8 @@ export function refundsPage(merchant: { id: string; name: string }, view: Refund
       <input name="platformOrderId" placeholder="platform order id" size="24"> <button class="button secondary" type="submit">Filter</button></form>
       ${
         rows.length
-          ? html`<table data-testid="refunds"><thead><tr><th>Platform</th><th>Refund</th><th>Order</th><th>Status</th><th>Kind</th>
-            <th>Amount</th><th>Units</th><th>Back on sale</th><th>Platform update</th></tr></thead><tbody>${rows}</tbody></table>`
+          ? html`<div class="scroll"><table data-testid="refunds"><thead><tr><th>Platform</th><th>Refund</th><th>Order</th><th>Status</th><th>Kind</th>
+            <th>Amount</th><th>Units</th><th>Back on sale</th><th>Platform update</th></tr></thead><tbody>${rows}</tbody></table></div>`
           : html`<p data-testid="no-refunds">No refunds yet.</p>`
       }
     </div>`,

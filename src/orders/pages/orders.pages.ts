@@ -1,3 +1,4 @@
+import { merchantNav } from '@app/common/http/merchant-nav';
 import { accountBar } from '@app/auth/pages/auth.pages';
 import { UserPrincipal } from '@app/auth/principal';
 import { formatTime, html, page } from '@app/common/http/html';
@@ -37,7 +38,7 @@ export function ordersPage(
   );
   return page(
     `${merchant.name} · 订单 Orders`,
-    html`${accountBar(principal)}<h1>订单 Orders</h1>
+    html`${accountBar(principal)}${merchantNav(merchant.id, 'orders', { owner: principal.role === 'owner' })}<h1>订单 Orders</h1>
     <p><a href="/merchants/${merchant.id}">← ${merchant.name}</a></p>
     <div class="card" data-testid="on-time"><h2>准时发货率 On-time shipping (30 days)</h2>
       ${
@@ -53,8 +54,8 @@ export function ordersPage(
         <button class="button secondary" type="submit">查找 Find</button>
       </form>
       <p>${orders.total} orders</p>
-      <table data-testid="orders"><thead><tr><th>Platform</th><th>Order id</th><th>ERP id</th><th>Status</th><th>Ship by</th><th>Paid</th><th>Buyer (masked)</th><th></th></tr></thead>
-      <tbody>${rows}</tbody></table>
+      <div class="scroll"><table data-testid="orders"><thead><tr><th>Platform</th><th>Order id</th><th>ERP id</th><th>Status</th><th>Ship by</th><th>Paid</th><th>Buyer (masked)</th><th></th></tr></thead>
+      <tbody>${rows}</tbody></table></div>
     </div>`,
     { sandbox },
   );

@@ -1,3 +1,4 @@
+import { merchantNav } from '@app/common/http/merchant-nav';
 import { accountBar } from '@app/auth/pages/auth.pages';
 import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
 import { formatTime, html, page } from '@app/common/http/html';
@@ -44,14 +45,14 @@ export function campaignsPage(
         ${formatTime(r.campaign.startsAt)} – ${formatTime(r.campaign.endsAt)}</p>
       <p data-testid="budget">预算 Budget ${r.campaign.budget} · 已领 claimed ${r.claimedTotal} · 已用 redeemed ${r.redeemedTotal} ·
         剩余 remaining <strong>${r.remainingBudget}</strong></p>
-      <table><thead><tr><th>Platform</th><th>Coupon</th><th>Allotted</th><th>Claimed</th><th>Used</th><th>Merchant paid</th><th>Platform paid</th></tr></thead>
+      <div class="scroll"><table><thead><tr><th>Platform</th><th>Coupon</th><th>Allotted</th><th>Claimed</th><th>Used</th><th>Merchant paid</th><th>Platform paid</th></tr></thead>
       <tbody>${r.platforms.map(
         (
           p,
         ) => html`<tr data-testid="platform-${p.platform}"><td>${p.platform}</td><td><code>${p.couponId ?? '—'}</code></td>
           <td>${p.allotted}</td><td>${p.claimed ?? '?'}</td><td>${p.used ?? '?'}</td>
           <td>${yuan(p.merchantCostFen)}</td><td>${yuan(p.platformCostFen)}</td></tr>`,
-      )}</tbody></table>
+      )}</tbody></table></div>
       <p>异常 Anomalies: ${Object.entries(r.anomalies)
         .filter(([, n]) => n > 0)
         .map(
@@ -62,7 +63,7 @@ export function campaignsPage(
   );
   return page(
     `${merchant.name} · 优惠券 Campaigns`,
-    html`${accountBar(viewer.principal)}<h1>优惠券活动 Coupon campaigns</h1>
+    html`${accountBar(viewer.principal)}${merchantNav(merchant.id, 'campaigns', { owner: viewer.mayManage })}<h1>优惠券活动 Coupon campaigns</h1>
     ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'} card" data-testid="notice">${notice.text}</div>` : ''}
     ${form}
     ${reports.length ? cards : html`<p>No campaign yet.</p>`}

@@ -10,6 +10,7 @@ import { WebhookSubscriptionFormDto } from './dto/webhook-form.dto';
 import { OutboundDeliveriesService } from './outbound-deliveries.service';
 import { webhooksPage } from './pages/webhooks.page';
 import { IssuedSubscription, WebhookSubscriptionsService } from './webhook-subscriptions.service';
+import { merchantPageViewer, pageNotice } from '@app/common/http/merchant-page';
 
 /** The merchant's webhook page (the JSON API under /api/merchants/:id/webhooks serves the same). */
 @ApiExcludeController()
@@ -32,11 +33,7 @@ export class OutboundWebhooksPagesController {
     @CurrentPrincipal() principal: UserPrincipal,
     @Res() res: Response,
   ): Promise<void> {
-    const notice = error
-      ? { ok: false, text: error.slice(0, 300) }
-      : ok
-        ? { ok: true, text: ok.slice(0, 300) }
-        : undefined;
+    const notice = pageNotice(ok, error);
     await this.render(res, merchantId, principal, notice);
   }
 
@@ -107,11 +104,7 @@ export class OutboundWebhooksPagesController {
       await this.subscriptions.listForMerchant(merchantId),
       await this.deliveries.listForMerchant(merchantId, {}, 1, 50),
     ];
-    const viewer = {
-      principal,
-      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
-      mayManage: principal.role === 'owner',
-    };
+    const viewer = merchantPageViewer(principal);
     res
       .type('html')
       .set('cache-control', 'no-store')

@@ -1,3 +1,4 @@
+import { merchantNav } from '@app/common/http/merchant-nav';
 import { accountBar } from '@app/auth/pages/auth.pages';
 import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
 import { formatTime, html, page } from '@app/common/http/html';
@@ -62,7 +63,7 @@ export function webhooksPage(
   );
   return page(
     `${merchant.name} · Webhooks`,
-    html`${accountBar(viewer.principal)}<h1>ERP Webhooks</h1>
+    html`${accountBar(viewer.principal)}${merchantNav(merchant.id, 'webhooks', { owner: viewer.mayManage })}<h1>ERP Webhooks</h1>
     ${notice ? html`<div class="notice ${notice.ok ? 'ok' : 'bad'} card" data-testid="notice">${notice.text}</div>` : ''}
     ${
       issuedSecret
@@ -70,17 +71,17 @@ export function webhooksPage(
         : ''
     }
     <div class="card"><h2>订阅 Subscriptions</h2>
-      ${subscriptions.length ? html`<table><thead><tr><th>URL</th><th>Events</th><th>Rotation</th>${viewer.mayManage ? html`<th></th>` : ''}</tr></thead><tbody>${subscriptionRows}</tbody></table>` : html`<p>No subscription yet.</p>`}
+      ${subscriptions.length ? html`<div class="scroll"><table><thead><tr><th>URL</th><th>Events</th><th>Rotation</th>${viewer.mayManage ? html`<th></th>` : ''}</tr></thead><tbody>${subscriptionRows}</tbody></table></div>` : html`<p>No subscription yet.</p>`}
       ${
         viewer.mayManage
           ? html`<form method="post" action="${base}/subscriptions" data-testid="create-subscription">${csrf}
-          <p><input name="url" size="60" required placeholder="https://erp.example.com/hooks"> <input name="description" placeholder="description"></p>
+          <p><input name="url" size="60" style="max-width:100%;box-sizing:border-box" required placeholder="https://erp.example.com/hooks"> <input name="description" placeholder="description"></p>
           <p>${checkboxes}</p><button class="button" type="submit">添加 Add subscription</button></form>`
           : ''
       }
     </div>
     <div class="card"><h2>投递记录 Delivery log</h2>
-      ${deliveries.length ? html`<table><thead><tr><th>Created</th><th>Event</th><th>Subject</th><th>Status</th><th>Attempts</th><th>Last answer</th><th></th></tr></thead><tbody>${deliveryRows}</tbody></table>` : html`<p>Nothing delivered yet.</p>`}
+      ${deliveries.length ? html`<div class="scroll"><table><thead><tr><th>Created</th><th>Event</th><th>Subject</th><th>Status</th><th>Attempts</th><th>Last answer</th><th></th></tr></thead><tbody>${deliveryRows}</tbody></table></div>` : html`<p>Nothing delivered yet.</p>`}
     </div>
     <p><a href="/merchants/${merchant.id}">← ${merchant.name}</a></p>`,
     { sandbox },
