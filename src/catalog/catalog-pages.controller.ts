@@ -12,7 +12,7 @@ import { CategoryTreeService } from './categories/category-tree.service';
 import { SetCategoryMappingDto } from './dto/category-mapping.dto';
 import { CategoryMappingService } from './mapping/category-mapping.service';
 import { catalogPage } from './pages/catalog.pages';
-import { merchantPageViewer, pageNotice } from '../common/http/merchant-page';
+import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
 
 /** The merchant's category mapping page (the JSON API under /api/merchants/:id/catalog serves the same). */
 @ApiExcludeController()

@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { StockSettingsFormDto } from './dto/stock-settings-form.dto';
 import { stockPage } from './pages/stock.pages';
 import { StockQueryService } from './stock-query.service';
-import { merchantPageViewer, pageNotice } from '../common/http/merchant-page';
+import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
 
 /** The merchant's stock page (the JSON API under /api/merchants/:id/skus serves the same). */
 @ApiExcludeController()

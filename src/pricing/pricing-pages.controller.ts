@@ -10,7 +10,7 @@ import { pricesPage } from './pages/prices.pages';
 import { PriceChangeService } from './price-change.service';
 import { PriceOverviewService } from './price-overview.service';
 import { priceAnswerInWords } from './price-words';
-import { merchantPageViewer, pageNotice } from '../common/http/merchant-page';
+import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
 
 /** The merchant's prices page (the JSON API under /api/merchants/:id/prices serves the same). */
 @ApiExcludeController()

@@ -10,7 +10,7 @@ import { isPlatformError } from '../platforms/platform-error';
 import { CampaignService } from './campaign.service';
 import { CampaignFormDto } from './dto/campaign.dto';
 import { campaignsPage } from './pages/campaigns.pages';
-import { merchantPageViewer, pageNotice } from '../common/http/merchant-page';
+import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
 
 const DAY_MS = 86_400_000;
 const CHINA_UTC_OFFSET_MS = 8 * 3_600_000;

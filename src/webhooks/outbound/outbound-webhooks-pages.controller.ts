@@ -10,7 +10,7 @@ import { WebhookSubscriptionFormDto } from './dto/webhook-form.dto';
 import { OutboundDeliveriesService } from './outbound-deliveries.service';
 import { webhooksPage } from './pages/webhooks.page';
 import { IssuedSubscription, WebhookSubscriptionsService } from './webhook-subscriptions.service';
-import { merchantPageViewer, pageNotice } from '@app/common/http/merchant-page';
+import { merchantPageViewer, pageNotice } from '@app/auth/merchant-page';
 
 /** The merchant's webhook page (the JSON API under /api/merchants/:id/webhooks serves the same). */
 @ApiExcludeController()

@@ -1,4 +1,4 @@
-import type { UserPrincipal } from '@app/auth/principal';
+import type { UserPrincipal } from './principal';
 
 /** Who is looking at a merchant page, as the page templates take it. */
 export interface MerchantPageViewer {
