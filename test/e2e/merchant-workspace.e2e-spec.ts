@@ -50,7 +50,19 @@ describe('merchant workspace in a browser', () => {
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   /** Nothing wider than the phone: no sideways scrolling of the whole page. */
-  const fitsThePhone = () => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+  const fitsThePhone = async (): Promise<boolean> => {
+    await page.evaluate('document.fonts.ready');
+    const wider = await page.evaluate<string[]>(`(() => {
+      if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .map((e) => e.tagName + (e.getAttribute('data-testid') ? '[' + e.getAttribute('data-testid') + ']' : '') + ' right=' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent || '').slice(0, 60))
+        .slice(0, 12);
+      return ['scrollWidth=' + document.documentElement.scrollWidth + ' innerWidth=' + window.innerWidth, ...wide];
+    })()`);
+    if (wider.length) console.log(`wider than the phone (${page.url()}):\n${wider.join('\n')}`);
+    return wider.length === 0;
+  };
   const sum = (s: { kuaishou: number; youzan: number }) => s.kuaishou + s.youzan;
 
   it('signs in as the owner and finds every workspace page from one nav', async () => {

@@ -125,7 +125,7 @@ export async function tableChecksums(databaseUrl: string): Promise<Record<string
  * Checksums once background work (outbox relay, consumers) has stopped changing anything: every
  * event published and three reads in a row agree. Waits as long as it takes on a loaded machine.
  */
-export async function settledChecksums(databaseUrl: string, timeoutMs = 60_000): Promise<Record<string, string>> {
+export async function settledChecksums(databaseUrl: string, timeoutMs = 180_000): Promise<Record<string, string>> {
   const deadline = Date.now() + timeoutMs;
   let previous = '';
   let agreeing = 0;
