@@ -51,7 +51,7 @@ function usersTable(users: UserEntity[], viewer: UserPrincipal, actionBase: stri
   return html`<div class="scroll"><table data-testid="user-list"><tr><th>邮箱 Email</th><th>角色 Role</th>${admin ? html`<th>商家 Merchant</th>` : ''}<th>状态 State</th><th></th></tr>
     ${users.map(
       (u) =>
-        html`<tr data-testid="user-row-${u.id}"><td>${u.email}</td><td>${ROLE_LABELS[u.role]}</td>${admin ? html`<td>${u.merchantId ? html`<a href="/merchants/${u.merchantId}">${u.merchantId.slice(0, 8)}</a>` : '—'}</td>` : ''}<td>${
+        html`<tr data-testid="user-row-${u.id}"><td style="overflow-wrap:anywhere">${u.email}</td><td>${ROLE_LABELS[u.role]}</td>${admin ? html`<td>${u.merchantId ? html`<a href="/merchants/${u.merchantId}">${u.merchantId.slice(0, 8)}</a>` : '—'}</td>` : ''}<td>${
           u.disabledAt === null
             ? html`<span class="badge ok" data-testid="user-state-${u.id}">有效 Active</span>`
             : html`<span class="badge muted" data-testid="user-state-${u.id}">已停用 Disabled since ${formatTime(u.disabledAt)}</span>`

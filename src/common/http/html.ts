@@ -36,7 +36,7 @@ const STYLE = `
   .ok{background:#e8f7ee;color:#0e7a3a}.warn{background:#fff4e0;color:#a35a00}.bad{background:#fdecec;color:#b42318}.muted{background:#eef0f3;color:#4e5969}
   .button{display:inline-block;border:0;border-radius:6px;padding:8px 14px;background:#165dff;color:#fff;text-decoration:none;font-size:14px;cursor:pointer}
   .button.secondary{background:#eef0f3;color:#1d2129}.button.danger{background:#fdecec;color:#b42318}
-  table{border-collapse:collapse;width:100%;font-size:14px}td,th{padding:6px 8px;border-bottom:1px solid #eef0f3;text-align:left;vertical-align:top}td{overflow-wrap:anywhere}
+  table{border-collapse:collapse;width:100%;font-size:14px}td,th{padding:6px 8px;border-bottom:1px solid #eef0f3;text-align:left;vertical-align:top}
   dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;font-size:14px}dt{color:#4e5969}dd{margin:0;min-width:0;overflow-wrap:anywhere}
   .notice{padding:12px 16px;border-radius:6px;margin-bottom:16px}.notice.ok{border:1px solid #b7e4c7}.notice.bad{border:1px solid #f4c7c3}
   input{padding:7px 10px;border:1px solid #c9cdd4;border-radius:6px;font-size:14px}
