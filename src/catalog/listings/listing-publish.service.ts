@@ -255,15 +255,16 @@ export class ListingPublishService {
         return this.requeue(listing, `daily create cap reached: ${error.rawMessage ?? error.message}`);
       }
       const unsettled = !isPlatformError(error) || error.ambiguous || UNSETTLED_CODES.includes(error.code);
-      if (!unsettled) {
-        await this.settleOp(op, 'refused', null, error.rawMessage ?? error.message);
-        return this.platformFailure(listing, error, 'create');
-      }
-      // The answer was lost or the platform was unavailable: the outer id tells whether it landed.
+      // The answer was lost, the platform was unavailable, or a refusal may be of a repeat ("outer id
+      // already used"): the outer id tells whether the item landed.
       const found = await catalog.findItemByOuterId(shop, listing.outerItemId).catch(() => null);
       if (found) {
         await this.settleOp(op, 'created', found.itemId);
         return this.landed(listing, shop, found, 'created');
+      }
+      if (!unsettled) {
+        await this.settleOp(op, 'refused', null, error.rawMessage ?? error.message);
+        return this.platformFailure(listing, error, 'create');
       }
       const why = error instanceof Error ? error.message : String(error);
       await this.settleOp(op, 'unknown', null, why);

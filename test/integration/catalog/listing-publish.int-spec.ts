@@ -1,0 +1,356 @@
+import { ListingPublishJob } from '@app/catalog/jobs/listing-publish.job';
+import { ListingPublishService } from '@app/catalog/listings/listing-publish.service';
+import { SkuBindingService } from '@app/catalog/sku-binding.service';
+import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
+import { relIdFor } from '@app/platforms/kuaishou/kuaishou.mapper';
+import { InventoryHarness } from '../inventory/inventory.harness';
+
+interface Finding {
+  code: string;
+  field: string;
+  severity: string;
+  hint: { zh: string; en: string };
+}
+interface Listing {
+  id: string;
+  status: string;
+  origin: string | null;
+  targetItemId: string | null;
+  auditState: string | null;
+  findings: Finding[];
+  errorCode: string | null;
+  reason: string | null;
+  nextAttemptAt: number | null;
+}
+
+const IMAGE = 'https://img.example.com/listing-main.jpg';
+/** A 1×1 PNG: the Youzan adapter uploads data URLs without fetching anything. */
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+/** 连衣裙: brand, fabric and skirt length are required (the emulator's synthetic config). */
+const DRESS = '1584';
+const DRESS_PROPERTIES = [
+  { propertyId: '102', valueIds: ['990000001'] },
+  { propertyId: '99000001', valueIds: ['990000007'] },
+  { propertyId: '99000002', valueIds: ['990000012'] },
+];
+/** 生活日用: no required properties. */
+const DAILY = '1125';
+
+function api(h: InventoryHarness) {
+  return (path: string, init?: { method?: string; body?: unknown }) =>
+    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
+      method: init?.method ?? 'GET',
+      headers: { 'content-type': 'application/json', ...h.auth },
+      body: init?.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+}
+
+async function youzanItem(h: InventoryHarness, code: string, skuCodes: string[], price = 19_900) {
+  return h.stack.yzControl.createItem({
+    kdtId: Number(h.shops.youzan),
+    title: `法式碎花连衣裙 ${code}`,
+    desc: '法式碎花雪纺连衣裙，收腰显瘦，夏季新款',
+    itemNo: code,
+    skus: skuCodes.map((c, i) => ({ itemNo: c, priceFen: price, stock: 7, specs: [{ k: '尺码', v: `码${i}` }] })),
+  });
+}
+
+async function kuaishouItemsWithRel(h: InventoryHarness, outer: string) {
+  const rel = relIdFor(outer);
+  const items = await h.stack.ksControl.listShopItems(h.shops.kuaishou);
+  return items.filter((i) => String(i.relItemId) === rel);
+}
+
+describe('publishing listings between the platforms', () => {
+  let h: InventoryHarness;
+  let call: ReturnType<typeof api>;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('listings', { label: 'listings', kuaishou: { auditMode: 'manual' } });
+    call = api(h);
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const draft = async (body: Record<string, unknown>): Promise<Listing> => {
+    const res = await call('/listings', { method: 'POST', body });
+    if (res.status !== 201) throw new Error(`draft: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Listing;
+  };
+  const get = async (id: string): Promise<Listing> => (await (await call(`/listings/${id}`)).json()) as Listing;
+  const pollAudits = async () => {
+    await h.stack.t.app.get(ListingPublishJob).enqueueDue();
+    await h.quiet();
+  };
+
+  it('Youzan → Kuaishou: shows what is missing with fix hints, refuses to publish, then publishes, binds and tracks the audit', async () => {
+    const item = await youzanItem(h, 'DRESS-1', ['DRESS-1-S', 'DRESS-1-M']);
+    const base = {
+      sourceConnectionId: h.connections.youzan.id,
+      sourceItemId: item.itemId,
+      targetConnectionId: h.connections.kuaishou.id,
+      categoryId: DRESS,
+      imageUrls: [IMAGE],
+    };
+    const first = await draft(base);
+    expect(first.status).toBe('draft');
+    const missing = first.findings.filter((f) => f.code === 'PROPERTY_REQUIRED').map((f) => f.field);
+    expect(missing.sort()).toEqual(['properties[102]', 'properties[99000001]', 'properties[99000002]']);
+    expect(first.findings.find((f) => f.code === 'PROPERTY_REQUIRED')!.hint.zh).toContain('选择');
+
+    const refused = await call(`/listings/${first.id}/publish`, { method: 'POST' });
+    expect(refused.status).toBe(422);
+    const body = (await refused.json()) as { fields: { field: string; messages: string[] }[] };
+    expect(body.fields.map((f) => f.field)).toContain('properties[102]');
+    expect(await kuaishouItemsWithRel(h, 'DRESS-1')).toHaveLength(0);
+
+    const fixed = await draft({ ...base, properties: DRESS_PROPERTIES });
+    expect(fixed.id).toBe(first.id);
+    expect(fixed.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect((await call(`/listings/${fixed.id}/publish`, { method: 'POST' })).status).toBe(202);
+    await h.quiet();
+
+    const published = await get(fixed.id);
+    expect(published).toMatchObject({ status: 'pending_audit', origin: 'created', auditState: 'pending' });
+    const created = await kuaishouItemsWithRel(h, 'DRESS-1');
+    expect(created).toHaveLength(1);
+    const ksItem = await h.stack.ksControl.getItem(published.targetItemId!);
+    // Stock is never copied (the source has 7 each): the stock pipeline sets it later.
+    expect(ksItem.skus.map((s) => s.stock)).toEqual([0, 0]);
+    expect(ksItem.skus.map((s) => s.price)).toEqual([19_900, 19_900]);
+
+    const bindings = await h.stack.t.app.get(SkuBindingService).listByMerchant(h.merchantId);
+    for (const code of ['DRESS-1-S', 'DRESS-1-M']) {
+      const mine = bindings.filter((b) => b.outerSkuId === code);
+      expect(mine.map((b) => b.platform).sort()).toEqual(['kuaishou', 'youzan']);
+      expect(mine.find((b) => b.platform === 'kuaishou')!.platformItemId).toBe(published.targetItemId);
+    }
+
+    await h.stack.ksControl.auditItem(published.targetItemId!, true);
+    await pollAudits();
+    expect(await get(fixed.id)).toMatchObject({ status: 'live', auditState: 'approved' });
+  });
+
+  it('an audit rejection becomes a sync failure with the platform reason and the rule it maps to', async () => {
+    const item = await youzanItem(h, 'REJ-1', ['REJ-1-A']);
+    const listing = await draft({
+      sourceConnectionId: h.connections.youzan.id,
+      sourceItemId: item.itemId,
+      targetConnectionId: h.connections.kuaishou.id,
+      categoryId: DAILY,
+      imageUrls: [IMAGE],
+    });
+    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
+    await h.quiet();
+    const published = await get(listing.id);
+    expect(published.status).toBe('pending_audit');
+
+    await h.stack.ksControl.auditItem(published.targetItemId!, false, '主图含有水印');
+    await pollAudits();
+    const rejected = await get(listing.id);
+    expect(rejected).toMatchObject({ status: 'rejected', auditState: 'rejected' });
+    const finding = rejected.findings.find((f) => f.field === 'audit')!;
+    expect(finding.code).toBe('IMAGE_FORMAT');
+    expect(finding.hint.zh).toContain('主图');
+
+    const failure = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { entityRef: listing.id });
+    expect(failure).toMatchObject({ context: 'catalog', errorCode: 'AUDIT_REJECTED', status: 'open' });
+    expect(failure.reason).toContain('主图含有水印');
+    expect(failure.reason).toContain('IMAGE_FORMAT');
+  });
+
+  it('Kuaishou → Youzan: creates the item with stock 0 and binds both sides', async () => {
+    const ks = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '快手原生商品',
+      skus: [{ stock: 5, price: 2_990, skuNick: 'KS-NATIVE-1' }],
+    });
+    const listing = await draft({
+      sourceConnectionId: h.connections.kuaishou.id,
+      sourceItemId: ks.itemId,
+      targetConnectionId: h.connections.youzan.id,
+      imageUrls: [PNG],
+    });
+    expect(listing.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
+    await h.quiet();
+
+    const published = await get(listing.id);
+    expect(published).toMatchObject({ status: 'live', origin: 'created' });
+    const yz = await h.stack.yzControl.getItem(published.targetItemId!);
+    expect(yz.title).toBe('快手原生商品');
+    expect(yz.skus.map((s) => [s.itemNo, s.stock, s.priceFen])).toEqual([['KS-NATIVE-1', 0, 2_990]]);
+    const bound = (await h.stack.t.app.get(SkuBindingService).listByMerchant(h.merchantId)).filter(
+      (b) => b.outerSkuId === 'KS-NATIVE-1',
+    );
+    expect(bound.map((b) => b.platform).sort()).toEqual(['kuaishou', 'youzan']);
+  });
+
+  it('binds an item the other platform already has (same merchant code) instead of creating a second', async () => {
+    const item = await youzanItem(h, 'TWIN-1', ['TWIN-1-A']);
+    const twin = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '已有的快手商品',
+      relItemId: relIdFor('TWIN-1'),
+      skus: [{ stock: 0, price: 19_900, skuNick: 'TWIN-1-A' }],
+    });
+    const listing = await draft({
+      sourceConnectionId: h.connections.youzan.id,
+      sourceItemId: item.itemId,
+      targetConnectionId: h.connections.kuaishou.id,
+      categoryId: DAILY,
+      imageUrls: [IMAGE],
+    });
+    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
+    await h.quiet();
+
+    expect(await get(listing.id)).toMatchObject({ status: 'live', origin: 'bound', targetItemId: twin.itemId });
+    expect(await kuaishouItemsWithRel(h, 'TWIN-1')).toHaveLength(1);
+    const ops = await h.stack.t.app.get(ListingPublishService).publishOps(listing.id);
+    expect(ops).toEqual([]);
+    const binding = await h.stack.t.app
+      .get(SkuBindingService)
+      .findInShop(h.merchantId, h.connections.kuaishou.id, 'TWIN-1-A');
+    expect(binding).toMatchObject({ platformItemId: twin.itemId, platformSkuId: twin.skus[0].skuId });
+  });
+
+  it('settles a create whose answer was lost by its outer id, without a second item', async () => {
+    const item = await youzanItem(h, 'LOST-1', ['LOST-1-A']);
+    const listing = await draft({
+      sourceConnectionId: h.connections.youzan.id,
+      sourceItemId: item.itemId,
+      targetConnectionId: h.connections.kuaishou.id,
+      categoryId: DAILY,
+      imageUrls: [IMAGE],
+    });
+    h.stack.ks.faults.addRule({ api: 'open.item.new', dropResponseRate: 1 });
+    try {
+      expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
+      await h.quiet();
+    } finally {
+      h.stack.ks.faults.reset();
+    }
+    const settled = await get(listing.id);
+    expect(settled).toMatchObject({ status: 'pending_audit', origin: 'created' });
+    const items = await kuaishouItemsWithRel(h, 'LOST-1');
+    expect(items).toHaveLength(1);
+    const ops = await h.stack.t.app.get(ListingPublishService).publishOps(listing.id);
+    expect(ops.map((o) => [o.status, o.platformItemId])).toEqual([['created', settled.targetItemId]]);
+  });
+
+  it('imports a catalog: a dry run reports bound, created and needs-decision items and changes nothing', async () => {
+    // The twin: a Kuaishou SKU whose code is already bound in the Youzan shop.
+    const twinSource = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '导入孪生',
+      skus: [{ stock: 0, price: 1_000, skuNick: 'IMP-TWIN' }],
+    });
+    const yzTwin = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '导入孪生',
+      skus: [{ itemNo: 'IMP-TWIN', priceFen: 1_000, stock: 0 }],
+    });
+    await call(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' });
+    const fresh = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '导入新品',
+      skus: [{ stock: 0, price: 1_000, skuNick: 'IMP-NEW' }],
+    });
+    const tooLong = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '长'.repeat(101),
+      skus: [{ stock: 0, price: 1_000, skuNick: 'IMP-LONG' }],
+    });
+    const yzBefore = (await h.stack.yzControl.listShopItems(Number(h.shops.youzan))).length;
+
+    const body = { sourceConnectionId: h.connections.kuaishou.id, targetConnectionId: h.connections.youzan.id };
+    const res = await call('/listings/import', { method: 'POST', body });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as {
+      dryRun: boolean;
+      bound: { sourceItemId: string; targetItemId: string }[];
+      created: { sourceItemId: string }[];
+      needsDecision: { sourceItemId: string; findings?: string[] }[];
+    };
+    expect(report.dryRun).toBe(true);
+    expect(report.bound).toContainEqual(
+      expect.objectContaining({ sourceItemId: twinSource.itemId, targetItemId: yzTwin.itemId }),
+    );
+    expect(report.created.map((e) => e.sourceItemId)).toContain(fresh.itemId);
+    expect(report.needsDecision.find((e) => e.sourceItemId === tooLong.itemId)?.findings).toContain('TITLE_TOO_LONG');
+    expect((await h.stack.yzControl.listShopItems(Number(h.shops.youzan))).length).toBe(yzBefore);
+    const listings = await h.stack.t.app.get(ListingPublishService).list(h.merchantId);
+    expect(listings.find((l) => l.sourceItemId === twinSource.itemId)).toBeUndefined();
+
+    const real = await call('/listings/import', { method: 'POST', body: { ...body, dryRun: false } });
+    const done = (await real.json()) as { bound: { sourceItemId: string; listingId: string }[] };
+    const bound = done.bound.find((e) => e.sourceItemId === twinSource.itemId)!;
+    expect(await get(bound.listingId)).toMatchObject({ status: 'live', origin: 'bound', targetItemId: yzTwin.itemId });
+  });
+
+  it('validates a draft request field by field', async () => {
+    const res = await call('/listings', {
+      method: 'POST',
+      body: { sourceConnectionId: 'x', sourceItemId: 'abc', imageUrls: ['ftp://x'] },
+    });
+    expect(res.status).toBe(400);
+    const fields = ((await res.json()) as { fields: { field: string }[] }).fields.map((f) => f.field).sort();
+    expect(fields).toEqual(['imageUrls', 'sourceConnectionId', 'sourceItemId', 'targetConnectionId']);
+  });
+});
+
+describe('publishing listings past the daily create cap', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('listings-cap', { label: 'listings-cap', kuaishou: { dailyItemCreateLimit: 1 } });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('queues the listing for the next China day instead of failing it, then publishes it', async () => {
+    const call = api(h);
+    const ids: string[] = [];
+    for (const code of ['CAP-1', 'CAP-2']) {
+      const item = await youzanItem(h, code, [`${code}-A`]);
+      const res = await call('/listings', {
+        method: 'POST',
+        body: {
+          sourceConnectionId: h.connections.youzan.id,
+          sourceItemId: item.itemId,
+          targetConnectionId: h.connections.kuaishou.id,
+          categoryId: DAILY,
+          imageUrls: [IMAGE],
+        },
+      });
+      const listing = (await res.json()) as Listing;
+      expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
+      await h.quiet();
+      ids.push(listing.id);
+    }
+    const get = async (id: string) => (await (await call(`/listings/${id}`)).json()) as Listing;
+    expect((await get(ids[0])).status).toBe('live');
+    const queued = await get(ids[1]);
+    expect(queued).toMatchObject({ status: 'queued', errorCode: 'DAILY_CREATE_CAP' });
+    expect(queued.nextAttemptAt).toBeGreaterThan(Date.now());
+    expect((queued.nextAttemptAt! + 8 * 3_600_000) % 86_400_000).toBe(0);
+    const failures = await h.db.dataSource.manager.findBy(SyncFailureEntity, { entityRef: ids[1] });
+    expect(failures).toEqual([]);
+
+    // Not due yet: nothing is tried.
+    const job = h.stack.t.app.get(ListingPublishJob);
+    expect((await job.enqueueDue()).publish).toBe(0);
+
+    // The next China day, on the platform and for the job.
+    h.stack.ks.clock.advance(queued.nextAttemptAt! - Date.now() + 60_000);
+    expect((await job.enqueueDue(queued.nextAttemptAt!)).publish).toBe(1);
+    await h.quiet();
+    expect(await get(ids[1])).toMatchObject({ status: 'live', origin: 'created' });
+    expect(await kuaishouItemsWithRel(h, 'CAP-2')).toHaveLength(1);
+  });
+});
