@@ -186,6 +186,12 @@ export class ListingPublishService {
         throw new NotFoundDomainException('LISTING_NOT_FOUND', `no listing ${listingId}`);
       if (!EDITABLE.includes(locked.status))
         throw new ConflictDomainException('LISTING_BUSY', `listing ${listingId} is ${locked.status}`);
+      // Edits of an item that exists on the platform are not built yet: a create would duplicate it.
+      if (locked.targetItemId)
+        throw new ConflictDomainException(
+          'LISTING_ITEM_EXISTS',
+          `listing ${listingId} already has ${locked.targetPlatform} item ${locked.targetItemId}; change it there`,
+        );
       locked.status = 'validating';
       locked.updatedAt = this.clock.now();
       await this.repo.save(locked);
@@ -237,7 +243,6 @@ export class ListingPublishService {
     const shop = refOf(target);
     const catalog = this.channels.catalog(listing.targetPlatform);
     try {
-      if (listing.targetItemId) return await this.republish(listing, shop);
       const twin = await this.findTwin(listing, shop);
       if (twin) return await this.landed(listing, shop, twin, settleFirst ? 'created' : 'bound');
     } catch (error) {
@@ -259,7 +264,8 @@ export class ListingPublishService {
       // already used"): the outer id tells whether the item landed.
       const found = await catalog.findItemByOuterId(shop, listing.outerItemId).catch(() => null);
       if (found) {
-        await this.settleOp(op, 'created', found.itemId);
+        const why = error instanceof Error ? error.message : String(error);
+        await this.settleOp(op, 'created', found.itemId, `settled by outer-id lookup after: ${why}`);
         return this.landed(listing, shop, found, 'created');
       }
       if (!unsettled) {
@@ -546,19 +552,6 @@ export class ListingPublishService {
   ): Promise<void> {
     Object.assign(op, { status, platformItemId, error: error?.slice(0, 500) ?? null, updatedAt: this.clock.now() });
     await this.db.transaction(() => this.repo.saveOp(op));
-  }
-
-  /** A rejected or failed listing whose item exists: the draft's changes go through as an edit. */
-  private async republish(listing: ListingEntity, shop: ShopRef): Promise<ListingEntity> {
-    const catalog = this.channels.catalog(listing.targetPlatform);
-    const draft = listing.draft;
-    await catalog.editItem(shop, listing.targetItemId!, {
-      title: draft.title,
-      description: draft.description,
-      imageUrls: draft.imageUrls,
-      ...(listing.targetPlatform === 'kuaishou' ? { properties: draft.properties.map(toPropertyInput) } : {}),
-    });
-    return this.landed(listing, shop, await catalog.getItem(shop, listing.targetItemId!), listing.origin ?? 'created');
   }
 
   /** The target item exists: its SKUs (and the source's) are bound to the merchant SKUs, then its audit applies. */

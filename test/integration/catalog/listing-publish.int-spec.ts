@@ -160,6 +160,10 @@ describe('publishing listings between the platforms', () => {
     expect(failure).toMatchObject({ context: 'catalog', errorCode: 'AUDIT_REJECTED', status: 'open' });
     expect(failure.reason).toContain('主图含有水印');
     expect(failure.reason).toContain('IMAGE_FORMAT');
+
+    // Its item exists: publishing again would create a second one, so it is refused.
+    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(409);
+    expect(await kuaishouItemsWithRel(h, 'REJ-1')).toHaveLength(1);
   });
 
   it('Kuaishou → Youzan: creates the item with stock 0 and binds both sides', async () => {
@@ -239,6 +243,8 @@ describe('publishing listings between the platforms', () => {
     expect(items).toHaveLength(1);
     const ops = await h.stack.t.app.get(ListingPublishService).publishOps(listing.id);
     expect(ops.map((o) => [o.status, o.platformItemId])).toEqual([['created', settled.targetItemId]]);
+    // The answer really was lost: the journal was settled by the lookup, not by the create's answer.
+    expect(ops[0].error).toMatch(/^settled by outer-id lookup/);
   });
 
   it('imports a catalog: a dry run reports bound, created and needs-decision items and changes nothing', async () => {
