@@ -97,6 +97,7 @@ const MATRIX: Record<string, Row> = {
   'GET /merchants/:merchantId/catalog': readAPage,
   'POST /merchants/:merchantId/catalog/mappings': ownerWriteA,
   'POST /merchants/:merchantId/catalog/refresh': staffWriteA,
+  'POST /merchants/:merchantId/catalog/listings/:listingId/publish': staffWriteA,
   'GET /merchants/:merchantId/stock': readAPage,
   'POST /merchants/:merchantId/stock/:skuCode/settings': ownerWriteA,
   'GET /merchants/:merchantId/prices': readAPage,

@@ -297,6 +297,45 @@ describe('publishing listings between the platforms', () => {
     expect(await get(bound.listingId)).toMatchObject({ status: 'live', origin: 'bound', targetItemId: yzTwin.itemId });
   });
 
+  it('lists the listings with status and findings on the catalog page, and publishes from its button', async () => {
+    const item = await youzanItem(h, 'PAGE-1', ['PAGE-1-A']);
+    const listing = await draft({
+      sourceConnectionId: h.connections.youzan.id,
+      sourceItemId: item.itemId,
+      targetConnectionId: h.connections.kuaishou.id,
+      categoryId: DAILY,
+    });
+    const pageUrl = `${h.stack.url}/merchants/${h.merchantId}/catalog`;
+    const shown = await (await fetch(pageUrl, { headers: h.auth })).text();
+    expect(shown).toContain(`data-testid="listing-${listing.id}"`);
+    expect(shown).toContain('IMAGE_COUNT');
+    expect(shown).toContain(`data-testid="publish-${listing.id}"`);
+
+    const post = () =>
+      fetch(`${pageUrl}/listings/${listing.id}/publish`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...h.auth },
+        body: '',
+      });
+    const refused = await post();
+    expect(refused.status).toBe(303);
+    expect(decodeURIComponent(refused.headers.get('location') ?? '')).toContain('IMAGE_COUNT');
+    expect((await get(listing.id)).status).toBe('draft');
+
+    await draft({
+      sourceConnectionId: h.connections.youzan.id,
+      sourceItemId: item.itemId,
+      targetConnectionId: h.connections.kuaishou.id,
+      categoryId: DAILY,
+      imageUrls: [IMAGE],
+    });
+    const queued = await post();
+    expect(decodeURIComponent(queued.headers.get('location') ?? '')).toContain('ok=Listing queued');
+    await h.quiet();
+    expect((await get(listing.id)).status).toBe('pending_audit');
+  });
+
   it('validates a draft request field by field', async () => {
     const res = await call('/listings', {
       method: 'POST',
