@@ -304,6 +304,7 @@ describe('publishing listings between the platforms', () => {
       sourceItemId: item.itemId,
       targetConnectionId: h.connections.kuaishou.id,
       categoryId: DAILY,
+      imageUrls: [],
     });
     const pageUrl = `${h.stack.url}/merchants/${h.merchantId}/catalog`;
     const shown = await (await fetch(pageUrl, { headers: h.auth })).text();
