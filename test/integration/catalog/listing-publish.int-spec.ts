@@ -2,6 +2,7 @@ import { ListingPublishJob } from '@app/catalog/jobs/listing-publish.job';
 import { ListingPublishService } from '@app/catalog/listings/listing-publish.service';
 import { SkuBindingService } from '@app/catalog/sku-binding.service';
 import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
+import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { relIdFor } from '@app/platforms/kuaishou/kuaishou.mapper';
 import { InventoryHarness } from '../inventory/inventory.harness';
 
@@ -245,6 +246,37 @@ describe('publishing listings between the platforms', () => {
     expect(ops.map((o) => [o.status, o.platformItemId])).toEqual([['created', settled.targetItemId]]);
     // The answer really was lost: the journal was settled by the lookup, not by the create's answer.
     expect(ops[0].error).toMatch(/^settled by outer-id lookup/);
+  });
+
+  it('leaves a create that did not answer unknown, and the failure’s retry settles the journal before creating once', async () => {
+    const item = await youzanItem(h, 'DOWN-1', ['DOWN-1-A']);
+    const listing = await draft({
+      sourceConnectionId: h.connections.youzan.id,
+      sourceItemId: item.itemId,
+      targetConnectionId: h.connections.kuaishou.id,
+      categoryId: DAILY,
+      imageUrls: [IMAGE],
+    });
+    h.stack.ks.faults.addRule({ api: 'open.item.new', httpErrorRate: 1 });
+    try {
+      expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
+      await h.quiet();
+    } finally {
+      h.stack.ks.faults.reset();
+    }
+    expect(await get(listing.id)).toMatchObject({ status: 'failed', errorCode: 'OUTCOME_UNKNOWN' });
+    expect(await kuaishouItemsWithRel(h, 'DOWN-1')).toHaveLength(0);
+    const service = h.stack.t.app.get(ListingPublishService);
+    expect((await service.publishOps(listing.id)).map((o) => o.status)).toEqual(['unknown']);
+
+    const failure = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { entityRef: listing.id });
+    expect(failure).toMatchObject({ context: 'catalog', errorCode: 'OUTCOME_UNKNOWN', status: 'open' });
+    const retried = await h.stack.t.app.get(SyncFailureService).retry(failure.id);
+    expect(retried.status).toBe('resolved');
+    await h.quiet();
+    expect(await get(listing.id)).toMatchObject({ status: 'pending_audit', origin: 'created' });
+    expect(await kuaishouItemsWithRel(h, 'DOWN-1')).toHaveLength(1);
+    expect((await service.publishOps(listing.id)).map((o) => o.status)).toEqual(['unknown', 'created']);
   });
 
   it('imports a catalog: a dry run reports bound, created and needs-decision items and changes nothing', async () => {
