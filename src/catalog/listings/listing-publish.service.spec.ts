@@ -124,6 +124,16 @@ describe(ListingPublishService.name, () => {
       );
     });
 
+    it('shows a refusal as a finding with the rule its reason maps to', async () => {
+      catalog.createItem.mockRejectedValue(refusal('必填属性未填写: 品牌(102)'));
+      const result = await t.sut.publish('listing-1');
+      expect(result!.findings.find((f) => f.field === 'publish')).toMatchObject({
+        code: 'PROPERTY_REQUIRED',
+        severity: 'error',
+        group: 'property',
+      });
+    });
+
     it('does nothing for a listing that is not queued (a repeated event)', async () => {
       row = listing({ status: 'live' });
       await t.sut.publish('listing-1');

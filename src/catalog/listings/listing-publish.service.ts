@@ -381,7 +381,15 @@ export class ListingPublishService {
           });
           continue;
         }
-        if (!input.dryRun) await this.requestPublish(merchantId, listing.id, 'import');
+        if (!input.dryRun) {
+          try {
+            await this.requestPublish(merchantId, listing.id, 'import');
+          } catch (error) {
+            if (!(error instanceof DomainException)) throw error;
+            report.needsDecision.push({ ...entry, listingId, reason: error.message });
+            continue;
+          }
+        }
         report.created.push({ ...entry, listingId });
       }
       if (!items.length || page * 50 >= total) break;
@@ -607,8 +615,8 @@ export class ListingPublishService {
       const findings = listing.findings.filter((f) => f.field !== 'audit');
       if (mapped)
         findings.push({
-          code: mapped.rule ?? 'AUDIT_REJECTED',
-          group: groupOf(mapped.rule ?? 'AUDIT_REJECTED'),
+          code: mapped.rule ?? 'PLATFORM_REFUSED',
+          group: groupOf(mapped.rule ?? 'PLATFORM_REFUSED'),
           severity: 'error',
           field: 'audit',
           message: {
@@ -667,6 +675,19 @@ export class ListingPublishService {
     const refusal = error as PlatformError;
     const detail = refusal.rawMessage ?? refusal.message;
     const code = refusal.rawCode ? `${refusal.code} (${refusal.platform} ${refusal.rawCode})` : refusal.code;
+    // A refusal names what is wrong in the platform's words: shown as a finding with the rule it maps to.
+    const mapped = mapAuditRejection(detail);
+    listing.findings = [
+      ...listing.findings.filter((f) => f.field !== 'publish'),
+      {
+        code: mapped.rule ?? 'PLATFORM_REFUSED',
+        group: groupOf(mapped.rule ?? 'PLATFORM_REFUSED'),
+        severity: 'error',
+        field: 'publish',
+        message: { zh: `平台拒绝发布：${detail}`, en: `The platform refused it: ${detail}` },
+        hint: mapped.hint,
+      },
+    ];
     return this.fail(
       listing,
       refusal.code,

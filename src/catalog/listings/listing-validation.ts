@@ -70,8 +70,8 @@ export type FindingCode =
   | 'SKU_MARKET_PRICE'
   | 'SALE_PROP_LEVELS'
   | 'SALE_PROP_CARTESIAN'
-  /** Not a rule of this validator: the platform's audit refused the listing for a reason no rule covers. */
-  | 'AUDIT_REJECTED';
+  /** Not a rule of this validator: the platform refused the listing (create or audit) for a reason no rule covers. */
+  | 'PLATFORM_REFUSED';
 
 /** The seed's failure groups (类目不匹配 / 属性缺失 / 图片违规 / other). */
 export type FindingGroup = 'category' | 'property' | 'image' | 'other';
@@ -156,7 +156,7 @@ const GROUP: Record<FindingCode, FindingGroup> = {
   SKU_MARKET_PRICE: 'other',
   SALE_PROP_LEVELS: 'other',
   SALE_PROP_CARTESIAN: 'other',
-  AUDIT_REJECTED: 'other',
+  PLATFORM_REFUSED: 'other',
 };
 
 export const groupOf = (code: FindingCode): FindingGroup => GROUP[code];

@@ -37,6 +37,10 @@ describe('publish policy', () => {
       expect(mapAuditRejection('品牌资质缺失').rule).toBe('PROPERTY_VALUE_UNKNOWN');
     });
 
+    it('maps Kuaishou’s missing required property refusal to the required-property rule, even when it names the brand', () => {
+      expect(mapAuditRejection('必填属性未填写: 品牌(102)').rule).toBe('PROPERTY_REQUIRED');
+    });
+
     it('has no rule, but a general hint, for a reason it does not know', () => {
       const mapped = mapAuditRejection('其他原因');
       expect(mapped.rule).toBeNull();

@@ -24,6 +24,11 @@ export interface RejectionMapping {
 /** Keywords of the platform's audit reasons, in the order they are tried (most specific first). */
 const REJECTION_RULES: { pattern: RegExp; rule: FindingCode; hint: Bilingual }[] = [
   {
+    pattern: /必填属性|属性未填写|缺少.{0,6}属性|required (property|attribute)/i,
+    rule: 'PROPERTY_REQUIRED',
+    hint: { zh: '补全类目要求的必填属性', en: 'Fill in the properties the category requires' },
+  },
+  {
     pattern: /类目|category/i,
     rule: 'CATEGORY_NOT_OPEN',
     hint: {

@@ -14,6 +14,7 @@ interface Finding {
 }
 interface Listing {
   id: string;
+  categoryId: string | null;
   status: string;
   origin: string | null;
   targetItemId: string | null;
@@ -133,6 +134,29 @@ describe('publishing listings between the platforms', () => {
     await h.stack.ksControl.auditItem(published.targetItemId!, true);
     await pollAudits();
     expect(await get(fixed.id)).toMatchObject({ status: 'live', auditState: 'approved' });
+  });
+
+  it('takes the Kuaishou category from the Youzan category’s mapping when none is given', async () => {
+    const item = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '桌面收纳盒',
+      desc: '桌面收纳盒，多格分类',
+      cid: 6000000,
+      itemNo: 'MAP-1',
+      skus: [{ itemNo: 'MAP-1-A', priceFen: 1_500, stock: 2 }],
+    });
+    const listing = await draft({
+      sourceConnectionId: h.connections.youzan.id,
+      sourceItemId: item.itemId,
+      targetConnectionId: h.connections.kuaishou.id,
+      imageUrls: [IMAGE],
+    });
+    // 居家 → 生活日用 (the shipped default).
+    expect(listing.categoryId).toBe(DAILY);
+    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
+    await h.quiet();
+    const published = await get(listing.id);
+    expect((await h.stack.ksControl.getItem(published.targetItemId!)).categoryId).toBe(Number(DAILY));
   });
 
   it('an audit rejection becomes a sync failure with the platform reason and the rule it maps to', async () => {
