@@ -303,56 +303,6 @@ describe('publishing listings between the platforms', () => {
     expect((await service.publishOps(listing.id)).map((o) => o.status)).toEqual(['unknown', 'created']);
   });
 
-  it('imports a catalog: a dry run reports bound, created and needs-decision items and changes nothing', async () => {
-    // The twin: a Kuaishou SKU whose code is already bound in the Youzan shop.
-    const twinSource = await h.stack.ksControl.createItem({
-      openId: h.shops.kuaishou,
-      title: '导入孪生',
-      skus: [{ stock: 0, price: 1_000, skuNick: 'IMP-TWIN' }],
-    });
-    const yzTwin = await h.stack.yzControl.createItem({
-      kdtId: Number(h.shops.youzan),
-      title: '导入孪生',
-      skus: [{ itemNo: 'IMP-TWIN', priceFen: 1_000, stock: 0 }],
-    });
-    await call(`/connections/${h.connections.youzan.id}/discover-skus`, { method: 'POST' });
-    const fresh = await h.stack.ksControl.createItem({
-      openId: h.shops.kuaishou,
-      title: '导入新品',
-      skus: [{ stock: 0, price: 1_000, skuNick: 'IMP-NEW' }],
-    });
-    const tooLong = await h.stack.ksControl.createItem({
-      openId: h.shops.kuaishou,
-      title: '长'.repeat(101),
-      skus: [{ stock: 0, price: 1_000, skuNick: 'IMP-LONG' }],
-    });
-    const yzBefore = (await h.stack.yzControl.listShopItems(Number(h.shops.youzan))).length;
-
-    const body = { sourceConnectionId: h.connections.kuaishou.id, targetConnectionId: h.connections.youzan.id };
-    const res = await call('/listings/import', { method: 'POST', body });
-    expect(res.status).toBe(200);
-    const report = (await res.json()) as {
-      dryRun: boolean;
-      bound: { sourceItemId: string; targetItemId: string }[];
-      created: { sourceItemId: string }[];
-      needsDecision: { sourceItemId: string; findings?: string[] }[];
-    };
-    expect(report.dryRun).toBe(true);
-    expect(report.bound).toContainEqual(
-      expect.objectContaining({ sourceItemId: twinSource.itemId, targetItemId: yzTwin.itemId }),
-    );
-    expect(report.created.map((e) => e.sourceItemId)).toContain(fresh.itemId);
-    expect(report.needsDecision.find((e) => e.sourceItemId === tooLong.itemId)?.findings).toContain('TITLE_TOO_LONG');
-    expect((await h.stack.yzControl.listShopItems(Number(h.shops.youzan))).length).toBe(yzBefore);
-    const listings = await h.stack.t.app.get(ListingPublishService).list(h.merchantId);
-    expect(listings.find((l) => l.sourceItemId === twinSource.itemId)).toBeUndefined();
-
-    const real = await call('/listings/import', { method: 'POST', body: { ...body, dryRun: false } });
-    const done = (await real.json()) as { bound: { sourceItemId: string; listingId: string }[] };
-    const bound = done.bound.find((e) => e.sourceItemId === twinSource.itemId)!;
-    expect(await get(bound.listingId)).toMatchObject({ status: 'live', origin: 'bound', targetItemId: yzTwin.itemId });
-  });
-
   it('lists the listings with status and findings on the catalog page, and publishes from its button', async () => {
     const item = await youzanItem(h, 'PAGE-1', ['PAGE-1-A']);
     const listing = await draft({
@@ -454,5 +404,91 @@ describe('publishing listings past the daily create cap', () => {
     await h.quiet();
     expect(await get(ids[1])).toMatchObject({ status: 'live', origin: 'created' });
     expect(await kuaishouItemsWithRel(h, 'CAP-2')).toHaveLength(1);
+  });
+});
+
+describe('importing a merchant’s catalog into the other shop', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('listings-import', { label: 'listings-import' });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('a dry run reports bound, created and needs-decision items and changes nothing; the real run does it', async () => {
+    const call = api(h);
+    // The twin: a Kuaishou item holding a SKU whose code is already bound in the Kuaishou shop.
+    const twinSource = await youzanItem(h, 'IMP-TWIN', ['IMP-TWIN-A']);
+    const ksTwin = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '导入孪生',
+      skus: [{ stock: 0, price: 19_900, skuNick: 'IMP-TWIN-A' }],
+    });
+    await call(`/connections/${h.connections.kuaishou.id}/discover-skus`, { method: 'POST' });
+    // 居家 maps to 生活日用, which needs no properties: a valid draft.
+    const fresh = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '桌面收纳盒',
+      desc: '桌面收纳盒，多格分类',
+      cid: 6000000,
+      itemNo: 'IMP-NEW',
+      skus: [{ itemNo: 'IMP-NEW-A', priceFen: 1_500, stock: 2 }],
+    });
+    const tooLong = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '长'.repeat(61),
+      desc: '标题过长的商品',
+      cid: 6000000,
+      itemNo: 'IMP-LONG',
+      skus: [{ itemNo: 'IMP-LONG-A', priceFen: 1_500, stock: 2 }],
+    });
+    const uncoded = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '无编码商品',
+      skus: [{ itemNo: '', priceFen: 1_000, stock: 1 }],
+    });
+    const ksBefore = (await h.stack.ksControl.listShopItems(h.shops.kuaishou)).length;
+
+    const body = { sourceConnectionId: h.connections.youzan.id, targetConnectionId: h.connections.kuaishou.id };
+    const res = await call('/listings/import', { method: 'POST', body });
+    expect(res.status).toBe(200);
+    type Entry = {
+      sourceItemId: string;
+      targetItemId?: string;
+      listingId?: string;
+      findings?: string[];
+      reason?: string;
+    };
+    type Report = { dryRun: boolean; scanned: number; bound: Entry[]; created: Entry[]; needsDecision: Entry[] };
+    const report = (await res.json()) as Report;
+    expect(report).toMatchObject({ dryRun: true, scanned: 4 });
+    expect(report.bound).toEqual([
+      expect.objectContaining({ sourceItemId: twinSource.itemId, targetItemId: ksTwin.itemId }),
+    ]);
+    expect(report.created.map((e) => e.sourceItemId)).toEqual([fresh.itemId]);
+    const decide = new Map(report.needsDecision.map((e) => [e.sourceItemId, e]));
+    expect(decide.get(tooLong.itemId)?.findings).toContain('TITLE_TOO_LONG');
+    expect(decide.get(uncoded.itemId)?.reason).toMatch(/merchant code/);
+    expect((await h.stack.ksControl.listShopItems(h.shops.kuaishou)).length).toBe(ksBefore);
+    expect(await h.stack.t.app.get(ListingPublishService).list(h.merchantId)).toEqual([]);
+
+    const real = (await (
+      await call('/listings/import', { method: 'POST', body: { ...body, dryRun: false } })
+    ).json()) as Report;
+    expect(real.dryRun).toBe(false);
+    await h.quiet();
+    const get = async (id: string) => (await (await call(`/listings/${id}`)).json()) as Listing;
+    expect(await get(real.bound[0].listingId!)).toMatchObject({
+      status: 'live',
+      origin: 'bound',
+      targetItemId: ksTwin.itemId,
+    });
+    expect(await get(real.created[0].listingId!)).toMatchObject({ status: 'live', origin: 'created' });
+    // Only the new item was created: the twin was bound, the others wait for the merchant.
+    expect((await h.stack.ksControl.listShopItems(h.shops.kuaishou)).length).toBe(ksBefore + 1);
+    expect(await kuaishouItemsWithRel(h, 'IMP-NEW')).toHaveLength(1);
   });
 });
