@@ -10,6 +10,7 @@ import { isPlatformError } from '../platforms/platform-error';
 import { AppConfig } from '../config/app-config';
 import { CategoryTreeService } from './categories/category-tree.service';
 import { SetCategoryMappingDto } from './dto/category-mapping.dto';
+import { ListingPublishService } from './listings/listing-publish.service';
 import { CategoryMappingService } from './mapping/category-mapping.service';
 import { catalogPage } from './pages/catalog.pages';
 import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
@@ -23,6 +24,7 @@ export class CatalogPagesController {
     private readonly connections: ConnectionsService,
     private readonly trees: CategoryTreeService,
     private readonly mappings: CategoryMappingService,
+    private readonly listings: ListingPublishService,
     private readonly config: AppConfig,
   ) {}
 
@@ -40,10 +42,14 @@ export class CatalogPagesController {
     const viewer = {
       ...merchantPageViewer(principal),
       mayRefresh: principal.role === 'owner' || principal.role === 'staff',
+      mayPublish: principal.role === 'owner' || principal.role === 'staff',
     };
     const notice = pageNotice(ok, error);
     const [reads, mappings] = [await this.trees.reads(merchantId), await this.mappings.list(merchantId)];
-    res.type('html').send(catalogPage(merchant, reads, mappings, this.config.platforms.sandbox, viewer, notice));
+    const listings = await this.listings.list(merchantId);
+    res
+      .type('html')
+      .send(catalogPage(merchant, reads, mappings, this.config.platforms.sandbox, viewer, notice, listings));
   }
 
   @Post('mappings')
@@ -74,6 +80,22 @@ export class CatalogPagesController {
         for (const c of active) await this.trees.refresh(merchantId, c.id);
       },
       'Category trees read again',
+    );
+  }
+
+  @Post('listings/:listingId/publish')
+  @MerchantAccess('staff')
+  async publish(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('listingId', new ParseUUIDPipe()) listingId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.merchants.get(merchantId);
+    await this.answer(
+      res,
+      merchantId,
+      () => this.listings.requestPublish(merchantId, listingId),
+      'Listing queued for publishing',
     );
   }
 

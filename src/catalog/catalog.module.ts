@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
 import { PlatformsModule } from '../platforms/platforms.module';
 import { CategoryMappingController } from './category-mapping.controller';
 import { CategorySuggestionService } from './categories/category-suggestion.service';
@@ -9,6 +10,11 @@ import { CatalogController } from './catalog.controller';
 import { CatalogPagesController } from './catalog-pages.controller';
 import { CategoryTreeRefreshConsumer } from './consumers/category-tree-refresh.consumer';
 import { CategoryTreeRefreshJob } from './jobs/category-tree-refresh.job';
+import { ListingPublishConsumer } from './consumers/listing-publish.consumer';
+import { ListingPublishJob } from './jobs/listing-publish.job';
+import { ListingPublishService } from './listings/listing-publish.service';
+import { ListingRepository } from './listings/listing.repository';
+import { ListingsController } from './listings.controller';
 import { CategoryMappingRepository } from './mapping/category-mapping.repository';
 import { CategoryMappingService } from './mapping/category-mapping.service';
 import { MerchantSkuRepository } from './merchant-sku.repository';
@@ -17,8 +23,8 @@ import { SkuBindingRepository } from './sku-binding.repository';
 import { SkuBindingService } from './sku-binding.service';
 
 @Module({
-  imports: [AccountsModule, PlatformsModule],
-  controllers: [CatalogController, CategoryMappingController, CatalogPagesController],
+  imports: [AccountsModule, PlatformsModule, SyncFailuresModule],
+  controllers: [CatalogController, CategoryMappingController, CatalogPagesController, ListingsController],
   providers: [
     MerchantSkuRepository,
     SkuBindingRepository,
@@ -31,6 +37,10 @@ import { SkuBindingService } from './sku-binding.service';
     CategorySuggestionService,
     CategoryTreeRefreshJob,
     CategoryTreeRefreshConsumer,
+    ListingRepository,
+    ListingPublishService,
+    ListingPublishConsumer,
+    ListingPublishJob,
   ],
   exports: [MerchantSkuService, SkuBindingService],
 })

@@ -91,6 +91,36 @@ export class SkuBindingService {
     });
   }
 
+  /**
+   * Binds a SKU of an item this service published (or found as the twin of a published item) to the
+   * merchant SKU of its code, creating the merchant SKU when new. Repeat-safe.
+   */
+  async bindListed(
+    merchantId: string,
+    connectionId: string,
+    skuCode: string,
+    sku: PlatformSku,
+  ): Promise<SkuBindingEntity> {
+    const shop = await this.ownedShop(merchantId, connectionId);
+    return this.db.transaction(async () => {
+      const merchantSku = await this.skus.ensure(shop.merchantId, skuCode);
+      const existing = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformItemId, sku.platformSkuId);
+      if (existing && existing.merchantSkuId !== merchantSku.id) {
+        throw new ConflictDomainException(
+          'SKU_ALREADY_BOUND',
+          `platform SKU ${sku.platformSkuId} is bound to another merchant SKU; unbind it first`,
+        );
+      }
+      return existing ?? this.bind(shop, merchantSku, { ...sku, outerSkuId: sku.outerSkuId ?? skuCode }, 'auto');
+    });
+  }
+
+  /** The binding of the merchant SKU with this code in one shop, or null (no such SKU, or not bound there). */
+  async findInShop(merchantId: string, connectionId: string, skuCode: string): Promise<SkuBindingEntity | null> {
+    const merchantSku = await this.skus.findByCode(merchantId, skuCode);
+    return merchantSku ? this.bindings.findForShop(merchantSku.id, connectionId) : null;
+  }
+
   private async ownedShop(merchantId: string, connectionId: string): Promise<ShopIdentity> {
     const connection = await this.connections.getOwned(merchantId, connectionId);
     return { connectionId: connection.id, merchantId, platform: connection.platform, shopId: connection.shopId };

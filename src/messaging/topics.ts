@@ -5,6 +5,8 @@ export enum Topic {
   TokenRefreshRequested = 'kwaizan.accounts.token-refresh-requested.v1',
   SkuBound = 'kwaizan.catalog.sku-bound.v1',
   CategoryTreeRefreshRequested = 'kwaizan.catalog.category-tree-refresh-requested.v1',
+  ListingPublishRequested = 'kwaizan.catalog.listing-publish-requested.v1',
+  ListingAuditCheckRequested = 'kwaizan.catalog.listing-audit-check-requested.v1',
   StockChanged = 'kwaizan.inventory.stock-changed.v1',
   PushReceived = 'kwaizan.orders.push-received.v1',
   OrderPollRequested = 'kwaizan.orders.poll-requested.v1',

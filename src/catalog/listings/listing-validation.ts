@@ -69,7 +69,9 @@ export type FindingCode =
   | 'SKU_PRICE'
   | 'SKU_MARKET_PRICE'
   | 'SALE_PROP_LEVELS'
-  | 'SALE_PROP_CARTESIAN';
+  | 'SALE_PROP_CARTESIAN'
+  /** Not a rule of this validator: the platform refused the listing (create or audit) for a reason no rule covers. */
+  | 'PLATFORM_REFUSED';
 
 /** The seed's failure groups (类目不匹配 / 属性缺失 / 图片违规 / other). */
 export type FindingGroup = 'category' | 'property' | 'image' | 'other';
@@ -154,7 +156,10 @@ const GROUP: Record<FindingCode, FindingGroup> = {
   SKU_MARKET_PRICE: 'other',
   SALE_PROP_LEVELS: 'other',
   SALE_PROP_CARTESIAN: 'other',
+  PLATFORM_REFUSED: 'other',
 };
+
+export const groupOf = (code: FindingCode): FindingGroup => GROUP[code];
 
 /** Image bytes by URL, fetched by the caller; an image absent here is not checked for size or format. */
 export type ImageBytes = ReadonlyMap<string, Uint8Array>;

@@ -3,6 +3,7 @@ import { CSRF_FIELD, UserPrincipal } from '@app/auth/principal';
 import { formatTime, html, page } from '@app/common/http/html';
 import { merchantNav } from '@app/common/http/merchant-nav';
 import { CategoryTreeReadEntity } from '../categories/category-tree-read.entity';
+import { ListingEntity } from '../listings/listing.entity';
 import { EffectiveMapping } from '../mapping/category-mapping.service';
 
 export interface CatalogViewer {
@@ -11,6 +12,49 @@ export interface CatalogViewer {
   /** Owners change the mapping; staff refresh trees and look. */
   mayManage: boolean;
   mayRefresh: boolean;
+  /** Owners and staff publish listings. */
+  mayPublish: boolean;
+}
+
+const PUBLISHABLE = ['draft', 'failed'];
+const STATUS_TONE: Record<string, string> = { live: 'ok', rejected: 'bad', failed: 'bad', draft: 'muted' };
+
+/** The merchant's listings with their status, audit state and findings (errors first), and a publish button. */
+function listingsCard(merchantId: string, listings: ListingEntity[], viewer: CatalogViewer, csrf: unknown) {
+  const rows = listings.map((l) => {
+    const findings = [...l.findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+    return html`<tr data-testid="listing-${l.id}">
+      <td>${l.sourcePlatform} <code>${l.sourceItemId}</code> → ${l.targetPlatform}
+        ${l.targetItemId ? html`<code>${l.targetItemId}</code>` : ''}<br>${l.draft.title}</td>
+      <td><span class="badge ${STATUS_TONE[l.status] ?? 'warn'}" data-testid="listing-status-${l.id}">${l.status}</span>
+        ${l.origin === 'bound' ? html`<span class="badge muted">bound</span>` : ''}
+        ${l.auditState ? html`<br>audit: ${l.auditState}${l.auditReason ? html` — ${l.auditReason}` : ''}` : ''}
+        ${l.reason ? html`<br><small>${l.reason}</small>` : ''}</td>
+      <td>${
+        findings.length
+          ? html`<ul>${findings.map(
+              (f) =>
+                html`<li><span class="badge ${f.severity === 'error' ? 'bad' : 'warn'}">${f.code}</span> ${f.message.zh} / ${f.message.en}<br><small>${f.hint.zh} / ${f.hint.en}</small></li>`,
+            )}</ul>`
+          : '—'
+      }</td>
+      ${
+        viewer.mayPublish
+          ? html`<td>${
+              PUBLISHABLE.includes(l.status)
+                ? html`<form method="post" action="/merchants/${merchantId}/catalog/listings/${l.id}/publish">${csrf}<button class="button" type="submit" data-testid="publish-${l.id}">发布 Publish</button></form>`
+                : ''
+            }</td>`
+          : ''
+      }
+    </tr>`;
+  });
+  return html`<div class="card" data-testid="listings"><h2>商品发布 Listings</h2>
+    ${
+      listings.length
+        ? html`<table><thead><tr><th>Item</th><th>Status</th><th>Findings</th>${viewer.mayPublish ? html`<th></th>` : ''}</tr></thead><tbody>${rows}</tbody></table>`
+        : html`<p>No listings yet (drafts are made with <code>POST /api/merchants/${merchantId}/listings</code>).</p>`
+    }</div>`;
 }
 
 const SOURCE_LABEL: Record<EffectiveMapping['source'], [string, string]> = {
@@ -27,6 +71,7 @@ export function catalogPage(
   sandbox: boolean,
   viewer: CatalogViewer,
   notice?: { ok: boolean; text: string },
+  listings: ListingEntity[] = [],
 ): string {
   const base = `/merchants/${merchant.id}/catalog`;
   const csrf = html`<input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrfToken}">`;
@@ -65,6 +110,7 @@ export function catalogPage(
       <tbody>${rows}</tbody></table>
       <p><a href="/api/merchants/${merchant.id}/catalog/category-mappings/export.csv" data-testid="export-csv">导出 CSV Export</a></p>
     </div>
+    ${listingsCard(merchant.id, listings, viewer, csrf)}
     <p><a href="/merchants/${merchant.id}">← ${merchant.name}</a></p>`,
     { sandbox },
   );

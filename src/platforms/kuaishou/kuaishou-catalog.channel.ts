@@ -105,7 +105,8 @@ export class KuaishouCatalogChannel implements CatalogPort {
       itemPropValues: toItemPropValues(draft.properties, config.propConfigs ?? []),
       payWay: 2,
     };
-    const answer = await this.api.call(shop, 'open.item.new', param, true);
+    // Not idempotent (a repeat makes a second item, or is refused for its used relItemId): never retried here.
+    const answer = await this.api.call(shop, 'open.item.new', param, false);
     const created = answer.data as KsItemCreated;
     const mapping = created.skuIdMapping ?? [];
     return {

@@ -73,6 +73,8 @@ export interface KsItem {
   relItemId?: KuaishouLong;
   title: string;
   categoryId: KuaishouLong;
+  details?: string;
+  imageUrls?: string[];
   onOfflineStatus?: number;
   shelfStatus?: number;
   auditStatus?: number;

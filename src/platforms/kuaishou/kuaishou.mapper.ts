@@ -192,6 +192,8 @@ export function toChannelItem(item: KsItem): ChannelItem {
     outerItemId: item.relItemId !== undefined ? idFrom(item.relItemId) : undefined,
     title: item.title,
     categoryId: idFrom(item.categoryId),
+    ...(item.details !== undefined ? { description: item.details } : {}),
+    ...(item.imageUrls ? { imageUrls: item.imageUrls } : {}),
     onShelf: shelf === 1,
     audit: item.auditStatus === undefined ? undefined : AUDIT[item.auditStatus],
     auditReason: item.auditReason || undefined,

@@ -96,6 +96,9 @@ export interface ChannelItem {
   outerItemId?: string;
   title: string;
   categoryId: string;
+  /** Present when the read carries them (item detail reads do; list reads may not). */
+  description?: string;
+  imageUrls?: string[];
   onShelf: boolean;
   /** Platform audit state of the listing, normalized. */
   audit?: 'pending' | 'approved' | 'rejected' | 'needs_changes';

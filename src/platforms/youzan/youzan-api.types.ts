@@ -31,6 +31,8 @@ export interface RawItem {
   price?: number;
   quantity?: number;
   item_no?: string;
+  desc?: string;
+  item_imgs?: { url?: string }[];
   is_listing?: boolean;
   created?: string;
   created_time?: string;

@@ -96,6 +96,8 @@ export function mapItem(item: RawItem): ChannelItem {
     outerItemId: item.item_no || undefined,
     title: item.title ?? '',
     categoryId: idString(item.cid),
+    ...(item.desc !== undefined ? { description: item.desc } : {}),
+    ...(item.item_imgs ? { imageUrls: item.item_imgs.map((i) => i.url ?? '').filter(Boolean) } : {}),
     onShelf: item.is_listing === true,
     skus,
     updatedAt: times.length ? Math.max(...times) : 0,

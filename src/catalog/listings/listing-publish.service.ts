@@ -1,0 +1,775 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
+import { CLOCK, Clock } from '@app/common/clock';
+import {
+  ConflictDomainException,
+  DomainException,
+  FieldError,
+  InvalidInputException,
+  NotFoundDomainException,
+} from '@app/common/errors/domain.exception';
+import { ID_GENERATOR, IdGenerator } from '@app/common/ids';
+import { Db } from '@app/database/db';
+import { listingAuditCheckRequestedTopic } from '@app/messaging/contracts/listing-audit-check-requested/listing-audit-check-requested.contract';
+import {
+  ListingPublishRequested,
+  listingPublishRequestedTopic,
+} from '@app/messaging/contracts/listing-publish-requested/listing-publish-requested.contract';
+import { OutboxService } from '@app/messaging/outbox/outbox.service';
+import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
+import { isPlatformError, PlatformError } from '@app/platforms/platform-error';
+import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
+import { ChannelItem, ChannelItemDraft, ChannelCategoryProperty } from '@app/platforms/ports/catalog.port';
+import { ShopRef } from '@app/platforms/ports/platform.types';
+import { CategoryTreeService } from '../categories/category-tree.service';
+import { CategoryMappingService } from '../mapping/category-mapping.service';
+import { SkuBindingService } from '../sku-binding.service';
+import { ListingPublishOpEntity } from './listing-publish-op.entity';
+import { groupOf, ListingDraft, ListingFinding, ListingPropertyValue, validateListing } from './listing-validation';
+import { ListingAudit, ListingEntity, ListingOrigin } from './listing.entity';
+import { ListingRepository } from './listing.repository';
+import { isDailyCapRefusal, mapAuditRejection, nextChinaDay } from './publish-policy';
+
+export const LISTING_PUBLISH_REPLAY = 'catalog.listing-publish';
+export const LISTING_AUDIT_REPLAY = 'catalog.listing-audit';
+
+/** Codes whose create may have landed: settled by looking the item up by its outer id. */
+const UNSETTLED_CODES = ['TEMPORARY', 'RATE_LIMITED', 'UNKNOWN'];
+/** Statuses in which the merchant may change the draft and publish (again). */
+const EDITABLE = ['draft', 'failed', 'rejected'];
+const MAX_IMPORT_ITEMS = 500;
+const STALE_PUBLISHING_MS = 15 * 60_000;
+
+const failureKey = (listingId: string) => `catalog.listing:${listingId}`;
+
+/** The draft as stored: the merchant's listing plus the source SKU ids, bound to the same merchant SKUs. */
+export type StoredDraft = ListingDraft & { sourceSkus: { skuCode: string; skuId: string }[] };
+
+export interface CreateListingInput {
+  sourceConnectionId: string;
+  sourceItemId: string;
+  targetConnectionId: string;
+  outerItemId?: string;
+  categoryId?: string;
+  title?: string;
+  description?: string;
+  imageUrls?: string[];
+  properties?: ListingPropertyValue[];
+}
+
+export interface ImportInput {
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  dryRun: boolean;
+}
+
+export interface ImportEntry {
+  sourceItemId: string;
+  outerItemId: string | null;
+  targetItemId?: string;
+  listingId?: string;
+  reason?: string;
+  findings?: string[];
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  scanned: number;
+  bound: ImportEntry[];
+  created: ImportEntry[];
+  needsDecision: ImportEntry[];
+  /** Items that already have a listing in the target shop (left as they are). */
+  existing: ImportEntry[];
+}
+
+interface Shops {
+  source: ShopConnectionEntity;
+  target: ShopConnectionEntity;
+}
+
+const refOf = (c: ShopConnectionEntity): ShopRef => ({ platform: c.platform, connectionId: c.id, shopId: c.shopId });
+
+/**
+ * Publishes a merchant's item from one platform to the other: a draft read from the source item,
+ * validated against the target's rules, then created through the catalog port by the consumer of
+ * `listing-publish-requested`. Every create is journaled (`listing_publish_op`) before the call;
+ * an ambiguous answer is settled by looking the item up by its outer id, never by creating again.
+ * An item the target already has (same merchant code) is bound instead of created. Stock starts at
+ * 0 (the stock pipeline sets it once the SKUs are bound); prices start at the source's and the
+ * pricing context brings them into line when the binding is announced (`sku-bound`).
+ */
+@Injectable()
+export class ListingPublishService {
+  private readonly logger = new Logger(ListingPublishService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly repo: ListingRepository,
+    private readonly connections: ConnectionsService,
+    private readonly bindings: SkuBindingService,
+    private readonly mappings: CategoryMappingService,
+    private readonly trees: CategoryTreeService,
+    private readonly outbox: OutboxService,
+    private readonly failures: SyncFailureService,
+    @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  list(merchantId: string): Promise<ListingEntity[]> {
+    return this.repo.listByMerchant(merchantId);
+  }
+
+  /** 404 for another merchant's listing, so its existence is not confirmed. */
+  async getForMerchant(merchantId: string, listingId: string): Promise<ListingEntity> {
+    const listing = await this.repo.findById(listingId);
+    if (!listing || listing.merchantId !== merchantId)
+      throw new NotFoundDomainException('LISTING_NOT_FOUND', `no listing ${listingId}`);
+    return listing;
+  }
+
+  findById(listingId: string): Promise<ListingEntity | null> {
+    return this.repo.findById(listingId);
+  }
+
+  publishOps(listingId: string): Promise<ListingPublishOpEntity[]> {
+    return this.repo.listOps(listingId);
+  }
+
+  /**
+   * A draft from a source item, read through the source's catalog port, validated at once (the
+   * findings are stored with it). A second draft of the same item in the same target shop replaces
+   * the first while it is not yet published.
+   */
+  async createDraft(merchantId: string, input: CreateListingInput): Promise<ListingEntity> {
+    const shops = await this.shops(merchantId, input.sourceConnectionId, input.targetConnectionId);
+    const item = await this.readSource(shops.source, input.sourceItemId);
+    const listing = await this.draftFrom(merchantId, shops, item, input);
+    listing.findings = await this.validate(listing, shops.target);
+    return this.db.transaction(async () => {
+      const existing = await this.repo.findByTargetOuter(listing.targetConnectionId, listing.outerItemId);
+      if (!existing) {
+        await this.repo.insert(listing);
+        return listing;
+      }
+      if (!EDITABLE.includes(existing.status) || existing.merchantId !== merchantId)
+        throw new ConflictDomainException(
+          'LISTING_EXISTS',
+          `item ${listing.outerItemId} is already listed in the target shop (listing ${existing.id}, ${existing.status})`,
+        );
+      Object.assign(existing, {
+        sourceItemId: listing.sourceItemId,
+        sourceConnectionId: listing.sourceConnectionId,
+        categoryId: listing.categoryId,
+        draft: listing.draft,
+        findings: listing.findings,
+        updatedAt: listing.updatedAt,
+      });
+      await this.repo.save(existing);
+      return existing;
+    });
+  }
+
+  /**
+   * Validates the draft again and, when it has no errors, queues it for the publisher. With errors
+   * it stays a draft and the request is refused with the findings and their fix hints.
+   */
+  async requestPublish(
+    merchantId: string,
+    listingId: string,
+    reason: ListingPublishRequested['reason'] = 'merchant',
+  ): Promise<ListingEntity> {
+    const listing = await this.db.transaction(async () => {
+      const locked = await this.repo.lock(listingId);
+      if (!locked || locked.merchantId !== merchantId)
+        throw new NotFoundDomainException('LISTING_NOT_FOUND', `no listing ${listingId}`);
+      if (!EDITABLE.includes(locked.status))
+        throw new ConflictDomainException('LISTING_BUSY', `listing ${listingId} is ${locked.status}`);
+      // Edits of an item that exists on the platform are not built yet: a create would duplicate it.
+      if (locked.targetItemId)
+        throw new ConflictDomainException(
+          'LISTING_ITEM_EXISTS',
+          `listing ${listingId} already has ${locked.targetPlatform} item ${locked.targetItemId}; change it there`,
+        );
+      locked.status = 'validating';
+      locked.updatedAt = this.clock.now();
+      await this.repo.save(locked);
+      return locked;
+    });
+    let findings: ListingFinding[];
+    try {
+      findings = await this.validate(listing, await this.connections.getOwned(merchantId, listing.targetConnectionId));
+    } catch (error) {
+      await this.setDraft(listing, listing.findings);
+      throw error;
+    }
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length) {
+      await this.setDraft(listing, findings);
+      throw new DomainException(
+        'LISTING_INVALID',
+        `the listing has ${errors.length} error(s) to fix before publishing`,
+        'unprocessable',
+        fieldErrors(errors),
+      );
+    }
+    return this.db.transaction(async () => {
+      Object.assign(listing, {
+        status: 'queued',
+        findings,
+        nextAttemptAt: null,
+        errorCode: null,
+        reason: null,
+        updatedAt: this.clock.now(),
+      });
+      await this.repo.save(listing);
+      await this.outbox.enqueue(listingPublishRequestedTopic, { listingId: listing.id, reason });
+      return listing;
+    });
+  }
+
+  /**
+   * The publisher (consumer of `listing-publish-requested`, and the sync-failure replay). Settles
+   * an earlier create whose answer was lost before anything else; binds a twin instead of creating.
+   */
+  async publish(listingId: string, options: { replay?: boolean } = {}): Promise<ListingEntity | undefined> {
+    const claimed = await this.claim(listingId, options.replay ?? false);
+    if (!claimed) return (await this.repo.findById(listingId)) ?? undefined;
+    const { listing, settleFirst } = claimed;
+    const target = await this.connections.findById(listing.targetConnectionId);
+    if (!target || target.status !== 'active')
+      return this.fail(listing, 'SHOP_NOT_CONNECTED', `the ${listing.targetPlatform} shop is not connected`, true);
+    const shop = refOf(target);
+    const catalog = this.channels.catalog(listing.targetPlatform);
+    try {
+      const twin = await this.findTwin(listing, shop);
+      if (twin) return await this.landed(listing, shop, twin, settleFirst ? 'created' : 'bound');
+    } catch (error) {
+      return this.platformFailure(listing, error, 'lookup');
+    }
+
+    const op = await this.journal(listing);
+    try {
+      const created = await catalog.createItem(shop, toChannelDraft(listing));
+      await this.settleOp(op, 'created', created.itemId);
+      return await this.landed(listing, shop, await catalog.getItem(shop, created.itemId), 'created');
+    } catch (error) {
+      if (isPlatformError(error) && isDailyCapRefusal(error.rawMessage ?? error.message)) {
+        await this.settleOp(op, 'refused', null, error.rawMessage ?? error.message);
+        return this.requeue(listing, `daily create cap reached: ${error.rawMessage ?? error.message}`);
+      }
+      const unsettled = !isPlatformError(error) || error.ambiguous || UNSETTLED_CODES.includes(error.code);
+      // The answer was lost, the platform was unavailable, or a refusal may be of a repeat ("outer id
+      // already used"): the outer id tells whether the item landed.
+      const found = await catalog.findItemByOuterId(shop, listing.outerItemId).catch(() => null);
+      if (found) {
+        const why = error instanceof Error ? error.message : String(error);
+        await this.settleOp(op, 'created', found.itemId, `settled by outer-id lookup after: ${why}`);
+        return this.landed(listing, shop, found, 'created');
+      }
+      if (!unsettled) {
+        await this.settleOp(op, 'refused', null, error.rawMessage ?? error.message);
+        return this.platformFailure(listing, error, 'create');
+      }
+      const why = error instanceof Error ? error.message : String(error);
+      await this.settleOp(op, 'unknown', null, why);
+      return this.fail(
+        listing,
+        'OUTCOME_UNKNOWN',
+        `create outcome unknown, no item with this outer id yet: ${why}`,
+        true,
+      );
+    }
+  }
+
+  /** Reads the target item's audit state (the poll job's consumer, and the audit failure's replay). */
+  async checkAudit(listingId: string): Promise<ListingEntity | undefined> {
+    const listing = await this.repo.findById(listingId);
+    if (!listing || listing.status !== 'pending_audit' || !listing.targetItemId) return listing ?? undefined;
+    const target = await this.connections.findById(listing.targetConnectionId);
+    if (!target || target.status !== 'active') return listing;
+    const item = await this.channels.catalog(listing.targetPlatform).getItem(refOf(target), listing.targetItemId);
+    return this.applyAudit(listing, item);
+  }
+
+  /** Queued listings whose next day has come are published again; listings under audit are read again. */
+  async enqueueDue(now: number): Promise<{ publish: number; audit: number }> {
+    const due = await this.repo.dueForPublish(now);
+    const auditing = await this.repo.listByStatus(['pending_audit']);
+    // A publisher that died mid-call left its listing `publishing`: queue it again (the claim settles the journal first).
+    const stale = (await this.repo.listByStatus(['publishing'])).filter((l) => l.updatedAt < now - STALE_PUBLISHING_MS);
+    for (const listing of [...due, ...stale]) {
+      await this.db
+        .transaction(async () => {
+          const locked = await this.repo.lock(listing.id);
+          if (!locked || (locked.status !== 'queued' && locked.status !== 'publishing')) return;
+          locked.status = 'queued';
+          locked.nextAttemptAt = null;
+          locked.updatedAt = this.clock.now();
+          await this.repo.save(locked);
+          await this.outbox.enqueue(listingPublishRequestedTopic, { listingId: listing.id, reason: 'schedule' });
+        })
+        .catch((error: unknown) => this.logger.warn(`listing ${listing.id} not enqueued: ${String(error)}`));
+    }
+    for (const listing of auditing) {
+      await this.db
+        .transaction(() => this.outbox.enqueue(listingAuditCheckRequestedTopic, { listingId: listing.id }))
+        .catch((error: unknown) => this.logger.warn(`listing ${listing.id} audit not enqueued: ${String(error)}`));
+    }
+    return { publish: due.length + stale.length, audit: auditing.length };
+  }
+
+  /**
+   * Over a merchant's source shop: items the target already has (same merchant code) are bound,
+   * the others drafted and, when valid, queued for publishing; items without a merchant code or
+   * with validation errors need the merchant's decision. A dry run changes nothing.
+   */
+  async importCatalog(merchantId: string, input: ImportInput): Promise<ImportReport> {
+    const shops = await this.shops(merchantId, input.sourceConnectionId, input.targetConnectionId);
+    const report: ImportReport = {
+      dryRun: input.dryRun,
+      scanned: 0,
+      bound: [],
+      created: [],
+      needsDecision: [],
+      existing: [],
+    };
+    const source = this.channels.catalog(shops.source.platform);
+    const targetRef = refOf(shops.target);
+    for (let page = 1; report.scanned < MAX_IMPORT_ITEMS; page++) {
+      const { items, total } = await source.listItems(refOf(shops.source), { page, pageSize: 50 });
+      for (const summary of items) {
+        report.scanned++;
+        const item = summary.skus.length ? summary : await this.readSource(shops.source, summary.itemId);
+        const entry: ImportEntry = { sourceItemId: item.itemId, outerItemId: merchantCodeOf(item) };
+        const missing = missingCodes(item);
+        if (!entry.outerItemId || missing.length) {
+          report.needsDecision.push({
+            ...entry,
+            reason: missing.length
+              ? `SKUs without a merchant code: ${missing.join(', ')}`
+              : 'the item has no merchant code (outer item id)',
+          });
+          continue;
+        }
+        const existing = await this.repo.findByTargetOuter(shops.target.id, entry.outerItemId);
+        if (existing) {
+          report.existing.push({ ...entry, listingId: existing.id, targetItemId: existing.targetItemId ?? undefined });
+          continue;
+        }
+        const listing = await this.draftFrom(merchantId, shops, item, {});
+        const twin = await this.findTwin(listing, targetRef);
+        if (twin) {
+          if (!input.dryRun) {
+            await this.db.transaction(() => this.repo.insert(listing));
+            await this.landed(listing, targetRef, twin, 'bound');
+          }
+          report.bound.push({ ...entry, targetItemId: twin.itemId, listingId: input.dryRun ? undefined : listing.id });
+          continue;
+        }
+        listing.findings = await this.validate(listing, shops.target);
+        const errors = listing.findings.filter((f) => f.severity === 'error');
+        if (!input.dryRun) await this.db.transaction(() => this.repo.insert(listing));
+        const listingId = input.dryRun ? undefined : listing.id;
+        if (errors.length) {
+          report.needsDecision.push({
+            ...entry,
+            listingId,
+            reason: 'the draft has validation errors',
+            findings: [...new Set(errors.map((f) => f.code))],
+          });
+          continue;
+        }
+        if (!input.dryRun) {
+          try {
+            await this.requestPublish(merchantId, listing.id, 'import');
+          } catch (error) {
+            if (!(error instanceof DomainException)) throw error;
+            report.needsDecision.push({ ...entry, listingId, reason: error.message });
+            continue;
+          }
+        }
+        report.created.push({ ...entry, listingId });
+      }
+      if (!items.length || page * 50 >= total) break;
+    }
+    return report;
+  }
+
+  private async shops(merchantId: string, sourceConnectionId: string, targetConnectionId: string): Promise<Shops> {
+    const source = await this.connections.getOwned(merchantId, sourceConnectionId);
+    const target = await this.connections.getOwned(merchantId, targetConnectionId);
+    if (source.platform === target.platform)
+      throw new InvalidInputException('SAME_PLATFORM', 'the source and target shops must be on different platforms', [
+        { field: 'targetConnectionId', messages: ['must be a shop on the other platform'] },
+      ]);
+    return { source, target };
+  }
+
+  private async readSource(source: ShopConnectionEntity, itemId: string): Promise<ChannelItem> {
+    try {
+      return await this.channels.catalog(source.platform).getItem(refOf(source), itemId);
+    } catch (error) {
+      if (isPlatformError(error) && (error.code === 'NOT_FOUND' || error.code === 'INVALID_REQUEST'))
+        throw new NotFoundDomainException('SOURCE_ITEM_NOT_FOUND', `no ${source.platform} item ${itemId}`);
+      throw error;
+    }
+  }
+
+  private async draftFrom(
+    merchantId: string,
+    shops: Shops,
+    item: ChannelItem,
+    input: Partial<CreateListingInput>,
+  ): Promise<ListingEntity> {
+    const outerItemId = input.outerItemId ?? merchantCodeOf(item);
+    const missing = missingCodes(item);
+    const fields: FieldError[] = [];
+    if (!outerItemId)
+      fields.push({ field: 'outerItemId', messages: ['the item has no merchant code (outer item id): give one'] });
+    if (missing.length)
+      fields.push({ field: 'sourceItemId', messages: [`SKUs without a merchant code: ${missing.join(', ')}`] });
+    if (fields.length || !outerItemId)
+      throw new DomainException('MERCHANT_CODE_MISSING', 'the item needs merchant codes', 'unprocessable', fields);
+    let categoryId = input.categoryId ?? null;
+    if (!categoryId && shops.target.platform === 'kuaishou' && shops.source.platform === 'youzan') {
+      const mapped = await this.mappings.resolve(merchantId, item.categoryId || null, item.itemId);
+      categoryId = mapped?.kuaishouCategoryId ?? null;
+    }
+    const draft: StoredDraft = {
+      title: input.title ?? item.title,
+      description: input.description ?? item.description ?? '',
+      imageUrls: input.imageUrls ?? item.imageUrls ?? [],
+      properties: input.properties ?? [],
+      skus: item.skus.map((sku) => ({ skuCode: sku.outerSkuId!, specs: sku.specs, priceFen: sku.priceFen })),
+      sourceSkus: item.skus.map((sku) => ({ skuCode: sku.outerSkuId!, skuId: sku.skuId })),
+    };
+    const now = this.clock.now();
+    return Object.assign(new ListingEntity(), {
+      id: this.ids.uuid(),
+      merchantId,
+      sourcePlatform: shops.source.platform,
+      sourceConnectionId: shops.source.id,
+      sourceItemId: item.itemId,
+      targetPlatform: shops.target.platform,
+      targetConnectionId: shops.target.id,
+      outerItemId,
+      categoryId,
+      draft,
+      status: 'draft',
+      origin: null,
+      targetItemId: null,
+      auditState: null,
+      auditReason: null,
+      findings: [],
+      errorCode: null,
+      reason: null,
+      nextAttemptAt: null,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: null,
+    });
+  }
+
+  /** The validator over the draft, with the target category's tree flags and property config. */
+  private async validate(listing: ListingEntity, target: ShopConnectionEntity): Promise<ListingFinding[]> {
+    let leaf: boolean | undefined;
+    let open: boolean | undefined;
+    let properties: ChannelCategoryProperty[] = [];
+    if (listing.categoryId) {
+      const nodes = await this.trees.nodes(listing.merchantId, target.id);
+      const node = nodes.find((n) => n.categoryId === listing.categoryId);
+      leaf = node?.leaf;
+      open = node ? node.open : undefined;
+      if (leaf !== false)
+        properties = await this.channels
+          .catalog(target.platform)
+          .getCategoryProperties(refOf(target), listing.categoryId);
+    }
+    // Image bytes are not fetched here: size and format rules are left to the platform.
+    return validateListing(listing.draft, {
+      platform: target.platform,
+      categoryId: listing.categoryId,
+      leaf,
+      open,
+      properties,
+    });
+  }
+
+  private async setDraft(listing: ListingEntity, findings: ListingFinding[]): Promise<void> {
+    await this.db.transaction(async () => {
+      Object.assign(listing, { status: 'draft', findings, updatedAt: this.clock.now() });
+      await this.repo.save(listing);
+    });
+  }
+
+  /** Marks the listing `publishing`; undefined when there is nothing to do. */
+  private async claim(
+    listingId: string,
+    replay: boolean,
+  ): Promise<{ listing: ListingEntity; settleFirst: boolean } | undefined> {
+    return this.db.transaction(async () => {
+      const listing = await this.repo.lock(listingId);
+      if (!listing) return undefined;
+      const ready = listing.status === 'queued' && !listing.nextAttemptAt;
+      if (!ready && !(replay && listing.status === 'failed')) return undefined;
+      const last = await this.repo.lastOp(listing.id);
+      const settleFirst = !!last && (last.status === 'pending' || last.status === 'unknown');
+      Object.assign(listing, { status: 'publishing', attempts: listing.attempts + 1, updatedAt: this.clock.now() });
+      await this.repo.save(listing);
+      return { listing, settleFirst };
+    });
+  }
+
+  /** The item the target shop already has for this listing: same outer item id, or a SKU already bound there. */
+  private async findTwin(listing: ListingEntity, shop: ShopRef): Promise<ChannelItem | null> {
+    const catalog = this.channels.catalog(listing.targetPlatform);
+    const byOuter = await catalog.findItemByOuterId(shop, listing.outerItemId);
+    if (byOuter) return byOuter;
+    for (const sku of listing.draft.skus) {
+      const binding = await this.bindings.findInShop(listing.merchantId, listing.targetConnectionId, sku.skuCode);
+      if (binding) return catalog.getItem(shop, binding.platformItemId);
+    }
+    return null;
+  }
+
+  private async journal(listing: ListingEntity): Promise<ListingPublishOpEntity> {
+    const now = this.clock.now();
+    const op = Object.assign(new ListingPublishOpEntity(), {
+      id: this.ids.uuid(),
+      listingId: listing.id,
+      connectionId: listing.targetConnectionId,
+      outerItemId: listing.outerItemId,
+      status: 'pending',
+      platformItemId: null,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.db.transaction(() => this.repo.insertOp(op));
+    return op;
+  }
+
+  private async settleOp(
+    op: ListingPublishOpEntity,
+    status: ListingPublishOpEntity['status'],
+    platformItemId: string | null,
+    error?: string,
+  ): Promise<void> {
+    Object.assign(op, { status, platformItemId, error: error?.slice(0, 500) ?? null, updatedAt: this.clock.now() });
+    await this.db.transaction(() => this.repo.saveOp(op));
+  }
+
+  /** The target item exists: its SKUs (and the source's) are bound to the merchant SKUs, then its audit applies. */
+  private async landed(
+    listing: ListingEntity,
+    shop: ShopRef,
+    item: ChannelItem,
+    origin: ListingOrigin,
+  ): Promise<ListingEntity> {
+    const notes: string[] = [];
+    const bind = async (connectionId: string, skuCode: string, platformItemId: string, platformSkuId: string) => {
+      try {
+        await this.bindings.bindListed(listing.merchantId, connectionId, skuCode, { platformItemId, platformSkuId });
+      } catch (error) {
+        if (!(error instanceof ConflictDomainException)) throw error;
+        notes.push(error.message);
+      }
+    };
+    const draft = listing.draft as StoredDraft;
+    for (const sku of draft.skus) {
+      const target =
+        item.skus.find((s) => s.outerSkuId === sku.skuCode) ?? (item.skus.length === 1 ? item.skus[0] : undefined);
+      if (!target) {
+        notes.push(`no ${listing.targetPlatform} SKU carries the code ${sku.skuCode}`);
+        continue;
+      }
+      await bind(shop.connectionId, sku.skuCode, item.itemId, target.skuId);
+    }
+    for (const sku of draft.sourceSkus ?? [])
+      await bind(listing.sourceConnectionId, sku.skuCode, listing.sourceItemId, sku.skuId);
+    await this.db.transaction(async () => {
+      Object.assign(listing, {
+        origin,
+        targetItemId: item.itemId,
+        publishedAt: listing.publishedAt ?? this.clock.now(),
+        errorCode: null,
+        reason: notes.length ? notes.join('; ').slice(0, 500) : null,
+        nextAttemptAt: null,
+        updatedAt: this.clock.now(),
+      });
+      await this.repo.save(listing);
+    });
+    await this.failures.resolveByDedupeKey(failureKey(listing.id), 'published');
+    return this.applyAudit(listing, item);
+  }
+
+  private async applyAudit(listing: ListingEntity, item: ChannelItem): Promise<ListingEntity> {
+    // Youzan has no audit: a created item is live.
+    const audit: ListingAudit = item.audit ?? 'approved';
+    const rejected = audit === 'rejected' || audit === 'needs_changes';
+    const mapped = rejected ? mapAuditRejection(item.auditReason) : undefined;
+    await this.db.transaction(async () => {
+      const findings = listing.findings.filter((f) => f.field !== 'audit');
+      if (mapped)
+        findings.push({
+          code: mapped.rule ?? 'PLATFORM_REFUSED',
+          group: groupOf(mapped.rule ?? 'PLATFORM_REFUSED'),
+          severity: 'error',
+          field: 'audit',
+          message: {
+            zh: `平台审核未通过：${item.auditReason ?? ''}`,
+            en: `The platform's audit refused it: ${item.auditReason ?? ''}`,
+          },
+          hint: mapped.hint,
+        });
+      Object.assign(listing, {
+        auditState: audit,
+        auditReason: item.auditReason?.slice(0, 500) ?? null,
+        status: audit === 'approved' ? 'live' : rejected ? 'rejected' : 'pending_audit',
+        findings,
+        updatedAt: this.clock.now(),
+      });
+      await this.repo.save(listing);
+    });
+    if (audit === 'approved') await this.failures.resolveByDedupeKey(failureKey(listing.id), 'audit approved');
+    if (mapped) {
+      await this.failures.record({
+        context: 'catalog',
+        operation: LISTING_AUDIT_REPLAY,
+        errorCode: 'AUDIT_REJECTED',
+        reason:
+          `${listing.targetPlatform} audit rejected listing ${listing.outerItemId} (item ${item.itemId}): ` +
+          `${item.auditReason ?? 'no reason given'}; validator rule ${mapped.rule ?? 'none'}: ${mapped.hint.en}`,
+        platform: listing.targetPlatform,
+        shopRef: listing.targetConnectionId,
+        entityType: 'listing',
+        entityRef: listing.id,
+        platformMessage: item.auditReason ?? null,
+        replay: { kind: LISTING_AUDIT_REPLAY, data: { listingId: listing.id } },
+        dedupeKey: failureKey(listing.id),
+        retryable: false,
+      });
+    }
+    return listing;
+  }
+
+  private async requeue(listing: ListingEntity, reason: string): Promise<ListingEntity> {
+    await this.db.transaction(async () => {
+      Object.assign(listing, {
+        status: 'queued',
+        nextAttemptAt: nextChinaDay(this.clock.now()),
+        errorCode: 'DAILY_CREATE_CAP',
+        reason: reason.slice(0, 500),
+        updatedAt: this.clock.now(),
+      });
+      await this.repo.save(listing);
+    });
+    return listing;
+  }
+
+  private async platformFailure(listing: ListingEntity, error: unknown, step: string): Promise<ListingEntity> {
+    if (!isPlatformError(error)) throw error;
+    const refusal = error as PlatformError;
+    const detail = refusal.rawMessage ?? refusal.message;
+    const code = refusal.rawCode ? `${refusal.code} (${refusal.platform} ${refusal.rawCode})` : refusal.code;
+    // A refusal names what is wrong in the platform's words: shown as a finding with the rule it maps to.
+    const mapped = mapAuditRejection(detail);
+    listing.findings = [
+      ...listing.findings.filter((f) => f.field !== 'publish'),
+      {
+        code: mapped.rule ?? 'PLATFORM_REFUSED',
+        group: groupOf(mapped.rule ?? 'PLATFORM_REFUSED'),
+        severity: 'error',
+        field: 'publish',
+        message: { zh: `平台拒绝发布：${detail}`, en: `The platform refused it: ${detail}` },
+        hint: mapped.hint,
+      },
+    ];
+    return this.fail(
+      listing,
+      refusal.code,
+      `${listing.targetPlatform} refused the ${step}: ${detail} [${code}]`,
+      UNSETTLED_CODES.includes(refusal.code),
+      { platformCode: refusal.rawCode ?? null, platformMessage: refusal.rawMessage ?? null },
+    );
+  }
+
+  private async fail(
+    listing: ListingEntity,
+    errorCode: string,
+    reason: string,
+    retryable: boolean,
+    platform: { platformCode?: string | null; platformMessage?: string | null } = {},
+  ): Promise<ListingEntity> {
+    await this.db.transaction(async () => {
+      Object.assign(listing, {
+        status: 'failed',
+        errorCode,
+        reason: reason.slice(0, 500),
+        updatedAt: this.clock.now(),
+      });
+      await this.repo.save(listing);
+    });
+    await this.failures.record({
+      context: 'catalog',
+      operation: LISTING_PUBLISH_REPLAY,
+      errorCode,
+      reason: `publishing ${listing.outerItemId} to ${listing.targetPlatform}: ${reason}`,
+      platform: listing.targetPlatform,
+      shopRef: listing.targetConnectionId,
+      entityType: 'listing',
+      entityRef: listing.id,
+      platformCode: platform.platformCode ?? null,
+      platformMessage: platform.platformMessage ?? null,
+      replay: { kind: LISTING_PUBLISH_REPLAY, data: { listingId: listing.id } },
+      dedupeKey: failureKey(listing.id),
+      retryable,
+    });
+    return listing;
+  }
+}
+
+/** The item's merchant code: its outer item id, else the code of its only SKU. */
+function merchantCodeOf(item: ChannelItem): string | null {
+  if (item.outerItemId) return item.outerItemId;
+  if (item.skus.length === 1 && item.skus[0].outerSkuId) return item.skus[0].outerSkuId;
+  return null;
+}
+
+function missingCodes(item: ChannelItem): string[] {
+  return item.skus.filter((s) => !s.outerSkuId).map((s) => s.skuId);
+}
+
+function toPropertyInput(p: ListingPropertyValue) {
+  return { propertyId: p.propertyId, valueIds: p.valueIds, text: p.text };
+}
+
+/** Stock is 0 on every new SKU: the stock pipeline sets it once the SKU is bound, never copied. */
+function toChannelDraft(listing: ListingEntity): ChannelItemDraft {
+  const draft = listing.draft;
+  return {
+    outerItemId: listing.outerItemId,
+    title: draft.title,
+    categoryId: listing.categoryId ?? '',
+    description: draft.description,
+    imageUrls: draft.imageUrls,
+    properties: draft.properties.map(toPropertyInput),
+    skus: draft.skus.map((sku) => ({
+      outerSkuId: sku.skuCode,
+      specs: sku.specs,
+      priceFen: sku.priceFen,
+      ...(sku.marketPriceFen !== undefined ? { marketPriceFen: sku.marketPriceFen } : {}),
+      stock: 0,
+    })),
+  };
+}
+
+function fieldErrors(findings: ListingFinding[]): FieldError[] {
+  const byField = new Map<string, string[]>();
+  for (const f of findings)
+    byField.set(f.field, [...(byField.get(f.field) ?? []), `${f.code}: ${f.message.en} (${f.hint.en})`]);
+  return [...byField.entries()].map(([field, messages]) => ({ field, messages }));
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { In, LessThanOrEqual } from 'typeorm';
+import { Db } from '../../database/db';
+import { ListingPublishOpEntity } from './listing-publish-op.entity';
+import { ListingEntity, ListingStatus } from './listing.entity';
+
+@Injectable()
+export class ListingRepository {
+  constructor(private readonly db: Db) {}
+
+  private get listings() {
+    return this.db.manager.getRepository(ListingEntity);
+  }
+
+  private get ops() {
+    return this.db.manager.getRepository(ListingPublishOpEntity);
+  }
+
+  findById(id: string): Promise<ListingEntity | null> {
+    return this.listings.findOneBy({ id });
+  }
+
+  lock(id: string): Promise<ListingEntity | null> {
+    return this.db.forUpdate(this.listings.createQueryBuilder('l').where('l.id = :id', { id })).getOne();
+  }
+
+  findByTargetOuter(targetConnectionId: string, outerItemId: string): Promise<ListingEntity | null> {
+    return this.listings.findOneBy({ targetConnectionId, outerItemId });
+  }
+
+  listByMerchant(merchantId: string): Promise<ListingEntity[]> {
+    return this.listings.find({ where: { merchantId }, order: { createdAt: 'DESC' }, take: 500 });
+  }
+
+  /** Queued listings whose next attempt has come (the daily cap rolled over). */
+  dueForPublish(now: number, limit = 200): Promise<ListingEntity[]> {
+    return this.listings.find({
+      where: { status: 'queued', nextAttemptAt: LessThanOrEqual(now) },
+      order: { nextAttemptAt: 'ASC' },
+      take: limit,
+    });
+  }
+
+  listByStatus(statuses: ListingStatus[], limit = 500): Promise<ListingEntity[]> {
+    return this.listings.find({ where: { status: In(statuses) }, order: { updatedAt: 'ASC' }, take: limit });
+  }
+
+  async insert(listing: ListingEntity): Promise<void> {
+    await this.listings.insert(listing);
+  }
+
+  async save(listing: ListingEntity): Promise<void> {
+    await this.listings.save(listing);
+  }
+
+  async insertOp(op: ListingPublishOpEntity): Promise<void> {
+    await this.ops.insert(op);
+  }
+
+  async saveOp(op: ListingPublishOpEntity): Promise<void> {
+    await this.ops.save(op);
+  }
+
+  /** The listing's last create attempt (the one to settle before creating again). */
+  lastOp(listingId: string): Promise<ListingPublishOpEntity | null> {
+    return this.ops.findOne({ where: { listingId }, order: { createdAt: 'DESC' } });
+  }
+
+  listOps(listingId: string): Promise<ListingPublishOpEntity[]> {
+    return this.ops.find({ where: { listingId }, order: { createdAt: 'ASC' } });
+  }
+}

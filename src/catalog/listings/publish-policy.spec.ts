@@ -1,0 +1,50 @@
+import { isDailyCapRefusal, mapAuditRejection, nextChinaDay } from './publish-policy';
+
+describe('publish policy', () => {
+  describe('nextChinaDay', () => {
+    it('is the next midnight in UTC+8, i.e. 16:00 UTC', () => {
+      expect(new Date(nextChinaDay(Date.UTC(2026, 11, 3, 9, 0))).toISOString()).toBe('2026-12-03T16:00:00.000Z');
+    });
+
+    it('moves to the following day once China midnight has passed', () => {
+      expect(new Date(nextChinaDay(Date.UTC(2026, 11, 3, 16, 0))).toISOString()).toBe('2026-12-04T16:00:00.000Z');
+    });
+  });
+
+  describe('isDailyCapRefusal', () => {
+    it('recognizes Kuaishou’s daily create cap message', () => {
+      expect(isDailyCapRefusal('每个商家每天最多发布500个商品')).toBe(true);
+    });
+
+    it('does not take other refusals for the cap', () => {
+      expect(isDailyCapRefusal('运费模板无效')).toBe(false);
+      expect(isDailyCapRefusal(undefined)).toBe(false);
+    });
+  });
+
+  describe('mapAuditRejection', () => {
+    it('maps a wrong-category rejection to the category rule', () => {
+      expect(mapAuditRejection('商品与所选类目不符').rule).toBe('CATEGORY_NOT_OPEN');
+    });
+
+    it('maps an image rejection to an image rule with a hint about the main image', () => {
+      const mapped = mapAuditRejection('主图含有水印');
+      expect(mapped.rule).toBe('IMAGE_FORMAT');
+      expect(mapped.hint.zh).toContain('主图');
+    });
+
+    it('maps a missing brand qualification to the property value rule', () => {
+      expect(mapAuditRejection('品牌资质缺失').rule).toBe('PROPERTY_VALUE_UNKNOWN');
+    });
+
+    it('maps Kuaishou’s missing required property refusal to the required-property rule, even when it names the brand', () => {
+      expect(mapAuditRejection('必填属性未填写: 品牌(102)').rule).toBe('PROPERTY_REQUIRED');
+    });
+
+    it('has no rule, but a general hint, for a reason it does not know', () => {
+      const mapped = mapAuditRejection('其他原因');
+      expect(mapped.rule).toBeNull();
+      expect(mapped.hint.en).toMatch(/platform/);
+    });
+  });
+});
