@@ -28,7 +28,11 @@ export class FailureAlerts1795620000000 implements MigrationInterface {
           bigint('raised_at'),
         ],
         indices: [
-          new TableIndex({ name: 'uq_sync_failure_alert_window', columnNames: ['scope_key', 'window_start'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_sync_failure_alert_window',
+            columnNames: ['scope_key', 'window_start'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'idx_sync_failure_alert_raised', columnNames: ['raised_at'] }),
         ],
       }),

@@ -27,7 +27,6 @@ import { YouzanPushParser } from './youzan/youzan-push.parser';
 import { youzanGatewayOptions } from './youzan/youzan-rate-limits';
 import { createYouzanChannels } from './youzan/youzan.channels';
 
-
 /** The clients' end of the token port: the accounts module binds its token store when it starts. */
 @Injectable()
 export class TokenProviderBinding extends PortBinding<TokenProvider> implements TokenProvider {

@@ -84,7 +84,8 @@ export class PricePolicyService {
     const counts: Record<string, number> = {};
     for (const c of candidates) {
       const { parityLimitBp } = await this.effective(c.merchantId, c.merchantSkuId);
-      if (c.maxFen * 10_000 > c.minFen * (10_000 + parityLimitBp)) counts[c.merchantId] = (counts[c.merchantId] ?? 0) + 1;
+      if (c.maxFen * 10_000 > c.minFen * (10_000 + parityLimitBp))
+        counts[c.merchantId] = (counts[c.merchantId] ?? 0) + 1;
     }
     return counts;
   }
