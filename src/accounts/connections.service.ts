@@ -75,6 +75,11 @@ export class ConnectionsService implements CallFailureListener {
     return this.connections.findByShop(platform, shopId);
   }
 
+  /** For the ops console: every shop still bound, whatever its state. */
+  listBound(): Promise<ShopConnectionEntity[]> {
+    return this.connections.listBound();
+  }
+
   listActive(): Promise<ShopConnectionEntity[]> {
     return this.connections.listActive();
   }
@@ -169,6 +174,7 @@ export class ConnectionsService implements CallFailureListener {
         reason: `${c.platform} shop ${c.shopName ?? c.shopId} must be authorized again: ${reason}`,
         platform: c.platform,
         shopRef: c.shopId,
+        merchantId: c.merchantId,
         entityType: 'connection',
         entityRef: c.id,
         platformCode: error?.rawCode,
@@ -215,6 +221,7 @@ export class ConnectionsService implements CallFailureListener {
         reason: `refreshing the ${c.platform} token failed: ${error.message}`,
         platform: c.platform,
         shopRef: c.shopId,
+        merchantId: c.merchantId,
         entityType: 'connection',
         entityRef: c.id,
         platformCode: error.rawCode,

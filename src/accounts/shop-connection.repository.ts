@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Not } from 'typeorm';
 import { Db } from '../database/db';
 import type { Platform } from '../platforms/ports/platform.types';
 import { ShopConnectionEntity } from './shop-connection.entity';
@@ -34,6 +35,14 @@ export class ShopConnectionRepository {
   /** Every shop the service may read and write now. */
   listActive(): Promise<ShopConnectionEntity[]> {
     return this.repo.find({ where: { status: 'active' }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Every connection not unbound by its merchant (active, needing re-authorization or revoked). */
+  listBound(): Promise<ShopConnectionEntity[]> {
+    return this.repo.find({
+      where: { status: Not('unbound') },
+      order: { platform: 'ASC', createdAt: 'ASC' },
+    });
   }
 
   listByMerchant(merchantId: string): Promise<ShopConnectionEntity[]> {

@@ -216,6 +216,7 @@ export class ShipmentWriterService {
       reason: `shipment of ${shipment.platform} order ${shipment.platformOrderId} (${shipment.carrier} ${shipment.trackingNo}): ${reason}`,
       platform: shipment.platform,
       shopRef: shipment.connectionId,
+      merchantId: shipment.merchantId,
       entityType: 'shipment',
       entityRef: shipment.id,
       platformCode: platform.platformCode ?? null,

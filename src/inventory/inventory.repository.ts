@@ -270,6 +270,18 @@ export class InventoryRepository {
     await this.m.getRepository(StockDriftEntity).insert(drift);
   }
 
+  async driftCountsSince(since: number): Promise<Record<string, number>> {
+    const rows = await this.m
+      .getRepository(StockDriftEntity)
+      .createQueryBuilder('d')
+      .select('d.platform', 'platform')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.created_at >= :since', { since })
+      .groupBy('d.platform')
+      .getRawMany<{ platform: string; n: number | string }>();
+    return Object.fromEntries(rows.map((r) => [r.platform, Number(r.n)]));
+  }
+
   recentDrifts(merchantSkuId: string, limit: number): Promise<StockDriftEntity[]> {
     return this.m
       .getRepository(StockDriftEntity)

@@ -50,6 +50,11 @@ export class StockLedgerService {
    * without one, those recorded ERP_SHIPMENT_COUNT_LAG_MS before it arrived: their holds close.
    * Any later shipment stays held, so a report taken before it cannot put its units back on sale.
    */
+  /** Drift found by reconciliation since `since`, per platform (ops console). */
+  driftCountsSince(since: number): Promise<Record<string, number>> {
+    return this.repo.driftCountsSince(since);
+  }
+
   async applyErpOnHand(
     merchantSkuId: string,
     onHand: number,

@@ -10,6 +10,7 @@ import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
 import { describePlatformFailure, failureDisposition } from './failure-policy';
 import { MetricsService } from '../ops/metrics/metrics.service';
 import { Platform } from './ports/platform.types';
+import { GATEWAYS, Gateways, PlatformHealthService } from './platform-health.service';
 import { OAUTH_CLIENTS, PlatformOAuthClient, TOKEN_PROVIDER, TokenProvider } from './ports/accounts.port';
 import { PUSH_PARSERS, PushParser } from './ports/push.port';
 import { channelRegistryOf, ChannelRegistry, CHANNELS } from './ports/channel.registry';
@@ -25,9 +26,6 @@ import { YouzanOAuthClient } from './youzan/youzan-oauth.client';
 import { YouzanPushParser } from './youzan/youzan-push.parser';
 import { youzanGatewayOptions } from './youzan/youzan-rate-limits';
 import { createYouzanChannels } from './youzan/youzan.channels';
-
-export const GATEWAYS = Symbol('GATEWAYS');
-type Gateways = Record<Platform, PlatformGateway>;
 
 /** The clients' end of the token port: the accounts module binds its token store when it starts. */
 @Injectable()
@@ -60,6 +58,7 @@ export class CallFailureListenerBinding extends PortBinding<CallFailureListener>
     TokenProviderBinding,
     { provide: TOKEN_PROVIDER, useExisting: TokenProviderBinding },
     CallFailureListenerBinding,
+    PlatformHealthService,
     { provide: CALL_FAILURE_LISTENER, useExisting: CallFailureListenerBinding },
     {
       provide: GATEWAYS,
@@ -117,7 +116,14 @@ export class CallFailureListenerBinding extends PortBinding<CallFailureListener>
       }),
     },
   ],
-  exports: [OAUTH_CLIENTS, CHANNELS, PUSH_PARSERS, TokenProviderBinding, CallFailureListenerBinding],
+  exports: [
+    OAUTH_CLIENTS,
+    CHANNELS,
+    PUSH_PARSERS,
+    TokenProviderBinding,
+    CallFailureListenerBinding,
+    PlatformHealthService,
+  ],
 })
 export class PlatformsModule implements OnModuleInit, OnApplicationShutdown {
   constructor(

@@ -74,6 +74,22 @@ export class PricePolicyService {
     return result;
   }
 
+  /**
+   * Merchant SKUs whose last seen listing prices (bound, in active shops) differ by more than their own
+   * effective parity limit, counted per merchant (ops console). Checks at most `cap` candidates.
+   */
+  async parityViolationsByMerchant(cap = 1000): Promise<Record<string, number>> {
+    const lowest = await this.repo.lowestLimitBp(DEFAULT_PARITY_LIMIT_BP);
+    const candidates = await this.repo.spreadViolations(lowest, { limit: cap });
+    const counts: Record<string, number> = {};
+    for (const c of candidates) {
+      const { parityLimitBp } = await this.effective(c.merchantId, c.merchantSkuId);
+      if (c.maxFen * 10_000 > c.minFen * (10_000 + parityLimitBp))
+        counts[c.merchantId] = (counts[c.merchantId] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   /** The effective policy of one of the merchant's SKUs, by code (another merchant's SKU is not found). */
   async effectiveForSku(merchantId: string, skuCode: string): Promise<EffectivePolicy> {
     return this.effective(merchantId, await this.ownedSkuId(merchantId, skuCode));

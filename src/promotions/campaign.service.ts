@@ -179,6 +179,7 @@ export class CampaignService {
           reason: `campaign ${campaign.name}: the ${channel.platform} coupon was not created (${channel.lastError})`,
           platform: channel.platform,
           shopRef: channel.shopId,
+          merchantId: campaign.merchantId,
           entityType: 'coupon-campaign',
           entityRef: campaign.id,
           platformCode: isPlatformError(error) ? (error.rawCode ?? null) : null,

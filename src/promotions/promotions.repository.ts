@@ -97,6 +97,20 @@ export class PromotionsRepository {
     return this.insertOnce(CouponAnomalyEntity, row);
   }
 
+  async anomalyCountsSince(since: number): Promise<{ merchantId: string; platform: string; n: number }[]> {
+    const rows = await this.m
+      .getRepository(CouponAnomalyEntity)
+      .createQueryBuilder('a')
+      .select('a.merchant_id', 'merchantId')
+      .addSelect('a.platform', 'platform')
+      .addSelect('COUNT(*)', 'n')
+      .where('a.detected_at >= :since', { since })
+      .groupBy('a.merchant_id')
+      .addGroupBy('a.platform')
+      .getRawMany<{ merchantId: string; platform: string; n: number | string }>();
+    return rows.map((r) => ({ merchantId: r.merchantId, platform: r.platform, n: Number(r.n) }));
+  }
+
   anomaliesOf(merchantId: string, campaignId?: string): Promise<CouponAnomalyEntity[]> {
     return this.m.getRepository(CouponAnomalyEntity).find({
       where: campaignId ? { merchantId, campaignId } : { merchantId },

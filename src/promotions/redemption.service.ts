@@ -119,6 +119,7 @@ export class RedemptionService {
           errorCode: `COUPON_${a.kind.toUpperCase()}`,
           reason: `${a.kind} on ${order.platform} order ${order.orderId}: ${JSON.stringify(a.evidence)}`,
           platform: order.platform,
+          merchantId,
           entityType: a.campaignId ? 'coupon-campaign' : 'order',
           entityRef: a.campaignId ?? order.orderId,
           dedupeKey: `coupon-anomaly:${a.kind}:${order.platform}:${order.orderId}`,
@@ -135,6 +136,11 @@ export class RedemptionService {
       }
       return { breakdown, redemptions, anomalies: raised };
     });
+  }
+
+  /** Coupon anomalies detected since `since`, per merchant and platform (ops console). */
+  anomalyCountsSince(since: number): Promise<{ merchantId: string; platform: string; n: number }[]> {
+    return this.repo.anomalyCountsSince(since);
   }
 
   async anomaliesForMerchant(merchantId: string, campaignId?: string): Promise<CouponAnomalyEntity[]> {

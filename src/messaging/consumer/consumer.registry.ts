@@ -218,6 +218,7 @@ export class ConsumerRegistry {
         platform: described?.platform,
         platformCode: described?.platformCode,
         platformMessage: described?.platformMessage,
+        merchantId: merchantOf(event.payload),
         entityType: 'event-key',
         entityRef: event.key,
         attempts,
@@ -272,4 +273,12 @@ export class ConsumerRegistry {
     this.metrics.counter(METRICS.eventsConsumedTotal).inc({ consumer, outcome });
     this.metrics.histogram(METRICS.eventHandleSeconds).observe({ consumer }, (Date.now() - started) / 1000);
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Most events name their merchant: a dead letter then counts in that merchant's failure alerts. */
+function merchantOf(payload: unknown): string | null {
+  const id = (payload as { merchantId?: unknown } | null)?.merchantId;
+  return typeof id === 'string' && UUID.test(id) ? id : null;
 }

@@ -5,6 +5,9 @@ import type { Request, Response } from 'express';
 import { MetricsService } from '../metrics/metrics.service';
 import { livePoint, MetricJson, sampleOf } from './live-figures';
 import { livePage } from './pages/live.page';
+import { alertsCard, platformHealthPage } from './pages/platform-health.page';
+import { PlatformHealthQuery } from './platform-health.service';
+import { FailureAlertsService } from '../alerts/failure-alerts.service';
 import { CurrentPrincipal, Ops, Page } from '@app/auth/policy.decorator';
 import { UserPrincipal } from '@app/auth/principal';
 import { AppConfig } from '@app/config/app-config';
@@ -35,7 +38,18 @@ export class OpsConsolePagesController {
     private readonly failures: SyncFailureService,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly health: PlatformHealthQuery,
+    private readonly alerts: FailureAlertsService,
   ) {}
+
+  /** Per platform and shop: breakers, calls against quota, grants, drift, deadline risks, parity, coupons, webhooks. */
+  @Get('platforms')
+  @Ops()
+  @Page()
+  async platforms(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+    const view = await this.health.view();
+    res.type('html').send(platformHealthPage({ principal, view, sandbox: this.sandbox }));
+  }
 
   @Get('live')
   @Ops()
@@ -92,8 +106,8 @@ export class OpsConsolePagesController {
   @Ops()
   @Page()
   async home(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
-    const counts = await this.failures.countByStatus();
-    res.type('html').send(consoleHomePage({ principal, counts, sandbox: this.sandbox }));
+    const [counts, alerts] = await Promise.all([this.failures.countByStatus(), this.alerts.recent(5)]);
+    res.type('html').send(consoleHomePage({ principal, counts, alerts: alertsCard(alerts), sandbox: this.sandbox }));
   }
 
   @Get('failures')

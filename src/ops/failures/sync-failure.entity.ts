@@ -12,6 +12,7 @@ export interface ReplaySpec {
 @Entity('sync_failure')
 @Index('idx_sync_failure_status_next_retry', ['status', 'nextRetryAt'])
 @Index('idx_sync_failure_created', ['createdAt'])
+@Index('idx_sync_failure_merchant_created', ['merchantId', 'createdAt'])
 @Index('idx_sync_failure_closed', ['closedAt'])
 @Index('uq_sync_failure_dedupe_key', ['dedupeKey'], { unique: true })
 export class SyncFailureEntity {
@@ -30,6 +31,10 @@ export class SyncFailureEntity {
 
   @Column({ name: 'shop_ref', type: 'varchar', length: 100, nullable: true })
   shopRef: string | null;
+
+  /** The merchant whose sync failed, when the failing operation knows it (alerts are counted per merchant). */
+  @Column({ name: 'merchant_id', type: 'varchar', length: 36, nullable: true })
+  merchantId: string | null;
 
   @Column({ name: 'entity_type', type: 'varchar', length: 40, nullable: true })
   entityType: string | null;

@@ -114,6 +114,28 @@ export class SyncFailureRepository {
     return (await qb.execute()).affected ?? 0;
   }
 
+  async countOpenCreatedSince(since: number, merchantId: string | null): Promise<number> {
+    const qb = this.repo
+      .createQueryBuilder('f')
+      .where("f.status = 'open'")
+      .andWhere('f.created_at >= :since', { since });
+    if (merchantId) qb.andWhere('f.merchant_id = :merchantId', { merchantId });
+    return qb.getCount();
+  }
+
+  async openCountsByShop(): Promise<{ platform: string | null; shopRef: string | null; n: number }[]> {
+    const rows = await this.repo
+      .createQueryBuilder('f')
+      .select('f.platform', 'platform')
+      .addSelect('f.shop_ref', 'shopRef')
+      .addSelect('COUNT(*)', 'n')
+      .where("f.status = 'open'")
+      .groupBy('f.platform')
+      .addGroupBy('f.shop_ref')
+      .getRawMany<{ platform: string | null; shopRef: string | null; n: number | string }>();
+    return rows.map((r) => ({ platform: r.platform, shopRef: r.shopRef, n: Number(r.n) }));
+  }
+
   async countByStatus(): Promise<Record<string, number>> {
     const rows: { status: string; n: string | number }[] = await this.repo
       .createQueryBuilder('f')

@@ -17,6 +17,8 @@ export interface RecordFailureInput {
   reason: string;
   platform?: string | null;
   shopRef?: string | null;
+  /** The merchant concerned, when the operation knows it. */
+  merchantId?: string | null;
   entityType?: string | null;
   entityRef?: string | null;
   platformCode?: string | null;
@@ -66,6 +68,7 @@ export class SyncFailureService {
   private readonly logger = new Logger(SyncFailureService.name);
   private readonly handlers = new Map<string, ReplayHandler>();
   private readonly errorMappers: ((error: unknown) => RetryOutcomeError | undefined)[] = [];
+  private readonly recordedListeners: ((failure: SyncFailureEntity) => Promise<void>)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -79,6 +82,11 @@ export class SyncFailureService {
   registerReplayHandler(kind: string, handler: ReplayHandler): void {
     if (this.handlers.has(kind)) throw new Error(`replay handler ${kind} registered twice`);
     this.handlers.set(kind, handler);
+  }
+
+  /** Runs after a recorded failure is committed (alerts count open failures); a listener's error is logged only. */
+  onRecorded(listener: (failure: SyncFailureEntity) => Promise<void>): void {
+    this.recordedListeners.push(listener);
   }
 
   /** Lets a context turn its own errors into failure codes for retries it runs. */
@@ -95,6 +103,7 @@ export class SyncFailureService {
       if (existing) {
         failure.attempts += Math.max(1, input.attempts ?? 1);
         failure.status = 'open';
+        failure.merchantId = failure.merchantId ?? input.merchantId ?? null;
       }
       failure.errorCode = input.errorCode;
       failure.reason = truncate(input.reason, 4000);
@@ -122,6 +131,7 @@ export class SyncFailureService {
       },
       `sync failure: ${saved.reason}`,
     );
+    if (this.recordedListeners.length) this.db.afterCommit(() => void this.notifyRecorded(saved));
     return saved;
   }
 
@@ -146,6 +156,26 @@ export class SyncFailureService {
 
   countByStatus(): Promise<Record<string, number>> {
     return this.repo.countByStatus();
+  }
+
+  /** Failures opened since `since` that are still open: of one merchant, or of all when `merchantId` is null. */
+  countOpenCreatedSince(since: number, merchantId: string | null): Promise<number> {
+    return this.repo.countOpenCreatedSince(since, merchantId);
+  }
+
+  /** Open failures per platform and shop reference (a shop id or a connection id, as the recording context had it). */
+  openCountsByShop(): Promise<{ platform: string | null; shopRef: string | null; n: number }[]> {
+    return this.repo.openCountsByShop();
+  }
+
+  private async notifyRecorded(failure: SyncFailureEntity): Promise<void> {
+    for (const listener of this.recordedListeners) {
+      try {
+        await listener(failure);
+      } catch (error) {
+        this.logger.error(`after recording failure ${failure.id}: ${(error as Error).message}`);
+      }
+    }
   }
 
   dueForRetry(limit = 100): Promise<SyncFailureEntity[]> {
@@ -351,6 +381,7 @@ export class SyncFailureService {
     failure.operation = input.operation;
     failure.platform = input.platform ?? null;
     failure.shopRef = input.shopRef ?? null;
+    failure.merchantId = input.merchantId ?? null;
     failure.entityType = input.entityType ?? null;
     failure.entityRef = input.entityRef ?? null;
     failure.attempts = Math.max(1, input.attempts ?? 1);

@@ -16,6 +16,8 @@ export interface OpsSettings {
   signInWindowMinutes: number;
   sessionIdleSeconds: number;
   failureRetryDelaysMs: number[];
+  failureAlertThreshold: number;
+  failureAlertWindowMinutes: number;
 }
 
 export type OpsSettingKey = keyof OpsSettings;
@@ -173,6 +175,28 @@ export const OPS_SETTING_DEFINITIONS: readonly OpsSettingDefinition[] = [
     label: '失败自动重试间隔 Automatic retry delays of sync failures',
     help: 'One delay per retry, comma-separated; the last repeats until the failure is resolved.',
     defaultOf: (c) => c.messaging.failureRetryDelaysMs,
+  },
+  {
+    key: 'failureAlertThreshold',
+    group: 'failures',
+    kind: 'int',
+    min: 1,
+    max: 100_000,
+    unit: '条 failures',
+    label: '失败告警阈值 Sync failures that raise an alert',
+    help: 'Open failures opened within the window, of one merchant or of all; reaching it raises one alert per window.',
+    defaultOf: () => 20,
+  },
+  {
+    key: 'failureAlertWindowMinutes',
+    group: 'failures',
+    kind: 'int',
+    min: 1,
+    max: 1440,
+    unit: '分钟 minutes',
+    label: '失败告警窗口 Sync failure alert window',
+    help: 'Failures are counted over this window; at most one alert per merchant (and one overall) per window.',
+    defaultOf: () => 15,
   },
 ];
 

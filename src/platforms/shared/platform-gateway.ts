@@ -6,6 +6,7 @@ import { MetricsService } from '@app/ops/metrics/metrics.service';
 import { Platform } from '../ports/platform.types';
 import { PlatformError } from '../platform-error';
 import { METRICS } from '@app/ops/metrics/metric-names';
+import { CallRate } from './call-rate';
 
 export interface GatewayOptions {
   platform: Platform;
@@ -38,6 +39,20 @@ export interface CallSpec {
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
+/** Calls that took a rate-limit token in the last minute, against the limit they are held to. */
+export interface CallUsage {
+  key: string;
+  limitQps: number;
+  lastMinute: number;
+  peakPerSecond: number;
+}
+
+export interface GatewayUsage {
+  breakers: Record<string, BreakerState>;
+  apis: CallUsage[];
+  shops: CallUsage[];
+}
+
 const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /**
@@ -51,6 +66,8 @@ export class PlatformGateway {
   private readonly apiLimiters = new Map<string, RateLimiterQueue>();
   private readonly shopLimiters = new Map<string, RateLimiterQueue>();
   private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
+  private readonly apiRate = new CallRate();
+  private readonly shopRate = new CallRate();
 
   constructor(
     private readonly options: GatewayOptions,
@@ -96,6 +113,19 @@ export class PlatformGateway {
     const states: Record<string, BreakerState> = { [this.options.platform]: 'closed' };
     for (const group of this.breakers.keys()) states[group] = this.breakerState(group);
     return states;
+  }
+
+  /** Breakers and the last minute's calls per API and per shop, for the ops console. */
+  usage(now = Date.now()): GatewayUsage {
+    const rows = (rate: CallRate, limitOf: (key: string) => number): CallUsage[] =>
+      [...rate.snapshot(now)]
+        .map(([key, u]) => ({ key, limitQps: limitOf(key), ...u }))
+        .sort((a, b) => b.peakPerSecond / b.limitQps - a.peakPerSecond / a.limitQps || a.key.localeCompare(b.key));
+    return {
+      breakers: this.breakerStates(),
+      apis: rows(this.apiRate, (api) => this.options.apiQps[api] ?? this.options.defaultApiQps),
+      shops: rows(this.shopRate, () => this.options.shopQps),
+    };
   }
 
   shutdown(): void {
@@ -152,7 +182,11 @@ export class PlatformGateway {
       }
     };
     await take(this.apiLimiter(spec.api), 'per-API');
-    if (spec.shopKey) await take(this.shopLimiter(spec.shopKey), 'per-shop');
+    this.apiRate.add(spec.api, Date.now());
+    if (spec.shopKey) {
+      await take(this.shopLimiter(spec.shopKey), 'per-shop');
+      this.shopRate.add(spec.shopKey, Date.now());
+    }
   }
 
   private apiLimiter(api: string): RateLimiterQueue {

@@ -73,6 +73,11 @@ export class OutboundDeliveriesService {
     return added;
   }
 
+  /** Outbound deliveries failing, per merchant (ops console). */
+  failingByMerchant(): Promise<{ merchantId: string; failed: number; retrying: number }[]> {
+    return this.deliveries.failingByMerchant();
+  }
+
   async listForMerchant(
     merchantId: string,
     filter: { subscriptionId?: string; status?: OutboundDeliveryStatus },

@@ -113,6 +113,19 @@ export class OutboundDeliveryRepository {
     );
   }
 
+  /** Per merchant: deliveries given up on, and deliveries still being retried after a failed attempt. */
+  async failingByMerchant(): Promise<{ merchantId: string; failed: number; retrying: number }[]> {
+    const rows = await this.repo
+      .createQueryBuilder('d')
+      .select('d.merchant_id', 'merchantId')
+      .addSelect("SUM(CASE WHEN d.status = 'failed' THEN 1 ELSE 0 END)", 'failed')
+      .addSelect("SUM(CASE WHEN d.status = 'pending' AND d.attempts > 0 THEN 1 ELSE 0 END)", 'retrying')
+      .where("d.status = 'failed' OR (d.status = 'pending' AND d.attempts > 0)")
+      .groupBy('d.merchant_id')
+      .getRawMany<{ merchantId: string; failed: number | string; retrying: number | string }>();
+    return rows.map((r) => ({ merchantId: r.merchantId, failed: Number(r.failed), retrying: Number(r.retrying) }));
+  }
+
   page(
     merchantId: string,
     filter: { subscriptionId?: string; status?: OutboundDeliveryStatus },

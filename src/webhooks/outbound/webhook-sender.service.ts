@@ -196,6 +196,7 @@ export class WebhookSenderService implements OnModuleDestroy {
         operation: 'webhooks.deliver',
         errorCode: outcome.statusCode === null ? 'UNREACHABLE' : 'REJECTED',
         reason: `webhook ${delivery.eventType} for ${delivery.subject} to ${subscription.url} failed ${attemptsMade} times: ${outcome.error}`,
+        merchantId: delivery.merchantId,
         entityType: 'webhook-delivery',
         entityRef: delivery.id,
         attempts: attemptsMade,

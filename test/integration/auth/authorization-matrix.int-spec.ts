@@ -188,6 +188,7 @@ const MATRIX: Record<string, Row> = {
   'POST /ops/console/failures/confirm': opsOnly,
   'POST /ops/console/failures/actions': opsOnly,
   'GET /ops/console/batches/:id': opsOnlyPage,
+  'GET /ops/console/platforms': opsOnlyPage,
   'GET /ops/console/live': opsOnlyPage,
   'GET /ops/console/live/events': opsOnly,
   'GET /ops/console/assets/chart.js': opsOnlyPage,

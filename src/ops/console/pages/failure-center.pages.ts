@@ -26,6 +26,7 @@ export function opsNav(current: string): SafeHtml {
   const links = [
     ['/ops/console', '运维控制台 Console'],
     ['/ops/console/failures', '失败中心 Failure center'],
+    ['/ops/console/platforms', '平台健康 Platform health'],
     ['/ops/console/live', '实时图表 Live charts'],
     ['/ops-settings', '运维设置 Ops settings'],
   ];
@@ -40,6 +41,7 @@ export function opsNav(current: string): SafeHtml {
 export function consoleHomePage(input: {
   principal: UserPrincipal;
   counts: Record<string, number>;
+  alerts: SafeHtml;
   sandbox: boolean;
 }): string {
   return page(
@@ -52,8 +54,12 @@ export function consoleHomePage(input: {
             (s) => html`<dt>${STATUS_LABELS[s][0]}</dt><dd data-testid="count-${s}">${input.counts[s] ?? 0}</dd>`,
           )}
         </dl>
-        <p><a class="button" href="/ops/console/failures">失败中心 Failure center</a></p>
-      </div>`,
+        <p>
+          <a class="button" href="/ops/console/failures">失败中心 Failure center</a>
+          <a class="button secondary" href="/ops/console/platforms">平台健康 Platform health</a>
+        </p>
+      </div>
+      ${input.alerts}`,
     { sandbox: input.sandbox },
   );
 }

@@ -1,0 +1,198 @@
+import { accountBar } from '@app/auth/pages/auth.pages';
+import { UserPrincipal } from '@app/auth/principal';
+import { ConnectionStatus } from '@app/accounts/shop-connection.entity';
+import { formatTime, html, page, SafeHtml } from '@app/common/http/html';
+import { BreakerState, CallUsage } from '@app/platforms/shared/platform-gateway';
+import { FailureAlertEntity } from '@app/ops/alerts/failure-alert.entity';
+import { opsNav } from './failure-center.pages';
+import { PlatformHealthView, RECENT_HOURS, ShopRow } from '../platform-health.service';
+
+const PLATFORM_LABELS: Record<string, string> = { kuaishou: '快手 Kuaishou', youzan: '有赞 Youzan' };
+const BREAKER_LABELS: Record<BreakerState, [string, string]> = {
+  closed: ['正常 Closed', 'ok'],
+  half_open: ['试探中 Half-open', 'warn'],
+  open: ['已熔断 Open', 'bad'],
+};
+const CONNECTION_LABELS: Record<ConnectionStatus, [string, string]> = {
+  active: ['授权有效 Grant valid', 'ok'],
+  needs_reauth: ['授权已失效，需重新授权 Grant lost: authorize again', 'bad'],
+  revoked: ['授权已撤销 Grant lost: revoked', 'bad'],
+  unbound: ['已解绑 Unbound', 'muted'],
+};
+
+const count = (n: number, testid: string) =>
+  html`<span class="badge ${n > 0 ? 'bad' : 'ok'}" data-testid="${testid}">${n}</span>`;
+
+function usageTable(rows: CallUsage[], what: string, testid: string): SafeHtml {
+  if (!rows.length) return html`<p data-testid="${testid}-none">最近一分钟无调用 No calls in the last minute.</p>`;
+  return html`<div class="scroll">
+    <table data-testid="${testid}">
+      <thead>
+        <tr>
+          <th scope="col">${what}</th>
+          <th scope="col">一分钟调用 Calls / min</th>
+          <th scope="col">峰值/秒 Peak per s</th>
+          <th scope="col">限额/秒 Limit per s</th>
+          <th scope="col">使用率 Use</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map((r) => {
+          const use = Math.round((r.peakPerSecond / r.limitQps) * 100);
+          return html`<tr>
+            <td><code>${r.key}</code></td>
+            <td>${r.lastMinute}</td>
+            <td>${r.peakPerSecond}</td>
+            <td>${r.limitQps}</td>
+            <td><span class="badge ${use >= 90 ? 'bad' : use >= 70 ? 'warn' : 'ok'}">${use}%</span></td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+function shopRow(s: ShopRow): SafeHtml {
+  const [label, tone] = CONNECTION_LABELS[s.status];
+  return html`<tr data-testid="shop-row" data-shop="${s.shopId}" data-platform="${s.platform}">
+    <td>${PLATFORM_LABELS[s.platform]}</td>
+    <td>${s.shopName ?? s.shopId}<br /><code>${s.shopId}</code></td>
+    <td>${s.merchantName}</td>
+    <td>
+      <span class="badge ${tone}" data-testid="grant-state" data-grant="${s.grantLost ? 'lost' : s.status}">${label}</span>
+      ${s.statusReason && s.grantLost ? html`<br /><small>${s.statusReason}</small>` : ''}
+    </td>
+    <td>${s.grantLost ? '—' : formatTime(s.accessTokenExpiresAt)}</td>
+    <td data-testid="reauth-by">${s.grantLost ? '现在 Now' : formatTime(s.reauthBy)}</td>
+    <td>${count(s.openFailures, 'shop-open-failures')}</td>
+    <td data-testid="deadline-risks">
+      12 h: ${s.deadlineRisks.h12} · 4 h: ${s.deadlineRisks.h4} · 逾期 overdue:
+      <span class="badge ${s.deadlineRisks.overdue ? 'bad' : 'ok'}">${s.deadlineRisks.overdue}</span>
+    </td>
+  </tr>`;
+}
+
+export function alertsCard(alerts: FailureAlertEntity[]): SafeHtml {
+  return html`<div class="card" data-testid="failure-alerts">
+    <h2>失败告警 Sync failure alerts</h2>
+    ${
+      alerts.length
+        ? html`<ul>
+          ${alerts.map(
+            (a) =>
+              html`<li data-testid="failure-alert" data-scope="${a.scopeKey}">
+                <span class="badge bad">${formatTime(a.raisedAt)}</span>
+                ${a.merchantId ? html`商户 Merchant <code>${a.merchantId}</code>` : '全部商户 All merchants'}:
+                ${a.openFailures} 条未解决失败 open failures within ${a.windowMinutes} min (阈值 threshold ${a.threshold})
+              </li>`,
+          )}
+        </ul>`
+        : html`<p data-testid="no-alerts">没有告警 No alerts.</p>`
+    }
+    <p><a href="/ops-settings">阈值与窗口在运维设置中 Threshold and window are in the ops settings</a></p>
+  </div>`;
+}
+
+export function platformHealthPage(input: {
+  principal: UserPrincipal;
+  view: PlatformHealthView;
+  sandbox: boolean;
+}): string {
+  const { view } = input;
+  return page(
+    '平台健康 Platform health',
+    html`${accountBar(input.principal)}${opsNav('/ops/console/platforms')}
+      <h1>平台健康 Platform health</h1>
+      <p>
+        ${formatTime(view.at)}。熔断器与调用量来自本实例。 Breakers and call rates are this instance's; the rest is read
+        from the database.
+      </p>
+      ${alertsCard(view.alerts)}
+      <div class="grid">
+        ${view.platforms.map(
+          (p) =>
+            html`<div class="card" data-testid="platform-${p.platform}">
+              <h2>${PLATFORM_LABELS[p.platform]}</h2>
+              <dl>
+                ${p.breakers.map(
+                  ([group, state]) =>
+                    html`<dt>熔断器 Breaker <code>${group}</code></dt>
+                      <dd>
+                        <span class="badge ${BREAKER_LABELS[state][1]}" data-testid="breaker-${group}" data-state="${state}"
+                          >${BREAKER_LABELS[state][0]}</span
+                        >
+                      </dd>`,
+                )}
+                <dt>未解决失败 Open sync failures</dt>
+                <dd>${count(p.openFailures, `open-failures-${p.platform}`)}</dd>
+                <dt>库存偏差 Stock drift found (${RECENT_HOURS} h)</dt>
+                <dd>${count(p.stockDrift, `stock-drift-${p.platform}`)}</dd>
+              </dl>
+              <h3>按接口 Per API</h3>
+              ${usageTable(p.apis, '接口 API', `api-usage-${p.platform}`)}
+              <h3>按店铺 Per shop</h3>
+              ${usageTable(p.shopCalls, '店铺 Shop', `shop-usage-${p.platform}`)}
+            </div>`,
+        )}
+      </div>
+      <div class="card">
+        <h2>店铺 Shops: 授权与发货期限 grants and shipping deadlines</h2>
+        ${
+          view.shops.length
+            ? html`<div class="scroll">
+              <table data-testid="shops">
+                <thead>
+                  <tr>
+                    <th scope="col">平台 Platform</th>
+                    <th scope="col">店铺 Shop</th>
+                    <th scope="col">商户 Merchant</th>
+                    <th scope="col">授权 Grant</th>
+                    <th scope="col">令牌到期 Token expires</th>
+                    <th scope="col">重新授权期限 Re-authorize by</th>
+                    <th scope="col">未解决失败 Open failures</th>
+                    <th scope="col">待发货风险订单 Orders at deadline risk</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${view.shops.map(shopRow)}
+                </tbody>
+              </table>
+            </div>`
+            : html`<p>还没有店铺 No shops connected yet.</p>`
+        }
+      </div>
+      <div class="card">
+        <h2>商户 Merchants: 价格、优惠券、Webhook prices, coupons, webhooks</h2>
+        ${
+          view.merchants.length
+            ? html`<div class="scroll">
+              <table data-testid="merchants">
+                <thead>
+                  <tr>
+                    <th scope="col">商户 Merchant</th>
+                    <th scope="col">比价超限 SKUs over the parity limit</th>
+                    <th scope="col">优惠券异常 Coupon anomalies (${RECENT_HOURS} h)</th>
+                    <th scope="col">Webhook 投递失败 Deliveries failed</th>
+                    <th scope="col">Webhook 重试中 Deliveries retrying</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${view.merchants.map(
+                    (m) =>
+                      html`<tr data-testid="merchant-row" data-merchant="${m.merchantId}">
+                        <td>${m.name}</td>
+                        <td>${count(m.parityViolations, 'parity-violations')}</td>
+                        <td>${count(m.couponAnomalies, 'coupon-anomalies')}</td>
+                        <td>${count(m.webhooksFailed, 'webhooks-failed')}</td>
+                        <td>${count(m.webhooksRetrying, 'webhooks-retrying')}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
+            : html`<p>还没有商户 No merchants yet.</p>`
+        }
+      </div>`,
+    { sandbox: input.sandbox },
+  );
+}

@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConnectionsService } from '@app/accounts/connections.service';
+import { MerchantsService } from '@app/accounts/merchants.service';
+import { ConnectionStatus } from '@app/accounts/shop-connection.entity';
+import { CLOCK, Clock } from '@app/common/clock';
+import { StockLedgerService } from '@app/inventory/stock-ledger.service';
+import { OrderQueryService } from '@app/orders/order-query.service';
+import { PlatformHealthService } from '@app/platforms/platform-health.service';
+import { PLATFORMS, Platform } from '@app/platforms/ports/platform.types';
+import { BreakerState, CallUsage } from '@app/platforms/shared/platform-gateway';
+import { PricePolicyService } from '@app/pricing/price-policy.service';
+import { RedemptionService } from '@app/promotions/redemption.service';
+import { OutboundDeliveriesService } from '@app/webhooks/outbound/outbound-deliveries.service';
+import { FailureAlertEntity } from '../alerts/failure-alert.entity';
+import { FailureAlertsService } from '../alerts/failure-alerts.service';
+import { SyncFailureService } from '../failures/sync-failure.service';
+
+/** Drift records and coupon anomalies are counted over this many hours. */
+export const RECENT_HOURS = 24;
+
+export interface PlatformRow {
+  platform: Platform;
+  breakers: [string, BreakerState][];
+  apis: CallUsage[];
+  shopCalls: CallUsage[];
+  stockDrift: number;
+  openFailures: number;
+}
+
+export interface ShopRow {
+  connectionId: string;
+  platform: Platform;
+  shopId: string;
+  shopName: string | null;
+  merchantId: string;
+  merchantName: string;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  /** The platform no longer honours the grant: the merchant must authorize again. */
+  grantLost: boolean;
+  accessTokenExpiresAt: number | null;
+  /** When the merchant must authorize again at the latest (the grant or refresh token ends). */
+  reauthBy: number | null;
+  openFailures: number;
+  deadlineRisks: Record<'h12' | 'h4' | 'overdue', number>;
+}
+
+export interface MerchantRow {
+  merchantId: string;
+  name: string;
+  parityViolations: number;
+  couponAnomalies: number;
+  webhooksFailed: number;
+  webhooksRetrying: number;
+}
+
+export interface PlatformHealthView {
+  at: number;
+  platforms: PlatformRow[];
+  shops: ShopRow[];
+  merchants: MerchantRow[];
+  alerts: FailureAlertEntity[];
+}
+
+/**
+ * The platform health page's figures, each read through the service of the context that owns it: breakers and
+ * calls from this instance's gateways, grants from accounts, drift from inventory, deadline risks from orders,
+ * parity from pricing, coupon anomalies from promotions, failing deliveries from outbound webhooks.
+ */
+@Injectable()
+export class PlatformHealthQuery {
+  constructor(
+    private readonly gateways: PlatformHealthService,
+    private readonly connections: ConnectionsService,
+    private readonly merchants: MerchantsService,
+    private readonly stock: StockLedgerService,
+    private readonly orders: OrderQueryService,
+    private readonly pricing: PricePolicyService,
+    private readonly coupons: RedemptionService,
+    private readonly webhooks: OutboundDeliveriesService,
+    private readonly failures: SyncFailureService,
+    private readonly alerts: FailureAlertsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async view(): Promise<PlatformHealthView> {
+    const at = this.clock.now();
+    const since = at - RECENT_HOURS * 3_600_000;
+    const [connections, merchants, drift, risks, parity, anomalies, deliveries, open, alerts] = await Promise.all([
+      this.connections.listBound(),
+      this.merchants.listVisibleTo(null),
+      this.stock.driftCountsSince(since),
+      this.orders.deadlineRisksByConnection(),
+      this.pricing.parityViolationsByMerchant(),
+      this.coupons.anomalyCountsSince(since),
+      this.webhooks.failingByMerchant(),
+      this.failures.openCountsByShop(),
+      this.alerts.recent(10),
+    ]);
+    const usage = this.gateways.snapshot();
+    const names = new Map(merchants.map((m) => [m.id, m.name]));
+    const platforms = PLATFORMS.map((platform) => ({
+      platform,
+      breakers: Object.entries(usage[platform].breakers),
+      apis: usage[platform].apis,
+      shopCalls: usage[platform].shops,
+      stockDrift: drift[platform] ?? 0,
+      openFailures: open.filter((o) => o.platform === platform).reduce((sum, o) => sum + o.n, 0),
+    }));
+    const shops = connections.map((c): ShopRow => {
+      const deadlineRisks = { h12: 0, h4: 0, overdue: 0 };
+      for (const r of risks)
+        if (r.connectionId === c.id && r.risk in deadlineRisks)
+          deadlineRisks[r.risk as keyof typeof deadlineRisks] += r.orders;
+      return {
+        connectionId: c.id,
+        platform: c.platform,
+        shopId: c.shopId,
+        shopName: c.shopName,
+        merchantId: c.merchantId,
+        merchantName: names.get(c.merchantId) ?? c.merchantId,
+        status: c.status,
+        statusReason: c.statusReason,
+        grantLost: c.status === 'revoked' || c.status === 'needs_reauth',
+        accessTokenExpiresAt: c.accessTokenExpiresAt,
+        reauthBy: c.reauthDueAt ?? c.refreshTokenExpiresAt,
+        // Contexts record a shop by its platform id or by its connection id.
+        openFailures: open
+          .filter((o) => o.platform === c.platform && (o.shopRef === c.shopId || o.shopRef === c.id))
+          .reduce((sum, o) => sum + o.n, 0),
+        deadlineRisks,
+      };
+    });
+    const merchantIds = new Set([
+      ...connections.map((c) => c.merchantId),
+      ...Object.keys(parity),
+      ...anomalies.map((a) => a.merchantId),
+      ...deliveries.map((d) => d.merchantId),
+    ]);
+    const merchantRows = [...merchantIds].map((merchantId) => {
+      const failing = deliveries.find((d) => d.merchantId === merchantId);
+      return {
+        merchantId,
+        name: names.get(merchantId) ?? merchantId,
+        parityViolations: parity[merchantId] ?? 0,
+        couponAnomalies: anomalies.filter((a) => a.merchantId === merchantId).reduce((sum, a) => sum + a.n, 0),
+        webhooksFailed: failing?.failed ?? 0,
+        webhooksRetrying: failing?.retrying ?? 0,
+      };
+    });
+    merchantRows.sort((a, b) => a.name.localeCompare(b.name));
+    return { at, platforms, shops, merchants: merchantRows, alerts };
+  }
+}

@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { createTestUser, TestUser } from '@test/support/access';
+import { eventually } from '@test/support/test-app';
+import { InventoryHarness, SkuFixture } from '../integration/inventory/inventory.harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(__dirname, '__screenshots__');
+
+/**
+ * The ops console's platform health page in Debian's Chromium on a phone-sized screen: a Kuaishou shop that withdrew
+ * the app shows its grant as lost, and Youzan's breaker shows open while every Youzan call fails.
+ */
+describe('ops platform health page in a browser', () => {
+  let h: InventoryHarness;
+  let browser: Browser;
+  let page: Page;
+  let ops: TestUser;
+  let sku: SkuFixture;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    // A small breaker volume, and a reset far beyond the test: once open, the breaker stays open while it is looked at.
+    h = await InventoryHarness.start('ops-platform-health', {
+      label: 'ops-platform-health',
+      env: {
+        PLATFORM_BREAKER_VOLUME: '2',
+        PLATFORM_BREAKER_ERROR_PERCENT: '50',
+        PLATFORM_BREAKER_RESET_MS: '600000',
+      },
+    });
+    ops = await createTestUser(h.stack.t.app, 'ops');
+    sku = await h.sku('HEALTH-TEE', { onHand: 20, mode: 'split' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 375, height: 812 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await h?.stack.yzControl.resetFaults();
+    await browser?.close();
+    await h?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  it("shows a revoked shop's grant as lost and an open breaker", async () => {
+    await page.goto(`${h.stack.url}/ops/console/platforms`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByTestId('sign-in-email').fill(ops.email);
+    await page.getByTestId('sign-in-password').fill(ops.password);
+    await page.getByTestId('sign-in-submit').click();
+    await page.waitForLoadState();
+    await page.goto(`${h.stack.url}/ops/console/platforms`);
+    // Before: both grants valid, both breakers closed.
+    const grant = (platform: string) =>
+      page.locator(`[data-testid="shop-row"][data-platform="${platform}"]`).getByTestId('grant-state');
+    expect(await grant('kuaishou').getAttribute('data-grant')).toBe('active');
+    expect(await page.getByTestId('breaker-youzan').getAttribute('data-state')).toBe('closed');
+
+    // The Kuaishou shop withdraws the app; the next stock write finds out.
+    await h.stack.ksControl.revokeShop(h.shops.kuaishou);
+    await h.erp(sku.code, 30);
+    await h.quiet();
+    // Youzan has an outage: every call fails until the breaker opens.
+    await h.stack.yzControl.setFaults({ rules: [{ api: '*', errorRate: 1 }] });
+    let onHand = 30;
+    await eventually(
+      async () => {
+        await page.goto(`${h.stack.url}/ops/console/platforms`);
+        if ((await page.getByTestId('breaker-youzan').getAttribute('data-state')) === 'open') return true;
+        await h.erp(sku.code, ++onHand);
+        return false;
+      },
+      90_000,
+      500,
+    );
+    await shot('ops-platform-health');
+    expect(await grant('kuaishou').getAttribute('data-grant')).toBe('lost');
+    expect(await grant('kuaishou').textContent()).toContain('Grant lost');
+    expect(await grant('youzan').getAttribute('data-grant')).toBe('active');
+    expect(await page.getByTestId('breaker-youzan').textContent()).toContain('Open');
+    expect(await page.getByTestId('breaker-kuaishou').getAttribute('data-state')).toBe('closed');
+    // The page reached from the console nav is the same page.
+    await page.goto(`${h.stack.url}/ops/console`);
+    await page
+      .getByRole('navigation', { name: '运维 Ops' })
+      .getByRole('link', { name: /Platform health/ })
+      .click();
+    await page.waitForURL(/\/ops\/console\/platforms$/);
+    expect(await page.getByTestId('breaker-youzan').getAttribute('data-state')).toBe('open');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
