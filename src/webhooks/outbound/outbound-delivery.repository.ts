@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LessThan } from 'typeorm';
 import { Db } from '@app/database/db';
 import { OutboundDeliveryEntity, OutboundDeliveryStatus } from './outbound-delivery.entity';
 
@@ -111,6 +112,11 @@ export class OutboundDeliveryRepository {
       { subscriptionId, status: 'pending' },
       { status: 'cancelled', claimToken: null, lastError: 'subscription deleted', updatedAt: now },
     );
+  }
+
+  /** Retention: deliveries the endpoint took before the cutoff (pending, failed and cancelled ones stay). */
+  async deleteDeliveredBefore(cutoff: number): Promise<number> {
+    return (await this.repo.delete({ status: 'delivered', deliveredAt: LessThan(cutoff) })).affected ?? 0;
   }
 
   page(
