@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '../database/db';
 import type { ChannelOrderStatus } from '../platforms/ports/orders.port';
 import type { Platform } from '../platforms/ports/platform.types';
 import { ChannelOrderLineEntity } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
+import { OrderRepository } from './order.repository';
 
 export interface RegisteredOrder {
   order: ChannelOrderEntity;
@@ -23,22 +23,21 @@ export interface OrderSummary {
   paidFen: number;
 }
 
-/** Read side of the order registry for other contexts: an order of a merchant by any of its ids. */
+/**
+ * Read side of the order registry for other contexts, on the same repository queries as
+ * OrdersService (no query of its own).
+ */
 @Injectable()
 export class OrderQueryService {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly orders: OrderRepository) {}
 
   /** By our order id or the platform's order id (Kuaishou oid, Youzan tid); undefined when the merchant has none. */
   async findForMerchant(merchantId: string, anyId: string): Promise<RegisteredOrder | undefined> {
-    const repo = this.db.manager.getRepository(ChannelOrderEntity);
     const order =
-      (await repo.findOneBy({ merchantId, id: anyId })) ??
-      (await repo.findOneBy({ merchantId, platformOrderId: anyId }));
+      (await this.orders.findForMerchant(merchantId, anyId)) ??
+      (await this.orders.findByPlatformOrderIdForMerchant(merchantId, anyId))[0];
     if (!order) return undefined;
-    const lines = await this.db.manager
-      .getRepository(ChannelOrderLineEntity)
-      .find({ where: { orderId: order.id }, order: { platformLineId: 'ASC' } });
-    return { order, lines };
+    return { order, lines: await this.orders.lines(order.id) };
   }
 
   /** Orders still to ship that reached a deadline risk level, per shop connection and level (ops console). */
@@ -62,7 +61,7 @@ export class OrderQueryService {
     platform: Platform,
     platformOrderId: string,
   ): Promise<OrderSummary | null> {
-    const order = await this.db.manager.getRepository(ChannelOrderEntity).findOneBy({ platform, platformOrderId });
+    const order = await this.orders.findByPlatformId(platform, platformOrderId);
     if (!order || order.merchantId !== merchantId) return null;
     return {
       orderId: order.id,

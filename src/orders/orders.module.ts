@@ -30,6 +30,8 @@ import { RefundPushConsumer } from './after-sales/refund-push.consumer';
 import { RefundRepository } from './after-sales/refund.repository';
 import { RefundsController, RefundsPageController } from './after-sales/refunds.controller';
 import { RefundsService } from './after-sales/refunds.service';
+import { RefundActionRepository } from './after-sales/refund-action.repository';
+import { RefundActionsService } from './after-sales/refund-actions.service';
 
 @Module({
   imports: [AccountsModule, CatalogModule, InventoryModule, PlatformsModule, RetentionModule, WebhookDeliveriesModule],
@@ -52,6 +54,8 @@ import { RefundsService } from './after-sales/refunds.service';
     // After-sales (src/orders/after-sales): the refund registry.
     RefundRepository,
     RefundIngestService,
+    RefundActionRepository,
+    RefundActionsService,
     RefundPushConsumer,
     RefundsService,
     OrderQueryService,

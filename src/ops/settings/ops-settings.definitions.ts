@@ -12,6 +12,7 @@ export interface OpsSettings {
   retentionOauthStatesDays: number;
   retentionOutboxDays: number;
   retentionInboxDays: number;
+  retentionOutboundDeliveriesDays: number;
   signInMaxAttempts: number;
   signInWindowMinutes: number;
   sessionIdleSeconds: number;
@@ -130,6 +131,17 @@ export const OPS_SETTING_DEFINITIONS: readonly OpsSettingDefinition[] = [
     label: '消费记录保留 Consumer inbox rows kept',
     help: 'Longer than Kafka keeps records (7 days) so a late redelivery is still caught.',
     defaultOf: () => 14,
+  },
+  {
+    key: 'retentionOutboundDeliveriesDays',
+    group: 'retention',
+    kind: 'int',
+    min: 8,
+    max: 3650,
+    unit: '天 days',
+    label: '已送达出站 Webhook 保留 Delivered outbound webhooks kept',
+    help: 'Delivered ones only (pending and failed stay); longer than Kafka keeps records, so a redelivered event still finds its delivery and is not sent again.',
+    defaultOf: () => 30,
   },
   {
     key: 'signInMaxAttempts',

@@ -42,4 +42,17 @@ export class ListRefundsQueryDto {
   @Min(1)
   @Max(200)
   pageSize = 50;
+
+  /** The notice after a page form's redirect. */
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  ok?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  error?: string;
 }

@@ -1,10 +1,15 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MerchantsService } from '../../accounts/merchants.service';
 import type { UserPrincipal } from '../../auth/principal';
 import { CurrentPrincipal, MerchantAccess, Page } from '../../auth/policy.decorator';
+import { pageNotice } from '../../auth/merchant-page';
+import { DomainException } from '../../common/errors/domain.exception';
 import { AppConfig } from '../../config/app-config';
+import { isPlatformError } from '../../platforms/platform-error';
+import { RefundActionDto, RefundActionFormDto } from './refund-action.dto';
+import { RefundActionResult, RefundActionsService, RefundActionView } from './refund-actions.service';
 import { ListRefundsQueryDto } from './list-refunds.query.dto';
 import { refundsPage } from './refunds.page';
 import { RefundPageView, RefundsService, RefundView } from './refunds.service';
@@ -14,6 +19,7 @@ import { RefundPageView, RefundsService, RefundView } from './refunds.service';
 export class RefundsController {
   constructor(
     private readonly refunds: RefundsService,
+    private readonly actions: RefundActionsService,
     private readonly merchants: MerchantsService,
   ) {}
 
@@ -45,6 +51,34 @@ export class RefundsController {
     await this.merchants.get(merchantId);
     return this.refunds.getForMerchant(merchantId, refundId);
   }
+
+  @Post(':refundId/actions')
+  @HttpCode(200)
+  @MerchantAccess('staff')
+  @ApiOkResponse({
+    description:
+      'Agree, refuse, agree to a return or confirm the returned goods, on the platform. Sent once per state of the refund: a repeat answers `repeated: true` and sends nothing; 422 when the platform does not offer the action now or refuses it.',
+  })
+  async act(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('refundId', new ParseUUIDPipe()) refundId: string,
+    @Body() body: RefundActionDto,
+    @CurrentPrincipal() principal: UserPrincipal,
+  ): Promise<RefundActionResult> {
+    await this.merchants.get(merchantId);
+    return this.actions.act(merchantId, refundId, body.toRequest(), principal.userId);
+  }
+
+  @Get(':refundId/actions')
+  @MerchantAccess('staff')
+  @ApiOkResponse({ description: 'The journal of seller actions on this refund, oldest first.' })
+  async history(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('refundId', new ParseUUIDPipe()) refundId: string,
+  ): Promise<RefundActionView[]> {
+    await this.merchants.get(merchantId);
+    return this.actions.history(merchantId, refundId);
+  }
 }
 
 /** The merchant's refunds page (the JSON API above serves the same). */
@@ -53,6 +87,7 @@ export class RefundsController {
 export class RefundsPageController {
   constructor(
     private readonly refunds: RefundsService,
+    private readonly actions: RefundActionsService,
     private readonly merchants: MerchantsService,
     private readonly config: AppConfig,
   ) {}
@@ -67,12 +102,36 @@ export class RefundsPageController {
     @Res() res: Response,
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
+    const notice = pageNotice(query.ok, query.error);
     const view = await this.refunds.listForMerchant(
       merchantId,
       { status: query.status, platform: query.platform, platformOrderId: query.platformOrderId },
       query.page,
       query.pageSize,
     );
-    res.type('html').send(refundsPage(merchant, view, this.config.platforms.sandbox, principal));
+    res.type('html').send(refundsPage(merchant, view, this.config.platforms.sandbox, principal, notice));
+  }
+
+  /** The page's action buttons; the platform's refusal comes back as a notice. */
+  @Post(':refundId/actions')
+  @MerchantAccess('staff')
+  async act(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('refundId', new ParseUUIDPipe()) refundId: string,
+    @Body() body: RefundActionFormDto,
+    @CurrentPrincipal() principal: UserPrincipal,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.merchants.get(merchantId);
+    const back = `/merchants/${merchantId}/refunds`;
+    try {
+      const done = await this.actions.act(merchantId, refundId, body.toRequest(), principal.userId);
+      const text = `${done.refund.platformRefundId}: ${body.action} ${done.repeated ? 'was already done' : 'sent'} (now ${done.refund.rawStatus})`;
+      res.redirect(303, `${back}?ok=${encodeURIComponent(text)}`);
+    } catch (error) {
+      if (!(error instanceof DomainException) && !isPlatformError(error)) throw error;
+      const detail = error instanceof DomainException ? error.fields.flatMap((f) => f.messages).join('; ') : '';
+      res.redirect(303, `${back}?error=${encodeURIComponent([error.message, detail].filter(Boolean).join(': '))}`);
+    }
   }
 }

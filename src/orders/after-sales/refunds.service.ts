@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundDomainException } from '../../common/errors/domain.exception';
+import type { RefundAction } from '../../platforms/ports/after-sales.port';
+import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
 import { ChannelRefundEntity } from './channel-refund.entity';
 import { RefundFilter, RefundRepository } from './refund.repository';
 
@@ -21,6 +23,8 @@ export interface RefundView {
   platformCreatedAt: number;
   platformUpdatedAt: number;
   updatedAt: number;
+  /** Seller actions the platform offers in the refund's last known state. */
+  actions: RefundAction[];
 }
 
 export interface RefundPageView {
@@ -30,7 +34,22 @@ export interface RefundPageView {
   pageSize: number;
 }
 
-export function refundView(r: ChannelRefundEntity): RefundView {
+/** What the platform offers for a refund as the registry last saw it (its raw status and kind). */
+export function offeredActions(channels: ChannelRegistry, r: ChannelRefundEntity): RefundAction[] {
+  return channels.afterSales(r.platform).actionsFor({
+    refundId: r.platformRefundId,
+    orderId: r.platformOrderId,
+    lineIds: [],
+    status: r.status,
+    rawStatus: r.rawStatus,
+    kind: r.kind,
+    amountFen: r.amountFen,
+    createdAt: r.platformCreatedAt,
+    updatedAt: r.platformUpdatedAt,
+  });
+}
+
+export function refundView(r: ChannelRefundEntity, actions: RefundAction[] = []): RefundView {
   return {
     id: r.id,
     platform: r.platform,
@@ -49,13 +68,17 @@ export function refundView(r: ChannelRefundEntity): RefundView {
     platformCreatedAt: r.platformCreatedAt,
     platformUpdatedAt: r.platformUpdatedAt,
     updatedAt: r.updatedAt,
+    actions,
   };
 }
 
 /** Reads of the after-sales registry, always within one merchant. */
 @Injectable()
 export class RefundsService {
-  constructor(private readonly refunds: RefundRepository) {}
+  constructor(
+    private readonly refunds: RefundRepository,
+    @Inject(CHANNELS) private readonly channels: ChannelRegistry,
+  ) {}
 
   async listForMerchant(
     merchantId: string,
@@ -68,13 +91,13 @@ export class RefundsService {
       limit: pageSize,
       offset: (page - 1) * pageSize,
     });
-    return { items: rows.map(refundView), total, page, pageSize };
+    return { items: rows.map((r) => refundView(r, offeredActions(this.channels, r))), total, page, pageSize };
   }
 
   /** Another merchant's refund is answered like a missing one. */
   async getForMerchant(merchantId: string, refundId: string): Promise<RefundView> {
     const row = await this.refunds.findForMerchant(merchantId, refundId);
     if (!row) throw new NotFoundDomainException('REFUND_NOT_FOUND', `no refund ${refundId}`);
-    return refundView(row);
+    return refundView(row, offeredActions(this.channels, row));
   }
 }

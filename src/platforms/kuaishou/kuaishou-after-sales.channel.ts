@@ -1,4 +1,12 @@
-import { AfterSalesPort, ChannelRefund, RefundPage, RefundQuery } from '../ports/after-sales.port';
+import {
+  AfterSalesPort,
+  ChannelRefund,
+  RefundAction,
+  RefundActionInput,
+  RefundPage,
+  RefundQuery,
+} from '../ports/after-sales.port';
+import { PlatformError } from '../platform-error';
 import { ShopRef } from '../ports/platform.types';
 import { KuaishouApi, KuaishouChannelOptions } from './kuaishou-api.client';
 import { toKuaishouLong } from './kuaishou-ids';
@@ -38,5 +46,52 @@ export class KuaishouAfterSalesChannel implements AfterSalesPort {
     const param = { refundId: toKuaishouLong(refundId) };
     const answer = await this.api.call(shop, 'open.seller.order.refund.detail', param, true);
     return toChannelRefund(answer.data as KsRefund);
+  }
+
+  /** By `status` (§3.10): 10/11 awaiting the seller, 40 the buyer's return awaiting the seller's receipt. */
+  actionsFor(refund: ChannelRefund): RefundAction[] {
+    if (['10', '11'].includes(refund.rawStatus))
+      return refund.kind === 'return_and_refund' ? ['agree_return', 'refuse'] : ['agree', 'refuse'];
+    if (refund.rawStatus === '40') return ['confirm_received', 'refuse'];
+    return [];
+  }
+
+  async act(shop: ShopRef, input: RefundActionInput): Promise<void> {
+    const refundId = toKuaishouLong(input.refund.refundId);
+    switch (input.action) {
+      case 'agree':
+        await this.write(shop, 'open.seller.order.refund.approve', { refundId, refundAmount: input.refund.amountFen });
+        return;
+      case 'agree_return':
+        await this.write(shop, 'open.seller.order.refund.returngoods.approve', {
+          refundId,
+          ...(input.returnAddressId ? { returnAddressId: toKuaishouLong(input.returnAddressId) } : {}),
+        });
+        return;
+      case 'confirm_received':
+        await this.write(shop, 'open.seller.order.refund.confirm.receipt', { refundId });
+        return;
+      case 'refuse':
+        if (!input.reasonCode || !input.refund.version) {
+          const message = 'open.refund.reject needs a reasonCode and the refund version';
+          throw new PlatformError({
+            platform: 'kuaishou',
+            api: 'open.refund.reject',
+            code: 'INVALID_REQUEST',
+            message,
+          });
+        }
+        await this.write(shop, 'open.refund.reject', {
+          refundId,
+          reasonCode: input.reasonCode,
+          ...(input.reason ? { rejectDesc: input.reason } : {}),
+          refundVersion: Number(input.refund.version),
+        });
+        return;
+    }
+  }
+
+  private async write(shop: ShopRef, api: string, param: Record<string, unknown>): Promise<void> {
+    await this.api.call(shop, api, param, false);
   }
 }

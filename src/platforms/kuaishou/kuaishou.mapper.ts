@@ -364,6 +364,8 @@ export function toChannelRefund(refund: KsRefund): ChannelRefund {
     quantity: refund.productNum || undefined,
     priceProtection: refund.specialRefundType !== undefined ? refund.specialRefundType === 1 : undefined,
     reason: refund.refundReasonDesc || refund.refundDesc || undefined,
+    // open.refund.reject takes the refund's updateTime as its version.
+    version: String(refund.updateTime),
     createdAt: refund.createTime,
     updatedAt: refund.updateTime,
   };

@@ -15,6 +15,8 @@ export interface ChannelRefund {
   /** Kuaishou `specialRefundType` 1: price protection, money back while the goods still ship. */
   priceProtection?: boolean;
   reason?: string;
+  /** The platform's version of this state, which seller actions must quote (Kuaishou `updateTime`, Youzan `version`). */
+  version?: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -30,9 +32,35 @@ export interface RefundPage {
   nextCursor?: string;
 }
 
+/**
+ * What the seller does with a buyer's refund: agree (money back), refuse, agree to a return (the buyer
+ * sends the goods back first), confirm the returned goods arrived (the refund then completes).
+ */
+export type RefundAction = 'agree' | 'refuse' | 'agree_return' | 'confirm_received';
+
+export const REFUND_ACTIONS: RefundAction[] = ['agree', 'refuse', 'agree_return', 'confirm_received'];
+
+export interface RefundActionInput {
+  action: RefundAction;
+  /** The refund as just read from the platform: its id, amount, state and version. */
+  refund: ChannelRefund;
+  /** refuse: why (Kuaishou `rejectDesc`, Youzan `remark`). */
+  reason?: string;
+  /** refuse on Kuaishou: a code from `open.refund.reject.reason`. */
+  reasonCode?: number;
+  /** agree_return on Youzan: where the goods go back to. */
+  returnAddress?: { name: string; mobile: string; address: string };
+  /** agree_return on Kuaishou: an address id from `open.address.seller.list` (else the shop's default). */
+  returnAddressId?: string;
+}
+
 /** After-sales: refunds and returns. */
 export interface AfterSalesPort {
   readonly platform: Platform;
   listRefunds(shop: ShopRef, query: RefundQuery): Promise<RefundPage>;
   getRefund(shop: ShopRef, refundId: string): Promise<ChannelRefund>;
+  /** The seller actions the platform offers for a refund in its current state. */
+  actionsFor(refund: ChannelRefund): RefundAction[];
+  /** One seller action, sent once (a write: never retried blindly). */
+  act(shop: ShopRef, input: RefundActionInput): Promise<void>;
 }

@@ -1,7 +1,14 @@
-import { AfterSalesPort, ChannelRefund, RefundPage, RefundQuery } from '../ports/after-sales.port';
+import {
+  AfterSalesPort,
+  ChannelRefund,
+  RefundAction,
+  RefundActionInput,
+  RefundPage,
+  RefundQuery,
+} from '../ports/after-sales.port';
 import { ShopRef } from '../ports/platform.types';
 import { RawRefund } from './youzan-api.types';
-import { decodeCursor, encodeCursor, READ } from './youzan-channel.helpers';
+import { decodeCursor, encodeCursor, READ, WRITE_ONCE, youzanInvalid } from './youzan-channel.helpers';
 import { YouzanHttpClient, YouzanParams } from './youzan-http.client';
 import { mapRefund } from './youzan.mapper';
 
@@ -55,5 +62,45 @@ export class YouzanAfterSalesChannel implements AfterSalesPort {
   async getRefund(shop: ShopRef, refundId: string): Promise<ChannelRefund> {
     const params = { refund_id: refundId };
     return mapRefund((await this.http.call(shop, 'youzan.trade.refund.get', '3.0.0', params, READ)) as RawRefund);
+  }
+
+  /**
+   * By `status` (§3.11). Youzan has no separate receipt call: once the returned goods are back
+   * (WAIT_SELLER_CONFIRM_GOODS) agreeing the refund confirms them.
+   */
+  actionsFor(refund: ChannelRefund): RefundAction[] {
+    if (refund.rawStatus === 'WAIT_SELLER_AGREE')
+      return refund.kind === 'return_and_refund' ? ['agree_return', 'refuse'] : ['agree', 'refuse'];
+    if (refund.rawStatus === 'WAIT_SELLER_CONFIRM_GOODS') return ['confirm_received', 'refuse'];
+    return [];
+  }
+
+  /** Every action quotes the refund's latest `version` (stale: 103010039). */
+  async act(shop: ShopRef, input: RefundActionInput): Promise<void> {
+    const { refund } = input;
+    if (!refund.version) throw youzanInvalid('youzan.trade.refund.agree', 'the refund has no version to quote');
+    const base: YouzanParams = { refund_id: refund.refundId, version: Number(refund.version) };
+    const call = (api: string, params: YouzanParams) => this.http.call(shop, api, '3.0.0', params, WRITE_ONCE);
+    switch (input.action) {
+      case 'agree':
+      case 'confirm_received':
+        await call('youzan.trade.refund.agree', base);
+        return;
+      case 'refuse': {
+        const remark = input.reason ?? '';
+        const api =
+          refund.rawStatus === 'WAIT_SELLER_CONFIRM_GOODS'
+            ? 'youzan.trade.returngoods.refuse'
+            : 'youzan.trade.refund.refuse';
+        await call(api, { ...base, remark });
+        return;
+      }
+      case 'agree_return': {
+        const address = input.returnAddress;
+        if (!address) throw youzanInvalid('youzan.trade.returngoods.agree', 'a return address is required');
+        await call('youzan.trade.returngoods.agree', { ...base, ...address });
+        return;
+      }
+    }
   }
 }

@@ -139,6 +139,8 @@ export interface RawRefund {
   modified?: string | number;
   /** refund.get only: units of the line refunded. */
   item_num?: number;
+  /** refund.get only: the optimistic lock every seller action quotes. */
+  version?: RawId;
 }
 
 export interface RawCouponGroup {

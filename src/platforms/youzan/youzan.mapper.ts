@@ -272,6 +272,7 @@ export function mapRefund(refund: RawRefund): ChannelRefund {
     amountFen: yuanStringToFen(refund.refund_fee),
     quantity: typeof refund.item_num === 'number' && refund.item_num > 0 ? refund.item_num : undefined,
     reason: refund.reason !== undefined && refund.reason !== '' ? String(refund.reason) : undefined,
+    version: refund.version !== undefined && refund.version !== null ? String(refund.version) : undefined,
     createdAt: beijingToEpochMs(refund.created) ?? 0,
     updatedAt: beijingToEpochMs(refund.modified) ?? beijingToEpochMs(refund.created) ?? 0,
   };

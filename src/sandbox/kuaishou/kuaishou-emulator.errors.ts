@@ -37,6 +37,9 @@ export const KS_RESULT = {
   REFUND_RANGE: 300004,
   REFUND_LOOKBACK: 300005,
   REFUND_NOT_FOUND: 300011,
+  /** 300010: the refund's status forbids the action; 300014: the refund changed, read it again. */
+  REFUND_STATUS_FORBIDS: 300010,
+  REFUND_UPDATED: 300014,
 } as const;
 
 export interface KsErrorBody {

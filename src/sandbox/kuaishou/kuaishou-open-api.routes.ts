@@ -294,6 +294,14 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
   const catalog = store.catalog;
   const read = (scope: string, handle: ApiDef['handle']): ApiDef => ({ scope, write: false, handle });
   const write = (scope: string, handle: ApiDef['handle']): ApiDef => ({ scope, write: true, handle });
+  /** The shop's refund named by `refundId`, in one of the states the seller action is allowed in (300010 otherwise). */
+  const sellerRefund = (shop: KsShop, p: ParamReader, allowed: number[], what: string) => {
+    const refund = store.refunds.get(p.long('refundId'));
+    if (!refund || refund.openId !== shop.openId) throw new KsApiError(KS_RESULT.REFUND_NOT_FOUND, '售后单不存在');
+    if (!allowed.includes(refund.status))
+      throw new KsApiError(KS_RESULT.REFUND_STATUS_FORBIDS, `售后单状态(${refund.status})不允许该操作: ${what}`);
+    return refund;
+  };
   const itemCreated = (item: ReturnType<KuaishouEmulatorStore['createItem']>) => ({
     data: {
       kwaiItemId: long(item.kwaiItemId),
@@ -581,6 +589,37 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       const refund = store.refunds.get(p.long('refundId'));
       if (!refund || refund.openId !== shop.openId) throw new KsApiError(KS_RESULT.REFUND_NOT_FOUND, '售后单不存在');
       return { data: refundView(refund, store, true) };
+    }),
+    'open.seller.order.refund.approve': write('merchant_refund', ({ shop, p }) => {
+      const refund = sellerRefund(shop, p, [10, 11], 'agree');
+      if (refund.handlingWay === 1) throw new KsApiError(KS_RESULT.REFUND_STATUS_FORBIDS, '退货退款需先同意退货');
+      const amount = p.int('refundAmount');
+      if (amount !== refund.refundFee) throw ksError.invalid(`refundAmount 必须等于退款金额 ${refund.refundFee}`);
+      store.settleRefund(refund.refundId, 'succeed');
+      return undefined;
+    }),
+    'open.seller.order.refund.returngoods.approve': write('merchant_refund', ({ shop, p }) => {
+      const refund = sellerRefund(shop, p, [10, 11], 'agree a return');
+      if (refund.handlingWay !== 1) throw new KsApiError(KS_RESULT.REFUND_STATUS_FORBIDS, '仅退款售后单无需退货');
+      p.long('returnAddressId', true);
+      store.approveReturn(refund);
+      return undefined;
+    }),
+    'open.seller.order.refund.confirm.receipt': write('merchant_refund', ({ shop, p }) => {
+      const refund = sellerRefund(shop, p, [40], 'confirm receipt');
+      store.settleRefund(refund.refundId, 'succeed');
+      return undefined;
+    }),
+    'open.refund.reject': write('merchant_refund', ({ shop, p }) => {
+      const refund = sellerRefund(shop, p, [10, 11, 40], 'reject');
+      const reasonCode = p.int('reasonCode');
+      if (!(reasonCode > 0)) throw ksError.invalid('reasonCode 不能为空');
+      const desc = p.string('rejectDesc', true);
+      if (desc !== undefined && desc.length > 500) throw ksError.invalid('rejectDesc 不能超过500字');
+      if (p.int('refundVersion') !== refund.updateTime)
+        throw new KsApiError(KS_RESULT.REFUND_UPDATED, '售后单已更新，请刷新后重试');
+      store.settleRefund(refund.refundId, 'refuse');
+      return undefined;
     }),
     'open.promotion.coupon.create': write('merchant_promotion', ({ shop, p }) => ({
       data: { couponId: long(store.createCoupon(shop, p).couponId) },

@@ -243,6 +243,11 @@ export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsIn
     return this.request('get', `/refunds/${refundId}`);
   }
 
+  /** The buyer sends the goods back after the seller agreed to a return (status 30 → 40). */
+  buyerReturned(refundId: string): Promise<SandboxRefund> {
+    return this.request('post', `/refunds/${refundId}/return`);
+  }
+
   setRefundStatus(refundId: string, status: SandboxRefundStatus): Promise<SandboxRefund> {
     return this.request('post', `/refunds/${refundId}/status`, { status });
   }

@@ -349,6 +349,9 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
     res.status(201).json(refundJson(store.createRefund(refundBody.parse(req.body)))),
   );
   router.get('/refunds/:refundId', (req, res) => res.json(refundJson(store.refund(String(req.params.refundId)))));
+  router.post('/refunds/:refundId/return', (req, res) =>
+    res.json(refundJson(store.buyerReturned(String(req.params.refundId)))),
+  );
   router.post('/refunds/:refundId/status', (req, res) => {
     const { status } = refundStatusBody.parse(req.body ?? {});
     res.json(refundJson(store.settleRefund(String(req.params.refundId), status)));

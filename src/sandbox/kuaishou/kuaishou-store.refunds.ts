@@ -92,6 +92,49 @@ export abstract class KsRefundsStore extends KsOrdersStore {
     return this.refundsByShop.get(openId) ?? [];
   }
 
+  /** Control API: the buyer sends the goods back after the seller agreed to a return (30 → 40). */
+  buyerReturned(refundId: string): KsRefundRecord {
+    const refund = this.refund(refundId);
+    if (refund.status !== 30)
+      throw new SandboxError(409, 'not_awaiting_return', `refund ${refundId} is ${refund.status}, not 30`);
+    return this.moveRefund(refund, 40, refund.negotiateStatus, 6);
+  }
+
+  /** The seller agrees to a return (open.seller.order.refund.returngoods.approve): 10/11 → 30. */
+  approveReturn(refund: KsRefundRecord): KsRefundRecord {
+    return this.moveRefund(refund, 30, 2, 3);
+  }
+
+  /** Moves a refund that is still open and pushes `updateRefund`. */
+  private moveRefund(
+    refund: KsRefundRecord,
+    status: number,
+    negotiateStatus: number,
+    eventType: number,
+  ): KsRefundRecord {
+    const now = this.clock.now();
+    const order = this.order(refund.oid);
+    refund.status = status;
+    refund.negotiateStatus = negotiateStatus;
+    refund.updateTime = now;
+    order.updateTime = now;
+    this.emit(
+      'kwaishop_aftersales_updateRefund',
+      order,
+      {
+        orderId: long(order.oid),
+        refundId: long(refund.refundId),
+        handlingWay: refund.handlingWay,
+        specialRefundType: 0,
+        status: refund.status,
+        eventType,
+        updateTime: now,
+      },
+      refund.refundId,
+    );
+    return refund;
+  }
+
   /** Control API: the refund ends (60 success / 70 closed) or the seller refuses it (12). */
   settleRefund(refundId: string, outcome: 'succeed' | 'close' | 'refuse'): KsRefundRecord {
     const refund = this.refund(refundId);

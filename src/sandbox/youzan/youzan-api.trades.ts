@@ -1,12 +1,23 @@
 import { ApiContext, ApiDef, date, num, str } from './youzan-api.common';
 import { addMonthsCst } from './youzan-emulator.codec';
 import { BusinessError } from './youzan-emulator.errors';
-import { EXPRESS_COMPANIES, Order } from './youzan-emulator.store';
+import { EXPRESS_COMPANIES, Order, Refund } from './youzan-emulator.store';
 import { fullOrderInfoView, refundRowView, tradeView } from './youzan-emulator.views';
 
 const TRADE_PARAM = 106000002;
 
 const REFUND_PARAM = 103000001;
+
+/** §3.11 seller actions: the refund in `allowed`, quoted at its latest `version` (stale: 103010039). */
+function sellerRefund(ctx: ApiContext, allowed: Refund['status'][], returnGoods?: boolean): Refund {
+  const refund = ctx.store.refund(str(ctx.params, 'refund_id') as string, ctx.shop.kdtId);
+  if (num(ctx.params, 'version') !== refund.version) throw new BusinessError(103010039, '退款版本号错误，请刷新后重试');
+  if (!allowed.includes(refund.status) || (returnGoods !== undefined && refund.returnGoods !== returnGoods))
+    throw new BusinessError(102010002, `退款状态已变更(${refund.status})`);
+  return refund;
+}
+
+const SELLER_ACTION = { refund_id: 'string!', version: 'number!' } as const;
 
 const TIME_PAIRS: [string, string, (o: Order) => number | undefined][] = [
   ['start_created', 'end_created', (o) => o.created],
@@ -211,6 +222,60 @@ export const TRADE_APIS: Record<string, ApiDef> = {
         item_num: r.oids.length === 1 ? r.itemNum : (line?.num ?? 0),
         logistics: null,
       };
+    },
+  },
+  'youzan.trade.refund.agree': {
+    versions: ['3.0.0', '3.0.1'],
+    paramCode: REFUND_PARAM,
+    params: { ...SELLER_ACTION },
+    write: true,
+    handle: (ctx) => {
+      // Refund only while awaiting the seller; a return once its goods are back.
+      const refund = ctx.store.refund(str(ctx.params, 'refund_id') as string, ctx.shop.kdtId);
+      sellerRefund(ctx, refund.returnGoods ? ['WAIT_SELLER_CONFIRM_GOODS'] : ['WAIT_SELLER_AGREE']);
+      ctx.store.setRefundStatus(refund.refundId, 'SUCCESS');
+      return { is_success: true };
+    },
+  },
+  'youzan.trade.refund.refuse': {
+    versions: ['3.0.0'],
+    paramCode: REFUND_PARAM,
+    params: { ...SELLER_ACTION, remark: 'string!' },
+    write: true,
+    handle: (ctx) => {
+      const refund = sellerRefund(ctx, ['WAIT_SELLER_AGREE']);
+      ctx.store.setRefundStatus(refund.refundId, 'SELLER_REFUSE_BUYER');
+      return { is_success: true };
+    },
+  },
+  'youzan.trade.returngoods.agree': {
+    versions: ['3.0.0'],
+    paramCode: REFUND_PARAM,
+    params: {
+      ...SELLER_ACTION,
+      name: 'string!',
+      mobile: 'string!',
+      address: 'string!',
+      tel: 'string',
+      post: 'string',
+      remark: 'string',
+    },
+    write: true,
+    handle: (ctx) => {
+      const refund = sellerRefund(ctx, ['WAIT_SELLER_AGREE'], true);
+      ctx.store.setRefundStatus(refund.refundId, 'WAIT_BUYER_RETURN_GOODS');
+      return { is_success: true };
+    },
+  },
+  'youzan.trade.returngoods.refuse': {
+    versions: ['3.0.0'],
+    paramCode: REFUND_PARAM,
+    params: { ...SELLER_ACTION, remark: 'string!' },
+    write: true,
+    handle: (ctx) => {
+      const refund = sellerRefund(ctx, ['WAIT_SELLER_CONFIRM_GOODS'], true);
+      ctx.store.setRefundStatus(refund.refundId, 'SELLER_REFUSE_BUYER_RETURN_GOODS');
+      return { is_success: true };
     },
   },
   'youzan.trade.memo.update': {

@@ -14,6 +14,7 @@ export type OutboundDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cance
 @Index('idx_webhook_outbound_delivery_due', ['status', 'nextAttemptAt'])
 @Index('idx_webhook_outbound_delivery_subject', ['subscriptionId', 'subject', 'subjectSeq'])
 @Index('idx_webhook_outbound_delivery_merchant', ['merchantId', 'createdAt'])
+@Index('idx_webhook_outbound_delivery_delivered', ['status', 'deliveredAt'])
 export class OutboundDeliveryEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LessThan } from 'typeorm';
 import { Db } from '@app/database/db';
 import { OutboundDeliveryEntity, OutboundDeliveryStatus } from './outbound-delivery.entity';
 
@@ -124,6 +125,11 @@ export class OutboundDeliveryRepository {
       .groupBy('d.merchant_id')
       .getRawMany<{ merchantId: string; failed: number | string; retrying: number | string }>();
     return rows.map((r) => ({ merchantId: r.merchantId, failed: Number(r.failed), retrying: Number(r.retrying) }));
+  }
+
+  /** Retention: deliveries the endpoint took before the cutoff (pending, failed and cancelled ones stay). */
+  async deleteDeliveredBefore(cutoff: number): Promise<number> {
+    return (await this.repo.delete({ status: 'delivered', deliveredAt: LessThan(cutoff) })).affected ?? 0;
   }
 
   page(

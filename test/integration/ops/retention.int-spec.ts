@@ -152,6 +152,7 @@ describe(RetentionJob.name, () => {
       drift: 1,
       settledWriteOps: 3,
       closedFailures: 2,
+      outboundDeliveries: 0,
     });
     expect(await count(connection, 'oauth_state')).toBe(1);
     expect(await count(connection, 'platform_push', "event_id = 'young-push'")).toBe(1);
@@ -160,6 +161,41 @@ describe(RetentionJob.name, () => {
     expect(await count(connection, 'stock_write_op')).toBe(3);
     expect(await count(connection, 'sync_failure', "status = 'open'")).toBe(1);
     expect(await count(connection, 'sync_failure')).toBe(2);
+  });
+
+  it('purges delivered outbound webhooks past their age and keeps pending, failed and younger ones', async () => {
+    const admin = await createTestUser(t.app, 'admin');
+    const put = (body: object) => request(t.app.getHttpServer()).put('/ops/settings').set(asUser(admin)).send(body);
+    const now = Date.now();
+    const delivery = (id: string, status: string, deliveredAt: number | null, createdAt: number) =>
+      insertRow(connection, 'webhook_outbound_delivery', {
+        id,
+        status,
+        delivered_at: deliveredAt,
+        created_at: createdAt,
+        last_status_code: null,
+        last_error: null,
+        last_attempt_at: null,
+        claim_token: null,
+      });
+    await delivery('old-delivered', 'delivered', now - 40 * DAY, now - 40 * DAY);
+    await delivery('young-delivered', 'delivered', now - 10 * DAY, now - 40 * DAY);
+    await delivery('old-failed', 'failed', null, now - 400 * DAY);
+    await delivery('old-pending', 'pending', null, now - 400 * DAY);
+    await delivery('old-cancelled', 'cancelled', null, now - 400 * DAY);
+
+    expect((await t.app.get(RetentionJob).purge()).outboundDeliveries).toBe(1);
+    const left = async () =>
+      (await connection.query<mysql.RowDataPacket[]>('SELECT id FROM webhook_outbound_delivery ORDER BY id'))[0].map(
+        (r) => r.id,
+      );
+    expect(await left()).toEqual(['old-cancelled', 'old-failed', 'old-pending', 'young-delivered']);
+
+    expect((await put({ retentionOutboundDeliveriesDays: 7 })).status).toBe(400);
+    expect((await put({ retentionOutboundDeliveriesDays: 9 })).status).toBe(200);
+    expect((await t.app.get(RetentionJob).purge()).outboundDeliveries).toBe(1);
+    expect(await left()).toEqual(['old-cancelled', 'old-failed', 'old-pending']);
+    expect((await put({ retentionOutboundDeliveriesDays: null })).status).toBe(200);
   });
 
   it('keeps push and delivery ids at least as long as a duplicate can arrive, whatever an admin sets', async () => {

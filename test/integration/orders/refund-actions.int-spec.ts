@@ -1,0 +1,260 @@
+import { ChannelRefundEntity } from '@app/orders/after-sales/channel-refund.entity';
+import { OrderPollService } from '@app/orders/order-poll.service';
+import type { CountersSnapshot } from '@app/sandbox/shared/counters';
+import { ownerOf } from '@test/support/sandbox-stack';
+import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
+
+/**
+ * Seller actions on refunds against both emulators: each judged by the emulator's own refund and
+ * stock, each sent once however often it is asked for.
+ */
+interface Answer {
+  repeated?: boolean;
+  message?: string;
+  refund: { status: string };
+  fields: { field: string }[];
+  actions: string[];
+}
+
+const json = async (res: Response): Promise<Answer> => (await json(res)) as Answer;
+
+describe('after-sales: seller refund actions', () => {
+  let h: InventoryHarness;
+
+  beforeAll(async () => {
+    h = await InventoryHarness.start('refund-actions');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function settle(): Promise<void> {
+    const poller = h.stack.t.app.get(OrderPollService);
+    await poller.poll(h.connections.kuaishou.id);
+    await poller.poll(h.connections.youzan.id);
+    await h.quiet();
+  }
+
+  async function registryId(platformRefundId: string): Promise<string> {
+    return (await h.db.dataSource.manager.findOneByOrFail(ChannelRefundEntity, { platformRefundId })).id;
+  }
+
+  function act(refundId: string, body: object): Promise<Response> {
+    return fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${refundId}/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...h.auth },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** Calls the emulator answered for one API (the counter keys may carry a version). */
+  function callsOf(counters: CountersSnapshot, api: string): number {
+    return Object.entries(counters.calls)
+      .filter(([key]) => key.includes(api))
+      .reduce((sum, [, n]) => sum + n, 0);
+  }
+
+  async function shown(sku: SkuFixture): Promise<number> {
+    const stock = await h.platformStock(sku);
+    return stock.kuaishou + stock.youzan;
+  }
+
+  describe('Kuaishou', () => {
+    it('agrees a refund once: the platform pays out, the units go back on sale, a repeat sends nothing', async () => {
+      const sku = await h.sku('RA-KS-1', { onHand: 10, mode: 'split' });
+      const order = await h.stack.ksControl.placeOrder({
+        itemId: sku.ks.itemId,
+        skuId: sku.ks.skuId,
+        quantity: 2,
+        pay: true,
+      });
+      await settle();
+      expect(await shown(sku)).toBe(8);
+      const refund = await h.stack.ksControl.createRefund({ oid: order.oid, restock: true });
+      await settle();
+      const id = await registryId(refund.refundId);
+      const listed = await json(
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${id}`, { headers: h.auth }),
+      );
+      expect(listed.actions).toEqual(['agree', 'refuse']);
+      await h.stack.ksControl.resetCounters();
+
+      // A double click: two requests at once, then a third after the fact.
+      const [a, b] = await Promise.all([act(id, { action: 'agree' }), act(id, { action: 'agree' })]);
+      const answers = [a.status, b.status].sort();
+      expect(answers[0]).toBe(200);
+      expect([200, 409]).toContain(answers[1]);
+      const again = await act(id, { action: 'agree' });
+      expect(again.status).toBe(200);
+      expect((await json(again)).repeated).toBe(true);
+
+      expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(60);
+      expect(callsOf(await h.stack.ksControl.counters(), 'open.seller.order.refund.approve')).toBe(1);
+      await settle();
+      expect(await h.ledger(sku)).toEqual({ onHand: 10, reserved: 0 });
+      expect(await shown(sku)).toBe(10);
+      const row = await h.db.dataSource.manager.findOneByOrFail(ChannelRefundEntity, { id });
+      expect(row).toMatchObject({ status: 'succeeded', restockUnits: 2 });
+      const journal = await (
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${id}/actions`, { headers: h.auth })
+      ).json();
+      expect(journal).toEqual([expect.objectContaining({ action: 'agree', status: 'applied', statusAfter: '60' })]);
+    });
+
+    it('agrees a return, then confirms the goods received: only then is the refund paid', async () => {
+      const sku = await h.sku('RA-KS-2', { onHand: 10, mode: 'split' });
+      const order = await h.stack.ksControl.placeOrder({
+        itemId: sku.ks.itemId,
+        skuId: sku.ks.skuId,
+        quantity: 1,
+        pay: true,
+      });
+      await settle();
+      const refund = await h.stack.ksControl.createRefund({ oid: order.oid, handlingWay: 1, restock: true });
+      await settle();
+      const id = await registryId(refund.refundId);
+
+      const plainAgree = await act(id, { action: 'agree' });
+      expect(plainAgree.status).toBe(422);
+      expect((await json(plainAgree)).message).toMatch(/agree_return/);
+      expect((await act(id, { action: 'agree_return' })).status).toBe(200);
+      expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(30);
+      // Nothing to confirm before the buyer has sent the goods.
+      expect((await act(id, { action: 'confirm_received' })).status).toBe(422);
+
+      await h.stack.ksControl.buyerReturned(refund.refundId);
+      const confirmed = await act(id, { action: 'confirm_received' });
+      expect(confirmed.status).toBe(200);
+      expect((await json(confirmed)).refund.status).toBe('succeeded');
+      expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(60);
+    });
+
+    it('refuses with a reason and code; a refusal without them is a 400 that sends nothing', async () => {
+      const sku = await h.sku('RA-KS-3', { onHand: 10, mode: 'split' });
+      const order = await h.stack.ksControl.placeOrder({
+        itemId: sku.ks.itemId,
+        skuId: sku.ks.skuId,
+        quantity: 1,
+        pay: true,
+      });
+      await settle();
+      const refund = await h.stack.ksControl.createRefund({ oid: order.oid, restock: true });
+      await settle();
+      const id = await registryId(refund.refundId);
+      await h.stack.ksControl.resetCounters();
+
+      const bare = await act(id, { action: 'refuse' });
+      expect(bare.status).toBe(400);
+      expect((await json(bare)).fields.map((f: { field: string }) => f.field).sort()).toEqual(['reason', 'reasonCode']);
+      expect((await act(id, { action: 'refuse', reason: 'x', reasonCode: 'one' })).status).toBe(400);
+      expect(callsOf(await h.stack.ksControl.counters(), 'open.refund.reject')).toBe(0);
+
+      const refused = await act(id, { action: 'refuse', reason: '商品已发出', reasonCode: 3 });
+      expect(refused.status).toBe(200);
+      expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(12);
+      expect((await json(refused)).refund.status).toBe('refused');
+      // Refused: agreeing now is not offered, and nothing moved the stock.
+      expect((await act(id, { action: 'agree' })).status).toBe(422);
+      await settle();
+      expect(await h.ledger(sku)).toEqual({ onHand: 10, reserved: 1 });
+    });
+  });
+
+  describe('Youzan', () => {
+    async function yzOrder(sku: SkuFixture, quantity: number): Promise<string> {
+      const order = await h.stack.yzControl.placeOrder({
+        kdtId: Number(h.shops.youzan),
+        lines: [{ skuId: sku.yz.skuId, quantity }],
+        pay: true,
+      });
+      return order.tid;
+    }
+
+    it('agrees a refund at its latest version, once', async () => {
+      const sku = await h.sku('RA-YZ-1', { onHand: 10, mode: 'split' });
+      const tid = await yzOrder(sku, 2);
+      await settle();
+      const { refundIds } = await h.stack.yzControl.createRefund({ tid, restock: true });
+      await settle();
+      const id = await registryId(refundIds[0]);
+      await h.stack.yzControl.resetCounters();
+
+      expect((await act(id, { action: 'agree' })).status).toBe(200);
+      const again = await act(id, { action: 'agree' });
+      expect(again.status).toBe(200);
+      expect((await json(again)).repeated).toBe(true);
+      expect((await h.stack.yzControl.getRefund(refundIds[0])).status).toBe('SUCCESS');
+      expect(callsOf(await h.stack.yzControl.counters(), 'youzan.trade.refund.agree')).toBe(1);
+      await settle();
+      expect(await h.ledger(sku)).toEqual({ onHand: 10, reserved: 0 });
+      expect(await shown(sku)).toBe(10);
+    });
+
+    it('agrees a return to the given address, then confirms the goods by agreeing the refund', async () => {
+      const sku = await h.sku('RA-YZ-2', { onHand: 10, mode: 'split' });
+      const tid = await yzOrder(sku, 1);
+      await settle();
+      const { refundIds } = await h.stack.yzControl.createRefund({ tid, returnGoods: true, restock: true });
+      await settle();
+      const id = await registryId(refundIds[0]);
+
+      const noAddress = await act(id, { action: 'agree_return' });
+      expect(noAddress.status).toBe(400);
+      expect((await json(noAddress)).fields).toEqual([expect.objectContaining({ field: 'returnAddress' })]);
+      const agreed = await act(id, {
+        action: 'agree_return',
+        returnAddress: { name: '仓库', mobile: '13800000000', address: '浙江省杭州市西湖区 1 号' },
+      });
+      expect(agreed.status).toBe(200);
+      expect((await h.stack.yzControl.getRefund(refundIds[0])).status).toBe('WAIT_BUYER_RETURN_GOODS');
+
+      await h.stack.yzControl.setRefundStatus(refundIds[0], 'WAIT_SELLER_CONFIRM_GOODS');
+      expect((await act(id, { action: 'confirm_received' })).status).toBe(200);
+      expect((await h.stack.yzControl.getRefund(refundIds[0])).status).toBe('SUCCESS');
+    });
+  });
+
+  describe('the refunds page', () => {
+    it('shows the actions the platform offers and sends one from its form, with the CSRF token', async () => {
+      const sku = await h.sku('RA-PG-1', { onHand: 10, mode: 'split' });
+      const order = await h.stack.ksControl.placeOrder({
+        itemId: sku.ks.itemId,
+        skuId: sku.ks.skuId,
+        quantity: 1,
+        pay: true,
+      });
+      await settle();
+      const refund = await h.stack.ksControl.createRefund({ oid: order.oid, restock: true });
+      await settle();
+      const id = await registryId(refund.refundId);
+      const owner = ownerOf(h.merchantId);
+      const page = await fetch(`${h.stack.url}/merchants/${h.merchantId}/refunds`, {
+        headers: { cookie: owner.cookie },
+      });
+      const text = await page.text();
+      expect(text).toContain(`data-testid="refund-action-agree-${refund.refundId}"`);
+      expect(text).toContain(`data-testid="refund-action-refuse-${refund.refundId}"`);
+
+      const post = (body: Record<string, string>) =>
+        fetch(`${h.stack.url}/merchants/${h.merchantId}/refunds/${id}/actions`, {
+          method: 'POST',
+          headers: { cookie: owner.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(body),
+          redirect: 'manual',
+        });
+      expect((await post({ action: 'agree' })).status).toBe(403);
+      expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(10);
+
+      const sent = await post({ _csrf: owner.csrf, action: 'agree' });
+      expect(sent.status).toBe(303);
+      expect(decodeURIComponent(sent.headers.get('location') ?? '')).toContain('agree sent');
+      expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(60);
+      const after = await (
+        await fetch(`${h.stack.url}${sent.headers.get('location')}`, { headers: { cookie: owner.cookie } })
+      ).text();
+      expect(after).toContain('data-testid="notice"');
+      expect(after).not.toContain(`data-testid="refund-action-agree-${refund.refundId}"`);
+    });
+  });
+});
