@@ -5,6 +5,7 @@ import { OrdersModule } from '../orders/orders.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { PlatformsModule } from '../platforms/platforms.module';
 import { CampaignPagesController } from './campaign-pages.controller';
+import { CampaignChangeService, COUPON_CHANGE_REPLAY } from './campaign-changes.service';
 import { CampaignService, COUPON_CREATE_REPLAY } from './campaign.service';
 import { CampaignsController } from './campaigns.controller';
 import { CouponRedemptionConsumer } from './consumers/coupon-redemption.consumer';
@@ -15,13 +16,20 @@ import { RedemptionService } from './redemption.service';
 @Module({
   imports: [AccountsModule, OrdersModule, PlatformsModule, SyncFailuresModule],
   controllers: [CampaignsController, CampaignPagesController],
-  providers: [PromotionsRepository, CampaignService, RedemptionService, CouponRedemptionConsumer],
-  exports: [CampaignService, RedemptionService],
+  providers: [
+    PromotionsRepository,
+    CampaignService,
+    CampaignChangeService,
+    RedemptionService,
+    CouponRedemptionConsumer,
+  ],
+  exports: [CampaignService, CampaignChangeService, RedemptionService],
 })
 export class PromotionsModule implements OnModuleInit {
   constructor(
     private readonly failures: SyncFailureService,
     private readonly campaigns: CampaignService,
+    private readonly changes: CampaignChangeService,
   ) {}
 
   /** Retrying a refused coupon creates what is still missing (repeat-safe by the idempotency key). */
@@ -36,6 +44,14 @@ export class PromotionsModule implements OnModuleInit {
             errorCode: 'COUPON_NOT_CREATED',
             reason: missing.map((c) => `${c.platform}: ${c.error}`).join('; '),
           }
+        : { confirmed: true };
+    });
+    // Retrying an unconfirmed end or change re-sends each platform's latest target (absolute, repeat-safe).
+    this.failures.registerReplayHandler(COUPON_CHANGE_REPLAY, async (data) => {
+      const { merchantId, campaignId } = data as { merchantId: string; campaignId: string };
+      const { unsettled } = await this.changes.settle(merchantId, campaignId);
+      return unsettled.length
+        ? { confirmed: false, errorCode: 'COUPON_CHANGE_NOT_CONFIRMED', reason: unsettled.join('; ') }
         : { confirmed: true };
     });
   }
