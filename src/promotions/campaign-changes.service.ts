@@ -103,7 +103,8 @@ export class CampaignChangeService {
       const campaign = await this.campaigns.getForMerchant(merchantId, campaignId);
       const channels = await this.repo.channelsOf([campaign.id]);
       const fields: { field: string; messages: string[] }[] = [];
-      if (campaign.status === 'ended') throw new DomainException('CAMPAIGN_ENDED', 'the campaign has ended');
+      if (campaign.status === 'ended')
+        throw new DomainException('CAMPAIGN_ENDED', 'the campaign has ended', 'conflict');
       if (edit.budget === undefined && edit.endsAt === undefined && edit.perBuyerLimit === undefined)
         fields.push({ field: 'budget', messages: ['give budget, endsAt or perBuyerLimit'] });
       if (edit.endsAt !== undefined && edit.endsAt <= campaign.startsAt)
@@ -131,7 +132,12 @@ export class CampaignChangeService {
           ]);
         if (edit.budget > campaign.budget) await this.setBudget(campaign, edit.budget);
         const lowered = await this.applyTotals(merchantId, campaign, sides, plan, 'lower');
-        if (!lowered) throw new DomainException('COUPON_CHANGE_FAILED', 'a platform refused to lower its coupon');
+        if (!lowered)
+          throw new DomainException(
+            'COUPON_CHANGE_FAILED',
+            'a platform did not lower its coupon (see failures); nothing was raised',
+            'conflict',
+          );
         await this.applyTotals(merchantId, campaign, sides, plan, 'raise');
         if (edit.budget < campaign.budget) await this.setBudget(campaign, edit.budget);
       }
