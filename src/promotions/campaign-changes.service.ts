@@ -3,6 +3,7 @@ import { CLOCK, Clock } from '../common/clock';
 import { DomainException, InvalidInputException } from '../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
+import { NamedLock } from '../database/named-lock';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { isPlatformError } from '../platforms/platform-error';
 import { CHANNELS, ChannelRegistry } from '../platforms/ports/channel.registry';
@@ -56,7 +57,6 @@ interface Side extends PlanSide {
 @Injectable()
 export class CampaignChangeService {
   private readonly logger = new Logger(CampaignChangeService.name);
-  /** One change at a time per campaign in this process, so two moves never work from one read. */
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -342,9 +342,23 @@ export class CampaignChangeService {
     return sides;
   }
 
+  /**
+   * One change at a time per campaign: in this process by a promise chain, across instances by a
+   * named database lock (GET_LOCK), so two moves never work from the same read of the platforms.
+   */
   private async locked<T>(campaignId: string, work: () => Promise<T>): Promise<T> {
     const before = this.locks.get(campaignId) ?? Promise.resolve();
-    const run = before.then(work, work);
+    const exclusive = async () => {
+      const lock = await NamedLock.tryAcquire(this.db.dataSource, `coupon-campaign:${campaignId}`, 60);
+      if (!lock)
+        throw new DomainException('CAMPAIGN_BUSY', 'another change to this campaign is running: try again', 'conflict');
+      try {
+        return await work();
+      } finally {
+        await lock.release();
+      }
+    };
+    const run = before.then(exclusive, exclusive);
     const tail = run.catch(() => undefined);
     this.locks.set(campaignId, tail);
     try {
