@@ -3,6 +3,7 @@ import { BudgetMove } from '@app/promotions/campaign-changes.service';
 import { CouponChangeEntity } from '@app/promotions/coupon-change.entity';
 import { DiscountBreakdown } from '@app/promotions/discount-breakdown';
 import { SandboxControlError } from '@app/sandbox/shared/control.errors';
+import { ownerOf } from '@test/support/sandbox-stack';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
 const HOUR = 3_600_000;
@@ -273,5 +274,41 @@ describe('coupon campaign changes on Kuaishou and Youzan', () => {
     const listed = ((await (await api('')).json()) as CampaignView[]).find((c) => c.id === campaign.id)!;
     const allotted = Object.fromEntries(listed.channels.map((c) => [c.platform, c.allotted]));
     expect(allotted).toEqual({ kuaishou: ks.totalStock, youzan: yz.total });
+  });
+
+  it('the campaigns page edits and ends a campaign with the CSRF token, and refuses a post without it', async () => {
+    const campaign = await createCampaign({ name: 'Page actions', budget: 10 });
+    const owner = ownerOf(h.merchantId);
+    const base = `${h.stack.url}/merchants/${h.merchantId}/campaigns`;
+    const post = (path: string, fields: Record<string, string>, csrf = owner.csrf) =>
+      fetch(`${base}/${campaign.id}/${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: owner.cookie },
+        body: new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), ...fields }).toString(),
+      });
+    const shown = await (await fetch(base, { headers: { cookie: owner.cookie } })).text();
+    expect(shown).toContain(`data-testid="edit-campaign-${campaign.id}"`);
+    expect(shown).toContain(`data-testid="end-campaign-${campaign.id}"`);
+
+    const forged = await post('end', {}, '');
+    expect(forged.status).toBe(403);
+    expect((await ksCoupon(campaign)).ended).toBe(false);
+
+    const edited = await post('edit', { budget: '14', endDate: '', perBuyerLimit: '' });
+    expect(edited.status).toBe(303);
+    expect(edited.headers.get('location')).toContain('ok=');
+    expect((await ksCoupon(campaign)).totalStock + (await yzCoupon(campaign)).total).toBe(14);
+    // Kuaishou cannot change the limit: the page shows the reason, nothing changes.
+    const refused = await post('edit', { budget: '', endDate: '', perBuyerLimit: '3' });
+    expect(decodeURIComponent(refused.headers.get('location') ?? '')).toContain('kuaishou cannot change');
+    expect((await yzCoupon(campaign)).quota).toBe(1);
+
+    const ended = await post('end', {});
+    expect(ended.status).toBe(303);
+    expect((await ksCoupon(campaign)).ended).toBe(true);
+    expect((await yzCoupon(campaign)).suspended).toBe(true);
+    const after = await (await fetch(base, { headers: { cookie: owner.cookie } })).text();
+    expect(after).not.toContain(`data-testid="end-campaign-${campaign.id}"`);
   });
 });
