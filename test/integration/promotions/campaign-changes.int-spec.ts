@@ -249,6 +249,8 @@ describe('coupon campaign changes on Kuaishou and Youzan', () => {
       }
     })();
     const moves: BudgetMove[] = [];
+    // A slow lowering on Youzan: were the taker raised first, the sampler would see the excess.
+    await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.ump.voucheractivity.edit', latencyMs: 250 }] });
     try {
       // Kuaishou buyers want many more than its half; a few Youzan buyers come too.
       for (let round = 0; round < 12; round++) {
@@ -261,6 +263,7 @@ describe('coupon campaign changes on Kuaishou and Youzan', () => {
     } finally {
       sampling = false;
       await sampler;
+      await h.stack.yzControl.resetFaults();
     }
     const [ks, yz] = [await ksCoupon(campaign), await yzCoupon(campaign)];
     expect(maxTotals).toBeLessThanOrEqual(budget);
