@@ -1,5 +1,6 @@
 import { CampaignView } from '@app/promotions/campaign.service';
 import { BudgetMove } from '@app/promotions/campaign-changes.service';
+import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
 import { CouponChangeEntity } from '@app/promotions/coupon-change.entity';
 import { DiscountBreakdown } from '@app/promotions/discount-breakdown';
 import { SandboxControlError } from '@app/sandbox/shared/control.errors';
@@ -222,6 +223,61 @@ describe('coupon campaign changes on Kuaishou and Youzan', () => {
     const limit = await api(`/${campaign.id}`, 'PATCH', { perBuyerLimit: 3 });
     expect(limit.status).toBe(400);
     expect((await api(`/${campaign.id}`, 'PATCH', { budget: 'lots' })).status).toBe(400);
+  });
+
+  it('settles a budget raise whose answer was lost by reading back, never adding twice', async () => {
+    const campaign = await createCampaign({ name: 'Lost raise answer', budget: 20 });
+    await h.stack.ksControl.setFaults({ rules: [{ api: 'open.promotion.coupon.stock.add', dropResponseRate: 1 }] });
+    await h.stack.yzControl.setFaults({ rules: [{ api: 'youzan.ump.voucheractivity.edit', dropResponseRate: 1 }] });
+    let res: Response;
+    try {
+      res = await api(`/${campaign.id}`, 'PATCH', { budget: 26 });
+    } finally {
+      await h.stack.ksControl.resetFaults();
+      await h.stack.yzControl.resetFaults();
+    }
+    expect(res.status).toBe(200);
+    expect((await ksCoupon(campaign)).totalStock + (await yzCoupon(campaign)).total).toBe(26);
+    const journal = await h.db.dataSource.manager.find(CouponChangeEntity, { where: { campaignId: campaign.id } });
+    expect(journal.map((j) => j.status)).toEqual(['done']);
+  });
+
+  it('keeps a refused raise as a failure for ops; its retry sends the target once', async () => {
+    const campaign = await createCampaign({ name: 'Refused raise', budget: 20 });
+    await h.stack.ksControl.setFaults({
+      rules: [{ api: 'open.promotion.coupon.stock.add', errorRate: 1, error: 'business' }],
+    });
+    await h.stack.yzControl.setFaults({
+      rules: [{ api: 'youzan.ump.voucheractivity.edit', errorRate: 1, error: 'business' }],
+    });
+    try {
+      expect((await api(`/${campaign.id}`, 'PATCH', { budget: 24 })).status).toBe(200);
+    } finally {
+      await h.stack.ksControl.resetFaults();
+      await h.stack.yzControl.resetFaults();
+    }
+    // Nothing raised yet: the platforms hold less than the budget, never more.
+    expect((await ksCoupon(campaign)).totalStock + (await yzCoupon(campaign)).total).toBe(20);
+    const failure = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, {
+      context: 'promotions',
+      operation: 'coupon.change',
+      entityRef: campaign.id,
+    });
+    expect(failure.status).toBe('open');
+    const retried = await fetch(`${h.stack.url}/ops/failures/${failure.id}/retry`, {
+      method: 'POST',
+      headers: await h.opsAuth(),
+    });
+    expect(retried.status).toBeLessThan(300);
+    expect((await ksCoupon(campaign)).totalStock + (await yzCoupon(campaign)).total).toBe(24);
+    const again = await fetch(`${h.stack.url}/ops/failures/${failure.id}/retry`, {
+      method: 'POST',
+      headers: await h.opsAuth(),
+    });
+    expect(again.status).toBeLessThan(500);
+    expect((await ksCoupon(campaign)).totalStock + (await yzCoupon(campaign)).total).toBe(24);
+    const closed = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { id: failure.id });
+    expect(closed.status).not.toBe('open');
   });
 
   it('edits end and per-buyer limit where the platform allows (Youzan)', async () => {
