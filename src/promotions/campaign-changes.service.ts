@@ -71,7 +71,7 @@ export class CampaignChangeService {
 
   /** Stops claims on every platform. Repeat-safe: an ended coupon counts as done. */
   end(merchantId: string, campaignId: string): Promise<CampaignView> {
-    return this.locked(campaignId, async () => {
+    return this.locked(campaignId, 60, async () => {
       const campaign = await this.campaigns.getForMerchant(merchantId, campaignId);
       await this.db.transaction(() => this.repo.updateCampaign(campaign.id, { status: 'ended' }));
       campaign.status = 'ended';
@@ -99,7 +99,7 @@ export class CampaignChangeService {
    * reason otherwise, before any platform call). A lower budget lowers a platform before a higher one raises another.
    */
   edit(merchantId: string, campaignId: string, edit: CampaignEdit): Promise<CampaignView> {
-    return this.locked(campaignId, async () => {
+    return this.locked(campaignId, 60, async () => {
       const campaign = await this.campaigns.getForMerchant(merchantId, campaignId);
       const channels = await this.repo.channelsOf([campaign.id]);
       const fields: { field: string; messages: string[] }[] = [];
@@ -163,8 +163,8 @@ export class CampaignChangeService {
    * is lowered (and read back) before the taker is raised, so the platforms' totals never add up to
    * more than the budget. Kuaishou's stock cannot be lowered, so Kuaishou only ever takes.
    */
-  rebalance(merchantId: string, campaignId: string): Promise<BudgetMove> {
-    return this.locked(campaignId, async () => {
+  rebalance(merchantId: string, campaignId: string, waitSeconds = 60): Promise<BudgetMove> {
+    return this.locked(campaignId, waitSeconds, async () => {
       const campaign = await this.campaigns.getForMerchant(merchantId, campaignId);
       const channels = await this.repo.channelsOf([campaign.id]);
       const none = { moved: 0, from: null, to: null };
@@ -200,18 +200,22 @@ export class CampaignChangeService {
     });
   }
 
-  /** Best-effort after new redemptions were recorded: a failure is logged, the next order tries again. */
+  /**
+   * Best-effort after new redemptions were recorded: skipped when another change to the campaign
+   * holds it (the order feed does not wait); a failure is logged, the next order tries again.
+   */
   async rebalanceQuietly(merchantId: string, campaignId: string): Promise<void> {
     try {
-      await this.rebalance(merchantId, campaignId);
+      await this.rebalance(merchantId, campaignId, 0);
     } catch (error) {
+      if (error instanceof DomainException && error.code === 'CAMPAIGN_BUSY') return;
       this.logger.warn(`rebalance of campaign ${campaignId} failed: ${(error as Error).message}`);
     }
   }
 
   /** Re-sends each channel's latest unsettled change (the failure-center retry). */
   async settle(merchantId: string, campaignId: string): Promise<{ unsettled: string[] }> {
-    return this.locked(campaignId, async () => {
+    return this.locked(campaignId, 60, async () => {
       const campaign = await this.campaigns.getForMerchant(merchantId, campaignId);
       const channels = await this.repo.channelsOf([campaign.id]);
       const changes = await this.repo.changesOf(campaign.id);
@@ -346,10 +350,10 @@ export class CampaignChangeService {
    * One change at a time per campaign: in this process by a promise chain, across instances by a
    * named database lock (GET_LOCK), so two moves never work from the same read of the platforms.
    */
-  private async locked<T>(campaignId: string, work: () => Promise<T>): Promise<T> {
+  private async locked<T>(campaignId: string, waitSeconds: number, work: () => Promise<T>): Promise<T> {
     const before = this.locks.get(campaignId) ?? Promise.resolve();
     const exclusive = async () => {
-      const lock = await NamedLock.tryAcquire(this.db.dataSource, `coupon-campaign:${campaignId}`, 60);
+      const lock = await NamedLock.tryAcquire(this.db.dataSource, `coupon-campaign:${campaignId}`, waitSeconds);
       if (!lock)
         throw new DomainException('CAMPAIGN_BUSY', 'another change to this campaign is running: try again', 'conflict');
       try {

@@ -37,7 +37,8 @@ export class PromotionsModule implements OnModuleInit {
     this.failures.registerReplayHandler(COUPON_CREATE_REPLAY, async (data) => {
       const { merchantId, campaignId } = data as { merchantId: string; campaignId: string };
       const view = await this.campaigns.sync(merchantId, campaignId);
-      const missing = view.channels.filter((c) => c.status !== 'created');
+      // An ended channel needs no coupon any more (the campaign was ended before it was created).
+      const missing = view.channels.filter((c) => c.status !== 'created' && c.status !== 'ended');
       return missing.length
         ? {
             confirmed: false,
