@@ -7,6 +7,7 @@ import { CurrentPrincipal, MerchantAccess, Page } from '../auth/policy.decorator
 import { DomainException } from '../common/errors/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { isPlatformError } from '../platforms/platform-error';
+import type { Platform } from '../platforms/ports/platform.types';
 import { CampaignChangeService } from './campaign-changes.service';
 import { CampaignService } from './campaign.service';
 import { CampaignEditFormDto, CampaignFormDto } from './dto/campaign.dto';
@@ -58,7 +59,10 @@ export class CampaignPagesController {
     try {
       const created = await this.campaigns.create(merchantId, {
         name: body.name,
-        discountFen: Number(body.discountFen),
+        ...(body.discountFen ? { discountFen: Number(body.discountFen) } : {}),
+        ...(body.payPercent ? { payPercent: Number(body.payPercent) } : {}),
+        ...(body.maxMerchantDiscountFen ? { maxMerchantDiscountFen: Number(body.maxMerchantDiscountFen) } : {}),
+        ...(body.platform ? { platforms: [body.platform as Platform] } : {}),
         thresholdFen: Number(body.thresholdFen),
         budget: Number(body.budget),
         perBuyerLimit: Number(body.perBuyerLimit),

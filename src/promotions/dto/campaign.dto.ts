@@ -94,8 +94,22 @@ export class CampaignFormDto {
   @MaxLength(100)
   name: string;
 
-  @Matches(/^\d{1,8}$/, { message: 'discountFen must be a whole number of fen' })
+  /** Empty for a discount-rate campaign (then `payPercent`). */
+  @Matches(/^(\d{1,8})?$/, { message: 'discountFen must be a whole number of fen' })
   discountFen: string;
+
+  @IsOmittable()
+  @Matches(/^(\d{1,2})?$/, { message: 'payPercent must be a whole percent (88 = 8.8折)' })
+  payPercent?: string;
+
+  @IsOmittable()
+  @Matches(/^(\d{1,8})?$/, { message: 'maxMerchantDiscountFen must be a whole number of fen' })
+  maxMerchantDiscountFen?: string;
+
+  /** Empty = every connected platform. */
+  @IsOmittable()
+  @IsIn(['', 'kuaishou', 'youzan'], { message: 'platform must be kuaishou, youzan or both' })
+  platform?: string;
 
   @Matches(/^\d{1,8}$/, { message: 'thresholdFen must be a whole number of fen' })
   thresholdFen: string;

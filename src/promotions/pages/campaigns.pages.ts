@@ -29,13 +29,21 @@ export function campaignsPage(
     ? html`<div class="card"><h2>新建活动 New campaign</h2>
       <form method="post" action="${base}" data-testid="campaign-form">${csrf}
         <p><label for="campaign-name">名称 Name</label> <input id="campaign-name" name="name" maxlength="100" required></p>
-        ${field('discountFen', '优惠金额 Discount (分 fen)', 'num')}
+        <p><label for="campaign-discountFen">优惠金额 Discount (分 fen)</label>
+          <input id="campaign-discountFen" name="discountFen" inputmode="numeric" pattern="[0-9]*"></p>
+        <p><label for="campaign-payPercent">或折扣 Or pay % (88 = 8.8折, Youzan only)</label>
+          <input id="campaign-payPercent" name="payPercent" inputmode="numeric" pattern="[0-9]*" size="3">
+          <label for="campaign-max">最多优惠 Max off per order (分 fen, needed with a rate)</label>
+          <input id="campaign-max" name="maxMerchantDiscountFen" inputmode="numeric" pattern="[0-9]*"></p>
+        <p><label for="campaign-platform">平台 Platforms</label>
+          <select id="campaign-platform" name="platform"><option value="">both 两个平台</option>
+          <option value="kuaishou">Kuaishou only</option><option value="youzan">Youzan only</option></select></p>
         ${field('thresholdFen', '使用门槛 Threshold (分 fen, 0 = none)', 'num', '0')}
         ${field('budget', '总预算 Budget (coupons, both platforms)', 'num')}
         ${field('perBuyerLimit', '每人限领 Per-buyer limit', 'num', '1')}
         ${field('startDate', '开始日期 Start date', 'date')}
         ${field('endDate', '结束日期 End date', 'date')}
-        <button class="button" type="submit" data-testid="create-campaign">创建 Create on both platforms</button>
+        <button class="button" type="submit" data-testid="create-campaign">创建 Create</button>
       </form></div>`
     : '';
   const cards = reports.map(
