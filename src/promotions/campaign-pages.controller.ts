@@ -7,8 +7,10 @@ import { CurrentPrincipal, MerchantAccess, Page } from '../auth/policy.decorator
 import { DomainException } from '../common/errors/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { isPlatformError } from '../platforms/platform-error';
+import type { Platform } from '../platforms/ports/platform.types';
+import { CampaignChangeService } from './campaign-changes.service';
 import { CampaignService } from './campaign.service';
-import { CampaignFormDto } from './dto/campaign.dto';
+import { CampaignEditFormDto, CampaignFormDto } from './dto/campaign.dto';
 import { campaignsPage } from './pages/campaigns.pages';
 import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
 
@@ -24,6 +26,7 @@ export class CampaignPagesController {
   constructor(
     private readonly merchants: MerchantsService,
     private readonly campaigns: CampaignService,
+    private readonly changes: CampaignChangeService,
     private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +59,10 @@ export class CampaignPagesController {
     try {
       const created = await this.campaigns.create(merchantId, {
         name: body.name,
-        discountFen: Number(body.discountFen),
+        ...(body.discountFen ? { discountFen: Number(body.discountFen) } : {}),
+        ...(body.payPercent ? { payPercent: Number(body.payPercent) } : {}),
+        ...(body.maxMerchantDiscountFen ? { maxMerchantDiscountFen: Number(body.maxMerchantDiscountFen) } : {}),
+        ...(body.platform ? { platforms: [body.platform as Platform] } : {}),
         thresholdFen: Number(body.thresholdFen),
         budget: Number(body.budget),
         perBuyerLimit: Number(body.perBuyerLimit),
@@ -64,6 +70,50 @@ export class CampaignPagesController {
         endsAt: chinaDay(body.endDate) + DAY_MS - 1_000,
       });
       res.redirect(303, `${back}?ok=${encodeURIComponent(`Campaign ${created.name}: ${created.status}`)}`);
+    } catch (error) {
+      if (!(error instanceof DomainException) && !isPlatformError(error)) throw error;
+      const detail = error instanceof DomainException ? error.fields.flatMap((f) => f.messages).join('; ') : '';
+      res.redirect(303, `${back}?error=${encodeURIComponent([error.message, detail].filter(Boolean).join(': '))}`);
+    }
+  }
+
+  @Post(':campaignId/end')
+  @MerchantAccess('owner')
+  async end(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('campaignId', new ParseUUIDPipe()) campaignId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.answer(res, merchantId, async () => {
+      const ended = await this.changes.end(merchantId, campaignId);
+      const open = ended.channels.filter((c) => c.status !== 'ended').map((c) => c.platform);
+      return `Campaign ${ended.name}: ended${open.length ? ` (not confirmed on ${open.join(', ')}: see failures)` : ''}`;
+    });
+  }
+
+  @Post(':campaignId/edit')
+  @MerchantAccess('owner')
+  async edit(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('campaignId', new ParseUUIDPipe()) campaignId: string,
+    @Body() body: CampaignEditFormDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.answer(res, merchantId, async () => {
+      const edited = await this.changes.edit(merchantId, campaignId, {
+        ...(body.budget ? { budget: Number(body.budget) } : {}),
+        ...(body.endDate ? { endsAt: chinaDay(body.endDate) + DAY_MS - 1_000 } : {}),
+        ...(body.perBuyerLimit ? { perBuyerLimit: Number(body.perBuyerLimit) } : {}),
+      });
+      return `Campaign ${edited.name}: budget ${edited.budget}, per-buyer limit ${edited.perBuyerLimit}`;
+    });
+  }
+
+  /** Back to the page with the outcome, or with the refusal and its field messages. */
+  private async answer(res: Response, merchantId: string, work: () => Promise<string>): Promise<void> {
+    const back = `/merchants/${merchantId}/campaigns`;
+    try {
+      res.redirect(303, `${back}?ok=${encodeURIComponent(await work())}`);
     } catch (error) {
       if (!(error instanceof DomainException) && !isPlatformError(error)) throw error;
       const detail = error instanceof DomainException ? error.fields.flatMap((f) => f.messages).join('; ') : '';

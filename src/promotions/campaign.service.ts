@@ -17,7 +17,12 @@ import { PromotionsRepository } from './promotions.repository';
 
 export interface CampaignInput {
   name: string;
-  discountFen: number;
+  /** Amount off (fen); or give `payPercent` for a discount-rate coupon. */
+  discountFen?: number;
+  /** The buyer pays this percent (88 = 8.8折); only platforms with rate coupons (Youzan). */
+  payPercent?: number;
+  /** Run on these connected platforms only; absent = every connected platform. */
+  platforms?: Platform[];
   thresholdFen: number;
   budget: number;
   perBuyerLimit: number;
@@ -30,6 +35,7 @@ export interface CampaignView {
   id: string;
   name: string;
   discountFen: number;
+  payPercent: number | null;
   thresholdFen: number;
   budget: number;
   perBuyerLimit: number;
@@ -91,20 +97,45 @@ export class CampaignService {
 
   async create(merchantId: string, input: CampaignInput): Promise<CampaignView> {
     await this.merchants.get(merchantId);
-    const fields = [];
+    const fields: { field: string; messages: string[] }[] = [];
+    const rate = input.payPercent !== undefined;
+    const discountFen = rate ? 0 : (input.discountFen ?? 0);
+    if (rate && input.discountFen !== undefined)
+      fields.push({ field: 'payPercent', messages: ['give either discountFen (amount off) or payPercent (rate)'] });
+    if (!rate && input.discountFen === undefined)
+      fields.push({ field: 'discountFen', messages: ['discountFen or payPercent is required'] });
     // Kuaishou refuses a threshold at or below the discount (other than none at all).
-    if (input.thresholdFen !== 0 && input.thresholdFen <= input.discountFen)
+    if (!rate && input.thresholdFen !== 0 && input.thresholdFen <= discountFen)
       fields.push({ field: 'thresholdFen', messages: ['thresholdFen must be 0 or greater than discountFen'] });
     if (input.endsAt <= input.startsAt) fields.push({ field: 'endsAt', messages: ['endsAt must be after startsAt'] });
-    const maxMerchant = input.maxMerchantDiscountFen ?? input.discountFen;
-    if (maxMerchant < input.discountFen)
+    const maxMerchant = input.maxMerchantDiscountFen ?? discountFen;
+    if (rate && input.maxMerchantDiscountFen === undefined)
+      fields.push({
+        field: 'maxMerchantDiscountFen',
+        messages: ['a discount-rate campaign needs maxMerchantDiscountFen (the most it may take off one order)'],
+      });
+    else if (maxMerchant < discountFen)
       fields.push({
         field: 'maxMerchantDiscountFen',
         messages: ['maxMerchantDiscountFen must be at least discountFen'],
       });
     const active = (await this.connections.listByMerchant(merchantId)).filter((c) => c.status === 'active');
-    const shops = PLATFORMS.map((p) => active.find((c) => c.platform === p)).filter((c) => c !== undefined);
-    if (!shops.length) throw new DomainException('NO_CONNECTED_SHOP', 'connect a Kuaishou or Youzan shop first');
+    const wanted = input.platforms?.length ? PLATFORMS.filter((p) => input.platforms!.includes(p)) : PLATFORMS;
+    const shops = wanted.map((p) => active.find((c) => c.platform === p)).filter((c) => c !== undefined);
+    for (const p of wanted.filter((p) => input.platforms?.includes(p) && !shops.some((s) => s.platform === p)))
+      fields.push({ field: 'platforms', messages: [`no connected ${p} shop`] });
+    if (!shops.length && !fields.length)
+      throw new DomainException('NO_CONNECTED_SHOP', 'connect a Kuaishou or Youzan shop first');
+    // A platform that cannot run a rate coupon refuses the whole campaign: nothing half-created.
+    if (rate)
+      for (const shop of shops.filter((s) => !this.channels.promotions(s.platform).couponFeatures.rate))
+        fields.push({
+          field: 'payPercent',
+          messages: [
+            `${shop.platform} has no discount-rate coupons (its coupon API takes an amount off only): ` +
+              `give discountFen, or platforms without ${shop.platform}`,
+          ],
+        });
     if (input.budget < shops.length)
       fields.push({ field: 'budget', messages: [`budget must be at least ${shops.length} (one per platform)`] });
     if (fields.length) throw new InvalidInputException('INVALID_CAMPAIGN', 'the campaign is not valid', fields);
@@ -114,7 +145,8 @@ export class CampaignService {
       id: this.ids.uuid(),
       merchantId,
       name: input.name,
-      discountFen: input.discountFen,
+      discountFen,
+      payPercent: rate ? input.payPercent! : null,
       thresholdFen: input.thresholdFen,
       budget: input.budget,
       perBuyerLimit: input.perBuyerLimit,
@@ -155,12 +187,15 @@ export class CampaignService {
   async sync(merchantId: string, campaignId: string): Promise<CampaignView> {
     const campaign = await this.getForMerchant(merchantId, campaignId);
     const channels = await this.repo.channelsOf([campaign.id]);
-    for (const channel of channels.filter((c) => c.status !== 'created')) {
+    // An ended campaign creates nothing more (its changes are settled by CampaignChangeService).
+    if (campaign.status === 'ended') return view(campaign, channels);
+    for (const channel of channels.filter((c) => c.status === 'pending' || c.status === 'failed')) {
       const shop = { platform: channel.platform, connectionId: channel.connectionId, shopId: channel.shopId };
       try {
         const { couponId } = await this.channels.promotions(channel.platform).createCoupon(shop, {
           name: campaign.name,
           discountFen: campaign.discountFen,
+          ...(campaign.payPercent === null ? {} : { payPercent: campaign.payPercent }),
           thresholdFen: campaign.thresholdFen,
           totalStock: channel.allotted,
           perBuyerLimit: campaign.perBuyerLimit,
@@ -259,11 +294,12 @@ export class CampaignService {
   }
 }
 
-function view(c: CouponCampaignEntity, channels: CouponChannelEntity[]): CampaignView {
+export function view(c: CouponCampaignEntity, channels: CouponChannelEntity[]): CampaignView {
   return {
     id: c.id,
     name: c.name,
     discountFen: c.discountFen,
+    payPercent: c.payPercent,
     thresholdFen: c.thresholdFen,
     budget: c.budget,
     perBuyerLimit: c.perBuyerLimit,

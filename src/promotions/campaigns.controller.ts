@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MerchantAccess } from '../auth/policy.decorator';
 import type { Platform } from '../platforms/ports/platform.types';
+import { BudgetMove, CampaignChangeService } from './campaign-changes.service';
 import { CampaignReport, CampaignService, CampaignView } from './campaign.service';
 import { CouponAnomalyEntity } from './coupon-anomaly.entity';
 import { DiscountBreakdown } from './discount-breakdown';
-import { CreateCampaignDto } from './dto/campaign.dto';
+import { CreateCampaignDto, EditCampaignDto } from './dto/campaign.dto';
 import { OrderCouponResult, RedemptionService } from './redemption.service';
 
 enum PlatformParam {
@@ -18,6 +19,7 @@ enum PlatformParam {
 export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignService,
+    private readonly changes: CampaignChangeService,
     private readonly redemptions: RedemptionService,
   ) {}
 
@@ -102,5 +104,41 @@ export class CampaignsController {
     @Param('campaignId', new ParseUUIDPipe()) campaignId: string,
   ): Promise<CampaignView> {
     return this.campaigns.sync(merchantId, campaignId);
+  }
+
+  @Post(':campaignId/end')
+  @MerchantAccess('owner')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'Ends the coupon on every platform (repeat-safe; each confirmed by read-back).' })
+  end(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('campaignId', new ParseUUIDPipe()) campaignId: string,
+  ): Promise<CampaignView> {
+    return this.changes.end(merchantId, campaignId);
+  }
+
+  @Patch(':campaignId')
+  @MerchantAccess('owner')
+  @ApiOkResponse({
+    description:
+      'Budget, end and per-buyer limit on every platform, where each allows it (400 with the reason otherwise).',
+  })
+  edit(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('campaignId', new ParseUUIDPipe()) campaignId: string,
+    @Body() body: EditCampaignDto,
+  ): Promise<CampaignView> {
+    return this.changes.edit(merchantId, campaignId, body);
+  }
+
+  @Post(':campaignId/rebalance')
+  @MerchantAccess('owner')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'Moves unclaimed coupons toward the platform running out (lower first).' })
+  rebalance(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('campaignId', new ParseUUIDPipe()) campaignId: string,
+  ): Promise<BudgetMove> {
+    return this.changes.rebalance(merchantId, campaignId);
   }
 }

@@ -17,8 +17,13 @@ export class CouponCampaignEntity {
   @Column({ type: 'varchar', length: 100 })
   name: string;
 
+  /** Amount off; 0 for a discount-rate campaign. */
   @Column({ name: 'discount_fen', type: 'int' })
   discountFen: number;
+
+  /** A discount-rate campaign: the buyer pays this percent (88 = 8.8折); null = `discountFen` off. */
+  @Column({ name: 'pay_percent', type: 'int', nullable: true })
+  payPercent: number | null;
 
   @Column({ name: 'threshold_fen', type: 'int' })
   thresholdFen: number;
@@ -40,9 +45,12 @@ export class CouponCampaignEntity {
   @Column({ name: 'ends_at', type: 'bigint', transformer: bigintNumber })
   endsAt: number;
 
-  /** creating → live (every platform has its coupon) or partial (one platform refused). */
+  /**
+   * creating → live (every platform has its coupon) or partial (one platform refused); ended once
+   * the merchant ends it (its coupons are then ended on every platform, see each channel's status).
+   */
   @Column({ type: 'varchar', length: 12 })
-  status: 'creating' | 'live' | 'partial';
+  status: 'creating' | 'live' | 'partial' | 'ended';
 
   /** Updated with atomic increments only, so concurrent orders never lose one another's count. */
   @Column({ name: 'redeemed_count', type: 'int', default: 0 })

@@ -22,7 +22,7 @@ export class CouponChannelEntity {
   @Column({ name: 'shop_id', type: 'varchar', length: 100 })
   shopId: string;
 
-  /** This platform's share of the budget (the coupon's total stock there). */
+  /** This platform's share of the budget (the coupon's total stock there, as last read back). */
   @Column({ type: 'int' })
   allotted: number;
 
@@ -33,7 +33,8 @@ export class CouponChannelEntity {
   couponId: string | null;
 
   @Column({ type: 'varchar', length: 12 })
-  status: 'pending' | 'created' | 'failed';
+  /** pending / failed: not created yet; ended: created, then ended on the platform (read back). */
+  status: 'pending' | 'created' | 'failed' | 'ended';
 
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError: string | null;

@@ -5,6 +5,7 @@ import { OrdersModule } from '../orders/orders.module';
 import { AccountsModule } from '../accounts/accounts.module';
 import { PlatformsModule } from '../platforms/platforms.module';
 import { CampaignPagesController } from './campaign-pages.controller';
+import { CampaignChangeService, COUPON_CHANGE_REPLAY } from './campaign-changes.service';
 import { CampaignService, COUPON_CREATE_REPLAY } from './campaign.service';
 import { CampaignsController } from './campaigns.controller';
 import { CouponRedemptionConsumer } from './consumers/coupon-redemption.consumer';
@@ -15,13 +16,20 @@ import { RedemptionService } from './redemption.service';
 @Module({
   imports: [AccountsModule, OrdersModule, PlatformsModule, SyncFailuresModule],
   controllers: [CampaignsController, CampaignPagesController],
-  providers: [PromotionsRepository, CampaignService, RedemptionService, CouponRedemptionConsumer],
-  exports: [CampaignService, RedemptionService],
+  providers: [
+    PromotionsRepository,
+    CampaignService,
+    CampaignChangeService,
+    RedemptionService,
+    CouponRedemptionConsumer,
+  ],
+  exports: [CampaignService, CampaignChangeService, RedemptionService],
 })
 export class PromotionsModule implements OnModuleInit {
   constructor(
     private readonly failures: SyncFailureService,
     private readonly campaigns: CampaignService,
+    private readonly changes: CampaignChangeService,
   ) {}
 
   /** Retrying a refused coupon creates what is still missing (repeat-safe by the idempotency key). */
@@ -29,13 +37,22 @@ export class PromotionsModule implements OnModuleInit {
     this.failures.registerReplayHandler(COUPON_CREATE_REPLAY, async (data) => {
       const { merchantId, campaignId } = data as { merchantId: string; campaignId: string };
       const view = await this.campaigns.sync(merchantId, campaignId);
-      const missing = view.channels.filter((c) => c.status !== 'created');
+      // An ended channel needs no coupon any more (the campaign was ended before it was created).
+      const missing = view.channels.filter((c) => c.status !== 'created' && c.status !== 'ended');
       return missing.length
         ? {
             confirmed: false,
             errorCode: 'COUPON_NOT_CREATED',
             reason: missing.map((c) => `${c.platform}: ${c.error}`).join('; '),
           }
+        : { confirmed: true };
+    });
+    // Retrying an unconfirmed end or change re-sends each platform's latest target (absolute, repeat-safe).
+    this.failures.registerReplayHandler(COUPON_CHANGE_REPLAY, async (data) => {
+      const { merchantId, campaignId } = data as { merchantId: string; campaignId: string };
+      const { unsettled } = await this.changes.settle(merchantId, campaignId);
+      return unsettled.length
+        ? { confirmed: false, errorCode: 'COUPON_CHANGE_NOT_CONFIRMED', reason: unsettled.join('; ') }
         : { confirmed: true };
     });
   }

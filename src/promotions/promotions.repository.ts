@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
 import { CouponAnomalyEntity } from './coupon-anomaly.entity';
 import { CouponCampaignEntity } from './coupon-campaign.entity';
+import { CouponChangeEntity } from './coupon-change.entity';
 import { CouponChannelEntity } from './coupon-channel.entity';
 import { CouponRedemptionEntity } from './coupon-redemption.entity';
 
@@ -37,6 +38,21 @@ export class PromotionsRepository {
 
   async setCampaignStatus(id: string, status: CouponCampaignEntity['status']): Promise<void> {
     await this.m.getRepository(CouponCampaignEntity).update({ id }, { status });
+  }
+
+  async updateCampaign(
+    id: string,
+    fields: Partial<Pick<CouponCampaignEntity, 'status' | 'budget' | 'endsAt' | 'perBuyerLimit'>>,
+  ): Promise<void> {
+    await this.m.getRepository(CouponCampaignEntity).update({ id }, fields);
+  }
+
+  async saveChange(change: CouponChangeEntity): Promise<void> {
+    await this.m.getRepository(CouponChangeEntity).save(change);
+  }
+
+  changesOf(campaignId: string): Promise<CouponChangeEntity[]> {
+    return this.m.getRepository(CouponChangeEntity).find({ where: { campaignId }, order: { createdAt: 'ASC' } });
   }
 
   channelsOf(campaignIds: string[]): Promise<CouponChannelEntity[]> {

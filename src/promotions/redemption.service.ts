@@ -12,6 +12,7 @@ import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { CHANNELS, ChannelRegistry } from '../platforms/ports/channel.registry';
 import { ChannelOrder } from '../platforms/ports/orders.port';
 import { Platform, ShopRef } from '../platforms/ports/platform.types';
+import { CampaignChangeService } from './campaign-changes.service';
 import { CampaignCoupon, FoundAnomaly, matchOrder, Redemption } from './coupon-anomalies';
 import { CouponAnomalyEntity } from './coupon-anomaly.entity';
 import { CouponRedemptionEntity } from './coupon-redemption.entity';
@@ -36,6 +37,7 @@ export class RedemptionService {
     private readonly connections: ConnectionsService,
     private readonly outbox: OutboxService,
     private readonly failures: SyncFailureService,
+    private readonly changes: CampaignChangeService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -70,7 +72,7 @@ export class RedemptionService {
       });
     const found = matchOrder(breakdown, coupons);
     const now = this.clock.now();
-    return this.db.transaction(async () => {
+    const result = await this.db.transaction(async () => {
       const redemptions: Redemption[] = [];
       const anomalies = [...found.anomalies];
       for (const r of found.redemptions) {
@@ -136,6 +138,10 @@ export class RedemptionService {
       }
       return { breakdown, redemptions, anomalies: raised };
     });
+    // Demand seen: the budget may move toward the platform running out (after the commit, outside it).
+    for (const campaignId of new Set(result.redemptions.map((r) => r.campaignId)))
+      await this.changes.rebalanceQuietly(merchantId, campaignId);
+    return result;
   }
 
   /** Coupon anomalies detected since `since`, per merchant and platform (ops console). */

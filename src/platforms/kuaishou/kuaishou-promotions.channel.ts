@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
+import { PlatformError } from '../platform-error';
 import { PageRequest, ShopRef } from '../ports/platform.types';
-import { ChannelCoupon, CouponDraft, CouponUsage, PromotionsPort } from '../ports/promotions.port';
+import {
+  ChannelCoupon,
+  CouponChange,
+  CouponDraft,
+  CouponFeatures,
+  CouponUsage,
+  PromotionsPort,
+} from '../ports/promotions.port';
 import { KuaishouApi, KuaishouParam } from './kuaishou-api.client';
 import { idFrom, toKuaishouLong } from './kuaishou-ids';
 import { toChannelCoupon } from './kuaishou.mapper';
@@ -12,6 +20,16 @@ const CHINA_UTC_OFFSET_MS = 8 * 3_600_000;
 /** Kuaishou promotions: merchant coupons (`open.promotion.coupon.*`). */
 export class KuaishouPromotionsChannel implements PromotionsPort {
   readonly platform = 'kuaishou' as const;
+  /**
+   * coupon.create takes `reduceAmount` only (no rate); after creation only `coupon.over` and
+   * `coupon.stock.add` exist: stock goes up, nothing else changes (fact sheet §3.11).
+   */
+  readonly couponFeatures: CouponFeatures = {
+    rate: false,
+    lowerStock: false,
+    editEnd: false,
+    editPerBuyerLimit: false,
+  };
 
   constructor(private readonly api: KuaishouApi) {}
 
@@ -27,6 +45,11 @@ export class KuaishouPromotionsChannel implements PromotionsPort {
   }
 
   async createCoupon(shop: ShopRef, draft: CouponDraft): Promise<{ couponId: string }> {
+    if (draft.payPercent !== undefined)
+      throw refused(
+        'open.promotion.coupon.create',
+        'Kuaishou coupons take an amount off (reduceAmount); no discount rate',
+      );
     const start = startOfChinaDay(draft.startsAt);
     const end = endOfChinaDay(draft.endsAt);
     const itemIds = draft.itemIds?.length ? draft.itemIds : undefined;
@@ -59,6 +82,56 @@ export class KuaishouPromotionsChannel implements PromotionsPort {
     const counts = { issued: stats.receivedCount ?? 0, used: stats.usedCount ?? 0 };
     return { couponId, ...counts, discountGivenFen: stats.usedAmount };
   }
+
+  async getCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon> {
+    const param = { couponId: [toKuaishouLong(couponId)] };
+    const answer = await this.api.call(shop, 'open.promotion.coupon.query', param, true);
+    const found = ((answer.data ?? []) as KsCoupon[]).find((c) => idFrom(c.couponId) === couponId);
+    if (!found)
+      throw new PlatformError({
+        platform: 'kuaishou',
+        api: 'open.promotion.coupon.query',
+        code: 'NOT_FOUND',
+        message: `no coupon ${couponId}`,
+      });
+    return toChannelCoupon(found, this.api.clock.now());
+  }
+
+  async endCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon> {
+    const param = { couponId: toKuaishouLong(couponId) };
+    try {
+      await this.api.call(shop, 'open.promotion.coupon.over', param, false);
+    } catch (error) {
+      // An unclear answer, or "already ended" on a repeat: what the platform has now decides.
+      if (!(error instanceof PlatformError) || error.code === 'NOT_FOUND') throw error;
+      const now = await this.getCoupon(shop, couponId);
+      if (now.status === 'ended' || now.status === 'deleted') return now;
+      throw error;
+    }
+    return this.getCoupon(shop, couponId);
+  }
+
+  /** Only a higher total stock (coupon.stock.add, not repeat-safe: the increment is taken from a fresh read). */
+  async changeCoupon(shop: ShopRef, couponId: string, change: CouponChange): Promise<ChannelCoupon> {
+    const api = 'open.promotion.coupon.stock.add';
+    if (change.endsAt !== undefined || change.perBuyerLimit !== undefined)
+      throw refused(api, 'Kuaishou cannot change a coupon after creation other than adding stock');
+    const before = await this.getCoupon(shop, couponId);
+    const target = change.totalStock;
+    if (target === undefined || target === before.totalStock) return before;
+    if (target < before.totalStock)
+      throw refused(api, `Kuaishou cannot lower a coupon's stock (${before.totalStock} → ${target})`);
+    const param = { couponId: toKuaishouLong(couponId), incrementNum: target - before.totalStock };
+    try {
+      await this.api.call(shop, api, param, false);
+    } catch (error) {
+      if (!(error instanceof PlatformError) || !error.ambiguous) throw error;
+      const now = await this.getCoupon(shop, couponId);
+      if (now.totalStock >= target) return now;
+      throw error;
+    }
+    return this.getCoupon(shop, couponId);
+  }
 }
 
 function startOfChinaDay(epochMs: number): number {
@@ -67,4 +140,8 @@ function startOfChinaDay(epochMs: number): number {
 
 function endOfChinaDay(epochMs: number): number {
   return startOfChinaDay(epochMs) + DAY_MS - 1_000;
+}
+
+function refused(api: string, message: string): PlatformError {
+  return new PlatformError({ platform: 'kuaishou', api, code: 'INVALID_REQUEST', message });
 }

@@ -9,6 +9,29 @@ export interface CouponTerms {
   perBuyerLimit: number;
   startsAt: number;
   endsAt: number;
+  /**
+   * A discount-rate coupon: the buyer pays this percent of the goods (88 = 8.8折, 12 % off);
+   * `discountFen` is then unused. Only where `couponFeatures.rate` is true.
+   */
+  payPercent?: number;
+}
+
+/** What a platform lets the service do with a coupon once created (fact sheets §3.11 / §3.12). */
+export interface CouponFeatures {
+  /** Discount-rate (percentage) coupons. */
+  rate: boolean;
+  /** The coupon's total stock may be set below what it is (never below what was claimed). */
+  lowerStock: boolean;
+  /** The coupon's end may be moved. */
+  editEnd: boolean;
+  editPerBuyerLimit: boolean;
+}
+
+/** Absolute targets (not increments), so a repeat after an unclear answer does no harm. */
+export interface CouponChange {
+  totalStock?: number;
+  endsAt?: number;
+  perBuyerLimit?: number;
 }
 
 export interface ChannelCoupon extends CouponTerms {
@@ -38,4 +61,11 @@ export interface PromotionsPort {
   /** Repeat-safe by `draft.idempotencyKey`. */
   createCoupon(shop: ShopRef, draft: CouponDraft): Promise<{ couponId: string }>;
   getCouponUsage(shop: ShopRef, couponId: string): Promise<CouponUsage>;
+  readonly couponFeatures: CouponFeatures;
+  /** The coupon as the platform has it now (the read-back that settles an unclear write). */
+  getCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon>;
+  /** Stops further claims. Repeat-safe: a coupon already ended counts as done (read back). */
+  endCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon>;
+  /** Applies what `couponFeatures` allow; the answer is the coupon read back after the write. */
+  changeCoupon(shop: ShopRef, couponId: string, change: CouponChange): Promise<ChannelCoupon>;
 }

@@ -153,6 +153,9 @@ export interface RawCouponGroup {
   stock_qty?: number;
   is_limit?: number;
   quota?: number;
+  /** 1 amount off, 2 discount rate (`discount`: 88 = 8.8折). */
+  preferential_type?: number;
+  discount?: number;
   range_type?: string;
   range_value?: string;
   description?: string;

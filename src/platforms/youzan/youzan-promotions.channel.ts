@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { Clock } from '@app/common/clock';
 import { PlatformError } from '../platform-error';
 import { PageRequest, ShopRef } from '../ports/platform.types';
-import { ChannelCoupon, CouponDraft, CouponUsage, PromotionsPort } from '../ports/promotions.port';
+import {
+  ChannelCoupon,
+  CouponChange,
+  CouponDraft,
+  CouponFeatures,
+  CouponUsage,
+  PromotionsPort,
+} from '../ports/promotions.port';
 import { RawCouponGroup } from './youzan-api.types';
 import { MAX_PAGE_SIZE, READ, WRITE_ONCE } from './youzan-channel.helpers';
 import { YouzanHttpClient, YouzanParams } from './youzan-http.client';
@@ -14,6 +21,8 @@ const COUPON_MARKER_PREFIX = 'kwaizan:';
 /** Youzan promotions: promo cards (`ump.promocard.add`, `ump.coupon.search`, `ump.coupon.detail.get`). */
 export class YouzanPromotionsChannel implements PromotionsPort {
   readonly platform = 'youzan' as const;
+  /** promocard.add takes `preferential_type` 2 + `discount`; voucheractivity.edit changes total, end and quota. */
+  readonly couponFeatures: CouponFeatures = { rate: true, lowerStock: true, editEnd: true, editPerBuyerLimit: true };
 
   constructor(
     private readonly http: YouzanHttpClient,
@@ -39,7 +48,9 @@ export class YouzanPromotionsChannel implements PromotionsPort {
     if (existing) return { couponId: existing };
     const params: YouzanParams = {
       title: draft.name,
-      value: fenToYuanString(draft.discountFen),
+      ...(draft.payPercent === undefined
+        ? { value: fenToYuanString(draft.discountFen), preferential_type: 1 }
+        : { preferential_type: 2, discount: draft.payPercent }),
       is_at_least: draft.thresholdFen > 0 ? 1 : 0,
       at_least: fenToYuanString(draft.thresholdFen),
       total: draft.totalStock,
@@ -50,7 +61,6 @@ export class YouzanPromotionsChannel implements PromotionsPort {
       date_type: 1,
       start_at: epochMsToBeijing(draft.startsAt),
       end_at: epochMsToBeijing(draft.endsAt),
-      preferential_type: 1,
       description: marker,
     };
     try {
@@ -76,6 +86,59 @@ export class YouzanPromotionsChannel implements PromotionsPort {
     return { couponId, issued: group.total_take ?? 0, used: group.total_used ?? 0 };
   }
 
+  async getCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon> {
+    const params = { id: longParam(couponId) };
+    const data = (await this.http.call(shop, 'youzan.ump.coupon.detail.get', '3.0.0', params, READ)) as {
+      group?: RawCouponGroup;
+    };
+    return mapCoupon(data.group ?? {}, this.clock.now());
+  }
+
+  /**
+   * `youzan.ump.voucheractivity.suspendsend` 3.0.0 (invalidate the activity). Its parameter names are
+   * unconfirmed (fact sheet §3.12): the activity id is sent as `id`.
+   */
+  async endCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon> {
+    try {
+      await this.http.call(
+        shop,
+        'youzan.ump.voucheractivity.suspendsend',
+        '3.0.0',
+        { id: longParam(couponId) },
+        WRITE_ONCE,
+      );
+    } catch (error) {
+      // An unclear answer, or "already invalid" on a repeat: what the platform has now decides.
+      if (!(error instanceof PlatformError) || error.code === 'NOT_FOUND') throw error;
+      const now = await this.getCoupon(shop, couponId);
+      if (now.status === 'ended' || now.status === 'deleted') return now;
+      throw error;
+    }
+    return this.getCoupon(shop, couponId);
+  }
+
+  /**
+   * `youzan.ump.voucheractivity.edit` 3.0.0 with absolute values (repeat-safe). Parameter names are
+   * unconfirmed (fact sheet §3.12): `id`, and the promocard names `total`, `quota`, `end_at`.
+   */
+  async changeCoupon(shop: ShopRef, couponId: string, change: CouponChange): Promise<ChannelCoupon> {
+    const params: YouzanParams = {
+      id: longParam(couponId),
+      ...(change.totalStock === undefined ? {} : { total: change.totalStock }),
+      ...(change.perBuyerLimit === undefined ? {} : { quota: change.perBuyerLimit }),
+      ...(change.endsAt === undefined ? {} : { end_at: epochMsToBeijing(change.endsAt) }),
+    };
+    try {
+      await this.http.call(shop, 'youzan.ump.voucheractivity.edit', '3.0.0', params, WRITE_ONCE);
+    } catch (error) {
+      if (!(error instanceof PlatformError) || !error.ambiguous) throw error;
+      const now = await this.getCoupon(shop, couponId);
+      if (matches(now, change)) return now;
+      throw error;
+    }
+    return this.getCoupon(shop, couponId);
+  }
+
   private async couponPage(
     shop: ShopRef,
     pageNo: number,
@@ -98,4 +161,13 @@ export class YouzanPromotionsChannel implements PromotionsPort {
     }
     return undefined;
   }
+}
+
+function matches(coupon: ChannelCoupon, change: CouponChange): boolean {
+  return (
+    (change.totalStock === undefined || coupon.totalStock === change.totalStock) &&
+    (change.perBuyerLimit === undefined || coupon.perBuyerLimit === change.perBuyerLimit) &&
+    // Youzan keeps whole seconds.
+    (change.endsAt === undefined || Math.abs(coupon.endsAt - change.endsAt) < 1_000)
+  );
 }

@@ -239,6 +239,6 @@ describe('youzan mapper', () => {
       couponId: '7',
     });
     expect(mapCoupon(group, at('2024-03-01T00:00:00')).status).toBe('ended');
-    expect(mapCoupon({ ...group, is_invalid: 1 }, at('2024-01-15T00:00:00')).status).toBe('deleted');
+    expect(mapCoupon({ ...group, is_invalid: 1 }, at('2024-01-15T00:00:00')).status).toBe('ended');
   });
 });

@@ -282,7 +282,8 @@ export function mapCoupon(group: RawCouponGroup, now: number): ChannelCoupon {
   const startsAt = beijingToEpochMs(group.valid_start_time) ?? 0;
   const endsAt = beijingToEpochMs(group.valid_end_time) ?? 0;
   const status: ChannelCoupon['status'] =
-    group.is_invalid === 1 ? 'deleted' : now < startsAt ? 'pending' : endsAt && now > endsAt ? 'ended' : 'active';
+    // is_invalid (失效): stopped by suspendsend or past its end; a stopped coupon is ended, not gone.
+    group.is_invalid === 1 ? 'ended' : now < startsAt ? 'pending' : endsAt && now > endsAt ? 'ended' : 'active';
   return {
     couponId: idString(group.id ?? group.group_id),
     name: group.title ?? '',
@@ -294,6 +295,7 @@ export function mapCoupon(group: RawCouponGroup, now: number): ChannelCoupon {
     startsAt,
     endsAt,
     status,
+    ...(group.preferential_type === 2 && group.discount ? { payPercent: group.discount } : {}),
     itemIds:
       group.range_type === 'PART' && group.range_value ? group.range_value.split(',').filter(Boolean) : undefined,
   };

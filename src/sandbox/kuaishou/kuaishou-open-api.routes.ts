@@ -624,6 +624,14 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
     'open.promotion.coupon.create': write('merchant_promotion', ({ shop, p }) => ({
       data: { couponId: long(store.createCoupon(shop, p).couponId) },
     })),
+    'open.promotion.coupon.over': write('merchant_promotion', ({ shop, p }) => {
+      store.endCoupon(shop, p.long('couponId'));
+      return undefined;
+    }),
+    'open.promotion.coupon.stock.add': write('merchant_promotion', ({ shop, p }) => {
+      store.addCouponStock(shop, p.long('couponId'), p.int('incrementNum'));
+      return undefined;
+    }),
     'open.promotion.coupon.query': read('merchant_promotion', ({ shop, p }) => {
       const ids = p.longs('couponId') ?? [];
       return {

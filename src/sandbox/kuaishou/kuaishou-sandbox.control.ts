@@ -67,6 +67,8 @@ export interface SandboxCoupon {
   threshold: number;
   totalStock: number;
   receivePerLimit: number;
+  /** Ended by open.promotion.coupon.over. */
+  ended: boolean;
   received: number;
   used: number;
   usedAmount: number;

@@ -173,6 +173,7 @@ export function couponJson(coupon: KsCouponRecord) {
     threshold: coupon.threshold,
     totalStock: coupon.totalStock,
     receivePerLimit: coupon.receivePerLimit,
+    ended: coupon.ended,
     received: coupon.received,
     used: coupon.used,
     usedAmount: coupon.usedAmount,

@@ -81,6 +81,31 @@ export abstract class KsCouponsStore extends KsItemsStore {
     return coupon;
   }
 
+  /** open.promotion.coupon.over: no more claims; ending an ended coupon is refused. */
+  endCoupon(shop: KsShop, couponId: string): KsCouponRecord {
+    const coupon = this.ownCoupon(shop, couponId);
+    if (this.couponStatus(coupon) !== 1) throw ksError.business('优惠券已结束或已失效');
+    coupon.ended = true;
+    coupon.updateTime = this.clock.now();
+    return coupon;
+  }
+
+  /** open.promotion.coupon.stock.add: stock only goes up (there is no API to lower it). */
+  addCouponStock(shop: KsShop, couponId: string, incrementNum: number): KsCouponRecord {
+    const coupon = this.ownCoupon(shop, couponId);
+    if (!Number.isInteger(incrementNum) || incrementNum < 1) throw ksError.business('incrementNum 必须大于0');
+    if (this.couponStatus(coupon) !== 1) throw ksError.business('优惠券已结束或已失效');
+    coupon.totalStock += incrementNum;
+    coupon.updateTime = this.clock.now();
+    return coupon;
+  }
+
+  private ownCoupon(shop: KsShop, couponId: string): KsCouponRecord {
+    const coupon = this.coupons.get(couponId);
+    if (!coupon || coupon.openId !== shop.openId) throw ksError.business('优惠券不存在');
+    return coupon;
+  }
+
   couponsOf(shop: KsShop): KsCouponRecord[] {
     return [...this.coupons.values()].filter((c) => c.openId === shop.openId);
   }

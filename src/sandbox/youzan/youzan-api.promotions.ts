@@ -12,7 +12,8 @@ export const PROMOTION_APIS: Record<string, ApiDef> = {
     paramCode: COUPON_PARAM,
     params: {
       title: 'string!',
-      value: 'string!',
+      value: 'string',
+      discount: 'number',
       is_at_least: 'number!',
       at_least: 'string',
       total: 'number!',
@@ -29,8 +30,14 @@ export const PROMOTION_APIS: Record<string, ApiDef> = {
     write: true,
     handle: (ctx) => {
       const p = ctx.params;
-      const valueFen = parseYuan(p.value);
-      if (valueFen === undefined || valueFen < 1)
+      const preferentialType = num(p, 'preferential_type') ?? 1;
+      if (preferentialType !== 1 && preferentialType !== 2)
+        throw new BusinessError(COUPON_PARAM, 'preferential_type 只能是 1（代金）或 2（折扣）');
+      const discount = preferentialType === 2 ? (num(p, 'discount') ?? 0) : 0;
+      if (preferentialType === 2 && (!Number.isInteger(discount) || discount < 1 || discount > 99))
+        throw new BusinessError(COUPON_PARAM, 'discount 必须为1-99的整数（88 表示 8.8 折）');
+      const valueFen = preferentialType === 1 ? parseYuan(p.value) : 0;
+      if (valueFen === undefined || (preferentialType === 1 && valueFen < 1))
         throw new BusinessError(COUPON_PARAM, 'value 单位为元，最多两位小数且大于0');
       const atLeast = num(p, 'is_at_least') === 1 ? parseYuan(p.at_least) : 0;
       if (atLeast === undefined) throw new BusinessError(COUPON_PARAM, 'at_least 单位为元，最多两位小数');
@@ -48,6 +55,8 @@ export const PROMOTION_APIS: Record<string, ApiDef> = {
         kdtId: ctx.shop.kdtId,
         title: str(p, 'title') as string,
         valueFen,
+        preferentialType,
+        discount,
         atLeastFen: atLeast,
         total: num(p, 'total') as number,
         quota: num(p, 'quota') as number,
@@ -64,6 +73,8 @@ export const PROMOTION_APIS: Record<string, ApiDef> = {
           range_type: coupon.rangeType,
           title: coupon.title,
           value: yuan(coupon.valueFen),
+          preferential_type: coupon.preferentialType,
+          discount: coupon.discount,
           is_random: 0,
           need_user_level: 0,
           quota: coupon.quota,
@@ -117,6 +128,50 @@ export const PROMOTION_APIS: Record<string, ApiDef> = {
       const coupon = ctx.store.coupons.get(num(ctx.params, 'id') as number);
       if (!coupon || coupon.kdtId !== ctx.shop.kdtId) throw new BusinessError(160500001, '优惠活动不存在');
       return { group: couponView(coupon, ctx.store.clock.now()) };
+    },
+  },
+  // The current voucher-activity APIs: their parameter names are unconfirmed (fact sheet §3.12);
+  // the emulator takes the activity id as `id` and the legacy promocard field names.
+  'youzan.ump.voucheractivity.suspendsend': {
+    versions: ['3.0.0'],
+    paramCode: COUPON_PARAM,
+    params: { id: 'long!' },
+    write: true,
+    handle: (ctx) => {
+      const coupon = ctx.store.coupons.get(num(ctx.params, 'id') as number);
+      if (!coupon || coupon.kdtId !== ctx.shop.kdtId) throw new BusinessError(160500001, '优惠活动不存在');
+      if (coupon.suspended || ctx.store.clock.now() > coupon.endAt)
+        throw new BusinessError(160500002, '优惠活动已失效');
+      coupon.suspended = true;
+      return { is_success: true };
+    },
+  },
+  'youzan.ump.voucheractivity.edit': {
+    versions: ['3.0.0'],
+    paramCode: COUPON_PARAM,
+    params: { id: 'long!', total: 'number', quota: 'number', end_at: 'date' },
+    write: true,
+    handle: (ctx) => {
+      const coupon = ctx.store.coupons.get(num(ctx.params, 'id') as number);
+      if (!coupon || coupon.kdtId !== ctx.shop.kdtId) throw new BusinessError(160500001, '优惠活动不存在');
+      if (coupon.suspended || ctx.store.clock.now() > coupon.endAt)
+        throw new BusinessError(160500002, '优惠活动已失效');
+      const total = num(ctx.params, 'total');
+      const quota = num(ctx.params, 'quota');
+      const endAt = date(ctx.params, 'end_at');
+      if (total !== undefined && (!Number.isInteger(total) || total < coupon.totalTake || total < 1))
+        throw new BusinessError(COUPON_PARAM, `total 不能小于已领取数量 ${coupon.totalTake}`);
+      if (quota !== undefined && (!Number.isInteger(quota) || quota < 0))
+        throw new BusinessError(COUPON_PARAM, 'quota 必须为非负整数');
+      if (endAt !== undefined && endAt <= coupon.startAt)
+        throw new BusinessError(COUPON_PARAM, 'end_at 必须晚于开始时间');
+      if (total !== undefined) {
+        coupon.total = total;
+        coupon.stock = total - coupon.totalTake;
+      }
+      if (quota !== undefined) coupon.quota = quota;
+      if (endAt !== undefined) coupon.endAt = endAt;
+      return { is_success: true };
     },
   },
 };

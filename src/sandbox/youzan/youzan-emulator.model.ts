@@ -199,10 +199,15 @@ export interface Coupon {
   kdtId: number;
   title: string;
   valueFen: number;
+  /** 1 amount off (`valueFen`), 2 discount rate (`discount`: 88 = 8.8折, the buyer pays 88 %). */
+  preferentialType: 1 | 2;
+  discount: number;
   atLeastFen: number;
   total: number;
   stock: number;
   quota: number;
+  /** Stopped by voucheractivity.suspendsend: no more claims or use. */
+  suspended: boolean;
   rangeType: 'ALL' | 'PART';
   itemIds: string[];
   startAt: number;

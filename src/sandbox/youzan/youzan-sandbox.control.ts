@@ -48,6 +48,9 @@ export interface SandboxCoupon {
   kdtId: number;
   title: string;
   valueFen: number;
+  preferentialType: 1 | 2;
+  discount: number;
+  suspended: boolean;
   atLeastFen: number;
   total: number;
   stock: number;

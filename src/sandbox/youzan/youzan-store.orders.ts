@@ -59,6 +59,7 @@ export abstract class YzOrdersStore extends YzCouponsStore {
       coupon = this.coupons.get(input.couponId);
       if (!coupon || coupon.kdtId !== shop.kdtId)
         throw new SandboxError(404, 'coupon_not_found', `no coupon ${input.couponId}`);
+      if (coupon.suspended) throw new SandboxError(409, 'coupon_not_active', `coupon ${coupon.groupId} was stopped`);
       if (coupon.stock <= 0)
         throw new SandboxError(409, 'coupon_exhausted', `coupon ${coupon.groupId} has no stock left`);
       const now = this.clock.now();
@@ -96,7 +97,7 @@ export abstract class YzOrdersStore extends YzCouponsStore {
     allocate(lines, postFeeFen, goods, (l, share) => (l.postShareFen = share));
     let orderCoupon: Order['coupon'];
     if (coupon && goods >= coupon.atLeastFen) {
-      const discount = Math.min(coupon.valueFen, goods);
+      const discount = this.couponDiscountFen(coupon, goods);
       allocate(lines, discount, goods, (l, share) => (l.couponShareFen = share));
       coupon.stock--;
       coupon.totalTake++;
