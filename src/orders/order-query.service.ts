@@ -42,17 +42,7 @@ export class OrderQueryService {
 
   /** Orders still to ship that reached a deadline risk level, per shop connection and level (ops console). */
   async deadlineRisksByConnection(): Promise<{ connectionId: string; risk: string; orders: number }[]> {
-    const rows = await this.db.manager
-      .getRepository(ChannelOrderEntity)
-      .createQueryBuilder('o')
-      .select('o.connection_id', 'connectionId')
-      .addSelect('o.deadline_risk', 'risk')
-      .addSelect('COUNT(*)', 'n')
-      .where("o.status = 'paid' AND o.deadline_risk IS NOT NULL")
-      .groupBy('o.connection_id')
-      .addGroupBy('o.deadline_risk')
-      .getRawMany<{ connectionId: string; risk: string; n: number | string }>();
-    return rows.map((r) => ({ connectionId: r.connectionId, risk: r.risk, orders: Number(r.n) }));
+    return this.orders.deadlineRisksByConnection();
   }
 
   /** Null when the registry does not know the order or it is another merchant's. */
