@@ -131,12 +131,16 @@ export class PriceWriterService {
     await this.locked(merchantSkuId, async () => {
       const sku = await this.skus.findById(merchantSkuId);
       if (!sku) return;
-      const lanes = await this.listings.lanes(merchantSkuId);
-      if (lanes.length < 1) return;
+      const bound = await this.listings.lanes(merchantSkuId);
+      if (bound.length < 1) return;
       // A write that may still land makes the live prices misleading: the settlement job comes back.
-      if (await this.settle(lanes, merchantSkuId)) return;
+      if (await this.settle(bound, merchantSkuId)) return;
       const policy = await this.policies.effective(sku.merchantId, sku.id);
-      const live = await this.listings.livePrices(lanes);
+      // Known listings no longer bound count too (read live, never written): the platforms see them.
+      const twins = await this.listings.twinLanes(merchantSkuId, bound);
+      const read = await this.listings.twinPrices(twins);
+      const lanes = [...bound, ...twins.filter((t) => !read.gone.includes(t.binding.id))];
+      const live = { ...(await this.listings.livePrices(bound)), ...read.prices };
       await this.seen(lanes, live);
       const expected = await this.repo.lastApplied(merchantSkuId);
       const spread = spreadBp(Object.values(live));
@@ -146,14 +150,23 @@ export class PriceWriterService {
         (l) => expected.has(l.binding.id) && expected.get(l.binding.id) !== live[l.binding.id],
       );
       const erp = policy.master === 'erp' ? await this.repo.erpPrice(merchantSkuId) : null;
-      const targets = breaks ? this.correctionTargets(lanes, live, expected, policy, erp?.priceFen) : undefined;
+      const wanted = breaks ? this.correctionTargets(lanes, live, expected, policy, erp?.priceFen) : undefined;
+      // Only bound listings are written: a correction that would have to move an unbound one is an alert.
+      const twinMoves =
+        wanted !== undefined &&
+        lanes.some(
+          (l) => l.unbound && wanted[l.binding.id] !== undefined && wanted[l.binding.id] !== live[l.binding.id],
+        );
+      const targets = twinMoves ? undefined : wanted;
       const action = !breaks
         ? 'within the parity limit: left as is'
         : policy.auditAction === 'alert'
           ? 'parity limit broken: alert raised (policy: alert)'
           : targets
             ? `parity limit broken: corrected per policy (master ${policy.master})`
-            : 'parity limit broken: no price to correct to (never written by the service): alert raised';
+            : twinMoves
+              ? 'parity limit broken: only an unbound listing could be corrected (the service writes bound ones): alert raised'
+              : 'parity limit broken: no price to correct to (never written by the service): alert raised';
       const noted = breaks ? lanes.filter((l) => drifted.includes(l) || !expected.has(l.binding.id)) : drifted;
       let fresh = false;
       for (const lane of noted) {
@@ -198,14 +211,16 @@ export class PriceWriterService {
         );
       }
       if (policy.auditAction === 'correct' && targets) {
-        await this.writeSteps(lanes, live, targets, policy, 'correction', now);
+        const boundLive = Object.fromEntries(bound.map((l) => [l.binding.id, live[l.binding.id]]));
+        await this.writeSteps(bound, boundLive, targets, policy, 'correction', now);
         return;
       }
+      const shown = (l: PriceLane) => `${l.shop.platform}${l.unbound ? ' (unbound)' : ''} ${live[l.binding.id]} fen`;
       await this.failures.record({
         context: 'pricing',
         operation: 'price.parity',
         errorCode: 'PARITY_BROKEN',
-        reason: `SKU ${sku.skuCode}: spread ${spread / 100}% over the ${policy.parityLimitBp / 100}% limit (${lanes.map((l) => `${l.shop.platform} ${live[l.binding.id]} fen`).join(', ')}); ${action}`,
+        reason: `SKU ${sku.skuCode}: spread ${spread / 100}% over the ${policy.parityLimitBp / 100}% limit (${lanes.map(shown).join(', ')}); ${action}`,
         platform: noted[0]?.shop.platform ?? lanes[0].shop.platform,
         shopRef: noted[0]?.shop.shopId ?? lanes[0].shop.shopId,
         entityType: 'merchant-sku',
@@ -229,7 +244,9 @@ export class PriceWriterService {
     policy: EffectivePolicy,
     erpFen?: number,
   ): ListingPrices | undefined {
-    const master = lanes.find((l) => l.shop.platform === policy.master);
+    const master =
+      lanes.find((l) => l.shop.platform === policy.master && !l.unbound) ??
+      lanes.find((l) => l.shop.platform === policy.master);
     const targets: ListingPrices = {};
     if (erpFen !== undefined) {
       for (const lane of lanes) {
@@ -411,6 +428,9 @@ export class PriceWriterService {
           merchantId: l.binding.merchantId,
           merchantSkuId: l.binding.merchantSkuId,
           platform: l.shop.platform,
+          connectionId: l.shop.connectionId,
+          platformItemId: l.binding.platformItemId,
+          platformSkuId: l.binding.platformSkuId,
           priceFen: prices[l.binding.id],
           observedAt: now,
         }),

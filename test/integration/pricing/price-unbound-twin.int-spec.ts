@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
 import { SkuBindingEntity } from '@app/catalog/sku-binding.entity';
+import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
+import { ListingPriceEntity } from '@app/pricing/listing-price.entity';
+import { PriceDriftEntity } from '@app/pricing/price-drift.entity';
 import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
 import { eventually } from '@test/support/test-app';
 import { InventoryHarness } from '../inventory/inventory.harness';
@@ -62,12 +65,19 @@ describe('price parity against an unbound twin listing', () => {
     return { status: res.status, body: (await res.json()) as { results: { skuCode: string; outcome: string }[] } };
   }
 
-  async function auditThenUnbindKuaishou(merchantSkuId: string): Promise<void> {
+  /** Answers the id the Kuaishou listing was bound under (its `listing_price` row keeps it). */
+  async function auditThenUnbindKuaishou(merchantSkuId: string): Promise<string> {
     // The audit sees both listings' prices (9900 fen each).
     expect((await api('/price-audit', 'POST')).status).toBe(202);
     await quiet();
     const ks = await h.db.dataSource.manager.findOneByOrFail(SkuBindingEntity, { merchantSkuId, platform: 'kuaishou' });
     expect((await api(`/sku-bindings/${ks.id}`, 'DELETE')).status).toBe(204);
+    return ks.id;
+  }
+
+  async function audit(): Promise<void> {
+    expect((await api('/price-audit', 'POST')).status).toBe(202);
+    await quiet();
   }
 
   it('refuses raising the bound Youzan listing beyond 10 % over the unbound Kuaishou twin it knows a price for', async () => {
@@ -117,5 +127,53 @@ describe('price parity against an unbound twin listing', () => {
       h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
     ]);
     expect({ kuaishou: ksSku.price, youzan: yzSku.priceFen }).toEqual({ kuaishou: 9900, youzan: 10_500 });
+  }, 180_000);
+
+  it('audits the unbound twin: reads its live price, keeps it, and alerts on the spread over it', async () => {
+    const sku = await h.sku('PRICE-TWIN-AUDIT', { onHand: 5 });
+    expect(
+      (await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status,
+    ).toBe(200);
+    const twin = await auditThenUnbindKuaishou(sku.merchantSkuId);
+    // The merchant raises the unbound Kuaishou listing by 25 % in the back office.
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await audit();
+    const stored = await h.db.dataSource.manager.findOneByOrFail(ListingPriceEntity, { bindingId: twin });
+    expect(stored.priceFen).toBe(12_375);
+    const failure = await eventually(
+      () =>
+        h.db.dataSource.manager.findOneBy(SyncFailureEntity, {
+          entityRef: sku.merchantSkuId,
+          operation: 'price.parity',
+        }),
+      30_000,
+    );
+    expect(failure.reason).toContain('25%');
+    const drifts = await h.db.dataSource.manager.findBy(PriceDriftEntity, { merchantSkuId: sku.merchantSkuId });
+    expect(drifts.find((d) => d.bindingId === twin)).toMatchObject({ observedFen: 12_375, spreadBp: 2500 });
+    const [ksSku, yzSku] = await Promise.all([
+      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
+      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
+    ]);
+    expect({ kuaishou: ksSku.price, youzan: yzSku.priceFen }).toEqual({ kuaishou: 12_375, youzan: 9900 });
+  }, 180_000);
+
+  it('with the unbound twin as the price master, corrects the bound listing to its live price', async () => {
+    const sku = await h.sku('PRICE-TWIN-MASTER', { onHand: 5 });
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'kuaishou' })).status).toBe(200);
+    await auditThenUnbindKuaishou(sku.merchantSkuId);
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await audit();
+    const [ksSku, yzSku] = await Promise.all([
+      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
+      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
+    ]);
+    expect({ kuaishou: ksSku.price, youzan: yzSku.priceFen }).toEqual({ kuaishou: 12_375, youzan: 12_375 });
+    const yzHistory = await h.stack.yzControl.priceHistory({ itemId: sku.yz.itemId, skuId: sku.yz.skuId });
+    // Written in steps within the limit, none to the unbound listing.
+    expect(yzHistory.at(-1)).toMatchObject({ source: 'api', priceFen: 12_375 });
+    expect(await h.stack.ksControl.priceHistory({ itemId: sku.ks.itemId, skuId: sku.ks.skuId })).toEqual([
+      expect.objectContaining({ source: 'control', priceFen: 12_375 }),
+    ]);
   }, 180_000);
 });
