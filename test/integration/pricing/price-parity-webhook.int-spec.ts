@@ -104,6 +104,9 @@ describe('price parity violations as outbound webhook events', () => {
       skuCode: sku.code,
       prices: { kuaishou: 12_375, youzan: 9900 },
       spreadBp: 2500,
+      // No merchant discount running: the effective spread is the list-price spread.
+      effectivePrices: { kuaishou: 12_375, youzan: 9900 },
+      effectiveSpreadBp: 2500,
       limitBp: 1000,
       action: 'alert',
     });
@@ -122,5 +125,40 @@ describe('price parity violations as outbound webhook events', () => {
     const second = await eventually(() => violations(sku.merchantSkuId)[1], 60_000, 50);
     expect(second.body.data).toMatchObject({ prices: { kuaishou: 13_000, youzan: 9900 } });
     expect(second.headers['webhook-id']).not.toBe(got.headers['webhook-id']);
+  }, 180_000);
+
+  it('carries the effective spread after the merchant-funded discount running on each platform', async () => {
+    const sku = await h.sku('PRICE-HOOK-EFF', { onHand: 5 });
+    expect(
+      (await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status,
+    ).toBe(200);
+    // ¥20 off from ¥105: on both platforms' coupons, but only a price from ¥105 on gets it.
+    const now = Date.now();
+    const campaign = await api('/campaigns', 'POST', {
+      name: 'Spread check 20 off',
+      discountFen: 2000,
+      thresholdFen: 10_500,
+      budget: 10,
+      perBuyerLimit: 1,
+      startsAt: now - 3_600_000,
+      endsAt: now + 86_400_000,
+    });
+    expect(campaign.status).toBe(201);
+    expect(((await campaign.json()) as { status: string }).status).toBe('live');
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await audit();
+    const got = await eventually(() => violations(sku.merchantSkuId)[0], 60_000, 50);
+    // Kuaishou 123.75 − 20 = 103.75 against Youzan 99.00 (below the threshold): 4.80 %.
+    expect(got.body.data).toMatchObject({
+      prices: { kuaishou: 12_375, youzan: 9900 },
+      spreadBp: 2500,
+      effectivePrices: { kuaishou: 10_375, youzan: 9900 },
+      effectiveSpreadBp: 480,
+    });
+    const drift = await h.db.dataSource.query(
+      "SELECT effective_spread_bp FROM price_drift WHERE merchant_sku_id = ? AND platform = 'kuaishou'",
+      [sku.merchantSkuId],
+    );
+    expect(drift.map((d: { effective_spread_bp: number }) => Number(d.effective_spread_bp))).toEqual([480]);
   }, 180_000);
 });

@@ -199,4 +199,91 @@ describe('price workspace: newly bound listings and the price overview', () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('priceYuan');
   });
+
+  async function audit(): Promise<void> {
+    expect((await api('/price-audit', 'POST')).status).toBe(202);
+    await priceQuiet();
+  }
+
+  async function pageText(): Promise<string> {
+    const page = await fetch(`${h.stack.url}/merchants/${h.merchantId}/prices`, { headers: h.auth });
+    expect(page.status).toBe(200);
+    return page.text();
+  }
+
+  it('shows a violation with the listing that is off and what the policy would do, on the API and the page', async () => {
+    const sku = await listAndBind('VIOL-SHOW', { kuaishou: 9_900, youzan: 9_900 });
+    await priceQuiet();
+    expect(
+      (await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status,
+    ).toBe(200);
+    expect((await overview(sku.code)).violation).toBeNull();
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await audit();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 12_375, youzan: 9_900 });
+    expect((await overview(sku.code)).violation).toMatchObject({
+      spreadBp: 2500,
+      limitBp: 1000,
+      off: [{ platform: 'kuaishou', priceFen: 12_375, bound: true }],
+      wouldDo: 'alert',
+      corrections: [],
+    });
+    let text = await pageText();
+    expect(text).toMatch(/data-testid="violation-row-VIOL-SHOW"/);
+    expect(text).toMatch(/data-testid="violation-off-VIOL-SHOW">[^<]*快手 Kuaishou ¥123\.75/);
+    expect(text).toMatch(/data-testid="violation-action-VIOL-SHOW">[^<]*The audit raises an alert and writes nothing/);
+
+    // With the policy set to correct, the page says what the next audit writes; the audit then does it.
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { auditAction: 'correct' })).status).toBe(200);
+    expect((await overview(sku.code)).violation).toMatchObject({
+      off: [{ platform: 'kuaishou', priceFen: 12_375 }],
+      wouldDo: 'correct',
+      corrections: [{ platform: 'kuaishou', fromFen: 12_375, toFen: 9_900 }],
+    });
+    text = await pageText();
+    expect(text).toMatch(
+      /data-testid="violation-action-VIOL-SHOW">[^<]*The audit corrects it per policy: 快手 Kuaishou ¥123\.75 → <strong>¥99\.00/,
+    );
+    await audit();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 9_900, youzan: 9_900 });
+    expect((await overview(sku.code)).violation).toBeNull();
+    expect(await pageText()).not.toMatch(/data-testid="violation-row-VIOL-SHOW"/);
+  });
+
+  it('reports the effective spread after merchant-funded discounts beside the list-price spread', async () => {
+    // Within the list-price limit (9 %), but a ¥20 coupon from ¥105 only reaches the Youzan price.
+    const sku = await listAndBind('EFF-SPREAD', { kuaishou: 10_000, youzan: 10_900 });
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_000, youzan: 10_900 });
+    expect((await overview(sku.code)).effectiveSpreadBp).toBe(900);
+    const now = Date.now();
+    const campaign = await api('/campaigns', 'POST', {
+      name: 'Effective 20 off',
+      discountFen: 2000,
+      thresholdFen: 10_500,
+      budget: 10,
+      perBuyerLimit: 1,
+      startsAt: now - 3_600_000,
+      endsAt: now + 86_400_000,
+    });
+    expect(campaign.status).toBe(201);
+    const seen = await overview(sku.code);
+    expect(seen).toMatchObject({ spreadBp: 900, withinLimit: true, effectiveSpreadBp: 1236, violation: null });
+    expect(seen.listings.map((l) => [l.platform, l.lastSeenFen, l.effectiveFen]).sort()).toEqual([
+      ['kuaishou', 10_000, 10_000],
+      ['youzan', 10_900, 8_900],
+    ]);
+    expect(seen.discounts).toEqual(
+      expect.arrayContaining([
+        { platform: 'kuaishou', name: 'Effective 20 off', discountFen: 2000, thresholdFen: 10_500 },
+        { platform: 'youzan', name: 'Effective 20 off', discountFen: 2000, thresholdFen: 10_500 },
+      ]),
+    );
+    const text = await pageText();
+    expect(text).toMatch(/data-testid="effective-spread-EFF-SPREAD">12\.36%</);
+    expect(text).toMatch(/data-testid="effective-EFF-SPREAD-youzan">¥89\.00</);
+    // Reported, never corrected on: the prices stay.
+    await audit();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_000, youzan: 10_900 });
+  });
 });
