@@ -2,9 +2,8 @@ import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { WebhookSubscriptionsService } from '@app/webhooks/outbound/webhook-subscriptions.service';
-import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
 import { eventually } from '@test/support/test-app';
-import { InventoryHarness } from '../inventory/inventory.harness';
+import { PricingHarness } from '@test/support/pricing-harness';
 
 interface Received {
   raw: string;
@@ -40,14 +39,14 @@ class Receiver {
 
 /** A parity violation found by the audit reaches the merchant's subscribed endpoint as `price.parity_violation`. */
 describe('price parity violations as outbound webhook events', () => {
-  let h: InventoryHarness;
+  let h: PricingHarness;
   let receiver: Receiver;
   let secret: string;
 
   beforeAll(async () => {
     receiver = new Receiver();
     await receiver.start();
-    h = await InventoryHarness.start('pricing-webhook', {
+    h = await PricingHarness.start('pricing-webhook', {
       label: 'pricing-webhook',
       env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' },
     });
@@ -64,26 +63,8 @@ describe('price parity violations as outbound webhook events', () => {
     await receiver?.stop();
   });
 
-  const api = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...h.auth },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-
-  async function audit(): Promise<void> {
-    expect((await api('/price-audit', 'POST')).status).toBe(202);
-    const relay = h.stack.t.app.get(OutboxRelay);
-    await eventually(
-      async () => {
-        await relay.drain(30_000);
-        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
-        return Number(outbox[0].n) === 0;
-      },
-      60_000,
-      50,
-    );
-  }
+  const api = (path: string, method = 'GET', body?: unknown) => h.api(path, method, body);
+  const audit = () => h.audit();
 
   const violations = (subject: string) =>
     receiver.received.filter((r) => r.body.type === 'price.parity_violation' && r.body.subject === subject);

@@ -1,57 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import { MerchantSkuService } from '@app/catalog/merchant-sku.service';
-import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
-import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
 import { withinLimit } from '@app/pricing/parity';
 import type { SkuPriceOverview } from '@app/pricing/price-overview.service';
-import { eventually } from '@test/support/test-app';
-import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
+import { PricingHarness } from '@test/support/pricing-harness';
+import { SkuFixture } from '../inventory/inventory.harness';
 
 /**
  * A newly bound listing's price is observed and brought into line at once, and the price overview
  * (API and page form) shows and sets prices. Platform prices are read from the emulators' state.
  */
 describe('price workspace: newly bound listings and the price overview', () => {
-  let h: InventoryHarness;
+  let h: PricingHarness;
 
   beforeAll(async () => {
-    h = await InventoryHarness.start('price-workspace');
+    h = await PricingHarness.start('price-workspace');
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const api = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...h.auth },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-
-  async function priceQuiet(): Promise<void> {
-    const relay = h.stack.t.app.get(OutboxRelay);
-    await eventually(
-      async () => {
-        await relay.drain(30_000);
-        const pending = await h.db.dataSource.query(
-          "SELECT COUNT(*) AS n FROM price_write_op WHERE status = 'pending'",
-        );
-        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
-        return Number(pending[0].n) === 0 && Number(outbox[0].n) === 0;
-      },
-      60_000,
-      50,
-    );
-  }
-
-  async function livePrices(sku: SkuFixture): Promise<{ kuaishou: number; youzan: number }> {
-    const [ks, yz] = await Promise.all([
-      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
-      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
-    ]);
-    return { kuaishou: ks.price, youzan: yz.priceFen };
-  }
+  const api = (path: string, method = 'GET', body?: unknown) => h.api(path, method, body);
+  const priceQuiet = () => h.quiet();
+  const livePrices = (sku: SkuFixture) => h.livePrices(sku);
 
   /** Lists the code on both platforms at the given prices (as a merchant would in the back offices) and binds them. */
   async function listAndBind(code: string, prices: { kuaishou: number; youzan: number }): Promise<SkuFixture> {
@@ -79,21 +49,7 @@ describe('price workspace: newly bound listings and the price overview', () => {
   }
 
   async function sendErpPrice(skuCode: string, priceFen: number, sequence: number): Promise<void> {
-    const body = JSON.stringify({ updates: [{ skuCode, priceFen, sequence }] });
-    const timestamp = Math.floor(Date.now() / 1000);
-    const deliveryId = randomUUID();
-    const res = await fetch(`${h.stack.url}/webhooks/erp/prices`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [ERP_HEADERS.keyId]: h.erpKey.keyId,
-        [ERP_HEADERS.timestamp]: String(timestamp),
-        [ERP_HEADERS.delivery]: deliveryId,
-        [ERP_HEADERS.signature]: signErpPayload(h.erpKey.secret, timestamp, deliveryId, body),
-      },
-      body,
-    });
-    expect(res.status).toBe(200);
+    expect((await h.sendErpPrices([{ skuCode, priceFen, sequence }])).status).toBe(200);
   }
 
   async function overview(code: string): Promise<SkuPriceOverview> {
@@ -200,10 +156,7 @@ describe('price workspace: newly bound listings and the price overview', () => {
     expect(JSON.stringify(await bad.json())).toContain('priceYuan');
   });
 
-  async function audit(): Promise<void> {
-    expect((await api('/price-audit', 'POST')).status).toBe(202);
-    await priceQuiet();
-  }
+  const audit = () => h.audit();
 
   async function pageText(): Promise<string> {
     const page = await fetch(`${h.stack.url}/merchants/${h.merchantId}/prices`, { headers: h.auth });
