@@ -133,34 +133,69 @@ export class PricingRepository {
 
   /**
    * DB-side parity audit: merchant SKUs whose last seen listing prices spread beyond `limitBp`
-   * (one grouped query over `listing_price`, exact on integer fen). Paged by merchant SKU id.
+   * (exact on integer fen), paged by merchant SKU id: fewer than `limit` answered means no more.
    * Counted: every listing still bound in an active shop, and every known listing no longer bound
    * (an unbound twin) in an active shop, on a platform where no listing of the SKU is bound in an
    * active shop and not bound to anything since; rows of disconnected shops are stale.
+   * Two steps: one grouped query over all kept rows, in index order with no join, finds the
+   * candidates (a spread over the counted rows never exceeds the spread over all of them); the
+   * same grouping over the counted rows of those candidates only confirms them.
    */
   async spreadViolations(
     limitBp: number,
     options: { merchantId?: string; after?: string; limit?: number } = {},
   ): Promise<{ merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[]> {
+    const limit = options.limit ?? 10_000;
+    const found: { merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[] = [];
+    for (let after = options.after ?? ''; found.length < limit;) {
+      const candidates = await this.spreadCandidates(limitBp, options.merchantId, after, limit);
+      if (!candidates.length) break;
+      found.push(...(await this.countedSpreads(limitBp, candidates)));
+      if (candidates.length < limit) break;
+      after = candidates[candidates.length - 1];
+    }
+    return found.slice(0, limit);
+  }
+
+  private async spreadCandidates(
+    limitBp: number,
+    merchantId: string | undefined,
+    after: string,
+    limit: number,
+  ): Promise<string[]> {
     const params: unknown[] = [];
-    let where = `WHERE c.status = 'active' AND (b.id IS NOT NULL OR (lp.platform_item_id IS NOT NULL AND ${TWIN_FREE}))`;
-    if (options.merchantId) {
-      where += ' AND lp.merchant_id = ?';
-      params.push(options.merchantId);
+    const where: string[] = [];
+    if (merchantId) {
+      where.push('lp.merchant_id = ?');
+      params.push(merchantId);
     }
-    if (options.after) {
-      where += ' AND lp.merchant_sku_id > ?';
-      params.push(options.after);
+    if (after) {
+      where.push('lp.merchant_sku_id > ?');
+      params.push(after);
     }
-    params.push(10_000 + limitBp, options.limit ?? 10_000);
+    params.push(10_000 + limitBp, limit);
+    const rows: { merchant_sku_id: string }[] = await this.m.query(
+      `SELECT lp.merchant_sku_id FROM listing_price lp ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+        'GROUP BY lp.merchant_sku_id HAVING COUNT(*) > 1 AND MAX(lp.price_fen) * 10000 > MIN(lp.price_fen) * ? ' +
+        'ORDER BY lp.merchant_sku_id LIMIT ?',
+      params,
+    );
+    return rows.map((r) => r.merchant_sku_id);
+  }
+
+  private async countedSpreads(
+    limitBp: number,
+    merchantSkuIds: string[],
+  ): Promise<{ merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[]> {
     const rows: { merchant_sku_id: string; merchant_id: string; min_fen: number | string; max_fen: number | string }[] =
       await this.m.query(
         'SELECT lp.merchant_sku_id, MIN(lp.merchant_id) AS merchant_id, MIN(lp.price_fen) AS min_fen, ' +
           'MAX(lp.price_fen) AS max_fen FROM listing_price lp LEFT JOIN sku_binding b ON b.id = lp.binding_id ' +
           'JOIN shop_connection c ON c.id = COALESCE(b.connection_id, lp.connection_id) ' +
-          `${where} GROUP BY lp.merchant_sku_id ` +
-          'HAVING COUNT(*) > 1 AND MAX(lp.price_fen) * 10000 > MIN(lp.price_fen) * ? ORDER BY lp.merchant_sku_id LIMIT ?',
-        params,
+          `WHERE lp.merchant_sku_id IN (${merchantSkuIds.map(() => '?').join(', ')}) AND c.status = 'active' ` +
+          `AND (b.id IS NOT NULL OR (lp.platform_item_id IS NOT NULL AND ${TWIN_FREE})) GROUP BY lp.merchant_sku_id ` +
+          'HAVING COUNT(*) > 1 AND MAX(lp.price_fen) * 10000 > MIN(lp.price_fen) * ? ORDER BY lp.merchant_sku_id',
+        [...merchantSkuIds, 10_000 + limitBp],
       );
     return rows.map((r) => ({
       merchantSkuId: r.merchant_sku_id,
