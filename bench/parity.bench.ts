@@ -14,8 +14,9 @@ import { SeededRandom } from '../src/sandbox/shared/random';
 /**
  * DB-side parity audit: S merchant SKUs with a Kuaishou and a Youzan listing each in
  * `listing_price`, V of them planted beyond the 10 % limit (the rest within it, some exactly at
- * it), then the audit's grouped query paged over all of them on MariaDB. The platform-side audit
- * rate is not measured here.
+ * it), then the audit's grouped query paged over all of them on MariaDB. Both shops are connected
+ * and every listing is bound, except 1 % of the Kuaishou listings: known but unbound twins, which
+ * the audit counts too. The platform-side audit rate is not measured here.
  * `npm run bench:parity -- --skus=100000 --violations=1000`
  */
 function flag(name: string, fallback: string): string {
@@ -51,6 +52,14 @@ async function main(): Promise<void> {
     await runMigrationsUnderLock(dataSource);
     const dice = new SeededRandom(seed);
     const merchantId = randomUUID();
+    const shops = { kuaishou: randomUUID(), youzan: randomUUID() };
+    for (const [platform, id] of Object.entries(shops))
+      await dataSource.query(
+        'INSERT INTO shop_connection (id, merchant_id, platform, shop_id, scopes, status, first_granted_at, failure_count, created_at, updated_at) ' +
+          "VALUES (?, ?, ?, ?, '', 'active', ?, 0, ?, ?)",
+        [id, merchantId, platform, `bench-${platform}`, Date.now(), Date.now(), Date.now()],
+      );
+    let unbound = 0;
     const violators = new Set<number>();
     while (violators.size < Math.min(planted, skus)) violators.add(Math.floor(dice.next() * skus));
     const seedStarted = Date.now();
@@ -58,6 +67,8 @@ async function main(): Promise<void> {
     for (let start = 0; start < skus; start += CHUNK) {
       const values: unknown[] = [];
       const rows: string[] = [];
+      const bindingValues: unknown[] = [];
+      const bindingRows: string[] = [];
       for (let i = start; i < Math.min(skus, start + CHUNK); i++) {
         const skuId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
         const base = 1000 + Math.floor(dice.next() * 99_000);
@@ -65,21 +76,34 @@ async function main(): Promise<void> {
         const other = violators.has(i)
           ? Math.ceil(base * (1.11 + dice.next() * 0.29))
           : Math.floor((base * (10_000 + Math.floor(dice.next() * (DEFAULT_PARITY_LIMIT_BP + 1)))) / 10_000);
+        const twin = dice.next() < 0.01;
+        if (twin) unbound++;
         for (const [platform, price] of [
           ['kuaishou', base],
           ['youzan', other],
         ] as const) {
-          rows.push('(?, ?, ?, ?, ?, ?)');
-          values.push(randomUUID(), merchantId, skuId, platform, price, Date.now());
+          const bindingId = randomUUID();
+          const itemId = `${platform}-item-${i}`;
+          rows.push('(?, ?, ?, ?, ?, ?, ?, ?, ?)');
+          values.push(bindingId, merchantId, skuId, platform, price, Date.now(), shops[platform], itemId, '1');
+          if (twin && platform === 'kuaishou') continue;
+          bindingRows.push("(?, ?, ?, ?, ?, ?, '1', 'auto', ?)");
+          bindingValues.push(bindingId, merchantId, skuId, platform, shops[platform], itemId, Date.now());
         }
       }
       await dataSource.query(
-        `INSERT INTO listing_price (binding_id, merchant_id, merchant_sku_id, platform, price_fen, observed_at) VALUES ${rows.join(', ')}`,
+        'INSERT INTO listing_price (binding_id, merchant_id, merchant_sku_id, platform, price_fen, observed_at, ' +
+          `connection_id, platform_item_id, platform_sku_id) VALUES ${rows.join(', ')}`,
         values,
+      );
+      await dataSource.query(
+        'INSERT INTO sku_binding (id, merchant_id, merchant_sku_id, platform, connection_id, platform_item_id, ' +
+          `platform_sku_id, bound_by, created_at) VALUES ${bindingRows.join(', ')}`,
+        bindingValues,
       );
     }
     const seedMs = Date.now() - seedStarted;
-    await dataSource.query('ANALYZE TABLE listing_price');
+    await dataSource.query('ANALYZE TABLE listing_price, sku_binding, shop_connection');
     const repo = new PricingRepository(new Db(dataSource));
     const auditStarted = Date.now();
     const found = new Set<string>();
@@ -96,6 +120,7 @@ async function main(): Promise<void> {
     const result = {
       skus,
       listings: skus * 2,
+      unbound_twins: unbound,
       db_audit_ms: dbAuditMs,
       violations_found: found.size,
       violations_planted: expected.size,

@@ -28,6 +28,10 @@ export class PriceDriftEntity {
   @Column({ name: 'spread_bp', type: 'int' })
   spreadBp: number;
 
+  /** The same spread over what a buyer of one unit pays after the merchant-funded discounts running then (null: before it was kept). */
+  @Column({ name: 'effective_spread_bp', type: 'int', nullable: true })
+  effectiveSpreadBp: number | null;
+
   @Column({ type: 'varchar', length: 300 })
   action: string;
 

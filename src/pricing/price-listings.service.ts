@@ -2,14 +2,28 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConnectionsService } from '../accounts/connections.service';
 import { SkuBindingEntity } from '../catalog/sku-binding.entity';
 import { SkuBindingService } from '../catalog/sku-binding.service';
+import { isPlatformError } from '../platforms/platform-error';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
-import { ShopRef } from '../platforms/ports/platform.types';
+import { Platform, ShopRef } from '../platforms/ports/platform.types';
 import { PricingRepository } from './pricing.repository';
 
-/** One bound listing of a merchant SKU in a connected shop. */
+/** One listing of a merchant SKU in a connected shop. */
 export interface PriceLane {
   binding: SkuBindingEntity;
   shop: ShopRef;
+  /**
+   * A known listing no longer bound (its binding as it was, by the id its price was kept under):
+   * read and counted, never written.
+   */
+  unbound?: boolean;
+}
+
+/** The platform item no longer has the listing's SKU. */
+export class ListingGoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ListingGoneError';
+  }
 }
 
 /** Reads the bound listings of a merchant SKU and their live prices through the catalog port. */
@@ -41,7 +55,7 @@ export class PriceListingsService {
     const item = await this.channels.catalog(lane.shop.platform).getItem(lane.shop, lane.binding.platformItemId);
     const sku = item.skus.find((s) => s.skuId === lane.binding.platformSkuId);
     if (!sku)
-      throw new Error(
+      throw new ListingGoneError(
         `${lane.shop.platform} item ${lane.binding.platformItemId} has no SKU ${lane.binding.platformSkuId}`,
       );
     return sku.priceFen;
@@ -73,5 +87,54 @@ export class PriceListingsService {
       if (byPlatform[row.platform] === undefined) byPlatform[row.platform] = row.priceFen;
     }
     return { prices, byPlatform };
+  }
+
+  /**
+   * The SKU's unbound twins the audit can read again (their listing and an active shop are known),
+   * on a platform where none of `lanes` is, as read-only lanes.
+   */
+  async twinLanes(merchantSkuId: string, lanes: PriceLane[]): Promise<PriceLane[]> {
+    const boundPlatforms = new Set(lanes.map((l) => l.shop.platform));
+    const twins: PriceLane[] = [];
+    for (const row of await this.repo.unboundListingPrices(merchantSkuId)) {
+      if (boundPlatforms.has(row.platform as Platform) || !row.connectionId) continue;
+      if (!row.platformItemId || !row.platformSkuId) continue;
+      const connection = await this.connections.findById(row.connectionId);
+      if (!connection || connection.status !== 'active') continue;
+      twins.push({
+        binding: Object.assign(new SkuBindingEntity(), {
+          id: row.bindingId,
+          merchantId: row.merchantId,
+          merchantSkuId,
+          platform: connection.platform,
+          connectionId: connection.id,
+          platformItemId: row.platformItemId,
+          platformSkuId: row.platformSkuId,
+        }),
+        shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId },
+        unbound: true,
+      });
+    }
+    return twins;
+  }
+
+  /**
+   * Live prices of twin lanes by their id; a listing gone from its platform is forgotten and left
+   * out (answered in `gone`).
+   */
+  async twinPrices(twins: PriceLane[]): Promise<{ prices: Record<string, number>; gone: string[] }> {
+    const prices: Record<string, number> = {};
+    const gone: string[] = [];
+    for (const lane of twins) {
+      try {
+        prices[lane.binding.id] = await this.livePrice(lane);
+      } catch (error) {
+        const isGone = error instanceof ListingGoneError || (isPlatformError(error) && error.code === 'NOT_FOUND');
+        if (!isGone) throw error;
+        gone.push(lane.binding.id);
+        await this.repo.forgetListing(lane.binding.id);
+      }
+    }
+    return { prices, gone };
   }
 }

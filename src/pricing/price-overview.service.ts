@@ -1,8 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConnectionsService } from '../accounts/connections.service';
 import { MerchantSkuService } from '../catalog/merchant-sku.service';
 import { SkuBindingService } from '../catalog/sku-binding.service';
+import { CLOCK, Clock } from '../common/clock';
+import { CampaignService } from '../promotions/campaign.service';
+import { discountsByPlatform, effectiveSpread } from './effective-price';
 import { spreadBp, withinLimit } from './parity';
+import { planCorrection } from './parity-correction';
 import { PricePolicyService } from './price-policy.service';
 import { PricingRepository } from './pricing.repository';
 
@@ -13,9 +17,25 @@ export interface ListingPriceView {
   platformSkuId: string;
   /** The shop's connection status; only `active` listings count towards the spread. */
   shopStatus: string;
+  /** False for a known listing no longer bound (counted by the guard and the audit, never written). */
+  bound: boolean;
   /** The price the service last saw on the platform (its knowledge, not a live read). */
   lastSeenFen: number | null;
   lastSeenAt: number | null;
+  /** What a buyer of one unit pays at the last seen price after the best merchant-funded discount running now. */
+  effectiveFen: number | null;
+}
+
+/** A spread beyond the limit: which listing is off and what the audit would do about it per policy. */
+export interface ParityViolationView {
+  spreadBp: number;
+  limitBp: number;
+  effectiveSpreadBp: number;
+  off: { bindingId: string; platform: string; priceFen: number; bound: boolean }[];
+  /** `correct`: the audit writes `corrections`; `alert`: it records a sync failure and writes nothing. */
+  wouldDo: 'correct' | 'alert';
+  corrections: { bindingId: string; platform: string; fromFen: number; toFen: number }[];
+  action: string;
 }
 
 export interface SkuPriceOverview {
@@ -27,12 +47,18 @@ export interface SkuPriceOverview {
   /** `max/min − 1` over the last seen prices of listings in active shops (basis points); null with fewer than two. */
   spreadBp: number | null;
   withinLimit: boolean | null;
+  /** The same spread over the effective prices (after merchant-funded discounts running now); null with fewer than two. */
+  effectiveSpreadBp: number | null;
+  /** Merchant-funded discounts running now on the platforms of this SKU's listings. */
+  discounts: { platform: string; name: string; discountFen: number; thresholdFen: number }[];
+  violation: ParityViolationView | null;
   listings: ListingPriceView[];
   findings: {
     platform: string;
     expectedFen: number | null;
     observedFen: number;
     spreadBp: number;
+    effectiveSpreadBp: number | null;
     action: string;
     createdAt: number;
   }[];
@@ -47,7 +73,10 @@ export interface SkuPriceOverview {
   lastRefusal: { platform: string; priceFen: number; note: string | null; createdAt: number } | null;
 }
 
-/** The merchant's price parity at a glance: what each platform showed us, the spread, audit findings, writes in flight. */
+/**
+ * The merchant's price parity at a glance: what each platform showed us, the spread (and after
+ * merchant-funded discounts), a violation with what the audit would do, findings, writes in flight.
+ */
 @Injectable()
 export class PriceOverviewService {
   constructor(
@@ -56,23 +85,29 @@ export class PriceOverviewService {
     private readonly connections: ConnectionsService,
     private readonly policies: PricePolicyService,
     private readonly repo: PricingRepository,
+    private readonly campaigns: CampaignService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async forMerchant(merchantId: string): Promise<SkuPriceOverview[]> {
     const status = new Map((await this.connections.listByMerchant(merchantId)).map((c) => [c.id, c.status]));
     const allBound = await this.bindings.listByMerchant(merchantId);
+    const running = discountsByPlatform(await this.campaigns.runningDiscounts(merchantId, this.clock.now()));
     const out: SkuPriceOverview[] = [];
     for (const sku of await this.skus.listByMerchant(merchantId)) {
       const bound = allBound.filter((b) => b.merchantSkuId === sku.id);
       if (!bound.length) continue;
-      const [seen, policy, pending, drifts, history] = await Promise.all([
+      const [seen, unbound, policy, pending, drifts, history, expected, erp] = await Promise.all([
         this.repo.listingPriceRows(bound.map((b) => b.id)),
+        this.repo.unboundListingPrices(sku.id),
         this.policies.effective(merchantId, sku.id),
         this.repo.pendingOps(sku.id),
         this.repo.drifts(sku.id, 5),
         this.repo.history(sku.id, 20),
+        this.repo.lastApplied(sku.id),
+        this.repo.erpPrice(sku.id),
       ]);
-      const listings = bound.map((b) => {
+      const listings: ListingPriceView[] = bound.map((b) => {
         const row = seen.find((r) => r.bindingId === b.id);
         return {
           bindingId: b.id,
@@ -80,14 +115,64 @@ export class PriceOverviewService {
           platformItemId: b.platformItemId,
           platformSkuId: b.platformSkuId,
           shopStatus: status.get(b.connectionId) ?? 'unknown',
+          bound: true,
           lastSeenFen: row?.priceFen ?? null,
           lastSeenAt: row?.observedAt ?? null,
+          effectiveFen: null,
         };
       });
-      const counted = listings
-        .filter((l) => l.shopStatus === 'active' && l.lastSeenFen !== null)
-        .map((l) => l.lastSeenFen!);
+      // Unbound twins count where the guard and the audit count them: on a platform with no active bound listing.
+      const activePlatforms = new Set(listings.filter((l) => l.shopStatus === 'active').map((l) => l.platform));
+      for (const row of unbound) {
+        if (activePlatforms.has(row.platform)) continue;
+        listings.push({
+          bindingId: row.bindingId,
+          platform: row.platform,
+          platformItemId: row.platformItemId ?? '',
+          platformSkuId: row.platformSkuId ?? '',
+          shopStatus: 'active',
+          bound: false,
+          lastSeenFen: row.priceFen,
+          lastSeenAt: row.observedAt,
+          effectiveFen: null,
+        });
+      }
+      const countedListings = listings.filter((l) => l.shopStatus === 'active' && l.lastSeenFen !== null);
+      const audited = countedListings.map((l) => ({
+        id: l.bindingId,
+        platform: l.platform as 'kuaishou' | 'youzan',
+        priceFen: l.lastSeenFen!,
+        unbound: !l.bound,
+      }));
+      const effective = effectiveSpread(audited, running);
+      for (const l of countedListings) l.effectiveFen = effective.prices[l.bindingId] ?? null;
+      const counted = audited.map((a) => a.priceFen);
       const spread = counted.length >= 2 ? spreadBp(counted) : null;
+      const plan = counted.length >= 2 ? planCorrection(audited, expected, policy, erp?.priceFen) : undefined;
+      const byId = new Map(countedListings.map((l) => [l.bindingId, l]));
+      const violation: ParityViolationView | null =
+        plan && plan.breaks
+          ? {
+              spreadBp: plan.spreadBp,
+              limitBp: policy.parityLimitBp,
+              effectiveSpreadBp: effective.spreadBp,
+              off: plan.off.map((id) => ({
+                bindingId: id,
+                platform: byId.get(id)!.platform,
+                priceFen: byId.get(id)!.lastSeenFen!,
+                bound: byId.get(id)!.bound,
+              })),
+              wouldDo: plan.verdict === 'correct' ? 'correct' : 'alert',
+              corrections: Object.entries(plan.targets ?? {}).map(([id, toFen]) => ({
+                bindingId: id,
+                platform: byId.get(id)!.platform,
+                fromFen: byId.get(id)!.lastSeenFen!,
+                toFen,
+              })),
+              action: plan.action,
+            }
+          : null;
+      const platforms = new Set(listings.map((l) => l.platform));
       const refused = history.find((w) => w.status === 'refused');
       out.push({
         merchantSkuId: sku.id,
@@ -97,12 +182,23 @@ export class PriceOverviewService {
         limitBp: policy.parityLimitBp,
         spreadBp: spread,
         withinLimit: spread === null ? null : withinLimit(counted, policy.parityLimitBp),
+        effectiveSpreadBp: counted.length >= 2 ? effective.spreadBp : null,
+        discounts: [...platforms].flatMap((p) =>
+          (running[p] ?? []).map((d) => ({
+            platform: p,
+            name: d.name,
+            discountFen: d.discountFen,
+            thresholdFen: d.thresholdFen,
+          })),
+        ),
+        violation,
         listings,
         findings: drifts.map((d) => ({
           platform: d.platform,
           expectedFen: d.expectedFen,
           observedFen: d.observedFen,
           spreadBp: d.spreadBp,
+          effectiveSpreadBp: d.effectiveSpreadBp,
           action: d.action,
           createdAt: d.createdAt,
         })),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MerchantSkuService } from '../catalog/merchant-sku.service';
+import { CampaignService } from '../promotions/campaign.service';
 import { CLOCK, Clock } from '../common/clock';
 import { ID_GENERATOR, IdGenerator } from '../common/ids';
 import { Db } from '../database/db';
@@ -13,7 +14,9 @@ import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { isPlatformError } from '../platforms/platform-error';
 import { ListingPriceEntity } from './listing-price.entity';
-import { derivePrice, ListingPrices, planSteps, spreadBp, withinLimit } from './parity';
+import { discountsByPlatform, effectiveSpread } from './effective-price';
+import { derivePrice, ListingPrices, planSteps } from './parity';
+import { planCorrection } from './parity-correction';
 import { PriceLane, PriceListingsService } from './price-listings.service';
 import { EffectivePolicy, PricePolicyService, rulesFor } from './price-policy.service';
 import { PriceWriteOpEntity, PriceWriteReason } from './price-write-op.entity';
@@ -61,6 +64,7 @@ export class PriceWriterService {
     private readonly failures: SyncFailureService,
     private readonly metrics: MetricsService,
     private readonly outbox: OutboxService,
+    private readonly campaigns: CampaignService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -131,29 +135,36 @@ export class PriceWriterService {
     await this.locked(merchantSkuId, async () => {
       const sku = await this.skus.findById(merchantSkuId);
       if (!sku) return;
-      const lanes = await this.listings.lanes(merchantSkuId);
-      if (lanes.length < 1) return;
+      const bound = await this.listings.lanes(merchantSkuId);
+      if (bound.length < 1) return;
       // A write that may still land makes the live prices misleading: the settlement job comes back.
-      if (await this.settle(lanes, merchantSkuId)) return;
+      if (await this.settle(bound, merchantSkuId)) return;
       const policy = await this.policies.effective(sku.merchantId, sku.id);
-      const live = await this.listings.livePrices(lanes);
+      // Known listings no longer bound count too (read live, never written): the platforms see them.
+      const twins = await this.listings.twinLanes(merchantSkuId, bound);
+      const read = await this.listings.twinPrices(twins);
+      const lanes = [...bound, ...twins.filter((t) => !read.gone.includes(t.binding.id))];
+      const live = { ...(await this.listings.livePrices(bound)), ...read.prices };
       await this.seen(lanes, live);
       const expected = await this.repo.lastApplied(merchantSkuId);
-      const spread = spreadBp(Object.values(live));
-      const breaks = !withinLimit(Object.values(live), policy.parityLimitBp);
       const now = this.clock.now();
+      const erp = policy.master === 'erp' ? await this.repo.erpPrice(merchantSkuId) : null;
+      const audited = lanes.map((l) => ({
+        id: l.binding.id,
+        platform: l.shop.platform,
+        priceFen: live[l.binding.id],
+        unbound: l.unbound,
+      }));
+      const plan = planCorrection(audited, expected, policy, erp?.priceFen);
+      const { breaks, targets, action, spreadBp: spread } = plan;
+      // Reported beside the list-price spread, never corrected on: what a buyer of one unit pays.
+      const effective = effectiveSpread(
+        audited,
+        discountsByPlatform(await this.campaigns.runningDiscounts(sku.merchantId, now)),
+      );
       const drifted = lanes.filter(
         (l) => expected.has(l.binding.id) && expected.get(l.binding.id) !== live[l.binding.id],
       );
-      const erp = policy.master === 'erp' ? await this.repo.erpPrice(merchantSkuId) : null;
-      const targets = breaks ? this.correctionTargets(lanes, live, expected, policy, erp?.priceFen) : undefined;
-      const action = !breaks
-        ? 'within the parity limit: left as is'
-        : policy.auditAction === 'alert'
-          ? 'parity limit broken: alert raised (policy: alert)'
-          : targets
-            ? `parity limit broken: corrected per policy (master ${policy.master})`
-            : 'parity limit broken: no price to correct to (never written by the service): alert raised';
       const noted = breaks ? lanes.filter((l) => drifted.includes(l) || !expected.has(l.binding.id)) : drifted;
       let fresh = false;
       for (const lane of noted) {
@@ -167,6 +178,7 @@ export class PriceWriterService {
           expectedFen: expected.get(lane.binding.id) ?? null,
           observedFen: live[lane.binding.id],
           spreadBp: spread,
+          effectiveSpreadBp: effective.spreadBp,
           action,
           createdAt: now,
         });
@@ -191,21 +203,25 @@ export class PriceWriterService {
               skuCode: sku.skuCode,
               prices,
               spreadBp: spread,
+              effectivePrices: Object.fromEntries(lanes.map((l) => [l.shop.platform, effective.prices[l.binding.id]])),
+              effectiveSpreadBp: effective.spreadBp,
               limitBp: policy.parityLimitBp,
-              action: policy.auditAction === 'correct' && targets ? 'correct' : 'alert',
+              action: plan.verdict === 'correct' ? 'correct' : 'alert',
             },
           }),
         );
       }
-      if (policy.auditAction === 'correct' && targets) {
-        await this.writeSteps(lanes, live, targets, policy, 'correction', now);
+      if (plan.verdict === 'correct' && targets) {
+        const boundLive = Object.fromEntries(bound.map((l) => [l.binding.id, live[l.binding.id]]));
+        await this.writeSteps(bound, boundLive, targets, policy, 'correction', now);
         return;
       }
+      const shown = (l: PriceLane) => `${l.shop.platform}${l.unbound ? ' (unbound)' : ''} ${live[l.binding.id]} fen`;
       await this.failures.record({
         context: 'pricing',
         operation: 'price.parity',
         errorCode: 'PARITY_BROKEN',
-        reason: `SKU ${sku.skuCode}: spread ${spread / 100}% over the ${policy.parityLimitBp / 100}% limit (${lanes.map((l) => `${l.shop.platform} ${live[l.binding.id]} fen`).join(', ')}); ${action}`,
+        reason: `SKU ${sku.skuCode}: spread ${spread / 100}% over the ${policy.parityLimitBp / 100}% limit (${lanes.map(shown).join(', ')}; after merchant discounts ${effective.spreadBp / 100}%); ${action}`,
         platform: noted[0]?.shop.platform ?? lanes[0].shop.platform,
         shopRef: noted[0]?.shop.shopId ?? lanes[0].shop.shopId,
         merchantId: lanes[0]?.binding.merchantId ?? null,
@@ -216,40 +232,6 @@ export class PriceWriterService {
         retryable: false,
       });
     });
-  }
-
-  /**
-   * What a broken spread is corrected to: with a platform as master, the others derived from its
-   * live price; with the ERP as master, each listing derived from the ERP's last price, or (none
-   * reported yet) back to the last price the service wrote.
-   */
-  private correctionTargets(
-    lanes: PriceLane[],
-    live: ListingPrices,
-    expected: Map<string, number>,
-    policy: EffectivePolicy,
-    erpFen?: number,
-  ): ListingPrices | undefined {
-    const master = lanes.find((l) => l.shop.platform === policy.master);
-    const targets: ListingPrices = {};
-    if (erpFen !== undefined) {
-      for (const lane of lanes) {
-        const price = derivePrice(erpFen, rulesFor(policy, lane.shop.platform));
-        if (price !== live[lane.binding.id]) targets[lane.binding.id] = price;
-      }
-    } else if (master) {
-      for (const lane of lanes) {
-        if (lane === master) continue;
-        targets[lane.binding.id] = derivePrice(live[master.binding.id], rulesFor(policy, lane.shop.platform));
-      }
-    } else {
-      for (const lane of lanes) {
-        const price = expected.get(lane.binding.id);
-        if (price === undefined) return undefined;
-        if (price !== live[lane.binding.id]) targets[lane.binding.id] = price;
-      }
-    }
-    return Object.keys(targets).length ? targets : undefined;
   }
 
   private async writeSteps(
@@ -413,6 +395,9 @@ export class PriceWriterService {
           merchantId: l.binding.merchantId,
           merchantSkuId: l.binding.merchantSkuId,
           platform: l.shop.platform,
+          connectionId: l.shop.connectionId,
+          platformItemId: l.binding.platformItemId,
+          platformSkuId: l.binding.platformSkuId,
           priceFen: prices[l.binding.id],
           observedAt: now,
         }),

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { SyncFailuresModule } from '../ops/failures/sync-failures.module';
 import { PlatformsModule } from '../platforms/platforms.module';
+import { PromotionsModule } from '../promotions/promotions.module';
 import { WebhookDeliveriesModule } from '../webhooks/deliveries/webhook-deliveries.module';
 import { PriceAuditConsumer } from './consumers/price-audit.consumer';
 import { PriceChangedConsumer } from './consumers/price-changed.consumer';
@@ -20,7 +21,14 @@ import { PriceOverviewService } from './price-overview.service';
 import { PricingRepository } from './pricing.repository';
 
 @Module({
-  imports: [AccountsModule, CatalogModule, PlatformsModule, SyncFailuresModule, WebhookDeliveriesModule],
+  imports: [
+    AccountsModule,
+    CatalogModule,
+    PlatformsModule,
+    PromotionsModule,
+    SyncFailuresModule,
+    WebhookDeliveriesModule,
+  ],
   controllers: [PricingController, ErpPricesController, PricingPagesController],
   providers: [
     PricingRepository,

@@ -133,33 +133,69 @@ export class PricingRepository {
 
   /**
    * DB-side parity audit: merchant SKUs whose last seen listing prices spread beyond `limitBp`
-   * (one grouped query over `listing_price` of listings still bound in an active shop, exact on
-   * integer fen). Paged by merchant SKU id.
+   * (exact on integer fen), paged by merchant SKU id: fewer than `limit` answered means no more.
+   * Counted: every listing still bound in an active shop, and every known listing no longer bound
+   * (an unbound twin) in an active shop, on a platform where no listing of the SKU is bound in an
+   * active shop and not bound to anything since; rows of disconnected shops are stale.
+   * Two steps: one grouped query over all kept rows, in index order with no join, finds the
+   * candidates (a spread over the counted rows never exceeds the spread over all of them); the
+   * same grouping over the counted rows of those candidates only confirms them.
    */
   async spreadViolations(
     limitBp: number,
     options: { merchantId?: string; after?: string; limit?: number } = {},
   ): Promise<{ merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[]> {
+    const limit = options.limit ?? 10_000;
+    const found: { merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[] = [];
+    for (let after = options.after ?? ''; found.length < limit;) {
+      const candidates = await this.spreadCandidates(limitBp, options.merchantId, after, limit);
+      if (!candidates.length) break;
+      found.push(...(await this.countedSpreads(limitBp, candidates)));
+      if (candidates.length < limit) break;
+      after = candidates[candidates.length - 1];
+    }
+    return found.slice(0, limit);
+  }
+
+  private async spreadCandidates(
+    limitBp: number,
+    merchantId: string | undefined,
+    after: string,
+    limit: number,
+  ): Promise<string[]> {
     const params: unknown[] = [];
-    let where = "WHERE c.status = 'active'";
-    if (options.merchantId) {
-      where += ' AND lp.merchant_id = ?';
-      params.push(options.merchantId);
+    const where: string[] = [];
+    if (merchantId) {
+      where.push('lp.merchant_id = ?');
+      params.push(merchantId);
     }
-    if (options.after) {
-      where += ' AND lp.merchant_sku_id > ?';
-      params.push(options.after);
+    if (after) {
+      where.push('lp.merchant_sku_id > ?');
+      params.push(after);
     }
-    params.push(10_000 + limitBp, options.limit ?? 10_000);
-    // Only listings still bound in an active shop: rows of unbound listings or disconnected shops are stale.
+    params.push(10_000 + limitBp, limit);
+    const rows: { merchant_sku_id: string }[] = await this.m.query(
+      `SELECT lp.merchant_sku_id FROM listing_price lp ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ` +
+        'GROUP BY lp.merchant_sku_id HAVING COUNT(*) > 1 AND MAX(lp.price_fen) * 10000 > MIN(lp.price_fen) * ? ' +
+        'ORDER BY lp.merchant_sku_id LIMIT ?',
+      params,
+    );
+    return rows.map((r) => r.merchant_sku_id);
+  }
+
+  private async countedSpreads(
+    limitBp: number,
+    merchantSkuIds: string[],
+  ): Promise<{ merchantSkuId: string; merchantId: string; minFen: number; maxFen: number }[]> {
     const rows: { merchant_sku_id: string; merchant_id: string; min_fen: number | string; max_fen: number | string }[] =
       await this.m.query(
         'SELECT lp.merchant_sku_id, MIN(lp.merchant_id) AS merchant_id, MIN(lp.price_fen) AS min_fen, ' +
-          'MAX(lp.price_fen) AS max_fen FROM listing_price lp ' +
-          'JOIN sku_binding b ON b.id = lp.binding_id JOIN shop_connection c ON c.id = b.connection_id ' +
-          `${where} GROUP BY lp.merchant_sku_id ` +
-          'HAVING COUNT(*) > 1 AND MAX(lp.price_fen) * 10000 > MIN(lp.price_fen) * ? ORDER BY lp.merchant_sku_id LIMIT ?',
-        params,
+          'MAX(lp.price_fen) AS max_fen FROM listing_price lp LEFT JOIN sku_binding b ON b.id = lp.binding_id ' +
+          'JOIN shop_connection c ON c.id = COALESCE(b.connection_id, lp.connection_id) ' +
+          `WHERE lp.merchant_sku_id IN (${merchantSkuIds.map(() => '?').join(', ')}) AND c.status = 'active' ` +
+          `AND (b.id IS NOT NULL OR (lp.platform_item_id IS NOT NULL AND ${TWIN_FREE})) GROUP BY lp.merchant_sku_id ` +
+          'HAVING COUNT(*) > 1 AND MAX(lp.price_fen) * 10000 > MIN(lp.price_fen) * ? ORDER BY lp.merchant_sku_id',
+        [...merchantSkuIds, 10_000 + limitBp],
       );
     return rows.map((r) => ({
       merchantSkuId: r.merchant_sku_id,
@@ -171,24 +207,36 @@ export class PricingRepository {
 
   /**
    * Last seen prices of a merchant SKU's listings that are no longer bound (the row outlives its
-   * binding), on a platform where the merchant still has an active shop: the guard counts them.
+   * binding) and not bound to anything since, in an active shop (a row that does not know its shop:
+   * the merchant has an active shop on its platform): the guard counts them.
    */
   async unboundListingPrices(merchantSkuId: string): Promise<ListingPriceEntity[]> {
-    const rows: { binding_id: string; platform: string; price_fen: number | string }[] = await this.m.query(
-      'SELECT lp.binding_id, lp.platform, lp.price_fen FROM listing_price lp ' +
+    const rows: ListingPriceRow[] = await this.m.query(
+      `SELECT ${LISTING_PRICE_COLUMNS} FROM listing_price lp ` +
         'LEFT JOIN sku_binding b ON b.id = lp.binding_id WHERE lp.merchant_sku_id = ? AND b.id IS NULL ' +
-        "AND EXISTS (SELECT 1 FROM shop_connection c WHERE c.merchant_id = lp.merchant_id AND c.platform = lp.platform AND c.status = 'active') " +
+        "AND (EXISTS (SELECT 1 FROM shop_connection c WHERE c.id = lp.connection_id AND c.status = 'active') " +
+        "OR (lp.connection_id IS NULL AND EXISTS (SELECT 1 FROM shop_connection c WHERE c.merchant_id = lp.merchant_id AND c.platform = lp.platform AND c.status = 'active'))) " +
+        'AND NOT EXISTS (SELECT 1 FROM sku_binding k WHERE k.connection_id = lp.connection_id ' +
+        'AND k.platform_item_id = lp.platform_item_id AND k.platform_sku_id = lp.platform_sku_id) ' +
         'ORDER BY lp.observed_at DESC',
       [merchantSkuId],
     );
-    return rows.map((r) =>
-      Object.assign(new ListingPriceEntity(), {
-        bindingId: r.binding_id,
-        merchantSkuId,
-        platform: r.platform,
-        priceFen: Number(r.price_fen),
-      }),
+    return rows.map(toListingPrice);
+  }
+
+  /** Known listings of one shop that are no longer bound (the audit reads them with the shop's listings). */
+  async unboundListingsOfConnection(connectionId: string): Promise<ListingPriceEntity[]> {
+    const rows: ListingPriceRow[] = await this.m.query(
+      `SELECT ${LISTING_PRICE_COLUMNS} FROM listing_price lp LEFT JOIN sku_binding b ON b.id = lp.binding_id ` +
+        'WHERE lp.connection_id = ? AND b.id IS NULL',
+      [connectionId],
     );
+    return rows.map(toListingPrice);
+  }
+
+  /** A known listing that is gone from its platform is forgotten. */
+  async forgetListing(bindingId: string): Promise<void> {
+    await this.m.getRepository(ListingPriceEntity).delete({ bindingId });
   }
 
   /** The lowest parity limit any policy sets (a DB-side audit with it finds every candidate). */
@@ -200,3 +248,42 @@ export class PricingRepository {
     return low === null || low === undefined ? fallback : Math.min(fallback, Number(low));
   }
 }
+
+/**
+ * An unbound listing counts only on a platform where no listing of its SKU is bound in an active
+ * shop, and only while it is not bound again (to any SKU) since.
+ */
+const TWIN_FREE =
+  'NOT EXISTS (SELECT 1 FROM sku_binding o JOIN shop_connection oc ON oc.id = o.connection_id ' +
+  "WHERE o.merchant_sku_id = lp.merchant_sku_id AND o.platform = lp.platform AND oc.status = 'active') " +
+  'AND NOT EXISTS (SELECT 1 FROM sku_binding k WHERE k.connection_id = lp.connection_id ' +
+  'AND k.platform_item_id = lp.platform_item_id AND k.platform_sku_id = lp.platform_sku_id)';
+
+interface ListingPriceRow {
+  binding_id: string;
+  merchant_id: string;
+  merchant_sku_id: string;
+  platform: string;
+  price_fen: number | string;
+  connection_id: string | null;
+  platform_item_id: string | null;
+  platform_sku_id: string | null;
+  observed_at: number | string;
+}
+
+const LISTING_PRICE_COLUMNS =
+  'lp.binding_id, lp.merchant_id, lp.merchant_sku_id, lp.platform, lp.price_fen, lp.connection_id, ' +
+  'lp.platform_item_id, lp.platform_sku_id, lp.observed_at';
+
+const toListingPrice = (r: ListingPriceRow): ListingPriceEntity =>
+  Object.assign(new ListingPriceEntity(), {
+    bindingId: r.binding_id,
+    merchantId: r.merchant_id,
+    merchantSkuId: r.merchant_sku_id,
+    platform: r.platform,
+    priceFen: Number(r.price_fen),
+    connectionId: r.connection_id,
+    platformItemId: r.platform_item_id,
+    platformSkuId: r.platform_sku_id,
+    observedAt: Number(r.observed_at),
+  });

@@ -69,6 +69,15 @@ export interface CampaignReport {
   anomalies: Record<AnomalyKind, number>;
 }
 
+/** A campaign's coupon on one platform, running now (merchant-funded). */
+export interface RunningDiscount {
+  platform: Platform;
+  campaignId: string;
+  name: string;
+  discountFen: number;
+  thresholdFen: number;
+}
+
 export const COUPON_CREATE_REPLAY = 'promotions.coupon-create';
 const couponCreateKey = (campaignId: string, platform: Platform) => `coupon-create:${campaignId}:${platform}`;
 
@@ -241,6 +250,27 @@ export class CampaignService {
         channels.filter((ch) => ch.campaignId === c.id),
       ),
     );
+  }
+
+  /**
+   * The merchant-funded discounts running at `at`: each campaign's coupon on every platform where it
+   * was created, while the campaign's window covers `at` and its budget is not used up.
+   */
+  async runningDiscounts(merchantId: string, at: number): Promise<RunningDiscount[]> {
+    const campaigns = await this.repo.runningCampaignsOf(merchantId, at);
+    const channels = await this.repo.channelsOf(campaigns.map((c) => c.id));
+    return channels
+      .filter((ch) => ch.status === 'created')
+      .map((ch) => {
+        const c = campaigns.find((x) => x.id === ch.campaignId)!;
+        return {
+          platform: ch.platform,
+          campaignId: c.id,
+          name: c.name,
+          discountFen: Math.min(c.discountFen, c.maxMerchantDiscountFen),
+          thresholdFen: c.thresholdFen,
+        };
+      });
   }
 
   /** 404 for another merchant's campaign, so its existence is not confirmed. */

@@ -36,6 +36,16 @@ export class PromotionsRepository {
     return this.m.getRepository(CouponCampaignEntity).find({ where: { merchantId }, order: { createdAt: 'DESC' } });
   }
 
+  /** The merchant's campaigns whose window covers `at` and whose budget is not used up. */
+  runningCampaignsOf(merchantId: string, at: number): Promise<CouponCampaignEntity[]> {
+    return this.m
+      .getRepository(CouponCampaignEntity)
+      .createQueryBuilder('c')
+      .where('c.merchant_id = :merchantId AND c.starts_at <= :at AND c.ends_at > :at', { merchantId, at })
+      .andWhere('c.redeemed_count < c.budget')
+      .getMany();
+  }
+
   async setCampaignStatus(id: string, status: CouponCampaignEntity['status']): Promise<void> {
     await this.m.getRepository(CouponCampaignEntity).update({ id }, { status });
   }

@@ -16,8 +16,8 @@ const PAGE_SIZE = 100;
 
 /**
  * Audits one shop: pages through its listings (the catalog port, so the shop's rate limits apply),
- * keeps each bound listing's price in `listing_price`, and hands to the SKU's price writer every
- * bound SKU whose listing shows another price than it last showed and every SKU whose last seen
+ * keeps the price of each bound listing and of each known listing no longer bound in `listing_price`,
+ * and hands to the SKU's price writer every SKU whose listing shows another price than it last showed and every SKU whose last seen
  * prices spread beyond the limit (one grouped query); the writer reads all its listings live and
  * corrects per policy.
  */
@@ -56,19 +56,31 @@ export class PriceAuditConsumer implements OnModuleInit {
         .filter((b) => b.connectionId === connection.id)
         .map((b) => [listingKey(b.platformItemId, b.platformSkuId), b]),
     );
+    // Known listings of this shop no longer bound are read with it, so their kept price stays current.
+    const unbound = new Map(
+      (await this.repo.unboundListingsOfConnection(connection.id)).map((r) => [
+        listingKey(r.platformItemId ?? '', r.platformSkuId ?? ''),
+        r,
+      ]),
+    );
     const seen: ListingPriceEntity[] = [];
     for (let page = 1; ; page++) {
       const { items, total } = await catalog.listItems(shop, { page, pageSize: PAGE_SIZE });
       for (const item of items) {
         for (const sku of item.skus) {
-          const binding = bound.get(listingKey(item.itemId, sku.skuId));
-          if (!binding) continue;
+          const key = listingKey(item.itemId, sku.skuId);
+          const binding = bound.get(key);
+          const known = binding ?? unbound.get(key);
+          if (!known) continue;
           seen.push(
             Object.assign(new ListingPriceEntity(), {
-              bindingId: binding.id,
-              merchantId: binding.merchantId,
-              merchantSkuId: binding.merchantSkuId,
-              platform: binding.platform,
+              bindingId: binding ? binding.id : (known as ListingPriceEntity).bindingId,
+              merchantId: known.merchantId,
+              merchantSkuId: known.merchantSkuId,
+              platform: connection.platform,
+              connectionId: connection.id,
+              platformItemId: item.itemId,
+              platformSkuId: sku.skuId,
               priceFen: sku.priceFen,
               observedAt: this.clock.now(),
             }),

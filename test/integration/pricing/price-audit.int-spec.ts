@@ -1,44 +1,24 @@
-import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
 import { PriceDriftEntity } from '@app/pricing/price-drift.entity';
 import { PricingRepository } from '@app/pricing/pricing.repository';
-import { eventually } from '@test/support/test-app';
-import { InventoryHarness } from '../inventory/inventory.harness';
+import { PricingHarness } from '@test/support/pricing-harness';
 
 /**
  * The hourly parity audit over the real pipeline (own merchant, so the emulators' call counters
  * count this file's SKUs only). Prices and calls come from the emulators.
  */
 describe('price parity audit', () => {
-  let h: InventoryHarness;
+  let h: PricingHarness;
 
   beforeAll(async () => {
-    h = await InventoryHarness.start('pricing-audit');
+    h = await PricingHarness.start('pricing-audit');
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const api = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...h.auth },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-
-  async function audit(): Promise<void> {
-    expect((await api('/price-audit', 'POST')).status).toBe(202);
-    const relay = h.stack.t.app.get(OutboxRelay);
-    await eventually(
-      async () => {
-        await relay.drain(30_000);
-        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
-        return Number(outbox[0].n) === 0;
-      },
-      60_000,
-      50,
-    );
-  }
+  const api = (path: string, method = 'GET', body?: unknown) => h.api(path, method, body);
+  const audit = () => h.audit();
 
   it('does not read an unchanged, never-written SKU live every hour', async () => {
     await h.sku('AUDIT-QUIET', { onHand: 5 });

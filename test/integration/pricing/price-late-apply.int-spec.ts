@@ -3,9 +3,9 @@ import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
 import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { withinLimit } from '@app/pricing/parity';
 import { PriceWriteOpEntity } from '@app/pricing/price-write-op.entity';
-import type { PriceChange } from '@app/sandbox/shared/price-log';
 import { eventually } from '@test/support/test-app';
-import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
+import { PricingHarness } from '@test/support/pricing-harness';
+import { SkuFixture } from '../inventory/inventory.harness';
 
 const PRICE_API = 'open.item.sku.price.update';
 
@@ -15,11 +15,11 @@ const PRICE_API = 'open.item.sku.price.update';
  * write it again while it may still land. Figures come from the emulators' price history.
  */
 describe('price writes applied after the answer was lost', () => {
-  let h: InventoryHarness;
+  let h: PricingHarness;
 
   beforeAll(async () => {
     // A short client timeout so the late-applied call times out well before the emulator applies it.
-    h = await InventoryHarness.start('pricing-late', {
+    h = await PricingHarness.start('pricing-late', {
       label: 'pricing-late',
       env: { PLATFORM_HTTP_TIMEOUT_MS: '3000' },
     });
@@ -29,27 +29,14 @@ describe('price writes applied after the answer was lost', () => {
     await h?.close();
   });
 
-  async function history(sku: SkuFixture): Promise<(PriceChange & { platform: 'kuaishou' | 'youzan' })[]> {
-    const [ks, yz] = await Promise.all([
-      h.stack.ksControl.priceHistory({ itemId: sku.ks.itemId, skuId: sku.ks.skuId }),
-      h.stack.yzControl.priceHistory({ itemId: sku.yz.itemId, skuId: sku.yz.skuId }),
-    ]);
-    return [
-      ...ks.map((c) => ({ ...c, platform: 'kuaishou' as const })),
-      ...yz.map((c) => ({ ...c, platform: 'youzan' as const })),
-    ].sort((a, b) => a.seq - b.seq);
-  }
+  const history = (sku: SkuFixture) => h.history(sku);
 
   it('keeps a timed-out write pending while it may still land: it lands once, never twice, the limit never broken', async () => {
     const sku = await h.sku('PRICE-LATE', { onHand: 5 });
     await h.stack.ksControl.resetCounters();
     await h.stack.ksControl.setFaults({ rules: [{ api: PRICE_API, lateApplyRate: 1, lateApplyDelayMs: 6000 }] });
     try {
-      const res = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/skus/${sku.code}/price`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', ...h.auth },
-        body: JSON.stringify({ priceFen: 10_800 }),
-      });
+      const res = await h.api(`/skus/${sku.code}/price`, 'PUT', { priceFen: 10_800 });
       expect(res.status).toBe(202);
       const relay = h.stack.t.app.get(OutboxRelay);
       void relay.drain(60_000);

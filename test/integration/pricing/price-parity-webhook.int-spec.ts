@@ -2,9 +2,8 @@ import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { WebhookSubscriptionsService } from '@app/webhooks/outbound/webhook-subscriptions.service';
-import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
 import { eventually } from '@test/support/test-app';
-import { InventoryHarness } from '../inventory/inventory.harness';
+import { PricingHarness } from '@test/support/pricing-harness';
 
 interface Received {
   raw: string;
@@ -40,14 +39,14 @@ class Receiver {
 
 /** A parity violation found by the audit reaches the merchant's subscribed endpoint as `price.parity_violation`. */
 describe('price parity violations as outbound webhook events', () => {
-  let h: InventoryHarness;
+  let h: PricingHarness;
   let receiver: Receiver;
   let secret: string;
 
   beforeAll(async () => {
     receiver = new Receiver();
     await receiver.start();
-    h = await InventoryHarness.start('pricing-webhook', {
+    h = await PricingHarness.start('pricing-webhook', {
       label: 'pricing-webhook',
       env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' },
     });
@@ -64,26 +63,8 @@ describe('price parity violations as outbound webhook events', () => {
     await receiver?.stop();
   });
 
-  const api = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...h.auth },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-
-  async function audit(): Promise<void> {
-    expect((await api('/price-audit', 'POST')).status).toBe(202);
-    const relay = h.stack.t.app.get(OutboxRelay);
-    await eventually(
-      async () => {
-        await relay.drain(30_000);
-        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
-        return Number(outbox[0].n) === 0;
-      },
-      60_000,
-      50,
-    );
-  }
+  const api = (path: string, method = 'GET', body?: unknown) => h.api(path, method, body);
+  const audit = () => h.audit();
 
   const violations = (subject: string) =>
     receiver.received.filter((r) => r.body.type === 'price.parity_violation' && r.body.subject === subject);
@@ -104,6 +85,9 @@ describe('price parity violations as outbound webhook events', () => {
       skuCode: sku.code,
       prices: { kuaishou: 12_375, youzan: 9900 },
       spreadBp: 2500,
+      // No merchant discount running: the effective spread is the list-price spread.
+      effectivePrices: { kuaishou: 12_375, youzan: 9900 },
+      effectiveSpreadBp: 2500,
       limitBp: 1000,
       action: 'alert',
     });
@@ -122,5 +106,40 @@ describe('price parity violations as outbound webhook events', () => {
     const second = await eventually(() => violations(sku.merchantSkuId)[1], 60_000, 50);
     expect(second.body.data).toMatchObject({ prices: { kuaishou: 13_000, youzan: 9900 } });
     expect(second.headers['webhook-id']).not.toBe(got.headers['webhook-id']);
+  }, 180_000);
+
+  it('carries the effective spread after the merchant-funded discount running on each platform', async () => {
+    const sku = await h.sku('PRICE-HOOK-EFF', { onHand: 5 });
+    expect(
+      (await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status,
+    ).toBe(200);
+    // ¥20 off from ¥105: on both platforms' coupons, but only a price from ¥105 on gets it.
+    const now = Date.now();
+    const campaign = await api('/campaigns', 'POST', {
+      name: 'Spread check 20 off',
+      discountFen: 2000,
+      thresholdFen: 10_500,
+      budget: 10,
+      perBuyerLimit: 1,
+      startsAt: now - 3_600_000,
+      endsAt: now + 86_400_000,
+    });
+    expect(campaign.status).toBe(201);
+    expect(((await campaign.json()) as { status: string }).status).toBe('live');
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await audit();
+    const got = await eventually(() => violations(sku.merchantSkuId)[0], 60_000, 50);
+    // Kuaishou 123.75 − 20 = 103.75 against Youzan 99.00 (below the threshold): 4.80 %.
+    expect(got.body.data).toMatchObject({
+      prices: { kuaishou: 12_375, youzan: 9900 },
+      spreadBp: 2500,
+      effectivePrices: { kuaishou: 10_375, youzan: 9900 },
+      effectiveSpreadBp: 480,
+    });
+    const drift = await h.db.dataSource.query(
+      "SELECT effective_spread_bp FROM price_drift WHERE merchant_sku_id = ? AND platform = 'kuaishou'",
+      [sku.merchantSkuId],
+    );
+    expect(drift.map((d: { effective_spread_bp: number }) => Number(d.effective_spread_bp))).toEqual([480]);
   }, 180_000);
 });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { priceChangedTopic } from '@app/messaging/contracts/price-changed/price-changed.contract';
-import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
 import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
 import { ParityAuditJob } from '@app/pricing/jobs/parity-audit.job';
@@ -10,14 +9,13 @@ import { PriceDriftEntity } from '@app/pricing/price-drift.entity';
 import { PriceWriteOpEntity } from '@app/pricing/price-write-op.entity';
 import { ListingPriceEntity } from '@app/pricing/listing-price.entity';
 import { PricingRepository } from '@app/pricing/pricing.repository';
-import type { PriceChange } from '@app/sandbox/shared/price-log';
 import { MerchantSkuService } from '@app/catalog/merchant-sku.service';
 import { NotFoundDomainException } from '@app/common/errors/domain.exception';
 import { PricePolicyService } from '@app/pricing/price-policy.service';
 import { createTestMerchant, createTestUser } from '@test/support/access';
 import { eventually } from '@test/support/test-app';
-import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
-import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
+import { PricingHarness } from '@test/support/pricing-harness';
+import { SkuFixture } from '../inventory/inventory.harness';
 
 const PRICE_API = 'open.item.sku.price.update';
 
@@ -26,65 +24,21 @@ const PRICE_API = 'open.item.sku.price.update';
  * Prices are always read from the emulators' own state and price history.
  */
 describe('price parity between Kuaishou and Youzan', () => {
-  let h: InventoryHarness;
+  let h: PricingHarness;
 
   beforeAll(async () => {
-    h = await InventoryHarness.start('pricing');
+    h = await PricingHarness.start('pricing');
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const api = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...h.auth },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-
-  async function livePrices(sku: SkuFixture): Promise<{ kuaishou: number; youzan: number }> {
-    const [ks, yz] = await Promise.all([
-      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
-      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
-    ]);
-    return { kuaishou: ks.price, youzan: yz.priceFen };
-  }
-
-  /** Every event handled and every journaled price write settled. */
-  async function priceQuiet(): Promise<void> {
-    const relay = h.stack.t.app.get(OutboxRelay);
-    await eventually(
-      async () => {
-        await relay.drain(30_000);
-        const pending = await h.db.dataSource.query(
-          "SELECT COUNT(*) AS n FROM price_write_op WHERE status = 'pending'",
-        );
-        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
-        return Number(pending[0].n) === 0 && Number(outbox[0].n) === 0;
-      },
-      60_000,
-      50,
-    );
-  }
-
-  const ops = (sku: SkuFixture) =>
-    h.db.dataSource.manager.find(PriceWriteOpEntity, {
-      where: { merchantSkuId: sku.merchantSkuId },
-      order: { createdAt: 'ASC' },
-    });
-
-  /** Both emulators' price histories of the SKU, merged in the order they were applied. */
-  async function history(sku: SkuFixture): Promise<(PriceChange & { platform: 'kuaishou' | 'youzan' })[]> {
-    const [ks, yz] = await Promise.all([
-      h.stack.ksControl.priceHistory({ itemId: sku.ks.itemId, skuId: sku.ks.skuId }),
-      h.stack.yzControl.priceHistory({ itemId: sku.yz.itemId, skuId: sku.yz.skuId }),
-    ]);
-    return [
-      ...ks.map((c) => ({ ...c, platform: 'kuaishou' as const })),
-      ...yz.map((c) => ({ ...c, platform: 'youzan' as const })),
-    ].sort((a, b) => a.seq - b.seq);
-  }
+  const api = (path: string, method = 'GET', body?: unknown) => h.api(path, method, body);
+  const livePrices = (sku: SkuFixture) => h.livePrices(sku);
+  const priceQuiet = () => h.quiet();
+  const ops = (sku: SkuFixture) => h.ops(sku);
+  const history = (sku: SkuFixture) => h.history(sku);
 
   it('the policy service itself finds no SKU of another merchant by code, and writes no policy row', async () => {
     const other = await createTestMerchant(h.stack.t.app, 'Other merchant');
@@ -283,12 +237,7 @@ describe('price parity between Kuaishou and Youzan', () => {
   });
   it('settles a write its writer never saw answered (a crash) by reading it back, never by writing again', async () => {
     const sku = await h.sku('PRICE-CRASH', { onHand: 5 });
-    const binding = (
-      await h.db.dataSource.query('SELECT id FROM sku_binding WHERE merchant_sku_id = ? AND platform = ?', [
-        sku.merchantSkuId,
-        'kuaishou',
-      ])
-    )[0].id as string;
+    const binding = await bindingOf(sku, 'kuaishou');
     // The writer journaled 10 200 fen, the platform applied it, then the process died before the answer.
     await h.db.dataSource.manager.insert(PriceWriteOpEntity, {
       id: randomUUID(),
@@ -312,28 +261,8 @@ describe('price parity between Kuaishou and Youzan', () => {
     expect(op.note).toContain('writer gone before the answer; read back');
     expect((await h.stack.ksControl.counters()).calls[PRICE_API] ?? 0).toBe(0);
   });
-  async function sendErpPrices(
-    updates: { skuCode: string; priceFen: number; sequence: number }[],
-    deliveryId = randomUUID(),
-  ) {
-    const body = JSON.stringify({ updates });
-    const timestamp = Math.floor(Date.now() / 1000);
-    const res = await fetch(`${h.stack.url}/webhooks/erp/prices`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [ERP_HEADERS.keyId]: h.erpKey.keyId,
-        [ERP_HEADERS.timestamp]: String(timestamp),
-        [ERP_HEADERS.delivery]: deliveryId,
-        [ERP_HEADERS.signature]: signErpPayload(h.erpKey.secret, timestamp, deliveryId, body),
-      },
-      body,
-    });
-    return {
-      status: res.status,
-      body: (await res.json()) as { duplicate: boolean; results: { skuCode: string; outcome: string }[] },
-    };
-  }
+  const sendErpPrices = (updates: { skuCode: string; priceFen: number; sequence: number }[], deliveryId?: string) =>
+    h.sendErpPrices(updates, deliveryId);
 
   it('takes signed ERP prices (master ERP): derived per platform, written in steps, stale and repeated deliveries ignored', async () => {
     const sku = await h.sku('PRICE-ERP', { onHand: 5 });
@@ -394,13 +323,7 @@ describe('price parity between Kuaishou and Youzan', () => {
       ]),
     );
   });
-  const bindingOf = async (sku: SkuFixture, platform: 'kuaishou' | 'youzan') =>
-    (
-      await h.db.dataSource.query('SELECT id FROM sku_binding WHERE merchant_sku_id = ? AND platform = ?', [
-        sku.merchantSkuId,
-        platform,
-      ])
-    )[0].id as string;
+  const bindingOf = (sku: SkuFixture, platform: 'kuaishou' | 'youzan') => h.bindingOf(sku, platform);
 
   /** A price event handed to the writer again (a retried or dead-lettered event replayed later). */
   const replay = (payload: {

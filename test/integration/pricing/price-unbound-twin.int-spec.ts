@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
 import { SkuBindingEntity } from '@app/catalog/sku-binding.entity';
-import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
+import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
+import { ListingPriceEntity } from '@app/pricing/listing-price.entity';
+import { PriceDriftEntity } from '@app/pricing/price-drift.entity';
 import { eventually } from '@test/support/test-app';
-import { InventoryHarness } from '../inventory/inventory.harness';
+import { PricingHarness } from '@test/support/pricing-harness';
 
 /**
  * Issue 12 defect: a listing bound alone could be raised beyond the parity limit against its twin
@@ -11,63 +11,29 @@ import { InventoryHarness } from '../inventory/inventory.harness';
  * are read from the emulators.
  */
 describe('price parity against an unbound twin listing', () => {
-  let h: InventoryHarness;
+  let h: PricingHarness;
 
   beforeAll(async () => {
-    h = await InventoryHarness.start('pricing-unbound');
+    h = await PricingHarness.start('pricing-unbound');
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const api = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...h.auth },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const api = (path: string, method = 'GET', body?: unknown) => h.api(path, method, body);
+  const quiet = () => h.quiet();
+  const audit = () => h.audit();
+  const sendErpPrices = (updates: { skuCode: string; priceFen: number; sequence: number }[]) =>
+    h.sendErpPrices(updates);
 
-  async function quiet(): Promise<void> {
-    const relay = h.stack.t.app.get(OutboxRelay);
-    await eventually(
-      async () => {
-        await relay.drain(30_000);
-        const pending = await h.db.dataSource.query(
-          "SELECT COUNT(*) AS n FROM price_write_op WHERE status = 'pending'",
-        );
-        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
-        return Number(pending[0].n) === 0 && Number(outbox[0].n) === 0;
-      },
-      60_000,
-      50,
-    );
-  }
-
-  async function sendErpPrices(updates: { skuCode: string; priceFen: number; sequence: number }[]) {
-    const deliveryId = randomUUID();
-    const body = JSON.stringify({ updates });
-    const timestamp = Math.floor(Date.now() / 1000);
-    const res = await fetch(`${h.stack.url}/webhooks/erp/prices`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [ERP_HEADERS.keyId]: h.erpKey.keyId,
-        [ERP_HEADERS.timestamp]: String(timestamp),
-        [ERP_HEADERS.delivery]: deliveryId,
-        [ERP_HEADERS.signature]: signErpPayload(h.erpKey.secret, timestamp, deliveryId, body),
-      },
-      body,
-    });
-    return { status: res.status, body: (await res.json()) as { results: { skuCode: string; outcome: string }[] } };
-  }
-
-  async function auditThenUnbindKuaishou(merchantSkuId: string): Promise<void> {
+  /** Answers the id the Kuaishou listing was bound under (its `listing_price` row keeps it). */
+  async function auditThenUnbindKuaishou(merchantSkuId: string): Promise<string> {
     // The audit sees both listings' prices (9900 fen each).
-    expect((await api('/price-audit', 'POST')).status).toBe(202);
-    await quiet();
+    await audit();
     const ks = await h.db.dataSource.manager.findOneByOrFail(SkuBindingEntity, { merchantSkuId, platform: 'kuaishou' });
     expect((await api(`/sku-bindings/${ks.id}`, 'DELETE')).status).toBe(204);
+    return ks.id;
   }
 
   it('refuses raising the bound Youzan listing beyond 10 % over the unbound Kuaishou twin it knows a price for', async () => {
@@ -87,11 +53,7 @@ describe('price parity against an unbound twin listing', () => {
     const ok = await api(`/skus/${sku.code}/price`, 'PUT', { platform: 'youzan', priceFen: 10_890 });
     expect(ok.status).toBe(202);
     await quiet();
-    const [ksSku, yzSku] = await Promise.all([
-      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
-      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
-    ]);
-    expect({ kuaishou: ksSku.price, youzan: yzSku.priceFen }).toEqual({ kuaishou: 9900, youzan: 10_890 });
+    expect(await h.livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 10_890 });
 
     // The master-price form counts the twin too: 13,000 fen derived for Youzan alone breaks the limit.
     const master = await api(`/skus/${sku.code}/price`, 'PUT', { priceFen: 13_000 });
@@ -112,10 +74,46 @@ describe('price parity against an unbound twin listing', () => {
     const applied = await sendErpPrices([{ skuCode: sku.code, priceFen: 10_500, sequence: 2 }]);
     expect(applied.body.results).toEqual([{ skuCode: sku.code, outcome: 'applied' }]);
     await quiet();
-    const [ksSku, yzSku] = await Promise.all([
-      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
-      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
+    expect(await h.livePrices(sku)).toEqual({ kuaishou: 9900, youzan: 10_500 });
+  }, 180_000);
+
+  it('audits the unbound twin: reads its live price, keeps it, and alerts on the spread over it', async () => {
+    const sku = await h.sku('PRICE-TWIN-AUDIT', { onHand: 5 });
+    expect(
+      (await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status,
+    ).toBe(200);
+    const twin = await auditThenUnbindKuaishou(sku.merchantSkuId);
+    // The merchant raises the unbound Kuaishou listing by 25 % in the back office.
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await audit();
+    const stored = await h.db.dataSource.manager.findOneByOrFail(ListingPriceEntity, { bindingId: twin });
+    expect(stored.priceFen).toBe(12_375);
+    const failure = await eventually(
+      () =>
+        h.db.dataSource.manager.findOneBy(SyncFailureEntity, {
+          entityRef: sku.merchantSkuId,
+          operation: 'price.parity',
+        }),
+      30_000,
+    );
+    expect(failure.reason).toContain('25%');
+    const drifts = await h.db.dataSource.manager.findBy(PriceDriftEntity, { merchantSkuId: sku.merchantSkuId });
+    expect(drifts.find((d) => d.bindingId === twin)).toMatchObject({ observedFen: 12_375, spreadBp: 2500 });
+    expect(await h.livePrices(sku)).toEqual({ kuaishou: 12_375, youzan: 9900 });
+  }, 180_000);
+
+  it('with the unbound twin as the price master, corrects the bound listing to its live price', async () => {
+    const sku = await h.sku('PRICE-TWIN-MASTER', { onHand: 5 });
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'kuaishou' })).status).toBe(200);
+    await auditThenUnbindKuaishou(sku.merchantSkuId);
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await audit();
+    expect(await h.livePrices(sku)).toEqual({ kuaishou: 12_375, youzan: 12_375 });
+    const yzHistory = await h.stack.yzControl.priceHistory({ itemId: sku.yz.itemId, skuId: sku.yz.skuId });
+    // Written in steps within the limit, none to the unbound listing.
+    expect(yzHistory.at(-1)).toMatchObject({ source: 'api', priceFen: 12_375 });
+    expect(await h.stack.ksControl.priceHistory({ itemId: sku.ks.itemId, skuId: sku.ks.skuId })).toEqual([
+      expect.objectContaining({ source: 'control', priceFen: 12_375 }),
     ]);
-    expect({ kuaishou: ksSku.price, youzan: yzSku.priceFen }).toEqual({ kuaishou: 9900, youzan: 10_500 });
   }, 180_000);
 });

@@ -1,57 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import { MerchantSkuService } from '@app/catalog/merchant-sku.service';
-import { ERP_HEADERS, signErpPayload } from '@app/auth/erp-signature';
-import { OutboxRelay } from '@app/messaging/outbox/outbox.relay';
 import { withinLimit } from '@app/pricing/parity';
 import type { SkuPriceOverview } from '@app/pricing/price-overview.service';
-import { eventually } from '@test/support/test-app';
-import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
+import { PricingHarness } from '@test/support/pricing-harness';
+import { SkuFixture } from '../inventory/inventory.harness';
 
 /**
  * A newly bound listing's price is observed and brought into line at once, and the price overview
  * (API and page form) shows and sets prices. Platform prices are read from the emulators' state.
  */
 describe('price workspace: newly bound listings and the price overview', () => {
-  let h: InventoryHarness;
+  let h: PricingHarness;
 
   beforeAll(async () => {
-    h = await InventoryHarness.start('price-workspace');
+    h = await PricingHarness.start('price-workspace');
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const api = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...h.auth },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-
-  async function priceQuiet(): Promise<void> {
-    const relay = h.stack.t.app.get(OutboxRelay);
-    await eventually(
-      async () => {
-        await relay.drain(30_000);
-        const pending = await h.db.dataSource.query(
-          "SELECT COUNT(*) AS n FROM price_write_op WHERE status = 'pending'",
-        );
-        const outbox = await h.db.dataSource.query("SELECT COUNT(*) AS n FROM outbox_event WHERE status = 'pending'");
-        return Number(pending[0].n) === 0 && Number(outbox[0].n) === 0;
-      },
-      60_000,
-      50,
-    );
-  }
-
-  async function livePrices(sku: SkuFixture): Promise<{ kuaishou: number; youzan: number }> {
-    const [ks, yz] = await Promise.all([
-      h.stack.ksControl.getSku(sku.ks.itemId, sku.ks.skuId),
-      h.stack.yzControl.getSku(sku.yz.itemId, sku.yz.skuId),
-    ]);
-    return { kuaishou: ks.price, youzan: yz.priceFen };
-  }
+  const api = (path: string, method = 'GET', body?: unknown) => h.api(path, method, body);
+  const priceQuiet = () => h.quiet();
+  const livePrices = (sku: SkuFixture) => h.livePrices(sku);
 
   /** Lists the code on both platforms at the given prices (as a merchant would in the back offices) and binds them. */
   async function listAndBind(code: string, prices: { kuaishou: number; youzan: number }): Promise<SkuFixture> {
@@ -79,21 +49,7 @@ describe('price workspace: newly bound listings and the price overview', () => {
   }
 
   async function sendErpPrice(skuCode: string, priceFen: number, sequence: number): Promise<void> {
-    const body = JSON.stringify({ updates: [{ skuCode, priceFen, sequence }] });
-    const timestamp = Math.floor(Date.now() / 1000);
-    const deliveryId = randomUUID();
-    const res = await fetch(`${h.stack.url}/webhooks/erp/prices`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [ERP_HEADERS.keyId]: h.erpKey.keyId,
-        [ERP_HEADERS.timestamp]: String(timestamp),
-        [ERP_HEADERS.delivery]: deliveryId,
-        [ERP_HEADERS.signature]: signErpPayload(h.erpKey.secret, timestamp, deliveryId, body),
-      },
-      body,
-    });
-    expect(res.status).toBe(200);
+    expect((await h.sendErpPrices([{ skuCode, priceFen, sequence }])).status).toBe(200);
   }
 
   async function overview(code: string): Promise<SkuPriceOverview> {
@@ -198,5 +154,89 @@ describe('price workspace: newly bound listings and the price overview', () => {
     const bad = await post({ priceYuan: '12,5' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('priceYuan');
+  });
+
+  const audit = () => h.audit();
+
+  async function pageText(): Promise<string> {
+    const page = await fetch(`${h.stack.url}/merchants/${h.merchantId}/prices`, { headers: h.auth });
+    expect(page.status).toBe(200);
+    return page.text();
+  }
+
+  it('shows a violation with the listing that is off and what the policy would do, on the API and the page', async () => {
+    const sku = await listAndBind('VIOL-SHOW', { kuaishou: 9_900, youzan: 9_900 });
+    await priceQuiet();
+    expect(
+      (await api(`/skus/${sku.code}/price-policy`, 'PUT', { master: 'youzan', auditAction: 'alert' })).status,
+    ).toBe(200);
+    expect((await overview(sku.code)).violation).toBeNull();
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { price: 12_375 });
+    await audit();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 12_375, youzan: 9_900 });
+    expect((await overview(sku.code)).violation).toMatchObject({
+      spreadBp: 2500,
+      limitBp: 1000,
+      off: [{ platform: 'kuaishou', priceFen: 12_375, bound: true }],
+      wouldDo: 'alert',
+      corrections: [],
+    });
+    let text = await pageText();
+    expect(text).toMatch(/data-testid="violation-row-VIOL-SHOW"/);
+    expect(text).toMatch(/data-testid="violation-off-VIOL-SHOW">[^<]*快手 Kuaishou ¥123\.75/);
+    expect(text).toMatch(/data-testid="violation-action-VIOL-SHOW">[^<]*The audit raises an alert and writes nothing/);
+
+    // With the policy set to correct, the page says what the next audit writes; the audit then does it.
+    expect((await api(`/skus/${sku.code}/price-policy`, 'PUT', { auditAction: 'correct' })).status).toBe(200);
+    expect((await overview(sku.code)).violation).toMatchObject({
+      off: [{ platform: 'kuaishou', priceFen: 12_375 }],
+      wouldDo: 'correct',
+      corrections: [{ platform: 'kuaishou', fromFen: 12_375, toFen: 9_900 }],
+    });
+    text = await pageText();
+    expect(text).toMatch(
+      /data-testid="violation-action-VIOL-SHOW">[^<]*The audit corrects it per policy: 快手 Kuaishou ¥123\.75 → <strong>¥99\.00/,
+    );
+    await audit();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 9_900, youzan: 9_900 });
+    expect((await overview(sku.code)).violation).toBeNull();
+    expect(await pageText()).not.toMatch(/data-testid="violation-row-VIOL-SHOW"/);
+  });
+
+  it('reports the effective spread after merchant-funded discounts beside the list-price spread', async () => {
+    // Within the list-price limit (9 %), but a ¥20 coupon from ¥105 only reaches the Youzan price.
+    const sku = await listAndBind('EFF-SPREAD', { kuaishou: 10_000, youzan: 10_900 });
+    await priceQuiet();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_000, youzan: 10_900 });
+    expect((await overview(sku.code)).effectiveSpreadBp).toBe(900);
+    const now = Date.now();
+    const campaign = await api('/campaigns', 'POST', {
+      name: 'Effective 20 off',
+      discountFen: 2000,
+      thresholdFen: 10_500,
+      budget: 10,
+      perBuyerLimit: 1,
+      startsAt: now - 3_600_000,
+      endsAt: now + 86_400_000,
+    });
+    expect(campaign.status).toBe(201);
+    const seen = await overview(sku.code);
+    expect(seen).toMatchObject({ spreadBp: 900, withinLimit: true, effectiveSpreadBp: 1236, violation: null });
+    expect(seen.listings.map((l) => [l.platform, l.lastSeenFen, l.effectiveFen]).sort()).toEqual([
+      ['kuaishou', 10_000, 10_000],
+      ['youzan', 10_900, 8_900],
+    ]);
+    expect(seen.discounts).toEqual(
+      expect.arrayContaining([
+        { platform: 'kuaishou', name: 'Effective 20 off', discountFen: 2000, thresholdFen: 10_500 },
+        { platform: 'youzan', name: 'Effective 20 off', discountFen: 2000, thresholdFen: 10_500 },
+      ]),
+    );
+    const text = await pageText();
+    expect(text).toMatch(/data-testid="effective-spread-EFF-SPREAD">12\.36%</);
+    expect(text).toMatch(/data-testid="effective-EFF-SPREAD-youzan">¥89\.00</);
+    // Reported, never corrected on: the prices stay.
+    await audit();
+    expect(await livePrices(sku)).toEqual({ kuaishou: 10_000, youzan: 10_900 });
   });
 });
