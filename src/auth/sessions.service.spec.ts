@@ -16,6 +16,9 @@ import { UsersRepository } from './users.repository';
 
 const PASSWORD = 'correct horse battery';
 
+// Each sign-in runs scrypt for real; on a loaded 2-core machine a few of them outlast jest's 5 s default.
+jest.setTimeout(60_000);
+
 /** The answer a sign-in gets: 200, 401 (password checked and wrong), 429 (refused unchecked). */
 const statusOf = (signIn: Promise<unknown>): Promise<number> =>
   signIn.then(
