@@ -89,6 +89,26 @@ describe(ListingPublishService.name, () => {
     t.mocks.get(CategoryTreeService).nodes.mockResolvedValue([]);
   });
 
+  describe('createDraft', () => {
+    it('answers a draft that lost the race for the unique key with a conflict, not a database error', async () => {
+      const sut = t.sut as unknown as Record<string, jest.Mock>;
+      jest
+        .spyOn(sut, 'shops')
+        .mockResolvedValue({ source: connection('youzan', 'yz-1'), target: connection('kuaishou', 'ks-1') });
+      jest.spyOn(sut, 'readSource').mockResolvedValue({});
+      jest.spyOn(sut, 'draftFrom').mockResolvedValue(listing({ status: 'draft' }));
+      jest.spyOn(sut, 'validate').mockResolvedValue([]);
+      repo.insert.mockRejectedValue(
+        Object.assign(new Error("Duplicate entry 'ks-1-ITEM-1'"), { code: 'ER_DUP_ENTRY' }),
+      );
+      const error = await t.sut
+        .createDraft('merchant-1', { sourceConnectionId: 'yz-1', sourceItemId: '100', targetConnectionId: 'ks-1' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DomainException);
+      expect(error).toMatchObject({ code: 'LISTING_EXISTS' });
+    });
+  });
+
   describe('publish', () => {
     it('queues the listing for the next China day when Kuaishou’s daily create cap is used up', async () => {
       catalog.createItem.mockRejectedValue(refusal('每个商家每天最多发布500个商品'));

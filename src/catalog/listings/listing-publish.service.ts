@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '@app/common/errors/db-errors';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectionsService } from '@app/accounts/connections.service';
 import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
@@ -150,7 +151,15 @@ export class ListingPublishService {
     return this.db.transaction(async () => {
       const existing = await this.repo.findByTargetOuter(listing.targetConnectionId, listing.outerItemId);
       if (!existing) {
-        await this.repo.insert(listing);
+        await this.repo.insert(listing).catch((error: unknown) => {
+          // Two drafts of the same item at once: the unique key keeps one; the other is told so.
+          if (isUniqueViolation(error))
+            throw new ConflictDomainException(
+              'LISTING_EXISTS',
+              `item ${listing.outerItemId} is being drafted for the target shop at the same time; try again`,
+            );
+          throw error;
+        });
         return listing;
       }
       if (!EDITABLE.includes(existing.status) || existing.merchantId !== merchantId)

@@ -343,6 +343,25 @@ describe('publishing listings between the platforms', () => {
     expect((await get(listing.id)).status).toBe('pending_audit');
   });
 
+  it('answers two drafts of one item sent at once without a 500, keeping one listing', async () => {
+    const item = await youzanItem(h, 'TWIN-DRAFT', ['TWIN-DRAFT-A']);
+    const body = {
+      sourceConnectionId: h.connections.youzan.id,
+      sourceItemId: item.itemId,
+      targetConnectionId: h.connections.kuaishou.id,
+      categoryId: DRESS,
+      imageUrls: [IMAGE],
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, async () => (await call('/listings', { method: 'POST', body })).status),
+    );
+    expect(answers.filter((s) => s !== 201 && s !== 409)).toEqual([]);
+    expect(answers).toContain(201);
+    const list = (await (await call('/listings')).json()) as (Listing & { outerItemId: string })[];
+    const rows = list.filter((l) => l.outerItemId === 'TWIN-DRAFT');
+    expect(rows).toHaveLength(1);
+  });
+
   it('validates a draft request field by field', async () => {
     const res = await call('/listings', {
       method: 'POST',
