@@ -178,7 +178,10 @@ export class StockSyncService {
           allocation.allotted > 0 &&
           allocation.obsReadAt === null &&
           !allocation.unwritable;
-        if (reconcile || back || holder || !allocation?.established) await this.observe(lease, lane);
+        // (A holder's read polls no orders: the poll backstop completes the feed past it, so
+        // rebalance runs every 5 s cost one stock read per holder, not two order polls.)
+        if (reconcile || back || !allocation?.established) await this.observe(lease, lane);
+        else if (holder) await this.observe(lease, lane, false);
         await this.matureObservation(lease, lane);
       }
     });
@@ -705,7 +708,7 @@ export class StockSyncService {
    * (and pins it: sales heard before the feed passes this read may be ones the read excluded);
    * less is remembered and lowers it only once the shop's order feed is complete up to the read.
    */
-  private async observe(lease: Lease, lane: Lane): Promise<void> {
+  private async observe(lease: Lease, lane: Lane, poll = true): Promise<void> {
     // A write that may still land and raise the platform would make a read under-count (a
     // decrease landing after the read only lowers it: the read then over-counts, the safe side).
     if (await this.repo.mayStillLandAbove(lane.binding.id, this.clock.now())) return;
@@ -714,7 +717,7 @@ export class StockSyncService {
     let visible: number;
     let before: ChannelAllocationEntity;
     try {
-      await this.orders.pollRecent(lane.connection.id);
+      if (poll) await this.orders.pollRecent(lane.connection.id);
       before = await this.repo.ensureAllocation(
         lane.binding.id,
         lane.binding.merchantSkuId,
@@ -763,7 +766,7 @@ export class StockSyncService {
       a.updatedAt = readAt;
       await this.repo.saveAllocation(a);
     });
-    await this.orders.pollRecent(lane.connection.id).catch(() => undefined);
+    if (poll) await this.orders.pollRecent(lane.connection.id).catch(() => undefined);
   }
 
   /** Applies a remembered read-back once every sale up to it has been heard. */
