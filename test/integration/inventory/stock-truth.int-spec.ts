@@ -434,14 +434,6 @@ describe('stock truth, measured from the platforms', () => {
       // minutes, but that could only lower Kuaishou further; once the order feed is complete up to
       // the read, the units it does not show are proven unsold and are shown again.
       const job = h.stack.t.app.get(StockReconcileJob);
-      await eventually(
-        async () => {
-          await sample();
-          return (await job.enqueueRebalance()) > 0;
-        },
-        30_000,
-        500,
-      );
       // The job keeps looking every 5 s while the SKU is stranded, and the poll backstop completes
       // the order feed past the read (jobs are off in tests: the test runs both).
       await eventually(
