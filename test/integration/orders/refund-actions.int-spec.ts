@@ -16,7 +16,7 @@ interface Answer {
   actions: string[];
 }
 
-const json = async (res: Response): Promise<Answer> => (await json(res)) as Answer;
+const json = async (res: Response): Promise<Answer> => (await res.json()) as Answer;
 
 describe('after-sales: seller refund actions', () => {
   let h: InventoryHarness;
