@@ -19,7 +19,16 @@ describe('orders bench stats', () => {
   it('counts orders per minute from the first creation to the last receipt', () => {
     const orders = [order('a', 1000), order('b', 2000), order('c', 3000)];
     // 3 orders between t=1 s and t=31 s: 6 per minute.
-    expect(ordersPerMinute(orders, new Map([['a', 5000], ['b', 10_000], ['c', 31_000]]))).toBe(6);
+    expect(
+      ordersPerMinute(
+        orders,
+        new Map([
+          ['a', 5000],
+          ['b', 10_000],
+          ['c', 31_000],
+        ]),
+      ),
+    ).toBe(6);
     // What never arrived does not count, but the span still starts at the first creation.
     expect(ordersPerMinute(orders, new Map([['a', 31_000]]))).toBe(2);
     expect(ordersPerMinute(orders, new Map())).toBe(0);
