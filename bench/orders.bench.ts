@@ -38,19 +38,19 @@ import { ServiceProcess } from './service.process';
  * shipment timestamps) and from what the ERP receiver got — never from the service.
  */
 const SPECS: FlagSpec[] = [
-  { name: 'push-orders', fallback: 300, help: 'orders in the push burst (half per platform)' },
-  { name: 'poll-orders', fallback: 300, help: 'orders in the poll-only burst (every push dropped)' },
+  { name: 'push-orders', fallback: 120, help: 'orders in the push burst (half per platform)' },
+  { name: 'poll-orders', fallback: 120, help: 'orders in the poll-only burst (every push dropped)' },
   { name: 'burst-rate', fallback: 200, help: 'orders per second offered in the push and poll bursts' },
   { name: 'poll-ms', fallback: 2000, help: 'ORDER_POLL_INTERVAL_MS of the service' },
-  { name: 'storm-orders', fallback: 2000, help: 'orders in the ship-to-deadline storm' },
-  { name: 'storm-rate', fallback: 40, help: 'storm orders per second' },
-  { name: 'promise-s', fallback: 90, help: 'ship-by after payment, s (Kuaishou item promise; Youzan bench promise)' },
+  { name: 'storm-orders', fallback: 300, help: 'orders in the ship-to-deadline storm' },
+  { name: 'storm-rate', fallback: 4, help: 'storm orders per second' },
+  { name: 'promise-s', fallback: 120, help: 'ship-by after payment, s (Kuaishou item promise; Youzan bench promise)' },
   { name: 'ship-delay-min-ms', fallback: 2000, help: 'ERP handling time before it ships, lower bound' },
   { name: 'ship-delay-max-ms', fallback: 30_000, help: 'ERP handling time before it ships, upper bound' },
   { name: 'late-share', fallback: 0.02, help: 'share of orders the ERP ships only after their deadline' },
   { name: 'erp-concurrency', fallback: 16, help: 'ERP shipment webhooks in flight at once' },
   { name: 'skus', fallback: 20, help: 'SKUs listed on both platforms' },
-  { name: 'phase-max-s', fallback: 120, help: 'longest wait for a phase to drain' },
+  { name: 'phase-max-s', fallback: 90, help: 'longest wait for a phase to drain' },
   { name: 'seed', fallback: 7, help: 'random seed' },
 ];
 const USAGE = [
@@ -330,6 +330,7 @@ async function main(): Promise<void> {
       const t = Date.now();
       await run();
       phases[name] = { ms: Date.now() - t };
+      console.log(`orders bench: ${name} phase done in ${phases[name].ms} ms`);
     };
     await timed('push', async () => {
       await offer('push', p['push-orders'], p['burst-rate']);
@@ -389,6 +390,12 @@ async function main(): Promise<void> {
       on_time_rate: onTimeRate(storm),
       shipment_writeback_ms: { p50: writeback.p50, p99: writeback.p99, max: writeback.max, samples: writeback.samples },
       lost_orders: lost.length,
+      received_by_phase: Object.fromEntries(
+        (['push', 'poll', 'storm'] as const).map((phase) => [
+          phase,
+          { placed: idsOf(phase).length, received: idsOf(phase).filter((id) => receiver.receivedAt.has(id)).length },
+        ]),
+      ),
       lost_order_ids: lost.slice(0, 20),
       by_platform: { kuaishou: byPlatform('kuaishou'), youzan: byPlatform('youzan') },
       storm: {
