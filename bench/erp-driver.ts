@@ -25,13 +25,21 @@ export class ErpDriver {
   async send(updates: ErpUpdate[]): Promise<void> {
     await this.tellPhysical(updates.map((u) => ({ code: u.skuCode, onHand: u.onHand })));
     const sequence = ++this.sequence;
-    const body = JSON.stringify({ updates: updates.map((u) => ({ ...u, sequence })) });
+    await this.post('/webhooks/erp/stock', { updates: updates.map((u) => ({ ...u, sequence })) });
+    this.sent.push({ at: Date.now(), updates });
+  }
+
+  /**
+   * A signed ERP webhook (stock report, shipment…). A delivery the service did not answer (it may be
+   * restarting) or answered with a 5xx is sent again with the same id; a 4xx is thrown.
+   */
+  async post(path: string, payload: unknown): Promise<unknown> {
+    const body = JSON.stringify(payload);
     const delivery = randomUUID();
-    // A delivery the service did not answer (it may be restarting) is sent again with the same id.
     for (let attempt = 1; ; attempt++) {
       const ts = Math.floor(Date.now() / 1000);
       try {
-        const res = await fetch(`${this.serviceUrl}/webhooks/erp/stock`, {
+        const res = await fetch(`${this.serviceUrl}${path}`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -43,15 +51,18 @@ export class ErpDriver {
           body,
           signal: AbortSignal.timeout(30_000),
         });
-        if (res.status === 200) break;
+        if (res.status >= 200 && res.status < 300) {
+          const text = await res.text();
+          return text ? (JSON.parse(text) as unknown) : undefined;
+        }
         if (res.status < 500 || attempt >= 10)
-          throw new Error(`ERP stock report refused: ${res.status} ${await res.text()}`);
+          throw new ErpRefusedError(`ERP webhook ${path} refused: ${res.status} ${await res.text()}`);
       } catch (error) {
-        if (attempt >= 10 || (error instanceof Error && error.message.startsWith('ERP stock report refused')))
-          throw error;
+        if (attempt >= 10 || error instanceof ErpRefusedError) throw error;
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
-    this.sent.push({ at: Date.now(), updates });
   }
 }
+
+class ErpRefusedError extends Error {}
