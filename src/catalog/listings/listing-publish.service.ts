@@ -20,13 +20,22 @@ import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { isPlatformError, PlatformError } from '@app/platforms/platform-error';
 import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
-import { ChannelItem, ChannelItemDraft, ChannelCategoryProperty } from '@app/platforms/ports/catalog.port';
+import { createHash } from 'crypto';
+import { CatalogPort, ChannelItem, ChannelItemDraft, ChannelCategoryProperty } from '@app/platforms/ports/catalog.port';
 import { ShopRef } from '@app/platforms/ports/platform.types';
 import { CategoryTreeService } from '../categories/category-tree.service';
 import { CategoryMappingService } from '../mapping/category-mapping.service';
 import { SkuBindingService } from '../sku-binding.service';
 import { ListingPublishOpEntity } from './listing-publish-op.entity';
-import { groupOf, ListingDraft, ListingFinding, ListingPropertyValue, validateListing } from './listing-validation';
+import { ListingImageUploadEntity } from './listing-image-upload.entity';
+import {
+  checkHostedImages,
+  groupOf,
+  ListingDraft,
+  ListingFinding,
+  ListingPropertyValue,
+  validateListing,
+} from './listing-validation';
 import { ListingAudit, ListingEntity, ListingOrigin } from './listing.entity';
 import { ListingRepository } from './listing.repository';
 import { isDailyCapRefusal, mapAuditRejection, nextChinaDay } from './publish-policy';
@@ -249,9 +258,24 @@ export class ListingPublishService {
       return this.platformFailure(listing, error, 'lookup');
     }
 
+    // Kuaishou takes only its own image URLs: each source image is uploaded first, once (journaled).
+    let imageUrls = listing.draft.imageUrls;
+    if (catalog.uploadImage) {
+      try {
+        imageUrls = await this.hostImages(listing, shop, catalog);
+      } catch (error) {
+        return this.platformFailure(listing, error, 'image upload');
+      }
+      const unhosted = catalog.isHostedImage ? checkHostedImages(imageUrls, (u) => catalog.isHostedImage!(u)) : [];
+      if (unhosted.length) {
+        listing.findings = [...listing.findings.filter((f) => !f.field.startsWith('imageUrls[')), ...unhosted];
+        return this.fail(listing, 'IMAGE_NOT_HOSTED', 'an image is not on the platform image host after upload', false);
+      }
+    }
+
     const op = await this.journal(listing);
     try {
-      const created = await catalog.createItem(shop, toChannelDraft(listing));
+      const created = await catalog.createItem(shop, toChannelDraft(listing, imageUrls));
       await this.settleOp(op, 'created', created.itemId);
       return await this.landed(listing, shop, await catalog.getItem(shop, created.itemId), 'created');
     } catch (error) {
@@ -535,6 +559,45 @@ export class ListingPublishService {
     return null;
   }
 
+  /** Images uploaded for a listing (its journal), oldest first. */
+  imageUploads(listingId: string): Promise<ListingImageUploadEntity[]> {
+    return this.repo.listUploads(listingId);
+  }
+
+  /**
+   * The draft's images on the target's image host: already-hosted URLs as they are, the others
+   * uploaded once per target shop and source URL. Each upload is journaled as it answers, so a
+   * publish retried after a failure uploads only what is not journaled yet.
+   */
+  private async hostImages(listing: ListingEntity, shop: ShopRef, catalog: CatalogPort): Promise<string[]> {
+    const hosted: string[] = [];
+    for (const url of listing.draft.imageUrls) {
+      if (catalog.isHostedImage?.(url)) {
+        hosted.push(url);
+        continue;
+      }
+      const sourceHash = createHash('sha256').update(url).digest('hex');
+      const known = await this.repo.findUpload(listing.targetConnectionId, sourceHash);
+      if (known) {
+        hosted.push(known.hostedUrl);
+        continue;
+      }
+      const hostedUrl = await catalog.uploadImage!(shop, { url, kind: 'main' });
+      const upload = Object.assign(new ListingImageUploadEntity(), {
+        id: this.ids.uuid(),
+        connectionId: listing.targetConnectionId,
+        listingId: listing.id,
+        sourceHash,
+        sourceUrl: url.slice(0, 500),
+        hostedUrl,
+        createdAt: this.clock.now(),
+      });
+      await this.db.transaction(() => this.repo.insertUpload(upload));
+      hosted.push((await this.repo.findUpload(listing.targetConnectionId, sourceHash))?.hostedUrl ?? hostedUrl);
+    }
+    return hosted;
+  }
+
   private async journal(listing: ListingEntity): Promise<ListingPublishOpEntity> {
     const now = this.clock.now();
     const op = Object.assign(new ListingPublishOpEntity(), {
@@ -748,14 +811,14 @@ function toPropertyInput(p: ListingPropertyValue) {
 }
 
 /** Stock is 0 on every new SKU: the stock pipeline sets it once the SKU is bound, never copied. */
-function toChannelDraft(listing: ListingEntity): ChannelItemDraft {
+function toChannelDraft(listing: ListingEntity, imageUrls = listing.draft.imageUrls): ChannelItemDraft {
   const draft = listing.draft;
   return {
     outerItemId: listing.outerItemId,
     title: draft.title,
     categoryId: listing.categoryId ?? '',
     description: draft.description,
-    imageUrls: draft.imageUrls,
+    imageUrls,
     properties: draft.properties.map(toPropertyInput),
     skus: draft.skus.map((sku) => ({
       outerSkuId: sku.skuCode,
