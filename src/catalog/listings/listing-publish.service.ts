@@ -52,6 +52,18 @@ const STALE_PUBLISHING_MS = 15 * 60_000;
 
 const failureKey = (listingId: string) => `catalog.listing:${listingId}`;
 
+/** Statuses in which a listing's platform item may be edited through the API. */
+const EDITABLE_PUBLISHED = ['live', 'pending_audit', 'rejected'];
+/** Kuaishou: the item was once edited in Kuaishou's own online editor; the API may not edit it any more (FAQ-K1002). */
+const ONLINE_EDITED_CODE = '3401';
+
+export interface EditListingInput {
+  title?: string;
+  description?: string;
+  imageUrls?: string[];
+  properties?: ListingPropertyValue[];
+}
+
 /** The draft as stored: the merchant's listing plus the source SKU ids, bound to the same merchant SKUs. */
 export type StoredDraft = ListingDraft & { sourceSkus: { skuCode: string; skuId: string }[] };
 
@@ -305,6 +317,95 @@ export class ListingPublishService {
         true,
       );
     }
+  }
+
+  /**
+   * An edit of a published listing (title, description, images, properties): the changed draft is
+   * validated with the same rules (422 with the findings when it has errors), Kuaishou images are
+   * uploaded first (journaled), then `editItem` on the target; the item's audit state is read again
+   * (an edit of audited fields goes back to audit). Kuaishou's 3401 becomes a finding explaining it.
+   */
+  async editPublished(merchantId: string, listingId: string, input: EditListingInput): Promise<ListingEntity> {
+    const listing = await this.getForMerchant(merchantId, listingId);
+    if (!listing.targetItemId || !EDITABLE_PUBLISHED.includes(listing.status))
+      throw new ConflictDomainException(
+        'LISTING_NOT_PUBLISHED',
+        `listing ${listingId} is ${listing.status}: edit the draft and publish it instead`,
+      );
+    const target = await this.connections.getOwned(merchantId, listing.targetConnectionId);
+    const draft: StoredDraft = {
+      ...(listing.draft as StoredDraft),
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.imageUrls !== undefined ? { imageUrls: input.imageUrls } : {}),
+      ...(input.properties !== undefined ? { properties: input.properties } : {}),
+    };
+    const candidate = Object.assign(new ListingEntity(), { ...listing, draft });
+    const findings = await this.validate(candidate, target);
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length)
+      throw new DomainException(
+        'LISTING_INVALID',
+        `the edit has ${errors.length} error(s) to fix`,
+        'unprocessable',
+        fieldErrors(errors),
+      );
+    const shop = refOf(target);
+    const catalog = this.channels.catalog(listing.targetPlatform);
+    try {
+      let imageUrls = input.imageUrls;
+      if (imageUrls && catalog.uploadImage) imageUrls = await this.hostImages(candidate, shop, catalog);
+      await catalog.editItem(shop, listing.targetItemId, {
+        ...(input.title !== undefined ? { title: input.title } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(imageUrls !== undefined ? { imageUrls } : {}),
+        ...(input.properties !== undefined ? { properties: input.properties.map(toPropertyInput) } : {}),
+      });
+    } catch (error) {
+      if (!isPlatformError(error)) throw error;
+      const detail = error.rawMessage ?? error.message;
+      const onlineEdited = error.platform === 'kuaishou' && error.rawCode === ONLINE_EDITED_CODE;
+      const finding: ListingFinding = {
+        code: 'PLATFORM_REFUSED',
+        group: 'other',
+        severity: 'error',
+        field: 'edit',
+        message: onlineEdited
+          ? {
+              zh: `该商品曾在快手小店在线编辑器中修改，不能再通过接口编辑：${detail}`,
+              en: `The item was once edited in Kuaishou's own online editor, so the API may no longer edit it: ${detail}`,
+            }
+          : { zh: `平台拒绝修改：${detail}`, en: `The platform refused the edit: ${detail}` },
+        hint: onlineEdited
+          ? {
+              zh: '请在快手小店 APP 或 PC 端直接修改该商品',
+              en: 'Make this change in the Kuaishou shop app or PC back office',
+            }
+          : mapAuditRejection(detail).hint,
+      };
+      await this.db.transaction(async () => {
+        listing.findings = [...listing.findings.filter((f) => f.field !== 'edit'), finding];
+        listing.updatedAt = this.clock.now();
+        await this.repo.save(listing);
+      });
+      throw new DomainException(
+        onlineEdited ? 'ITEM_EDITED_ONLINE' : 'PLATFORM_REFUSED',
+        `${finding.message.en} (${finding.hint.en})`,
+        'unprocessable',
+        [{ field: 'edit', messages: [`${finding.message.en} (${finding.hint.en})`] }],
+      );
+    }
+    await this.db.transaction(async () => {
+      Object.assign(listing, {
+        draft,
+        findings: findings.filter((f) => f.field !== 'edit'),
+        updatedAt: this.clock.now(),
+      });
+      await this.repo.save(listing);
+    });
+    // The edit may send the item (or its copy) back to audit: tracked like a create's audit.
+    const item = await catalog.getItem(shop, listing.targetItemId);
+    return this.applyAudit(listing, item);
   }
 
   /** Reads the target item's audit state (the poll job's consumer, and the audit failure's replay). */

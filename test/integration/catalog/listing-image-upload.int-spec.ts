@@ -154,4 +154,65 @@ describe('Kuaishou image upload (open.item.image.upload) and publishing with hos
     expect(stored.imageUrls.every((u) => HOST.test(u) && h.stack.ks.store.hostedImages.has(u))).toBe(true);
     expect(stored.detailImageUrls.every((u) => h.stack.ks.store.hostedImages.has(u))).toBe(true);
   });
+
+  it('edits a published listing through the same validation, tracks the re-audit, and explains Kuaishou 3401', async () => {
+    const item = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '家用收纳盒 EDIT-1',
+      desc: '家用多功能收纳盒，大容量，可叠放',
+      itemNo: 'EDIT-1',
+      skus: [{ itemNo: 'EDIT-1-A', priceFen: 2_900, stock: 3, specs: [{ k: '颜色', v: '白' }] }],
+    });
+    const created = (await (
+      await call('/listings', {
+        method: 'POST',
+        body: {
+          sourceConnectionId: h.connections.youzan.id,
+          sourceItemId: item.itemId,
+          targetConnectionId: h.connections.kuaishou.id,
+          categoryId: DAILY,
+          imageUrls: [REMOTE],
+        },
+      })
+    ).json()) as Listing;
+    expect((await call(`/listings/${created.id}/publish`, { method: 'POST' })).status).toBe(202);
+    await h.quiet();
+    const published = await get(created.id);
+    expect(published.status).toBe('pending_audit');
+    const itemId = published.targetItemId!;
+    await h.stack.ksControl.auditItem(itemId, true);
+    const service = h.stack.t.app.get(ListingPublishService);
+    expect((await service.checkAudit(created.id))?.status).toBe('live');
+
+    const patch = (body: unknown) => call(`/listings/${created.id}`, { method: 'PATCH', body });
+    // Bad input: a 400 with field messages; a rule broken: a 422 with the validator's findings. Nothing sent.
+    const bad = await patch({ title: 7, imageUrls: ['ftp://x'] });
+    expect(bad.status).toBe(400);
+    const broken = await patch({ imageUrls: [] });
+    expect(broken.status).toBe(422);
+    expect(JSON.stringify(await broken.json())).toContain('IMAGE_COUNT');
+
+    const edited = await patch({ title: '家用收纳盒 加厚款 EDIT-1', imageUrls: [BIG_PNG] });
+    expect(edited.status).toBe(200);
+    const view = (await edited.json()) as Listing & { draft: { title: string }; auditState: string };
+    expect(view.draft.title).toBe('家用收纳盒 加厚款 EDIT-1');
+    // The emulator holds the edit under audit until Kuaishou approves it; then it is the item's.
+    await h.stack.ksControl.auditItem(itemId, true);
+    const stored = h.stack.ks.store.items.get(itemId)!;
+    expect(stored.title).toBe('家用收纳盒 加厚款 EDIT-1');
+    expect(stored.imageUrls).toHaveLength(1);
+    expect(h.stack.ks.store.hostedImages.has(stored.imageUrls[0])).toBe(true);
+
+    // Once edited in Kuaishou's own editor, API edits are refused with 3401: explained, not a bare error.
+    await h.stack.ksControl.updateItem(itemId, { onlineEdited: true });
+    const refused = await patch({ title: '家用收纳盒 再改 EDIT-1' });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(await refused.json())).toContain('ITEM_EDITED_ONLINE');
+    const after = await get(created.id);
+    const finding = after.findings.find((f) => f.code === 'PLATFORM_REFUSED') as
+      (Listing['findings'][number] & { field: string; hint: { en: string } }) | undefined;
+    expect(finding?.field).toBe('edit');
+    expect(finding?.hint.en).toContain('Kuaishou shop app');
+    expect(h.stack.ks.store.items.get(itemId)!.title).toBe('家用收纳盒 加厚款 EDIT-1');
+  });
 });
