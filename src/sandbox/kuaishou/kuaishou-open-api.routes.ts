@@ -344,7 +344,8 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
     }),
     // The real ranking model is Kuaishou's own; this one ranks leaves by the characters they share with the
     // title and description, enough to exercise the API's shape and its daily cap. The live API takes only
-    // Kuaishou-hosted image URLs; this emulator has no image upload yet, so it only requires one URL.
+    // Kuaishou-hosted image URLs; this emulator only requires one URL (hosting is not checked here yet,
+    // though open.item.image.upload now hands out hosted URLs).
     'open.item.category.suggested.get': read('merchant_item', ({ shop, p }) => {
       const title = p.string('itemTitle');
       const imageUrls = p.strings('imageUrls') ?? [];
