@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MerchantsService } from '../accounts/merchants.service';
 import { MerchantAccess } from '../auth/policy.decorator';
-import { CreateListingDto, ImportListingsDto, ImportReportView, ListingView } from './dto/listing.dto';
+import { CreateListingDto, EditListingDto, ImportListingsDto, ImportReportView, ListingView } from './dto/listing.dto';
 import { ListingPublishService } from './listings/listing-publish.service';
 
 @ApiTags('catalog')
@@ -59,6 +59,22 @@ export class ListingsController {
     @Param('listingId', new ParseUUIDPipe()) listingId: string,
   ): Promise<ListingView> {
     return ListingView.of(await this.listings.getForMerchant(merchantId, listingId));
+  }
+
+  @Patch(':listingId')
+  @MerchantAccess('staff')
+  @ApiOkResponse({
+    type: ListingView,
+    description:
+      'Edits the published item (title, description, images, properties) after the same validation; ' +
+      '422 with the findings, or with the explanation of a platform refusal (Kuaishou 3401).',
+  })
+  async edit(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('listingId', new ParseUUIDPipe()) listingId: string,
+    @Body() body: EditListingDto,
+  ): Promise<ListingView> {
+    return ListingView.of(await this.listings.editPublished(merchantId, listingId, body));
   }
 
   @Post(':listingId/publish')

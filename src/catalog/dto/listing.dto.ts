@@ -94,6 +94,36 @@ export class CreateListingDto {
   properties?: ListingPropertyDto[];
 }
 
+export class EditListingDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(25_000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Main images (http(s), or a data: URL for small images)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(15)
+  @MaxLength(4000, { each: true })
+  @Matches(/^(https?:\/\/|data:image\/)/, { each: true, message: 'each image must be an http(s) or data:image URL' })
+  imageUrls?: string[];
+
+  @ApiPropertyOptional({ type: [ListingPropertyDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ListingPropertyDto)
+  properties?: ListingPropertyDto[];
+}
+
 export class ImportListingsDto {
   @ApiProperty() @IsUUID() sourceConnectionId: string;
   @ApiProperty() @IsUUID() targetConnectionId: string;

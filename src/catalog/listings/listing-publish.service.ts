@@ -21,13 +21,22 @@ import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { isPlatformError, PlatformError } from '@app/platforms/platform-error';
 import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
-import { ChannelItem, ChannelItemDraft, ChannelCategoryProperty } from '@app/platforms/ports/catalog.port';
+import { createHash } from 'crypto';
+import { CatalogPort, ChannelItem, ChannelItemDraft, ChannelCategoryProperty } from '@app/platforms/ports/catalog.port';
 import { ShopRef } from '@app/platforms/ports/platform.types';
 import { CategoryTreeService } from '../categories/category-tree.service';
 import { CategoryMappingService } from '../mapping/category-mapping.service';
 import { SkuBindingService } from '../sku-binding.service';
 import { ListingPublishOpEntity } from './listing-publish-op.entity';
-import { groupOf, ListingDraft, ListingFinding, ListingPropertyValue, validateListing } from './listing-validation';
+import { ListingImageUploadEntity } from './listing-image-upload.entity';
+import {
+  checkHostedImages,
+  groupOf,
+  ListingDraft,
+  ListingFinding,
+  ListingPropertyValue,
+  validateListing,
+} from './listing-validation';
 import { ListingAudit, ListingEntity, ListingOrigin } from './listing.entity';
 import { ListingRepository } from './listing.repository';
 import { isDailyCapRefusal, mapAuditRejection, nextChinaDay } from './publish-policy';
@@ -43,6 +52,18 @@ const MAX_IMPORT_ITEMS = 500;
 const STALE_PUBLISHING_MS = 15 * 60_000;
 
 const failureKey = (listingId: string) => `catalog.listing:${listingId}`;
+
+/** Statuses in which a listing's platform item may be edited through the API. */
+const EDITABLE_PUBLISHED = ['live', 'pending_audit', 'rejected'];
+/** Kuaishou: the item was once edited in Kuaishou's own online editor; the API may not edit it any more (FAQ-K1002). */
+const ONLINE_EDITED_CODE = '3401';
+
+export interface EditListingInput {
+  title?: string;
+  description?: string;
+  imageUrls?: string[];
+  properties?: ListingPropertyValue[];
+}
 
 /** The draft as stored: the merchant's listing plus the source SKU ids, bound to the same merchant SKUs. */
 export type StoredDraft = ListingDraft & { sourceSkus: { skuCode: string; skuId: string }[] };
@@ -258,9 +279,24 @@ export class ListingPublishService {
       return this.platformFailure(listing, error, 'lookup');
     }
 
+    // Kuaishou takes only its own image URLs: each source image is uploaded first, once (journaled).
+    let imageUrls = listing.draft.imageUrls;
+    if (catalog.uploadImage) {
+      try {
+        imageUrls = await this.hostImages(listing, shop, catalog);
+      } catch (error) {
+        return this.platformFailure(listing, error, 'image upload');
+      }
+      const unhosted = catalog.isHostedImage ? checkHostedImages(imageUrls, (u) => catalog.isHostedImage!(u)) : [];
+      if (unhosted.length) {
+        listing.findings = [...listing.findings.filter((f) => !f.field.startsWith('imageUrls[')), ...unhosted];
+        return this.fail(listing, 'IMAGE_NOT_HOSTED', 'an image is not on the platform image host after upload', false);
+      }
+    }
+
     const op = await this.journal(listing);
     try {
-      const created = await catalog.createItem(shop, toChannelDraft(listing));
+      const created = await catalog.createItem(shop, toChannelDraft(listing, imageUrls));
       await this.settleOp(op, 'created', created.itemId);
       return await this.landed(listing, shop, await catalog.getItem(shop, created.itemId), 'created');
     } catch (error) {
@@ -290,6 +326,95 @@ export class ListingPublishService {
         true,
       );
     }
+  }
+
+  /**
+   * An edit of a published listing (title, description, images, properties): the changed draft is
+   * validated with the same rules (422 with the findings when it has errors), Kuaishou images are
+   * uploaded first (journaled), then `editItem` on the target; the item's audit state is read again
+   * (an edit of audited fields goes back to audit). Kuaishou's 3401 becomes a finding explaining it.
+   */
+  async editPublished(merchantId: string, listingId: string, input: EditListingInput): Promise<ListingEntity> {
+    const listing = await this.getForMerchant(merchantId, listingId);
+    if (!listing.targetItemId || !EDITABLE_PUBLISHED.includes(listing.status))
+      throw new ConflictDomainException(
+        'LISTING_NOT_PUBLISHED',
+        `listing ${listingId} is ${listing.status}: edit the draft and publish it instead`,
+      );
+    const target = await this.connections.getOwned(merchantId, listing.targetConnectionId);
+    const draft: StoredDraft = {
+      ...(listing.draft as StoredDraft),
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.imageUrls !== undefined ? { imageUrls: input.imageUrls } : {}),
+      ...(input.properties !== undefined ? { properties: input.properties } : {}),
+    };
+    const candidate = Object.assign(new ListingEntity(), { ...listing, draft });
+    const findings = await this.validate(candidate, target);
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length)
+      throw new DomainException(
+        'LISTING_INVALID',
+        `the edit has ${errors.length} error(s) to fix`,
+        'unprocessable',
+        fieldErrors(errors),
+      );
+    const shop = refOf(target);
+    const catalog = this.channels.catalog(listing.targetPlatform);
+    try {
+      let imageUrls = input.imageUrls;
+      if (imageUrls && catalog.uploadImage) imageUrls = await this.hostImages(candidate, shop, catalog);
+      await catalog.editItem(shop, listing.targetItemId, {
+        ...(input.title !== undefined ? { title: input.title } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(imageUrls !== undefined ? { imageUrls } : {}),
+        ...(input.properties !== undefined ? { properties: input.properties.map(toPropertyInput) } : {}),
+      });
+    } catch (error) {
+      if (!isPlatformError(error)) throw error;
+      const detail = error.rawMessage ?? error.message;
+      const onlineEdited = error.platform === 'kuaishou' && error.rawCode === ONLINE_EDITED_CODE;
+      const finding: ListingFinding = {
+        code: 'PLATFORM_REFUSED',
+        group: 'other',
+        severity: 'error',
+        field: 'edit',
+        message: onlineEdited
+          ? {
+              zh: `该商品曾在快手小店在线编辑器中修改，不能再通过接口编辑：${detail}`,
+              en: `The item was once edited in Kuaishou's own online editor, so the API may no longer edit it: ${detail}`,
+            }
+          : { zh: `平台拒绝修改：${detail}`, en: `The platform refused the edit: ${detail}` },
+        hint: onlineEdited
+          ? {
+              zh: '请在快手小店 APP 或 PC 端直接修改该商品',
+              en: 'Make this change in the Kuaishou shop app or PC back office',
+            }
+          : mapAuditRejection(detail).hint,
+      };
+      await this.db.transaction(async () => {
+        listing.findings = [...listing.findings.filter((f) => f.field !== 'edit'), finding];
+        listing.updatedAt = this.clock.now();
+        await this.repo.save(listing);
+      });
+      throw new DomainException(
+        onlineEdited ? 'ITEM_EDITED_ONLINE' : 'PLATFORM_REFUSED',
+        `${finding.message.en} (${finding.hint.en})`,
+        'unprocessable',
+        [{ field: 'edit', messages: [`${finding.message.en} (${finding.hint.en})`] }],
+      );
+    }
+    await this.db.transaction(async () => {
+      Object.assign(listing, {
+        draft,
+        findings: findings.filter((f) => f.field !== 'edit'),
+        updatedAt: this.clock.now(),
+      });
+      await this.repo.save(listing);
+    });
+    // The edit may send the item (or its copy) back to audit: tracked like a create's audit.
+    const item = await catalog.getItem(shop, listing.targetItemId);
+    return this.applyAudit(listing, item);
   }
 
   /** Reads the target item's audit state (the poll job's consumer, and the audit failure's replay). */
@@ -544,6 +669,45 @@ export class ListingPublishService {
     return null;
   }
 
+  /** Images uploaded for a listing (its journal), oldest first. */
+  imageUploads(listingId: string): Promise<ListingImageUploadEntity[]> {
+    return this.repo.listUploads(listingId);
+  }
+
+  /**
+   * The draft's images on the target's image host: already-hosted URLs as they are, the others
+   * uploaded once per target shop and source URL. Each upload is journaled as it answers, so a
+   * publish retried after a failure uploads only what is not journaled yet.
+   */
+  private async hostImages(listing: ListingEntity, shop: ShopRef, catalog: CatalogPort): Promise<string[]> {
+    const hosted: string[] = [];
+    for (const url of listing.draft.imageUrls) {
+      if (catalog.isHostedImage?.(url)) {
+        hosted.push(url);
+        continue;
+      }
+      const sourceHash = createHash('sha256').update(url).digest('hex');
+      const known = await this.repo.findUpload(listing.targetConnectionId, sourceHash);
+      if (known) {
+        hosted.push(known.hostedUrl);
+        continue;
+      }
+      const hostedUrl = await catalog.uploadImage!(shop, { url, kind: 'main' });
+      const upload = Object.assign(new ListingImageUploadEntity(), {
+        id: this.ids.uuid(),
+        connectionId: listing.targetConnectionId,
+        listingId: listing.id,
+        sourceHash,
+        sourceUrl: url.slice(0, 500),
+        hostedUrl,
+        createdAt: this.clock.now(),
+      });
+      await this.db.transaction(() => this.repo.insertUpload(upload));
+      hosted.push((await this.repo.findUpload(listing.targetConnectionId, sourceHash))?.hostedUrl ?? hostedUrl);
+    }
+    return hosted;
+  }
+
   private async journal(listing: ListingEntity): Promise<ListingPublishOpEntity> {
     const now = this.clock.now();
     const op = Object.assign(new ListingPublishOpEntity(), {
@@ -757,14 +921,14 @@ function toPropertyInput(p: ListingPropertyValue) {
 }
 
 /** Stock is 0 on every new SKU: the stock pipeline sets it once the SKU is bound, never copied. */
-function toChannelDraft(listing: ListingEntity): ChannelItemDraft {
+function toChannelDraft(listing: ListingEntity, imageUrls = listing.draft.imageUrls): ChannelItemDraft {
   const draft = listing.draft;
   return {
     outerItemId: listing.outerItemId,
     title: draft.title,
     categoryId: listing.categoryId ?? '',
     description: draft.description,
-    imageUrls: draft.imageUrls,
+    imageUrls,
     properties: draft.properties.map(toPropertyInput),
     skus: draft.skus.map((sku) => ({
       outerSkuId: sku.skuCode,

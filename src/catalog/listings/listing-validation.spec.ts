@@ -3,7 +3,8 @@ import rulesConfig from '../../platforms/kuaishou/fixtures/category-config-forma
 import { toChannelProperty } from '../../platforms/kuaishou/kuaishou.mapper';
 import { KsCategoryConfig } from '../../platforms/kuaishou/kuaishou-wire.types';
 import { ChannelCategoryProperty } from '../../platforms/ports/catalog.port';
-import { countByGroup, ListingDraft, validateListing, ValidationTarget } from './listing-validation';
+import { isKuaishouHosted } from '../../platforms/kuaishou/kuaishou-catalog.channel';
+import { checkHostedImages, countByGroup, ListingDraft, validateListing, ValidationTarget } from './listing-validation';
 
 /** Properties as the adapter maps a recorded `open.item.category.config` answer. */
 function propertiesOf(fixture: { data: unknown }): ChannelCategoryProperty[] {
@@ -238,5 +239,24 @@ describe('validateListing', () => {
       'SALE_PROP_CARTESIAN',
       'SKU_CODE_DUPLICATE',
     ]);
+  });
+});
+
+describe('checkHostedImages (images about to be sent to Kuaishou)', () => {
+  it('names each image not on the Kuaishou image host, with its index and a fix hint', () => {
+    const findings = checkHostedImages(
+      [
+        'https://p4-ec.kwaixiaodian.com/bs2/a.png',
+        'https://img.yzcdn.cn/b.jpg',
+        'https://evil.com/x.kwaixiaodian.com.jpg',
+      ],
+      isKuaishouHosted,
+    );
+    expect(findings.map((f) => [f.code, f.field, f.group])).toEqual([
+      ['IMAGE_NOT_HOSTED', 'imageUrls[1]', 'image'],
+      ['IMAGE_NOT_HOSTED', 'imageUrls[2]', 'image'],
+    ]);
+    expect(findings[0].hint.en).toContain('open.item.image.upload');
+    expect(checkHostedImages(['https://ali2.a.kwimgs.com/x.jpg'], isKuaishouHosted)).toEqual([]);
   });
 });

@@ -54,6 +54,7 @@ export type FindingCode =
   | 'IMAGE_FORMAT'
   | 'IMAGE_TOO_LARGE'
   | 'IMAGE_TOO_SMALL'
+  | 'IMAGE_NOT_HOSTED'
   | 'PROPERTY_UNKNOWN'
   | 'PROPERTY_DUPLICATE'
   | 'PROPERTY_REQUIRED'
@@ -147,6 +148,7 @@ const GROUP: Record<FindingCode, FindingGroup> = {
   IMAGE_FORMAT: 'image',
   IMAGE_TOO_LARGE: 'image',
   IMAGE_TOO_SMALL: 'image',
+  IMAGE_NOT_HOSTED: 'image',
   TITLE_MISSING: 'other',
   TITLE_TOO_LONG: 'other',
   DESCRIPTION_LENGTH: 'other',
@@ -610,6 +612,33 @@ function safeTest(pattern: string, text: string): boolean {
     // A pattern the platform writes for Java that JS cannot compile is not held against the merchant.
     return true;
   }
+}
+
+/**
+ * The images about to be sent to Kuaishou, after `open.item.image.upload`: every one must be on
+ * Kuaishou's image host (detail images and category-suggest inputs must be; sheet §3.6).
+ */
+export function checkHostedImages(urls: string[], isHosted: (url: string) => boolean): ListingFinding[] {
+  return urls.flatMap((url, index): ListingFinding[] =>
+    isHosted(url)
+      ? []
+      : [
+          {
+            code: 'IMAGE_NOT_HOSTED',
+            group: GROUP.IMAGE_NOT_HOSTED,
+            severity: 'error',
+            field: `imageUrls[${index}]`,
+            message: {
+              zh: `第 ${index + 1} 张图片不是快手图片空间地址`,
+              en: `Image ${index + 1} is not a Kuaishou-hosted URL`,
+            },
+            hint: {
+              zh: '通过 open.item.image.upload 上传后使用返回的快手地址',
+              en: 'Upload it with open.item.image.upload and use the URL it answers',
+            },
+          },
+        ],
+  );
 }
 
 /** Counts by the seed's groups, errors only. */

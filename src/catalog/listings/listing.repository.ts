@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThanOrEqual } from 'typeorm';
 import { Db } from '../../database/db';
+import { ListingImageUploadEntity } from './listing-image-upload.entity';
 import { ListingPublishOpEntity } from './listing-publish-op.entity';
 import { ListingEntity, ListingStatus } from './listing.entity';
 
@@ -14,6 +15,23 @@ export class ListingRepository {
 
   private get ops() {
     return this.db.manager.getRepository(ListingPublishOpEntity);
+  }
+
+  private get uploads() {
+    return this.db.manager.getRepository(ListingImageUploadEntity);
+  }
+
+  findUpload(connectionId: string, sourceHash: string): Promise<ListingImageUploadEntity | null> {
+    return this.uploads.findOneBy({ connectionId, sourceHash });
+  }
+
+  /** Journals an upload; a concurrent journal of the same image keeps the first. */
+  async insertUpload(upload: ListingImageUploadEntity): Promise<void> {
+    await this.uploads.createQueryBuilder().insert().into(ListingImageUploadEntity).values(upload).orIgnore().execute();
+  }
+
+  listUploads(listingId: string): Promise<ListingImageUploadEntity[]> {
+    return this.uploads.find({ where: { listingId }, order: { createdAt: 'ASC' } });
   }
 
   findById(id: string): Promise<ListingEntity | null> {

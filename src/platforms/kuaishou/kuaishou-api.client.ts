@@ -85,6 +85,27 @@ export class KuaishouApi {
     }
   }
 
+  /** A multipart upload (open.item.image.upload): the bytes go in their own part, `param` is signed as usual. */
+  async upload(
+    shop: ShopRef,
+    api: string,
+    param: KuaishouParam,
+    file?: { field: string; filename: string; contentType: string; bytes: Buffer },
+  ): Promise<KuaishouEnvelope> {
+    // Uploading the same bytes twice only makes a second copy on the CDN: safe to retry.
+    const attempt = (accessToken: string) =>
+      this.gateway.call({ api, shopKey: `kuaishou:${shop.shopId}`, idempotent: true }, () =>
+        this.http.call({ api, accessToken, param, file, multipart: true }),
+      );
+    const token = await this.tokens.accessToken(shop);
+    try {
+      return await attempt(token);
+    } catch (error) {
+      if (!(error instanceof PlatformError) || error.code !== 'AUTH_EXPIRED') throw error;
+      return attempt(await this.tokens.refreshAfterExpiry(shop, token));
+    }
+  }
+
   operationHeader(operationId: string): Record<string, string> | undefined {
     return this.sendOperationId ? { [KUAISHOU_OPERATION_HEADER]: operationId } : undefined;
   }

@@ -7,6 +7,7 @@ import {
   ChannelItem,
   ChannelItemDraft,
   ChannelItemRef,
+  ImageUpload,
   ItemPatch,
 } from '../ports/catalog.port';
 import { PageRequest, ShopRef } from '../ports/platform.types';
@@ -182,6 +183,35 @@ export class KuaishouCatalogChannel implements CatalogPort {
     await this.api.call(shop, 'open.item.shelf.status.update', param, true);
   }
 
+  /**
+   * open.item.image.upload (multipart): a `data:` URL goes as raw bytes in `imgBytes`, an http(s)
+   * URL as `imgUrl` for the platform to fetch. Answers the Kuaishou-hosted `kwaiImgUrl`.
+   */
+  async uploadImage(shop: ShopRef, image: ImageUpload): Promise<string> {
+    const api = 'open.item.image.upload';
+    const param: KuaishouParam = { uploadType: UPLOAD_TYPES[image.kind ?? 'main'] };
+    const dataUrl = /^data:([^;,]+)(;base64)?,(.*)$/s.exec(image.url);
+    let file: { field: string; filename: string; contentType: string; bytes: Buffer } | undefined;
+    if (dataUrl) {
+      const [, contentType, base64, payload] = dataUrl;
+      const bytes = base64 ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload));
+      file = { field: 'imgBytes', filename: `image.${contentType.split('/')[1] ?? 'jpg'}`, contentType, bytes };
+    } else {
+      param.imgUrl = image.url;
+    }
+    const answer = await this.api.upload(shop, api, param, file);
+    const hosted = (answer.data as { kwaiImgUrl?: string } | undefined)?.kwaiImgUrl;
+    if (!hosted) {
+      const message = 'open.item.image.upload answered without kwaiImgUrl';
+      throw new PlatformError({ platform: 'kuaishou', api, code: 'UNKNOWN', message });
+    }
+    return hosted;
+  }
+
+  isHostedImage(url: string): boolean {
+    return isKuaishouHosted(url);
+  }
+
   private async categoryConfig(shop: ShopRef, categoryId: string, fresh = false): Promise<KsCategoryConfig> {
     const key = `${shop.shopId}|${categoryId}`;
     const cached = this.categoryConfigs.get(key);
@@ -224,6 +254,26 @@ export class KuaishouCatalogChannel implements CatalogPort {
     const id = idFrom(template.id);
     this.expressTemplates.set(shop.shopId, id);
     return id;
+  }
+}
+
+/** uploadType of open.item.image.upload (sheet §3.6). */
+const UPLOAD_TYPES: Record<NonNullable<ImageUpload['kind']>, number> = {
+  main: 1,
+  detail: 2,
+  sku: 3,
+  property: 4,
+  white_background: 5,
+  transparent: 6,
+};
+
+/** Kuaishou's image CDN hosts (kwaixiaodian / kwimgs / yximgs / ecukwai). */
+export function isKuaishouHosted(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return /(^|\.)(kwaixiaodian|kwimgs|yximgs|ecukwai)\.com$/.test(host);
+  } catch {
+    return false;
   }
 }
 

@@ -44,6 +44,10 @@ export interface KuaishouCall {
   /** Business parameters; serialized once (ids as LosslessNumber stay exact) and signed as sent. */
   param?: unknown;
   headers?: Record<string, string>;
+  /** Sent as `multipart/form-data` with this file part next to the system params (open.item.image.upload). */
+  file?: { field: string; filename: string; contentType: string; bytes: Buffer };
+  /** Send as `multipart/form-data` even without a file part. */
+  multipart?: boolean;
 }
 
 /** A successful answer: the envelope with `data`, or top-level fields for the APIs that use them. */
@@ -94,6 +98,17 @@ export class KuaishouHttpClient {
       sign: signKuaishouRequest(system, this.config.signSecret),
     }).toString();
     const path = `/${call.api.replace(/\./g, '/')}`;
+    if (call.file || call.multipart) {
+      const multipart = new FormData();
+      for (const [key, value] of Object.entries(system)) multipart.append(key, value);
+      multipart.append('sign', signKuaishouRequest(system, this.config.signSecret));
+      const file = call.file;
+      if (file) multipart.append(file.field, new Blob([file.bytes], { type: file.contentType }), file.filename);
+      const answer = await this.send(call.api, () =>
+        this.http.post<string>(path, multipart, { headers: { ...call.headers } }),
+      );
+      return this.envelope(call.api, answer);
+    }
     const verb = KUAISHOU_API_VERBS[call.api] ?? 'POST';
     const text = await this.send(call.api, () =>
       verb === 'GET'

@@ -133,4 +133,17 @@ export interface CatalogPort {
   findItemByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem | null>;
   listItems(shop: ShopRef, page: PageRequest): Promise<{ items: ChannelItem[]; total: number }>;
   setShelfStatus(shop: ShopRef, itemId: string, onShelf: boolean): Promise<void>;
+  /**
+   * Uploads one image to the platform's own image host and answers the hosted URL (Kuaishou
+   * `open.item.image.upload`). Absent where listings take the merchant's URLs as they are.
+   */
+  uploadImage?(shop: ShopRef, image: ImageUpload): Promise<string>;
+  /** Whether a URL is already on the platform's image host (so it needs no upload). */
+  isHostedImage?(url: string): boolean;
+}
+
+export interface ImageUpload {
+  /** The source URL: `http(s)` is handed to the platform to fetch, `data:` is sent as bytes. */
+  url: string;
+  kind?: 'main' | 'detail' | 'sku' | 'property' | 'white_background' | 'transparent';
 }

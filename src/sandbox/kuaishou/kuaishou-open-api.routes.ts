@@ -5,6 +5,7 @@ import { EmulatorClock } from '../shared/emulator-clock';
 import { FaultInjector } from '../shared/fault-injector';
 import { KS_FAULT_ERRORS, KS_RESULT, KsApiError, ksError } from './kuaishou-emulator.errors';
 import { long, ParamReader, parseParam, toJson } from './kuaishou-emulator.json';
+import { KsPart, readMultipart, uploadImage } from './kuaishou-emulator.images';
 import { KsShop, KuaishouEmulatorStore } from './kuaishou-emulator.store';
 import {
   couponView,
@@ -37,6 +38,8 @@ interface ApiContext {
   shop: KsShop;
   p: ParamReader;
   now: number;
+  /** File parts of a multipart request (the image upload). */
+  files: KsPart[];
 }
 
 /** What a handler answers: `data`, or nothing for the writes that answer `result` only. */
@@ -89,6 +92,14 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
       return;
     }
     try {
+      let files: KsPart[] = [];
+      if (String(req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
+        const parts = await readMultipart(req);
+        files = parts.filter((part) => part.filename !== undefined);
+        req.body = Object.fromEntries(
+          parts.filter((part) => part.filename === undefined).map((part) => [part.name, part.data.toString('utf8')]),
+        );
+      }
       const params = collectParams(req);
       const { api, shop } = authenticate(deps, apis, method, params);
       if (plan.throttle) {
@@ -108,7 +119,7 @@ export function kuaishouOpenApiRouter(deps: OpenApiDeps): Router {
         deps.counters.fault('late_apply');
         await sleep(plan.lateApplyMs);
       }
-      const answer = api.handle({ shop, p: parseParam(params.param), now: deps.clock.now() });
+      const answer = api.handle({ shop, p: parseParam(params.param), now: deps.clock.now(), files });
       if (api.write) deps.counters.writeApplied(method);
       if (method === STOCK_WRITE) {
         const operationId = req.header(OPERATION_HEADER);
@@ -333,7 +344,8 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
     }),
     // The real ranking model is Kuaishou's own; this one ranks leaves by the characters they share with the
     // title and description, enough to exercise the API's shape and its daily cap. The live API takes only
-    // Kuaishou-hosted image URLs; this emulator has no image upload yet, so it only requires one URL.
+    // Kuaishou-hosted image URLs; this emulator only requires one URL (hosting is not checked here yet,
+    // though open.item.image.upload now hands out hosted URLs).
     'open.item.category.suggested.get': read('merchant_item', ({ shop, p }) => {
       const title = p.string('itemTitle');
       const imageUrls = p.strings('imageUrls') ?? [];
@@ -410,6 +422,15 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
         },
       };
     }),
+    // Multipart: system params and `param` as fields, the bytes in the `imgBytes` part (sheet §2.1, §3.6).
+    'open.item.image.upload': write('merchant_item', ({ p, files }) => ({
+      data: uploadImage(
+        store.hostedImages,
+        p.int('uploadType', true) ?? 1,
+        p.string('imgUrl', true),
+        files.find((f) => f.name === 'imgBytes')?.data,
+      ),
+    })),
     'open.item.new': write('merchant_item', ({ shop, p }) => itemCreated(store.createItem(shop, p))),
     'open.item.edit': write('merchant_item', ({ shop, p }) => itemCreated(store.editItem(shop, p))),
     'open.item.get': read('merchant_item', ({ shop, p }) => ({

@@ -29,6 +29,8 @@ export abstract class KsStoreBase {
   readonly orders = new Map<string, KsOrderRecord>();
   readonly refunds = new Map<string, KsRefundRecord>();
   readonly coupons = new Map<string, KsCouponRecord>();
+  /** Image URLs handed out by open.item.image.upload (Kuaishou-hosted). */
+  readonly hostedImages = new Set<string>();
   protected readonly ordersByShop = new Map<string, KsOrderRecord[]>();
   protected readonly refundsByShop = new Map<string, KsRefundRecord[]>();
   protected readonly couponKeys = new Map<string, string>();

@@ -110,6 +110,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/merchants/:merchantId/listings': readA,
   'POST /api/merchants/:merchantId/listings/import': staffWriteA,
   'GET /api/merchants/:merchantId/listings/:listingId': readA,
+  'PATCH /api/merchants/:merchantId/listings/:listingId': staffWriteA,
   'POST /api/merchants/:merchantId/listings/:listingId/publish': staffWriteA,
   'POST /api/merchants/:merchantId/connections/:connectionId/discover-skus': staffWriteA,
   'GET /api/merchants/:merchantId/catalog/category-trees': readA,
