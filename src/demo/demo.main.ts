@@ -239,7 +239,18 @@ export async function runDemo(options: DemoOptions, env: NodeJS.ProcessEnv): Pro
         total += (await ks.getSku(l.ks.itemId, l.ks.skuId)).stock + (await yz.getSku(l.yz.itemId, l.yz.skuId)).stock;
       return total;
     };
+    // Every SKU on both platforms (the dress's new Kuaishou SKUs start at 0); on a slow machine, carry on.
+    const everywhere = async () => {
+      for (const l of catalog)
+        if (
+          (await ks.getSku(l.ks.itemId, l.ks.skuId)).stock < 1 ||
+          (await yz.getSku(l.yz.itemId, l.yz.skuId)).stock < 1
+        )
+          return false;
+      return true;
+    };
     await until('both platforms to show the stock', async () => (await shown()) > 0);
+    await until('every SKU to show stock on both platforms', everywhere, 60_000).catch(() => undefined);
     note(
       `the platforms now show ${await shown()} units in all (the warehouse holds ${options.stock * catalog.length})`,
     );
@@ -404,7 +415,7 @@ interface ImportReportView {
   scanned: number;
   bound: unknown[];
   created: unknown[];
-  needsDecision: { outerItemId: string | null; reason?: string; findings?: string[] }[];
+  needsDecision: { sourceItemId: string; outerItemId: string | null; reason?: string; findings?: string[] }[];
   existing: unknown[];
 }
 type Get = <T>(path: string) => Promise<T>;
@@ -454,7 +465,9 @@ async function publishCatalogItem(
       `${report.created.length} to create, ${report.needsDecision.length} need a decision, ${report.existing.length} listed already`,
   );
   for (const d of report.needsDecision)
-    note(`  ${d.outerItemId ?? '(no code)'}: ${d.reason ?? ''} ${(d.findings ?? []).join(', ')}`.trimEnd());
+    note(
+      `  ${d.outerItemId ?? `item ${d.sourceItemId}`}: ${d.reason ?? ''} ${(d.findings ?? []).join(', ')}`.trimEnd(),
+    );
 
   const base = {
     sourceConnectionId: yzConn.id,
@@ -464,7 +477,7 @@ async function publishCatalogItem(
   };
   const first = await post<ListingView>('/listings', base);
   const errors = first.findings.filter((f) => f.severity === 'error');
-  note(`draft for Kuaishou: ${errors.length} findings to fix`);
+  note(`draft for Kuaishou in 连衣裙 (category ${DRESS_CATEGORY}): ${errors.length} findings to fix`);
   for (const f of errors) note(`  ${f.code} ${f.field}: ${f.message.en} (${f.hint.en})`);
   const fixed = await post<ListingView>('/listings', {
     ...base,
