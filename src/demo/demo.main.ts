@@ -52,7 +52,13 @@ export interface DemoSummary {
     youzan: { met: number; missed: number };
   };
   /** Coupons on each platform, and orders that used the campaign's coupon (the platforms' counts). */
-  coupons: { kuaishou: number; youzan: number; redeemed: { kuaishou: number; youzan: number } };
+  coupons: {
+    kuaishou: number;
+    youzan: number;
+    redeemed: { kuaishou: number; youzan: number };
+    /** The campaign's redemptions as the service recorded them from the orders. */
+    recordedByService: number;
+  };
   /** Failures: refused or missing write-backs, refused coupons, and the service's open sync failures, by kind. */
   failures: Record<string, number>;
   /** Buyers a platform refused (sold out there), by platform and the platform's reason. */
@@ -357,6 +363,20 @@ export async function runDemo(options: DemoOptions, env: NodeJS.ProcessEnv): Pro
     const spread = await spreadBySku(ks, yz, catalog);
     for (const [code, pct] of Object.entries(spread)) note(`${code}: ${pct}% between the platforms`);
 
+    // The service records redemptions (and their anomalies) from the orders it ingests: let it catch up
+    // with what the platforms count before the failure center is read.
+    const usedOnPlatforms = async () =>
+      ((await ks.listCoupons()).find((c) => c.couponId === couponIds.kuaishou)?.used ?? 0) +
+      ((await yz.listCoupons()).find((c) => c.couponId === couponIds.youzan)?.totalUsed ?? 0);
+    const redeemedByService = await until(
+      'the service to record the coupon redemptions',
+      async () => {
+        const [campaign] = await get<{ redeemed: number }[]>('/campaigns');
+        return campaign && campaign.redeemed >= (await usedOnPlatforms()) ? campaign.redeemed : undefined;
+      },
+      60_000,
+    ).catch(async () => (await get<{ redeemed: number }[]>('/campaigns'))[0]?.redeemed ?? 0);
+
     console.log(`\n▶ ${STEPS}/${STEPS} Summary, from the emulators’ own state`);
     const ops = await signIn(url, opsEmail, opsPassword);
     const summary = await summarize(ks, yz, listing, placed, options, spread, {
@@ -366,6 +386,7 @@ export async function runDemo(options: DemoOptions, env: NodeJS.ProcessEnv): Pro
       turnedAway,
       syncFailures: await openSyncFailures(url, ops.cookie),
       published: published.summary,
+      redeemedByService,
     });
     printSummary(summary, { url, email, password, opsEmail, opsPassword, merchantId });
     const ok = summary.oversoldUnits === 0 && summary.parity.held;
@@ -594,6 +615,7 @@ async function summarize(
     turnedAway: Record<string, number>;
     syncFailures: Record<string, number>;
     published: DemoSummary['catalog'];
+    redeemedByService: number;
   },
 ): Promise<DemoSummary> {
   const failures = { ...seen.failures, ...seen.syncFailures };
@@ -645,6 +667,7 @@ async function summarize(
     coupons: {
       ...seen.coupons,
       redeemed: { kuaishou: ksCoupon?.used ?? 0, youzan: yzCoupon?.totalUsed ?? 0 },
+      recordedByService: seen.redeemedByService,
     },
     failures,
     turnedAway: seen.turnedAway,
@@ -663,7 +686,7 @@ function printSummary(
     ...Object.entries(s.parity.spreadBySku).map(([code, pct]) => `    ${code}: ${pct}%`),
     `  shipped:          ${s.shipped.orders} of ${s.shipped.ofOrders} orders shipped on the platforms`,
     `  deadlines:        ${d.missed === 0 ? 'met' : 'MISSED'}  (${d.met} met, ${d.missed} missed; Kuaishou ${d.kuaishou.met}/${d.kuaishou.met + d.kuaishou.missed} by the promise time, Youzan ${d.youzan.met}/${d.youzan.met + d.youzan.missed} within 48 h of payment)`,
-    `  coupons:          on the platforms Kuaishou ${s.coupons.kuaishou}, Youzan ${s.coupons.youzan}; redeemed Kuaishou ${s.coupons.redeemed.kuaishou}, Youzan ${s.coupons.redeemed.youzan}`,
+    `  coupons:          on the platforms Kuaishou ${s.coupons.kuaishou}, Youzan ${s.coupons.youzan}; redeemed Kuaishou ${s.coupons.redeemed.kuaishou}, Youzan ${s.coupons.redeemed.youzan} (the service recorded ${s.coupons.recordedByService})`,
     `  failures by kind: ${Object.keys(s.failures).length ? '' : 'none'}`,
     ...Object.entries(s.failures).map(([kind, n]) => `    ${n} × ${kind}`),
     `  buyers turned away (sold out on their platform): ${Object.values(s.turnedAway).reduce((a, b) => a + b, 0)}`,

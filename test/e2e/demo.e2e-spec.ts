@@ -63,6 +63,7 @@ describe('npm run demo (the real process)', () => {
     expect(summary.coupons.youzan).toBeGreaterThanOrEqual(1);
     expect(summary.coupons.redeemed.kuaishou + summary.coupons.redeemed.youzan).toBeGreaterThan(0);
     expect(summary.coupons.redeemed.kuaishou + summary.coupons.redeemed.youzan).toBeLessThanOrEqual(summary.unitsSold);
+    expect(summary.coupons.recordedByService).toBe(summary.coupons.redeemed.kuaishou + summary.coupons.redeemed.youzan);
     // No failures: none seen by the demo, none open in the service's failure center.
     expect(summary.failures).toEqual({});
     expect(out).toMatch(/oversold units: +0 /);
