@@ -126,6 +126,12 @@ describe('matchOrder', () => {
     expect(kinds(order({ createdAt: 999 }))).toEqual(['expired_use']);
     expect(kinds(order({ createdAt: 10_000 }))).toEqual([]);
   });
+
+  it('does not flag an order placed in the campaign’s first second (Youzan reports whole seconds)', () => {
+    // Campaign from 1.5 s; a Youzan order at 1.7 s reads back as "…:01", i.e. 1,000 ms.
+    expect(kinds(order({ createdAt: 1_000 }), [coupon({ startsAt: 1_500 })])).toEqual([]);
+    expect(kinds(order({ createdAt: 999 }), [coupon({ startsAt: 1_500 })])).toEqual(['expired_use']);
+  });
 });
 
 describe('splitBudget', () => {

@@ -87,7 +87,9 @@ export function matchOrder(
         campaignId: coupon.campaignId,
         evidence: { ...order, couponId: coupon.couponId, merchantFen, maxFen: coupon.maxMerchantDiscountFen },
       });
-    if (breakdown.createdAt < coupon.startsAt || breakdown.createdAt > coupon.endsAt)
+    // Youzan reports order times in whole seconds: an order in the campaign's first second reads as
+    // before its start, so the start is compared at the second.
+    if (breakdown.createdAt < Math.floor(coupon.startsAt / 1000) * 1000 || breakdown.createdAt > coupon.endsAt)
       anomalies.push({
         kind: 'expired_use',
         campaignId: coupon.campaignId,

@@ -7,7 +7,7 @@ const root = join(__dirname, '..', '..');
 
 /** `npm run demo -- --exit` on small numbers, as a newcomer would run it: the summary it prints. */
 describe('npm run demo (the real process)', () => {
-  it('runs the whole story and prints a summary with nothing oversold, parity held and every order shipped', async () => {
+  it('runs the whole story and publishes a catalog item and prints a summary: nothing oversold, parity held, deadlines met, coupons redeemed', async () => {
     const [port, ksPort, yzPort] = [await freePort(), await freePort(), await freePort()];
     const child = spawn(
       process.execPath,
@@ -38,17 +38,50 @@ describe('npm run demo (the real process)', () => {
     const turnedAway = Object.values(summary.turnedAway).reduce((a, b) => a + b, 0);
     expect(summary.unitsSold + turnedAway).toBe(20);
     expect(Object.keys(summary.turnedAway).every((k) => /insufficient|stock/i.test(k))).toBe(true);
-    expect(summary.parity).toEqual({ held: true, maxSpreadPct: 0 });
+    // The catalog: a Youzan item drafted, fixed and published to Kuaishou, audited and bound.
+    expect(summary.catalog).toMatchObject({ item: 'DRESS', status: 'live', kuaishouAudit: 'approved', skusBound: 2 });
+    expect(summary.catalog.findingsFixed).toBeGreaterThan(0);
+    expect(out).toMatch(/PROPERTY_REQUIRED properties\[102\]/);
+    expect(out).toMatch(/catalog: +DRESS published to Kuaishou, live \(audit approved/);
+    // Parity, per SKU, read from both emulators' prices (the published dress's SKUs included).
+    expect(summary.parity).toEqual({
+      held: true,
+      maxSpreadPct: 0,
+      spreadBySku: { 'FLASH-001': 0, 'FLASH-002': 0, 'DRESS-S': 0, 'DRESS-M': 0 },
+    });
+    expect(out).toMatch(/price parity: +held/);
+    // Every order shipped through the ERP webhook, seen shipped on its platform, by its ship-by.
     expect(summary.shipped).toEqual({ orders: summary.unitsSold, ofOrders: summary.unitsSold });
     expect(summary.deadlines.missed).toBe(0);
+    expect(summary.deadlines.met).toBe(summary.unitsSold);
+    expect(summary.deadlines.kuaishou.met + summary.deadlines.youzan.met).toBe(summary.unitsSold);
+    expect(summary.deadlines.kuaishou.met).toBe(summary.soldBy.kuaishou);
+    expect(summary.deadlines.youzan.met).toBe(summary.soldBy.youzan);
+    expect(out).toMatch(/deadlines: +met/);
+    // The campaign's coupon on both platforms, and the buyers who used it counted by the platforms.
     expect(summary.coupons.kuaishou).toBeGreaterThanOrEqual(1);
     expect(summary.coupons.youzan).toBeGreaterThanOrEqual(1);
+    expect(summary.coupons.redeemed.kuaishou + summary.coupons.redeemed.youzan).toBeGreaterThan(0);
+    expect(summary.coupons.redeemed.kuaishou + summary.coupons.redeemed.youzan).toBeLessThanOrEqual(summary.unitsSold);
+    expect(summary.coupons.recordedByService).toBe(summary.coupons.redeemed.kuaishou + summary.coupons.redeemed.youzan);
+    // No failures: none seen by the demo, none open in the service's failure center.
     expect(summary.failures).toEqual({});
-    for (const step of ['Sign in', 'Connect both shops', 'Flash sale', 'shipments written back', 'Summary'])
+    expect(out).toMatch(/oversold units: +0 /);
+    expect(out).toMatch(/failures by kind: none/);
+    for (const step of [
+      'Sign in',
+      'Connect both shops',
+      'Import and publish a catalog item',
+      'Flash sale',
+      'shipments written back',
+      'Parity kept',
+      'Summary',
+    ])
       expect(out).toContain(step);
     expect(out).toMatch(
       new RegExp(`workspace: http://localhost:${port}/merchants/[0-9a-f-]{36} +sign in as \\S+ / \\S+`),
     );
+    expect(out).toMatch(new RegExp(`console: +http://localhost:${port}/ops/console +sign in at .* as \\S+ / \\S+`));
     // --exit stops the service: its port is free again.
     const res = await fetch(`http://127.0.0.1:${port}/health`).then(
       (r) => r.status,

@@ -71,6 +71,10 @@ export interface SandboxOrder {
   paymentFen: number;
   couponId?: string;
   refundState: number;
+  /** Epoch ms: placed, paid and shipped (the first parcel); null until it happens. */
+  created: number;
+  payTime: number | null;
+  consignTime: number | null;
   lines: {
     oid: string;
     itemId: string;

@@ -159,6 +159,9 @@ function orderJson(store: YouzanEmulatorStore, order: Order) {
     paymentFen: goods - discount + order.postFeeFen,
     couponId: order.coupon ? String(order.coupon.groupId) : undefined,
     refundState: store.orderRefundState(order),
+    created: order.created,
+    payTime: order.payTime ?? null,
+    consignTime: order.consignTime ?? null,
     lines: order.lines.map((l) => ({
       oid: l.oid,
       itemId: l.itemId,
