@@ -4,11 +4,10 @@ import type { Response } from 'express';
 import { CLOCK, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { ApiTokensService } from './api-tokens.service';
-import { DomainException } from '../common/errors/domain.exception';
-import { statusOfDomainError } from '../common/http/all-exceptions.filter';
 import { ChangeRoleDto, CreateCredentialDto } from './dto/auth.dto';
 import { ErpCredentialsService } from './erp-credentials.service';
 import { erpCredentialsPage, Notice } from './pages/auth.pages';
+import { setDisabledInWords, userActionNotice } from './pages/user-actions';
 import { CurrentPrincipal, MerchantAccess, Page } from './policy.decorator';
 import { UserPrincipal } from './principal';
 import { UsersService } from './users.service';
@@ -95,11 +94,8 @@ export class AccessPagesController {
     @CurrentPrincipal() principal: UserPrincipal,
     @Res() res: Response,
   ): Promise<void> {
-    await this.userAction(
-      res,
-      principal,
-      merchantId,
-      async () => `已停用 Disabled ${(await this.users.setDisabled(principal.userId, userId, true, merchantId)).email}`,
+    await this.userAction(res, principal, merchantId, () =>
+      setDisabledInWords(this.users, principal.userId, userId, true, merchantId),
     );
   }
 
@@ -112,11 +108,8 @@ export class AccessPagesController {
     @CurrentPrincipal() principal: UserPrincipal,
     @Res() res: Response,
   ): Promise<void> {
-    await this.userAction(
-      res,
-      principal,
-      merchantId,
-      async () => `已启用 Enabled ${(await this.users.setDisabled(principal.userId, userId, false, merchantId)).email}`,
+    await this.userAction(res, principal, merchantId, () =>
+      setDisabledInWords(this.users, principal.userId, userId, false, merchantId),
     );
   }
 
@@ -143,16 +136,7 @@ export class AccessPagesController {
     merchantId: string,
     action: () => Promise<string>,
   ): Promise<void> {
-    try {
-      const text = await action();
-      await this.render(res, principal, merchantId, { usersNotice: { ok: true, text } });
-    } catch (error) {
-      if (!(error instanceof DomainException)) throw error;
-      res.status(statusOfDomainError(error));
-      await this.render(res, principal, merchantId, {
-        usersNotice: { ok: false, text: `操作失败 Not done: ${error.message}` },
-      });
-    }
+    await this.render(res, principal, merchantId, { usersNotice: await userActionNotice(res, action) });
   }
 
   private async render(

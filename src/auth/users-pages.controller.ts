@@ -1,12 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DomainException } from '../common/errors/domain.exception';
-import { statusOfDomainError } from '../common/http/all-exceptions.filter';
 import { AppConfig } from '../config/app-config';
 import { AdminChangeRoleDto, ResetPasswordDto } from './dto/auth.dto';
 import { MERCHANT_DIRECTORY, MerchantDirectory } from './merchant-directory.port';
-import { Notice, opsLandingPage, ROLE_LABELS } from './pages/auth.pages';
+import { opsLandingPage, ROLE_LABELS } from './pages/auth.pages';
+import { setDisabledInWords, userActionNotice } from './pages/user-actions';
 import { Admin, CurrentPrincipal } from './policy.decorator';
 import { UserPrincipal } from './principal';
 import { UsersService } from './users.service';
@@ -29,11 +28,7 @@ export class UsersPagesController {
     @CurrentPrincipal() principal: UserPrincipal,
     @Res() res: Response,
   ): Promise<void> {
-    await this.act(
-      res,
-      principal,
-      async () => `已停用 Disabled ${(await this.users.setDisabled(principal.userId, userId, true, null)).email}`,
-    );
+    await this.act(res, principal, () => setDisabledInWords(this.users, principal.userId, userId, true, null));
   }
 
   @Post('enable')
@@ -44,11 +39,7 @@ export class UsersPagesController {
     @CurrentPrincipal() principal: UserPrincipal,
     @Res() res: Response,
   ): Promise<void> {
-    await this.act(
-      res,
-      principal,
-      async () => `已启用 Enabled ${(await this.users.setDisabled(principal.userId, userId, false, null)).email}`,
-    );
+    await this.act(res, principal, () => setDisabledInWords(this.users, principal.userId, userId, false, null));
   }
 
   @Post('role')
@@ -82,14 +73,7 @@ export class UsersPagesController {
   }
 
   private async act(res: Response, principal: UserPrincipal, action: () => Promise<string>): Promise<void> {
-    let notice: Notice;
-    try {
-      notice = { ok: true, text: await action() };
-    } catch (error) {
-      if (!(error instanceof DomainException)) throw error;
-      res.status(statusOfDomainError(error));
-      notice = { ok: false, text: `操作失败 Not done: ${error.message}` };
-    }
+    const notice = await userActionNotice(res, action);
     const [merchants, users] = await Promise.all([this.merchants.list(), this.users.list()]);
     res.type('html').send(opsLandingPage(principal, merchants, this.config.platforms.sandbox, { users, notice }));
   }

@@ -1,20 +1,17 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { MerchantsService } from '../accounts/merchants.service';
-import type { UserPrincipal } from '../auth/principal';
-import { CurrentPrincipal, MerchantAccess, Page } from '../auth/policy.decorator';
+import { MerchantAccess } from '../auth/policy.decorator';
 import { errorWords } from '../common/http/error-words';
 import { DomainException } from '../common/errors/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { StockSettingsFormDto } from './dto/stock-settings-form.dto';
 import { stockPage } from './pages/stock.pages';
 import { StockQueryService } from './stock-query.service';
-import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
+import { MerchantPageContext, MerchantPageRequest, MerchantPages, MerchantPageView } from '../auth/merchant-page';
 
 /** The merchant's stock page (the JSON API under /api/merchants/:id/skus serves the same). */
-@ApiExcludeController()
-@Controller('merchants/:merchantId/stock')
+@MerchantPages('stock')
 export class StockPagesController {
   constructor(
     private readonly merchants: MerchantsService,
@@ -22,19 +19,13 @@ export class StockPagesController {
     private readonly config: AppConfig,
   ) {}
 
-  @Get()
-  @MerchantAccess('staff')
-  @Page()
+  @MerchantPageView()
   async show(
     @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
-    @Query('ok') ok: string | undefined,
-    @Query('error') error: string | undefined,
-    @CurrentPrincipal() principal: UserPrincipal,
+    @MerchantPageRequest() { viewer, notice }: MerchantPageContext,
     @Res() res: Response,
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
-    const viewer = merchantPageViewer(principal);
-    const notice = pageNotice(ok, error);
     const data = await this.stock.workspace(merchantId);
     res.type('html').send(stockPage(merchant, data, this.config.platforms.sandbox, viewer, notice));
   }

@@ -1,20 +1,17 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { MerchantsService } from '../accounts/merchants.service';
-import type { UserPrincipal } from '../auth/principal';
-import { CurrentPrincipal, MerchantAccess, Page } from '../auth/policy.decorator';
+import { MerchantAccess } from '../auth/policy.decorator';
 import { AppConfig } from '../config/app-config';
 import { PriceFormDto } from './dto/price-form.dto';
 import { pricesPage } from './pages/prices.pages';
 import { PriceChangeService } from './price-change.service';
 import { PriceOverviewService } from './price-overview.service';
 import { priceAnswerInWords } from './price-words';
-import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
+import { MerchantPageContext, MerchantPageRequest, MerchantPages, MerchantPageView } from '../auth/merchant-page';
 
 /** The merchant's prices page (the JSON API under /api/merchants/:id/prices serves the same). */
-@ApiExcludeController()
-@Controller('merchants/:merchantId/prices')
+@MerchantPages('prices')
 export class PricingPagesController {
   constructor(
     private readonly merchants: MerchantsService,
@@ -23,19 +20,13 @@ export class PricingPagesController {
     private readonly config: AppConfig,
   ) {}
 
-  @Get()
-  @MerchantAccess('staff')
-  @Page()
+  @MerchantPageView()
   async show(
     @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
-    @Query('ok') ok: string | undefined,
-    @Query('error') error: string | undefined,
-    @CurrentPrincipal() principal: UserPrincipal,
+    @MerchantPageRequest(500) { viewer, notice }: MerchantPageContext,
     @Res() res: Response,
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
-    const viewer = merchantPageViewer(principal);
-    const notice = pageNotice(ok, error, 500);
     const skus = await this.overview.forMerchant(merchantId);
     res.type('html').send(pricesPage(merchant, skus, this.config.platforms.sandbox, viewer, notice));
   }

@@ -1,9 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { MerchantsService } from '../accounts/merchants.service';
-import type { UserPrincipal } from '../auth/principal';
-import { CurrentPrincipal, MerchantAccess, Page } from '../auth/policy.decorator';
+import { MerchantAccess } from '../auth/policy.decorator';
 import { DomainException } from '../common/errors/domain.exception';
 import { AppConfig } from '../config/app-config';
 import { isPlatformError } from '../platforms/platform-error';
@@ -12,7 +10,7 @@ import { CampaignChangeService } from './campaign-changes.service';
 import { CampaignService } from './campaign.service';
 import { CampaignEditFormDto, CampaignFormDto } from './dto/campaign.dto';
 import { campaignsPage } from './pages/campaigns.pages';
-import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
+import { MerchantPageContext, MerchantPageRequest, MerchantPages, MerchantPageView } from '../auth/merchant-page';
 
 const DAY_MS = 86_400_000;
 const CHINA_UTC_OFFSET_MS = 8 * 3_600_000;
@@ -20,8 +18,7 @@ const CHINA_UTC_OFFSET_MS = 8 * 3_600_000;
 const chinaDay = (date: string) => Date.parse(`${date}T00:00:00Z`) - CHINA_UTC_OFFSET_MS;
 
 /** The merchant's coupon campaign page (the JSON API under /api/merchants/:id/campaigns serves the same). */
-@ApiExcludeController()
-@Controller('merchants/:merchantId/campaigns')
+@MerchantPages('campaigns')
 export class CampaignPagesController {
   constructor(
     private readonly merchants: MerchantsService,
@@ -30,19 +27,13 @@ export class CampaignPagesController {
     private readonly config: AppConfig,
   ) {}
 
-  @Get()
-  @MerchantAccess('staff')
-  @Page()
+  @MerchantPageView()
   async show(
     @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
-    @Query('ok') ok: string | undefined,
-    @Query('error') error: string | undefined,
-    @CurrentPrincipal() principal: UserPrincipal,
+    @MerchantPageRequest() { viewer, notice }: MerchantPageContext,
     @Res() res: Response,
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
-    const viewer = merchantPageViewer(principal);
-    const notice = pageNotice(ok, error);
     const reports = [];
     for (const c of await this.campaigns.list(merchantId)) reports.push(await this.campaigns.report(merchantId, c.id));
     res.type('html').send(campaignsPage(merchant, reports, this.config.platforms.sandbox, viewer, notice));

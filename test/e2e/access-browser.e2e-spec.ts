@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
 import { SessionEntity } from '@app/auth/session.entity';
 import { Db } from '@app/database/db';
 import { createTestUser } from '../support/access';
 import { createMerchant, newShops, ownerOf, Stack, startStack } from '../support/sandbox-stack';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { capturePageErrors, launchChromium, requireChromium } from '@test/support/browser';
 
 /** Signing in and out, session expiry, CSRF and the session-bound connect flow, in Debian's Chromium. */
 describe('access in a browser', () => {
@@ -16,22 +14,9 @@ describe('access in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    requireChromium();
     stack = await startStack({ label: 'access-browser' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -43,9 +28,7 @@ describe('access in a browser', () => {
   async function freshBrowser(): Promise<Page> {
     const context = await browser.newContext();
     contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    return page;
+    return capturePageErrors(await context.newPage(), pageErrors);
   }
 
   async function signIn(page: Page, email: string, password: string): Promise<void> {

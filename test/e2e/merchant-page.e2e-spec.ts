@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { TokenRefreshService } from '@app/accounts/token-refresh.service';
 import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
 import { Db } from '@app/database/db';
 import { createMerchant, newShops, ownerOf, Stack, startStack } from '../support/sandbox-stack';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { capturePageErrors, launchChromium, requireChromium } from '@test/support/browser';
 
 /** The merchant page in Debian's Chromium: connect both shops by clicking, see status and expiry, see re-auth. */
 describe('merchant page in a browser', () => {
@@ -17,24 +15,10 @@ describe('merchant page in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    requireChromium();
     stack = await startStack({ label: 'browser' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    page = capturePageErrors(await browser.newPage(), pageErrors);
   });
 
   afterAll(async () => {

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { TokenRefreshService } from '@app/accounts/token-refresh.service';
 import { InventoryHarness, SkuFixture } from '../integration/inventory/inventory.harness';
 import { ownerOf } from '../support/sandbox-stack';
+import { launchChromium, newPhonePage, requireChromium } from '@test/support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '__screenshots__');
 
 /**
@@ -21,26 +21,12 @@ describe('merchant workspace in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    requireChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     h = await InventoryHarness.start('workspace-browser');
     sku = await h.sku('WS-TEE', { onHand: 20 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 375, height: 812 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    page = await newPhonePage(browser, pageErrors);
   });
 
   afterAll(async () => {

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { createTestUser, TestUser } from '@test/support/access';
 import { InventoryHarness, SkuFixture } from '../integration/inventory/inventory.harness';
+import { launchChromium, newPhonePage, requireChromium } from '@test/support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '__screenshots__');
 const YZ_STOCK = 'youzan.item.quantity.update';
 
@@ -22,27 +22,13 @@ describe('ops console in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    requireChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     h = await InventoryHarness.start('ops-console-browser');
     ops = await createTestUser(h.stack.t.app, 'ops');
     sku = await h.sku('OPS-TEE', { onHand: 20, mode: 'split' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 375, height: 812 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    page = await newPhonePage(browser, pageErrors);
   });
 
   afterAll(async () => {

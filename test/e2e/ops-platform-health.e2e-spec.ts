@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { createTestUser, TestUser } from '@test/support/access';
 import { eventually } from '@test/support/test-app';
 import { InventoryHarness, SkuFixture } from '../integration/inventory/inventory.harness';
+import { launchChromium, newPhonePage, requireChromium } from '@test/support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, '__screenshots__');
 
 /**
@@ -21,8 +21,7 @@ describe('ops platform health page in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
+    requireChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     // A small breaker volume, and a reset far beyond the test: once open, the breaker stays open while it is looked at.
     h = await InventoryHarness.start('ops-platform-health', {
@@ -35,21 +34,8 @@ describe('ops platform health page in a browser', () => {
     });
     ops = await createTestUser(h.stack.t.app, 'ops');
     sku = await h.sku('HEALTH-TEE', { onHand: 20, mode: 'split' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 375, height: 812 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    page = await newPhonePage(browser, pageErrors);
   });
 
   afterAll(async () => {

@@ -12,7 +12,8 @@ import { CurrentPrincipal, Ops, Page } from '@app/auth/policy.decorator';
 import { UserPrincipal } from '@app/auth/principal';
 import { AppConfig } from '@app/config/app-config';
 import { SyncFailureService } from '../failures/sync-failure.service';
-import { PAGE_SIZE, parseActionForm, parseFailureQuery } from './failure-center.query';
+import type { SyncFailureActionKind } from '../failures/sync-failure-action.entity';
+import { PAGE_SIZE, ParsedAction, parseActionForm, parseFailureQuery } from './failure-center.query';
 import {
   batchResultPage,
   confirmActionPage,
@@ -146,14 +147,8 @@ export class OpsConsolePagesController {
     @Body() body: Record<string, unknown>,
     @Res() res: Response,
   ): Promise<void> {
-    const parsed = parseActionForm(body ?? {});
-    if (Object.keys(parsed.errors).length || !parsed.action) {
-      res
-        .status(400)
-        .type('html')
-        .send(formErrorPage({ principal, errors: parsed.errors, sandbox: this.sandbox }));
-      return;
-    }
+    const parsed = this.actionForm(principal, body, res);
+    if (!parsed) return;
     const found = await this.failures.findByIds(parsed.ids);
     res.type('html').send(
       confirmActionPage({
@@ -175,14 +170,8 @@ export class OpsConsolePagesController {
     @Body() body: Record<string, unknown>,
     @Res() res: Response,
   ): Promise<void> {
-    const parsed = parseActionForm(body ?? {});
-    if (Object.keys(parsed.errors).length || !parsed.action) {
-      res
-        .status(400)
-        .type('html')
-        .send(formErrorPage({ principal, errors: parsed.errors, sandbox: this.sandbox }));
-      return;
-    }
+    const parsed = this.actionForm(principal, body, res);
+    if (!parsed) return;
     const { batchId } = await this.failures.act(
       { userId: principal.userId, email: principal.email },
       parsed.action,
@@ -190,6 +179,21 @@ export class OpsConsolePagesController {
       parsed.note,
     );
     res.redirect(303, `/ops/console/batches/${batchId}`);
+  }
+
+  /** The action form parsed, or undefined once the 400 page listing its errors is sent. */
+  private actionForm(
+    principal: UserPrincipal,
+    body: Record<string, unknown> | undefined,
+    res: Response,
+  ): (ParsedAction & { action: SyncFailureActionKind }) | undefined {
+    const parsed = parseActionForm(body ?? {});
+    if (!Object.keys(parsed.errors).length && parsed.action) return { ...parsed, action: parsed.action };
+    res
+      .status(400)
+      .type('html')
+      .send(formErrorPage({ principal, errors: parsed.errors, sandbox: this.sandbox }));
+    return undefined;
   }
 
   @Get('batches/:id')

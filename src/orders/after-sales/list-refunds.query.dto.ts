@@ -1,15 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { ChannelRefundStatus } from '../../platforms/ports/after-sales.port';
-
-/** Plain decimal digits only: Number() would also take 0x10, 1e3 and '' (as 0). */
-const decimal = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+import { PagingQueryDto } from '../../common/http/paging.dto';
 
 export const REFUND_STATUSES: ChannelRefundStatus[] = ['requested', 'in_progress', 'refused', 'succeeded', 'closed'];
 
-export class ListRefundsQueryDto {
+export class ListRefundsQueryDto extends PagingQueryDto {
   @ApiPropertyOptional({ enum: REFUND_STATUSES })
   @IsOptional()
   @IsIn(REFUND_STATUSES)
@@ -26,22 +22,6 @@ export class ListRefundsQueryDto {
   @MaxLength(64)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'platformOrderId must be letters, digits, "_" or "-"' })
   platformOrderId?: string;
-
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10_000 })
-  @IsOptional()
-  @Transform(decimal)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  page = 1;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Transform(decimal)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize = 50;
 
   /** The notice after a page form's redirect. */
   @ApiPropertyOptional()

@@ -15,10 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { ChannelOrderStatus } from '@app/platforms/ports/orders.port';
-
-/** Plain decimal digits only: Number() would also take 0x10, 1e3 and '' (as 0). */
-const decimal = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+import { decimal, PagingQueryDto } from '@app/common/http/paging.dto';
 
 export const ORDER_STATUSES: ChannelOrderStatus[] = [
   'unpaid',
@@ -35,7 +32,7 @@ export const RISK_FILTERS = ['none', 'h12', 'h4', 'overdue'] as const;
 const ORDER_ID = /^[A-Za-z0-9._\-:/]{1,64}$/;
 const ORDER_ID_MESSAGE = 'must be 1–64 letters, digits or ._-:/';
 
-export class ListOrdersQueryDto {
+export class ListOrdersQueryDto extends PagingQueryDto {
   @ApiPropertyOptional({ enum: ['kuaishou', 'youzan'] })
   @IsOptional()
   @IsIn(['kuaishou', 'youzan'])
@@ -61,22 +58,6 @@ export class ListOrdersQueryDto {
   @IsOptional()
   @Matches(ORDER_ID, { message: `id ${ORDER_ID_MESSAGE}` })
   id?: string;
-
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10_000 })
-  @IsOptional()
-  @Transform(decimal)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  page = 1;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Transform(decimal)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize = 50;
 }
 
 export class SetErpOrderIdDto {

@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { MerchantsService } from '@app/accounts/merchants.service';
-import { CurrentPrincipal, MerchantAccess, Page } from '@app/auth/policy.decorator';
+import { CurrentPrincipal, MerchantAccess } from '@app/auth/policy.decorator';
 import type { UserPrincipal } from '@app/auth/principal';
 import { DomainException } from '@app/common/errors/domain.exception';
 import { AppConfig } from '@app/config/app-config';
@@ -10,11 +9,18 @@ import { WebhookSubscriptionFormDto } from './dto/webhook-form.dto';
 import { OutboundDeliveriesService } from './outbound-deliveries.service';
 import { webhooksPage } from './pages/webhooks.page';
 import { IssuedSubscription, WebhookSubscriptionsService } from './webhook-subscriptions.service';
-import { merchantPageViewer, pageNotice } from '@app/auth/merchant-page';
+import {
+  MerchantPageContext,
+  MerchantPageRequest,
+  MerchantPages,
+  MerchantPageView,
+  MerchantPageViewer,
+  merchantPageViewer,
+  PageNotice,
+} from '@app/auth/merchant-page';
 
 /** The merchant's webhook page (the JSON API under /api/merchants/:id/webhooks serves the same). */
-@ApiExcludeController()
-@Controller('merchants/:merchantId/webhooks')
+@MerchantPages('webhooks')
 export class OutboundWebhooksPagesController {
   constructor(
     private readonly merchants: MerchantsService,
@@ -23,18 +29,13 @@ export class OutboundWebhooksPagesController {
     private readonly config: AppConfig,
   ) {}
 
-  @Get()
-  @MerchantAccess('staff')
-  @Page()
+  @MerchantPageView()
   async show(
     @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
-    @Query('ok') ok: string | undefined,
-    @Query('error') error: string | undefined,
-    @CurrentPrincipal() principal: UserPrincipal,
+    @MerchantPageRequest() { viewer, notice }: MerchantPageContext,
     @Res() res: Response,
   ): Promise<void> {
-    const notice = pageNotice(ok, error);
-    await this.render(res, merchantId, principal, notice);
+    await this.render(res, merchantId, viewer, notice);
   }
 
   @Post('subscriptions')
@@ -95,8 +96,8 @@ export class OutboundWebhooksPagesController {
   private async render(
     res: Response,
     merchantId: string,
-    principal: UserPrincipal,
-    notice?: { ok: boolean; text: string },
+    viewer: MerchantPageViewer,
+    notice?: PageNotice,
     issuedSecret?: { subscriptionId: string; secret: string },
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
@@ -104,7 +105,6 @@ export class OutboundWebhooksPagesController {
       await this.subscriptions.listForMerchant(merchantId),
       await this.deliveries.listForMerchant(merchantId, {}, 1, 50),
     ];
-    const viewer = merchantPageViewer(principal);
     res
       .type('html')
       .set('cache-control', 'no-store')
@@ -125,7 +125,7 @@ export class OutboundWebhooksPagesController {
       await this.render(
         res.status(200),
         merchantId,
-        principal,
+        merchantPageViewer(principal),
         { ok: true, text: `Subscription ${issued.subscription.url}` },
         {
           subscriptionId: issued.subscription.id,
