@@ -170,11 +170,16 @@ export async function runDemo(options: DemoOptions, env: NodeJS.ProcessEnv): Pro
   let stopping = false;
   try {
     await until('the service to answer /health', async () => (await fetch(`${url}/health`)).ok, 120_000);
-    const m =
-      /merchant owner (\S+) \/ ([A-Za-z0-9_-]+) \(merchant ([0-9a-f-]{36})\); ops (\S+) \/ ([A-Za-z0-9_-]+)\./.exec(
-        log,
-      );
-    if (!m) throw new Error(`no sandbox sign-in in the service's log:\n${log}`);
+    // The printed sign-in reaches the pipe on its own time, not always before /health answers.
+    const signInLine =
+      /merchant owner (\S+) \/ ([A-Za-z0-9_-]+) \(merchant ([0-9a-f-]{36})\); ops (\S+) \/ ([A-Za-z0-9_-]+)\./;
+    const m = await until(
+      "the sandbox sign-in in the service's log",
+      async () => signInLine.exec(log) ?? undefined,
+      30_000,
+    ).catch(() => {
+      throw new Error(`no sandbox sign-in in the service's log:\n${log}`);
+    });
     const [, email, password, merchantId, opsEmail, opsPassword] = m;
     const api = `${url}/api/merchants/${merchantId}`;
 
