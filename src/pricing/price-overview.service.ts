@@ -50,7 +50,15 @@ export interface SkuPriceOverview {
   /** The same spread over the effective prices (after merchant-funded discounts running now); null with fewer than two. */
   effectiveSpreadBp: number | null;
   /** Merchant-funded discounts running now on the platforms of this SKU's listings. */
-  discounts: { platform: string; name: string; discountFen: number; thresholdFen: number }[];
+  discounts: {
+    platform: string;
+    /** `campaign`: one of the service's campaigns; `platform`: a coupon made outside the service. */
+    source: 'campaign' | 'platform';
+    name: string;
+    discountFen: number;
+    thresholdFen: number;
+    payPercent?: number;
+  }[];
   violation: ParityViolationView | null;
   listings: ListingPriceView[];
   findings: {
@@ -143,6 +151,7 @@ export class PriceOverviewService {
         platform: l.platform as 'kuaishou' | 'youzan',
         priceFen: l.lastSeenFen!,
         unbound: !l.bound,
+        itemId: l.platformItemId,
       }));
       const effective = effectiveSpread(audited, running);
       for (const l of countedListings) l.effectiveFen = effective.prices[l.bindingId] ?? null;
@@ -184,12 +193,18 @@ export class PriceOverviewService {
         withinLimit: spread === null ? null : withinLimit(counted, policy.parityLimitBp),
         effectiveSpreadBp: counted.length >= 2 ? effective.spreadBp : null,
         discounts: [...platforms].flatMap((p) =>
-          (running[p] ?? []).map((d) => ({
-            platform: p,
-            name: d.name,
-            discountFen: d.discountFen,
-            thresholdFen: d.thresholdFen,
-          })),
+          (running[p] ?? [])
+            .filter(
+              (d) => !d.itemIds || listings.some((l) => l.platform === p && d.itemIds!.includes(l.platformItemId)),
+            )
+            .map((d) => ({
+              platform: p,
+              source: d.source,
+              name: d.name,
+              discountFen: d.discountFen,
+              thresholdFen: d.thresholdFen,
+              ...(d.payPercent === undefined ? {} : { payPercent: d.payPercent }),
+            })),
         ),
         violation,
         listings,

@@ -19,6 +19,25 @@ export class PricingRepository {
     return this.m.getRepository(PricePolicyEntity).findBy({ merchantId, scope: In(scopes) });
   }
 
+  allPolicies(merchantId: string): Promise<PricePolicyEntity[]> {
+    return this.m.getRepository(PricePolicyEntity).findBy({ merchantId });
+  }
+
+  /**
+   * The last seen price of every listing of the merchant that counts towards parity (as the DB-side
+   * audit counts them: bound in an active shop, or an unbound twin where none is bound), in one query.
+   */
+  async countedListingsOfMerchant(merchantId: string): Promise<ListingPriceEntity[]> {
+    const rows: ListingPriceRow[] = await this.m.query(
+      `SELECT ${LISTING_PRICE_COLUMNS} FROM listing_price lp LEFT JOIN sku_binding b ON b.id = lp.binding_id ` +
+        'JOIN shop_connection c ON c.id = COALESCE(b.connection_id, lp.connection_id) ' +
+        "WHERE lp.merchant_id = ? AND c.status = 'active' " +
+        `AND (b.id IS NOT NULL OR (lp.platform_item_id IS NOT NULL AND ${TWIN_FREE})) ORDER BY lp.merchant_sku_id`,
+      [merchantId],
+    );
+    return rows.map(toListingPrice);
+  }
+
   policy(merchantId: string, scope: string): Promise<PricePolicyEntity | null> {
     return this.m.getRepository(PricePolicyEntity).findOneBy({ merchantId, scope });
   }

@@ -90,6 +90,7 @@ export class CampaignChangeService {
           await this.db.transaction(() => this.repo.saveChannel(channel));
         }
       }
+      this.campaigns.forgetLiveCoupons(channels.map((c) => c.connectionId));
       return view(campaign, channels);
     });
   }

@@ -37,13 +37,24 @@ export class PromotionsRepository {
   }
 
   /** The merchant's campaigns whose window covers `at` and whose budget is not used up. */
-  runningCampaignsOf(merchantId: string, at: number): Promise<CouponCampaignEntity[]> {
+  /** Campaigns whose window overlaps [from, to) and whose budget is not used up. */
+  campaignsDuring(merchantId: string, from: number, to: number): Promise<CouponCampaignEntity[]> {
     return this.m
       .getRepository(CouponCampaignEntity)
       .createQueryBuilder('c')
-      .where('c.merchant_id = :merchantId AND c.starts_at <= :at AND c.ends_at > :at', { merchantId, at })
+      .where('c.merchant_id = :merchantId AND c.starts_at < :to AND c.ends_at > :from', { merchantId, from, to })
       .andWhere('c.redeemed_count < c.budget')
       .getMany();
+  }
+
+  /** Every coupon the service created for the merchant, by platform. */
+  async couponIdsOf(merchantId: string): Promise<{ platform: string; couponId: string }[]> {
+    const rows: { platform: string; coupon_id: string }[] = await this.m.query(
+      'SELECT ch.platform, ch.coupon_id FROM coupon_channel ch JOIN coupon_campaign c ON c.id = ch.campaign_id ' +
+        'WHERE c.merchant_id = ? AND ch.coupon_id IS NOT NULL',
+      [merchantId],
+    );
+    return rows.map((r) => ({ platform: r.platform, couponId: String(r.coupon_id) }));
   }
 
   async setCampaignStatus(id: string, status: CouponCampaignEntity['status']): Promise<void> {

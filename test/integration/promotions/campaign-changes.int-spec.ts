@@ -4,6 +4,7 @@ import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
 import { CouponChangeEntity } from '@app/promotions/coupon-change.entity';
 import { DiscountBreakdown } from '@app/promotions/discount-breakdown';
 import { SandboxControlError } from '@app/sandbox/shared/control.errors';
+import { createTestUser } from '@test/support/access';
 import { ownerOf } from '@test/support/sandbox-stack';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
@@ -21,6 +22,21 @@ describe('coupon campaign changes on Kuaishou and Youzan', () => {
   beforeAll(async () => {
     h = await InventoryHarness.start('coupon-changes');
     sku = await h.sku('COUPON-CHANGE-SKU', { onHand: 500 });
+    // These tests run coupons on one platform only; the parity guard on discounts (tested in
+    // discount-parity.int-spec) is given room by an admin so it does not refuse them.
+    const admin = await createTestUser(h.stack.t.app, 'admin');
+    const allow = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/price-policy/allowance`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: admin.bearer },
+      body: JSON.stringify({ parityAllowanceBp: 5000 }),
+    });
+    expect(allow.status).toBe(200);
+    const limit = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/price-policy`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...h.auth },
+      body: JSON.stringify({ parityLimitBp: 5000 }),
+    });
+    expect(limit.status).toBe(200);
   });
 
   afterAll(async () => {
