@@ -9,7 +9,12 @@ import { DomainException } from '../../common/errors/domain.exception';
 import { AppConfig } from '../../config/app-config';
 import { isPlatformError } from '../../platforms/platform-error';
 import { RefundActionDto, RefundActionFormDto } from './refund-action.dto';
-import { RefundActionResult, RefundActionsService, RefundActionView } from './refund-actions.service';
+import {
+  RefundActionOptions,
+  RefundActionResult,
+  RefundActionsService,
+  RefundActionView,
+} from './refund-actions.service';
 import { ListRefundsQueryDto } from './list-refunds.query.dto';
 import { refundsPage } from './refunds.page';
 import { RefundPageView, RefundsService, RefundView } from './refunds.service';
@@ -78,6 +83,20 @@ export class RefundsController {
   ): Promise<RefundActionView[]> {
     await this.merchants.get(merchantId);
     return this.actions.history(merchantId, refundId);
+  }
+
+  @Get(':refundId/action-options')
+  @MerchantAccess('staff')
+  @ApiOkResponse({
+    description:
+      "What the platform takes for this refund's actions, read from it now: refusal reason codes (null: reason text only) and the shop's return addresses (null: give one with the return).",
+  })
+  async options(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('refundId', new ParseUUIDPipe()) refundId: string,
+  ): Promise<RefundActionOptions> {
+    await this.merchants.get(merchantId);
+    return this.actions.options(merchantId, refundId);
   }
 }
 

@@ -55,6 +55,13 @@ describe('after-sales: seller refund actions', () => {
       .reduce((sum, [, n]) => sum + n, 0);
   }
 
+  /** `open.refund.reject` itself (not its reason list). */
+  function rejectCalls(counters: CountersSnapshot): number {
+    return Object.entries(counters.calls)
+      .filter(([key]) => key.includes('open.refund.reject') && !key.includes('open.refund.reject.reason'))
+      .reduce((sum, [, n]) => sum + n, 0);
+  }
+
   async function shown(sku: SkuFixture): Promise<number> {
     const stock = await h.platformStock(sku);
     return stock.kuaishou + stock.youzan;
@@ -118,7 +125,17 @@ describe('after-sales: seller refund actions', () => {
       const plainAgree = await act(id, { action: 'agree' });
       expect(plainAgree.status).toBe(422);
       expect((await json(plainAgree)).message).toMatch(/agree_return/);
-      expect((await act(id, { action: 'agree_return' })).status).toBe(200);
+      // The return address must be one of the shop's own (open.address.seller.list), checked before sending.
+      const options = (await (
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${id}/action-options`, { headers: h.auth })
+      ).json()) as { returnAddresses: { addressId: string; isDefault: boolean }[] };
+      const home = options.returnAddresses.find((a) => a.isDefault)!;
+      expect(home).toBeDefined();
+      const foreign = await act(id, { action: 'agree_return', returnAddressId: '123456' });
+      expect(foreign.status).toBe(400);
+      expect((await json(foreign)).fields).toEqual([expect.objectContaining({ field: 'returnAddressId' })]);
+      expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(10);
+      expect((await act(id, { action: 'agree_return', returnAddressId: home.addressId })).status).toBe(200);
       expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(30);
       // Nothing to confirm before the buyer has sent the goods.
       expect((await act(id, { action: 'confirm_received' })).status).toBe(422);
@@ -148,9 +165,22 @@ describe('after-sales: seller refund actions', () => {
       expect(bare.status).toBe(400);
       expect((await json(bare)).fields.map((f: { field: string }) => f.field).sort()).toEqual(['reason', 'reasonCode']);
       expect((await act(id, { action: 'refuse', reason: 'x', reasonCode: 'one' })).status).toBe(400);
-      expect(callsOf(await h.stack.ksControl.counters(), 'open.refund.reject')).toBe(0);
+      // The codes are Kuaishou's own list for this refund (open.refund.reject.reason), offered and checked.
+      const options = (await (
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${id}/action-options`, { headers: h.auth })
+      ).json()) as { refusalReasons: { code: number; text: string }[] };
+      expect(options.refusalReasons).toEqual(expect.arrayContaining([{ code: 11, text: '商品已发出' }]));
+      const unknown = await act(id, { action: 'refuse', reason: '商品已发出', reasonCode: 3 });
+      expect(unknown.status).toBe(400);
+      expect((await json(unknown)).fields).toEqual([
+        {
+          field: 'reasonCode',
+          messages: [expect.stringMatching(/^3 is not one of kuaishou's reason codes.*11 \(商品已发出\)/)],
+        },
+      ]);
+      expect(rejectCalls(await h.stack.ksControl.counters())).toBe(0);
 
-      const refused = await act(id, { action: 'refuse', reason: '商品已发出', reasonCode: 3 });
+      const refused = await act(id, { action: 'refuse', reason: '商品已发出', reasonCode: 11 });
       expect(refused.status).toBe(200);
       expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(12);
       expect((await json(refused)).refund.status).toBe('refused');
@@ -202,6 +232,20 @@ describe('after-sales: seller refund actions', () => {
       const noAddress = await act(id, { action: 'agree_return' });
       expect(noAddress.status).toBe(400);
       expect((await json(noAddress)).fields).toEqual([expect.objectContaining({ field: 'returnAddress' })]);
+      // Youzan lists no return addresses and takes no refusal code: both offered as null.
+      const options = await (
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${id}/action-options`, { headers: h.auth })
+      ).json();
+      expect(options).toMatchObject({ platform: 'youzan', refusalReasons: null, returnAddresses: null });
+      const coded = await act(id, { action: 'refuse', reason: '不同意', reasonCode: 11 });
+      expect(coded.status).toBe(400);
+      expect((await json(coded)).fields).toEqual([expect.objectContaining({ field: 'reasonCode' })]);
+      const partial = await act(id, {
+        action: 'agree_return',
+        returnAddress: { name: '仓库', mobile: '13800000000', address: ' ' },
+      });
+      expect(partial.status).toBe(400);
+      expect((await json(partial)).fields).toEqual([expect.objectContaining({ field: 'returnAddress.address' })]);
       const agreed = await act(id, {
         action: 'agree_return',
         returnAddress: { name: '仓库', mobile: '13800000000', address: '浙江省杭州市西湖区 1 号' },
