@@ -9,7 +9,9 @@ import { CampaignChangeService, COUPON_CHANGE_REPLAY } from './campaign-changes.
 import { CampaignService, COUPON_CREATE_REPLAY } from './campaign.service';
 import { CampaignsController } from './campaigns.controller';
 import { CouponRedemptionConsumer } from './consumers/coupon-redemption.consumer';
+import { CampaignRebalanceConsumer } from './consumers/campaign-rebalance.consumer';
 import { DiscountGuardRegistry } from './discount-guard';
+import { CampaignRebalanceJob } from './jobs/campaign-rebalance.job';
 import { PromotionsRepository } from './promotions.repository';
 import { RedemptionService } from './redemption.service';
 
@@ -24,6 +26,8 @@ import { RedemptionService } from './redemption.service';
     RedemptionService,
     CouponRedemptionConsumer,
     DiscountGuardRegistry,
+    CampaignRebalanceJob,
+    CampaignRebalanceConsumer,
   ],
   exports: [CampaignService, CampaignChangeService, RedemptionService, DiscountGuardRegistry],
 })

@@ -47,6 +47,18 @@ export class PromotionsRepository {
       .getMany();
   }
 
+  /** Campaigns running now on more than one platform (the rebalance job's work), oldest first. */
+  liveCampaigns(at: number, limit: number): Promise<CouponCampaignEntity[]> {
+    return this.m
+      .getRepository(CouponCampaignEntity)
+      .createQueryBuilder('c')
+      .where("c.status = 'live' AND c.starts_at <= :at AND c.ends_at > :at", { at })
+      .andWhere('(SELECT COUNT(*) FROM coupon_channel ch WHERE ch.campaign_id = c.id) > 1')
+      .orderBy('c.created_at', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
   /** Every coupon the service created for the merchant, by platform. */
   async couponIdsOf(merchantId: string): Promise<{ platform: string; couponId: string }[]> {
     const rows: { platform: string; coupon_id: string }[] = await this.m.query(

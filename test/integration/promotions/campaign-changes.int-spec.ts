@@ -4,7 +4,9 @@ import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
 import { CouponChangeEntity } from '@app/promotions/coupon-change.entity';
 import { DiscountBreakdown } from '@app/promotions/discount-breakdown';
 import { SandboxControlError } from '@app/sandbox/shared/control.errors';
+import { CampaignRebalanceJob } from '@app/promotions/jobs/campaign-rebalance.job';
 import { createTestUser } from '@test/support/access';
+import { eventually } from '@test/support/test-app';
 import { ownerOf } from '@test/support/sandbox-stack';
 import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
 
@@ -351,6 +353,30 @@ describe('coupon campaign changes on Kuaishou and Youzan', () => {
     expect(allotted).toEqual({ kuaishou: ks.totalStock, youzan: yz.total });
     // Many slowed platform calls on a loaded machine: the outcome is checked, not the time it takes.
   }, 300_000);
+
+  it('rebalances on schedule too: claims the service never heard of still move the budget', async () => {
+    const budget = 10;
+    const campaign = await createCampaign({ name: 'Scheduled', budget });
+    const ksId = couponOf(campaign, 'kuaishou');
+    expect([(await ksCoupon(campaign)).totalStock, (await yzCoupon(campaign)).total]).toEqual([5, 5]);
+    // Kuaishou's order pushes are lost: the order feed records nothing, so no redemption triggers a move.
+    await h.stack.ksControl.setFaults({ push: { lossRate: 1 } });
+    try {
+      for (let i = 0; i < 5; i++) expect(await buyWithCoupon('kuaishou', ksId)).toBeDefined();
+      await h.quiet();
+      expect((await yzCoupon(campaign)).total).toBe(5);
+      expect(await h.stack.t.app.get(CampaignRebalanceJob).enqueue()).toBeGreaterThanOrEqual(1);
+      await h.quiet();
+      const moved = await eventually(async () => {
+        const [ks, yz] = [await ksCoupon(campaign), await yzCoupon(campaign)];
+        return ks.totalStock > 5 ? { ks, yz } : undefined;
+      }, 60_000);
+      expect(moved.yz.total).toBeLessThan(5);
+      expect(moved.ks.totalStock + moved.yz.total).toBeLessThanOrEqual(budget);
+    } finally {
+      await h.stack.ksControl.resetFaults();
+    }
+  });
 
   it('the campaigns page edits and ends a campaign with the CSRF token, and refuses a post without it', async () => {
     const campaign = await createCampaign({ name: 'Page actions', budget: 10 });
