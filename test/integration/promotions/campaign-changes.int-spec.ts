@@ -354,6 +354,58 @@ describe('coupon campaign changes on Kuaishou and Youzan', () => {
     // Many slowed platform calls on a loaded machine: the outcome is checked, not the time it takes.
   }, 300_000);
 
+  it('moves budget from Kuaishou to Youzan by replacing the Kuaishou coupon, never issuing more than the budget', async () => {
+    const budget = 10;
+    const name = `K to Y ${Date.now()}`;
+    const campaign = await createCampaign({ name, budget });
+    const yzId = couponOf(campaign, 'youzan');
+    const oldKs = couponOf(campaign, 'kuaishou');
+    /** What the platforms can still issue plus what they issued: ended coupons count their claims. */
+    const issuable = async () => {
+      const ks = (await h.stack.ksControl.listCoupons(h.shops.kuaishou)).filter((c) => c.name === name);
+      const yz = (await yzCoupon(campaign)).total;
+      return yz + ks.reduce((sum, c) => sum + (c.ended ? c.received : c.totalStock), 0);
+    };
+    let sampling = true;
+    let most = 0;
+    const sampler = (async () => {
+      while (sampling) {
+        most = Math.max(most, await issuable());
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      // Youzan's buyers take all of its half; Kuaishou's take one of theirs.
+      expect(await buyWithCoupon('kuaishou', oldKs)).toBeDefined();
+      for (let i = 0; i < 5; i++) expect(await buyWithCoupon('youzan', yzId)).toBeDefined();
+      await h.quiet();
+      const res = await api(`/${campaign.id}/rebalance`, 'POST');
+      expect(res.status).toBe(200);
+      await eventually(async () => (await yzCoupon(campaign)).total > 5, 60_000);
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    expect(most).toBeLessThanOrEqual(budget);
+    // The old coupon ended with its 1 claim; Youzan took 2 of the 4 left, a new Kuaishou coupon the other 2.
+    const listed = ((await (await api('')).json()) as CampaignView[]).find((c) => c.id === campaign.id)!;
+    const ksChannel = listed.channels.find((c) => c.platform === 'kuaishou')!;
+    expect(ksChannel.couponId).not.toBe(oldKs);
+    expect(ksChannel.status).toBe('created');
+    const coupons = (await h.stack.ksControl.listCoupons(h.shops.kuaishou)).filter((c) => c.name === name);
+    expect(coupons.find((c) => c.couponId === oldKs)).toMatchObject({ ended: true, received: 1 });
+    expect(coupons.find((c) => c.couponId === ksChannel.couponId)).toMatchObject({ ended: false, totalStock: 2 });
+    expect((await yzCoupon(campaign)).total).toBe(7);
+    expect(await issuable()).toBe(budget);
+    // Kuaishou buyers claim the new coupon; the report counts the old coupon's claim too.
+    expect(await buyWithCoupon('kuaishou', ksChannel.couponId!)).toBeDefined();
+    await h.quiet();
+    const report = (await (await api(`/${campaign.id}/report`)).json()) as {
+      platforms: { platform: string; claimed: number }[];
+    };
+    expect(report.platforms.find((p) => p.platform === 'kuaishou')!.claimed).toBe(2);
+  });
+
   it('rebalances on schedule too: claims the service never heard of still move the budget', async () => {
     const budget = 10;
     const campaign = await createCampaign({ name: 'Scheduled', budget });
