@@ -206,6 +206,13 @@ export class RefundActionsService {
     return { platform: shop.platform, actions: port.actionsFor(detail), refusalReasons, returnAddresses };
   }
 
+  /** Only the refusal reason codes of `options` (null when the platform takes the reason text only). */
+  async refusalReasons(merchantId: string, refundId: string): Promise<RefusalReason[] | null> {
+    const { shop, row } = await this.shopOf(merchantId, refundId);
+    const port = this.channels.afterSales(shop.platform);
+    return port.refusalReasons(shop, await port.getRefund(shop, row.platformRefundId));
+  }
+
   private async shopOf(
     merchantId: string,
     refundId: string,

@@ -128,7 +128,13 @@ export class RefundsPageController {
       query.page,
       query.pageSize,
     );
-    res.type('html').send(refundsPage(merchant, view, this.config.platforms.sandbox, principal, notice));
+    // The refusal form offers the platform's own reason codes (one read per refund that can be refused there).
+    const reasons = new Map<string, { code: number; text: string }[]>();
+    for (const r of view.items.filter((i) => i.actions.includes('refuse'))) {
+      const listed = await this.actions.refusalReasons(merchantId, r.id).catch(() => null);
+      if (listed?.length) reasons.set(r.id, listed);
+    }
+    res.type('html').send(refundsPage(merchant, view, this.config.platforms.sandbox, principal, notice, reasons));
   }
 
   /** The page's action buttons; the platform's refusal comes back as a notice. */

@@ -279,6 +279,9 @@ describe('after-sales: seller refund actions', () => {
       const text = await page.text();
       expect(text).toContain(`data-testid="refund-action-agree-${refund.refundId}"`);
       expect(text).toContain(`data-testid="refund-action-refuse-${refund.refundId}"`);
+      // The refusal form offers Kuaishou's own reason codes for this refund.
+      expect(text).toContain(`data-testid="refund-reason-codes-${refund.refundId}"`);
+      expect(text).toContain('<option value="11">11 商品已发出</option>');
 
       const post = (body: Record<string, string>) =>
         fetch(`${h.stack.url}/merchants/${h.merchantId}/refunds/${id}/actions`, {
