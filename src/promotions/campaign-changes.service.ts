@@ -13,6 +13,7 @@ import { CampaignService, CampaignView, view } from './campaign.service';
 import { CouponCampaignEntity } from './coupon-campaign.entity';
 import { CouponChangeEntity } from './coupon-change.entity';
 import { CouponChannelEntity } from './coupon-channel.entity';
+import { DiscountGuardRegistry, DiscountRefusedException } from './discount-guard';
 import { PromotionsRepository } from './promotions.repository';
 
 export interface CampaignEdit {
@@ -64,6 +65,7 @@ export class CampaignChangeService {
     private readonly repo: PromotionsRepository,
     private readonly campaigns: CampaignService,
     private readonly failures: SyncFailureService,
+    private readonly guards: DiscountGuardRegistry,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -123,6 +125,27 @@ export class CampaignChangeService {
           });
       }
       if (fields.length) throw new InvalidInputException('INVALID_CAMPAIGN_EDIT', 'the change is not possible', fields);
+      // A later end runs the discount beside whatever runs then: the parity guard checks that stretch.
+      if (edit.endsAt !== undefined && edit.endsAt > campaign.endsAt && this.guards.active) {
+        const running = await this.campaigns.discountsDuring(merchantId, campaign.endsAt, edit.endsAt, { fresh: true });
+        const verdict = await this.guards.check(
+          merchantId,
+          {
+            name: campaign.name,
+            platforms: channels.map((c) => c.platform),
+            discountFen: campaign.discountFen,
+            ...(campaign.payPercent === null
+              ? {}
+              : { payPercent: campaign.payPercent, maxDiscountFen: campaign.maxMerchantDiscountFen }),
+            thresholdFen: campaign.thresholdFen,
+            startsAt: campaign.endsAt,
+            endsAt: edit.endsAt,
+          },
+          running.filter((d) => d.campaignId !== campaign.id),
+        );
+        // An edit cannot lower the discount, so a clamp policy refuses it too.
+        if (verdict.verdict !== 'allowed') throw new DiscountRefusedException(verdict.refusal);
+      }
 
       if (edit.budget !== undefined && edit.budget !== campaign.budget) {
         const sides = await this.read(channels);

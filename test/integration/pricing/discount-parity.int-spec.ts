@@ -99,6 +99,32 @@ describe('price parity after merchant-funded discounts', () => {
     }
   });
 
+  it('checks a later end too: refused when the prices moved so that the discount now breaks the limit', async () => {
+    const now = Date.now();
+    // ¥9 off on Youzan alone keeps 99.00 against 90.00: exactly the 10 % limit.
+    const res = await campaign({ name: 'Youzan 9 off', discountFen: 900, endsAt: now + DAY });
+    expect(res.status).toBe(201);
+    const view = (await res.json()) as CampaignView;
+    try {
+      const later = Math.floor((now + 3 * DAY) / 1000) * 1000;
+      expect((await h.api(`/campaigns/${view.id}`, 'PATCH', { endsAt: later - DAY })).status).toBe(200);
+      // Kuaishou's price goes up 1 % (within the list-price limit), so 100.00 against 90.00 after the coupon.
+      const raised = await h.api('/skus/DISC-REFUSE/price', 'PUT', { platform: 'kuaishou', priceFen: 10_000 });
+      expect(raised.status).toBe(202);
+      await h.quiet();
+      const refused = await h.api(`/campaigns/${view.id}`, 'PATCH', { endsAt: later });
+      expect(refused.status).toBe(422);
+      expect(await refused.json()).toMatchObject({
+        error: 'PARITY_LIMIT',
+        skus: [expect.objectContaining({ skuCode: 'DISC-REFUSE', effectiveAfter: { kuaishou: 10_000, youzan: 9000 } })],
+      });
+      const coupon = (await yzCoupons()).find((c) => c.couponId === view.channels[0].couponId)!;
+      expect(coupon.endAt).toBe(later - DAY);
+    } finally {
+      expect((await h.api(`/campaigns/${view.id}/end`, 'POST')).status).toBe(200);
+    }
+  });
+
   it('reads a coupon made in the Youzan back office: the overview and the audit see it, and the guard counts it', async () => {
     const sku = await h.sku('DISC-BACKOFFICE', { onHand: 5 });
     await h.quiet();
