@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
 import { MetricsService } from '../ops/metrics/metrics.service';
 import { ChannelAllocationEntity } from './channel-allocation.entity';
+import { ShopLeavingEntity } from './shop-leaving.entity';
 import { StockDriftEntity } from './stock-drift.entity';
 import { StockLedgerEntity } from './stock-ledger.entity';
 import { ReservationKind, StockReservationEntity } from './stock-reservation.entity';
@@ -166,6 +167,21 @@ export class InventoryRepository {
       [soldSince, idleSince, idleSince, limit],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Marks a shop as being disconnected (until `until`), for the stock writers of every instance. */
+  async markLeaving(connectionId: string, now: number, until: number): Promise<void> {
+    await this.m.getRepository(ShopLeavingEntity).save({ connectionId, startedAt: now, until });
+  }
+
+  async clearLeaving(connectionId: string): Promise<void> {
+    await this.m.getRepository(ShopLeavingEntity).delete({ connectionId });
+  }
+
+  /** Shops being disconnected right now. */
+  async leavingConnections(now: number): Promise<Set<string>> {
+    const rows = await this.m.getRepository(ShopLeavingEntity).find({ where: { until: MoreThan(now) } });
+    return new Set(rows.map((r) => r.connectionId));
   }
 
   async halveRecentSales(): Promise<void> {

@@ -69,8 +69,6 @@ export const NOT_CONNECTED_PREFIX = 'shop not connected';
 @Injectable()
 export class StockSyncService {
   private readonly logger = new Logger(StockSyncService.name);
-  /** Connections being disconnected (`ShopLeaveService`): their listings are only drained. */
-  readonly leaving = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -865,9 +863,11 @@ export class StockSyncService {
   /** Platform SKUs of this merchant SKU whose shop is connected and usable. */
   private async lanes(merchantSkuId: string): Promise<Lane[]> {
     const lanes: Lane[] = [];
+    // Shops being disconnected (`ShopLeaveService`, on any instance): their listings are only drained.
+    const leaving = await this.repo.leavingConnections(this.clock.now());
     for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
       const connection = await this.connections.findById(binding.connectionId);
-      if (!connection || connection.status !== 'active' || this.leaving.has(connection.id)) continue;
+      if (!connection || connection.status !== 'active' || leaving.has(connection.id)) continue;
       lanes.push({
         binding,
         connection,

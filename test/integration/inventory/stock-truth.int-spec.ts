@@ -1,4 +1,5 @@
 import { StockReconcileJob } from '@app/inventory/jobs/stock-reconcile.job';
+import { ConnectionsService } from '@app/accounts/connections.service';
 import { StockSyncService } from '@app/inventory/stock-sync.service';
 import { randomBytes } from 'node:crypto';
 import { eventually, startTestApp, TestApp } from '@test/support/test-app';
@@ -528,6 +529,41 @@ describe('one writer per SKU across two service instances on one MariaDB databas
     const stock = await h.platformStock(sku);
     expect(stock.kuaishou + stock.youzan).toBe(20);
   });
+
+  it('a shop being disconnected on the first instance gets nothing from a run on the second', async () => {
+    const sku = await h.sku('TWO-LEAVING', { onHand: 10, mode: 'split' });
+    const start = await h.platformStock(sku);
+    expect(start.kuaishou).toBeGreaterThan(0);
+    // Kuaishou refuses to lower this listing (its units are reserved for an activity), so the
+    // first instance's drain keeps trying for a lease length while the shop is leaving.
+    await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { reservedForActivity: start.kuaishou });
+    let maxKuaishou = start.kuaishou;
+    const leave = h.stack.t.app.get(ConnectionsService).unbind(h.merchantId, h.connections.kuaishou.id);
+    try {
+      await eventually(async () => (await h.allocations(sku)).kuaishou?.drainConnectionId !== null, 30_000, 20);
+      // The ERP raises the count, and the second instance runs the SKU's writer (a reconcile, as
+      // a replay or the half-hourly job would): it must not plan units for the leaving shop.
+      await h.erp(sku.code, 30);
+      // (The first instance's drain holds the SKU's lease most of the time: the second keeps trying
+      // until the leave is over, so some of its runs fall between the drain's.)
+      let left = false;
+      void leave.finally(() => (left = true));
+      while (!left) {
+        await other.app.get(StockSyncService).sync(sku.merchantSkuId, { triggerAt: Date.now(), reconcile: true });
+        maxKuaishou = Math.max(maxKuaishou, (await h.platformStock(sku)).kuaishou);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    } finally {
+      await leave;
+      await h.stack.ksControl.setSku(sku.ks.itemId, sku.ks.skuId, { reservedForActivity: 0 });
+    }
+    await h.quiet();
+    // Measured on the emulators: the leaving shop never showed more than it did, and Youzan shows the rest.
+    expect(maxKuaishou).toBeLessThanOrEqual(start.kuaishou);
+    const end = await h.platformStock(sku);
+    expect(end.kuaishou).toBeLessThanOrEqual(start.kuaishou);
+    expect(end.youzan).toBe(30 - start.kuaishou);
+  }, 120_000);
 });
 
 describe('the stock-writer lease outlives a platform write longer than itself', () => {
