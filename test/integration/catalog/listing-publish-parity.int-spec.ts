@@ -1,17 +1,5 @@
-import { relIdFor } from '@app/platforms/kuaishou/kuaishou.mapper';
 import { InventoryHarness } from '../inventory/inventory.harness';
-
-interface Listing {
-  id: string;
-  status: string;
-  targetItemId: string | null;
-  errorCode: string | null;
-  findings: { code: string; field: string; severity: string; message: { zh: string; en: string } }[];
-}
-
-const IMAGE = 'https://img.example.com/listing-main.jpg';
-/** 生活日用: no required properties. */
-const DAILY = '1125';
+import { ListingApi, ListingView } from './listing.harness';
 
 /**
  * Publishing a listing is a price write like any other: the draft's prices (read from the source
@@ -19,43 +7,21 @@ const DAILY = '1125';
  */
 describe('publishing a listing through the price-parity guard', () => {
   let h: InventoryHarness;
+  let l: ListingApi;
 
   beforeAll(async () => {
     h = await InventoryHarness.start('listing-parity', { label: 'listing-parity' });
+    l = new ListingApi(h);
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const call = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...h.auth },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  const get = async (id: string): Promise<Listing> => (await (await call(`/listings/${id}`)).json()) as Listing;
-  const kuaishouItems = async (outer: string) =>
-    (await h.stack.ksControl.listShopItems(h.shops.kuaishou)).filter((i) => String(i.relItemId) === relIdFor(outer));
-
   /** A Youzan item drafted for Kuaishou at ¥199.00, then repriced to ¥259.00 in the Youzan back office (+30 %). */
-  async function staleDraft(code: string): Promise<Listing> {
-    const item = await h.stack.yzControl.createItem({
-      kdtId: Number(h.shops.youzan),
-      title: `收纳盒 ${code}`,
-      desc: '桌面收纳盒，多格分类',
-      itemNo: code,
-      skus: [{ itemNo: `${code}-A`, priceFen: 19_900, stock: 3 }],
-    });
-    const res = await call('/listings', 'POST', {
-      sourceConnectionId: h.connections.youzan.id,
-      sourceItemId: item.itemId,
-      targetConnectionId: h.connections.kuaishou.id,
-      categoryId: DAILY,
-      imageUrls: [IMAGE],
-    });
-    expect(res.status).toBe(201);
-    const listing = (await res.json()) as Listing;
+  async function staleDraft(code: string): Promise<ListingView> {
+    const item = await l.youzanItem(code, [`${code}-A`], { priceFen: 19_900 });
+    const listing = await l.draftForKuaishou(item.itemId);
     expect(listing.findings.filter((f) => f.severity === 'error')).toEqual([]);
     await h.stack.yzControl.setSku(item.itemId, item.skus[0].skuId, { priceFen: 25_900 });
     return listing;
@@ -63,7 +29,7 @@ describe('publishing a listing through the price-parity guard', () => {
 
   it('refuses a publish whose price would break the limit, with the numbers, and creates nothing', async () => {
     const listing = await staleDraft('PAR-REFUSE');
-    const res = await call(`/listings/${listing.id}/publish`, 'POST');
+    const res = await l.publish(listing.id);
     expect(res.status).toBe(409);
     const body = (await res.json()) as {
       error: string;
@@ -80,8 +46,8 @@ describe('publishing a listing through the price-parity guard', () => {
     expect(message).toContain('¥235.46');
     await h.quiet();
 
-    expect(await kuaishouItems('PAR-REFUSE')).toHaveLength(0);
-    const kept = await get(listing.id);
+    expect(await l.kuaishouItemsWithRel('PAR-REFUSE')).toHaveLength(0);
+    const kept = await l.get(listing.id);
     expect(kept.status).toBe('draft');
     expect(kept.findings.find((f) => f.code === 'PRICE_PARITY')).toMatchObject({
       severity: 'error',
@@ -90,15 +56,14 @@ describe('publishing a listing through the price-parity guard', () => {
   });
 
   it('creates the item at the nearest price the limit allows when the policy clamps', async () => {
-    expect((await call('/price-policy', 'PUT', { onBreach: 'clamp' })).status).toBe(200);
+    expect((await l.call('/price-policy', { method: 'PUT', body: { onBreach: 'clamp' } })).status).toBe(200);
     const listing = await staleDraft('PAR-CLAMP');
-    expect((await call(`/listings/${listing.id}/publish`, 'POST')).status).toBe(202);
-    await h.quiet();
+    await l.publishAndWait(listing.id);
 
-    const published = await get(listing.id);
+    const published = await l.get(listing.id);
     expect(published.targetItemId).not.toBeNull();
     expect(published.findings.find((f) => f.code === 'PRICE_PARITY')).toMatchObject({ severity: 'warning' });
-    expect(await kuaishouItems('PAR-CLAMP')).toHaveLength(1);
+    expect(await l.kuaishouItemsWithRel('PAR-CLAMP')).toHaveLength(1);
     const created = await h.stack.ksControl.getItem(published.targetItemId!);
     expect(created.skus.map((s) => s.price)).toEqual([23_546]);
     // Created at that price, not corrected afterwards: no price write reached the new item.
