@@ -1,10 +1,8 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ConnectionsService } from '../accounts/connections.service';
 import { MerchantsService } from '../accounts/merchants.service';
-import type { UserPrincipal } from '../auth/principal';
-import { CurrentPrincipal, MerchantAccess, Page } from '../auth/policy.decorator';
+import { MerchantAccess } from '../auth/policy.decorator';
 import { DomainException } from '../common/errors/domain.exception';
 import { isPlatformError } from '../platforms/platform-error';
 import { AppConfig } from '../config/app-config';
@@ -13,11 +11,10 @@ import { SetCategoryMappingDto } from './dto/category-mapping.dto';
 import { ListingPublishService } from './listings/listing-publish.service';
 import { CategoryMappingService } from './mapping/category-mapping.service';
 import { catalogPage } from './pages/catalog.pages';
-import { merchantPageViewer, pageNotice } from '../auth/merchant-page';
+import { MerchantPageContext, MerchantPageRequest, MerchantPages, MerchantPageView } from '../auth/merchant-page';
 
 /** The merchant's category mapping page (the JSON API under /api/merchants/:id/catalog serves the same). */
-@ApiExcludeController()
-@Controller('merchants/:merchantId/catalog')
+@MerchantPages('catalog')
 export class CatalogPagesController {
   constructor(
     private readonly merchants: MerchantsService,
@@ -28,23 +25,17 @@ export class CatalogPagesController {
     private readonly config: AppConfig,
   ) {}
 
-  @Get()
-  @MerchantAccess('staff')
-  @Page()
+  @MerchantPageView()
   async show(
     @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
-    @Query('ok') ok: string | undefined,
-    @Query('error') error: string | undefined,
-    @CurrentPrincipal() principal: UserPrincipal,
+    @MerchantPageRequest() page: MerchantPageContext,
     @Res() res: Response,
   ): Promise<void> {
     const merchant = await this.merchants.get(merchantId);
-    const viewer = {
-      ...merchantPageViewer(principal),
-      mayRefresh: principal.role === 'owner' || principal.role === 'staff',
-      mayPublish: principal.role === 'owner' || principal.role === 'staff',
-    };
-    const notice = pageNotice(ok, error);
+    const { role } = page.viewer.principal;
+    const staff = role === 'owner' || role === 'staff';
+    const viewer = { ...page.viewer, mayRefresh: staff, mayPublish: staff };
+    const notice = page.notice;
     const [reads, mappings] = [await this.trees.reads(merchantId), await this.mappings.list(merchantId)];
     const listings = await this.listings.list(merchantId);
     res

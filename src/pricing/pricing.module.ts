@@ -11,6 +11,7 @@ import { SkuBoundPriceConsumer } from './consumers/sku-bound-price.consumer';
 import { ErpPriceService } from './erp-price.service';
 import { ErpPricesController } from './erp-prices.controller';
 import { ParityAuditJob } from './jobs/parity-audit.job';
+import { ListingPriceGuardService } from './listing-price-guard.service';
 import { PriceChangeService } from './price-change.service';
 import { PriceListingsService } from './price-listings.service';
 import { PricePolicyService } from './price-policy.service';
@@ -42,6 +43,7 @@ import { PricingRepository } from './pricing.repository';
     ParityAuditJob,
     PriceOverviewService,
     SkuBoundPriceConsumer,
+    ListingPriceGuardService,
   ],
   exports: [PricePolicyService, PriceWriterService],
 })

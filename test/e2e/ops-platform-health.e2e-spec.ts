@@ -1,30 +1,21 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Browser, Page } from 'playwright-core';
-import { createTestUser, TestUser } from '@test/support/access';
+import { Page } from 'playwright-core';
+import { OpsBrowser } from '@test/support/ops-browser';
 import { eventually } from '@test/support/test-app';
 import { InventoryHarness, SkuFixture } from '../integration/inventory/inventory.harness';
-import { launchChromium, newPhonePage, requireChromium } from '@test/support/browser';
-
-const SCREENSHOTS = join(__dirname, '__screenshots__');
 
 /**
  * The ops console's platform health page in Debian's Chromium on a phone-sized screen: a Kuaishou shop that withdrew
  * the app shows its grant as lost, and Youzan's breaker shows open while every Youzan call fails.
  */
 describe('ops platform health page in a browser', () => {
+  let opsUi: OpsBrowser;
   let h: InventoryHarness;
-  let browser: Browser;
   let page: Page;
-  let ops: TestUser;
   let sku: SkuFixture;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    requireChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     // A small breaker volume, and a reset far beyond the test: once open, the breaker stays open while it is looked at.
-    h = await InventoryHarness.start('ops-platform-health', {
+    opsUi = await OpsBrowser.start('ops-platform-health', 'HEALTH-TEE', {
       label: 'ops-platform-health',
       env: {
         PLATFORM_BREAKER_VOLUME: '2',
@@ -32,28 +23,17 @@ describe('ops platform health page in a browser', () => {
         PLATFORM_BREAKER_RESET_MS: '600000',
       },
     });
-    ops = await createTestUser(h.stack.t.app, 'ops');
-    sku = await h.sku('HEALTH-TEE', { onHand: 20, mode: 'split' });
-    browser = await launchChromium();
-    page = await newPhonePage(browser, pageErrors);
+    ({ h, page, sku } = opsUi);
   });
 
   afterAll(async () => {
-    await h?.stack.yzControl.resetFaults();
-    await browser?.close();
-    await h?.close();
+    await opsUi?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => opsUi.shot(name);
 
   it("shows a revoked shop's grant as lost and an open breaker", async () => {
-    await page.goto(`${h.stack.url}/ops/console/platforms`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByTestId('sign-in-email').fill(ops.email);
-    await page.getByTestId('sign-in-password').fill(ops.password);
-    await page.getByTestId('sign-in-submit').click();
-    await page.waitForLoadState();
-    await page.goto(`${h.stack.url}/ops/console/platforms`);
+    await opsUi.signIn('/ops/console/platforms');
     // Before: both grants valid, both breakers closed.
     const grant = (platform: string) =>
       page.locator(`[data-testid="shop-row"][data-platform="${platform}"]`).getByTestId('grant-state');
@@ -91,6 +71,6 @@ describe('ops platform health page in a browser', () => {
       .click();
     await page.waitForURL(/\/ops\/console\/platforms$/);
     expect(await page.getByTestId('breaker-youzan').getAttribute('data-state')).toBe('open');
-    expect(pageErrors).toEqual([]);
+    expect(opsUi.pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -42,7 +42,38 @@ export class ListingPropertyDto {
   imageUrls?: string[];
 }
 
-export class CreateListingDto {
+/** What a listing shows: the fields a draft may override and an edit may change. */
+export class ListingContentDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(25_000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Main images (http(s), or a data: URL for small images)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(15)
+  @MaxLength(4000, { each: true })
+  @Matches(/^(https?:\/\/|data:image\/)/, { each: true, message: 'each image must be an http(s) or data:image URL' })
+  imageUrls?: string[];
+
+  @ApiPropertyOptional({ type: [ListingPropertyDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ListingPropertyDto)
+  properties?: ListingPropertyDto[];
+}
+
+export class CreateListingDto extends ListingContentDto {
   @ApiProperty({ description: 'The shop the item is read from' })
   @IsUUID()
   sourceConnectionId: string;
@@ -64,65 +95,9 @@ export class CreateListingDto {
   @IsOptional()
   @Matches(/^\d{1,40}$/, { message: 'categoryId must be a numeric category id' })
   categoryId?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  title?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(25_000)
-  description?: string;
-
-  @ApiPropertyOptional({ type: [String], description: 'Main images (http(s), or a data: URL for small images)' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(15)
-  @MaxLength(4000, { each: true })
-  @Matches(/^(https?:\/\/|data:image\/)/, { each: true, message: 'each image must be an http(s) or data:image URL' })
-  imageUrls?: string[];
-
-  @ApiPropertyOptional({ type: [ListingPropertyDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => ListingPropertyDto)
-  properties?: ListingPropertyDto[];
 }
 
-export class EditListingDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  title?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(25_000)
-  description?: string;
-
-  @ApiPropertyOptional({ type: [String], description: 'Main images (http(s), or a data: URL for small images)' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(15)
-  @MaxLength(4000, { each: true })
-  @Matches(/^(https?:\/\/|data:image\/)/, { each: true, message: 'each image must be an http(s) or data:image URL' })
-  imageUrls?: string[];
-
-  @ApiPropertyOptional({ type: [ListingPropertyDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => ListingPropertyDto)
-  properties?: ListingPropertyDto[];
-}
+export class EditListingDto extends ListingContentDto {}
 
 export class ImportListingsDto {
   @ApiProperty() @IsUUID() sourceConnectionId: string;

@@ -10,6 +10,7 @@ import { CHANNELS } from '@app/platforms/ports/channel.registry';
 import { newTestService, TestService } from '@test/support/unit/test-service';
 import { CategoryTreeService } from '../categories/category-tree.service';
 import { ListingEntity } from './listing.entity';
+import { ListingPriceGuards, ListingPriceVerdict } from './listing-price-guard';
 import { ListingRepository } from './listing.repository';
 import { ListingPublishService } from './listing-publish.service';
 import { nextChinaDay } from './publish-policy';
@@ -66,7 +67,20 @@ describe(ListingPublishService.name, () => {
   let repo: Mocked<ListingRepository>;
   let catalog: jest.Mocked<Pick<CatalogPort, 'createItem' | 'findItemByOuterId' | 'getItem' | 'getCategoryProperties'>>;
   let failures: Mocked<SyncFailureService>;
+  let prices: Mocked<ListingPriceGuards>;
   let row: ListingEntity;
+
+  const refusedAt = (proposedFen: number): ListingPriceVerdict => ({
+    skuCode: 'ITEM-1-A',
+    verdict: 'refused',
+    error: 'PARITY_LIMIT',
+    message: 'over the limit',
+    proposedFen,
+    current: { youzan: 1500 },
+    limitBp: 1000,
+    spreadBp: 5000,
+    allowedFen: 1364,
+  });
 
   beforeEach(async () => {
     catalog = {
@@ -87,6 +101,10 @@ describe(ListingPublishService.name, () => {
     connections.findById.mockResolvedValue(connection('kuaishou', 'ks-1'));
     connections.getOwned.mockResolvedValue(connection('kuaishou', 'ks-1'));
     t.mocks.get(CategoryTreeService).nodes.mockResolvedValue([]);
+    prices = t.mocks.get(ListingPriceGuards);
+    prices.check.mockImplementation(async (_merchant, _platform, skus) =>
+      skus.map((s) => ({ skuCode: s.skuCode, verdict: 'allowed' as const, priceFen: s.priceFen })),
+    );
   });
 
   describe('createDraft', () => {
@@ -154,6 +172,29 @@ describe(ListingPublishService.name, () => {
       });
     });
 
+    it('creates nothing when the parity guard refuses a price, and fails with the numbers', async () => {
+      prices.check.mockResolvedValue([refusedAt(1000)]);
+      const result = await t.sut.publish('listing-1');
+      expect(catalog.createItem).not.toHaveBeenCalled();
+      expect(repo.insertOp).not.toHaveBeenCalled();
+      expect(result).toMatchObject({ status: 'failed', errorCode: 'PARITY_LIMIT' });
+      expect(result!.findings.find((f) => f.code === 'PRICE_PARITY')).toMatchObject({
+        severity: 'error',
+        field: 'skus[0].priceFen',
+      });
+      expect(result!.reason).toContain('youzan ¥15.00');
+      expect(failures.record).toHaveBeenCalledWith(expect.objectContaining({ errorCode: 'PARITY_LIMIT' }));
+    });
+
+    it('creates the item at the clamped price when the policy clamps', async () => {
+      prices.check.mockResolvedValue([
+        { skuCode: 'ITEM-1-A', verdict: 'clamped', priceFen: 1364, proposedFen: 1000, limitBp: 1000 },
+      ]);
+      catalog.createItem.mockRejectedValue(refusal('运费模板无效'));
+      await t.sut.publish('listing-1');
+      expect(catalog.createItem.mock.calls[0][1].skus.map((s) => s.priceFen)).toEqual([1364]);
+    });
+
     it('does nothing for a listing that is not queued (a repeated event)', async () => {
       row = listing({ status: 'live' });
       await t.sut.publish('listing-1');
@@ -176,6 +217,16 @@ describe(ListingPublishService.name, () => {
       await expect(refused).rejects.toMatchObject({ code: 'LISTING_INVALID' });
       expect(row.status).toBe('draft');
       expect(row.findings.map((f) => f.code)).toContain('IMAGE_COUNT');
+      expect(t.mocks.get(OutboxService).enqueue).not.toHaveBeenCalled();
+    });
+
+    it('refuses a draft whose price breaks the parity limit with a conflict, and enqueues nothing', async () => {
+      row = listing({ status: 'draft' });
+      prices.check.mockResolvedValue([refusedAt(1000)]);
+      const refused = t.sut.requestPublish('merchant-1', 'listing-1');
+      await expect(refused).rejects.toMatchObject({ code: 'PARITY_LIMIT', kind: 'conflict' });
+      expect(row.status).toBe('draft');
+      expect(row.findings.map((f) => f.code)).toContain('PRICE_PARITY');
       expect(t.mocks.get(OutboxService).enqueue).not.toHaveBeenCalled();
     });
 

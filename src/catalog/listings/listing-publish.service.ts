@@ -29,6 +29,7 @@ import { CategoryMappingService } from '../mapping/category-mapping.service';
 import { SkuBindingService } from '../sku-binding.service';
 import { ListingPublishOpEntity } from './listing-publish-op.entity';
 import { ListingImageUploadEntity } from './listing-image-upload.entity';
+import { ListingPriceGuards, ListingPriceVerdict, priceFindings } from './listing-price-guard';
 import {
   checkHostedImages,
   groupOf,
@@ -134,6 +135,7 @@ export class ListingPublishService {
     private readonly trees: CategoryTreeService,
     private readonly outbox: OutboxService,
     private readonly failures: SyncFailureService,
+    private readonly prices: ListingPriceGuards,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -230,6 +232,9 @@ export class ListingPublishService {
     let findings: ListingFinding[];
     try {
       findings = await this.validate(listing, await this.connections.getOwned(merchantId, listing.targetConnectionId));
+      // The price-parity guard, as for every other price write: refused with the numbers, or clamped by policy.
+      if (!findings.some((f) => f.severity === 'error'))
+        findings = [...findings, ...priceFindings(listing.draft.skus, await this.checkPrices(listing))];
     } catch (error) {
       await this.setDraft(listing, listing.findings);
       throw error;
@@ -237,10 +242,13 @@ export class ListingPublishService {
     const errors = findings.filter((f) => f.severity === 'error');
     if (errors.length) {
       await this.setDraft(listing, findings);
+      const parity = errors.every((f) => f.code === 'PRICE_PARITY');
       throw new DomainException(
-        'LISTING_INVALID',
-        `the listing has ${errors.length} error(s) to fix before publishing`,
-        'unprocessable',
+        parity ? 'PARITY_LIMIT' : 'LISTING_INVALID',
+        parity
+          ? `the listing's prices break the price policy: ${errors.map((f) => f.message.en).join('; ')}`
+          : `the listing has ${errors.length} error(s) to fix before publishing`,
+        parity ? 'conflict' : 'unprocessable',
         fieldErrors(errors),
       );
     }
@@ -279,6 +287,18 @@ export class ListingPublishService {
       return this.platformFailure(listing, error, 'lookup');
     }
 
+    // The prices may have moved since the request: checked again right before the create.
+    let prices: ListingPriceVerdict[];
+    try {
+      prices = await this.checkPrices(listing);
+    } catch (error) {
+      return this.platformFailure(listing, error, 'price check');
+    }
+    const priced = priceFindings(listing.draft.skus, prices);
+    listing.findings = [...listing.findings.filter((f) => f.code !== 'PRICE_PARITY'), ...priced];
+    const refused = priced.filter((f) => f.severity === 'error');
+    if (refused.length) return this.fail(listing, 'PARITY_LIMIT', refused.map((f) => f.message.en).join('; '), false);
+
     // Kuaishou takes only its own image URLs: each source image is uploaded first, once (journaled).
     let imageUrls = listing.draft.imageUrls;
     if (catalog.uploadImage) {
@@ -296,7 +316,7 @@ export class ListingPublishService {
 
     const op = await this.journal(listing);
     try {
-      const created = await catalog.createItem(shop, toChannelDraft(listing, imageUrls));
+      const created = await catalog.createItem(shop, toChannelDraft(listing, imageUrls, prices));
       await this.settleOp(op, 'created', created.itemId);
       return await this.landed(listing, shop, await catalog.getItem(shop, created.itemId), 'created');
     } catch (error) {
@@ -605,6 +625,27 @@ export class ListingPublishService {
       updatedAt: now,
       publishedAt: null,
     });
+  }
+
+  /** Each SKU's price against the merchant SKU's other listings (and the source SKU), by the pricing policy. */
+  private checkPrices(listing: ListingEntity): Promise<ListingPriceVerdict[]> {
+    const sources = (listing.draft as StoredDraft).sourceSkus ?? [];
+    return this.prices.check(
+      listing.merchantId,
+      listing.targetPlatform,
+      listing.draft.skus.map((sku) => {
+        const source = sources.find((s) => s.skuCode === sku.skuCode);
+        return {
+          skuCode: sku.skuCode,
+          priceFen: sku.priceFen,
+          ...(source
+            ? {
+                source: { connectionId: listing.sourceConnectionId, itemId: listing.sourceItemId, skuId: source.skuId },
+              }
+            : {}),
+        };
+      }),
+    );
   }
 
   /** The validator over the draft, with the target category's tree flags and property config. */
@@ -920,9 +961,16 @@ function toPropertyInput(p: ListingPropertyValue) {
   return { propertyId: p.propertyId, valueIds: p.valueIds, text: p.text };
 }
 
-/** Stock is 0 on every new SKU: the stock pipeline sets it once the SKU is bound, never copied. */
-function toChannelDraft(listing: ListingEntity, imageUrls = listing.draft.imageUrls): ChannelItemDraft {
+/**
+ * Stock is 0 on every new SKU: the stock pipeline sets it once the SKU is bound, never copied.
+ * Prices are the guard's (a clamp replaces the draft's).
+ */
+function toChannelDraft(listing: ListingEntity, imageUrls: string[], prices: ListingPriceVerdict[]): ChannelItemDraft {
   const draft = listing.draft;
+  const priceOf = (skuCode: string, fen: number) => {
+    const verdict = prices.find((p) => p.skuCode === skuCode);
+    return verdict && verdict.verdict !== 'refused' ? verdict.priceFen : fen;
+  };
   return {
     outerItemId: listing.outerItemId,
     title: draft.title,
@@ -933,7 +981,7 @@ function toChannelDraft(listing: ListingEntity, imageUrls = listing.draft.imageU
     skus: draft.skus.map((sku) => ({
       outerSkuId: sku.skuCode,
       specs: sku.specs,
-      priceFen: sku.priceFen,
+      priceFen: priceOf(sku.skuCode, sku.priceFen),
       ...(sku.marketPriceFen !== undefined ? { marketPriceFen: sku.marketPriceFen } : {}),
       stock: 0,
     })),

@@ -8,7 +8,7 @@ import { livePage } from './pages/live.page';
 import { alertsCard, platformHealthPage } from './pages/platform-health.page';
 import { PlatformHealthQuery } from './platform-health.service';
 import { FailureAlertsService } from '../alerts/failure-alerts.service';
-import { CurrentPrincipal, Ops, Page } from '@app/auth/policy.decorator';
+import { CurrentPrincipal, Ops, OpsPage } from '@app/auth/policy.decorator';
 import { UserPrincipal } from '@app/auth/principal';
 import { AppConfig } from '@app/config/app-config';
 import { SyncFailureService } from '../failures/sync-failure.service';
@@ -44,25 +44,19 @@ export class OpsConsolePagesController {
   ) {}
 
   /** Per platform and shop: breakers, calls against quota, grants, drift, deadline risks, parity, coupons, webhooks. */
-  @Get('platforms')
-  @Ops()
-  @Page()
+  @OpsPage('platforms')
   async platforms(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     const view = await this.health.view();
     res.type('html').send(platformHealthPage({ principal, view, sandbox: this.sandbox }));
   }
 
-  @Get('live')
-  @Ops()
-  @Page()
+  @OpsPage('live')
   live(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): void {
     res.type('html').send(livePage({ principal, sandbox: this.sandbox }));
   }
 
   /** Chart.js, served from node_modules (the machines have no internet, so no CDN). */
-  @Get('assets/chart.js')
-  @Ops()
-  @Page()
+  @OpsPage('assets/chart.js')
   chartScript(@Res() res: Response): void {
     res.type('application/javascript').set('cache-control', 'private, max-age=3600').sendFile(CHART_JS);
   }
@@ -103,17 +97,13 @@ export class OpsConsolePagesController {
     return this.config.platforms.sandbox;
   }
 
-  @Get()
-  @Ops()
-  @Page()
+  @OpsPage()
   async home(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     const [counts, alerts] = await Promise.all([this.failures.countByStatus(), this.alerts.recent(5)]);
     res.type('html').send(consoleHomePage({ principal, counts, alerts: alertsCard(alerts), sandbox: this.sandbox }));
   }
 
-  @Get('failures')
-  @Ops()
-  @Page()
+  @OpsPage('failures')
   async list(
     @CurrentPrincipal() principal: UserPrincipal,
     @Query() query: Record<string, unknown>,
@@ -125,9 +115,7 @@ export class OpsConsolePagesController {
     res.type('html').send(failureListPage({ principal, ...parsed, items, total, sandbox: this.sandbox }));
   }
 
-  @Get('failures/:id')
-  @Ops()
-  @Page()
+  @OpsPage('failures/:id')
   async detail(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -196,9 +184,7 @@ export class OpsConsolePagesController {
     return undefined;
   }
 
-  @Get('batches/:id')
-  @Ops()
-  @Page()
+  @OpsPage('batches/:id')
   async batch(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -214,9 +200,7 @@ export class OpsConsolePagesController {
 @ApiExcludeController()
 @Controller('ops')
 export class OpsHomeRedirectController {
-  @Get()
-  @Ops()
-  @Page()
+  @OpsPage()
   home(@Res() res: Response): void {
     res.redirect(302, '/ops/console');
   }
