@@ -13,6 +13,7 @@ import { FailureRetryConsumer } from './consumers/failure-retry.consumer';
 import { SyncFailuresModule } from './failures/sync-failures.module';
 import { OpsSettingsModule } from './settings/ops-settings.module';
 import { FailureRetryJob } from './jobs/failure-retry.job';
+import { AlertCheckJob } from './jobs/alert-check.job';
 import { RetentionJob } from './retention/retention.job';
 import { RetentionModule } from './retention/retention.module';
 import { SyncFailuresController } from './sync-failures.controller';
@@ -32,6 +33,6 @@ import { SyncFailuresController } from './sync-failures.controller';
     OutboundWebhooksModule,
   ],
   controllers: [SyncFailuresController, OpsConsolePagesController, OpsHomeRedirectController],
-  providers: [FailureRetryJob, FailureRetryConsumer, RetentionJob, PlatformHealthQuery],
+  providers: [FailureRetryJob, AlertCheckJob, FailureRetryConsumer, RetentionJob, PlatformHealthQuery],
 })
 export class OpsModule {}

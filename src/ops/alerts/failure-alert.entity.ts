@@ -32,4 +32,8 @@ export class FailureAlertEntity {
 
   @Column({ name: 'raised_at', type: 'bigint', transformer: bigintNumber })
   raisedAt: number;
+
+  /** Set by the scheduled check once the scope's open failures within the window fell below the threshold. */
+  @Column({ name: 'resolved_at', type: 'bigint', transformer: bigintNumber, nullable: true })
+  resolvedAt: number | null;
 }

@@ -4,12 +4,15 @@ import { SyncFailureService } from '../failures/sync-failure.service';
 import { OpsSettingsModule } from '../settings/ops-settings.module';
 import { FailureAlertRepository } from './failure-alert.repository';
 import { FailureAlertsService } from './failure-alerts.service';
+import { PlatformsModule } from '@app/platforms/platforms.module';
+import { OpsAlertRepository } from './ops-alert.repository';
+import { OpsAlertsService } from './ops-alerts.service';
 
-/** Alerts on sync failures: checked after each recorded failure, shown on the console, sent as merchant events. */
+/** Alerts on sync failures (checked after each recorded failure and by the scheduled check, shown on the console, sent as merchant events) and on platform conditions (scheduled check). */
 @Module({
-  imports: [SyncFailuresModule, OpsSettingsModule],
-  providers: [FailureAlertRepository, FailureAlertsService],
-  exports: [FailureAlertsService],
+  imports: [SyncFailuresModule, OpsSettingsModule, PlatformsModule],
+  providers: [FailureAlertRepository, FailureAlertsService, OpsAlertRepository, OpsAlertsService],
+  exports: [FailureAlertsService, OpsAlertsService],
 })
 export class FailureAlertsModule implements OnModuleInit {
   constructor(

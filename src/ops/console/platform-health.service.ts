@@ -13,6 +13,8 @@ import { RedemptionService } from '@app/promotions/redemption.service';
 import { OutboundDeliveriesService } from '@app/webhooks/outbound/outbound-deliveries.service';
 import { FailureAlertEntity } from '../alerts/failure-alert.entity';
 import { FailureAlertsService } from '../alerts/failure-alerts.service';
+import { OpsAlertEntity } from '../alerts/ops-alert.entity';
+import { OpsAlertsService } from '../alerts/ops-alerts.service';
 import { SyncFailureService } from '../failures/sync-failure.service';
 
 /** Drift records and coupon anomalies are counted over this many hours. */
@@ -60,6 +62,7 @@ export interface PlatformHealthView {
   shops: ShopRow[];
   merchants: MerchantRow[];
   alerts: FailureAlertEntity[];
+  platformAlerts: OpsAlertEntity[];
 }
 
 /**
@@ -80,23 +83,26 @@ export class PlatformHealthQuery {
     private readonly webhooks: OutboundDeliveriesService,
     private readonly failures: SyncFailureService,
     private readonly alerts: FailureAlertsService,
+    private readonly opsAlerts: OpsAlertsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async view(): Promise<PlatformHealthView> {
     const at = this.clock.now();
     const since = at - RECENT_HOURS * 3_600_000;
-    const [connections, merchants, drift, risks, parity, anomalies, deliveries, open, alerts] = await Promise.all([
-      this.connections.listBound(),
-      this.merchants.listVisibleTo(null),
-      this.stock.driftCountsSince(since),
-      this.orders.deadlineRisksByConnection(),
-      this.pricing.parityViolationsByMerchant(),
-      this.coupons.anomalyCountsSince(since),
-      this.webhooks.failingByMerchant(),
-      this.failures.openCountsByShop(),
-      this.alerts.recent(10),
-    ]);
+    const [connections, merchants, drift, risks, parity, anomalies, deliveries, open, alerts, platformAlerts] =
+      await Promise.all([
+        this.connections.listBound(),
+        this.merchants.listVisibleTo(null),
+        this.stock.driftCountsSince(since),
+        this.orders.deadlineRisksByConnection(),
+        this.pricing.parityViolationsByMerchant(),
+        this.coupons.anomalyCountsSince(since),
+        this.webhooks.failingByMerchant(),
+        this.failures.openCountsByShop(),
+        this.alerts.recent(10),
+        this.opsAlerts.recent(10),
+      ]);
     const usage = this.gateways.snapshot();
     const names = new Map(merchants.map((m) => [m.id, m.name]));
     const platforms = PLATFORMS.map((platform) => ({
@@ -149,6 +155,6 @@ export class PlatformHealthQuery {
       };
     });
     merchantRows.sort((a, b) => a.name.localeCompare(b.name));
-    return { at, platforms, shops, merchants: merchantRows, alerts };
+    return { at, platforms, shops, merchants: merchantRows, alerts, platformAlerts };
   }
 }

@@ -4,6 +4,7 @@ import { ConnectionStatus } from '@app/accounts/shop-connection.entity';
 import { formatTime, html, page, SafeHtml } from '@app/common/http/html';
 import { BreakerState, CallUsage } from '@app/platforms/shared/platform-gateway';
 import { FailureAlertEntity } from '@app/ops/alerts/failure-alert.entity';
+import { OpsAlertEntity, OpsAlertKind } from '@app/ops/alerts/ops-alert.entity';
 import { opsNav } from './failure-center.pages';
 import { PlatformHealthView, RECENT_HOURS, ShopRow } from '../platform-health.service';
 
@@ -80,8 +81,9 @@ export function alertsCard(alerts: FailureAlertEntity[]): SafeHtml {
         ? html`<ul>
           ${alerts.map(
             (a) =>
-              html`<li data-testid="failure-alert" data-scope="${a.scopeKey}">
-                <span class="badge bad">${formatTime(a.raisedAt)}</span>
+              html`<li data-testid="failure-alert" data-scope="${a.scopeKey}" data-resolved="${a.resolvedAt ? 'yes' : 'no'}">
+                <span class="badge ${a.resolvedAt ? 'muted' : 'bad'}">${formatTime(a.raisedAt)}</span>
+                ${a.resolvedAt ? html`<span class="badge ok">已解除 Resolved ${formatTime(a.resolvedAt)}</span>` : ''}
                 ${a.merchantId ? html`商户 Merchant <code>${a.merchantId}</code>` : '全部商户 All merchants'}:
                 ${a.openFailures} 条未解决失败 open failures within ${a.windowMinutes} min (阈值 threshold ${a.threshold})
               </li>`,
@@ -90,6 +92,44 @@ export function alertsCard(alerts: FailureAlertEntity[]): SafeHtml {
         : html`<p data-testid="no-alerts">没有告警 No alerts.</p>`
     }
     <p><a href="/ops-settings">阈值与窗口在运维设置中 Threshold and window are in the ops settings</a></p>
+  </div>`;
+}
+
+const ALERT_LABELS: Record<OpsAlertKind, string> = {
+  breaker_open: '熔断器打开 Breaker open',
+  error_rate: '错误率过高 Error rate above the threshold',
+  no_successful_call: '无成功调用 No successful call',
+};
+
+function alertFigures(a: OpsAlertEntity): string {
+  const f = a.figures;
+  if (a.kind === 'breaker_open') return `实例 instances: ${(f.instances as string[]).join(', ')}`;
+  if (a.kind === 'error_rate')
+    return `${f.errors} / ${f.calls} 次调用失败 calls failed (${f.ratePercent}%, 阈值 threshold ${f.thresholdPercent}%) within ${f.windowMinutes} min`;
+  return `${f.failedCalls} 次调用全部失败 calls, all failed, within ${f.minutes} min`;
+}
+
+/** Alerts the scheduled check raised on platform conditions: active ones first, then recently resolved. */
+export function platformAlertsCard(alerts: OpsAlertEntity[]): SafeHtml {
+  const sorted = [...alerts].sort((a, b) => Number(!!a.resolvedAt) - Number(!!b.resolvedAt) || b.raisedAt - a.raisedAt);
+  return html`<div class="card" data-testid="platform-alerts">
+    <h2>平台告警 Platform alerts</h2>
+    ${
+      sorted.length
+        ? html`<ul>
+          ${sorted.map(
+            (a) =>
+              html`<li data-testid="platform-alert" data-alert-kind="${a.kind}" data-scope="${a.scopeKey}" data-resolved="${a.resolvedAt ? 'yes' : 'no'}">
+                <span class="badge ${a.resolvedAt ? 'muted' : 'bad'}">${formatTime(a.raisedAt)}</span>
+                ${a.resolvedAt ? html`<span class="badge ok">已解除 Resolved ${formatTime(a.resolvedAt)}</span>` : ''}
+                ${PLATFORM_LABELS[a.platform] ?? a.platform} · ${ALERT_LABELS[a.kind]} <code>${a.scopeKey}</code>:
+                ${alertFigures(a)}
+              </li>`,
+          )}
+        </ul>`
+        : html`<p data-testid="no-platform-alerts">没有平台告警 No platform alerts.</p>`
+    }
+    <p><a href="/ops-settings">阈值在运维设置中，每分钟检查 Thresholds are in the ops settings; checked every minute</a></p>
   </div>`;
 }
 
@@ -107,7 +147,7 @@ export function platformHealthPage(input: {
         ${formatTime(view.at)}。熔断器与调用量来自本实例。 Breakers and call rates are this instance's; the rest is read
         from the database.
       </p>
-      ${alertsCard(view.alerts)}
+      ${platformAlertsCard(view.platformAlerts)} ${alertsCard(view.alerts)}
       <div class="grid">
         ${view.platforms.map(
           (p) =>
