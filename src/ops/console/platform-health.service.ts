@@ -5,9 +5,8 @@ import { ConnectionStatus } from '@app/accounts/shop-connection.entity';
 import { CLOCK, Clock } from '@app/common/clock';
 import { StockLedgerService } from '@app/inventory/stock-ledger.service';
 import { OrderQueryService } from '@app/orders/order-query.service';
-import { PlatformHealthService } from '@app/platforms/platform-health.service';
+import { PlatformCallStatsService } from '@app/platforms/call-stats/platform-call-stats.service';
 import { PLATFORMS, Platform } from '@app/platforms/ports/platform.types';
-import { BreakerState, CallUsage } from '@app/platforms/shared/platform-gateway';
 import { PricePolicyService } from '@app/pricing/price-policy.service';
 import { RedemptionService } from '@app/promotions/redemption.service';
 import { OutboundDeliveriesService } from '@app/webhooks/outbound/outbound-deliveries.service';
@@ -16,17 +15,31 @@ import { FailureAlertsService } from '../alerts/failure-alerts.service';
 import { OpsAlertEntity } from '../alerts/ops-alert.entity';
 import { OpsAlertsService } from '../alerts/ops-alerts.service';
 import { SyncFailureService } from '../failures/sync-failure.service';
+import { OpsSettingsService } from '../settings/ops-settings.service';
+import { BreakerRow, breakerRows, errorRate, UsageRow, usageRows } from './platform-figures';
 
 /** Drift records and coupon anomalies are counted over this many hours. */
 export const RECENT_HOURS = 24;
 
 export interface PlatformRow {
   platform: Platform;
-  breakers: [string, BreakerState][];
-  apis: CallUsage[];
-  shopCalls: CallUsage[];
+  breakers: BreakerRow[];
+  apis: UsageRow[];
+  shopCalls: UsageRow[];
+  /** Calls and errors of every instance within the window. */
+  windowCalls: number;
+  windowErrors: number;
+  errorRatePercent: number | null;
   stockDrift: number;
   openFailures: number;
+}
+
+export interface InstanceRow {
+  instance: string;
+  startedAt: number;
+  reportedAt: number;
+  /** The instance rendering the page. */
+  self: boolean;
 }
 
 export interface ShopRow {
@@ -58,6 +71,9 @@ export interface MerchantRow {
 
 export interface PlatformHealthView {
   at: number;
+  /** Minutes the per-API calls and errors are counted over (ops setting platformAlertWindowMinutes). */
+  windowMinutes: number;
+  instances: InstanceRow[];
   platforms: PlatformRow[];
   shops: ShopRow[];
   merchants: MerchantRow[];
@@ -67,13 +83,14 @@ export interface PlatformHealthView {
 
 /**
  * The platform health page's figures, each read through the service of the context that owns it: breakers and
- * calls from this instance's gateways, grants from accounts, drift from inventory, deadline risks from orders,
+ * calls from what every instance's gateways persisted, grants from accounts, drift from inventory, deadline risks from orders,
  * parity from pricing, coupon anomalies from promotions, failing deliveries from outbound webhooks.
  */
 @Injectable()
 export class PlatformHealthQuery {
   constructor(
-    private readonly gateways: PlatformHealthService,
+    private readonly calls: PlatformCallStatsService,
+    private readonly settings: OpsSettingsService,
     private readonly connections: ConnectionsService,
     private readonly merchants: MerchantsService,
     private readonly stock: StockLedgerService,
@@ -90,6 +107,13 @@ export class PlatformHealthQuery {
   async view(): Promise<PlatformHealthView> {
     const at = this.clock.now();
     const since = at - RECENT_HOURS * 3_600_000;
+    const { platformAlertWindowMinutes: windowMinutes } = await this.settings.current();
+    // This instance's own figures as of now; the others' are at most a flush interval old.
+    await this.calls.flush().catch(() => undefined);
+    const [reports, totals] = await Promise.all([
+      this.calls.instances(at),
+      this.calls.totalsSince(at - windowMinutes * 60_000),
+    ]);
     const [connections, merchants, drift, risks, parity, anomalies, deliveries, open, alerts, platformAlerts] =
       await Promise.all([
         this.connections.listBound(),
@@ -103,16 +127,23 @@ export class PlatformHealthQuery {
         this.alerts.recent(10),
         this.opsAlerts.recent(10),
       ]);
-    const usage = this.gateways.snapshot();
     const names = new Map(merchants.map((m) => [m.id, m.name]));
-    const platforms = PLATFORMS.map((platform) => ({
-      platform,
-      breakers: Object.entries(usage[platform].breakers),
-      apis: usage[platform].apis,
-      shopCalls: usage[platform].shops,
-      stockDrift: drift[platform] ?? 0,
-      openFailures: open.filter((o) => o.platform === platform).reduce((sum, o) => sum + o.n, 0),
-    }));
+    const platforms = PLATFORMS.map((platform): PlatformRow => {
+      const apis = usageRows(platform, reports, 'apis', totals);
+      const windowCalls = apis.reduce((sum, r) => sum + r.windowCalls, 0);
+      const windowErrors = apis.reduce((sum, r) => sum + r.windowErrors, 0);
+      return {
+        platform,
+        breakers: breakerRows(platform, reports),
+        apis,
+        shopCalls: usageRows(platform, reports, 'shops'),
+        windowCalls,
+        windowErrors,
+        errorRatePercent: errorRate(windowCalls, windowErrors),
+        stockDrift: drift[platform] ?? 0,
+        openFailures: open.filter((o) => o.platform === platform).reduce((sum, o) => sum + o.n, 0),
+      };
+    });
     const shops = connections.map((c): ShopRow => {
       const deadlineRisks = { h12: 0, h4: 0, overdue: 0 };
       for (const r of risks)
@@ -155,6 +186,12 @@ export class PlatformHealthQuery {
       };
     });
     merchantRows.sort((a, b) => a.name.localeCompare(b.name));
-    return { at, platforms, shops, merchants: merchantRows, alerts, platformAlerts };
+    const instances = reports.map((r) => ({
+      instance: r.instance,
+      startedAt: r.startedAt,
+      reportedAt: r.reportedAt,
+      self: r.instance === this.calls.instance,
+    }));
+    return { at, windowMinutes, instances, platforms, shops, merchants: merchantRows, alerts, platformAlerts };
   }
 }
