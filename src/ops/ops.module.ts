@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '@app/accounts/accounts.module';
+import { CatalogModule } from '@app/catalog/catalog.module';
 import { InventoryModule } from '@app/inventory/inventory.module';
 import { OrdersModule } from '@app/orders/orders.module';
 import { PlatformsModule } from '@app/platforms/platforms.module';
@@ -26,6 +27,7 @@ import { SyncFailuresController } from './sync-failures.controller';
     FailureAlertsModule,
     PlatformsModule,
     AccountsModule,
+    CatalogModule,
     InventoryModule,
     OrdersModule,
     PricingModule,

@@ -58,8 +58,9 @@ export class OpsConsolePagesController {
   @Get('live')
   @Ops()
   @Page()
-  live(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): void {
-    res.type('html').send(livePage({ principal, sandbox: this.sandbox }));
+  async live(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+    const quotas = await this.health.quotaLines();
+    res.type('html').send(livePage({ principal, quotas, sandbox: this.sandbox }));
   }
 
   /** Chart.js, served from node_modules (the machines have no internet, so no CDN). */

@@ -4,6 +4,7 @@ import { MerchantsService } from '@app/accounts/merchants.service';
 import { ConnectionStatus } from '@app/accounts/shop-connection.entity';
 import { CLOCK, Clock } from '@app/common/clock';
 import { StockLedgerService } from '@app/inventory/stock-ledger.service';
+import { SkuBindingService } from '@app/catalog/sku-binding.service';
 import { OrderQueryService } from '@app/orders/order-query.service';
 import { PlatformCallStatsService } from '@app/platforms/call-stats/platform-call-stats.service';
 import { PLATFORMS, Platform } from '@app/platforms/ports/platform.types';
@@ -17,6 +18,7 @@ import { OpsAlertsService } from '../alerts/ops-alerts.service';
 import { SyncFailureService } from '../failures/sync-failure.service';
 import { OpsSettingsService } from '../settings/ops-settings.service';
 import { BreakerRow, breakerRows, errorRate, UsageRow, usageRows } from './platform-figures';
+import { QuotaLine, quotaLines } from './live-figures';
 
 /** Drift records and coupon anomalies are counted over this many hours. */
 export const RECENT_HOURS = 24;
@@ -57,6 +59,8 @@ export interface ShopRow {
   /** When the merchant must authorize again at the latest (the grant or refresh token ends). */
   reauthBy: number | null;
   openFailures: number;
+  /** Drift records reconciliation found on this shop's SKUs in RECENT_HOURS. */
+  stockDrift: number;
   deadlineRisks: Record<'h12' | 'h4' | 'overdue', number>;
 }
 
@@ -94,6 +98,7 @@ export class PlatformHealthQuery {
     private readonly connections: ConnectionsService,
     private readonly merchants: MerchantsService,
     private readonly stock: StockLedgerService,
+    private readonly bindings: SkuBindingService,
     private readonly orders: OrderQueryService,
     private readonly pricing: PricePolicyService,
     private readonly coupons: RedemptionService,
@@ -103,6 +108,11 @@ export class PlatformHealthQuery {
     private readonly opsAlerts: OpsAlertsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** Each platform's call quota (ops settings) as a calls-per-second line for the live chart. */
+  async quotaLines(): Promise<QuotaLine[]> {
+    return quotaLines(await this.settings.current());
+  }
 
   async view(): Promise<PlatformHealthView> {
     const at = this.clock.now();
@@ -118,7 +128,7 @@ export class PlatformHealthQuery {
       await Promise.all([
         this.connections.listBound(),
         this.merchants.listVisibleTo(null),
-        this.stock.driftCountsSince(since),
+        this.stock.driftCountsByBindingSince(since),
         this.orders.deadlineRisksByConnection(),
         this.pricing.parityViolationsByMerchant(),
         this.coupons.anomalyCountsSince(since),
@@ -128,6 +138,12 @@ export class PlatformHealthQuery {
         this.opsAlerts.recent(10),
       ]);
     const names = new Map(merchants.map((m) => [m.id, m.name]));
+    const shopOf = await this.bindings.connectionIdsOf(drift.map((d) => d.bindingId));
+    const driftByShop = new Map<string, number>();
+    for (const d of drift) {
+      const connectionId = shopOf.get(d.bindingId);
+      if (connectionId) driftByShop.set(connectionId, (driftByShop.get(connectionId) ?? 0) + d.n);
+    }
     const platforms = PLATFORMS.map((platform): PlatformRow => {
       const apis = usageRows(platform, reports, 'apis', totals);
       const windowCalls = apis.reduce((sum, r) => sum + r.windowCalls, 0);
@@ -140,7 +156,8 @@ export class PlatformHealthQuery {
         windowCalls,
         windowErrors,
         errorRatePercent: errorRate(windowCalls, windowErrors),
-        stockDrift: drift[platform] ?? 0,
+        // Over every shop of the platform, also those whose binding was removed since.
+        stockDrift: drift.filter((d) => d.platform === platform).reduce((sum, d) => sum + d.n, 0),
         openFailures: open.filter((o) => o.platform === platform).reduce((sum, o) => sum + o.n, 0),
       };
     });
@@ -165,6 +182,7 @@ export class PlatformHealthQuery {
         openFailures: open
           .filter((o) => o.platform === c.platform && (o.shopRef === c.shopId || o.shopRef === c.id))
           .reduce((sum, o) => sum + o.n, 0),
+        stockDrift: driftByShop.get(c.id) ?? 0,
         deadlineRisks,
       };
     });

@@ -23,13 +23,15 @@ export interface OpsSettings {
   errorRateAlertPercent: number;
   errorRateAlertMinCalls: number;
   noSuccessAlertMinutes: number;
+  kuaishouDailyCallQuota: number;
+  youzanMonthlyCallQuota: number;
 }
 
 export type OpsSettingKey = keyof OpsSettings;
 
 export interface OpsSettingDefinition {
   key: OpsSettingKey;
-  group: 'retention' | 'sign-in' | 'failures' | 'alerts';
+  group: 'retention' | 'sign-in' | 'failures' | 'alerts' | 'quotas';
   /** A whole number, or a list of them (`items` bounds its length). */
   kind: 'int' | 'int-list';
   min: number;
@@ -257,6 +259,28 @@ export const OPS_SETTING_DEFINITIONS: readonly OpsSettingDefinition[] = [
     label: '无成功调用告警 Minutes without a successful call',
     help: 'A platform whose calls all failed for this long (none succeeding) raises an alert; one success resolves it.',
     defaultOf: () => 30,
+  },
+  {
+    key: 'kuaishouDailyCallQuota',
+    group: 'quotas',
+    kind: 'int',
+    min: 1,
+    max: 1_000_000_000,
+    unit: '次/天 calls/day',
+    label: '快手每日调用配额 Kuaishou daily call quota',
+    help: "The app's daily quota shown in the Kuaishou console (about 1,000,000 by default; raised by Kuaishou on request). Drawn on the live calls chart.",
+    defaultOf: () => 1_000_000,
+  },
+  {
+    key: 'youzanMonthlyCallQuota',
+    group: 'quotas',
+    kind: 'int',
+    min: 1,
+    max: 1_000_000_000,
+    unit: '次/月 calls/month',
+    label: '有赞每月调用配额 Youzan monthly call quota',
+    help: 'The API calls of the Youzan package bought (A 500,000, B 2,000,000, C 12,000,000 a month). Drawn on the live calls chart.',
+    defaultOf: () => 500_000,
   },
 ];
 

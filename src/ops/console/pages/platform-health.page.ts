@@ -136,6 +136,7 @@ function shopRow(s: ShopRow): SafeHtml {
     <td>${s.grantLost ? '—' : formatTime(s.accessTokenExpiresAt)}</td>
     <td data-testid="reauth-by">${s.grantLost ? '现在 Now' : formatTime(s.reauthBy)}</td>
     <td>${count(s.openFailures, 'shop-open-failures')}</td>
+    <td>${count(s.stockDrift, 'shop-stock-drift')}</td>
     <td data-testid="deadline-risks">
       12 h: ${s.deadlineRisks.h12} · 4 h: ${s.deadlineRisks.h4} · 逾期 overdue:
       <span class="badge ${s.deadlineRisks.overdue ? 'bad' : 'ok'}">${s.deadlineRisks.overdue}</span>
@@ -257,6 +258,7 @@ export function platformHealthPage(input: {
                     <th scope="col">令牌到期 Token expires</th>
                     <th scope="col">重新授权期限 Re-authorize by</th>
                     <th scope="col">未解决失败 Open failures</th>
+                    <th scope="col">库存偏差 Stock drift (${RECENT_HOURS} h)</th>
                     <th scope="col">待发货风险订单 Orders at deadline risk</th>
                   </tr>
                 </thead>

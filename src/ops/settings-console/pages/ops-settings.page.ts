@@ -9,6 +9,7 @@ const GROUPS: Record<string, string> = {
   'sign-in': '登录与会话 Sign-in and sessions',
   failures: '同步失败 Sync failures',
   alerts: '平台告警 Platform alerts',
+  quotas: '平台配额 Platform quotas',
 };
 
 const shown = (v: number | number[]) => (Array.isArray(v) ? v.join(',') : String(v));
