@@ -59,13 +59,19 @@ export class PlatformCallStatsAndAlerts1795680000000 implements MigrationInterfa
             isUnique: true,
           }),
           new TableIndex({ name: 'idx_ops_alert_raised', columnNames: ['raised_at'] }),
+          new TableIndex({ name: 'idx_ops_alert_resolved', columnNames: ['resolved_at'] }),
         ],
       }),
     );
     await qr.addColumn('sync_failure_alert', new TableColumn(bigint('resolved_at', true)));
+    await qr.createIndex(
+      'sync_failure_alert',
+      new TableIndex({ name: 'idx_sync_failure_alert_resolved', columnNames: ['resolved_at'] }),
+    );
   }
 
   public async down(qr: QueryRunner): Promise<void> {
+    await qr.dropIndex('sync_failure_alert', 'idx_sync_failure_alert_resolved');
     await qr.dropColumn('sync_failure_alert', 'resolved_at');
     await qr.dropTable('ops_alert');
     await qr.dropTable('platform_instance_state');

@@ -5,6 +5,7 @@ import { bigintNumber } from '@app/database/columns';
 @Entity('sync_failure_alert')
 @Index('uq_sync_failure_alert_window', ['scopeKey', 'windowStart'], { unique: true })
 @Index('idx_sync_failure_alert_raised', ['raisedAt'])
+@Index('idx_sync_failure_alert_resolved', ['resolvedAt'])
 export class FailureAlertEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

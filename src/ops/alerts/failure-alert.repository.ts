@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
+import { IsNull, LessThan } from 'typeorm';
 import { isUniqueViolation } from '@app/common/errors/db-errors';
 import { Db } from '@app/database/db';
 import { FailureAlertEntity } from './failure-alert.entity';
@@ -40,6 +40,11 @@ export class FailureAlertRepository {
   async resolve(id: string, at: number): Promise<boolean> {
     const result = await this.repo.update({ id, resolvedAt: IsNull() }, { resolvedAt: at });
     return (result.affected ?? 0) > 0;
+  }
+
+  async deleteResolvedBefore(cutoff: number): Promise<number> {
+    const result = await this.repo.delete({ resolvedAt: LessThan(cutoff) });
+    return result.affected ?? 0;
   }
 
   recent(limit: number): Promise<FailureAlertEntity[]> {

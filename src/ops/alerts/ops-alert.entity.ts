@@ -13,6 +13,7 @@ export type AlertFigures = Record<string, number | string | string[]>;
 @Entity('ops_alert')
 @Index('uq_ops_alert_active', ['kind', 'scopeKey', 'openMarker'], { unique: true })
 @Index('idx_ops_alert_raised', ['raisedAt'])
+@Index('idx_ops_alert_resolved', ['resolvedAt'])
 export class OpsAlertEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

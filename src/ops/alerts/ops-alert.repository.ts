@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, Not } from 'typeorm';
+import { IsNull, LessThan, Not } from 'typeorm';
 import { isUniqueViolation } from '@app/common/errors/db-errors';
 import { Db } from '@app/database/db';
 import { AlertFigures, OpsAlertEntity } from './ops-alert.entity';
@@ -35,6 +35,11 @@ export class OpsAlertRepository {
   async resolve(id: string, at: number): Promise<boolean> {
     const result = await this.repo.update({ id, openMarker: Not(IsNull()) }, { openMarker: null, resolvedAt: at });
     return (result.affected ?? 0) > 0;
+  }
+
+  async deleteResolvedBefore(cutoff: number): Promise<number> {
+    const result = await this.repo.delete({ resolvedAt: LessThan(cutoff) });
+    return result.affected ?? 0;
   }
 
   recent(limit: number): Promise<OpsAlertEntity[]> {

@@ -61,6 +61,11 @@ export class PlatformCallStatsRepository {
     return this.states.save(state);
   }
 
+  /** Rows of instances that stopped without saying so (killed) and have not reported since `cutoff`. */
+  purgeStatesBefore(cutoff: number): Promise<unknown> {
+    return this.states.delete({ reportedAt: LessThan(cutoff) });
+  }
+
   deleteStates(instance: string): Promise<unknown> {
     return this.states.delete({ instance });
   }

@@ -83,6 +83,7 @@ export class PlatformCallStatsService implements BeforeApplicationShutdown {
     if (now - this.lastPurge >= PURGE_EVERY_MS) {
       this.lastPurge = now;
       await this.repo.purgeBefore(now - KEEP_MS);
+      await this.repo.purgeStatesBefore(now - KEEP_MS);
     }
   }
 
@@ -106,13 +107,12 @@ export class PlatformCallStatsService implements BeforeApplicationShutdown {
     const rows = await this.repo.statesSince(now - SILENT_AFTER_MS);
     const reports = new Map<string, InstanceReport>();
     for (const row of rows) {
-      const empty = { kuaishou: [], youzan: [] };
       const report = reports.get(row.instance) ?? {
         instance: row.instance,
         startedAt: row.startedAt,
         reportedAt: row.reportedAt,
         breakers: { kuaishou: {}, youzan: {} },
-        apis: { ...empty },
+        apis: { kuaishou: [], youzan: [] },
         shops: { kuaishou: [], youzan: [] },
       };
       const platform = row.platform as Platform;
