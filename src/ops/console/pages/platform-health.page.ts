@@ -31,22 +31,23 @@ function usageTable(rows: UsageRow[], what: string, testid: string, windowMinute
     return html`<p data-testid="${testid}-none">
       ${withErrors ? `${windowMinutes} 分钟内无调用 No calls in the last ${windowMinutes} min.` : '最近一分钟无调用 No calls in the last minute.'}
     </p>`;
+  // The error figures come right after the name, so a phone shows them before the table scrolls sideways.
   return html`<div class="scroll">
     <table data-testid="${testid}">
       <thead>
         <tr>
           <th scope="col">${what}</th>
+          ${
+            withErrors
+              ? html`<th scope="col">错误率 Error rate</th>
+                <th scope="col">失败 Errors</th>
+                <th scope="col">${windowMinutes} 分钟调用 Calls in ${windowMinutes} min</th>`
+              : ''
+          }
           <th scope="col">一分钟调用 Calls / min</th>
           <th scope="col">峰值/秒 Peak per s</th>
           <th scope="col">限额/秒 Limit per s</th>
           <th scope="col">使用率 Use</th>
-          ${
-            withErrors
-              ? html`<th scope="col">${windowMinutes} 分钟调用 Calls in ${windowMinutes} min</th>
-                <th scope="col">失败 Errors</th>
-                <th scope="col">错误率 Error rate</th>`
-              : ''
-          }
         </tr>
       </thead>
       <tbody>
@@ -54,22 +55,22 @@ function usageTable(rows: UsageRow[], what: string, testid: string, windowMinute
           const use = r.limitQps ? Math.round((r.peakPerSecond / r.limitQps) * 100) : null;
           const rate = r.errorRatePercent;
           return html`<tr data-testid="${testid}-row" data-key="${r.key}">
-            <td><code>${r.key}</code></td>
+            <td style="min-width:9em;overflow-wrap:anywhere"><code>${r.key}</code></td>
+            ${
+              withErrors
+                ? html`<td data-testid="error-rate">
+                    ${rate === null ? '—' : html`<span class="badge ${rate >= 50 ? 'bad' : rate > 0 ? 'warn' : 'ok'}">${rate}%</span>`}
+                  </td>
+                  <td data-testid="window-errors">${r.windowErrors}</td>
+                  <td data-testid="window-calls">${r.windowCalls}</td>`
+                : ''
+            }
             <td>${r.lastMinute}</td>
             <td>${r.peakPerSecond}</td>
             <td>${r.limitQps ?? '—'}</td>
             <td>
               ${use === null ? '—' : html`<span class="badge ${use >= 90 ? 'bad' : use >= 70 ? 'warn' : 'ok'}">${use}%</span>`}
             </td>
-            ${
-              withErrors
-                ? html`<td data-testid="window-calls">${r.windowCalls}</td>
-                  <td data-testid="window-errors">${r.windowErrors}</td>
-                  <td data-testid="error-rate">
-                    ${rate === null ? '—' : html`<span class="badge ${rate >= 50 ? 'bad' : rate > 0 ? 'warn' : 'ok'}">${rate}%</span>`}
-                  </td>`
-                : ''
-            }
           </tr>`;
         })}
       </tbody>
@@ -111,14 +112,14 @@ function breakerList(breakers: BreakerRow[]): SafeHtml {
           <span class="badge ${BREAKER_LABELS[b.state][1]}" data-testid="breaker-${b.group}" data-state="${b.state}"
             >${BREAKER_LABELS[b.state][0]}</span
           >
-          <ul data-testid="breaker-instances-${b.group}">
+          <small data-testid="breaker-instances-${b.group}">
             ${b.instances.map(
               (i) =>
-                html`<li data-instance="${i.instance}" data-state="${i.state}">
-                  <code>${i.instance}</code>: ${BREAKER_LABELS[i.state][0]}
-                </li>`,
+                html`<span data-instance="${i.instance}" data-state="${i.state}" style="display:block;overflow-wrap:anywhere"
+                  >${i.instance}: ${BREAKER_LABELS[i.state][0]}</span
+                >`,
             )}
-          </ul>
+          </small>
         </dd>`,
   )}`;
 }
