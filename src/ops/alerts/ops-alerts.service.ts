@@ -2,19 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '@app/common/clock';
 import { ID_GENERATOR, IdGenerator } from '@app/common/ids';
 import { PlatformCallStatsService } from '@app/platforms/call-stats/platform-call-stats.service';
-import { PLATFORMS } from '@app/platforms/ports/platform.types';
 import { OpsSettingsService } from '../settings/ops-settings.service';
-import { AlertFigures, OpsAlertEntity, OpsAlertKind } from './ops-alert.entity';
+import { AlertCondition, platformConditions } from './alert-conditions';
+import { OpsAlertEntity } from './ops-alert.entity';
 import { OpsAlertRepository } from './ops-alert.repository';
 
 const MINUTE_MS = 60_000;
-
-interface Condition {
-  kind: OpsAlertKind;
-  scopeKey: string;
-  platform: string;
-  figures: AlertFigures;
-}
 
 /**
  * Platform conditions found by the scheduled check from the calls every instance's gateways persisted: a breaker
@@ -74,50 +67,15 @@ export class OpsAlertsService {
     return this.repo.recent(limit);
   }
 
-  private async conditions(now: number): Promise<Condition[]> {
+  private async conditions(now: number): Promise<AlertCondition[]> {
     const s = await this.settings.current();
-    const found: Condition[] = [];
-    const open = new Map<string, string[]>();
-    for (const report of await this.calls.instances(now))
-      for (const platform of PLATFORMS)
-        for (const [group, state] of Object.entries(report.breakers[platform]))
-          if (state === 'open') {
-            const key = `${platform}:${group}`;
-            open.set(key, [...(open.get(key) ?? []), report.instance]);
-          }
-    for (const [scopeKey, instances] of open)
-      found.push({ kind: 'breaker_open', scopeKey, platform: scopeKey.split(':')[0], figures: { instances } });
-
-    const sum = (rows: { platform: string; calls: number; errors: number }[], platform: string) =>
-      rows
-        .filter((r) => r.platform === platform)
-        .reduce((t, r) => ({ calls: t.calls + r.calls, errors: t.errors + r.errors }), { calls: 0, errors: 0 });
-    const windowRows = await this.calls.totalsSince(now - s.platformAlertWindowMinutes * MINUTE_MS);
-    const quietRows = await this.calls.totalsSince(now - s.noSuccessAlertMinutes * MINUTE_MS);
-    for (const platform of PLATFORMS) {
-      const w = sum(windowRows, platform);
-      if (w.calls >= s.errorRateAlertMinCalls && w.errors * 100 >= s.errorRateAlertPercent * w.calls)
-        found.push({
-          kind: 'error_rate',
-          scopeKey: platform,
-          platform,
-          figures: {
-            calls: w.calls,
-            errors: w.errors,
-            ratePercent: Math.round((w.errors * 1000) / w.calls) / 10,
-            thresholdPercent: s.errorRateAlertPercent,
-            windowMinutes: s.platformAlertWindowMinutes,
-          },
-        });
-      const q = sum(quietRows, platform);
-      if (q.errors > 0 && q.calls === q.errors)
-        found.push({
-          kind: 'no_successful_call',
-          scopeKey: platform,
-          platform,
-          figures: { failedCalls: q.errors, minutes: s.noSuccessAlertMinutes },
-        });
-    }
-    return found;
+    return platformConditions(
+      {
+        instances: await this.calls.instances(now),
+        inWindow: await this.calls.totalsSince(now - s.platformAlertWindowMinutes * MINUTE_MS),
+        inQuietSpan: await this.calls.totalsSince(now - s.noSuccessAlertMinutes * MINUTE_MS),
+      },
+      s,
+    );
   }
 }
