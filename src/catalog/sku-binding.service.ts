@@ -130,6 +130,12 @@ export class SkuBindingService {
     return this.bindings.findById(id);
   }
 
+  /** The shop (connection) of each binding that still exists, by binding id. */
+  async connectionIdsOf(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.bindings.connectionIdsOf([...new Set(ids)]);
+    return new Map(rows.map((r) => [r.id, r.connectionId]));
+  }
+
   /** 404 for another merchant's binding, so its existence is not confirmed. */
   async getForMerchant(merchantId: string, bindingId: string): Promise<SkuBindingEntity> {
     const binding = await this.bindings.findById(bindingId);

@@ -313,6 +313,20 @@ export class InventoryRepository {
     return Object.fromEntries(rows.map((r) => [r.platform, Number(r.n)]));
   }
 
+  async driftCountsByBindingSince(since: number): Promise<{ bindingId: string; platform: string; n: number }[]> {
+    const rows = await this.m
+      .getRepository(StockDriftEntity)
+      .createQueryBuilder('d')
+      .select('d.binding_id', 'bindingId')
+      .addSelect('d.platform', 'platform')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.created_at >= :since', { since })
+      .groupBy('d.binding_id')
+      .addGroupBy('d.platform')
+      .getRawMany<{ bindingId: string; platform: string; n: number | string }>();
+    return rows.map((r) => ({ bindingId: r.bindingId, platform: r.platform, n: Number(r.n) }));
+  }
+
   recentDrifts(merchantSkuId: string, limit: number): Promise<StockDriftEntity[]> {
     return this.m
       .getRepository(StockDriftEntity)

@@ -85,6 +85,19 @@ describe('ops console in a browser', () => {
     const drawn = await page.evaluate<number[]>("Chart.getChart('chart-events').data.datasets[0].data");
     expect(drawn.length).toBeGreaterThan(before);
     expect(drawn.every((v) => typeof v === 'number' && v >= 0)).toBe(true);
+    // Each platform's quota (ops settings defaults) is a flat line on the calls chart, one value per point drawn.
+    const calls = await page.evaluate<{ label: string; data: number[] }[]>(
+      "Chart.getChart('chart-calls').data.datasets.map(function (d) { return { label: d.label, data: d.data }; })",
+    );
+    expect(calls.map((d) => d.label)).toEqual([
+      'kuaishou',
+      'youzan',
+      'kuaishou quota 1,000,000/day',
+      'youzan quota 500,000/month',
+    ]);
+    expect(new Set(calls[2].data)).toEqual(new Set([11.574]));
+    expect(new Set(calls[3].data)).toEqual(new Set([0.193]));
+    expect(calls[2].data.length).toBe(calls[0].data.length);
     await shot('ops-live-charts');
     expect(opsUi.pageErrors).toEqual([]);
   }, 120_000);

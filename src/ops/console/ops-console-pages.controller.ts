@@ -5,11 +5,13 @@ import type { Request, Response } from 'express';
 import { MetricsService } from '../metrics/metrics.service';
 import { livePoint, MetricJson, sampleOf } from './live-figures';
 import { livePage } from './pages/live.page';
-import { alertsCard, platformHealthPage } from './pages/platform-health.page';
+import { alertsCard, platformAlertsCard, platformHealthPage } from './pages/platform-health.page';
 import { PlatformHealthQuery } from './platform-health.service';
 import { FailureAlertsService } from '../alerts/failure-alerts.service';
+import { OpsAlertsService } from '../alerts/ops-alerts.service';
 import { CurrentPrincipal, Ops, OpsPage } from '@app/auth/policy.decorator';
 import { UserPrincipal } from '@app/auth/principal';
+import { html } from '@app/common/http/html';
 import { AppConfig } from '@app/config/app-config';
 import { SyncFailureService } from '../failures/sync-failure.service';
 import type { SyncFailureActionKind } from '../failures/sync-failure-action.entity';
@@ -41,6 +43,7 @@ export class OpsConsolePagesController {
     private readonly metrics: MetricsService,
     private readonly health: PlatformHealthQuery,
     private readonly alerts: FailureAlertsService,
+    private readonly opsAlerts: OpsAlertsService,
   ) {}
 
   /** Per platform and shop: breakers, calls against quota, grants, drift, deadline risks, parity, coupons, webhooks. */
@@ -51,8 +54,9 @@ export class OpsConsolePagesController {
   }
 
   @OpsPage('live')
-  live(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): void {
-    res.type('html').send(livePage({ principal, sandbox: this.sandbox }));
+  async live(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+    const quotas = await this.health.quotaLines();
+    res.type('html').send(livePage({ principal, quotas, sandbox: this.sandbox }));
   }
 
   /** Chart.js, served from node_modules (the machines have no internet, so no CDN). */
@@ -99,8 +103,19 @@ export class OpsConsolePagesController {
 
   @OpsPage()
   async home(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
-    const [counts, alerts] = await Promise.all([this.failures.countByStatus(), this.alerts.recent(5)]);
-    res.type('html').send(consoleHomePage({ principal, counts, alerts: alertsCard(alerts), sandbox: this.sandbox }));
+    const [counts, alerts, platformAlerts] = await Promise.all([
+      this.failures.countByStatus(),
+      this.alerts.recent(5),
+      this.opsAlerts.recent(5),
+    ]);
+    res.type('html').send(
+      consoleHomePage({
+        principal,
+        counts,
+        alerts: html`${platformAlertsCard(platformAlerts)}${alertsCard(alerts)}`,
+        sandbox: this.sandbox,
+      }),
+    );
   }
 
   @OpsPage('failures')
