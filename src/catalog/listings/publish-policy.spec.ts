@@ -33,6 +33,12 @@ describe('publish policy', () => {
       expect(mapped.hint.zh).toContain('主图');
     });
 
+    it('maps a refused image that Kuaishou does not host to the hosted-image rule, not to the image format rule', () => {
+      const mapped = mapAuditRejection('主图[https://x/a.jpg]不是快手图片地址，请先通过open.item.image.upload上传图片');
+      expect(mapped.rule).toBe('IMAGE_NOT_HOSTED');
+      expect(mapped.hint.en).toContain('open.item.image.upload');
+    });
+
     it('maps a missing brand qualification to the property value rule', () => {
       expect(mapAuditRejection('品牌资质缺失').rule).toBe('PROPERTY_VALUE_UNKNOWN');
     });

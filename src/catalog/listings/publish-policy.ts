@@ -24,6 +24,15 @@ export interface RejectionMapping {
 /** Keywords of the platform's audit reasons, in the order they are tried (most specific first). */
 const REJECTION_RULES: { pattern: RegExp; rule: FindingCode; hint: Bilingual }[] = [
   {
+    // An image Kuaishou does not host (sheet §3.2/§3.6: upload first); no result code is documented for it.
+    pattern: /不是快手图片|快手图片空间|image\.upload|not (a )?kuaishou-hosted/i,
+    rule: 'IMAGE_NOT_HOSTED',
+    hint: {
+      zh: '换成从原图重新上传的图片（open.item.image.upload 返回的快手地址），不要直接填写快手域名下的地址',
+      en: 'Use an image uploaded from the original (the Kuaishou URL open.item.image.upload answers), not a URL typed in on a Kuaishou host',
+    },
+  },
+  {
     pattern: /必填属性|属性未填写|缺少.{0,6}属性|required (property|attribute)/i,
     rule: 'PROPERTY_REQUIRED',
     hint: { zh: '补全类目要求的必填属性', en: 'Fill in the properties the category requires' },
