@@ -64,14 +64,16 @@ const refusal = (rawMessage: string) =>
 describe(ListingPublishService.name, () => {
   let t: TestService<ListingPublishService>;
   let repo: Mocked<ListingRepository>;
-  let catalog: jest.Mocked<Pick<CatalogPort, 'createItem' | 'findItemByOuterId' | 'getItem' | 'getCategoryProperties'>>;
+  let catalog: jest.Mocked<
+    Pick<CatalogPort, 'createItem' | 'findItemsByOuterId' | 'getItem' | 'getCategoryProperties'>
+  >;
   let failures: Mocked<SyncFailureService>;
   let row: ListingEntity;
 
   beforeEach(async () => {
     catalog = {
       createItem: jest.fn(),
-      findItemByOuterId: jest.fn().mockResolvedValue(null),
+      findItemsByOuterId: jest.fn().mockResolvedValue([]),
       getItem: jest.fn(),
       getCategoryProperties: jest.fn().mockResolvedValue([]),
     };

@@ -276,6 +276,7 @@ export class ListingPublishService {
       const twin = await this.findTwin(listing, shop);
       if (twin) return await this.landed(listing, shop, twin, settleFirst ? 'created' : 'bound');
     } catch (error) {
+      if (error instanceof SeveralTwins) return this.severalTwins(listing, error);
       return this.platformFailure(listing, error, 'lookup');
     }
 
@@ -307,7 +308,12 @@ export class ListingPublishService {
       const unsettled = !isPlatformError(error) || error.ambiguous || UNSETTLED_CODES.includes(error.code);
       // The answer was lost, the platform was unavailable, or a refusal may be of a repeat ("outer id
       // already used"): the outer id tells whether the item landed.
-      const found = await catalog.findItemByOuterId(shop, listing.outerItemId).catch(() => null);
+      const landed = await catalog.findItemsByOuterId(shop, listing.outerItemId).catch(() => []);
+      const found = landed.length === 1 ? landed[0] : null;
+      if (landed.length > 1) {
+        await this.settleOp(op, 'unknown', null, `several items hold ${listing.outerItemId} after the create`);
+        return this.severalTwins(listing, new SeveralTwins(landed));
+      }
       if (found) {
         const why = error instanceof Error ? error.message : String(error);
         await this.settleOp(op, 'created', found.itemId, `settled by outer-id lookup after: ${why}`);
@@ -493,7 +499,14 @@ export class ListingPublishService {
           continue;
         }
         const listing = await this.draftFrom(merchantId, shops, item, {});
-        const twin = await this.findTwin(listing, targetRef);
+        const twin = await this.findTwin(listing, targetRef).catch((error: unknown) => {
+          if (error instanceof SeveralTwins) return error;
+          throw error;
+        });
+        if (twin instanceof SeveralTwins) {
+          report.needsDecision.push({ ...entry, reason: twin.message });
+          continue;
+        }
         if (twin) {
           if (!input.dryRun) {
             await this.db.transaction(() => this.repo.insert(listing));
@@ -660,8 +673,9 @@ export class ListingPublishService {
   /** The item the target shop already has for this listing: same outer item id, or a SKU already bound there. */
   private async findTwin(listing: ListingEntity, shop: ShopRef): Promise<ChannelItem | null> {
     const catalog = this.channels.catalog(listing.targetPlatform);
-    const byOuter = await catalog.findItemByOuterId(shop, listing.outerItemId);
-    if (byOuter) return byOuter;
+    const byOuter = await catalog.findItemsByOuterId(shop, listing.outerItemId);
+    if (byOuter.length > 1) throw new SeveralTwins(byOuter);
+    if (byOuter.length) return byOuter[0];
     for (const sku of listing.draft.skus) {
       const binding = await this.bindings.findInShop(listing.merchantId, listing.targetConnectionId, sku.skuCode);
       if (binding) return catalog.getItem(shop, binding.platformItemId);
@@ -843,6 +857,37 @@ export class ListingPublishService {
     return listing;
   }
 
+  /**
+   * The target shop holds several items with the listing's merchant code (Youzan allows a repeated
+   * `item_no`): binding one at random or creating another would both be wrong, so the merchant decides.
+   */
+  private async severalTwins(listing: ListingEntity, twins: SeveralTwins): Promise<ListingEntity> {
+    const ids = twins.items.map((i) => i.itemId).join(', ');
+    listing.findings = [
+      ...listing.findings.filter((f) => f.field !== 'publish'),
+      {
+        code: 'OUTER_ID_NOT_UNIQUE',
+        group: groupOf('OUTER_ID_NOT_UNIQUE'),
+        severity: 'error',
+        field: 'publish',
+        message: {
+          zh: `目标店铺有 ${twins.items.length} 个商品使用商家编码 ${listing.outerItemId}（${ids}）`,
+          en: `The target shop has ${twins.items.length} items with the merchant code ${listing.outerItemId} (${ids})`,
+        },
+        hint: {
+          zh: '在目标店铺删除或改掉多余商品的商家编码，只留一个，然后重试',
+          en: 'Delete the extra items in the target shop or change their merchant code so one is left, then retry',
+        },
+      },
+    ];
+    return this.fail(
+      listing,
+      'OUTER_ID_NOT_UNIQUE',
+      `${listing.targetPlatform} items ${ids} all carry the merchant code ${listing.outerItemId}; nothing bound or created`,
+      false,
+    );
+  }
+
   private async platformFailure(listing: ListingEntity, error: unknown, step: string): Promise<ListingEntity> {
     if (!isPlatformError(error)) throw error;
     const refusal = error as PlatformError;
@@ -902,6 +947,13 @@ export class ListingPublishService {
       retryable,
     });
     return listing;
+  }
+}
+
+/** More than one target item carries the listing's merchant code. */
+class SeveralTwins extends Error {
+  constructor(readonly items: ChannelItem[]) {
+    super(`several items carry this merchant code: ${items.map((i) => i.itemId).join(', ')}`);
   }
 }
 

@@ -169,6 +169,12 @@ export class KuaishouCatalogChannel implements CatalogPort {
     return hit ? toChannelItem(hit) : null;
   }
 
+  async findItemsByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem[]> {
+    const param = { relItemId: toKuaishouLong(relIdFor(outerItemId)), pageNumber: 1, pageSize: 10 };
+    const answer = await this.api.call(shop, 'open.item.list.get', param, true);
+    return (((answer.data ?? {}) as { items?: KsItem[] }).items ?? []).map(toChannelItem);
+  }
+
   async listItems(shop: ShopRef, page: PageRequest): Promise<{ items: ChannelItem[]; total: number }> {
     // The platform pages 10–100 items; other sizes are clamped.
     const pageSize = Math.min(100, Math.max(10, page.pageSize));

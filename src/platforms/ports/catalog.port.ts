@@ -131,6 +131,11 @@ export interface CatalogPort {
    * item create whose answer was lost is settled, since neither platform's create is idempotent.
    */
   findItemByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem | null>;
+  /**
+   * Every item holding this outer id. Youzan does not keep `item_no` unique (`youzan.items.custom.get`
+   * answers a list), so a shop may hold several; Kuaishou refuses a reused `relItemId`.
+   */
+  findItemsByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem[]>;
   listItems(shop: ShopRef, page: PageRequest): Promise<{ items: ChannelItem[]; total: number }>;
   setShelfStatus(shop: ShopRef, itemId: string, onShelf: boolean): Promise<void>;
   /**
