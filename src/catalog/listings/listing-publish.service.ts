@@ -65,6 +65,14 @@ export interface EditListingInput {
   properties?: ListingPropertyValue[];
 }
 
+/** What the catalog page's draft form changes. */
+export interface DraftChanges {
+  categoryId?: string;
+  title?: string;
+  imageUrls?: string[];
+  properties?: ListingPropertyValue[];
+}
+
 /** The draft as stored: the merchant's listing plus the source SKU ids, bound to the same merchant SKUs. */
 export type StoredDraft = ListingDraft & { sourceSkus: { skuCode: string; skuId: string }[] };
 
@@ -199,6 +207,44 @@ export class ListingPublishService {
       await this.repo.save(existing);
       return existing;
     });
+  }
+
+  /**
+   * A draft changed by the merchant (the catalog page's form): category, title, images and
+   * properties; the source item is read again and everything validated as a new draft would be.
+   */
+  async updateDraft(merchantId: string, listingId: string, input: DraftChanges): Promise<ListingEntity> {
+    const listing = await this.getForMerchant(merchantId, listingId);
+    if (!EDITABLE.includes(listing.status) || listing.targetItemId)
+      throw new ConflictDomainException(
+        'LISTING_NOT_DRAFT',
+        `listing ${listingId} is ${listing.status}: a published item is changed with an edit`,
+      );
+    return this.createDraft(merchantId, {
+      sourceConnectionId: listing.sourceConnectionId,
+      sourceItemId: listing.sourceItemId,
+      targetConnectionId: listing.targetConnectionId,
+      outerItemId: listing.outerItemId,
+      categoryId: input.categoryId ?? listing.categoryId ?? undefined,
+      title: input.title ?? listing.draft.title,
+      description: listing.draft.description,
+      imageUrls: input.imageUrls ?? listing.draft.imageUrls,
+      properties: input.properties ?? listing.draft.properties,
+    });
+  }
+
+  /** The target category's properties (required flags, input types, values) for the draft's form; [] without a category. */
+  async draftProperties(listing: ListingEntity): Promise<ChannelCategoryProperty[]> {
+    if (!listing.categoryId) return [];
+    const target = await this.connections.getOwned(listing.merchantId, listing.targetConnectionId);
+    return this.channels.catalog(target.platform).getCategoryProperties(refOf(target), listing.categoryId);
+  }
+
+  /** The first page of a source shop's items, to pick one to draft from. */
+  async sourceItems(merchantId: string, connectionId: string): Promise<ChannelItem[]> {
+    const source = await this.connections.getOwned(merchantId, connectionId);
+    const { items } = await this.channels.catalog(source.platform).listItems(refOf(source), { page: 1, pageSize: 50 });
+    return items;
   }
 
   /**
