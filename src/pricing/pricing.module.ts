@@ -11,6 +11,7 @@ import { SkuBoundPriceConsumer } from './consumers/sku-bound-price.consumer';
 import { ErpPriceService } from './erp-price.service';
 import { ErpPricesController } from './erp-prices.controller';
 import { ParityAuditJob } from './jobs/parity-audit.job';
+import { LISTING_PRICE_GUARD } from '../catalog/listings/listing-price-guard';
 import { PriceChangeService } from './price-change.service';
 import { PriceListingsService } from './price-listings.service';
 import { PricePolicyService } from './price-policy.service';
@@ -36,6 +37,8 @@ import { PricingRepository } from './pricing.repository';
     PriceListingsService,
     PriceWriterService,
     PriceChangeService,
+    // The catalog's SKU price edits go through the same guard (looked up by token: catalog cannot import pricing).
+    { provide: LISTING_PRICE_GUARD, useExisting: PriceChangeService },
     ErpPriceService,
     PriceChangedConsumer,
     PriceAuditConsumer,

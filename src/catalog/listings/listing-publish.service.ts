@@ -1,5 +1,6 @@
 import { isUniqueViolation } from '@app/common/errors/db-errors';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ConnectionsService } from '@app/accounts/connections.service';
 import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
 import { CLOCK, Clock } from '@app/common/clock';
@@ -22,13 +23,21 @@ import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { isPlatformError, PlatformError } from '@app/platforms/platform-error';
 import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
 import { createHash } from 'crypto';
-import { CatalogPort, ChannelItem, ChannelItemDraft, ChannelCategoryProperty } from '@app/platforms/ports/catalog.port';
+import {
+  CatalogPort,
+  ChannelItem,
+  ChannelItemDraft,
+  ChannelCategoryProperty,
+  SpecValue,
+} from '@app/platforms/ports/catalog.port';
 import { ShopRef } from '@app/platforms/ports/platform.types';
 import { CategoryTreeService } from '../categories/category-tree.service';
 import { CategoryMappingService } from '../mapping/category-mapping.service';
 import { SkuBindingService } from '../sku-binding.service';
 import { ListingPublishOpEntity } from './listing-publish-op.entity';
 import { ListingImageUploadEntity } from './listing-image-upload.entity';
+import { LISTING_PRICE_GUARD, ListingPriceGuard } from './listing-price-guard';
+import { ListingSkuEditEntity } from './listing-sku-edit.entity';
 import {
   checkHostedImages,
   groupOf,
@@ -63,6 +72,14 @@ export interface EditListingInput {
   description?: string;
   imageUrls?: string[];
   properties?: ListingPropertyValue[];
+  /** Changes of the listing's own SKUs (by merchant code): new sale-property values and/or price. */
+  skus?: SkuEditInput[];
+}
+
+export interface SkuEditInput {
+  skuCode: string;
+  priceFen?: number;
+  specs?: SpecValue[];
 }
 
 /** What the catalog page's draft form changes. */
@@ -145,6 +162,7 @@ export class ListingPublishService {
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   list(merchantId: string): Promise<ListingEntity[]> {
@@ -400,7 +418,18 @@ export class ListingPublishService {
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.imageUrls !== undefined ? { imageUrls: input.imageUrls } : {}),
       ...(input.properties !== undefined ? { properties: input.properties } : {}),
+      ...(input.skus !== undefined ? { skus: editedSkus(listing.draft.skus, input.skus) } : {}),
     };
+    const shop = refOf(target);
+    const catalog = this.channels.catalog(listing.targetPlatform);
+    const specEdits = (input.skus ?? []).map((e, index) => ({ ...e, index })).filter((e) => e.specs !== undefined);
+    if (specEdits.length && !catalog.editsSkuSpecs)
+      throw new DomainException(
+        'SKU_SPEC_EDIT_UNSUPPORTED',
+        `${listing.targetPlatform} SKU specs are not edited in place here: change them in the ${listing.targetPlatform} back office`,
+        'unprocessable',
+        specEdits.map((e) => ({ field: `skus[${e.index}].specs`, messages: ['cannot be edited on this platform'] })),
+      );
     const candidate = Object.assign(new ListingEntity(), { ...listing, draft });
     const findings = await this.validate(candidate, target);
     const errors = findings.filter((f) => f.severity === 'error');
@@ -411,18 +440,41 @@ export class ListingPublishService {
         'unprocessable',
         fieldErrors(errors),
       );
-    const shop = refOf(target);
-    const catalog = this.channels.catalog(listing.targetPlatform);
+    // Prices go through the parity guard: checked for every SKU before anything is written.
+    const priceEdits = (input.skus ?? [])
+      .map((e, index) => ({ ...e, index }))
+      .filter((e) => e.priceFen !== undefined)
+      .map((e) => ({ ...e, priceFen: e.priceFen! }));
+    for (const edit of priceEdits) await this.guardPrice(merchantId, listing, edit, true);
+    let specJournal: ListingSkuEditEntity[] = [];
     try {
       let imageUrls = input.imageUrls;
       if (imageUrls && catalog.uploadImage) imageUrls = await this.hostImages(candidate, shop, catalog);
-      await catalog.editItem(shop, listing.targetItemId, {
+      let skus: { skuId: string; specs: SpecValue[]; previous: SpecValue[] }[] | undefined;
+      if (specEdits.length) {
+        const current = await catalog.getItem(shop, listing.targetItemId);
+        skus = specEdits.map((e) => {
+          const sku = current.skus.find((s) => s.outerSkuId === e.skuCode);
+          if (!sku)
+            throw new ConflictDomainException(
+              'SKU_NOT_ON_ITEM',
+              `${listing.targetPlatform} item ${listing.targetItemId} has no SKU with the code ${e.skuCode}`,
+            );
+          return { skuId: sku.skuId, specs: e.specs!, previous: sku.specs };
+        });
+        specJournal = await this.journalSkuEdits(listing, skus, specEdits);
+      }
+      const patch = {
         ...(input.title !== undefined ? { title: input.title } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(imageUrls !== undefined ? { imageUrls } : {}),
         ...(input.properties !== undefined ? { properties: input.properties.map(toPropertyInput) } : {}),
-      });
+        ...(skus ? { skus: skus.map((s) => ({ skuId: s.skuId, specs: s.specs })) } : {}),
+      };
+      if (Object.keys(patch).length) await catalog.editItem(shop, listing.targetItemId, patch);
+      if (specJournal.length) await this.settleSkuEdits(specJournal, await catalog.getItem(shop, listing.targetItemId));
     } catch (error) {
+      if (specJournal.length) await this.settleSkuEdits(specJournal, null, error);
       if (!isPlatformError(error)) throw error;
       const detail = error.rawMessage ?? error.message;
       const onlineEdited = error.platform === 'kuaishou' && error.rawCode === ONLINE_EDITED_CODE;
@@ -464,9 +516,95 @@ export class ListingPublishService {
       });
       await this.repo.save(listing);
     });
+    // Checked above; the pricing context's writer sends them and settles them by reading the platform back.
+    for (const edit of priceEdits) await this.guardPrice(merchantId, listing, edit, false);
     // The edit may send the item (or its copy) back to audit: tracked like a create's audit.
     const item = await catalog.getItem(shop, listing.targetItemId);
     return this.applyAudit(listing, item);
+  }
+
+  /** SKU spec edits sent to a listing's item, oldest first. */
+  skuEdits(listingId: string): Promise<ListingSkuEditEntity[]> {
+    return this.repo.listSkuEdits(listingId);
+  }
+
+  /** One SKU's new price through the parity guard (pricing context); a refusal names the SKU's field. */
+  private async guardPrice(
+    merchantId: string,
+    listing: ListingEntity,
+    edit: { skuCode: string; priceFen: number; index: number },
+    dryRun: boolean,
+  ): Promise<void> {
+    let guard: ListingPriceGuard;
+    try {
+      guard = this.moduleRef.get<ListingPriceGuard>(LISTING_PRICE_GUARD, { strict: false });
+    } catch {
+      throw new DomainException('PRICE_GUARD_UNAVAILABLE', 'prices cannot be checked right now', 'unavailable');
+    }
+    try {
+      await guard.request(
+        merchantId,
+        edit.skuCode,
+        { priceFen: edit.priceFen, platform: listing.targetPlatform },
+        { dryRun },
+      );
+    } catch (error) {
+      if (!(error instanceof DomainException)) throw error;
+      throw new DomainException(error.code, error.message, error.kind, [
+        { field: `skus[${edit.index}].priceFen`, messages: [error.message] },
+      ]);
+    }
+  }
+
+  private async journalSkuEdits(
+    listing: ListingEntity,
+    skus: { skuId: string; specs: SpecValue[]; previous: SpecValue[] }[],
+    edits: { skuCode: string }[],
+  ): Promise<ListingSkuEditEntity[]> {
+    const now = this.clock.now();
+    const rows = skus.map((sku, i) =>
+      Object.assign(new ListingSkuEditEntity(), {
+        id: this.ids.uuid(),
+        listingId: listing.id,
+        connectionId: listing.targetConnectionId,
+        skuCode: edits[i].skuCode,
+        platformSkuId: sku.skuId,
+        previousSpecs: sku.previous.map(({ name, value }) => ({ name, value })),
+        specs: sku.specs.map(({ name, value }) => ({ name, value })),
+        status: 'pending' as const,
+        note: null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await this.db.transaction(() => this.repo.insertSkuEdits(rows));
+    return rows;
+  }
+
+  /**
+   * Each journaled spec edit settled by the item read back: `applied` when it shows the new values;
+   * after a failure, `refused` for a clear refusal, otherwise `unknown` (sending it again is safe).
+   */
+  private async settleSkuEdits(rows: ListingSkuEditEntity[], item: ChannelItem | null, error?: unknown): Promise<void> {
+    const same = (a: SpecValue[], b: SpecValue[]) =>
+      a.length === b.length && a.every((s) => b.some((t) => t.name === s.name && t.value === s.value));
+    for (const row of rows) {
+      if (row.status !== 'pending') continue;
+      const shown = item?.skus.find((s) => s.skuId === row.platformSkuId);
+      if (shown && same(shown.specs, row.specs)) row.status = 'applied';
+      else if (error && isPlatformError(error) && !error.ambiguous && !UNSETTLED_CODES.includes(error.code)) {
+        row.status = 'refused';
+        row.note = (error.rawMessage ?? error.message).slice(0, 500);
+      } else {
+        row.status = 'unknown';
+        row.note = (error instanceof Error ? error.message : 'the item read back does not show the new values').slice(
+          0,
+          500,
+        );
+      }
+      row.updatedAt = this.clock.now();
+      await this.db.transaction(() => this.repo.saveSkuEdit(row));
+    }
   }
 
   /** Reads the target item's audit state (the poll job's consumer, and the audit failure's replay). */
@@ -1012,6 +1150,28 @@ function merchantCodeOf(item: ChannelItem): string | null {
 
 function missingCodes(item: ChannelItem): string[] {
   return item.skus.filter((s) => !s.outerSkuId).map((s) => s.skuId);
+}
+
+/** The draft's SKUs with the edits applied (an unknown code is refused before this, by the controller's check). */
+function editedSkus(skus: ListingDraft['skus'], edits: SkuEditInput[]): ListingDraft['skus'] {
+  const unknown = edits.map((e, i) => ({ e, i })).filter(({ e }) => !skus.some((s) => s.skuCode === e.skuCode));
+  const repeated = edits
+    .map((e, i) => ({ e, i }))
+    .filter(({ e, i }) => edits.findIndex((x) => x.skuCode === e.skuCode) !== i);
+  if (unknown.length || repeated.length)
+    throw new InvalidInputException('SKU_EDIT_INVALID', 'each SKU edit must name one of the listing’s SKUs once', [
+      ...unknown.map(({ i }) => ({ field: `skus[${i}].skuCode`, messages: ['is not a SKU of this listing'] })),
+      ...repeated.map(({ i }) => ({ field: `skus[${i}].skuCode`, messages: ['is named twice'] })),
+    ]);
+  return skus.map((sku) => {
+    const edit = edits.find((e) => e.skuCode === sku.skuCode);
+    if (!edit) return sku;
+    return {
+      ...sku,
+      ...(edit.specs ? { specs: edit.specs.map(({ name, value }) => ({ name, value })) } : {}),
+      ...(edit.priceFen !== undefined ? { priceFen: edit.priceFen } : {}),
+    };
+  });
 }
 
 function toPropertyInput(p: ListingPropertyValue) {

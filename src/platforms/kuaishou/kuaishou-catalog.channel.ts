@@ -22,6 +22,7 @@ import {
   KsSuggestedCategory,
   KsItemCreated,
   KsPropValue,
+  KsSkuProp,
 } from './kuaishou-wire.types';
 
 /**
@@ -30,6 +31,7 @@ import {
  */
 export class KuaishouCatalogChannel implements CatalogPort {
   readonly platform = 'kuaishou' as const;
+  readonly editsSkuSpecs = true;
   private readonly configTtlMs: number;
   private readonly categoryConfigs = new Map<string, { at: number; config: KsCategoryConfig }>();
   private readonly expressTemplates = new Map<string, string>();
@@ -147,6 +149,8 @@ export class KuaishouCatalogChannel implements CatalogPort {
             skuSalePrice: change.priceFen ?? current.skuSalePrice,
             ...(change.marketPriceFen !== undefined ? { skuMarketPrice: change.marketPriceFen } : {}),
             ...(change.outerSkuId !== undefined ? { skuNick: change.outerSkuId.slice(0, 30) } : {}),
+            // The main sale property keeps the SKU's hosted image unless the change brings one.
+            ...(change.specs ? { skuProps: skuProps(change.specs, mainImageOf(current)) } : {}),
             skuStockChangeType: 1,
             skuChangeStock: 0,
           };
@@ -294,4 +298,8 @@ function skuProps(specs: ChannelItemDraft['skus'][number]['specs'], coverUrl: st
     propSortNum: index + 1,
     ...(index === 0 ? { imageUrl: spec.imageUrl ?? coverUrl } : spec.imageUrl ? { imageUrl: spec.imageUrl } : {}),
   }));
+}
+
+function mainImageOf(sku: { skuProp?: KsSkuProp[]; skuProps?: KsSkuProp[] }): string | undefined {
+  return [...(sku.skuProp ?? []), ...(sku.skuProps ?? [])].find((p) => p.isMainProp === 1 && p.imageUrl)?.imageUrl;
 }

@@ -246,9 +246,21 @@ export abstract class KsItemsStore extends KsStoreBase {
       if (stock < sku.reserveStock || stock < 0) throw ksError.business('当前库存不足，请减少预留数量');
       const nick = s.string('skuNick', true);
       if (nick !== undefined && nick.length > 30) throw ksError.business('skuNick 长度不能超过30');
-      return { sku, price, stock, market: s.int('skuMarketPrice', true), nick };
+      const props = s.has('skuProps') ? readSkuProps(s) : undefined;
+      if (props)
+        this.requireHosted(
+          'SKU规格图',
+          props.map((prop) => prop.imageUrl).filter((u): u is string => !!u),
+        );
+      return { sku, price, stock, market: s.int('skuMarketPrice', true), nick, props };
     });
-    for (const { sku, price, stock, market, nick } of changes) {
+    // New sale-property values must leave the item a full Cartesian product (checked before anything changes).
+    if (changes.some((c) => c.props))
+      checkSaleProps(
+        item.skus.map((sku) => ({ ...sku, props: changes.find((c) => c.sku === sku)?.props ?? sku.props })),
+      );
+    for (const { sku, price, stock, market, nick, props } of changes) {
+      if (props) sku.props = props;
       if (sku.price !== price)
         this.prices.record({ itemId: item.kwaiItemId, skuId: sku.kwaiSkuId, priceFen: price, source: 'api' });
       sku.price = price;
@@ -391,14 +403,7 @@ export abstract class KsItemsStore extends KsStoreBase {
     if (price < 1 || price > MAX_PRICE_FEN) throw ksError.business(`SKU价格必须在1-${MAX_PRICE_FEN}分之间`);
     const nick = s.string('skuNick', true) ?? '';
     if (nick.length > 30) throw ksError.business('skuNick 长度不能超过30');
-    const props = (s.objects('skuProps') ?? []).map((prop) => ({
-      propName: prop.string('propName'),
-      propValueName: prop.string('propValueName'),
-      imageUrl: prop.string('imageUrl', true),
-      isMainProp: prop.int('isMainProp', true) ?? 0,
-      propVersion: prop.int('propVersion', true) ?? 1,
-    }));
-    if (!props.length) throw ksError.business('skuProps 不能为空');
+    const props = readSkuProps(s);
     return {
       kwaiSkuId: this.nextSkuId(),
       relSkuId,
@@ -412,6 +417,18 @@ export abstract class KsItemsStore extends KsStoreBase {
       updateTime: now,
     };
   }
+}
+
+function readSkuProps(s: ParamReader): KsSku['props'] {
+  const props = (s.objects('skuProps') ?? []).map((prop) => ({
+    propName: prop.string('propName'),
+    propValueName: prop.string('propValueName'),
+    imageUrl: prop.string('imageUrl', true),
+    isMainProp: prop.int('isMainProp', true) ?? 0,
+    propVersion: prop.int('propVersion', true) ?? 1,
+  }));
+  if (!props.length) throw ksError.business('skuProps 不能为空');
+  return props;
 }
 
 function applyEdit(item: KsItemRecord, edit: NonNullable<KsItemRecord['pendingEdit']>): void {

@@ -188,6 +188,27 @@ describe('Kuaishou catalog against the emulator', () => {
     });
   });
 
+  it('edits a SKU’s sale-property values in place, refusing values that break the full Cartesian set', async () => {
+    const ref = await h.channels.catalog.createItem(h.shop, dress());
+    const sizeOf = (specs: { name: string; value: string }[], size: string) =>
+      specs.map((s) => (s.name === '尺码' ? { ...s, value: size } : s));
+    const draft = dress();
+    // 红-S → 红-M would repeat 红-M: refused, nothing changed.
+    const clash = await h.channels.catalog
+      .editItem(h.shop, ref.itemId, { skus: [{ skuId: ref.skus[0].skuId, specs: sizeOf(draft.skus[0].specs, 'M') }] })
+      .catch((e: unknown) => e);
+    expect((clash as PlatformError).rawMessage).toBe('SKU销售属性组合重复');
+    // Renaming one size on every SKU holding it keeps the product full.
+    const renamed = ref.skus
+      .map((sku, i) => ({ sku, specs: draft.skus[i].specs }))
+      .filter(({ specs }) => specs.some((s) => s.value === 'S'))
+      .map(({ sku, specs }) => ({ skuId: sku.skuId, specs: sizeOf(specs, 'XS') }));
+    await h.channels.catalog.editItem(h.shop, ref.itemId, { skus: renamed });
+    const item = await h.channels.catalog.getItem(h.shop, ref.itemId);
+    expect(item.skus.map((s) => s.specs.map((v) => v.value).join('-'))).toEqual(['红-XS', '红-M', '蓝-XS', '蓝-M']);
+    expect(item.skus.map((s) => s.stock)).toEqual([20, 20, 20, 20]);
+  });
+
   it('answers 3401 for an item once edited in Kuaishou’s own editor', async () => {
     const ref = await h.channels.catalog.createItem(h.shop, dress());
     await h.control.updateItem(ref.itemId, { onlineEdited: true });
