@@ -156,6 +156,25 @@ describe(ListingPublishService.name, () => {
       });
     });
 
+    it('maps a refusal by its documented code before its words (Youzan 121009313: the image count)', async () => {
+      catalog.createItem.mockRejectedValue(
+        new PlatformError({
+          platform: 'youzan',
+          api: 'youzan.item.create',
+          code: 'INVALID_REQUEST',
+          message: '至少上传一张商品图片',
+          rawMessage: '至少上传一张商品图片',
+          rawCode: '121009313',
+        }),
+      );
+      const result = await t.sut.publish('listing-1');
+      expect(result!.findings.find((f) => f.field === 'publish')).toMatchObject({
+        code: 'IMAGE_COUNT',
+        group: 'image',
+      });
+      expect(result!.reason).toContain('IMAGE_COUNT (by code)');
+    });
+
     it('does nothing for a listing that is not queued (a repeated event)', async () => {
       row = listing({ status: 'live' });
       await t.sut.publish('listing-1');

@@ -48,7 +48,7 @@ import {
 } from './listing-validation';
 import { ListingAudit, ListingEntity, ListingOrigin } from './listing.entity';
 import { ListingRepository } from './listing.repository';
-import { isDailyCapRefusal, mapAuditRejection, nextChinaDay } from './publish-policy';
+import { isDailyCapRefusal, mapAuditRejection, mapPlatformRefusal, nextChinaDay } from './publish-policy';
 
 export const LISTING_PUBLISH_REPLAY = 'catalog.listing-publish';
 export const LISTING_AUDIT_REPLAY = 'catalog.listing-audit';
@@ -489,12 +489,7 @@ export class ListingPublishService {
               en: `The item was once edited in Kuaishou's own online editor, so the API may no longer edit it: ${detail}`,
             }
           : { zh: `平台拒绝修改：${detail}`, en: `The platform refused the edit: ${detail}` },
-        hint: onlineEdited
-          ? {
-              zh: '请在快手小店 APP 或 PC 端直接修改该商品',
-              en: 'Make this change in the Kuaishou shop app or PC back office',
-            }
-          : mapAuditRejection(detail).hint,
+        hint: mapPlatformRefusal(error.platform, error.rawCode, detail).hint,
       };
       await this.db.transaction(async () => {
         listing.findings = [...listing.findings.filter((f) => f.field !== 'edit'), finding];
@@ -1077,8 +1072,9 @@ export class ListingPublishService {
     const refusal = error as PlatformError;
     const detail = refusal.rawMessage ?? refusal.message;
     const code = refusal.rawCode ? `${refusal.code} (${refusal.platform} ${refusal.rawCode})` : refusal.code;
-    // A refusal names what is wrong in the platform's words: shown as a finding with the rule it maps to.
-    const mapped = mapAuditRejection(detail);
+    // A refusal names what is wrong in the platform's words: shown as a finding with the rule it maps
+    // to, by its documented code where there is one, else by the keywords of its reason.
+    const mapped = mapPlatformRefusal(refusal.platform, refusal.rawCode, detail);
     listing.findings = [
       ...listing.findings.filter((f) => f.field !== 'publish'),
       {
@@ -1093,7 +1089,8 @@ export class ListingPublishService {
     return this.fail(
       listing,
       refusal.code,
-      `${listing.targetPlatform} refused the ${step}: ${detail} [${code}]`,
+      `${listing.targetPlatform} refused the ${step}: ${detail} [${code}]` +
+        (mapped.rule ? `; validator rule ${mapped.rule} (by ${mapped.by})` : ''),
       UNSETTLED_CODES.includes(refusal.code),
       { platformCode: refusal.rawCode ?? null, platformMessage: refusal.rawMessage ?? null },
     );

@@ -1,4 +1,4 @@
-import { isDailyCapRefusal, mapAuditRejection, nextChinaDay } from './publish-policy';
+import { isDailyCapRefusal, mapAuditRejection, mapPlatformRefusal, nextChinaDay } from './publish-policy';
 
 describe('publish policy', () => {
   describe('nextChinaDay', () => {
@@ -51,6 +51,36 @@ describe('publish policy', () => {
       const mapped = mapAuditRejection('其他原因');
       expect(mapped.rule).toBeNull();
       expect(mapped.hint.en).toMatch(/platform/);
+    });
+  });
+
+  describe('mapPlatformRefusal', () => {
+    it('maps a documented code before any keyword: Youzan 121009313 is the image count, not the image format', () => {
+      const mapped = mapPlatformRefusal('youzan', '121009313', '至少上传一张商品图片');
+      expect(mapped).toMatchObject({ rule: 'IMAGE_COUNT', by: 'code' });
+      // By its words alone it would be taken for an image format problem.
+      expect(mapAuditRejection('至少上传一张商品图片').rule).toBe('IMAGE_FORMAT');
+    });
+
+    it('takes the code of its own platform only', () => {
+      expect(mapPlatformRefusal('kuaishou', '121009313', '至少上传一张商品图片')).toMatchObject({
+        rule: 'IMAGE_FORMAT',
+        by: 'keyword',
+      });
+    });
+
+    it('explains Kuaishou 3401 by its code whatever the text says', () => {
+      const mapped = mapPlatformRefusal('kuaishou', '3401', 'some other wording');
+      expect(mapped).toMatchObject({ rule: null, by: 'code' });
+      expect(mapped.hint.en).toContain('Kuaishou shop app');
+    });
+
+    it('falls back to the keywords for Kuaishou’s general business code 21', () => {
+      expect(mapPlatformRefusal('kuaishou', '21', '必填属性未填写: 品牌(102)')).toMatchObject({
+        rule: 'PROPERTY_REQUIRED',
+        by: 'keyword',
+      });
+      expect(mapPlatformRefusal('kuaishou', '21', '其他原因')).toMatchObject({ rule: null, by: 'none' });
     });
   });
 });
