@@ -4,12 +4,15 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { LISTING_STATUSES, ListingEntity } from '../listings/listing.entity';
@@ -97,7 +100,41 @@ export class CreateListingDto extends ListingContentDto {
   categoryId?: string;
 }
 
-export class EditListingDto extends ListingContentDto {}
+export class SpecValueDto {
+  @ApiProperty({ example: '颜色' }) @IsString() @Length(1, 30) name: string;
+  @ApiProperty({ example: '米白' }) @IsString() @Length(1, 50) value: string;
+}
+
+export class SkuEditDto {
+  @ApiProperty({ description: "The SKU's merchant code (one of the listing's SKUs)" })
+  @Matches(/^[A-Za-z0-9._\-/]{1,64}$/, { message: 'skuCode must be 1–64 letters, digits or ._-/' })
+  skuCode: string;
+
+  @ApiPropertyOptional({ description: 'New price in fen, checked by the price-parity guard' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(9_999_999)
+  priceFen?: number;
+
+  @ApiPropertyOptional({ type: [SpecValueDto], description: 'New sale-property values (Kuaishou targets)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @ValidateNested({ each: true })
+  @Type(() => SpecValueDto)
+  specs?: SpecValueDto[];
+}
+
+export class EditListingDto extends ListingContentDto {
+  @ApiPropertyOptional({ type: [SkuEditDto], description: "Changes of the listing's SKUs: specs and/or price" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(600)
+  @ValidateNested({ each: true })
+  @Type(() => SkuEditDto)
+  skus?: SkuEditDto[];
+}
 
 export class ImportListingsDto {
   @ApiProperty() @IsUUID() sourceConnectionId: string;

@@ -65,7 +65,9 @@ const refusal = (rawMessage: string) =>
 describe(ListingPublishService.name, () => {
   let t: TestService<ListingPublishService>;
   let repo: Mocked<ListingRepository>;
-  let catalog: jest.Mocked<Pick<CatalogPort, 'createItem' | 'findItemByOuterId' | 'getItem' | 'getCategoryProperties'>>;
+  let catalog: jest.Mocked<
+    Pick<CatalogPort, 'createItem' | 'findItemsByOuterId' | 'getItem' | 'getCategoryProperties'>
+  >;
   let failures: Mocked<SyncFailureService>;
   let prices: Mocked<ListingPriceGuards>;
   let row: ListingEntity;
@@ -85,7 +87,7 @@ describe(ListingPublishService.name, () => {
   beforeEach(async () => {
     catalog = {
       createItem: jest.fn(),
-      findItemByOuterId: jest.fn().mockResolvedValue(null),
+      findItemsByOuterId: jest.fn().mockResolvedValue([]),
       getItem: jest.fn(),
       getCategoryProperties: jest.fn().mockResolvedValue([]),
     };
@@ -193,6 +195,25 @@ describe(ListingPublishService.name, () => {
       catalog.createItem.mockRejectedValue(refusal('运费模板无效'));
       await t.sut.publish('listing-1');
       expect(catalog.createItem.mock.calls[0][1].skus.map((s) => s.priceFen)).toEqual([1364]);
+    });
+
+    it('maps a refusal by its documented code before its words (Youzan 121009313: the image count)', async () => {
+      catalog.createItem.mockRejectedValue(
+        new PlatformError({
+          platform: 'youzan',
+          api: 'youzan.item.create',
+          code: 'INVALID_REQUEST',
+          message: '至少上传一张商品图片',
+          rawMessage: '至少上传一张商品图片',
+          rawCode: '121009313',
+        }),
+      );
+      const result = await t.sut.publish('listing-1');
+      expect(result!.findings.find((f) => f.field === 'publish')).toMatchObject({
+        code: 'IMAGE_COUNT',
+        group: 'image',
+      });
+      expect(result!.reason).toContain('IMAGE_COUNT (by code)');
     });
 
     it('does nothing for a listing that is not queued (a repeated event)', async () => {

@@ -73,6 +73,8 @@ export type FindingCode =
   | 'SALE_PROP_CARTESIAN'
   /** The pricing policy's parity limit (or floor and ceiling) against the SKU's other listings. */
   | 'PRICE_PARITY'
+  /** Not a rule of this validator: the target shop holds several items with the listing's merchant code. */
+  | 'OUTER_ID_NOT_UNIQUE'
   /** Not a rule of this validator: the platform refused the listing (create or audit) for a reason no rule covers. */
   | 'PLATFORM_REFUSED';
 
@@ -161,6 +163,7 @@ const GROUP: Record<FindingCode, FindingGroup> = {
   SALE_PROP_LEVELS: 'other',
   SALE_PROP_CARTESIAN: 'other',
   PRICE_PARITY: 'other',
+  OUTER_ID_NOT_UNIQUE: 'other',
   PLATFORM_REFUSED: 'other',
 };
 

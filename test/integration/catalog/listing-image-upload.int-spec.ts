@@ -5,7 +5,7 @@ import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { isPlatformError } from '@app/platforms/platform-error';
 import { CHANNELS, ChannelRegistry } from '@app/platforms/ports/channel.registry';
 import { InventoryHarness } from '../inventory/inventory.harness';
-import { ListingApi, ListingView as Listing } from './listing.harness';
+import { DAILY, ListingApi, ListingView as Listing } from './listing.harness';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -123,6 +123,39 @@ describe('Kuaishou image upload (open.item.image.upload) and publishing with hos
     expect(stored.imageUrls).toEqual([hostedOf(BIG_PNG), hostedOf(REMOTE)]);
     expect(stored.imageUrls.every((u) => HOST.test(u) && h.stack.ks.store.hostedImages.has(u))).toBe(true);
     expect(stored.detailImageUrls.every((u) => h.stack.ks.store.hostedImages.has(u))).toBe(true);
+  });
+
+  it('turns Kuaishou refusing an image it never hosted into a failed listing with an IMAGE_NOT_HOSTED finding, creating nothing', async () => {
+    const item = await h.stack.yzControl.createItem({
+      kdtId: Number(h.shops.youzan),
+      title: '家用收纳盒 FAKEHOST-1',
+      desc: '家用多功能收纳盒，大容量，可叠放',
+      itemNo: 'FAKEHOST-1',
+      skus: [{ itemNo: 'FAKEHOST-1-A', priceFen: 2_900, stock: 3, specs: [{ k: '颜色', v: '白' }] }],
+    });
+    // On Kuaishou's host by its name, so not uploaded again, but Kuaishou never issued it.
+    const made = 'https://p4-ec.kwaixiaodian.com/bs2/image-kwaishop-product/not-issued.jpg';
+    const created = (await (
+      await l.call('/listings', {
+        method: 'POST',
+        body: {
+          sourceConnectionId: h.connections.youzan.id,
+          sourceItemId: item.itemId,
+          targetConnectionId: h.connections.kuaishou.id,
+          categoryId: DAILY,
+          imageUrls: [made],
+        },
+      })
+    ).json()) as Listing;
+    const itemsBefore = h.stack.ks.store.items.size;
+    expect((await l.call(`/listings/${created.id}/publish`, { method: 'POST' })).status).toBe(202);
+    await h.quiet();
+    const failed = await l.get(created.id);
+    expect(failed).toMatchObject({ status: 'failed', targetItemId: null });
+    expect(failed.findings.find((f) => f.code === 'IMAGE_NOT_HOSTED')).toMatchObject({ severity: 'error' });
+    expect(h.stack.ks.store.items.size).toBe(itemsBefore);
+    const failure = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { entityRef: created.id });
+    expect(failure.platformMessage).toContain('不是快手图片地址');
   });
 
   it('edits a published listing through the same validation, tracks the re-audit, and explains Kuaishou 3401', async () => {

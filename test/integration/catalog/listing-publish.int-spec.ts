@@ -155,6 +155,45 @@ describe('publishing listings between the platforms', () => {
     expect(bound.map((b) => b.platform).sort()).toEqual(['kuaishou', 'youzan']);
   });
 
+  it('a Youzan shop holding two items with the merchant code: a failure for the merchant to decide, nothing bound or created', async () => {
+    // Youzan keeps no item_no unique (youzan.items.custom.get answers a list): the shop made two by hand.
+    const kdtId = Number(h.shops.youzan);
+    for (const title of ['手工重复一', '手工重复二'])
+      await h.stack.yzControl.createItem({
+        kdtId,
+        title,
+        itemNo: 'YZ-DUP-1',
+        skus: [{ itemNo: `YZ-DUP-1-${title}`, priceFen: 990, stock: 1 }],
+      });
+    const ks = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '快手商品 编码重复',
+      skus: [{ stock: 5, price: 990, skuNick: 'KS-DUP-1-A' }],
+    });
+    const listing = await l.draft({
+      sourceConnectionId: h.connections.kuaishou.id,
+      sourceItemId: ks.itemId,
+      targetConnectionId: h.connections.youzan.id,
+      outerItemId: 'YZ-DUP-1',
+      imageUrls: [PNG],
+    });
+    expect((await l.call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
+    await h.quiet();
+
+    const failed = await l.get(listing.id);
+    expect(failed).toMatchObject({ status: 'failed', errorCode: 'OUTER_ID_NOT_UNIQUE', targetItemId: null });
+    expect(failed.findings.find((f) => f.code === 'OUTER_ID_NOT_UNIQUE')).toBeDefined();
+    const holders = [...h.stack.yz.store.items.values()].filter((i) => i.kdtId === kdtId && i.itemNo === 'YZ-DUP-1');
+    expect(holders).toHaveLength(2);
+    const failure = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { entityRef: listing.id });
+    expect(failure).toMatchObject({ errorCode: 'OUTER_ID_NOT_UNIQUE', status: 'open' });
+    expect(failure.reason).toContain('YZ-DUP-1');
+    const bound = await h.stack.t.app
+      .get(SkuBindingService)
+      .findInShop(h.merchantId, h.connections.youzan.id, 'KS-DUP-1-A');
+    expect(bound).toBeNull();
+  });
+
   it('binds an item the other platform already has (same merchant code) instead of creating a second', async () => {
     const item = await l.youzanItem('TWIN-1', ['TWIN-1-A']);
     const twin = await h.stack.ksControl.createItem({
