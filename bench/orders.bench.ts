@@ -1,19 +1,25 @@
 import 'reflect-metadata';
 import { createServer as createHttpServer, Server } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
 import { Webhook } from 'standardwebhooks';
 import { SANDBOX_CREDENTIALS } from '@app/config/app-config';
 import { KUAISHOU_API_QPS, KUAISHOU_DEFAULT_API_QPS } from '@app/platforms/kuaishou/kuaishou-rate-limits';
 import { YOUZAN_API_QPS, YOUZAN_DEFAULT_API_QPS } from '@app/platforms/youzan/youzan-rate-limits';
 import { KuaishouSandboxControl } from '@app/sandbox/kuaishou/kuaishou-sandbox.control';
 import { KuaishouEmulator } from '@app/sandbox/kuaishou/kuaishou.emulator';
-import { connectInBrowser } from '@app/sandbox/sandbox-connect';
 import { SeededRandom } from '@app/sandbox/shared/random';
 import { YouzanSandboxControl } from '@app/sandbox/youzan/youzan-sandbox.control';
 import { YouzanEmulator } from '@app/sandbox/youzan/youzan.emulator';
 import { benchAccess } from './bench-access';
+import {
+  connectShops,
+  createBenchDatabase,
+  discoverSkus,
+  dropBenchDatabase,
+  freePort,
+  listOnBoth,
+  serviceBaseEnv,
+} from './bench-setup';
 import { dueBy, textTable, writeResult } from './bench-stats';
 import { ErpDriver } from './erp-driver';
 import {
@@ -62,30 +68,6 @@ const USAGE = [
 type Platform = 'kuaishou' | 'youzan';
 type Phase = 'push' | 'poll' | 'storm';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function adminQuery(db: string, sql: string): Promise<void> {
-  const server = new URL(db);
-  const c = await mysql.createConnection({
-    host: server.hostname,
-    port: Number(server.port || 3306),
-    user: decodeURIComponent(server.username || 'root'),
-    password: decodeURIComponent(server.password),
-  });
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** The ERP's webhook endpoint: verifies every delivery with the Standard Webhooks library and notes the first receipt per platform order. */
 class ErpReceiver {
@@ -140,10 +122,7 @@ async function main(): Promise<void> {
   const out = process.env.BENCH_ORDERS_OUT ?? join(__dirname, '..', '..', 'bench', 'results');
   const dice = new SeededRandom(p.seed);
   const started = Date.now();
-  const databaseName = `kz_bench_orders_${Date.now()}`;
-  await adminQuery(db, `CREATE DATABASE \`${databaseName}\``);
-  const dbUrl = new URL(db);
-  dbUrl.pathname = `/${databaseName}`;
+  const database = await createBenchDatabase(db, 'kz_bench_orders');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
 
@@ -182,17 +161,14 @@ async function main(): Promise<void> {
   await setPushLoss(0);
 
   const serviceEnv: Record<string, string> = {
-    DATABASE_URL: dbUrl.toString(),
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-    DATA_DIR: join(__dirname, '..', '..', 'data', `bench-orders-${Date.now()}`),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: url,
-    KUAISHOU_API_BASE_URL: ks.url,
-    KUAISHOU_AUTHORIZE_URL: `${ks.url}/oauth/authorize`,
-    YOUZAN_API_BASE_URL: yz.url,
-    YOUZAN_AUTHORIZE_URL: `${yz.url}/oauth/authorize`,
+    DATABASE_URL: database.url,
+    ...serviceBaseEnv({
+      url,
+      port,
+      ks: ks.url,
+      yz: yz.url,
+      dataDir: join(__dirname, '..', '..', 'data', `bench-orders-${Date.now()}`),
+    }),
     OUTBOX_POLL_INTERVAL_MS: '100',
     ORDER_POLL_INTERVAL_MS: String(p['poll-ms']),
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
@@ -219,38 +195,20 @@ async function main(): Promise<void> {
     if (subscribed.status !== 201) throw new Error(`subscription: ${subscribed.status} ${await subscribed.text()}`);
     receiver.secret = ((await subscribed.json()) as { secret: string }).secret;
 
-    const ksShop = await ksControl.createShop({ name: '快手小店' });
-    const yzShop = await yzControl.createShop({ name: '有赞商城', authorize: true });
-    await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie: access.owner.cookie });
-    await connectInBrowser(url, merchantId, 'youzan', { shop: String(yzShop.kdtId), cookie: access.owner.cookie });
+    const controls = { ks: ksControl, yz: yzControl };
+    const shops = await connectShops(url, access, controls, '快手小店');
+    const { ksShop, yzShop } = shops;
     const skus: { code: string; ks: { itemId: string; skuId: string }; yz: { itemId: string; skuId: number } }[] = [];
     for (let i = 0; i < p.skus; i++) {
       const code = `ORD-${String(i + 1).padStart(3, '0')}`;
-      const ksItem = await ksControl.createItem({
-        openId: ksShop.openId,
+      const listed = await listOnBoth(controls, shops, code, {
         title: `订单压测 ${code}`,
+        priceFen: 1990,
         promiseSeconds: p['promise-s'],
-        skus: [{ stock: 0, price: 1990, skuNick: code }],
       });
-      const yzItem = await yzControl.createItem({
-        kdtId: yzShop.kdtId,
-        title: `订单压测 ${code}`,
-        skus: [{ itemNo: code, priceFen: 1990, stock: 0 }],
-      });
-      skus.push({
-        code,
-        ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId },
-        yz: { itemId: yzItem.itemId, skuId: Number(yzItem.skus[0].skuId) },
-      });
+      skus.push({ code, ks: listed.ks, yz: { itemId: listed.yz.itemId, skuId: Number(listed.yz.skuId) } });
     }
-    const connections = (await (
-      await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: asOwner })
-    ).json()) as { id: string }[];
-    for (const c of connections)
-      await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, {
-        method: 'POST',
-        headers: asOwner,
-      });
+    await discoverSkus(url, merchantId, asOwner);
     const erp = new ErpDriver(url, access.erpKey, () => Promise.resolve());
     await erp.send(skus.map((s) => ({ skuCode: s.code, onHand: 1_000_000 })));
     const stocked = () =>
@@ -444,7 +402,7 @@ async function main(): Promise<void> {
     await service.stop();
     await receiver.stop();
     await Promise.all([ks.stop(), yz.stop()]);
-    await adminQuery(db, `DROP DATABASE IF EXISTS \`${databaseName}\``);
+    await dropBenchDatabase(db, database.name);
   }
 }
 

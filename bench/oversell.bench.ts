@@ -1,16 +1,22 @@
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
+import { connectInBrowser } from '@app/sandbox/sandbox-connect';
 import { SeededRandom } from '@app/sandbox/shared/random';
 import { KuaishouSandboxControl } from '@app/sandbox/kuaishou/kuaishou-sandbox.control';
-import { connectInBrowser } from '@app/sandbox/sandbox-connect';
 import { benchAccess } from './bench-access';
+import {
+  connectShops,
+  createBenchDatabase,
+  discoverSkus,
+  dropBenchDatabase,
+  forkPlatformsWorker,
+  freePort,
+  listOnBoth,
+  serviceBaseEnv,
+} from './bench-setup';
 import { YouzanSandboxControl } from '@app/sandbox/youzan/youzan-sandbox.control';
 import { ErpDriver } from './erp-driver';
-import type { WorkerAnswer, WorkerEnvelope, WorkerRequest } from './platforms.worker';
 import { ServiceProcess } from './service.process';
 import type { ObservedSku, StormPlatform } from './storm-observer';
 
@@ -111,15 +117,6 @@ function flags(): Params {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Mean time and count per label of a Prometheus histogram, read from the service's /metrics. */
@@ -153,39 +150,14 @@ async function main(): Promise<void> {
   const env: Record<string, string> = {};
   const dataDir = join(__dirname, '..', '..', 'data', `bench-${Date.now()}`);
   if (p.db !== 'sqlite') {
-    const server = new URL(p.db);
-    databaseName = `kz_bench_${Date.now()}`;
-    const c = await mysql.createConnection({
-      host: server.hostname,
-      port: Number(server.port || 3306),
-      user: decodeURIComponent(server.username || 'root'),
-      password: decodeURIComponent(server.password),
-    });
-    await c.query(`CREATE DATABASE \`${databaseName}\``);
-    await c.end();
-    server.pathname = `/${databaseName}`;
-    env.DATABASE_URL = server.toString();
+    const database = await createBenchDatabase(p.db, 'kz_bench');
+    databaseName = database.name;
+    env.DATABASE_URL = database.url;
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
 
-  const worker = fork(join(__dirname, 'platforms.worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let nextId = 0;
-  const waiting = new Map<number, (answer: WorkerAnswer) => void>();
-  worker.on('message', (m: WorkerEnvelope<WorkerAnswer>) => {
-    waiting.get(m.id)?.(m.body);
-    waiting.delete(m.id);
-  });
-  const ask = <K extends WorkerAnswer['kind']>(request: WorkerRequest, expect: K) =>
-    new Promise<Extract<WorkerAnswer, { kind: K }>>((resolve, reject) => {
-      const id = ++nextId;
-      waiting.set(id, (answer) =>
-        answer.kind === expect
-          ? resolve(answer as Extract<WorkerAnswer, { kind: K }>)
-          : reject(new Error(answer.kind === 'error' ? answer.message : `unexpected ${answer.kind}`)),
-      );
-      worker.send({ id, body: request });
-    });
+  const { worker, ask } = forkPlatformsWorker();
 
   const platforms = await ask(
     { kind: 'start', options: { pushBaseUrl: url, seed: p.seed, refuseNegativeIncrement: p.refuseNegativeIncrement } },
@@ -197,16 +169,7 @@ async function main(): Promise<void> {
   const yzControl = new YouzanSandboxControl(yz);
   const serviceEnv: Record<string, string> = {
     ...env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: url,
-    KUAISHOU_API_BASE_URL: ks,
-    KUAISHOU_AUTHORIZE_URL: `${ks}/oauth/authorize`,
-    YOUZAN_API_BASE_URL: yz,
-    YOUZAN_AUTHORIZE_URL: `${yz}/oauth/authorize`,
+    ...serviceBaseEnv({ url, port, ks, yz, dataDir }),
     OUTBOX_POLL_INTERVAL_MS: '100',
     ORDER_POLL_INTERVAL_MS: String(p.pollMs),
     PLATFORM_HTTP_TIMEOUT_MS: String(p.clientTimeoutMs),
@@ -222,13 +185,9 @@ async function main(): Promise<void> {
     const merchantId = access.merchantId;
     const asOwner = { cookie: access.owner.cookie, 'x-csrf-token': access.owner.csrf };
     const asOps = { authorization: access.ops };
-    const ksShop = await ksControl.createShop({ name: '快手直播间' });
-    const yzShop = await yzControl.createShop({ name: '有赞商城', authorize: true });
-    await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie: access.owner.cookie });
-    await connectInBrowser(url, merchantId, 'youzan', { shop: String(yzShop.kdtId), cookie: access.owner.cookie });
-    const connections = (await (
-      await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: asOwner })
-    ).json()) as { id: string; platform: string }[];
+    const controls = { ks: ksControl, yz: yzControl };
+    const shops = await connectShops(url, access, controls, '快手直播间');
+    const { ksShop, yzShop } = shops;
 
     // S SKUs listed on both platforms with the merchant SKU code; some Kuaishou listings keep a
     // unit reserved for a live-room activity (decreases below it are refused).
@@ -236,29 +195,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < p.skus; i++) {
       const code = `FLASH-${String(i + 1).padStart(3, '0')}`;
       const stock = p.stockMin + Math.floor(dice.next() * (p.stockMax - p.stockMin + 1));
-      const ksItem = await ksControl.createItem({
-        openId: ksShop.openId,
-        title: `直播爆款 ${code}`,
-        skus: [{ stock: 0, price: 9900, skuNick: code }],
-      });
-      const yzItem = await yzControl.createItem({
-        kdtId: yzShop.kdtId,
-        title: `直播爆款 ${code}`,
-        skus: [{ itemNo: code, priceFen: 9900, stock: 0 }],
-      });
-      skus.push({
-        code,
-        stock,
-        ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId },
-        yz: { itemId: yzItem.itemId, skuId: yzItem.skus[0].skuId },
-      });
+      const listed = await listOnBoth(controls, shops, code, { title: `直播爆款 ${code}`, priceFen: 9900 });
+      skus.push({ code, stock, ...listed });
     }
     await ask({ kind: 'track', skus }, 'ok');
-    for (const c of connections)
-      await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, {
-        method: 'POST',
-        headers: asOwner,
-      });
+    await discoverSkus(url, merchantId, asOwner);
     const erp = new ErpDriver(url, access.erpKey, async (updates) => {
       await ask({ kind: 'physical', updates }, 'ok');
     });
@@ -557,17 +498,7 @@ async function main(): Promise<void> {
   } finally {
     await service.stop();
     worker.disconnect();
-    if (databaseName) {
-      const server = new URL(p.db);
-      const c = await mysql.createConnection({
-        host: server.hostname,
-        port: Number(server.port || 3306),
-        user: decodeURIComponent(server.username || 'root'),
-        password: decodeURIComponent(server.password),
-      });
-      await c.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
-      await c.end();
-    }
+    if (databaseName) await dropBenchDatabase(p.db, databaseName);
   }
 }
 

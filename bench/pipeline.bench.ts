@@ -1,16 +1,24 @@
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { KUAISHOU_API_QPS, KUAISHOU_DEFAULT_API_QPS } from '@app/platforms/kuaishou/kuaishou-rate-limits';
 import { YOUZAN_API_QPS, YOUZAN_DEFAULT_API_QPS } from '@app/platforms/youzan/youzan-rate-limits';
 import { KuaishouSandboxControl } from '@app/sandbox/kuaishou/kuaishou-sandbox.control';
-import { connectInBrowser } from '@app/sandbox/sandbox-connect';
 import { YouzanSandboxControl } from '@app/sandbox/youzan/youzan-sandbox.control';
 import { benchAccess } from './bench-access';
+import {
+  adminConnection,
+  connectShops,
+  createBenchDatabase,
+  discoverSkus,
+  dropBenchDatabase,
+  forkPlatformsWorker,
+  freePort,
+  listOnBoth,
+  serviceBaseEnv,
+} from './bench-setup';
 import {
   Cell,
   chartLibrary,
@@ -23,7 +31,6 @@ import {
   writeResult,
 } from './bench-stats';
 import { ErpDriver } from './erp-driver';
-import type { WorkerAnswer, WorkerEnvelope, WorkerRequest } from './platforms.worker';
 import { ServiceProcess } from './service.process';
 import type { ObservedSku } from './storm-observer';
 
@@ -89,32 +96,13 @@ function flags(argv = process.argv): Params {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function admin(db: string) {
-  const server = new URL(db);
-  return mysql.createConnection({
-    host: server.hostname,
-    port: Number(server.port || 3306),
-    user: decodeURIComponent(server.username || 'root'),
-    password: decodeURIComponent(server.password),
-  });
-}
-
 /**
  * The floor: the conditional reservation the ledger's hot path reduces to, on its own, over
  * S SKUs from `pool` connections (the service's pool size), for floorS seconds.
  */
 async function rawFloor(p: Params) {
   const name = `kz_bench_floor_${Date.now()}`;
-  const a = await admin(p.db);
+  const a = await adminConnection(p.db);
   await a.query(`CREATE DATABASE \`${name}\``);
   const server = new URL(p.db);
   const pool = mysql.createPool({
@@ -267,31 +255,10 @@ async function main(): Promise<void> {
 
 async function servicePartsRun(p: Params, parts: Part[], charts: ReportChart[]): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  const databaseName = `kz_bench_pipe_${Date.now()}`;
-  const a = await admin(p.db);
-  await a.query(`CREATE DATABASE \`${databaseName}\``);
-  await a.end();
-  const server = new URL(p.db);
-  server.pathname = `/${databaseName}`;
+  const database = await createBenchDatabase(p.db, 'kz_bench_pipe');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const worker = fork(join(__dirname, 'platforms.worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let nextId = 0;
-  const waiting = new Map<number, (answer: WorkerAnswer) => void>();
-  worker.on('message', (m: WorkerEnvelope<WorkerAnswer>) => {
-    waiting.get(m.id)?.(m.body);
-    waiting.delete(m.id);
-  });
-  const ask = <K extends WorkerAnswer['kind']>(request: WorkerRequest, expect: K) =>
-    new Promise<Extract<WorkerAnswer, { kind: K }>>((resolve, reject) => {
-      const id = ++nextId;
-      waiting.set(id, (answer) =>
-        answer.kind === expect
-          ? resolve(answer as Extract<WorkerAnswer, { kind: K }>)
-          : reject(new Error(answer.kind === 'error' ? answer.message : `unexpected ${answer.kind}`)),
-      );
-      worker.send({ id, body: request });
-    });
+  const { worker, ask } = forkPlatformsWorker();
   const platforms = await ask(
     { kind: 'start', options: { pushBaseUrl: url, seed: p.seed, refuseNegativeIncrement: true } },
     'ready',
@@ -301,17 +268,8 @@ async function servicePartsRun(p: Params, parts: Part[], charts: ReportChart[]):
   const ksControl = new KuaishouSandboxControl(ks);
   const yzControl = new YouzanSandboxControl(yz);
   const serviceEnv: Record<string, string> = {
-    DATABASE_URL: server.toString(),
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-    DATA_DIR: join(__dirname, '..', '..', 'data', `bench-${Date.now()}`),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: url,
-    KUAISHOU_API_BASE_URL: ks,
-    KUAISHOU_AUTHORIZE_URL: `${ks}/oauth/authorize`,
-    YOUZAN_API_BASE_URL: yz,
-    YOUZAN_AUTHORIZE_URL: `${yz}/oauth/authorize`,
+    DATABASE_URL: database.url,
+    ...serviceBaseEnv({ url, port, ks, yz, dataDir: join(__dirname, '..', '..', 'data', `bench-${Date.now()}`) }),
     DATABASE_POOL_SIZE: String(p.pool),
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   };
@@ -321,43 +279,19 @@ async function servicePartsRun(p: Params, parts: Part[], charts: ReportChart[]):
     const access = await benchAccess(serviceEnv, url);
     const merchantId = access.merchantId;
     const asOwner = { cookie: access.owner.cookie, 'x-csrf-token': access.owner.csrf };
-    const ksShop = await ksControl.createShop({ name: '快手直播间' });
-    const yzShop = await yzControl.createShop({ name: '有赞商城', authorize: true });
-    await connectInBrowser(url, merchantId, 'kuaishou', { shop: ksShop.openId, cookie: access.owner.cookie });
-    await connectInBrowser(url, merchantId, 'youzan', { shop: String(yzShop.kdtId), cookie: access.owner.cookie });
-    const connections = (await (
-      await fetch(`${url}/api/merchants/${merchantId}/connections`, { headers: asOwner })
-    ).json()) as { id: string }[];
+    const controls = { ks: ksControl, yz: yzControl };
+    const shops = await connectShops(url, access, controls, '快手直播间');
+    const { yzShop } = shops;
     const setupStarted = Date.now();
     const skus: ObservedSku[] = new Array(p.skus);
     const make = async (i: number) => {
       const code = `BENCH-${String(i + 1).padStart(5, '0')}`;
-      const ksItem = await ksControl.createItem({
-        openId: ksShop.openId,
-        title: `基准商品 ${code}`,
-        skus: [{ stock: 0, price: 9900, skuNick: code }],
-      });
-      const yzItem = await yzControl.createItem({
-        kdtId: yzShop.kdtId,
-        title: `基准商品 ${code}`,
-        skus: [{ itemNo: code, priceFen: 9900, stock: 0 }],
-      });
-      skus[i] = {
-        code,
-        ks: { itemId: ksItem.itemId, skuId: ksItem.skus[0].skuId },
-        yz: { itemId: yzItem.itemId, skuId: yzItem.skus[0].skuId },
-      };
+      skus[i] = { code, ...(await listOnBoth(controls, shops, code, { title: `基准商品 ${code}`, priceFen: 9900 })) };
     };
     for (let i = 0; i < p.skus; i += 16)
       await Promise.all(Array.from({ length: Math.min(16, p.skus - i) }, (_, k) => make(i + k)));
     await ask({ kind: 'track', skus }, 'ok');
-    for (const c of connections) {
-      const res = await fetch(`${url}/api/merchants/${merchantId}/connections/${c.id}/discover-skus`, {
-        method: 'POST',
-        headers: asOwner,
-      });
-      if (res.status >= 300) throw new Error(`discover-skus: ${res.status} ${await res.text()}`);
-    }
+    await discoverSkus(url, merchantId, asOwner);
     const erp = new ErpDriver(url, access.erpKey, async (updates) => {
       await ask({ kind: 'physical', updates }, 'ok');
     });
@@ -451,9 +385,7 @@ async function servicePartsRun(p: Params, parts: Part[], charts: ReportChart[]):
   } finally {
     await service.stop();
     worker.disconnect();
-    const c = await admin(p.db);
-    await c.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
-    await c.end();
+    await dropBenchDatabase(p.db, database.name);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, Get, SetMetadata } from '@nestjs/common';
 import { Principal, PRINCIPAL_KEY, RequestWithPrincipal } from './principal';
 
 /**
@@ -41,6 +41,9 @@ export const Ops = () => SetMetadata(POLICY_KEY, { kind: 'ops' } satisfies Polic
 export const Admin = () => SetMetadata(POLICY_KEY, { kind: 'admin' } satisfies Policy);
 export const ErpCredential = () => SetMetadata(POLICY_KEY, { kind: 'erp' } satisfies Policy);
 export const Page = () => SetMetadata(PAGE_KEY, true);
+
+/** An ops console page's GET: operators only, anonymous visitors sent to the sign-in page. */
+export const OpsPage = (path?: string) => applyDecorators(Get(path), Ops(), Page());
 
 /** The caller as the guard established it (undefined only on public routes). */
 export const CurrentPrincipal = createParamDecorator(

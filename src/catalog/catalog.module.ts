@@ -12,6 +12,7 @@ import { CategoryTreeRefreshConsumer } from './consumers/category-tree-refresh.c
 import { CategoryTreeRefreshJob } from './jobs/category-tree-refresh.job';
 import { ListingPublishConsumer } from './consumers/listing-publish.consumer';
 import { ListingPublishJob } from './jobs/listing-publish.job';
+import { ListingPriceGuards } from './listings/listing-price-guard';
 import { ListingPublishService } from './listings/listing-publish.service';
 import { ListingRepository } from './listings/listing.repository';
 import { ListingsController } from './listings.controller';
@@ -38,10 +39,11 @@ import { SkuBindingService } from './sku-binding.service';
     CategoryTreeRefreshJob,
     CategoryTreeRefreshConsumer,
     ListingRepository,
+    ListingPriceGuards,
     ListingPublishService,
     ListingPublishConsumer,
     ListingPublishJob,
   ],
-  exports: [MerchantSkuService, SkuBindingService],
+  exports: [MerchantSkuService, SkuBindingService, ListingPriceGuards],
 })
 export class CatalogModule {}

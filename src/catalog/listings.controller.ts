@@ -66,7 +66,8 @@ export class ListingsController {
   @ApiOkResponse({
     type: ListingView,
     description:
-      'Edits the published item (title, description, images, properties) after the same validation; ' +
+      'Edits the published item (title, description, images, properties, SKU specs and prices) after the same ' +
+      'validation, prices through the parity guard; ' +
       '422 with the findings, or with the explanation of a platform refusal (Kuaishou 3401).',
   })
   async edit(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { Db } from '../database/db';
 import { SkuBindingEntity } from './sku-binding.entity';
 
@@ -12,6 +13,11 @@ export class SkuBindingRepository {
 
   findById(id: string): Promise<SkuBindingEntity | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  async connectionIdsOf(ids: string[]): Promise<{ id: string; connectionId: string }[]> {
+    if (!ids.length) return [];
+    return this.repo.find({ select: { id: true, connectionId: true }, where: { id: In(ids) } });
   }
 
   findByPlatformSku(

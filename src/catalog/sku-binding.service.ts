@@ -71,35 +71,31 @@ export class SkuBindingService {
   }
 
   /** Binds a platform SKU of one of the merchant's shops by hand (a shop of another merchant is not found). */
-  async bindManually(
-    merchantId: string,
-    connectionId: string,
-    skuCode: string,
-    sku: PlatformSku,
-  ): Promise<SkuBindingEntity> {
-    const shop = await this.ownedShop(merchantId, connectionId);
-    return this.db.transaction(async () => {
-      const merchantSku = await this.skus.ensure(shop.merchantId, skuCode);
-      const existing = await this.bindings.findByPlatformSku(shop.connectionId, sku.platformItemId, sku.platformSkuId);
-      if (existing && existing.merchantSkuId !== merchantSku.id) {
-        throw new ConflictDomainException(
-          'SKU_ALREADY_BOUND',
-          `platform SKU ${sku.platformSkuId} is bound to another merchant SKU; unbind it first`,
-        );
-      }
-      return existing ?? this.bind(shop, merchantSku, sku, 'manual');
-    });
+  bindManually(merchantId: string, connectionId: string, skuCode: string, sku: PlatformSku): Promise<SkuBindingEntity> {
+    return this.bindToCode(merchantId, connectionId, skuCode, sku, 'manual');
   }
 
   /**
    * Binds a SKU of an item this service published (or found as the twin of a published item) to the
    * merchant SKU of its code, creating the merchant SKU when new. Repeat-safe.
    */
-  async bindListed(
+  bindListed(merchantId: string, connectionId: string, skuCode: string, sku: PlatformSku): Promise<SkuBindingEntity> {
+    return this.bindToCode(
+      merchantId,
+      connectionId,
+      skuCode,
+      { ...sku, outerSkuId: sku.outerSkuId ?? skuCode },
+      'auto',
+    );
+  }
+
+  /** The merchant SKU of `skuCode` (created when new) bound to the platform SKU, unless it is bound to another. */
+  private async bindToCode(
     merchantId: string,
     connectionId: string,
     skuCode: string,
     sku: PlatformSku,
+    source: BindingSource,
   ): Promise<SkuBindingEntity> {
     const shop = await this.ownedShop(merchantId, connectionId);
     return this.db.transaction(async () => {
@@ -111,7 +107,7 @@ export class SkuBindingService {
           `platform SKU ${sku.platformSkuId} is bound to another merchant SKU; unbind it first`,
         );
       }
-      return existing ?? this.bind(shop, merchantSku, { ...sku, outerSkuId: sku.outerSkuId ?? skuCode }, 'auto');
+      return existing ?? this.bind(shop, merchantSku, sku, source);
     });
   }
 
@@ -132,6 +128,12 @@ export class SkuBindingService {
 
   findById(id: string): Promise<SkuBindingEntity | null> {
     return this.bindings.findById(id);
+  }
+
+  /** The shop (connection) of each binding that still exists, by binding id. */
+  async connectionIdsOf(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.bindings.connectionIdsOf([...new Set(ids)]);
+    return new Map(rows.map((r) => [r.id, r.connectionId]));
   }
 
   /** 404 for another merchant's binding, so its existence is not confirmed. */

@@ -63,7 +63,25 @@ export interface DemoSummary {
   failures: Record<string, number>;
   /** Buyers a platform refused (sold out there), by platform and the platform's reason. */
   turnedAway: Record<string, number>;
+  /** The ops console pages the demo opened as the ops user, and what each answered (200 with its heading when it works). */
+  consolePages: ConsolePageCheck[];
 }
+
+export interface ConsolePageCheck {
+  name: string;
+  url: string;
+  status: number;
+  ok: boolean;
+}
+
+/** The ops console pages a newcomer is pointed to after the story. */
+const CONSOLE_PAGES: [string, string, string][] = [
+  ['console home', '/ops/console', '<h1>运维控制台 Ops console'],
+  ['failure center', '/ops/console/failures', '<h1>失败中心 Failure center'],
+  ['platform health', '/ops/console/platforms', '<h1>平台健康 Platform health'],
+  ['live charts', '/ops/console/live', '<h1>实时图表 Live charts'],
+  ['ops settings', '/ops-settings', '<h1>运维设置 Ops settings'],
+];
 
 interface ListedSku {
   code: string;
@@ -392,9 +410,10 @@ export async function runDemo(options: DemoOptions, env: NodeJS.ProcessEnv): Pro
       syncFailures: await openSyncFailures(url, ops.cookie),
       published: published.summary,
       redeemedByService,
+      consolePages: await checkConsolePages(url, ops.cookie),
     });
     printSummary(summary, { url, email, password, opsEmail, opsPassword, merchantId });
-    const ok = summary.oversoldUnits === 0 && summary.parity.held;
+    const ok = summary.oversoldUnits === 0 && summary.parity.held && summary.consolePages.every((p) => p.ok);
     if (options.exit) {
       stopping = true;
       stop();
@@ -573,6 +592,17 @@ async function signIn(url: string, email: string, password: string): Promise<{ c
   return { cookie, csrf };
 }
 
+/** Opens each console page as the ops user would (their session, no redirect followed) and checks it is the page. */
+async function checkConsolePages(url: string, cookie: string): Promise<ConsolePageCheck[]> {
+  const checks: ConsolePageCheck[] = [];
+  for (const [name, path, marker] of CONSOLE_PAGES) {
+    const res = await fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' }).catch(() => undefined);
+    const body = res?.status === 200 ? await res.text() : '';
+    checks.push({ name, url: `${url}${path}`, status: res?.status ?? 0, ok: body.includes(marker) });
+  }
+  return checks;
+}
+
 /** The service's own failure center (as ops see it): open and retrying sync failures by kind. */
 async function openSyncFailures(url: string, cookie: string): Promise<Record<string, number>> {
   const res = await fetch(`${url}/ops/failures?status=open,retrying&pageSize=100`, { headers: { cookie } });
@@ -621,9 +651,12 @@ async function summarize(
     syncFailures: Record<string, number>;
     published: DemoSummary['catalog'];
     redeemedByService: number;
+    consolePages: ConsolePageCheck[];
   },
 ): Promise<DemoSummary> {
   const failures = { ...seen.failures, ...seen.syncFailures };
+  for (const page of seen.consolePages)
+    if (!page.ok) failures[`console page ${page.name} did not open for ops (HTTP ${page.status})`] = 1;
   const soldByCode = new Map<string, number>();
   const soldBy = { kuaishou: 0, youzan: 0 };
   let shippedOrders = 0;
@@ -676,6 +709,7 @@ async function summarize(
     },
     failures,
     turnedAway: seen.turnedAway,
+    consolePages: seen.consolePages,
   };
 }
 
@@ -699,6 +733,10 @@ function printSummary(
     '',
     `  workspace: ${access.url}/merchants/${access.merchantId}  sign in as ${access.email} / ${access.password}`,
     `  console:   ${access.url}/ops/console  sign in at ${access.url}/sign-in as ${access.opsEmail} / ${access.opsPassword}`,
+    `  console pages, opened as ops:`,
+    ...s.consolePages.map(
+      (p) => `    ${p.ok ? 'ok  ' : 'FAIL'} ${p.name.padEnd(16)} ${p.url}${p.ok ? '' : ` (HTTP ${p.status})`}`,
+    ),
     `DEMO SUMMARY ${JSON.stringify(s)}`,
   ];
   console.log(lines.join('\n'));

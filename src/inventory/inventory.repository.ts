@@ -4,10 +4,11 @@ import { isUniqueViolation } from '../common/errors/db-errors';
 import { Db } from '../database/db';
 import { MetricsService } from '../ops/metrics/metrics.service';
 import { ChannelAllocationEntity } from './channel-allocation.entity';
+import { ShopLeavingEntity } from './shop-leaving.entity';
 import { StockDriftEntity } from './stock-drift.entity';
 import { StockLedgerEntity } from './stock-ledger.entity';
 import { ReservationKind, StockReservationEntity } from './stock-reservation.entity';
-import { StockWriteOpEntity, StockWriteStatus } from './stock-write-op.entity';
+import { DECREASE_OUTCOME_UNKNOWN, StockWriteOpEntity, StockWriteStatus } from './stock-write-op.entity';
 import { METRICS } from '@app/ops/metrics/metric-names';
 
 /** Every query of the stock ledger, reservations, allocations and the write journal. */
@@ -168,6 +169,21 @@ export class InventoryRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Marks a shop as being disconnected (until `until`), for the stock writers of every instance. */
+  async markLeaving(connectionId: string, now: number, until: number): Promise<void> {
+    await this.m.getRepository(ShopLeavingEntity).save({ connectionId, startedAt: now, until });
+  }
+
+  async clearLeaving(connectionId: string): Promise<void> {
+    await this.m.getRepository(ShopLeavingEntity).delete({ connectionId });
+  }
+
+  /** Shops being disconnected right now. */
+  async leavingConnections(now: number): Promise<Set<string>> {
+    const rows = await this.m.getRepository(ShopLeavingEntity).find({ where: { until: MoreThan(now) } });
+    return new Set(rows.map((r) => r.connectionId));
+  }
+
   async halveRecentSales(): Promise<void> {
     await this.db.transaction((m) =>
       m.query(
@@ -201,6 +217,21 @@ export class InventoryRepository {
     const repo = this.m.getRepository(StockWriteOpEntity);
     const inFlight = await repo.countBy({ bindingId, status: In<StockWriteStatus>(['pending', 'unknown']) });
     return inFlight > 0 || (await repo.countBy({ bindingId, uncertainUntil: MoreThan(now) })) > 0;
+  }
+
+  /**
+   * Whether a write that would make a read of this platform SKU taken now under-count may still
+   * land: any write in flight or answered ambiguously recently, except incremental decreases
+   * counted as not applied (landing later, one only lowers what the platform shows).
+   */
+  async mayStillLandAbove(bindingId: string, now: number): Promise<boolean> {
+    const repo = this.m.getRepository(StockWriteOpEntity);
+    const inFlight = await repo.countBy({ bindingId, status: In<StockWriteStatus>(['pending', 'unknown']) });
+    if (inFlight > 0) return true;
+    const uncertain = await repo.find({ where: { bindingId, uncertainUntil: MoreThan(now) } });
+    return uncertain.some(
+      (op) => !(op.delta < 0 && op.status === 'not_applied' && op.note === DECREASE_OUTCOME_UNKNOWN),
+    );
   }
 
   /**
@@ -280,6 +311,20 @@ export class InventoryRepository {
       .groupBy('d.platform')
       .getRawMany<{ platform: string; n: number | string }>();
     return Object.fromEntries(rows.map((r) => [r.platform, Number(r.n)]));
+  }
+
+  async driftCountsByBindingSince(since: number): Promise<{ bindingId: string; platform: string; n: number }[]> {
+    const rows = await this.m
+      .getRepository(StockDriftEntity)
+      .createQueryBuilder('d')
+      .select('d.binding_id', 'bindingId')
+      .addSelect('d.platform', 'platform')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.created_at >= :since', { since })
+      .groupBy('d.binding_id')
+      .addGroupBy('d.platform')
+      .getRawMany<{ bindingId: string; platform: string; n: number | string }>();
+    return rows.map((r) => ({ bindingId: r.bindingId, platform: r.platform, n: Number(r.n) }));
   }
 
   recentDrifts(merchantSkuId: string, limit: number): Promise<StockDriftEntity[]> {

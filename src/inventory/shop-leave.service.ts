@@ -17,6 +17,9 @@ import { SHOP_LEFT_PREFIX, StockSyncService } from './stock-sync.service';
  * that may still land, a refused decrease, a lease held elsewhere) keeps what it may still sell
  * counted and is flagged for ops and the merchant.
  */
+/** How long the leaving mark outlives the drain's own deadline (the unbind and its after-hook). */
+const LEAVING_MARGIN_MS = 60_000;
+
 @Injectable()
 export class ShopLeaveService implements ShopLeavingHook {
   constructor(
@@ -34,8 +37,11 @@ export class ShopLeaveService implements ShopLeavingHook {
   }
 
   async before(connection: ShopConnectionEntity): Promise<void> {
-    // From now on the writer plans nothing for this shop's listings but their draining.
-    this.sync.leaving.add(connection.id);
+    // From now on no writer, on any instance, plans anything for this shop's listings but their
+    // draining. The mark outlives the drain below by a margin only: a process that dies here must
+    // not keep the shop out of the plan for ever (its listings are still flagged for draining).
+    const now = this.clock.now();
+    await this.repo.markLeaving(connection.id, now, now + 2 * this.config.stock.writerLeaseMs + LEAVING_MARGIN_MS);
     const bindings = await this.bindingsOf(connection.id);
     for (const binding of bindings) await this.db.transaction(() => this.ledger.bindingRemoved(binding));
     const deadline = Date.now() + this.config.stock.writerLeaseMs;
@@ -51,7 +57,7 @@ export class ShopLeaveService implements ShopLeavingHook {
   }
 
   async after(connection: ShopConnectionEntity): Promise<void> {
-    this.sync.leaving.delete(connection.id);
+    await this.repo.clearLeaving(connection.id);
     for (const binding of await this.bindingsOf(connection.id)) {
       await this.db.transaction(async () => {
         await this.repo.lockLedger(binding.merchantSkuId, this.clock.now());

@@ -55,6 +55,11 @@ export class StockLedgerService {
     return this.repo.driftCountsSince(since);
   }
 
+  /** Drift found by reconciliation since `since`, per SKU binding (the ops console maps bindings to shops). */
+  driftCountsByBindingSince(since: number): Promise<{ bindingId: string; platform: string; n: number }[]> {
+    return this.repo.driftCountsByBindingSince(since);
+  }
+
   async applyErpOnHand(
     merchantSkuId: string,
     onHand: number,

@@ -23,7 +23,7 @@ import { ORDER_SYNC, OrderSyncPort } from './order-sync.port';
 import { StockLedgerEntity } from './stock-ledger.entity';
 import { UNBOUND_PREFIX } from './stock-ledger.service';
 import { StockSettingsRepository } from './stock-settings.repository';
-import { StockWriteOpEntity } from './stock-write-op.entity';
+import { DECREASE_OUTCOME_UNKNOWN, StockWriteOpEntity } from './stock-write-op.entity';
 import { METRICS } from '@app/ops/metrics/metric-names';
 import { AppConfig } from '@app/config/app-config';
 import { Lease, StockWriterLeases, WriterLeaseLostError } from './stock-writer-lease';
@@ -69,8 +69,6 @@ export const NOT_CONNECTED_PREFIX = 'shop not connected';
 @Injectable()
 export class StockSyncService {
   private readonly logger = new Logger(StockSyncService.name);
-  /** Connections being disconnected (`ShopLeaveService`): their listings are only drained. */
-  readonly leaving = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -118,6 +116,9 @@ export class StockSyncService {
       return;
     }
     let reconcile = options.reconcile === true;
+    // A rebalance (a platform sold out while another holds counted units and sells none) first
+    // reads those holders back, so units they are counted for but do not show can be proven unsold.
+    let readBack = options.reason === 'rebalance';
     // Platform SKUs whose decrease failed in this call: planned around, as if they could not be written.
     const stuck = new Set<string>();
     const renewal = setInterval(
@@ -128,7 +129,8 @@ export class StockSyncService {
     try {
       for (let round = 1; ; round++) {
         const failedBefore = stuck.size;
-        const seen = await this.run(lease, reconcile, options.triggerAt, stuck);
+        const seen = await this.run(lease, reconcile, options.triggerAt, stuck, readBack);
+        readBack = false;
         this.seenUpTo.set(merchantSkuId, Math.max(seen, this.seenUpTo.get(merchantSkuId) ?? 0));
         const again = await this.releaseOrContinue(lease, seen, round < MAX_ROUNDS, stuck.size > failedBefore);
         if (again === undefined) return;
@@ -147,17 +149,37 @@ export class StockSyncService {
     }
   }
 
-  private async run(lease: Lease, reconcile: boolean, triggerAt: number, stuck: Set<string>): Promise<number> {
+  private async run(
+    lease: Lease,
+    reconcile: boolean,
+    triggerAt: number,
+    stuck: Set<string>,
+    readBack = false,
+  ): Promise<number> {
     const lanes = await this.phase('load', () => this.lanes(lease.merchantSkuId));
     await this.phase('settle', () => this.takeOver(lease));
     await this.phase('drain', () => this.drainRemoved(lease));
     await this.phase('reconcile', async () => {
       for (const lane of lanes) {
         const allocation = await this.repo.allocation(lane.binding.id);
-        // The shop is connected again: what it shows is read afresh.
-        const back = [SHOP_LEFT_PREFIX, NOT_CONNECTED_PREFIX].some((p) => allocation?.unwritable?.startsWith(p));
+        // The shop is connected again: what it shows is read afresh. (A listing of a shop that was
+        // disconnected keeps its binding, and its drained allocation the `binding removed` flag.)
+        const back =
+          [SHOP_LEFT_PREFIX, NOT_CONNECTED_PREFIX].some((p) => allocation?.unwritable?.startsWith(p)) ||
+          (allocation?.drainConnectionId === null && allocation.unwritable?.startsWith(UNBOUND_PREFIX) === true);
         if ((reconcile || back) && allocation?.unwritable) await this.clearUnwritable(lease, lane);
+        // Last units: a holder counted for units it may not show is read (one read at a time:
+        // a pending read-back is left to mature), and they go back to the pool once proven unsold.
+        const holder =
+          readBack &&
+          allocation !== null &&
+          allocation.allotted > 0 &&
+          allocation.obsReadAt === null &&
+          !allocation.unwritable;
+        // (A holder's read polls no orders: the poll backstop completes the feed past it, so
+        // rebalance runs every 5 s cost one stock read per holder, not two order polls.)
         if (reconcile || back || !allocation?.established) await this.observe(lease, lane);
+        else if (holder) await this.observe(lease, lane, false);
         await this.matureObservation(lease, lane);
       }
     });
@@ -310,12 +332,7 @@ export class StockSyncService {
     if (outcome === 'unknown') {
       await this.db.transaction(async () => {
         await this.lockAsWriter(lease);
-        await this.finish(
-          op,
-          'not_applied',
-          'outcome unknown: counted as not applied (it may still land)',
-          this.clock.now() + LATE_APPLY_MS,
-        );
+        await this.finish(op, 'not_applied', DECREASE_OUTCOME_UNKNOWN, this.clock.now() + LATE_APPLY_MS);
       });
       return false;
     }
@@ -346,12 +363,12 @@ export class StockSyncService {
     const stock = this.channels.stock(lane.shop.platform);
     const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
     // Refused because the listing already shows nothing (sales not heard yet took its units, as
-    // Kuaishou answers a decrease below zero): nothing is left to lower, and the count above it is
-    // those sales, which lower it when heard. Not a listing that cannot be lowered: it is only
-    // planned around in this run (its count stays, the other platform is lowered to fit).
-    // (With an absolute set the set below does that, and keeps unheard sales counted.)
-    if (!stock.absoluteStockWrite && (await stock.getSkuStock(lane.shop, sku).catch(() => undefined)) === 0)
-      return false;
+    // Kuaishou answers a decrease below zero; Youzan refusing any negative increment): nothing is
+    // left to lower, and the count above it is those sales, which lower it when heard. Not a
+    // listing that cannot be lowered: it is only planned around in this run (its count stays, the
+    // other platform is lowered to fit). An absolute set to 0 would change nothing on the platform
+    // but would pin the count again (sales heard near it would not lower it) at every run.
+    if ((await stock.getSkuStock(lane.shop, sku).catch(() => undefined)) === 0) return false;
     let fallback = 'none';
     if (stock.absoluteStockWrite) {
       try {
@@ -691,15 +708,16 @@ export class StockSyncService {
    * (and pins it: sales heard before the feed passes this read may be ones the read excluded);
    * less is remembered and lowers it only once the shop's order feed is complete up to the read.
    */
-  private async observe(lease: Lease, lane: Lane): Promise<void> {
-    // A write that may still land would make any read misleading.
-    if (await this.repo.mayStillLand(lane.binding.id, this.clock.now())) return;
+  private async observe(lease: Lease, lane: Lane, poll = true): Promise<void> {
+    // A write that may still land and raise the platform would make a read under-count (a
+    // decrease landing after the read only lowers it: the read then over-counts, the safe side).
+    if (await this.repo.mayStillLandAbove(lane.binding.id, this.clock.now())) return;
     const stock = this.channels.stock(lane.shop.platform);
     const sku = { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId };
     let visible: number;
     let before: ChannelAllocationEntity;
     try {
-      await this.orders.pollRecent(lane.connection.id);
+      if (poll) await this.orders.pollRecent(lane.connection.id);
       before = await this.repo.ensureAllocation(
         lane.binding.id,
         lane.binding.merchantSkuId,
@@ -748,7 +766,7 @@ export class StockSyncService {
       a.updatedAt = readAt;
       await this.repo.saveAllocation(a);
     });
-    await this.orders.pollRecent(lane.connection.id).catch(() => undefined);
+    if (poll) await this.orders.pollRecent(lane.connection.id).catch(() => undefined);
   }
 
   /** Applies a remembered read-back once every sale up to it has been heard. */
@@ -845,9 +863,11 @@ export class StockSyncService {
   /** Platform SKUs of this merchant SKU whose shop is connected and usable. */
   private async lanes(merchantSkuId: string): Promise<Lane[]> {
     const lanes: Lane[] = [];
+    // Shops being disconnected (`ShopLeaveService`, on any instance): their listings are only drained.
+    const leaving = await this.repo.leavingConnections(this.clock.now());
     for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
       const connection = await this.connections.findById(binding.connectionId);
-      if (!connection || connection.status !== 'active' || this.leaving.has(connection.id)) continue;
+      if (!connection || connection.status !== 'active' || leaving.has(connection.id)) continue;
       lanes.push({
         binding,
         connection,

@@ -9,6 +9,12 @@ import { bigintNumber } from '../database/columns';
 /** reconciled: the read-back matched neither outcome (e.g. a back-office edit); the platform's figure was taken. */
 export type StockWriteStatus = 'pending' | 'applied' | 'not_applied' | 'unknown' | 'reconciled';
 
+/**
+ * Note of an incremental decrease whose answer was unknown: counted as not applied, and if it
+ * lands later it only lowers what the platform shows (a read-back taken meanwhile never under-counts).
+ */
+export const DECREASE_OUTCOME_UNKNOWN = 'outcome unknown: counted as not applied (it may still land)';
+
 @Entity('stock_write_op')
 @Index('idx_stock_write_op_status', ['status', 'createdAt'])
 @Index('idx_stock_write_op_binding', ['bindingId', 'createdAt'])
@@ -50,7 +56,10 @@ export class StockWriteOpEntity {
   @Column({ name: 'writer_token', type: 'bigint', default: 0, transformer: bigintNumber })
   writerToken: number;
 
-  /** The outcome was unknown: until then the platform may still apply it, so no read-back may lower `allotted`. */
+  /**
+   * The outcome was unknown: until then the platform may still apply it, so no read-back may
+   * lower `allotted` (except behind an incremental decrease, see `DECREASE_OUTCOME_UNKNOWN`).
+   */
   @Column({ name: 'uncertain_until', type: 'bigint', nullable: true, transformer: bigintNumber })
   uncertainUntil: number | null;
 }

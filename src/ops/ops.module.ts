@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '@app/accounts/accounts.module';
+import { CatalogModule } from '@app/catalog/catalog.module';
 import { InventoryModule } from '@app/inventory/inventory.module';
 import { OrdersModule } from '@app/orders/orders.module';
 import { PlatformsModule } from '@app/platforms/platforms.module';
@@ -13,6 +14,7 @@ import { FailureRetryConsumer } from './consumers/failure-retry.consumer';
 import { SyncFailuresModule } from './failures/sync-failures.module';
 import { OpsSettingsModule } from './settings/ops-settings.module';
 import { FailureRetryJob } from './jobs/failure-retry.job';
+import { AlertCheckJob } from './jobs/alert-check.job';
 import { RetentionJob } from './retention/retention.job';
 import { RetentionModule } from './retention/retention.module';
 import { SyncFailuresController } from './sync-failures.controller';
@@ -25,6 +27,7 @@ import { SyncFailuresController } from './sync-failures.controller';
     FailureAlertsModule,
     PlatformsModule,
     AccountsModule,
+    CatalogModule,
     InventoryModule,
     OrdersModule,
     PricingModule,
@@ -32,6 +35,6 @@ import { SyncFailuresController } from './sync-failures.controller';
     OutboundWebhooksModule,
   ],
   controllers: [SyncFailuresController, OpsConsolePagesController, OpsHomeRedirectController],
-  providers: [FailureRetryJob, FailureRetryConsumer, RetentionJob, PlatformHealthQuery],
+  providers: [FailureRetryJob, AlertCheckJob, FailureRetryConsumer, RetentionJob, PlatformHealthQuery],
 })
 export class OpsModule {}

@@ -22,6 +22,8 @@ import { kuaishouGatewayOptions } from './kuaishou/kuaishou-rate-limits';
 import { createKuaishouChannels } from './kuaishou/kuaishou.channels';
 import { CALL_FAILURE_LISTENER, CallFailureListener, withFailurePolicy } from './shared/failure-boundary';
 import { PlatformGateway } from './shared/platform-gateway';
+import { PlatformCallStatsRepository } from './call-stats/platform-call-stats.repository';
+import { PlatformCallStatsService } from './call-stats/platform-call-stats.service';
 import { YouzanOAuthClient } from './youzan/youzan-oauth.client';
 import { YouzanPushParser } from './youzan/youzan-push.parser';
 import { youzanGatewayOptions } from './youzan/youzan-rate-limits';
@@ -59,6 +61,8 @@ export class CallFailureListenerBinding extends PortBinding<CallFailureListener>
     { provide: TOKEN_PROVIDER, useExisting: TokenProviderBinding },
     CallFailureListenerBinding,
     PlatformHealthService,
+    PlatformCallStatsRepository,
+    PlatformCallStatsService,
     { provide: CALL_FAILURE_LISTENER, useExisting: CallFailureListenerBinding },
     {
       provide: GATEWAYS,
@@ -123,6 +127,7 @@ export class CallFailureListenerBinding extends PortBinding<CallFailureListener>
     TokenProviderBinding,
     CallFailureListenerBinding,
     PlatformHealthService,
+    PlatformCallStatsService,
   ],
 })
 export class PlatformsModule implements OnModuleInit, OnApplicationShutdown {

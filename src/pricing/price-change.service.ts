@@ -97,15 +97,17 @@ export class PriceChangeService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
+  /** With `dryRun` the change is only checked: nothing is journaled or written. */
   async request(
     merchantId: string,
     skuCode: string,
     input: { priceFen: number; platform?: 'kuaishou' | 'youzan' },
+    options: { dryRun?: boolean } = {},
   ): Promise<PriceChangeAccepted> {
     try {
-      return await this.guarded(merchantId, skuCode, input);
+      return await this.guarded(merchantId, skuCode, input, options.dryRun ?? false);
     } catch (error) {
-      if (error instanceof PriceRefusedException && error.lanes)
+      if (error instanceof PriceRefusedException && error.lanes && !options.dryRun)
         await journalRefusal(this.db, this.repo, this.ids, this.clock, error.lanes, error.refusal, 'api');
       throw error;
     }
@@ -115,6 +117,7 @@ export class PriceChangeService {
     merchantId: string,
     skuCode: string,
     input: { priceFen: number; platform?: 'kuaishou' | 'youzan' },
+    dryRun: boolean,
   ): Promise<PriceChangeAccepted> {
     const sku = await this.skus.findByCode(merchantId, skuCode);
     if (!sku) throw new NotFoundDomainException('SKU_NOT_FOUND', `no SKU ${skuCode}`);
@@ -236,14 +239,15 @@ export class PriceChangeService {
         'conflict',
       );
     }
-    await this.db.transaction(() =>
-      this.outbox.enqueue(priceChangedTopic, {
-        merchantSkuId: sku.id,
-        reason: 'api',
-        targets,
-        requestedAt: this.clock.now(),
-      }),
-    );
+    if (!dryRun)
+      await this.db.transaction(() =>
+        this.outbox.enqueue(priceChangedTopic, {
+          merchantSkuId: sku.id,
+          reason: 'api',
+          targets,
+          requestedAt: this.clock.now(),
+        }),
+      );
     return {
       current,
       targets: byPlatform(targets),

@@ -4,7 +4,7 @@ import { SkuBindingEntity } from '../catalog/sku-binding.entity';
 import { SkuBindingService } from '../catalog/sku-binding.service';
 import { isPlatformError } from '../platforms/platform-error';
 import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
-import { Platform, ShopRef } from '../platforms/ports/platform.types';
+import { Platform, ShopRef, SkuRef } from '../platforms/ports/platform.types';
 import { PricingRepository } from './pricing.repository';
 
 /** One listing of a merchant SKU in a connected shop. */
@@ -40,25 +40,30 @@ export class PriceListingsService {
   async lanes(merchantSkuId: string): Promise<PriceLane[]> {
     const lanes: PriceLane[] = [];
     for (const binding of await this.bindings.listByMerchantSku(merchantSkuId)) {
-      const connection = await this.connections.findById(binding.connectionId);
-      if (!connection || connection.status !== 'active') continue;
-      lanes.push({
-        binding,
-        shop: { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId },
-      });
+      const shop = await this.activeShop(binding.connectionId);
+      if (shop) lanes.push({ binding, shop });
     }
     return lanes;
   }
 
   /** The price the platform shows now (fen). */
-  async livePrice(lane: PriceLane): Promise<number> {
-    const item = await this.channels.catalog(lane.shop.platform).getItem(lane.shop, lane.binding.platformItemId);
-    const sku = item.skus.find((s) => s.skuId === lane.binding.platformSkuId);
-    if (!sku)
-      throw new ListingGoneError(
-        `${lane.shop.platform} item ${lane.binding.platformItemId} has no SKU ${lane.binding.platformSkuId}`,
-      );
+  livePrice(lane: PriceLane): Promise<number> {
+    return this.skuPrice(lane.shop, { itemId: lane.binding.platformItemId, skuId: lane.binding.platformSkuId });
+  }
+
+  /** The price one platform SKU shows now (fen), bound or not. */
+  async skuPrice(shop: ShopRef, ref: SkuRef): Promise<number> {
+    const item = await this.channels.catalog(shop.platform).getItem(shop, ref.itemId);
+    const sku = item.skus.find((s) => s.skuId === ref.skuId);
+    if (!sku) throw new ListingGoneError(`${shop.platform} item ${ref.itemId} has no SKU ${ref.skuId}`);
     return sku.priceFen;
+  }
+
+  /** The shop of an active connection (undefined when it is gone or not active). */
+  async activeShop(connectionId: string): Promise<ShopRef | undefined> {
+    const connection = await this.connections.findById(connectionId);
+    if (!connection || connection.status !== 'active') return undefined;
+    return { platform: connection.platform, connectionId: connection.id, shopId: connection.shopId };
   }
 
   /** Live prices by binding id. */

@@ -12,6 +12,8 @@ import { DiscountParityService } from './discount-parity.service';
 import { ErpPriceService } from './erp-price.service';
 import { ErpPricesController } from './erp-prices.controller';
 import { ParityAuditJob } from './jobs/parity-audit.job';
+import { ListingPriceGuardService } from './listing-price-guard.service';
+import { LISTING_SKU_PRICE_WRITER } from '../catalog/listings/listing-sku-price-writer';
 import { PriceChangeService } from './price-change.service';
 import { PriceListingsService } from './price-listings.service';
 import { PricePolicyService } from './price-policy.service';
@@ -37,6 +39,8 @@ import { PricingRepository } from './pricing.repository';
     PriceListingsService,
     PriceWriterService,
     PriceChangeService,
+    // The catalog's SKU price edits go through the same guard (looked up by token: catalog cannot import pricing).
+    { provide: LISTING_SKU_PRICE_WRITER, useExisting: PriceChangeService },
     ErpPriceService,
     PriceChangedConsumer,
     PriceAuditConsumer,
@@ -44,6 +48,7 @@ import { PricingRepository } from './pricing.repository';
     PriceOverviewService,
     SkuBoundPriceConsumer,
     DiscountParityService,
+    ListingPriceGuardService,
   ],
   exports: [PricePolicyService, PriceWriterService],
 })

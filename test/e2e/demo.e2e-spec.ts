@@ -82,6 +82,17 @@ describe('npm run demo (the real process)', () => {
       new RegExp(`workspace: http://localhost:${port}/merchants/[0-9a-f-]{36} +sign in as \\S+ / \\S+`),
     );
     expect(out).toMatch(new RegExp(`console: +http://localhost:${port}/ops/console +sign in at .* as \\S+ / \\S+`));
+    // The console pages the demo opened as the ops user, each answering with its page.
+    expect(
+      summary.consolePages.map((p) => [p.name, p.url.replace(`http://localhost:${port}`, ''), p.status, p.ok]),
+    ).toEqual([
+      ['console home', '/ops/console', 200, true],
+      ['failure center', '/ops/console/failures', 200, true],
+      ['platform health', '/ops/console/platforms', 200, true],
+      ['live charts', '/ops/console/live', 200, true],
+      ['ops settings', '/ops-settings', 200, true],
+    ]);
+    expect(out).toMatch(new RegExp(`ok +platform health +http://localhost:${port}/ops/console/platforms`));
     // --exit stops the service: its port is free again.
     const res = await fetch(`http://127.0.0.1:${port}/health`).then(
       (r) => r.status,

@@ -1,11 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Browser, Page } from 'playwright-core';
-import { createTestUser, TestUser } from '@test/support/access';
+import { Page } from 'playwright-core';
+import { OpsBrowser } from '@test/support/ops-browser';
 import { InventoryHarness, SkuFixture } from '../integration/inventory/inventory.harness';
-import { launchChromium, newPhonePage, requireChromium } from '@test/support/browser';
 
-const SCREENSHOTS = join(__dirname, '__screenshots__');
 const YZ_STOCK = 'youzan.item.quantity.update';
 
 /**
@@ -14,30 +10,21 @@ const YZ_STOCK = 'youzan.item.quantity.update';
  * write is checked on the emulator.
  */
 describe('ops console in a browser', () => {
+  let opsUi: OpsBrowser;
   let h: InventoryHarness;
-  let browser: Browser;
   let page: Page;
-  let ops: TestUser;
   let sku: SkuFixture;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    requireChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    h = await InventoryHarness.start('ops-console-browser');
-    ops = await createTestUser(h.stack.t.app, 'ops');
-    sku = await h.sku('OPS-TEE', { onHand: 20, mode: 'split' });
-    browser = await launchChromium();
-    page = await newPhonePage(browser, pageErrors);
+    opsUi = await OpsBrowser.start('ops-console-browser', 'OPS-TEE');
+    ({ h, page, sku } = opsUi);
   });
 
   afterAll(async () => {
-    await h?.stack.yzControl.resetFaults();
-    await browser?.close();
-    await h?.close();
+    await opsUi?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => opsUi.shot(name);
 
   it('signs in as ops, finds a failure, retries it and sees it resolved', async () => {
     await h.stack.yzControl.setFaults({ rules: [{ api: YZ_STOCK, errorRate: 1, error: 'throttle' }] });
@@ -45,13 +32,7 @@ describe('ops console in a browser', () => {
     await h.quiet();
     await h.stack.yzControl.resetFaults();
 
-    await page.goto(`${h.stack.url}/ops/console/failures`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByTestId('sign-in-email').fill(ops.email);
-    await page.getByTestId('sign-in-password').fill(ops.password);
-    await page.getByTestId('sign-in-submit').click();
-    await page.waitForLoadState();
-    await page.goto(`${h.stack.url}/ops/console/failures`);
+    await opsUi.signIn('/ops/console/failures');
     await page.getByTestId('filter-q').fill(sku.merchantSkuId);
     await page.getByLabel('平台 Platform').selectOption('youzan');
     await page.getByTestId('apply-filter').click();
@@ -82,7 +63,7 @@ describe('ops console in a browser', () => {
     await h.quiet();
     const allocations = await h.allocations(sku);
     expect((await h.platformStock(sku)).youzan).toBe(allocations.youzan.allotted);
-    expect(pageErrors).toEqual([]);
+    expect(opsUi.pageErrors).toEqual([]);
   }, 180_000);
 
   it('draws live points on the charts without a reload', async () => {
@@ -104,7 +85,20 @@ describe('ops console in a browser', () => {
     const drawn = await page.evaluate<number[]>("Chart.getChart('chart-events').data.datasets[0].data");
     expect(drawn.length).toBeGreaterThan(before);
     expect(drawn.every((v) => typeof v === 'number' && v >= 0)).toBe(true);
+    // Each platform's quota (ops settings defaults) is a flat line on the calls chart, one value per point drawn.
+    const calls = await page.evaluate<{ label: string; data: number[] }[]>(
+      "Chart.getChart('chart-calls').data.datasets.map(function (d) { return { label: d.label, data: d.data }; })",
+    );
+    expect(calls.map((d) => d.label)).toEqual([
+      'kuaishou',
+      'youzan',
+      'kuaishou quota 1,000,000/day',
+      'youzan quota 500,000/month',
+    ]);
+    expect(new Set(calls[2].data)).toEqual(new Set([11.574]));
+    expect(new Set(calls[3].data)).toEqual(new Set([0.193]));
+    expect(calls[2].data.length).toBe(calls[0].data.length);
     await shot('ops-live-charts');
-    expect(pageErrors).toEqual([]);
+    expect(opsUi.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { bundledKuaishouLeaves, bundledSuggester } from './bundled-kuaishou-tree';
 import { bigrams, CategorySuggester, leavesOf, nameTerms, normalizeText } from './category-suggest';
+import { jiebaSegmenter } from './chinese-segmenter';
 
 const leaf = (id: string, path: string[], open?: boolean) => ({ id, name: path[path.length - 1], path, open });
 
@@ -66,6 +67,26 @@ describe(CategorySuggester.name, () => {
       const real = bundledSuggester();
       expect(real.suggest({ title: '现摘赣南脐橙10斤', youzanCategory: '食品' })[0].categoryId).toBe('1833');
       expect(real.suggest({ title: '苹果iPhone 15 Pro 256G', youzanCategory: '数码家电' })[0].categoryId).toBe('1067');
+    });
+  });
+
+  describe('word segmentation', () => {
+    it('segments Chinese titles into dictionary words with jieba', () => {
+      const words = jiebaSegmenter()('男士洗面奶控油祛痘洁面乳');
+      expect(words).toEqual(expect.arrayContaining(['男士', '洗面奶', '控油', '祛痘']));
+    });
+
+    it('ranks the men’s leaf first for a men’s face wash, where character n-grams alone put the general one first', () => {
+      // Names only (no keyword list), on the real tree: 洁面 is in the title either way; the word 男士
+      // is what tells 男士洁面 (1558) from 洁面 (1522).
+      const item = { title: '男士洗面奶控油祛痘洁面乳', youzanCategory: '美妆' };
+      const ngramsOnly = new CategorySuggester(bundledKuaishouLeaves(), {}, { segmenter: null });
+      const segmented = new CategorySuggester(bundledKuaishouLeaves(), {});
+      expect(ngramsOnly.suggest(item, 3).map((s) => s.categoryId)).toEqual(['1522', '1558', '1561']);
+      expect(segmented.suggest(item, 3)[0]).toMatchObject({
+        categoryId: '1558',
+        path: ['美妆/个护清洁', '个护清洁', '男士面部护肤', '男士洁面'],
+      });
     });
   });
 

@@ -4,12 +4,15 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { LISTING_STATUSES, ListingEntity } from '../listings/listing.entity';
@@ -42,29 +45,8 @@ export class ListingPropertyDto {
   imageUrls?: string[];
 }
 
-export class CreateListingDto {
-  @ApiProperty({ description: 'The shop the item is read from' })
-  @IsUUID()
-  sourceConnectionId: string;
-
-  @ApiProperty({ description: 'The item id in the source shop', example: '1234567' })
-  @Matches(/^\d{1,40}$/, { message: 'sourceItemId must be a numeric platform item id' })
-  sourceItemId: string;
-
-  @ApiProperty({ description: 'The shop on the other platform to publish to' })
-  @IsUUID()
-  targetConnectionId: string;
-
-  @ApiPropertyOptional({ description: "Merchant code for the target item; default: the source item's" })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9._\-/]{1,64}$/, { message: 'outerItemId must be 1-64 letters, digits or ._-/' })
-  outerItemId?: string;
-
-  @ApiPropertyOptional({ description: 'Target category; default for Kuaishou: the mapped leaf of the Youzan category' })
-  @IsOptional()
-  @Matches(/^\d{1,40}$/, { message: 'categoryId must be a numeric category id' })
-  categoryId?: string;
-
+/** What a listing shows: the fields a draft may override and an edit may change. */
+export class ListingContentDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -94,34 +76,64 @@ export class CreateListingDto {
   properties?: ListingPropertyDto[];
 }
 
-export class EditListingDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  title?: string;
+export class CreateListingDto extends ListingContentDto {
+  @ApiProperty({ description: 'The shop the item is read from' })
+  @IsUUID()
+  sourceConnectionId: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(25_000)
-  description?: string;
+  @ApiProperty({ description: 'The item id in the source shop', example: '1234567' })
+  @Matches(/^\d{1,40}$/, { message: 'sourceItemId must be a numeric platform item id' })
+  sourceItemId: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Main images (http(s), or a data: URL for small images)' })
+  @ApiProperty({ description: 'The shop on the other platform to publish to' })
+  @IsUUID()
+  targetConnectionId: string;
+
+  @ApiPropertyOptional({ description: "Merchant code for the target item; default: the source item's" })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._\-/]{1,64}$/, { message: 'outerItemId must be 1-64 letters, digits or ._-/' })
+  outerItemId?: string;
+
+  @ApiPropertyOptional({ description: 'Target category; default for Kuaishou: the mapped leaf of the Youzan category' })
+  @IsOptional()
+  @Matches(/^\d{1,40}$/, { message: 'categoryId must be a numeric category id' })
+  categoryId?: string;
+}
+
+export class SpecValueDto {
+  @ApiProperty({ example: '颜色' }) @IsString() @Length(1, 30) name: string;
+  @ApiProperty({ example: '米白' }) @IsString() @Length(1, 50) value: string;
+}
+
+export class SkuEditDto {
+  @ApiProperty({ description: "The SKU's merchant code (one of the listing's SKUs)" })
+  @Matches(/^[A-Za-z0-9._\-/]{1,64}$/, { message: 'skuCode must be 1–64 letters, digits or ._-/' })
+  skuCode: string;
+
+  @ApiPropertyOptional({ description: 'New price in fen, checked by the price-parity guard' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(9_999_999)
+  priceFen?: number;
+
+  @ApiPropertyOptional({ type: [SpecValueDto], description: 'New sale-property values (Kuaishou targets)' })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(15)
-  @MaxLength(4000, { each: true })
-  @Matches(/^(https?:\/\/|data:image\/)/, { each: true, message: 'each image must be an http(s) or data:image URL' })
-  imageUrls?: string[];
-
-  @ApiPropertyOptional({ type: [ListingPropertyDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
+  @ArrayMaxSize(3)
   @ValidateNested({ each: true })
-  @Type(() => ListingPropertyDto)
-  properties?: ListingPropertyDto[];
+  @Type(() => SpecValueDto)
+  specs?: SpecValueDto[];
+}
+
+export class EditListingDto extends ListingContentDto {
+  @ApiPropertyOptional({ type: [SkuEditDto], description: "Changes of the listing's SKUs: specs and/or price" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(600)
+  @ValidateNested({ each: true })
+  @Type(() => SkuEditDto)
+  skus?: SkuEditDto[];
 }
 
 export class ImportListingsDto {

@@ -10,6 +10,7 @@ import { CHANNELS } from '@app/platforms/ports/channel.registry';
 import { newTestService, TestService } from '@test/support/unit/test-service';
 import { CategoryTreeService } from '../categories/category-tree.service';
 import { ListingEntity } from './listing.entity';
+import { ListingPriceGuards, ListingPriceVerdict } from './listing-price-guard';
 import { ListingRepository } from './listing.repository';
 import { ListingPublishService } from './listing-publish.service';
 import { nextChinaDay } from './publish-policy';
@@ -64,14 +65,29 @@ const refusal = (rawMessage: string) =>
 describe(ListingPublishService.name, () => {
   let t: TestService<ListingPublishService>;
   let repo: Mocked<ListingRepository>;
-  let catalog: jest.Mocked<Pick<CatalogPort, 'createItem' | 'findItemByOuterId' | 'getItem' | 'getCategoryProperties'>>;
+  let catalog: jest.Mocked<
+    Pick<CatalogPort, 'createItem' | 'findItemsByOuterId' | 'getItem' | 'getCategoryProperties'>
+  >;
   let failures: Mocked<SyncFailureService>;
+  let prices: Mocked<ListingPriceGuards>;
   let row: ListingEntity;
+
+  const refusedAt = (proposedFen: number): ListingPriceVerdict => ({
+    skuCode: 'ITEM-1-A',
+    verdict: 'refused',
+    error: 'PARITY_LIMIT',
+    message: 'over the limit',
+    proposedFen,
+    current: { youzan: 1500 },
+    limitBp: 1000,
+    spreadBp: 5000,
+    allowedFen: 1364,
+  });
 
   beforeEach(async () => {
     catalog = {
       createItem: jest.fn(),
-      findItemByOuterId: jest.fn().mockResolvedValue(null),
+      findItemsByOuterId: jest.fn().mockResolvedValue([]),
       getItem: jest.fn(),
       getCategoryProperties: jest.fn().mockResolvedValue([]),
     };
@@ -87,6 +103,10 @@ describe(ListingPublishService.name, () => {
     connections.findById.mockResolvedValue(connection('kuaishou', 'ks-1'));
     connections.getOwned.mockResolvedValue(connection('kuaishou', 'ks-1'));
     t.mocks.get(CategoryTreeService).nodes.mockResolvedValue([]);
+    prices = t.mocks.get(ListingPriceGuards);
+    prices.check.mockImplementation(async (_merchant, _platform, skus) =>
+      skus.map((s) => ({ skuCode: s.skuCode, verdict: 'allowed' as const, priceFen: s.priceFen })),
+    );
   });
 
   describe('createDraft', () => {
@@ -154,6 +174,48 @@ describe(ListingPublishService.name, () => {
       });
     });
 
+    it('creates nothing when the parity guard refuses a price, and fails with the numbers', async () => {
+      prices.check.mockResolvedValue([refusedAt(1000)]);
+      const result = await t.sut.publish('listing-1');
+      expect(catalog.createItem).not.toHaveBeenCalled();
+      expect(repo.insertOp).not.toHaveBeenCalled();
+      expect(result).toMatchObject({ status: 'failed', errorCode: 'PARITY_LIMIT' });
+      expect(result!.findings.find((f) => f.code === 'PRICE_PARITY')).toMatchObject({
+        severity: 'error',
+        field: 'skus[0].priceFen',
+      });
+      expect(result!.reason).toContain('youzan ¥15.00');
+      expect(failures.record).toHaveBeenCalledWith(expect.objectContaining({ errorCode: 'PARITY_LIMIT' }));
+    });
+
+    it('creates the item at the clamped price when the policy clamps', async () => {
+      prices.check.mockResolvedValue([
+        { skuCode: 'ITEM-1-A', verdict: 'clamped', priceFen: 1364, proposedFen: 1000, limitBp: 1000 },
+      ]);
+      catalog.createItem.mockRejectedValue(refusal('运费模板无效'));
+      await t.sut.publish('listing-1');
+      expect(catalog.createItem.mock.calls[0][1].skus.map((s) => s.priceFen)).toEqual([1364]);
+    });
+
+    it('maps a refusal by its documented code before its words (Youzan 121009313: the image count)', async () => {
+      catalog.createItem.mockRejectedValue(
+        new PlatformError({
+          platform: 'youzan',
+          api: 'youzan.item.create',
+          code: 'INVALID_REQUEST',
+          message: '至少上传一张商品图片',
+          rawMessage: '至少上传一张商品图片',
+          rawCode: '121009313',
+        }),
+      );
+      const result = await t.sut.publish('listing-1');
+      expect(result!.findings.find((f) => f.field === 'publish')).toMatchObject({
+        code: 'IMAGE_COUNT',
+        group: 'image',
+      });
+      expect(result!.reason).toContain('IMAGE_COUNT (by code)');
+    });
+
     it('does nothing for a listing that is not queued (a repeated event)', async () => {
       row = listing({ status: 'live' });
       await t.sut.publish('listing-1');
@@ -176,6 +238,16 @@ describe(ListingPublishService.name, () => {
       await expect(refused).rejects.toMatchObject({ code: 'LISTING_INVALID' });
       expect(row.status).toBe('draft');
       expect(row.findings.map((f) => f.code)).toContain('IMAGE_COUNT');
+      expect(t.mocks.get(OutboxService).enqueue).not.toHaveBeenCalled();
+    });
+
+    it('refuses a draft whose price breaks the parity limit with a conflict, and enqueues nothing', async () => {
+      row = listing({ status: 'draft' });
+      prices.check.mockResolvedValue([refusedAt(1000)]);
+      const refused = t.sut.requestPublish('merchant-1', 'listing-1');
+      await expect(refused).rejects.toMatchObject({ code: 'PARITY_LIMIT', kind: 'conflict' });
+      expect(row.status).toBe('draft');
+      expect(row.findings.map((f) => f.code)).toContain('PRICE_PARITY');
       expect(t.mocks.get(OutboxService).enqueue).not.toHaveBeenCalled();
     });
 

@@ -1,5 +1,6 @@
 import { isUniqueViolation } from '@app/common/errors/db-errors';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ConnectionsService } from '@app/accounts/connections.service';
 import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
 import { CLOCK, Clock } from '@app/common/clock';
@@ -22,13 +23,22 @@ import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { isPlatformError, PlatformError } from '@app/platforms/platform-error';
 import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
 import { createHash } from 'crypto';
-import { CatalogPort, ChannelItem, ChannelItemDraft, ChannelCategoryProperty } from '@app/platforms/ports/catalog.port';
+import {
+  CatalogPort,
+  ChannelItem,
+  ChannelItemDraft,
+  ChannelCategoryProperty,
+  SpecValue,
+} from '@app/platforms/ports/catalog.port';
 import { ShopRef } from '@app/platforms/ports/platform.types';
 import { CategoryTreeService } from '../categories/category-tree.service';
 import { CategoryMappingService } from '../mapping/category-mapping.service';
 import { SkuBindingService } from '../sku-binding.service';
 import { ListingPublishOpEntity } from './listing-publish-op.entity';
 import { ListingImageUploadEntity } from './listing-image-upload.entity';
+import { ListingPriceGuards, ListingPriceVerdict, priceFindings } from './listing-price-guard';
+import { LISTING_SKU_PRICE_WRITER, ListingSkuPriceWriter } from './listing-sku-price-writer';
+import { ListingSkuEditEntity } from './listing-sku-edit.entity';
 import {
   checkHostedImages,
   groupOf,
@@ -39,7 +49,7 @@ import {
 } from './listing-validation';
 import { ListingAudit, ListingEntity, ListingOrigin } from './listing.entity';
 import { ListingRepository } from './listing.repository';
-import { isDailyCapRefusal, mapAuditRejection, nextChinaDay } from './publish-policy';
+import { isDailyCapRefusal, mapAuditRejection, mapPlatformRefusal, nextChinaDay } from './publish-policy';
 
 export const LISTING_PUBLISH_REPLAY = 'catalog.listing-publish';
 export const LISTING_AUDIT_REPLAY = 'catalog.listing-audit';
@@ -61,6 +71,22 @@ const ONLINE_EDITED_CODE = '3401';
 export interface EditListingInput {
   title?: string;
   description?: string;
+  imageUrls?: string[];
+  properties?: ListingPropertyValue[];
+  /** Changes of the listing's own SKUs (by merchant code): new sale-property values and/or price. */
+  skus?: SkuEditInput[];
+}
+
+export interface SkuEditInput {
+  skuCode: string;
+  priceFen?: number;
+  specs?: SpecValue[];
+}
+
+/** What the catalog page's draft form changes. */
+export interface DraftChanges {
+  categoryId?: string;
+  title?: string;
   imageUrls?: string[];
   properties?: ListingPropertyValue[];
 }
@@ -134,9 +160,11 @@ export class ListingPublishService {
     private readonly trees: CategoryTreeService,
     private readonly outbox: OutboxService,
     private readonly failures: SyncFailureService,
+    private readonly prices: ListingPriceGuards,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   list(merchantId: string): Promise<ListingEntity[]> {
@@ -202,6 +230,44 @@ export class ListingPublishService {
   }
 
   /**
+   * A draft changed by the merchant (the catalog page's form): category, title, images and
+   * properties; the source item is read again and everything validated as a new draft would be.
+   */
+  async updateDraft(merchantId: string, listingId: string, input: DraftChanges): Promise<ListingEntity> {
+    const listing = await this.getForMerchant(merchantId, listingId);
+    if (!EDITABLE.includes(listing.status) || listing.targetItemId)
+      throw new ConflictDomainException(
+        'LISTING_NOT_DRAFT',
+        `listing ${listingId} is ${listing.status}: a published item is changed with an edit`,
+      );
+    return this.createDraft(merchantId, {
+      sourceConnectionId: listing.sourceConnectionId,
+      sourceItemId: listing.sourceItemId,
+      targetConnectionId: listing.targetConnectionId,
+      outerItemId: listing.outerItemId,
+      categoryId: input.categoryId ?? listing.categoryId ?? undefined,
+      title: input.title ?? listing.draft.title,
+      description: listing.draft.description,
+      imageUrls: input.imageUrls ?? listing.draft.imageUrls,
+      properties: input.properties ?? listing.draft.properties,
+    });
+  }
+
+  /** The target category's properties (required flags, input types, values) for the draft's form; [] without a category. */
+  async draftProperties(listing: ListingEntity): Promise<ChannelCategoryProperty[]> {
+    if (!listing.categoryId) return [];
+    const target = await this.connections.getOwned(listing.merchantId, listing.targetConnectionId);
+    return this.channels.catalog(target.platform).getCategoryProperties(refOf(target), listing.categoryId);
+  }
+
+  /** The first page of a source shop's items, to pick one to draft from. */
+  async sourceItems(merchantId: string, connectionId: string): Promise<ChannelItem[]> {
+    const source = await this.connections.getOwned(merchantId, connectionId);
+    const { items } = await this.channels.catalog(source.platform).listItems(refOf(source), { page: 1, pageSize: 50 });
+    return items;
+  }
+
+  /**
    * Validates the draft again and, when it has no errors, queues it for the publisher. With errors
    * it stays a draft and the request is refused with the findings and their fix hints.
    */
@@ -230,6 +296,9 @@ export class ListingPublishService {
     let findings: ListingFinding[];
     try {
       findings = await this.validate(listing, await this.connections.getOwned(merchantId, listing.targetConnectionId));
+      // The price-parity guard, as for every other price write: refused with the numbers, or clamped by policy.
+      if (!findings.some((f) => f.severity === 'error'))
+        findings = [...findings, ...priceFindings(listing.draft.skus, await this.checkPrices(listing))];
     } catch (error) {
       await this.setDraft(listing, listing.findings);
       throw error;
@@ -237,10 +306,13 @@ export class ListingPublishService {
     const errors = findings.filter((f) => f.severity === 'error');
     if (errors.length) {
       await this.setDraft(listing, findings);
+      const parity = errors.every((f) => f.code === 'PRICE_PARITY');
       throw new DomainException(
-        'LISTING_INVALID',
-        `the listing has ${errors.length} error(s) to fix before publishing`,
-        'unprocessable',
+        parity ? 'PARITY_LIMIT' : 'LISTING_INVALID',
+        parity
+          ? `the listing's prices break the price policy: ${errors.map((f) => f.message.en).join('; ')}`
+          : `the listing has ${errors.length} error(s) to fix before publishing`,
+        parity ? 'conflict' : 'unprocessable',
         fieldErrors(errors),
       );
     }
@@ -276,8 +348,21 @@ export class ListingPublishService {
       const twin = await this.findTwin(listing, shop);
       if (twin) return await this.landed(listing, shop, twin, settleFirst ? 'created' : 'bound');
     } catch (error) {
+      if (error instanceof SeveralTwins) return this.severalTwins(listing, error);
       return this.platformFailure(listing, error, 'lookup');
     }
+
+    // The prices may have moved since the request: checked again right before the create.
+    let prices: ListingPriceVerdict[];
+    try {
+      prices = await this.checkPrices(listing);
+    } catch (error) {
+      return this.platformFailure(listing, error, 'price check');
+    }
+    const priced = priceFindings(listing.draft.skus, prices);
+    listing.findings = [...listing.findings.filter((f) => f.code !== 'PRICE_PARITY'), ...priced];
+    const refused = priced.filter((f) => f.severity === 'error');
+    if (refused.length) return this.fail(listing, 'PARITY_LIMIT', refused.map((f) => f.message.en).join('; '), false);
 
     // Kuaishou takes only its own image URLs: each source image is uploaded first, once (journaled).
     let imageUrls = listing.draft.imageUrls;
@@ -296,7 +381,7 @@ export class ListingPublishService {
 
     const op = await this.journal(listing);
     try {
-      const created = await catalog.createItem(shop, toChannelDraft(listing, imageUrls));
+      const created = await catalog.createItem(shop, toChannelDraft(listing, imageUrls, prices));
       await this.settleOp(op, 'created', created.itemId);
       return await this.landed(listing, shop, await catalog.getItem(shop, created.itemId), 'created');
     } catch (error) {
@@ -307,7 +392,12 @@ export class ListingPublishService {
       const unsettled = !isPlatformError(error) || error.ambiguous || UNSETTLED_CODES.includes(error.code);
       // The answer was lost, the platform was unavailable, or a refusal may be of a repeat ("outer id
       // already used"): the outer id tells whether the item landed.
-      const found = await catalog.findItemByOuterId(shop, listing.outerItemId).catch(() => null);
+      const landed = await catalog.findItemsByOuterId(shop, listing.outerItemId).catch(() => []);
+      const found = landed.length === 1 ? landed[0] : null;
+      if (landed.length > 1) {
+        await this.settleOp(op, 'unknown', null, `several items hold ${listing.outerItemId} after the create`);
+        return this.severalTwins(listing, new SeveralTwins(landed));
+      }
       if (found) {
         const why = error instanceof Error ? error.message : String(error);
         await this.settleOp(op, 'created', found.itemId, `settled by outer-id lookup after: ${why}`);
@@ -348,7 +438,18 @@ export class ListingPublishService {
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.imageUrls !== undefined ? { imageUrls: input.imageUrls } : {}),
       ...(input.properties !== undefined ? { properties: input.properties } : {}),
+      ...(input.skus !== undefined ? { skus: editedSkus(listing.draft.skus, input.skus) } : {}),
     };
+    const shop = refOf(target);
+    const catalog = this.channels.catalog(listing.targetPlatform);
+    const specEdits = (input.skus ?? []).map((e, index) => ({ ...e, index })).filter((e) => e.specs !== undefined);
+    if (specEdits.length && !catalog.editsSkuSpecs)
+      throw new DomainException(
+        'SKU_SPEC_EDIT_UNSUPPORTED',
+        `${listing.targetPlatform} SKU specs are not edited in place here: change them in the ${listing.targetPlatform} back office`,
+        'unprocessable',
+        specEdits.map((e) => ({ field: `skus[${e.index}].specs`, messages: ['cannot be edited on this platform'] })),
+      );
     const candidate = Object.assign(new ListingEntity(), { ...listing, draft });
     const findings = await this.validate(candidate, target);
     const errors = findings.filter((f) => f.severity === 'error');
@@ -359,18 +460,41 @@ export class ListingPublishService {
         'unprocessable',
         fieldErrors(errors),
       );
-    const shop = refOf(target);
-    const catalog = this.channels.catalog(listing.targetPlatform);
+    // Prices go through the parity guard: checked for every SKU before anything is written.
+    const priceEdits = (input.skus ?? [])
+      .map((e, index) => ({ ...e, index }))
+      .filter((e) => e.priceFen !== undefined)
+      .map((e) => ({ ...e, priceFen: e.priceFen! }));
+    for (const edit of priceEdits) await this.guardPrice(merchantId, listing, edit, true);
+    let specJournal: ListingSkuEditEntity[] = [];
     try {
       let imageUrls = input.imageUrls;
       if (imageUrls && catalog.uploadImage) imageUrls = await this.hostImages(candidate, shop, catalog);
-      await catalog.editItem(shop, listing.targetItemId, {
+      let skus: { skuId: string; specs: SpecValue[]; previous: SpecValue[] }[] | undefined;
+      if (specEdits.length) {
+        const current = await catalog.getItem(shop, listing.targetItemId);
+        skus = specEdits.map((e) => {
+          const sku = current.skus.find((s) => s.outerSkuId === e.skuCode);
+          if (!sku)
+            throw new ConflictDomainException(
+              'SKU_NOT_ON_ITEM',
+              `${listing.targetPlatform} item ${listing.targetItemId} has no SKU with the code ${e.skuCode}`,
+            );
+          return { skuId: sku.skuId, specs: e.specs!, previous: sku.specs };
+        });
+        specJournal = await this.journalSkuEdits(listing, skus, specEdits);
+      }
+      const patch = {
         ...(input.title !== undefined ? { title: input.title } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(imageUrls !== undefined ? { imageUrls } : {}),
         ...(input.properties !== undefined ? { properties: input.properties.map(toPropertyInput) } : {}),
-      });
+        ...(skus ? { skus: skus.map((s) => ({ skuId: s.skuId, specs: s.specs })) } : {}),
+      };
+      if (Object.keys(patch).length) await catalog.editItem(shop, listing.targetItemId, patch);
+      if (specJournal.length) await this.settleSkuEdits(specJournal, await catalog.getItem(shop, listing.targetItemId));
     } catch (error) {
+      if (specJournal.length) await this.settleSkuEdits(specJournal, null, error);
       if (!isPlatformError(error)) throw error;
       const detail = error.rawMessage ?? error.message;
       const onlineEdited = error.platform === 'kuaishou' && error.rawCode === ONLINE_EDITED_CODE;
@@ -385,12 +509,7 @@ export class ListingPublishService {
               en: `The item was once edited in Kuaishou's own online editor, so the API may no longer edit it: ${detail}`,
             }
           : { zh: `平台拒绝修改：${detail}`, en: `The platform refused the edit: ${detail}` },
-        hint: onlineEdited
-          ? {
-              zh: '请在快手小店 APP 或 PC 端直接修改该商品',
-              en: 'Make this change in the Kuaishou shop app or PC back office',
-            }
-          : mapAuditRejection(detail).hint,
+        hint: mapPlatformRefusal(error.platform, error.rawCode, detail).hint,
       };
       await this.db.transaction(async () => {
         listing.findings = [...listing.findings.filter((f) => f.field !== 'edit'), finding];
@@ -412,9 +531,95 @@ export class ListingPublishService {
       });
       await this.repo.save(listing);
     });
+    // Checked above; the pricing context's writer sends them and settles them by reading the platform back.
+    for (const edit of priceEdits) await this.guardPrice(merchantId, listing, edit, false);
     // The edit may send the item (or its copy) back to audit: tracked like a create's audit.
     const item = await catalog.getItem(shop, listing.targetItemId);
     return this.applyAudit(listing, item);
+  }
+
+  /** SKU spec edits sent to a listing's item, oldest first. */
+  skuEdits(listingId: string): Promise<ListingSkuEditEntity[]> {
+    return this.repo.listSkuEdits(listingId);
+  }
+
+  /** One SKU's new price through the parity guard (pricing context); a refusal names the SKU's field. */
+  private async guardPrice(
+    merchantId: string,
+    listing: ListingEntity,
+    edit: { skuCode: string; priceFen: number; index: number },
+    dryRun: boolean,
+  ): Promise<void> {
+    let guard: ListingSkuPriceWriter;
+    try {
+      guard = this.moduleRef.get<ListingSkuPriceWriter>(LISTING_SKU_PRICE_WRITER, { strict: false });
+    } catch {
+      throw new DomainException('PRICE_GUARD_UNAVAILABLE', 'prices cannot be checked right now', 'unavailable');
+    }
+    try {
+      await guard.request(
+        merchantId,
+        edit.skuCode,
+        { priceFen: edit.priceFen, platform: listing.targetPlatform },
+        { dryRun },
+      );
+    } catch (error) {
+      if (!(error instanceof DomainException)) throw error;
+      throw new DomainException(error.code, error.message, error.kind, [
+        { field: `skus[${edit.index}].priceFen`, messages: [error.message] },
+      ]);
+    }
+  }
+
+  private async journalSkuEdits(
+    listing: ListingEntity,
+    skus: { skuId: string; specs: SpecValue[]; previous: SpecValue[] }[],
+    edits: { skuCode: string }[],
+  ): Promise<ListingSkuEditEntity[]> {
+    const now = this.clock.now();
+    const rows = skus.map((sku, i) =>
+      Object.assign(new ListingSkuEditEntity(), {
+        id: this.ids.uuid(),
+        listingId: listing.id,
+        connectionId: listing.targetConnectionId,
+        skuCode: edits[i].skuCode,
+        platformSkuId: sku.skuId,
+        previousSpecs: sku.previous.map(({ name, value }) => ({ name, value })),
+        specs: sku.specs.map(({ name, value }) => ({ name, value })),
+        status: 'pending' as const,
+        note: null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await this.db.transaction(() => this.repo.insertSkuEdits(rows));
+    return rows;
+  }
+
+  /**
+   * Each journaled spec edit settled by the item read back: `applied` when it shows the new values;
+   * after a failure, `refused` for a clear refusal, otherwise `unknown` (sending it again is safe).
+   */
+  private async settleSkuEdits(rows: ListingSkuEditEntity[], item: ChannelItem | null, error?: unknown): Promise<void> {
+    const same = (a: SpecValue[], b: SpecValue[]) =>
+      a.length === b.length && a.every((s) => b.some((t) => t.name === s.name && t.value === s.value));
+    for (const row of rows) {
+      if (row.status !== 'pending') continue;
+      const shown = item?.skus.find((s) => s.skuId === row.platformSkuId);
+      if (shown && same(shown.specs, row.specs)) row.status = 'applied';
+      else if (error && isPlatformError(error) && !error.ambiguous && !UNSETTLED_CODES.includes(error.code)) {
+        row.status = 'refused';
+        row.note = (error.rawMessage ?? error.message).slice(0, 500);
+      } else {
+        row.status = 'unknown';
+        row.note = (error instanceof Error ? error.message : 'the item read back does not show the new values').slice(
+          0,
+          500,
+        );
+      }
+      row.updatedAt = this.clock.now();
+      await this.db.transaction(() => this.repo.saveSkuEdit(row));
+    }
   }
 
   /** Reads the target item's audit state (the poll job's consumer, and the audit failure's replay). */
@@ -493,7 +698,14 @@ export class ListingPublishService {
           continue;
         }
         const listing = await this.draftFrom(merchantId, shops, item, {});
-        const twin = await this.findTwin(listing, targetRef);
+        const twin = await this.findTwin(listing, targetRef).catch((error: unknown) => {
+          if (error instanceof SeveralTwins) return error;
+          throw error;
+        });
+        if (twin instanceof SeveralTwins) {
+          report.needsDecision.push({ ...entry, reason: twin.message });
+          continue;
+        }
         if (twin) {
           if (!input.dryRun) {
             await this.db.transaction(() => this.repo.insert(listing));
@@ -607,6 +819,27 @@ export class ListingPublishService {
     });
   }
 
+  /** Each SKU's price against the merchant SKU's other listings (and the source SKU), by the pricing policy. */
+  private checkPrices(listing: ListingEntity): Promise<ListingPriceVerdict[]> {
+    const sources = (listing.draft as StoredDraft).sourceSkus ?? [];
+    return this.prices.check(
+      listing.merchantId,
+      listing.targetPlatform,
+      listing.draft.skus.map((sku) => {
+        const source = sources.find((s) => s.skuCode === sku.skuCode);
+        return {
+          skuCode: sku.skuCode,
+          priceFen: sku.priceFen,
+          ...(source
+            ? {
+                source: { connectionId: listing.sourceConnectionId, itemId: listing.sourceItemId, skuId: source.skuId },
+              }
+            : {}),
+        };
+      }),
+    );
+  }
+
   /** The validator over the draft, with the target category's tree flags and property config. */
   private async validate(listing: ListingEntity, target: ShopConnectionEntity): Promise<ListingFinding[]> {
     let leaf: boolean | undefined;
@@ -660,8 +893,9 @@ export class ListingPublishService {
   /** The item the target shop already has for this listing: same outer item id, or a SKU already bound there. */
   private async findTwin(listing: ListingEntity, shop: ShopRef): Promise<ChannelItem | null> {
     const catalog = this.channels.catalog(listing.targetPlatform);
-    const byOuter = await catalog.findItemByOuterId(shop, listing.outerItemId);
-    if (byOuter) return byOuter;
+    const byOuter = await catalog.findItemsByOuterId(shop, listing.outerItemId);
+    if (byOuter.length > 1) throw new SeveralTwins(byOuter);
+    if (byOuter.length) return byOuter[0];
     for (const sku of listing.draft.skus) {
       const binding = await this.bindings.findInShop(listing.merchantId, listing.targetConnectionId, sku.skuCode);
       if (binding) return catalog.getItem(shop, binding.platformItemId);
@@ -843,13 +1077,45 @@ export class ListingPublishService {
     return listing;
   }
 
+  /**
+   * The target shop holds several items with the listing's merchant code (Youzan allows a repeated
+   * `item_no`): binding one at random or creating another would both be wrong, so the merchant decides.
+   */
+  private async severalTwins(listing: ListingEntity, twins: SeveralTwins): Promise<ListingEntity> {
+    const ids = twins.items.map((i) => i.itemId).join(', ');
+    listing.findings = [
+      ...listing.findings.filter((f) => f.field !== 'publish'),
+      {
+        code: 'OUTER_ID_NOT_UNIQUE',
+        group: groupOf('OUTER_ID_NOT_UNIQUE'),
+        severity: 'error',
+        field: 'publish',
+        message: {
+          zh: `目标店铺有 ${twins.items.length} 个商品使用商家编码 ${listing.outerItemId}（${ids}）`,
+          en: `The target shop has ${twins.items.length} items with the merchant code ${listing.outerItemId} (${ids})`,
+        },
+        hint: {
+          zh: '在目标店铺删除或改掉多余商品的商家编码，只留一个，然后重试',
+          en: 'Delete the extra items in the target shop or change their merchant code so one is left, then retry',
+        },
+      },
+    ];
+    return this.fail(
+      listing,
+      'OUTER_ID_NOT_UNIQUE',
+      `${listing.targetPlatform} items ${ids} all carry the merchant code ${listing.outerItemId}; nothing bound or created`,
+      false,
+    );
+  }
+
   private async platformFailure(listing: ListingEntity, error: unknown, step: string): Promise<ListingEntity> {
     if (!isPlatformError(error)) throw error;
     const refusal = error as PlatformError;
     const detail = refusal.rawMessage ?? refusal.message;
     const code = refusal.rawCode ? `${refusal.code} (${refusal.platform} ${refusal.rawCode})` : refusal.code;
-    // A refusal names what is wrong in the platform's words: shown as a finding with the rule it maps to.
-    const mapped = mapAuditRejection(detail);
+    // A refusal names what is wrong in the platform's words: shown as a finding with the rule it maps
+    // to, by its documented code where there is one, else by the keywords of its reason.
+    const mapped = mapPlatformRefusal(refusal.platform, refusal.rawCode, detail);
     listing.findings = [
       ...listing.findings.filter((f) => f.field !== 'publish'),
       {
@@ -864,7 +1130,8 @@ export class ListingPublishService {
     return this.fail(
       listing,
       refusal.code,
-      `${listing.targetPlatform} refused the ${step}: ${detail} [${code}]`,
+      `${listing.targetPlatform} refused the ${step}: ${detail} [${code}]` +
+        (mapped.rule ? `; validator rule ${mapped.rule} (by ${mapped.by})` : ''),
       UNSETTLED_CODES.includes(refusal.code),
       { platformCode: refusal.rawCode ?? null, platformMessage: refusal.rawMessage ?? null },
     );
@@ -905,6 +1172,13 @@ export class ListingPublishService {
   }
 }
 
+/** More than one target item carries the listing's merchant code. */
+class SeveralTwins extends Error {
+  constructor(readonly items: ChannelItem[]) {
+    super(`several items carry this merchant code: ${items.map((i) => i.itemId).join(', ')}`);
+  }
+}
+
 /** The item's merchant code: its outer item id, else the code of its only SKU. */
 function merchantCodeOf(item: ChannelItem): string | null {
   if (item.outerItemId) return item.outerItemId;
@@ -916,13 +1190,42 @@ function missingCodes(item: ChannelItem): string[] {
   return item.skus.filter((s) => !s.outerSkuId).map((s) => s.skuId);
 }
 
+/** The draft's SKUs with the edits applied (an unknown code is refused before this, by the controller's check). */
+function editedSkus(skus: ListingDraft['skus'], edits: SkuEditInput[]): ListingDraft['skus'] {
+  const unknown = edits.map((e, i) => ({ e, i })).filter(({ e }) => !skus.some((s) => s.skuCode === e.skuCode));
+  const repeated = edits
+    .map((e, i) => ({ e, i }))
+    .filter(({ e, i }) => edits.findIndex((x) => x.skuCode === e.skuCode) !== i);
+  if (unknown.length || repeated.length)
+    throw new InvalidInputException('SKU_EDIT_INVALID', 'each SKU edit must name one of the listing’s SKUs once', [
+      ...unknown.map(({ i }) => ({ field: `skus[${i}].skuCode`, messages: ['is not a SKU of this listing'] })),
+      ...repeated.map(({ i }) => ({ field: `skus[${i}].skuCode`, messages: ['is named twice'] })),
+    ]);
+  return skus.map((sku) => {
+    const edit = edits.find((e) => e.skuCode === sku.skuCode);
+    if (!edit) return sku;
+    return {
+      ...sku,
+      ...(edit.specs ? { specs: edit.specs.map(({ name, value }) => ({ name, value })) } : {}),
+      ...(edit.priceFen !== undefined ? { priceFen: edit.priceFen } : {}),
+    };
+  });
+}
+
 function toPropertyInput(p: ListingPropertyValue) {
   return { propertyId: p.propertyId, valueIds: p.valueIds, text: p.text };
 }
 
-/** Stock is 0 on every new SKU: the stock pipeline sets it once the SKU is bound, never copied. */
-function toChannelDraft(listing: ListingEntity, imageUrls = listing.draft.imageUrls): ChannelItemDraft {
+/**
+ * Stock is 0 on every new SKU: the stock pipeline sets it once the SKU is bound, never copied.
+ * Prices are the guard's (a clamp replaces the draft's).
+ */
+function toChannelDraft(listing: ListingEntity, imageUrls: string[], prices: ListingPriceVerdict[]): ChannelItemDraft {
   const draft = listing.draft;
+  const priceOf = (skuCode: string, fen: number) => {
+    const verdict = prices.find((p) => p.skuCode === skuCode);
+    return verdict && verdict.verdict !== 'refused' ? verdict.priceFen : fen;
+  };
   return {
     outerItemId: listing.outerItemId,
     title: draft.title,
@@ -933,7 +1236,7 @@ function toChannelDraft(listing: ListingEntity, imageUrls = listing.draft.imageU
     skus: draft.skus.map((sku) => ({
       outerSkuId: sku.skuCode,
       specs: sku.specs,
-      priceFen: sku.priceFen,
+      priceFen: priceOf(sku.skuCode, sku.priceFen),
       ...(sku.marketPriceFen !== undefined ? { marketPriceFen: sku.marketPriceFen } : {}),
       stock: 0,
     })),

@@ -71,6 +71,10 @@ export type FindingCode =
   | 'SKU_MARKET_PRICE'
   | 'SALE_PROP_LEVELS'
   | 'SALE_PROP_CARTESIAN'
+  /** The pricing policy's parity limit (or floor and ceiling) against the SKU's other listings. */
+  | 'PRICE_PARITY'
+  /** Not a rule of this validator: the target shop holds several items with the listing's merchant code. */
+  | 'OUTER_ID_NOT_UNIQUE'
   /** Not a rule of this validator: the platform refused the listing (create or audit) for a reason no rule covers. */
   | 'PLATFORM_REFUSED';
 
@@ -158,6 +162,8 @@ const GROUP: Record<FindingCode, FindingGroup> = {
   SKU_MARKET_PRICE: 'other',
   SALE_PROP_LEVELS: 'other',
   SALE_PROP_CARTESIAN: 'other',
+  PRICE_PARITY: 'other',
+  OUTER_ID_NOT_UNIQUE: 'other',
   PLATFORM_REFUSED: 'other',
 };
 

@@ -3,6 +3,7 @@ import { In, LessThanOrEqual } from 'typeorm';
 import { Db } from '../../database/db';
 import { ListingImageUploadEntity } from './listing-image-upload.entity';
 import { ListingPublishOpEntity } from './listing-publish-op.entity';
+import { ListingSkuEditEntity } from './listing-sku-edit.entity';
 import { ListingEntity, ListingStatus } from './listing.entity';
 
 @Injectable()
@@ -19,6 +20,22 @@ export class ListingRepository {
 
   private get uploads() {
     return this.db.manager.getRepository(ListingImageUploadEntity);
+  }
+
+  private get skuEdits() {
+    return this.db.manager.getRepository(ListingSkuEditEntity);
+  }
+
+  async insertSkuEdits(edits: ListingSkuEditEntity[]): Promise<void> {
+    if (edits.length) await this.skuEdits.insert(edits);
+  }
+
+  async saveSkuEdit(edit: ListingSkuEditEntity): Promise<void> {
+    await this.skuEdits.save(edit);
+  }
+
+  listSkuEdits(listingId: string): Promise<ListingSkuEditEntity[]> {
+    return this.skuEdits.find({ where: { listingId }, order: { createdAt: 'ASC' } });
   }
 
   findUpload(connectionId: string, sourceHash: string): Promise<ListingImageUploadEntity | null> {

@@ -19,10 +19,77 @@ export interface RejectionMapping {
   /** The validator rule the platform's reason maps to, or null when none does. */
   rule: FindingCode | null;
   hint: Bilingual;
+  /** How it was found: the platform's documented code, a keyword of its reason, or neither. */
+  by: 'code' | 'keyword' | 'none';
+}
+
+/**
+ * Refusal codes the fact sheets document for listings (Youzan's business `code`, Kuaishou's
+ * `result`), by platform. Only these map by code; Kuaishou answers most listing refusals with the
+ * general business code 21 and its audit gives a reason text without a code, so those map by keyword.
+ */
+const CODE_RULES: Record<string, { rule: FindingCode | null; hint: Bilingual }> = {
+  // youzan-open-api.md §2.3 (DOC2020): at least one image.
+  'youzan:121009313': {
+    rule: 'IMAGE_COUNT',
+    hint: { zh: '至少添加一张商品主图', en: 'Add at least one main image' },
+  },
+  // kuaishou-open-platform.md §2.5 (FAQ-K1002): edited once in Kuaishou's own online editor.
+  'kuaishou:3401': {
+    rule: null,
+    hint: {
+      zh: '请在快手小店 APP 或 PC 端直接修改该商品',
+      en: 'Make this change in the Kuaishou shop app or PC back office',
+    },
+  },
+  // youzan-open-api.md §2.3: the item or SKU no longer exists on Youzan.
+  'youzan:122001001': { rule: null, hint: gone('item') },
+  'youzan:123005001': { rule: null, hint: gone('item') },
+  'youzan:123004002': { rule: null, hint: gone('SKU') },
+  // youzan-open-api.md §2.3: an item in a promotion cannot be taken off the shelf.
+  'youzan:121001010': {
+    rule: null,
+    hint: { zh: '先结束该商品参加的营销活动', en: 'End the promotion the item takes part in first' },
+  },
+};
+
+function gone(what: 'item' | 'SKU'): Bilingual {
+  return what === 'item'
+    ? {
+        zh: '有赞上已没有该商品：重新起草发布或重新绑定',
+        en: 'Youzan no longer has the item: draft it again or bind it again',
+      }
+    : {
+        zh: '有赞商品上已没有该 SKU：重新读取商品后再改',
+        en: 'The Youzan item no longer has this SKU: read the item again first',
+      };
+}
+
+/**
+ * A platform's refusal (of a create or an edit) mapped to the validator rule it corresponds to: by
+ * its documented code where the fact sheets give one, else by the keywords of its reason.
+ */
+export function mapPlatformRefusal(
+  platform: string,
+  code: string | null | undefined,
+  reason: string | null | undefined,
+): RejectionMapping {
+  const byCode = code ? CODE_RULES[`${platform}:${code}`] : undefined;
+  if (byCode) return { ...byCode, by: 'code' };
+  return mapAuditRejection(reason);
 }
 
 /** Keywords of the platform's audit reasons, in the order they are tried (most specific first). */
 const REJECTION_RULES: { pattern: RegExp; rule: FindingCode; hint: Bilingual }[] = [
+  {
+    // An image Kuaishou does not host (sheet §3.2/§3.6: upload first); no result code is documented for it.
+    pattern: /不是快手图片|快手图片空间|image\.upload|not (a )?kuaishou-hosted/i,
+    rule: 'IMAGE_NOT_HOSTED',
+    hint: {
+      zh: '换成从原图重新上传的图片（open.item.image.upload 返回的快手地址），不要直接填写快手域名下的地址',
+      en: 'Use an image uploaded from the original (the Kuaishou URL open.item.image.upload answers), not a URL typed in on a Kuaishou host',
+    },
+  },
   {
     pattern: /必填属性|属性未填写|缺少.{0,6}属性|required (property|attribute)/i,
     rule: 'PROPERTY_REQUIRED',
@@ -77,12 +144,16 @@ const REJECTION_RULES: { pattern: RegExp; rule: FindingCode; hint: Bilingual }[]
   },
 ];
 
-/** Maps a platform's audit rejection reason to the validator rule it corresponds to, with a fix hint. */
+/**
+ * Maps a platform's audit rejection reason (Kuaishou `auditReason`: text, no code) to the validator
+ * rule it corresponds to, with a fix hint, by keyword.
+ */
 export function mapAuditRejection(reason: string | null | undefined): RejectionMapping {
   const text = reason ?? '';
   const hit = REJECTION_RULES.find((r) => r.pattern.test(text));
-  if (hit) return { rule: hit.rule, hint: hit.hint };
+  if (hit) return { rule: hit.rule, hint: hit.hint, by: 'keyword' };
   return {
+    by: 'none',
     rule: null,
     hint: {
       zh: '按平台给出的原因修改商品后重新发布',

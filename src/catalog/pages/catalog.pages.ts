@@ -5,6 +5,7 @@ import { merchantNav } from '@app/common/http/merchant-nav';
 import { CategoryTreeReadEntity } from '../categories/category-tree-read.entity';
 import { ListingEntity } from '../listings/listing.entity';
 import { EffectiveMapping } from '../mapping/category-mapping.service';
+import { draftStartCard, ShopChoice } from './listing-draft.pages';
 
 export interface CatalogViewer {
   principal: UserPrincipal;
@@ -25,7 +26,7 @@ function listingsCard(merchantId: string, listings: ListingEntity[], viewer: Cat
     const findings = [...l.findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
     return html`<tr data-testid="listing-${l.id}">
       <td>${l.sourcePlatform} <code>${l.sourceItemId}</code> → ${l.targetPlatform}
-        ${l.targetItemId ? html`<code>${l.targetItemId}</code>` : ''}<br>${l.draft.title}</td>
+        ${l.targetItemId ? html`<code>${l.targetItemId}</code>` : ''}<br><a href="/merchants/${merchantId}/catalog/listings/${l.id}" data-testid="open-listing-${l.id}">${l.draft.title}</a></td>
       <td><span class="badge ${STATUS_TONE[l.status] ?? 'warn'}" data-testid="listing-status-${l.id}">${l.status}</span>
         ${l.origin === 'bound' ? html`<span class="badge muted">bound</span>` : ''}
         ${l.auditState ? html`<br>audit: ${l.auditState}${l.auditReason ? html` — ${l.auditReason}` : ''}` : ''}
@@ -52,8 +53,8 @@ function listingsCard(merchantId: string, listings: ListingEntity[], viewer: Cat
   return html`<div class="card" data-testid="listings"><h2>商品发布 Listings</h2>
     ${
       listings.length
-        ? html`<table><thead><tr><th>Item</th><th>Status</th><th>Findings</th>${viewer.mayPublish ? html`<th></th>` : ''}</tr></thead><tbody>${rows}</tbody></table>`
-        : html`<p>No listings yet (drafts are made with <code>POST /api/merchants/${merchantId}/listings</code>).</p>`
+        ? html`<div class="scroll"><table><thead><tr><th>Item</th><th>Status</th><th>Findings</th>${viewer.mayPublish ? html`<th></th>` : ''}</tr></thead><tbody>${rows}</tbody></table></div>`
+        : html`<p>No listings yet: draft one above (or with <code>POST /api/merchants/${merchantId}/listings</code>).</p>`
     }</div>`;
 }
 
@@ -72,6 +73,7 @@ export function catalogPage(
   viewer: CatalogViewer,
   notice?: { ok: boolean; text: string },
   listings: ListingEntity[] = [],
+  shops: ShopChoice[] = [],
 ): string {
   const base = `/merchants/${merchant.id}/catalog`;
   const csrf = html`<input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrfToken}">`;
@@ -110,6 +112,7 @@ export function catalogPage(
       <tbody>${rows}</tbody></table>
       <p><a href="/api/merchants/${merchant.id}/catalog/category-mappings/export.csv" data-testid="export-csv">导出 CSV Export</a></p>
     </div>
+    ${viewer.mayPublish ? draftStartCard(merchant.id, shops) : ''}
     ${listingsCard(merchant.id, listings, viewer, csrf)}
     <p><a href="/merchants/${merchant.id}">← ${merchant.name}</a></p>`,
     { sandbox },

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidateIf, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsString, MaxLength, MinLength, ValidateIf, ValidationOptions } from 'class-validator';
 import { FieldError, InvalidInputException } from '../errors/domain.exception';
 import { assertBodyShape, assertPlainInput } from './body-parsing';
 
@@ -7,6 +8,9 @@ import { assertBodyShape, assertPlainInput } from './body-parsing';
 export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined, options);
 }
+
+/** A non-empty string of at most `max` characters (names, addresses, carriers). */
+export const IsText = (max: number): PropertyDecorator => applyDecorators(IsString(), MinLength(1), MaxLength(max));
 
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {

@@ -10,17 +10,20 @@ import {
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsText } from '@app/common/http/validation';
 import { SHIPMENT_STATUSES, ShipmentStatus } from '../shipment.entity';
+
+/** Order and line ids as the platforms write them. */
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const ID_MESSAGE = 'must be 1–64 letters, digits, _ or -';
 
 export class ShipmentLineDto {
   @ApiProperty({ description: "The platform's order-line id (Kuaishou: the oid; Youzan: the line oid)" })
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'lineId must be 1–64 letters, digits, _ or -' })
+  @Matches(ID, { message: `lineId ${ID_MESSAGE}` })
   lineId: string;
 
   @ApiProperty({ description: 'Units of the line in this parcel', minimum: 1 })
@@ -34,16 +37,14 @@ export class ShipmentLineDto {
 export class CreateShipmentDto {
   @ApiProperty({ description: 'Our order id, or the platform order id (Kuaishou oid, Youzan tid)' })
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'orderId must be 1–64 letters, digits, _ or -' })
+  @Matches(ID, { message: `orderId ${ID_MESSAGE}` })
   orderId: string;
 
   @ApiProperty({
     description: 'Carrier code or name (SF, ZTO, JD, JTEXPRESS, 顺丰…): see the carrier table',
     example: 'SF',
   })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(40)
+  @IsText(40)
   carrier: string;
 
   @ApiProperty({ description: 'Waybill number: letters, digits and hyphens', example: 'SF1234567890' })
@@ -73,7 +74,7 @@ export class ShipmentListQueryDto {
 
   @ApiPropertyOptional({ description: 'Only shipments of this order (any of its ids)' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'order must be 1–64 letters, digits, _ or -' })
+  @Matches(ID, { message: `order ${ID_MESSAGE}` })
   order?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })

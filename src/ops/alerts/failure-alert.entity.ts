@@ -5,6 +5,7 @@ import { bigintNumber } from '@app/database/columns';
 @Entity('sync_failure_alert')
 @Index('uq_sync_failure_alert_window', ['scopeKey', 'windowStart'], { unique: true })
 @Index('idx_sync_failure_alert_raised', ['raisedAt'])
+@Index('idx_sync_failure_alert_resolved', ['resolvedAt'])
 export class FailureAlertEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -32,4 +33,8 @@ export class FailureAlertEntity {
 
   @Column({ name: 'raised_at', type: 'bigint', transformer: bigintNumber })
   raisedAt: number;
+
+  /** Set by the scheduled check once the scope's open failures within the window fell below the threshold. */
+  @Column({ name: 'resolved_at', type: 'bigint', transformer: bigintNumber, nullable: true })
+  resolvedAt: number | null;
 }

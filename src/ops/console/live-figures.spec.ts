@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { livePoint, MetricJson, quantileOf, sampleOf } from './live-figures';
+import { livePoint, MetricJson, quantileOf, quotaLines, sampleOf } from './live-figures';
 
 describe('live figures', () => {
   it('takes rates, quantiles and the outbox lag over the interval between two samples of a registry', async () => {
@@ -85,5 +85,14 @@ describe('live figures', () => {
         0.99,
       ),
     ).toBe(5);
+  });
+});
+
+describe('quotaLines', () => {
+  it("draws each platform's quota as the calls per second that use it up evenly over its period", () => {
+    expect(quotaLines({ kuaishouDailyCallQuota: 1_000_000, youzanMonthlyCallQuota: 500_000 })).toEqual([
+      { platform: 'kuaishou', label: 'kuaishou quota 1,000,000/day', perSecond: 11.574 },
+      { platform: 'youzan', label: 'youzan quota 500,000/month', perSecond: 0.193 },
+    ]);
   });
 });

@@ -100,3 +100,30 @@ export function livePoint(prev: Sample, next: Sample): LivePoint {
     outboxInFlight: sum(next, 'kwaizan_outbox_in_flight'),
   };
 }
+
+/** A platform's call quota drawn on the calls chart as the rate that uses it up evenly over its period. */
+export interface QuotaLine {
+  platform: string;
+  label: string;
+  perSecond: number;
+}
+
+const DAY_S = 86_400;
+/** Youzan's quota is per month; 30 days makes the even rate (a 31-day month allows a little less per second). */
+const MONTH_S = 30 * DAY_S;
+
+export function quotaLines(quotas: { kuaishouDailyCallQuota: number; youzanMonthlyCallQuota: number }): QuotaLine[] {
+  const round = (n: number) => Math.round(n * 1000) / 1000;
+  return [
+    {
+      platform: 'kuaishou',
+      label: `kuaishou quota ${quotas.kuaishouDailyCallQuota.toLocaleString('en')}/day`,
+      perSecond: round(quotas.kuaishouDailyCallQuota / DAY_S),
+    },
+    {
+      platform: 'youzan',
+      label: `youzan quota ${quotas.youzanMonthlyCallQuota.toLocaleString('en')}/month`,
+      perSecond: round(quotas.youzanMonthlyCallQuota / MONTH_S),
+    },
+  ];
+}

@@ -5,11 +5,13 @@ import type { Request, Response } from 'express';
 import { MetricsService } from '../metrics/metrics.service';
 import { livePoint, MetricJson, sampleOf } from './live-figures';
 import { livePage } from './pages/live.page';
-import { alertsCard, platformHealthPage } from './pages/platform-health.page';
+import { alertsCard, platformAlertsCard, platformHealthPage } from './pages/platform-health.page';
 import { PlatformHealthQuery } from './platform-health.service';
 import { FailureAlertsService } from '../alerts/failure-alerts.service';
-import { CurrentPrincipal, Ops, Page } from '@app/auth/policy.decorator';
+import { OpsAlertsService } from '../alerts/ops-alerts.service';
+import { CurrentPrincipal, Ops, OpsPage } from '@app/auth/policy.decorator';
 import { UserPrincipal } from '@app/auth/principal';
+import { html } from '@app/common/http/html';
 import { AppConfig } from '@app/config/app-config';
 import { SyncFailureService } from '../failures/sync-failure.service';
 import type { SyncFailureActionKind } from '../failures/sync-failure-action.entity';
@@ -41,28 +43,24 @@ export class OpsConsolePagesController {
     private readonly metrics: MetricsService,
     private readonly health: PlatformHealthQuery,
     private readonly alerts: FailureAlertsService,
+    private readonly opsAlerts: OpsAlertsService,
   ) {}
 
   /** Per platform and shop: breakers, calls against quota, grants, drift, deadline risks, parity, coupons, webhooks. */
-  @Get('platforms')
-  @Ops()
-  @Page()
+  @OpsPage('platforms')
   async platforms(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     const view = await this.health.view();
     res.type('html').send(platformHealthPage({ principal, view, sandbox: this.sandbox }));
   }
 
-  @Get('live')
-  @Ops()
-  @Page()
-  live(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): void {
-    res.type('html').send(livePage({ principal, sandbox: this.sandbox }));
+  @OpsPage('live')
+  async live(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
+    const quotas = await this.health.quotaLines();
+    res.type('html').send(livePage({ principal, quotas, sandbox: this.sandbox }));
   }
 
   /** Chart.js, served from node_modules (the machines have no internet, so no CDN). */
-  @Get('assets/chart.js')
-  @Ops()
-  @Page()
+  @OpsPage('assets/chart.js')
   chartScript(@Res() res: Response): void {
     res.type('application/javascript').set('cache-control', 'private, max-age=3600').sendFile(CHART_JS);
   }
@@ -103,17 +101,24 @@ export class OpsConsolePagesController {
     return this.config.platforms.sandbox;
   }
 
-  @Get()
-  @Ops()
-  @Page()
+  @OpsPage()
   async home(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
-    const [counts, alerts] = await Promise.all([this.failures.countByStatus(), this.alerts.recent(5)]);
-    res.type('html').send(consoleHomePage({ principal, counts, alerts: alertsCard(alerts), sandbox: this.sandbox }));
+    const [counts, alerts, platformAlerts] = await Promise.all([
+      this.failures.countByStatus(),
+      this.alerts.recent(5),
+      this.opsAlerts.recent(5),
+    ]);
+    res.type('html').send(
+      consoleHomePage({
+        principal,
+        counts,
+        alerts: html`${platformAlertsCard(platformAlerts)}${alertsCard(alerts)}`,
+        sandbox: this.sandbox,
+      }),
+    );
   }
 
-  @Get('failures')
-  @Ops()
-  @Page()
+  @OpsPage('failures')
   async list(
     @CurrentPrincipal() principal: UserPrincipal,
     @Query() query: Record<string, unknown>,
@@ -125,9 +130,7 @@ export class OpsConsolePagesController {
     res.type('html').send(failureListPage({ principal, ...parsed, items, total, sandbox: this.sandbox }));
   }
 
-  @Get('failures/:id')
-  @Ops()
-  @Page()
+  @OpsPage('failures/:id')
   async detail(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -196,9 +199,7 @@ export class OpsConsolePagesController {
     return undefined;
   }
 
-  @Get('batches/:id')
-  @Ops()
-  @Page()
+  @OpsPage('batches/:id')
   async batch(
     @CurrentPrincipal() principal: UserPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -214,9 +215,7 @@ export class OpsConsolePagesController {
 @ApiExcludeController()
 @Controller('ops')
 export class OpsHomeRedirectController {
-  @Get()
-  @Ops()
-  @Page()
+  @OpsPage()
   home(@Res() res: Response): void {
     res.redirect(302, '/ops/console');
   }

@@ -123,6 +123,20 @@ export class SyncFailureRepository {
     return qb.getCount();
   }
 
+  /** Open failures opened since `since`, counted per merchant (failures without one left out). */
+  async openCountsByMerchantSince(since: number): Promise<{ merchantId: string; n: number }[]> {
+    const rows = await this.repo
+      .createQueryBuilder('f')
+      .select('f.merchant_id', 'merchantId')
+      .addSelect('COUNT(*)', 'n')
+      .where("f.status = 'open'")
+      .andWhere('f.created_at >= :since', { since })
+      .andWhere('f.merchant_id IS NOT NULL')
+      .groupBy('f.merchant_id')
+      .getRawMany<{ merchantId: string; n: number | string }>();
+    return rows.map((r) => ({ merchantId: r.merchantId, n: Number(r.n) }));
+  }
+
   async openCountsByShop(): Promise<{ platform: string | null; shopRef: string | null; n: number }[]> {
     const rows = await this.repo
       .createQueryBuilder('f')

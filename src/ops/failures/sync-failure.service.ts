@@ -163,6 +163,11 @@ export class SyncFailureService {
     return this.repo.countOpenCreatedSince(since, merchantId);
   }
 
+  /** Failures opened since `since` that are still open, per merchant that has any. */
+  openCountsByMerchantSince(since: number): Promise<{ merchantId: string; n: number }[]> {
+    return this.repo.openCountsByMerchantSince(since);
+  }
+
   /** Open failures per platform and shop reference (a shop id or a connection id, as the recording context had it). */
   openCountsByShop(): Promise<{ platform: string | null; shopRef: string | null; n: number }[]> {
     return this.repo.openCountsByShop();

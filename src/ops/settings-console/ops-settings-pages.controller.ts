@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Notice } from '@app/auth/pages/auth.pages';
-import { Admin, CurrentPrincipal, Ops, Page } from '@app/auth/policy.decorator';
+import { Admin, CurrentPrincipal, OpsPage } from '@app/auth/policy.decorator';
 import { UserPrincipal } from '@app/auth/principal';
 import { DomainException } from '@app/common/errors/domain.exception';
 import { statusOfDomainError } from '@app/common/http/all-exceptions.filter';
@@ -26,9 +26,7 @@ export class OpsSettingsPagesController {
     private readonly config: AppConfig,
   ) {}
 
-  @Get()
-  @Ops()
-  @Page()
+  @OpsPage()
   async show(@CurrentPrincipal() principal: UserPrincipal, @Res() res: Response): Promise<void> {
     await this.render(res, principal);
   }

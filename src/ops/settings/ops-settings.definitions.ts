@@ -19,13 +19,19 @@ export interface OpsSettings {
   failureRetryDelaysMs: number[];
   failureAlertThreshold: number;
   failureAlertWindowMinutes: number;
+  platformAlertWindowMinutes: number;
+  errorRateAlertPercent: number;
+  errorRateAlertMinCalls: number;
+  noSuccessAlertMinutes: number;
+  kuaishouDailyCallQuota: number;
+  youzanMonthlyCallQuota: number;
 }
 
 export type OpsSettingKey = keyof OpsSettings;
 
 export interface OpsSettingDefinition {
   key: OpsSettingKey;
-  group: 'retention' | 'sign-in' | 'failures';
+  group: 'retention' | 'sign-in' | 'failures' | 'alerts' | 'quotas';
   /** A whole number, or a list of them (`items` bounds its length). */
   kind: 'int' | 'int-list';
   min: number;
@@ -209,6 +215,72 @@ export const OPS_SETTING_DEFINITIONS: readonly OpsSettingDefinition[] = [
     label: '失败告警窗口 Sync failure alert window',
     help: 'Failures are counted over this window; at most one alert per merchant (and one overall) per window.',
     defaultOf: () => 15,
+  },
+  {
+    key: 'platformAlertWindowMinutes',
+    group: 'alerts',
+    kind: 'int',
+    min: 1,
+    max: 1440,
+    unit: '分钟 minutes',
+    label: '平台错误率窗口 Platform error-rate window',
+    help: 'Calls of every instance over this many minutes give the error rates on the platform health page and its alert.',
+    defaultOf: () => 15,
+  },
+  {
+    key: 'errorRateAlertPercent',
+    group: 'alerts',
+    kind: 'int',
+    min: 1,
+    max: 100,
+    unit: '% percent',
+    label: '平台错误率告警 Platform error rate that raises an alert',
+    help: 'Failed calls to one platform as a share of its calls within the window; the alert is resolved when the rate falls below.',
+    defaultOf: () => 50,
+  },
+  {
+    key: 'errorRateAlertMinCalls',
+    group: 'alerts',
+    kind: 'int',
+    min: 1,
+    max: 1_000_000,
+    unit: '次 calls',
+    label: '错误率最少调用 Calls before the error rate counts',
+    help: 'Fewer calls than this within the window raise no error-rate alert (a single failed call is not a rate).',
+    defaultOf: () => 20,
+  },
+  {
+    key: 'noSuccessAlertMinutes',
+    group: 'alerts',
+    kind: 'int',
+    min: 1,
+    max: 1440,
+    unit: '分钟 minutes',
+    label: '无成功调用告警 Minutes without a successful call',
+    help: 'A platform whose calls all failed for this long (none succeeding) raises an alert; one success resolves it.',
+    defaultOf: () => 30,
+  },
+  {
+    key: 'kuaishouDailyCallQuota',
+    group: 'quotas',
+    kind: 'int',
+    min: 1,
+    max: 1_000_000_000,
+    unit: '次/天 calls/day',
+    label: '快手每日调用配额 Kuaishou daily call quota',
+    help: "The app's daily quota shown in the Kuaishou console (about 1,000,000 by default; raised by Kuaishou on request). Drawn on the live calls chart.",
+    defaultOf: () => 1_000_000,
+  },
+  {
+    key: 'youzanMonthlyCallQuota',
+    group: 'quotas',
+    kind: 'int',
+    min: 1,
+    max: 1_000_000_000,
+    unit: '次/月 calls/month',
+    label: '有赞每月调用配额 Youzan monthly call quota',
+    help: 'The API calls of the Youzan package bought (A 500,000, B 2,000,000, C 12,000,000 a month). Drawn on the live calls chart.',
+    defaultOf: () => 500_000,
   },
 ];
 

@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsText } from '@app/common/http/validation';
 import { REFUND_ACTIONS, RefundAction } from '../../platforms/ports/after-sales.port';
 import type { RefundActionRequest } from './refund-actions.service';
 
@@ -22,9 +12,7 @@ const blankToUndefined = ({ value }: { value: unknown }): unknown => (value === 
 
 export class ReturnAddressDto {
   @ApiProperty({ maxLength: 40 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(40)
+  @IsText(40)
   name: string;
 
   @ApiProperty({ maxLength: 20 })
@@ -33,9 +21,7 @@ export class ReturnAddressDto {
   mobile: string;
 
   @ApiProperty({ maxLength: 200 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @IsText(200)
   address: string;
 }
 

@@ -22,6 +22,7 @@ import {
   KsSuggestedCategory,
   KsItemCreated,
   KsPropValue,
+  KsSkuProp,
 } from './kuaishou-wire.types';
 
 /**
@@ -30,6 +31,7 @@ import {
  */
 export class KuaishouCatalogChannel implements CatalogPort {
   readonly platform = 'kuaishou' as const;
+  readonly editsSkuSpecs = true;
   private readonly configTtlMs: number;
   private readonly categoryConfigs = new Map<string, { at: number; config: KsCategoryConfig }>();
   private readonly expressTemplates = new Map<string, string>();
@@ -147,6 +149,8 @@ export class KuaishouCatalogChannel implements CatalogPort {
             skuSalePrice: change.priceFen ?? current.skuSalePrice,
             ...(change.marketPriceFen !== undefined ? { skuMarketPrice: change.marketPriceFen } : {}),
             ...(change.outerSkuId !== undefined ? { skuNick: change.outerSkuId.slice(0, 30) } : {}),
+            // The main sale property keeps the SKU's hosted image unless the change brings one.
+            ...(change.specs ? { skuProps: skuProps(change.specs, mainImageOf(current)) } : {}),
             skuStockChangeType: 1,
             skuChangeStock: 0,
           };
@@ -167,6 +171,12 @@ export class KuaishouCatalogChannel implements CatalogPort {
     const data = (answer.data ?? {}) as { items?: KsItem[] };
     const hit = (data.items ?? [])[0];
     return hit ? toChannelItem(hit) : null;
+  }
+
+  async findItemsByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem[]> {
+    const param = { relItemId: toKuaishouLong(relIdFor(outerItemId)), pageNumber: 1, pageSize: 10 };
+    const answer = await this.api.call(shop, 'open.item.list.get', param, true);
+    return (((answer.data ?? {}) as { items?: KsItem[] }).items ?? []).map(toChannelItem);
   }
 
   async listItems(shop: ShopRef, page: PageRequest): Promise<{ items: ChannelItem[]; total: number }> {
@@ -288,4 +298,8 @@ function skuProps(specs: ChannelItemDraft['skus'][number]['specs'], coverUrl: st
     propSortNum: index + 1,
     ...(index === 0 ? { imageUrl: spec.imageUrl ?? coverUrl } : spec.imageUrl ? { imageUrl: spec.imageUrl } : {}),
   }));
+}
+
+function mainImageOf(sku: { skuProp?: KsSkuProp[]; skuProps?: KsSkuProp[] }): string | undefined {
+  return [...(sku.skuProp ?? []), ...(sku.skuProps ?? [])].find((p) => p.isMainProp === 1 && p.imageUrl)?.imageUrl;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { changeSettles, endSettles, isEnded, writeCoupon } from '../coupon-write';
 import { PlatformError } from '../platform-error';
 import { PageRequest, ShopRef } from '../ports/platform.types';
 import {
@@ -97,18 +98,15 @@ export class KuaishouPromotionsChannel implements PromotionsPort {
     return toChannelCoupon(found, this.api.clock.now());
   }
 
-  async endCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon> {
+  /** An unclear answer, or "already ended" on a repeat: what the platform has now decides. */
+  endCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon> {
     const param = { couponId: toKuaishouLong(couponId) };
-    try {
-      await this.api.call(shop, 'open.promotion.coupon.over', param, false);
-    } catch (error) {
-      // An unclear answer, or "already ended" on a repeat: what the platform has now decides.
-      if (!(error instanceof PlatformError) || error.code === 'NOT_FOUND') throw error;
-      const now = await this.getCoupon(shop, couponId);
-      if (now.status === 'ended' || now.status === 'deleted') return now;
-      throw error;
-    }
-    return this.getCoupon(shop, couponId);
+    return writeCoupon(
+      () => this.api.call(shop, 'open.promotion.coupon.over', param, false),
+      () => this.getCoupon(shop, couponId),
+      endSettles,
+      isEnded,
+    );
   }
 
   /** Only a higher total stock (coupon.stock.add, not repeat-safe: the increment is taken from a fresh read). */
@@ -122,15 +120,12 @@ export class KuaishouPromotionsChannel implements PromotionsPort {
     if (target < before.totalStock)
       throw refused(api, `Kuaishou cannot lower a coupon's stock (${before.totalStock} → ${target})`);
     const param = { couponId: toKuaishouLong(couponId), incrementNum: target - before.totalStock };
-    try {
-      await this.api.call(shop, api, param, false);
-    } catch (error) {
-      if (!(error instanceof PlatformError) || !error.ambiguous) throw error;
-      const now = await this.getCoupon(shop, couponId);
-      if (now.totalStock >= target) return now;
-      throw error;
-    }
-    return this.getCoupon(shop, couponId);
+    return writeCoupon(
+      () => this.api.call(shop, api, param, false),
+      () => this.getCoupon(shop, couponId),
+      changeSettles,
+      (now) => now.totalStock >= target,
+    );
   }
 }
 

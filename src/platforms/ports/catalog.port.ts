@@ -112,12 +112,24 @@ export interface ItemPatch {
   description?: string;
   imageUrls?: string[];
   properties?: PropertyValueInput[];
-  skus?: { skuId: string; priceFen?: number; marketPriceFen?: number; outerSkuId?: string }[];
+  skus?: {
+    skuId: string;
+    priceFen?: number;
+    marketPriceFen?: number;
+    outerSkuId?: string;
+    /** New sale-property values of the SKU (absolute), where `editsSkuSpecs`. */
+    specs?: SpecValue[];
+  }[];
 }
 
 /** Catalog: category trees and their properties, listings (with their images) and shelf status. */
 export interface CatalogPort {
   readonly platform: Platform;
+  /**
+   * Whether `editItem` changes a SKU's sale-property values in place (Kuaishou `open.item.edit`
+   * `skuProps`). Youzan's documented spec edit replaces every SKU (`sku_stocks`), which is not built.
+   */
+  readonly editsSkuSpecs?: boolean;
   /** The whole tree, with `open` per category where the platform says (Kuaishou: per merchant). */
   getCategories(shop: ShopRef): Promise<ChannelCategory[]>;
   /** The platform's own suggestions; empty where the platform has none (Youzan). Daily-capped on Kuaishou. */
@@ -131,6 +143,11 @@ export interface CatalogPort {
    * item create whose answer was lost is settled, since neither platform's create is idempotent.
    */
   findItemByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem | null>;
+  /**
+   * Every item holding this outer id. Youzan does not keep `item_no` unique (`youzan.items.custom.get`
+   * answers a list), so a shop may hold several; Kuaishou refuses a reused `relItemId`.
+   */
+  findItemsByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem[]>;
   listItems(shop: ShopRef, page: PageRequest): Promise<{ items: ChannelItem[]; total: number }>;
   setShelfStatus(shop: ShopRef, itemId: string, onShelf: boolean): Promise<void>;
   /**

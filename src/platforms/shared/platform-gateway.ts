@@ -47,6 +47,14 @@ export interface CallUsage {
   peakPerSecond: number;
 }
 
+/** Calls made and failed (any answer but success) for one API in one minute, not yet persisted. */
+export interface CallTally {
+  api: string;
+  minuteStart: number;
+  calls: number;
+  errors: number;
+}
+
 export interface GatewayUsage {
   breakers: Record<string, BreakerState>;
   apis: CallUsage[];
@@ -68,6 +76,7 @@ export class PlatformGateway {
   private readonly breakers = new Map<string, CircuitBreaker<[() => Promise<unknown>], unknown>>();
   private readonly apiRate = new CallRate();
   private readonly shopRate = new CallRate();
+  private tally = new Map<string, CallTally>();
 
   constructor(
     private readonly options: GatewayOptions,
@@ -126,6 +135,25 @@ export class PlatformGateway {
       apis: rows(this.apiRate, (api) => this.options.apiQps[api] ?? this.options.defaultApiQps),
       shops: rows(this.shopRate, () => this.options.shopQps),
     };
+  }
+
+  /** The calls counted per API and minute since the last drain (the call-stats flush persists them). */
+  drainTally(): CallTally[] {
+    const drained = [...this.tally.values()];
+    this.tally = new Map();
+    return drained;
+  }
+
+  /** Puts back figures a failed flush could not persist, so they are counted in the next one. */
+  restoreTally(rows: CallTally[]): void {
+    for (const row of rows) {
+      const key = `${row.minuteStart}|${row.api}`;
+      const current = this.tally.get(key);
+      this.tally.set(
+        key,
+        current ? { ...row, calls: row.calls + current.calls, errors: row.errors + current.errors } : row,
+      );
+    }
   }
 
   shutdown(): void {
@@ -244,6 +272,13 @@ export class PlatformGateway {
   }
 
   private observe(api: string, outcome: string, started: number): void {
+    const now = Date.now();
+    const minuteStart = now - (now % 60_000);
+    const key = `${minuteStart}|${api}`;
+    const row = this.tally.get(key) ?? { api, minuteStart, calls: 0, errors: 0 };
+    row.calls += 1;
+    if (outcome !== 'ok') row.errors += 1;
+    this.tally.set(key, row);
     const labels = { platform: this.options.platform, api, outcome };
     this.metrics.counter(METRICS.platformCallsTotal).inc(labels);
     this.metrics

@@ -120,6 +120,16 @@ export class YouzanCatalogChannel implements CatalogPort {
     return hit ? this.getItem(shop, idString(hit.item_id)) : null;
   }
 
+  async findItemsByOuterId(shop: ShopRef, outerItemId: string): Promise<ChannelItem[]> {
+    const params = { item_no: outerItemId };
+    const data = (await this.http.call(shop, 'youzan.items.custom.get', '3.0.0', params, READ)) as {
+      items?: RawItem[];
+    } | null;
+    const items: ChannelItem[] = [];
+    for (const raw of data?.items ?? []) items.push(await this.getItem(shop, idString(raw.item_id)));
+    return items;
+  }
+
   /**
    * On-sale items first, then the warehouse (`items.inventory.get`). The list APIs carry no
    * SKUs, so each listed item is read with `item.get` (300 QPS per shop).

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Clock } from '@app/common/clock';
+import { changeSettles, endSettles, isEnded, writeCoupon } from '../coupon-write';
 import { PlatformError } from '../platform-error';
 import { PageRequest, ShopRef } from '../ports/platform.types';
 import {
@@ -98,23 +99,15 @@ export class YouzanPromotionsChannel implements PromotionsPort {
    * `youzan.ump.voucheractivity.suspendsend` 3.0.0 (invalidate the activity). Its parameter names are
    * unconfirmed (fact sheet §3.12): the activity id is sent as `id`.
    */
-  async endCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon> {
-    try {
-      await this.http.call(
-        shop,
-        'youzan.ump.voucheractivity.suspendsend',
-        '3.0.0',
-        { id: longParam(couponId) },
-        WRITE_ONCE,
-      );
-    } catch (error) {
-      // An unclear answer, or "already invalid" on a repeat: what the platform has now decides.
-      if (!(error instanceof PlatformError) || error.code === 'NOT_FOUND') throw error;
-      const now = await this.getCoupon(shop, couponId);
-      if (now.status === 'ended' || now.status === 'deleted') return now;
-      throw error;
-    }
-    return this.getCoupon(shop, couponId);
+  endCoupon(shop: ShopRef, couponId: string): Promise<ChannelCoupon> {
+    // An unclear answer, or "already invalid" on a repeat: what the platform has now decides.
+    const params = { id: longParam(couponId) };
+    return writeCoupon(
+      () => this.http.call(shop, 'youzan.ump.voucheractivity.suspendsend', '3.0.0', params, WRITE_ONCE),
+      () => this.getCoupon(shop, couponId),
+      endSettles,
+      isEnded,
+    );
   }
 
   /**
@@ -128,15 +121,12 @@ export class YouzanPromotionsChannel implements PromotionsPort {
       ...(change.perBuyerLimit === undefined ? {} : { quota: change.perBuyerLimit }),
       ...(change.endsAt === undefined ? {} : { end_at: epochMsToBeijing(change.endsAt) }),
     };
-    try {
-      await this.http.call(shop, 'youzan.ump.voucheractivity.edit', '3.0.0', params, WRITE_ONCE);
-    } catch (error) {
-      if (!(error instanceof PlatformError) || !error.ambiguous) throw error;
-      const now = await this.getCoupon(shop, couponId);
-      if (matches(now, change)) return now;
-      throw error;
-    }
-    return this.getCoupon(shop, couponId);
+    return writeCoupon(
+      () => this.http.call(shop, 'youzan.ump.voucheractivity.edit', '3.0.0', params, WRITE_ONCE),
+      () => this.getCoupon(shop, couponId),
+      changeSettles,
+      (now) => matches(now, change),
+    );
   }
 
   private async couponPage(

@@ -199,3 +199,19 @@ export const KS_MAX_STOCK = 9_999_999;
 export const DAY_MS = 86_400_000;
 
 export const CHINA_UTC_OFFSET_MS = 8 * 3_600_000;
+
+/** A buyer's refund request (control API). */
+export interface RefundInput {
+  oid: string;
+  /** 10 refund only (default), 1 return + refund, 3 exchange. */
+  handlingWay?: number;
+  amountFen?: number;
+  reason?: string;
+  reasonCode?: number;
+  /** Overrides the emulator's restock policy for this refund. */
+  restock?: boolean;
+  /** Units the refund covers (default: all of the order's). */
+  productNum?: number;
+  /** 1 = price protection: money back, the goods still ship (default 0). */
+  specialRefundType?: number;
+}

@@ -1,5 +1,5 @@
 import { SandboxControlClient, SandboxFaultsInput } from '../shared/sandbox-control.client';
-import type { PlaceOrderInput } from './kuaishou-emulator.store';
+import type { PlaceOrderInput, RefundInput } from './kuaishou-emulator.model';
 import type { KsTokenAnswer } from './kuaishou-oauth.store';
 
 export { SandboxControlError } from '../shared/sandbox-control.client';
@@ -111,20 +111,7 @@ export interface SandboxRefund {
   updateTime: number;
 }
 
-export interface SandboxRefundInput {
-  oid: string;
-  /** 10 refund only (default), 1 return + refund, 3 exchange. */
-  handlingWay?: number;
-  amountFen?: number;
-  reason?: string;
-  reasonCode?: number;
-  /** Overrides the emulator's restock policy for this refund. */
-  restock?: boolean;
-  /** Units the refund covers (default: all of the order's). */
-  productNum?: number;
-  /** 1 = price protection: money back, the goods still ship (default 0). */
-  specialRefundType?: number;
-}
+export type SandboxRefundInput = RefundInput;
 
 /** How a test settles a refund: the buyer's refund succeeds, the buyer closes it, or the merchant refuses it. */
 export type SandboxRefundStatus = 'succeed' | 'close' | 'refuse';

@@ -36,6 +36,20 @@ export abstract class KsItemsStore extends KsStoreBase {
     return true;
   }
 
+  /**
+   * Images must be on Kuaishou's own host, i.e. answered by open.item.image.upload (sheet §3.2: detail
+   * images "must be Kuaishou-hosted"; §3.6: convert every image first). For main, white-background,
+   * transparent and SKU images the sheet leaves it unconfirmed; the emulator is strict on all of them.
+   * The sheet names no result code for it: the documented business-rejection 21 is used.
+   */
+  private requireHosted(kind: string, urls: string[]): void {
+    const foreign = urls.find((url) => !this.hostedImages.has(url));
+    if (foreign !== undefined)
+      throw ksError.business(
+        `${kind}[${foreign.slice(0, 120)}]不是快手图片地址，请先通过open.item.image.upload上传图片`,
+      );
+  }
+
   /** open.item.new with the listing rules of sheet §3.2 / §6.2. */
   createItem(shop: KsShop, p: ParamReader): KsItemRecord {
     const now = this.clock.now();
@@ -57,6 +71,12 @@ export abstract class KsItemsStore extends KsStoreBase {
     if (details.length < 1 || details.length > 1000) throw ksError.business('商品详情描述长度必须为1-1000个字符');
     const detailImageUrls = p.strings('detailImageUrls') ?? [];
     if (detailImageUrls.length < 1 || detailImageUrls.length > 50) throw ksError.business('商品详情图数量必须为1-50张');
+    this.requireHosted('主图', imageUrls);
+    this.requireHosted('详情图', detailImageUrls);
+    for (const field of ['whiteBaseImageUrl', 'transparentImageUrl'] as const) {
+      const url = p.string(field, true);
+      if (url) this.requireHosted(field === 'whiteBaseImageUrl' ? '白底图' : '透明图', [url]);
+    }
     const payWay = p.int('payWay', true);
     if (payWay !== undefined && payWay !== 2) throw ksError.business('仅支持在线支付(payWay=2)');
     const expressTemplateId = p.long('expressTemplateId');
@@ -66,6 +86,11 @@ export abstract class KsItemsStore extends KsStoreBase {
     const skuList = p.objects('skuList') ?? [];
     if (skuList.length < 1 || skuList.length > 600) throw ksError.business('SKU数量必须为1-600个');
     const skus = skuList.map((s) => this.newSku(s, now));
+    for (const sku of skus)
+      this.requireHosted(
+        'SKU规格图',
+        sku.props.map((prop) => prop.imageUrl).filter((url): url is string => !!url),
+      );
     const relSkuIds = new Set(skus.map((s) => s.relSkuId));
     if (relSkuIds.size !== skus.length) throw ksError.business('relSkuId 不能重复');
     checkSaleProps(skus);
@@ -203,6 +228,7 @@ export abstract class KsItemsStore extends KsStoreBase {
     if (p.has('imageUrls')) {
       const urls = p.strings('imageUrls') ?? [];
       if (urls.length < 1 || urls.length > 9) throw ksError.business('商品主图数量必须为1-9张');
+      this.requireHosted('主图', urls);
       audited.imageUrls = urls;
     }
     if (p.bool('updateItemPropValues'))
@@ -220,9 +246,21 @@ export abstract class KsItemsStore extends KsStoreBase {
       if (stock < sku.reserveStock || stock < 0) throw ksError.business('当前库存不足，请减少预留数量');
       const nick = s.string('skuNick', true);
       if (nick !== undefined && nick.length > 30) throw ksError.business('skuNick 长度不能超过30');
-      return { sku, price, stock, market: s.int('skuMarketPrice', true), nick };
+      const props = s.has('skuProps') ? readSkuProps(s) : undefined;
+      if (props)
+        this.requireHosted(
+          'SKU规格图',
+          props.map((prop) => prop.imageUrl).filter((u): u is string => !!u),
+        );
+      return { sku, price, stock, market: s.int('skuMarketPrice', true), nick, props };
     });
-    for (const { sku, price, stock, market, nick } of changes) {
+    // New sale-property values must leave the item a full Cartesian product (checked before anything changes).
+    if (changes.some((c) => c.props))
+      checkSaleProps(
+        item.skus.map((sku) => ({ ...sku, props: changes.find((c) => c.sku === sku)?.props ?? sku.props })),
+      );
+    for (const { sku, price, stock, market, nick, props } of changes) {
+      if (props) sku.props = props;
       if (sku.price !== price)
         this.prices.record({ itemId: item.kwaiItemId, skuId: sku.kwaiSkuId, priceFen: price, source: 'api' });
       sku.price = price;
@@ -365,14 +403,7 @@ export abstract class KsItemsStore extends KsStoreBase {
     if (price < 1 || price > MAX_PRICE_FEN) throw ksError.business(`SKU价格必须在1-${MAX_PRICE_FEN}分之间`);
     const nick = s.string('skuNick', true) ?? '';
     if (nick.length > 30) throw ksError.business('skuNick 长度不能超过30');
-    const props = (s.objects('skuProps') ?? []).map((prop) => ({
-      propName: prop.string('propName'),
-      propValueName: prop.string('propValueName'),
-      imageUrl: prop.string('imageUrl', true),
-      isMainProp: prop.int('isMainProp', true) ?? 0,
-      propVersion: prop.int('propVersion', true) ?? 1,
-    }));
-    if (!props.length) throw ksError.business('skuProps 不能为空');
+    const props = readSkuProps(s);
     return {
       kwaiSkuId: this.nextSkuId(),
       relSkuId,
@@ -386,6 +417,18 @@ export abstract class KsItemsStore extends KsStoreBase {
       updateTime: now,
     };
   }
+}
+
+function readSkuProps(s: ParamReader): KsSku['props'] {
+  const props = (s.objects('skuProps') ?? []).map((prop) => ({
+    propName: prop.string('propName'),
+    propValueName: prop.string('propValueName'),
+    imageUrl: prop.string('imageUrl', true),
+    isMainProp: prop.int('isMainProp', true) ?? 0,
+    propVersion: prop.int('propVersion', true) ?? 1,
+  }));
+  if (!props.length) throw ksError.business('skuProps 不能为空');
+  return props;
 }
 
 function applyEdit(item: KsItemRecord, edit: NonNullable<KsItemRecord['pendingEdit']>): void {

@@ -1,6 +1,6 @@
 import { SandboxError } from '../shared/control.errors';
 import { long } from './kuaishou-emulator.json';
-import { DAY_MS, KsRefundRecord } from './kuaishou-emulator.model';
+import { DAY_MS, KsOrderRecord, KsRefundRecord, RefundInput } from './kuaishou-emulator.model';
 import { KsOrdersStore } from './kuaishou-store.orders';
 
 export interface KsSellerAddress {
@@ -16,22 +16,13 @@ export interface KsSellerAddress {
 
 /** After-sales: refunds on an order, their outcomes and the restock policy. */
 export abstract class KsRefundsStore extends KsOrdersStore {
-  createRefund(input: {
-    oid: string;
-    handlingWay?: number;
-    amountFen?: number;
-    reason?: string;
-    reasonCode?: number;
-    restock?: boolean;
-    productNum?: number;
-    specialRefundType?: number;
-  }): KsRefundRecord {
+  createRefund(input: RefundInput): KsRefundRecord {
     const order = this.order(String(input.oid));
     if (![30, 40, 50, 70].includes(order.status))
       throw new SandboxError(409, 'not_refundable', `order status ${order.status} cannot be refunded`);
     if (order.refundIds.some((id) => ![60, 70].includes(this.refunds.get(id)?.status ?? 70)))
       throw new SandboxError(409, 'refund_open', 'the order already has an open refund');
-    const paid = order.price * order.num - order.merchantDiscount - order.platformDiscount;
+    const paid = paidFor(order);
     const amount = input.amountFen ?? paid;
     if (!Number.isSafeInteger(amount) || amount < 1 || amount > paid)
       throw new SandboxError(400, 'invalid', `amountFen must be 1..${paid}`);
@@ -89,7 +80,7 @@ export abstract class KsRefundsStore extends KsOrdersStore {
   takesGoods(refund: KsRefundRecord): boolean {
     if (refund.handlingWay === 3 || refund.specialRefundType === 1) return false;
     const order = this.order(refund.oid);
-    const paid = order.price * order.num - order.merchantDiscount - order.platformDiscount;
+    const paid = paidFor(order);
     return refund.refundFee >= Math.floor((paid * refund.productNum) / order.num);
   }
 
@@ -184,6 +175,12 @@ export abstract class KsRefundsStore extends KsOrdersStore {
     refund.negotiateStatus = negotiateStatus;
     refund.updateTime = now;
     order.updateTime = now;
+    this.pushRefundUpdate(order, refund, eventType, now);
+    return refund;
+  }
+
+  /** Pushes `updateRefund` with the refund's new status. */
+  private pushRefundUpdate(order: KsOrderRecord, refund: KsRefundRecord, eventType: number, now: number): void {
     this.emit(
       'kwaishop_aftersales_updateRefund',
       order,
@@ -198,7 +195,6 @@ export abstract class KsRefundsStore extends KsOrdersStore {
       },
       refund.refundId,
     );
-    return refund;
   }
 
   /** Control API: the refund ends (60 success / 70 closed) or the seller refuses it (12). */
@@ -231,20 +227,12 @@ export abstract class KsRefundsStore extends KsOrdersStore {
         this.statusEvent('kwaishop_order_orderFail', order);
       }
     }
-    this.emit(
-      'kwaishop_aftersales_updateRefund',
-      order,
-      {
-        orderId: long(order.oid),
-        refundId: long(refund.refundId),
-        handlingWay: refund.handlingWay,
-        specialRefundType: 0,
-        status: refund.status,
-        eventType,
-        updateTime: now,
-      },
-      refund.refundId,
-    );
+    this.pushRefundUpdate(order, refund, eventType, now);
     return refund;
   }
+}
+
+/** What the buyer paid for the order's goods (after both discounts). */
+function paidFor(order: KsOrderRecord): number {
+  return order.price * order.num - order.merchantDiscount - order.platformDiscount;
 }

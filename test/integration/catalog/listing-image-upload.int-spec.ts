@@ -5,14 +5,7 @@ import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { isPlatformError } from '@app/platforms/platform-error';
 import { CHANNELS, ChannelRegistry } from '@app/platforms/ports/channel.registry';
 import { InventoryHarness } from '../inventory/inventory.harness';
-
-interface Listing {
-  id: string;
-  status: string;
-  targetItemId: string | null;
-  errorCode: string | null;
-  findings: { code: string; severity: string }[];
-}
+import { DAILY, ListingApi, ListingView as Listing } from './listing.harness';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -51,28 +44,28 @@ function png(width: number, height: number): Buffer {
 const dataUrl = (bytes: Buffer, type = 'image/png') => `data:${type};base64,${bytes.toString('base64')}`;
 const BIG_PNG = dataUrl(png(600, 600));
 const REMOTE = 'https://img.example.com/upload-second.jpg';
-/** 生活日用: no required properties. */
-const DAILY = '1125';
 const HOST = /^https:\/\/[^/]+\.kwaixiaodian\.com\//;
 
 describe('Kuaishou image upload (open.item.image.upload) and publishing with hosted images', () => {
   let h: InventoryHarness;
+  let l: ListingApi;
 
   beforeAll(async () => {
     h = await InventoryHarness.start('ksimages', { label: 'ksimages', kuaishou: { auditMode: 'manual' } });
+    l = new ListingApi(h);
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const call = (path: string, init?: { method?: string; body?: unknown }) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method: init?.method ?? 'GET',
-      headers: { 'content-type': 'application/json', ...h.auth },
-      body: init?.body === undefined ? undefined : JSON.stringify(init.body),
+  const storageBox = (code: string) =>
+    l.youzanItem(code, [`${code}-A`], {
+      title: `家用收纳盒 ${code}`,
+      desc: '家用多功能收纳盒，大容量，可叠放',
+      priceFen: 2_900,
+      stock: 3,
     });
-  const get = async (id: string) => (await (await call(`/listings/${id}`)).json()) as Listing;
   const uploads = () => h.stack.ks.counters.snapshot().calls['open.item.image.upload'] ?? 0;
   const shop = () => ({
     platform: 'kuaishou' as const,
@@ -103,37 +96,14 @@ describe('Kuaishou image upload (open.item.image.upload) and publishing with hos
   });
 
   it('uploads the source images before the create, journaled per image, so a retried publish uploads none again', async () => {
-    const item = await h.stack.yzControl.createItem({
-      kdtId: Number(h.shops.youzan),
-      title: '家用收纳盒 IMG-1',
-      desc: '家用多功能收纳盒，大容量，可叠放',
-      itemNo: 'IMG-1',
-      skus: [{ itemNo: 'IMG-1-A', priceFen: 2_900, stock: 3, specs: [{ k: '颜色', v: '白' }] }],
-    });
-    const res = await call('/listings', {
-      method: 'POST',
-      body: {
-        sourceConnectionId: h.connections.youzan.id,
-        sourceItemId: item.itemId,
-        targetConnectionId: h.connections.kuaishou.id,
-        categoryId: DAILY,
-        imageUrls: [BIG_PNG, REMOTE],
-      },
-    });
-    expect(res.status).toBe(201);
-    const listing = (await res.json()) as Listing;
+    const item = await storageBox('IMG-1');
+    const listing = await l.draftForKuaishou(item.itemId, { imageUrls: [BIG_PNG, REMOTE] });
     expect(listing.findings.filter((f) => f.severity === 'error')).toEqual([]);
 
     const before = uploads();
     // The create's answer is lost: the images are uploaded and journaled, the create is not settled.
-    h.stack.ks.faults.addRule({ api: 'open.item.new', httpErrorRate: 1 });
-    try {
-      expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
-      await h.quiet();
-    } finally {
-      h.stack.ks.faults.reset();
-    }
-    expect(await get(listing.id)).toMatchObject({ status: 'failed', errorCode: 'OUTCOME_UNKNOWN' });
+    await l.publishUnderKuaishouFault(listing.id, { httpErrorRate: 1 });
+    expect(await l.get(listing.id)).toMatchObject({ status: 'failed', errorCode: 'OUTCOME_UNKNOWN' });
     expect(uploads() - before).toBe(2);
     const service = h.stack.t.app.get(ListingPublishService);
     const journal = await service.imageUploads(listing.id);
@@ -143,7 +113,7 @@ describe('Kuaishou image upload (open.item.image.upload) and publishing with hos
     const failure = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { entityRef: listing.id });
     await h.stack.t.app.get(SyncFailureService).retry(failure.id);
     await h.quiet();
-    const published = await get(listing.id);
+    const published = await l.get(listing.id);
     expect(published.status).toBe('pending_audit');
     // No second upload: the journal answered for both images.
     expect(uploads() - before).toBe(2);
@@ -155,36 +125,51 @@ describe('Kuaishou image upload (open.item.image.upload) and publishing with hos
     expect(stored.detailImageUrls.every((u) => h.stack.ks.store.hostedImages.has(u))).toBe(true);
   });
 
-  it('edits a published listing through the same validation, tracks the re-audit, and explains Kuaishou 3401', async () => {
+  it('turns Kuaishou refusing an image it never hosted into a failed listing with an IMAGE_NOT_HOSTED finding, creating nothing', async () => {
     const item = await h.stack.yzControl.createItem({
       kdtId: Number(h.shops.youzan),
-      title: '家用收纳盒 EDIT-1',
+      title: '家用收纳盒 FAKEHOST-1',
       desc: '家用多功能收纳盒，大容量，可叠放',
-      itemNo: 'EDIT-1',
-      skus: [{ itemNo: 'EDIT-1-A', priceFen: 2_900, stock: 3, specs: [{ k: '颜色', v: '白' }] }],
+      itemNo: 'FAKEHOST-1',
+      skus: [{ itemNo: 'FAKEHOST-1-A', priceFen: 2_900, stock: 3, specs: [{ k: '颜色', v: '白' }] }],
     });
+    // On Kuaishou's host by its name, so not uploaded again, but Kuaishou never issued it.
+    const made = 'https://p4-ec.kwaixiaodian.com/bs2/image-kwaishop-product/not-issued.jpg';
     const created = (await (
-      await call('/listings', {
+      await l.call('/listings', {
         method: 'POST',
         body: {
           sourceConnectionId: h.connections.youzan.id,
           sourceItemId: item.itemId,
           targetConnectionId: h.connections.kuaishou.id,
           categoryId: DAILY,
-          imageUrls: [REMOTE],
+          imageUrls: [made],
         },
       })
     ).json()) as Listing;
-    expect((await call(`/listings/${created.id}/publish`, { method: 'POST' })).status).toBe(202);
+    const itemsBefore = h.stack.ks.store.items.size;
+    expect((await l.call(`/listings/${created.id}/publish`, { method: 'POST' })).status).toBe(202);
     await h.quiet();
-    const published = await get(created.id);
+    const failed = await l.get(created.id);
+    expect(failed).toMatchObject({ status: 'failed', targetItemId: null });
+    expect(failed.findings.find((f) => f.code === 'IMAGE_NOT_HOSTED')).toMatchObject({ severity: 'error' });
+    expect(h.stack.ks.store.items.size).toBe(itemsBefore);
+    const failure = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { entityRef: created.id });
+    expect(failure.platformMessage).toContain('不是快手图片地址');
+  });
+
+  it('edits a published listing through the same validation, tracks the re-audit, and explains Kuaishou 3401', async () => {
+    const item = await storageBox('EDIT-1');
+    const created = await l.draftForKuaishou(item.itemId, { imageUrls: [REMOTE] });
+    await l.publishAndWait(created.id);
+    const published = await l.get(created.id);
     expect(published.status).toBe('pending_audit');
     const itemId = published.targetItemId!;
     await h.stack.ksControl.auditItem(itemId, true);
     const service = h.stack.t.app.get(ListingPublishService);
     expect((await service.checkAudit(created.id))?.status).toBe('live');
 
-    const patch = (body: unknown) => call(`/listings/${created.id}`, { method: 'PATCH', body });
+    const patch = (body: unknown) => l.call(`/listings/${created.id}`, { method: 'PATCH', body });
     // Bad input: a 400 with field messages; a rule broken: a 422 with the validator's findings. Nothing sent.
     const bad = await patch({ title: 7, imageUrls: ['ftp://x'] });
     expect(bad.status).toBe(400);
@@ -208,7 +193,7 @@ describe('Kuaishou image upload (open.item.image.upload) and publishing with hos
     const refused = await patch({ title: '家用收纳盒 再改 EDIT-1' });
     expect(refused.status).toBe(422);
     expect(JSON.stringify(await refused.json())).toContain('ITEM_EDITED_ONLINE');
-    const after = await get(created.id);
+    const after = await l.get(created.id);
     const finding = after.findings.find((f) => f.code === 'PLATFORM_REFUSED') as
       (Listing['findings'][number] & { field: string; hint: { en: string } }) | undefined;
     expect(finding?.field).toBe('edit');

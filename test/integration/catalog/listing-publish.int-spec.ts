@@ -5,27 +5,8 @@ import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
 import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { relIdFor } from '@app/platforms/kuaishou/kuaishou.mapper';
 import { InventoryHarness } from '../inventory/inventory.harness';
+import { DAILY, IMAGE, ListingApi, ListingView as Listing } from './listing.harness';
 
-interface Finding {
-  code: string;
-  field: string;
-  severity: string;
-  hint: { zh: string; en: string };
-}
-interface Listing {
-  id: string;
-  categoryId: string | null;
-  status: string;
-  origin: string | null;
-  targetItemId: string | null;
-  auditState: string | null;
-  findings: Finding[];
-  errorCode: string | null;
-  reason: string | null;
-  nextAttemptAt: number | null;
-}
-
-const IMAGE = 'https://img.example.com/listing-main.jpg';
 /** A 1×1 PNG: the Youzan adapter uploads data URLs without fetching anything. */
 const PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -36,60 +17,26 @@ const DRESS_PROPERTIES = [
   { propertyId: '99000001', valueIds: ['990000007'] },
   { propertyId: '99000002', valueIds: ['990000012'] },
 ];
-/** 生活日用: no required properties. */
-const DAILY = '1125';
-
-function api(h: InventoryHarness) {
-  return (path: string, init?: { method?: string; body?: unknown }) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}${path}`, {
-      method: init?.method ?? 'GET',
-      headers: { 'content-type': 'application/json', ...h.auth },
-      body: init?.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-}
-
-async function youzanItem(h: InventoryHarness, code: string, skuCodes: string[], price = 19_900) {
-  return h.stack.yzControl.createItem({
-    kdtId: Number(h.shops.youzan),
-    title: `法式碎花连衣裙 ${code}`,
-    desc: '法式碎花雪纺连衣裙，收腰显瘦，夏季新款',
-    itemNo: code,
-    skus: skuCodes.map((c, i) => ({ itemNo: c, priceFen: price, stock: 7, specs: [{ k: '尺码', v: `码${i}` }] })),
-  });
-}
-
-async function kuaishouItemsWithRel(h: InventoryHarness, outer: string) {
-  const rel = relIdFor(outer);
-  const items = await h.stack.ksControl.listShopItems(h.shops.kuaishou);
-  return items.filter((i) => String(i.relItemId) === rel);
-}
-
 describe('publishing listings between the platforms', () => {
   let h: InventoryHarness;
-  let call: ReturnType<typeof api>;
+  let l: ListingApi;
 
   beforeAll(async () => {
     h = await InventoryHarness.start('listings', { label: 'listings', kuaishou: { auditMode: 'manual' } });
-    call = api(h);
+    l = new ListingApi(h);
   });
 
   afterAll(async () => {
     await h?.close();
   });
 
-  const draft = async (body: Record<string, unknown>): Promise<Listing> => {
-    const res = await call('/listings', { method: 'POST', body });
-    if (res.status !== 201) throw new Error(`draft: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Listing;
-  };
-  const get = async (id: string): Promise<Listing> => (await (await call(`/listings/${id}`)).json()) as Listing;
   const pollAudits = async () => {
     await h.stack.t.app.get(ListingPublishJob).enqueueDue();
     await h.quiet();
   };
 
   it('Youzan → Kuaishou: shows what is missing with fix hints, refuses to publish, then publishes, binds and tracks the audit', async () => {
-    const item = await youzanItem(h, 'DRESS-1', ['DRESS-1-S', 'DRESS-1-M']);
+    const item = await l.youzanItem('DRESS-1', ['DRESS-1-S', 'DRESS-1-M']);
     const base = {
       sourceConnectionId: h.connections.youzan.id,
       sourceItemId: item.itemId,
@@ -97,27 +44,26 @@ describe('publishing listings between the platforms', () => {
       categoryId: DRESS,
       imageUrls: [IMAGE],
     };
-    const first = await draft(base);
+    const first = await l.draft(base);
     expect(first.status).toBe('draft');
     const missing = first.findings.filter((f) => f.code === 'PROPERTY_REQUIRED').map((f) => f.field);
     expect(missing.sort()).toEqual(['properties[102]', 'properties[99000001]', 'properties[99000002]']);
     expect(first.findings.find((f) => f.code === 'PROPERTY_REQUIRED')!.hint.zh).toContain('选择');
 
-    const refused = await call(`/listings/${first.id}/publish`, { method: 'POST' });
+    const refused = await l.call(`/listings/${first.id}/publish`, { method: 'POST' });
     expect(refused.status).toBe(422);
     const body = (await refused.json()) as { fields: { field: string; messages: string[] }[] };
     expect(body.fields.map((f) => f.field)).toContain('properties[102]');
-    expect(await kuaishouItemsWithRel(h, 'DRESS-1')).toHaveLength(0);
+    expect(await l.kuaishouItemsWithRel('DRESS-1')).toHaveLength(0);
 
-    const fixed = await draft({ ...base, properties: DRESS_PROPERTIES });
+    const fixed = await l.draft({ ...base, properties: DRESS_PROPERTIES });
     expect(fixed.id).toBe(first.id);
     expect(fixed.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect((await call(`/listings/${fixed.id}/publish`, { method: 'POST' })).status).toBe(202);
-    await h.quiet();
+    await l.publishAndWait(fixed.id);
 
-    const published = await get(fixed.id);
+    const published = await l.get(fixed.id);
     expect(published).toMatchObject({ status: 'pending_audit', origin: 'created', auditState: 'pending' });
-    const created = await kuaishouItemsWithRel(h, 'DRESS-1');
+    const created = await l.kuaishouItemsWithRel('DRESS-1');
     expect(created).toHaveLength(1);
     const ksItem = await h.stack.ksControl.getItem(published.targetItemId!);
     // Stock is never copied (the source has 7 each): the stock pipeline sets it later.
@@ -133,7 +79,7 @@ describe('publishing listings between the platforms', () => {
 
     await h.stack.ksControl.auditItem(published.targetItemId!, true);
     await pollAudits();
-    expect(await get(fixed.id)).toMatchObject({ status: 'live', auditState: 'approved' });
+    expect(await l.get(fixed.id)).toMatchObject({ status: 'live', auditState: 'approved' });
   });
 
   it('takes the Kuaishou category from the Youzan category’s mapping when none is given', async () => {
@@ -145,7 +91,7 @@ describe('publishing listings between the platforms', () => {
       itemNo: 'MAP-1',
       skus: [{ itemNo: 'MAP-1-A', priceFen: 1_500, stock: 2 }],
     });
-    const listing = await draft({
+    const listing = await l.draft({
       sourceConnectionId: h.connections.youzan.id,
       sourceItemId: item.itemId,
       targetConnectionId: h.connections.kuaishou.id,
@@ -153,29 +99,21 @@ describe('publishing listings between the platforms', () => {
     });
     // 居家 → 生活日用 (the shipped default).
     expect(listing.categoryId).toBe(DAILY);
-    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
-    await h.quiet();
-    const published = await get(listing.id);
+    await l.publishAndWait(listing.id);
+    const published = await l.get(listing.id);
     expect((await h.stack.ksControl.getItem(published.targetItemId!)).categoryId).toBe(Number(DAILY));
   });
 
   it('an audit rejection becomes a sync failure with the platform reason and the rule it maps to', async () => {
-    const item = await youzanItem(h, 'REJ-1', ['REJ-1-A']);
-    const listing = await draft({
-      sourceConnectionId: h.connections.youzan.id,
-      sourceItemId: item.itemId,
-      targetConnectionId: h.connections.kuaishou.id,
-      categoryId: DAILY,
-      imageUrls: [IMAGE],
-    });
-    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
-    await h.quiet();
-    const published = await get(listing.id);
+    const item = await l.youzanItem('REJ-1', ['REJ-1-A']);
+    const listing = await l.draftForKuaishou(item.itemId);
+    await l.publishAndWait(listing.id);
+    const published = await l.get(listing.id);
     expect(published.status).toBe('pending_audit');
 
     await h.stack.ksControl.auditItem(published.targetItemId!, false, '主图含有水印');
     await pollAudits();
-    const rejected = await get(listing.id);
+    const rejected = await l.get(listing.id);
     expect(rejected).toMatchObject({ status: 'rejected', auditState: 'rejected' });
     const finding = rejected.findings.find((f) => f.field === 'audit')!;
     expect(finding.code).toBe('IMAGE_FORMAT');
@@ -187,8 +125,8 @@ describe('publishing listings between the platforms', () => {
     expect(failure.reason).toContain('IMAGE_FORMAT');
 
     // Its item exists: publishing again would create a second one, so it is refused.
-    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(409);
-    expect(await kuaishouItemsWithRel(h, 'REJ-1')).toHaveLength(1);
+    expect((await l.publish(listing.id)).status).toBe(409);
+    expect(await l.kuaishouItemsWithRel('REJ-1')).toHaveLength(1);
   });
 
   it('Kuaishou → Youzan: creates the item with stock 0 and binds both sides', async () => {
@@ -197,17 +135,16 @@ describe('publishing listings between the platforms', () => {
       title: '快手原生商品',
       skus: [{ stock: 5, price: 2_990, skuNick: 'KS-NATIVE-1' }],
     });
-    const listing = await draft({
+    const listing = await l.draft({
       sourceConnectionId: h.connections.kuaishou.id,
       sourceItemId: ks.itemId,
       targetConnectionId: h.connections.youzan.id,
       imageUrls: [PNG],
     });
     expect(listing.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
-    await h.quiet();
+    await l.publishAndWait(listing.id);
 
-    const published = await get(listing.id);
+    const published = await l.get(listing.id);
     expect(published).toMatchObject({ status: 'live', origin: 'created' });
     const yz = await h.stack.yzControl.getItem(published.targetItemId!);
     expect(yz.title).toBe('快手原生商品');
@@ -218,26 +155,58 @@ describe('publishing listings between the platforms', () => {
     expect(bound.map((b) => b.platform).sort()).toEqual(['kuaishou', 'youzan']);
   });
 
+  it('a Youzan shop holding two items with the merchant code: a failure for the merchant to decide, nothing bound or created', async () => {
+    // Youzan keeps no item_no unique (youzan.items.custom.get answers a list): the shop made two by hand.
+    const kdtId = Number(h.shops.youzan);
+    for (const title of ['手工重复一', '手工重复二'])
+      await h.stack.yzControl.createItem({
+        kdtId,
+        title,
+        itemNo: 'YZ-DUP-1',
+        skus: [{ itemNo: `YZ-DUP-1-${title}`, priceFen: 990, stock: 1 }],
+      });
+    const ks = await h.stack.ksControl.createItem({
+      openId: h.shops.kuaishou,
+      title: '快手商品 编码重复',
+      skus: [{ stock: 5, price: 990, skuNick: 'KS-DUP-1-A' }],
+    });
+    const listing = await l.draft({
+      sourceConnectionId: h.connections.kuaishou.id,
+      sourceItemId: ks.itemId,
+      targetConnectionId: h.connections.youzan.id,
+      outerItemId: 'YZ-DUP-1',
+      imageUrls: [PNG],
+    });
+    expect((await l.call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
+    await h.quiet();
+
+    const failed = await l.get(listing.id);
+    expect(failed).toMatchObject({ status: 'failed', errorCode: 'OUTER_ID_NOT_UNIQUE', targetItemId: null });
+    expect(failed.findings.find((f) => f.code === 'OUTER_ID_NOT_UNIQUE')).toBeDefined();
+    const holders = [...h.stack.yz.store.items.values()].filter((i) => i.kdtId === kdtId && i.itemNo === 'YZ-DUP-1');
+    expect(holders).toHaveLength(2);
+    const failure = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { entityRef: listing.id });
+    expect(failure).toMatchObject({ errorCode: 'OUTER_ID_NOT_UNIQUE', status: 'open' });
+    expect(failure.reason).toContain('YZ-DUP-1');
+    const bound = await h.stack.t.app
+      .get(SkuBindingService)
+      .findInShop(h.merchantId, h.connections.youzan.id, 'KS-DUP-1-A');
+    expect(bound).toBeNull();
+  });
+
   it('binds an item the other platform already has (same merchant code) instead of creating a second', async () => {
-    const item = await youzanItem(h, 'TWIN-1', ['TWIN-1-A']);
+    const item = await l.youzanItem('TWIN-1', ['TWIN-1-A']);
     const twin = await h.stack.ksControl.createItem({
       openId: h.shops.kuaishou,
       title: '已有的快手商品',
       relItemId: relIdFor('TWIN-1'),
       skus: [{ stock: 0, price: 19_900, skuNick: 'TWIN-1-A' }],
     });
-    const listing = await draft({
-      sourceConnectionId: h.connections.youzan.id,
-      sourceItemId: item.itemId,
-      targetConnectionId: h.connections.kuaishou.id,
-      categoryId: DAILY,
-      imageUrls: [IMAGE],
-    });
-    expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
-    await h.quiet();
+    const listing = await l.draftForKuaishou(item.itemId);
+    await l.publishAndWait(listing.id);
 
-    expect(await get(listing.id)).toMatchObject({ status: 'live', origin: 'bound', targetItemId: twin.itemId });
-    expect(await kuaishouItemsWithRel(h, 'TWIN-1')).toHaveLength(1);
+    expect(await l.get(listing.id)).toMatchObject({ status: 'live', origin: 'bound', targetItemId: twin.itemId });
+    expect(await l.kuaishouItemsWithRel('TWIN-1')).toHaveLength(1);
     const ops = await h.stack.t.app.get(ListingPublishService).publishOps(listing.id);
     expect(ops).toEqual([]);
     const binding = await h.stack.t.app
@@ -247,24 +216,12 @@ describe('publishing listings between the platforms', () => {
   });
 
   it('settles a create whose answer was lost by its outer id, without a second item', async () => {
-    const item = await youzanItem(h, 'LOST-1', ['LOST-1-A']);
-    const listing = await draft({
-      sourceConnectionId: h.connections.youzan.id,
-      sourceItemId: item.itemId,
-      targetConnectionId: h.connections.kuaishou.id,
-      categoryId: DAILY,
-      imageUrls: [IMAGE],
-    });
-    h.stack.ks.faults.addRule({ api: 'open.item.new', dropResponseRate: 1 });
-    try {
-      expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
-      await h.quiet();
-    } finally {
-      h.stack.ks.faults.reset();
-    }
-    const settled = await get(listing.id);
+    const item = await l.youzanItem('LOST-1', ['LOST-1-A']);
+    const listing = await l.draftForKuaishou(item.itemId);
+    await l.publishUnderKuaishouFault(listing.id, { dropResponseRate: 1 });
+    const settled = await l.get(listing.id);
     expect(settled).toMatchObject({ status: 'pending_audit', origin: 'created' });
-    const items = await kuaishouItemsWithRel(h, 'LOST-1');
+    const items = await l.kuaishouItemsWithRel('LOST-1');
     expect(items).toHaveLength(1);
     const ops = await h.stack.t.app.get(ListingPublishService).publishOps(listing.id);
     expect(ops.map((o) => [o.status, o.platformItemId])).toEqual([['created', settled.targetItemId]]);
@@ -273,23 +230,11 @@ describe('publishing listings between the platforms', () => {
   });
 
   it('leaves a create that did not answer unknown, and the failure’s retry settles the journal before creating once', async () => {
-    const item = await youzanItem(h, 'DOWN-1', ['DOWN-1-A']);
-    const listing = await draft({
-      sourceConnectionId: h.connections.youzan.id,
-      sourceItemId: item.itemId,
-      targetConnectionId: h.connections.kuaishou.id,
-      categoryId: DAILY,
-      imageUrls: [IMAGE],
-    });
-    h.stack.ks.faults.addRule({ api: 'open.item.new', httpErrorRate: 1 });
-    try {
-      expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
-      await h.quiet();
-    } finally {
-      h.stack.ks.faults.reset();
-    }
-    expect(await get(listing.id)).toMatchObject({ status: 'failed', errorCode: 'OUTCOME_UNKNOWN' });
-    expect(await kuaishouItemsWithRel(h, 'DOWN-1')).toHaveLength(0);
+    const item = await l.youzanItem('DOWN-1', ['DOWN-1-A']);
+    const listing = await l.draftForKuaishou(item.itemId);
+    await l.publishUnderKuaishouFault(listing.id, { httpErrorRate: 1 });
+    expect(await l.get(listing.id)).toMatchObject({ status: 'failed', errorCode: 'OUTCOME_UNKNOWN' });
+    expect(await l.kuaishouItemsWithRel('DOWN-1')).toHaveLength(0);
     const service = h.stack.t.app.get(ListingPublishService);
     expect((await service.publishOps(listing.id)).map((o) => o.status)).toEqual(['unknown']);
 
@@ -298,14 +243,14 @@ describe('publishing listings between the platforms', () => {
     const retried = await h.stack.t.app.get(SyncFailureService).retry(failure.id);
     expect(retried.status).toBe('resolved');
     await h.quiet();
-    expect(await get(listing.id)).toMatchObject({ status: 'pending_audit', origin: 'created' });
-    expect(await kuaishouItemsWithRel(h, 'DOWN-1')).toHaveLength(1);
+    expect(await l.get(listing.id)).toMatchObject({ status: 'pending_audit', origin: 'created' });
+    expect(await l.kuaishouItemsWithRel('DOWN-1')).toHaveLength(1);
     expect((await service.publishOps(listing.id)).map((o) => o.status)).toEqual(['unknown', 'created']);
   });
 
   it('lists the listings with status and findings on the catalog page, and publishes from its button', async () => {
-    const item = await youzanItem(h, 'PAGE-1', ['PAGE-1-A']);
-    const listing = await draft({
+    const item = await l.youzanItem('PAGE-1', ['PAGE-1-A']);
+    const listing = await l.draft({
       sourceConnectionId: h.connections.youzan.id,
       sourceItemId: item.itemId,
       targetConnectionId: h.connections.kuaishou.id,
@@ -328,23 +273,17 @@ describe('publishing listings between the platforms', () => {
     const refused = await post();
     expect(refused.status).toBe(303);
     expect(decodeURIComponent(refused.headers.get('location') ?? '')).toContain('IMAGE_COUNT');
-    expect((await get(listing.id)).status).toBe('draft');
+    expect((await l.get(listing.id)).status).toBe('draft');
 
-    await draft({
-      sourceConnectionId: h.connections.youzan.id,
-      sourceItemId: item.itemId,
-      targetConnectionId: h.connections.kuaishou.id,
-      categoryId: DAILY,
-      imageUrls: [IMAGE],
-    });
+    await l.draftForKuaishou(item.itemId);
     const queued = await post();
     expect(decodeURIComponent(queued.headers.get('location') ?? '')).toContain('ok=Listing queued');
     await h.quiet();
-    expect((await get(listing.id)).status).toBe('pending_audit');
+    expect((await l.get(listing.id)).status).toBe('pending_audit');
   });
 
   it('answers two drafts of one item sent at once without a 500, keeping one listing', async () => {
-    const item = await youzanItem(h, 'TWIN-DRAFT', ['TWIN-DRAFT-A']);
+    const item = await l.youzanItem('TWIN-DRAFT', ['TWIN-DRAFT-A']);
     const body = {
       sourceConnectionId: h.connections.youzan.id,
       sourceItemId: item.itemId,
@@ -353,17 +292,17 @@ describe('publishing listings between the platforms', () => {
       imageUrls: [IMAGE],
     };
     const answers = await Promise.all(
-      Array.from({ length: 6 }, async () => (await call('/listings', { method: 'POST', body })).status),
+      Array.from({ length: 6 }, async () => (await l.call('/listings', { method: 'POST', body })).status),
     );
     expect(answers.filter((s) => s !== 201 && s !== 409)).toEqual([]);
     expect(answers).toContain(201);
-    const list = (await (await call('/listings')).json()) as (Listing & { outerItemId: string })[];
-    const rows = list.filter((l) => l.outerItemId === 'TWIN-DRAFT');
+    const list = (await (await l.call('/listings')).json()) as Listing[];
+    const rows = list.filter((row) => row.outerItemId === 'TWIN-DRAFT');
     expect(rows).toHaveLength(1);
   });
 
   it('validates a draft request field by field', async () => {
-    const res = await call('/listings', {
+    const res = await l.call('/listings', {
       method: 'POST',
       body: { sourceConnectionId: 'x', sourceItemId: 'abc', imageUrls: ['ftp://x'] },
     });
@@ -385,28 +324,16 @@ describe('publishing listings past the daily create cap', () => {
   });
 
   it('queues the listing for the next China day instead of failing it, then publishes it', async () => {
-    const call = api(h);
+    const l = new ListingApi(h);
     const ids: string[] = [];
     for (const code of ['CAP-1', 'CAP-2']) {
-      const item = await youzanItem(h, code, [`${code}-A`]);
-      const res = await call('/listings', {
-        method: 'POST',
-        body: {
-          sourceConnectionId: h.connections.youzan.id,
-          sourceItemId: item.itemId,
-          targetConnectionId: h.connections.kuaishou.id,
-          categoryId: DAILY,
-          imageUrls: [IMAGE],
-        },
-      });
-      const listing = (await res.json()) as Listing;
-      expect((await call(`/listings/${listing.id}/publish`, { method: 'POST' })).status).toBe(202);
-      await h.quiet();
+      const item = await l.youzanItem(code, [`${code}-A`]);
+      const listing = await l.draftForKuaishou(item.itemId);
+      await l.publishAndWait(listing.id);
       ids.push(listing.id);
     }
-    const get = async (id: string) => (await (await call(`/listings/${id}`)).json()) as Listing;
-    expect((await get(ids[0])).status).toBe('live');
-    const queued = await get(ids[1]);
+    expect((await l.get(ids[0])).status).toBe('live');
+    const queued = await l.get(ids[1]);
     expect(queued).toMatchObject({ status: 'queued', errorCode: 'DAILY_CREATE_CAP' });
     expect(queued.nextAttemptAt).toBeGreaterThan(Date.now());
     expect((queued.nextAttemptAt! + 8 * 3_600_000) % 86_400_000).toBe(0);
@@ -421,8 +348,8 @@ describe('publishing listings past the daily create cap', () => {
     h.stack.ks.clock.advance(queued.nextAttemptAt! - Date.now() + 60_000);
     expect((await job.enqueueDue(queued.nextAttemptAt!)).publish).toBe(1);
     await h.quiet();
-    expect(await get(ids[1])).toMatchObject({ status: 'live', origin: 'created' });
-    expect(await kuaishouItemsWithRel(h, 'CAP-2')).toHaveLength(1);
+    expect(await l.get(ids[1])).toMatchObject({ status: 'live', origin: 'created' });
+    expect(await l.kuaishouItemsWithRel('CAP-2')).toHaveLength(1);
   });
 });
 
@@ -438,15 +365,15 @@ describe('importing a merchant’s catalog into the other shop', () => {
   });
 
   it('a dry run reports bound, created and needs-decision items and changes nothing; the real run does it', async () => {
-    const call = api(h);
+    const l = new ListingApi(h);
     // The twin: a Kuaishou item holding a SKU whose code is already bound in the Kuaishou shop.
-    const twinSource = await youzanItem(h, 'IMP-TWIN', ['IMP-TWIN-A']);
+    const twinSource = await l.youzanItem('IMP-TWIN', ['IMP-TWIN-A']);
     const ksTwin = await h.stack.ksControl.createItem({
       openId: h.shops.kuaishou,
       title: '导入孪生',
       skus: [{ stock: 0, price: 19_900, skuNick: 'IMP-TWIN-A' }],
     });
-    await call(`/connections/${h.connections.kuaishou.id}/discover-skus`, { method: 'POST' });
+    await l.call(`/connections/${h.connections.kuaishou.id}/discover-skus`, { method: 'POST' });
     // 居家 maps to 生活日用, which needs no properties: a valid draft.
     const fresh = await h.stack.yzControl.createItem({
       kdtId: Number(h.shops.youzan),
@@ -472,7 +399,7 @@ describe('importing a merchant’s catalog into the other shop', () => {
     const ksBefore = (await h.stack.ksControl.listShopItems(h.shops.kuaishou)).length;
 
     const body = { sourceConnectionId: h.connections.youzan.id, targetConnectionId: h.connections.kuaishou.id };
-    const res = await call('/listings/import', { method: 'POST', body });
+    const res = await l.call('/listings/import', { method: 'POST', body });
     expect(res.status).toBe(200);
     type Entry = {
       sourceItemId: string;
@@ -495,19 +422,18 @@ describe('importing a merchant’s catalog into the other shop', () => {
     expect(await h.stack.t.app.get(ListingPublishService).list(h.merchantId)).toEqual([]);
 
     const real = (await (
-      await call('/listings/import', { method: 'POST', body: { ...body, dryRun: false } })
+      await l.call('/listings/import', { method: 'POST', body: { ...body, dryRun: false } })
     ).json()) as Report;
     expect(real.dryRun).toBe(false);
     await h.quiet();
-    const get = async (id: string) => (await (await call(`/listings/${id}`)).json()) as Listing;
-    expect(await get(real.bound[0].listingId!)).toMatchObject({
+    expect(await l.get(real.bound[0].listingId!)).toMatchObject({
       status: 'live',
       origin: 'bound',
       targetItemId: ksTwin.itemId,
     });
-    expect(await get(real.created[0].listingId!)).toMatchObject({ status: 'live', origin: 'created' });
+    expect(await l.get(real.created[0].listingId!)).toMatchObject({ status: 'live', origin: 'created' });
     // Only the new item was created: the twin was bound, the others wait for the merchant.
     expect((await h.stack.ksControl.listShopItems(h.shops.kuaishou)).length).toBe(ksBefore + 1);
-    expect(await kuaishouItemsWithRel(h, 'IMP-NEW')).toHaveLength(1);
+    expect(await l.kuaishouItemsWithRel('IMP-NEW')).toHaveLength(1);
   });
 });

@@ -78,7 +78,8 @@ export class InventoryHarness {
     return this.stack.t.app.get(Db);
   }
 
-  private async connect(): Promise<void> {
+  /** Creates a merchant and connects a new shop of each platform for it (`start` does it once; call again on a second harness over the same stack). */
+  async connect(): Promise<void> {
     this.merchantId = await createMerchant(this.stack.url, 'Stock merchant');
     this.erpKey = await createTestErpCredential(this.stack.t.app, this.merchantId);
     this.shops = await newShops(this.stack);

@@ -143,6 +143,34 @@ describe(RetentionJob.name, () => {
       dedupe_key: randomUUID(),
     });
 
+    for (const [id, resolvedAt, marker] of [
+      ['old-resolved', old(RETENTION_MS.closedFailures), null],
+      ['young-resolved', young(RETENTION_MS.closedFailures), null],
+      ['old-active', null, 1],
+    ] as const)
+      await insertRow(connection, 'ops_alert', {
+        id,
+        kind: 'error_rate',
+        scope_key: `youzan-${id}`,
+        platform: 'youzan',
+        open_marker: marker,
+        figures: '{}',
+        raised_at: old(RETENTION_MS.closedFailures) - DAY,
+        last_seen_at: old(RETENTION_MS.closedFailures),
+        resolved_at: resolvedAt,
+      });
+    await insertRow(connection, 'sync_failure_alert', {
+      id: randomUUID(),
+      scope_key: 'total',
+      merchant_id: null,
+      window_start: 0,
+      window_minutes: 15,
+      threshold: 20,
+      open_failures: 20,
+      raised_at: old(RETENTION_MS.closedFailures) - DAY,
+      resolved_at: old(RETENTION_MS.closedFailures),
+    });
+
     const purged = await t.app.get(RetentionJob).purge();
 
     expect(purged).toEqual({
@@ -153,7 +181,10 @@ describe(RetentionJob.name, () => {
       settledWriteOps: 3,
       closedFailures: 2,
       outboundDeliveries: 0,
+      resolvedAlerts: 2,
     });
+    expect(await count(connection, 'ops_alert')).toBe(2);
+    expect(await count(connection, 'sync_failure_alert')).toBe(0);
     expect(await count(connection, 'oauth_state')).toBe(1);
     expect(await count(connection, 'platform_push', "event_id = 'young-push'")).toBe(1);
     expect(await count(connection, 'webhook_delivery', "delivery_id = 'young-delivery'")).toBe(1);

@@ -62,6 +62,26 @@ describe('after-sales: seller refund actions', () => {
       .reduce((sum, [, n]) => sum + n, 0);
   }
 
+  /** A fresh SKU (10 on hand, split) and a paid Kuaishou order of it, known to the service. */
+  async function ksOrder(code: string, quantity: number): Promise<{ sku: SkuFixture; oid: string }> {
+    const sku = await h.sku(code, { onHand: 10, mode: 'split' });
+    const order = await h.stack.ksControl.placeOrder({
+      itemId: sku.ks.itemId,
+      skuId: sku.ks.skuId,
+      quantity,
+      pay: true,
+    });
+    await settle();
+    return { sku, oid: order.oid };
+  }
+
+  /** The buyer asks for a refund that puts the units back on sale; answered with the emulator's and the registry's ids. */
+  async function ksRefund(oid: string, options: { handlingWay?: number } = {}) {
+    const refund = await h.stack.ksControl.createRefund({ oid, ...options, restock: true });
+    await settle();
+    return { refund, id: await registryId(refund.refundId) };
+  }
+
   async function shown(sku: SkuFixture): Promise<number> {
     const stock = await h.platformStock(sku);
     return stock.kuaishou + stock.youzan;
@@ -69,18 +89,9 @@ describe('after-sales: seller refund actions', () => {
 
   describe('Kuaishou', () => {
     it('agrees a refund once: the platform pays out, the units go back on sale, a repeat sends nothing', async () => {
-      const sku = await h.sku('RA-KS-1', { onHand: 10, mode: 'split' });
-      const order = await h.stack.ksControl.placeOrder({
-        itemId: sku.ks.itemId,
-        skuId: sku.ks.skuId,
-        quantity: 2,
-        pay: true,
-      });
-      await settle();
+      const { sku, oid } = await ksOrder('RA-KS-1', 2);
       expect(await shown(sku)).toBe(8);
-      const refund = await h.stack.ksControl.createRefund({ oid: order.oid, restock: true });
-      await settle();
-      const id = await registryId(refund.refundId);
+      const { refund, id } = await ksRefund(oid);
       const listed = await json(
         await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${id}`, { headers: h.auth }),
       );
@@ -110,17 +121,8 @@ describe('after-sales: seller refund actions', () => {
     });
 
     it('agrees a return, then confirms the goods received: only then is the refund paid', async () => {
-      const sku = await h.sku('RA-KS-2', { onHand: 10, mode: 'split' });
-      const order = await h.stack.ksControl.placeOrder({
-        itemId: sku.ks.itemId,
-        skuId: sku.ks.skuId,
-        quantity: 1,
-        pay: true,
-      });
-      await settle();
-      const refund = await h.stack.ksControl.createRefund({ oid: order.oid, handlingWay: 1, restock: true });
-      await settle();
-      const id = await registryId(refund.refundId);
+      const { oid } = await ksOrder('RA-KS-2', 1);
+      const { refund, id } = await ksRefund(oid, { handlingWay: 1 });
 
       const plainAgree = await act(id, { action: 'agree' });
       expect(plainAgree.status).toBe(422);
@@ -148,17 +150,8 @@ describe('after-sales: seller refund actions', () => {
     });
 
     it('refuses with a reason and code; a refusal without them is a 400 that sends nothing', async () => {
-      const sku = await h.sku('RA-KS-3', { onHand: 10, mode: 'split' });
-      const order = await h.stack.ksControl.placeOrder({
-        itemId: sku.ks.itemId,
-        skuId: sku.ks.skuId,
-        quantity: 1,
-        pay: true,
-      });
-      await settle();
-      const refund = await h.stack.ksControl.createRefund({ oid: order.oid, restock: true });
-      await settle();
-      const id = await registryId(refund.refundId);
+      const { sku, oid } = await ksOrder('RA-KS-3', 1);
+      const { refund, id } = await ksRefund(oid);
       await h.stack.ksControl.resetCounters();
 
       const bare = await act(id, { action: 'refuse' });
@@ -192,22 +185,22 @@ describe('after-sales: seller refund actions', () => {
   });
 
   describe('Youzan', () => {
-    async function yzOrder(sku: SkuFixture, quantity: number): Promise<string> {
-      const order = await h.stack.yzControl.placeOrder({
+    /** A fresh SKU, a paid Youzan order of it and a refund asked that restocks, all known to the service. */
+    async function yzRefund(code: string, quantity: number, options: { returnGoods?: boolean } = {}) {
+      const sku = await h.sku(code, { onHand: 10, mode: 'split' });
+      const { tid } = await h.stack.yzControl.placeOrder({
         kdtId: Number(h.shops.youzan),
         lines: [{ skuId: sku.yz.skuId, quantity }],
         pay: true,
       });
-      return order.tid;
+      await settle();
+      const { refundIds } = await h.stack.yzControl.createRefund({ tid, ...options, restock: true });
+      await settle();
+      return { sku, refundIds, id: await registryId(refundIds[0]) };
     }
 
     it('agrees a refund at its latest version, once', async () => {
-      const sku = await h.sku('RA-YZ-1', { onHand: 10, mode: 'split' });
-      const tid = await yzOrder(sku, 2);
-      await settle();
-      const { refundIds } = await h.stack.yzControl.createRefund({ tid, restock: true });
-      await settle();
-      const id = await registryId(refundIds[0]);
+      const { sku, refundIds, id } = await yzRefund('RA-YZ-1', 2);
       await h.stack.yzControl.resetCounters();
 
       expect((await act(id, { action: 'agree' })).status).toBe(200);
@@ -222,12 +215,7 @@ describe('after-sales: seller refund actions', () => {
     });
 
     it('agrees a return to the given address, then confirms the goods by agreeing the refund', async () => {
-      const sku = await h.sku('RA-YZ-2', { onHand: 10, mode: 'split' });
-      const tid = await yzOrder(sku, 1);
-      await settle();
-      const { refundIds } = await h.stack.yzControl.createRefund({ tid, returnGoods: true, restock: true });
-      await settle();
-      const id = await registryId(refundIds[0]);
+      const { refundIds, id } = await yzRefund('RA-YZ-2', 1, { returnGoods: true });
 
       const noAddress = await act(id, { action: 'agree_return' });
       expect(noAddress.status).toBe(400);
@@ -261,17 +249,8 @@ describe('after-sales: seller refund actions', () => {
 
   describe('the refunds page', () => {
     it('shows the actions the platform offers and sends one from its form, with the CSRF token', async () => {
-      const sku = await h.sku('RA-PG-1', { onHand: 10, mode: 'split' });
-      const order = await h.stack.ksControl.placeOrder({
-        itemId: sku.ks.itemId,
-        skuId: sku.ks.skuId,
-        quantity: 1,
-        pay: true,
-      });
-      await settle();
-      const refund = await h.stack.ksControl.createRefund({ oid: order.oid, restock: true });
-      await settle();
-      const id = await registryId(refund.refundId);
+      const { oid } = await ksOrder('RA-PG-1', 1);
+      const { refund, id } = await ksRefund(oid);
       const owner = ownerOf(h.merchantId);
       const page = await fetch(`${h.stack.url}/merchants/${h.merchantId}/refunds`, {
         headers: { cookie: owner.cookie },

@@ -5,12 +5,10 @@ import { CampaignReport, CampaignView } from '@app/promotions/campaign.service';
 import { CouponCampaignEntity } from '@app/promotions/coupon-campaign.entity';
 import { DiscountBreakdown } from '@app/promotions/discount-breakdown';
 import { RedemptionService } from '@app/promotions/redemption.service';
-import { SandboxControlError } from '@app/sandbox/shared/control.errors';
 import { eventually } from '@test/support/test-app';
-import { InventoryHarness, SkuFixture } from '../inventory/inventory.harness';
+import { InventoryHarness } from '../inventory/inventory.harness';
+import { CampaignHarness, DAY, HOUR } from './campaign.harness';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const CHINA = 8 * HOUR;
 const startOfChinaDay = (ms: number) => ms - ((ms + CHINA) % DAY);
 
@@ -19,75 +17,17 @@ const startOfChinaDay = (ms: number) => ms - ((ms + CHINA) % DAY);
  * Claims and coupons are counted on the emulators' own state.
  */
 describe('coupon campaigns on Kuaishou and Youzan', () => {
+  let promo: CampaignHarness;
   let h: InventoryHarness;
-  let sku: SkuFixture;
 
   beforeAll(async () => {
-    h = await InventoryHarness.start('coupons');
-    sku = await h.sku('COUPON-SKU', { onHand: 400 });
+    promo = await CampaignHarness.start('coupons', { code: 'COUPON-SKU', onHand: 400 }, 'Live-stream 10 off');
+    h = promo.inventory;
   });
 
   afterAll(async () => {
-    await h?.close();
+    await promo?.close();
   });
-
-  const api = (path: string, method = 'GET', body?: unknown) =>
-    fetch(`${h.stack.url}/api/merchants/${h.merchantId}/campaigns${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...h.auth },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-
-  async function createCampaign(overrides: Record<string, unknown> = {}): Promise<CampaignView> {
-    const now = Date.now();
-    const res = await api('', 'POST', {
-      name: 'Live-stream 10 off',
-      discountFen: 1000,
-      thresholdFen: 0,
-      budget: 20,
-      perBuyerLimit: 1,
-      startsAt: now - HOUR,
-      endsAt: now + 7 * DAY,
-      ...overrides,
-    });
-    expect(res.status).toBe(201);
-    return (await res.json()) as CampaignView;
-  }
-
-  const couponOf = (campaign: CampaignView, platform: 'kuaishou' | 'youzan') =>
-    campaign.channels.find((c) => c.platform === platform)!.couponId!;
-
-  /** A paid order that uses the coupon; undefined when the platform refuses it. */
-  async function buyWithCoupon(
-    platform: 'kuaishou' | 'youzan',
-    couponId: string,
-    extra: { platformDiscountFen?: number; expressFee?: number } = {},
-  ): Promise<string | undefined> {
-    try {
-      if (platform === 'kuaishou')
-        return (
-          await h.stack.ksControl.placeOrder({
-            itemId: sku.ks.itemId,
-            skuId: sku.ks.skuId,
-            quantity: 1,
-            pay: true,
-            couponId,
-            ...extra,
-          })
-        ).oid;
-      return (
-        await h.stack.yzControl.placeOrder({
-          kdtId: Number(h.shops.youzan),
-          lines: [{ skuId: sku.yz.skuId, quantity: 1 }],
-          pay: true,
-          couponId,
-        })
-      ).tid;
-    } catch (error) {
-      if (error instanceof SandboxControlError && error.status === 409) return undefined;
-      throw error;
-    }
-  }
 
   async function claimsOnEmulators(campaign: CampaignView): Promise<{ kuaishou: number; youzan: number }> {
     const [ks, yz] = await Promise.all([
@@ -95,22 +35,22 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
       h.stack.yzControl.listCoupons(Number(h.shops.youzan)),
     ]);
     return {
-      kuaishou: ks.find((c) => c.couponId === couponOf(campaign, 'kuaishou'))!.received,
-      youzan: yz.find((c) => c.couponId === couponOf(campaign, 'youzan'))!.totalTake,
+      kuaishou: ks.find((c) => c.couponId === promo.couponOf(campaign, 'kuaishou'))!.received,
+      youzan: yz.find((c) => c.couponId === promo.couponOf(campaign, 'youzan'))!.totalTake,
     };
   }
 
   const report = async (campaign: CampaignView) =>
-    (await (await api(`/${campaign.id}/report`)).json()) as CampaignReport;
+    (await (await promo.api(`/${campaign.id}/report`)).json()) as CampaignReport;
 
   const record = async (platform: 'kuaishou' | 'youzan', orderId: string) => {
-    const res = await api(`/orders/${platform}/${orderId}/record`, 'POST');
+    const res = await promo.api(`/orders/${platform}/${orderId}/record`, 'POST');
     expect(res.status).toBe(200);
     return (await res.json()) as { anomalies: { kind: string }[]; redemptions: unknown[] };
   };
 
   const anomalies = async (campaignId?: string) =>
-    (await (await api(campaignId ? `/${campaignId}/anomalies` : '/anomalies')).json()) as {
+    (await (await promo.api(campaignId ? `/${campaignId}/anomalies` : '/anomalies')).json()) as {
       kind: string;
       platformOrderId: string;
       evidence: Record<string, unknown>;
@@ -122,11 +62,17 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
 
   it('refuses a bad definition with field messages and creates nothing on the platforms', async () => {
     const before = await h.stack.ksControl.listCoupons(h.shops.kuaishou);
-    const res = await api('', 'POST', { name: '', discountFen: -1, thresholdFen: 0, budget: 0, perBuyerLimit: 1 });
+    const res = await promo.api('', 'POST', {
+      name: '',
+      discountFen: -1,
+      thresholdFen: 0,
+      budget: 0,
+      perBuyerLimit: 1,
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(JSON.stringify(body)).toContain('discountFen');
-    const low = await api('', 'POST', {
+    const low = await promo.api('', 'POST', {
       name: 'threshold too low',
       discountFen: 1000,
       thresholdFen: 500,
@@ -141,13 +87,13 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
   });
 
   it('creates one campaign on both emulators from one definition, the budget split between them', async () => {
-    const campaign = await createCampaign({ name: 'Both platforms', thresholdFen: 5000 });
+    const campaign = await promo.createCampaign({ name: 'Both platforms', thresholdFen: 5000 });
     expect(campaign.status).toBe('live');
     const ks = (await h.stack.ksControl.listCoupons(h.shops.kuaishou)).find(
-      (c) => c.couponId === couponOf(campaign, 'kuaishou'),
+      (c) => c.couponId === promo.couponOf(campaign, 'kuaishou'),
     )!;
     const yz = (await h.stack.yzControl.listCoupons(Number(h.shops.youzan))).find(
-      (c) => c.couponId === couponOf(campaign, 'youzan'),
+      (c) => c.couponId === promo.couponOf(campaign, 'youzan'),
     )!;
     expect(ks).toMatchObject({ name: 'Both platforms', reduceAmount: 1000, threshold: 5000, receivePerLimit: 1 });
     expect(yz).toMatchObject({ title: 'Both platforms', valueFen: 1000, atLeastFen: 5000, quota: 1 });
@@ -157,7 +103,7 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
     expect(ks.receiveEndTime).toBe(startOfChinaDay(campaign.endsAt) + DAY - 1000);
 
     // A repeated sync creates nothing twice (outerUniqueKey / the Youzan marker).
-    expect((await api(`/${campaign.id}/sync`, 'POST')).status).toBe(200);
+    expect((await promo.api(`/${campaign.id}/sync`, 'POST')).status).toBe(200);
     const ksAfter = await h.stack.ksControl.listCoupons(h.shops.kuaishou);
     const yzAfter = await h.stack.yzControl.listCoupons(Number(h.shops.youzan));
     expect(ksAfter.filter((c) => c.name === 'Both platforms')).toHaveLength(1);
@@ -170,7 +116,7 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
     });
     let campaign: CampaignView;
     try {
-      campaign = await createCampaign({ name: 'Refused on Youzan' });
+      campaign = await promo.createCampaign({ name: 'Refused on Youzan' });
     } finally {
       await h.stack.yzControl.resetFaults();
     }
@@ -192,7 +138,7 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
     });
     expect(retried.status).toBeLessThan(300);
     expect(await yzTitles()).toHaveLength(1);
-    const listed = ((await (await api('')).json()) as CampaignView[]).find((c) => c.id === campaign.id)!;
+    const listed = ((await (await promo.api('')).json()) as CampaignView[]).find((c) => c.id === campaign.id)!;
     expect(listed.status).toBe('live');
     expect(listed.channels.map((c) => c.allotted).reduce((a, b) => a + b, 0)).toBe(20);
     const closed = await h.db.dataSource.manager.findOneByOrFail(SyncFailureEntity, { id: failure.id });
@@ -203,22 +149,22 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
     await h.stack.ksControl.setFaults({ rules: [{ api: 'open.promotion.coupon.create', dropResponseRate: 1 }] });
     let campaign: CampaignView;
     try {
-      campaign = await createCampaign({ name: 'Lost answer' });
+      campaign = await promo.createCampaign({ name: 'Lost answer' });
     } finally {
       await h.stack.ksControl.resetFaults();
     }
     if (campaign.status !== 'live')
-      campaign = (await (await api(`/${campaign.id}/sync`, 'POST')).json()) as CampaignView;
+      campaign = (await (await promo.api(`/${campaign.id}/sync`, 'POST')).json()) as CampaignView;
     expect(campaign.status).toBe('live');
     const ks = (await h.stack.ksControl.listCoupons(h.shops.kuaishou)).filter((c) => c.name === 'Lost answer');
-    expect(ks.map((c) => c.couponId)).toEqual([couponOf(campaign, 'kuaishou')]);
+    expect(ks.map((c) => c.couponId)).toEqual([promo.couponOf(campaign, 'kuaishou')]);
   });
 
   it('a storm of claims on both platforms never exceeds the shared budget (counted on the emulators)', async () => {
-    const campaign = await createCampaign({ name: 'Storm', budget: 20 });
+    const campaign = await promo.createCampaign({ name: 'Storm', budget: 20 });
     const attempts = [
-      ...Array.from({ length: 25 }, () => buyWithCoupon('kuaishou', couponOf(campaign, 'kuaishou'))),
-      ...Array.from({ length: 25 }, () => buyWithCoupon('youzan', couponOf(campaign, 'youzan'))),
+      ...Array.from({ length: 25 }, () => promo.buyWithCoupon('kuaishou', promo.couponOf(campaign, 'kuaishou'))),
+      ...Array.from({ length: 25 }, () => promo.buyWithCoupon('youzan', promo.couponOf(campaign, 'youzan'))),
     ];
     const orders = (await Promise.all(attempts)).filter((o) => o !== undefined);
     const claims = await claimsOnEmulators(campaign);
@@ -242,19 +188,19 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
   });
 
   it('breaks an order with stacked merchant and platform discounts down by funder, reconciled with its totals', async () => {
-    const campaign = await createCampaign({ name: 'Stacked' });
-    const oid = (await buyWithCoupon('kuaishou', couponOf(campaign, 'kuaishou'), {
+    const campaign = await promo.createCampaign({ name: 'Stacked' });
+    const oid = (await promo.buyWithCoupon('kuaishou', promo.couponOf(campaign, 'kuaishou'), {
       platformDiscountFen: 500,
       expressFee: 800,
     }))!;
-    const ks = (await (await api(`/orders/kuaishou/${oid}/breakdown`)).json()) as DiscountBreakdown;
+    const ks = (await (await promo.api(`/orders/kuaishou/${oid}/breakdown`)).json()) as DiscountBreakdown;
     expect(ks.byFunder).toMatchObject({ merchant: 1000, platform: 500, anchor: 0, unknown: 0 });
     expect(ks).toMatchObject({ goodsTotalFen: 9900, discountFen: 1500, shippingFeeFen: 800, paidFen: 9200 });
     expect(ks.mismatches).toEqual([]);
-    expect(ks.parts.find((p) => p.funder === 'merchant')?.couponId).toBe(couponOf(campaign, 'kuaishou'));
+    expect(ks.parts.find((p) => p.funder === 'merchant')?.couponId).toBe(promo.couponOf(campaign, 'kuaishou'));
 
-    const tid = (await buyWithCoupon('youzan', couponOf(campaign, 'youzan')))!;
-    const yz = (await (await api(`/orders/youzan/${tid}/breakdown`)).json()) as DiscountBreakdown;
+    const tid = (await promo.buyWithCoupon('youzan', promo.couponOf(campaign, 'youzan')))!;
+    const yz = (await (await promo.api(`/orders/youzan/${tid}/breakdown`)).json()) as DiscountBreakdown;
     expect(yz.byFunder.merchant).toBe(1000);
     expect(yz.paidFen).toBe(yz.goodsTotalFen - 1000 + yz.shippingFeeFen);
     expect(yz.mismatches).toEqual([]);
@@ -267,14 +213,14 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
       return shown.redeemedTotal === 2 ? shown : undefined;
     });
     expect(r).toMatchObject({ merchantCostFen: 2000, platformCostFen: 500 });
-    expect((await api(`/orders/pinduoduo/${oid}/breakdown`)).status).toBe(400);
+    expect((await promo.api(`/orders/pinduoduo/${oid}/breakdown`)).status).toBe(400);
   });
 
   it('two orders recorded at once both count, and a re-read counts nothing twice', async () => {
-    const campaign = await createCampaign({ name: 'Concurrent', budget: 10 });
-    const a = (await buyWithCoupon('kuaishou', couponOf(campaign, 'kuaishou')))!;
-    const b = (await buyWithCoupon('kuaishou', couponOf(campaign, 'kuaishou')))!;
-    const c = (await buyWithCoupon('youzan', couponOf(campaign, 'youzan')))!;
+    const campaign = await promo.createCampaign({ name: 'Concurrent', budget: 10 });
+    const a = (await promo.buyWithCoupon('kuaishou', promo.couponOf(campaign, 'kuaishou')))!;
+    const b = (await promo.buyWithCoupon('kuaishou', promo.couponOf(campaign, 'kuaishou')))!;
+    const c = (await promo.buyWithCoupon('youzan', promo.couponOf(campaign, 'youzan')))!;
     const service = h.stack.t.app.get(RedemptionService);
     await Promise.all([
       service.recordOrder(h.merchantId, 'kuaishou', a),
@@ -297,7 +243,7 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
       title: 'made in the Youzan back office',
       valueFen: 700,
     });
-    const tid = (await buyWithCoupon('youzan', couponId))!;
+    const tid = (await promo.buyWithCoupon('youzan', couponId))!;
     expect((await record('youzan', tid)).redemptions).toEqual([]);
     await record('youzan', tid);
     expect(await anomaliesOfOrder(tid)).toEqual(['unknown_discount']);
@@ -316,12 +262,13 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
   });
 
   it('flags redemptions beyond the budget when a platform issued more than its share', async () => {
-    const campaign = await createCampaign({ name: 'Small budget', budget: 2 });
+    const campaign = await promo.createCampaign({ name: 'Small budget', budget: 2 });
     // Someone adds stock in the Kuaishou back office, outside the service.
-    await h.stack.ksControl.addCouponStock(couponOf(campaign, 'kuaishou'), 5);
+    await h.stack.ksControl.addCouponStock(promo.couponOf(campaign, 'kuaishou'), 5);
     const orders: string[] = [];
-    for (let i = 0; i < 3; i++) orders.push((await buyWithCoupon('kuaishou', couponOf(campaign, 'kuaishou')))!);
-    orders.push((await buyWithCoupon('youzan', couponOf(campaign, 'youzan')))!);
+    for (let i = 0; i < 3; i++)
+      orders.push((await promo.buyWithCoupon('kuaishou', promo.couponOf(campaign, 'kuaishou')))!);
+    orders.push((await promo.buyWithCoupon('youzan', promo.couponOf(campaign, 'youzan')))!);
     for (const [i, id] of orders.entries()) await record(i < 3 ? 'kuaishou' : 'youzan', id);
     const kinds = await anomalyKinds(campaign.id);
     expect(kinds.filter((k) => k === 'over_budget')).toHaveLength(2);
@@ -376,12 +323,12 @@ describe('coupon campaigns on Kuaishou and Youzan', () => {
   // Last: moves the Kuaishou emulator's clock.
   it('flags a coupon used after the campaign ended (Kuaishou keeps it valid to the end of the China day)', async () => {
     const now = Date.now();
-    const campaign = await createCampaign({ name: 'Short', startsAt: now - HOUR, endsAt: now + 2000 });
+    const campaign = await promo.createCampaign({ name: 'Short', startsAt: now - HOUR, endsAt: now + 2000 });
     const dayEnd = startOfChinaDay(campaign.endsAt) + DAY - 1000;
     const clock = await h.stack.ksControl.clock();
     const target = campaign.endsAt + Math.min(30 * 60_000, Math.floor((dayEnd - campaign.endsAt) / 2));
     await h.stack.ksControl.advanceClock(Math.max(0, target - clock.now));
-    const oid = await buyWithCoupon('kuaishou', couponOf(campaign, 'kuaishou'));
+    const oid = await promo.buyWithCoupon('kuaishou', promo.couponOf(campaign, 'kuaishou'));
     expect(oid).toBeDefined();
     await record('kuaishou', oid!);
     expect(await anomaliesOfOrder(oid!)).toEqual(['expired_use']);

@@ -2,10 +2,12 @@ import { accountBar } from '@app/auth/pages/auth.pages';
 import { UserPrincipal } from '@app/auth/principal';
 import { ConnectionStatus } from '@app/accounts/shop-connection.entity';
 import { formatTime, html, page, SafeHtml } from '@app/common/http/html';
-import { BreakerState, CallUsage } from '@app/platforms/shared/platform-gateway';
+import { BreakerState } from '@app/platforms/shared/platform-gateway';
 import { FailureAlertEntity } from '@app/ops/alerts/failure-alert.entity';
+import { OpsAlertEntity, OpsAlertKind } from '@app/ops/alerts/ops-alert.entity';
 import { opsNav } from './failure-center.pages';
 import { PlatformHealthView, RECENT_HOURS, ShopRow } from '../platform-health.service';
+import { BreakerRow, UsageRow } from '../platform-figures';
 
 const PLATFORM_LABELS: Record<string, string> = { kuaishou: '快手 Kuaishou', youzan: '有赞 Youzan' };
 const BREAKER_LABELS: Record<BreakerState, [string, string]> = {
@@ -23,13 +25,25 @@ const CONNECTION_LABELS: Record<ConnectionStatus, [string, string]> = {
 const count = (n: number, testid: string) =>
   html`<span class="badge ${n > 0 ? 'bad' : 'ok'}" data-testid="${testid}">${n}</span>`;
 
-function usageTable(rows: CallUsage[], what: string, testid: string): SafeHtml {
-  if (!rows.length) return html`<p data-testid="${testid}-none">最近一分钟无调用 No calls in the last minute.</p>`;
+function usageTable(rows: UsageRow[], what: string, testid: string, windowMinutes?: number): SafeHtml {
+  const withErrors = windowMinutes !== undefined;
+  if (!rows.length)
+    return html`<p data-testid="${testid}-none">
+      ${withErrors ? `${windowMinutes} 分钟内无调用 No calls in the last ${windowMinutes} min.` : '最近一分钟无调用 No calls in the last minute.'}
+    </p>`;
+  // The error figures come right after the name, so a phone shows them before the table scrolls sideways.
   return html`<div class="scroll">
     <table data-testid="${testid}">
       <thead>
         <tr>
           <th scope="col">${what}</th>
+          ${
+            withErrors
+              ? html`<th scope="col">错误率 Error rate</th>
+                <th scope="col">失败 Errors</th>
+                <th scope="col">${windowMinutes} 分钟调用 Calls in ${windowMinutes} min</th>`
+              : ''
+          }
           <th scope="col">一分钟调用 Calls / min</th>
           <th scope="col">峰值/秒 Peak per s</th>
           <th scope="col">限额/秒 Limit per s</th>
@@ -38,18 +52,76 @@ function usageTable(rows: CallUsage[], what: string, testid: string): SafeHtml {
       </thead>
       <tbody>
         ${rows.map((r) => {
-          const use = Math.round((r.peakPerSecond / r.limitQps) * 100);
-          return html`<tr>
-            <td><code>${r.key}</code></td>
+          const use = r.limitQps ? Math.round((r.peakPerSecond / r.limitQps) * 100) : null;
+          const rate = r.errorRatePercent;
+          return html`<tr data-testid="${testid}-row" data-key="${r.key}">
+            <td style="min-width:9em;overflow-wrap:anywhere"><code>${r.key}</code></td>
+            ${
+              withErrors
+                ? html`<td data-testid="error-rate">
+                    ${rate === null ? '—' : html`<span class="badge ${rate >= 50 ? 'bad' : rate > 0 ? 'warn' : 'ok'}">${rate}%</span>`}
+                  </td>
+                  <td data-testid="window-errors">${r.windowErrors}</td>
+                  <td data-testid="window-calls">${r.windowCalls}</td>`
+                : ''
+            }
             <td>${r.lastMinute}</td>
             <td>${r.peakPerSecond}</td>
-            <td>${r.limitQps}</td>
-            <td><span class="badge ${use >= 90 ? 'bad' : use >= 70 ? 'warn' : 'ok'}">${use}%</span></td>
+            <td>${r.limitQps ?? '—'}</td>
+            <td>
+              ${use === null ? '—' : html`<span class="badge ${use >= 90 ? 'bad' : use >= 70 ? 'warn' : 'ok'}">${use}%</span>`}
+            </td>
           </tr>`;
         })}
       </tbody>
     </table>
   </div>`;
+}
+
+function instancesCard(view: PlatformHealthView): SafeHtml {
+  return html`<div class="card" data-testid="instances">
+    <h2>实例 Instances (${view.instances.length})</h2>
+    ${
+      view.instances.length
+        ? html`<ul>
+          ${view.instances.map(
+            (i) =>
+              html`<li data-testid="instance" data-instance="${i.instance}">
+                <code>${i.instance}</code>${i.self ? html` <span class="badge muted">本页 This page</span>` : ''}
+                · 启动 started ${formatTime(i.startedAt)} · 上报 reported ${formatTime(i.reportedAt)}
+              </li>`,
+          )}
+        </ul>`
+        : html`<p>没有实例上报 No instance reported.</p>`
+    }
+    <p>
+      <small
+        >熔断器与调用量由每个实例每 5 秒写入数据库，这里合并显示；30 秒未上报的实例不计入。 Every instance writes its breakers and
+        calls to the database every 5 s; they are shown together here, leaving out instances silent for 30 s. Peak per
+        second is the sum of each instance's busiest second (at most that).</small
+      >
+    </p>
+  </div>`;
+}
+
+function breakerList(breakers: BreakerRow[]): SafeHtml {
+  return html`${breakers.map(
+    (b) =>
+      html`<dt>熔断器 Breaker <code>${b.group}</code></dt>
+        <dd>
+          <span class="badge ${BREAKER_LABELS[b.state][1]}" data-testid="breaker-${b.group}" data-state="${b.state}"
+            >${BREAKER_LABELS[b.state][0]}</span
+          >
+          <small data-testid="breaker-instances-${b.group}">
+            ${b.instances.map(
+              (i) =>
+                html`<span data-instance="${i.instance}" data-state="${i.state}" style="display:block;overflow-wrap:anywhere"
+                  >${i.instance}: ${BREAKER_LABELS[i.state][0]}</span
+                >`,
+            )}
+          </small>
+        </dd>`,
+  )}`;
 }
 
 function shopRow(s: ShopRow): SafeHtml {
@@ -65,6 +137,7 @@ function shopRow(s: ShopRow): SafeHtml {
     <td>${s.grantLost ? '—' : formatTime(s.accessTokenExpiresAt)}</td>
     <td data-testid="reauth-by">${s.grantLost ? '现在 Now' : formatTime(s.reauthBy)}</td>
     <td>${count(s.openFailures, 'shop-open-failures')}</td>
+    <td>${count(s.stockDrift, 'shop-stock-drift')}</td>
     <td data-testid="deadline-risks">
       12 h: ${s.deadlineRisks.h12} · 4 h: ${s.deadlineRisks.h4} · 逾期 overdue:
       <span class="badge ${s.deadlineRisks.overdue ? 'bad' : 'ok'}">${s.deadlineRisks.overdue}</span>
@@ -80,8 +153,9 @@ export function alertsCard(alerts: FailureAlertEntity[]): SafeHtml {
         ? html`<ul>
           ${alerts.map(
             (a) =>
-              html`<li data-testid="failure-alert" data-scope="${a.scopeKey}">
-                <span class="badge bad">${formatTime(a.raisedAt)}</span>
+              html`<li data-testid="failure-alert" data-scope="${a.scopeKey}" data-resolved="${a.resolvedAt ? 'yes' : 'no'}">
+                <span class="badge ${a.resolvedAt ? 'muted' : 'bad'}">${formatTime(a.raisedAt)}</span>
+                ${a.resolvedAt ? html`<span class="badge ok">已解除 Resolved ${formatTime(a.resolvedAt)}</span>` : ''}
                 ${a.merchantId ? html`商户 Merchant <code>${a.merchantId}</code>` : '全部商户 All merchants'}:
                 ${a.openFailures} 条未解决失败 open failures within ${a.windowMinutes} min (阈值 threshold ${a.threshold})
               </li>`,
@@ -90,6 +164,44 @@ export function alertsCard(alerts: FailureAlertEntity[]): SafeHtml {
         : html`<p data-testid="no-alerts">没有告警 No alerts.</p>`
     }
     <p><a href="/ops-settings">阈值与窗口在运维设置中 Threshold and window are in the ops settings</a></p>
+  </div>`;
+}
+
+const ALERT_LABELS: Record<OpsAlertKind, string> = {
+  breaker_open: '熔断器打开 Breaker open',
+  error_rate: '错误率过高 Error rate above the threshold',
+  no_successful_call: '无成功调用 No successful call',
+};
+
+function alertFigures(a: OpsAlertEntity): string {
+  const f = a.figures;
+  if (a.kind === 'breaker_open') return `实例 instances: ${(f.instances as string[]).join(', ')}`;
+  if (a.kind === 'error_rate')
+    return `${f.errors} / ${f.calls} 次调用失败 calls failed (${f.ratePercent}%, 阈值 threshold ${f.thresholdPercent}%) within ${f.windowMinutes} min`;
+  return `${f.failedCalls} 次调用全部失败 calls, all failed, within ${f.minutes} min`;
+}
+
+/** Alerts the scheduled check raised on platform conditions: active ones first, then recently resolved. */
+export function platformAlertsCard(alerts: OpsAlertEntity[]): SafeHtml {
+  const sorted = [...alerts].sort((a, b) => Number(!!a.resolvedAt) - Number(!!b.resolvedAt) || b.raisedAt - a.raisedAt);
+  return html`<div class="card" data-testid="platform-alerts">
+    <h2>平台告警 Platform alerts</h2>
+    ${
+      sorted.length
+        ? html`<ul>
+          ${sorted.map(
+            (a) =>
+              html`<li data-testid="platform-alert" data-alert-kind="${a.kind}" data-scope="${a.scopeKey}" data-resolved="${a.resolvedAt ? 'yes' : 'no'}">
+                <span class="badge ${a.resolvedAt ? 'muted' : 'bad'}">${formatTime(a.raisedAt)}</span>
+                ${a.resolvedAt ? html`<span class="badge ok">已解除 Resolved ${formatTime(a.resolvedAt)}</span>` : ''}
+                ${PLATFORM_LABELS[a.platform] ?? a.platform} · ${ALERT_LABELS[a.kind]} <code>${a.scopeKey}</code>:
+                ${alertFigures(a)}
+              </li>`,
+          )}
+        </ul>`
+        : html`<p data-testid="no-platform-alerts">没有平台告警 No platform alerts.</p>`
+    }
+    <p><a href="/ops-settings">阈值在运维设置中，每分钟检查 Thresholds are in the ops settings; checked every minute</a></p>
   </div>`;
 }
 
@@ -104,32 +216,29 @@ export function platformHealthPage(input: {
     html`${accountBar(input.principal)}${opsNav('/ops/console/platforms')}
       <h1>平台健康 Platform health</h1>
       <p>
-        ${formatTime(view.at)}。熔断器与调用量来自本实例。 Breakers and call rates are this instance's; the rest is read
+        ${formatTime(view.at)}。熔断器与调用量合并所有实例。 Breakers and calls are those of every instance; the rest is read
         from the database.
       </p>
-      ${alertsCard(view.alerts)}
+      ${instancesCard(view)}
+      ${platformAlertsCard(view.platformAlerts)} ${alertsCard(view.alerts)}
       <div class="grid">
         ${view.platforms.map(
           (p) =>
             html`<div class="card" data-testid="platform-${p.platform}">
               <h2>${PLATFORM_LABELS[p.platform]}</h2>
               <dl>
-                ${p.breakers.map(
-                  ([group, state]) =>
-                    html`<dt>熔断器 Breaker <code>${group}</code></dt>
-                      <dd>
-                        <span class="badge ${BREAKER_LABELS[state][1]}" data-testid="breaker-${group}" data-state="${state}"
-                          >${BREAKER_LABELS[state][0]}</span
-                        >
-                      </dd>`,
-                )}
+                ${breakerList(p.breakers)}
+                <dt>${view.windowMinutes} 分钟错误率 Error rate in ${view.windowMinutes} min</dt>
+                <dd data-testid="platform-error-rate-${p.platform}">
+                  ${p.errorRatePercent === null ? '—' : `${p.errorRatePercent}%`} (${p.windowErrors} / ${p.windowCalls})
+                </dd>
                 <dt>未解决失败 Open sync failures</dt>
                 <dd>${count(p.openFailures, `open-failures-${p.platform}`)}</dd>
                 <dt>库存偏差 Stock drift found (${RECENT_HOURS} h)</dt>
                 <dd>${count(p.stockDrift, `stock-drift-${p.platform}`)}</dd>
               </dl>
               <h3>按接口 Per API</h3>
-              ${usageTable(p.apis, '接口 API', `api-usage-${p.platform}`)}
+              ${usageTable(p.apis, '接口 API', `api-usage-${p.platform}`, view.windowMinutes)}
               <h3>按店铺 Per shop</h3>
               ${usageTable(p.shopCalls, '店铺 Shop', `shop-usage-${p.platform}`)}
             </div>`,
@@ -150,6 +259,7 @@ export function platformHealthPage(input: {
                     <th scope="col">令牌到期 Token expires</th>
                     <th scope="col">重新授权期限 Re-authorize by</th>
                     <th scope="col">未解决失败 Open failures</th>
+                    <th scope="col">库存偏差 Stock drift (${RECENT_HOURS} h)</th>
                     <th scope="col">待发货风险订单 Orders at deadline risk</th>
                   </tr>
                 </thead>

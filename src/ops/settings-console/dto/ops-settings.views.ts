@@ -4,7 +4,7 @@ import { OpsSettingState } from '@app/ops/settings/ops-settings.service';
 
 export class OpsSettingView {
   @ApiProperty() key: string;
-  @ApiProperty({ enum: ['retention', 'sign-in', 'failures'] }) group: string;
+  @ApiProperty({ enum: ['retention', 'sign-in', 'failures', 'alerts', 'quotas'] }) group: string;
   @ApiProperty({ description: 'Chinese and English label' }) label: string;
   @ApiProperty() unit: string;
   @ApiProperty({ description: 'The value in force: an override, or else the default' }) value: number | number[];

@@ -8,6 +8,8 @@ const GROUPS: Record<string, string> = {
   retention: '数据保留 Retention',
   'sign-in': '登录与会话 Sign-in and sessions',
   failures: '同步失败 Sync failures',
+  alerts: '平台告警 Platform alerts',
+  quotas: '平台配额 Platform quotas',
 };
 
 const shown = (v: number | number[]) => (Array.isArray(v) ? v.join(',') : String(v));

@@ -3,6 +3,9 @@ import { PlatformError } from '@app/platforms/platform-error';
 import { SandboxControlError } from '@app/sandbox/kuaishou/kuaishou-sandbox.control';
 import { KuaishouHarness, startKuaishouHarness } from './kuaishou.harness';
 
+/** Kuaishou takes only images it hosts: set in beforeAll from open.item.image.upload. */
+let IMAGE = '';
+
 /** A valid 连衣裙 (1584) listing: the synthetic required properties filled, 2 colours × 2 sizes. */
 function dress(overrides: Partial<ChannelItemDraft> = {}): ChannelItemDraft {
   const sku = (color: string, size: string, priceFen = 15_900) => ({
@@ -19,7 +22,7 @@ function dress(overrides: Partial<ChannelItemDraft> = {}): ChannelItemDraft {
     title: '法式碎花连衣裙',
     categoryId: '1584',
     description: '雪纺面料，夏季新款',
-    imageUrls: ['https://img.example.com/dress-1.jpg'],
+    imageUrls: [IMAGE],
     properties: [
       { propertyId: '102', valueIds: ['990000002'] },
       { propertyId: '99000001', valueIds: ['990000004', '990000007'] },
@@ -35,6 +38,7 @@ describe('Kuaishou catalog against the emulator', () => {
   let h: KuaishouHarness;
   beforeAll(async () => {
     h = await startKuaishouHarness();
+    IMAGE = await h.channels.catalog.uploadImage!(h.shop, { url: 'https://img.example.com/dress-1.jpg' });
   });
   afterAll(() => h.stop());
 
@@ -155,6 +159,25 @@ describe('Kuaishou catalog against the emulator', () => {
       ).toBe('商品主图数量必须为1-9张');
     });
 
+    it('refuses images Kuaishou does not host: a merchant URL, and one on its host that it never issued', async () => {
+      const foreign = await rejection(dress({ imageUrls: ['https://img.example.com/dress-1.jpg'] }));
+      expect(foreign).toMatchObject({ code: 'INVALID_REQUEST', rawCode: '21' });
+      expect(foreign.rawMessage).toContain('不是快手图片地址');
+      const madeUp = await rejection(dress({ imageUrls: ['https://p4-ec.kwaixiaodian.com/bs2/never-uploaded.jpg'] }));
+      expect(madeUp.rawMessage).toContain('open.item.image.upload');
+      const spec = dress();
+      spec.skus = spec.skus.map((sku) => ({
+        ...sku,
+        specs: sku.specs.map((v, i) => (i === 0 ? { ...v, imageUrl: 'https://img.example.com/red.jpg' } : v)),
+      }));
+      expect((await rejection(spec)).rawMessage).toContain('SKU规格图');
+      const ref = await h.channels.catalog.createItem(h.shop, dress());
+      const edit = await h.channels.catalog
+        .editItem(h.shop, ref.itemId, { imageUrls: ['https://img.example.com/other.jpg'] })
+        .catch((e: unknown) => e);
+      expect((edit as PlatformError).rawMessage).toContain('不是快手图片地址');
+    });
+
     it('refuses a reused relItemId and a refund rule the category does not offer', async () => {
       const draft = dress({ outerItemId: '880001' });
       await h.channels.catalog.createItem(h.shop, draft);
@@ -163,6 +186,27 @@ describe('Kuaishou catalog against the emulator', () => {
         '退货规则[13]不在类目允许范围内',
       );
     });
+  });
+
+  it('edits a SKU’s sale-property values in place, refusing values that break the full Cartesian set', async () => {
+    const ref = await h.channels.catalog.createItem(h.shop, dress());
+    const sizeOf = (specs: { name: string; value: string }[], size: string) =>
+      specs.map((s) => (s.name === '尺码' ? { ...s, value: size } : s));
+    const draft = dress();
+    // 红-S → 红-M would repeat 红-M: refused, nothing changed.
+    const clash = await h.channels.catalog
+      .editItem(h.shop, ref.itemId, { skus: [{ skuId: ref.skus[0].skuId, specs: sizeOf(draft.skus[0].specs, 'M') }] })
+      .catch((e: unknown) => e);
+    expect((clash as PlatformError).rawMessage).toBe('SKU销售属性组合重复');
+    // Renaming one size on every SKU holding it keeps the product full.
+    const renamed = ref.skus
+      .map((sku, i) => ({ sku, specs: draft.skus[i].specs }))
+      .filter(({ specs }) => specs.some((s) => s.value === 'S'))
+      .map(({ sku, specs }) => ({ skuId: sku.skuId, specs: sizeOf(specs, 'XS') }));
+    await h.channels.catalog.editItem(h.shop, ref.itemId, { skus: renamed });
+    const item = await h.channels.catalog.getItem(h.shop, ref.itemId);
+    expect(item.skus.map((s) => s.specs.map((v) => v.value).join('-'))).toEqual(['红-XS', '红-M', '蓝-XS', '蓝-M']);
+    expect(item.skus.map((s) => s.stock)).toEqual([20, 20, 20, 20]);
   });
 
   it('answers 3401 for an item once edited in Kuaishou’s own editor', async () => {
@@ -177,7 +221,8 @@ describe('Kuaishou catalog against the emulator', () => {
   it('holds new listings and audited edits for review in manual audit mode', async () => {
     const manual = await startKuaishouHarness({ emulator: { auditMode: 'manual' } });
     try {
-      const ref = await manual.channels.catalog.createItem(manual.shop, dress());
+      const image = await manual.channels.catalog.uploadImage!(manual.shop, { url: 'https://img.example.com/d.jpg' });
+      const ref = await manual.channels.catalog.createItem(manual.shop, dress({ imageUrls: [image] }));
       expect(await manual.channels.catalog.getItem(manual.shop, ref.itemId)).toMatchObject({
         audit: 'pending',
         onShelf: false,
