@@ -176,5 +176,20 @@ describe('price parity after merchant-funded discounts', () => {
       ]),
     });
     expect((await yzCoupons()).map((c) => c.couponId)).toContain(couponId);
+    // A coupon made in Kuaishou's back office is read from open.promotion.coupon.page.list the same way.
+    await h.stack.ksControl.createCoupon({ openId: h.shops.kuaishou, name: 'KS back-office 3 off', reduceAmount: 300 });
+    const ks = await eventually(
+      async () =>
+        (await overview(sku.code)).discounts.find((d) => d.platform === 'kuaishou' && d.source === 'platform'),
+      60_000,
+      200,
+    );
+    expect(ks).toEqual({
+      platform: 'kuaishou',
+      source: 'platform',
+      name: 'KS back-office 3 off',
+      discountFen: 300,
+      thresholdFen: 0,
+    });
   }, 180_000);
 });
