@@ -10,14 +10,16 @@ import { runMigrationsUnderLock } from '../src/database/migration-runner';
 import { DEFAULT_PARITY_LIMIT_BP } from '../src/pricing/parity';
 import { PricingRepository } from '../src/pricing/pricing.repository';
 import { SeededRandom } from '../src/sandbox/shared/random';
+import { platformAudit } from './parity-platform';
 
 /**
  * DB-side parity audit: S merchant SKUs with a Kuaishou and a Youzan listing each in
  * `listing_price`, V of them planted beyond the 10 % limit (the rest within it, some exactly at
  * it), then the audit's grouped query paged over all of them on MariaDB. Both shops are connected
  * and every listing is bound, except 1 % of the Kuaishou listings: known but unbound twins, which
- * the audit counts too. The platform-side audit rate is not measured here.
- * `npm run bench:parity -- --skus=100000 --violations=1000`
+ * the audit counts too. Then the platform-side half (parity-platform.ts): the service against both
+ * emulators, the spread computed from the emulators' own prices.
+ * `npm run bench:parity -- --skus=100000 --violations=1000 --platform-skus=300 --platform-violations=30`
  */
 function flag(name: string, fallback: string): string {
   return (
@@ -128,13 +130,32 @@ async function main(): Promise<void> {
       spurious,
       seed_ms: seedMs,
       limit_bp: DEFAULT_PARITY_LIMIT_BP,
-      platform_side_audit: 'not measured',
       at: new Date().toISOString(),
     };
+    // The platform-side half: the spread read from the emulators' own prices, the audit under their QPS.
+    const platformSkus = Number(flag('platform-skus', '300'));
+    const platform =
+      platformSkus > 0
+        ? await platformAudit({
+            skus: platformSkus,
+            violations: Number(flag('platform-violations', '30')),
+            seed,
+            db: new URL(flag('db', process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306')),
+            maxWaitMs: Number(flag('platform-max-s', '180')) * 1000,
+          })
+        : undefined;
+    const full = { ...result, ...(platform ?? { platform_side_audit: 'skipped (--platform-skus=0)' }) };
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(JSON.stringify(result));
+    writeFileSync(out, `${JSON.stringify(full, null, 2)}\n`);
+    console.log(JSON.stringify(full));
     if (missed || spurious || dbAuditMs > 10_000) process.exitCode = 1;
+    if (
+      platform &&
+      (platform.platform_audit_ms === null ||
+        platform.platform_violations_after > 0 ||
+        platform.platform_violations_before !== platform.platform_violations_planted)
+    )
+      process.exitCode = 1;
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);

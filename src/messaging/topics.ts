@@ -17,4 +17,5 @@ export enum Topic {
   OrderDeadlineCheckRequested = 'kwaizan.orders.deadline-check-requested.v1',
   OrderReconcileRequested = 'kwaizan.orders.reconcile-requested.v1',
   ShipmentRequested = 'kwaizan.fulfilment.shipment-requested.v1',
+  CampaignRebalanceRequested = 'kwaizan.promotions.campaign-rebalance-requested.v1',
 }

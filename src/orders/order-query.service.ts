@@ -3,6 +3,8 @@ import type { ChannelOrderStatus } from '../platforms/ports/orders.port';
 import type { Platform } from '../platforms/ports/platform.types';
 import { ChannelOrderLineEntity } from './channel-order-line.entity';
 import { ChannelOrderEntity } from './channel-order.entity';
+import { resolveOrder } from './order-lookup';
+import { OrderNotFoundException } from './orders.errors';
 import { OrderRepository } from './order.repository';
 
 export interface RegisteredOrder {
@@ -31,13 +33,18 @@ export interface OrderSummary {
 export class OrderQueryService {
   constructor(private readonly orders: OrderRepository) {}
 
-  /** By our order id or the platform's order id (Kuaishou oid, Youzan tid); undefined when the merchant has none. */
+  /**
+   * By any id the registry knows (ours, the ERP's, the platform's order id, a platform line id), the
+   * same lookup as the orders API; undefined when the merchant has none, a 409 when two orders carry it.
+   */
   async findForMerchant(merchantId: string, anyId: string): Promise<RegisteredOrder | undefined> {
-    const order =
-      (await this.orders.findForMerchant(merchantId, anyId)) ??
-      (await this.orders.findByPlatformOrderIdForMerchant(merchantId, anyId))[0];
-    if (!order) return undefined;
-    return { order, lines: await this.orders.lines(order.id) };
+    try {
+      const { order } = await resolveOrder(this.orders, merchantId, anyId);
+      return { order, lines: await this.orders.lines(order.id) };
+    } catch (error) {
+      if (error instanceof OrderNotFoundException) return undefined;
+      throw error;
+    }
   }
 
   /** Orders still to ship that reached a deadline risk level, per shop connection and level (ops console). */

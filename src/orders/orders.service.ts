@@ -11,10 +11,9 @@ import { OrderReconcileRunEntity } from './order-reconcile-run.entity';
 import { OrderShopPolicyEntity } from './order-shop-policy.entity';
 import { OrderIdKind, OrderView } from './order.view';
 import { OrderRepository } from './order.repository';
-import { ErpOrderIdTakenException, OrderIdAmbiguousException, OrderNotFoundException } from './orders.errors';
+import { orderMatches, resolveOrder } from './order-lookup';
+import { ErpOrderIdTakenException, OrderNotFoundException } from './orders.errors';
 import { DEFAULT_PROMISE_HOURS, HOUR_MS, onTimeRate, OnTimeRate } from './ship-deadline';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface OrderPage {
   items: OrderView[];
@@ -59,7 +58,7 @@ export class OrdersService {
 
   async list(merchantId: string, query: ListOrdersQueryDto): Promise<OrderPage> {
     await this.merchants.get(merchantId);
-    const ids = query.id ? (await this.matches(merchantId, query.id)).map((m) => m.order.id) : undefined;
+    const ids = query.id ? (await orderMatches(this.orders, merchantId, query.id)).map((m) => m.order.id) : undefined;
     const [rows, total] = await this.orders.search(
       merchantId,
       {
@@ -95,32 +94,12 @@ export class OrdersService {
     return OrderView.of(order, await this.orders.lines(order.id), this.clock.now(), matchedBy);
   }
 
-  async resolveForMerchant(
+  /** The registry's one lookup (`resolveOrder`), also behind `OrderQueryService.findForMerchant`. */
+  resolveForMerchant(
     merchantId: string,
     anyId: string,
   ): Promise<{ order: ChannelOrderEntity; matchedBy: OrderIdKind }> {
-    const found = await this.matches(merchantId, anyId);
-    if (!found.length) throw new OrderNotFoundException(anyId);
-    // The most specific kind wins: internal, then the ERP's id, then platform order ids, then line ids.
-    const best = found.filter((m) => m.matchedBy === found[0].matchedBy);
-    if (best.length > 1) throw new OrderIdAmbiguousException(anyId, best.length);
-    return best[0];
-  }
-
-  private async matches(
-    merchantId: string,
-    id: string,
-  ): Promise<{ order: ChannelOrderEntity; matchedBy: OrderIdKind }[]> {
-    if (UUID.test(id)) {
-      const own = await this.orders.findForMerchant(merchantId, id.toLowerCase());
-      if (own) return [{ order: own, matchedBy: 'internal' }];
-    }
-    const erp = await this.orders.findByErpIdForMerchant(merchantId, id);
-    if (erp) return [{ order: erp, matchedBy: 'erp' }];
-    const byPlatform = await this.orders.findByPlatformOrderIdForMerchant(merchantId, id);
-    if (byPlatform.length) return byPlatform.map((order) => ({ order, matchedBy: 'platform_order' as const }));
-    const byLine = await this.orders.findByLineIdForMerchant(merchantId, id);
-    return byLine.map((order) => ({ order, matchedBy: 'platform_line' as const }));
+    return resolveOrder(this.orders, merchantId, anyId);
   }
 
   /** Sets (or replaces) the ERP's id of an order; an id another order of the merchant holds is a conflict. */
@@ -140,7 +119,7 @@ export class OrdersService {
         await this.deliveries.take(`ord:${merchantId}`, deliveryId);
         const results: ErpLinkResult['results'] = [];
         for (const link of body.orders) {
-          const found = await this.matches(merchantId, link.orderId);
+          const found = await orderMatches(this.orders, merchantId, link.orderId);
           const best = found.filter((m) => m.matchedBy === found[0]?.matchedBy);
           if (!best.length || best.length > 1) {
             results.push({ ...link, outcome: best.length ? 'ambiguous' : 'not_found' });

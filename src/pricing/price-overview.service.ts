@@ -10,6 +10,9 @@ import { planCorrection } from './parity-correction';
 import { PricePolicyService } from './price-policy.service';
 import { PricingRepository } from './pricing.repository';
 
+/** SKUs per page of the overview (API and page). */
+export const DEFAULT_PAGE_SIZE = 200;
+
 export interface ListingPriceView {
   bindingId: string;
   platform: string;
@@ -50,7 +53,15 @@ export interface SkuPriceOverview {
   /** The same spread over the effective prices (after merchant-funded discounts running now); null with fewer than two. */
   effectiveSpreadBp: number | null;
   /** Merchant-funded discounts running now on the platforms of this SKU's listings. */
-  discounts: { platform: string; name: string; discountFen: number; thresholdFen: number }[];
+  discounts: {
+    platform: string;
+    /** `campaign`: one of the service's campaigns; `platform`: a coupon made outside the service. */
+    source: 'campaign' | 'platform';
+    name: string;
+    discountFen: number;
+    thresholdFen: number;
+    payPercent?: number;
+  }[];
   violation: ParityViolationView | null;
   listings: ListingPriceView[];
   findings: {
@@ -89,24 +100,52 @@ export class PriceOverviewService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async forMerchant(merchantId: string): Promise<SkuPriceOverview[]> {
+  /**
+   * One page of the merchant's bound SKUs (by SKU code). A fixed number of queries per page, however
+   * many SKUs it holds: every per-SKU read is one batched query over the page.
+   */
+  async forMerchant(
+    merchantId: string,
+    paging: { page?: number; pageSize?: number } = {},
+  ): Promise<SkuPriceOverview[]> {
+    const pageSize = paging.pageSize ?? DEFAULT_PAGE_SIZE;
+    const page = paging.page ?? 1;
     const status = new Map((await this.connections.listByMerchant(merchantId)).map((c) => [c.id, c.status]));
     const allBound = await this.bindings.listByMerchant(merchantId);
-    const running = discountsByPlatform(await this.campaigns.runningDiscounts(merchantId, this.clock.now()));
-    const out: SkuPriceOverview[] = [];
-    for (const sku of await this.skus.listByMerchant(merchantId)) {
-      const bound = allBound.filter((b) => b.merchantSkuId === sku.id);
-      if (!bound.length) continue;
-      const [seen, unbound, policy, pending, drifts, history, expected, erp] = await Promise.all([
-        this.repo.listingPriceRows(bound.map((b) => b.id)),
-        this.repo.unboundListingPrices(sku.id),
-        this.policies.effective(merchantId, sku.id),
-        this.repo.pendingOps(sku.id),
-        this.repo.drifts(sku.id, 5),
-        this.repo.history(sku.id, 20),
-        this.repo.lastApplied(sku.id),
-        this.repo.erpPrice(sku.id),
+    const boundBySku = new Map<string, typeof allBound>();
+    for (const b of allBound) boundBySku.set(b.merchantSkuId, [...(boundBySku.get(b.merchantSkuId) ?? []), b]);
+    const skus = (await this.skus.listByMerchant(merchantId))
+      .filter((s) => boundBySku.has(s.id))
+      .slice((page - 1) * pageSize, page * pageSize);
+    if (!skus.length) return [];
+    const ids = skus.map((s) => s.id);
+    const pageBindings = skus.flatMap((s) => boundBySku.get(s.id)!);
+    const [seenRows, unboundRows, policies, pendingRows, driftRows, historyRows, appliedBySku, erpRows, runningList] =
+      await Promise.all([
+        this.repo.listingPriceRows(pageBindings.map((b) => b.id)),
+        this.repo.unboundListingPricesOf(ids),
+        this.policies.effectiveForAll(merchantId, ids),
+        this.repo.pendingOpsOf(ids),
+        this.repo.driftsOf(ids, 5),
+        this.repo.historyOf(ids, 20),
+        this.repo.lastAppliedOf(ids),
+        this.repo.erpPricesOf(ids),
+        this.campaigns.runningDiscounts(merchantId, this.clock.now()),
       ]);
+    const running = discountsByPlatform(runningList);
+    const of = <T extends { merchantSkuId: string }>(rows: T[], id: string) =>
+      rows.filter((r) => r.merchantSkuId === id);
+    const out: SkuPriceOverview[] = [];
+    for (const sku of skus) {
+      const bound = boundBySku.get(sku.id)!;
+      const seen = of(seenRows, sku.id);
+      const unbound = of(unboundRows, sku.id);
+      const policy = policies.get(sku.id)!;
+      const pending = of(pendingRows, sku.id);
+      const drifts = of(driftRows, sku.id);
+      const history = of(historyRows, sku.id);
+      const expected = appliedBySku.get(sku.id) ?? new Map<string, number>();
+      const erp = erpRows.find((r) => r.merchantSkuId === sku.id);
       const listings: ListingPriceView[] = bound.map((b) => {
         const row = seen.find((r) => r.bindingId === b.id);
         return {
@@ -143,6 +182,7 @@ export class PriceOverviewService {
         platform: l.platform as 'kuaishou' | 'youzan',
         priceFen: l.lastSeenFen!,
         unbound: !l.bound,
+        itemId: l.platformItemId,
       }));
       const effective = effectiveSpread(audited, running);
       for (const l of countedListings) l.effectiveFen = effective.prices[l.bindingId] ?? null;
@@ -184,12 +224,18 @@ export class PriceOverviewService {
         withinLimit: spread === null ? null : withinLimit(counted, policy.parityLimitBp),
         effectiveSpreadBp: counted.length >= 2 ? effective.spreadBp : null,
         discounts: [...platforms].flatMap((p) =>
-          (running[p] ?? []).map((d) => ({
-            platform: p,
-            name: d.name,
-            discountFen: d.discountFen,
-            thresholdFen: d.thresholdFen,
-          })),
+          (running[p] ?? [])
+            .filter(
+              (d) => !d.itemIds || listings.some((l) => l.platform === p && d.itemIds!.includes(l.platformItemId)),
+            )
+            .map((d) => ({
+              platform: p,
+              source: d.source,
+              name: d.name,
+              discountFen: d.discountFen,
+              thresholdFen: d.thresholdFen,
+              ...(d.payPercent === undefined ? {} : { payPercent: d.payPercent }),
+            })),
         ),
         violation,
         listings,

@@ -58,20 +58,15 @@ export class PricePolicyService {
 
   async effective(merchantId: string, merchantSkuId?: string): Promise<EffectivePolicy> {
     const rows = await this.repo.policies(merchantId, merchantSkuId ? [DEFAULT_SCOPE, merchantSkuId] : [DEFAULT_SCOPE]);
-    const defaults = rows.find((r) => r.scope === DEFAULT_SCOPE);
-    const override = merchantSkuId ? rows.find((r) => r.scope === merchantSkuId) : undefined;
-    const result: EffectivePolicy = { ...BUILT_IN_POLICY, adjustments: {} };
-    for (const row of [defaults, override]) {
-      if (!row) continue;
-      for (const field of FIELDS) {
-        const value = row[field];
-        if (value !== null && value !== undefined) (result as unknown as Record<string, unknown>)[field] = value;
-      }
-    }
-    result.parityAllowanceBp = defaults?.parityAllowanceBp ?? BUILT_IN_POLICY.parityAllowanceBp;
-    // An allowance lowered by an admin also lowers limits set before it.
-    result.parityLimitBp = Math.min(result.parityLimitBp, result.parityAllowanceBp);
-    return result;
+    return resolvePolicy(rows, merchantSkuId);
+  }
+
+  /** The effective policy of each of the merchant's SKUs (and `*`, the defaults), in one query. */
+  async effectiveForAll(merchantId: string, merchantSkuIds: string[]): Promise<Map<string, EffectivePolicy>> {
+    const rows = await this.repo.allPolicies(merchantId);
+    const out = new Map<string, EffectivePolicy>([[DEFAULT_SCOPE, resolvePolicy(rows)]]);
+    for (const id of merchantSkuIds) out.set(id, resolvePolicy(rows, id));
+    return out;
   }
 
   /**
@@ -183,6 +178,24 @@ export class PricePolicyService {
       updatedAt: 0,
     });
   }
+}
+
+/** The built-in policy, then the merchant defaults, then the SKU's override (non-null fields win). */
+export function resolvePolicy(rows: PricePolicyEntity[], merchantSkuId?: string): EffectivePolicy {
+  const defaults = rows.find((r) => r.scope === DEFAULT_SCOPE);
+  const override = merchantSkuId ? rows.find((r) => r.scope === merchantSkuId) : undefined;
+  const result: EffectivePolicy = { ...BUILT_IN_POLICY, adjustments: {} };
+  for (const row of [defaults, override]) {
+    if (!row) continue;
+    for (const field of FIELDS) {
+      const value = row[field];
+      if (value !== null && value !== undefined) (result as unknown as Record<string, unknown>)[field] = value;
+    }
+  }
+  result.parityAllowanceBp = defaults?.parityAllowanceBp ?? BUILT_IN_POLICY.parityAllowanceBp;
+  // An allowance lowered by an admin also lowers limits set before it.
+  result.parityLimitBp = Math.min(result.parityLimitBp, result.parityAllowanceBp);
+  return result;
 }
 
 export function rulesFor(policy: EffectivePolicy, platform: 'kuaishou' | 'youzan'): DerivationRules {

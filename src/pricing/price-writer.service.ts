@@ -15,7 +15,7 @@ import { ChannelRegistry, CHANNELS } from '../platforms/ports/channel.registry';
 import { isPlatformError } from '../platforms/platform-error';
 import { ListingPriceEntity } from './listing-price.entity';
 import { discountsByPlatform, effectiveSpread } from './effective-price';
-import { derivePrice, ListingPrices, planSteps } from './parity';
+import { derivePrice, ListingPrices, planSteps, withinLimit } from './parity';
 import { planCorrection } from './parity-correction';
 import { PriceLane, PriceListingsService } from './price-listings.service';
 import { EffectivePolicy, PricePolicyService, rulesFor } from './price-policy.service';
@@ -154,6 +154,7 @@ export class PriceWriterService {
         platform: l.shop.platform,
         priceFen: live[l.binding.id],
         unbound: l.unbound,
+        itemId: l.binding.platformItemId,
       }));
       const plan = planCorrection(audited, expected, policy, erp?.priceFen);
       const { breaks, targets, action, spreadBp: spread } = plan;
@@ -186,6 +187,7 @@ export class PriceWriterService {
       }
       if (!breaks) {
         await this.failures.resolveByDedupeKey(parityKey(merchantSkuId));
+        await this.effectiveAlert(sku, lanes, live, effective, policy.parityLimitBp);
         return;
       }
       // The merchant's systems hear of each newly observed violation once (outbound webhook event).
@@ -231,6 +233,41 @@ export class PriceWriterService {
         dedupeKey: parityKey(merchantSkuId),
         retryable: false,
       });
+    });
+  }
+
+  /**
+   * List prices within the limit, but what buyers pay after the merchant's coupons is not (a coupon
+   * made in a back office, or on one platform only): never corrected by price, an alert for the
+   * merchant until the coupons or prices change.
+   */
+  private async effectiveAlert(
+    sku: { id: string; merchantId: string; skuCode: string },
+    lanes: PriceLane[],
+    live: ListingPrices,
+    effective: { prices: Record<string, number>; spreadBp: number },
+    limitBp: number,
+  ): Promise<void> {
+    const prices = lanes.map((l) => effective.prices[l.binding.id]).filter((p) => p !== undefined);
+    if (prices.length < 2 || withinLimit(prices, limitBp)) {
+      await this.failures.resolveByDedupeKey(effectiveKey(sku.id));
+      return;
+    }
+    const shown = (l: PriceLane) =>
+      `${l.shop.platform} ${live[l.binding.id]} fen, ${effective.prices[l.binding.id]} fen after coupons`;
+    await this.failures.record({
+      context: 'pricing',
+      operation: 'price.effective-parity',
+      errorCode: 'EFFECTIVE_PARITY_BROKEN',
+      reason: `SKU ${sku.skuCode}: after merchant-funded coupons the spread is ${effective.spreadBp / 100}% over the ${limitBp / 100}% limit (${lanes.map(shown).join('; ')}); list prices are within it: end or change the coupon`,
+      platform: lanes[0].shop.platform,
+      shopRef: lanes[0].shop.shopId,
+      merchantId: sku.merchantId,
+      entityType: 'merchant-sku',
+      entityRef: sku.id,
+      replay: { kind: PRICING_SKU_REPLAY, data: { merchantSkuId: sku.id } },
+      dedupeKey: effectiveKey(sku.id),
+      retryable: false,
     });
   }
 
@@ -422,6 +459,7 @@ export class PriceWriterService {
 
 const parityKey = (merchantSkuId: string) => `pricing:parity:${merchantSkuId}`;
 const planKey = (merchantSkuId: string) => `pricing:plan:${merchantSkuId}`;
+const effectiveKey = (merchantSkuId: string) => `pricing:effective:${merchantSkuId}`;
 
 /** The same observation gives the same event id, so the receiver can spot repeats. */
 function stableUuid(seed: string): string {

@@ -10,6 +10,7 @@ import {
   ParseUUIDPipe,
   Post,
   Put,
+  Query,
   UseFilters,
 } from '@nestjs/common';
 import {
@@ -24,6 +25,7 @@ import { MerchantsService } from '../accounts/merchants.service';
 import { Admin, MerchantAccess } from '../auth/policy.decorator';
 import { Correlation } from '../common/context/correlation';
 import { ParityAllowanceDto, PricePolicyDto, SetPriceDto } from './dto/price-policy.dto';
+import { PricesQueryDto } from './dto/prices-query.dto';
 import { ParityAuditJob } from './jobs/parity-audit.job';
 import { PriceChangeAccepted, PriceChangeService, PriceRefusedException } from './price-change.service';
 import { PriceOverviewService, SkuPriceOverview } from './price-overview.service';
@@ -59,11 +61,14 @@ export class PricingController {
   @MerchantAccess('staff')
   @ApiOkResponse({
     description:
-      'Per bound SKU: the price each platform showed the service last, the spread against the limit, audit findings, writes in flight.',
+      'Per bound SKU (a page of them by SKU code, `?page=&pageSize=` up to 200): the price each platform showed the service last, the spread against the limit, audit findings, writes in flight.',
   })
-  async prices(@Param('merchantId', new ParseUUIDPipe()) merchantId: string): Promise<SkuPriceOverview[]> {
+  async prices(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Query() query: PricesQueryDto,
+  ): Promise<SkuPriceOverview[]> {
     await this.merchants.get(merchantId);
-    return this.overview.forMerchant(merchantId);
+    return this.overview.forMerchant(merchantId, { page: query.page, pageSize: query.pageSize });
   }
 
   @Get('price-policy')

@@ -8,6 +8,7 @@ import { WebhookDeliveriesModule } from '../webhooks/deliveries/webhook-deliveri
 import { PriceAuditConsumer } from './consumers/price-audit.consumer';
 import { PriceChangedConsumer } from './consumers/price-changed.consumer';
 import { SkuBoundPriceConsumer } from './consumers/sku-bound-price.consumer';
+import { DiscountParityService } from './discount-parity.service';
 import { ErpPriceService } from './erp-price.service';
 import { ErpPricesController } from './erp-prices.controller';
 import { ParityAuditJob } from './jobs/parity-audit.job';
@@ -46,6 +47,7 @@ import { PricingRepository } from './pricing.repository';
     ParityAuditJob,
     PriceOverviewService,
     SkuBoundPriceConsumer,
+    DiscountParityService,
     ListingPriceGuardService,
   ],
   exports: [PricePolicyService, PriceWriterService],

@@ -19,6 +19,25 @@ export class PricingRepository {
     return this.m.getRepository(PricePolicyEntity).findBy({ merchantId, scope: In(scopes) });
   }
 
+  allPolicies(merchantId: string): Promise<PricePolicyEntity[]> {
+    return this.m.getRepository(PricePolicyEntity).findBy({ merchantId });
+  }
+
+  /**
+   * The last seen price of every listing of the merchant that counts towards parity (as the DB-side
+   * audit counts them: bound in an active shop, or an unbound twin where none is bound), in one query.
+   */
+  async countedListingsOfMerchant(merchantId: string): Promise<ListingPriceEntity[]> {
+    const rows: ListingPriceRow[] = await this.m.query(
+      `SELECT ${LISTING_PRICE_COLUMNS} FROM listing_price lp LEFT JOIN sku_binding b ON b.id = lp.binding_id ` +
+        'JOIN shop_connection c ON c.id = COALESCE(b.connection_id, lp.connection_id) ' +
+        "WHERE lp.merchant_id = ? AND c.status = 'active' " +
+        `AND (b.id IS NOT NULL OR (lp.platform_item_id IS NOT NULL AND ${TWIN_FREE})) ORDER BY lp.merchant_sku_id`,
+      [merchantId],
+    );
+    return rows.map(toListingPrice);
+  }
+
   policy(merchantId: string, scope: string): Promise<PricePolicyEntity | null> {
     return this.m.getRepository(PricePolicyEntity).findOneBy({ merchantId, scope });
   }
@@ -85,6 +104,76 @@ export class PricingRepository {
     return this.m
       .getRepository(PriceDriftEntity)
       .find({ where: { merchantSkuId }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  /** Journaled writes left pending, of several SKUs (oldest first). */
+  pendingOpsOf(merchantSkuIds: string[]): Promise<PriceWriteOpEntity[]> {
+    if (!merchantSkuIds.length) return Promise.resolve([]);
+    return this.m
+      .getRepository(PriceWriteOpEntity)
+      .find({ where: { merchantSkuId: In(merchantSkuIds), status: 'pending' }, order: { createdAt: 'ASC' } });
+  }
+
+  /** The newest `limit` writes of each SKU, in one query (newest first). */
+  historyOf(merchantSkuIds: string[], limit: number): Promise<PriceWriteOpEntity[]> {
+    return this.newestPerSku(PriceWriteOpEntity, 'price_write_op', merchantSkuIds, limit);
+  }
+
+  /** The newest `limit` drift findings of each SKU, in one query (newest first). */
+  driftsOf(merchantSkuIds: string[], limit: number): Promise<PriceDriftEntity[]> {
+    return this.newestPerSku(PriceDriftEntity, 'price_drift', merchantSkuIds, limit);
+  }
+
+  private newestPerSku<T extends PriceWriteOpEntity | PriceDriftEntity>(
+    entity: new () => T,
+    table: string,
+    merchantSkuIds: string[],
+    limit: number,
+  ): Promise<T[]> {
+    if (!merchantSkuIds.length) return Promise.resolve([]);
+    return this.m
+      .getRepository(entity)
+      .createQueryBuilder('x')
+      .where(
+        `x.id IN (SELECT r.id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY merchant_sku_id ` +
+          `ORDER BY created_at DESC, id DESC) AS rn FROM ${table} WHERE merchant_sku_id IN (:...ids)) r WHERE r.rn <= :limit)`,
+        { ids: merchantSkuIds, limit },
+      )
+      .orderBy('x.created_at', 'DESC')
+      .addOrderBy('x.id', 'DESC')
+      .getMany();
+  }
+
+  /** `lastApplied` of several SKUs in one query: merchant SKU → binding → price. */
+  async lastAppliedOf(merchantSkuIds: string[]): Promise<Map<string, Map<string, number>>> {
+    const out = new Map<string, Map<string, number>>(merchantSkuIds.map((id) => [id, new Map()]));
+    if (!merchantSkuIds.length) return out;
+    const rows: { merchant_sku_id: string; binding_id: string; price_fen: number | string }[] = await this.m.query(
+      'SELECT r.merchant_sku_id, r.binding_id, r.price_fen FROM (SELECT merchant_sku_id, binding_id, price_fen, ' +
+        'ROW_NUMBER() OVER (PARTITION BY binding_id ORDER BY created_at DESC, id DESC) AS rn FROM price_write_op ' +
+        `WHERE status = 'applied' AND merchant_sku_id IN (${merchantSkuIds.map(() => '?').join(', ')})) r WHERE r.rn = 1`,
+      merchantSkuIds,
+    );
+    for (const r of rows) out.get(r.merchant_sku_id)?.set(r.binding_id, Number(r.price_fen));
+    return out;
+  }
+
+  erpPricesOf(merchantSkuIds: string[]): Promise<ErpPriceEntity[]> {
+    if (!merchantSkuIds.length) return Promise.resolve([]);
+    return this.m.getRepository(ErpPriceEntity).findBy({ merchantSkuId: In(merchantSkuIds) });
+  }
+
+  /** `unboundListingPrices` of several SKUs in one query (newest first). */
+  async unboundListingPricesOf(merchantSkuIds: string[]): Promise<ListingPriceEntity[]> {
+    if (!merchantSkuIds.length) return [];
+    const rows: ListingPriceRow[] = await this.m.query(
+      `SELECT ${LISTING_PRICE_COLUMNS} FROM listing_price lp ` +
+        `LEFT JOIN sku_binding b ON b.id = lp.binding_id WHERE lp.merchant_sku_id IN (${merchantSkuIds.map(() => '?').join(', ')}) AND b.id IS NULL ` +
+        UNBOUND_COUNTED +
+        'ORDER BY lp.observed_at DESC',
+      merchantSkuIds,
+    );
+    return rows.map(toListingPrice);
   }
 
   async insertDrift(drift: Omit<PriceDriftEntity, 'id'>): Promise<void> {
@@ -214,10 +303,7 @@ export class PricingRepository {
     const rows: ListingPriceRow[] = await this.m.query(
       `SELECT ${LISTING_PRICE_COLUMNS} FROM listing_price lp ` +
         'LEFT JOIN sku_binding b ON b.id = lp.binding_id WHERE lp.merchant_sku_id = ? AND b.id IS NULL ' +
-        "AND (EXISTS (SELECT 1 FROM shop_connection c WHERE c.id = lp.connection_id AND c.status = 'active') " +
-        "OR (lp.connection_id IS NULL AND EXISTS (SELECT 1 FROM shop_connection c WHERE c.merchant_id = lp.merchant_id AND c.platform = lp.platform AND c.status = 'active'))) " +
-        'AND NOT EXISTS (SELECT 1 FROM sku_binding k WHERE k.connection_id = lp.connection_id ' +
-        'AND k.platform_item_id = lp.platform_item_id AND k.platform_sku_id = lp.platform_sku_id) ' +
+        UNBOUND_COUNTED +
         'ORDER BY lp.observed_at DESC',
       [merchantSkuId],
     );
@@ -248,6 +334,13 @@ export class PricingRepository {
     return low === null || low === undefined ? fallback : Math.min(fallback, Number(low));
   }
 }
+
+/** An unbound listing's row counts while its shop is active and it is not bound (to any SKU) again. */
+const UNBOUND_COUNTED =
+  "AND (EXISTS (SELECT 1 FROM shop_connection c WHERE c.id = lp.connection_id AND c.status = 'active') " +
+  "OR (lp.connection_id IS NULL AND EXISTS (SELECT 1 FROM shop_connection c WHERE c.merchant_id = lp.merchant_id AND c.platform = lp.platform AND c.status = 'active'))) " +
+  'AND NOT EXISTS (SELECT 1 FROM sku_binding k WHERE k.connection_id = lp.connection_id ' +
+  'AND k.platform_item_id = lp.platform_item_id AND k.platform_sku_id = lp.platform_sku_id) ';
 
 /**
  * An unbound listing counts only on a platform where no listing of its SKU is bound in an active

@@ -13,6 +13,7 @@ import { CampaignService, CampaignView, view } from './campaign.service';
 import { CouponCampaignEntity } from './coupon-campaign.entity';
 import { CouponChangeEntity } from './coupon-change.entity';
 import { CouponChannelEntity } from './coupon-channel.entity';
+import { DiscountGuardRegistry, DiscountRefusedException } from './discount-guard';
 import { PromotionsRepository } from './promotions.repository';
 
 export interface CampaignEdit {
@@ -64,6 +65,7 @@ export class CampaignChangeService {
     private readonly repo: PromotionsRepository,
     private readonly campaigns: CampaignService,
     private readonly failures: SyncFailureService,
+    private readonly guards: DiscountGuardRegistry,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -90,6 +92,7 @@ export class CampaignChangeService {
           await this.db.transaction(() => this.repo.saveChannel(channel));
         }
       }
+      this.campaigns.forgetLiveCoupons(channels.map((c) => c.connectionId));
       return view(campaign, channels);
     });
   }
@@ -122,6 +125,27 @@ export class CampaignChangeService {
           });
       }
       if (fields.length) throw new InvalidInputException('INVALID_CAMPAIGN_EDIT', 'the change is not possible', fields);
+      // A later end runs the discount beside whatever runs then: the parity guard checks that stretch.
+      if (edit.endsAt !== undefined && edit.endsAt > campaign.endsAt && this.guards.active) {
+        const running = await this.campaigns.discountsDuring(merchantId, campaign.endsAt, edit.endsAt, { fresh: true });
+        const verdict = await this.guards.check(
+          merchantId,
+          {
+            name: campaign.name,
+            platforms: channels.map((c) => c.platform),
+            discountFen: campaign.discountFen,
+            ...(campaign.payPercent === null
+              ? {}
+              : { payPercent: campaign.payPercent, maxDiscountFen: campaign.maxMerchantDiscountFen }),
+            thresholdFen: campaign.thresholdFen,
+            startsAt: campaign.endsAt,
+            endsAt: edit.endsAt,
+          },
+          running.filter((d) => d.campaignId !== campaign.id),
+        );
+        // An edit cannot lower the discount, so a clamp policy refuses it too.
+        if (verdict.verdict !== 'allowed') throw new DiscountRefusedException(verdict.refusal);
+      }
 
       if (edit.budget !== undefined && edit.budget !== campaign.budget) {
         const sides = await this.read(channels);
@@ -161,7 +185,7 @@ export class CampaignChangeService {
    * Moves unclaimed coupons to the platform running out: when one side has claimed all but
    * `lowWater` of its share and another side can give, half of the giver's spare moves. The giver
    * is lowered (and read back) before the taker is raised, so the platforms' totals never add up to
-   * more than the budget. Kuaishou's stock cannot be lowered, so Kuaishou only ever takes.
+   * more than the budget. Kuaishou's stock cannot be lowered: it gives by replacing its coupon.
    */
   rebalance(merchantId: string, campaignId: string, waitSeconds = 60): Promise<BudgetMove> {
     return this.locked(campaignId, waitSeconds, async () => {
@@ -177,6 +201,14 @@ export class CampaignChangeService {
         const giver = sides
           .filter((s) => s !== taker && this.lowerable(s) && s.spare > 0)
           .sort((a, b) => b.spare - a.spare)[0];
+        if (taker.spare === 0 && (!giver || giver.spare <= taker.spare)) {
+          // A platform that cannot lower a stock (Kuaishou) gives by replacing its coupon: only to a
+          // side its own buyers emptied, so coupons do not swing back and forth.
+          const fixed = sides
+            .filter((s) => s !== taker && !this.lowerable(s) && s.spare >= 2 && s.spare > taker.spare)
+            .sort((a, b) => b.spare - a.spare)[0];
+          if (fixed) return this.replaceAndMove(merchantId, campaign, sides, fixed, taker);
+        }
         if (taker.spare > low || !giver || giver.spare <= taker.spare)
           return { ...none, campaign: view(campaign, channels) };
         const moved = Math.max(1, Math.floor(giver.spare / 2));
@@ -198,6 +230,54 @@ export class CampaignChangeService {
       }
       return { ...none, campaign: view(campaign, channels) };
     });
+  }
+
+  /**
+   * Moves budget off a platform whose coupon stock can only grow (Kuaishou): its coupon is ended
+   * first (claims stop; read back, so its claims are final), then the taker is raised by half of
+   * what it had left, then a new coupon with the other half replaces it. At no point can the
+   * platforms issue more than the budget; between the end and the new coupon, that platform's
+   * buyers cannot claim (a lost claim, never an excess one). The ended coupon's id stays known for
+   * orders that redeem what was claimed, and its claims keep counting.
+   */
+  private async replaceAndMove(
+    merchantId: string,
+    campaign: CouponCampaignEntity,
+    sides: Side[],
+    giver: Side,
+    taker: Side,
+  ): Promise<BudgetMove> {
+    const none = { moved: 0, from: null, to: null };
+    const channel = giver.channel;
+    const oldCouponId = channel.couponId!;
+    const ended = await this.send(merchantId, campaign, channel, 'end', {});
+    if (!ended) return { ...none, campaign: view(campaign, await this.repo.channelsOf([campaign.id])) };
+    const usage = await this.channels.promotions(channel.platform).getCouponUsage(giver.shop, oldCouponId);
+    const claimed = usage.issued;
+    const freed = ended.totalStock - claimed;
+    const moved = Math.floor(freed / 2);
+    const kept = freed - moved;
+    const generation = (channel.retiredCouponIds ?? '').split(',').filter(Boolean).length + 1;
+    // Journaled before any further call: a crash leaves a pending channel that sync creates by its key.
+    Object.assign(channel, {
+      retiredCouponIds: [channel.retiredCouponIds, oldCouponId].filter(Boolean).join(','),
+      retiredClaimed: channel.retiredClaimed + claimed,
+      couponId: null,
+      status: kept > 0 ? 'pending' : 'ended',
+      allotted: kept,
+      idempotencyKey: `${channel.idempotencyKey.replace(/:r\d+$/, '')}:r${generation}`,
+      lastError: null,
+      updatedAt: this.clock.now(),
+    });
+    await this.db.transaction(() => this.repo.saveChannel(channel));
+    const totals = new Map([[taker.channel.platform, taker.total + moved]]);
+    if (moved > 0) await this.applyTotals(merchantId, campaign, sides, totals, 'raise');
+    // The replacement coupon (same terms, the kept share), created as a campaign's coupons are.
+    const after =
+      kept > 0
+        ? await this.campaigns.sync(merchantId, campaign.id)
+        : view(campaign, await this.repo.channelsOf([campaign.id]));
+    return { moved, from: channel.platform, to: taker.channel.platform, campaign: after };
   }
 
   /**
@@ -255,7 +335,8 @@ export class CampaignChangeService {
     for (const side of sides) {
       const target = totals.get(side.channel.platform);
       if (target === undefined || (direction === 'lower' ? target >= side.total : target <= side.total)) continue;
-      const after = await this.send(merchantId, campaign, side.channel, 'change', { totalStock: target });
+      const totalStock = target - side.channel.retiredClaimed;
+      const after = await this.send(merchantId, campaign, side.channel, 'change', { totalStock });
       all = after !== undefined && all;
     }
     return all;
@@ -335,11 +416,12 @@ export class CampaignChangeService {
       const port = this.channels.promotions(channel.platform);
       const coupon = await port.getCoupon(shop, channel.couponId!);
       const usage = await port.getCouponUsage(shop, channel.couponId!);
+      // Claims on coupons this one replaced are final and count against the budget like its own.
       sides.push({
         channel,
         shop,
-        total: coupon.totalStock,
-        claimed: usage.issued,
+        total: coupon.totalStock + channel.retiredClaimed,
+        claimed: usage.issued + channel.retiredClaimed,
         spare: coupon.totalStock - usage.issued,
       });
     }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectionsService } from '../accounts/connections.service';
 import { MerchantsService } from '../accounts/merchants.service';
 import { CLOCK, Clock } from '../common/clock';
@@ -8,11 +8,12 @@ import { Db } from '../database/db';
 import { SyncFailureService } from '../ops/failures/sync-failure.service';
 import { isPlatformError } from '../platforms/platform-error';
 import { CHANNELS, ChannelRegistry } from '../platforms/ports/channel.registry';
-import { Platform, PLATFORMS } from '../platforms/ports/platform.types';
-import { CouponUsage } from '../platforms/ports/promotions.port';
+import { Platform, PLATFORMS, ShopRef } from '../platforms/ports/platform.types';
+import { ChannelCoupon, CouponUsage } from '../platforms/ports/promotions.port';
 import { ANOMALY_KINDS, AnomalyKind, splitBudget } from './coupon-anomalies';
 import { CouponCampaignEntity } from './coupon-campaign.entity';
 import { CouponChannelEntity } from './coupon-channel.entity';
+import { DiscountGuardRegistry, DiscountRefusedException } from './discount-guard';
 import { PromotionsRepository } from './promotions.repository';
 
 export interface CampaignInput {
@@ -45,6 +46,8 @@ export interface CampaignView {
   status: CouponCampaignEntity['status'];
   redeemed: number;
   channels: { platform: Platform; couponId: string | null; allotted: number; status: string; error: string | null }[];
+  /** On creation only: the discount was lowered to keep the price parity limit (policy `clamp`). */
+  parity?: { clampedFrom: { discountFen: number } | { payPercent: number }; skuCount: number };
 }
 
 export interface CampaignReport {
@@ -69,14 +72,31 @@ export interface CampaignReport {
   anomalies: Record<AnomalyKind, number>;
 }
 
-/** A campaign's coupon on one platform, running now (merchant-funded). */
+/**
+ * A merchant-funded coupon running on one platform: a campaign's coupon (`campaign`), or one the
+ * platform lists that the service did not create (`platform`, e.g. made in the back office).
+ */
 export interface RunningDiscount {
   platform: Platform;
-  campaignId: string;
+  source: 'campaign' | 'platform';
+  /** The campaign it belongs to (null for a coupon made outside the service). */
+  campaignId: string | null;
+  couponId: string | null;
   name: string;
   discountFen: number;
   thresholdFen: number;
+  /** A rate coupon: the buyer pays this percent. */
+  payPercent?: number;
+  /** The most a rate coupon takes off one order, where the campaign says so. */
+  maxDiscountFen?: number;
+  /** Only these platform items; absent = the whole shop. */
+  itemIds?: string[];
 }
+
+/** How long a shop's coupon list read from its platform is reused (audits of many SKUs read it once). */
+export const LIVE_COUPONS_TTL_MS = 10_000;
+const LIVE_COUPON_PAGES = 20;
+const LIVE_COUPON_PAGE_SIZE = 50;
 
 export const COUPON_CREATE_REPLAY = 'promotions.coupon-create';
 const couponCreateKey = (campaignId: string, platform: Platform) => `coupon-create:${campaignId}:${platform}`;
@@ -93,12 +113,15 @@ export class CampaignNotFoundException extends NotFoundDomainException {
  */
 @Injectable()
 export class CampaignService {
+  private readonly logger = new Logger(CampaignService.name);
+
   constructor(
     private readonly db: Db,
     private readonly repo: PromotionsRepository,
     private readonly merchants: MerchantsService,
     private readonly connections: ConnectionsService,
     private readonly failures: SyncFailureService,
+    private readonly guards: DiscountGuardRegistry,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -149,17 +172,47 @@ export class CampaignService {
       fields.push({ field: 'budget', messages: [`budget must be at least ${shops.length} (one per platform)`] });
     if (fields.length) throw new InvalidInputException('INVALID_CAMPAIGN', 'the campaign is not valid', fields);
 
+    // The effective prices after it must stay within each SKU's parity limit: refused, or clamped by policy.
+    let parity: CampaignView['parity'];
+    let clampedDiscountFen = discountFen;
+    let clampedPayPercent = rate ? input.payPercent! : undefined;
+    if (this.guards.active) {
+      const running = await this.discountsDuring(merchantId, input.startsAt, input.endsAt, { fresh: true });
+      const verdict = await this.guards.check(
+        merchantId,
+        {
+          name: input.name,
+          platforms: shops.map((s) => s.platform),
+          discountFen,
+          ...(rate ? { payPercent: input.payPercent!, maxDiscountFen: maxMerchant } : {}),
+          thresholdFen: input.thresholdFen,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+        },
+        running,
+      );
+      if (verdict.verdict === 'refused') throw new DiscountRefusedException(verdict.refusal);
+      if (verdict.verdict === 'clamped') {
+        clampedDiscountFen = rate ? 0 : verdict.discountFen;
+        if (rate) clampedPayPercent = verdict.payPercent;
+        parity = {
+          clampedFrom: rate ? { payPercent: input.payPercent! } : { discountFen },
+          skuCount: verdict.refusal.skuCount,
+        };
+      }
+    }
+
     const now = this.clock.now();
     const campaign = Object.assign(new CouponCampaignEntity(), {
       id: this.ids.uuid(),
       merchantId,
       name: input.name,
-      discountFen,
-      payPercent: rate ? input.payPercent! : null,
+      discountFen: clampedDiscountFen,
+      payPercent: rate ? clampedPayPercent! : null,
       thresholdFen: input.thresholdFen,
       budget: input.budget,
       perBuyerLimit: input.perBuyerLimit,
-      maxMerchantDiscountFen: maxMerchant,
+      maxMerchantDiscountFen: rate || input.maxMerchantDiscountFen !== undefined ? maxMerchant : clampedDiscountFen,
       startsAt: input.startsAt,
       endsAt: input.endsAt,
       status: 'creating' as const,
@@ -183,13 +236,16 @@ export class CampaignService {
         allotted: shares.get(shop.platform) ?? 0,
         idempotencyKey: `kwaizan-campaign:${campaign.id}:${shop.platform}`,
         couponId: null,
+        retiredCouponIds: null,
+        retiredClaimed: 0,
         status: 'pending' as const,
         lastError: null,
         updatedAt: now,
       }),
     );
     await this.db.transaction(() => this.repo.insertCampaign(campaign, channels));
-    return this.sync(merchantId, campaign.id);
+    const created = await this.sync(merchantId, campaign.id);
+    return parity ? { ...created, parity } : created;
   }
 
   /** Creates every coupon not created yet (repeat-safe on both platforms by the idempotency key). */
@@ -235,6 +291,8 @@ export class CampaignService {
       channel.updatedAt = this.clock.now();
       await this.db.transaction(() => this.repo.saveChannel(channel));
     }
+    // The shops' coupon lists changed (or may have): the next read goes to the platforms.
+    this.forgetLiveCoupons(channels.map((c) => c.connectionId));
     campaign.status = channels.every((c) => c.status === 'created') ? 'live' : 'partial';
     await this.db.transaction(() => this.repo.setCampaignStatus(campaign.id, campaign.status));
     return view(campaign, channels);
@@ -252,25 +310,104 @@ export class CampaignService {
     );
   }
 
-  /**
-   * The merchant-funded discounts running at `at`: each campaign's coupon on every platform where it
-   * was created, while the campaign's window covers `at` and its budget is not used up.
-   */
+  /** The merchant-funded discounts running at `at` (see `discountsDuring`). */
   async runningDiscounts(merchantId: string, at: number): Promise<RunningDiscount[]> {
-    const campaigns = await this.repo.runningCampaignsOf(merchantId, at);
-    const channels = await this.repo.channelsOf(campaigns.map((c) => c.id));
-    return channels
-      .filter((ch) => ch.status === 'created')
-      .map((ch) => {
-        const c = campaigns.find((x) => x.id === ch.campaignId)!;
-        return {
-          platform: ch.platform,
-          campaignId: c.id,
-          name: c.name,
-          discountFen: Math.min(c.discountFen, c.maxMerchantDiscountFen),
-          thresholdFen: c.thresholdFen,
-        };
-      });
+    return this.discountsDuring(merchantId, at, at + 1);
+  }
+
+  /**
+   * The merchant-funded discounts running at some point of [from, to): on every active shop, the
+   * coupons its platform lists (so a coupon made in a back office counts), each of the service's
+   * own campaigns matched to its coupon there. Where a platform's list cannot be read, the
+   * service's own campaigns on it stand in. `fresh` skips the short-lived cache of the lists.
+   */
+  async discountsDuring(
+    merchantId: string,
+    from: number,
+    to: number,
+    options: { fresh?: boolean } = {},
+  ): Promise<RunningDiscount[]> {
+    const campaigns = await this.repo.campaignsDuring(merchantId, from, to);
+    const channels = (await this.repo.channelsOf(campaigns.map((c) => c.id))).filter((ch) => ch.status === 'created');
+    const byCoupon = new Map(channels.map((ch) => [`${ch.platform}:${ch.couponId}`, ch]));
+    const ownCoupons = new Set((await this.repo.couponIdsOf(merchantId)).map((c) => `${c.platform}:${c.couponId}`));
+    const out: RunningDiscount[] = [];
+    const campaignDiscount = (ch: CouponChannelEntity): RunningDiscount => {
+      const c = campaigns.find((x) => x.id === ch.campaignId)!;
+      return {
+        platform: ch.platform,
+        source: 'campaign',
+        campaignId: c.id,
+        couponId: ch.couponId,
+        name: c.name,
+        discountFen: Math.min(c.discountFen, c.maxMerchantDiscountFen),
+        thresholdFen: c.thresholdFen,
+        ...(c.payPercent === null ? {} : { payPercent: c.payPercent, maxDiscountFen: c.maxMerchantDiscountFen }),
+      };
+    };
+    const shops = (await this.connections.listByMerchant(merchantId)).filter((c) => c.status === 'active');
+    for (const shop of shops) {
+      const live = await this.liveCoupons(
+        { platform: shop.platform, connectionId: shop.id, shopId: shop.shopId },
+        options.fresh ?? false,
+      );
+      if (!live) {
+        out.push(...channels.filter((ch) => ch.connectionId === shop.id).map(campaignDiscount));
+        continue;
+      }
+      for (const coupon of live) {
+        if (coupon.status === 'ended' || coupon.status === 'deleted') continue;
+        if (coupon.startsAt >= to || (coupon.endsAt && coupon.endsAt <= from)) continue;
+        const key = `${shop.platform}:${coupon.couponId}`;
+        const channel = byCoupon.get(key);
+        // One of the service's coupons whose campaign is over (ended, budget spent) no longer counts.
+        if (!channel && ownCoupons.has(key)) continue;
+        const known = channel ? campaignDiscount(channel) : undefined;
+        out.push({
+          platform: shop.platform,
+          source: known ? 'campaign' : 'platform',
+          campaignId: known?.campaignId ?? null,
+          couponId: coupon.couponId,
+          name: known?.name ?? coupon.name,
+          // What the platform has now decides; the campaign adds only the cap of a rate coupon.
+          discountFen: coupon.payPercent === undefined ? coupon.discountFen : 0,
+          thresholdFen: coupon.thresholdFen,
+          ...(coupon.payPercent === undefined ? {} : { payPercent: coupon.payPercent }),
+          ...(known?.maxDiscountFen === undefined ? {} : { maxDiscountFen: known.maxDiscountFen }),
+          ...(coupon.itemIds?.length ? { itemIds: coupon.itemIds } : {}),
+        });
+      }
+    }
+    return out;
+  }
+
+  private readonly liveCache = new Map<string, { at: number; coupons: ChannelCoupon[] }>();
+
+  /** The next read of these shops' coupon lists goes to the platforms (after the service changed them). */
+  forgetLiveCoupons(connectionIds: string[]): void {
+    for (const id of connectionIds) this.liveCache.delete(id);
+  }
+
+  /** The shop's coupons as its platform lists them; undefined when they cannot be read now. */
+  private async liveCoupons(shop: ShopRef, fresh: boolean): Promise<ChannelCoupon[] | undefined> {
+    const now = this.clock.now();
+    const cached = this.liveCache.get(shop.connectionId);
+    if (!fresh && cached && now - cached.at < LIVE_COUPONS_TTL_MS) return cached.coupons;
+    const coupons: ChannelCoupon[] = [];
+    try {
+      for (let page = 1; page <= LIVE_COUPON_PAGES; page++) {
+        const answer = await this.channels
+          .promotions(shop.platform)
+          .listCoupons(shop, { page, pageSize: LIVE_COUPON_PAGE_SIZE });
+        coupons.push(...answer.coupons);
+        if (answer.coupons.length < LIVE_COUPON_PAGE_SIZE || page * LIVE_COUPON_PAGE_SIZE >= answer.total) break;
+      }
+    } catch (error) {
+      this.logger.warn(`coupons of ${shop.platform} shop ${shop.shopId} not read: ${(error as Error).message}`);
+      return undefined;
+    }
+    this.liveCache.set(shop.connectionId, { at: now, coupons });
+    return coupons;
   }
 
   /** 404 for another merchant's campaign, so its existence is not confirmed. */
@@ -300,7 +437,7 @@ export class CampaignService {
         platform: channel.platform,
         couponId: channel.couponId,
         allotted: channel.allotted,
-        claimed: usage ? usage.issued : null,
+        claimed: usage ? usage.issued + channel.retiredClaimed : null,
         used: usage ? usage.used : null,
         redeemed: mine?.redeemed ?? 0,
         merchantCostFen: mine?.merchantFen ?? 0,

@@ -1,11 +1,28 @@
-import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ArgumentsHost,
+  Body,
+  Catch,
+  Controller,
+  ExceptionFilter,
+  Get,
+  HttpCode,
+  Param,
+  ParseEnumPipe,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  UseFilters,
+} from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Correlation } from '../common/context/correlation';
 import { MerchantAccess } from '../auth/policy.decorator';
 import type { Platform } from '../platforms/ports/platform.types';
 import { BudgetMove, CampaignChangeService } from './campaign-changes.service';
 import { CampaignReport, CampaignService, CampaignView } from './campaign.service';
 import { CouponAnomalyEntity } from './coupon-anomaly.entity';
 import { DiscountBreakdown } from './discount-breakdown';
+import { DiscountRefusedException } from './discount-guard';
 import { CreateCampaignDto, EditCampaignDto } from './dto/campaign.dto';
 import { OrderCouponResult, RedemptionService } from './redemption.service';
 
@@ -14,8 +31,21 @@ enum PlatformParam {
   youzan = 'youzan',
 }
 
+/** A campaign refused for price parity answers with its numbers (prices, effective prices, limit, allowed discount). */
+@Catch(DiscountRefusedException)
+class DiscountRefusalFilter implements ExceptionFilter {
+  catch(exception: DiscountRefusedException, host: ArgumentsHost): void {
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(422)
+      .json({ statusCode: 422, ...exception.refusal, correlationId: Correlation.id() });
+  }
+}
+
 @ApiTags('promotions')
 @Controller('api/merchants/:merchantId/campaigns')
+@UseFilters(DiscountRefusalFilter)
 export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignService,
@@ -33,6 +63,10 @@ export class CampaignsController {
   @Post()
   @MerchantAccess('owner')
   @ApiCreatedResponse({ description: 'Created on every connected platform, the budget split between them.' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      "Its discount would take a SKU's effective price spread beyond the parity limit (with the numbers); clamped instead when the price policy says so.",
+  })
   create(
     @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
     @Body() body: CreateCampaignDto,

@@ -32,6 +32,14 @@ export class CouponChannelEntity {
   @Column({ name: 'coupon_id', type: 'varchar', length: 40, nullable: true })
   couponId: string | null;
 
+  /** Coupons this one replaced (ended to move budget off a platform that cannot lower a stock), comma-separated. */
+  @Column({ name: 'retired_coupon_ids', type: 'varchar', length: 500, nullable: true })
+  retiredCouponIds: string | null;
+
+  /** Claims made on the replaced coupons (final: they are ended); they count against the budget. */
+  @Column({ name: 'retired_claimed', type: 'int', default: 0 })
+  retiredClaimed: number;
+
   @Column({ type: 'varchar', length: 12 })
   /** pending / failed: not created yet; ended: created, then ended on the platform (read back). */
   status: 'pending' | 'created' | 'failed' | 'ended';

@@ -9,6 +9,9 @@ import { CampaignChangeService, COUPON_CHANGE_REPLAY } from './campaign-changes.
 import { CampaignService, COUPON_CREATE_REPLAY } from './campaign.service';
 import { CampaignsController } from './campaigns.controller';
 import { CouponRedemptionConsumer } from './consumers/coupon-redemption.consumer';
+import { CampaignRebalanceConsumer } from './consumers/campaign-rebalance.consumer';
+import { DiscountGuardRegistry } from './discount-guard';
+import { CampaignRebalanceJob } from './jobs/campaign-rebalance.job';
 import { PromotionsRepository } from './promotions.repository';
 import { RedemptionService } from './redemption.service';
 
@@ -22,8 +25,11 @@ import { RedemptionService } from './redemption.service';
     CampaignChangeService,
     RedemptionService,
     CouponRedemptionConsumer,
+    DiscountGuardRegistry,
+    CampaignRebalanceJob,
+    CampaignRebalanceConsumer,
   ],
-  exports: [CampaignService, CampaignChangeService, RedemptionService],
+  exports: [CampaignService, CampaignChangeService, RedemptionService, DiscountGuardRegistry],
 })
 export class PromotionsModule implements OnModuleInit {
   constructor(

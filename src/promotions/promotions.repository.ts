@@ -37,13 +37,40 @@ export class PromotionsRepository {
   }
 
   /** The merchant's campaigns whose window covers `at` and whose budget is not used up. */
-  runningCampaignsOf(merchantId: string, at: number): Promise<CouponCampaignEntity[]> {
+  /** Campaigns whose window overlaps [from, to) and whose budget is not used up. */
+  campaignsDuring(merchantId: string, from: number, to: number): Promise<CouponCampaignEntity[]> {
     return this.m
       .getRepository(CouponCampaignEntity)
       .createQueryBuilder('c')
-      .where('c.merchant_id = :merchantId AND c.starts_at <= :at AND c.ends_at > :at', { merchantId, at })
+      .where('c.merchant_id = :merchantId AND c.starts_at < :to AND c.ends_at > :from', { merchantId, from, to })
       .andWhere('c.redeemed_count < c.budget')
       .getMany();
+  }
+
+  /** Campaigns running now on more than one platform (the rebalance job's work), oldest first. */
+  liveCampaigns(at: number, limit: number): Promise<CouponCampaignEntity[]> {
+    return this.m
+      .getRepository(CouponCampaignEntity)
+      .createQueryBuilder('c')
+      .where("c.status = 'live' AND c.starts_at <= :at AND c.ends_at > :at", { at })
+      .andWhere('(SELECT COUNT(*) FROM coupon_channel ch WHERE ch.campaign_id = c.id) > 1')
+      .orderBy('c.created_at', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  /** Every coupon the service created for the merchant, by platform. */
+  async couponIdsOf(merchantId: string): Promise<{ platform: string; couponId: string }[]> {
+    const rows: { platform: string; coupon_id: string | null; retired_coupon_ids: string | null }[] = await this.m.query(
+      'SELECT ch.platform, ch.coupon_id, ch.retired_coupon_ids FROM coupon_channel ch ' +
+        'JOIN coupon_campaign c ON c.id = ch.campaign_id WHERE c.merchant_id = ?',
+      [merchantId],
+    );
+    return rows.flatMap((r) =>
+      [r.coupon_id, ...(r.retired_coupon_ids ?? '').split(',')]
+        .filter((id): id is string => !!id)
+        .map((id) => ({ platform: r.platform, couponId: String(id) })),
+    );
   }
 
   async setCampaignStatus(id: string, status: CouponCampaignEntity['status']): Promise<void> {

@@ -57,19 +57,19 @@ export class RedemptionService {
     const breakdown = breakDown(order);
     const campaigns = await this.repo.campaignsOf(merchantId);
     const byId = new Map(campaigns.map((c) => [c.id, c]));
-    const coupons: CampaignCoupon[] = (await this.repo.channelsOf(campaigns.map((c) => c.id)))
-      .filter((ch) => ch.couponId)
-      .map((ch) => {
-        const c = byId.get(ch.campaignId)!;
-        return {
-          campaignId: c.id,
-          platform: ch.platform,
-          couponId: ch.couponId!,
-          maxMerchantDiscountFen: c.maxMerchantDiscountFen,
-          startsAt: c.startsAt,
-          endsAt: c.endsAt,
-        };
-      });
+    // A replaced coupon's buyers still redeem what they claimed: its id counts for the campaign too.
+    const coupons: CampaignCoupon[] = (await this.repo.channelsOf(campaigns.map((c) => c.id))).flatMap((ch) => {
+      const c = byId.get(ch.campaignId)!;
+      const ids = [...(ch.couponId ? [ch.couponId] : []), ...retiredIds(ch)];
+      return ids.map((couponId) => ({
+        campaignId: c.id,
+        platform: ch.platform,
+        couponId,
+        maxMerchantDiscountFen: c.maxMerchantDiscountFen,
+        startsAt: c.startsAt,
+        endsAt: c.endsAt,
+      }));
+    });
     const found = matchOrder(breakdown, coupons);
     const now = this.clock.now();
     const result = await this.db.transaction(async () => {
@@ -169,4 +169,8 @@ export class RedemptionService {
 function stableUuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function retiredIds(channel: { retiredCouponIds: string | null }): string[] {
+  return (channel.retiredCouponIds ?? '').split(',').filter(Boolean);
 }

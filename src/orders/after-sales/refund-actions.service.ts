@@ -11,7 +11,13 @@ import {
 } from '../../common/errors/domain.exception';
 import { ID_GENERATOR, IdGenerator } from '../../common/ids';
 import { isPlatformError } from '../../platforms/platform-error';
-import { ChannelRefund, RefundAction, RefundActionInput } from '../../platforms/ports/after-sales.port';
+import {
+  ChannelRefund,
+  RefundAction,
+  RefundActionInput,
+  RefusalReason,
+  ShopReturnAddress,
+} from '../../platforms/ports/after-sales.port';
 import { ChannelRegistry, CHANNELS } from '../../platforms/ports/channel.registry';
 import { RefundActionEntity } from './refund-action.entity';
 import { RefundActionRepository } from './refund-action.repository';
@@ -26,6 +32,16 @@ export interface RefundActionRequest {
   reasonCode?: number;
   returnAddress?: { name: string; mobile: string; address: string };
   returnAddressId?: string;
+}
+
+export interface RefundActionOptions {
+  platform: string;
+  /** The seller actions the platform offers for the refund now. */
+  actions: RefundAction[];
+  /** Codes `refuse` takes (`reasonCode`); null when the platform takes the reason text only. */
+  refusalReasons: RefusalReason[] | null;
+  /** The shop's return addresses (`returnAddressId` of `agree_return`); null when given with each return. */
+  returnAddresses: ShopReturnAddress[] | null;
 }
 
 export interface RefundActionView {
@@ -86,17 +102,7 @@ export class RefundActionsService {
     request: RefundActionRequest,
     actorId: string,
   ): Promise<RefundActionResult> {
-    const row = await this.refunds.findForMerchant(merchantId, refundId);
-    if (!row) throw new NotFoundDomainException('REFUND_NOT_FOUND', `no refund ${refundId}`);
-    const connection = await this.connections.findById(row.connectionId);
-    if (!connection || connection.status !== 'active')
-      throw new DomainException('SHOP_NOT_CONNECTED', 'the shop of this refund is not connected');
-    const shop: ShopIdentity = {
-      platform: connection.platform,
-      connectionId: connection.id,
-      shopId: connection.shopId,
-      merchantId: connection.merchantId,
-    };
+    const { shop, row } = await this.shopOf(merchantId, refundId);
     const port = this.channels.afterSales(shop.platform);
     const detail = await port.getRefund(shop, row.platformRefundId);
     await this.ingest.ingest(shop, detail);
@@ -110,7 +116,7 @@ export class RefundActionsService {
         `${request.action} is not possible for this refund now (platform status ${detail.rawStatus}); possible: ${offered.join(', ') || 'none'}`,
       );
     }
-    this.checkInput(shop.platform, request);
+    await this.checkInput(shop, detail, request);
 
     const now = this.clock.now();
     const version = detail.version ?? String(detail.updatedAt);
@@ -185,14 +191,96 @@ export class RefundActionsService {
     return offeredActions(this.channels, row);
   }
 
-  private checkInput(platform: string, request: RefundActionRequest): void {
+  /**
+   * What the platform takes for this refund's actions: its refusal reason codes (null: a free-text
+   * reason only) and the shop's return addresses (null: give one with each return).
+   */
+  async options(merchantId: string, refundId: string): Promise<RefundActionOptions> {
+    const { shop, row } = await this.shopOf(merchantId, refundId);
+    const port = this.channels.afterSales(shop.platform);
+    const detail = await port.getRefund(shop, row.platformRefundId);
+    const [refusalReasons, returnAddresses] = await Promise.all([
+      port.refusalReasons(shop, detail),
+      port.returnAddresses(shop),
+    ]);
+    return { platform: shop.platform, actions: port.actionsFor(detail), refusalReasons, returnAddresses };
+  }
+
+  /** Only the refusal reason codes of `options` (null when the platform takes the reason text only). */
+  async refusalReasons(merchantId: string, refundId: string): Promise<RefusalReason[] | null> {
+    const { shop, row } = await this.shopOf(merchantId, refundId);
+    const port = this.channels.afterSales(shop.platform);
+    return port.refusalReasons(shop, await port.getRefund(shop, row.platformRefundId));
+  }
+
+  private async shopOf(
+    merchantId: string,
+    refundId: string,
+  ): Promise<{ shop: ShopIdentity; row: ChannelRefundEntity }> {
+    const row = await this.refunds.findForMerchant(merchantId, refundId);
+    if (!row) throw new NotFoundDomainException('REFUND_NOT_FOUND', `no refund ${refundId}`);
+    const connection = await this.connections.findById(row.connectionId);
+    if (!connection || connection.status !== 'active')
+      throw new DomainException('SHOP_NOT_CONNECTED', 'the shop of this refund is not connected');
+    return {
+      row,
+      shop: {
+        platform: connection.platform,
+        connectionId: connection.id,
+        shopId: connection.shopId,
+        merchantId: connection.merchantId,
+      },
+    };
+  }
+
+  /**
+   * Before anything is journaled or sent: a refusal's reason code must be one the platform lists for
+   * this refund; a return's address must be complete (Youzan) or one of the shop's own (Kuaishou:
+   * the id given, or a default address when none is).
+   */
+  private async checkInput(shop: ShopIdentity, refund: ChannelRefund, request: RefundActionRequest): Promise<void> {
+    const port = this.channels.afterSales(shop.platform);
     const fields: FieldError[] = [];
-    if (request.action === 'refuse' && !request.reason?.trim())
-      fields.push({ field: 'reason', messages: ['a refusal needs a reason the buyer sees'] });
-    if (request.action === 'refuse' && platform === 'kuaishou' && !request.reasonCode)
-      fields.push({ field: 'reasonCode', messages: ['Kuaishou needs a reason code (open.refund.reject.reason)'] });
-    if (request.action === 'agree_return' && platform === 'youzan' && !request.returnAddress)
-      fields.push({ field: 'returnAddress', messages: ['Youzan needs the address the goods go back to'] });
+    if (request.action === 'refuse') {
+      if (!request.reason?.trim())
+        fields.push({ field: 'reason', messages: ['a refusal needs a reason the buyer sees'] });
+      const reasons = await port.refusalReasons(shop, refund);
+      const listed = reasons?.map((r) => `${r.code} (${r.text})`).join(', ') ?? '';
+      if (reasons && request.reasonCode === undefined)
+        fields.push({ field: 'reasonCode', messages: [`${shop.platform} needs a reason code: one of ${listed}`] });
+      else if (reasons && !reasons.some((r) => r.code === request.reasonCode))
+        fields.push({
+          field: 'reasonCode',
+          messages: [`${request.reasonCode} is not one of ${shop.platform}'s reason codes for this refund: ${listed}`],
+        });
+      else if (!reasons && request.reasonCode !== undefined)
+        fields.push({ field: 'reasonCode', messages: [`${shop.platform} takes no reason code, only the reason text`] });
+    }
+    if (request.action === 'agree_return') {
+      const addresses = await port.returnAddresses(shop);
+      if (addresses) {
+        if (request.returnAddressId !== undefined && !addresses.some((a) => a.addressId === request.returnAddressId))
+          fields.push({
+            field: 'returnAddressId',
+            messages: [
+              `${request.returnAddressId} is not a return address of this shop: ${addresses.map((a) => `${a.addressId} (${a.name}, ${a.address})`).join('; ') || 'none'}`,
+            ],
+          });
+        else if (request.returnAddressId === undefined && !addresses.some((a) => a.isDefault))
+          fields.push({ field: 'returnAddressId', messages: ['the shop has no default return address: give one'] });
+      } else {
+        const a = request.returnAddress;
+        if (!a)
+          fields.push({
+            field: 'returnAddress',
+            messages: [`${shop.platform} needs the address the goods go back to`],
+          });
+        else
+          for (const key of ['name', 'mobile', 'address'] as const)
+            if (!a[key]?.trim())
+              fields.push({ field: `returnAddress.${key}`, messages: [`the return address needs a ${key}`] });
+      }
+    }
     if (fields.length)
       throw new InvalidInputException('INVALID_REFUND_ACTION', 'the action is missing details', fields);
   }

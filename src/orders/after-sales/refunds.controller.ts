@@ -9,7 +9,12 @@ import { DomainException } from '../../common/errors/domain.exception';
 import { AppConfig } from '../../config/app-config';
 import { isPlatformError } from '../../platforms/platform-error';
 import { RefundActionDto, RefundActionFormDto } from './refund-action.dto';
-import { RefundActionResult, RefundActionsService, RefundActionView } from './refund-actions.service';
+import {
+  RefundActionOptions,
+  RefundActionResult,
+  RefundActionsService,
+  RefundActionView,
+} from './refund-actions.service';
 import { ListRefundsQueryDto } from './list-refunds.query.dto';
 import { refundsPage } from './refunds.page';
 import { RefundPageView, RefundsService, RefundView } from './refunds.service';
@@ -79,6 +84,20 @@ export class RefundsController {
     await this.merchants.get(merchantId);
     return this.actions.history(merchantId, refundId);
   }
+
+  @Get(':refundId/action-options')
+  @MerchantAccess('staff')
+  @ApiOkResponse({
+    description:
+      "What the platform takes for this refund's actions, read from it now: refusal reason codes (null: reason text only) and the shop's return addresses (null: give one with the return).",
+  })
+  async options(
+    @Param('merchantId', new ParseUUIDPipe()) merchantId: string,
+    @Param('refundId', new ParseUUIDPipe()) refundId: string,
+  ): Promise<RefundActionOptions> {
+    await this.merchants.get(merchantId);
+    return this.actions.options(merchantId, refundId);
+  }
 }
 
 /** The merchant's refunds page (the JSON API above serves the same). */
@@ -109,7 +128,13 @@ export class RefundsPageController {
       query.page,
       query.pageSize,
     );
-    res.type('html').send(refundsPage(merchant, view, this.config.platforms.sandbox, principal, notice));
+    // The refusal form offers the platform's own reason codes (one read per refund that can be refused there).
+    const reasons = new Map<string, { code: number; text: string }[]>();
+    for (const r of view.items.filter((i) => i.actions.includes('refuse'))) {
+      const listed = await this.actions.refusalReasons(merchantId, r.id).catch(() => null);
+      if (listed?.length) reasons.set(r.id, listed);
+    }
+    res.type('html').send(refundsPage(merchant, view, this.config.platforms.sandbox, principal, notice, reasons));
   }
 
   /** The page's action buttons; the platform's refusal comes back as a notice. */

@@ -24,7 +24,12 @@ const ACTION_LABEL: Record<RefundAction, string> = {
 };
 
 /** One small form per action the platform offers now; a refusal asks for its reason (and Kuaishou's code). */
-function actionForms(merchantId: string, r: RefundView, csrf: string): SafeHtml | string {
+function actionForms(
+  merchantId: string,
+  r: RefundView,
+  csrf: string,
+  reasons?: { code: number; text: string }[],
+): SafeHtml | string {
   if (!r.actions.length || !csrf) return '';
   const action = `/merchants/${merchantId}/refunds/${r.id}/actions`;
   const hidden = (a: RefundAction) =>
@@ -33,9 +38,11 @@ function actionForms(merchantId: string, r: RefundView, csrf: string): SafeHtml 
     const extra =
       a === 'refuse'
         ? html`<input name="reason" required maxlength="200" placeholder="reason" size="10">${
-            r.platform === 'kuaishou'
-              ? html`<input name="reasonCode" required inputmode="numeric" pattern="[0-9]{1,6}" placeholder="code" size="4">`
-              : ''
+            r.platform !== 'kuaishou'
+              ? ''
+              : reasons?.length
+                ? html`<select name="reasonCode" required data-testid="refund-reason-codes-${r.platformRefundId}">${reasons.map((c) => html`<option value="${String(c.code)}">${String(c.code)} ${c.text}</option>`)}</select>`
+                : html`<input name="reasonCode" required inputmode="numeric" pattern="[0-9]{1,6}" placeholder="code" size="4">`
           }`
         : a === 'agree_return' && r.platform === 'youzan'
           ? html`<input name="returnName" required maxlength="40" placeholder="name" size="6"><input name="returnMobile" required placeholder="mobile" size="8"><input name="returnAddress" required maxlength="200" placeholder="return address" size="12">`
@@ -51,6 +58,8 @@ export function refundsPage(
   sandbox: boolean,
   principal: UserPrincipal,
   notice?: PageNotice,
+  /** The platform's refusal reason codes per refund (registry id), where they were read for the page. */
+  reasons: Map<string, { code: number; text: string }[]> = new Map(),
 ): string {
   // Owners and staff answer refunds; ops and admins only look.
   const mayAct = principal.role === 'owner' || principal.role === 'staff';
@@ -66,7 +75,7 @@ export function refundsPage(
       <td>${r.quantity ?? '—'}</td>
       <td data-testid="restock-${r.platformRefundId}">${r.restockUnits}</td>
       <td>${formatTime(r.platformUpdatedAt)}</td>
-      <td>${actionForms(merchant.id, r, csrf)}</td>
+      <td>${actionForms(merchant.id, r, csrf, reasons.get(r.id))}</td>
     </tr>`,
   );
   const pages = Math.max(1, Math.ceil(view.total / view.pageSize));

@@ -5,16 +5,36 @@ import {
   RefundActionInput,
   RefundPage,
   RefundQuery,
+  RefusalReason,
+  ShopReturnAddress,
 } from '../ports/after-sales.port';
 import { PlatformError } from '../platform-error';
 import { ShopRef } from '../ports/platform.types';
 import { KuaishouApi, KuaishouChannelOptions } from './kuaishou-api.client';
-import { toKuaishouLong } from './kuaishou-ids';
+import { idFrom, toKuaishouLong } from './kuaishou-ids';
 import { windowedPage } from './kuaishou-window.cursor';
 import { toChannelRefund } from './kuaishou.mapper';
 import { KsRefund } from './kuaishou-wire.types';
 
 const DAY_MS = 86_400_000;
+
+interface KsRejectReason {
+  reasonCode?: number;
+  code?: number;
+  reasonDesc?: string;
+  desc?: string;
+}
+
+interface KsSellerAddress {
+  addressId: unknown;
+  consignee?: string;
+  mobile?: string;
+  provinceName?: string;
+  cityName?: string;
+  districtName?: string;
+  address?: string;
+  defaultAddress?: boolean;
+}
 
 /** Kuaishou after-sales: `open.seller.order.refund.pcursor.list` window by window, and the detail. */
 export class KuaishouAfterSalesChannel implements AfterSalesPort {
@@ -46,6 +66,37 @@ export class KuaishouAfterSalesChannel implements AfterSalesPort {
     const param = { refundId: toKuaishouLong(refundId) };
     const answer = await this.api.call(shop, 'open.seller.order.refund.detail', param, true);
     return toChannelRefund(answer.data as KsRefund);
+  }
+
+  /**
+   * `open.refund.reject.reason` (GET, §2.7/§3.10). The answer's shape is unconfirmed: read as
+   * `data.reasonList[{reasonCode, reasonDesc}]`, or `data` as the list itself.
+   */
+  async refusalReasons(shop: ShopRef, refund: ChannelRefund): Promise<RefusalReason[]> {
+    const answer = await this.api.call(
+      shop,
+      'open.refund.reject.reason',
+      { refundId: toKuaishouLong(refund.refundId) },
+      true,
+    );
+    const data = answer.data as { reasonList?: KsRejectReason[] } | KsRejectReason[] | undefined;
+    const rows = Array.isArray(data) ? data : (data?.reasonList ?? []);
+    return rows
+      .map((r) => ({ code: Number(r.reasonCode ?? r.code), text: String(r.reasonDesc ?? r.desc ?? '') }))
+      .filter((r) => Number.isInteger(r.code) && r.code > 0);
+  }
+
+  /** `open.address.seller.list` (GET, §3.9); fields unconfirmed: `data.addressList[{addressId, consignee, mobile, …}]`. */
+  async returnAddresses(shop: ShopRef): Promise<ShopReturnAddress[]> {
+    const answer = await this.api.call(shop, 'open.address.seller.list', {}, true);
+    const data = answer.data as { addressList?: KsSellerAddress[] } | undefined;
+    return (data?.addressList ?? []).map((a) => ({
+      addressId: idFrom(a.addressId),
+      name: a.consignee ?? '',
+      mobile: a.mobile ?? '',
+      address: [a.provinceName, a.cityName, a.districtName, a.address].filter(Boolean).join(' '),
+      isDefault: a.defaultAddress === true,
+    }));
   }
 
   /** By `status` (§3.10): 10/11 awaiting the seller, 40 the buyer's return awaiting the seller's receipt. */

@@ -54,6 +54,21 @@ export interface RefundActionInput {
   returnAddressId?: string;
 }
 
+/** A reason code a seller may refuse a refund with, as the platform lists it. */
+export interface RefusalReason {
+  code: number;
+  text: string;
+}
+
+/** A return address kept in the shop on the platform. */
+export interface ShopReturnAddress {
+  addressId: string;
+  name: string;
+  mobile: string;
+  address: string;
+  isDefault: boolean;
+}
+
 /** After-sales: refunds and returns. */
 export interface AfterSalesPort {
   readonly platform: Platform;
@@ -61,6 +76,16 @@ export interface AfterSalesPort {
   getRefund(shop: ShopRef, refundId: string): Promise<ChannelRefund>;
   /** The seller actions the platform offers for a refund in its current state. */
   actionsFor(refund: ChannelRefund): RefundAction[];
+  /**
+   * The reason codes the platform takes to refuse this refund; null when it takes a free-text
+   * remark only (Youzan `refund.refuse` has `remark`, no code).
+   */
+  refusalReasons(shop: ShopRef, refund: ChannelRefund): Promise<RefusalReason[] | null>;
+  /**
+   * The shop's return addresses kept on the platform; null when the platform keeps none the API can
+   * read (Youzan: the address is given with each `returngoods.agree`).
+   */
+  returnAddresses(shop: ShopRef): Promise<ShopReturnAddress[] | null>;
   /** One seller action, sent once (a write: never retried blindly). */
   act(shop: ShopRef, input: RefundActionInput): Promise<void>;
 }

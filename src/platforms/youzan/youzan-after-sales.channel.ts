@@ -64,6 +64,16 @@ export class YouzanAfterSalesChannel implements AfterSalesPort {
     return mapRefund((await this.http.call(shop, 'youzan.trade.refund.get', '3.0.0', params, READ)) as RawRefund);
   }
 
+  /** `trade.refund.refuse` takes a free-text `remark` only (fact sheet §3.11). */
+  refusalReasons(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
+  /** No documented API lists the shop's return addresses: `returngoods.agree` takes one each time. */
+  returnAddresses(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
   /**
    * By `status` (§3.11). Youzan has no separate receipt call: once the returned goods are back
    * (WAIT_SELLER_CONFIRM_GOODS) agreeing the refund confirms them.

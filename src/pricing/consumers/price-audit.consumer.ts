@@ -8,6 +8,8 @@ import { priceAuditRequestedTopic } from '@app/messaging/contracts/price-audit-r
 import { priceChangedTopic } from '@app/messaging/contracts/price-changed/price-changed.contract';
 import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { ChannelRegistry, CHANNELS } from '@app/platforms/ports/channel.registry';
+import { CampaignService } from '@app/promotions/campaign.service';
+import { DiscountParityService } from '../discount-parity.service';
 import { ListingPriceEntity } from '../listing-price.entity';
 import { DEFAULT_PARITY_LIMIT_BP } from '../parity';
 import { PricingRepository } from '../pricing.repository';
@@ -30,6 +32,8 @@ export class PriceAuditConsumer implements OnModuleInit {
     private readonly repo: PricingRepository,
     private readonly outbox: OutboxService,
     private readonly db: Db,
+    private readonly campaigns: CampaignService,
+    private readonly discounts: DiscountParityService,
     @Inject(CHANNELS) private readonly channels: ChannelRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -105,6 +109,9 @@ export class PriceAuditConsumer implements OnModuleInit {
       if (found.length < 1000) break;
       after = found[found.length - 1].merchantSkuId;
     }
+    // Prices within the limit but not after the coupons running now (one made in a back office too).
+    const running = await this.campaigns.runningDiscounts(connection.merchantId, this.clock.now());
+    for (const id of await this.discounts.effectiveBreaches(connection.merchantId, running)) suspects.add(id);
     if (!suspects.size) return 0;
     const now = this.clock.now();
     await this.db.transaction(async () => {

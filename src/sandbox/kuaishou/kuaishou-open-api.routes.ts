@@ -606,6 +606,25 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
         },
       };
     }),
+    'open.refund.reject.reason': read('merchant_refund', ({ shop, p }) => {
+      const refund = store.refunds.get(p.long('refundId'));
+      if (!refund || refund.openId !== shop.openId) throw new KsApiError(KS_RESULT.REFUND_NOT_FOUND, '售后单不存在');
+      return { data: { reasonList: store.rejectReasons(refund) } };
+    }),
+    'open.address.seller.list': read('merchant_refund', ({ shop }) => ({
+      data: {
+        addressList: store.sellerAddresses(shop.openId).map((a) => ({
+          addressId: long(a.addressId),
+          consignee: a.consignee,
+          mobile: a.mobile,
+          provinceName: a.province,
+          cityName: a.city,
+          districtName: a.district,
+          address: a.address,
+          defaultAddress: a.defaultAddress,
+        })),
+      },
+    })),
     'open.seller.order.refund.detail': read('merchant_refund', ({ shop, p }) => {
       const refund = store.refunds.get(p.long('refundId'));
       if (!refund || refund.openId !== shop.openId) throw new KsApiError(KS_RESULT.REFUND_NOT_FOUND, '售后单不存在');
@@ -622,7 +641,9 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
     'open.seller.order.refund.returngoods.approve': write('merchant_refund', ({ shop, p }) => {
       const refund = sellerRefund(shop, p, [10, 11], 'agree a return');
       if (refund.handlingWay !== 1) throw new KsApiError(KS_RESULT.REFUND_STATUS_FORBIDS, '仅退款售后单无需退货');
-      p.long('returnAddressId', true);
+      const addressId = p.long('returnAddressId', true);
+      if (addressId !== undefined && !store.sellerAddresses(shop.openId).some((a) => a.addressId === addressId))
+        throw ksError.invalid('退货地址不存在');
       store.approveReturn(refund);
       return undefined;
     }),
@@ -635,6 +656,8 @@ function buildApis(deps: OpenApiDeps): Record<string, ApiDef> {
       const refund = sellerRefund(shop, p, [10, 11, 40], 'reject');
       const reasonCode = p.int('reasonCode');
       if (!(reasonCode > 0)) throw ksError.invalid('reasonCode 不能为空');
+      if (!store.rejectReasons(refund).some((r) => r.reasonCode === reasonCode))
+        throw ksError.invalid(`reasonCode ${reasonCode} 不合法`);
       const desc = p.string('rejectDesc', true);
       if (desc !== undefined && desc.length > 500) throw ksError.invalid('rejectDesc 不能超过500字');
       if (p.int('refundVersion') !== refund.updateTime)

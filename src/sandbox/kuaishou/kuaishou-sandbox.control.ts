@@ -149,6 +149,19 @@ export class KuaishouSandboxControl extends SandboxControlClient<SandboxFaultsIn
     return this.request('get', `/coupons${openId ? `?openId=${encodeURIComponent(openId)}` : ''}`);
   }
 
+  /** A shop coupon made in the back office (not through the open API), claimable from today for `days` days. */
+  createCoupon(input: {
+    openId: string;
+    name: string;
+    reduceAmount: number;
+    threshold?: number;
+    totalStock?: number;
+    days?: number;
+    itemIds?: string[];
+  }): Promise<SandboxCoupon> {
+    return this.request('post', '/coupons', input);
+  }
+
   addCouponStock(couponId: string, add: number): Promise<SandboxCoupon> {
     return this.request('post', `/coupons/${couponId}/stock`, { add });
   }

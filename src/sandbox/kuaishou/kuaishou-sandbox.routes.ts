@@ -9,6 +9,7 @@ import {
   SharedControlDeps,
 } from '../shared/control.routes';
 import { KsApiError } from './kuaishou-emulator.errors';
+import { ParamReader } from './kuaishou-emulator.json';
 import {
   KsCouponRecord,
   KsItemRecord,
@@ -87,6 +88,17 @@ const orderBody = z.object({
   buyerNote: z.string().optional(),
 });
 const couponStockBody = z.object({ add: z.number().int().min(1) });
+const backOfficeCouponBody = z.object({
+  openId: z.string().min(1),
+  name: z.string().min(1).max(50),
+  reduceAmount: z.number().int().min(1),
+  threshold: z.number().int().min(0).default(0),
+  totalStock: z.number().int().min(1).default(100),
+  days: z.number().int().min(1).max(90).default(7),
+  itemIds: z.array(z.string().regex(/^\d+$/)).optional(),
+});
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+const chinaDayStart = (ms: number) => ms - ((ms + CHINA_OFFSET_MS) % 86_400_000);
 const flagsBody = z.object({
   holds: z.array(z.number().int()).optional(),
   riskCode: z.number().int().optional(),
@@ -303,6 +315,31 @@ export function kuaishouSandboxRouter(deps: SandboxRouteDeps): Router {
   router.get('/coupons', (req, res) => {
     const openId = req.query.openId ? String(req.query.openId) : undefined;
     res.json([...store.coupons.values()].filter((c) => !openId || c.openId === openId).map((c) => couponJson(c)));
+  });
+  // The merchant makes a shop coupon in the back office (outside the open API): claimable from today
+  // (00:00:00) for `days` days, with the same rules as open.promotion.coupon.create.
+  router.post('/coupons', (req, res) => {
+    const b = backOfficeCouponBody.parse(req.body ?? {});
+    const shop = store.shop(b.openId);
+    const start = chinaDayStart(deps.clock.now());
+    const end = start + b.days * 86_400_000 - 1_000;
+    const raw = {
+      outerUniqueKey: `backoffice-${deps.clock.now()}-${store.coupons.size + 1}`,
+      name: b.name,
+      couponTargetType: b.itemIds?.length ? 0 : 1,
+      ...(b.itemIds?.length ? { itemIds: b.itemIds } : {}),
+      reduceAmount: b.reduceAmount,
+      threshold: b.threshold,
+      totalStock: b.totalStock,
+      receivePerLimit: 1,
+      receiveStartTime: start,
+      receiveEndTime: end,
+      validityType: 1,
+      validStartTime: start,
+      validEndTime: end,
+    };
+    const coupon = store.createCoupon(shop, new ParamReader(raw, 'param'));
+    res.status(201).json(couponJson(coupon));
   });
   // The merchant adds stock in the back office (outside the open API).
   router.post('/coupons/:couponId/stock', (req, res) => {

@@ -3,6 +3,17 @@ import { long } from './kuaishou-emulator.json';
 import { DAY_MS, KsOrderRecord, KsRefundRecord, RefundInput } from './kuaishou-emulator.model';
 import { KsOrdersStore } from './kuaishou-store.orders';
 
+export interface KsSellerAddress {
+  addressId: string;
+  consignee: string;
+  mobile: string;
+  province: string;
+  city: string;
+  district: string;
+  address: string;
+  defaultAddress: boolean;
+}
+
 /** After-sales: refunds on an order, their outcomes and the restock policy. */
 export abstract class KsRefundsStore extends KsOrdersStore {
   createRefund(input: RefundInput): KsRefundRecord {
@@ -89,6 +100,61 @@ export abstract class KsRefundsStore extends KsOrdersStore {
     if (refund.status !== 30)
       throw new SandboxError(409, 'not_awaiting_return', `refund ${refundId} is ${refund.status}, not 30`);
     return this.moveRefund(refund, 40, refund.negotiateStatus, 6);
+  }
+
+  /**
+   * `open.refund.reject.reason`: the codes a seller may refuse this refund with. The emulator's own
+   * table (the live list and its shape are unconfirmed); a return asks for other reasons than a
+   * refund only.
+   */
+  rejectReasons(refund: KsRefundRecord): { reasonCode: number; reasonDesc: string }[] {
+    const common = [
+      { reasonCode: 1, reasonDesc: '已与买家协商一致' },
+      { reasonCode: 99, reasonDesc: '其他' },
+    ];
+    return refund.handlingWay === 1 || refund.status === 40
+      ? [
+          { reasonCode: 21, reasonDesc: '未收到退货' },
+          { reasonCode: 22, reasonDesc: '退回商品影响二次销售' },
+          ...common,
+        ]
+      : [
+          { reasonCode: 11, reasonDesc: '商品已发出' },
+          { reasonCode: 12, reasonDesc: '买家已签收，商品无质量问题' },
+          ...common,
+        ];
+  }
+
+  private readonly sellerAddressBook = new Map<string, KsSellerAddress[]>();
+
+  /** `open.address.seller.list`: the shop's return addresses (one default until the seller adds more). */
+  sellerAddresses(openId: string): KsSellerAddress[] {
+    let book = this.sellerAddressBook.get(openId);
+    if (!book) {
+      book = [
+        {
+          addressId: String(8_800_000 + this.sellerAddressBook.size * 10 + 1),
+          consignee: '售后仓',
+          mobile: '13800000000',
+          province: '浙江省',
+          city: '杭州市',
+          district: '余杭区',
+          address: '文一西路 1 号',
+          defaultAddress: true,
+        },
+      ];
+      this.sellerAddressBook.set(openId, book);
+    }
+    return book;
+  }
+
+  /** Control API: the seller adds a return address in the back office. */
+  addSellerAddress(openId: string, input: Omit<KsSellerAddress, 'addressId'>): KsSellerAddress {
+    const book = this.sellerAddresses(openId);
+    const address = { ...input, addressId: String(Number(book[book.length - 1].addressId) + 1) };
+    if (address.defaultAddress) for (const a of book) a.defaultAddress = false;
+    book.push(address);
+    return address;
   }
 
   /** The seller agrees to a return (open.seller.order.refund.returngoods.approve): 10/11 → 30. */

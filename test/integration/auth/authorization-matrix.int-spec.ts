@@ -159,6 +159,7 @@ const MATRIX: Record<string, Row> = {
   'GET /merchants/:merchantId/refunds': readAPage,
   'POST /api/merchants/:merchantId/refunds/:refundId/actions': staffWriteA,
   'GET /api/merchants/:merchantId/refunds/:refundId/actions': readA,
+  'GET /api/merchants/:merchantId/refunds/:refundId/action-options': readA,
   'POST /merchants/:merchantId/refunds/:refundId/actions': staffWriteA,
   'GET /api/merchants/:merchantId/orders': readA,
   'GET /api/merchants/:merchantId/orders/on-time-rate': readA,

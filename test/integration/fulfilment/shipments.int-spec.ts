@@ -138,6 +138,27 @@ describe('shipment write-back', () => {
       expect(await shown(sku)).toBeLessThanOrEqual(8);
     });
 
+    it("ships an order named by the ERP's own order id (the registry's one lookup)", async () => {
+      const sku = await h.sku('KS-SHIP-ERPID', { onHand: 10, mode: 'split' });
+      const oid = await ksOrder(sku, 1);
+      const erpOrderId = `ERP-SO-${Date.now()}`;
+      const linked = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/orders/${oid}/erp-order-id`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...h.auth },
+        body: JSON.stringify({ erpOrderId }),
+      });
+      expect(linked.status).toBe(200);
+      const no = waybill('SF');
+      const sent = await sendErpShipment(h.stack.url, h.erpKey, { orderId: erpOrderId, carrier: 'SF', trackingNo: no });
+      expect(sent.status).toBe(200);
+      await h.quiet();
+      expect((await h.stack.ksControl.getOrder(oid)).logistics).toEqual([expect.objectContaining({ expressNo: no })]);
+      const list = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/shipments?order=${erpOrderId}`, {
+        headers: h.auth,
+      });
+      expect(((await list.json()) as { id: string }[]).map((x) => x.id)).toEqual([idOf(sent)]);
+    });
+
     it('ships part of the units with split delivery and the rest in a second parcel', async () => {
       const sku = await h.sku('KS-SPLIT-1', { onHand: 20, mode: 'split' });
       const oid = await ksOrder(sku, 3);

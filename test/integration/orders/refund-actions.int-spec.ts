@@ -55,6 +55,13 @@ describe('after-sales: seller refund actions', () => {
       .reduce((sum, [, n]) => sum + n, 0);
   }
 
+  /** `open.refund.reject` itself (not its reason list). */
+  function rejectCalls(counters: CountersSnapshot): number {
+    return Object.entries(counters.calls)
+      .filter(([key]) => key.includes('open.refund.reject') && !key.includes('open.refund.reject.reason'))
+      .reduce((sum, [, n]) => sum + n, 0);
+  }
+
   /** A fresh SKU (10 on hand, split) and a paid Kuaishou order of it, known to the service. */
   async function ksOrder(code: string, quantity: number): Promise<{ sku: SkuFixture; oid: string }> {
     const sku = await h.sku(code, { onHand: 10, mode: 'split' });
@@ -120,7 +127,17 @@ describe('after-sales: seller refund actions', () => {
       const plainAgree = await act(id, { action: 'agree' });
       expect(plainAgree.status).toBe(422);
       expect((await json(plainAgree)).message).toMatch(/agree_return/);
-      expect((await act(id, { action: 'agree_return' })).status).toBe(200);
+      // The return address must be one of the shop's own (open.address.seller.list), checked before sending.
+      const options = (await (
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${id}/action-options`, { headers: h.auth })
+      ).json()) as { returnAddresses: { addressId: string; isDefault: boolean }[] };
+      const home = options.returnAddresses.find((a) => a.isDefault)!;
+      expect(home).toBeDefined();
+      const foreign = await act(id, { action: 'agree_return', returnAddressId: '123456' });
+      expect(foreign.status).toBe(400);
+      expect((await json(foreign)).fields).toEqual([expect.objectContaining({ field: 'returnAddressId' })]);
+      expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(10);
+      expect((await act(id, { action: 'agree_return', returnAddressId: home.addressId })).status).toBe(200);
       expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(30);
       // Nothing to confirm before the buyer has sent the goods.
       expect((await act(id, { action: 'confirm_received' })).status).toBe(422);
@@ -141,9 +158,22 @@ describe('after-sales: seller refund actions', () => {
       expect(bare.status).toBe(400);
       expect((await json(bare)).fields.map((f: { field: string }) => f.field).sort()).toEqual(['reason', 'reasonCode']);
       expect((await act(id, { action: 'refuse', reason: 'x', reasonCode: 'one' })).status).toBe(400);
-      expect(callsOf(await h.stack.ksControl.counters(), 'open.refund.reject')).toBe(0);
+      // The codes are Kuaishou's own list for this refund (open.refund.reject.reason), offered and checked.
+      const options = (await (
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${id}/action-options`, { headers: h.auth })
+      ).json()) as { refusalReasons: { code: number; text: string }[] };
+      expect(options.refusalReasons).toEqual(expect.arrayContaining([{ code: 11, text: '商品已发出' }]));
+      const unknown = await act(id, { action: 'refuse', reason: '商品已发出', reasonCode: 3 });
+      expect(unknown.status).toBe(400);
+      expect((await json(unknown)).fields).toEqual([
+        {
+          field: 'reasonCode',
+          messages: [expect.stringMatching(/^3 is not one of kuaishou's reason codes.*11 \(商品已发出\)/)],
+        },
+      ]);
+      expect(rejectCalls(await h.stack.ksControl.counters())).toBe(0);
 
-      const refused = await act(id, { action: 'refuse', reason: '商品已发出', reasonCode: 3 });
+      const refused = await act(id, { action: 'refuse', reason: '商品已发出', reasonCode: 11 });
       expect(refused.status).toBe(200);
       expect((await h.stack.ksControl.getRefund(refund.refundId)).status).toBe(12);
       expect((await json(refused)).refund.status).toBe('refused');
@@ -190,6 +220,20 @@ describe('after-sales: seller refund actions', () => {
       const noAddress = await act(id, { action: 'agree_return' });
       expect(noAddress.status).toBe(400);
       expect((await json(noAddress)).fields).toEqual([expect.objectContaining({ field: 'returnAddress' })]);
+      // Youzan lists no return addresses and takes no refusal code: both offered as null.
+      const options = await (
+        await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/refunds/${id}/action-options`, { headers: h.auth })
+      ).json();
+      expect(options).toMatchObject({ platform: 'youzan', refusalReasons: null, returnAddresses: null });
+      const coded = await act(id, { action: 'refuse', reason: '不同意', reasonCode: 11 });
+      expect(coded.status).toBe(400);
+      expect((await json(coded)).fields).toEqual([expect.objectContaining({ field: 'reasonCode' })]);
+      const partial = await act(id, {
+        action: 'agree_return',
+        returnAddress: { name: '仓库', mobile: '13800000000', address: ' ' },
+      });
+      expect(partial.status).toBe(400);
+      expect((await json(partial)).fields).toEqual([expect.objectContaining({ field: 'returnAddress.address' })]);
       const agreed = await act(id, {
         action: 'agree_return',
         returnAddress: { name: '仓库', mobile: '13800000000', address: '浙江省杭州市西湖区 1 号' },
@@ -214,6 +258,9 @@ describe('after-sales: seller refund actions', () => {
       const text = await page.text();
       expect(text).toContain(`data-testid="refund-action-agree-${refund.refundId}"`);
       expect(text).toContain(`data-testid="refund-action-refuse-${refund.refundId}"`);
+      // The refusal form offers Kuaishou's own reason codes for this refund.
+      expect(text).toContain(`data-testid="refund-reason-codes-${refund.refundId}"`);
+      expect(text).toContain('<option value="11">11 商品已发出</option>');
 
       const post = (body: Record<string, string>) =>
         fetch(`${h.stack.url}/merchants/${h.merchantId}/refunds/${id}/actions`, {

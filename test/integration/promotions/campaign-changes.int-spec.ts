@@ -3,7 +3,10 @@ import { BudgetMove } from '@app/promotions/campaign-changes.service';
 import { SyncFailureEntity } from '@app/ops/failures/sync-failure.entity';
 import { CouponChangeEntity } from '@app/promotions/coupon-change.entity';
 import { DiscountBreakdown } from '@app/promotions/discount-breakdown';
+import { CampaignRebalanceJob } from '@app/promotions/jobs/campaign-rebalance.job';
+import { createTestUser } from '@test/support/access';
 import { ownerOf } from '@test/support/sandbox-stack';
+import { eventually } from '@test/support/test-app';
 import { InventoryHarness } from '../inventory/inventory.harness';
 import { CampaignHarness, DAY, HOUR } from './campaign.harness';
 
@@ -18,6 +21,21 @@ describe('coupon campaign changes on Kuaishou and Youzan', () => {
   beforeAll(async () => {
     promo = await CampaignHarness.start('coupon-changes', { code: 'COUPON-CHANGE-SKU', onHand: 500 }, 'Change me');
     h = promo.inventory;
+    // These tests run coupons on one platform only; the parity guard on discounts (tested in
+    // discount-parity.int-spec) is given room by an admin so it does not refuse them.
+    const admin = await createTestUser(h.stack.t.app, 'admin');
+    const allow = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/price-policy/allowance`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: admin.bearer },
+      body: JSON.stringify({ parityAllowanceBp: 5000 }),
+    });
+    expect(allow.status).toBe(200);
+    const limit = await fetch(`${h.stack.url}/api/merchants/${h.merchantId}/price-policy`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...h.auth },
+      body: JSON.stringify({ parityLimitBp: 5000 }),
+    });
+    expect(limit.status).toBe(200);
   });
 
   afterAll(async () => {
@@ -275,6 +293,82 @@ describe('coupon campaign changes on Kuaishou and Youzan', () => {
     expect(allotted).toEqual({ kuaishou: ks.totalStock, youzan: yz.total });
     // Many slowed platform calls on a loaded machine: the outcome is checked, not the time it takes.
   }, 300_000);
+
+  it('moves budget from Kuaishou to Youzan by replacing the Kuaishou coupon, never issuing more than the budget', async () => {
+    const budget = 10;
+    const name = `K to Y ${Date.now()}`;
+    const campaign = await promo.createCampaign({ name, budget });
+    const yzId = promo.couponOf(campaign, 'youzan');
+    const oldKs = promo.couponOf(campaign, 'kuaishou');
+    /** What the platforms can still issue plus what they issued: ended coupons count their claims. */
+    const issuable = async () => {
+      const ks = (await h.stack.ksControl.listCoupons(h.shops.kuaishou)).filter((c) => c.name === name);
+      const yz = (await promo.yzCoupon(campaign)).total;
+      return yz + ks.reduce((sum, c) => sum + (c.ended ? c.received : c.totalStock), 0);
+    };
+    let sampling = true;
+    let most = 0;
+    const sampler = (async () => {
+      while (sampling) {
+        most = Math.max(most, await issuable());
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      // Youzan's buyers take all of its half; Kuaishou's take one of theirs.
+      expect(await promo.buyWithCoupon('kuaishou', oldKs)).toBeDefined();
+      for (let i = 0; i < 5; i++) expect(await promo.buyWithCoupon('youzan', yzId)).toBeDefined();
+      await h.quiet();
+      const res = await promo.api(`/${campaign.id}/rebalance`, 'POST');
+      expect(res.status).toBe(200);
+      await eventually(async () => (await promo.yzCoupon(campaign)).total > 5, 60_000);
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    expect(most).toBeLessThanOrEqual(budget);
+    // The old coupon ended with its 1 claim; Youzan took 2 of the 4 left, a new Kuaishou coupon the other 2.
+    const listed = ((await (await promo.api('')).json()) as CampaignView[]).find((c) => c.id === campaign.id)!;
+    const ksChannel = listed.channels.find((c) => c.platform === 'kuaishou')!;
+    expect(ksChannel.couponId).not.toBe(oldKs);
+    expect(ksChannel.status).toBe('created');
+    const coupons = (await h.stack.ksControl.listCoupons(h.shops.kuaishou)).filter((c) => c.name === name);
+    expect(coupons.find((c) => c.couponId === oldKs)).toMatchObject({ ended: true, received: 1 });
+    expect(coupons.find((c) => c.couponId === ksChannel.couponId)).toMatchObject({ ended: false, totalStock: 2 });
+    expect((await promo.yzCoupon(campaign)).total).toBe(7);
+    expect(await issuable()).toBe(budget);
+    // Kuaishou buyers claim the new coupon; the report counts the old coupon's claim too.
+    expect(await promo.buyWithCoupon('kuaishou', ksChannel.couponId!)).toBeDefined();
+    await h.quiet();
+    const report = (await (await promo.api(`/${campaign.id}/report`)).json()) as {
+      platforms: { platform: string; claimed: number }[];
+    };
+    expect(report.platforms.find((p) => p.platform === 'kuaishou')!.claimed).toBe(2);
+  });
+
+  it('rebalances on schedule too: claims the service never heard of still move the budget', async () => {
+    const budget = 10;
+    const campaign = await promo.createCampaign({ name: 'Scheduled', budget });
+    const ksId = promo.couponOf(campaign, 'kuaishou');
+    expect([(await promo.ksCoupon(campaign)).totalStock, (await promo.yzCoupon(campaign)).total]).toEqual([5, 5]);
+    // Kuaishou's order pushes are lost: the order feed records nothing, so no redemption triggers a move.
+    await h.stack.ksControl.setFaults({ push: { lossRate: 1 } });
+    try {
+      for (let i = 0; i < 5; i++) expect(await promo.buyWithCoupon('kuaishou', ksId)).toBeDefined();
+      await h.quiet();
+      expect((await promo.yzCoupon(campaign)).total).toBe(5);
+      expect(await h.stack.t.app.get(CampaignRebalanceJob).enqueue()).toBeGreaterThanOrEqual(1);
+      await h.quiet();
+      const moved = await eventually(async () => {
+        const [ks, yz] = [await promo.ksCoupon(campaign), await promo.yzCoupon(campaign)];
+        return ks.totalStock > 5 ? { ks, yz } : undefined;
+      }, 60_000);
+      expect(moved.yz.total).toBeLessThan(5);
+      expect(moved.ks.totalStock + moved.yz.total).toBeLessThanOrEqual(budget);
+    } finally {
+      await h.stack.ksControl.resetFaults();
+    }
+  });
 
   it('the campaigns page edits and ends a campaign with the CSRF token, and refuses a post without it', async () => {
     const campaign = await promo.createCampaign({ name: 'Page actions', budget: 10 });
