@@ -61,11 +61,12 @@ export class PromotionsRepository {
 
   /** Every coupon the service created for the merchant, by platform. */
   async couponIdsOf(merchantId: string): Promise<{ platform: string; couponId: string }[]> {
-    const rows: { platform: string; coupon_id: string | null; retired_coupon_ids: string | null }[] = await this.m.query(
-      'SELECT ch.platform, ch.coupon_id, ch.retired_coupon_ids FROM coupon_channel ch ' +
-        'JOIN coupon_campaign c ON c.id = ch.campaign_id WHERE c.merchant_id = ?',
-      [merchantId],
-    );
+    const rows: { platform: string; coupon_id: string | null; retired_coupon_ids: string | null }[] =
+      await this.m.query(
+        'SELECT ch.platform, ch.coupon_id, ch.retired_coupon_ids FROM coupon_channel ch ' +
+          'JOIN coupon_campaign c ON c.id = ch.campaign_id WHERE c.merchant_id = ?',
+        [merchantId],
+      );
     return rows.flatMap((r) =>
       [r.coupon_id, ...(r.retired_coupon_ids ?? '').split(',')]
         .filter((id): id is string => !!id)
