@@ -1,3 +1,4 @@
+import type { DiscountRefusal } from '../promotions/discount-guard';
 import { spreadBp, withinLimit } from './parity';
 
 /** A merchant-funded discount running on a platform (a campaign's coupon there, or one made in its back office). */
@@ -69,18 +70,8 @@ export interface GuardedSku {
   listings: PricedListing[];
 }
 
-/** A SKU the proposed discount would take beyond its limit, with the numbers. */
-export interface DiscountBreach {
-  merchantSkuId: string;
-  skuCode: string;
-  limitBp: number;
-  prices: Record<string, number>;
-  /** After the discounts running already, and after the proposed one too (by platform). */
-  effectiveBefore: Record<string, number>;
-  effectiveAfter: Record<string, number>;
-  spreadBeforeBp: number;
-  spreadAfterBp: number;
-}
+/** A SKU the proposed discount would take beyond its limit, with the numbers (as promotions' refusal lists them). */
+export type DiscountBreach = DiscountRefusal['skus'][number] & { merchantSkuId: string };
 
 export type DiscountGuardAnswer =
   | { verdict: 'allowed' }

@@ -27,6 +27,7 @@ export interface DiscountRefusal {
     skuCode: string;
     limitBp: number;
     prices: Record<string, number>;
+    /** After the discounts running already, and after the proposed one too (by platform). */
     effectiveBefore: Record<string, number>;
     effectiveAfter: Record<string, number>;
     spreadBeforeBp: number;
