@@ -1,20 +1,18 @@
 import { SandboxError } from '../shared/control.errors';
 import { PriceLog } from '../shared/price-log';
-import { KsCatalogProp } from './kuaishou-emulator.catalog';
 import { ksError } from './kuaishou-emulator.errors';
 import { ParamReader } from './kuaishou-emulator.json';
-import {
-  CHINA_UTC_OFFSET_MS,
-  DAY_MS,
-  KS_MAX_STOCK,
-  KsItemProp,
-  KsItemRecord,
-  KsShop,
-  KsSku,
-} from './kuaishou-emulator.model';
+import { CHINA_UTC_OFFSET_MS, DAY_MS, KS_MAX_STOCK, KsItemRecord, KsShop, KsSku } from './kuaishou-emulator.model';
 import { KsStoreBase } from './kuaishou-store.base';
-
-const MAX_PRICE_FEN = 9_999_999;
+import {
+  applyEdit,
+  checkMarketPrices,
+  checkSaleProps,
+  itemProps,
+  MAX_PRICE_FEN,
+  readSkuProps,
+  serviceRule,
+} from './kuaishou-store.listing-rules';
 
 /** Listings and stock: open.item.new / edit validation, the audit, incremental stock with a reserve floor, prices. */
 export abstract class KsItemsStore extends KsStoreBase {
@@ -81,8 +79,8 @@ export abstract class KsItemsStore extends KsStoreBase {
     if (payWay !== undefined && payWay !== 2) throw ksError.business('仅支持在线支付(payWay=2)');
     const expressTemplateId = p.long('expressTemplateId');
     if (expressTemplateId !== shop.expressTemplateId) throw ksError.business('运费模板无效');
-    const rule = this.serviceRule(categoryId, p.object('serviceRule'));
-    const props = this.itemProps(categoryId, p.objects('itemPropValues') ?? [], true);
+    const rule = serviceRule(this.catalog, categoryId, p.object('serviceRule'));
+    const props = itemProps(this.catalog, categoryId, p.objects('itemPropValues') ?? [], true);
     const skuList = p.objects('skuList') ?? [];
     if (skuList.length < 1 || skuList.length > 600) throw ksError.business('SKU数量必须为1-600个');
     const skus = skuList.map((s) => this.newSku(s, now));
@@ -232,7 +230,7 @@ export abstract class KsItemsStore extends KsStoreBase {
       audited.imageUrls = urls;
     }
     if (p.bool('updateItemPropValues'))
-      audited.props = this.itemProps(item.categoryId, p.objects('itemPropValues') ?? [], true);
+      audited.props = itemProps(this.catalog, item.categoryId, p.objects('itemPropValues') ?? [], true);
     const changes = (p.objects('skuList') ?? []).map((s) => {
       const sku = this.sku(item, s.long('skuId'));
       const price = s.int('skuSalePrice');
@@ -344,57 +342,6 @@ export abstract class KsItemsStore extends KsStoreBase {
     return item;
   }
 
-  private serviceRule(
-    categoryId: number,
-    rule: ParamReader | undefined,
-  ): { refundRule: string; promiseSeconds: number; onShelf: boolean } {
-    if (!rule) throw ksError.missing('serviceRule');
-    const refundRule = rule.string('refundRule');
-    if (!this.catalog.refundRulesOf(categoryId).map(String).includes(refundRule))
-      throw ksError.business(`退货规则[${refundRule}]不在类目允许范围内`);
-    if (!rule.object('servicePromise')) throw ksError.missing('serviceRule.servicePromise');
-    const mode = rule.string('deliveryTimeMode', true) ?? 'spot';
-    const promise = rule.int('promiseDeliveryTime', true);
-    const interval = rule.int('deliverGoodsInteralTime', true);
-    const given = [promise, interval].filter((v) => v !== undefined && v > 0);
-    let promiseSeconds = 172_800;
-    if (mode === 'spotPresale') {
-      if (given.length) throw ksError.business('spotPresale 模式不能设置发货时间');
-    } else {
-      if (given.length !== 1)
-        throw ksError.business('promiseDeliveryTime 与 deliverGoodsInteralTime 必须且只能填写一个');
-      if (promise !== undefined && promise > 0) {
-        if (promise !== 86_400 && promise !== 172_800) throw ksError.business('承诺发货时间只能为86400或172800秒');
-        promiseSeconds = promise;
-      } else if (interval !== undefined) {
-        if (interval < 3 * 86_400 || interval > 15 * 86_400) throw ksError.business('预售发货时间必须为3-15天');
-        promiseSeconds = interval;
-      }
-    }
-    const flag = rule.int('immediatelyOnOfflineFlag', true) ?? 0;
-    return { refundRule, promiseSeconds, onShelf: flag === 0 };
-  }
-
-  private itemProps(categoryId: number, entries: ParamReader[], enforceRequired: boolean): KsItemProp[] {
-    const configs = new Map(this.catalog.propsOf(categoryId).map((c) => [c.propId, c]));
-    const seen = new Set<number>();
-    const props = entries.map((entry) => {
-      const propId = Number(entry.long('propId'));
-      entry.int('sortNum');
-      if (seen.has(propId)) throw ksError.business(`商品属性重复: ${propId}`);
-      seen.add(propId);
-      const config = configs.get(propId);
-      if (!config) throw ksError.business(`类目属性不存在: ${propId}`);
-      return readPropValue(config, entry);
-    });
-    if (enforceRequired) {
-      const missing = [...configs.values()].filter((c) => c.required && !seen.has(c.propId));
-      if (missing.length)
-        throw ksError.business(`必填属性未填写: ${missing.map((c) => `${c.propName}(${c.propId})`).join('、')}`);
-    }
-    return props;
-  }
-
   private newSku(s: ParamReader, now: number): KsSku {
     const relSkuId = s.long('relSkuId');
     const stock = s.int('skuStock');
@@ -416,102 +363,5 @@ export abstract class KsItemsStore extends KsStoreBase {
       createTime: now,
       updateTime: now,
     };
-  }
-}
-
-function readSkuProps(s: ParamReader): KsSku['props'] {
-  const props = (s.objects('skuProps') ?? []).map((prop) => ({
-    propName: prop.string('propName'),
-    propValueName: prop.string('propValueName'),
-    imageUrl: prop.string('imageUrl', true),
-    isMainProp: prop.int('isMainProp', true) ?? 0,
-    propVersion: prop.int('propVersion', true) ?? 1,
-  }));
-  if (!props.length) throw ksError.business('skuProps 不能为空');
-  return props;
-}
-
-function applyEdit(item: KsItemRecord, edit: NonNullable<KsItemRecord['pendingEdit']>): void {
-  if (edit.title !== undefined) item.title = edit.title;
-  if (edit.details !== undefined) item.details = edit.details;
-  if (edit.imageUrls !== undefined) item.imageUrls = edit.imageUrls;
-  if (edit.props !== undefined) item.props = edit.props;
-}
-
-function readPropValue(config: KsCatalogProp, entry: ParamReader): KsItemProp {
-  const base = {
-    propId: config.propId,
-    propName: config.propName,
-    inputType: config.inputType,
-    valueIds: [] as number[],
-  };
-  const known = (id: string) => {
-    const value = config.values.find((v) => String(v.id) === id);
-    if (!value) throw ksError.business(`属性[${config.propName}]的属性值不合法: ${id}`);
-    return value.id;
-  };
-  switch (config.inputType) {
-    case 'RADIO': {
-      const radio = entry.object('radioPropValue');
-      if (!radio || !radio.has('propValueId')) throw ksError.business(`属性[${config.propName}]必须选择一个属性值`);
-      return { ...base, valueIds: [known(radio.long('propValueId'))] };
-    }
-    case 'CHECKBOX': {
-      const list = entry.objects('checkBoxPropValuesList') ?? [];
-      if (!list.length) throw ksError.business(`属性[${config.propName}]至少选择一个属性值`);
-      if (config.maxValues > 0 && list.length > config.maxValues)
-        throw ksError.business(`属性[${config.propName}]最多选择${config.maxValues}个属性值`);
-      return { ...base, valueIds: list.map((v) => known(v.long('propValueId'))) };
-    }
-    case 'NUMBER': {
-      const text = entry.string('textPropValue', true) ?? '';
-      if (!/^\d+(\.\d+)?$/.test(text)) throw ksError.business(`属性[${config.propName}]必须填写数字`);
-      return { ...base, text };
-    }
-    case 'DATETIME': {
-      const at = entry.int('datetimeTimestamp', true);
-      if (!at || at <= 0) throw ksError.business(`属性[${config.propName}]必须填写时间`);
-      return { ...base, text: String(at) };
-    }
-    case 'IMAGE': {
-      const images = entry.strings('imagePropValues') ?? [];
-      if (!images.length) throw ksError.business(`属性[${config.propName}]必须上传图片`);
-      return { ...base, text: images.join(',') };
-    }
-    default: {
-      const text = entry.string('textPropValue', true) ?? '';
-      if (!text.trim()) throw ksError.business(`属性[${config.propName}]不能为空`);
-      return { ...base, text };
-    }
-  }
-}
-
-/** ≤3 sale-prop levels, the full Cartesian product of their values, main-prop images present. */
-function checkSaleProps(skus: KsSku[]): void {
-  const names = skus[0].props.map((p) => p.propName).sort();
-  if (names.length > 3) throw ksError.business('销售属性最多3级');
-  const combos = new Set<string>();
-  const values = new Map<string, Set<string>>(names.map((n) => [n, new Set<string>()]));
-  for (const sku of skus) {
-    const own = sku.props.map((p) => p.propName).sort();
-    if (own.join('|') !== names.join('|')) throw ksError.business('所有SKU的销售属性必须一致');
-    for (const prop of sku.props) {
-      values.get(prop.propName)?.add(prop.propValueName);
-      if (prop.isMainProp === 1 && !prop.imageUrl)
-        throw ksError.business(`主规格[${prop.propName}:${prop.propValueName}]必须上传图片`);
-    }
-    combos.add(names.map((n) => sku.props.find((p) => p.propName === n)?.propValueName).join('|'));
-  }
-  if (combos.size !== skus.length) throw ksError.business('SKU销售属性组合重复');
-  const product = [...values.values()].reduce((total, set) => total * set.size, 1);
-  if (product !== skus.length) throw ksError.business('SKU必须为销售属性值的完整组合(笛卡尔积)');
-}
-
-function checkMarketPrices(skus: KsSku[]): void {
-  const highest = Math.max(...skus.map((s) => s.price));
-  for (const sku of skus) {
-    if (sku.marketPrice === undefined) continue;
-    if (sku.marketPrice <= highest || sku.marketPrice > sku.price * 10)
-      throw ksError.business('划线价必须大于商品最高售价且不超过售价的10倍');
   }
 }
