@@ -13,7 +13,13 @@ import { CategoryTreeRefreshJob } from './jobs/category-tree-refresh.job';
 import { ListingPublishConsumer } from './consumers/listing-publish.consumer';
 import { ListingPublishJob } from './jobs/listing-publish.job';
 import { ListingPriceGuards } from './listings/listing-price-guard';
+import { ListingDraftService } from './listings/listing-drafts.service';
+import { ListingEditService } from './listings/listing-edits.service';
+import { ListingImageHostService } from './listings/listing-image-host.service';
+import { ListingImportService } from './listings/listing-import.service';
 import { ListingPublishService } from './listings/listing-publish.service';
+import { ListingPublisherService } from './listings/listing-publisher.service';
+import { ListingScheduleService } from './listings/listing-schedule.service';
 import { ListingRepository } from './listings/listing.repository';
 import { ListingsController } from './listings.controller';
 import { CategoryMappingRepository } from './mapping/category-mapping.repository';
@@ -40,6 +46,12 @@ import { SkuBindingService } from './sku-binding.service';
     CategoryTreeRefreshConsumer,
     ListingRepository,
     ListingPriceGuards,
+    ListingDraftService,
+    ListingImageHostService,
+    ListingPublisherService,
+    ListingEditService,
+    ListingImportService,
+    ListingScheduleService,
     ListingPublishService,
     ListingPublishConsumer,
     ListingPublishJob,
