@@ -1,54 +1,16 @@
 import type { Mocked } from '@suites/unit';
 import { ConnectionsService } from '@app/accounts/connections.service';
-import { ShopConnectionEntity } from '@app/accounts/shop-connection.entity';
 import { DomainException } from '@app/common/errors/domain.exception';
 import { OutboxService } from '@app/messaging/outbox/outbox.service';
 import { CatalogPort } from '@app/platforms/ports/catalog.port';
 import { CHANNELS } from '@app/platforms/ports/channel.registry';
 import { newTestService, TestService } from '@test/support/unit/test-service';
+import { connection, listing } from '@test/support/unit/listing-factories';
 import { CategoryTreeService } from '../categories/category-tree.service';
 import { ListingEntity } from './listing.entity';
 import { ListingPriceGuards, ListingPriceVerdict } from './listing-price-guard';
 import { ListingRepository } from './listing.repository';
 import { ListingDraftService } from './listing-drafts.service';
-
-const connection = (platform: 'kuaishou' | 'youzan', id: string) =>
-  Object.assign(new ShopConnectionEntity(), { id, platform, shopId: `${platform}-shop`, status: 'active' });
-
-const listing = (overrides: Partial<ListingEntity> = {}): ListingEntity =>
-  Object.assign(new ListingEntity(), {
-    id: 'listing-1',
-    merchantId: 'merchant-1',
-    sourcePlatform: 'youzan',
-    sourceConnectionId: 'yz-1',
-    sourceItemId: '100',
-    targetPlatform: 'kuaishou',
-    targetConnectionId: 'ks-1',
-    outerItemId: 'ITEM-1',
-    categoryId: '1125',
-    draft: {
-      title: '收纳盒',
-      description: '一个收纳盒',
-      imageUrls: ['https://img.example.com/a.jpg'],
-      properties: [],
-      skus: [{ skuCode: 'ITEM-1-A', specs: [], priceFen: 1000 }],
-      sourceSkus: [{ skuCode: 'ITEM-1-A', skuId: '0' }],
-    },
-    status: 'queued',
-    origin: null,
-    targetItemId: null,
-    auditState: null,
-    auditReason: null,
-    findings: [],
-    errorCode: null,
-    reason: null,
-    nextAttemptAt: null,
-    attempts: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    publishedAt: null,
-    ...overrides,
-  });
 
 describe(ListingDraftService.name, () => {
   let t: TestService<ListingDraftService>;
