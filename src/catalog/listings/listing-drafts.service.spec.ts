@@ -2,44 +2,24 @@ import type { Mocked } from '@suites/unit';
 import { ConnectionsService } from '@app/accounts/connections.service';
 import { DomainException } from '@app/common/errors/domain.exception';
 import { OutboxService } from '@app/messaging/outbox/outbox.service';
-import { CatalogPort } from '@app/platforms/ports/catalog.port';
 import { CHANNELS } from '@app/platforms/ports/channel.registry';
 import { newTestService, TestService } from '@test/support/unit/test-service';
-import { connection, listing } from '@test/support/unit/listing-factories';
+import { CatalogMock, catalogMock, connection, listing, refusedAt } from '@test/support/unit/listing-factories';
 import { CategoryTreeService } from '../categories/category-tree.service';
 import { ListingEntity } from './listing.entity';
-import { ListingPriceGuards, ListingPriceVerdict } from './listing-price-guard';
+import { ListingPriceGuards } from './listing-price-guard';
 import { ListingRepository } from './listing.repository';
 import { ListingDraftService } from './listing-drafts.service';
 
 describe(ListingDraftService.name, () => {
   let t: TestService<ListingDraftService>;
   let repo: Mocked<ListingRepository>;
-  let catalog: jest.Mocked<
-    Pick<CatalogPort, 'createItem' | 'findItemsByOuterId' | 'getItem' | 'getCategoryProperties'>
-  >;
+  let catalog: CatalogMock;
   let prices: Mocked<ListingPriceGuards>;
   let row: ListingEntity;
 
-  const refusedAt = (proposedFen: number): ListingPriceVerdict => ({
-    skuCode: 'ITEM-1-A',
-    verdict: 'refused',
-    error: 'PARITY_LIMIT',
-    message: 'over the limit',
-    proposedFen,
-    current: { youzan: 1500 },
-    limitBp: 1000,
-    spreadBp: 5000,
-    allowedFen: 1364,
-  });
-
   beforeEach(async () => {
-    catalog = {
-      createItem: jest.fn(),
-      findItemsByOuterId: jest.fn().mockResolvedValue([]),
-      getItem: jest.fn(),
-      getCategoryProperties: jest.fn().mockResolvedValue([]),
-    };
+    catalog = catalogMock();
     t = await newTestService(ListingDraftService, { provide: [[CHANNELS, { catalog: () => catalog }]] });
     repo = t.mocks.get(ListingRepository);
     row = listing();

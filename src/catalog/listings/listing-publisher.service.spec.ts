@@ -2,12 +2,11 @@ import type { Mocked } from '@suites/unit';
 import { ConnectionsService } from '@app/accounts/connections.service';
 import { SyncFailureService } from '@app/ops/failures/sync-failure.service';
 import { PlatformError } from '@app/platforms/platform-error';
-import { CatalogPort } from '@app/platforms/ports/catalog.port';
 import { CHANNELS } from '@app/platforms/ports/channel.registry';
 import { newTestService, TestService } from '@test/support/unit/test-service';
-import { connection, listing } from '@test/support/unit/listing-factories';
+import { CatalogMock, catalogMock, connection, listing, refusedAt } from '@test/support/unit/listing-factories';
 import { ListingEntity } from './listing.entity';
-import { ListingPriceGuards, ListingPriceVerdict } from './listing-price-guard';
+import { ListingPriceGuards } from './listing-price-guard';
 import { ListingRepository } from './listing.repository';
 import { ListingPublisherService } from './listing-publisher.service';
 import { nextChinaDay } from './publish-policy';
@@ -24,32 +23,13 @@ const refusal = (rawMessage: string) =>
 describe(ListingPublisherService.name, () => {
   let t: TestService<ListingPublisherService>;
   let repo: Mocked<ListingRepository>;
-  let catalog: jest.Mocked<
-    Pick<CatalogPort, 'createItem' | 'findItemsByOuterId' | 'getItem' | 'getCategoryProperties'>
-  >;
+  let catalog: CatalogMock;
   let failures: Mocked<SyncFailureService>;
   let prices: Mocked<ListingPriceGuards>;
   let row: ListingEntity;
 
-  const refusedAt = (proposedFen: number): ListingPriceVerdict => ({
-    skuCode: 'ITEM-1-A',
-    verdict: 'refused',
-    error: 'PARITY_LIMIT',
-    message: 'over the limit',
-    proposedFen,
-    current: { youzan: 1500 },
-    limitBp: 1000,
-    spreadBp: 5000,
-    allowedFen: 1364,
-  });
-
   beforeEach(async () => {
-    catalog = {
-      createItem: jest.fn(),
-      findItemsByOuterId: jest.fn().mockResolvedValue([]),
-      getItem: jest.fn(),
-      getCategoryProperties: jest.fn().mockResolvedValue([]),
-    };
+    catalog = catalogMock();
     t = await newTestService(ListingPublisherService, { provide: [[CHANNELS, { catalog: () => catalog }]] });
     repo = t.mocks.get(ListingRepository);
     failures = t.mocks.get(SyncFailureService);
